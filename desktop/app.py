@@ -1,0 +1,141 @@
+"""Composition root: builds the core services, the controllers and the main window.
+
+``app-profiles`` and ``python -m desktop`` start here. ``--self-test`` builds everything, paints
+the window, waits until every page says it is ready, and exits 0, or prints one line naming what
+failed and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop import APP_NAME, ORG_NAME, __version__
+from desktop.controllers.tasks import TaskRunner
+from desktop.core.errors import UserError
+from desktop.core.paths import DataPaths, data_paths
+
+from desktop.ui.dialogs import UserDialogs
+from desktop.ui.main_window import MainWindow
+
+SELF_TEST_TIMEOUT_S = 60.0
+
+
+@dataclass
+class AppContext:
+    """Everything the GUI needs, built once and passed in; there is no global registry."""
+
+    paths: DataPaths
+    runner: TaskRunner
+    dialogs: UserDialogs
+    #: Problems found at start that the app survives; shown in the status bar.
+    problems: list[str] = field(default_factory=list)
+
+
+def build_context(paths: DataPaths) -> AppContext:
+    """Build the core services. Raises :class:`UserError` when the app cannot start."""
+    paths.ensure()
+    return AppContext(paths=paths, runner=TaskRunner(), dialogs=UserDialogs())
+
+
+def build_window(ctx: AppContext) -> MainWindow:
+    """Build the main window and its pages over *ctx*."""
+    window = MainWindow()
+    ctx.dialogs.set_parent(window)
+    window.closing.connect(ctx.runner.cancel_all)
+    for problem in ctx.problems:
+        window.show_problem(problem)
+    return window
+
+
+class _PaintWatcher(QObject):
+    """Notes when a widget has painted at least once."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.painted = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted = True
+        return False
+
+
+def _pages_ready(window: MainWindow) -> tuple[bool, str]:
+    """Ask every page that can tell whether it has shown its first content."""
+    for index in range(window.tabs.count()):
+        page = window.tabs.widget(index)
+        ready = getattr(page, "self_test_ready", None)
+        if callable(ready) and not ready():
+            return False, f"the {window.tabs.tabText(index).replace('&', '')} page"
+    return True, ""
+
+
+def run_self_test(app: QApplication, window: MainWindow) -> int:
+    """Show *window*, wait for its first paint and for every page, then report."""
+    watcher = _PaintWatcher(window)
+    window.show()
+    deadline = time.monotonic() + SELF_TEST_TIMEOUT_S
+    waiting_for = "the main window's first paint"
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if watcher.painted:
+            ready, waiting_for = _pages_ready(window)
+            if ready:
+                break
+        else:
+            window.update()
+        time.sleep(0.005)
+    else:
+        print(f"Self-test failed: timed out waiting for {waiting_for}.", file=sys.stderr)
+        return 1
+    if window.problem_text:
+        print(f"Self-test failed: {window.problem_text.lstrip('⚠ ')}", file=sys.stderr)
+        return 1
+    print(f"Self-test passed: {APP_NAME} {__version__}.")
+    return 0
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="app-profiles", description=APP_NAME)
+    parser.add_argument("--self-test", action="store_true", help="start, paint, and exit 0")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the GUI. Returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationVersion(__version__)
+    try:
+        ctx = build_context(data_paths())
+        window = build_window(ctx)
+    except UserError as exc:
+        print(f"{'Self-test failed: ' if args.self_test else ''}{exc.one_line()}", file=sys.stderr)
+        if not args.self_test:
+            UserDialogs().error(APP_NAME, exc)
+        return 1
+    if args.self_test:
+        code = run_self_test(app, window)
+        window.close()
+        ctx.runner.wait_for_done(5_000)
+        return code
+    window.show()
+    QTimer.singleShot(0, window.raise_)
+    code = app.exec()
+    ctx.runner.cancel_all()
+    ctx.runner.wait_for_done(5_000)
+    return code

@@ -1,0 +1,71 @@
+"""``app-profiles-cli``: the command-line front end over the same core as the GUI.
+
+Exit codes: 0 success; 1 a check found Expired or Invalid profiles; 2 bad input or an error.
+Errors go to stderr as one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from desktop import __version__
+from desktop.cli_commands import COMMAND_MODULES, CliContext
+from desktop.core.errors import UserError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+log = logging.getLogger("desktop.cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line on stderr, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="app-profiles-cli",
+        description="Manage customers' Microsoft 365 app profiles from the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"app-profiles-cli {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = CliContext()
+    try:
+        code = args.handler(args, ctx)
+    except UserError as exc:
+        print(exc.one_line(), file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("Cancelled.", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        log.exception("unexpected error in %s", args.command)
+        print(f"Unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        ctx.close()
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

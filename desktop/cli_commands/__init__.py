@@ -1,0 +1,14 @@
+"""The CLI's commands, one module each. Each module has ``register(subparsers)``.
+
+A command's parser sets ``handler=fn`` with ``fn(args, ctx) -> int``.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from desktop.cli_commands.context import CliContext
+
+COMMAND_MODULES: tuple[ModuleType, ...] = ()
+
+__all__ = ["COMMAND_MODULES", "CliContext"]

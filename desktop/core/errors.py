@@ -1,0 +1,39 @@
+"""Errors that reach a user: what happened, and what to do about it.
+
+Every failure that a technician can see is a :class:`UserError`. Its ``message`` says what
+happened in plain words, ``remedy`` says what to do, and ``detail`` keeps the technical part
+(AADSTS code, correlation ID) for a support ticket, one click away in the GUI.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A failure explained for the person in front of the screen."""
+
+    def __init__(self, message: str, *, remedy: str = "", detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.remedy = remedy
+        self.detail = detail
+
+    def one_line(self) -> str:
+        """The message and remedy on one line, for the CLI's stderr."""
+        text = self.message.rstrip()
+        if self.remedy:
+            text = f"{text.rstrip('.')}. {self.remedy.strip()}"
+        return " ".join(text.split())
+
+    def __str__(self) -> str:
+        return self.one_line()
+
+
+class NotFoundError(UserError):
+    """A named thing (customer, tenant, profile, app type) does not exist."""
+
+
+class CancelledError(UserError):
+    """The user cancelled an operation; nothing after the cancel point was done."""
+
+    def __init__(self, message: str = "Cancelled.") -> None:
+        super().__init__(message)

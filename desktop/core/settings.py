@@ -1,0 +1,67 @@
+"""Organization settings kept as JSON in the data folder (client IDs, check concurrency).
+
+These are settings the CLI and GUI share, so they live in core, not in ``QSettings``. Window
+geometry and other per-screen state stay in ``QSettings``. No secret is ever stored here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from desktop.core.errors import UserError
+
+
+@dataclass
+class Settings:
+    """Settings shared by the GUI and the CLI."""
+
+    #: Client ID of the technician's sign-in app (public client).
+    sign_in_client_id: str = ""
+    #: Publisher client IDs by app type id; override the catalog's.
+    client_ids: dict[str, str] = field(default_factory=dict)
+    #: How many profiles a bulk check works on at once.
+    check_concurrency: int = 8
+    #: How long a consent in the browser may take, in seconds.
+    consent_timeout_seconds: int = 300
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        """Read *path*; a missing file gives defaults, a corrupt one a clear error."""
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError) as exc:
+            raise UserError(
+                f"The settings file {path} cannot be read: {exc}.",
+                remedy="Fix or delete the file; defaults are used until then.",
+            ) from exc
+        if not isinstance(raw, dict):
+            raise UserError(f"The settings file {path} does not hold a JSON object.")
+        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
+        try:
+            return cls(**known)
+        except TypeError as exc:  # pragma: no cover - dataclass rejects nothing else
+            raise UserError(f"The settings file {path} is not valid: {exc}.") from exc
+
+    def save(self, path: Path) -> None:
+        """Write atomically, so a crash or full disk never leaves half a file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(asdict(self), indent=2, sort_keys=True)
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise UserError(
+                f"The settings could not be saved to {path}: {exc.strerror or exc}.",
+                remedy="Check free disk space and the folder's permissions, then try again.",
+            ) from exc

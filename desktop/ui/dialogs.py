@@ -1,0 +1,48 @@
+"""One place that shows message boxes, so tests replace one object instead of patching Qt."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop.core.errors import UserError
+
+
+class UserDialogs:
+    """Shows errors, warnings and confirmations. Tests substitute a recording fake."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self._parent = parent
+
+    def set_parent(self, parent: QWidget) -> None:
+        self._parent = parent
+
+    def error(self, title: str, error: UserError | str) -> None:
+        box = QMessageBox(self._parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(title)
+        if isinstance(error, UserError):
+            box.setText(error.message)
+            if error.remedy:
+                box.setInformativeText(error.remedy)
+            if error.detail:
+                box.setDetailedText(error.detail)
+        else:
+            box.setText(error)
+        box.exec()
+
+    def info(self, title: str, text: str) -> None:
+        QMessageBox.information(self._parent, title, text)
+
+    def confirm(self, title: str, text: str, *, details: str = "", action: str = "OK") -> bool:
+        """Ask before a destructive step. The safe button is the default."""
+        box = QMessageBox(self._parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(title)
+        box.setText(text)
+        if details:
+            box.setInformativeText(details)
+        ok = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is ok
