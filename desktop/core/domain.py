@@ -1,0 +1,137 @@
+"""The inventory's domain objects: customers, tenants, app profiles and their history.
+
+See the glossary in the design document. These are plain dataclasses; the store persists them and
+the rules in other core modules decide their status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from desktop.core.catalog.model import ConsentMethod, SetupMode
+
+
+class Cloud(StrEnum):
+    """The Microsoft cloud a tenant lives in; it picks the sign-in and Graph hosts."""
+
+    GLOBAL = "global"
+    USGOV = "usgov"
+    CHINA = "china"
+
+    @property
+    def label(self) -> str:
+        return {"global": "Global", "usgov": "US Government", "china": "China"}[self.value]
+
+
+@dataclass(frozen=True)
+class CloudHosts:
+    authority: str
+    graph: str
+
+
+CLOUD_HOSTS: dict[Cloud, CloudHosts] = {
+    Cloud.GLOBAL: CloudHosts("https://login.microsoftonline.com", "https://graph.microsoft.com"),
+    Cloud.USGOV: CloudHosts("https://login.microsoftonline.us", "https://graph.microsoft.us"),
+    Cloud.CHINA: CloudHosts(
+        "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn"
+    ),
+}
+
+
+class Status(StrEnum):
+    """A profile's status. A failed network never makes a profile Invalid."""
+
+    VALID = "Valid"
+    EXPIRED = "Expired"
+    INVALID = "Invalid"
+    UNKNOWN = "Unknown"  # never checked, or the last check could not run
+
+    @property
+    def needs_reauthorization(self) -> bool:
+        return self in (Status.EXPIRED, Status.INVALID)
+
+
+class EventKind(StrEnum):
+    """What a history entry records."""
+
+    CREATED = "created"
+    CONSENTED = "consented"
+    CHECKED = "checked"
+    CHECK_FAILED = "check_failed"
+    REAUTHORIZED = "reauthorized"
+    STATUS_CHANGED = "status_changed"
+    MARKED = "marked"  # re-authorization required by an event (user left, MFA enabled, ...)
+    UPDATED = "updated"
+    DELETED = "deleted"
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware in UTC (the store keeps UTC only)."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Customer:
+    """The MSP's client organization."""
+
+    name: str
+    notes: str = ""
+    #: AOS services added for this customer; the wizard offers only these.
+    aos_service_ids: tuple[str, ...] = ()
+    id: int | None = None
+
+
+@dataclass
+class Tenant:
+    """A Microsoft Entra tenant of a customer."""
+
+    tenant_id: str  # GUID, lower-case
+    customer_id: int
+    primary_domain: str = ""
+    display_name: str = ""
+    cloud: Cloud = Cloud.GLOBAL
+
+    @property
+    def label(self) -> str:
+        return self.primary_domain or self.display_name or self.tenant_id
+
+
+@dataclass
+class AppProfile:
+    """A recorded consent of one app in one tenant, and whether it still works."""
+
+    name: str
+    customer_id: int
+    tenant_id: str
+    service_ids: tuple[str, ...]
+    app_type_id: str
+    mode: SetupMode = SetupMode.MODERN
+    status: Status = Status.UNKNOWN
+    reason: str = ""
+    remedy: str = ""
+    consent_method: ConsentMethod = ConsentMethod.ADMIN
+    consenting_user: str = ""  # UPN of the consenting user, for delegated apps
+    consented_at: datetime | None = None
+    last_checked: datetime | None = None
+    #: Delegated-app functions chosen (ids from the catalog), e.g. "protect_power_bi".
+    functions: tuple[str, ...] = ()
+    #: Custom mode: the customer's application (client) ID and the vault reference.
+    custom_app_id: str = ""
+    certificate_ref: str = ""
+    #: Set by events that require re-authorization before a check sees a failure.
+    reauthorization_required: bool = False
+    created_at: datetime = field(default_factory=utc_now)
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class ProfileEvent:
+    """One entry of a profile's history."""
+
+    profile_id: int
+    kind: EventKind
+    at: datetime
+    detail: str = ""
+    status: Status | None = None
