@@ -1,0 +1,85 @@
+"""Log files in the platform's log folder, rotated, with every secret redacted.
+
+The folder is ``$APP_PROFILES_HOME/logs`` when that variable is set (tests, portable installs),
+otherwise the platform's per-user log folder (``%LOCALAPPDATA%\\AppProfileManager\\Logs``,
+``~/Library/Logs/AppProfileManager``, ``~/.local/state/AppProfileManager/log``).
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+from desktop.core.paths import APP_DIR_NAME, HOME_ENV
+from desktop.core.redaction import redact
+
+LOG_FILE_NAME = "app-profiles.log"
+MAX_BYTES = 1_000_000
+BACKUP_COUNT = 5
+_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record so that its message, traceback and stack hold no secret.
+
+    Attach it to a handler: a handler's filters see records from every logger that
+    propagates to it, a logger's filters only that logger's own records.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not lose the record
+            message = f"{record.msg!r} {record.args!r}"
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+def default_log_dir() -> Path:
+    """``$APP_PROFILES_HOME/logs`` when set, otherwise the platform's per-user log folder."""
+    override = os.environ.get(HOME_ENV, "").strip()
+    if override:
+        return Path(override).expanduser() / "logs"
+    import platformdirs  # lazy: keeps start-up imports small
+
+    return Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False))
+
+
+def setup_logging(
+    log_dir: Path | None = None, *, level: int = logging.INFO, name: str = LOG_FILE_NAME
+) -> Path:
+    """Send the root logger to a rotating, redacted file in *log_dir*; return the file's path.
+
+    Calling it again replaces the handler it installed before (tests, a changed folder).
+    When the folder cannot be created, logging goes to stderr only and the app still starts.
+    """
+    folder = log_dir if log_dir is not None else default_log_dir()
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_app_profiles", False):
+            root.removeHandler(handler)
+            handler.close()
+    path = folder / name
+    handler: logging.Handler
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
+        )
+    except OSError:
+        handler = logging.StreamHandler()
+    handler._app_profiles = True  # type: ignore[attr-defined]
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    root.addHandler(handler)
+    root.setLevel(level)
+    return path
