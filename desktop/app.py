@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -19,10 +19,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop import APP_NAME, ORG_NAME, __version__
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.errors import UserError
+from desktop.core.logging_setup import setup_logging
 from desktop.core.paths import DataPaths, data_paths
 
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
+
+from desktop.ui.startup import start_desktop
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -78,8 +81,10 @@ def _pages_ready(window: MainWindow) -> tuple[bool, str]:
     return True, ""
 
 
-def run_self_test(app: QApplication, window: MainWindow) -> int:
-    """Show *window*, wait for its first paint and for every page, then report."""
+def run_self_test(
+    app: QApplication, window: MainWindow, checks: Callable[[], int] | None = None
+) -> int:
+    """Show *window*, wait for its first paint and for every page, run *checks*, report."""
     watcher = _PaintWatcher(window)
     window.show()
     deadline = time.monotonic() + SELF_TEST_TIMEOUT_S
@@ -99,6 +104,8 @@ def run_self_test(app: QApplication, window: MainWindow) -> int:
     if window.problem_text:
         print(f"Self-test failed: {window.problem_text.lstrip('⚠ ')}", file=sys.stderr)
         return 1
+    if checks is not None and checks() != 0:
+        return 1
     print(f"Self-test passed: {APP_NAME} {__version__}.")
     return 0
 
@@ -115,21 +122,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Start the GUI. Returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    log_file = setup_logging()
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationVersion(__version__)
+    desktop = start_desktop(app, log_file.parent, self_test=args.self_test)
+    paths = data_paths()
+    if not args.self_test and not desktop.claim_instance(paths.root):
+        print(f"{APP_NAME} is already running; its window was brought forward.")
+        return 0
     try:
-        ctx = build_context(data_paths())
+        ctx = build_context(paths)
         window = build_window(ctx)
     except UserError as exc:
         print(f"{'Self-test failed: ' if args.self_test else ''}{exc.one_line()}", file=sys.stderr)
         if not args.self_test:
             UserDialogs().error(APP_NAME, exc)
         return 1
+    desktop.attach(window, ctx)
     if args.self_test:
-        code = run_self_test(app, window)
+        code = run_self_test(app, window, desktop.self_test_problems)
         window.close()
         ctx.runner.wait_for_done(5_000)
         return code

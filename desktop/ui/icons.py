@@ -1,0 +1,54 @@
+"""SVG icons from ``desktop/resources/icons``, sharp at any device pixel ratio.
+
+``icon("app")`` is the application icon; ``status_icon(Status.VALID)`` (or
+``icon("status-valid")``) the status icons a table shows. Icons are cached per name.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+
+from desktop.core.domain import Status
+
+ICON_PACKAGE = "desktop.resources"
+ICON_FOLDER = "icons"
+
+
+def icon_path(name: str) -> Path:
+    """The file behind *name* (``"app"`` → ``.../icons/app.svg``). Raises when it is missing."""
+    path = Path(str(resources.files(ICON_PACKAGE).joinpath(ICON_FOLDER, f"{name}.svg")))
+    if not path.is_file():
+        raise FileNotFoundError(f"No icon named {name!r} in {path.parent}")
+    return path
+
+
+def icon_names() -> list[str]:
+    """Every icon that ships, by name."""
+    folder = resources.files(ICON_PACKAGE).joinpath(ICON_FOLDER)
+    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".svg"))
+
+
+@cache
+def icon(name: str) -> QIcon:
+    """The icon called *name*; QIcon renders the SVG at whatever size and scale is asked."""
+    return QIcon(str(icon_path(name)))
+
+
+def status_icon(status: Status | str) -> QIcon:
+    """The icon for a profile status (Valid, Expired, Invalid, Unknown)."""
+    value = status.value if isinstance(status, Status) else str(status)
+    return icon(f"status-{value.lower()}")
+
+
+def broken_icons() -> list[str]:
+    """Icons that do not render (a missing SVG plugin in a bundle shows up here)."""
+    broken = []
+    for name in icon_names():
+        image = icon(name).pixmap(32, 32).toImage()
+        if image.isNull() or image.pixelColor(16, 16).alpha() == 0:
+            broken.append(name)
+    return broken
