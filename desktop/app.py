@@ -24,7 +24,6 @@ from desktop.core.paths import DataPaths, data_paths
 
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
-
 from desktop.ui.startup import start_desktop
 
 SELF_TEST_TIMEOUT_S = 60.0

@@ -18,6 +18,8 @@ from desktop.core.redaction import redact
 LOG_FILE_NAME = "app-profiles.log"
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
+#: The name of the handler this module installs, so a second call replaces it.
+HANDLER_NAME = "app-profiles-file"
 _FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 
 
@@ -64,10 +66,10 @@ def setup_logging(
     """
     folder = log_dir if log_dir is not None else default_log_dir()
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_app_profiles", False):
-            root.removeHandler(handler)
-            handler.close()
+    for old in list(root.handlers):
+        if old.get_name() == HANDLER_NAME:
+            root.removeHandler(old)
+            old.close()
     path = folder / name
     handler: logging.Handler
     try:
@@ -77,7 +79,7 @@ def setup_logging(
         )
     except OSError:
         handler = logging.StreamHandler()
-    handler._app_profiles = True  # type: ignore[attr-defined]
+    handler.set_name(HANDLER_NAME)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(logging.Formatter(_FORMAT))
     root.addHandler(handler)

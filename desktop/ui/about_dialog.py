@@ -140,4 +140,3 @@ class AboutDialog(QDialog):
     @Slot()
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.info.as_text())
-

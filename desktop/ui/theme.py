@@ -2,8 +2,9 @@
 
 Qt 6.5+ reports the OS colour scheme in ``QStyleHints.colorScheme`` and announces changes. Where
 the platform style already paints the scheme (macOS, Windows 11, most Linux desktops) its palette
-is kept; otherwise the app switches to Fusion with a palette of its own. ``APP_PROFILES_COLOR_SCHEME``
-(``light`` or ``dark``) overrides the OS, for users who want it and for screenshots.
+is kept; otherwise the app switches to Fusion with a palette of its own.
+``APP_PROFILES_COLOR_SCHEME`` (``light`` or ``dark``) overrides the OS, for users who want it
+and for screenshots.
 """
 
 from __future__ import annotations

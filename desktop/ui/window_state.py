@@ -94,7 +94,8 @@ class WindowState:
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
     def _int(self, key: str) -> int:
+        value = self._settings.value(key, 0)
         try:
-            return int(self._settings.value(key, 0))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            return int(str(value))
+        except ValueError:
             return 0

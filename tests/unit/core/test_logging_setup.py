@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core import logging_setup
-from desktop.core.logging_setup import default_log_dir, setup_logging
+from desktop.core.logging_setup import HANDLER_NAME, default_log_dir, setup_logging
 
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl"
 
@@ -81,7 +81,7 @@ def test_rotation_keeps_a_bounded_set(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_setup_twice_replaces_its_handler(tmp_path: Path) -> None:
     setup_logging(tmp_path / "a")
     setup_logging(tmp_path / "b")
-    ours = [h for h in logging.getLogger().handlers if getattr(h, "_app_profiles", False)]
+    ours = [h for h in logging.getLogger().handlers if h.get_name() == HANDLER_NAME]
     assert len(ours) == 1
 
 
@@ -90,5 +90,5 @@ def test_unwritable_folder_falls_back_to_stderr(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     setup_logging(blocker / "logs")
-    ours = [h for h in logging.getLogger().handlers if getattr(h, "_app_profiles", False)]
+    ours = [h for h in logging.getLogger().handlers if h.get_name() == HANDLER_NAME]
     assert type(ours[0]) is logging.StreamHandler
