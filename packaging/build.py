@@ -1,6 +1,6 @@
 """Build the app for the current OS with PyInstaller (onedir, windowed) and print its size.
 
-    python packaging/build.py [--self-test] [--dist DIR] [--work DIR]
+    python packaging/build.py [--self-test | --self-test-only] [--dist DIR] [--work DIR]
 
 Writes ``dist/app-profiles/`` (Windows, Linux) or ``dist/App Profile Manager.app`` (macOS).
 ``--self-test`` then runs the built app's ``--self-test`` (offscreen on Linux) and fails the
@@ -93,7 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
     parser.add_argument("--self-test", action="store_true", help="run the built app's self-test")
+    parser.add_argument(
+        "--self-test-only",
+        action="store_true",
+        help="do not build; run the self-test of the bundle already in --dist (e.g. once signed)",
+    )
     args = parser.parse_args(argv)
+    if args.self_test_only:
+        return _report_self_test(args)
 
     started = time.monotonic()
     icons = args.work.parent / "icons"
@@ -103,11 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     size = folder_size(bundle)
     print(f"Built {bundle} in {time.monotonic() - started:.0f} s")
     print(f"Bundle size: {size / 1_000_000:.1f} MB ({size:,} bytes)")
-    if args.self_test:
-        code = self_test(executable_path(args.dist), args.work / "self-test-home")
-        print(f"Frozen self-test exit code: {code}")
-        return code
-    return 0
+    return _report_self_test(args) if args.self_test else 0
+
+
+def _report_self_test(args: argparse.Namespace) -> int:
+    code = self_test(executable_path(args.dist), args.work / "self-test-home")
+    print(f"Frozen self-test exit code: {code}")
+    return code
 
 
 if __name__ == "__main__":
