@@ -84,7 +84,6 @@ class SingleInstance(QObject):
         """Stop listening (the socket file is removed)."""
         if self._server is not None:
             self._server.close()
-            self._server.deleteLater()
             self._server = None
 
     @Slot()
@@ -92,11 +91,13 @@ class SingleInstance(QObject):
         assert self._server is not None
         while self._server.hasPendingConnections():
             conn = self._server.nextPendingConnection()
-            conn.readyRead.connect(lambda c=conn: self._on_ready_read(c))
+            conn.readyRead.connect(self._on_ready_read)
             conn.disconnected.connect(conn.deleteLater)
 
-    def _on_ready_read(self, conn: QLocalSocket) -> None:
-        if not conn.canReadLine():
+    @Slot()
+    def _on_ready_read(self) -> None:
+        conn = self.sender()
+        if not isinstance(conn, QLocalSocket) or not conn.canReadLine():
             return
         line = bytes(conn.readLine().data())
         if line == ACTIVATE:
