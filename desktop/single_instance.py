@@ -9,9 +9,8 @@ found to be dead (nothing answers) and removed.
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import logging
+import zlib
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -26,15 +25,21 @@ TIMEOUT_MS = 1500
 
 def server_name(data_root: Path, user: str | None = None) -> str:
     """The server name for *user* (default: the current one) and *data_root*."""
-    try:
-        who = user or getpass.getuser()
-    except Exception:  # no user name in the environment (rare service accounts)
-        who = "unknown-user"
+    if user is None:
+        import getpass
+
+        try:
+            user = getpass.getuser()
+        except Exception:  # no user name in the environment (rare service accounts)
+            user = "unknown-user"
     try:
         root = str(data_root.expanduser().resolve())
     except OSError:
         root = str(data_root)
-    digest = hashlib.sha256(f"{who}\0{root}".encode()).hexdigest()[:20]
+    # Two CRC-32s give 64 bits: plenty to keep one user's few data folders apart, and zlib
+    # loads in a fraction of the time hashlib (OpenSSL) takes on every start.
+    key = f"{user}\0{root}".encode()
+    digest = f"{zlib.crc32(key):08x}{zlib.crc32(key[::-1]):08x}"
     return f"app-profile-manager-{digest}"
 
 

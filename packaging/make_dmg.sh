@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APP_NAME="App Profile Manager"
-VERSION="${1:-$(python3 -c 'import tomllib;print(tomllib.load(open("pyproject.toml","rb"))["project"]["version"])')}"
+VERSION="${1:-$(cd packaging && python3 -c 'import spec_common; print(spec_common.app_version())')}"
 APP="dist/${APP_NAME}.app"
 DMG="dist/AppProfileManager-${VERSION}.dmg"
 

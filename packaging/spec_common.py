@@ -7,7 +7,6 @@ so the size comparison between them is fair.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -80,9 +79,12 @@ KEEP_PLUGINS = {
 
 
 def app_version() -> str:
-    """The version in pyproject.toml (the single source of it)."""
-    with (ROOT / "pyproject.toml").open("rb") as handle:
-        return str(tomllib.load(handle)["project"]["version"])
+    """``desktop.__version__``, the single source of the version (read, not imported)."""
+    text = (ROOT / "desktop" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
+    if match is None:
+        raise SystemExit("desktop/__init__.py does not set __version__")
+    return match.group(1)
 
 
 def version_tuple(version: str) -> tuple[int, int, int, int]:

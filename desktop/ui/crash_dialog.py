@@ -9,12 +9,9 @@ The report is redacted: it never holds a token, password or key.
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 import threading
-import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -43,6 +40,11 @@ ShowReport = Callable[[str], None]
 
 def format_report(exc_info: ExcInfo, *, thread_name: str | None = None) -> str:
     """A plain-text report for a support ticket: versions, platform, the traceback; redacted."""
+    # Imported here: only a crash needs them, and start-up time counts.
+    import platform
+    import traceback
+    from datetime import UTC, datetime
+
     exc_type, exc, tb = exc_info
     lines = [
         f"{APP_NAME} {__version__}",

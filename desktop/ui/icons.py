@@ -9,10 +9,12 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 
-from desktop.core.domain import Status
+if TYPE_CHECKING:
+    from desktop.core.domain import Status
 
 ICON_PACKAGE = "desktop.resources"
 ICON_FOLDER = "icons"
@@ -40,7 +42,7 @@ def icon(name: str) -> QIcon:
 
 def status_icon(status: Status | str) -> QIcon:
     """The icon for a profile status (Valid, Expired, Invalid, Unknown)."""
-    value = status.value if isinstance(status, Status) else str(status)
+    value = str(getattr(status, "value", status))  # no domain import on the start path
     return icon(f"status-{value.lower()}")
 
 

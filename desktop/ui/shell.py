@@ -4,14 +4,16 @@ coming forward when another launch asks."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 
-from desktop.ui.about_dialog import AboutDialog, AboutInfo, OpenUrl
 from desktop.ui.main_window import MainWindow
 from desktop.ui.window_state import WindowState
+
+if TYPE_CHECKING:
+    from desktop.ui.about_dialog import AboutDialog, OpenUrl
 
 
 class DesktopShell(QObject):
@@ -61,6 +63,8 @@ class DesktopShell(QObject):
 
     @Slot()
     def show_about(self) -> AboutDialog:
+        from desktop.ui.about_dialog import AboutDialog, AboutInfo  # only when asked for
+
         info = AboutInfo.from_context(self._ctx, self._log_folder)
         self.about_dialog = AboutDialog(info, self._window, open_url=self._open_url)
         self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -52,6 +52,8 @@ class DesktopStart:
         if self.instance is not None:
             self.instance.activation_requested.connect(self.shell.bring_to_front)
         if self.self_test:
+            # A self-test must not overwrite the technician's layout with its own window.
+            window.closing.disconnect(self.shell.save_layout)
             # Exercise the local server on a private name, so a self-test of a frozen build
             # proves QtNetwork is inside even while the technician's own instance runs.
             probe = SingleInstance(f"{server_name(ctx.paths.root)}-self-test-{os.getpid()}")
