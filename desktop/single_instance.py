@@ -10,6 +10,7 @@ found to be dead (nothing answers) and removed.
 from __future__ import annotations
 
 import logging
+import os
 import zlib
 from pathlib import Path
 
@@ -26,12 +27,7 @@ TIMEOUT_MS = 1500
 def server_name(data_root: Path, user: str | None = None) -> str:
     """The server name for *user* (default: the current one) and *data_root*."""
     if user is None:
-        import getpass
-
-        try:
-            user = getpass.getuser()
-        except Exception:  # no user name in the environment (rare service accounts)
-            user = "unknown-user"
+        user = _current_user()
     try:
         root = str(data_root.expanduser().resolve())
     except OSError:
@@ -41,6 +37,19 @@ def server_name(data_root: Path, user: str | None = None) -> str:
     key = f"{user}\0{root}".encode()
     digest = f"{zlib.crc32(key):08x}{zlib.crc32(key[::-1]):08x}"
     return f"app-profile-manager-{digest}"
+
+
+def _current_user() -> str:
+    # getpass.getuser's own order; getpass itself (termios, pwd) is only needed without these.
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if os.environ.get(variable):
+            return os.environ[variable]
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name anywhere (rare service accounts)
+        return "unknown-user"
 
 
 class SingleInstance(QObject):
@@ -82,7 +91,6 @@ class SingleInstance(QObject):
             return True  # run anyway: a second window beats no window
         server.newConnection.connect(self._on_new_connection)
         self._server = server
-        log.info("Listening for later launches on %s", self.name)
         return True
 
     def release(self) -> None:

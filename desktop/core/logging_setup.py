@@ -8,7 +8,6 @@ otherwise the platform's per-user log folder (``%LOCALAPPDATA%\\AppProfileManage
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 from pathlib import Path
 
@@ -46,6 +45,49 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class RotatingFile(logging.FileHandler):
+    """A log file that is renamed to ``.1`` (``.1`` to ``.2``...) when it would pass max_bytes.
+
+    The same scheme as ``logging.handlers.RotatingFileHandler``; that module pulls in socket,
+    pickle and queue, which cost several milliseconds on every start.
+    """
+
+    def __init__(self, path: Path, max_bytes: int, backup_count: int) -> None:
+        super().__init__(path, encoding="utf-8", delay=True)
+        self.max_bytes = max_bytes
+        self.backup_count = backup_count
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._should_rotate(record):
+                self._rotate()
+        except Exception:
+            self.handleError(record)
+            return
+        super().emit(record)
+
+    def _should_rotate(self, record: logging.LogRecord) -> bool:
+        if self.max_bytes <= 0:
+            return False
+        if self.stream is None:
+            self.stream = self._open()
+        message = f"{self.format(record)}{self.terminator}"
+        return bool(self.stream.tell() + len(message.encode("utf-8")) > self.max_bytes)
+
+    def _rotate(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        base = Path(self.baseFilename)
+        for index in range(self.backup_count - 1, 0, -1):
+            older = base.with_name(f"{base.name}.{index}")
+            if older.exists():
+                os.replace(older, base.with_name(f"{base.name}.{index + 1}"))
+        if self.backup_count > 0 and base.exists():
+            os.replace(base, base.with_name(f"{base.name}.1"))
+        self.stream = self._open()
+
+
 def default_log_dir() -> Path:
     """``$APP_PROFILES_HOME/logs`` when set, otherwise the platform's per-user log folder."""
     override = os.environ.get(HOME_ENV, "").strip()
@@ -74,9 +116,7 @@ def setup_logging(
     handler: logging.Handler
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
-        )
+        handler = RotatingFile(path, MAX_BYTES, BACKUP_COUNT)
     except OSError:
         handler = logging.StreamHandler()
     handler.set_name(HANDLER_NAME)

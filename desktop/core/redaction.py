@@ -12,6 +12,7 @@ correlation IDs are kept because a ticket needs them.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 MASK = "[REDACTED]"
 
@@ -43,26 +44,40 @@ SECRET_FIELDS = (
 
 _FIELDS = "|".join(re.escape(name) for name in sorted(SECRET_FIELDS, key=len, reverse=True))
 
-_PEM_PRIVATE = re.compile(
-    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----.*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|\Z)",
-    re.DOTALL,
-)
-# Three base64url segments, the first being a JSON header ("eyJ" is '{"' encoded).
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
-_AUTH_SCHEME = re.compile(r"(?i)\b(Bearer|Basic|Negotiate|NTLM)\s+[A-Za-z0-9._~+/=-]{6,}")
-# key="value" / 'key': 'value' / "key": "value" (JSON, reprs, headers written as dicts).
-_QUOTED_FIELD = re.compile(
-    rf"(?i)(?P<key>[\"']?(?<![\w-])(?:{_FIELDS})[\"']?\s*[:=]\s*)(?P<q>[\"'])(?P<val>(?:\\.|(?!(?P=q)).)*)(?P=q)"
-)
-# key=value in URLs, form bodies and command lines; key: value in plain text.
-_BARE_FIELD = re.compile(
-    rf"(?i)(?P<key>(?<![\w-])(?:{_FIELDS})\s*(?:=|:\s))(?P<val>[^\s&\"',;)}}\]#]+)"
-)
-# A PFX or key pasted as base64: 200+ characters with no spaces is never useful in a log.
-_LONG_BLOB = re.compile(r"[A-Za-z0-9+/_-]{200,}={0,2}")
+
+class _Patterns:
+    """The compiled patterns, built on first use: compiling them costs start-up time."""
+
+    def __init__(self) -> None:
+        self.pem_private = re.compile(
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----.*?"
+            r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|\Z)",
+            re.DOTALL,
+        )
+        # Three base64url segments, the first a JSON header ("eyJ" is '{"' encoded).
+        self.jwt = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+        self.auth_scheme = re.compile(
+            r"(?i)\b(Bearer|Basic|Negotiate|NTLM)\s+[A-Za-z0-9._~+/=-]{6,}"
+        )
+        # key="value" / 'key': 'value' / "key": "value" (JSON, reprs, dict-shaped headers).
+        self.quoted_field = re.compile(
+            rf"(?i)(?P<key>[\"']?(?<![\w-])(?:{_FIELDS})[\"']?\s*[:=]\s*)"
+            rf"(?P<q>[\"'])(?P<val>(?:\\.|(?!(?P=q)).)*)(?P=q)"
+        )
+        # key=value in URLs, form bodies and command lines; key: value in plain text.
+        self.bare_field = re.compile(
+            rf"(?i)(?P<key>(?<![\w-])(?:{_FIELDS})\s*(?:=|:\s))(?P<val>[^\s&\"',;)}}\]#]+)"
+        )
+        # A PFX or key pasted as base64: 200+ characters without a space never helps a log.
+        self.long_blob = re.compile(r"[A-Za-z0-9+/_-]{200,}={0,2}")
 
 
-# Values that carry nothing secret; an auth scheme's credential is masked by _AUTH_SCHEME.
+@cache
+def _patterns() -> _Patterns:
+    return _Patterns()
+
+
+# Values that carry nothing secret; an auth scheme's credential is masked by auth_scheme.
 _NOT_SECRET_VALUES = frozenset({"none", "null", "''", '""', "bearer", "basic", "negotiate", "ntlm"})
 
 
@@ -70,12 +85,13 @@ def redact(text: str) -> str:
     """Return *text* with every recognised secret replaced by ``[REDACTED]``."""
     if not text:
         return text
-    text = _PEM_PRIVATE.sub("[REDACTED PRIVATE KEY]", text)
-    text = _JWT.sub("[REDACTED JWT]", text)
-    text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} {MASK}", text)
-    text = _QUOTED_FIELD.sub(_mask_quoted, text)
-    text = _BARE_FIELD.sub(_mask_bare, text)
-    return _LONG_BLOB.sub("[REDACTED BLOB]", text)
+    p = _patterns()
+    text = p.pem_private.sub("[REDACTED PRIVATE KEY]", text)
+    text = p.jwt.sub("[REDACTED JWT]", text)
+    text = p.auth_scheme.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    text = p.quoted_field.sub(_mask_quoted, text)
+    text = p.bare_field.sub(_mask_bare, text)
+    return p.long_blob.sub("[REDACTED BLOB]", text)
 
 
 def _mask_quoted(match: re.Match[str]) -> str:

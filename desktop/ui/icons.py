@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,13 +15,17 @@ from PySide6.QtGui import QIcon
 if TYPE_CHECKING:
     from desktop.core.domain import Status
 
-ICON_PACKAGE = "desktop.resources"
-ICON_FOLDER = "icons"
+import desktop.resources
+
+# Next to the package, in a source tree, a wheel and a PyInstaller bundle alike (the spec
+# collects desktop/resources). Not importlib.resources: it imports zipfile, tempfile and
+# more, which a frozen start pays for.
+ICON_FOLDER = Path(desktop.resources.__file__).resolve().parent / "icons"
 
 
 def icon_path(name: str) -> Path:
     """The file behind *name* (``"app"`` → ``.../icons/app.svg``). Raises when it is missing."""
-    path = Path(str(resources.files(ICON_PACKAGE).joinpath(ICON_FOLDER, f"{name}.svg")))
+    path = ICON_FOLDER / f"{name}.svg"
     if not path.is_file():
         raise FileNotFoundError(f"No icon named {name!r} in {path.parent}")
     return path
@@ -30,8 +33,7 @@ def icon_path(name: str) -> Path:
 
 def icon_names() -> list[str]:
     """Every icon that ships, by name."""
-    folder = resources.files(ICON_PACKAGE).joinpath(ICON_FOLDER)
-    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".svg"))
+    return sorted(p.stem for p in ICON_FOLDER.glob("*.svg"))
 
 
 @cache
@@ -46,10 +48,10 @@ def status_icon(status: Status | str) -> QIcon:
     return icon(f"status-{value.lower()}")
 
 
-def broken_icons() -> list[str]:
-    """Icons that do not render (a missing SVG plugin in a bundle shows up here)."""
+def broken_icons(names: list[str] | None = None) -> list[str]:
+    """Icons that do not render (a bundle without the SVG plugins shows up here)."""
     broken = []
-    for name in icon_names():
+    for name in icon_names() if names is None else names:
         image = icon(name).pixmap(32, 32).toImage()
         if image.isNull() or image.pixelColor(16, 16).alpha() == 0:
             broken.append(name)

@@ -4,6 +4,7 @@ instance, and the window shell. ``app.py`` calls :func:`start_desktop` and the r
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -13,12 +14,14 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.single_instance import SingleInstance, server_name
 
-from desktop.ui.crash_dialog import CrashReporter
-from desktop.ui.icons import broken_icons, icon
+from desktop.ui.crash_reporter import CrashReporter
+from desktop.ui.icons import broken_icons, icon, icon_names
 from desktop.ui.main_window import MainWindow
 from desktop.ui.shell import DesktopShell
 from desktop.ui.theme import ThemeFollower
 from desktop.ui.window_state import STATE_FILE_NAME, WindowState, settings_at
+
+log = logging.getLogger(__name__)
 
 
 class DesktopStart:
@@ -41,7 +44,10 @@ class DesktopStart:
     def claim_instance(self, data_root: Path) -> bool:
         """True when this is the only instance for this user and data folder."""
         self.instance = SingleInstance(server_name(data_root), self.app)
-        return self.instance.claim()
+        if not self.instance.claim():
+            return False
+        log.info("Listening for later launches on %s", self.instance.name)
+        return True
 
     def attach(self, window: MainWindow, ctx: Any) -> DesktopShell:
         """Add the shell to *window*: About, remembered layout, coming forward on request."""
@@ -64,7 +70,11 @@ class DesktopStart:
     def self_test_problems(self) -> int:
         """Print what the desktop layer found wrong during a self-test; 1 when anything."""
         problems = []
-        broken = broken_icons()
+        # Every icon file must ship; rendering two proves the SVG plugins are in the bundle.
+        names = icon_names()
+        required = {"app", *(f"status-{s}" for s in ("valid", "expired", "invalid", "unknown"))}
+        missing = sorted(required - set(names))
+        broken = missing + broken_icons(["app", "status-valid"])
         if broken:
             problems.append(f"icons do not render: {', '.join(broken)}")
         if not self._instance_works:

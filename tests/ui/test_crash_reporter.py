@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop.ui.crash_dialog import CrashDialog, CrashReporter, format_report
+from desktop.ui.crash_dialog import CrashDialog
+from desktop.ui.crash_reporter import CrashReporter, format_report
 
 SECRET = "client_secret=Sup3rS3cret~value"
 
