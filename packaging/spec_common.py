@@ -32,6 +32,7 @@ EXCLUDES = [
     "IPython",
     "pydoc",
     "lib2to3",
+    "multiprocessing",
     "PySide6.QtQml",
     "PySide6.QtQuick",
     "PySide6.QtOpenGL",
