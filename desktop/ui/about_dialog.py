@@ -115,7 +115,9 @@ class AboutDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addSpacing(8)
         layout.addLayout(form)
+        layout.addSpacing(8)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
 

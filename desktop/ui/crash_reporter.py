@@ -111,8 +111,10 @@ class CrashReporter(QObject):
             sys.__excepthook__(exc_type, exc, tb)
             return
         try:
-            log.error("Unexpected exception", exc_info=(exc_type, exc, tb))
-            self._report_made.emit(format_report((exc_type, exc, tb), thread_name=thread_name))
+            report = format_report((exc_type, exc, tb), thread_name=thread_name)
+            # The redacted report, not exc_info: no handler ever sees the raw traceback.
+            log.error("Unexpected exception\n%s", report)
+            self._report_made.emit(report)
         except Exception:  # the hook must never raise; fall back to stderr
             sys.__excepthook__(exc_type, exc, tb)
 
