@@ -126,12 +126,34 @@ def _write_error(path: Path, exc: OSError) -> UserError:
 
 
 _STYLE = """
-body { font-family: sans-serif; font-size: 9pt; }
+body { font-family: sans-serif; font-size: 8pt; }
 h1 { font-size: 15pt; margin-bottom: 2pt; }
 p.sub { color: #444444; margin-top: 0; }
 th { background-color: #e6e6e6; text-align: left; font-weight: bold; }
-td.hp { font-weight: bold; }
 """
+
+
+#: Relative widths of known columns, so long permission names do not break mid-word.
+_WIDTHS = {
+    "App type": 14,
+    "Required by": 14,
+    "API": 12,
+    "Permission": 22,
+    "Description": 22,
+    "Type": 8,
+    HIGH_PRIVILEGE_HEADER: 22,
+}
+
+
+def _column_widths(headers: Sequence[str]) -> list[int]:
+    raw = [_WIDTHS.get(h, 15) for h in headers]
+    total = sum(raw) or 1
+    return [round(100 * w / total) for w in raw]
+
+
+def _marker_cell(text: str) -> str:
+    label, _, reason = text.partition(": ")
+    return f'<td class="hp"><b>{html.escape(label)}:</b> {html.escape(reason)}</td>'
 
 
 def table_to_html(table: ExportTable, *, footer: str = "") -> str:
@@ -140,13 +162,14 @@ def table_to_html(table: ExportTable, *, footer: str = "") -> str:
     The header row is a ``<thead>``, which Qt repeats at the top of every page.
     """
     esc = html.escape
-    head = "".join(f"<th>{esc(h)}</th>" for h in table.headers)
+    widths = _column_widths(table.headers)
+    head = "".join(
+        f'<th width="{w}%">{esc(h)}</th>' for h, w in zip(table.headers, widths, strict=True)
+    )
     body_rows = []
     for row in table.rows:
         cells = "".join(
-            f'<td class="hp">{esc(c)}</td>'
-            if i == table.marker_column and c
-            else f"<td>{esc(c)}</td>"
+            _marker_cell(c) if i == table.marker_column and c else f"<td>{esc(c)}</td>"
             for i, c in enumerate(row)
         )
         body_rows.append(f"<tr>{cells}</tr>")
