@@ -58,7 +58,7 @@ def test_html_has_title_header_rows_and_escapes() -> None:
     rows = permission_rows(CATALOG, ["security"])
     html = table_to_html(permissions_table("Security <& Analysis>", rows, subtitle="v1"))
     assert "<h1>Security &lt;&amp; Analysis&gt;</h1>" in html
-    assert "<thead><tr><th>App type</th>" in html
+    assert "<thead><tr><th width=" in html and ">App type</th>" in html
     assert html.count("<tr>") == len(rows) + 1
     assert "users&#x27; full profiles" in html
     assert f"{len(rows)} rows" in html
