@@ -219,13 +219,13 @@ class BrowseView(QWidget):
             return
         self.stack.setCurrentIndex(1)
         if not self._base and sel.kind is SelectionKind.APP:
-            where = f" ({self._override_hint})" if self._override_hint else ""
+            where = self._override_hint or "the data folder"
             self.empty.setText(
                 f"The vendor documentation this catalog is built from does not list the "
                 f"permissions of {sel.label}. Its directory roles are under “Roles and notes” "
                 "below.\n\n"
-                f"If your organization knows its permissions, add them in a catalog override "
-                f"file in the data folder{where}."
+                "If your organization knows its permissions, add them in a catalog override "
+                f"file: {where}."
             )
             self.clear_filters.hide()
         else:

@@ -37,7 +37,7 @@ class FilterBar(QWidget):
         self.type_combo.setAccessibleName("Permission type filter")
         self.type_combo.addItem("All types", None)
         for type_ in PermissionType:
-            self.type_combo.addItem(type_.value, type_)
+            self.type_combo.addItem(type_.value, type_.value)
         self.api_combo = QComboBox()
         self.api_combo.setAccessibleName("API filter")
         self.api_combo.addItem("All APIs", "")
@@ -78,7 +78,7 @@ class FilterBar(QWidget):
         type_ = self.type_combo.currentData()
         return RowFilter(
             apis=frozenset({api}) if api else frozenset(),
-            type=type_ if isinstance(type_, PermissionType) else None,
+            type=PermissionType(type_) if type_ else None,
             search=self.search.text(),
             high_privilege_only=self.high_only.isChecked(),
         )
