@@ -14,6 +14,12 @@ os.environ["BROWSER"] = os.environ.get("APP_PROFILES_TEST_BROWSER", "true")
 
 pytest_plugins = ["tests.helpers.fixtures"]
 
+# PySide6 6.12's ``SignalInstance.disconnect()`` returns True without taking a reference, so
+# every disconnect (pytest-qt's waitSignal and qtmodeltester clean-up do many) drops one of
+# True's references; a long run then aborts at exit with "bool_dealloc: deallocating True".
+# Holding spare references keeps the count above zero. App code avoids disconnect().
+_TRUE_REFERENCES = [True] * 1_000_000
+
 
 @pytest.fixture(autouse=True)
 def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
