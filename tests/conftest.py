@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +18,10 @@ pytest_plugins = ["tests.helpers.fixtures"]
 # PySide6 6.12's ``SignalInstance.disconnect()`` returns True without taking a reference, so
 # every disconnect (pytest-qt's waitSignal and qtmodeltester clean-up do many) drops one of
 # True's references; a long run then aborts at exit with "bool_dealloc: deallocating True".
-# Holding spare references keeps the count above zero. App code avoids disconnect().
-_TRUE_REFERENCES = [True] * 1_000_000
+# Spare references that are never given back keep the count above zero (a list would be
+# freed at exit, too early). App code avoids disconnect().
+for _flag in (True, False):
+    ctypes.c_ssize_t.from_address(id(_flag)).value += 1_000_000
 
 
 @pytest.fixture(autouse=True)
