@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from difflib import get_close_matches
 from collections.abc import Mapping
 from dataclasses import dataclass
+from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -188,7 +188,7 @@ def _no_clash(file: str, label: str, shipped: tuple[Any, ...], added: tuple[Any,
         if item.id in known:
             Entry(file, f'{label} "{item.id}"', {}).fail(
                 f"the shipped catalog already has a {label} with this id; an override can only "
-                "add new ones (set client IDs under \"client_ids\")"
+                'add new ones (set client IDs under "client_ids")'
             )
 
 
@@ -227,4 +227,3 @@ def _parse_json(name: str, text: str) -> object:
             f"{name}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}).",
             remedy="Fix the file; the shipped catalog stays in use until then.",
         ) from exc
-

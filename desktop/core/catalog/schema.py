@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from desktop.core.catalog.model import (
     AppType,
@@ -51,7 +51,7 @@ class Entry:
             self.fail(f"must be a JSON object, not {_json_type(raw)}")
         self.raw: Mapping[str, Any] = raw
 
-    def fail(self, problem: str) -> Any:
+    def fail(self, problem: str) -> NoReturn:
         """Raise the one-line complaint about this entry."""
         raise CatalogError(
             f"{self.file}: {self.where}: {problem}.",
@@ -123,11 +123,10 @@ class Entry:
         return self.choice_of(key, enum, self.text(key))
 
     def choice_of(self, key: str, enum: type[E], value: object) -> E:
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(str(m.value) for m in enum)
-            return self.fail(f'"{key}" has "{value}"; allowed: {allowed}')  # type: ignore[no-any-return]
+        allowed = [str(m.value) for m in enum]
+        if not isinstance(value, str) or value not in allowed:
+            self.fail(f'"{key}" has "{value}"; allowed: {", ".join(allowed)}')
+        return enum(value)
 
 
 def check_guid(entry: Entry, key: str, value: object) -> str:
@@ -138,7 +137,8 @@ def check_guid(entry: Entry, key: str, value: object) -> str:
 
 
 def _json_type(value: object) -> str:
-    names = {list: "a list", str: "a string", bool: "true/false", int: "a number", float: "a number"}
+    names = {list: "a list", str: "a string", bool: "true/false", int: "a number"}
+    names[float] = "a number"
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
@@ -262,7 +262,7 @@ def check_app_type(entry: Entry, app: AppType) -> None:
                 "(hybrid means both application and delegated permissions)"
             )
     if app.creatable and app.modes == (SetupMode.CLASSIC,):
-        entry.fail("a classic-mode app cannot be created; set \"creatable\" to false")
+        entry.fail('a classic-mode app cannot be created; set "creatable" to false')
     if app.functions and app.kind is DelegationKind.APPLICATION:
         entry.fail("only an app with delegated permissions can have functions")
     seen: set[tuple[str, str, PermissionType]] = set()
