@@ -84,8 +84,7 @@ def _split_names(text: str) -> tuple[str, ...]:
 def wizard_services() -> tuple[list[str], list[str]]:
     """The premium and AOS services that the create wizard's step 2 lists."""
     lines = _lines(PROFILES_PAGE)
-    start = lines.index("2. Select services – Select either an Elements premium service or AOS "
-                        "services for which you want to create app profiles. Click Next.")  # fmt: skip
+    start = next(i for i, line in enumerate(lines) if line.startswith("2. Select services"))
     premium: list[str] = []
     aos: list[str] = []
     target = premium

@@ -146,8 +146,7 @@ def test_aos_exchange_administrator_is_manual(catalog: Catalog) -> None:
     aos_with_roles = [
         a
         for a in catalog.app_types
-        if a.directory_roles
-        and all(s.family is ServiceFamily.AOS for s in catalog.services_of(a))
+        if a.directory_roles and all(s.family is ServiceFamily.AOS for s in catalog.services_of(a))
     ]
     assert aos_with_roles
     for app in aos_with_roles:

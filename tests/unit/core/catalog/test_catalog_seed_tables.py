@@ -47,9 +47,7 @@ def test_the_documentation_has_the_four_tables() -> None:
 def test_every_seed_row_is_in_its_app_type(catalog: Catalog, title: str) -> None:
     table: SeedTable = TABLES[title]
     app = _app_named(catalog, table.app_name)
-    ours = Counter(
-        (normalize(p.api + p.name), p.description, str(p.type)) for p in app.permissions
-    )
+    ours = Counter((normalize(p.api + p.name), p.description, str(p.type)) for p in app.permissions)
     seed = Counter((normalize(r.head), r.description, r.type) for r in table.rows)
     missing = seed - ours
     extra = ours - seed
