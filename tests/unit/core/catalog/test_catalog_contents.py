@@ -238,3 +238,12 @@ def test_modes_and_consent_methods_are_described(catalog: Catalog) -> None:
     assert {t.id for t in catalog.setup_modes} == {m.value for m in SetupMode}
     assert {t.id for t in catalog.consent_methods} == {c.value for c in ConsentMethod}
     assert catalog.version and catalog.sources == (f"shipped catalog {catalog.version}",)
+
+
+def test_every_wizard_service_has_an_app_the_wizard_can_create(catalog: Catalog) -> None:
+    """A service the create wizard offers must lead to at least one creatable modern app."""
+    for service in catalog.services:
+        if not service.creatable:
+            continue
+        apps = catalog.apps_for_service(service.id)
+        assert any(a.creatable and SetupMode.MODERN in a.modes for a in apps), service.name
