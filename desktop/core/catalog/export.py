@@ -79,7 +79,7 @@ def comparison_table(comparison: AppComparison, *, subtitle: str = "") -> Export
         )
         for item in comparison.rows()
     )
-    title = f"Compare {comparison.app_a.name} with {comparison.app_b.name}"
+    title = f"Compare {comparison.app_a.label} with {comparison.app_b.label}"
     return ExportTable(title, headers, body, subtitle, len(headers) - 1)
 
 

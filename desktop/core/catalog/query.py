@@ -5,7 +5,7 @@
   case-insensitive across all columns;
 - :func:`apps_requiring`: which app types require a permission (the reverse look-up);
 - :func:`compare_apps`: what one app type needs that another does not;
-- :func:`rows_by_api`: every app's rows grouped by API;
+- :func:`rows_by_api`: every app's rows grouped by API (:func:`api_names` lists the APIs);
 - :func:`role_lines`: an app's directory roles and how each is assigned in each setup mode.
 """
 
@@ -23,6 +23,7 @@ from desktop.core.catalog.model import (
     RoleAssignment,
     SetupMode,
 )
+from desktop.core.catalog.names import api_names
 from desktop.core.catalog.privilege import high_privilege_reason
 
 
@@ -38,6 +39,8 @@ class PermissionRow:
     type: PermissionType
     #: Why the permission is high-privilege, or ``None``.
     high_privilege_reason: str | None
+    #: Why the row differs from the documentation's text (e.g. a corrected typo), if it does.
+    note: str = ""
 
     @property
     def high_privilege(self) -> bool:
@@ -79,12 +82,13 @@ class PermissionRow:
 def row_for(app: AppType, permission: Permission) -> PermissionRow:
     return PermissionRow(
         app_type_id=app.id,
-        app_type=app.name,
+        app_type=app.label,
         api=permission.api,
         permission=permission.name,
         description=permission.description,
         type=permission.type,
         high_privilege_reason=high_privilege_reason(permission),
+        note=permission.note,
     )
 
 
@@ -134,15 +138,6 @@ class RowFilter:
 
 def filter_rows(rows: Iterable[PermissionRow], row_filter: RowFilter) -> list[PermissionRow]:
     return [row for row in rows if row_filter.matches(row)]
-
-
-def api_names(catalog: Catalog) -> list[str]:
-    """Every API that some app type uses, sorted, each spelled as it first appears."""
-    seen: dict[str, str] = {}
-    for app in catalog.app_types:
-        for permission in app.permissions:
-            seen.setdefault(permission.api.casefold(), permission.api)
-    return sorted(seen.values(), key=str.casefold)
 
 
 def rows_by_api(catalog: Catalog) -> dict[str, list[PermissionRow]]:
@@ -211,8 +206,8 @@ class AppComparison:
 
     def side_label(self, side: Side) -> str:
         return {
-            Side.ONLY_A: f"Only {self.app_a.name}",
-            Side.ONLY_B: f"Only {self.app_b.name}",
+            Side.ONLY_A: f"Only {self.app_a.label}",
+            Side.ONLY_B: f"Only {self.app_b.label}",
             Side.BOTH: "Both",
         }[side]
 

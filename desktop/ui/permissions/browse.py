@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.catalog.model import Catalog, ServiceFamily
-from desktop.core.catalog.query import api_names
+from desktop.core.catalog.names import api_names
 
 SELECTION_ROLE = Qt.ItemDataRole.UserRole + 10
 
@@ -82,12 +82,12 @@ def build_browse_model(catalog: Catalog, mode: BrowseMode) -> QStandardItemModel
         for app in catalog.apps_for_service(service.id):
             count = len(app.permissions)
             tip = (
-                f"{app.name}: {count} permission{'s' if count != 1 else ''}"
+                f"{app.label}: {count} permission{'s' if count != 1 else ''}"
                 if count
-                else f"{app.name}: the shipped documentation does not list its permissions"
+                else f"{app.label}: the shipped documentation does not list its permissions"
             )
             group.appendRow(
-                _item(app.name, BrowseSelection(mode, SelectionKind.APP, app.id, app.name), tip)
+                _item(app.label, BrowseSelection(mode, SelectionKind.APP, app.id, app.label), tip)
             )
         root.appendRow(group)
     return model

@@ -17,13 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.catalog.model import AppType, Catalog
-from desktop.core.catalog.query import (
-    PermissionRow,
-    RowFilter,
-    api_names,
-    filter_rows,
-    permission_rows,
-)
+from desktop.core.catalog.names import api_names
+from desktop.core.catalog.query import PermissionRow, RowFilter, filter_rows, permission_rows
 
 from desktop.ui.permissions.browse import BrowsePanel, BrowseSelection, SelectionKind
 from desktop.ui.permissions.details import AppInfoPane, RequiredByPane

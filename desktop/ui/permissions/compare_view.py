@@ -42,7 +42,7 @@ class CompareView(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             for app in catalog.app_types:
-                combo.addItem(app.name, app.id)
+                combo.addItem(app.label, app.id)
         if self.second.count() > 1:
             self.second.setCurrentIndex(1)
         self.swap = QPushButton("S&wap")
@@ -117,10 +117,10 @@ class CompareView(QWidget):
 
 
 def _summary(result: AppComparison) -> str:
-    a, b = result.app_a.name, result.app_b.name
+    a, b = result.app_a.label, result.app_b.label
     if result.app_a.id == result.app_b.id:
         return "Both sides are the same app type; pick another one to see differences."
-    unlisted = [app.name for app in (result.app_a, result.app_b) if not app.permissions]
+    unlisted = [app.label for app in (result.app_a, result.app_b) if not app.permissions]
     note = (
         f" The shipped documentation does not list the permissions of {' or '.join(unlisted)}."
         if unlisted

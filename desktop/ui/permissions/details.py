@@ -68,10 +68,10 @@ class RequiredByPane(QWidget):
         )
         for app in apps:
             services = ", ".join(s.name for s in self._catalog.services_of(app))
-            item = QStandardItem(app.name)
+            item = QStandardItem(app.label)
             item.setEditable(False)
             item.setData(app.id, APP_ID_ROLE)
-            item.setToolTip(f"Used by {services}" if services else app.name)
+            item.setToolTip(f"Used by {services}" if services else app.label)
             self.model.appendRow(item)
 
     def _on_activated(self, index: QModelIndex) -> None:
@@ -106,7 +106,7 @@ def app_info_html(catalog: Catalog, app: AppType) -> str:
     esc = html.escape
     services = ", ".join(s.name for s in catalog.services_of(app))
     parts = [
-        f"<h3>{esc(app.name)}</h3>",
+        f"<h3>{esc(app.label)}</h3>",
         f"<p>Used by: {esc(services) or 'no service'}. Holds {esc(_KIND_WORDS[app.kind])}."
         f"{' Supports user consent as well as admin consent.' if app.supports_user_consent else ''}"
         "</p>",

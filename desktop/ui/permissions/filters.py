@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,7 +28,7 @@ class FilterBar(QWidget):
 
     changed = Signal()
 
-    def __init__(self, apis: list[str], parent: QWidget | None = None) -> None:
+    def __init__(self, apis: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit()
         self.search.setObjectName("PermissionsSearch")

@@ -116,7 +116,7 @@ class PermissionsPage(QWidget):
         if self.views.currentWidget() is self.compare:
             comparison = self.compare.comparison
             title = (
-                f"Compare {comparison.app_a.name} with {comparison.app_b.name}"
+                f"Compare {comparison.app_a.label} with {comparison.app_b.label}"
                 if comparison
                 else "Compare app types"
             )

@@ -68,6 +68,8 @@ class PermissionTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = self.headers()[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and column == "Permission" and row.note:
+            return f"{row.permission}\n{row.note}"
         return cell_data(column, row_cells(row), row.high_privilege_reason, row, role)
 
 
