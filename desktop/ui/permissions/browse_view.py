@@ -232,8 +232,9 @@ class BrowseView(QWidget):
         header = self.table.horizontalHeader()
         for column, name in enumerate(self.model.headers()):
             # Long app and permission names should leave room for the other columns.
-            if name in ("App type", "Permission"):
-                header.resizeSection(column, min(header.sectionSize(column), 280))
+            if name in ("App type", "API", "Permission"):
+                cap = 340 if name == "Permission" else 240
+                header.resizeSection(column, min(header.sectionSize(column), cap))
 
     def _on_row_selected(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         row = self.selected_row()

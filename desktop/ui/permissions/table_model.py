@@ -23,12 +23,12 @@ MARKER = "⚠ High"
 
 
 class PermissionTableModel(QAbstractTableModel):
-    """Permission rows with columns [App type], API, Permission, Type, High privilege and
-    Description. The App type column is shown when the rows come from more than one app.
-    Description comes last so it can take the remaining width without pushing the
-    high-privilege marker out of sight."""
+    """Permission rows with columns High privilege, [App type], API, Permission, Type and
+    Description. The App type column is shown when the rows come from more than one app. The
+    marker comes first so no window width hides it; Description comes last so it can take
+    the remaining width."""
 
-    BASE_HEADERS = ("API", "Permission", "Type", HIGH_PRIVILEGE_HEADER, "Description")
+    BASE_HEADERS = ("API", "Permission", "Type", "Description")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -44,7 +44,8 @@ class PermissionTableModel(QAbstractTableModel):
         return self._with_app
 
     def headers(self) -> tuple[str, ...]:
-        return ("App type", *self.BASE_HEADERS) if self._with_app else self.BASE_HEADERS
+        app = ("App type",) if self._with_app else ()
+        return (HIGH_PRIVILEGE_HEADER, *app, *self.BASE_HEADERS)
 
     def set_rows(self, rows: Sequence[PermissionRow], *, with_app_type: bool) -> None:
         self.beginResetModel()
@@ -76,7 +77,7 @@ class PermissionTableModel(QAbstractTableModel):
 class ComparisonModel(QAbstractTableModel):
     """Two app types' permissions side by side: Required by, API, Permission, ..."""
 
-    HEADERS = ("Required by", *PermissionTableModel.BASE_HEADERS)
+    HEADERS = (HIGH_PRIVILEGE_HEADER, "Required by", *PermissionTableModel.BASE_HEADERS)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)

@@ -132,7 +132,8 @@ def test_compare_two_app_types(harness: PageHarness, qtmodeltester: ModelTester)
     compare.set_pair("automation", "baseline")
     result = compare.comparison
     assert result is not None
-    sides = [compare.model.index(r, 0).data() for r in range(compare.model.rowCount())]
+    side_column = compare.model.HEADERS.index("Required by")
+    sides = [compare.model.index(r, side_column).data() for r in range(compare.model.rowCount())]
     assert sides.count("Only APElements Automation") == len(result.only_a) == 2
     assert sides.count("Only APElements Baseline Management") == len(result.only_b)
     assert "needs 2 permission(s) that APElements Baseline Management does not" in (

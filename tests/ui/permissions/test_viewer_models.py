@@ -28,7 +28,8 @@ def test_permission_table_model(qtmodeltester: ModelTester) -> None:
     rows = permission_rows(CATALOG)
     model.set_rows(rows, with_app_type=True)  # the tester keeps watching the model's signals
     assert model.columnCount() == 6
-    assert model.headerData(0, Qt.Orientation.Horizontal) == "App type"
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "High privilege"
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "App type"
     model.set_rows(rows[:3], with_app_type=False)
     assert model.rowCount() == 3 and model.columnCount() == 5
 
@@ -66,7 +67,8 @@ def test_sort_proxy_over_the_table(qtmodeltester: ModelTester) -> None:
     proxy.setSortRole(SORT_ROLE)
     proxy.sort(model.headers().index("Permission"), Qt.SortOrder.AscendingOrder)
     qtmodeltester.check(proxy, force_py=True)
-    shown = [proxy.index(r, 2).data() for r in range(proxy.rowCount())]
+    column = model.headers().index("Permission")
+    shown = [proxy.index(r, column).data() for r in range(proxy.rowCount())]
     assert shown == sorted(shown, key=str.casefold)
 
 
@@ -74,7 +76,9 @@ def test_comparison_model(qtmodeltester: ModelTester) -> None:
     model = ComparisonModel()
     qtmodeltester.check(model, force_py=True)
     model.set_comparison(compare_apps(CATALOG, "automation", "baseline"))
-    assert model.index(0, 0).data() == "Only APElements Automation"
+    assert model.index(0, model.HEADERS.index("Required by")).data() == (
+        "Only APElements Automation"
+    )
     model.set_comparison(None)
     assert model.rowCount() == 0
 
