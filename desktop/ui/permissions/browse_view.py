@@ -5,12 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -24,6 +22,7 @@ from desktop.ui.permissions.browse import BrowsePanel, BrowseSelection, Selectio
 from desktop.ui.permissions.details import AppInfoPane, RequiredByPane
 from desktop.ui.permissions.filters import FilterBar
 from desktop.ui.permissions.table_model import ROW_ROLE, SORT_ROLE, PermissionTableModel
+from desktop.ui.permissions.table_view import FittedTableView
 
 
 class BrowseView(QWidget):
@@ -82,25 +81,13 @@ class BrowseView(QWidget):
         self.required_by.app_activated.connect(self.show_app)
         self._on_browse(self.browser.current())
 
-    def _make_table(self) -> QTableView:
-        table = QTableView()
+    def _make_table(self) -> FittedTableView:
+        table = FittedTableView()
         table.setObjectName("PermissionsTable")
         table.setAccessibleName("Permissions")
         table.setModel(self.proxy)
-        table.setSortingEnabled(True)
         table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # catalog order until asked
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        # Fixed, font-based row height: uniform rows and no per-row measuring.
-        rows = table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         return table
 
     def _layout(self) -> None:
@@ -202,13 +189,14 @@ class BrowseView(QWidget):
         if sel.kind is not SelectionKind.APP:
             self.app_info.show_app(None)
         self._show_table_or_empty(rows)
-        self._size_columns()
+        self.table.fit_columns()
         self.view_changed.emit()
 
     def _show_table_or_empty(self, rows: list[PermissionRow]) -> None:
         sel = self.selection
-        count = f"{len(rows)} of {len(self._base)}" if len(rows) != len(self._base) else len(rows)
-        self.heading.setText(f"{self.export_title()}: {count} permission(s)")
+        noun = "permission" if len(self._base) == 1 else "permissions"
+        shown = f"{len(rows)} of {len(self._base)}" if len(rows) != len(self._base) else len(rows)
+        self.heading.setText(f"{self.export_title()}: {shown} {noun}")
         if rows:
             self.stack.setCurrentIndex(0)
             return
@@ -226,15 +214,6 @@ class BrowseView(QWidget):
         else:
             self.empty.setText("No permissions match the search and filters.")
             self.clear_filters.setVisible(self.filters.is_narrowing())
-
-    def _size_columns(self) -> None:
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        for column, name in enumerate(self.model.headers()):
-            # Long app and permission names should leave room for the other columns.
-            if name in ("App type", "API", "Permission"):
-                cap = 340 if name == "Permission" else 240
-                header.resizeSection(column, min(header.sectionSize(column), cap))
 
     def _on_row_selected(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         row = self.selected_row()

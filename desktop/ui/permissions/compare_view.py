@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +16,7 @@ from desktop.core.catalog.model import Catalog
 from desktop.core.catalog.query import AppComparison, compare_apps
 
 from desktop.ui.permissions.table_model import SORT_ROLE, ComparisonModel
+from desktop.ui.permissions.table_view import FittedTableView
 
 
 class CompareView(QWidget):
@@ -54,21 +52,11 @@ class CompareView(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView()
+        self.table = FittedTableView()
         self.table.setObjectName("CompareTable")
         self.table.setAccessibleName("Permissions of the two app types")
         self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         grid = QGridLayout()
         for row, (text, combo) in enumerate(
             (("&First app type:", self.first), ("S&econd app type:", self.second))
@@ -112,7 +100,7 @@ class CompareView(QWidget):
         result = compare_apps(self._catalog, first, second)
         self.model.set_comparison(result)
         self.summary.setText(_summary(result))
-        self.table.resizeColumnsToContents()
+        self.table.fit_columns()
         self.comparison_changed.emit()
 
 
@@ -127,7 +115,11 @@ def _summary(result: AppComparison) -> str:
         else ""
     )
     return (
-        f"{a} needs {len(result.only_a)} permission(s) that {b} does not; "
-        f"{b} needs {len(result.only_b)} that {a} does not; both need {len(result.both)}."
-        f"{note}"
+        f"{a} needs {_count(len(result.only_a))} that {b} does not; "
+        f"{b} needs {_count(len(result.only_b))} that {a} does not; "
+        f"both need {_count(len(result.both))}.{note}"
     )
+
+
+def _count(n: int) -> str:
+    return f"{n} permission{'' if n == 1 else 's'}"
