@@ -211,6 +211,7 @@ class BrowseView(QWidget):
                 f"file: {where}."
             )
             self.clear_filters.hide()
+            self.details.setCurrentWidget(self.app_info)  # the roles are all there is to show
         else:
             self.empty.setText("No permissions match the search and filters.")
             self.clear_filters.setVisible(self.filters.is_narrowing())
