@@ -161,7 +161,8 @@ def build_corpus(folder: Path) -> dict[str, PfxCase]:
     ssl.ca_signed("rsa.key", "Expired App", "expired.pem",
                   now - timedelta(days=800), now - timedelta(days=35))  # fmt: skip
     add(PfxCase("expired", ssl.pkcs12("expired.pfx", "-inkey", "rsa.key", "-in", "expired.pem"),
-                PASSWORD, warning="expired on", subject_cn="Expired App"), "expired.pem")  # fmt: skip
+                PASSWORD, warning="expired on",
+                subject_cn="Expired App"), "expired.pem")  # fmt: skip
     ssl.ca_signed("rsa.key", "Future App", "future.pem",
                   now + timedelta(days=20), now + timedelta(days=400))  # fmt: skip
     add(PfxCase("not_yet_valid", ssl.pkcs12("future.pfx", "-inkey", "rsa.key", "-in",
