@@ -63,7 +63,7 @@ class TokenCacheStore:
         with self._lock:
             text = cache.serialize()  # also clears has_state_changed
             try:
-                self.vault.put(self.name, text.encode("utf-8"))
+                self.vault.put(self.name, text.encode("utf-8"), what="the sign-in token cache")
             except BaseException:
                 cache.has_state_changed = True  # not stored: a later save must try again
                 raise

@@ -203,9 +203,12 @@ class SecretVault:
         return MAGIC + name.encode("ascii")
 
     # -- public API ----------------------------------------------------------------------
-    def put(self, name: str, plaintext: bytes) -> None:
-        """Store *plaintext* under *name* (replacing what was there), then verify it."""
-        action = "store the secret"
+    def put(self, name: str, plaintext: bytes, *, what: str = "the secret") -> None:
+        """Store *plaintext* under *name* (replacing what was there), then verify it.
+
+        *what* names the secret in error messages ("the certificate").
+        """
+        action = f"store {what}"
         with self._lock:
             path = self._path(name)
             key = self._get_key(name, action) if path.exists() else None
@@ -310,7 +313,7 @@ class CertificateVault:
         validate_for_profile(contents)
         plaintext = export_pfx(contents, None)
         ref = new_name(CERT_PREFIX)
-        self.vault.put(ref, plaintext)
+        self.vault.put(ref, plaintext, what="the certificate")
         try:
             stored = self.load(ref)
             if stored.certificate != contents.certificate:
