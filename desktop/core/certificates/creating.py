@@ -50,7 +50,7 @@ def default_subject(customer: str, app: str) -> str:
 def file_stem(subject: str) -> str:
     """A safe file name (without extension) from a subject: ``Contoso-Backup-app``."""
     cn = subject.removeprefix("CN=").strip()
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", cn).strip("-.")
+    stem = re.sub(r"[^A-Za-z0-9._]+", "-", cn).strip("-.")
     return stem[:80] or "certificate"
 
 

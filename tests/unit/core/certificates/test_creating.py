@@ -128,3 +128,4 @@ def test_default_subject_and_file_stem() -> None:
     assert default_subject("", "") == "Custom app"
     assert file_stem("CN=Contoso Ltd / Backup: app") == "Contoso-Ltd-Backup-app"
     assert file_stem("CN=***") == "certificate"
+    assert file_stem("Contoso - App") == "Contoso-App"
