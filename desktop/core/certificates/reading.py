@@ -36,8 +36,8 @@ class CertificateError(UserError):
     """A certificate file cannot be used; the message says why."""
 
 
-def read_pfx_file(path: Path, password: str | None) -> PfxContents:
-    """Read and open the PKCS#12 file at *path*."""
+def read_pfx_bytes(path: Path) -> bytes:
+    """The bytes of the certificate file at *path*, with plain words for every failure."""
     try:
         size = path.stat().st_size
         if size > MAX_PFX_BYTES:
@@ -45,7 +45,7 @@ def read_pfx_file(path: Path, password: str | None) -> PfxContents:
                 f"{path.name} is {size // 1024} KB, far too large for a certificate file.",
                 remedy=NEED_PFX,
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise CertificateError(
             f"The file {path} does not exist.", remedy="Check the path and try again."
@@ -57,7 +57,11 @@ def read_pfx_file(path: Path, password: str | None) -> PfxContents:
             f"Cannot read {path}: {exc.strerror or exc}.",
             remedy="Check that the file exists and that you may read it.",
         ) from exc
-    return read_pfx(data, password)
+
+
+def read_pfx_file(path: Path, password: str | None) -> PfxContents:
+    """Read and open the PKCS#12 file at *path*."""
+    return read_pfx(read_pfx_bytes(path), password)
 
 
 def read_pfx(data: bytes, password: str | None) -> PfxContents:
