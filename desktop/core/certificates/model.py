@@ -66,11 +66,7 @@ class CertificateInfo:
     @property
     def common_name(self) -> str:
         """The subject's CN, or the whole subject when there is none."""
-        for part in self.subject.split(","):
-            key, _, value = part.partition("=")
-            if key.strip().upper() == "CN":
-                return value.strip()
-        return self.subject
+        return common_name_of(self.subject)
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's ``cert inspect --format json`` object (keys are a stable interface)."""
@@ -88,6 +84,15 @@ class CertificateInfo:
             "chain_length": self.chain_length,
             "warnings": [*self.warnings, *self.problems],
         }
+
+
+def common_name_of(name: str) -> str:
+    """The CN in an RFC 4514 name (``O=Contoso,CN=App`` -> ``App``), or the whole name."""
+    for part in name.split(","):
+        key, _, value = part.partition("=")
+        if key.strip().upper() == "CN":
+            return value.strip()
+    return name
 
 
 def iso_utc(moment: datetime) -> str:

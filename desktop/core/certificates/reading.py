@@ -246,23 +246,31 @@ def usability_error(info: CertificateInfo) -> CertificateError | None:
     return None
 
 
-def validate_for_profile(contents: PfxContents, now: datetime | None = None) -> CertificateInfo:
-    """Refuse what an app profile cannot use; otherwise return the report."""
-    info = inspect(contents, now)
+def profile_error(info: CertificateInfo) -> CertificateError | None:
+    """Why an app profile cannot store this certificate (key, size, or time), or None."""
     error = usability_error(info)
     if error is not None:
-        raise error
+        return error
     if info.expired:
-        raise CertificateError(
+        return CertificateError(
             info.warnings[0],
             remedy="Renew the certificate (or create a new one), upload its .cer to the app "
             "registration, and choose the new .pfx.",
         )
     if info.not_yet_valid:
-        raise CertificateError(
+        return CertificateError(
             info.warnings[0],
             remedy="Wait until it becomes valid, or choose a certificate that is valid now.",
         )
+    return None
+
+
+def validate_for_profile(contents: PfxContents, now: datetime | None = None) -> CertificateInfo:
+    """Refuse what an app profile cannot use; otherwise return the report."""
+    info = inspect(contents, now)
+    error = profile_error(info)
+    if error is not None:
+        raise error
     return info
 
 
