@@ -91,6 +91,11 @@ class CertificateCard(QFrame):
         self.copy = QPushButton("&Copy")
         self.copy.setToolTip("Copy the SHA-1 thumbprint, as the Entra portal shows it")
         self.copy.setAccessibleName("Copy thumbprint")
+        # A child timer dies with the card, unlike a bare singleShot lambda.
+        self.copied_timer = QTimer(self)
+        self.copied_timer.setSingleShot(True)
+        self.copied_timer.setInterval(1500)
+        self.copied_timer.timeout.connect(lambda: self.copy.setText("&Copy"))
         thumb_row = QHBoxLayout()
         thumb_row.setContentsMargins(0, 0, 0, 0)
         thumb_row.addWidget(self.thumbprint, 1)
@@ -340,7 +345,7 @@ class CertificatePanel(QWidget):
     def _copy_thumbprint(self) -> None:
         QGuiApplication.clipboard().setText(self.card.thumbprint.text())
         self.card.copy.setText("Copied")
-        QTimer.singleShot(1500, lambda: self.card.copy.setText("&Copy"))
+        self.card.copied_timer.start()
 
     @Slot()
     def open_create_dialog(self) -> CreateCertificateDialog:

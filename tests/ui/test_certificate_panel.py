@@ -87,6 +87,7 @@ def test_copy_puts_the_thumbprint_on_the_clipboard(
     qtbot.mouseClick(panel.card.copy, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == pfx_corpus["modern_aes"].sha1
     assert panel.card.copy.text() == "Copied"
+    qtbot.waitUntil(lambda: panel.card.copy.text() == "&Copy", timeout=5_000)
 
 
 def test_near_expiry_is_selected_with_a_visible_warning(
