@@ -36,6 +36,7 @@ from desktop.core.certificates import (
     validate_for_profile,
 )
 from desktop.core.errors import UserError
+from desktop.core.paths import DataPaths
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -279,6 +280,11 @@ class SecretVault:
         if not self.folder.is_dir():
             return []
         return sorted(p.stem for p in self.folder.glob("*.bin") if _NAME.match(p.stem))
+
+
+def open_vault(paths: DataPaths, backend: KeyringBackend | None = None) -> SecretVault:
+    """The vault of a data folder (the keyring is resolved on first use, off the GUI thread)."""
+    return SecretVault(paths.vault, backend)
 
 
 def new_name(prefix: str) -> str:
