@@ -206,7 +206,7 @@ class CertificatePanel(QWidget):
         self.empty = QLabel(EMPTY_TEXT)
         self.empty.setObjectName("CertificateEmpty")
         self.empty.setWordWrap(True)
-        self.empty.setEnabled(False)
+        self.empty.setStyleSheet("color: #505050; font-style: italic;")
         self.busy = QLabel("Opening the certificate…")
         self.busy.hide()
         self.card = CertificateCard()
