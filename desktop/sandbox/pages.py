@@ -129,6 +129,23 @@ class Pages:
             wanted = {s for s in short if s != ".default"}
             if app.home_tenant not in (None, user.tenant_id):
                 answer = _error_params(700016, client=client_id, tenant=user.tenant_id)
+            elif (
+                ".default" in short
+                and resource is not None
+                and (
+                    q.get("prompt") == "consent"
+                    or not self.directory.granted_scopes(
+                        user.tenant_id, client_id, resource, user.oid
+                    )
+                )
+            ):
+                # /.default asks for every delegated permission the app is registered with.
+                self.directory.grant_user_consent(
+                    user.tenant_id,
+                    client_id,
+                    user.upn,
+                    {api: set(v) for api, v in app.delegated_permissions.items()},
+                )
             elif wanted and resource is not None:
                 # The user accepts the consent prompt (prompt=consent, or not yet consented).
                 api = RESOURCE_NAMES.get(resource, "Microsoft Graph")
