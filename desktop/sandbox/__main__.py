@@ -29,9 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.folder or Path(tempfile.mkdtemp(prefix="app-profiles-sandbox-"))
     app_types = []
     try:
-        from desktop.core.catalog import load_catalog  # type: ignore[attr-defined]
+        from desktop.core.catalog.loader import load_catalog
 
-        app_types = list(load_catalog().app_types)
+        app_types = list(load_catalog().catalog.app_types)
     except Exception:  # the catalog is optional here: the sandbox still runs without it
         pass
     with Sandbox(folder) as sandbox:
