@@ -52,8 +52,6 @@ def signin(args: argparse.Namespace, ctx: CliContext) -> int:
     timeout = args.timeout or wiring.settings.consent_timeout_seconds
     print("Opening the system browser to sign in…", file=sys.stderr, flush=True)
     signed = session.sign_in(endpoints_for(), args.tenant, timeout=timeout, progress=PROGRESS)
-    if not wiring.cache_persistent:
-        print("Note: no keyring is available, so this sign-in is not remembered.", file=sys.stderr)
     emit_object({"signed_in": signed.username, "tenant_id": signed.tenant_id}, args.format)
     return 0
 

@@ -3,16 +3,17 @@ the certificate vault, the client IDs. Shared by the CLI, the GUI and ``--sandbo
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import Any
 
 from desktop.core.catalog.model import AppType, Catalog
+from desktop.core.certificates import msal_client_credential
 from desktop.core.identity.config import publisher_client_id, sign_in_client_id
 from desktop.core.identity.consent import CertificateStore, CredentialOf
-from desktop.core.identity.signin import MemoryTokenCacheStore, TokenCacheStore
+from desktop.core.identity.signin import TokenCacheStore
 from desktop.core.paths import DataPaths
 from desktop.core.settings import Settings
+from desktop.core.token_cache import TokenCacheStore as EncryptedTokenCacheStore
+from desktop.core.vault import CertificateVault, open_vault
 
 
 @dataclass
@@ -20,8 +21,6 @@ class IdentityWiring:
     paths: DataPaths
     catalog: Catalog
     settings: Settings
-    #: False when no keyring could be used: sign-ins then last for this process only.
-    cache_persistent: bool = True
 
     @classmethod
     def load(cls, paths: DataPaths, catalog: Catalog) -> IdentityWiring:
@@ -33,27 +32,10 @@ class IdentityWiring:
     def publisher_client_id(self, app_type: AppType) -> str:
         return publisher_client_id(app_type, self.settings.client_ids, self.paths)
 
-    def _vault(self) -> Any | None:
-        try:
-            vault_module = importlib.import_module("desktop.core.vault")
-        except ImportError:
-            return None
-        return vault_module.SecretVault(self.paths.vault)
-
     def token_cache_store(self) -> TokenCacheStore:
-        """The encrypted cache in the vault; in memory only when no vault exists."""
-        vault = self._vault()
-        if vault is None:
-            self.cache_persistent = False
-            return MemoryTokenCacheStore()
-        module = importlib.import_module("desktop.core.token_cache")
-        store: TokenCacheStore = module.TokenCacheStore(vault)
-        return store
+        """The technician's MSAL cache, encrypted in the vault (key in the OS keyring)."""
+        return EncryptedTokenCacheStore(open_vault(self.paths))
 
-    def certificates(self) -> tuple[CertificateStore | None, CredentialOf | None]:
-        vault = self._vault()
-        if vault is None:
-            return None, None
-        vault_module = importlib.import_module("desktop.core.vault")
-        certs = importlib.import_module("desktop.core.certificates")
-        return vault_module.CertificateVault(vault), certs.msal_client_credential
+    def certificates(self) -> tuple[CertificateStore, CredentialOf]:
+        """The vault's certificate store and how to turn a stored one into an MSAL credential."""
+        return CertificateVault(open_vault(self.paths)), msal_client_credential
