@@ -20,6 +20,7 @@ _COLUMNS = (
     "certificate_ref, reauthorization_required, created_at"
 )
 _INSERT = f"INSERT INTO profiles ({_COLUMNS}) VALUES ({', '.join('?' * 18)})"
+_INSERT_WITH_ID = f"INSERT INTO profiles (id, {_COLUMNS}) VALUES ({', '.join('?' * 19)})"
 
 
 class ProfileRow(NamedTuple):
@@ -80,7 +81,12 @@ def insert(conn: sqlite3.Connection, profile: AppProfile) -> int:
 
 
 def insert_many(conn: sqlite3.Connection, profiles: Iterable[AppProfile]) -> None:
-    conn.executemany(_INSERT, (_params(p) for p in profiles))
+    """Insert in one statement; a profile's ``id``, when set, is kept (bulk loads need it)."""
+    conn.executemany(_INSERT_WITH_ID, ((p.id, *_params(p)) for p in profiles))
+
+
+def max_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM profiles").fetchone()[0])
 
 
 def get(conn: sqlite3.Connection, profile_id: int) -> AppProfile | None:
