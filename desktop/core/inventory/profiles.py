@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from desktop.core.cancel import CancelToken
 from desktop.core.catalog.model import Catalog
 from desktop.core.domain import AppProfile, EventKind, ProfileEvent, Status, Tenant, utc_now
 from desktop.core.errors import NotFoundError, UserError
@@ -87,6 +88,11 @@ class ProfileService:
             return rows.rows(
                 conn, status=status.value if status else None, customer_id=cid, limit=limit
             )
+
+    def all_rows(self, token: CancelToken | None = None, chunk: int = 20_000) -> list[ProfileRow]:
+        """Every row (one consistent read), checking *token* between chunks."""
+        with self._store.connection() as conn:
+            return rows.all_rows(conn, token.raise_if_cancelled if token else None, chunk)
 
     def count(self) -> int:
         with self._store.connection() as conn:

@@ -7,7 +7,7 @@ list reads them for 100,000 profiles at once without a join.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from desktop.core.catalog.model import ConsentMethod, SetupMode
@@ -163,6 +163,19 @@ def rows(
         sql += " LIMIT ?"
         params.append(limit)
     return [_row(r) for r in conn.execute(sql, params)]
+
+
+def all_rows(
+    conn: sqlite3.Connection, between_chunks: Callable[[], None] | None, chunk: int
+) -> list[ProfileRow]:
+    """Every row by name, read with one cursor (one snapshot) in chunks of *chunk*."""
+    cursor = conn.execute(_ROW_QUERY + " ORDER BY p.name COLLATE NOCASE, p.id")
+    result: list[ProfileRow] = []
+    while batch := cursor.fetchmany(chunk):
+        if between_chunks is not None:
+            between_chunks()
+        result.extend(_row(r) for r in batch)
+    return result
 
 
 def rows_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[ProfileRow]:
