@@ -53,7 +53,7 @@ class InventoryController(QObject):
     """Asynchronous inventory operations.
 
     Signals:
-        first_rows(FirstPage): the first page of the list (paint it at once).
+        first_rows(FirstPage): the first page of the list (paint it, then call load_rest).
         rows_loaded(FullList): every row, prepared and sorted.
         load_failed(UserError): the store could not be read.
         details_loaded(ProfileDetails): one profile with its history.
@@ -96,6 +96,7 @@ class InventoryController(QObject):
         self._lock = threading.Lock()
         self._generation = 0
         self._loading: Task | None = None
+        self._pending_rest: tuple[int, int, bool] | None = None
 
     def inventory(self) -> Inventory:
         """The inventory, opened on first use (call from a worker thread)."""
@@ -122,19 +123,29 @@ class InventoryController(QObject):
         def on_first(page: FirstPage) -> None:
             if generation != self._generation:
                 return
+            self._pending_rest = (generation, sort_column, descending)
             self.first_rows.emit(page)
-            self._load_all(generation, sort_column, descending)
+            if page.complete:
+                self.load_rest()
 
         task = self._runner.submit("Loading app profiles", first)
         task.succeeded.connect(on_first)
         task.failed.connect(self._on_load_failed(generation))
         self._loading = task
 
-    def _load_all(self, generation: int, sort_column: int, descending: bool) -> None:
+    def load_rest(self) -> None:
+        """Read every row after the first page was shown (so the rest never delays it)."""
+        if self._pending_rest is None:
+            return
+        generation, sort_column, descending = self._pending_rest
+        self._pending_rest = None
+        if generation != self._generation:
+            return
+
         def work(token: CancelToken, progress: Progress) -> FullList:
             rows = self.inventory().profiles.all_rows(token)
             token.raise_if_cancelled()
-            profiles = ProfileList(rows, self.catalog)
+            profiles = ProfileList(rows, self.catalog, token.raise_if_cancelled)
             return FullList(profiles, profiles.sorted_order(sort_column, descending), generation)
 
         def on_all(full: FullList) -> None:

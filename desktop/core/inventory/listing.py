@@ -57,7 +57,13 @@ class ListFilter:
 class ProfileList:
     """All rows of the list with their display texts; immutable once built."""
 
-    def __init__(self, rows: Sequence[ProfileRow], catalog: Catalog) -> None:
+    def __init__(
+        self,
+        rows: Sequence[ProfileRow],
+        catalog: Catalog,
+        between_chunks: Callable[[], None] | None = None,
+    ) -> None:
+        """Prepare *rows*; *between_chunks* is called every few thousand rows (cancellation)."""
         self.rows = list(rows)
         service_names = {s.id: s.name for s in catalog.services}
         app_names = {a.id: a.name for a in catalog.app_types}
@@ -66,7 +72,9 @@ class ProfileList:
         self.app_type_text: list[str] = []
         self.haystack: list[str] = []
         self._blockers: dict[str, str] = {}
-        for row in self.rows:
+        for n, row in enumerate(self.rows):
+            if between_chunks is not None and n % 5_000 == 0:
+                between_chunks()
             svc = services_text.get(row.services)
             if svc is None:
                 svc = ", ".join(service_names.get(s, s) for s in row.services)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QItemSelection, QObject, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QItemSelection, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,6 +65,7 @@ class ProfilesPage(QWidget):
         self._ready = False
         self._awaiting_paint = False
         self._complete = False
+        self._has_customers = False
         self.details_dialog: ProfileDetailsDialog | None = None
 
         self.model = ProfileTableModel(self)
@@ -184,27 +185,29 @@ class ProfilesPage(QWidget):
     @Slot(object)
     def _on_first_rows(self, page: FirstPage) -> None:
         self._complete = page.complete
+        self._has_customers = page.has_customers
         if len(page.profiles) == 0:
+            self.model.set_list(page.profiles)
             self._show_empty(page.has_customers)
-            return
-        if self.model.total() == 0 or not self._ready:
+        elif not self._ready:
             self.model.set_list(page.profiles)
             self.stack.setCurrentWidget(self.table)
             self._awaiting_paint = True
             self.table.viewport().update()
+        if self._ready:  # a reload: the old list stays on screen until the new one is read
+            self.controller.load_rest()
 
     @Slot(object)
     def _on_rows_loaded(self, full: FullList) -> None:
+        self._complete = True
         if len(full.profiles) == 0:
-            self._show_empty(
-                self.stack.currentWidget() is self.empty and self.empty.create_button.isVisible()
-            )
+            self.model.set_list(full.profiles)
+            self._show_empty(self._has_customers)
             return
         selected = self.selected_ids()
         self.model.set_list(full.profiles, full.order)
         self.filters.set_customers(full.profiles.customer_names)
         self.stack.setCurrentWidget(self.table)
-        self._complete = True
         self._reselect(selected)
         self._update_counts()
 
@@ -233,7 +236,11 @@ class ProfilesPage(QWidget):
         if event.type() == QEvent.Type.Paint and self._awaiting_paint:
             painted_rows = watched is self.table.viewport() and self.model.rowCount() > 0
             painted_empty = watched is self.empty and self.stack.currentWidget() is self.empty
-            self._ready = self._ready or painted_rows or painted_empty
+            if painted_rows or painted_empty:
+                self._ready = True
+                self._awaiting_paint = False
+                # The rest of the list loads once the first rows are on screen.
+                QTimer.singleShot(0, self.controller.load_rest)
         if (
             watched is self.table
             and event.type() == QEvent.Type.KeyPress
