@@ -146,12 +146,13 @@ def seed_demo(
     usable = [(s, catalog.app_type(a)) for s in catalog.services for a in s.app_type_ids]
     if profiles and not usable:
         raise UserError("The catalog has no app types to make demo profiles of.")
-    rng = random.Random(seed)
     now = utc_now().replace(microsecond=0)
     aos = [s.id for s in catalog.services if s.family is ServiceFamily.AOS]
     tenant_count = 0
     with store.connection() as conn, transaction(conn):
         taken = {c.name for c in customer_rows.all_customers(conn)}
+        # The same seed gives the same data, and seeding again adds new data (new tenant IDs).
+        rng = random.Random(f"{seed}/{len(taken)}")
         owners: list[tuple[int, str, list[str]]] = []
         for name in customer_names(customers, rng, taken):
             picked = tuple(rng.sample(aos, k=rng.randint(0, min(3, len(aos))))) if aos else ()

@@ -58,6 +58,7 @@ def add_profile(
             status=status,
             reason=reason,
             certificate_ref=certificate_ref,
+            created_at=datetime(2026, 1, 2, 3, 0, 0, tzinfo=UTC),
             consented_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
             last_checked=datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC),
         )

@@ -113,9 +113,8 @@ def test_locked_store_is_reported(tmp_path: Path) -> None:
     holder.execute("BEGIN EXCLUSIVE")
     try:
         store = Store(paths.store, busy_timeout_s=0.2)
-        with pytest.raises(UserError, match="locked") as info:
-            with store.connection() as conn:
-                conn.execute("SELECT COUNT(*) FROM customers").fetchone()
+        with pytest.raises(UserError, match="locked") as info, store.connection() as conn:
+            conn.execute("SELECT COUNT(*) FROM customers").fetchone()
         assert "Nothing was changed" in info.value.remedy
     finally:
         holder.execute("ROLLBACK")
