@@ -24,6 +24,8 @@ LIST_COLUMNS = [
     "last_checked",
 ]
 
+JSON_COLUMNS = [*LIST_COLUMNS[:3], "tenant_id", *LIST_COLUMNS[3:]]
+
 
 def register(subparsers: Any) -> None:
     fmt = format_parent()
@@ -48,7 +50,9 @@ def register(subparsers: Any) -> None:
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:
     status = parse_status(args.status) if args.status else None
     rows = ctx.inventory.profiles.rows(status=status, customer=args.customer)
-    emit([row_json(r) for r in rows], args.format, LIST_COLUMNS)
+    # JSON carries every key of a profile; the table leaves out the long tenant ID.
+    columns = JSON_COLUMNS if args.format == "json" else LIST_COLUMNS
+    emit([row_json(r) for r in rows], args.format, columns)
     return 0
 
 

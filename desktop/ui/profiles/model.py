@@ -98,7 +98,7 @@ class ProfileTableModel(QAbstractTableModel):
         self._descending = order == Qt.SortOrder.DescendingOrder
         if self._list is None:
             return
-        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutAboutToBeChanged.emit()
         old = self._view
         self._order = self._list.sorted_order(column, self._descending)
         self._view = self._list.filter(self._order, self._filter)
@@ -110,7 +110,7 @@ class ProfileTableModel(QAbstractTableModel):
             for i in old_indexes
         ]
         self.changePersistentIndexList(old_indexes, new_indexes)
-        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
         self.view_changed.emit()
 
     # -- what the page asks ---------------------------------------------------------------
