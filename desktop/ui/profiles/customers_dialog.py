@@ -63,14 +63,14 @@ class CustomersDialog(QDialog):
         splitter = QSplitter(self)
         splitter.addWidget(self._build_list())
         splitter.addWidget(self._build_details())
-        splitter.setSizes([330, 520])
+        splitter.setSizes([300, 700])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.resize(900, 600)
+        self.resize(1000, 600)
 
         controller.customers_loaded.connect(self._on_loaded)
         controller.changed.connect(self.reload)
@@ -105,6 +105,8 @@ class CustomersDialog(QDialog):
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.verticalHeader().hide()
+        self.list.setWordWrap(False)
+        self.list.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.list.selectionModel().selectionChanged.connect(self._on_selection)
         add_row = QHBoxLayout()
@@ -176,7 +178,7 @@ class CustomersDialog(QDialog):
         name_row.addWidget(self.rename_button)
         name_row.addWidget(self.remove_button)
         form = QFormLayout()
-        form.addRow("Na&me:", name_row)
+        form.addRow(self._buddy("Na&me:", self.name_edit), name_row)
         notes_row = QVBoxLayout()
         notes_row.addWidget(self.notes)
         notes_row.addWidget(self.save_notes_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -187,12 +189,12 @@ class CustomersDialog(QDialog):
         domain_row = QHBoxLayout()
         domain_row.addWidget(self.domain, 1)
         domain_row.addWidget(self.lookup_button)
-        add_form.addRow("&Domain:", domain_row)
-        add_form.addRow("Tenant &ID:", self.tenant_id)
+        add_form.addRow(self._buddy("&Domain:", self.domain), domain_row)
+        add_form.addRow(self._buddy("Tenant &ID:", self.tenant_id), self.tenant_id)
         cloud_row = QHBoxLayout()
         cloud_row.addWidget(self.cloud, 1)
         cloud_row.addWidget(self.add_tenant_button)
-        add_form.addRow("&Cloud:", cloud_row)
+        add_form.addRow(self._buddy("&Cloud:", self.cloud), cloud_row)
         tenants_layout = QVBoxLayout(tenants_box)
         tenants_layout.addWidget(self.tenant_view, 1)
         tenants_layout.addWidget(self.remove_tenant_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -212,6 +214,11 @@ class CustomersDialog(QDialog):
         layout.addLayout(lower, 1)
         self.details = box
         return box
+
+    def _buddy(self, text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text, self)
+        label.setBuddy(widget)
+        return label
 
     # -- loading and selection --------------------------------------------------------------
 

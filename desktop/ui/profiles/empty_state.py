@@ -29,7 +29,9 @@ class EmptyState(QWidget):
         self.text = QLabel(self)
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text.setMaximumWidth(560)
+        self.text.setFixedWidth(520)
+        # Room for the longest sentence: a wrapped label in a centred row does not grow itself.
+        self.text.setMinimumHeight(self.text.fontMetrics().lineSpacing() * 4)
         self.add_button = QPushButton("&Add a customer…", self)
         self.create_button = QPushButton("C&reate app profile…", self)
         self.browse_button = QPushButton("&Browse permissions offline", self)
