@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop import APP_NAME, ORG_NAME, __version__
 from desktop.controllers.inventory import InventoryController
 from desktop.controllers.tasks import TaskRunner
+from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
-from desktop.core.catalog.model import Catalog
 from desktop.core.errors import UserError
 from desktop.core.paths import DataPaths, data_paths
 
@@ -39,6 +39,7 @@ class AppContext:
     paths: DataPaths
     runner: TaskRunner
     dialogs: UserDialogs
+    #: The app catalog: shipped, with the data folder's override merged over it when valid.
     catalog: Catalog
     #: Problems found at start that the app survives; shown in the status bar.
     problems: list[str] = field(default_factory=list)

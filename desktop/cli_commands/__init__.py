@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from desktop.cli_commands import customers, demo, profiles, tenants
+from desktop.cli_commands import apps, cert, customers, demo, profiles, tenants
 from desktop.cli_commands.context import CliContext
 
-COMMAND_MODULES: tuple[ModuleType, ...] = (customers, tenants, profiles, demo)
+COMMAND_MODULES: tuple[ModuleType, ...] = (customers, tenants, profiles, demo, apps, cert)
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from desktop.core.catalog.model import (
     AppType,
@@ -33,6 +33,8 @@ from desktop.core.errors import UserError
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+TOP_LEVEL = "top level"
+
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
@@ -51,15 +53,17 @@ class Entry:
             self.fail(f"must be a JSON object, not {_json_type(raw)}")
         self.raw: Mapping[str, Any] = raw
 
-    def fail(self, problem: str) -> Any:
+    def fail(self, problem: str) -> NoReturn:
         """Raise the one-line complaint about this entry."""
         raise CatalogError(
             f"{self.file}: {self.where}: {problem}.",
-            remedy="Fix or remove the entry; the shipped catalog stays in use until then.",
+            remedy="Fix or remove that entry; until then the app uses its shipped catalog "
+            "without the override.",
         )
 
     def child(self, where: str, raw: object) -> Entry:
-        return Entry(self.file, f"{self.where}, {where}", raw)
+        prefix = "" if self.where == TOP_LEVEL else f"{self.where}, "
+        return Entry(self.file, prefix + where, raw)
 
     def only(self, *keys: str) -> None:
         """Reject unknown keys: a misspelt key would otherwise be silently ignored."""
@@ -123,11 +127,10 @@ class Entry:
         return self.choice_of(key, enum, self.text(key))
 
     def choice_of(self, key: str, enum: type[E], value: object) -> E:
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(str(m.value) for m in enum)
-            return self.fail(f'"{key}" has "{value}"; allowed: {allowed}')  # type: ignore[no-any-return]
+        allowed = [str(m.value) for m in enum]
+        if not isinstance(value, str) or value not in allowed:
+            self.fail(f'"{key}" has "{value}"; allowed: {", ".join(allowed)}')
+        return enum(value)
 
 
 def check_guid(entry: Entry, key: str, value: object) -> str:
@@ -138,7 +141,8 @@ def check_guid(entry: Entry, key: str, value: object) -> str:
 
 
 def _json_type(value: object) -> str:
-    names = {list: "a list", str: "a string", bool: "true/false", int: "a number", float: "a number"}
+    names = {list: "a list", str: "a string", bool: "true/false", int: "a number"}
+    names[float] = "a number"
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
@@ -262,7 +266,7 @@ def check_app_type(entry: Entry, app: AppType) -> None:
                 "(hybrid means both application and delegated permissions)"
             )
     if app.creatable and app.modes == (SetupMode.CLASSIC,):
-        entry.fail("a classic-mode app cannot be created; set \"creatable\" to false")
+        entry.fail('a classic-mode app cannot be created; set "creatable" to false')
     if app.functions and app.kind is DelegationKind.APPLICATION:
         entry.fail("only an app with delegated permissions can have functions")
     seen: set[tuple[str, str, PermissionType]] = set()
