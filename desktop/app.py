@@ -17,13 +17,20 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_NAME, ORG_NAME, __version__
+from desktop.controllers.inventory import InventoryController
+from desktop.controllers.permissions_export import PermissionsExportController
 from desktop.controllers.tasks import TaskRunner
+from desktop.core.catalog import Catalog
+from desktop.core.catalog.loader import load_catalog
 from desktop.core.errors import UserError
 from desktop.core.logging_setup import setup_logging
 from desktop.core.paths import DataPaths, data_paths
 
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
+from desktop.ui.permissions import PermissionsPage
+from desktop.ui.profiles.page import ProfilesPage
+from desktop.ui.profiles.wiring import add_profiles_page
 from desktop.ui.startup import start_desktop
 
 SELF_TEST_TIMEOUT_S = 60.0
@@ -36,14 +43,25 @@ class AppContext:
     paths: DataPaths
     runner: TaskRunner
     dialogs: UserDialogs
+    #: The app catalog: shipped, with the data folder's override merged over it when valid.
+    catalog: Catalog
     #: Problems found at start that the app survives; shown in the status bar.
     problems: list[str] = field(default_factory=list)
+    inventory: InventoryController | None = None
+    profiles_page: ProfilesPage | None = None
 
 
 def build_context(paths: DataPaths) -> AppContext:
     """Build the core services. Raises :class:`UserError` when the app cannot start."""
     paths.ensure()
-    return AppContext(paths=paths, runner=TaskRunner(), dialogs=UserDialogs())
+    loaded = load_catalog(paths.catalog_override)
+    return AppContext(
+        paths=paths,
+        runner=TaskRunner(),
+        dialogs=UserDialogs(),
+        catalog=loaded.catalog,
+        problems=list(loaded.problems),
+    )
 
 
 def build_window(ctx: AppContext) -> MainWindow:
@@ -51,8 +69,17 @@ def build_window(ctx: AppContext) -> MainWindow:
     window = MainWindow()
     ctx.dialogs.set_parent(window)
     window.closing.connect(ctx.runner.cancel_all)
+    ctx.inventory = InventoryController(ctx.paths, ctx.runner, ctx.catalog, parent=window)
+    ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     for problem in ctx.problems:
         window.show_problem(problem)
+    permissions = PermissionsPage(
+        ctx.catalog,
+        PermissionsExportController(ctx.runner, window),
+        ctx.dialogs,
+        override_hint=str(ctx.paths.catalog_override),
+    )
+    window.add_page(permissions, "&Permissions", "Ctrl+2")
     return window
 
 
@@ -112,6 +139,9 @@ def run_self_test(
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="app-profiles", description=APP_NAME)
     parser.add_argument("--self-test", action="store_true", help="start, paint, and exit 0")
+    parser.add_argument(
+        "--sandbox", action="store_true", help="run against a local test identity provider"
+    )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     args, _qt_args = parser.parse_known_args(argv)
     return args
@@ -121,12 +151,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Start the GUI. Returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
-    log_file = setup_logging()
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationVersion(__version__)
+    cleanup = None
+    if args.sandbox:
+        from desktop.sandbox.launch import prepare_sandbox_environment
+
+        _demo, cleanup = prepare_sandbox_environment()
+    try:
+        return _run(app, args)
+    finally:
+        if cleanup is not None:
+            cleanup()
+
+
+def _run(app: QApplication, args: argparse.Namespace) -> int:
+    # After the sandbox set-up, which may move APP_PROFILES_HOME (and so the logs).
+    log_file = setup_logging()
     desktop = start_desktop(app, log_file.parent, self_test=args.self_test)
     paths = data_paths()
     if not args.self_test and not desktop.claim_instance(paths.root):
@@ -135,6 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         ctx = build_context(paths)
         window = build_window(ctx)
+        if args.sandbox:
+            from desktop.ui.sandbox_banner import mark_sandbox
+
+            mark_sandbox(window)
     except UserError as exc:
         print(f"{'Self-test failed: ' if args.self_test else ''}{exc.one_line()}", file=sys.stderr)
         if not args.self_test:

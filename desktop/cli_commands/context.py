@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import sys
 from functools import cached_property
+from typing import TYPE_CHECKING
 
+from desktop.core.catalog import Catalog
+from desktop.core.catalog.loader import load_catalog
 from desktop.core.paths import DataPaths, data_paths
+
+if TYPE_CHECKING:
+    from desktop.core.inventory import Inventory, RemoveSecret
 
 
 class CliContext:
     """Lazily built core services for one CLI run."""
 
+    #: Removes a profile's certificate from the vault; None until a vault is available.
+    remove_secret: RemoveSecret | None = None
+
     @cached_property
     def paths(self) -> DataPaths:
         return data_paths().ensure()
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The catalog; a bad override is one warning line on stderr, then the shipped one."""
+        loaded = load_catalog(self.paths.catalog_override)
+        for problem in loaded.problems:
+            print(f"Warning: {problem}", file=sys.stderr)
+        return loaded.catalog
+
+    @cached_property
+    def inventory(self) -> Inventory:
+        from desktop.core.inventory import Inventory
+
+        return Inventory.open(self.paths)
 
     def close(self) -> None:
         """Release whatever the command opened (store connections and the like)."""
