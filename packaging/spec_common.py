@@ -126,6 +126,8 @@ def qt_library_module(dest: str) -> str | None:
 def keep_entry(dest: str) -> bool:
     """Whether a collected binary or data file belongs in the bundle."""
     normalized = dest.replace("\\", "/")
+    if "/__pycache__/" in f"/{normalized}":
+        return False  # byte code a source tree left next to the resources
     if "/translations/" in f"/{normalized}" or normalized.endswith(".qm"):
         return False  # the app is English only; Qt's own strings are English too
     plugin = _plugin_of(normalized)

@@ -48,6 +48,8 @@ make_icons = _load("make_icons")
         ("PySide6/Qt/translations/qtbase_de.qm", False),
         ("PySide6/Qt/lib/libicudata.so.73", True),
         ("desktop/resources/icons/app.svg", True),
+        ("desktop/resources/catalog/catalog.json", True),
+        ("desktop/resources/__pycache__/__init__.cpython-311.pyc", False),
         ("libpython3.11.so.1.0", True),
     ],
 )
