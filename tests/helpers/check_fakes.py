@@ -194,3 +194,27 @@ class ScriptedGateway:
         credential: CertificateCredential,
     ) -> frozenset[str] | None:
         return self._answer("roles", tenant_id, self.roles)  # type: ignore[return-value]
+
+
+class MemoryCheckStore:
+    """The inventory as checks see it, in memory; records what a real store would."""
+
+    def __init__(self, profiles: list[AppProfile]) -> None:
+        from desktop.core.checks.service import Target
+
+        self._targets = {p.id: Target(p) for p in profiles if p.id is not None}
+        self.recorded: list[object] = []
+        self.marks: list[tuple[int, object, str]] = []
+        self._lock = threading.Lock()
+
+    def targets(self, ids: object) -> list:  # type: ignore[type-arg]
+        if ids is None:
+            return list(self._targets.values())
+        return [self._targets[i] for i in ids]  # type: ignore[attr-defined]
+
+    def record_result(self, result: object) -> None:
+        with self._lock:
+            self.recorded.append(result)
+
+    def record_mark(self, profile_id: int, mark: object, detail: str) -> None:
+        self.marks.append((profile_id, mark, detail))
