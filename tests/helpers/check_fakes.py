@@ -205,6 +205,7 @@ class MemoryCheckStore:
         self._targets = {p.id: Target(p) for p in profiles if p.id is not None}
         self.recorded: list[object] = []
         self.marks: list[tuple[int, object, str]] = []
+        self.reauthorized: list[tuple[AppProfile, str]] = []
         self._lock = threading.Lock()
 
     def targets(self, ids: object) -> list:  # type: ignore[type-arg]
@@ -218,3 +219,42 @@ class MemoryCheckStore:
 
     def record_mark(self, profile_id: int, mark: object, detail: str) -> None:
         self.marks.append((profile_id, mark, detail))
+
+    def save_reauthorized(self, profile: AppProfile, detail: str) -> None:
+        from desktop.core.checks.service import Target
+
+        with self._lock:
+            self.reauthorized.append((profile, detail))
+            assert profile.id is not None
+            self._targets[profile.id] = Target(profile)
+
+
+class FakeConsentEngine:
+    """Stands in for the browser consent: accepts, declines, or waits for a cancel."""
+
+    def __init__(self, outcome: str = "accept", user: str = "") -> None:
+        self.outcome = outcome
+        self.user = user
+        self.requests: list[object] = []
+
+    def reauthorize(self, profile: AppProfile, request: object, token: object) -> AppProfile:
+        from dataclasses import replace as _replace
+
+        self.requests.append(request)
+        if self.outcome == "decline":
+            raise UserError(
+                "The consent was declined in the browser (AADSTS65004).",
+                remedy="Ask the administrator to accept the permissions, then try again.",
+            )
+        if self.outcome == "wait":
+            while not token.wait(0.02):  # type: ignore[attr-defined]
+                pass
+            token.raise_if_cancelled()  # type: ignore[attr-defined]
+        changes: dict[str, object] = {"consented_at": utc_now(), "status": profile.status}
+        if getattr(request, "functions", None) is not None:
+            changes["functions"] = request.functions  # type: ignore[attr-defined]
+        if getattr(request, "custom_app_id", None):
+            changes["custom_app_id"] = request.custom_app_id  # type: ignore[attr-defined]
+        if self.user:
+            changes["consenting_user"] = self.user
+        return _replace(profile, **changes)  # type: ignore[arg-type]

@@ -75,6 +75,16 @@ class ProfileChecker:
         self._client_id_for = client_id_for
         self._now = now
 
+    def app_type(self, app_type_id: str) -> AppType:
+        """The catalog's app type; an unknown one is a plain error."""
+        try:
+            return self._catalog.app_type(app_type_id)
+        except KeyError:
+            raise UserError(
+                f"The app type '{app_type_id}' is not in this version's catalog.",
+                remedy="Update the app, or check the catalog override file.",
+            ) from None
+
     def check(self, profile: AppProfile, cloud: Cloud = Cloud.GLOBAL) -> CheckResult:
         """Check *profile* in its tenant's *cloud*. Never raises for a network failure."""
         assert profile.id is not None, "only stored profiles are checked"
