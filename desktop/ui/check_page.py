@@ -79,7 +79,10 @@ class CheckPage(QWidget):
         # The words take the room the window has; the time stays readable whole.
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        # Not ResizeToContents: that measures every row on each insert, and results stream in.
+        self.table.setColumnWidth(
+            4, self.table.fontMetrics().horizontalAdvance("2026-12-31 23:59:59") + 16
+        )
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.empty = QLabel(
             "No check has run yet. Press Check all (Ctrl+Shift+K) to check every app profile, "
