@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import sys
 
-import PySide6
 import pytest
 
+import PySide6
 from PySide6.QtCore import QObject, Signal
-
 
 #: References that make up for what a buggy emit took (kept for the life of the run).
 _COMPENSATION: list[bool] = []
