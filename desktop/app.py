@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_NAME, ORG_NAME, __version__
+from desktop.controllers.permissions_export import PermissionsExportController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
@@ -25,6 +26,7 @@ from desktop.core.paths import DataPaths, data_paths
 
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
+from desktop.ui.permissions import PermissionsPage
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -62,6 +64,13 @@ def build_window(ctx: AppContext) -> MainWindow:
     window.closing.connect(ctx.runner.cancel_all)
     for problem in ctx.problems:
         window.show_problem(problem)
+    permissions = PermissionsPage(
+        ctx.catalog,
+        PermissionsExportController(ctx.runner, window),
+        ctx.dialogs,
+        override_hint=str(ctx.paths.catalog_override),
+    )
+    window.add_page(permissions, "&Permissions", "Ctrl+2")
     return window
 
 
@@ -117,6 +126,9 @@ def run_self_test(app: QApplication, window: MainWindow) -> int:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="app-profiles", description=APP_NAME)
     parser.add_argument("--self-test", action="store_true", help="start, paint, and exit 0")
+    parser.add_argument(
+        "--sandbox", action="store_true", help="run against a local test identity provider"
+    )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     args, _qt_args = parser.parse_known_args(argv)
     return args
@@ -131,9 +143,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationVersion(__version__)
+    cleanup = None
+    if args.sandbox:
+        from desktop.sandbox.launch import prepare_sandbox_environment
+
+        _demo, cleanup = prepare_sandbox_environment()
+    try:
+        return _run(app, args)
+    finally:
+        if cleanup is not None:
+            cleanup()
+
+
+def _run(app: QApplication, args: argparse.Namespace) -> int:
     try:
         ctx = build_context(data_paths())
         window = build_window(ctx)
+        if args.sandbox:
+            from desktop.ui.sandbox_banner import mark_sandbox
+
+            mark_sandbox(window)
     except UserError as exc:
         print(f"{'Self-test failed: ' if args.self_test else ''}{exc.one_line()}", file=sys.stderr)
         if not args.self_test:
