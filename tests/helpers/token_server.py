@@ -172,11 +172,17 @@ def _handler(server: TokenServer) -> type[BaseHTTPRequestHandler]:
                     },
                 )
                 return
-            if "directoryRole" in path:
+            if path.endswith("/servicePrincipals"):
+                self._send(200, {"value": [{"id": "sp-1", "appId": "x"}]})
+                return
+            if path.endswith("roleManagement/directory/roleAssignments"):
                 tenant = self.headers.get("Authorization", "").rsplit(".", 2)[-2]
                 claims = json.loads(base64.urlsafe_b64decode(tenant + "=" * (-len(tenant) % 4)))
                 scenario = server.scenario(claims["tid"])
-                self._send(200, {"value": [{"displayName": n} for n in scenario.directory_roles]})
+                assignments = [
+                    {"roleDefinition": {"displayName": n}} for n in scenario.directory_roles
+                ]
+                self._send(200, {"value": assignments})
                 return
             self._send(404, {"error": {"code": "NotFound", "message": unquote(path)}})
 

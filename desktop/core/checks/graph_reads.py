@@ -62,9 +62,23 @@ def _get(session: requests.Session, url: str, token: str) -> dict[str, Any]:
     return data
 
 
-def _role_names(session: requests.Session, base: str, sp_path: str, token: str) -> frozenset[str]:
-    url = f"{base}/{sp_path}/memberOf/microsoft.graph.directoryRole?$select=displayName"
-    return frozenset(str(r.get("displayName", "")) for r in _get_all(session, url, token))
+def _role_names(session: requests.Session, base: str, sp_id: str, token: str) -> frozenset[str]:
+    """Names of the directory roles assigned to the service principal *sp_id*."""
+    url = (
+        f"{base}/roleManagement/directory/roleAssignments"
+        f"?$filter=principalId eq '{sp_id}'&$expand=roleDefinition"
+    )
+    names = {
+        str((a.get("roleDefinition") or {}).get("displayName", ""))
+        for a in _get_all(session, url, token)
+    }
+    return frozenset(names - {""})
+
+
+def _sp_id(session: requests.Session, base: str, client_id: str, token: str) -> str | None:
+    url = f"{base}/servicePrincipals?$filter=appId eq '{client_id}'&$select=id,appId"
+    found = _get_all(session, url, token)
+    return str(found[0]["id"]) if found else None
 
 
 def read_publisher_grants(
@@ -73,14 +87,9 @@ def read_publisher_grants(
     """What the tenant granted the app *client_id*, read with the technician's Graph token."""
     base = endpoints.graph("").rstrip("/")
     try:
-        found = _get_all(
-            session,
-            f"{base}/servicePrincipals?$filter=appId eq '{client_id}'&$select=id,appId",
-            token,
-        )
-        if not found:
+        sp_id = _sp_id(session, base, client_id, token)
+        if sp_id is None:
             return Grants(service_principal_found=False)
-        sp_id = str(found[0]["id"])
         assignments = _get_all(
             session, f"{base}/servicePrincipals/{sp_id}/appRoleAssignments", token
         )
@@ -115,6 +124,7 @@ def read_app_roles(
     """A custom app's directory roles, read with its own token; None if it may not read them."""
     base = endpoints.graph("").rstrip("/")
     try:
-        return _role_names(session, base, f"servicePrincipals(appId='{client_id}')", token)
+        sp_id = _sp_id(session, base, client_id, token)
+        return _role_names(session, base, sp_id, token) if sp_id else None
     except _NotReadable:
         return None
