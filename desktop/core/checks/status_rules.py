@@ -248,9 +248,12 @@ def consent_words(supports_user_consent: bool) -> str:
 
 
 def _fill(text: str, user: str, supports_user_consent: bool) -> str:
+    # Capitalize the sentence, never the user's name (UPNs are written as they are).
+    text = text[:1].upper() + text[1:]
+    if text.startswith("{user}") and not user:
+        text = "The consenting user" + text[len("{user}") :]
     filled = text.replace("{user}", user or "the consenting user")
-    filled = filled.replace("{consent}", consent_words(supports_user_consent))
-    return filled[:1].upper() + filled[1:]
+    return filled.replace("{consent}", consent_words(supports_user_consent))
 
 
 def _rule_for_700027(description: str) -> Rule:

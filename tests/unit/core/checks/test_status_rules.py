@@ -40,7 +40,7 @@ def test_every_noted_code_decides_its_status(code: int, status: Status | None) -
     verdict = classify("invalid_grant", [code], f"AADSTS{code}: text", user="ann@contoso.com")
     assert verdict.status is status
     assert verdict.transient is (status is None)
-    assert verdict.reason and verdict.reason[0].isupper()
+    assert verdict.reason and (verdict.reason[0].isupper() or verdict.reason.startswith("ann@"))
     assert verdict.remedy
     assert "{" not in verdict.reason + verdict.remedy
 
@@ -149,3 +149,8 @@ def test_an_unrecognised_error_is_not_invalid() -> None:
 def test_the_first_known_code_wins() -> None:
     assert classify("invalid_grant", [1, 50034, 50076]).status is INV
     assert "no longer exists" in classify("invalid_grant", [1, 50034, 50076]).reason
+
+
+def test_a_user_name_at_the_start_keeps_its_case() -> None:
+    verdict = classify("invalid_grant", [50057], user="ann@contoso.com")
+    assert verdict.reason == "ann@contoso.com's account is disabled."
