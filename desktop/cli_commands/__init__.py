@@ -10,6 +10,7 @@ from types import ModuleType
 from desktop.cli_commands import (
     apps,
     cert,
+    check,
     consent,
     customers,
     demo,
@@ -30,6 +31,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     signin,
     consent,
     demo,
+    check,
 )
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

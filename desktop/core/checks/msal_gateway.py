@@ -108,7 +108,7 @@ class MsalGateway:
         self,
         *,
         token_cache: msal.SerializableTokenCache | None = None,
-        on_cache_changed: Callable[[msal.SerializableTokenCache], None] | None = None,
+        on_cache_changed: Callable[[msal.SerializableTokenCache], object] | None = None,
         graph_token: GraphTokenProvider | None = None,
         http: CheckHttpClient | None = None,
     ) -> None:
