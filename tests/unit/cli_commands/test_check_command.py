@@ -1,4 +1,4 @@
-"""``app-profiles-cli check``: JSON, exit codes, and refusals (in a subprocess, as scripts run it)."""
+"""``app-profiles-cli check``: JSON, exit codes and refusals, in a subprocess as scripts run it."""
 
 from __future__ import annotations
 
