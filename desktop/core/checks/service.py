@@ -57,6 +57,14 @@ class CheckService:
         self._settings = settings or Settings()
 
     @property
+    def checker(self) -> ProfileChecker:
+        return self._checker
+
+    @property
+    def store(self) -> CheckStore:
+        return self._store
+
+    @property
     def concurrency(self) -> int:
         return max(1, int(self._settings.check_concurrency or 8))
 

@@ -13,11 +13,13 @@ from typing import Any
 from desktop.core.catalog.model import AppType, Catalog
 from desktop.core.certificates import msal_client_credential
 from desktop.core.checks.checker import ProfileChecker
+from desktop.core.checks.consent_adapter import IdentityReauthorizer
 from desktop.core.checks.gateway import CertificateCredential
 from desktop.core.checks.inventory_store import InventoryCheckStore
 from desktop.core.checks.msal_gateway import MsalGateway
 from desktop.core.checks.service import CheckService
 from desktop.core.errors import UserError
+from desktop.core.identity.consent import ConsentEngine
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
@@ -60,6 +62,36 @@ def _client_id_for(wiring: IdentityWiring) -> Any:
             return None  # the check says "no client ID is set" without deciding a status
 
     return client_id
+
+
+def build_reauthorizer(
+    paths: DataPaths, catalog: Catalog, inventory: Inventory
+) -> tuple[CheckService, InventoryCheckStore, IdentityReauthorizer]:
+    """The check service, the store and the identity engine's consent flow, for re-authorizing."""
+    service = build_check_service(paths, catalog, inventory)
+    wiring = IdentityWiring.load(paths, catalog)
+    cache_store = wiring.token_cache_store()
+    certificates, credential_of = wiring.certificates()
+    try:
+        technician: TechnicianSession | None = TechnicianSession(
+            wiring.sign_in_client_id(), cache_store
+        )
+    except UserError:
+        technician = None
+    engine = ConsentEngine(
+        cache_store=cache_store,
+        certificates=certificates,
+        credential_of=credential_of,
+        technician=technician,
+    )
+    reauthorizer = IdentityReauthorizer(
+        engine,
+        catalog,
+        inventory,
+        wiring.publisher_client_id,
+        timeout=float(wiring.settings.consent_timeout_seconds),
+    )
+    return service, InventoryCheckStore(inventory), reauthorizer
 
 
 def build_check_service(paths: DataPaths, catalog: Catalog, inventory: Inventory) -> CheckService:

@@ -147,12 +147,11 @@ class ProfileTableModel(QAbstractTableModel):
         profiles = self._list
         if profiles is None:
             return False
-        index_of: dict[int, int] | None = getattr(self, "_index_of_id", None)
-        if index_of is None or getattr(self, "_index_for", None) is not profiles:
-            index_of = {r.id: n for n, r in enumerate(profiles.rows)}
-            self._index_of_id = index_of
-            self._index_for = profiles
-        i = index_of.get(profile_id)
+        cached: tuple[object, dict[int, int]] | None = getattr(self, "_ids_index", None)
+        if cached is None or cached[0] is not self._list:
+            cached = (self._list, {r.id: n for n, r in enumerate(profiles.rows)})
+            self._ids_index = cached
+        i = cached[1].get(profile_id)
         if i is None:
             return False
         row = profiles.rows[i]
