@@ -97,7 +97,7 @@ def test_check_all_streams_into_the_list_and_reloads(
 def test_cancel_on_the_list_keeps_finished_results(
     qtbot: QtBot, data_home: Path, runner: TaskRunner
 ) -> None:  # type: ignore[no-untyped-def]
-    _, page, wiring, _ = _build(qtbot, data_home, runner, latency=0.05)
+    _, _page, wiring, _ = _build(qtbot, data_home, runner, latency=0.05)
     wiring.bar.all_button.click()
     qtbot.waitUntil(lambda: wiring.bar.progress.value() >= 3, timeout=10_000)
     with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
