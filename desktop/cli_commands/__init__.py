@@ -16,6 +16,7 @@ from desktop.cli_commands import (
     demo,
     permissions,
     profiles,
+    reauthorize,
     signin,
     tenants,
 )
@@ -32,6 +33,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     consent,
     demo,
     check,
+    reauthorize,
 )
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

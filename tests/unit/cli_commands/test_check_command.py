@@ -78,3 +78,22 @@ def test_bad_input_is_one_line_and_exit_2(cli, store: Inventory, args, words) ->
     done = cli("check", *args)
     assert done.returncode == 2
     assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("2", "--method", "user"), "does not support user consent"),
+        (("2", "--password-stdin"), "--password-stdin goes with --pfx FILE"),
+        (("99",), "There is no app profile #99"),
+        (("2", "--functions", "power-bi"), "Unknown function(s) for this app: power-bi"),
+        (("2", "--pfx", "missing.pfx"), "cannot be read"),
+    ],
+)
+def test_reauthorize_refuses_bad_input_before_any_browser(
+    cli, store: Inventory, args, words
+) -> None:  # type: ignore[no-untyped-def]
+    done = cli("reauthorize", *args)
+    assert done.returncode == 2, done.stdout
+    assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert store.profiles.details(2).profile.status is Status.VALID
