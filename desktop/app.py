@@ -26,6 +26,7 @@ from desktop.core.errors import UserError
 from desktop.core.logging_setup import setup_logging
 from desktop.core.paths import DataPaths, data_paths
 
+from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
 from desktop.ui.permissions import PermissionsPage
@@ -34,6 +35,28 @@ from desktop.ui.profiles.wiring import add_profiles_page
 from desktop.ui.startup import start_desktop
 
 SELF_TEST_TIMEOUT_S = 60.0
+
+
+def add_checks(ctx: AppContext, page: ProfilesPage) -> ChecksWiring:
+    """Status checks and re-authorization on the profile list (built lazily, off the GUI
+    thread: the factories run inside the first task that needs them)."""
+    from desktop.core.checks.wiring import build_check_service, build_reauthorizer
+
+    inventory = ctx.inventory
+    assert inventory is not None
+
+    def parts() -> ReauthorizeParts:
+        service, store, engine = build_reauthorizer(ctx.paths, ctx.catalog, inventory.inventory())
+        return ReauthorizeParts(service, store, engine)
+
+    return ChecksWiring(
+        page,
+        ctx.runner,
+        ctx.catalog,
+        ctx.dialogs,
+        lambda: build_check_service(ctx.paths, ctx.catalog, inventory.inventory()),
+        parts,
+    )
 
 
 @dataclass
@@ -71,6 +94,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     window.closing.connect(ctx.runner.cancel_all)
     ctx.inventory = InventoryController(ctx.paths, ctx.runner, ctx.catalog, parent=window)
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
+    add_checks(ctx, ctx.profiles_page)
     for problem in ctx.problems:
         window.show_problem(problem)
     permissions = PermissionsPage(
