@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_NAME, ORG_NAME, __version__
 from desktop.controllers.inventory import InventoryController
-from desktop.controllers.permissions_export import PermissionsExportController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
@@ -29,8 +28,8 @@ from desktop.core.paths import DataPaths, data_paths
 
 from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
 from desktop.ui.dialogs import UserDialogs
+from desktop.ui.lazy_page import LazyPage
 from desktop.ui.main_window import MainWindow
-from desktop.ui.permissions import PermissionsPage
 from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
 from desktop.ui.startup import start_desktop
@@ -107,14 +106,26 @@ def build_window(ctx: AppContext) -> MainWindow:
     add_checks(ctx, ctx.profiles_page)
     for problem in ctx.problems:
         window.show_problem(problem)
-    permissions = PermissionsPage(
+    window.add_page(
+        LazyPage(lambda: build_permissions_page(ctx, window), "Permissions"),
+        "&Permissions",
+        "Ctrl+2",
+    )
+    return window
+
+
+def build_permissions_page(ctx: AppContext, window: MainWindow) -> QWidget:
+    """The Permissions viewer; built when its tab is first opened (its imports too)."""
+    from desktop.controllers.permissions_export import PermissionsExportController
+
+    from desktop.ui.permissions import PermissionsPage
+
+    return PermissionsPage(
         ctx.catalog,
         PermissionsExportController(ctx.runner, window),
         ctx.dialogs,
         override_hint=str(ctx.paths.catalog_override),
     )
-    window.add_page(permissions, "&Permissions", "Ctrl+2")
-    return window
 
 
 class _PaintWatcher(QObject):

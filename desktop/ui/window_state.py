@@ -70,6 +70,13 @@ class WindowState:
             self.restore_widget(widget)
         return restored
 
+    def restore_below(self, root: QWidget) -> None:
+        """Restore every named splitter and header below *root* (a page built after start)."""
+        if self._int("layout_version") != LAYOUT_VERSION:
+            return
+        for widget in self._tracked(root):
+            self.restore_widget(widget)
+
     def save_widget(self, widget: QWidget) -> None:
         """Store one named splitter or header."""
         key = _key(widget)

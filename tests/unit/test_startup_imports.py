@@ -40,3 +40,39 @@ def test_heavy_modules_stay_off_the_start_path(data_home: Path) -> None:
     assert report["code"] == 0, completed.stderr
     assert report["import"] == [], f"imported by `import desktop.app`: {report['import']}"
     assert report["start"] == [], f"imported while starting: {report['start']}"
+
+
+#: Screens and controllers that are built on first use, not on the way to the first paint.
+ON_DEMAND = (
+    "desktop.ui.permissions",
+    "desktop.controllers.permissions_export",
+    "desktop.controllers.checks",
+    "desktop.controllers.reauthorize",
+    "desktop.ui.reauthorize_dialog",
+    "desktop.ui.check_page",
+)
+
+_ON_DEMAND_PROBE = f"""
+import json, sys
+import desktop.app
+code = desktop.app.main(["--self-test"])
+print(json.dumps({{"code": code, "start": sorted(m for m in {ON_DEMAND!r} if m in sys.modules)}}))
+"""
+
+
+def test_on_demand_screens_stay_off_the_start_path(data_home: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "APP_PROFILES_HOME": str(data_home)}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    completed = subprocess.run(
+        [sys.executable, "-c", _ON_DEMAND_PROBE],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert completed.stdout.strip(), completed.stderr
+    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0, completed.stderr
+    assert report["start"] == [], f"imported while starting: {report['start']}"
