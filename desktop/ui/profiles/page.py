@@ -29,6 +29,7 @@ from desktop.ui.profiles.details import ProfileDetailsDialog
 from desktop.ui.profiles.empty_state import EmptyState
 from desktop.ui.profiles.filter_bar import FilterBar
 from desktop.ui.profiles.model import ProfileTableModel
+from desktop.ui.qt_fast import viewport_of
 
 # Narrow enough that Status is on screen in a 1280-pixel window; Reason takes the rest.
 _COLUMN_WIDTHS = (240, 150, 190, 150, 190, 70, 85, 260, 130)
@@ -93,7 +94,7 @@ class ProfilesPage(QWidget):
         self.empty.show_message("Loading app profiles…", "")
         self.stack.setCurrentWidget(self.empty)
         self.empty.installEventFilter(self)
-        self.table.viewport().installEventFilter(self)
+        viewport_of(self.table).installEventFilter(self)
         self.table.installEventFilter(self)
 
         self.filters.filter_changed.connect(self._on_filter)
