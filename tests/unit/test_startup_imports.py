@@ -50,6 +50,8 @@ ON_DEMAND = (
     "desktop.controllers.reauthorize",
     "desktop.ui.reauthorize_dialog",
     "desktop.ui.check_page",
+    "desktop.ui.profiles.details",
+    "desktop.ui.profiles.customers_dialog",
 )
 
 _ON_DEMAND_PROBE = f"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelection, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -25,11 +26,13 @@ from desktop.core.inventory import ProfileDetails
 from desktop.core.inventory.listing import ListFilter
 
 from desktop.ui.dialogs import UserDialogs
-from desktop.ui.profiles.details import ProfileDetailsDialog
 from desktop.ui.profiles.empty_state import EmptyState
 from desktop.ui.profiles.filter_bar import FilterBar
 from desktop.ui.profiles.model import ProfileTableModel
 from desktop.ui.qt_fast import viewport_of
+
+if TYPE_CHECKING:
+    from desktop.ui.profiles.details import ProfileDetailsDialog
 
 # Narrow enough that Status is on screen in a 1280-pixel window; Reason takes the rest.
 _COLUMN_WIDTHS = (240, 150, 190, 150, 190, 70, 85, 260, 130)
@@ -361,6 +364,8 @@ class ProfilesPage(QWidget):
     def _show_details(self, details: ProfileDetails) -> None:
         if self.details_dialog is not None:
             self.details_dialog.close()
+        from desktop.ui.profiles.details import ProfileDetailsDialog  # when first opened
+
         self.details_dialog = ProfileDetailsDialog(details, self.controller.catalog, self)
         self.details_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.details_dialog.destroyed.connect(self._forget_details)
