@@ -241,8 +241,10 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         return 1
     desktop.attach(window, ctx)
     # What start-up built lives as long as the app: later collections, and the full one at
-    # exit (about 7 ms), skip it.
+    # exit (about 7 ms), skip it. The launchers turn the collector off while importing (start-up
+    # makes many long-lived objects and few cycles); from here on it runs as usual.
     gc.freeze()
+    gc.enable()
     if args.self_test:
         code = run_self_test(app, window, desktop.self_test_problems)
         window.close()

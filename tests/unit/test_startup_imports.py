@@ -55,10 +55,12 @@ ON_DEMAND = (
 )
 
 _ON_DEMAND_PROBE = f"""
-import json, sys
+import gc, json, sys
+gc.disable()  # as the launchers do
 import desktop.app
 code = desktop.app.main(["--self-test"])
-print(json.dumps({{"code": code, "start": sorted(m for m in {ON_DEMAND!r} if m in sys.modules)}}))
+started = sorted(m for m in {ON_DEMAND!r} if m in sys.modules)
+print(json.dumps({{"code": code, "start": started, "gc": gc.isenabled()}}))
 """
 
 
@@ -78,3 +80,4 @@ def test_on_demand_screens_stay_off_the_start_path(data_home: Path) -> None:
     report = json.loads(completed.stdout.strip().splitlines()[-1])
     assert report["code"] == 0, completed.stderr
     assert report["start"] == [], f"imported while starting: {report['start']}"
+    assert report["gc"], "the garbage collector is back on once the window is built"
