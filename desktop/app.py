@@ -23,7 +23,9 @@ from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
 from desktop.core.errors import UserError
+from desktop.core.inventory.secrets import VaultSecretRemover
 from desktop.core.paths import DataPaths, data_paths
+from desktop.core.vault import CertificateVault, open_vault
 
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
@@ -43,6 +45,9 @@ class AppContext:
     dialogs: UserDialogs
     #: The app catalog: shipped, with the data folder's override merged over it when valid.
     catalog: Catalog
+    #: Profiles' certificates: a key per certificate in the OS keyring, the encrypted file in
+    #: the data folder. Built once; the keyring is first touched by a worker thread.
+    certificates: CertificateVault
     #: Problems found at start that the app survives; shown in the status bar.
     problems: list[str] = field(default_factory=list)
     inventory: InventoryController | None = None
@@ -58,6 +63,7 @@ def build_context(paths: DataPaths) -> AppContext:
         runner=TaskRunner(),
         dialogs=UserDialogs(),
         catalog=loaded.catalog,
+        certificates=CertificateVault(open_vault(paths)),
         problems=list(loaded.problems),
     )
 
@@ -67,7 +73,13 @@ def build_window(ctx: AppContext) -> MainWindow:
     window = MainWindow()
     ctx.dialogs.set_parent(window)
     window.closing.connect(ctx.runner.cancel_all)
-    ctx.inventory = InventoryController(ctx.paths, ctx.runner, ctx.catalog, parent=window)
+    ctx.inventory = InventoryController(
+        ctx.paths,
+        ctx.runner,
+        ctx.catalog,
+        remove_secret=VaultSecretRemover(ctx.certificates),
+        parent=window,
+    )
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     for problem in ctx.problems:
         window.show_problem(problem)
