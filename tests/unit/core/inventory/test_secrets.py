@@ -73,7 +73,7 @@ def test_unusable_keyring_deletes_nothing(data_home: Path, error: Exception, wor
 
 def test_removing_the_customer_removes_its_certificates(data_home: Path) -> None:
     keyring = MemoryKeyring()
-    inv, certificates, _pid, ref = _stored(data_home, keyring)
+    inv, certificates, _pid, _ref = _stored(data_home, keyring)
     catalog = shipped_catalog()
     plan = inv.customers.plan_removal("Contoso", catalog)
     inv.customers.remove(plan, catalog, VaultSecretRemover(certificates))
