@@ -166,7 +166,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sandbox:
         from desktop.sandbox.launch import prepare_sandbox_environment
 
-        _demo, cleanup = prepare_sandbox_environment()
+        try:
+            _demo, cleanup = prepare_sandbox_environment()
+        except UserError as exc:
+            print(exc.one_line(), file=sys.stderr)
+            return 1
     try:
         return _run(app, args)
     finally:
