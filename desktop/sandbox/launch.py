@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 DEMO_CUSTOMER = "Contoso (sandbox)"
 
 
-def _catalog() -> Catalog | None:
+def load_catalog_or_none() -> Catalog | None:
     try:
         return load_catalog().catalog
     except Exception:  # the sandbox still runs with no publisher apps
@@ -145,16 +145,12 @@ def prepare_sandbox_environment() -> tuple[Demo, Callable[[], None]]:
     """Start the sandbox and point this process at it; returns the demo and a cleanup."""
     folder = Path(tempfile.mkdtemp(prefix="app-profiles-sandbox-"))
     sandbox = Sandbox(folder / "idp").start()
-    catalog = _catalog()
+    catalog = load_catalog_or_none()
     demo = populate(sandbox, catalog.app_types if catalog else ())
     root = folder / "data"
     env = {**sandbox.env(), HOME_ENV: str(root)}
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
-    paths = data_paths(root).ensure()
-    Settings(sign_in_client_id=demo.sign_in_client_id, client_ids=dict(demo.client_ids)).save(
-        paths.settings
-    )
 
     def cleanup() -> None:
         sandbox.stop()
@@ -166,14 +162,28 @@ def prepare_sandbox_environment() -> tuple[Demo, Callable[[], None]]:
         shutil.rmtree(folder, ignore_errors=True)
 
     try:
+        prepare_data_folder(root, sandbox, demo, catalog)
+    except UserError:
+        cleanup()
+        raise
+    return demo, cleanup
+
+
+def prepare_data_folder(root: Path, sandbox: Sandbox, demo: Demo, catalog: Catalog | None) -> None:
+    """Point the data folder *root* at the sandbox's apps (Settings) and add the demo data.
+
+    Raises :class:`UserError` when the store refuses (e.g. the demo customer already exists).
+    """
+    try:
+        paths = data_paths(root).ensure()
+        Settings(sign_in_client_id=demo.sign_in_client_id, client_ids=dict(demo.client_ids)).save(
+            paths.settings
+        )
         _seed_inventory(root, demo, sandbox, catalog)
     except Exception as exc:
-        cleanup()
         log.warning("sandbox: the demo data could not be added", exc_info=True)
-        detail = exc.one_line() if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+        cause = exc.message if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
         raise UserError(
-            "The sandbox's demo customer and profiles could not be created.",
-            remedy="Start without --sandbox, or report this with the detail.",
-            detail=detail,
+            f"The sandbox's demo data could not be created ({cause.rstrip('.')}).",
+            remedy="Use an empty data folder for the sandbox.",
         ) from exc
-    return demo, cleanup
