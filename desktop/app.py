@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -26,7 +28,6 @@ from desktop.core.errors import UserError
 from desktop.core.inventory.secrets import VaultSecretRemover
 from desktop.core.logging_setup import setup_logging
 from desktop.core.paths import DataPaths, data_paths
-from desktop.core.vault import CertificateVault, open_vault
 
 from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
 from desktop.ui.dialogs import UserDialogs
@@ -35,6 +36,9 @@ from desktop.ui.permissions import PermissionsPage
 from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
 from desktop.ui.startup import start_desktop
+
+if TYPE_CHECKING:
+    from desktop.core.vault import CertificateVault
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -70,13 +74,23 @@ class AppContext:
     dialogs: UserDialogs
     #: The app catalog: shipped, with the data folder's override merged over it when valid.
     catalog: Catalog
-    #: Profiles' certificates: a key per certificate in the OS keyring, the encrypted file in
-    #: the data folder. Built once; the keyring is first touched by a worker thread.
-    certificates: CertificateVault
     #: Problems found at start that the app survives; shown in the status bar.
     problems: list[str] = field(default_factory=list)
     inventory: InventoryController | None = None
     profiles_page: ProfilesPage | None = None
+    #: Profiles' certificates: a key per certificate in the OS keyring, the encrypted file in
+    #: the data folder. Built once, on first use (by a worker thread), by certificate_vault().
+    certificates: CertificateVault | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def certificate_vault(self) -> CertificateVault:
+        """The one certificate vault of this app (built lazily: it loads cryptography)."""
+        with self._lock:
+            if self.certificates is None:
+                from desktop.core.vault import CertificateVault, open_vault
+
+                self.certificates = CertificateVault(open_vault(self.paths))
+            return self.certificates
 
 
 def build_context(paths: DataPaths) -> AppContext:
@@ -88,7 +102,6 @@ def build_context(paths: DataPaths) -> AppContext:
         runner=TaskRunner(),
         dialogs=UserDialogs(),
         catalog=loaded.catalog,
-        certificates=CertificateVault(open_vault(paths)),
         problems=list(loaded.problems),
     )
 
@@ -102,7 +115,7 @@ def build_window(ctx: AppContext) -> MainWindow:
         ctx.paths,
         ctx.runner,
         ctx.catalog,
-        remove_secret=VaultSecretRemover(ctx.certificates),
+        remove_secret=VaultSecretRemover(ctx.certificate_vault),
         parent=window,
     )
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)

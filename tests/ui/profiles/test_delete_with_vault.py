@@ -30,8 +30,9 @@ def keyring() -> MemoryKeyring:
 def _context(home: Path, keyring: MemoryKeyring) -> tuple[AppContext, str]:
     """A context whose vault uses *keyring*, and one stored certificate's ref."""
     ctx = build_context(data_paths(home))
-    assert isinstance(ctx.certificates, CertificateVault)  # built once, in the root
+    assert ctx.certificates is None  # built on first use, once
     ctx.certificates = CertificateVault(SecretVault(ctx.paths.vault, keyring))
+    assert ctx.certificate_vault() is ctx.certificates
     ctx.dialogs = FakeDialogs()  # type: ignore[assignment]
     inv = open_inventory(home)
     customer = inv.customers.add("Contoso")
@@ -67,13 +68,14 @@ def test_delete_removes_the_certificate(
 ) -> None:
     ctx, ref = _context(data_home, keyring)
     page = _page(qtbot, ctx)
-    assert isinstance(page.controller.remove_secret, VaultSecretRemover)
+    remover = page.controller.remove_secret
+    assert isinstance(remover, VaultSecretRemover) and remover.certificates is ctx.certificates
     with qtbot.waitSignal(page.controller.rows_loaded, timeout=10_000):
         page.delete_selected()
     _finish(ctx)
     assert [page.model.row_at(r).name for r in range(page.model.rowCount())] == ["Contoso Plain"]
     assert (SERVICE, f"vault:{ref}") not in keyring.entries
-    assert ctx.certificates.vault.names() == []
+    assert ctx.certificate_vault().vault.names() == []
     assert "Deleted 1" in page.message.text()
 
 
@@ -93,5 +95,5 @@ def test_locked_keyring_says_so_and_deletes_nothing(
     assert "keyring is locked" in dialogs.errors[-1]
     assert "No app profile was deleted" in dialogs.errors[-1]
     assert open_inventory(data_home).profiles.count() == 2
-    assert ctx.certificates.vault.names() == [ref]
+    assert ctx.certificate_vault().vault.names() == [ref]
     assert (SERVICE, f"vault:{ref}") in keyring.entries
