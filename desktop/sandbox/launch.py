@@ -89,7 +89,6 @@ DEMO_PROFILES = (
         "apelements-security-and-analysis",
         Status.UNKNOWN,
         "Not checked yet.",
-        granted=False,
     ),
 )
 
