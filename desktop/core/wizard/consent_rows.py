@@ -1,0 +1,174 @@
+"""Step 4 of the wizard: one consent row per app, and what may happen to each row.
+
+Controllers run the browser round trips and checks; these methods record what they report and
+say what a row still needs before its Authenticate button may be pressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from desktop.core.catalog.model import ConsentMethod, SetupMode
+from desktop.core.domain import Status, utc_now
+from desktop.core.errors import UserError
+from desktop.core.wizard.state import ConsentRow, ConsentState, WizardState, normalize_guid
+
+
+class ConsentRows:
+    """The consent rows of a wizard run (mixed into the step machine).
+
+    Attributes:
+        state: the run's state; ``state.rows`` is rebuilt by the machine.
+    """
+
+    def __init__(self, state: WizardState, client_ids: Mapping[str, str]) -> None:
+        self.state = state
+        self._client_ids = dict(client_ids)
+
+    def row(self, app_id: str) -> ConsentRow:
+        for row in self.state.rows:
+            if row.app_id == app_id:
+                return row
+        raise KeyError(app_id)
+
+    def client_id(self, row: ConsentRow) -> str | None:
+        """The application (client) ID the consent is for: the publisher's or the custom app's."""
+        if row.mode is SetupMode.CUSTOM:
+            return normalize_guid(self.state.custom.application_id)
+        return self._client_ids.get(row.app_id) or row.app.client_id or None
+
+    def set_method(self, app_id: str, method: ConsentMethod) -> None:
+        row = self.row(app_id)
+        if method is ConsentMethod.USER and not row.offers_user_consent:
+            raise UserError(
+                f"{row.app.name} needs administrator consent.",
+                remedy="Ask the customer's Global Administrator to consent.",
+            )
+        row.method = method
+
+    def set_functions(self, app_id: str, function_ids: Iterable[str]) -> None:
+        """Choose the functions that will use a delegated app (Cloud Backup for Microsoft 365)."""
+        row = self.row(app_id)
+        known = {f.id for f in row.app.functions}
+        chosen = tuple(dict.fromkeys(function_ids))
+        unknown = [f for f in chosen if f not in known]
+        if unknown:
+            raise UserError(f"{row.app.name} has no function {', '.join(unknown)}.")
+        if row.state is ConsentState.GRANTED and set(chosen) != set(row.functions):
+            # The consent covered the old choice; seed 000 says a change needs re-authorization.
+            row.state = ConsentState.PENDING
+            row.message = "The functions changed: authenticate again."
+        row.functions = tuple(f.id for f in row.app.functions if f.id in chosen)
+
+    def authenticate_blockers(self, app_id: str) -> list[str]:
+        """Why the row's Authenticate (or Copy consent link) cannot start yet; empty if it can."""
+        row = self.row(app_id)
+        out: list[str] = []
+        if self.state.tenant is None:
+            out.append("Choose the tenant first.")
+        if row.state is ConsentState.IN_PROGRESS:
+            out.append("A consent is already in progress.")
+        if row.needs_functions and not row.functions:
+            out.append("Choose at least one function that will use this app.")
+        if self.client_id(row) is None:
+            if row.mode is SetupMode.CUSTOM:
+                out.append("Enter the custom app's application ID on the Setup method step.")
+            else:
+                out.append(
+                    f"The client ID of the {row.app.name} app is not set. "
+                    "Set it in Settings (your organization's publisher app)."
+                )
+        return out
+
+    def start_consent(self, app_id: str) -> None:
+        blockers = self.authenticate_blockers(app_id)
+        if blockers:
+            raise UserError(blockers[0])
+        row = self.row(app_id)
+        row.state, row.message, row.detail = ConsentState.IN_PROGRESS, "Waiting for consent…", ""
+
+    def start_check(self, app_id: str) -> None:
+        """ "Check again": verify whether the consent now exists in the tenant."""
+        row = self.row(app_id)
+        if row.state is ConsentState.IN_PROGRESS:
+            raise UserError("A consent or check is already in progress for this app.")
+        row.state, row.message = ConsentState.IN_PROGRESS, "Checking the tenant…"
+
+    def consent_granted(
+        self,
+        app_id: str,
+        *,
+        consenting_user: str = "",
+        at: datetime | None = None,
+        status: Status = Status.UNKNOWN,
+        reason: str = "",
+        message: str = "",
+    ) -> None:
+        """Record a consent and the first status the engine's verification found."""
+        row = self.row(app_id)
+        row.state = ConsentState.GRANTED
+        row.consenting_user = consenting_user
+        row.consented_at = at or utc_now()
+        row.status, row.status_reason = status, reason
+        row.detail = ""
+        who = f" by {consenting_user}" if consenting_user else ""
+        row.message = message or f"Consent granted{who}."
+        self.state.granted_app_ids.add(app_id)
+
+    def consent_declined(self, app_id: str, message: str, detail: str = "") -> None:
+        row = self.row(app_id)
+        row.state, row.message, row.detail = ConsentState.DECLINED, message, detail
+
+    def consent_failed(self, app_id: str, message: str, detail: str = "") -> None:
+        row = self.row(app_id)
+        row.state, row.message, row.detail = ConsentState.FAILED, message, detail
+
+    def consent_not_found(self, app_id: str, message: str = "") -> None:
+        """A check found no consent yet: keep waiting for the customer's admin."""
+        row = self.row(app_id)
+        row.state = ConsentState.WAITING
+        row.message = message or "No consent in the tenant yet. Check again later."
+
+    def consent_interrupted(self, app_id: str) -> None:
+        """The technician cancelled the wait; the row goes back to where it was."""
+        row = self.row(app_id)
+        row.state = ConsentState.WAITING if row.link_copied else ConsentState.PENDING
+        row.message = "Cancelled. Authenticate again when ready."
+
+    def link_copied(self, app_id: str) -> None:
+        """The consent link went to the customer's admin; "Check again" verifies it later."""
+        row = self.row(app_id)
+        row.link_copied = True
+        if row.state in (ConsentState.PENDING, ConsentState.DECLINED, ConsentState.FAILED):
+            row.state = ConsentState.WAITING
+            row.message = "Consent link copied. Send it to the customer's Global Administrator."
+
+    def defer(self, app_id: str) -> None:
+        """Finish this app later: it is saved as not yet consented."""
+        row = self.row(app_id)
+        if row.state in (ConsentState.GRANTED, ConsentState.IN_PROGRESS):
+            raise UserError(f"{row.app.name} cannot be deferred now.")
+        row.state, row.message = ConsentState.DEFERRED, "Deferred: consent later."
+
+    def undefer(self, app_id: str) -> None:
+        row = self.row(app_id)
+        if row.state is ConsentState.DEFERRED:
+            row.state = ConsentState.WAITING if row.link_copied else ConsentState.PENDING
+            row.message = ""
+
+    def _consent_blockers(self) -> list[str]:
+        out: list[str] = []
+        for row in self.state.rows:
+            if row.state is ConsentState.IN_PROGRESS:
+                out.append(f"{row.app.name}: wait for the consent to finish, or cancel it.")
+            elif not row.state.settled:
+                out.append(f"{row.app.name}: consent, or defer it to later.")
+        return out
+
+    def _custom_app_changed(self) -> None:
+        """A granted custom consent was for another application ID: authenticate again."""
+        for row in self.state.rows:
+            if row.mode is SetupMode.CUSTOM and row.state is ConsentState.GRANTED:
+                row.state = ConsentState.PENDING
+                row.message = "The application ID changed: authenticate again."
