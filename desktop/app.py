@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_NAME, ORG_NAME, __version__
 from desktop.controllers.tasks import TaskRunner
+from desktop.core.catalog import Catalog
+from desktop.core.catalog.loader import load_catalog
 from desktop.core.errors import UserError
 from desktop.core.paths import DataPaths, data_paths
 
@@ -34,6 +36,8 @@ class AppContext:
     paths: DataPaths
     runner: TaskRunner
     dialogs: UserDialogs
+    #: The app catalog: shipped, with the data folder's override merged over it when valid.
+    catalog: Catalog
     #: Problems found at start that the app survives; shown in the status bar.
     problems: list[str] = field(default_factory=list)
 
@@ -41,7 +45,14 @@ class AppContext:
 def build_context(paths: DataPaths) -> AppContext:
     """Build the core services. Raises :class:`UserError` when the app cannot start."""
     paths.ensure()
-    return AppContext(paths=paths, runner=TaskRunner(), dialogs=UserDialogs())
+    loaded = load_catalog(paths.catalog_override)
+    return AppContext(
+        paths=paths,
+        runner=TaskRunner(),
+        dialogs=UserDialogs(),
+        catalog=loaded.catalog,
+        problems=list(loaded.problems),
+    )
 
 
 def build_window(ctx: AppContext) -> MainWindow:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from desktop.cli_commands import apps
 from desktop.cli_commands.context import CliContext
 
-COMMAND_MODULES: tuple[ModuleType, ...] = ()
+COMMAND_MODULES: tuple[ModuleType, ...] = (apps,)
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

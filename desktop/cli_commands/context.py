@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from functools import cached_property
 
+from desktop.core.catalog import Catalog
+from desktop.core.catalog.loader import load_catalog
 from desktop.core.paths import DataPaths, data_paths
 
 
@@ -13,6 +16,14 @@ class CliContext:
     @cached_property
     def paths(self) -> DataPaths:
         return data_paths().ensure()
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The catalog; a bad override is one warning line on stderr, then the shipped one."""
+        loaded = load_catalog(self.paths.catalog_override)
+        for problem in loaded.problems:
+            print(f"Warning: {problem}", file=sys.stderr)
+        return loaded.catalog
 
     def close(self) -> None:
         """Release whatever the command opened (store connections and the like)."""

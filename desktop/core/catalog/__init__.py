@@ -16,6 +16,7 @@ from desktop.core.catalog.model import (
     Service,
     ServiceFamily,
     SetupMode,
+    Term,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "Service",
     "ServiceFamily",
     "SetupMode",
+    "Term",
 ]

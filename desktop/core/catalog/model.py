@@ -56,6 +56,8 @@ class Permission:
     name: str
     description: str
     type: PermissionType
+    #: Why this row differs from the documentation's text (e.g. a corrected typo).
+    note: str = field(default="", compare=False)
 
     @property
     def key(self) -> tuple[str, str, PermissionType]:
@@ -113,6 +115,13 @@ class AppType:
     client_id: str | None = None
     #: Free-text notes shown with the app (e.g. redirect URI requirements).
     notes: tuple[str, ...] = ()
+    #: Tells apart app types that share a documented name (two are called "Delegated App").
+    qualifier: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name a technician sees: unique across the catalog."""
+        return f"{self.name} ({self.qualifier})" if self.qualifier else self.name
 
     @property
     def supports_user_consent(self) -> bool:
@@ -143,6 +152,15 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A documented choice (setup mode, consent method): its id, name and what it means."""
+
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Every service and app type, with look-ups by id and by name."""
 
@@ -153,6 +171,11 @@ class Catalog:
     sign_in_client_id: str | None = None
     #: Where each part came from, e.g. ("shipped catalog 2026.11", "override: /path/file.json").
     sources: tuple[str, ...] = ()
+    #: The setup modes and consent methods, with what each means.
+    setup_modes: tuple[Term, ...] = ()
+    consent_methods: tuple[Term, ...] = ()
+    #: How the data was read from the documentation (e.g. the garbled user-consent table).
+    notes: tuple[str, ...] = ()
 
     def service(self, service_id: str) -> Service:
         for service in self.services:

@@ -1,0 +1,229 @@
+"""Loads the shipped catalog and merges an organization's override over it.
+
+The shipped catalog is two JSON files in ``desktop/resources/catalog``: ``catalog.json``
+(version, notes, setup modes, consent methods, services) and ``app-types.json`` (app types with
+their permissions, roles and notes). An organization may drop ``catalog-override.json`` into the
+data folder to set client IDs or add services and app types::
+
+    {
+      "version": "contoso-3",
+      "sign_in_client_id": "<GUID>",
+      "client_ids": {"apelements-automation": "<GUID>"},
+      "services": [ ...entries shaped like catalog.json's services... ],
+      "app_types": [ ...entries shaped like app-types.json's app types... ]
+    }
+
+The override is all or nothing: if anything in it is malformed or contradicts the catalog, the
+shipped catalog is used alone and the problem is reported in :attr:`LoadedCatalog.problems`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from difflib import get_close_matches
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, SetupMode, Term
+from desktop.core.catalog.schema import (
+    CatalogError,
+    Entry,
+    check_guid,
+    parse_app_type,
+    parse_service,
+    parse_term,
+    read_list,
+)
+
+SHIPPED_PACKAGE = "desktop.resources"
+SHIPPED_FOLDER = "catalog"
+CATALOG_FILE = "catalog.json"
+APP_TYPES_FILE = "app-types.json"
+
+__all__ = ["CatalogError", "LoadedCatalog", "load_catalog", "load_shipped", "merge_override"]
+
+
+@dataclass(frozen=True)
+class LoadedCatalog:
+    """The catalog in use, and the problems found with an override (the app survives them)."""
+
+    catalog: Catalog
+    problems: tuple[str, ...] = ()
+
+
+def load_catalog(override: Path | None = None) -> LoadedCatalog:
+    """The shipped catalog, with *override* merged over it when that file exists and is valid.
+
+    Raises :class:`CatalogError` only when the shipped catalog itself is broken.
+    """
+    shipped = load_shipped()
+    if override is None or not override.exists():
+        return LoadedCatalog(shipped)
+    try:
+        return LoadedCatalog(merge_override(shipped, override))
+    except CatalogError as exc:
+        return LoadedCatalog(shipped, (exc.one_line(),))
+
+
+def load_shipped() -> Catalog:
+    """Read and check the catalog shipped in the package."""
+    folder = resources.files(SHIPPED_PACKAGE).joinpath(SHIPPED_FOLDER)
+    main_name = f"{SHIPPED_FOLDER}/{CATALOG_FILE}"
+    apps_name = f"{SHIPPED_FOLDER}/{APP_TYPES_FILE}"
+    main = Entry(main_name, "top level", _decode(main_name, folder.joinpath(CATALOG_FILE)))
+    main.only("version", "notes", "setup_modes", "consent_methods", "services")
+    apps = Entry(apps_name, "top level", _decode(apps_name, folder.joinpath(APP_TYPES_FILE)))
+    apps.only("app_types")
+    modes = read_list(main_name, main.items("setup_modes", required=True), "setup mode", parse_term)
+    consent = read_list(
+        main_name, main.items("consent_methods", required=True), "consent method", parse_term
+    )
+    _check_terms(main, "setup_modes", modes, {m.value for m in SetupMode})
+    _check_terms(main, "consent_methods", consent, {m.value for m in ConsentMethod})
+    version = main.text("version")
+    services = read_list(main_name, main.items("services", required=True), "service", parse_service)
+    app_types = read_list(
+        apps_name, apps.items("app_types", required=True), "app type", parse_app_type
+    )
+    return assemble(
+        apps_name,
+        Catalog(
+            version=version,
+            services=services,
+            app_types=app_types,
+            sources=(f"shipped catalog {version}",),
+            setup_modes=modes,
+            consent_methods=consent,
+            notes=main.texts("notes"),
+        ),
+    )
+
+
+def merge_override(shipped: Catalog, path: Path) -> Catalog:
+    """*shipped* with the override file at *path* merged over it, or :class:`CatalogError`."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(
+            f"{name}: cannot read the catalog override: {getattr(exc, 'strerror', None) or exc}.",
+            remedy="Check the file's permissions, or remove it; the shipped catalog stays in use.",
+        ) from exc
+    top = Entry(name, "top level", _parse_json(name, text))
+    top.only("version", "sign_in_client_id", "client_ids", "services", "app_types")
+    label = top.text("version", required=False) or "no version"
+    sign_in = top.guid("sign_in_client_id") or shipped.sign_in_client_id
+
+    new_services = read_list(name, top.items("services"), "service", parse_service)
+    new_apps = read_list(name, top.items("app_types"), "app type", parse_app_type)
+    _no_clash(name, "service", shipped.services, new_services)
+    _no_clash(name, "app type", shipped.app_types, new_apps)
+    app_types = _with_client_ids(top, (*shipped.app_types, *new_apps))
+    merged = dataclasses.replace(
+        shipped,
+        services=(*shipped.services, *new_services),
+        app_types=app_types,
+        sign_in_client_id=sign_in,
+        sources=(*shipped.sources, f"override {name} ({label})"),
+    )
+    return assemble(name, merged)
+
+
+def assemble(file: str, catalog: Catalog) -> Catalog:
+    """Check the references between services and app types; link services to their apps."""
+    _unique(file, "service", [(s.id, s.id) for s in catalog.services])
+    _unique(file, "service", [(s.id, s.name.casefold()) for s in catalog.services], "name")
+    _unique(file, "app type", [(a.id, a.id) for a in catalog.app_types])
+    _unique(file, "app type", [(a.id, a.label.casefold()) for a in catalog.app_types], "name")
+    services = {s.id: s for s in catalog.services}
+    for app in catalog.app_types:
+        entry = Entry(file, f'app type "{app.id}"', {})
+        for service_id in app.service_ids:
+            if service_id not in services:
+                entry.fail(f'service "{service_id}" is not in the catalog')
+        if len(set(app.service_ids)) != len(app.service_ids):
+            entry.fail("lists a service twice")
+        if app.creatable and not any(
+            services[s].creatable and set(services[s].setup_modes) & set(app.modes)
+            for s in app.service_ids
+        ):
+            entry.fail(
+                "is creatable, but none of its services is offered by the create wizard in one "
+                "of its modes"
+            )
+    linked = tuple(
+        dataclasses.replace(
+            s, app_type_ids=tuple(a.id for a in catalog.app_types if s.id in a.service_ids)
+        )
+        for s in catalog.services
+    )
+    return dataclasses.replace(catalog, services=linked)
+
+
+def _with_client_ids(top: Entry, app_types: tuple[AppType, ...]) -> tuple[AppType, ...]:
+    raw = top.raw.get("client_ids", {})
+    if not isinstance(raw, Mapping):
+        top.fail('"client_ids" must map app type ids to client IDs')
+    known = {a.id for a in app_types}
+    ids: dict[str, str] = {}
+    for app_id, value in raw.items():
+        entry = top.child(f'client_ids "{app_id}"', {})
+        if app_id not in known:
+            close = get_close_matches(app_id, sorted(known), n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            entry.fail(f"no app type has this id{hint}")
+        ids[app_id] = check_guid(entry, "client ID", value)
+    return tuple(
+        dataclasses.replace(a, client_id=ids[a.id]) if a.id in ids else a for a in app_types
+    )
+
+
+def _no_clash(file: str, label: str, shipped: tuple[Any, ...], added: tuple[Any, ...]) -> None:
+    known = {item.id for item in shipped}
+    for item in added:
+        if item.id in known:
+            Entry(file, f'{label} "{item.id}"', {}).fail(
+                f"the shipped catalog already has a {label} with this id; an override can only "
+                'add new ones (set client IDs under "client_ids")'
+            )
+
+
+def _unique(file: str, label: str, pairs: list[tuple[str, str]], what: str = "id") -> None:
+    seen: dict[str, str] = {}
+    for ident, value in pairs:
+        if value in seen:
+            Entry(file, f'{label} "{ident}"', {}).fail(
+                f'its {what} is already used by {label} "{seen[value]}"'
+            )
+        seen[value] = ident
+
+
+def _check_terms(entry: Entry, key: str, terms: tuple[Term, ...], expected: set[str]) -> None:
+    found = {t.id for t in terms}
+    if found != expected:
+        entry.fail(f'"{key}" must describe exactly: {", ".join(sorted(expected))}')
+
+
+def _decode(name: str, resource: Any) -> object:
+    try:
+        text = resource.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(
+            f"{name}: cannot read the shipped catalog: {exc}.",
+            remedy="Reinstall the app.",
+        ) from exc
+    return _parse_json(name, text)
+
+
+def _parse_json(name: str, text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(
+            f"{name}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}).",
+            remedy="Fix the file; the shipped catalog stays in use until then.",
+        ) from exc
