@@ -42,7 +42,7 @@ class ConsentRows:
         row = self.row(app_id)
         if method is ConsentMethod.USER and not row.offers_user_consent:
             raise UserError(
-                f"{row.app.name} needs administrator consent.",
+                f"{row.app.label} needs administrator consent.",
                 remedy="Ask the customer's Global Administrator to consent.",
             )
         row.method = method
@@ -54,7 +54,7 @@ class ConsentRows:
         chosen = tuple(dict.fromkeys(function_ids))
         unknown = [f for f in chosen if f not in known]
         if unknown:
-            raise UserError(f"{row.app.name} has no function {', '.join(unknown)}.")
+            raise UserError(f"{row.app.label} has no function {', '.join(unknown)}.")
         if row.state is ConsentState.GRANTED and set(chosen) != set(row.functions):
             # The consent covered the old choice; seed 000 says a change needs re-authorization.
             row.state = ConsentState.PENDING
@@ -76,7 +76,7 @@ class ConsentRows:
                 out.append("Enter the custom app's application ID on the Setup method step.")
             else:
                 out.append(
-                    f"The client ID of the {row.app.name} app is not set. "
+                    f"The client ID of the {row.app.label} app is not set. "
                     "Set it in Settings (your organization's publisher app)."
                 )
         return out
@@ -148,12 +148,20 @@ class ConsentRows:
         """Finish this app later: it is saved as not yet consented."""
         row = self.row(app_id)
         if row.state in (ConsentState.GRANTED, ConsentState.IN_PROGRESS):
-            raise UserError(f"{row.app.name} cannot be deferred now.")
+            raise UserError(f"{row.app.label} cannot be deferred now.")
         row.state, row.message = ConsentState.DEFERRED, "Deferred: consent later."
 
-    def undefer(self, app_id: str) -> None:
+    def skip(self, app_id: str) -> None:
+        """This customer does not need this app: Save creates no profile for it."""
         row = self.row(app_id)
-        if row.state is ConsentState.DEFERRED:
+        if row.state in (ConsentState.GRANTED, ConsentState.IN_PROGRESS):
+            raise UserError(f"{row.app.label} cannot be skipped now.")
+        row.state, row.message = ConsentState.SKIPPED, "Not needed: no app profile is created."
+
+    def undefer(self, app_id: str) -> None:
+        """Undo Defer or Skip."""
+        row = self.row(app_id)
+        if row.state in (ConsentState.DEFERRED, ConsentState.SKIPPED):
             row.state = ConsentState.WAITING if row.link_copied else ConsentState.PENDING
             row.message = ""
 
@@ -161,9 +169,9 @@ class ConsentRows:
         out: list[str] = []
         for row in self.state.rows:
             if row.state is ConsentState.IN_PROGRESS:
-                out.append(f"{row.app.name}: wait for the consent to finish, or cancel it.")
+                out.append(f"{row.app.label}: wait for the consent to finish, or cancel it.")
             elif not row.state.settled:
-                out.append(f"{row.app.name}: consent, or defer it to later.")
+                out.append(f"{row.app.label}: consent, or defer it to later.")
         return out
 
     def _custom_app_changed(self) -> None:

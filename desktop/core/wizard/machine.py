@@ -25,6 +25,7 @@ from desktop.core.wizard.state import (
     STEP_ORDER,
     AzureRoleItem,
     ConsentRow,
+    ConsentState,
     RoleItem,
     RoleState,
     Step,
@@ -194,7 +195,12 @@ class CreateProfileWizard(ConsentRows):
             ):
                 return ["No AOS service has been added for this customer yet. Add one."]
             return ["Choose at least one service."]
-        return []
+        return [
+            f"{service.name} has no app the wizard can create in {mode.value} mode. Your "
+            "organization can add one in a catalog override."
+            for service in self.services()
+            if not self.apps_for(service.id, mode := self.mode_of(service.id))
+        ]
 
     def _customer_aos_services(self) -> tuple[str, ...]:
         customer = self.state.customer
@@ -341,7 +347,9 @@ class CreateProfileWizard(ConsentRows):
             if step is not Step.SUMMARY
             for text in self.blockers(step)
         ]
-        if not self.state.rows:
+        if self.state.rows and all(r.state is ConsentState.SKIPPED for r in self.state.rows):
+            out.append("Every app is marked as not needed: there is no app profile to save.")
+        elif not self.state.rows:
             out.append("There is no app profile to save.")
         return out
 
@@ -352,7 +360,7 @@ class CreateProfileWizard(ConsentRows):
         """What to tell a technician who cancels after granting a consent, or None."""
         if self.state.saved or not self.state.granted_app_ids:
             return None
-        names = sorted(self.catalog.app_type(a).name for a in self.state.granted_app_ids)
+        names = sorted(self.catalog.app_type(a).label for a in self.state.granted_app_ids)
         tenant = self.state.tenant.label if self.state.tenant else "the tenant"
         return (
             f"Consent for {', '.join(names)} now exists in {tenant}. If you cancel, no app "
@@ -362,12 +370,20 @@ class CreateProfileWizard(ConsentRows):
 
     # -- rebuilding rows and roles -----------------------------------------------------------
 
+    def apps_for(self, service_id: str, mode: SetupMode) -> list[AppType]:
+        """The apps the wizard creates profiles for: creatable app types of *mode*."""
+        return [
+            app
+            for app in self.catalog.apps_for_service(service_id)
+            if app.creatable and mode in app.modes
+        ]
+
     def _rebuild(self) -> None:
         """Recompute the consent rows and role items; keep what is known about kept apps."""
         wanted: dict[str, tuple[AppType, SetupMode, list[str]]] = {}
         for service in self.services():
             mode = self.mode_of(service.id)
-            for app in self.catalog.apps_for_service(service.id):
+            for app in self.apps_for(service.id, mode):
                 # The four "Other premium services" share one app: one row per app.
                 entry = wanted.setdefault(app.id, (app, mode, []))
                 entry[2].append(service.id)

@@ -41,7 +41,7 @@ def profile_name(row: ConsentRow, state: WizardState) -> str:
     if row.mode is SetupMode.CUSTOM and state.custom.profile_name.strip():
         return state.custom.profile_name.strip()
     tenant = state.tenant.label if state.tenant else ""
-    return f"{row.app.name} ({tenant})" if tenant else row.app.name
+    return f"{row.app.label} ({tenant})" if tenant else row.app.label
 
 
 def build_profile(row: ConsentRow, state: WizardState) -> AppProfile:
@@ -68,11 +68,22 @@ def build_profile(row: ConsentRow, state: WizardState) -> AppProfile:
     )
 
 
-def build_plan(state: WizardState) -> SavePlan:
-    """The plan Save writes. Raises :class:`UserError` if the run is not complete."""
+def saved_rows(state: WizardState, *, only_granted: bool = False) -> list[ConsentRow]:
+    """The rows that become profiles: all but the skipped ones, or only the consented ones."""
+    if only_granted:
+        return [r for r in state.rows if r.state is ConsentState.GRANTED]
+    return [r for r in state.rows if r.state is not ConsentState.SKIPPED]
+
+
+def build_plan(state: WizardState, *, only_granted: bool = False) -> SavePlan:
+    """The plan Save writes (``only_granted`` for "Save anyway" after Cancel).
+
+    Raises :class:`UserError` if there is nothing to save.
+    """
     if state.customer is None or state.tenant is None:
         raise UserError("Choose the customer and tenant before saving.")
-    if not state.rows:
+    rows = saved_rows(state, only_granted=only_granted)
+    if not rows:
         raise UserError("There is no app profile to save.", remedy="Choose a service.")
     return SavePlan(
         customer=state.customer,
@@ -80,8 +91,8 @@ def build_plan(state: WizardState) -> SavePlan:
         new_customer=state.new_customer,
         new_tenant=state.new_tenant,
         added_aos_services=state.added_aos_services,
-        profiles=tuple(build_profile(row, state) for row in state.rows),
-        custom_app_ids=tuple(r.app_id for r in state.rows if r.mode is SetupMode.CUSTOM),
+        profiles=tuple(build_profile(row, state) for row in rows),
+        custom_app_ids=tuple(r.app_id for r in rows if r.mode is SetupMode.CUSTOM),
     )
 
 
@@ -98,8 +109,11 @@ def summary_lines(state: WizardState, catalog: Catalog) -> list[str]:
         names = ", ".join(catalog.service(s).name for s in state.added_aos_services)
         lines.append(f"AOS services added for the customer: {names}")
     for row in state.rows:
+        if row.state is ConsentState.SKIPPED:
+            lines.append(f"{row.app.label}: not needed, no app profile is created")
+            continue
         services = ", ".join(catalog.service(s).name for s in row.service_ids)
-        head = f"{profile_name(row, state)}: {row.app.name}, {row.mode.value} mode, for {services}"
+        head = f"{profile_name(row, state)}: {row.app.label}, {row.mode.value} mode, for {services}"
         if row.state is ConsentState.GRANTED:
             how = "user" if row.method.value == "user" else "administrator"
             who = f" by {row.consenting_user}" if row.consenting_user else ""

@@ -68,11 +68,12 @@ class ConsentState(StrEnum):
     DECLINED = "declined"  # the admin or user said no, or closed the page
     FAILED = "failed"  # something else went wrong; Retry
     DEFERRED = "deferred"  # the technician chose to finish this app later
+    SKIPPED = "skipped"  # this customer does not need this app: no profile is created
 
     @property
     def settled(self) -> bool:
         """Whether this row lets the technician leave the Consent step."""
-        return self in (ConsentState.GRANTED, ConsentState.DEFERRED)
+        return self in (ConsentState.GRANTED, ConsentState.DEFERRED, ConsentState.SKIPPED)
 
 
 @dataclass

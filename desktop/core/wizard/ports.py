@@ -1,0 +1,90 @@
+"""What the wizard needs from the rest of the app, as narrow interfaces.
+
+The consent engine (system-browser consent, consent links, verification), the Graph role
+assigner and the inventory's save are built elsewhere; the wizard's controller talks to them
+only through these protocols, so tests and the sandbox can stand in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from desktop.core.cancel import CancelToken, Progress
+from desktop.core.catalog.model import AppType, ConsentMethod, SetupMode
+from desktop.core.domain import AppProfile, Cloud, Status, Tenant
+from desktop.core.wizard.plan import SavePlan
+
+
+@dataclass(frozen=True)
+class ConsentRequest:
+    """One app's consent in one tenant."""
+
+    tenant: Tenant
+    app: AppType
+    client_id: str
+    method: ConsentMethod = ConsentMethod.ADMIN
+    mode: SetupMode = SetupMode.MODERN
+    functions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsentOutcome:
+    """What a consent or a check found, in words; ``granted`` False with ``declined`` when the
+    admin or user said no, False without it when the consent simply is not there (yet)."""
+
+    granted: bool
+    declined: bool = False
+    message: str = ""
+    detail: str = ""
+    consenting_user: str = ""
+    #: The first status from the engine's verification (Valid, or why not).
+    status: Status = Status.UNKNOWN
+    reason: str = ""
+
+
+class ConsentEngine(Protocol):
+    """Consent in the system browser, the link to hand to an admin, and verification."""
+
+    def consent_link(self, request: ConsentRequest) -> str:
+        """The admin-consent URL a Global Administrator can open themselves."""
+        ...
+
+    def consent(
+        self, request: ConsentRequest, token: CancelToken, progress: Progress
+    ) -> ConsentOutcome:
+        """Run the browser round trip, then verify. Raises ``UserError`` when it cannot run."""
+        ...
+
+    def check(
+        self, request: ConsentRequest, token: CancelToken, progress: Progress
+    ) -> ConsentOutcome:
+        """Verify whether the consent exists in the tenant now (after a link was sent)."""
+        ...
+
+
+class RoleAssigner(Protocol):
+    """Assigns a directory role to an app's service principal through Graph, then verifies."""
+
+    def assign(
+        self,
+        tenant: Tenant,
+        client_id: str,
+        role_name: str,
+        token: CancelToken,
+        progress: Progress,
+    ) -> str:
+        """The verified result in words. Raises ``UserError`` (e.g. not enough rights)."""
+        ...
+
+
+class TenantLookup(Protocol):
+    def __call__(self, domain: str, cloud: Cloud) -> str:
+        """The tenant ID of *domain*. Raises ``UserError``."""
+        ...
+
+
+class ProfileSaver(Protocol):
+    def __call__(self, plan: SavePlan) -> list[AppProfile]:
+        """Write *plan* in one transaction; return the saved profiles with their ids."""
+        ...
