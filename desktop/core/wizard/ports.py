@@ -7,7 +7,7 @@ only through these protocols, so tests and the sandbox can stand in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from desktop.core.cancel import CancelToken, Progress
@@ -26,6 +26,8 @@ class ConsentRequest:
     method: ConsentMethod = ConsentMethod.ADMIN
     mode: SetupMode = SetupMode.MODERN
     functions: tuple[str, ...] = ()
+    #: Custom mode: the opened certificate (in memory only) the verification signs with.
+    certificate: object | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class TenantLookup(Protocol):
 
 
 class ProfileSaver(Protocol):
-    def __call__(self, plan: SavePlan) -> list[AppProfile]:
-        """Write *plan* in one transaction; return the saved profiles with their ids."""
+    def __call__(self, plan: SavePlan, certificate: object | None) -> list[AppProfile]:
+        """Write *plan* in one transaction (with the custom app's certificate, if any, put in
+        the vault); return the saved profiles with their ids."""
         ...
