@@ -10,9 +10,9 @@ from desktop.controllers.tasks import TaskRunner
 from desktop.controllers.wizard import WizardController, WizardServices
 from desktop.core.catalog.loader import load_shipped
 from desktop.core.wizard import CreateProfileWizard
+from tests.helpers import wizard_fakes
 
 from desktop.ui.wizard.dialog import CancelChoice, CreateProfileDialog
-from tests.helpers import wizard_fakes
 
 
 class Prompt:
