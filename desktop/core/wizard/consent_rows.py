@@ -166,12 +166,17 @@ class ConsentRows:
             row.message = ""
 
     def _consent_blockers(self) -> list[str]:
+        running = [r.app.label for r in self.state.rows if r.state is ConsentState.IN_PROGRESS]
+        open_ = [
+            r.app.label
+            for r in self.state.rows
+            if not r.state.settled and r.state is not ConsentState.IN_PROGRESS
+        ]
         out: list[str] = []
-        for row in self.state.rows:
-            if row.state is ConsentState.IN_PROGRESS:
-                out.append(f"{row.app.label}: wait for the consent to finish, or cancel it.")
-            elif not row.state.settled:
-                out.append(f"{row.app.label}: consent, or defer it to later.")
+        if running:
+            out.append(f"Wait for the consent to finish, or cancel it: {', '.join(running)}.")
+        if open_:
+            out.append(f"Consent to each app, or defer it: {', '.join(open_)}.")
         return out
 
     def _custom_app_changed(self) -> None:

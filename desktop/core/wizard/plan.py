@@ -113,7 +113,9 @@ def summary_lines(state: WizardState, catalog: Catalog) -> list[str]:
             lines.append(f"{row.app.label}: not needed, no app profile is created")
             continue
         services = ", ".join(catalog.service(s).name for s in row.service_ids)
-        head = f"{profile_name(row, state)}: {row.app.label}, {row.mode.value} mode, for {services}"
+        head = f"{row.app.label}, {row.mode.value} mode, for {services}"
+        if row.mode is SetupMode.CUSTOM:
+            head += f" (app profile “{profile_name(row, state)}”)"
         if row.state is ConsentState.GRANTED:
             how = "user" if row.method.value == "user" else "administrator"
             who = f" by {row.consenting_user}" if row.consenting_user else ""

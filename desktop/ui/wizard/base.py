@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
     QWizardPage,
@@ -26,7 +28,9 @@ class StepPage(QWizardPage):
     the technician guessing.
     """
 
-    def __init__(self, step: Step, controller: WizardController, subtitle: str) -> None:
+    def __init__(
+        self, step: Step, controller: WizardController, subtitle: str, *, scrolling: bool = True
+    ) -> None:
         super().__init__()
         self.step = step
         self.controller = controller
@@ -34,14 +38,24 @@ class StepPage(QWizardPage):
         self.setTitle(step.label)
         self.setSubTitle(subtitle)
         self.setObjectName(f"WizardPage_{step.value}")
-        self.body = QVBoxLayout()
         outer = QVBoxLayout(self)
-        outer.addLayout(self.body, 1)
+        if scrolling:
+            # Small windows scroll instead of squashing the form (the wizard is resizable).
+            scroller = QScrollArea(self)
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            content = QWidget(scroller)
+            self.body = QVBoxLayout(content)
+            self.body.setContentsMargins(0, 0, 0, 0)
+            scroller.setWidget(content)
+            outer.addWidget(scroller, 1)
+        else:
+            self.body = QVBoxLayout()
+            outer.addLayout(self.body, 1)
         self.missing = QLabel(self)
         self.missing.setObjectName("MissingLabel")
         self.missing.setWordWrap(True)
         self.missing.setTextFormat(Qt.TextFormat.PlainText)
-        self.missing.setStyleSheet("color: palette(mid);")
         outer.addWidget(self.missing)
         controller.changed.connect(self._changed)
 

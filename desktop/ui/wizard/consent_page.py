@@ -27,6 +27,7 @@ class ConsentPage(StepPage):
             "Consent to each app in the customer's tenant. Authenticate opens the system "
             "browser; sign in with the customer's Global Administrator account, review the "
             "permissions and Accept.",
+            scrolling=False,
         )
         self.show_permissions = show_permissions
         self.rows: dict[str, ConsentRowWidget] = {}

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -66,11 +65,11 @@ class ConsentRowWidget(QFrame):
         about = QLabel(f"For {services}. {row.app.description}{mode}", self)
         about.setWordWrap(True)
         layout.addWidget(about)
-        grid = QGridLayout()
+        grid = QHBoxLayout()
         self.permissions = QPushButton(f"&Permissions ({len(row.app.permissions)})…", self)
         self.permissions.setAccessibleName(f"Permissions of {row.app.label}")
         self.permissions.clicked.connect(lambda: self.permissions_requested.emit(self.app_id))
-        grid.addWidget(self.permissions, 0, 0)
+        grid.addWidget(self.permissions)
         self.method = QComboBox(self)
         self.method.setAccessibleName(f"Consent method for {row.app.label}")
         self.method.addItem("Administrator consent", ConsentMethod.ADMIN)
@@ -78,7 +77,8 @@ class ConsentRowWidget(QFrame):
             self.method.addItem("User consent", ConsentMethod.USER)
         self.method.setVisible(row.offers_user_consent)
         self.method.currentIndexChanged.connect(self._method)
-        grid.addWidget(self.method, 0, 1)
+        grid.addWidget(self.method)
+        grid.addStretch(1)
         layout.addLayout(grid)
         self.functions: dict[str, QCheckBox] = {}
         if row.needs_functions:

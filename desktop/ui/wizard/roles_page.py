@@ -117,6 +117,7 @@ class RolesPage(StepPage):
             controller,
             "The roles the apps need in the customer's tenant. Premium modern apps get theirs "
             "automatically; the others are assigned by hand or with Assign now.",
+            scrolling=False,
         )
         self.scroller = QScrollArea(self)
         self.scroller.setWidgetResizable(True)

@@ -91,15 +91,26 @@ class ServicesPage(StepPage):
         self.add_button.setEnabled(self.add_box.count() > 0)
         self.refresh()
 
-    def _box(self, service: Service) -> QCheckBox:
-        text = service.name
-        if service.members:
-            text += f" ({', '.join(service.members)})"
-        box = QCheckBox(text, self)
+    def _box(self, service: Service) -> QWidget:
+        box = QCheckBox(service.name, self)
         box.setObjectName(f"service_{service.id}")
         box.toggled.connect(self._services_chosen)
         self.boxes[service.id] = box
-        return box
+        if not service.members:
+            return box
+        # The members are too long for a check box's single line: wrap them underneath.
+        holder = QWidget(self)
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(box)
+        members = QLabel(", ".join(service.members), holder)
+        members.setWordWrap(True)
+        members.setContentsMargins(24, 0, 0, 2)
+        members.setBuddy(box)
+        layout.addWidget(members)
+        box.setToolTip(", ".join(service.members))
+        return holder
 
     def refresh(self) -> None:
         family = self.machine.state.family

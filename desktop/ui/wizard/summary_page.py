@@ -19,6 +19,7 @@ class SummaryPage(StepPage):
             Step.SUMMARY,
             controller,
             "Check what will be saved. Nothing is written until you choose Save.",
+            scrolling=False,
         )
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
@@ -37,8 +38,10 @@ class SummaryPage(StepPage):
     def refresh(self) -> None:
         self.text.setPlainText("\n\n".join(summary_lines(self.machine.state, self.machine.catalog)))
         blockers = self.machine.blockers(Step.SUMMARY)
-        if blockers and not self.machine.state.saved:
-            self.result.setText("Before saving: " + " ".join(blockers))
+        if self.machine.state.saved:
+            self.result.setText("Saved.")
+        else:
+            self.result.setText("Before saving: " + " ".join(blockers) if blockers else "")
 
     def isComplete(self) -> bool:
         return super().isComplete() and not self.busy.busy

@@ -250,12 +250,14 @@ def test_next_on_consent_only_when_every_app_settled() -> None:
     wizard = make_wizard()
     wizard.choose_family(ServiceFamily.PREMIUM)
     wizard.set_services(["other_premium", "nitro"])
-    assert len(wizard.blockers(Step.CONSENT)) == 2
+    assert wizard.blockers(Step.CONSENT) == [
+        "Consent to each app, or defer it: APElements Security and Analysis, APElements Automation."
+    ]
     wizard.start_consent("security_analysis")
-    assert "wait for the consent" in wizard.blockers(Step.CONSENT)[0]
+    assert "Wait for the consent" in wizard.blockers(Step.CONSENT)[0]
     wizard.consent_granted("security_analysis", status=Status.VALID)
     assert wizard.blockers(Step.CONSENT) == [
-        "APElements Automation: consent, or defer it to later."
+        "Consent to each app, or defer it: APElements Automation."
     ]
     wizard.defer("automation")
     assert wizard.can_advance(Step.CONSENT)
@@ -534,7 +536,7 @@ def test_summary_lists_what_is_missing_and_refuses_after_save() -> None:
     wizard.choose_family(ServiceFamily.PREMIUM)
     wizard.set_services(["nitro"])
     assert wizard.blockers(Step.SUMMARY) == [
-        "Consent: APElements Automation: consent, or defer it to later."
+        "Consent: Consent to each app, or defer it: APElements Automation."
     ]
     grant_all(wizard)
     assert wizard.can_advance(Step.SUMMARY)
