@@ -30,6 +30,7 @@ from typing import Any
 
 from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, SetupMode, Term
 from desktop.core.catalog.schema import (
+    TOP_LEVEL,
     CatalogError,
     Entry,
     check_guid,
@@ -74,9 +75,9 @@ def load_shipped() -> Catalog:
     folder = resources.files(SHIPPED_PACKAGE).joinpath(SHIPPED_FOLDER)
     main_name = f"{SHIPPED_FOLDER}/{CATALOG_FILE}"
     apps_name = f"{SHIPPED_FOLDER}/{APP_TYPES_FILE}"
-    main = Entry(main_name, "top level", _decode(main_name, folder.joinpath(CATALOG_FILE)))
+    main = Entry(main_name, TOP_LEVEL, _decode(main_name, folder.joinpath(CATALOG_FILE)))
     main.only("version", "notes", "setup_modes", "consent_methods", "services")
-    apps = Entry(apps_name, "top level", _decode(apps_name, folder.joinpath(APP_TYPES_FILE)))
+    apps = Entry(apps_name, TOP_LEVEL, _decode(apps_name, folder.joinpath(APP_TYPES_FILE)))
     apps.only("app_types")
     modes = read_list(main_name, main.items("setup_modes", required=True), "setup mode", parse_term)
     consent = read_list(
@@ -113,7 +114,7 @@ def merge_override(shipped: Catalog, path: Path) -> Catalog:
             f"{name}: cannot read the catalog override: {getattr(exc, 'strerror', None) or exc}.",
             remedy="Check the file's permissions, or remove it; the shipped catalog stays in use.",
         ) from exc
-    top = Entry(name, "top level", _parse_json(name, text))
+    top = Entry(name, TOP_LEVEL, _parse_json(name, text))
     top.only("version", "sign_in_client_id", "client_ids", "services", "app_types")
     label = top.text("version", required=False) or "no version"
     sign_in = top.guid("sign_in_client_id") or shipped.sign_in_client_id

@@ -33,6 +33,8 @@ from desktop.core.errors import UserError
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+TOP_LEVEL = "top level"
+
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
@@ -55,11 +57,13 @@ class Entry:
         """Raise the one-line complaint about this entry."""
         raise CatalogError(
             f"{self.file}: {self.where}: {problem}.",
-            remedy="Fix or remove the entry; the shipped catalog stays in use until then.",
+            remedy="Fix or remove that entry; until then the app uses its shipped catalog "
+            "without the override.",
         )
 
     def child(self, where: str, raw: object) -> Entry:
-        return Entry(self.file, f"{self.where}, {where}", raw)
+        prefix = "" if self.where == TOP_LEVEL else f"{self.where}, "
+        return Entry(self.file, prefix + where, raw)
 
     def only(self, *keys: str) -> None:
         """Reject unknown keys: a misspelt key would otherwise be silently ignored."""
