@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from desktop.core.catalog.loader import load_shipped
@@ -59,10 +61,18 @@ def test_cloud_backup_lists_only_creatable_modern_apps(wizard: CreateProfileWiza
     assert exchange.state.value == "to_assign"
 
 
-def test_service_without_creatable_app_is_explained(wizard: CreateProfileWizard) -> None:
-    wizard.choose_family(ServiceFamily.AOS)
-    wizard.set_services(["policies-m365"])
-    (blocker,) = wizard.blockers(Step.SERVICES)
+def test_service_without_creatable_app_is_explained() -> None:
+    shipped = load_shipped()
+    # An organization's catalog where Policies for Microsoft 365 has no creatable app.
+    apps = tuple(
+        dataclasses.replace(a, creatable=False) if "policies-m365" in a.service_ids else a
+        for a in shipped.app_types
+    )
+    machine = CreateProfileWizard(dataclasses.replace(shipped, app_types=apps))
+    machine.set_customer(Customer("Contoso", aos_service_ids=AOS, id=3))
+    machine.choose_family(ServiceFamily.AOS)
+    machine.set_services(["policies-m365"])
+    (blocker,) = machine.blockers(Step.SERVICES)
     assert "Policies for Microsoft 365 has no app" in blocker
 
 
