@@ -43,7 +43,7 @@ class CustomerPage(StepPage):
         self.customer_name = QLineEdit(self)
         self.customer_name.setPlaceholderText("Name of the new customer")
         self.customer_name.setAccessibleName("New customer name")
-        self.customer_name_label = QLabel("&New customer:", self)
+        self.customer_name_label = QLabel("Ne&w customer:", self)
         self.customer_name_label.setBuddy(self.customer_name)
         form.addRow(self.customer_name_label, self.customer_name)
         self.tenant_box = QComboBox(self)

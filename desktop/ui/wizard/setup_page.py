@@ -55,7 +55,7 @@ class SetupPage(StepPage):
         form = QFormLayout(self.custom_box)
         self.profile_name = QLineEdit(self.custom_box)
         self.profile_name.setAccessibleName("App profile name")
-        name_label = QLabel("App profile &name:", self.custom_box)
+        name_label = QLabel("App pro&file name:", self.custom_box)
         name_label.setBuddy(self.profile_name)
         form.addRow(name_label, self.profile_name)
         self.app_id = QLineEdit(self.custom_box)

@@ -84,3 +84,174 @@ def test_aos_family_lists_added_services(qtbot, wizard: CreateProfileDialog) -> 
     next_button(wizard).click()
     assert wizard.step() is Step.SETUP
     assert wizard.setup_page.aos_note.isVisible()
+
+
+def to_consent(qtbot, dialog: CreateProfileDialog, *services: str) -> None:  # type: ignore[no-untyped-def]
+    pick_contoso(qtbot, dialog)
+    dialog.services_page.premium.setChecked(True)
+    for service in services:
+        dialog.services_page.boxes[service].setChecked(True)
+    next_button(dialog).click()
+
+
+def test_declined_then_retry(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.wizard.ports import ConsentOutcome
+
+    fakes.engine.script["apelements-automation"] = [
+        ConsentOutcome(False, True, "The administrator declined.", "AADSTS65004")
+    ]
+    to_consent(qtbot, wizard, "nitro")
+    row = wizard.consent_page.rows["apelements-automation"]
+    row.authenticate.click()
+    qtbot.waitUntil(lambda: "declined" in row.result.text())
+    assert "AADSTS65004" in row.result.text()
+    assert row.authenticate.text() == "&Retry"
+    assert not next_button(wizard).isEnabled()
+    row.authenticate.click()
+    qtbot.waitUntil(lambda: "✓" in row.result.text())
+    assert next_button(wizard).isEnabled()
+
+
+def test_defer_skip_and_link(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QGuiApplication
+
+    to_consent(qtbot, wizard, "nitro", "other-premium-services")
+    rows = wizard.consent_page.rows
+    rows["apelements-automation"].copy_link.click()
+    assert "adminconsent?client_id=" in QGuiApplication.clipboard().text()
+    assert (
+        "Waiting" in rows["apelements-automation"].result.text()
+        or "link" in rows["apelements-automation"].result.text()
+    )
+    rows["apelements-automation"].check.click()  # the admin consented meanwhile
+    qtbot.waitUntil(lambda: "✓" in rows["apelements-automation"].result.text())
+    rows["apelements-security-and-analysis"].defer.click()
+    assert next_button(wizard).isEnabled()
+    rows["apelements-security-and-analysis"].defer.click()  # Undo
+    assert not next_button(wizard).isEnabled()
+    rows["apelements-security-and-analysis"].skip.click()
+    assert next_button(wizard).isEnabled()
+
+
+def test_cancel_a_running_consent(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    fakes.engine.hold = threading.Event()
+    to_consent(qtbot, wizard, "nitro")
+    row = wizard.consent_page.rows["apelements-automation"]
+    row.authenticate.click()
+    qtbot.waitUntil(lambda: row.busy.isVisible())
+    assert not row.authenticate.isEnabled() and not next_button(wizard).isEnabled()
+    row.busy.cancel.click()
+    qtbot.waitUntil(lambda: not row.busy.busy)
+    assert wizard.machine.row("apelements-automation").state is ConsentState.PENDING
+    assert row.authenticate.isEnabled()
+
+
+def test_custom_mode_setup(qtbot, wizard: CreateProfileDialog) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.catalog.model import SetupMode
+
+    pick_contoso(qtbot, wizard)
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["baseline-management"].setChecked(True)
+    next_button(wizard).click()
+    page = wizard.setup_page
+    assert page.radios[("baseline-management", SetupMode.MODERN)].isChecked()  # the default
+    assert not page.custom_box.isVisible()
+    page.radios[("baseline-management", SetupMode.CUSTOM)].setChecked(True)
+    assert page.custom_box.isVisible() and not next_button(wizard).isEnabled()
+    assert page.redirect.text() == "http://localhost/consent"
+    page.profile_name.setText("Contoso custom")
+    page.app_id.setText("not a guid")
+    assert "must be a GUID" in page.missing.text()
+    page.app_id.setText("0d3c6a71-5b2e-4f0a-8c9d-1e2f3a4b5c6d")
+    wizard.certificate.path.setText("/tmp/app.pfx")
+    wizard.certificate.password.setText("wrong")
+    wizard.certificate.open_file()
+    qtbot.waitUntil(lambda: "✗" in wizard.certificate.report.text())
+    wizard.certificate.password.setText("secret")
+    wizard.certificate.open_file()
+    qtbot.waitUntil(lambda: "✓" in wizard.certificate.report.text())
+    page.roles_confirmed.setChecked(True)
+    assert next_button(wizard).isEnabled()
+    assert wizard.field("custom_profile_name") == "Contoso custom"
+    next_button(wizard).click()
+    row = wizard.consent_page.rows["apelements-baseline-management"]
+    row.authenticate.click()
+    qtbot.waitUntil(lambda: "✓" in row.result.text())
+    request = wizard.controller.services.engine.requests[-1]
+    assert request.client_id == "0d3c6a71-5b2e-4f0a-8c9d-1e2f3a4b5c6d"
+    assert request.certificate is wizard.controller.certificate is not None
+
+
+def test_assign_now_and_manual_steps(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
+    pick_contoso(qtbot, wizard)
+    wizard.services_page.aos.setChecked(True)
+    wizard.services_page.boxes["cloud-backup-m365"].setChecked(True)
+    next_button(wizard).click()
+    next_button(wizard).click()
+    rows = wizard.consent_page.rows
+    for app_id, row in rows.items():
+        if app_id == "cloud-backup-m365-all-permissions":
+            row.authenticate.click()
+        elif row.functions:
+            next(iter(row.functions.values())).setChecked(True)
+            row.authenticate.click()
+        else:
+            row.skip.click()
+    qtbot.waitUntil(lambda: next_button(wizard).isEnabled())
+    next_button(wizard).click()
+    assert wizard.step() is Step.ROLES
+    (role_row,) = wizard.roles_page.role_rows
+    assert role_row.assign.isEnabled()
+    role_row.show_steps.click()
+    assert "Roles & admins" in role_row.steps.text() and role_row.steps.isVisible()
+    role_row.assign.click()
+    qtbot.waitUntil(lambda: "verified" in role_row.state.text())
+    assert fakes.roles.assigned[0][1] == "Exchange Administrator"
+    assert not role_row.assign.isVisible() or not role_row.assign.isEnabled()
+
+
+def test_permissions_one_click_away(qtbot, wizard: CreateProfileDialog) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.wizard.permissions_dialog import PermissionsDialog
+
+    to_consent(qtbot, wizard, "nitro")
+    wizard.consent_page.rows["apelements-automation"].permissions.click()
+    dialogs = wizard.findChildren(PermissionsDialog)
+    assert len(dialogs) == 1
+    table = dialogs[0].table
+    names = {table.item(r, 1).text() for r in range(table.rowCount())}
+    assert "Group.Create" in names and table.rowCount() == 16  # seed 002's Nitro table
+
+
+def test_keyboard_only(qtbot, wizard: CreateProfileDialog) -> None:  # type: ignore[no-untyped-def]
+    """Arrow keys choose, Return moves on (the offscreen platform delivers no Alt mnemonics,
+    so those are checked by their texts)."""
+    from PySide6.QtCore import Qt as QtNs
+
+    page = wizard.customer_page
+    qtbot.keyClick(page.customer_box, QtNs.Key.Key_Down)
+    assert wizard.machine.state.customer is not None
+    qtbot.keyClick(page.tenant_box, QtNs.Key.Key_Down)
+    assert wizard.machine.state.tenant is not None
+    qtbot.keyClick(page.tenant_box, QtNs.Key.Key_Return)
+    assert wizard.step() is Step.SERVICES
+    services = wizard.services_page
+    qtbot.keyClick(services.premium, QtNs.Key.Key_Space)
+    assert wizard.machine.state.family is ServiceFamily.PREMIUM
+    qtbot.keyClick(services.boxes["nitro"], QtNs.Key.Key_Space)
+    qtbot.keyClick(services.boxes["nitro"], QtNs.Key.Key_Return)
+    assert wizard.step() is Step.CONSENT
+    row = wizard.consent_page.rows["apelements-automation"]
+    qtbot.keyClick(row.authenticate, QtNs.Key.Key_Space)
+    qtbot.waitUntil(lambda: "✓" in row.result.text())
+    for text in ("&Next >", "< &Back", "&Save"):
+        assert text in {
+            wizard.buttonText(b)
+            for b in (
+                wizard.WizardButton.NextButton,
+                wizard.WizardButton.BackButton,
+                wizard.WizardButton.FinishButton,
+            )
+        }
+    assert row.authenticate.text().startswith("&") or "&" in row.authenticate.text()
