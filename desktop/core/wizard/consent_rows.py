@@ -40,6 +40,7 @@ class ConsentRows:
 
     def set_method(self, app_id: str, method: ConsentMethod) -> None:
         row = self.row(app_id)
+        method = ConsentMethod(method)
         if method is ConsentMethod.USER and not row.offers_user_consent:
             raise UserError(
                 f"{row.app.label} needs administrator consent.",

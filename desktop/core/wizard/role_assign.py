@@ -1,4 +1,4 @@
-""""Assign now": give an app's service principal a directory role through Microsoft Graph.
+""" "Assign now": give an app's service principal a directory role through Microsoft Graph.
 
 ``POST {graph}/v1.0/roleManagement/directory/roleAssignments`` with the service principal's
 object ID, the role definition's ID and the directory scope ``/``, then read the assignment back

@@ -66,7 +66,10 @@ class ConsentRowWidget(QFrame):
         about.setWordWrap(True)
         layout.addWidget(about)
         grid = QHBoxLayout()
-        self.permissions = QPushButton(f"&Permissions ({len(row.app.permissions)})…", self)
+        count = len(row.app.permissions)
+        self.permissions = QPushButton(
+            f"&Permissions ({count})…" if count else "&Permissions (not documented)…", self
+        )
         self.permissions.setAccessibleName(f"Permissions of {row.app.label}")
         self.permissions.clicked.connect(lambda: self.permissions_requested.emit(self.app_id))
         grid.addWidget(self.permissions)
@@ -164,7 +167,8 @@ class ConsentRowWidget(QFrame):
 
     @Slot()
     def _method(self) -> None:
-        self.machine.set_method(self.app_id, self.method.currentData())
+        # Qt hands enum data back as plain str: convert it back.
+        self.machine.set_method(self.app_id, ConsentMethod(self.method.currentData()))
         self.controller.changed.emit()
 
     @Slot()

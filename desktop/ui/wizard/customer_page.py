@@ -190,7 +190,7 @@ class CustomerPage(StepPage):
                     customer_id=customer.id or 0,
                     primary_domain=self.domain.text().strip().lower(),
                     display_name=self.display_name.text().strip(),
-                    cloud=self.cloud.currentData(),
+                    cloud=Cloud(self.cloud.currentData()),  # Qt returns a plain str
                 )
         elif isinstance(choice, Tenant):
             tenant = choice
@@ -205,7 +205,7 @@ class CustomerPage(StepPage):
             return
         self.error.setText("")
         self.lookup.setEnabled(False)
-        task = self.controller.lookup_tenant(domain, self.cloud.currentData())
+        task = self.controller.lookup_tenant(domain, Cloud(self.cloud.currentData()))
         task.succeeded.connect(lambda tid: self.tenant_id.setText(str(tid)))
         task.failed.connect(lambda e: self.error.setText(UserError.one_line(e)))
         task.finished.connect(lambda: self.lookup.setEnabled(True))

@@ -92,11 +92,16 @@ class RoleRow(QFrame):
             text = "Assign by hand: AOS apps need this role assigned manually."
         self.state.setText(text)
         can_assign = machine.can_assign_now(item) and self.controller.services.roles is not None
-        self.assign.setVisible(manual and item.state is not RoleState.AUTOMATIC)
+        self.assign.setVisible(
+            manual and item.state in (RoleState.TO_ASSIGN, RoleState.FAILED, RoleState.ASSIGNING)
+        )
         self.assign.setEnabled(can_assign)
         if not machine.can_assign_now(item) and item.state is RoleState.TO_ASSIGN:
             self.assign.setToolTip("Consent to the app first: its service principal must exist.")
-        self.show_steps.setVisible(manual and item.state is not RoleState.ASSIGNED)
+        done = item.state is RoleState.ASSIGNED
+        if done:
+            self.show_steps.setChecked(False)
+        self.show_steps.setVisible(manual and not done)
 
     @Slot()
     def _assign(self) -> None:

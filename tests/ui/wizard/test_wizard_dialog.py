@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
-from desktop.core.catalog.model import ServiceFamily
+from desktop.core.catalog.model import ConsentMethod, ServiceFamily
 from desktop.core.wizard import ConsentState, Step
 
 from desktop.ui.wizard.dialog import CancelChoice, CreateProfileDialog
@@ -196,6 +196,7 @@ def test_assign_now_and_manual_steps(qtbot, wizard: CreateProfileDialog, fakes) 
             row.authenticate.click()
         elif row.functions:
             next(iter(row.functions.values())).setChecked(True)
+            row.method.setCurrentIndex(row.method.findText("User consent"))
             row.authenticate.click()
         else:
             row.skip.click()
@@ -209,6 +210,9 @@ def test_assign_now_and_manual_steps(qtbot, wizard: CreateProfileDialog, fakes) 
     role_row.assign.click()
     qtbot.waitUntil(lambda: "verified" in role_row.state.text())
     assert fakes.roles.assigned[0][1] == "Exchange Administrator"
+    delegated = wizard.machine.row("cloud-backup-m365-delegated-app")
+    assert delegated.method is ConsentMethod.USER
+    assert delegated.functions == ("teams-channel-posts",)
     assert not role_row.assign.isVisible() or not role_row.assign.isEnabled()
 
 
