@@ -259,3 +259,28 @@ def test_keyboard_only(qtbot, wizard: CreateProfileDialog) -> None:  # type: ign
             )
         }
     assert row.authenticate.text().startswith("&") or "&" in row.authenticate.text()
+
+
+def test_new_customer_and_tenant_inline(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.domain import Cloud
+
+    page = wizard.customer_page
+    page.customer_box.setCurrentIndex(page.customer_box.count() - 1)  # New customer…
+    assert page.customer_name.isVisible() and not next_button(wizard).isEnabled()
+    page.customer_name.setText("Northwind  Traders")
+    assert wizard.machine.state.customer is not None
+    assert wizard.machine.state.customer.name == "Northwind Traders"
+    assert page.tenant_box.currentData() is not None and page.new_tenant.isVisible()
+    page.domain.setText("northwind.onmicrosoft.com")
+    page.cloud.setCurrentIndex(page.cloud.findText("US Government"))
+    page.lookup.click()
+    qtbot.waitUntil(lambda: page.tenant_id.text() != "")
+    state = wizard.machine.state
+    assert state.tenant is not None and state.new_customer and state.new_tenant
+    assert state.tenant.cloud is Cloud.USGOV
+    assert state.tenant.primary_domain == "northwind.onmicrosoft.com"
+    assert next_button(wizard).isEnabled()
+    page.customer_name.setText("Northwind")  # renaming keeps the tenant
+    assert wizard.machine.state.tenant is not None
+    page.tenant_id.setText("not a guid")
+    assert not next_button(wizard).isEnabled()
