@@ -128,4 +128,12 @@ def summary_lines(state: WizardState, catalog: Catalog) -> list[str]:
             names = ", ".join(f.name for f in row.app.functions if f.id in row.functions)
             tail += f"; functions: {names}"
         lines.append(f"{head} — {tail}")
+    kept = {r.app_id for r in state.rows if r.state is not ConsentState.SKIPPED}
+    open_roles = [
+        f"{r.role.name} for {r.app.label}"
+        for r in state.roles
+        if r.app.id in kept and r.state.value in ("to_assign", "failed")
+    ]
+    if open_roles:
+        lines.append("Roles still to assign by hand: " + "; ".join(open_roles))
     return lines

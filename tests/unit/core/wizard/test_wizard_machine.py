@@ -529,6 +529,7 @@ def test_path_aos_with_delegated_functions_and_a_deferred_app() -> None:
     assert "AOS services added for the customer: Cloud Backup for Microsoft 365" in text
     assert "functions: Restore Teams channel conversations as posts" in text
     assert "consent deferred" in text
+    assert "Roles still to assign by hand: Exchange Administrator for Cloud Backup" in text
 
 
 def test_summary_lists_what_is_missing_and_refuses_after_save() -> None:
