@@ -1,0 +1,118 @@
+"""``cert inspect`` and ``cert create``: check a .pfx, or make a self-signed app certificate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop.cli_commands.context import CliContext
+from desktop.cli_commands.output import emit_object
+from desktop.core.certificates import (
+    DEFAULT_DAYS,
+    KEY_SIZES,
+    CertificateRequest,
+    PfxEncryption,
+    create_self_signed,
+    file_stem,
+    inspect,
+    iso_utc,
+    read_pfx_file,
+    usability_error,
+    write_certificate_files,
+)
+from desktop.core.errors import UserError
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("cert", help="inspect or create app certificates")
+    sub = parser.add_subparsers(dest="cert_command", metavar="ACTION", required=True)
+
+    insp = sub.add_parser(
+        "inspect",
+        help="show a .pfx/.p12 file's subject, thumbprints, validity and key",
+        description="Exit 2 when the file cannot serve a Microsoft Entra app "
+        "(unreadable, no private key, not RSA, RSA under 2048 bits).",
+    )
+    insp.add_argument("file", type=Path, metavar="FILE")
+    insp.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin (an empty line: no password)",
+    )
+    insp.add_argument("--format", choices=("text", "json"), default="text")
+    insp.set_defaults(handler=run_inspect)
+
+    create = sub.add_parser(
+        "create",
+        help="create a self-signed certificate: <name>.cer (and <name>.pfx with a password)",
+    )
+    create.add_argument("--subject", required=True, metavar="CN", help="the certificate's name")
+    create.add_argument("--days", type=int, default=DEFAULT_DAYS, help="validity (default 365)")
+    create.add_argument("--key-size", type=int, choices=KEY_SIZES, default=2048)
+    create.add_argument("--out", type=Path, required=True, metavar="DIR")
+    create.add_argument(
+        "--pfx-password-stdin",
+        action="store_true",
+        help="read the .pfx password from the first line of stdin and write <name>.pfx",
+    )
+    create.add_argument(
+        "--legacy-pfx",
+        action="store_true",
+        help="protect the .pfx with 3DES/SHA-1, for older Windows (default AES-256)",
+    )
+    create.add_argument("--format", choices=("text", "json"), default="text")
+    create.set_defaults(handler=run_create)
+
+
+def _read_line() -> str:
+    """The first line of stdin without its line ending."""
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def run_inspect(args: argparse.Namespace, ctx: CliContext) -> int:
+    password = _read_line() if args.password_stdin else ""
+    info = inspect(read_pfx_file(args.file, password or None))
+    del password
+    emit_object(info.to_json(), args.format)
+    error = usability_error(info)
+    if error is not None:
+        raise error
+    return 0
+
+
+def run_create(args: argparse.Namespace, ctx: CliContext) -> int:
+    password = ""
+    if args.pfx_password_stdin:
+        password = _read_line()
+        if not password:
+            raise UserError(
+                "The .pfx password on stdin is empty.",
+                remedy="Give a password to protect the private key, or leave out "
+                "--pfx-password-stdin to write only the .cer.",
+            )
+    request = CertificateRequest(args.subject, days=args.days, key_size=args.key_size)
+    contents = create_self_signed(request.validated())
+    encryption = PfxEncryption.LEGACY_3DES if args.legacy_pfx else PfxEncryption.AES256
+    written = write_certificate_files(
+        contents, args.out, file_stem(request.subject), password or None, encryption
+    )
+    del password
+    info = inspect(contents)
+    result = {
+        "subject": info.subject,
+        "cer": str(written.cer),
+        "pfx": str(written.pfx) if written.pfx else None,
+        "thumbprint_sha1": info.thumbprint_sha1,
+        "thumbprint_sha256": info.thumbprint_sha256,
+        "not_after": iso_utc(info.not_after),
+    }
+    emit_object(result, args.format)
+    if written.pfx is None:
+        print(
+            "Note: no .pfx was written, so the private key is gone; to sign in with this "
+            "certificate, create it again with --pfx-password-stdin.",
+            file=sys.stderr,
+        )
+    return 0

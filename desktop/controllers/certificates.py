@@ -1,0 +1,161 @@
+"""Open and create certificates off the GUI thread for the certificate panel.
+
+The panel asks; this controller reads the file, opens it and reports by signal. Nothing is
+written to disk except the files the technician asked to create.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, SignalInstance
+
+from desktop.controllers.tasks import Task, TaskRunner, Work
+from desktop.core.cancel import CancelToken, Progress
+from desktop.core.certificates import (
+    CertificateInfo,
+    CertificateRequest,
+    PfxContents,
+    PfxEncryption,
+    create_self_signed,
+    inspect,
+    read_pfx,
+    read_pfx_bytes,
+    write_certificate_files,
+)
+
+
+@dataclass(frozen=True)
+class SelectedCertificate:
+    """A certificate the technician chose (or created), held in memory only.
+
+    ``pfx_bytes`` and ``password`` let the owner store it in the vault later; the panel never
+    writes them anywhere.
+    """
+
+    path: Path | None
+    info: CertificateInfo
+    contents: PfxContents
+    pfx_bytes: bytes
+    password: str | None
+
+    @property
+    def usable_for_profile(self) -> bool:
+        """Whether an app profile may store it: usable key, valid now."""
+        info = self.info
+        return info.usable and not info.expired and not info.not_yet_valid
+
+
+@dataclass(frozen=True)
+class CreateCertificate:
+    """What the "Create a new certificate" dialog asks for."""
+
+    request: CertificateRequest
+    folder: Path
+    stem: str
+    password: str
+    encryption: PfxEncryption = PfxEncryption.AES256
+
+
+@dataclass(frozen=True)
+class CreatedCertificate:
+    """The new certificate, selected, and where its files went."""
+
+    selected: SelectedCertificate
+    cer_path: Path
+    pfx_path: Path
+
+
+def open_certificate(path: Path, password: str | None) -> SelectedCertificate:
+    """Read and open *path* (runs on a worker thread)."""
+    data = read_pfx_bytes(path)
+    contents = read_pfx(data, password)
+    return SelectedCertificate(path, inspect(contents), contents, data, password or None)
+
+
+def create_certificate(order: CreateCertificate, token: CancelToken) -> CreatedCertificate:
+    """Generate, then write the .cer and .pfx (runs on a worker thread)."""
+    contents = create_self_signed(order.request)
+    token.raise_if_cancelled()  # nothing written yet
+    written = write_certificate_files(
+        contents, order.folder, order.stem, order.password, order.encryption
+    )
+    assert written.pfx is not None
+    pfx_bytes = written.pfx.read_bytes()
+    selected = SelectedCertificate(
+        written.pfx, inspect(contents), contents, pfx_bytes, order.password
+    )
+    return CreatedCertificate(selected, written.cer, written.pfx)
+
+
+class CertificateController(QObject):
+    """Runs certificate work on the task runner.
+
+    Signals:
+        opened(object): a :class:`SelectedCertificate` for the latest request.
+        created(object): a :class:`CreatedCertificate`.
+        failed(object): a :class:`UserError` for the latest request.
+        busy_changed(bool): whether a request is running.
+
+    Only the latest open request reports: an answer for a file or password the technician
+    has since changed is dropped.
+    """
+
+    opened = Signal(object)
+    created = Signal(object)
+    failed = Signal(object)
+    busy_changed = Signal(bool)
+
+    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._generation = 0
+        self._running: set[Task] = set()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def open_file(self, path: Path, password: str | None) -> Task:
+        """Open *path* with *password* in the background."""
+        self._generation += 1
+        generation = self._generation
+
+        def work(token: CancelToken, progress: Progress) -> SelectedCertificate:
+            progress(0, 0, f"Opening {path.name}…")
+            return open_certificate(path, password)
+
+        task = self._start("Open the certificate", work)
+        task.succeeded.connect(lambda value: self._report(generation, self.opened, value))
+        task.failed.connect(lambda error: self._report(generation, self.failed, error))
+        return task
+
+    def create(self, order: CreateCertificate) -> Task:
+        """Create a certificate and its files in the background."""
+
+        def work(token: CancelToken, progress: Progress) -> CreatedCertificate:
+            progress(0, 0, f"Creating an RSA {order.request.key_size}-bit key…")
+            return create_certificate(order, token)
+
+        task = self._start("Create the certificate", work)
+        task.succeeded.connect(self.created)
+        task.failed.connect(self.failed)
+        return task
+
+    def _start(self, name: str, work: Work) -> Task:
+        task = self._runner.submit(name, work)
+        self._running.add(task)
+        if len(self._running) == 1:
+            self.busy_changed.emit(True)
+        task.finished.connect(lambda: self._done(task))
+        return task
+
+    def _done(self, task: Task) -> None:
+        self._running.discard(task)
+        if not self._running:
+            self.busy_changed.emit(False)
+
+    def _report(self, generation: int, signal: SignalInstance, value: object) -> None:
+        if generation == self._generation:
+            signal.emit(value)

@@ -1,0 +1,381 @@
+"""The vault: secrets kept encrypted on disk, each with its own key in the OS keyring.
+
+For every secret a random 256-bit key lives in the OS keyring (Windows Credential Manager,
+macOS Keychain, the Secret Service on Linux) under the app's service name, and the secret,
+encrypted with it (AES-GCM), lives in ``DataPaths.vault``. The keyring holds only the short
+key: Windows Credential Manager stores about 1280 characters, far less than a PFX.
+
+There is never a plaintext fallback: when the keyring is missing, locked or refuses access,
+the operation fails with :class:`VaultUnavailableError` and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import os
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from desktop import APP_ID
+from desktop.core.certificates import (
+    CertificateError,
+    CertificateInfo,
+    PfxContents,
+    export_pfx,
+    inspect,
+    read_pfx,
+    validate_for_profile,
+)
+from desktop.core.errors import UserError
+from desktop.core.paths import DataPaths
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+log = logging.getLogger(__name__)
+
+SERVICE = APP_ID
+MAGIC = b"APMV1\0"
+NONCE_BYTES = 12
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+#: Keyring backends that would keep our keys in plaintext (or not at all): refused.
+_UNSAFE_BACKENDS = {
+    "keyring.backends.fail.Keyring",
+    "keyring.backends.null.Keyring",
+    "keyrings.alt.file.PlaintextKeyring",
+}
+
+
+class VaultUnavailableError(UserError):
+    """The OS keyring cannot be used; nothing was stored or changed."""
+
+
+class VaultDamagedError(UserError):
+    """A stored secret cannot be read back (its key or blob is missing or damaged)."""
+
+
+def _unavailable(action: str, exc: BaseException | None = None) -> VaultUnavailableError:
+    from keyring import errors  # lazy: keyring's import resolves platform modules
+
+    kind = type(exc).__name__ if exc is not None else ""
+    text = str(exc) if exc is not None else ""
+    if isinstance(exc, errors.NoKeyringError) or exc is None:
+        return VaultUnavailableError(
+            f"Cannot {action}: no secure password store (OS keyring) is available.",
+            remedy="On Windows and macOS the system keyring is built in; on Linux install and "
+            "unlock GNOME Keyring or KWallet, then try again. Secrets are never stored "
+            "unencrypted.",
+            detail=f"{kind}: {text}".strip(": "),
+        )
+    if isinstance(exc, errors.KeyringLocked) or "dismissed" in text.lower():
+        return VaultUnavailableError(
+            f"Cannot {action}: the OS keyring is locked.",
+            remedy="Unlock your keyring (log in again or open your keyring manager) and try "
+            "again. Nothing was stored.",
+            detail=f"{kind}: {text}",
+        )
+    return VaultUnavailableError(
+        f"Cannot {action}: the OS keyring refused access ({text or kind}).",
+        remedy="Allow this app to use the keyring (or unlock it) and try again. Nothing was "
+        "stored.",
+        detail=f"{kind}: {text}",
+    )
+
+
+class SecretVault:
+    """Named secrets: a key per name in the OS keyring, the encrypted bytes in *folder*.
+
+    ``backend`` is the keyring backend; None uses the one ``keyring`` resolves for this user
+    (tests pass an in-memory one). Thread-safe within one process.
+    """
+
+    def __init__(
+        self, folder: Path, backend: KeyringBackend | None = None, *, service: str = SERVICE
+    ) -> None:
+        self.folder = folder
+        self.service = service
+        self._backend = backend
+        self._lock = threading.RLock()
+
+    # -- keyring -------------------------------------------------------------------------
+    def _keyring(self, action: str) -> KeyringBackend:
+        if self._backend is None:
+            try:
+                import keyring
+
+                self._backend = keyring.get_keyring()
+            except Exception as exc:  # a broken keyring configuration
+                raise _unavailable(action, exc) from exc
+        backend = self._backend
+        cls = type(backend)
+        if f"{cls.__module__}.{cls.__qualname__}" in _UNSAFE_BACKENDS:
+            raise _unavailable(action, None)
+        return backend
+
+    def _account(self, name: str) -> str:
+        return f"vault:{name}"
+
+    def _get_key(self, name: str, action: str) -> bytes | None:
+        backend = self._keyring(action)
+        try:
+            text = backend.get_password(self.service, self._account(name))
+        except Exception as exc:  # keyring errors, D-Bus errors, OSError on Windows
+            raise _unavailable(action, exc) from exc
+        if text is None:
+            return None
+        try:
+            key = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            key = b""
+        if len(key) != 32:
+            raise VaultDamagedError(
+                f"The key for {name!r} in the OS keyring is damaged.",
+                remedy="Delete it and store the secret again (choose the certificate again).",
+            )
+        return key
+
+    def _set_key(self, name: str, key: bytes, action: str) -> None:
+        backend = self._keyring(action)
+        text = base64.b64encode(key).decode("ascii")
+        try:
+            backend.set_password(self.service, self._account(name), text)
+            stored = backend.get_password(self.service, self._account(name))
+        except Exception as exc:
+            raise _unavailable(action, exc) from exc
+        if stored != text:  # a backend that silently drops secrets must not pass
+            self._delete_key(name, action, quiet=True)
+            raise _unavailable(action, RuntimeError("the keyring did not keep the key"))
+
+    def _delete_key(self, name: str, action: str, *, quiet: bool = False) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        try:
+            backend = self._keyring(action)
+            if backend.get_password(self.service, self._account(name)) is None:
+                return
+            backend.delete_password(self.service, self._account(name))
+        except PasswordDeleteError:
+            return
+        except Exception as exc:
+            if quiet:
+                log.warning("could not remove the vault key for %s: %s", name, exc)
+                return
+            if isinstance(exc, UserError):
+                raise
+            raise _unavailable(action, exc) from exc
+
+    # -- blobs ---------------------------------------------------------------------------
+    def _path(self, name: str) -> Path:
+        if not _NAME.match(name):
+            raise UserError(f"{name!r} is not a valid vault name.")
+        return self.folder / f"{name}.bin"
+
+    def _write_blob(self, name: str, data: bytes) -> None:
+        path = self._path(name)
+        tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UserError(
+                f"Cannot write to the data folder: {exc.strerror or exc}.",
+                remedy="Check free space and the permissions of the data folder.",
+            ) from exc
+
+    @staticmethod
+    def _aad(name: str) -> bytes:
+        # Binds each blob to its name: a blob copied over another's file does not decrypt.
+        return MAGIC + name.encode("ascii")
+
+    # -- public API ----------------------------------------------------------------------
+    def put(self, name: str, plaintext: bytes, *, what: str = "the secret") -> None:
+        """Store *plaintext* under *name* (replacing what was there), then verify it.
+
+        *what* names the secret in error messages ("the certificate").
+        """
+        action = f"store {what}"
+        with self._lock:
+            path = self._path(name)
+            key = self._get_key(name, action) if path.exists() else None
+            created = key is None
+            if key is None:
+                key = AESGCM.generate_key(bit_length=256)
+                self._set_key(name, key, action)
+            nonce = secrets.token_bytes(NONCE_BYTES)
+            blob = MAGIC + nonce + AESGCM(key).encrypt(nonce, plaintext, self._aad(name))
+            try:
+                self._write_blob(name, blob)
+                if self.get(name) != plaintext:
+                    raise VaultDamagedError("The stored secret did not read back the same.")
+            except UserError:
+                if created:
+                    self._path(name).unlink(missing_ok=True)
+                    self._delete_key(name, action, quiet=True)
+                raise
+
+    def get(self, name: str) -> bytes:
+        """The plaintext stored under *name*. Raises :class:`VaultDamagedError` if missing."""
+        action = "read the secret"
+        with self._lock:
+            path = self._path(name)
+            try:
+                blob = path.read_bytes()
+            except FileNotFoundError as exc:
+                raise VaultDamagedError(
+                    f"The encrypted file for {name!r} is missing from the data folder.",
+                    remedy="Store the secret again (for a certificate: choose its .pfx again).",
+                ) from exc
+            except OSError as exc:
+                raise UserError(f"Cannot read the data folder: {exc.strerror or exc}.") from exc
+            key = self._get_key(name, action)
+            if key is None:
+                raise VaultDamagedError(
+                    f"The key for {name!r} is missing from the OS keyring.",
+                    remedy="This happens after moving to another computer or user account. "
+                    "Store the secret again (for a certificate: choose its .pfx again).",
+                )
+            if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + NONCE_BYTES + 16:
+                raise VaultDamagedError(f"The encrypted file for {name!r} is damaged.")
+            nonce = blob[len(MAGIC) : len(MAGIC) + NONCE_BYTES]
+            try:
+                return AESGCM(key).decrypt(nonce, blob[len(MAGIC) + NONCE_BYTES :], self._aad(name))
+            except InvalidTag as exc:
+                raise VaultDamagedError(
+                    f"The encrypted file for {name!r} does not match its key.",
+                    remedy="Store the secret again (for a certificate: choose its .pfx again).",
+                ) from exc
+
+    def exists(self, name: str) -> bool:
+        """Whether an encrypted blob exists under *name* (the keyring is not asked)."""
+        return self._path(name).exists()
+
+    def delete(self, name: str) -> None:
+        """Remove the key from the keyring, then the blob. Missing parts are fine.
+
+        When the keyring cannot be reached, nothing is removed and the error says so.
+        """
+        with self._lock:
+            path = self._path(name)
+            self._delete_key(name, "delete the secret")
+            path.unlink(missing_ok=True)
+
+    def names(self) -> list[str]:
+        """The names with a blob in the folder."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.stem for p in self.folder.glob("*.bin") if _NAME.match(p.stem))
+
+
+def open_vault(paths: DataPaths, backend: KeyringBackend | None = None) -> SecretVault:
+    """The vault of a data folder (the keyring is resolved on first use, off the GUI thread)."""
+    return SecretVault(paths.vault, backend)
+
+
+def new_name(prefix: str) -> str:
+    """A fresh random vault name: ``cert-3f2a...``."""
+    return f"{prefix}-{secrets.token_hex(16)}"
+
+
+#: Prefix of a ``certificate_ref``: ``cert-<32 hex>``.
+CERT_PREFIX = "cert"
+
+
+class CertificateVault:
+    """A profile's private key and certificate, stored through a :class:`SecretVault`.
+
+    ``store`` returns the ``certificate_ref`` the profile keeps. A PFX password is used to
+    open the file and then dropped; what is stored is the key and certificates themselves,
+    re-encoded without a password and then encrypted by the vault.
+    """
+
+    def __init__(self, vault: SecretVault) -> None:
+        self.vault = vault
+
+    def import_pfx(self, data: bytes, password: str | None) -> tuple[str, CertificateInfo]:
+        """Open, check and store a PFX; returns ``(certificate_ref, info)``."""
+        contents = read_pfx(data, password)
+        del password  # opened; never kept
+        ref = self.store(contents)
+        return ref, inspect(contents)
+
+    def store(self, contents: PfxContents) -> str:
+        """Check that a profile can use *contents*, store it, verify it; return its ref."""
+        validate_for_profile(contents)
+        plaintext = export_pfx(contents, None)
+        ref = new_name(CERT_PREFIX)
+        self.vault.put(ref, plaintext, what="the certificate")
+        try:
+            stored = self.load(ref)
+            if stored.certificate != contents.certificate:
+                raise VaultDamagedError("The stored certificate did not read back the same.")
+        except UserError:
+            self.vault.delete(ref)
+            raise
+        return ref
+
+    def load(self, ref: str) -> PfxContents:
+        """The key and certificates stored under *ref* (in memory only)."""
+        self._check_ref(ref)
+        try:
+            return read_pfx(self.vault.get(ref), None)
+        except CertificateError as exc:
+            raise VaultDamagedError(
+                "The stored certificate is damaged.",
+                remedy="Choose the app's .pfx file again (re-authorize the profile).",
+                detail=exc.message,
+            ) from exc
+
+    def info(self, ref: str) -> CertificateInfo:
+        """The report on the certificate stored under *ref* (expiry warnings included)."""
+        return inspect(self.load(ref))
+
+    def delete(self, ref: str) -> None:
+        """Remove both parts: the key in the keyring and the encrypted file."""
+        self._check_ref(ref)
+        self.vault.delete(ref)
+
+    def replace(
+        self, old_ref: str | None, contents: PfxContents, commit: Commit | None = None
+    ) -> str:
+        """Store *contents* as a new ref; only once it is stored and verified (and *commit*,
+        e.g. saving the profile with the new ref, has succeeded) is *old_ref* removed.
+
+        If anything fails, the old certificate is untouched and the new one is removed.
+        """
+        new_ref = self.store(contents)
+        if commit is not None:
+            try:
+                commit(new_ref)
+            except BaseException:
+                self.vault.delete(new_ref)
+                raise
+        if old_ref:
+            try:
+                self.delete(old_ref)
+            except UserError as exc:  # the profile already uses the new one; a leftover is harmless
+                log.warning("could not remove the replaced certificate %s: %s", old_ref, exc)
+        return new_ref
+
+    @staticmethod
+    def _check_ref(ref: str) -> None:
+        if not (ref.startswith(f"{CERT_PREFIX}-") and _NAME.match(ref)):
+            raise UserError(f"{ref!r} is not a certificate reference.")
+
+
+Commit = Callable[[str], None]

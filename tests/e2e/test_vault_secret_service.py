@@ -1,0 +1,79 @@
+"""The vault against a real Secret Service: gnome-keyring-daemon under dbus-run-session."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.fixtures import REPO_ROOT
+from tests.helpers.pfx_corpus import PfxCase
+
+pytestmark = pytest.mark.e2e
+
+MISSING = [tool for tool in ("dbus-run-session", "gnome-keyring-daemon") if not shutil.which(tool)]
+
+
+def in_keyring_session(tmp_path: Path, steps: list[list[str]], *, unlock: bool = True) -> str:
+    """Run each step as ``python -m tests.helpers.secret_service_roundtrip`` in one session."""
+    module = [sys.executable, "-m", "tests.helpers.secret_service_roundtrip"]
+    commands = " && ".join(shlex.join([*module, *step]) for step in steps)
+    start = (
+        "echo -n test-login-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null"
+        if unlock
+        else "gnome-keyring-daemon --start --components=secrets >/dev/null"
+    )
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        # A throwaway keyring: never the developer's own.
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "share"),
+        "XDG_RUNTIME_DIR": str(home),
+        "PYTHONPATH": str(REPO_ROOT),
+        "APP_PROFILES_HOME": str(tmp_path / "data"),
+    }
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    proc = subprocess.run(
+        ["dbus-run-session", "--", "sh", "-c", f"{start}; {commands}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode in (0, 4), proc.stderr
+    return proc.stdout
+
+
+@pytest.mark.skipif(bool(MISSING), reason=f"not installed: {', '.join(MISSING)}")
+def test_store_read_delete_round_trip(tmp_path: Path, pfx_corpus: dict[str, PfxCase]) -> None:
+    case = pfx_corpus["legacy"]
+    assert case.password
+    out = in_keyring_session(tmp_path, [["store", str(case.path), case.password]])
+    ref = out.strip().splitlines()[-1]
+    assert ref.startswith("cert-"), out
+    blobs = list((tmp_path / "data" / "vault").glob("*.bin"))
+    assert [b.stem for b in blobs] == [ref]
+    # The daemon keeps its keyring on disk under the throwaway HOME, so a new session (as
+    # after a log-out) still finds the key.
+    out = in_keyring_session(tmp_path, [["load", ref], ["delete", ref]])
+    assert out.split() == [case.sha1, "deleted"]
+    assert list((tmp_path / "data" / "vault").glob("*.bin")) == []
+
+
+@pytest.mark.skipif(bool(MISSING), reason=f"not installed: {', '.join(MISSING)}")
+def test_locked_keyring_stores_nothing(tmp_path: Path, pfx_corpus: dict[str, PfxCase]) -> None:
+    case = pfx_corpus["modern_aes"]
+    assert case.password
+    out = in_keyring_session(tmp_path, [["locked", str(case.path), case.password]], unlock=False)
+    assert "keyring" in out.lower() and "Nothing was stored" in out, out
+    vault = tmp_path / "data" / "vault"
+    assert not vault.exists() or list(vault.iterdir()) == []

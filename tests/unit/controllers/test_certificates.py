@@ -1,0 +1,62 @@
+"""The certificate controller: work off the GUI thread, only the latest answer reported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.controllers.certificates import (
+    CertificateController,
+    CreateCertificate,
+    SelectedCertificate,
+    create_certificate,
+)
+from desktop.controllers.tasks import TaskRunner
+from desktop.core.cancel import CancelToken
+from desktop.core.certificates import CertificateRequest
+from desktop.core.errors import CancelledError, UserError
+from tests.helpers.pfx_corpus import PfxCase
+
+
+@pytest.fixture
+def controller(qtbot: QtBot) -> Iterator[CertificateController]:
+    runner = TaskRunner()
+    yield CertificateController(runner)
+    runner.wait_for_done(10_000)
+
+
+def test_only_the_latest_request_reports(
+    qtbot: QtBot, controller: CertificateController, pfx_corpus: dict[str, PfxCase]
+) -> None:
+    reports: list[object] = []
+    controller.opened.connect(reports.append)
+    controller.failed.connect(reports.append)
+    case = pfx_corpus["modern_aes"]
+    controller.open_file(case.path, "wrong")  # superseded before it answers
+    with qtbot.waitSignal(controller.busy_changed, timeout=10_000,
+                          check_params_cb=lambda busy: not busy):  # fmt: skip
+        controller.open_file(case.path, case.password)
+    assert len(reports) == 1
+    assert isinstance(reports[0], SelectedCertificate)
+    assert reports[0].info.thumbprint_sha1 == case.sha1
+
+
+def test_failure_is_a_user_error(
+    qtbot: QtBot, controller: CertificateController, tmp_path: Path
+) -> None:
+    with qtbot.waitSignal(controller.failed, timeout=10_000) as signal:
+        controller.open_file(tmp_path / "missing.pfx", None)
+    assert isinstance(signal.args[0], UserError)
+    assert "does not exist" in signal.args[0].message
+
+
+def test_cancel_before_writing_leaves_no_files(tmp_path: Path) -> None:
+    token = CancelToken()
+    token.cancel()
+    order = CreateCertificate(CertificateRequest("Cancelled"), tmp_path, "cancelled", "pw")
+    with pytest.raises(CancelledError):
+        create_certificate(order, token)
+    assert list(tmp_path.iterdir()) == []

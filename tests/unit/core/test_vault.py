@@ -1,0 +1,219 @@
+"""The vault against an in-memory keyring, and the ways a keyring fails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from keyring import errors
+
+from desktop.core.certificates import read_pfx_file
+from desktop.core.errors import UserError
+from desktop.core.paths import data_paths
+from desktop.core.vault import (
+    SERVICE,
+    CertificateVault,
+    SecretVault,
+    VaultDamagedError,
+    VaultUnavailableError,
+)
+from tests.helpers.keyrings import FailingKeyring, ForgetfulKeyring, LimitedKeyring, MemoryKeyring
+from tests.helpers.pfx_corpus import PfxCase
+
+
+@pytest.fixture
+def keyring_backend() -> MemoryKeyring:
+    return LimitedKeyring()
+
+
+@pytest.fixture
+def vault_folder(data_home: Path) -> Path:
+    return data_paths().ensure().vault
+
+
+@pytest.fixture
+def certs(vault_folder: Path, keyring_backend: MemoryKeyring) -> Iterator[CertificateVault]:
+    yield CertificateVault(SecretVault(vault_folder, keyring_backend))
+
+
+def _pfx(corpus: dict[str, PfxCase], name: str) -> tuple[bytes, str | None]:
+    return corpus[name].path.read_bytes(), corpus[name].password
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_round_trip_keeps_a_short_key_in_the_keyring(
+    certs: CertificateVault, keyring_backend: MemoryKeyring, pfx_corpus: dict[str, PfxCase]
+) -> None:
+    case = pfx_corpus["chain"]
+    ref, info = certs.import_pfx(case.path.read_bytes(), case.password)
+    assert info.thumbprint_sha1 == case.sha1
+    assert ref.startswith("cert-")
+    [(service, account)] = keyring_backend.entries
+    assert service == SERVICE and account == f"vault:{ref}"
+    assert len(keyring_backend.entries[(service, account)]) < 100  # never the whole PFX
+    loaded = certs.load(ref)
+    assert loaded.certificate == read_pfx_file(case.path, case.password).certificate
+    assert len(loaded.chain) == 2 and loaded.private_key is not None
+    assert certs.info(ref).thumbprint_sha256 == case.sha256
+    certs.delete(ref)
+    assert keyring_backend.entries == {}
+    assert files(certs.vault.folder) == []
+    with pytest.raises(VaultDamagedError, match="missing"):
+        certs.load(ref)
+
+
+@pytest.mark.parametrize(
+    ("error", "text"),
+    [
+        (errors.NoKeyringError("No recommended backend"), "no secure password store"),
+        (errors.KeyringLocked("locked"), "keyring is locked"),
+        (errors.KeyringError("Prompt dismissed"), "keyring is locked"),
+        (PermissionError("Access is denied"), "refused access"),
+    ],
+)
+def test_unavailable_keyring_stores_nothing(
+    vault_folder: Path, pfx_corpus: dict[str, PfxCase], error: Exception, text: str
+) -> None:
+    certs = CertificateVault(SecretVault(vault_folder, FailingKeyring(error)))
+    case = pfx_corpus["modern_aes"]
+    with pytest.raises(VaultUnavailableError, match=text) as caught:
+        certs.import_pfx(case.path.read_bytes(), case.password)
+    assert caught.value.remedy
+    assert files(vault_folder) == [], "no plaintext (or any) fallback"
+
+
+def test_a_keyring_that_keeps_nothing_is_refused(
+    vault_folder: Path, pfx_corpus: dict[str, PfxCase]
+) -> None:
+    certs = CertificateVault(SecretVault(vault_folder, ForgetfulKeyring()))
+    case = pfx_corpus["modern_aes"]
+    with pytest.raises(VaultUnavailableError, match="did not keep"):
+        certs.import_pfx(case.path.read_bytes(), case.password)
+    assert files(vault_folder) == []
+
+
+def test_plaintext_and_fail_backends_are_refused(vault_folder: Path) -> None:
+    from keyring.backends import fail, null
+
+    for backend in (fail.Keyring(), null.Keyring()):
+        vault = SecretVault(vault_folder, backend)
+        with pytest.raises(VaultUnavailableError, match="no secure password store"):
+            vault.put("x", b"secret")
+    assert files(vault_folder) == []
+
+
+@pytest.mark.parametrize("name", ["expired", "not_yet_valid", "ec_key", "rsa_1024", "cert_only"])
+def test_storing_refuses_what_a_profile_cannot_use(
+    certs: CertificateVault,
+    keyring_backend: MemoryKeyring,
+    pfx_corpus: dict[str, PfxCase],
+    name: str,
+) -> None:
+    case = pfx_corpus[name]
+    with pytest.raises(UserError):
+        certs.import_pfx(case.path.read_bytes(), case.password)
+    assert keyring_backend.entries == {} and files(certs.vault.folder) == []
+
+
+def test_replace_keeps_the_old_until_the_new_is_committed(
+    certs: CertificateVault, pfx_corpus: dict[str, PfxCase]
+) -> None:
+    old_ref, _ = certs.import_pfx(*_pfx(pfx_corpus, "modern_aes"))
+    new_contents = read_pfx_file(pfx_corpus["chain"].path, pfx_corpus["chain"].password)
+
+    def failing_commit(ref: str) -> None:
+        assert certs.load(ref).certificate == new_contents.certificate  # stored and readable
+        raise UserError("the profile could not be saved")
+
+    with pytest.raises(UserError, match="could not be saved"):
+        certs.replace(old_ref, new_contents, failing_commit)
+    assert certs.vault.names() == [old_ref]
+    assert certs.info(old_ref).thumbprint_sha1 == pfx_corpus["modern_aes"].sha1
+
+    committed: list[str] = []
+    new_ref = certs.replace(old_ref, new_contents, committed.append)
+    assert committed == [new_ref] and certs.vault.names() == [new_ref]
+    assert certs.info(new_ref).thumbprint_sha1 == pfx_corpus["chain"].sha1
+
+
+def test_replace_with_an_unusable_certificate_keeps_the_old(
+    certs: CertificateVault, pfx_corpus: dict[str, PfxCase]
+) -> None:
+    old_ref, _ = certs.import_pfx(*_pfx(pfx_corpus, "legacy"))
+    expired = read_pfx_file(pfx_corpus["expired"].path, pfx_corpus["expired"].password)
+    with pytest.raises(UserError, match="expired"):
+        certs.replace(old_ref, expired)
+    assert certs.vault.names() == [old_ref]
+
+
+def test_replace_when_the_keyring_breaks_keeps_the_old(
+    vault_folder: Path, pfx_corpus: dict[str, PfxCase]
+) -> None:
+    backend = MemoryKeyring()
+    certs = CertificateVault(SecretVault(vault_folder, backend))
+    old_ref, _ = certs.import_pfx(*_pfx(pfx_corpus, "legacy"))
+    saved = dict(backend.entries)
+    new = read_pfx_file(pfx_corpus["chain"].path, pfx_corpus["chain"].password)
+    certs.vault._backend = FailingKeyring(errors.KeyringLocked("locked"))
+    with pytest.raises(VaultUnavailableError):
+        certs.replace(old_ref, new)
+    certs.vault._backend = backend
+    assert backend.entries == saved and certs.vault.names() == [old_ref]
+    assert certs.load(old_ref).private_key is not None
+
+
+def test_delete_with_a_locked_keyring_keeps_both_parts(
+    vault_folder: Path, pfx_corpus: dict[str, PfxCase]
+) -> None:
+    backend = MemoryKeyring()
+    certs = CertificateVault(SecretVault(vault_folder, backend))
+    ref, _ = certs.import_pfx(*_pfx(pfx_corpus, "legacy"))
+    certs.vault._backend = FailingKeyring(errors.KeyringLocked("locked"))
+    with pytest.raises(VaultUnavailableError, match="locked"):
+        certs.delete(ref)
+    certs.vault._backend = backend
+    assert certs.load(ref).private_key is not None
+
+
+def test_tampered_or_swapped_blobs_do_not_decrypt(vault_folder: Path) -> None:
+    vault = SecretVault(vault_folder, MemoryKeyring())
+    vault.put("a", b"first secret")
+    vault.put("b", b"second secret")
+    blob = (vault_folder / "a.bin").read_bytes()
+    (vault_folder / "a.bin").write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))
+    with pytest.raises(VaultDamagedError, match="does not match"):
+        vault.get("a")
+    (vault_folder / "a.bin").write_bytes((vault_folder / "b.bin").read_bytes())
+    with pytest.raises(VaultDamagedError):
+        vault.get("a")
+    assert vault.get("b") == b"second secret"
+
+
+def test_lost_keyring_key_is_explained(vault_folder: Path) -> None:
+    backend = MemoryKeyring()
+    vault = SecretVault(vault_folder, backend)
+    vault.put("a", b"secret")
+    backend.entries.clear()
+    with pytest.raises(VaultDamagedError, match="missing from the OS keyring") as caught:
+        vault.get("a")
+    assert "another computer" in caught.value.remedy
+
+
+def test_put_again_reuses_the_key_and_replaces_the_blob(vault_folder: Path) -> None:
+    backend = MemoryKeyring()
+    vault = SecretVault(vault_folder, backend)
+    vault.put("cache", b"one")
+    key = dict(backend.entries)
+    vault.put("cache", b"two")
+    assert backend.entries == key and vault.get("cache") == b"two"
+    assert files(vault_folder) == ["cache.bin"], "no temporary files left behind"
+
+
+def test_bad_refs_are_refused(certs: CertificateVault) -> None:
+    for ref in ["../etc/passwd", "token-cache", "cert-../../x"]:
+        with pytest.raises(UserError):
+            certs.load(ref)
