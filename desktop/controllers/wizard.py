@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -49,8 +48,6 @@ class WizardServices:
     lookup_tenant: TenantLookup
     save: ProfileSaver
     roles: RoleAssigner | None = None
-    #: Open a .pfx with its password: (contents kept in memory, one-line summary).
-    open_certificate: Callable[[Path, str], tuple[object, str]] | None = None
 
 
 class WizardController(QObject):
@@ -75,7 +72,7 @@ class WizardController(QObject):
         self.machine = machine
         self.services = services
         self.runner = runner
-        #: Custom mode: the certificate the certificate panel opened (memory only).
+        #: Custom mode: the SelectedCertificate the certificate panel opened (memory only).
         self.certificate: object | None = None
 
     # -- step 1 ------------------------------------------------------------------------------
@@ -89,14 +86,6 @@ class WizardController(QObject):
             return self.services.lookup_tenant(domain, cloud)
 
         return self.runner.submit("Looking up the tenant", work)
-
-    # -- step 3 ------------------------------------------------------------------------------
-
-    def open_certificate(self, path: Path, password: str) -> Task:
-        opener = self.services.open_certificate
-        if opener is None:
-            raise UserError("Opening certificates is not set up in this build.")
-        return self.runner.submit("Opening the certificate", lambda t, p: opener(path, password))
 
     # -- step 4 ------------------------------------------------------------------------------
 

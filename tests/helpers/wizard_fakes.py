@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from desktop.controllers.wizard import Directory, WizardServices
 from desktop.core.cancel import CancelToken, Progress
@@ -83,12 +82,6 @@ def directory() -> Directory:
     return Directory((contoso, fabrikam), (tenant,))
 
 
-def open_pfx(path: Path, password: str) -> tuple[object, str]:
-    if password != "secret":
-        raise UserError("The certificate password is wrong.", remedy="Type it again.")
-    return object(), f"CN=Contoso custom app, from {path.name}"
-
-
 def services(
     engine: ScriptedEngine | None = None,
     saver: RecordingSaver | None = None,
@@ -100,5 +93,4 @@ def services(
         lookup_tenant=lambda domain, cloud: "11111111-2222-4333-8444-555555555555",
         save=saver or RecordingSaver(),
         roles=roles or FakeRoles(),
-        open_certificate=open_pfx,
     )

@@ -9,13 +9,15 @@ from PySide6.QtCore import QSize, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
+from desktop.controllers.certificates import CertificateController
 from desktop.controllers.wizard import WizardController
 from desktop.core.errors import UserError
 from desktop.core.wizard import Step
 from desktop.core.wizard.state import STEP_ORDER
 
+from desktop.ui.certificate_panel import CertificatePanel
+from desktop.ui.file_picker import FilePicker
 from desktop.ui.wizard.base import StepPage
-from desktop.ui.wizard.certificate import CertificateField
 from desktop.ui.wizard.consent_page import ConsentPage
 from desktop.ui.wizard.customer_page import CustomerPage
 from desktop.ui.wizard.permissions_dialog import PermissionsDialog
@@ -79,6 +81,7 @@ class CreateProfileDialog(QWizard):
         *,
         cancel_prompt: CancelPrompt = ask_on_cancel,
         show_permissions: Callable[[str, QWidget], None] | None = None,
+        picker: FilePicker | None = None,
     ) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -94,7 +97,8 @@ class CreateProfileDialog(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Back")
         self.setMinimumSize(MINIMUM_SIZE)
         self.resize(760, 620)
-        self.certificate = CertificateField(controller)
+        self.certificates = CertificateController(controller.runner, self)
+        self.certificate = CertificatePanel(self.certificates, picker)
         self.customer_page = CustomerPage(controller)
         self.services_page = ServicesPage(controller)
         self.setup_page = SetupPage(controller, self.certificate)

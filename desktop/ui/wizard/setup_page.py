@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop.controllers.certificates import SelectedCertificate
 from desktop.controllers.wizard import WizardController
 from desktop.core.catalog.model import ServiceFamily, SetupMode
 from desktop.core.wizard import Step, normalize_guid
@@ -27,8 +28,8 @@ from desktop.core.wizard.guidance import (
     CUSTOM_APP_REDIRECT_URI,
 )
 
+from desktop.ui.certificate_panel import CertificatePanel
 from desktop.ui.wizard.base import StepPage, clear_layout
-from desktop.ui.wizard.certificate import CertificateField
 
 MODE_TEXT = {
     SetupMode.MODERN: "&Modern mode (recommended): the publisher's default app",
@@ -39,7 +40,7 @@ MODE_TEXT = {
 class SetupPage(StepPage):
     """Modes per service, and the custom app's details when custom mode is chosen."""
 
-    def __init__(self, controller: WizardController, certificate: CertificateField) -> None:
+    def __init__(self, controller: WizardController, certificate: CertificatePanel) -> None:
         super().__init__(
             Step.SETUP, controller, "Choose how the apps are set up in the customer's tenant."
         )
@@ -96,7 +97,7 @@ class SetupPage(StepPage):
         self.app_id.textChanged.connect(self._details)
         self.roles_confirmed.toggled.connect(self._details)
         self.copy_uri.clicked.connect(self._copy_uri)
-        certificate.changed.connect(self._certificate)
+        certificate.certificate_changed.connect(self._certificate)
 
     def initializePage(self) -> None:
         for group in self.groups:
@@ -122,6 +123,8 @@ class SetupPage(StepPage):
                 group.addButton(radio)
                 self.modes_box.addWidget(radio)
                 self.radios[(service.id, mode)] = radio
+        customer = self.machine.state.customer
+        self.certificate.set_default_subject(customer.name if customer else "", "Baseline")
         super().initializePage()
 
     def refresh(self) -> None:
@@ -159,12 +162,18 @@ class SetupPage(StepPage):
         )
         self.controller.changed.emit()
 
-    @Slot()
-    def _certificate(self) -> None:
-        self.controller.certificate = self.certificate.contents
+    @Slot(object)
+    def _certificate(self, selected: SelectedCertificate | None) -> None:
+        """The panel hands over a usable certificate (memory only), or None."""
+        self.controller.certificate = selected
+        summary = ""
+        if selected is not None:
+            info = selected.info
+            summary = (
+                f"{info.common_name}, SHA-1 {info.thumbprint_sha1}, until {info.not_after:%Y-%m-%d}"
+            )
         self.machine.set_custom_details(
-            certificate_ready=self.certificate.contents is not None,
-            certificate_summary=self.certificate.summary,
+            certificate_ready=selected is not None, certificate_summary=summary
         )
         self.controller.changed.emit()
 

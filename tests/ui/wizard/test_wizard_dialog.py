@@ -148,7 +148,7 @@ def test_cancel_a_running_consent(qtbot, wizard: CreateProfileDialog, fakes) -> 
     assert row.authenticate.isEnabled()
 
 
-def test_custom_mode_setup(qtbot, wizard: CreateProfileDialog) -> None:  # type: ignore[no-untyped-def]
+def test_custom_mode_setup(qtbot, wizard: CreateProfileDialog, pfx_corpus) -> None:  # type: ignore[no-untyped-def]
     from desktop.core.catalog.model import SetupMode
 
     pick_contoso(qtbot, wizard)
@@ -165,13 +165,21 @@ def test_custom_mode_setup(qtbot, wizard: CreateProfileDialog) -> None:  # type:
     page.app_id.setText("not a guid")
     assert "must be a GUID" in page.missing.text()
     page.app_id.setText("0d3c6a71-5b2e-4f0a-8c9d-1e2f3a4b5c6d")
-    wizard.certificate.path.setText("/tmp/app.pfx")
-    wizard.certificate.password.setText("wrong")
-    wizard.certificate.open_file()
-    qtbot.waitUntil(lambda: "✗" in wizard.certificate.report.text())
-    wizard.certificate.password.setText("secret")
-    wizard.certificate.open_file()
-    qtbot.waitUntil(lambda: "✓" in wizard.certificate.report.text())
+    panel = wizard.certificate
+    wrong = pfx_corpus["wrong_password"]
+    panel.password.setText(wrong.password)
+    panel.open_path(str(wrong.path))
+    qtbot.waitUntil(lambda: panel.error.isVisibleTo(panel))
+    assert not wizard.machine.state.custom.certificate_ready
+    good = pfx_corpus["modern_aes"]
+    panel.password.setText(good.password)
+    with qtbot.waitSignal(panel.certificate_changed):
+        panel.open_path(str(good.path))
+    assert wizard.machine.state.custom.certificate_ready
+    assert (
+        good.sha1.upper().replace(":", "")
+        in wizard.machine.state.custom.certificate_summary.upper()
+    )
     page.roles_confirmed.setChecked(True)
     assert next_button(wizard).isEnabled()
     assert wizard.field("custom_profile_name") == "Contoso custom"
