@@ -67,6 +67,8 @@ class SetupPage(StepPage):
         form.addRow(id_label, self.app_id)
         self.certificate = certificate
         certificate.setParent(self.custom_box)
+        # The panel's "Create a &new certificate" would take the wizard's Alt+N (Next).
+        certificate.create_button.setText("Create a ne&w certificate…")
         form.addRow(certificate)
         note = QLabel(CUSTOM_APP_REDIRECT_NOTE, self.custom_box)
         note.setWordWrap(True)
