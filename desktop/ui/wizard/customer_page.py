@@ -91,7 +91,7 @@ class CustomerPage(StepPage):
         self.cloud.setAccessibleName("Cloud")
         for cloud in Cloud:
             self.cloud.addItem(cloud.label, cloud)
-        cloud_label = QLabel("C&loud:", box)
+        cloud_label = QLabel("Cl&oud:", box)
         cloud_label.setBuddy(self.cloud)
         form.addRow(cloud_label, self.cloud)
         self.tenant_id = QLineEdit(box)

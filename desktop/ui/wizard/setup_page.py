@@ -56,7 +56,7 @@ class SetupPage(StepPage):
         form = QFormLayout(self.custom_box)
         self.profile_name = QLineEdit(self.custom_box)
         self.profile_name.setAccessibleName("App profile name")
-        name_label = QLabel("App pro&file name:", self.custom_box)
+        name_label = QLabel("App profile nam&e:", self.custom_box)
         name_label.setBuddy(self.profile_name)
         form.addRow(name_label, self.profile_name)
         self.app_id = QLineEdit(self.custom_box)
@@ -69,6 +69,7 @@ class SetupPage(StepPage):
         certificate.setParent(self.custom_box)
         # The panel's "Create a &new certificate" would take the wizard's Alt+N (Next).
         certificate.create_button.setText("Create a ne&w certificate…")
+        certificate.browse.setText("B&rowse…")  # and its &Browse would take < &Back
         form.addRow(certificate)
         note = QLabel(CUSTOM_APP_REDIRECT_NOTE, self.custom_box)
         note.setWordWrap(True)
@@ -81,14 +82,14 @@ class SetupPage(StepPage):
         self.copy_uri.setAccessibleName("Copy the redirect URI")
         uri_row.addWidget(self.redirect, 1)
         uri_row.addWidget(self.copy_uri)
-        uri_label = QLabel("&Redirect URI:", self.custom_box)
+        uri_label = QLabel("Red&irect URI:", self.custom_box)
         uri_label.setBuddy(self.redirect)
         form.addRow(uri_label, uri_row)
         self.roles_note = QLabel(self.custom_box)
         self.roles_note.setWordWrap(True)
         form.addRow(self.roles_note)
         self.roles_confirmed = QCheckBox(
-            "These roles are &assigned to the custom app in Microsoft Entra ID", self.custom_box
+            "&These roles are assigned to the custom app in Microsoft Entra ID", self.custom_box
         )
         form.addRow(self.roles_confirmed)
         self.body.addWidget(self.custom_box)

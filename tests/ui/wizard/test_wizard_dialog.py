@@ -292,3 +292,49 @@ def test_new_customer_and_tenant_inline(qtbot, wizard: CreateProfileDialog, fake
     assert wizard.machine.state.tenant is not None
     page.tenant_id.setText("not a guid")
     assert not next_button(wizard).isEnabled()
+
+
+def mnemonics(dialog: CreateProfileDialog) -> list[str]:
+    """The Alt letters of the visible buttons and labels of the current page and the wizard."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    page = dialog.currentPage()
+    widgets = [
+        *page.findChildren(QAbstractButton),
+        *page.findChildren(QLabel),
+        *(
+            dialog.button(b)
+            for b in (
+                QWizard.WizardButton.NextButton,
+                QWizard.WizardButton.BackButton,
+                QWizard.WizardButton.FinishButton,
+                QWizard.WizardButton.CancelButton,
+            )
+        ),
+    ]
+    letters = []
+    for widget in widgets:
+        text = widget.text().replace("&&", "")
+        if widget.isVisible() and "&" in text:
+            letters.append(text[text.index("&") + 1].lower())
+    return letters
+
+
+def test_mnemonics_do_not_clash(qtbot, wizard: CreateProfileDialog) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.catalog.model import SetupMode
+
+    page = wizard.customer_page
+    page.customer_box.setCurrentIndex(page.customer_box.count() - 1)
+    page.customer_name.setText("Northwind")
+    page.tenant_id.setText("11111111-2222-4333-8444-555555555555")
+    letters = mnemonics(wizard)
+    assert len(letters) == len(set(letters)), sorted(letters)
+    next_button(wizard).click()
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["baseline-management"].setChecked(True)
+    letters = mnemonics(wizard)
+    assert len(letters) == len(set(letters)), sorted(letters)
+    next_button(wizard).click()
+    wizard.setup_page.radios[("baseline-management", SetupMode.CUSTOM)].setChecked(True)
+    letters = mnemonics(wizard)
+    assert len(letters) == len(set(letters)), sorted(letters)
