@@ -7,6 +7,7 @@ the returned :class:`~desktop.controllers.tasks.Task` for progress, result and C
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,6 +49,8 @@ class WizardServices:
     lookup_tenant: TenantLookup
     save: ProfileSaver
     roles: RoleAssigner | None = None
+    #: Checks the saved profiles right after Save, so the list shows their first status.
+    check_new: Callable[[list[int], CancelToken, Progress], object] | None = None
 
 
 class WizardController(QObject):
@@ -206,7 +209,15 @@ class WizardController(QObject):
 
         def work(token: CancelToken, progress: Progress) -> list[AppProfile]:
             progress(0, 0, "Saving the app profiles…")
-            return self.services.save(plan, self.certificate if plan.custom_app_ids else None)
+            saved = self.services.save(plan, self.certificate if plan.custom_app_ids else None)
+            check = self.services.check_new
+            ids = [p.id for p in saved if p.id is not None and p.consented_at is not None]
+            if check is not None and ids:
+                # Saved already: a failed or cancelled first check leaves them Unknown.
+                progress(0, 0, "Checking the new app profiles…")
+                with contextlib.suppress(UserError):
+                    check(ids, CancelToken(), progress)
+            return saved
 
         task = self.runner.submit("Saving the app profiles", work)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 
@@ -55,7 +56,11 @@ class RecordingSaver:
 
     def __call__(self, plan: SavePlan, certificate: object | None) -> list[AppProfile]:
         self.plans.append(plan)
-        return [p for p in plan.profiles]
+        saved = [
+            dataclasses.replace(p, id=len(self.plans) * 100 + i)
+            for i, p in enumerate(plan.profiles)
+        ]
+        return saved
 
 
 @dataclass

@@ -119,9 +119,13 @@ def summary_lines(state: WizardState, catalog: Catalog) -> list[str]:
         if row.state is ConsentState.GRANTED:
             how = "user" if row.method.value == "user" else "administrator"
             who = f" by {row.consenting_user}" if row.consenting_user else ""
-            tail = f"consented ({how} consent{who}); first status {row.status.value}"
-            if row.status_reason:
-                tail += f": {row.status_reason}"
+            tail = f"consented ({how} consent{who})"
+            if row.status is Status.UNKNOWN:
+                tail += "; checked right after Save"
+            else:
+                tail += f"; first status {row.status.value}"
+                if row.status_reason:
+                    tail += f": {row.status_reason}"
         else:
             tail = "consent deferred; saved as not yet consented"
         if row.functions:

@@ -25,6 +25,8 @@ def pick_contoso(qtbot, dialog: CreateProfileDialog) -> None:  # type: ignore[no
 
 
 def test_premium_modern_path(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
+    checked: list[list[int]] = []
+    fakes.check_new = lambda ids, token, progress: checked.append(ids)
     pick_contoso(qtbot, wizard)
     assert wizard.step() is Step.SERVICES
     wizard.services_page.premium.setChecked(True)
@@ -50,6 +52,7 @@ def test_premium_modern_path(qtbot, wizard: CreateProfileDialog, fakes) -> None:
         wizard.button(QWizard.WizardButton.FinishButton).click()
     assert len(saved.args[0]) == 2
     assert len(fakes.save.plans) == 1
+    assert checked == [[p.id for p in saved.args[0]]]  # the first status right after Save
 
 
 def test_cancel_after_consent_offers_save(
