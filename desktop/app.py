@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_NAME, ORG_NAME, __version__
+from desktop.controllers.permissions_export import PermissionsExportController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
@@ -25,6 +26,7 @@ from desktop.core.paths import DataPaths, data_paths
 
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
+from desktop.ui.permissions import PermissionsPage
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -62,6 +64,13 @@ def build_window(ctx: AppContext) -> MainWindow:
     window.closing.connect(ctx.runner.cancel_all)
     for problem in ctx.problems:
         window.show_problem(problem)
+    permissions = PermissionsPage(
+        ctx.catalog,
+        PermissionsExportController(ctx.runner, window),
+        ctx.dialogs,
+        override_hint=str(ctx.paths.catalog_override),
+    )
+    window.add_page(permissions, "&Permissions", "Ctrl+2")
     return window
 
 

@@ -38,3 +38,17 @@ def test_self_test_names_what_failed(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "data folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_permissions_page_is_reachable_without_a_tenant(qtbot: QtBot, data_home: Path) -> None:
+    ctx = build_context(data_paths(data_home))
+    window = build_window(ctx)
+    qtbot.addWidget(window)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert "&Permissions" in titles
+    page = window.tabs.widget(titles.index("&Permissions"))
+    assert page.self_test_ready()
+    assert any(
+        a.text() == "Permissions" and a.shortcut().toString() == "Ctrl+2"
+        for a in window.view_menu.actions()
+    )

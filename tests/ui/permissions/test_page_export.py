@@ -1,0 +1,103 @@
+"""Exporting the current view to CSV and PDF from the page."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+
+from desktop.controllers.permissions_export import ExportFormat
+from desktop.core.errors import UserError
+from tests.ui.permissions.conftest import PageHarness
+
+from desktop.ui.permissions.browse import SelectionKind
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def export(qtbot: QtBot, h: PageHarness, path: Path, fmt: ExportFormat) -> None:
+    h.save_paths.queued.append(str(path))
+    with qtbot.waitSignal(h.exporter.saved, timeout=30_000):
+        h.page.export(fmt)
+
+
+def test_csv_export_is_the_current_view(qtbot: QtBot, harness: PageHarness, tmp_path: Path) -> None:
+    browse = harness.page.browse
+    browse.browser.select(SelectionKind.APP, "baseline")
+    browse.filters.type_combo.setCurrentIndex(2)  # Delegated
+    column = browse.model.headers().index("Permission")
+    browse.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    shown = browse.visible_rows()
+    export(qtbot, harness, tmp_path / "baseline", ExportFormat.CSV)  # no extension typed
+    lines = read_csv(tmp_path / "baseline.csv")
+    assert lines[0] == list(browse.model.headers())
+    assert [line[column] for line in lines[1:]] == [r.permission for r in shown]
+    marker = lines[0].index("High privilege")
+    for row, line in zip(shown, lines[1:], strict=True):
+        assert line[marker] == (
+            f"High privilege: {row.high_privilege_reason}" if row.high_privilege else ""
+        )
+    assert str(tmp_path / "baseline.csv") in harness.page.status.text()
+    _caption, suggested, name_filter = harness.save_paths.asked[0]
+    assert suggested.endswith("Permissions-required-by-APElements-Baseline-Management.csv")
+    assert name_filter == "CSV files (*.csv)"
+
+
+def test_compare_view_exports_the_comparison(
+    qtbot: QtBot, harness: PageHarness, tmp_path: Path
+) -> None:
+    harness.page.views.setCurrentWidget(harness.page.compare)
+    harness.page.compare.set_pair("automation", "security")
+    export(qtbot, harness, tmp_path / "cmp.csv", ExportFormat.CSV)
+    lines = read_csv(tmp_path / "cmp.csv")
+    assert lines[0][:2] == ["High privilege", "Required by"]
+    assert len(lines) - 1 == harness.page.compare.model.rowCount()
+    assert harness.page.current_table().title == (
+        "Compare APElements Automation with APElements Security and Analysis"
+    )
+
+
+def test_pdf_export_opens_and_contains_the_rows(
+    qtbot: QtBot, harness: PageHarness, tmp_path: Path
+) -> None:
+    browse = harness.page.browse
+    browse.filters.search.setText("graph")
+    shown = browse.visible_rows()
+    path = tmp_path / "graph.pdf"
+    export(qtbot, harness, path, ExportFormat.PDF)
+    assert path.read_bytes().startswith(b"%PDF")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Permissions of every app type" in text
+    assert "Search “graph”" in text
+    assert "Page 1 of" in text
+    for row in shown:
+        assert row.permission in text
+    assert "Sites.FullControl.All" not in text  # SharePoint, filtered out of this view
+
+
+def test_cancelled_save_dialog_writes_nothing(harness: PageHarness, tmp_path: Path) -> None:
+    harness.page.export(ExportFormat.CSV)  # nothing queued: the dialog is cancelled
+    assert not harness.exporter.busy
+    assert harness.page.status.text() == ""
+
+
+def test_failed_export_shows_an_error(qtbot: QtBot, harness: PageHarness, tmp_path: Path) -> None:
+    harness.save_paths.queued.append(str(tmp_path / "missing" / "x.csv"))
+    with qtbot.waitSignal(harness.exporter.failed, timeout=10_000):
+        harness.page.export(ExportFormat.CSV)
+    _title, error = harness.dialogs.errors[0]
+    assert isinstance(error, UserError) and "Could not save x.csv" in error.message
+    assert harness.page.export_csv.isEnabled()
