@@ -58,7 +58,7 @@ def ask_on_cancel(parent: QWidget, warning: str) -> CancelChoice:
 
 def show_permissions_dialog(controller: WizardController) -> Callable[[str, QWidget], None]:
     def show(app_id: str, parent: QWidget) -> None:
-        dialog = PermissionsDialog(controller.machine.catalog.app_type(app_id), parent)
+        dialog = PermissionsDialog(controller.machine.catalog, app_id, parent)
         dialog.setModal(False)
         dialog.show()
 

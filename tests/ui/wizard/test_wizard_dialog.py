@@ -236,7 +236,9 @@ def test_permissions_one_click_away(qtbot, wizard: CreateProfileDialog) -> None:
     assert len(dialogs) == 1
     table = dialogs[0].table
     names = {table.item(r, 1).text() for r in range(table.rowCount())}
-    assert "Group.Create" in names and table.rowCount() == 16  # seed 002's Nitro table
+    assert table.rowCount() == 16  # seed 002's Nitro table
+    assert {n.removeprefix("⚠ ") for n in names} >= {"Group.Create", "Domain.ReadWrite.All"}
+    assert "⚠ Directory.ReadWrite.All" in names  # the viewer's high-privilege rule
 
 
 def test_keyboard_only(qtbot, wizard: CreateProfileDialog) -> None:  # type: ignore[no-untyped-def]
