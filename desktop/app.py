@@ -126,6 +126,9 @@ def run_self_test(app: QApplication, window: MainWindow) -> int:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="app-profiles", description=APP_NAME)
     parser.add_argument("--self-test", action="store_true", help="start, paint, and exit 0")
+    parser.add_argument(
+        "--sandbox", action="store_true", help="run against a local test identity provider"
+    )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     args, _qt_args = parser.parse_known_args(argv)
     return args
@@ -140,9 +143,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationVersion(__version__)
+    cleanup = None
+    if args.sandbox:
+        from desktop.sandbox.launch import prepare_sandbox_environment
+
+        _demo, cleanup = prepare_sandbox_environment()
+    try:
+        return _run(app, args)
+    finally:
+        if cleanup is not None:
+            cleanup()
+
+
+def _run(app: QApplication, args: argparse.Namespace) -> int:
     try:
         ctx = build_context(data_paths())
         window = build_window(ctx)
+        if args.sandbox:
+            from desktop.ui.sandbox_banner import mark_sandbox
+
+            mark_sandbox(window)
     except UserError as exc:
         print(f"{'Self-test failed: ' if args.self_test else ''}{exc.one_line()}", file=sys.stderr)
         if not args.self_test:

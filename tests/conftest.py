@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep a developer's real keyring, data folder and browser out of the tests.
 os.environ["BROWSER"] = os.environ.get("APP_PROFILES_TEST_BROWSER", "true")
 
-pytest_plugins = ["tests.helpers.fixtures", "tests.helpers.pfx_corpus"]
+pytest_plugins = ["tests.helpers.fixtures", "tests.helpers.pfx_corpus", "tests.helpers.sandbox"]
 
 # PySide6 6.12's ``SignalInstance.disconnect()`` returns True without taking a reference, so
 # every disconnect (pytest-qt's waitSignal and qtmodeltester clean-up do many) drops one of

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from desktop.cli_commands import apps, cert, permissions
+from desktop.cli_commands import apps, cert, consent, permissions, signin
 from desktop.cli_commands.context import CliContext
 
-COMMAND_MODULES: tuple[ModuleType, ...] = (apps, cert, permissions)
+COMMAND_MODULES: tuple[ModuleType, ...] = (apps, permissions, cert, signin, consent)
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

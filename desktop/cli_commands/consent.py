@@ -1,0 +1,212 @@
+"""``consent`` and ``consent-link``: create an app profile by consent in the system browser.
+
+``consent`` opens the browser, waits for the answer, verifies, saves the profile through the
+inventory and prints it. Exit 2 with one line when consent was declined, timed out, went to
+another tenant, or the input was bad; nothing is saved then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+from typing import Any, Protocol
+
+from desktop.cli_commands.context import CliContext
+from desktop.cli_commands.output import emit_object
+from desktop.cli_commands.signin import PROGRESS
+from desktop.core.catalog.model import ConsentMethod, SetupMode
+from desktop.core.domain import AppProfile, Customer, Tenant
+from desktop.core.errors import UserError
+from desktop.core.identity.browser import BrowserOpener, open_system_browser
+from desktop.core.identity.consent import ConsentEngine, ConsentPlan, consent_link, plan_consent
+from desktop.core.identity.signin import TechnicianSession
+from desktop.core.identity.wiring import IdentityWiring
+
+
+class ProfileInventory(Protocol):
+    """What consent needs from the inventory: find the tenant, save the profile."""
+
+    def find_tenant(self, key: str) -> tuple[Tenant, Customer]: ...
+
+    def save(self, profile: AppProfile, customer: str) -> dict[str, Any]: ...
+
+
+class _StoreInventory:
+    """Adapter over the store's inventory service."""
+
+    def __init__(self, inventory: Any) -> None:
+        self.inventory = inventory
+
+    def find_tenant(self, key: str) -> tuple[Tenant, Customer]:
+        tenant, customer = self.inventory.tenants.find(key)
+        return tenant, customer
+
+    def save(self, profile: AppProfile, customer: str) -> dict[str, Any]:
+        from desktop.core.inventory.profiles import row_json
+
+        saved = self.inventory.profiles.add(profile)
+        for row in self.inventory.profiles.rows(customer=customer):
+            if row.id == saved.id:
+                return dict(row_json(row))
+        return {"id": saved.id, "name": saved.name, "status": saved.status.value}
+
+
+def _inventory(ctx: CliContext) -> ProfileInventory:
+    inventory = getattr(ctx, "inventory", None)
+    if inventory is None:
+        raise UserError("The profile store is not available in this build.")
+    return _StoreInventory(inventory)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--customer", required=True, help="customer name")
+    p.add_argument("--tenant", required=True, help="tenant ID or primary domain")
+    p.add_argument(
+        "--service",
+        required=True,
+        action="append",
+        dest="services",
+        metavar="SERVICE",
+        help="service name as the documentation writes it (case-insensitive); repeat for several",
+    )
+    p.add_argument("--app-type", help="app type name or ID, when the services use several")
+    p.add_argument("--mode", choices=("modern", "custom"), default="modern")
+    p.add_argument("--app-id", default="", help="custom mode: the customer's application ID")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("consent", help="consent in the system browser and save the profile")
+    _common(p)
+    p.add_argument("--method", choices=("admin", "user"), default="admin")
+    p.add_argument("--pfx", type=Path, help="custom mode: the app's certificate (.pfx)")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the .pfx password from the first line of standard input",
+    )
+    p.add_argument(
+        "--functions",
+        nargs="+",
+        default=[],
+        metavar="F",
+        help="delegated-app functions (names or IDs)",
+    )
+    p.add_argument("--name", default="", help="profile name (default: app and tenant)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for the browser (default from Settings: 300)",
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=consent)
+    q = sub.add_parser("consent-link", help="print the admin-consent URL for a customer's admin")
+    _common(q)
+    q.set_defaults(handler=link)
+
+
+def _plan(
+    args: argparse.Namespace,
+    ctx: CliContext,
+    wiring: IdentityWiring,
+    inventory: ProfileInventory,
+    **extra: Any,
+) -> ConsentPlan:
+    tenant, customer = inventory.find_tenant(args.tenant)
+    if customer.name.casefold() != args.customer.strip().casefold():
+        raise UserError(
+            f"The tenant {tenant.label} belongs to {customer.name}, not {args.customer}.",
+            remedy=f'Use --customer "{customer.name}" or another tenant.',
+        )
+    return plan_consent(
+        wiring.catalog,
+        customer,
+        tenant,
+        args.services,
+        app_type=args.app_type,
+        mode=SetupMode(args.mode),
+        client_id=wiring.publisher_client_id,
+        custom_app_id=args.app_id,
+        **extra,
+    )
+
+
+def link(args: argparse.Namespace, ctx: CliContext) -> int:
+    wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
+    plan = _plan(args, ctx, wiring, _inventory(ctx))
+    print(consent_link(plan))
+    return 0
+
+
+def _read_pfx(args: argparse.Namespace) -> tuple[bytes | None, str | None]:
+    if args.mode != "custom":
+        if args.pfx or args.password_stdin:
+            raise UserError(
+                "A certificate is only used in custom mode.",
+                remedy="Add --mode custom, or leave out --pfx.",
+            )
+        return None, None
+    if args.pfx is None:
+        raise UserError(
+            "Custom mode needs the app's certificate.",
+            remedy="Add --pfx FILE (and --password-stdin if it has a password).",
+        )
+    try:
+        data = args.pfx.read_bytes()
+    except OSError as exc:
+        raise UserError(
+            f"The certificate file {args.pfx} cannot be read: {exc.strerror or exc}.",
+            remedy="Check the path.",
+        ) from exc
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    return data, password
+
+
+def consent(
+    args: argparse.Namespace, ctx: CliContext, open_browser: BrowserOpener = open_system_browser
+) -> int:
+    wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
+    inventory = _inventory(ctx)
+    pfx, password = _read_pfx(args)
+    plan = _plan(
+        args,
+        ctx,
+        wiring,
+        inventory,
+        method=ConsentMethod(args.method),
+        functions=args.functions,
+        name=args.name,
+    )
+    cache = wiring.token_cache_store()
+    technician = None
+    with contextlib.suppress(UserError):  # no sign-in app: verification says Unknown, and why
+        technician = TechnicianSession(wiring.sign_in_client_id(), cache, open_browser)
+    certificates, credential_of = (
+        wiring.certificates() if plan.mode is SetupMode.CUSTOM else (None, None)
+    )
+    engine = ConsentEngine(
+        cache_store=cache,
+        certificates=certificates,
+        credential_of=credential_of,
+        technician=technician,
+        open_browser=open_browser,
+    )
+    print(
+        f"Opening the system browser for {plan.method.value} consent to {plan.app_type.name} "
+        f"in {plan.tenant.label}…",
+        file=sys.stderr,
+        flush=True,
+    )
+    outcome = engine.run(
+        plan,
+        pfx=pfx,
+        password=password,
+        timeout=args.timeout or wiring.settings.consent_timeout_seconds,
+        progress=PROGRESS,
+    )
+    saved = inventory.save(outcome.profile, plan.customer.name)
+    emit_object(saved, args.format)
+    return 0

@@ -1,0 +1,63 @@
+"""``signin`` and ``signout``: the technician's own account (a public client, system browser)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from desktop.cli_commands.context import CliContext
+from desktop.cli_commands.output import emit_object
+from desktop.core.cancel import Progress
+from desktop.core.endpoints import endpoints_for
+from desktop.core.identity.signin import TechnicianSession
+from desktop.core.identity.wiring import IdentityWiring
+
+
+def stderr_progress(done: int, total: int, text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+PROGRESS: Progress = stderr_progress
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("signin", help="sign in as the technician in the system browser")
+    p.add_argument(
+        "--tenant",
+        default="organizations",
+        help="tenant ID or domain to sign in to (default: your organization)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for the browser (default from Settings: 300)",
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=signin)
+    q = sub.add_parser("signout", help="forget the technician's cached sign-in")
+    q.set_defaults(handler=signout)
+
+
+def _session(ctx: CliContext) -> tuple[TechnicianSession, IdentityWiring]:
+    wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
+    client_id = wiring.sign_in_client_id()
+    return TechnicianSession(client_id, wiring.token_cache_store()), wiring
+
+
+def signin(args: argparse.Namespace, ctx: CliContext) -> int:
+    session, wiring = _session(ctx)
+    timeout = args.timeout or wiring.settings.consent_timeout_seconds
+    print("Opening the system browser to sign in…", file=sys.stderr, flush=True)
+    signed = session.sign_in(endpoints_for(), args.tenant, timeout=timeout, progress=PROGRESS)
+    emit_object({"signed_in": signed.username, "tenant_id": signed.tenant_id}, args.format)
+    return 0
+
+
+def signout(args: argparse.Namespace, ctx: CliContext) -> int:
+    session, _ = _session(ctx)
+    session.sign_out()
+    print("Signed out: the cached sign-in was removed.")
+    return 0

@@ -1,0 +1,1 @@
+"""Sign-in, consent and verification against the Microsoft identity platform (no Qt)."""

@@ -1,0 +1,360 @@
+"""Creating an app profile by consent: plan (validate the request), consent in the browser,
+verify, and hand back the profile to save. The GUI wizard and the CLI both call this."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from desktop.core.cancel import CancelToken, Progress, no_progress
+from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, Service, SetupMode
+from desktop.core.domain import AppProfile, Customer, Tenant, utc_now
+from desktop.core.endpoints import endpoints_for
+from desktop.core.errors import UserError
+from desktop.core.identity.admin_consent import admin_consent_url, run_admin_consent
+from desktop.core.identity.browser import BrowserOpener, open_system_browser
+from desktop.core.identity.graph import GraphClient
+from desktop.core.identity.signin import TechnicianSession, TokenCacheStore, interactive
+from desktop.core.identity.verify import (
+    Verification,
+    verify_client_credentials,
+    verify_delegated_token,
+    verify_with_graph,
+)
+
+
+class CertificateStore(Protocol):
+    """The vault's certificate side: store a .pfx, load it back, delete it."""
+
+    def import_pfx(self, data: bytes, password: str | None) -> tuple[str, Any]: ...
+
+    def load(self, ref: str) -> Any: ...
+
+    def delete(self, ref: str) -> None: ...
+
+
+#: Turns what :meth:`CertificateStore.load` returns into MSAL's ``client_credential``.
+CredentialOf = Callable[[Any], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class ConsentPlan:
+    """A validated request to create one app profile."""
+
+    customer: Customer
+    tenant: Tenant
+    services: tuple[Service, ...]
+    app_type: AppType
+    mode: SetupMode
+    method: ConsentMethod
+    client_id: str  # publisher client ID, or the customer's own app ID in custom mode
+    functions: tuple[str, ...] = ()
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ConsentOutcome:
+    profile: AppProfile
+    verification: Verification
+    notes: tuple[str, ...] = field(default=())
+
+
+def _match_services(catalog: Catalog, names: Sequence[str]) -> tuple[Service, ...]:
+    found: list[Service] = []
+    for name in names:
+        key = " ".join(name.split()).casefold()
+        service = next(
+            (s for s in catalog.services if s.name.casefold() == key or s.id.casefold() == key),
+            None,
+        )
+        if service is None:
+            raise UserError(
+                f"There is no service “{name}”.",
+                remedy="Use a service name as the documentation writes it, e.g. "
+                f"“{catalog.services[0].name}” (`apps` lists them).",
+            )
+        if service not in found:
+            found.append(service)
+    if not found:
+        raise UserError("Name at least one service.", remedy="Add --service NAME.")
+    if len({s.family for s in found}) > 1:
+        raise UserError(
+            "Premium services and AOS services cannot be consented in one run.",
+            remedy="Run the consent once for the premium services and once for the AOS ones.",
+        )
+    return tuple(found)
+
+
+def _pick_app_type(catalog: Catalog, services: tuple[Service, ...], wanted: str | None) -> AppType:
+    candidates = [a for s in services for a in catalog.apps_for_service(s.id)]
+    unique = list(dict.fromkeys(candidates))
+    if wanted:
+        key = " ".join(wanted.split()).casefold()
+        for app in unique:
+            if app.id.casefold() == key or app.name.casefold() == key:
+                return app
+        raise UserError(
+            f"The app type “{wanted}” is not used by {', '.join(s.name for s in services)}.",
+            remedy="Choose one of: " + "; ".join(a.name for a in unique) + ".",
+        )
+    common = [a for a in unique if all(s.id in a.service_ids for s in services)]
+    creatable = [a for a in (common or unique) if a.creatable]
+    if len(creatable) == 1:
+        return creatable[0]
+    raise UserError(
+        "These services use more than one app; say which one.",
+        remedy="Add --app-type with one of: " + "; ".join(a.name for a in creatable) + ".",
+    )
+
+
+def plan_consent(
+    catalog: Catalog,
+    customer: Customer,
+    tenant: Tenant,
+    service_names: Sequence[str],
+    *,
+    app_type: str | None = None,
+    mode: SetupMode = SetupMode.MODERN,
+    method: ConsentMethod = ConsentMethod.ADMIN,
+    client_id: Callable[[AppType], str],
+    custom_app_id: str = "",
+    functions: Sequence[str] = (),
+    name: str = "",
+) -> ConsentPlan:
+    """Check a consent request against the catalog's rules before any browser opens."""
+    services = _match_services(catalog, service_names)
+    app = _pick_app_type(catalog, services, app_type)
+    if mode is SetupMode.CLASSIC:
+        raise UserError(
+            "Classic-mode profiles cannot be created, only re-authorized.",
+            remedy="Use modern or custom mode.",
+        )
+    if mode not in app.modes or any(mode not in s.setup_modes for s in services):
+        raise UserError(
+            f"{app.name} cannot be set up in {mode.value} mode.",
+            remedy="Use " + " or ".join(m.value for m in app.modes) + " mode.",
+        )
+    if method is ConsentMethod.USER and not app.supports_user_consent:
+        raise UserError(
+            f"{app.name} needs admin consent; it does not support user consent.",
+            remedy="Use --method admin with an administrator account.",
+        )
+    if mode is SetupMode.CUSTOM:
+        if method is ConsentMethod.USER:
+            raise UserError(
+                "Custom-mode apps are verified with their certificate; use admin consent.",
+                remedy="Use --method admin.",
+            )
+        try:
+            chosen = str(uuid.UUID(custom_app_id.strip()))
+        except ValueError:
+            raise UserError(
+                f"The application ID “{custom_app_id}” is not a GUID."
+                if custom_app_id
+                else "Custom mode needs the application ID of the customer's own app.",
+                remedy="Copy the Application (client) ID from the app's overview in Entra ID.",
+            ) from None
+    else:
+        if custom_app_id:
+            raise UserError(
+                "An application ID is only used in custom mode.",
+                remedy="Add --mode custom, or leave out --app-id.",
+            )
+        chosen = client_id(app)
+    known = {f.id.casefold(): f.id for f in app.functions} | {
+        f.name.casefold(): f.id for f in app.functions
+    }
+    picked = []
+    for f in functions:
+        if f.casefold() not in known:
+            raise UserError(
+                f"“{f}” is not a function of {app.name}.",
+                remedy=("Choose from: " + "; ".join(x.name for x in app.functions) + ".")
+                if app.functions
+                else "Leave out --functions for this app.",
+            )
+        picked.append(known[f.casefold()])
+    label = tenant.primary_domain or tenant.tenant_id
+    return ConsentPlan(
+        customer,
+        tenant,
+        services,
+        app,
+        mode,
+        method,
+        chosen,
+        tuple(dict.fromkeys(picked)),
+        name.strip() or f"{app.name} – {label}",
+    )
+
+
+def consent_link(plan: ConsentPlan) -> str:
+    """The admin-consent URL to hand to the customer's admin (answers to localhost)."""
+    endpoints = endpoints_for(plan.tenant.cloud)
+    return admin_consent_url(
+        endpoints, plan.tenant.tenant_id, plan.client_id, "http://localhost/consent", "link"
+    )
+
+
+class ConsentEngine:
+    """Runs a :class:`ConsentPlan`: browser consent, then verification; saves nothing."""
+
+    def __init__(
+        self,
+        *,
+        cache_store: TokenCacheStore,
+        certificates: CertificateStore | None = None,
+        credential_of: CredentialOf | None = None,
+        technician: TechnicianSession | None = None,
+        open_browser: BrowserOpener = open_system_browser,
+    ) -> None:
+        self.cache_store = cache_store
+        self.certificates = certificates
+        self.credential_of = credential_of
+        self.technician = technician
+        self.open_browser = open_browser
+
+    def run(
+        self,
+        plan: ConsentPlan,
+        *,
+        pfx: bytes | None = None,
+        password: str | None = None,
+        timeout: float = 300.0,
+        cancel: CancelToken | None = None,
+        progress: Progress = no_progress,
+    ) -> ConsentOutcome:
+        cancel = cancel or CancelToken()
+        endpoints = endpoints_for(plan.tenant.cloud)
+        label = plan.tenant.primary_domain or plan.tenant.tenant_id
+        profile = AppProfile(
+            name=plan.name,
+            customer_id=plan.customer.id or 0,
+            tenant_id=plan.tenant.tenant_id,
+            service_ids=tuple(s.id for s in plan.services),
+            app_type_id=plan.app_type.id,
+            mode=plan.mode,
+            consent_method=plan.method,
+            functions=plan.functions,
+        )
+        if plan.mode is SetupMode.CUSTOM:
+            return self._custom(plan, profile, pfx, password, timeout, cancel, progress)
+        if plan.method is ConsentMethod.USER:
+            signed = interactive(
+                plan.client_id,
+                endpoints,
+                plan.tenant.tenant_id,
+                [endpoints.graph_default_scope],
+                self.cache_store,
+                prompt="consent",
+                timeout=timeout,
+                cancel=cancel,
+                progress=progress,
+                open_browser=self.open_browser,
+            )
+            if signed.tenant_id and signed.tenant_id.lower() != plan.tenant.tenant_id.lower():
+                raise UserError(
+                    f"The consent was given in another tenant, not {label}.",
+                    remedy=f"Sign in with an account of {label}. Nothing was saved.",
+                )
+            profile.consenting_user = signed.username
+            profile.consented_at = utc_now()
+            progress(0, 0, "Verifying the granted permissions…")
+            verification = verify_delegated_token(plan.app_type, signed.access_token)
+        else:
+            run_admin_consent(
+                endpoints,
+                plan.tenant.tenant_id,
+                plan.client_id,
+                tenant_label=label,
+                timeout=timeout,
+                cancel=cancel,
+                progress=progress,
+                open_browser=self.open_browser,
+            )
+            profile.consented_at = utc_now()
+            progress(0, 0, "Verifying the granted permissions…")
+            verification = self._verify_publisher(plan)
+        return self._finish(profile, verification)
+
+    def _verify_publisher(self, plan: ConsentPlan) -> Verification:
+        from desktop.core.domain import Status
+
+        endpoints = endpoints_for(plan.tenant.cloud)
+        token = None
+        if self.technician is not None:
+            try:
+                token = self.technician.graph_token(endpoints, plan.tenant.tenant_id)
+            except UserError as exc:
+                return Verification(Status.UNKNOWN, f"Not verified: {exc.message}")
+        if token is None:
+            return Verification(
+                Status.UNKNOWN,
+                "Consent was granted; not verified yet because no technician is signed in "
+                "to this tenant.",
+                "Sign in (signin) to the customer's tenant, then check the profile.",
+            )
+        graph = GraphClient(endpoints, token)
+        try:
+            return verify_with_graph(plan.app_type, plan.client_id, graph)
+        finally:
+            graph.close()
+
+    def _custom(
+        self,
+        plan: ConsentPlan,
+        profile: AppProfile,
+        pfx: bytes | None,
+        password: str | None,
+        timeout: float,
+        cancel: CancelToken,
+        progress: Progress,
+    ) -> ConsentOutcome:
+        if self.certificates is None or self.credential_of is None:
+            raise UserError("Custom mode needs the certificate vault, which is not available.")
+        if not pfx:
+            raise UserError(
+                "Custom mode needs the app's certificate (.pfx).",
+                remedy="Give the .pfx file that pairs with the app's certificate.",
+            )
+        endpoints = endpoints_for(plan.tenant.cloud)
+        label = plan.tenant.primary_domain or plan.tenant.tenant_id
+        ref, _info = self.certificates.import_pfx(pfx, password)
+        try:
+            credential = self.credential_of(self.certificates.load(ref))
+            progress(0, 0, "Checking the certificate with Microsoft…")
+            # Fails fast with a plain message when the tenant does not know the certificate.
+            verify_client_credentials(
+                plan.app_type, endpoints, plan.tenant.tenant_id, plan.client_id, credential
+            )
+            run_admin_consent(
+                endpoints,
+                plan.tenant.tenant_id,
+                plan.client_id,
+                tenant_label=label,
+                timeout=timeout,
+                cancel=cancel,
+                progress=progress,
+                open_browser=self.open_browser,
+            )
+            profile.consented_at = utc_now()
+            progress(0, 0, "Verifying the granted permissions…")
+            verification = verify_client_credentials(
+                plan.app_type, endpoints, plan.tenant.tenant_id, plan.client_id, credential
+            )
+        except BaseException:
+            self.certificates.delete(ref)  # nothing is kept for a profile that is not saved
+            raise
+        profile.custom_app_id = plan.client_id
+        profile.certificate_ref = ref
+        return self._finish(profile, verification)
+
+    @staticmethod
+    def _finish(profile: AppProfile, verification: Verification) -> ConsentOutcome:
+        profile.status = verification.status
+        profile.reason = verification.reason
+        profile.remedy = verification.remedy
+        profile.last_checked = utc_now()
+        return ConsentOutcome(profile, verification)

@@ -1,0 +1,35 @@
+"""Well-known resource applications (APIs) by the names the catalog's permission tables use.
+
+A client-credentials token is issued for one resource at a time (``{resource}/.default``), and
+Graph reports grants by the resource's service principal. Both need the resource's application
+ID, which is the same in every tenant. Names compare case-insensitively.
+"""
+
+from __future__ import annotations
+
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+
+#: API name (as the seeds write it, and Entra's display names) -> resource application ID.
+RESOURCE_APP_IDS: dict[str, str] = {
+    "microsoft graph": GRAPH_APP_ID,
+    "sharepoint": "00000003-0000-0ff1-ce00-000000000000",
+    "office 365 sharepoint online": "00000003-0000-0ff1-ce00-000000000000",
+    "office 365 exchange online": "00000002-0000-0ff1-ce00-000000000000",
+    "skype and teams tenant admin api": "48ac35b8-9aa8-4d74-927d-1f4a14a0b239",
+    "azure rights management services": "00000012-0000-0000-c000-000000000000",
+    "azure service management": "797f4846-ba00-4fd7-ba43-dac1f8f63013",
+    "dynamics crm": "00000007-0000-0000-c000-000000000000",
+    "powerapps service": "475226c6-020e-4fb2-8a90-7a972cbfc1d4",
+    "power bi service": "00000009-0000-0000-c000-000000000000",
+    "projectworkmanagement": "09abbdfd-ed23-44ee-a2d9-a627aa1c90f3",
+    "office 365 management apis": "c5393580-f805-4401-95e8-94b7a6ef2fc2",
+}
+
+
+def resource_app_id(api: str) -> str | None:
+    """The application ID of the API named *api*, or None when it is not a known one."""
+    return RESOURCE_APP_IDS.get(" ".join(api.split()).casefold())
+
+
+def is_graph(api: str) -> bool:
+    return resource_app_id(api) == GRAPH_APP_ID

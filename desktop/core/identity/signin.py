@@ -1,0 +1,249 @@
+"""Interactive sign-in with MSAL through the system browser and our own loopback listener.
+
+``initiate_auth_code_flow`` builds the request (PKCE, state, nonce, ``form_post``); the browser
+posts the answer to our listener, which can be cancelled and times out, unlike MSAL's own; the
+code is exchanged with ``acquire_token_by_auth_code_flow``. Used for the technician's sign-in
+and for user consent (``prompt=consent``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import msal
+
+from desktop.core.cancel import CancelToken, Progress, no_progress
+from desktop.core.endpoints import Endpoints
+from desktop.core.errors import UserError
+from desktop.core.identity.browser import BrowserOpener, open_system_browser
+from desktop.core.identity.config import msal_options
+from desktop.core.identity.consent_errors import consent_error
+from desktop.core.identity.loopback import BrowserPage, LoopbackListener
+from desktop.core.identity.tokens import aadsts_codes, decode_claims, user_name
+
+DEFAULT_TIMEOUT_S = 300.0
+
+
+class TokenCacheStore(Protocol):
+    """Where the MSAL cache lives between runs (encrypted by the vault)."""
+
+    def load(self) -> msal.SerializableTokenCache: ...
+
+    def save(self, cache: msal.SerializableTokenCache) -> bool: ...
+
+    def clear(self) -> None: ...
+
+
+class MemoryTokenCacheStore:
+    """A cache kept for this process only (when no keyring is available, and in tests)."""
+
+    def __init__(self) -> None:
+        self._data = ""
+        self._lock = threading.Lock()
+
+    def load(self) -> msal.SerializableTokenCache:
+        cache = msal.SerializableTokenCache()
+        with self._lock:
+            if self._data:
+                cache.deserialize(self._data)
+        return cache
+
+    def save(self, cache: msal.SerializableTokenCache) -> bool:
+        if not cache.has_state_changed:
+            return False
+        with self._lock:
+            self._data = cache.serialize()
+        return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data = ""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who signed in, where, and the raw MSAL result (tokens stay in memory and the cache)."""
+
+    username: str
+    tenant_id: str
+    object_id: str
+    access_token: str
+    id_claims: dict[str, Any]
+
+
+def _public_app(
+    client_id: str, endpoints: Endpoints, tenant: str, cache: msal.SerializableTokenCache
+) -> msal.PublicClientApplication:
+    try:
+        return msal.PublicClientApplication(
+            client_id,
+            authority=endpoints.authority(tenant),
+            token_cache=cache,
+            **msal_options(endpoints),
+        )
+    except ValueError as exc:  # unknown tenant (AADSTS90002 is in __context__) or bad host
+        raise UserError(
+            f"Microsoft does not accept the tenant “{tenant}” at {endpoints.authority_host}.",
+            remedy="Check the tenant ID or domain and the tenant's cloud.",
+            detail=str(exc.__context__ or exc),
+        ) from exc
+
+
+def interactive(
+    client_id: str,
+    endpoints: Endpoints,
+    tenant: str,
+    scopes: list[str],
+    cache_store: TokenCacheStore,
+    *,
+    prompt: str | None = None,
+    login_hint: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    cancel: CancelToken | None = None,
+    progress: Progress = no_progress,
+    open_browser: BrowserOpener = open_system_browser,
+) -> SignedIn:
+    """Authorize in the browser and return who signed in; the cache store is saved."""
+    cache = cache_store.load()
+    app = _public_app(client_id, endpoints, tenant, cache)
+    holder: dict[str, Any] = {}
+
+    def exchange(params: dict[str, str]) -> tuple[BrowserPage, object]:
+        if params.get("error"):
+            problem = consent_error(
+                params["error"], params.get("error_description", ""), aadsts_codes(params), tenant
+            )
+            return BrowserPage(False, "Sign-in did not complete", problem.one_line()), problem
+        try:
+            result = app.acquire_token_by_auth_code_flow(holder["flow"], params, scopes=scopes)
+        except ValueError as exc:  # state mismatch or a malformed answer
+            problem = UserError(
+                "The browser's answer did not match this sign-in.",
+                remedy="Start again.",
+                detail=str(exc),
+            )
+            return BrowserPage(False, "Sign-in did not complete", problem.message), problem
+        except Exception as exc:  # network errors and 5xx: try again later
+            problem = UserError(
+                "Microsoft could not be reached to finish signing in.",
+                remedy="Check the connection and try again.",
+                detail=str(exc),
+            )
+            return BrowserPage(False, "Sign-in did not complete", problem.message), problem
+        if "error" in result:
+            problem = consent_error(
+                result["error"], result.get("error_description", ""), aadsts_codes(result), tenant
+            )
+            return BrowserPage(False, "Sign-in did not complete", problem.one_line()), problem
+        claims = result.get("id_token_claims") or {}
+        who = user_name(claims) or "the account"
+        return BrowserPage(True, "Signed in", f"Signed in as {who}."), result
+
+    listener = LoopbackListener("", "", exchange)
+    try:
+        flow = app.initiate_auth_code_flow(
+            scopes,
+            redirect_uri=listener.redirect_uri,
+            prompt=prompt,
+            login_hint=login_hint,
+            response_mode="form_post",
+        )
+        holder["flow"] = flow
+        listener.state = flow["state"]
+        progress(0, 0, "Waiting for the sign-in in the browser…")
+        open_browser(flow["auth_uri"])
+        outcome = listener.wait(timeout, cancel)
+    finally:
+        listener.close()
+    assert isinstance(outcome, dict)
+    cache_store.save(cache)
+    claims = outcome.get("id_token_claims") or {}
+    return SignedIn(
+        username=user_name(claims),
+        tenant_id=str(claims.get("tid", "")),
+        object_id=str(claims.get("oid", "")),
+        access_token=str(outcome.get("access_token", "")),
+        id_claims=dict(claims),
+    )
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    tenant_id: str
+    home_account_id: str
+
+
+class TechnicianSession:
+    """The technician's own sign-in (a public client), with the encrypted cache."""
+
+    def __init__(
+        self,
+        client_id: str,
+        cache_store: TokenCacheStore,
+        open_browser: BrowserOpener = open_system_browser,
+    ) -> None:
+        self.client_id = client_id
+        self.cache_store = cache_store
+        self.open_browser = open_browser
+
+    def scopes(self, endpoints: Endpoints) -> list[str]:
+        return [endpoints.graph_default_scope]
+
+    def sign_in(
+        self,
+        endpoints: Endpoints,
+        tenant: str = "organizations",
+        *,
+        login_hint: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        cancel: CancelToken | None = None,
+        progress: Progress = no_progress,
+    ) -> SignedIn:
+        return interactive(
+            self.client_id,
+            endpoints,
+            tenant,
+            self.scopes(endpoints),
+            self.cache_store,
+            login_hint=login_hint,
+            timeout=timeout,
+            cancel=cancel,
+            progress=progress,
+            open_browser=self.open_browser,
+        )
+
+    def accounts(self, endpoints: Endpoints) -> list[Account]:
+        app = _public_app(self.client_id, endpoints, "organizations", self.cache_store.load())
+        return [
+            Account(
+                str(a.get("username", "")),
+                str(a.get("realm", "")),
+                str(a.get("home_account_id", "")),
+            )
+            for a in app.get_accounts()
+        ]
+
+    def graph_token(self, endpoints: Endpoints, tenant_id: str) -> str | None:
+        """A Graph token for *tenant_id* from the cache, or None when nobody is signed in
+        there (or the cached sign-in no longer works)."""
+        cache = self.cache_store.load()
+        app = _public_app(self.client_id, endpoints, tenant_id, cache)
+        for account in app.get_accounts():
+            try:
+                result = app.acquire_token_silent(self.scopes(endpoints), account=account)
+            except Exception:  # network trouble: treat as "not signed in here" for now
+                result = None
+            self.cache_store.save(cache)
+            if result and "access_token" in result:
+                token = str(result["access_token"])
+                # A guest or another tenant's account may get a token: use only this tenant's.
+                if str(decode_claims(token).get("tid", "")).lower() == tenant_id.lower():
+                    return token
+        return None
+
+    def sign_out(self) -> None:
+        """Forget every cached account and token."""
+        self.cache_store.clear()

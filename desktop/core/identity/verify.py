@@ -1,0 +1,237 @@
+"""Verification after consent: does the tenant really grant what the app type requires?
+
+Sets a new profile's first status. Valid, or Invalid listing what is missing; Unknown with the
+reason when verification cannot run. A network failure, throttling or a 5xx is never Invalid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msal
+import requests
+
+from desktop.core.catalog.model import AppType, Permission, PermissionType
+from desktop.core.domain import Status
+from desktop.core.endpoints import Endpoints
+from desktop.core.errors import UserError
+from desktop.core.identity.config import msal_options
+from desktop.core.identity.graph import GraphClient, GraphError
+from desktop.core.identity.resources import is_graph, resource_app_id
+from desktop.core.identity.tokens import (
+    aadsts_codes,
+    decode_claims,
+    first_line,
+    is_transient,
+    roles,
+    scopes,
+)
+
+REAUTHORIZE = "Re-authorize the app profile with admin consent."
+
+
+@dataclass(frozen=True)
+class Verification:
+    status: Status
+    reason: str
+    remedy: str = ""
+    missing: tuple[str, ...] = field(default=())
+
+
+class CertificateMismatchError(UserError):
+    """The tenant does not know the certificate (AADSTS700027): bad input at creation."""
+
+
+def _label(p: Permission) -> str:
+    return f"{p.api}: {p.name} ({p.type.value})"
+
+
+def _verdict(missing: list[Permission], what: str) -> Verification:
+    if not missing:
+        return Verification(Status.VALID, f"All required {what} are granted.")
+    names = tuple(_label(p) for p in missing)
+    shown = ", ".join(p.name for p in missing[:5]) + (" …" if len(missing) > 5 else "")
+    return Verification(
+        Status.INVALID,
+        f"{len(missing)} required permission(s) are not granted: {shown}.",
+        REAUTHORIZE,
+        names,
+    )
+
+
+def _unknown(reason: str, remedy: str = "Check again later.") -> Verification:
+    return Verification(Status.UNKNOWN, reason, remedy)
+
+
+# -- custom mode: client credentials with the vault certificate -----------------------------
+def _resource_scope(api: str, endpoints: Endpoints) -> str | None:
+    if is_graph(api):
+        return endpoints.graph_default_scope
+    app_id = resource_app_id(api)
+    return f"{app_id}/.default" if app_id else None
+
+
+def verify_client_credentials(
+    app_type: AppType,
+    endpoints: Endpoints,
+    tenant_id: str,
+    client_id: str,
+    credential: dict[str, str],
+) -> Verification:
+    """Custom mode: a token per API with the app's certificate; diff ``roles`` per API.
+
+    Raises :class:`CertificateMismatchError` when the tenant does not accept the certificate.
+    """
+    required = app_type.permissions_of(PermissionType.APPLICATION)
+    by_api: dict[str, list[Permission]] = {}
+    for perm in required:
+        by_api.setdefault(perm.api, []).append(perm)
+    if not by_api:
+        by_api = {"Microsoft Graph": []}
+    missing: list[Permission] = []
+    unverifiable: list[str] = []
+    for api, wanted in by_api.items():
+        scope = _resource_scope(api, endpoints)
+        if scope is None:
+            unverifiable.append(api)
+            continue
+        # A fresh application each time: MSAL caches tokens and 400 answers.
+        app = msal.ConfidentialClientApplication(
+            client_id,
+            client_credential=credential,
+            authority=endpoints.authority(tenant_id),
+            **msal_options(endpoints),
+        )
+        try:
+            result = app.acquire_token_for_client([scope])
+        except (requests.RequestException, msal.exceptions.MsalServiceError, OSError) as exc:
+            return _unknown(f"Microsoft could not be reached to verify the app: {exc}")
+        except ValueError as exc:
+            return _unknown(f"Microsoft did not accept the tenant: {exc.__context__ or exc}")
+        if "access_token" not in result:
+            return _from_token_error(result)
+        granted = {r.casefold() for r in roles(decode_claims(result["access_token"]))}
+        missing.extend(p for p in wanted if p.name.casefold() not in granted)
+    verdict = _verdict(missing, "application permissions")
+    if verdict.status is Status.VALID and unverifiable:
+        return _unknown(
+            "Granted Microsoft Graph permissions are complete, but these APIs cannot be "
+            f"checked with the app's certificate: {', '.join(unverifiable)}.",
+            "Check these permissions in Entra ID.",
+        )
+    return verdict
+
+
+def _from_token_error(result: dict[str, Any]) -> Verification:
+    codes = aadsts_codes(result)
+    text = first_line(str(result.get("error_description", ""))) or str(result.get("error"))
+    if is_transient(result):
+        return _unknown(f"Microsoft is busy or throttling; verification could not run ({text}).")
+    if 700027 in codes or 50012 in codes:
+        raise CertificateMismatchError(
+            "The tenant does not accept this certificate for the app: it is not the one "
+            "uploaded to the app registration, or it expired.",
+            remedy="Choose the .pfx that pairs with the .cer uploaded to the app in Entra ID.",
+            detail=text,
+        )
+    if 7000215 in codes or 7000222 in codes:
+        return Verification(
+            Status.INVALID,
+            "The app's client secret is wrong or expired.",
+            "Choose another credential and re-authorize.",
+        )
+    if any(c in codes for c in (700016, 7000229, 65001, 500011)):
+        return Verification(
+            Status.INVALID, f"The app is not consented in the tenant: {text}", REAUTHORIZE
+        )
+    if any(c in codes for c in (7000112, 70001)):
+        return Verification(
+            Status.INVALID,
+            f"The app is disabled in the tenant: {text}",
+            "Ask the customer's administrator to enable it.",
+        )
+    if 53003 in codes:
+        return Verification(
+            Status.INVALID,
+            "A Conditional Access policy blocks the app.",
+            "Ask the customer's administrator to allow the service's IP address.",
+        )
+    return _unknown(f"Verification failed: {text}", "Check again later or contact support.")
+
+
+# -- user consent: the consenting user's delegated token -----------------------------------
+def verify_delegated_token(app_type: AppType, access_token: str) -> Verification:
+    """User consent: the delegated Graph permissions in the token's ``scp`` claim."""
+    granted = {s.casefold() for s in scopes(decode_claims(access_token))}
+    wanted = [p for p in app_type.permissions_of(PermissionType.DELEGATED) if is_graph(p.api)]
+    return _verdict(
+        [p for p in wanted if p.name.casefold() not in granted], "delegated permissions"
+    )
+
+
+# -- publisher apps: Graph, with the technician signed in ----------------------------------
+def verify_with_graph(
+    app_type: AppType, client_id: str, graph: GraphClient, user_object_id: str = ""
+) -> Verification:
+    """The service principal exists, and its app role assignments and OAuth2 permission
+    grants cover the app type's permissions (admin grants, or the consenting user's)."""
+    try:
+        sps = graph.values("servicePrincipals", {"$filter": f"appId eq '{client_id}'"})
+        if not sps:
+            return Verification(
+                Status.INVALID, "The app is not in the tenant (no service principal).", REAUTHORIZE
+            )
+        sp_id = str(sps[0]["id"])
+        assignments = graph.values(f"servicePrincipals/{sp_id}/appRoleAssignments")
+        grants = graph.values("oauth2PermissionGrants", {"$filter": f"clientId eq '{sp_id}'"})
+        resources = _resources(
+            graph,
+            {str(a["resourceId"]) for a in assignments} | {str(g["resourceId"]) for g in grants},
+        )
+    except GraphError as exc:
+        if exc.transient:
+            return _unknown(f"Verification could not run: {exc}")
+        return _unknown(
+            f"Microsoft Graph refused to show the app's grants: {exc}",
+            "Sign in as a technician who may read the tenant's applications.",
+        )
+    granted_roles: set[tuple[str, str]] = set()
+    for a in assignments:
+        app_id, role_values, _ = resources.get(str(a["resourceId"]), ("", {}, set()))
+        value = role_values.get(str(a["appRoleId"]))
+        if value:
+            granted_roles.add((app_id, value.casefold()))
+    granted_scopes: set[tuple[str, str]] = set()
+    for g in grants:
+        if g.get("consentType") == "AllPrincipals" or (
+            user_object_id and g.get("principalId") == user_object_id
+        ):
+            app_id = resources.get(str(g["resourceId"]), ("", {}, set()))[0]
+            granted_scopes |= {(app_id, s.casefold()) for s in str(g.get("scope", "")).split()}
+    missing = [p for p in app_type.permissions if not _covered(p, granted_roles, granted_scopes)]
+    return _verdict(missing, "permissions")
+
+
+def _covered(p: Permission, roles_: set[tuple[str, str]], scopes_: set[tuple[str, str]]) -> bool:
+    app_id = resource_app_id(p.api) or ""
+    pool = roles_ if p.type is PermissionType.APPLICATION else scopes_
+    if app_id:
+        return (app_id, p.name.casefold()) in pool
+    return any(name == p.name.casefold() for _, name in pool)
+
+
+def _resources(
+    graph: GraphClient, ids: Iterable[str]
+) -> dict[str, tuple[str, dict[str, str], set[str]]]:
+    """Resource SP id -> (appId, {role id: value}, scope values)."""
+    found: dict[str, tuple[str, dict[str, str], set[str]]] = {}
+    for rid in ids:
+        sp = graph.get(f"servicePrincipals/{rid}")
+        found[rid] = (
+            str(sp.get("appId", "")).lower(),
+            {str(r["id"]): str(r["value"]) for r in sp.get("appRoles", []) if r.get("value")},
+            {str(s["value"]) for s in sp.get("oauth2PermissionScopes", []) if s.get("value")},
+        )
+    return found

@@ -1,0 +1,369 @@
+"""The sandbox's directory: tenants, users, app registrations, service principals and grants.
+
+Everything a real Entra directory would hold that the app's flows touch. All methods take the
+directory's lock; the HTTP handlers call them from several threads.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from cryptography import x509
+
+from desktop.core.identity.resources import GRAPH_APP_ID, RESOURCE_APP_IDS
+
+_NS = uuid.UUID("0f6c3c1e-5d38-4c63-9d0a-6f1f2b7f9a11")
+
+#: Display names of the well-known resources, by application ID.
+RESOURCE_NAMES: dict[str, str] = {
+    GRAPH_APP_ID: "Microsoft Graph",
+    "00000003-0000-0ff1-ce00-000000000000": "Office 365 SharePoint Online",
+    "00000002-0000-0ff1-ce00-000000000000": "Office 365 Exchange Online",
+}
+
+
+def stable_id(*parts: str) -> str:
+    """A GUID that is the same for the same *parts* (role IDs must not change between runs)."""
+    return str(uuid.uuid5(_NS, "|".join(p.casefold() for p in parts)))
+
+
+def resource_app_id_for(api: str) -> str:
+    """The application ID of an API by name; unknown APIs get a stable made-up one."""
+    return RESOURCE_APP_IDS.get(" ".join(api.split()).casefold()) or stable_id("api", api)
+
+
+@dataclass
+class User:
+    upn: str
+    tenant_id: str
+    display_name: str = ""
+    admin: bool = True
+    oid: str = field(default_factory=lambda: str(uuid.uuid4()))
+    disabled: bool = False
+    deleted: bool = False
+    #: Refresh tokens issued before this moment are revoked (password changed): 50173.
+    tokens_valid_after: float = 0.0
+    #: MFA became required after consent: 50076 (or 50079 when not enrolled). Refresh
+    #: tokens issued before ``mfa_since`` fail with that code; a new sign-in passes MFA.
+    mfa_code: int | None = None
+    mfa_since: float = 0.0
+
+
+@dataclass
+class App:
+    """An application registration (publisher app, sign-in app, or a customer's own app)."""
+
+    client_id: str
+    display_name: str
+    #: API name -> permission values.
+    application_permissions: dict[str, set[str]] = field(default_factory=dict)
+    delegated_permissions: dict[str, set[str]] = field(default_factory=dict)
+    certificates: list[x509.Certificate] = field(default_factory=list)
+    secrets: list[str] = field(default_factory=list)
+    #: A single-tenant app (custom mode) lives in one tenant only.
+    home_tenant: str | None = None
+    public_client: bool = False
+
+
+@dataclass
+class ServicePrincipal:
+    id: str
+    app_id: str
+    display_name: str
+    #: For resource SPs: permission value -> role/scope ID.
+    app_roles: dict[str, str] = field(default_factory=dict)
+    scopes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class AppRoleAssignment:
+    id: str
+    principal_id: str
+    resource_id: str
+    app_role_id: str
+
+
+@dataclass
+class PermissionGrant:
+    id: str
+    client_id: str  # the client SP's object ID
+    consent_type: str  # AllPrincipals | Principal
+    principal_id: str | None
+    resource_id: str
+    scopes: set[str]
+
+
+@dataclass
+class DirectoryRoleAssignment:
+    id: str
+    principal_id: str
+    role_name: str
+
+    @property
+    def role_definition_id(self) -> str:
+        return stable_id("role", self.role_name)
+
+
+@dataclass
+class Tenant:
+    tenant_id: str
+    domain: str
+    display_name: str
+    users: dict[str, User] = field(default_factory=dict)  # by upn, case-folded
+    sps: dict[str, ServicePrincipal] = field(default_factory=dict)  # by object ID
+    role_assignments: list[AppRoleAssignment] = field(default_factory=list)
+    grants: list[PermissionGrant] = field(default_factory=list)
+    directory_roles: list[DirectoryRoleAssignment] = field(default_factory=list)
+
+    def sp_by_app(self, app_id: str) -> ServicePrincipal | None:
+        return next((sp for sp in self.sps.values() if sp.app_id == app_id), None)
+
+
+class Directory:
+    """Tenants and app registrations, with the operations consent and scenarios perform."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.tenants: dict[str, Tenant] = {}
+        self.apps: dict[str, App] = {}
+
+    # -- set-up -----------------------------------------------------------------------------
+    def add_tenant(self, domain: str, display_name: str = "", tenant_id: str = "") -> Tenant:
+        with self.lock:
+            tid = (tenant_id or stable_id("tenant", domain)).lower()
+            tenant = Tenant(tid, domain.lower(), display_name or domain.split(".")[0].title())
+            self.tenants[tid] = tenant
+            return tenant
+
+    def add_user(self, tenant_id: str, upn: str, *, admin: bool = True, name: str = "") -> User:
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            user = User(upn, tenant.tenant_id, name or upn.split("@")[0].title(), admin)
+            tenant.users[upn.casefold()] = user
+            return user
+
+    def add_app(self, app: App) -> App:
+        with self.lock:
+            self.apps[app.client_id] = app
+            if app.home_tenant:
+                self.ensure_sp(app.home_tenant, app.client_id)
+            return app
+
+    # -- look-ups ---------------------------------------------------------------------------
+    def find_tenant(self, name: str) -> Tenant | None:
+        """A tenant by GUID or domain (case-insensitive)."""
+        key = name.strip().lower()
+        with self.lock:
+            if key in self.tenants:
+                return self.tenants[key]
+            return next((t for t in self.tenants.values() if t.domain == key), None)
+
+    def find_user(self, upn: str) -> User | None:
+        with self.lock:
+            for tenant in self.tenants.values():
+                user = tenant.users.get(upn.casefold())
+                if user is not None:
+                    return user
+        return None
+
+    # -- consent ----------------------------------------------------------------------------
+    def ensure_sp(self, tenant_id: str, app_id: str) -> ServicePrincipal:
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            sp = tenant.sp_by_app(app_id)
+            if sp is None:
+                app = self.apps.get(app_id)
+                name = app.display_name if app else RESOURCE_NAMES.get(app_id, app_id)
+                sp = ServicePrincipal(stable_id(tenant_id, "sp", app_id), app_id, name)
+                tenant.sps[sp.id] = sp
+            return sp
+
+    def resource_sp(self, tenant_id: str, api: str) -> ServicePrincipal:
+        with self.lock:
+            app_id = resource_app_id_for(api)
+            RESOURCE_NAMES.setdefault(app_id, api)
+            return self.ensure_sp(tenant_id, app_id)
+
+    def grant_admin_consent(self, tenant_id: str, client_id: str) -> None:
+        """Tenant-wide consent: app role assignments and an AllPrincipals grant per API."""
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            app = self.apps[client_id]
+            sp = self.ensure_sp(tenant_id, client_id)
+            for api, values in app.application_permissions.items():
+                resource = self.resource_sp(tenant_id, api)
+                for value in values:
+                    role_id = resource.app_roles.setdefault(value, stable_id(api, "role", value))
+                    if not any(
+                        a.principal_id == sp.id and a.app_role_id == role_id
+                        for a in tenant.role_assignments
+                    ):
+                        tenant.role_assignments.append(
+                            AppRoleAssignment(str(uuid.uuid4()), sp.id, resource.id, role_id)
+                        )
+            for api, values in app.delegated_permissions.items():
+                self._grant_scopes(tenant, sp, api, values, None)
+
+    def grant_user_consent(
+        self, tenant_id: str, client_id: str, upn: str, scopes: dict[str, set[str]]
+    ) -> None:
+        """One user's consent to delegated scopes (a Principal grant)."""
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            sp = self.ensure_sp(tenant_id, client_id)
+            user = tenant.users[upn.casefold()]
+            for api, values in scopes.items():
+                self._grant_scopes(tenant, sp, api, values, user.oid)
+
+    def _grant_scopes(
+        self,
+        tenant: Tenant,
+        sp: ServicePrincipal,
+        api: str,
+        values: set[str],
+        principal: str | None,
+    ) -> None:
+        resource = self.resource_sp(tenant.tenant_id, api)
+        for value in values:
+            resource.scopes.setdefault(value, stable_id(api, "scope", value))
+        for grant in tenant.grants:
+            if (grant.client_id, grant.resource_id, grant.principal_id) == (
+                sp.id,
+                resource.id,
+                principal,
+            ):
+                grant.scopes |= set(values)
+                return
+        tenant.grants.append(
+            PermissionGrant(
+                str(uuid.uuid4()),
+                sp.id,
+                "Principal" if principal else "AllPrincipals",
+                principal,
+                resource.id,
+                set(values),
+            )
+        )
+
+    def granted_roles(self, tenant_id: str, client_id: str, resource_app_id: str) -> list[str]:
+        """The app role values the app holds on one resource in one tenant."""
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            sp = tenant.sp_by_app(client_id)
+            resource = tenant.sp_by_app(resource_app_id)
+            if sp is None or resource is None:
+                return []
+            by_id = {v: k for k, v in resource.app_roles.items()}
+            return sorted(
+                by_id[a.app_role_id]
+                for a in tenant.role_assignments
+                if a.principal_id == sp.id
+                and a.resource_id == resource.id
+                and a.app_role_id in by_id
+            )
+
+    def granted_scopes(
+        self, tenant_id: str, client_id: str, resource_app_id: str, user_oid: str
+    ) -> set[str]:
+        """Delegated scopes a user may use with the app on one resource (admin or own grant)."""
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            sp = tenant.sp_by_app(client_id)
+            resource = tenant.sp_by_app(resource_app_id)
+            if sp is None or resource is None:
+                return set()
+            scopes: set[str] = set()
+            for grant in tenant.grants:
+                if (
+                    grant.client_id == sp.id
+                    and grant.resource_id == resource.id
+                    and grant.principal_id in (None, user_oid)
+                ):
+                    scopes |= grant.scopes
+            return scopes
+
+    # -- scenario changes -------------------------------------------------------------------
+    def revoke_consent(self, tenant_id: str, client_id: str) -> None:
+        """Remove every app role assignment and permission grant of the app (keep the SP)."""
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            sp = tenant.sp_by_app(client_id)
+            if sp is None:
+                return
+            tenant.role_assignments = [
+                a for a in tenant.role_assignments if a.principal_id != sp.id
+            ]
+            tenant.grants = [g for g in tenant.grants if g.client_id != sp.id]
+
+    def delete_service_principal(self, tenant_id: str, client_id: str) -> None:
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            self.revoke_consent(tenant_id, client_id)
+            sp = tenant.sp_by_app(client_id)
+            if sp is not None:
+                del tenant.sps[sp.id]
+                tenant.directory_roles = [
+                    r for r in tenant.directory_roles if r.principal_id != sp.id
+                ]
+
+    def remove_roles(self, tenant_id: str, client_id: str, values: list[str] | None) -> None:
+        """Remove some (or all, when *values* is None) application permissions."""
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            sp = tenant.sp_by_app(client_id)
+            if sp is None:
+                return
+            wanted = {v.casefold() for v in values} if values is not None else None
+            keep = []
+            for assignment in tenant.role_assignments:
+                if assignment.principal_id == sp.id:
+                    resource = tenant.sps.get(assignment.resource_id)
+                    names = {
+                        v
+                        for v, i in (resource.app_roles if resource else {}).items()
+                        if i == assignment.app_role_id
+                    }
+                    if wanted is None or any(n.casefold() in wanted for n in names):
+                        continue
+                keep.append(assignment)
+            tenant.role_assignments = keep
+
+    def assign_directory_role(self, tenant_id: str, client_id: str, role_name: str) -> None:
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            sp = self.ensure_sp(tenant_id, client_id)
+            tenant.directory_roles.append(
+                DirectoryRoleAssignment(str(uuid.uuid4()), sp.id, role_name)
+            )
+
+    def change_password(self, upn: str) -> None:
+        with self.lock:
+            user = self._user(upn)
+            user.tokens_valid_after = time.time() + 0.001
+
+    def _user(self, upn: str) -> User:
+        user = self.find_user(upn)
+        if user is None:
+            raise KeyError(f"no user {upn}")
+        return user
+
+    def set_user(
+        self,
+        upn: str,
+        *,
+        disabled: bool | None = None,
+        deleted: bool | None = None,
+        mfa_code: int | bool | None = False,
+    ) -> None:
+        with self.lock:
+            user = self._user(upn)
+            if disabled is not None:
+                user.disabled = disabled
+            if deleted is not None:
+                user.deleted = deleted
+            if mfa_code is not False:
+                user.mfa_code = mfa_code or None
+                user.mfa_since = time.time() + 0.001

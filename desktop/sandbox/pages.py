@@ -1,0 +1,276 @@
+"""The browser-facing pages: ``/authorize`` (auto-submitting ``form_post``) and ``/adminconsent``.
+
+The admin-consent page lists the permissions the app asks for, lets the tester pick the account
+that is "signed in", and has Accept and Cancel buttons. Both redirect exactly as Microsoft does:
+success ``admin_consent=True&tenant=&scope=&state=``; errors carry ``error``,
+``error_description`` (AADSTS code) and also ``admin_consent=True``; Cancel is
+``access_denied``/AADSTS65004 without ``tenant``.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from desktop.sandbox.directory import RESOURCE_NAMES, Directory, Tenant, User
+from desktop.sandbox.faults import AADSTS
+from desktop.sandbox.issuer import AuthCode, Issuer
+
+Page = tuple[int, dict[str, str], str]  # status, headers, HTML body
+
+_STYLE = (
+    "body{font-family:sans-serif;max-width:44rem;margin:2rem auto;color:#222}"
+    "h1{font-size:1.4rem}.banner{background:#b00020;color:#fff;padding:.4rem .8rem;"
+    "font-weight:bold;letter-spacing:.1em}table{border-collapse:collapse;width:100%}"
+    "td,th{border-bottom:1px solid #ddd;text-align:left;padding:.3rem}"
+    "button{font-size:1rem;padding:.4rem 1.4rem;margin-right:1rem}"
+)
+
+
+@dataclass
+class PageOptions:
+    """Scenario switches for the pages."""
+
+    browser_user: str = ""  # the account "signed in" in the browser
+    auto_accept: bool = False  # the consent page submits Accept by itself (headless browsers)
+    consent_error: int | None = None  # Accept answers with this AADSTS error instead
+    reply_tenant: str = ""  # success names this tenant instead of the real one
+
+
+def _document(title: str, body: str, script: str = "") -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
+        f"{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<div class='banner'>SANDBOX identity provider</div>{body}"
+        f"{f'<script>{script}</script>' if script else ''}</body></html>"
+    )
+
+
+def error_page(code: int, text: str) -> Page:
+    body = f"<h1>Sign in failed</h1><p>AADSTS{code}: {html.escape(text)}</p>"
+    return 400, {}, _document("Sign in failed", body)
+
+
+def _redirect(uri: str, params: dict[str, str]) -> Page:
+    separator = "&" if urlsplit(uri).query else "?"
+    return 302, {"Location": f"{uri}{separator}{urlencode(params)}"}, ""
+
+
+def _redirect_allowed(uri: str) -> bool:
+    parts = urlsplit(uri)
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
+
+
+def _error_params(code: int, **fill: str) -> dict[str, str]:
+    spec = AADSTS[code]
+    text = spec.text
+    for key, value in fill.items():
+        text = text.replace("{" + key + "}", value)
+    return {"error": spec.error, "error_description": f"AADSTS{code}: {text}"}
+
+
+class Pages:
+    """Builds the pages' answers from the directory, the issuer and the scenario switches."""
+
+    def __init__(self, directory: Directory, issuer: Issuer) -> None:
+        self.directory = directory
+        self.issuer = issuer
+        self.options = PageOptions()
+        self.consents_granted = 0
+
+    def _browser_user(self, tenant: Tenant | None, hint: str = "") -> User | None:
+        for name in (hint, self.options.browser_user):
+            user = self.directory.find_user(name) if name else None
+            if user is not None:
+                return user
+        pool = [tenant] if tenant else list(self.directory.tenants.values())
+        for candidate in pool:
+            for user in candidate.users.values():
+                if user.admin and not user.deleted:
+                    return user
+        return None
+
+    # -- /authorize -------------------------------------------------------------------------
+    def authorize(self, segment: str, q: dict[str, str]) -> Page:
+        client_id, redirect_uri = q.get("client_id", ""), q.get("redirect_uri", "")
+        app = self.directory.apps.get(client_id)
+        if app is None:
+            return error_page(700016, f"Application with identifier '{client_id}' was not found.")
+        if not _redirect_allowed(redirect_uri):
+            return error_page(50011, f"The redirect URI '{redirect_uri}' does not match.")
+        tenant = None
+        if segment not in ("organizations", "common"):
+            tenant = self.directory.find_tenant(segment)
+            if tenant is None:
+                return error_page(90002, f"Tenant '{segment}' not found.")
+        state = q.get("state", "")
+        user = self._browser_user(tenant, q.get("login_hint", ""))
+        if user is None:
+            return error_page(50034, "No account is signed in to the sandbox browser.")
+        answer: dict[str, str] = {}
+        fill = {"user": user.upn, "tenant": segment, "client": client_id}
+        if tenant is not None and user.tenant_id != tenant.tenant_id:
+            answer = _error_params(50020, **fill)
+        elif user.deleted:
+            answer = _error_params(50034, **fill)
+        elif user.disabled:
+            answer = _error_params(50057, **fill)
+        else:
+            fault = self.issuer.faults.take(user.tenant_id, client_id, user.upn, "authorize")
+            if fault is not None:
+                answer = _error_params(fault.code, **fill)
+        if not answer:
+            scopes = q.get("scope", "").split()
+            resource, _audience, short = self.issuer.resource_of(scopes)
+            wanted = {s for s in short if s != ".default"}
+            if app.home_tenant not in (None, user.tenant_id):
+                answer = _error_params(700016, client=client_id, tenant=user.tenant_id)
+            elif (
+                ".default" in short
+                and resource is not None
+                and (
+                    q.get("prompt") == "consent"
+                    or not self.directory.granted_scopes(
+                        user.tenant_id, client_id, resource, user.oid
+                    )
+                )
+            ):
+                # /.default asks for every delegated permission the app is registered with.
+                self.directory.grant_user_consent(
+                    user.tenant_id,
+                    client_id,
+                    user.upn,
+                    {api: set(v) for api, v in app.delegated_permissions.items()},
+                )
+            elif wanted and resource is not None:
+                # The user accepts the consent prompt (prompt=consent, or not yet consented).
+                api = RESOURCE_NAMES.get(resource, "Microsoft Graph")
+                self.directory.grant_user_consent(
+                    user.tenant_id, client_id, user.upn, {api: wanted}
+                )
+            code = self.issuer.issue_code(
+                AuthCode(
+                    client_id,
+                    redirect_uri,
+                    user.tenant_id,
+                    user.upn,
+                    scopes,
+                    q.get("code_challenge", ""),
+                    q.get("nonce", ""),
+                    time.time() + 600,
+                )
+            )
+            if not answer:
+                answer = {"code": code}
+        answer["state"] = state
+        if q.get("response_mode") == "form_post":
+            return self._form_post(redirect_uri, answer)
+        return _redirect(redirect_uri, answer)
+
+    def _form_post(self, redirect_uri: str, fields: dict[str, str]) -> Page:
+        inputs = "".join(
+            f"<input type='hidden' name='{html.escape(k)}' value='{html.escape(v)}'>"
+            for k, v in fields.items()
+        )
+        body = (
+            f"<h1>Signing you in…</h1><form method='post' id='reply' "
+            f"action='{html.escape(redirect_uri)}'>{inputs}"
+            "<noscript><button type='submit'>Continue</button></noscript></form>"
+        )
+        return 200, {}, _document("Working…", body, "document.getElementById('reply').submit();")
+
+    # -- /adminconsent ----------------------------------------------------------------------
+    def admin_consent_page(self, segment: str, q: dict[str, str]) -> Page:
+        client_id, redirect_uri = q.get("client_id", ""), q.get("redirect_uri", "")
+        app = self.directory.apps.get(client_id)
+        if app is None:
+            return error_page(700016, f"Application with identifier '{client_id}' was not found.")
+        if not redirect_uri or not _redirect_allowed(redirect_uri):
+            return error_page(50011, f"The redirect URI '{redirect_uri}' is not allowed.")
+        if segment == "common":
+            return error_page(90130, "Admin consent needs a tenant or 'organizations'.")
+        tenant = None
+        if segment != "organizations":
+            tenant = self.directory.find_tenant(segment)
+            if tenant is None:
+                return error_page(90002, f"Tenant '{segment}' not found.")
+        rows = (
+            "".join(
+                f"<tr><td>{html.escape(api)}</td><td>{html.escape(v)}</td><td>{kind}</td></tr>"
+                for kind, perms in (
+                    ("Application", app.application_permissions),
+                    ("Delegated", app.delegated_permissions),
+                )
+                for api, values in sorted(perms.items())
+                for v in sorted(values)
+            )
+            or "<tr><td colspan='3'>Sign in and read your profile</td></tr>"
+        )
+        current = self._browser_user(tenant)
+        options = "".join(
+            f"<option value='{html.escape(u.upn)}'"
+            f"{' selected' if current and u.upn == current.upn else ''}>"
+            f"{html.escape(u.upn)}</option>"
+            for t in self.directory.tenants.values()
+            for u in t.users.values()
+        )
+        hidden = "".join(
+            f"<input type='hidden' name='{k}' value='{html.escape(q.get(k, ''))}'>"
+            for k in ("client_id", "redirect_uri", "state", "scope")
+        )
+        body = (
+            f"<h1>Permissions requested</h1><p><b>{html.escape(app.display_name)}</b> "
+            f"wants to act in <b>{html.escape(tenant.domain if tenant else 'your organization')}"
+            f"</b> with these permissions:</p><table><tr><th>API</th><th>Permission</th>"
+            f"<th>Type</th></tr>{rows}</table>"
+            f"<form method='post' id='consent'>{hidden}<p><label for='upn'>Signed in as</label> "
+            f"<select id='upn' name='upn'>{options}</select></p>"
+            "<p>Accepting grants these permissions for your whole organization.</p>"
+            "<button type='submit' id='accept' name='decision' value='accept'>Accept</button>"
+            "<button type='submit' id='cancel' name='decision' value='cancel'>Cancel</button>"
+            "</form>"
+        )
+        script = (
+            "var f=document.getElementById('consent');"
+            "f.requestSubmit(document.getElementById('accept'));"
+            if self.options.auto_accept
+            else ""
+        )
+        return 200, {}, _document("Permissions requested", body, script)
+
+    def admin_consent_decide(self, segment: str, form: dict[str, str]) -> Page:
+        client_id, redirect_uri = form.get("client_id", ""), form.get("redirect_uri", "")
+        state, scope = form.get("state", ""), form.get("scope", "")
+        if client_id not in self.directory.apps or not _redirect_allowed(redirect_uri):
+            return error_page(900144, "The request is missing client_id or redirect_uri.")
+        base = {"admin_consent": "True", "state": state}
+        if form.get("decision") != "accept":
+            return _redirect(redirect_uri, {**_error_params(65004), **base})
+        user = self.directory.find_user(form.get("upn", ""))
+        tenant = (
+            self.directory.find_tenant(segment)
+            if segment != "organizations"
+            else (self.directory.tenants.get(user.tenant_id) if user else None)
+        )
+        if user is None or tenant is None:
+            return error_page(50034, "The account does not exist.")
+        fill = {"user": user.upn, "tenant": tenant.tenant_id, "client": client_id}
+        if user.tenant_id != tenant.tenant_id:
+            return _redirect(redirect_uri, {**_error_params(50020, **fill), **base})
+        if not user.admin:
+            return _redirect(redirect_uri, {**_error_params(90094, **fill), **base})
+        if self.options.consent_error:
+            return _redirect(
+                redirect_uri, {**_error_params(self.options.consent_error, **fill), **base}
+            )
+        self.directory.grant_admin_consent(tenant.tenant_id, client_id)
+        self.consents_granted += 1
+        reply_tenant = self.options.reply_tenant or tenant.tenant_id
+        return _redirect(
+            redirect_uri,
+            {"admin_consent": "True", "tenant": reply_tenant, "scope": scope, "state": state},
+        )

@@ -1,0 +1,271 @@
+"""Scenario controls: set up tenants, users and apps, and make the directory misbehave the way
+a real tenant does, one method per status in the design (also reachable over HTTP).
+
+Tenant arguments take a GUID or a domain; user arguments take a UPN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+from desktop.core.catalog.model import AppType, PermissionType
+from desktop.sandbox.directory import App, Directory, Tenant
+from desktop.sandbox.faults import ALL_GRANTS, DELEGATED_GRANTS, Fault, FaultTable
+from desktop.sandbox.issuer import Issuer
+from desktop.sandbox.pages import Pages
+
+#: Names the admin endpoint may call.
+ACTIONS = frozenset(
+    {
+        "add_tenant",
+        "add_user",
+        "revoke_consent",
+        "delete_app",
+        "remove_roles",
+        "require_mfa",
+        "change_password",
+        "disable_user",
+        "delete_user",
+        "block_conditional_access",
+        "rotate_certificate",
+        "expire_refresh_tokens",
+        "throttle",
+        "server_error",
+        "set_latency",
+        "fault",
+        "clear_faults",
+        "set_browser_user",
+        "set_auto_accept",
+        "set_consent_error",
+        "set_reply_tenant",
+        "grant_admin_consent",
+        "assign_directory_role",
+        "reset",
+    }
+)
+
+
+def throwaway_certificate(common_name: str = "sandbox") -> x509.Certificate:
+    """A certificate nobody holds the key for (to make an app's registered key change)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = dt.datetime.now(dt.UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+
+
+class Scenario:
+    """The sandbox's control panel."""
+
+    def __init__(
+        self, directory: Directory, faults: FaultTable, issuer: Issuer, pages: Pages
+    ) -> None:
+        self.directory = directory
+        self.faults = faults
+        self.issuer = issuer
+        self.pages = pages
+
+    def _tenant(self, tenant: str) -> Tenant:
+        found = self.directory.find_tenant(tenant)
+        if found is None:
+            raise KeyError(f"no sandbox tenant {tenant!r}")
+        return found
+
+    # -- set-up -----------------------------------------------------------------------------
+    def add_tenant(self, domain: str, display_name: str = "", tenant_id: str = "") -> str:
+        return self.directory.add_tenant(domain, display_name, tenant_id).tenant_id
+
+    def add_user(self, tenant: str, upn: str, admin: bool = True, name: str = "") -> str:
+        return self.directory.add_user(
+            self._tenant(tenant).tenant_id, upn, admin=admin, name=name
+        ).oid
+
+    def register_app(
+        self,
+        client_id: str,
+        display_name: str,
+        *,
+        application: dict[str, set[str]] | None = None,
+        delegated: dict[str, set[str]] | None = None,
+        certificates: list[x509.Certificate] | None = None,
+        secrets: list[str] | None = None,
+        home_tenant: str = "",
+        public_client: bool = False,
+    ) -> App:
+        """Register an application (publisher, sign-in, or a customer's own app)."""
+        return self.directory.add_app(
+            App(
+                client_id.lower(),
+                display_name,
+                dict(application or {}),
+                dict(delegated or {}),
+                list(certificates or []),
+                list(secrets or []),
+                self._tenant(home_tenant).tenant_id if home_tenant else None,
+                public_client,
+            )
+        )
+
+    def register_app_type(self, app_type: AppType, client_id: str, **kwargs: Any) -> App:
+        """Register a catalog app type's publisher app with its required permissions."""
+        application: dict[str, set[str]] = {}
+        delegated: dict[str, set[str]] = {}
+        for perm in app_type.permissions:
+            bucket = application if perm.type is PermissionType.APPLICATION else delegated
+            bucket.setdefault(perm.api, set()).add(perm.name)
+        return self.register_app(
+            client_id, app_type.name, application=application, delegated=delegated, **kwargs
+        )
+
+    def grant_admin_consent(self, tenant: str, client_id: str) -> None:
+        self.directory.grant_admin_consent(self._tenant(tenant).tenant_id, client_id)
+
+    def assign_directory_role(self, tenant: str, client_id: str, role: str) -> None:
+        self.directory.assign_directory_role(self._tenant(tenant).tenant_id, client_id, role)
+
+    # -- Invalid: something changed in the tenant -------------------------------------------
+    def revoke_consent(self, tenant: str, client_id: str) -> None:
+        """Consent revoked: grants and role assignments gone (delegated flows get 65001)."""
+        self.directory.revoke_consent(self._tenant(tenant).tenant_id, client_id)
+
+    def delete_app(self, tenant: str, client_id: str, code: int = 700016) -> None:
+        """The app was deleted from the tenant: 700016, or 7000229 when *code* says so."""
+        tid = self._tenant(tenant).tenant_id
+        self.directory.delete_service_principal(tid, client_id)
+        if code != 700016:
+            self.faults.add(Fault(code, tid, client_id))
+
+    def remove_roles(self, tenant: str, client_id: str, roles: list[str] | None = None) -> None:
+        """Application permissions removed; tokens still come, with a short ``roles`` claim."""
+        self.directory.remove_roles(self._tenant(tenant).tenant_id, client_id, roles)
+
+    def require_mfa(self, upn: str, code: int = 50076) -> None:
+        """MFA enabled for the user after consent: refresh tokens fail with 50076/50079."""
+        self.directory.set_user(upn, mfa_code=code)
+
+    def change_password(self, upn: str) -> None:
+        """Password changed: earlier refresh tokens fail with 50173."""
+        self.directory.change_password(upn)
+
+    def disable_user(self, upn: str, disabled: bool = True) -> None:
+        self.directory.set_user(upn, disabled=disabled)
+
+    def delete_user(self, upn: str) -> None:
+        self.directory.set_user(upn, deleted=True)
+
+    def block_conditional_access(
+        self, tenant: str, client_id: str | None = None, apps_too: bool = False
+    ) -> int:
+        """A Conditional Access policy blocks token issuance (53003)."""
+        grants = ALL_GRANTS | {"authorize"} if apps_too else DELEGATED_GRANTS | {"authorize"}
+        return self.faults.add(
+            Fault(53003, self._tenant(tenant).tenant_id, client_id, grants=frozenset(grants))
+        )
+
+    def rotate_certificate(self, client_id: str) -> None:
+        """The app's registered certificate was replaced: old assertions fail with 700027."""
+        app = self.directory.apps[client_id]
+        app.certificates = [throwaway_certificate(f"rotated {client_id}")]
+
+    # -- Expired ----------------------------------------------------------------------------
+    def expire_refresh_tokens(
+        self, tenant: str | None = None, upn: str | None = None, code: int = 700082
+    ) -> int:
+        """Refresh tokens expired (700082 inactivity, or 70008)."""
+        tid = self._tenant(tenant).tenant_id if tenant else None
+        return self.issuer.expire_refresh_tokens(tid, upn, code)
+
+    # -- Unknown: transient failures --------------------------------------------------------
+    def throttle(
+        self,
+        tenant: str | None = None,
+        retry_after: int = 2,
+        times: int | None = None,
+        graph: bool = False,
+    ) -> int:
+        """HTTP 429 with Retry-After (AADSTS90055)."""
+        grants = frozenset({"graph"}) if graph else ALL_GRANTS
+        tid = self._tenant(tenant).tenant_id if tenant else None
+        return self.faults.add(
+            Fault(90055, tid, grants=grants, times=times, retry_after=retry_after)
+        )
+
+    def server_error(
+        self,
+        status: int = 503,
+        tenant: str | None = None,
+        times: int | None = None,
+        graph: bool = False,
+    ) -> int:
+        grants = frozenset({"graph"}) if graph else ALL_GRANTS
+        tid = self._tenant(tenant).tenant_id if tenant else None
+        return self.faults.add(Fault(50000, tid, grants=grants, times=times, status=status))
+
+    def set_latency(self, seconds: float) -> None:
+        """Added delay before every token answer."""
+        self.issuer.latency = max(0.0, float(seconds))
+
+    def fault(
+        self,
+        code: int,
+        tenant: str | None = None,
+        client_id: str | None = None,
+        upn: str | None = None,
+        grants: list[str] | None = None,
+        times: int | None = None,
+        status: int | None = None,
+        retry_after: int | None = None,
+    ) -> int:
+        """Any AADSTS error for matching token requests."""
+        tid = self._tenant(tenant).tenant_id if tenant else None
+        return self.faults.add(
+            Fault(
+                code,
+                tid,
+                client_id,
+                upn,
+                frozenset(grants) if grants else ALL_GRANTS,
+                times,
+                status,
+                retry_after,
+            )
+        )
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+        self.issuer.latency = 0.0
+
+    # -- the browser pages ------------------------------------------------------------------
+    def set_browser_user(self, upn: str) -> None:
+        self.pages.options.browser_user = upn
+
+    def set_auto_accept(self, enabled: bool = True) -> None:
+        self.pages.options.auto_accept = enabled
+
+    def set_consent_error(self, code: int | None) -> None:
+        self.pages.options.consent_error = code
+
+    def set_reply_tenant(self, tenant_id: str = "") -> None:
+        """Make a successful consent name another tenant (to test that it is refused)."""
+        self.pages.options.reply_tenant = tenant_id
+
+    def reset(self) -> None:
+        """Clear faults and page switches (the directory keeps its contents)."""
+        self.clear_faults()
+        self.pages.options.auto_accept = False
+        self.pages.options.consent_error = None
+        self.pages.options.reply_tenant = ""

@@ -1,0 +1,210 @@
+"""Sign-in, user consent, admin consent and verification end to end: MSAL unpatched, over TLS
+to the sandbox, with the browser stand-in submitting the form_post and consent pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.core.catalog.model import ConsentMethod, SetupMode
+from desktop.core.domain import Customer, Status, Tenant
+from desktop.core.endpoints import endpoints_for
+from desktop.core.errors import UserError
+from desktop.core.identity.consent import ConsentEngine, consent_link, plan_consent
+from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
+from desktop.core.identity.verify import CertificateMismatchError
+from tests.helpers.browser import StandInBrowser
+from tests.helpers.certificates import MemoryCertificateStore, app_certificate, credential_of
+from tests.helpers.identity_fakes import BASELINE, catalog
+from tests.helpers.sandbox import RunningSandbox
+
+pytestmark = pytest.mark.e2e
+
+CUSTOM_APP_ID = "4d3c2b1a-0000-4000-8000-00000000c0de"
+
+
+def _tenant(sb: RunningSandbox) -> Tenant:
+    return Tenant(sb.demo.tenant_id, 1, sb.demo.domain, "Contoso")
+
+
+def _plan(sb: RunningSandbox, services: list[str], **kwargs):  # type: ignore[no-untyped-def]
+    return plan_consent(
+        catalog(),
+        Customer("Contoso", id=1),
+        _tenant(sb),
+        services,
+        client_id=lambda app: sb.demo.client_ids[app.id],
+        **kwargs,
+    )
+
+
+def _engine(sb: RunningSandbox, browser: StandInBrowser, **kwargs):  # type: ignore[no-untyped-def]
+    return ConsentEngine(
+        cache_store=kwargs.pop("cache", MemoryTokenCacheStore()), open_browser=browser, **kwargs
+    )
+
+
+def test_technician_sign_in_and_sign_out(sandbox: RunningSandbox) -> None:
+    cache = MemoryTokenCacheStore()
+    browser = StandInBrowser(sandbox.sandbox.ca_path)
+    session = TechnicianSession(sandbox.demo.sign_in_client_id, cache, open_browser=browser)
+    signed = session.sign_in(endpoints_for(), timeout=30)
+    assert signed.username == sandbox.demo.admin
+    assert signed.tenant_id == sandbox.demo.tenant_id
+    assert "response_mode=form_post" in browser.visited[0]
+    accounts = session.accounts(endpoints_for())
+    assert [a.username for a in accounts] == [sandbox.demo.admin]
+    assert session.graph_token(endpoints_for(), sandbox.demo.tenant_id)
+    assert session.graph_token(endpoints_for(), sandbox.demo.other_tenant_id) is None
+    session.sign_out()
+    assert session.accounts(endpoints_for()) == []
+
+
+def test_sign_in_refused_for_disabled_account(sandbox: RunningSandbox) -> None:
+    sandbox.scenario.disable_user(sandbox.demo.admin)
+    session = TechnicianSession(
+        sandbox.demo.sign_in_client_id,
+        MemoryTokenCacheStore(),
+        open_browser=StandInBrowser(sandbox.sandbox.ca_path),
+    )
+    with pytest.raises(UserError, match="disabled"):
+        session.sign_in(endpoints_for(), timeout=30)
+
+
+def test_admin_consent_then_graph_verification_is_valid(sandbox: RunningSandbox) -> None:
+    cache = MemoryTokenCacheStore()
+    browser = StandInBrowser(sandbox.sandbox.ca_path)
+    technician = TechnicianSession(sandbox.demo.sign_in_client_id, cache, open_browser=browser)
+    technician.sign_in(endpoints_for(), sandbox.demo.tenant_id, timeout=30)
+    engine = _engine(sandbox, browser, cache=cache, technician=technician)
+    outcome = engine.run(_plan(sandbox, ["baseline MANAGEMENT"]), timeout=30)
+    assert outcome.verification.status is Status.VALID, outcome.verification
+    assert outcome.profile.status is Status.VALID
+    assert outcome.profile.consent_method is ConsentMethod.ADMIN
+    assert outcome.profile.consented_at is not None
+
+
+def test_graph_verification_lists_what_is_missing(sandbox: RunningSandbox) -> None:
+    cache = MemoryTokenCacheStore()
+    browser = StandInBrowser(sandbox.sandbox.ca_path)
+    technician = TechnicianSession(sandbox.demo.sign_in_client_id, cache, open_browser=browser)
+    technician.sign_in(endpoints_for(), sandbox.demo.tenant_id, timeout=30)
+    engine = _engine(sandbox, browser, cache=cache, technician=technician)
+    plan = _plan(sandbox, ["Baseline management"])
+    # The tenant drops a role right after consent (e.g. a policy strips it).
+    sandbox.sandbox.pages.options.consent_error = None
+    outcome = engine.run(plan, timeout=30)
+    assert outcome.profile.status is Status.VALID
+    sandbox.scenario.remove_roles(sandbox.demo.tenant_id, plan.client_id, ["Policy.Read.All"])
+    verification = engine._verify_publisher(plan)
+    assert verification.status is Status.INVALID
+    assert verification.missing == ("Microsoft Graph: Policy.Read.All (Application)",)
+
+
+def test_graph_outage_is_unknown_not_invalid(sandbox: RunningSandbox) -> None:
+    cache = MemoryTokenCacheStore()
+    browser = StandInBrowser(sandbox.sandbox.ca_path)
+    technician = TechnicianSession(sandbox.demo.sign_in_client_id, cache, open_browser=browser)
+    technician.sign_in(endpoints_for(), sandbox.demo.tenant_id, timeout=30)
+    sandbox.scenario.server_error(503, graph=True)
+    outcome = _engine(sandbox, browser, cache=cache, technician=technician).run(
+        _plan(sandbox, ["Baseline management"]), timeout=30
+    )
+    assert outcome.profile.status is Status.UNKNOWN
+    assert "could not run" in outcome.profile.reason
+
+
+def test_admin_consent_without_technician_is_unknown_with_reason(sandbox: RunningSandbox) -> None:
+    outcome = _engine(sandbox, StandInBrowser(sandbox.sandbox.ca_path)).run(
+        _plan(sandbox, ["Baseline management"]), timeout=30
+    )
+    assert outcome.profile.status is Status.UNKNOWN
+    assert "no technician is signed in" in outcome.profile.reason
+
+
+def test_user_consent_records_the_user_and_keeps_the_account(sandbox: RunningSandbox) -> None:
+    cache = MemoryTokenCacheStore()
+    browser = StandInBrowser(sandbox.sandbox.ca_path, upn=None)
+    sandbox.scenario.set_browser_user(sandbox.demo.user)  # not an administrator
+    plan = _plan(
+        sandbox,
+        ["Cloud Backup for Microsoft 365"],
+        method=ConsentMethod.USER,
+        functions=["Restore Planner task comments"],
+    )
+    outcome = _engine(sandbox, browser, cache=cache).run(plan, timeout=30)
+    assert "prompt=consent" in browser.visited[0]
+    assert outcome.profile.consenting_user == sandbox.demo.user
+    assert outcome.profile.status is Status.VALID, outcome.verification
+    assert outcome.profile.functions == ("restore_planner_comments",)
+    assert sandbox.demo.user in cache.load().serialize()
+
+
+def test_user_consent_not_offered_for_admin_only_apps(sandbox: RunningSandbox) -> None:
+    with pytest.raises(UserError, match="needs admin consent"):
+        _plan(sandbox, ["Baseline management"], method=ConsentMethod.USER)
+
+
+def test_custom_mode_with_the_registered_certificate(sandbox: RunningSandbox) -> None:
+    cert, pfx = app_certificate()
+    sandbox.scenario.register_app(
+        CUSTOM_APP_ID,
+        "Contoso custom app",
+        application={
+            "Microsoft Graph": {
+                p.name
+                for p in BASELINE.permissions
+                if p.type.value == "Application" and p.api == "Microsoft Graph"
+            },
+            "SharePoint": {"Sites.FullControl.All"},
+        },
+        certificates=[cert],
+        home_tenant=sandbox.demo.tenant_id,
+    )
+    store = MemoryCertificateStore()
+    engine = _engine(
+        sandbox,
+        StandInBrowser(sandbox.sandbox.ca_path),
+        certificates=store,
+        credential_of=credential_of,
+    )
+    plan = _plan(
+        sandbox, ["Baseline management"], mode=SetupMode.CUSTOM, custom_app_id=CUSTOM_APP_ID
+    )
+    outcome = engine.run(plan, pfx=pfx, password="pw", timeout=30)
+    assert outcome.profile.status is Status.VALID, outcome.verification
+    assert outcome.profile.custom_app_id == CUSTOM_APP_ID
+    assert outcome.profile.certificate_ref in store.items
+
+
+def test_custom_mode_with_a_certificate_that_does_not_match(sandbox: RunningSandbox) -> None:
+    registered, _ = app_certificate("registered")
+    _, other_pfx = app_certificate("another")
+    sandbox.scenario.register_app(
+        CUSTOM_APP_ID,
+        "Contoso custom app",
+        application={"Microsoft Graph": {"Group.ReadWrite.All"}},
+        certificates=[registered],
+        home_tenant=sandbox.demo.tenant_id,
+    )
+    store = MemoryCertificateStore()
+    browser = StandInBrowser(sandbox.sandbox.ca_path)
+    engine = _engine(sandbox, browser, certificates=store, credential_of=credential_of)
+    plan = _plan(
+        sandbox, ["Baseline management"], mode=SetupMode.CUSTOM, custom_app_id=CUSTOM_APP_ID
+    )
+    with pytest.raises(CertificateMismatchError) as caught:
+        engine.run(plan, pfx=other_pfx, password="pw", timeout=30)
+    assert "does not accept this certificate" in caught.value.message
+    assert ".pfx" in caught.value.remedy
+    assert "700027" in caught.value.detail
+    assert store.items == {}  # nothing kept
+    assert browser.visited == []  # failed before bothering the admin
+
+
+def test_consent_link_names_the_tenant_app_and_graph(sandbox: RunningSandbox) -> None:
+    plan = _plan(sandbox, ["Baseline management"])
+    link = consent_link(plan)
+    assert link.startswith(
+        f"{sandbox.sandbox.authority_host}/{sandbox.demo.tenant_id}/v2.0/adminconsent?client_id="
+    )
+    assert plan.client_id in link and "%2F.default" in link
