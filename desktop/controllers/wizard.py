@@ -13,13 +13,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.controllers.tasks import Task, TaskRunner
+from desktop.controllers.tasks import Task, TaskRunner, Work
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import AppProfile, Cloud, Customer, Tenant
 from desktop.core.errors import UserError
 from desktop.core.wizard import CreateProfileWizard, build_plan
+from desktop.core.wizard.plan import profile_name
 from desktop.core.wizard.ports import (
+    CertificateDiscard,
     ConsentEngine,
     ConsentOutcome,
     ConsentRequest,
@@ -49,6 +51,8 @@ class WizardServices:
     lookup_tenant: TenantLookup
     save: ProfileSaver
     roles: RoleAssigner | None = None
+    #: Removes a certificate the engine put in the vault for a profile that is not saved.
+    discard_certificate: CertificateDiscard | None = None
     #: Checks the saved profiles right after Save, so the list shows their first status.
     check_new: Callable[[list[int], CancelToken, Progress], object] | None = None
 
@@ -75,20 +79,32 @@ class WizardController(QObject):
         self.machine = machine
         self.services = services
         self.runner = runner
+        self._tasks: set[Task] = set()
         #: Custom mode: the SelectedCertificate the certificate panel opened (memory only).
         self.certificate: object | None = None
+
+    def _submit(self, name: str, work: Work) -> Task:
+        task = self.runner.submit(name, work)
+        self._tasks.add(task)
+        task.finished.connect(lambda: self._tasks.discard(task))
+        return task
+
+    def cancel_running(self) -> None:
+        """Cancel this wizard's own tasks (never the rest of the app's)."""
+        for task in list(self._tasks):
+            task.cancel()
 
     # -- step 1 ------------------------------------------------------------------------------
 
     def load_directory(self) -> Task:
-        return self.runner.submit("Loading customers", lambda t, p: self.services.load_directory())
+        return self._submit("Loading customers", lambda t, p: self.services.load_directory())
 
     def lookup_tenant(self, domain: str, cloud: Cloud) -> Task:
         def work(token: CancelToken, progress: Progress) -> str:
             progress(0, 0, f"Looking up {domain.strip()}…")
             return self.services.lookup_tenant(domain, cloud)
 
-        return self.runner.submit("Looking up the tenant", work)
+        return self._submit("Looking up the tenant", work)
 
     # -- step 4 ------------------------------------------------------------------------------
 
@@ -101,7 +117,16 @@ class WizardController(QObject):
             raise UserError((machine.authenticate_blockers(app_id) or ["Not ready."])[0])
         certificate = self.certificate if row.mode is SetupMode.CUSTOM else None
         return ConsentRequest(
-            tenant, row.app, client_id, row.method, row.mode, row.functions, certificate
+            tenant,
+            row.app,
+            client_id,
+            row.method,
+            row.mode,
+            row.functions,
+            certificate,
+            machine.state.customer,
+            row.service_ids,
+            profile_name(row, machine.state),
         )
 
     def consent_link(self, app_id: str) -> str:
@@ -116,7 +141,7 @@ class WizardController(QObject):
         request = self.request(app_id)
         self.machine.start_consent(app_id)
         self.changed.emit()
-        task = self.runner.submit(
+        task = self._submit(
             f"Consent to {request.app.label}",
             lambda t, p: self.services.engine.consent(request, t, p),
         )
@@ -128,7 +153,7 @@ class WizardController(QObject):
         request = self.request(app_id)
         self.machine.start_check(app_id)
         self.changed.emit()
-        task = self.runner.submit(
+        task = self._submit(
             f"Checking {request.app.label}",
             lambda t, p: self.services.engine.check(request, t, p),
         )
@@ -139,12 +164,16 @@ class WizardController(QObject):
         def done(outcome: object) -> None:
             assert isinstance(outcome, ConsentOutcome)
             if outcome.granted:
+                old_ref = self.machine.row(app_id).certificate_ref
+                if old_ref and old_ref != outcome.certificate_ref:
+                    self._discard(old_ref)
                 self.machine.consent_granted(
                     app_id,
                     consenting_user=outcome.consenting_user,
                     status=outcome.status,
                     reason=outcome.reason,
                     message=outcome.message,
+                    certificate_ref=outcome.certificate_ref,
                 )
             elif outcome.declined:
                 self.machine.consent_declined(app_id, outcome.message, outcome.detail)
@@ -168,6 +197,20 @@ class WizardController(QObject):
         task.failed.connect(failed)
         task.cancelled.connect(cancelled)
 
+    def _discard(self, ref: str) -> None:
+        discard = self.services.discard_certificate
+        if discard is not None:
+            self._submit("Removing an unused certificate", lambda t, p: discard(ref))
+
+    def discard_unsaved(self) -> None:
+        """Cancel without saving: remove the certificates stored for consents made in this run."""
+        if self.machine.state.saved:
+            return
+        for row in self.machine.state.rows:
+            if row.certificate_ref:
+                self._discard(row.certificate_ref)
+                row.certificate_ref = ""
+
     # -- step 5 ------------------------------------------------------------------------------
 
     def assign_role(self, app_id: str, role_name: str) -> Task:
@@ -178,7 +221,7 @@ class WizardController(QObject):
         request = self.request(app_id)
         self.machine.role_assigning(app_id, role_name)
         self.changed.emit()
-        task = self.runner.submit(
+        task = self._submit(
             f"Assigning {role_name}",
             lambda t, p: assigner.assign(request.tenant, request.client_id, role_name, t, p),
         )
@@ -219,7 +262,7 @@ class WizardController(QObject):
                     check(ids, CancelToken(), progress)
             return saved
 
-        task = self.runner.submit("Saving the app profiles", work)
+        task = self._submit("Saving the app profiles", work)
 
         def done(profiles: object) -> None:
             self.machine.mark_saved()

@@ -105,9 +105,11 @@ class ConsentRows:
         status: Status = Status.UNKNOWN,
         reason: str = "",
         message: str = "",
+        certificate_ref: str = "",
     ) -> None:
         """Record a consent and the first status the engine's verification found."""
         row = self.row(app_id)
+        row.certificate_ref = certificate_ref
         row.state = ConsentState.GRANTED
         row.consenting_user = consenting_user
         row.consented_at = at or utc_now()

@@ -32,7 +32,8 @@ class SavePlan:
     #: Profiles with ``customer_id`` and ``tenant_id`` to be filled in by the store when the
     #: customer or tenant is new (``customer_id`` 0 until then).
     profiles: tuple[AppProfile, ...]
-    #: App ids of custom-mode profiles, whose certificate the vault stores at Save.
+    #: App ids of custom-mode profiles; those without a ``certificate_ref`` yet get the
+    #: certificate stored in the vault at Save.
     custom_app_ids: tuple[str, ...] = ()
 
 
@@ -65,6 +66,7 @@ def build_profile(row: ConsentRow, state: WizardState) -> AppProfile:
         last_checked=row.consented_at if granted and row.status is not Status.UNKNOWN else None,
         functions=row.functions,
         custom_app_id=(normalize_guid(state.custom.application_id) or "") if custom else "",
+        certificate_ref=row.certificate_ref if custom else "",
     )
 
 

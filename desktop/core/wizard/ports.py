@@ -12,7 +12,7 @@ from typing import Protocol
 
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import AppType, ConsentMethod, SetupMode
-from desktop.core.domain import AppProfile, Cloud, Status, Tenant
+from desktop.core.domain import AppProfile, Cloud, Customer, Status, Tenant
 from desktop.core.wizard.plan import SavePlan
 
 
@@ -26,8 +26,11 @@ class ConsentRequest:
     method: ConsentMethod = ConsentMethod.ADMIN
     mode: SetupMode = SetupMode.MODERN
     functions: tuple[str, ...] = ()
-    #: Custom mode: the opened certificate (in memory only) the verification signs with.
+    #: Custom mode: the SelectedCertificate (in memory only) the verification signs with.
     certificate: object | None = field(default=None, repr=False)
+    customer: Customer | None = None
+    service_ids: tuple[str, ...] = ()
+    profile_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class ConsentOutcome:
     #: The first status from the engine's verification (Valid, or why not).
     status: Status = Status.UNKNOWN
     reason: str = ""
+    #: Custom mode: where the engine put the certificate in the vault (saved with the profile).
+    certificate_ref: str = ""
 
 
 class ConsentEngine(Protocol):
@@ -62,6 +67,12 @@ class ConsentEngine(Protocol):
         self, request: ConsentRequest, token: CancelToken, progress: Progress
     ) -> ConsentOutcome:
         """Verify whether the consent exists in the tenant now (after a link was sent)."""
+        ...
+
+
+class CertificateDiscard(Protocol):
+    def __call__(self, certificate_ref: str) -> None:
+        """Remove a certificate the engine stored for a profile that will not be saved."""
         ...
 
 

@@ -108,9 +108,10 @@ class _Graph:
         return items[0]
 
     def assigned(self, principal_id: str, role_id: str) -> bool:
+        # One condition only: Graph (and the sandbox) filter reliably on principalId.
         items = self._get(
             "roleManagement/directory/roleAssignments",
-            {"$filter": f"principalId eq '{principal_id}' and roleDefinitionId eq '{role_id}'"},
+            {"$filter": f"principalId eq '{principal_id}'"},
         )
         return any(
             i.get("principalId") == principal_id and i.get("roleDefinitionId") == role_id

@@ -109,6 +109,8 @@ class ConsentRow:
     status: Status = Status.UNKNOWN
     status_reason: str = ""
     link_copied: bool = False
+    #: Custom mode: the vault reference of the certificate the consent was verified with.
+    certificate_ref: str = ""
 
     @property
     def app_id(self) -> str:

@@ -176,6 +176,7 @@ class CreateProfileDialog(QWizard):
             return
         self._cancel_work()
         if choice is CancelChoice.DISCARD:
+            self.controller.discard_unsaved()
             super().reject()
             return
         if self.currentId() != STEP_ORDER.index(Step.SUMMARY):
@@ -183,7 +184,7 @@ class CreateProfileDialog(QWizard):
         self._save(only_granted=True)
 
     def _cancel_work(self) -> None:
-        self.controller.runner.cancel_all()
+        self.controller.cancel_running()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closing or self.machine.cancel_warning() is None:
