@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_NAME, ORG_NAME, __version__
+from desktop.controllers.inventory import InventoryController
 from desktop.controllers.permissions_export import PermissionsExportController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog import Catalog
@@ -27,6 +28,8 @@ from desktop.core.paths import DataPaths, data_paths
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
 from desktop.ui.permissions import PermissionsPage
+from desktop.ui.profiles.page import ProfilesPage
+from desktop.ui.profiles.wiring import add_profiles_page
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -42,6 +45,8 @@ class AppContext:
     catalog: Catalog
     #: Problems found at start that the app survives; shown in the status bar.
     problems: list[str] = field(default_factory=list)
+    inventory: InventoryController | None = None
+    profiles_page: ProfilesPage | None = None
 
 
 def build_context(paths: DataPaths) -> AppContext:
@@ -62,6 +67,8 @@ def build_window(ctx: AppContext) -> MainWindow:
     window = MainWindow()
     ctx.dialogs.set_parent(window)
     window.closing.connect(ctx.runner.cancel_all)
+    ctx.inventory = InventoryController(ctx.paths, ctx.runner, ctx.catalog, parent=window)
+    ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     for problem in ctx.problems:
         window.show_problem(problem)
     permissions = PermissionsPage(

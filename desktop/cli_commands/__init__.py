@@ -7,9 +7,29 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from desktop.cli_commands import apps, cert, consent, permissions, signin
+from desktop.cli_commands import (
+    apps,
+    cert,
+    consent,
+    customers,
+    demo,
+    permissions,
+    profiles,
+    signin,
+    tenants,
+)
 from desktop.cli_commands.context import CliContext
 
-COMMAND_MODULES: tuple[ModuleType, ...] = (apps, permissions, cert, signin, consent)
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    customers,
+    tenants,
+    profiles,
+    apps,
+    permissions,
+    cert,
+    signin,
+    consent,
+    demo,
+)
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import sys
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
 from desktop.core.paths import DataPaths, data_paths
 
+if TYPE_CHECKING:
+    from desktop.core.inventory import Inventory, RemoveSecret
+
 
 class CliContext:
     """Lazily built core services for one CLI run."""
+
+    #: Removes a profile's certificate from the vault; None until a vault is available.
+    remove_secret: RemoveSecret | None = None
 
     @cached_property
     def paths(self) -> DataPaths:
@@ -24,6 +31,12 @@ class CliContext:
         for problem in loaded.problems:
             print(f"Warning: {problem}", file=sys.stderr)
         return loaded.catalog
+
+    @cached_property
+    def inventory(self) -> Inventory:
+        from desktop.core.inventory import Inventory
+
+        return Inventory.open(self.paths)
 
     def close(self) -> None:
         """Release whatever the command opened (store connections and the like)."""

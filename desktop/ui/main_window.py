@@ -46,7 +46,8 @@ class MainWindow(QMainWindow):
         index = self.tabs.addTab(page, title)
         action = QAction(title.replace("&", ""), self)
         action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda: self.tabs.setCurrentIndex(index))
+        # By widget, not index: a page may be moved (the profile list is always first).
+        action.triggered.connect(lambda: self.tabs.setCurrentWidget(page))
         self.view_menu.addAction(action)
         return index
 

@@ -1,0 +1,109 @@
+"""``profiles list|show|delete``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from desktop.cli_commands.common import confirm, format_parent
+from desktop.cli_commands.context import CliContext
+from desktop.cli_commands.output import emit, emit_object
+from desktop.core.inventory.profiles import ProfileDetails, parse_status, row_json
+from desktop.core.store.connection import to_db_time
+
+LIST_COLUMNS = [
+    "id",
+    "name",
+    "customer",
+    "tenant_domain",
+    "services",
+    "app_type",
+    "mode",
+    "status",
+    "reason",
+    "last_checked",
+]
+
+JSON_COLUMNS = [*LIST_COLUMNS[:3], "tenant_id", *LIST_COLUMNS[3:]]
+
+
+def register(subparsers: Any) -> None:
+    fmt = format_parent()
+    parser = subparsers.add_parser("profiles", help="app profiles")
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    lst = sub.add_parser("list", parents=[fmt], help="list app profiles")
+    lst.add_argument("--status", help="Valid, Expired, Invalid or Unknown")
+    lst.add_argument("--customer", metavar="NAME")
+    lst.set_defaults(handler=_list)
+
+    show = sub.add_parser("show", parents=[fmt], help="one profile with its history")
+    show.add_argument("id", type=int)
+    show.set_defaults(handler=_show)
+
+    delete = sub.add_parser("delete", parents=[fmt], help="delete app profiles")
+    delete.add_argument("ids", type=int, nargs="+", metavar="ID")
+    delete.add_argument("--yes", action="store_true", help="confirm without asking")
+    delete.set_defaults(handler=_delete)
+
+
+def _list(args: argparse.Namespace, ctx: CliContext) -> int:
+    status = parse_status(args.status) if args.status else None
+    rows = ctx.inventory.profiles.rows(status=status, customer=args.customer)
+    # JSON carries every key of a profile; the table leaves out the long tenant ID.
+    columns = JSON_COLUMNS if args.format == "json" else LIST_COLUMNS
+    emit([row_json(r) for r in rows], args.format, columns)
+    return 0
+
+
+def details_json(d: ProfileDetails) -> dict[str, Any]:
+    """``profiles show``: the list keys, then every other field and the history."""
+    p = d.profile
+    return {
+        "id": p.id,
+        "name": p.name,
+        "customer": d.customer,
+        "tenant_id": p.tenant_id,
+        "tenant_domain": d.tenant.primary_domain,
+        "services": list(p.service_ids),
+        "app_type": p.app_type_id,
+        "mode": p.mode.value,
+        "status": p.status.value,
+        "reason": p.reason,
+        "last_checked": to_db_time(p.last_checked),
+        "remedy": p.remedy,
+        "cloud": d.tenant.cloud.value,
+        "consent_method": p.consent_method.value,
+        "consenting_user": p.consenting_user,
+        "consented_at": to_db_time(p.consented_at),
+        "functions": list(p.functions),
+        "custom_app_id": p.custom_app_id,
+        "created_at": to_db_time(p.created_at),
+        "history": [
+            {
+                "kind": e.kind.value,
+                "at": to_db_time(e.at),
+                "detail": e.detail,
+                "status": e.status.value if e.status else None,
+            }
+            for e in d.history
+        ],
+    }
+
+
+def _show(args: argparse.Namespace, ctx: CliContext) -> int:
+    obj = details_json(ctx.inventory.profiles.details(args.id))
+    if args.format != "json":
+        obj["history"] = [f"{e['at']} {e['kind']} {e['detail']}".strip() for e in obj["history"]]
+    emit_object(obj, args.format)
+    return 0
+
+
+def _delete(args: argparse.Namespace, ctx: CliContext) -> int:
+    profiles = ctx.inventory.profiles
+    plan = profiles.plan_deletion(args.ids, ctx.catalog)
+    if not plan.blocked:
+        confirm(plan.describe(), args.yes)
+    profiles.delete(plan, ctx.catalog, ctx.remove_secret)
+    emit_object({"deleted": [p.id for p in plan.profiles]}, args.format)
+    return 0

@@ -1,0 +1,278 @@
+"""Runs inventory work (the store) off the GUI thread for the profile page and its dialogs.
+
+The store is opened (and migrated) by the first task, never on the GUI thread. Every action
+reports failure through ``failed`` with a :class:`UserError`, and success through its own
+signal; anything that changed the inventory also emits ``changed`` so the list reloads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.controllers.tasks import Task, TaskRunner
+from desktop.core.cancel import CancelToken, Progress
+from desktop.core.catalog.model import Catalog
+from desktop.core.domain import Cloud, Customer, Tenant
+from desktop.core.inventory import Inventory, RemoveSecret
+from desktop.core.inventory.customers import CustomerRemovalPlan
+from desktop.core.inventory.listing import ProfileList
+from desktop.core.paths import DataPaths
+
+FIRST_PAGE = 200
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    profiles: ProfileList
+    has_customers: bool
+    complete: bool  # the first page already holds every profile
+
+
+@dataclass(frozen=True)
+class FullList:
+    profiles: ProfileList
+    order: list[int]
+    generation: int
+
+
+@dataclass(frozen=True)
+class CustomersSnapshot:
+    """Customers with (tenants, profiles) counts and their tenants, for the dialog."""
+
+    customers: list[Customer]
+    counts: dict[int, tuple[int, int]]
+    tenants: dict[int, list[Tenant]]
+
+
+class InventoryController(QObject):
+    """Asynchronous inventory operations.
+
+    Signals:
+        first_rows(FirstPage): the first page of the list (paint it, then call load_rest).
+        rows_loaded(FullList): every row, prepared and sorted.
+        load_failed(UserError): the store could not be read.
+        details_loaded(ProfileDetails): one profile with its history.
+        customers_loaded(CustomersSnapshot): for the customer dialog.
+        removal_planned(CustomerRemovalPlan): what removing a customer takes with it.
+        looked_up(str, str): domain, tenant ID.
+        done(str): an action finished; the text says what happened.
+        failed(UserError): an action failed.
+        changed(): the inventory changed; lists reload.
+    """
+
+    first_rows = Signal(object)
+    rows_loaded = Signal(object)
+    load_failed = Signal(object)
+    details_loaded = Signal(object)
+    customers_loaded = Signal(object)
+    removal_planned = Signal(object)
+    looked_up = Signal(str, str)
+    done = Signal(str)
+    failed = Signal(object)
+    changed = Signal()
+
+    def __init__(
+        self,
+        paths: DataPaths,
+        runner: TaskRunner,
+        catalog: Catalog,
+        *,
+        remove_secret: RemoveSecret | None = None,
+        lookup: Callable[[str, Cloud], str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._paths = paths
+        self._runner = runner
+        self.catalog = catalog
+        self.remove_secret = remove_secret
+        self._lookup = lookup
+        self._inventory: Inventory | None = None
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._loading: Task | None = None
+        self._pending_rest: tuple[int, int, bool] | None = None
+
+    def inventory(self) -> Inventory:
+        """The inventory, opened on first use (call from a worker thread)."""
+        with self._lock:
+            if self._inventory is None:
+                self._inventory = Inventory.open(self._paths)
+            return self._inventory
+
+    # -- the list ---------------------------------------------------------------------------
+
+    def load(self, sort_column: int = 0, descending: bool = False) -> None:
+        """Read the first page, then everything; older loads still running are dropped."""
+        self._generation += 1
+        generation = self._generation
+        if self._loading is not None:
+            self._loading.cancel()
+
+        def first(token: CancelToken, progress: Progress) -> FirstPage:
+            inv = self.inventory()
+            rows = inv.profiles.rows(limit=FIRST_PAGE)
+            has_customers = bool(rows) or bool(inv.customers.counts()) or bool(inv.customers.list())
+            return FirstPage(ProfileList(rows, self.catalog), has_customers, len(rows) < FIRST_PAGE)
+
+        def on_first(page: FirstPage) -> None:
+            if generation != self._generation:
+                return
+            self._pending_rest = (generation, sort_column, descending)
+            self.first_rows.emit(page)
+            if page.complete:
+                self.load_rest()
+
+        task = self._runner.submit("Loading app profiles", first)
+        task.succeeded.connect(on_first)
+        task.failed.connect(self._on_load_failed(generation))
+        self._loading = task
+
+    def load_rest(self) -> None:
+        """Read every row after the first page was shown (so the rest never delays it)."""
+        if self._pending_rest is None:
+            return
+        generation, sort_column, descending = self._pending_rest
+        self._pending_rest = None
+        if generation != self._generation:
+            return
+
+        def work(token: CancelToken, progress: Progress) -> FullList:
+            rows = self.inventory().profiles.all_rows(token)
+            token.raise_if_cancelled()
+            profiles = ProfileList(rows, self.catalog, token.raise_if_cancelled)
+            return FullList(profiles, profiles.sorted_order(sort_column, descending), generation)
+
+        def on_all(full: FullList) -> None:
+            if full.generation == self._generation:
+                self.rows_loaded.emit(full)
+
+        task = self._runner.submit("Loading app profiles", work)
+        task.succeeded.connect(on_all)
+        task.failed.connect(self._on_load_failed(generation))
+        self._loading = task
+
+    def _on_load_failed(self, generation: int) -> Callable[[object], None]:
+        def report(error: object) -> None:
+            if generation == self._generation:
+                self.load_failed.emit(error)
+
+        return report
+
+    def load_details(self, profile_id: int) -> None:
+        self._run(
+            "Opening the profile",
+            lambda: self.inventory().profiles.details(profile_id),
+            self.details_loaded.emit,
+        )
+
+    def delete_profiles(self, ids: list[int]) -> None:
+        def work() -> str:
+            profiles = self.inventory().profiles
+            plan = profiles.plan_deletion(ids, self.catalog)
+            profiles.delete(plan, self.catalog, self.remove_secret)
+            return f"Deleted {len(plan.profiles)} app profile(s)."
+
+        self._change("Deleting app profiles", work)
+
+    # -- customers and tenants --------------------------------------------------------------
+
+    def load_customers(self) -> None:
+        def work() -> CustomersSnapshot:
+            inv = self.inventory()
+            tenants: dict[int, list[Tenant]] = {}
+            for tenant, _name in inv.tenants.list():
+                tenants.setdefault(tenant.customer_id, []).append(tenant)
+            return CustomersSnapshot(inv.customers.list(), inv.customers.counts(), tenants)
+
+        self._run("Loading customers", work, self.customers_loaded.emit)
+
+    def add_customer(self, name: str, notes: str = "") -> None:
+        def work() -> str:
+            customer = self.inventory().customers.add(name, notes=notes)
+            return f"Added the customer {customer.name}."
+
+        self._change("Adding a customer", work)
+
+    def rename_customer(self, old: str, new: str) -> None:
+        def work() -> str:
+            customer = self.inventory().customers.rename(old, new)
+            return f"Renamed {old} to {customer.name}."
+
+        self._change("Renaming a customer", work)
+
+    def set_notes(self, name: str, notes: str) -> None:
+        def work() -> str:
+            self.inventory().customers.set_notes(name, notes)
+            return f"Saved the notes of {name}."
+
+        self._change("Saving notes", work)
+
+    def set_aos_services(self, name: str, service_ids: tuple[str, ...]) -> None:
+        def work() -> str:
+            self.inventory().customers.set_aos_services(name, service_ids, self.catalog)
+            return f"Saved the AOS services of {name}."
+
+        self._change("Saving AOS services", work)
+
+    def plan_customer_removal(self, name: str) -> None:
+        self._run(
+            "Checking what the customer has",
+            lambda: self.inventory().customers.plan_removal(name, self.catalog),
+            self.removal_planned.emit,
+        )
+
+    def remove_customer(self, plan: CustomerRemovalPlan) -> None:
+        def work() -> str:
+            self.inventory().customers.remove(plan, self.catalog, self.remove_secret)
+            return f"Removed the customer {plan.customer.name}."
+
+        self._change("Removing a customer", work)
+
+    def add_tenant(self, customer: str, domain: str, tenant_id: str, cloud: Cloud) -> None:
+        def work() -> str:
+            tenant = self.inventory().tenants.add(
+                customer, domain=domain, tenant_id=tenant_id, cloud=cloud
+            )
+            return f"Added the tenant {tenant.label} to {customer}."
+
+        self._change("Adding a tenant", work)
+
+    def remove_tenant(self, tenant_id: str) -> None:
+        def work() -> str:
+            tenants = self.inventory().tenants
+            plan = tenants.plan_removal(tenant_id, self.catalog)
+            tenants.remove(plan, self.catalog, self.remove_secret)
+            return f"Removed the tenant {plan.tenant.label}."
+
+        self._change("Removing a tenant", work)
+
+    def lookup_tenant(self, domain: str, cloud: Cloud) -> None:
+        def work() -> tuple[str, str]:
+            from desktop.core.tenant_lookup import lookup_tenant_id
+            from desktop.core.validation import normalise_domain
+
+            lookup = self._lookup or lookup_tenant_id
+            return normalise_domain(domain), lookup(domain, cloud)
+
+        self._run("Looking up the tenant", work, lambda pair: self.looked_up.emit(*pair))
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _run(self, name: str, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> Task:
+        task = self._runner.submit(name, lambda token, progress: fn())
+        task.succeeded.connect(on_done)
+        task.failed.connect(self.failed.emit)
+        return task
+
+    def _change(self, name: str, fn: Callable[[], str]) -> Task:
+        def finished(text: str) -> None:
+            self.done.emit(text)
+            self.changed.emit()
+
+        return self._run(name, fn, finished)

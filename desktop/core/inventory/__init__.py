@@ -1,0 +1,44 @@
+"""The inventory: customers, tenants and app profiles, with their rules.
+
+This is the one API that the GUI's controllers and the CLI's commands call.
+"""
+
+from __future__ import annotations
+
+from desktop.core.inventory.customers import CustomerRemovalPlan, CustomerService
+from desktop.core.inventory.profiles import DeletionPlan, ProfileDetails, ProfileService
+from desktop.core.inventory.removal import ProfileRef
+from desktop.core.inventory.rules import RemoveSecret, delete_blocker
+from desktop.core.inventory.tenants import TenantRemovalPlan, TenantService
+from desktop.core.paths import DataPaths
+from desktop.core.store import Store
+
+
+class Inventory:
+    """The store plus the services over it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.customers = CustomerService(store)
+        self.tenants = TenantService(store)
+        self.profiles = ProfileService(store)
+
+    @classmethod
+    def open(cls, paths: DataPaths) -> Inventory:
+        """Open (and migrate) the store under *paths*. Raises ``UserError``."""
+        return cls(Store.open(paths))
+
+
+__all__ = [
+    "CustomerRemovalPlan",
+    "CustomerService",
+    "DeletionPlan",
+    "Inventory",
+    "ProfileDetails",
+    "ProfileRef",
+    "ProfileService",
+    "RemoveSecret",
+    "TenantRemovalPlan",
+    "TenantService",
+    "delete_blocker",
+]

@@ -1,0 +1,181 @@
+"""Customers: add, rename, notes, AOS services, and removal with a plan to confirm first."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from desktop.core.catalog.model import Catalog, ServiceFamily
+from desktop.core.domain import Customer, Tenant
+from desktop.core.errors import NotFoundError, UserError
+from desktop.core.inventory.removal import ProfileRef, remove_profiles
+from desktop.core.inventory.rules import RemoveSecret, delete_blocker
+from desktop.core.store import Store, transaction
+from desktop.core.store import customers as rows
+from desktop.core.store import profiles as profile_rows
+from desktop.core.store import tenants as tenant_rows
+
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class CustomerRemovalPlan:
+    """What removing a customer takes with it; shown to the user before they confirm."""
+
+    customer: Customer
+    tenants: tuple[Tenant, ...]
+    profiles: tuple[ProfileRef, ...]
+    #: Profiles that the delete rule keeps, with the reason; a non-empty list blocks removal.
+    blocked: tuple[tuple[ProfileRef, str], ...]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.profiles)
+
+    def describe(self) -> str:
+        """The confirmation text: every tenant and profile that goes."""
+        lines = [f"Remove the customer {self.customer.name}?"]
+        if self.tenants:
+            lines.append(
+                f"Tenants ({len(self.tenants)}): " + ", ".join(t.label for t in self.tenants)
+            )
+        if self.profiles:
+            lines.append(f"App profiles ({len(self.profiles)}):")
+            lines.extend(f"  - {p.name} (#{p.id})" for p in self.profiles)
+        return "\n".join(lines)
+
+
+def check_name(name: str) -> str:
+    value = " ".join(name.split())
+    if not value:
+        raise UserError("A customer needs a name.", remedy="Type the customer's name.")
+    if len(value) > MAX_NAME:
+        raise UserError(
+            f"The customer name is too long ({len(value)} characters).",
+            remedy=f"Use at most {MAX_NAME} characters.",
+        )
+    return value
+
+
+class CustomerService:
+    """Customer operations over the store; the GUI and the CLI both call these."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def list(self) -> list[Customer]:
+        with self._store.connection() as conn:
+            return rows.all_customers(conn)
+
+    def counts(self) -> dict[int, tuple[int, int]]:
+        """(tenants, profiles) per customer id."""
+        with self._store.connection() as conn:
+            return rows.counts(conn)
+
+    def get(self, name: str) -> Customer:
+        with self._store.connection() as conn:
+            return self._get(conn, name)
+
+    @staticmethod
+    def _get(conn: sqlite3.Connection, name: str) -> Customer:
+        found = rows.by_name(conn, " ".join(name.split()))
+        if found is None:
+            raise NotFoundError(
+                f"There is no customer named “{name}”.",
+                remedy="Check the spelling; `customers list` shows every customer.",
+            )
+        return found
+
+    def add(self, name: str, notes: str = "", aos_service_ids: tuple[str, ...] = ()) -> Customer:
+        value = check_name(name)
+        with self._store.connection() as conn, transaction(conn):
+            if rows.by_name(conn, value) is not None:
+                raise UserError(
+                    f"A customer named “{value}” already exists.",
+                    remedy="Use another name, or add tenants to the existing customer.",
+                )
+            customer = Customer(name=value, notes=notes, aos_service_ids=aos_service_ids)
+            customer.id = rows.insert(conn, customer)
+            return customer
+
+    def rename(self, old: str, new: str) -> Customer:
+        value = check_name(new)
+        with self._store.connection() as conn, transaction(conn):
+            customer = self._get(conn, old)
+            clash = rows.by_name(conn, value)
+            if clash is not None and clash.id != customer.id:
+                raise UserError(
+                    f"A customer named “{value}” already exists.", remedy="Use another name."
+                )
+            assert customer.id is not None
+            rows.rename(conn, customer.id, value)
+            customer.name = value
+            return customer
+
+    def set_notes(self, name: str, notes: str) -> Customer:
+        with self._store.connection() as conn, transaction(conn):
+            customer = self._get(conn, name)
+            assert customer.id is not None
+            rows.set_notes(conn, customer.id, notes.strip())
+            customer.notes = notes.strip()
+            return customer
+
+    def set_aos_services(
+        self, name: str, service_ids: tuple[str, ...], catalog: Catalog
+    ) -> Customer:
+        """Replace the AOS services added for the customer (the wizard offers only these)."""
+        for sid in service_ids:
+            try:
+                service = catalog.service(sid)
+            except KeyError:
+                raise UserError(
+                    f"There is no service with the id “{sid}”.",
+                    remedy="Pick one of the AOS services the catalog lists.",
+                ) from None
+            if service.family is not ServiceFamily.AOS:
+                raise UserError(
+                    f"{service.name} is not an AOS service.",
+                    remedy="Only AOS services are added per customer; premium services are "
+                    "always offered.",
+                )
+        with self._store.connection() as conn, transaction(conn):
+            customer = self._get(conn, name)
+            assert customer.id is not None
+            rows.set_services(conn, customer.id, service_ids)
+            customer.aos_service_ids = tuple(sorted(set(service_ids)))
+            return customer
+
+    def plan_removal(self, name: str, catalog: Catalog) -> CustomerRemovalPlan:
+        with self._store.connection() as conn:
+            customer = self._get(conn, name)
+            assert customer.id is not None
+            tenants = tuple(tenant_rows.of_customer(conn, customer.id))
+            refs = tuple(ProfileRef(*r) for r in profile_rows.of_customer(conn, customer.id))
+        blocked = tuple((p, why) for p in refs if (why := delete_blocker(p.app_type_id, catalog)))
+        return CustomerRemovalPlan(customer, tenants, refs, blocked)
+
+    def remove(
+        self,
+        plan: CustomerRemovalPlan,
+        catalog: Catalog,
+        remove_secret: RemoveSecret | None = None,
+    ) -> None:
+        """Carry out a confirmed plan: profiles (with their secrets), tenants, the customer."""
+        if plan.blocked:
+            names = ", ".join(p.name for p, _ in plan.blocked[:5])
+            raise UserError(
+                f"{plan.customer.name} has {len(plan.blocked)} app profile(s) that cannot be "
+                f"deleted here ({names}{', …' if len(plan.blocked) > 5 else ''}).",
+                remedy=plan.blocked[0][1],
+            )
+        with self._store.connection() as conn, transaction(conn):
+            customer_id = plan.customer.id
+            assert customer_id is not None
+            current = tuple(ProfileRef(*r) for r in profile_rows.of_customer(conn, customer_id))
+            if {p.id for p in current} != {p.id for p in plan.profiles}:
+                raise UserError(
+                    f"The profiles of {plan.customer.name} changed since you confirmed.",
+                    remedy="Review the list again and confirm once more.",
+                )
+            remove_profiles(conn, current, catalog, remove_secret, why="customer removed")
+            rows.delete(conn, customer_id)

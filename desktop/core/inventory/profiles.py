@@ -1,0 +1,214 @@
+"""App profiles: the list, one profile's details and history, adding, status, deleting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from desktop.core.cancel import CancelToken
+from desktop.core.catalog.model import Catalog
+from desktop.core.domain import AppProfile, EventKind, ProfileEvent, Status, Tenant, utc_now
+from desktop.core.errors import NotFoundError, UserError
+from desktop.core.inventory.customers import CustomerService
+from desktop.core.inventory.removal import ProfileRef, remove_profiles
+from desktop.core.inventory.rules import RemoveSecret, delete_blocker
+from desktop.core.store import ProfileRow, Store, events, transaction
+from desktop.core.store import customers as customer_rows
+from desktop.core.store import profiles as rows
+from desktop.core.store import tenants as tenant_rows
+from desktop.core.store.connection import to_db_time
+
+
+@dataclass(frozen=True)
+class ProfileDetails:
+    """Everything about one profile, for the details dialog and ``profiles show``."""
+
+    profile: AppProfile
+    customer: str
+    tenant: Tenant
+    history: tuple[ProfileEvent, ...]
+
+
+@dataclass(frozen=True)
+class DeletionPlan:
+    """The profiles a delete would remove, and those the delete rule keeps (with why)."""
+
+    profiles: tuple[ProfileRef, ...]
+    blocked: tuple[tuple[ProfileRef, str], ...]
+
+    def describe(self) -> str:
+        lines = [f"Delete {len(self.profiles)} app profile(s)?"]
+        lines.extend(f"  - {p.name} (#{p.id})" for p in self.profiles)
+        return "\n".join(lines)
+
+
+def parse_status(text: str) -> Status:
+    for status in Status:
+        if status.value.lower() == text.strip().lower():
+            return status
+    raise UserError(
+        f"“{text}” is not a status.", remedy="Use " + ", ".join(s.value for s in Status) + "."
+    )
+
+
+def row_json(row: ProfileRow) -> dict[str, Any]:
+    """The CLI's JSON of a profile (the keys are a stable interface)."""
+    return {
+        "id": row.id,
+        "name": row.name,
+        "customer": row.customer,
+        "tenant_id": row.tenant_id,
+        "tenant_domain": row.tenant_domain,
+        "services": list(row.services),
+        "app_type": row.app_type_id,
+        "mode": row.mode,
+        "status": row.status,
+        "reason": row.reason,
+        "last_checked": row.last_checked,
+    }
+
+
+class ProfileService:
+    """Profile operations over the store; the GUI and the CLI both call these."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def rows(
+        self,
+        *,
+        status: Status | None = None,
+        customer: str | None = None,
+        limit: int | None = None,
+    ) -> list[ProfileRow]:
+        with self._store.connection() as conn:
+            cid = CustomerService._get(conn, customer).id if customer else None
+            return rows.rows(
+                conn, status=status.value if status else None, customer_id=cid, limit=limit
+            )
+
+    def all_rows(self, token: CancelToken | None = None, chunk: int = 20_000) -> list[ProfileRow]:
+        """Every row (one consistent read), checking *token* between chunks."""
+        with self._store.connection() as conn:
+            return rows.all_rows(conn, token.raise_if_cancelled if token else None, chunk)
+
+    def count(self) -> int:
+        with self._store.connection() as conn:
+            return rows.count(conn)
+
+    def status_counts(self) -> dict[str, int]:
+        with self._store.connection() as conn:
+            return rows.status_counts(conn)
+
+    def details(self, profile_id: int) -> ProfileDetails:
+        with self._store.connection() as conn:
+            profile = rows.get(conn, profile_id)
+            if profile is None:
+                raise NotFoundError(
+                    f"There is no app profile #{profile_id}.",
+                    remedy="`profiles list` shows every profile with its ID.",
+                )
+            customer = customer_rows.by_id(conn, profile.customer_id)
+            tenant = tenant_rows.by_id(conn, profile.tenant_id)
+            assert customer is not None and tenant is not None
+            return ProfileDetails(
+                profile, customer.name, tenant, tuple(events.history(conn, profile_id))
+            )
+
+    def add(self, profile: AppProfile, *, consented: bool = True) -> AppProfile:
+        """Save a new profile and its first history entries (created, consented)."""
+        with self._store.connection() as conn, transaction(conn):
+            tenant = tenant_rows.by_id(conn, profile.tenant_id)
+            if tenant is None or tenant.customer_id != profile.customer_id:
+                raise UserError(
+                    "The profile's tenant does not belong to its customer.",
+                    remedy="Pick the customer and one of its tenants again.",
+                )
+            profile.id = rows.insert(conn, profile)
+            events.record(
+                conn, ProfileEvent(profile.id, EventKind.CREATED, profile.created_at), profile.name
+            )
+            if consented and profile.consented_at is not None:
+                detail = f"{profile.consent_method.value} consent"
+                if profile.consenting_user:
+                    detail += f" by {profile.consenting_user}"
+                events.record(
+                    conn,
+                    ProfileEvent(profile.id, EventKind.CONSENTED, profile.consented_at, detail),
+                    profile.name,
+                )
+            return profile
+
+    def record_check(
+        self,
+        profile_id: int,
+        status: Status,
+        reason: str = "",
+        remedy: str = "",
+        checked_at: datetime | None = None,
+    ) -> None:
+        """Store a check's outcome: a ``checked`` entry, plus ``status_changed`` if it moved."""
+        when = checked_at or utc_now()
+        with self._store.connection() as conn, transaction(conn):
+            profile = rows.get(conn, profile_id)
+            if profile is None:
+                raise NotFoundError(f"There is no app profile #{profile_id}.")
+            assert profile.id is not None
+            rows.update_status(conn, profile.id, status, reason, remedy, to_db_time(when))
+            events.record(
+                conn,
+                ProfileEvent(profile.id, EventKind.CHECKED, when, reason, status),
+                profile.name,
+            )
+            if status is not profile.status:
+                detail = f"{profile.status.value} → {status.value}"
+                events.record(
+                    conn,
+                    ProfileEvent(profile.id, EventKind.STATUS_CHANGED, when, detail, status),
+                    profile.name,
+                )
+
+    def plan_deletion(self, ids: Sequence[int], catalog: Catalog) -> DeletionPlan:
+        """What deleting *ids* would remove; unknown ids raise ``NotFoundError``."""
+        with self._store.connection() as conn:
+            found = {p.id: p for p in rows.get_many(conn, list(dict.fromkeys(ids)))}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise NotFoundError(
+                "There is no app profile " + ", ".join(f"#{i}" for i in missing) + ".",
+                remedy="`profiles list` shows every profile with its ID.",
+            )
+        refs = tuple(
+            ProfileRef(p.id, p.name, p.app_type_id, p.certificate_ref)
+            for p in found.values()
+            if p.id is not None
+        )
+        blocked = tuple((r, why) for r in refs if (why := delete_blocker(r.app_type_id, catalog)))
+        return DeletionPlan(refs, blocked)
+
+    def delete(
+        self,
+        plan: DeletionPlan,
+        catalog: Catalog,
+        remove_secret: RemoveSecret | None = None,
+    ) -> None:
+        """Delete the planned profiles, their vault secrets and record it, all or nothing."""
+        if plan.blocked:
+            _ref, why = plan.blocked[0]
+            names = ", ".join(r.name for r, _ in plan.blocked)
+            raise UserError(f"These app profiles cannot be deleted: {names}.", remedy=why)
+        ids = [r.id for r in plan.profiles]
+        with self._store.connection() as conn, transaction(conn):
+            current = [
+                ProfileRef(p.id, p.name, p.app_type_id, p.certificate_ref)
+                for p in rows.get_many(conn, ids)
+                if p.id is not None
+            ]
+            if len(current) != len(ids):
+                raise UserError(
+                    "Some of these app profiles were deleted meanwhile (in another window?).",
+                    remedy="Refresh the list and try again.",
+                )
+            remove_profiles(conn, current, catalog, remove_secret)

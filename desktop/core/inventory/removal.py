@@ -1,0 +1,68 @@
+"""Deleting profiles: the delete rule, vault secrets and the history, in one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from desktop.core.catalog.model import Catalog
+from desktop.core.domain import EventKind, ProfileEvent, utc_now
+from desktop.core.errors import UserError
+from desktop.core.inventory.rules import RemoveSecret, delete_blocker
+from desktop.core.store import events
+from desktop.core.store import profiles as profile_rows
+
+
+class ProfileRef(NamedTuple):
+    """Just enough of a profile to delete it."""
+
+    id: int
+    name: str
+    app_type_id: str
+    certificate_ref: str
+
+
+def remove_profiles(
+    conn: sqlite3.Connection,
+    refs: Sequence[ProfileRef],
+    catalog: Catalog,
+    remove_secret: RemoveSecret | None,
+    *,
+    why: str = "",
+) -> None:
+    """Delete *refs* inside the caller's transaction.
+
+    A vault failure raises, and the caller's transaction rolls back: profiles stay (with their
+    references) and the vault removal is safe to repeat.
+    """
+    for ref in refs:
+        blocker = delete_blocker(ref.app_type_id, catalog)
+        if blocker:
+            raise UserError(f"The app profile {ref.name} cannot be deleted.", remedy=blocker)
+    needs_vault = [r for r in refs if r.certificate_ref]
+    if needs_vault and remove_secret is None:
+        raise UserError(
+            f"The app profile {needs_vault[0].name} has a certificate in the vault, and the "
+            "vault is not available.",
+            remedy="Unlock the system keyring and try again.",
+        )
+    for ref in needs_vault:
+        assert remove_secret is not None
+        try:
+            remove_secret(ref.certificate_ref)
+        except UserError:
+            raise
+        except Exception as exc:
+            raise UserError(
+                f"The certificate of {ref.name} could not be removed from the vault; "
+                "nothing was deleted.",
+                remedy="Unlock the system keyring and try again.",
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from exc
+    now = utc_now()
+    detail = f"Deleted ({why})" if why else "Deleted"
+    events.record_many(
+        conn, ((ProfileEvent(r.id, EventKind.DELETED, now, detail), r.name) for r in refs)
+    )
+    profile_rows.delete_many(conn, [r.id for r in refs])

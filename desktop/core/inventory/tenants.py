@@ -1,0 +1,168 @@
+"""Tenants: add by domain and/or tenant ID (validated, never twice), list, remove."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from desktop.core.catalog.model import Catalog
+from desktop.core.domain import Cloud, Customer, Tenant
+from desktop.core.errors import NotFoundError, UserError
+from desktop.core.inventory.customers import CustomerService
+from desktop.core.inventory.removal import ProfileRef, remove_profiles
+from desktop.core.inventory.rules import RemoveSecret, delete_blocker
+from desktop.core.store import Store, transaction
+from desktop.core.store import customers as customer_rows
+from desktop.core.store import profiles as profile_rows
+from desktop.core.store import tenants as rows
+from desktop.core.validation import is_guid, normalise_domain, normalise_tenant_id
+
+#: ``lookup(domain, cloud) -> tenant id``; :func:`desktop.core.tenant_lookup.lookup_tenant_id`.
+Lookup = Callable[[str, Cloud], str]
+
+
+@dataclass(frozen=True)
+class TenantRemovalPlan:
+    tenant: Tenant
+    customer: str
+    profiles: tuple[ProfileRef, ...]
+    blocked: tuple[tuple[ProfileRef, str], ...]
+
+    def describe(self) -> str:
+        lines = [f"Remove the tenant {self.tenant.label} of {self.customer}?"]
+        if self.profiles:
+            lines.append(f"App profiles ({len(self.profiles)}):")
+            lines.extend(f"  - {p.name} (#{p.id})" for p in self.profiles)
+        return "\n".join(lines)
+
+
+def parse_cloud(text: str) -> Cloud:
+    value = text.strip().lower().replace(" ", "").replace("-", "")
+    aliases = {"usgovernment": "usgov", "gcc": "usgov", "gcchigh": "usgov", "21vianet": "china"}
+    try:
+        return Cloud(aliases.get(value, value))
+    except ValueError:
+        raise UserError(f"“{text}” is not a cloud.", remedy="Use global, usgov or china.") from None
+
+
+class TenantService:
+    """Tenant operations over the store; the GUI and the CLI both call these."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def list(self, customer: str | None = None) -> list[tuple[Tenant, str]]:
+        """(tenant, customer name) pairs, optionally of one customer."""
+        with self._store.connection() as conn:
+            names = {c.id: c.name for c in customer_rows.all_customers(conn)}
+            cid = CustomerService._get(conn, customer).id if customer else None
+            return [(t, names.get(t.customer_id, "")) for t in rows.of_customer(conn, cid)]
+
+    def add(
+        self,
+        customer: str,
+        *,
+        domain: str = "",
+        tenant_id: str = "",
+        cloud: Cloud = Cloud.GLOBAL,
+        display_name: str = "",
+        lookup: Lookup | None = None,
+    ) -> Tenant:
+        """Add a tenant. With *lookup*, a domain without an ID is resolved online first."""
+        if not domain.strip() and not tenant_id.strip():
+            raise UserError(
+                "A tenant needs its primary domain, its tenant ID, or both.",
+                remedy="Enter the domain (like contoso.onmicrosoft.com) or the tenant ID.",
+            )
+        name = normalise_domain(domain) if domain.strip() else ""
+        tid = normalise_tenant_id(tenant_id) if tenant_id.strip() else ""
+        if name and lookup is not None:
+            found = lookup(name, cloud)
+            if tid and found != tid:
+                raise UserError(
+                    f"{name} belongs to the tenant {found}, not {tid}.",
+                    remedy="Check the tenant ID, or leave it empty to use the looked-up one.",
+                )
+            tid = found
+        if not tid:
+            raise UserError(
+                f"The tenant ID of {name} is not known.",
+                remedy="Use Look up to resolve it online, or enter the tenant ID by hand.",
+            )
+        with self._store.connection() as conn, transaction(conn):
+            owner = CustomerService._get(conn, customer)
+            assert owner.id is not None
+            self._refuse_duplicate(conn, tid, name)
+            tenant = Tenant(
+                tenant_id=tid,
+                customer_id=owner.id,
+                primary_domain=name,
+                display_name=display_name.strip(),
+                cloud=cloud,
+            )
+            rows.insert(conn, tenant)
+            return tenant
+
+    @staticmethod
+    def _refuse_duplicate(conn: sqlite3.Connection, tid: str, domain: str) -> None:
+        existing = rows.by_id(conn, tid) or (rows.by_domain(conn, domain) if domain else None)
+        if existing is None:
+            return
+        owner = customer_rows.by_id(conn, existing.customer_id)
+        owner_name = owner.name if owner else "another customer"
+        what = f"tenant ID {tid}" if existing.tenant_id == tid else f"domain {domain}"
+        raise UserError(
+            f"The {what} is already in the store: it belongs to {owner_name}.",
+            remedy=f"Use the existing tenant under {owner_name}, or remove it there first.",
+        )
+
+    def find(self, key: str) -> tuple[Tenant, Customer]:
+        """A tenant by ID or primary domain, with its customer."""
+        with self._store.connection() as conn:
+            return self._find(conn, key)
+
+    @staticmethod
+    def _find(conn: sqlite3.Connection, key: str) -> tuple[Tenant, Customer]:
+        text = key.strip()
+        tenant = (
+            rows.by_id(conn, normalise_tenant_id(text))
+            if is_guid(text)
+            else rows.by_domain(conn, normalise_domain(text))
+        )
+        if tenant is None:
+            raise NotFoundError(
+                f"There is no tenant {text} in the store.",
+                remedy="`tenants list` shows every tenant.",
+            )
+        customer = customer_rows.by_id(conn, tenant.customer_id)
+        assert customer is not None
+        return tenant, customer
+
+    def plan_removal(self, key: str, catalog: Catalog) -> TenantRemovalPlan:
+        with self._store.connection() as conn:
+            tenant, customer = self._find(conn, key)
+            refs = tuple(ProfileRef(*r) for r in profile_rows.of_tenant(conn, tenant.tenant_id))
+        blocked = tuple((p, why) for p in refs if (why := delete_blocker(p.app_type_id, catalog)))
+        return TenantRemovalPlan(tenant, customer.name, refs, blocked)
+
+    def remove(
+        self, plan: TenantRemovalPlan, catalog: Catalog, remove_secret: RemoveSecret | None = None
+    ) -> None:
+        if plan.blocked:
+            raise UserError(
+                f"The tenant {plan.tenant.label} has {len(plan.blocked)} app profile(s) that "
+                "cannot be deleted here.",
+                remedy=plan.blocked[0][1],
+            )
+        with self._store.connection() as conn, transaction(conn):
+            current = tuple(
+                ProfileRef(*r) for r in profile_rows.of_tenant(conn, plan.tenant.tenant_id)
+            )
+            if {p.id for p in current} != {p.id for p in plan.profiles}:
+                raise UserError(
+                    f"The profiles of the tenant {plan.tenant.label} changed since you confirmed.",
+                    remedy="Review the list again and confirm once more.",
+                )
+            remove_profiles(conn, current, catalog, remove_secret, why="tenant removed")
+            rows.delete(conn, plan.tenant.tenant_id)

@@ -1,0 +1,91 @@
+"""Customer rows: the MSP's client organizations and the AOS services added for each."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from desktop.core.domain import Customer, utc_now
+from desktop.core.store.connection import to_db_time
+
+
+def _services(conn: sqlite3.Connection, customer_id: int) -> tuple[str, ...]:
+    rows = conn.execute(
+        "SELECT service_id FROM customer_services WHERE customer_id = ? ORDER BY service_id",
+        (customer_id,),
+    )
+    return tuple(r[0] for r in rows)
+
+
+def _customer(conn: sqlite3.Connection, row: tuple[int, str, str]) -> Customer:
+    return Customer(id=row[0], name=row[1], notes=row[2], aos_service_ids=_services(conn, row[0]))
+
+
+def insert(conn: sqlite3.Connection, customer: Customer) -> int:
+    cur = conn.execute(
+        "INSERT INTO customers (name, notes, created_at) VALUES (?, ?, ?)",
+        (customer.name, customer.notes, to_db_time(utc_now())),
+    )
+    customer_id = int(cur.lastrowid or 0)
+    set_services(conn, customer_id, customer.aos_service_ids)
+    return customer_id
+
+
+def by_name(conn: sqlite3.Connection, name: str) -> Customer | None:
+    row = conn.execute(
+        "SELECT id, name, notes FROM customers WHERE name = ? COLLATE NOCASE", (name,)
+    ).fetchone()
+    return _customer(conn, row) if row else None
+
+
+def by_id(conn: sqlite3.Connection, customer_id: int) -> Customer | None:
+    row = conn.execute(
+        "SELECT id, name, notes FROM customers WHERE id = ?", (customer_id,)
+    ).fetchone()
+    return _customer(conn, row) if row else None
+
+
+def all_customers(conn: sqlite3.Connection) -> list[Customer]:
+    """Every customer, by name, with its AOS services (two queries, not one per customer)."""
+    services: dict[int, list[str]] = {}
+    for cid, sid in conn.execute(
+        "SELECT customer_id, service_id FROM customer_services ORDER BY service_id"
+    ):
+        services.setdefault(cid, []).append(sid)
+    return [
+        Customer(id=cid, name=name, notes=notes, aos_service_ids=tuple(services.get(cid, ())))
+        for cid, name, notes in conn.execute(
+            "SELECT id, name, notes FROM customers ORDER BY name COLLATE NOCASE"
+        )
+    ]
+
+
+def rename(conn: sqlite3.Connection, customer_id: int, name: str) -> None:
+    conn.execute("UPDATE customers SET name = ? WHERE id = ?", (name, customer_id))
+
+
+def set_notes(conn: sqlite3.Connection, customer_id: int, notes: str) -> None:
+    conn.execute("UPDATE customers SET notes = ? WHERE id = ?", (notes, customer_id))
+
+
+def set_services(conn: sqlite3.Connection, customer_id: int, service_ids: Iterable[str]) -> None:
+    conn.execute("DELETE FROM customer_services WHERE customer_id = ?", (customer_id,))
+    conn.executemany(
+        "INSERT INTO customer_services (customer_id, service_id) VALUES (?, ?)",
+        [(customer_id, s) for s in sorted(set(service_ids))],
+    )
+
+
+def delete(conn: sqlite3.Connection, customer_id: int) -> None:
+    """Remove the customer; its tenants and profiles go with it (foreign-key cascade)."""
+    conn.execute("DELETE FROM customers WHERE id = ?", (customer_id,))
+
+
+def counts(conn: sqlite3.Connection) -> dict[int, tuple[int, int]]:
+    """Per customer id: (tenants, profiles)."""
+    result: dict[int, tuple[int, int]] = {}
+    for cid, n in conn.execute("SELECT customer_id, COUNT(*) FROM tenants GROUP BY customer_id"):
+        result[cid] = (n, 0)
+    for cid, n in conn.execute("SELECT customer_id, COUNT(*) FROM profiles GROUP BY customer_id"):
+        result[cid] = (result.get(cid, (0, 0))[0], n)
+    return result

@@ -1,0 +1,156 @@
+"""The store's versioned schema and the migrations that bring an older store up to date.
+
+The version lives in SQLite's ``user_version``. Version 0 is a new, empty file. Each entry of
+:data:`MIGRATIONS` takes the store from version *n* to *n + 1*; they run at start, together in
+one transaction, after a backup copy of the store has been written to the backups folder. A
+store written by a newer version of the app is refused and left untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop.core.errors import UserError
+from desktop.core.store.connection import store_error, transaction
+
+# Version 1: customers, tenants, profiles and their history.
+_V1 = (
+    """
+    CREATE TABLE customers (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        notes TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE tenants (
+        tenant_id TEXT PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        primary_domain TEXT NOT NULL DEFAULT '',
+        display_name TEXT NOT NULL DEFAULT '',
+        cloud TEXT NOT NULL DEFAULT 'global'
+    )
+    """,
+    """
+    CREATE TABLE profiles (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        tenant_id TEXT NOT NULL REFERENCES tenants(tenant_id) ON DELETE CASCADE,
+        service_ids TEXT NOT NULL,
+        app_type_id TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        remedy TEXT NOT NULL DEFAULT '',
+        consent_method TEXT NOT NULL DEFAULT 'admin',
+        consenting_user TEXT NOT NULL DEFAULT '',
+        consented_at TEXT,
+        last_checked TEXT,
+        functions TEXT NOT NULL DEFAULT '',
+        custom_app_id TEXT NOT NULL DEFAULT '',
+        certificate_ref TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    )
+    """,
+    # No foreign key on purpose: a deleted profile's history (and its deletion) is kept.
+    """
+    CREATE TABLE profile_events (
+        id INTEGER PRIMARY KEY,
+        profile_id INTEGER NOT NULL,
+        profile_name TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        status TEXT
+    )
+    """,
+)
+
+# Version 2: AOS services per customer, the re-authorization flag, and indexes for lists of
+# 100,000 profiles (the first page of the list is read by name).
+_V2 = (
+    """
+    CREATE TABLE customer_services (
+        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+        service_id TEXT NOT NULL,
+        PRIMARY KEY (customer_id, service_id)
+    ) WITHOUT ROWID
+    """,
+    "ALTER TABLE profiles ADD COLUMN reauthorization_required INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX profiles_by_name ON profiles(name COLLATE NOCASE, id)",
+    "CREATE INDEX profiles_by_customer ON profiles(customer_id)",
+    "CREATE INDEX profiles_by_tenant ON profiles(tenant_id)",
+    "CREATE INDEX profiles_by_status ON profiles(status)",
+    "CREATE INDEX tenants_by_customer ON tenants(customer_id)",
+    "CREATE INDEX tenants_by_domain ON tenants(primary_domain COLLATE NOCASE)",
+    "CREATE INDEX events_by_profile ON profile_events(profile_id, at)",
+)
+
+#: ``MIGRATIONS[n]`` takes a store from version ``n`` to ``n + 1``.
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_not_newer(version: int, path: Path) -> None:
+    """Refuse a store from a newer app before anything writes to it."""
+    if version > SCHEMA_VERSION:
+        raise UserError(
+            f"The store {path} was written by a newer version of App Profile Manager "
+            f"(store version {version}; this version reads up to {SCHEMA_VERSION}). "
+            "It has not been changed.",
+            remedy="Install the newer version of App Profile Manager, or set "
+            "APP_PROFILES_HOME to another folder.",
+        )
+
+
+def backup(conn: sqlite3.Connection, backups: Path, version: int) -> Path:
+    """Write a consistent copy of the store (SQLite's online backup) into *backups*."""
+    backups.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backups / f"profiles-v{version}-{stamp}.sqlite3"
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    path: Path,
+    backups: Path,
+    *,
+    target: int = SCHEMA_VERSION,
+) -> Path | None:
+    """Bring the store to *target*; returns the backup written first, if one was needed.
+
+    Two processes starting together are safe: the version is read again under the write lock.
+    """
+    try:
+        current = schema_version(conn)
+        check_not_newer(current, path)
+        if current >= target:
+            return None
+        saved: Path | None = None
+        if current > 0:
+            saved = backup(conn, backups, current)
+        with transaction(conn):
+            current = schema_version(conn)
+            check_not_newer(current, path)
+            for version in range(current, target):
+                for statement in MIGRATIONS[version]:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {int(target)}")
+        return saved
+    except sqlite3.Error as exc:
+        raise store_error(exc, path) from exc

@@ -1,0 +1,89 @@
+"""Resolve a domain to its Microsoft Entra tenant ID from the cloud's OpenID configuration.
+
+``GET {authority host}/{domain}/v2.0/.well-known/openid-configuration``; the tenant ID is the
+GUID in the document's ``issuer``. Works for any cloud, and for a local identity provider
+through ``APP_PROFILES_AUTHORITY_HOST``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import requests
+
+from desktop.core.domain import Cloud
+from desktop.core.endpoints import endpoints_for
+from desktop.core.errors import UserError
+from desktop.core.validation import normalise_domain
+
+DEFAULT_TIMEOUT_S = 10.0
+_GUID_IN_TEXT = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
+)
+
+
+def lookup_tenant_id(
+    domain: str,
+    cloud: Cloud = Cloud.GLOBAL,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    session: requests.Session | None = None,
+) -> str:
+    """The tenant ID (lower-case GUID) of *domain* in *cloud*. Raises ``UserError``."""
+    name = normalise_domain(domain)
+    url = endpoints_for(cloud).openid_configuration_url(name)
+    getter: Any = session or requests
+    try:
+        response = getter.get(url, timeout=timeout_s)
+    except requests.Timeout as exc:
+        raise UserError(
+            f"Looking up {name} timed out after {timeout_s:g} seconds.",
+            remedy="Check the internet connection, or enter the tenant ID by hand.",
+            detail=str(exc),
+        ) from exc
+    except requests.RequestException as exc:
+        raise UserError(
+            f"Could not reach the {cloud.label} sign-in service to look up {name}.",
+            remedy="You may be offline. Check the connection, or enter the tenant ID by hand.",
+            detail=f"{type(exc).__name__}: {exc}",
+        ) from exc
+    if response.status_code in (400, 404):
+        raise UserError(
+            f"No Microsoft tenant uses the domain {name} in the {cloud.label} cloud.",
+            remedy="Check the spelling and the cloud, or enter the tenant ID by hand.",
+            detail=_error_detail(response),
+        )
+    if response.status_code != 200:
+        raise UserError(
+            f"The {cloud.label} sign-in service could not look up {name} right now "
+            f"(HTTP {response.status_code}).",
+            remedy="Try again in a few minutes, or enter the tenant ID by hand.",
+            detail=_error_detail(response),
+        )
+    try:
+        issuer = str(response.json().get("issuer", ""))
+    except ValueError as exc:
+        raise UserError(
+            f"The answer to the look-up of {name} was not an OpenID configuration document.",
+            remedy="Enter the tenant ID by hand.",
+            detail=response.text[:300],
+        ) from exc
+    match = _GUID_IN_TEXT.search(issuer)
+    if match is None:
+        raise UserError(
+            f"The OpenID configuration of {name} names no tenant ID.",
+            remedy="Enter the tenant ID by hand.",
+            detail=f"issuer: {issuer!r}",
+        )
+    return match.group(0).lower()
+
+
+def _error_detail(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}: {response.text[:300]}"
+    return (
+        f"HTTP {response.status_code}: {body.get('error', '')} {body.get('error_description', '')}"
+    )

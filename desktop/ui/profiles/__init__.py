@@ -1,0 +1,1 @@
+"""The profile list page, its model, filter bar, details and customer management dialogs."""

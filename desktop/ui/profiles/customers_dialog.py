@@ -1,0 +1,379 @@
+"""Customers and tenants: add, rename, notes, AOS services, remove; tenants with Look up."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.controllers.inventory import CustomersSnapshot, InventoryController
+from desktop.core.catalog.model import ServiceFamily
+from desktop.core.domain import Cloud, Customer
+from desktop.core.errors import UserError
+from desktop.core.inventory import CustomerRemovalPlan
+
+from desktop.ui.dialogs import UserDialogs
+from desktop.ui.profiles.customer_models import CustomerTableModel, TenantTableModel
+
+TITLE = "Customers and tenants"
+
+
+class CustomersDialog(QDialog):
+    """Manage customers and their tenants. Every change goes through the controller."""
+
+    def __init__(
+        self, controller: InventoryController, dialogs: UserDialogs, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(TITLE)
+        self.setObjectName("CustomersDialog")
+        self.controller = controller
+        self.dialogs = dialogs
+        self._snapshot: CustomersSnapshot | None = None
+        self._select_after_load = ""
+
+        self.customers = CustomerTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.customers)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tenants = TenantTableModel(self)
+
+        self.status = QLabel(self)
+        self.status.setObjectName("CustomersStatus")
+        self.status.setWordWrap(True)
+        splitter = QSplitter(self)
+        splitter.addWidget(self._build_list())
+        splitter.addWidget(self._build_details())
+        splitter.setSizes([300, 700])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.resize(1000, 600)
+
+        controller.customers_loaded.connect(self._on_loaded)
+        controller.changed.connect(self.reload)
+        controller.done.connect(self.status.setText)
+        controller.failed.connect(self._on_failed)
+        controller.removal_planned.connect(self._on_removal_planned)
+        controller.looked_up.connect(self._on_looked_up)
+        self._show_customer(None)
+        self.reload()
+
+    # -- construction -----------------------------------------------------------------------
+
+    def _build_list(self) -> QWidget:
+        box = QWidget(self)
+        self.new_name = QLineEdit(box)
+        self.new_name.setPlaceholderText("New customer's name")
+        self.new_name.setAccessibleName("New customer name")
+        self.add_button = QPushButton("&Add customer", box)
+        self.add_button.clicked.connect(self.add_customer)
+        self.new_name.returnPressed.connect(self.add_customer)
+        self.search = QLineEdit(box)
+        self.search.setPlaceholderText("Filter customers")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Filter customers")
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.list = QTableView(box)
+        self.list.setObjectName("CustomerList")
+        self.list.setAccessibleName("Customers")
+        self.list.setModel(self.proxy)
+        self.list.setSortingEnabled(True)
+        self.list.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.verticalHeader().hide()
+        self.list.setWordWrap(False)
+        self.list.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.list.selectionModel().selectionChanged.connect(self._on_selection)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.new_name, 1)
+        add_row.addWidget(self.add_button)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(add_row)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list, 1)
+        return box
+
+    def _build_details(self) -> QWidget:
+        box = QWidget(self)
+        self.name_edit = QLineEdit(box)
+        self.name_edit.setAccessibleName("Customer name")
+        self.rename_button = QPushButton("Re&name", box)
+        self.rename_button.clicked.connect(self.rename_customer)
+        self.remove_button = QPushButton("&Remove customer…", box)
+        self.remove_button.clicked.connect(self.remove_customer)
+        self.notes = QPlainTextEdit(box)
+        self.notes.setAccessibleName("Notes")
+        self.notes.setPlaceholderText("Contract, contacts, anything the next technician needs")
+        self.notes.setMaximumHeight(90)
+        self.save_notes_button = QPushButton("Save &notes", box)
+        self.save_notes_button.clicked.connect(self.save_notes)
+
+        self.tenant_view = QTableView(box)
+        self.tenant_view.setObjectName("TenantList")
+        self.tenant_view.setAccessibleName("Tenants")
+        self.tenant_view.setModel(self.tenants)
+        self.tenant_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tenant_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tenant_view.verticalHeader().hide()
+        header = self.tenant_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.domain = QLineEdit(box)
+        self.domain.setPlaceholderText("contoso.onmicrosoft.com")
+        self.domain.setAccessibleName("Primary domain")
+        self.lookup_button = QPushButton("&Look up", box)
+        self.lookup_button.setToolTip("Find the tenant ID of this domain online")
+        self.lookup_button.clicked.connect(self.look_up)
+        self.tenant_id = QLineEdit(box)
+        self.tenant_id.setPlaceholderText("00000000-0000-0000-0000-000000000000")
+        self.tenant_id.setAccessibleName("Tenant ID")
+        self.cloud = QComboBox(box)
+        self.cloud.setAccessibleName("Cloud")
+        for cloud in Cloud:
+            self.cloud.addItem(cloud.label, cloud.value)
+        self.add_tenant_button = QPushButton("Add &tenant", box)
+        self.add_tenant_button.clicked.connect(self.add_tenant)
+        self.remove_tenant_button = QPushButton("Remove tenant…", box)
+        self.remove_tenant_button.clicked.connect(self.remove_tenant)
+
+        self.services = QListWidget(box)
+        self.services.setAccessibleName("AOS services added for this customer")
+        for service in self.controller.catalog.services:
+            if service.family is ServiceFamily.AOS:
+                item = QListWidgetItem(service.name, self.services)
+                item.setData(Qt.ItemDataRole.UserRole, service.id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+        self.save_services_button = QPushButton("Save &services", box)
+        self.save_services_button.clicked.connect(self.save_services)
+
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name_edit, 1)
+        name_row.addWidget(self.rename_button)
+        name_row.addWidget(self.remove_button)
+        form = QFormLayout()
+        form.addRow(self._buddy("Na&me:", self.name_edit), name_row)
+        notes_row = QVBoxLayout()
+        notes_row.addWidget(self.notes)
+        notes_row.addWidget(self.save_notes_button, 0, Qt.AlignmentFlag.AlignRight)
+        form.addRow("Notes:", notes_row)
+
+        tenants_box = QGroupBox("Tenants", box)
+        add_form = QFormLayout()
+        domain_row = QHBoxLayout()
+        domain_row.addWidget(self.domain, 1)
+        domain_row.addWidget(self.lookup_button)
+        add_form.addRow(self._buddy("&Domain:", self.domain), domain_row)
+        add_form.addRow(self._buddy("Tenant &ID:", self.tenant_id), self.tenant_id)
+        cloud_row = QHBoxLayout()
+        cloud_row.addWidget(self.cloud, 1)
+        cloud_row.addWidget(self.add_tenant_button)
+        add_form.addRow(self._buddy("&Cloud:", self.cloud), cloud_row)
+        tenants_layout = QVBoxLayout(tenants_box)
+        tenants_layout.addWidget(self.tenant_view, 1)
+        tenants_layout.addWidget(self.remove_tenant_button, 0, Qt.AlignmentFlag.AlignRight)
+        tenants_layout.addLayout(add_form)
+
+        services_box = QGroupBox("AOS services (the wizard offers only these)", box)
+        services_layout = QVBoxLayout(services_box)
+        services_layout.addWidget(self.services)
+        services_layout.addWidget(self.save_services_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        lower = QHBoxLayout()
+        lower.addWidget(tenants_box, 3)
+        lower.addWidget(services_box, 2)
+        layout.addLayout(lower, 1)
+        self.details = box
+        return box
+
+    def _buddy(self, text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text, self)
+        label.setBuddy(widget)
+        return label
+
+    # -- loading and selection --------------------------------------------------------------
+
+    @Slot()
+    def reload(self) -> None:
+        self.controller.load_customers()
+
+    @Slot(object)
+    def _on_loaded(self, snapshot: CustomersSnapshot) -> None:
+        current = self.current()
+        keep = self._select_after_load or (current.name if current else "")
+        self._select_after_load = ""
+        self._snapshot = snapshot
+        self.customers.set_customers(snapshot.customers, snapshot.counts)
+        if not snapshot.customers:
+            self.status.setText("No customers yet: type a name above and press Add customer.")
+            self.new_name.setFocus()
+        row = self.customers.row_of(keep) if keep else -1
+        if row >= 0:
+            self.list.selectRow(self.proxy.mapFromSource(self.customers.index(row, 0)).row())
+        else:
+            self._show_customer(None)
+
+    def current(self) -> Customer | None:
+        rows = self.list.selectionModel().selectedRows() if self.list.selectionModel() else []
+        if not rows:
+            return None
+        return self.customers.customer(self.proxy.mapToSource(rows[0]).row())
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        self._show_customer(self.current())
+
+    def _show_customer(self, customer: Customer | None) -> None:
+        self.details.setEnabled(customer is not None)
+        self.name_edit.setText(customer.name if customer else "")
+        self.notes.setPlainText(customer.notes if customer else "")
+        tenants = []
+        if customer is not None and self._snapshot is not None and customer.id is not None:
+            tenants = self._snapshot.tenants.get(customer.id, [])
+        self.tenants.set_tenants(tenants)
+        chosen = set(customer.aos_service_ids) if customer else set()
+        for i in range(self.services.count()):
+            item = self.services.item(i)
+            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    @Slot()
+    def add_customer(self) -> None:
+        name = self.new_name.text().strip()
+        if not name:
+            self.dialogs.error(TITLE, UserError("A customer needs a name.", remedy="Type it."))
+            return
+        self._select_after_load = name
+        self.new_name.clear()
+        self.controller.add_customer(name)
+
+    @Slot()
+    def rename_customer(self) -> None:
+        customer = self.current()
+        new = self.name_edit.text().strip()
+        if customer is None or new == customer.name:
+            return
+        self._select_after_load = new
+        self.controller.rename_customer(customer.name, new)
+
+    @Slot()
+    def save_notes(self) -> None:
+        customer = self.current()
+        if customer is not None:
+            self.controller.set_notes(customer.name, self.notes.toPlainText())
+
+    @Slot()
+    def save_services(self) -> None:
+        customer = self.current()
+        if customer is None:
+            return
+        ids = tuple(
+            str(self.services.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.services.count())
+            if self.services.item(i).checkState() == Qt.CheckState.Checked
+        )
+        self.controller.set_aos_services(customer.name, ids)
+
+    @Slot()
+    def remove_customer(self) -> None:
+        customer = self.current()
+        if customer is not None:
+            self.controller.plan_customer_removal(customer.name)
+
+    @Slot(object)
+    def _on_removal_planned(self, plan: CustomerRemovalPlan) -> None:
+        if plan.blocked:
+            self.dialogs.error(
+                TITLE,
+                UserError(
+                    f"{plan.customer.name} cannot be removed here: {len(plan.blocked)} of its "
+                    "app profiles were not created here.",
+                    remedy=plan.blocked[0][1],
+                    detail="\n".join(p.name for p, _ in plan.blocked),
+                ),
+            )
+            return
+        lines = plan.describe().splitlines()
+        details = "\n".join(lines[1:31]) + ("\n…" if len(lines) > 31 else "")
+        if self.dialogs.confirm(TITLE, lines[0], details=details, action="Remove"):
+            self.controller.remove_customer(plan)
+
+    @Slot()
+    def look_up(self) -> None:
+        domain = self.domain.text().strip()
+        if not domain:
+            self.dialogs.error(
+                TITLE, UserError("Type the domain to look up.", remedy="E.g. contoso.com.")
+            )
+            return
+        self.status.setText(f"Looking up {domain}…")
+        self.lookup_button.setEnabled(False)
+        self.controller.lookup_tenant(domain, Cloud(self.cloud.currentData()))
+
+    @Slot(str, str)
+    def _on_looked_up(self, domain: str, tenant_id: str) -> None:
+        self.lookup_button.setEnabled(True)
+        self.tenant_id.setText(tenant_id)
+        self.status.setText(f"{domain} is the tenant {tenant_id}.")
+
+    @Slot()
+    def add_tenant(self) -> None:
+        customer = self.current()
+        if customer is None:
+            return
+        self.controller.add_tenant(
+            customer.name,
+            self.domain.text(),
+            self.tenant_id.text(),
+            Cloud(self.cloud.currentData()),
+        )
+        self.domain.clear()
+        self.tenant_id.clear()
+
+    @Slot()
+    def remove_tenant(self) -> None:
+        rows = self.tenant_view.selectionModel().selectedRows()
+        if not rows:
+            self.dialogs.info(TITLE, "Select the tenant to remove.")
+            return
+        tenant = self.tenants.tenant(rows[0].row())
+        text = f"Remove the tenant {tenant.label}? Its app profiles are deleted with it."
+        if self.dialogs.confirm(TITLE, text, action="Remove"):
+            self.controller.remove_tenant(tenant.tenant_id)
+
+    @Slot(object)
+    def _on_failed(self, error: UserError) -> None:
+        self.lookup_button.setEnabled(True)
+        if self.isVisible():
+            self.status.setText(error.one_line())

@@ -1,0 +1,73 @@
+"""A profile's history as a table: when, what, detail, status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop.core.domain import EventKind, ProfileEvent
+
+from desktop.ui.profiles.status_icons import status_icon
+
+HEADERS = ("When", "What", "Detail", "Status")
+EVENT_LABELS = {
+    EventKind.CREATED: "Created",
+    EventKind.CONSENTED: "Consented",
+    EventKind.CHECKED: "Checked",
+    EventKind.CHECK_FAILED: "Check could not run",
+    EventKind.REAUTHORIZED: "Re-authorized",
+    EventKind.STATUS_CHANGED: "Status changed",
+    EventKind.MARKED: "Re-authorization required",
+    EventKind.UPDATED: "Updated",
+    EventKind.DELETED: "Deleted",
+}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def local_time(event: ProfileEvent) -> str:
+    return event.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+class HistoryModel(QAbstractTableModel):
+    """Read-only events, newest first."""
+
+    def __init__(self, events: Sequence[ProfileEvent] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self._events = list(reversed(events))
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._events)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._events)):
+            return None
+        event = self._events[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == 0:
+                return local_time(event)
+            if column == 1:
+                return EVENT_LABELS.get(event.kind, event.kind.value)
+            if column == 2:
+                return event.detail
+            if column == 3:
+                return event.status.value if event.status else ""
+        if role == Qt.ItemDataRole.DecorationRole and column == 3 and event.status:
+            return status_icon(event.status)
+        return None

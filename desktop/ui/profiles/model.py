@@ -1,0 +1,212 @@
+"""The profile list's item model: 100,000 rows, sorted and filtered without a proxy model.
+
+A ``QSortFilterProxyModel`` calls back into Python once per row per keystroke, far too slow at
+this size; instead the model keeps the prepared :class:`ProfileList`, an order for the current
+sort, and the filtered view (indices into the list). A filter change resets the model.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from desktop.core.catalog.model import SetupMode
+from desktop.core.domain import Status
+from desktop.core.inventory.listing import COLUMNS, ListFilter, ProfileList, counts_text
+from desktop.core.store import ProfileRow
+
+from desktop.ui.profiles.status_icons import status_icon
+
+STATUS_COLUMN = COLUMNS.index("Status")
+#: Custom role: the row's profile id (int).
+PROFILE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_MODE_LABELS = {m.value: m.value.capitalize() for m in SetupMode}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def format_checked(value: str | None) -> str:
+    """ISO 8601 UTC text as local time for display; "Never" when not checked."""
+    if not value:
+        return "Never"
+    when = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class ProfileTableModel(QAbstractTableModel):
+    """Profiles as a table of :data:`COLUMNS`.
+
+    Signals:
+        view_changed(): rows were loaded, filtered or sorted (the counts line refreshes).
+    """
+
+    view_changed = Signal()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._list: ProfileList | None = None
+        self._order: list[int] = []
+        self._view: list[int] = []
+        self._filter = ListFilter()
+        self._sort_column = 0
+        self._descending = False
+        self._checked_cache: dict[str | None, str] = {}
+
+    # -- loading, filtering, sorting --------------------------------------------------------
+
+    def set_list(self, profiles: ProfileList, order: list[int] | None = None) -> None:
+        """Show *profiles* (an *order* computed off the GUI thread may come with it)."""
+        self.beginResetModel()
+        self._list = profiles
+        self._order = (
+            order
+            if order is not None
+            else profiles.sorted_order(self._sort_column, self._descending)
+        )
+        self._view = profiles.filter(self._order, self._filter)
+        self.endResetModel()
+        self.view_changed.emit()
+
+    @property
+    def profiles(self) -> ProfileList | None:
+        return self._list
+
+    @property
+    def current_filter(self) -> ListFilter:
+        return self._filter
+
+    @property
+    def sort_state(self) -> tuple[int, bool]:
+        return self._sort_column, self._descending
+
+    def set_filter(self, wanted: ListFilter) -> None:
+        if wanted == self._filter:
+            return
+        previous, self._filter = self._filter, wanted
+        if self._list is not None:
+            # Typing one more letter can only shrink the view: filter what is shown.
+            base = self._view if wanted.narrows(previous) else self._order
+            view = self._list.filter(base, wanted)
+            self.beginResetModel()
+            self._view = view
+            self.endResetModel()
+        self.view_changed.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_column = column
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        if self._list is None:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self._view
+        self._order = self._list.sorted_order(column, self._descending)
+        self._view = self._list.filter(self._order, self._filter)
+        # Keep selections and the current index on the same profiles.
+        where = {row: pos for pos, row in enumerate(self._view)}
+        old_indexes = self.persistentIndexList()
+        new_indexes = [
+            self.index(where[old[i.row()]], i.column()) if old[i.row()] in where else QModelIndex()
+            for i in old_indexes
+        ]
+        self.changePersistentIndexList(old_indexes, new_indexes)
+        self.layoutChanged.emit()
+        self.view_changed.emit()
+
+    # -- what the page asks ---------------------------------------------------------------
+
+    def row_at(self, row: int) -> ProfileRow:
+        assert self._list is not None
+        return self._list.rows[self._view[row]]
+
+    def delete_blocker(self, row: int) -> str:
+        assert self._list is not None
+        return self._list.delete_blocker(self._view[row])
+
+    def total(self) -> int:
+        return len(self._list) if self._list is not None else 0
+
+    def counts_line(self) -> str:
+        if self._list is None:
+            return ""
+        return counts_text(self._list.status_counts(self._view), len(self._view), self.total())
+
+    def row_of_profile(self, profile_id: int) -> int:
+        if self._list is None:
+            return -1
+        for pos, i in enumerate(self._view):
+            if self._list.rows[i].id == profile_id:
+                return pos
+        return -1
+
+    # -- QAbstractTableModel ----------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._view)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Sort by {COLUMNS[section].lower()}"
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self._list is None:
+            return None
+        r, c = index.row(), index.column()
+        if not (0 <= r < len(self._view) and 0 <= c < len(COLUMNS)):
+            return None
+        i = self._view[r]
+        row = self._list.rows[i]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self._text(i, row, c)
+            if role == Qt.ItemDataRole.ToolTipRole and c == STATUS_COLUMN and row.reason:
+                return f"{row.status}: {row.reason}"
+            return text
+        if role == Qt.ItemDataRole.DecorationRole and c == STATUS_COLUMN:
+            try:
+                return status_icon(Status(row.status))
+            except ValueError:
+                return None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{COLUMNS[c]}: {self._text(i, row, c)}"
+        if role == PROFILE_ID_ROLE:
+            return row.id
+        return None
+
+    def _text(self, i: int, row: ProfileRow, column: int) -> str:
+        assert self._list is not None
+        if column == 0:
+            return row.name
+        if column == 1:
+            return row.customer
+        if column == 2:
+            return row.tenant_domain or row.tenant_id
+        if column == 3:
+            return self._list.services_text[i]
+        if column == 4:
+            return self._list.app_type_text[i]
+        if column == 5:
+            return _MODE_LABELS.get(row.mode, row.mode)
+        if column == 6:
+            return row.status
+        if column == 7:
+            return row.reason
+        cached = self._checked_cache.get(row.last_checked)
+        if cached is None:
+            cached = format_checked(row.last_checked)
+            if len(self._checked_cache) < 50_000:
+                self._checked_cache[row.last_checked] = cached
+        return cached

@@ -1,0 +1,166 @@
+"""The profile page over a real store: list, filters, counts, actions, details, delete rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+
+from desktop.controllers.inventory import InventoryController
+from desktop.controllers.tasks import TaskRunner
+from desktop.core.domain import Status
+from desktop.core.paths import DataPaths
+from tests.helpers.dialogs import FakeDialogs
+from tests.helpers.inventory import open_inventory, shipped_catalog, small_inventory
+
+from desktop.ui.main_window import MainWindow
+from desktop.ui.profiles.page import ProfilesPage
+from desktop.ui.profiles.wiring import add_profiles_page
+
+
+@pytest.fixture
+def runner() -> TaskRunner:
+    runner = TaskRunner()
+    yield runner
+    runner.cancel_all()
+    runner.wait_for_done(10_000)
+
+
+def _page(qtbot: QtBot, home: Path, runner: TaskRunner) -> tuple[ProfilesPage, FakeDialogs]:
+    dialogs = FakeDialogs()
+    controller = InventoryController(DataPaths(home), runner, shipped_catalog())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    page = add_profiles_page(window, controller, dialogs)  # type: ignore[arg-type]
+    window.show()
+    qtbot.waitUntil(page.self_test_ready, timeout=10_000)
+    failed = lambda: "could not be loaded" in page.empty.heading.text()  # noqa: E731
+    qtbot.waitUntil(lambda: page._complete or failed(), timeout=10_000)
+    return page, dialogs
+
+
+def _select(page: ProfilesPage, *names: str) -> None:
+    page.table.clearSelection()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in range(page.model.rowCount()):
+        if page.model.row_at(row).name in names:
+            page.table.selectionModel().select(page.model.index(row, 0), flags)
+
+
+def test_first_run_offers_next_steps(qtbot: QtBot, data_home: Path, runner: TaskRunner) -> None:
+    page, dialogs = _page(qtbot, data_home, runner)
+    assert page.stack.currentWidget() is page.empty
+    assert page.empty.add_button.isVisible() and page.empty.browse_button.isVisible()
+    assert not page.empty.create_button.isVisible()  # no customer yet
+    window = page.window()
+    assert isinstance(window, MainWindow) and window.tabs.currentWidget() is page
+    assert window.tabs.indexOf(page) == 0
+    page.empty.browse_button.click()  # no permissions tab in this test window
+    assert dialogs.infos and "permissions" in dialogs.infos[-1].lower()
+
+
+def test_list_counts_filter_and_sort(qtbot: QtBot, data_home: Path, runner: TaskRunner) -> None:
+    small_inventory(data_home)
+    page, _ = _page(qtbot, data_home, runner)
+    assert page.model.rowCount() == 4
+    assert page.counts.text() == "1 Invalid · 1 Expired · 1 Unknown · 1 Valid"
+    qtbot.keyClicks(page.filters.search, "fabrikam")
+    assert page.model.rowCount() == 2
+    assert "showing 2 of 4" in page.counts.text()
+    page.filters.search.clear()
+    page.filters.status.setCurrentIndex(page.filters.status.findData("Expired"))
+    assert [page.model.row_at(r).name for r in range(page.model.rowCount())] == ["Contoso Baseline"]
+    page.filters.status.setCurrentIndex(0)
+    page.filters.customer.setCurrentIndex(page.filters.customer.findData("Fabrikam"))
+    assert page.model.rowCount() == 2
+    page.filters.customer.setCurrentIndex(0)
+    page.filters.search.setText("no such profile anywhere")
+    assert page.model.rowCount() == 0 and "No app profile matches" in page.message.text()
+    page.filters.search.clear()
+    page.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
+    assert page.model.row_at(0).status == "Invalid"
+
+
+def test_actions_follow_selection_and_delete_rule(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    small_inventory(data_home)
+    page, dialogs = _page(qtbot, data_home, runner)
+    assert not page.delete_action.isEnabled() and not page.reauth_action.isEnabled()
+    _select(page, "Contoso Baseline")
+    assert page.reauth_action.isEnabled() and page.delete_action.isEnabled()
+    page.reauthorize()
+    assert "later version" in dialogs.infos[-1]
+    _select(page, "Contoso Nitro")
+    assert not page.reauth_action.isEnabled()  # Valid needs no re-authorization
+    assert "Expired or Invalid" in page.reauth_action.toolTip()
+    _select(page, "Fabrikam Classic", "Contoso Nitro")
+    assert not page.delete_action.isEnabled()
+    assert "cannot be created here" in page.delete_action.toolTip()
+    page.create_profile()
+    assert "create wizard" in dialogs.infos[-1]
+
+
+def test_delete_confirms_with_names_and_records(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    inv = small_inventory(data_home)
+    page, dialogs = _page(qtbot, data_home, runner)
+    _select(page, "Contoso Nitro", "Contoso Baseline")
+    dialogs.answer = False
+    page.delete_selected()
+    assert (
+        "Contoso Nitro" in dialogs.confirms[-1][1] and "Contoso Baseline" in dialogs.confirms[-1][1]
+    )
+    assert inv.profiles.count() == 4  # cancelled: nothing deleted
+    dialogs.answer = True
+    with qtbot.waitSignal(page.controller.rows_loaded, timeout=10_000):
+        page.delete_selected()
+    assert inv.profiles.count() == 2
+    assert page.model.rowCount() == 2
+    assert "Deleted 2" in page.message.text()
+
+
+def test_details_on_enter_show_fields_and_history(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    inv = small_inventory(data_home)
+    baseline = next(r for r in inv.profiles.rows() if r.name == "Contoso Baseline")
+    inv.profiles.record_check(baseline.id, Status.INVALID, "MFA was enabled for the user.")
+    page, _ = _page(qtbot, data_home, runner)
+    _select(page, "Contoso Baseline")
+    page.table.setCurrentIndex(page.table.selectionModel().selectedRows()[0])
+    page.table.setFocus()
+    with qtbot.waitSignal(page.controller.details_loaded, timeout=10_000):
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    dialog = page.details_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "Contoso Baseline" in dialog.windowTitle()
+    history = dialog.history_model
+    kinds = [history.data(history.index(r, 1)) for r in range(history.rowCount())]
+    assert kinds == ["Status changed", "Checked", "Consented", "Created"]  # newest first
+    assert history.data(history.index(0, 0))  # each with its time
+    dialog.close()
+
+
+def test_broken_store_is_reported_not_overwritten(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    paths = DataPaths(data_home).ensure()
+    paths.store.write_bytes(b"garbage" * 1000)
+    page, _ = _page(qtbot, data_home, runner)
+    assert "damaged" in page.empty.text.text()
+    window = page.window()
+    assert isinstance(window, MainWindow) and "damaged" in window.problem_text
+    assert paths.store.read_bytes() == b"garbage" * 1000
+
+
+def test_customer_without_profiles_offers_create(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    open_inventory(data_home).customers.add("Contoso")
+    page, _ = _page(qtbot, data_home, runner)
+    assert page.empty.create_button.isVisible()

@@ -1,0 +1,67 @@
+"""The prepared profile list: filter, narrowing, sort, counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from desktop.core.inventory.listing import COLUMNS, ListFilter, ProfileList, counts_text
+from tests.helpers.inventory import shipped_catalog, small_inventory
+
+
+def _list(data_home: Path) -> ProfileList:
+    return ProfileList(small_inventory(data_home).profiles.rows(), shipped_catalog())
+
+
+def test_text_filter_searches_every_column(data_home: Path) -> None:
+    profiles = _list(data_home)
+    order = profiles.sorted_order(0)
+    names = lambda idx: [profiles.rows[i].name for i in idx]  # noqa: E731
+    assert names(profiles.filter(order, ListFilter(text="FABRIKAM"))) == [
+        "Fabrikam Backup",
+        "Fabrikam Classic",
+    ]
+    assert names(profiles.filter(order, ListFilter(text="revoked"))) == ["Fabrikam Backup"]
+    assert names(profiles.filter(order, ListFilter(text="72f988bf"))) == [
+        "Contoso Baseline",
+        "Contoso Nitro",
+    ]
+    assert names(profiles.filter(order, ListFilter(status="Expired"))) == ["Contoso Baseline"]
+    assert names(profiles.filter(order, ListFilter(customer="Contoso", text="SIGN-IN"))) == [
+        "Contoso Baseline"
+    ]
+    service = profiles.rows[order[0]].services[0]
+    assert order[0] in profiles.filter(order, ListFilter(service=service))
+    assert profiles.filter(order, ListFilter(text="no such thing")) == []
+
+
+def test_narrowing() -> None:
+    assert ListFilter(text="cont").narrows(ListFilter(text="con"))
+    assert not ListFilter(text="con").narrows(ListFilter(text="cont"))
+    assert not ListFilter(text="cont", status="Valid").narrows(ListFilter(text="con"))
+
+
+def test_sort_by_every_column(data_home: Path) -> None:
+    profiles = _list(data_home)
+    for column in range(len(COLUMNS)):
+        key = profiles.sort_key(column)
+        order = profiles.sorted_order(column)
+        assert sorted(order) == list(range(len(profiles)))
+        assert [key(i) for i in order] == sorted(key(i) for i in order)
+        backwards = profiles.sorted_order(column, descending=True)
+        assert [key(i) for i in backwards] == sorted((key(i) for i in order), reverse=True)
+    by_status = [profiles.rows[i].status for i in profiles.sorted_order(COLUMNS.index("Status"))]
+    assert by_status == ["Invalid", "Expired", "Unknown", "Valid"]
+
+
+def test_counts_text() -> None:
+    counts = Counter({"Invalid": 12, "Expired": 3, "Valid": 204})
+    assert counts_text(counts, 219, 219) == "12 Invalid · 3 Expired · 204 Valid"
+    assert counts_text(counts, 219, 1000).endswith("(showing 219 of 1,000)")
+    assert counts_text(Counter(), 0, 0) == "No app profiles"
+
+
+def test_delete_blockers_per_row(data_home: Path) -> None:
+    profiles = _list(data_home)
+    blocked = [profiles.rows[i].name for i in range(len(profiles)) if profiles.delete_blocker(i)]
+    assert blocked == ["Fabrikam Classic"]
