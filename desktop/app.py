@@ -30,6 +30,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.permissions import PermissionsPage
 from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
+from desktop.ui.wizard.wiring import add_create_wizard
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -69,6 +70,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     window.closing.connect(ctx.runner.cancel_all)
     ctx.inventory = InventoryController(ctx.paths, ctx.runner, ctx.catalog, parent=window)
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
+    add_create_wizard(window, ctx.profiles_page, ctx.inventory, ctx.runner, ctx.catalog, ctx.paths)
     for problem in ctx.problems:
         window.show_problem(problem)
     permissions = PermissionsPage(

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.controllers.tasks import Task, TaskRunner, Work
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import SetupMode
-from desktop.core.domain import AppProfile, Cloud, Customer, Tenant
+from desktop.core.domain import AppProfile, Cloud
 from desktop.core.errors import UserError
 from desktop.core.wizard import CreateProfileWizard, build_plan
 from desktop.core.wizard.plan import profile_name
@@ -25,21 +25,11 @@ from desktop.core.wizard.ports import (
     ConsentEngine,
     ConsentOutcome,
     ConsentRequest,
+    Directory,
     ProfileSaver,
     RoleAssigner,
     TenantLookup,
 )
-
-
-@dataclass(frozen=True)
-class Directory:
-    """Customers and their tenants, as step 1 offers them."""
-
-    customers: tuple[Customer, ...]
-    tenants: tuple[Tenant, ...]
-
-    def tenants_of(self, customer: Customer) -> list[Tenant]:
-        return [t for t in self.tenants if t.customer_id == customer.id]
 
 
 @dataclass
@@ -97,7 +87,16 @@ class WizardController(QObject):
     # -- step 1 ------------------------------------------------------------------------------
 
     def load_directory(self) -> Task:
-        return self._submit("Loading customers", lambda t, p: self.services.load_directory())
+        """Customers, tenants and the client IDs, read off the GUI thread."""
+        task = self._submit("Loading customers", lambda t, p: self.services.load_directory())
+        task.succeeded.connect(self._directory_loaded)
+        return task
+
+    def _directory_loaded(self, directory: object) -> None:
+        assert isinstance(directory, Directory)
+        if directory.client_ids:
+            self.machine.set_client_ids(directory.client_ids)
+            self.changed.emit()
 
     def lookup_tenant(self, domain: str, cloud: Cloud) -> Task:
         def work(token: CancelToken, progress: Progress) -> str:

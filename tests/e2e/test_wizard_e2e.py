@@ -12,14 +12,17 @@ import pytest
 from PySide6.QtWidgets import QWizard
 
 from desktop.controllers.tasks import TaskRunner
-from desktop.controllers.wizard import Directory, WizardController, WizardServices
+from desktop.controllers.wizard import WizardController, WizardServices
 from desktop.core.catalog.loader import load_shipped
 from desktop.core.catalog.model import SetupMode
-from desktop.core.domain import Customer, Status, Tenant
+from desktop.core.domain import Status
 from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.consent import ConsentEngine
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
+from desktop.core.inventory import Inventory
+from desktop.core.paths import DataPaths
 from desktop.core.wizard import ConsentState, CreateProfileWizard, RoleState, Step
+from desktop.core.wizard.backend import WizardBackend
 from desktop.core.wizard.identity_engine import IdentityConsent, technician_token
 from desktop.core.wizard.role_assign import GraphRoleAssigner
 from desktop.sandbox import Sandbox
@@ -46,6 +49,7 @@ class Run:
     saver: RecordingSaver
     certificates: MemoryCertificateStore
     answers: list[CancelChoice]
+    inventory: Inventory
 
     @property
     def machine(self) -> CreateProfileWizard:
@@ -76,13 +80,19 @@ def run(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]
             technician=technician,
             open_browser=browser,
         )
-        contoso = Customer("Contoso", aos_service_ids=("cloud-backup-m365",), id=1)
-        tenant = Tenant(demo.tenant_id, 1, primary_domain=demo.domain, display_name="Contoso")
-        saver = RecordingSaver()
+        # The real store, through the same backend the app uses for the list and Save.
+        paths = DataPaths(tmp_path / "data").ensure()
+        inventory = Inventory.open(paths)
+        inventory.customers.add("Contoso", aos_service_ids=("cloud-backup-m365",))
+        inventory.tenants.add(
+            "Contoso", domain=demo.domain, tenant_id=demo.tenant_id, display_name="Contoso"
+        )
+        backend = WizardBackend(paths, catalog, lambda: inventory)
+        saver = RecordingSaver(backend.save)
         services = WizardServices(
             engine=IdentityConsent(engine, catalog, timeout=30),
-            load_directory=lambda: Directory((contoso,), (tenant,)),
-            lookup_tenant=lambda domain, cloud: demo.tenant_id,
+            load_directory=backend.load_directory,
+            lookup_tenant=backend.lookup_tenant,
             save=saver,
             roles=GraphRoleAssigner(technician_token(technician, timeout=30)),
             discard_certificate=certificates.delete,
@@ -101,7 +111,7 @@ def run(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]
         qtbot.addWidget(dialog)
         dialog.start()
         qtbot.waitUntil(lambda: dialog.customer_page.loaded)
-        yield Run(dialog, sandbox, demo, browser, saver, certificates, answers)
+        yield Run(dialog, sandbox, demo, browser, saver, certificates, answers, inventory)
         runner.cancel_all()
         runner.wait_for_done(10_000)
 
@@ -150,6 +160,12 @@ def test_premium_services_in_modern_mode(qtbot, run: Run) -> None:  # type: igno
         ("apelements-security-and-analysis", Status.VALID),
         ("apelements-automation", Status.VALID),
     ]
+    # In the store, as the list shows them: first status from the engine's verification.
+    rows = {r.app_type_id: r for r in run.inventory.profiles.rows()}
+    assert {k: r.status for k, r in rows.items()} == {
+        "apelements-security-and-analysis": "Valid",
+        "apelements-automation": "Valid",
+    }
 
 
 def test_baseline_management_in_custom_mode(qtbot, run: Run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -243,6 +259,7 @@ def test_cancel_after_consent_warns_and_saves_anyway(qtbot, run: Run) -> None:  
     with qtbot.waitSignal(run.dialog.profiles_saved, timeout=30_000) as saved:
         run.dialog.reject()
     assert [p.app_type_id for p in saved.args[0]] == ["apelements-automation"]
+    assert [r.app_type_id for r in run.inventory.profiles.rows()] == ["apelements-automation"]
 
 
 def test_assign_now_gives_the_app_exchange_administrator(qtbot, run: Run) -> None:  # type: ignore[no-untyped-def]

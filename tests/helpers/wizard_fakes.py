@@ -6,12 +6,12 @@ import dataclasses
 import threading
 from dataclasses import dataclass, field
 
-from desktop.controllers.wizard import Directory, WizardServices
+from desktop.controllers.wizard import WizardServices
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.domain import AppProfile, Customer, Status, Tenant
 from desktop.core.errors import UserError
 from desktop.core.wizard.plan import SavePlan
-from desktop.core.wizard.ports import ConsentOutcome, ConsentRequest
+from desktop.core.wizard.ports import ConsentOutcome, ConsentRequest, Directory, ProfileSaver
 
 TENANT_ID = "8f0c2f39-7d5e-4c1f-9a7b-2d1e0c3b4a59"
 
@@ -52,10 +52,15 @@ class ScriptedEngine:
 
 @dataclass
 class RecordingSaver:
+    """Records each plan; passes it on to a real saver when given one."""
+
+    real: ProfileSaver | None = None
     plans: list[SavePlan] = field(default_factory=list)
 
     def __call__(self, plan: SavePlan, certificate: object | None) -> list[AppProfile]:
         self.plans.append(plan)
+        if self.real is not None:
+            return self.real(plan, certificate)
         saved = [
             dataclasses.replace(p, id=len(self.plans) * 100 + i)
             for i, p in enumerate(plan.profiles)

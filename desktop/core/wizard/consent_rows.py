@@ -26,6 +26,10 @@ class ConsentRows:
         self.state = state
         self._client_ids = dict(client_ids)
 
+    def set_client_ids(self, client_ids: Mapping[str, str]) -> None:
+        """The organization's publisher client IDs (from Settings), read off the GUI thread."""
+        self._client_ids.update({k: v for k, v in client_ids.items() if v.strip()})
+
     def row(self, app_id: str) -> ConsentRow:
         for row in self.state.rows:
             if row.app_id == app_id:

@@ -7,6 +7,7 @@ only through these protocols, so tests and the sandbox can stand in.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -14,6 +15,19 @@ from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import AppType, ConsentMethod, SetupMode
 from desktop.core.domain import AppProfile, Cloud, Customer, Status, Tenant
 from desktop.core.wizard.plan import SavePlan
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Customers and their tenants as step 1 offers them, and the organization's client IDs."""
+
+    customers: tuple[Customer, ...]
+    tenants: tuple[Tenant, ...]
+    #: Publisher client IDs from Settings, by app type id (they override the catalog's).
+    client_ids: Mapping[str, str] = field(default_factory=dict)
+
+    def tenants_of(self, customer: Customer) -> list[Tenant]:
+        return [t for t in self.tenants if t.customer_id == customer.id]
 
 
 @dataclass(frozen=True)
@@ -70,10 +84,8 @@ class ConsentEngine(Protocol):
         ...
 
 
-class CertificateDiscard(Protocol):
-    def __call__(self, certificate_ref: str) -> None:
-        """Remove a certificate the engine stored for a profile that will not be saved."""
-        ...
+#: Removes a certificate the engine stored (by its vault reference) for a profile not saved.
+CertificateDiscard = Callable[[str], None]
 
 
 class RoleAssigner(Protocol):

@@ -13,10 +13,11 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from desktop.controllers.wizard import Directory, WizardController
+from desktop.controllers.wizard import WizardController
 from desktop.core.domain import Cloud, Customer, Tenant
 from desktop.core.errors import UserError
 from desktop.core.wizard import Step, normalize_guid
+from desktop.core.wizard.ports import Directory
 
 from desktop.ui.wizard.base import BusyRow, StepPage
 
