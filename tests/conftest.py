@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,14 +13,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["BROWSER"] = os.environ.get("APP_PROFILES_TEST_BROWSER", "true")
 
 pytest_plugins = ["tests.helpers.fixtures", "tests.helpers.pfx_corpus", "tests.helpers.sandbox"]
-
-# PySide6 6.12's ``SignalInstance.disconnect()`` returns True without taking a reference, so
-# every disconnect (pytest-qt's waitSignal and qtmodeltester clean-up do many) drops one of
-# True's references; a long run then aborts at exit with "bool_dealloc: deallocating True".
-# Spare references that are never given back keep the count above zero (a list would be
-# freed at exit, too early). App code avoids disconnect().
-for _flag in (True, False):
-    ctypes.c_ssize_t.from_address(id(_flag)).value += 1_000_000
 
 
 @pytest.fixture(autouse=True)
