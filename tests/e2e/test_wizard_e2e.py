@@ -220,8 +220,18 @@ def test_aos_services_with_delegated_app_functions(qtbot, run: Run) -> None:  # 
     assert not delegated.authenticate.isEnabled()  # functions first
     delegated.functions["power-bi"].setChecked(True)
     delegated.functions["planner-task-comments"].setChecked(True)
+    # User consent, by a non-administrator of the customer (seed 000's user-consent table).
+    # The documentation lists no permissions for this app: give the sandbox's one a scope.
+    run.sandbox.scenario.register_app(
+        run.demo.client_ids["cloud-backup-m365-delegated-app"],
+        "Delegated App",
+        delegated={"Microsoft Graph": {"User.Read"}},
+    )
+    delegated.method.setCurrentIndex(delegated.method.findText("User consent"))
+    run.sandbox.scenario.set_browser_user(run.demo.user)
     text = authenticate(qtbot, run, "cloud-backup-m365-delegated-app")
-    assert "✓" in text, text
+    assert f"✓ User consent granted by {run.demo.user}" in text, text
+    run.sandbox.scenario.set_browser_user(run.demo.admin)
     assert "✓" in authenticate(qtbot, run, "cloud-backup-m365-all-permissions")
     for app_id, row in rows.items():
         if run.machine.row(app_id).state is not ConsentState.GRANTED:
@@ -229,10 +239,10 @@ def test_aos_services_with_delegated_app_functions(qtbot, run: Run) -> None:  # 
     run.next()
     run.next()
     profiles = {p.app_type_id: p for p in save(qtbot, run)}
-    assert profiles["cloud-backup-m365-delegated-app"].functions == (
-        "power-bi",
-        "planner-task-comments",
-    )
+    delegated_profile = profiles["cloud-backup-m365-delegated-app"]
+    assert delegated_profile.functions == ("power-bi", "planner-task-comments")
+    assert delegated_profile.consent_method.value == "user"
+    assert delegated_profile.consenting_user == run.demo.user
     deferred = [p for p in profiles.values() if p.consented_at is None]
     assert deferred and all(p.status is Status.UNKNOWN for p in deferred)
 
