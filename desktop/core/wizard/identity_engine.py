@@ -71,7 +71,7 @@ class IdentityConsent:
         who = f" by {profile.consenting_user}" if profile.consenting_user else ""
         return ConsentOutcome(
             True,
-            message=f"{how} consent granted{who}. {verification.reason}".strip(),
+            message=f"{how} consent granted{who}.",
             consenting_user=profile.consenting_user,
             status=verification.status,
             reason=verification.reason,
@@ -88,7 +88,7 @@ class IdentityConsent:
         if verification.status is Status.VALID:
             return ConsentOutcome(
                 True,
-                message=f"The consent is in the tenant. {verification.reason}",
+                message="The consent is in the tenant now.",
                 status=verification.status,
                 reason=verification.reason,
             )

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.controllers.wizard import WizardController
 from desktop.core.catalog.model import ConsentMethod, DelegationKind
+from desktop.core.domain import Status
 from desktop.core.errors import UserError
 from desktop.core.wizard import ConsentRow, ConsentState
 
@@ -154,9 +155,11 @@ class ConsentRowWidget(QFrame):
         for box in self.functions.values():
             box.setEnabled(not running)
         text = row.message or STATE_TEXT[state]
-        if state is ConsentState.GRANTED and row.status.value != "Unknown":
+        if state is ConsentState.GRANTED and row.status is not Status.UNKNOWN:
             text += f" First check: {row.status.value}"
-            text += f" ({row.status_reason})." if row.status_reason else "."
+            text += f" — {row.status_reason}" if row.status_reason else "."
+        elif state is ConsentState.GRANTED and row.status_reason:
+            text += f" {row.status_reason}"
         if blockers and state is ConsentState.PENDING:
             text = " ".join(blockers)
         mark = {"granted": "✓ ", "declined": "✗ ", "failed": "✗ "}.get(state.value, "")
