@@ -251,8 +251,8 @@ def test_declined_consent_then_retry(qtbot, run: Run) -> None:  # type: ignore[n
     start(run, "premium", "nitro")
     run.browser.decision = "cancel"
     text = authenticate(qtbot, run, "apelements-automation")
-    assert "declined" in text.lower() and "65004" in text
     row = run.dialog.consent_page.rows["apelements-automation"]
+    assert "declined" in text.lower() and "65004" in row.detail.text()
     assert row.authenticate.text() == "&Retry"
     assert not run.dialog.button(QWizard.WizardButton.NextButton).isEnabled()
     run.browser.decision = "accept"

@@ -115,6 +115,21 @@ class ConsentRowWidget(QFrame):
         self.result.setObjectName("ConsentResult")
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.result)
+        # Technical detail (AADSTS code, correlation ID) is one click away, for a ticket.
+        self.show_detail = QPushButton("Technical detai&ls", self)
+        self.show_detail.setCheckable(True)
+        self.show_detail.setFlat(True)
+        self.detail = QLabel(self)
+        self.detail.setWordWrap(True)
+        self.detail.setObjectName("ConsentDetail")
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.hide()
+        self.show_detail.toggled.connect(self.detail.setVisible)
+        detail_row = QHBoxLayout()
+        detail_row.addWidget(self.show_detail)
+        detail_row.addStretch(1)
+        layout.addLayout(detail_row)
+        layout.addWidget(self.detail)
         self.busy = BusyRow(self)
         layout.addWidget(self.busy)
         self.authenticate.clicked.connect(self._authenticate)
@@ -164,9 +179,10 @@ class ConsentRowWidget(QFrame):
             text = " ".join(blockers)
         mark = {"granted": "✓ ", "declined": "✗ ", "failed": "✗ "}.get(state.value, "")
         self.result.setText(mark + text)
-        self.result.setToolTip(row.detail)
-        if row.detail:
-            self.result.setText(f"{mark}{text}\nDetails: {row.detail}")
+        self.detail.setText(row.detail)
+        self.show_detail.setVisible(bool(row.detail))
+        if not row.detail:
+            self.show_detail.setChecked(False)
 
     @Slot()
     def _method(self) -> None:

@@ -107,7 +107,10 @@ def test_declined_then_retry(qtbot, wizard: CreateProfileDialog, fakes) -> None:
     row = wizard.consent_page.rows["apelements-automation"]
     row.authenticate.click()
     qtbot.waitUntil(lambda: "declined" in row.result.text())
-    assert "AADSTS65004" in row.result.text()
+    assert "AADSTS65004" not in row.result.text()  # words first; the code one click away
+    assert not row.detail.isVisible()
+    row.show_detail.click()
+    assert row.detail.isVisible() and row.detail.text() == "AADSTS65004"
     assert row.authenticate.text() == "&Retry"
     assert not next_button(wizard).isEnabled()
     row.authenticate.click()
