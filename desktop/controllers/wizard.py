@@ -261,7 +261,9 @@ class WizardController(QObject):
                     check(ids, CancelToken(), progress)
             return saved
 
-        task = self._submit("Saving the app profiles", work)
+        # Not one of the wizard's cancellable tasks: Save is one short transaction, and a
+        # cancel that arrived after the commit would hide that the profiles exist.
+        task = self.runner.submit("Saving the app profiles", work)
 
         def done(profiles: object) -> None:
             self.machine.mark_saved()

@@ -113,9 +113,11 @@ class BusyRow(QWidget):
     def busy(self) -> bool:
         return self._task is not None
 
-    def follow(self, task: Task, text: str) -> None:
+    def follow(self, task: Task, text: str, *, cancellable: bool = True) -> None:
+        """Show *task*'s progress; ``cancellable`` False for work that must not stop halfway."""
         self._task = task
         self.text.setText(text)
+        self.cancel.setVisible(cancellable)
         self.bar.setRange(0, 0)
         task.progressed.connect(self._progress)
         task.finished.connect(self._finished)

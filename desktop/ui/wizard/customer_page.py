@@ -61,6 +61,13 @@ class CustomerPage(StepPage):
         self.error.setWordWrap(True)
         self.error.setObjectName("CustomerError")
         self.body.addWidget(self.error)
+        self.reload = QPushButton("Load the customers &again", self)
+        self.reload.hide()
+        self.reload.clicked.connect(self.load)
+        reload_row = QHBoxLayout()
+        reload_row.addWidget(self.reload)
+        reload_row.addStretch(1)
+        self.body.addLayout(reload_row)
         self.body.addStretch(1)
         self.registerField("new_customer_name", self.customer_name)
         self.registerField("tenant_domain", self.domain)
@@ -112,10 +119,17 @@ class CustomerPage(StepPage):
 
     def load(self) -> None:
         """Read the customers and tenants from the store, off the GUI thread."""
+        self.reload.hide()
+        self.error.setText("")
         task = self.controller.load_directory()
         task.succeeded.connect(self._loaded)
-        task.failed.connect(lambda e: self.error.setText(UserError.one_line(e)))
+        task.failed.connect(lambda e: self._not_loaded(UserError.one_line(e)))
+        task.cancelled.connect(lambda: self._not_loaded("Loading the customers was cancelled."))
         self.busy.follow(task, "Loading customers…")
+
+    def _not_loaded(self, text: str) -> None:
+        self.error.setText(f"{text} You can still create a new customer here.")
+        self.reload.show()
 
     @Slot(object)
     def _loaded(self, directory: object) -> None:

@@ -151,8 +151,11 @@ class CreateProfileDialog(QWizard):
             self.summary_page.result.setText(exc.one_line())
             return
         task.failed.connect(lambda e: self.summary_page.result.setText(UserError.one_line(e)))
-        self.summary_page.busy.follow(task, "Saving the app profiles…")
+        self.summary_page.busy.follow(task, "Saving the app profiles…", cancellable=False)
         self.summary_page.completeChanged.emit()
+        cancel = self.button(QWizard.WizardButton.CancelButton)
+        cancel.setEnabled(False)  # the transaction is short; closing now would hide its result
+        task.finished.connect(lambda: cancel.setEnabled(True))
         task.finished.connect(self.summary_page.completeChanged.emit)
 
     @Slot(object)
@@ -163,6 +166,8 @@ class CreateProfileDialog(QWizard):
         self.accept()
 
     def reject(self) -> None:
+        if self.summary_page.busy.busy:
+            return  # saving: Save's own result closes the wizard
         if self._closing:
             super().reject()
             return

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from desktop.core.catalog.model import ConsentMethod, ServiceFamily
 from desktop.core.wizard import ConsentState, Step
+from tests.helpers import wizard_fakes
 
 from desktop.ui.wizard.dialog import CancelChoice, CreateProfileDialog
 
@@ -346,3 +349,48 @@ def test_mnemonics_do_not_clash(qtbot, wizard: CreateProfileDialog) -> None:  # 
     wizard.setup_page.radios[("baseline-management", SetupMode.CUSTOM)].setChecked(True)
     letters = mnemonics(wizard)
     assert len(letters) == len(set(letters)), sorted(letters)
+
+
+def test_lookup_failure_and_cancelled_loading(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.errors import UserError
+
+    def fail(domain: str, cloud: object) -> str:
+        raise UserError(f"No Microsoft tenant uses the domain {domain}.", remedy="Check it.")
+
+    fakes.lookup_tenant = fail
+    page = wizard.customer_page
+    page.customer_box.setCurrentIndex(page.customer_box.findText("Contoso"))
+    page.tenant_box.setCurrentIndex(page.tenant_box.count() - 1)
+    page.domain.setText("nowhere.example")
+    page.lookup.click()
+    qtbot.waitUntil(lambda: "No Microsoft tenant" in page.error.text())
+    assert page.lookup.isEnabled() and page.tenant_id.text() == ""
+
+    gate = threading.Event()
+
+    def slow() -> object:
+        gate.wait(5)
+        return wizard_fakes.directory()
+
+    fakes.load_directory = slow
+    page.load()
+    qtbot.waitUntil(lambda: page.busy.busy)
+    page.busy.cancel.click()
+    gate.set()
+    qtbot.waitUntil(lambda: page.reload.isVisible())
+    assert "cancelled" in page.error.text()
+    fakes.load_directory = wizard_fakes.directory
+    page.reload.click()
+    qtbot.waitUntil(lambda: not page.reload.isVisible() and not page.busy.busy)
+
+
+def test_save_cannot_be_cancelled_halfway(qtbot, wizard: CreateProfileDialog) -> None:  # type: ignore[no-untyped-def]
+    to_consent(qtbot, wizard, "nitro")
+    wizard.consent_page.rows["apelements-automation"].authenticate.click()
+    qtbot.waitUntil(lambda: next_button(wizard).isEnabled())
+    next_button(wizard).click()
+    with qtbot.waitSignal(wizard.profiles_saved):
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        assert not wizard.summary_page.busy.cancel.isVisibleTo(wizard.summary_page.busy)
+        wizard.reject()  # ignored while saving
+    assert wizard.machine.state.saved
