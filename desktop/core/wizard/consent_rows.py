@@ -149,7 +149,11 @@ class ConsentRows:
         row.link_copied = True
         if row.state in (ConsentState.PENDING, ConsentState.DECLINED, ConsentState.FAILED):
             row.state = ConsentState.WAITING
-            row.message = "Consent link copied. Send it to the customer's Global Administrator."
+            row.message = (
+                "Consent link copied. Send it to the customer's Global Administrator; after they "
+                "accept, their browser shows a page that cannot be reached, which is expected. "
+                "Then choose Check again."
+            )
 
     def defer(self, app_id: str) -> None:
         """Finish this app later: it is saved as not yet consented."""
