@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -23,16 +23,41 @@ from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
 from desktop.core.errors import UserError
+from desktop.core.logging_setup import setup_logging
 from desktop.core.paths import DataPaths, data_paths
 
+from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
 from desktop.ui.permissions import PermissionsPage
 from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
+from desktop.ui.startup import start_desktop
 from desktop.ui.wizard.wiring import add_create_wizard
 
 SELF_TEST_TIMEOUT_S = 60.0
+
+
+def add_checks(ctx: AppContext, page: ProfilesPage) -> ChecksWiring:
+    """Status checks and re-authorization on the profile list (built lazily, off the GUI
+    thread: the factories run inside the first task that needs them)."""
+    from desktop.core.checks.wiring import build_check_service, build_reauthorizer
+
+    inventory = ctx.inventory
+    assert inventory is not None
+
+    def parts() -> ReauthorizeParts:
+        service, store, engine = build_reauthorizer(ctx.paths, ctx.catalog, inventory.inventory())
+        return ReauthorizeParts(service, store, engine)
+
+    return ChecksWiring(
+        page,
+        ctx.runner,
+        ctx.catalog,
+        ctx.dialogs,
+        lambda: build_check_service(ctx.paths, ctx.catalog, inventory.inventory()),
+        parts,
+    )
 
 
 @dataclass
@@ -70,6 +95,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     window.closing.connect(ctx.runner.cancel_all)
     ctx.inventory = InventoryController(ctx.paths, ctx.runner, ctx.catalog, parent=window)
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
+    add_checks(ctx, ctx.profiles_page)
     add_create_wizard(window, ctx.profiles_page, ctx.inventory, ctx.runner, ctx.catalog, ctx.paths)
     for problem in ctx.problems:
         window.show_problem(problem)
@@ -107,8 +133,10 @@ def _pages_ready(window: MainWindow) -> tuple[bool, str]:
     return True, ""
 
 
-def run_self_test(app: QApplication, window: MainWindow) -> int:
-    """Show *window*, wait for its first paint and for every page, then report."""
+def run_self_test(
+    app: QApplication, window: MainWindow, checks: Callable[[], int] | None = None
+) -> int:
+    """Show *window*, wait for its first paint and for every page, run *checks*, report."""
     watcher = _PaintWatcher(window)
     window.show()
     deadline = time.monotonic() + SELF_TEST_TIMEOUT_S
@@ -127,6 +155,8 @@ def run_self_test(app: QApplication, window: MainWindow) -> int:
         return 1
     if window.problem_text:
         print(f"Self-test failed: {window.problem_text.lstrip('⚠ ')}", file=sys.stderr)
+        return 1
+    if checks is not None and checks() != 0:
         return 1
     print(f"Self-test passed: {APP_NAME} {__version__}.")
     return 0
@@ -165,8 +195,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(app: QApplication, args: argparse.Namespace) -> int:
+    # After the sandbox set-up, which may move APP_PROFILES_HOME (and so the logs).
+    log_file = setup_logging()
+    desktop = start_desktop(app, log_file.parent, self_test=args.self_test)
+    paths = data_paths()
+    if not args.self_test and not desktop.claim_instance(paths.root):
+        print(f"{APP_NAME} is already running; its window was brought forward.")
+        return 0
     try:
-        ctx = build_context(data_paths())
+        ctx = build_context(paths)
         window = build_window(ctx)
         if args.sandbox:
             from desktop.ui.sandbox_banner import mark_sandbox
@@ -177,8 +214,9 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         if not args.self_test:
             UserDialogs().error(APP_NAME, exc)
         return 1
+    desktop.attach(window, ctx)
     if args.self_test:
-        code = run_self_test(app, window)
+        code = run_self_test(app, window, desktop.self_test_problems)
         window.close()
         ctx.runner.wait_for_done(5_000)
         return code

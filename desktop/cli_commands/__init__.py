@@ -10,11 +10,13 @@ from types import ModuleType
 from desktop.cli_commands import (
     apps,
     cert,
+    check,
     consent,
     customers,
     demo,
     permissions,
     profiles,
+    reauthorize,
     signin,
     tenants,
 )
@@ -30,6 +32,8 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     signin,
     consent,
     demo,
+    check,
+    reauthorize,
 )
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

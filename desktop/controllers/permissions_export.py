@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.controllers.pdf import html_to_pdf
 from desktop.controllers.tasks import Task, TaskRunner
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.export import ExportTable, table_to_html, write_atomically, write_csv
@@ -50,6 +49,8 @@ class PermissionsExportController(QObject):
             if fmt is ExportFormat.CSV:
                 write_csv(table, path)
             else:
+                from desktop.controllers.pdf import html_to_pdf  # only when exporting
+
                 pdf = html_to_pdf(table_to_html(table, footer=footer), table.title)
                 token.raise_if_cancelled()
                 write_atomically(path, pdf)

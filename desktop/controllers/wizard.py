@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.controllers.tasks import Task, TaskRunner, Work
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import SetupMode
-from desktop.core.domain import AppProfile, Cloud
+from desktop.core.domain import AppProfile, Cloud, Status
 from desktop.core.errors import UserError
 from desktop.core.wizard import CreateProfileWizard, build_plan
 from desktop.core.wizard.plan import profile_name
@@ -253,7 +253,12 @@ class WizardController(QObject):
             progress(0, 0, "Saving the app profiles…")
             saved = self.services.save(plan, self.certificate if plan.custom_app_ids else None)
             check = self.services.check_new
-            ids = [p.id for p in saved if p.id is not None and p.consented_at is not None]
+            # Consented profiles the engine could not verify yet get their first real check.
+            ids = [
+                p.id
+                for p in saved
+                if p.id is not None and p.consented_at is not None and p.status is Status.UNKNOWN
+            ]
             if check is not None and ids:
                 # Saved already: a failed or cancelled first check leaves them Unknown.
                 progress(0, 0, "Checking the new app profiles…")

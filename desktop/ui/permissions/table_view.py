@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 #: Most of the width a column may take, as a share of the visible width, before it elides.
@@ -33,11 +33,18 @@ class FittedTableView(QTableView):
         self._refit.setSingleShot(True)
         self._refit.setInterval(0)
         self._refit.timeout.connect(self.fit_columns)
+        self._fit_pending = False
 
     def fit_columns(self) -> None:
         model = self.model()
         if model is None:
             return
+        if not self.isVisible():
+            # Measuring every row takes tens of milliseconds; a page that is not on screen
+            # (at start-up) is fitted when it is first shown instead.
+            self._fit_pending = True
+            return
+        self._fit_pending = False
         self.resizeColumnsToContents()
         width = max(self.viewport().width(), 400)
         header = self.horizontalHeader()
@@ -49,6 +56,11 @@ class FittedTableView(QTableView):
     def schedule_fit(self) -> None:
         """Refit once control returns to the event loop (coalesces bursts of changes)."""
         self._refit.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_pending:
+            self.schedule_fit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -139,6 +139,30 @@ class ProfileTableModel(QAbstractTableModel):
                 return pos
         return -1
 
+    def apply_check(self, profile_id: int, status: str, reason: str, last_checked: str) -> bool:
+        """Show one check's outcome in its row at once (a bulk check streams these in).
+
+        Only the row's cells change; filters and counts catch up on the next reload.
+        """
+        profiles = self._list
+        if profiles is None:
+            return False
+        cached: tuple[object, dict[int, int]] | None = getattr(self, "_ids_index", None)
+        if cached is None or cached[0] is not self._list:
+            cached = (self._list, {r.id: n for n, r in enumerate(profiles.rows)})
+            self._ids_index = cached
+        i = cached[1].get(profile_id)
+        if i is None:
+            return False
+        row = profiles.rows[i]
+        profiles.rows[i] = row._replace(status=status, reason=reason, last_checked=last_checked)
+        try:
+            pos = self._view.index(i)
+        except ValueError:
+            return True  # filtered out of view
+        self.dataChanged.emit(self.index(pos, 0), self.index(pos, self.columnCount() - 1))
+        return True
+
     # -- QAbstractTableModel ----------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QWidget
 from desktop.controllers.inventory import InventoryController
 from desktop.controllers.tasks import TaskRunner
 from desktop.controllers.wizard import WizardServices
+from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import Catalog
 from desktop.core.paths import DataPaths
 from desktop.core.wizard.backend import WizardBackend
@@ -26,6 +27,13 @@ def add_create_wizard(
     """The page's Create action opens the wizard; after Save the list reloads."""
     backend = WizardBackend(paths, catalog, inventory.inventory)
 
+    def check_new(ids: list[int], token: CancelToken, progress: Progress) -> object:
+        # Built inside the Save task (a worker thread): it reads settings and the keyring.
+        from desktop.core.checks.wiring import build_check_service
+
+        service = build_check_service(paths, catalog, inventory.inventory())
+        return service.check(ids, token=token, progress=progress)
+
     def services() -> WizardServices:
         return WizardServices(
             engine=backend,
@@ -34,6 +42,7 @@ def add_create_wizard(
             save=backend.save,
             roles=backend,
             discard_certificate=backend.discard_certificate,
+            check_new=check_new,
         )
 
     launcher = WizardLauncher(lambda: catalog, services, runner, window)

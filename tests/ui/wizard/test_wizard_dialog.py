@@ -55,7 +55,8 @@ def test_premium_modern_path(qtbot, wizard: CreateProfileDialog, fakes) -> None:
         wizard.button(QWizard.WizardButton.FinishButton).click()
     assert len(saved.args[0]) == 2
     assert len(fakes.save.plans) == 1
-    assert checked == [[p.id for p in saved.args[0]]]  # the first status right after Save
+    # Verified by the engine already (Valid): no second check. Unverified ones are checked.
+    assert checked == []
 
 
 def test_cancel_after_consent_offers_save(
@@ -394,3 +395,24 @@ def test_save_cannot_be_cancelled_halfway(qtbot, wizard: CreateProfileDialog) ->
         assert not wizard.summary_page.busy.cancel.isVisibleTo(wizard.summary_page.busy)
         wizard.reject()  # ignored while saving
     assert wizard.machine.state.saved
+
+
+def test_unverified_consents_are_checked_right_after_save(
+    qtbot, wizard: CreateProfileDialog, fakes
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.domain import Status
+    from desktop.core.wizard.ports import ConsentOutcome
+
+    checked: list[list[int]] = []
+    fakes.check_new = lambda ids, token, progress: checked.append(ids)
+    fakes.engine.script["apelements-automation"] = [
+        ConsentOutcome(True, message="Administrator consent granted.", status=Status.UNKNOWN)
+    ]
+    to_consent(qtbot, wizard, "nitro")
+    wizard.consent_page.rows["apelements-automation"].authenticate.click()
+    qtbot.waitUntil(lambda: next_button(wizard).isEnabled())
+    next_button(wizard).click()
+    assert "checked right after Save" in wizard.summary_page.text.toPlainText()
+    with qtbot.waitSignal(wizard.profiles_saved) as saved:
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert checked == [[p.id for p in saved.args[0]]]

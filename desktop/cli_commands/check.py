@@ -1,0 +1,80 @@
+"""``check [--all | ID ...] [--concurrency N] [--format json]``: check profiles now.
+
+Exit 0 when every checked profile is Valid, 1 when any is Expired or Invalid, 2 on errors
+(including a check that could not run). Ctrl+C stops starting checks; those in flight finish
+and are stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from typing import Any
+
+from desktop.cli_commands.common import format_parent
+from desktop.cli_commands.context import CliContext
+from desktop.cli_commands.output import emit
+from desktop.core.cancel import CancelToken
+from desktop.core.checks.service import exit_code
+from desktop.core.checks.wiring import build_check_service
+from desktop.core.errors import UserError
+
+JSON_COLUMNS = [
+    "id",
+    "status",
+    "reason",
+    "remedy",
+    "error_codes",
+    "missing_permissions",
+    "missing_roles",
+    "checked_at",
+    "transient",
+    "warning",
+]
+TABLE_COLUMNS = ["id", "status", "reason", "remedy", "checked_at"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "check", parents=[format_parent()], help="check app profiles' status now"
+    )
+    parser.add_argument("ids", type=int, nargs="*", metavar="ID", help="profiles to check")
+    parser.add_argument("--all", action="store_true", help="check every profile")
+    parser.add_argument(
+        "--concurrency", type=int, metavar="N", help="checks at once (default: the setting, 8)"
+    )
+    parser.set_defaults(handler=_check)
+
+
+def _check(args: argparse.Namespace, ctx: CliContext) -> int:
+    if bool(args.ids) == bool(args.all):
+        raise UserError(
+            "Name the profiles to check, or use --all.",
+            remedy="For example: check 12 15, or check --all.",
+        )
+    if args.concurrency is not None and not 1 <= args.concurrency <= 64:
+        raise UserError("--concurrency must be between 1 and 64.")
+    service = build_check_service(ctx.paths, ctx.catalog, ctx.inventory)
+    token = CancelToken()
+    previous = signal.signal(signal.SIGINT, lambda *_: token.cancel())
+    try:
+        outcome = service.check(
+            None if args.all else args.ids,
+            token=token,
+            concurrency=args.concurrency,
+            progress=_progress if sys.stderr.isatty() else lambda *_: None,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    results = sorted(outcome.results, key=lambda r: r.id)
+    rows = [r.to_json() for r in results]
+    emit(rows, args.format, JSON_COLUMNS if args.format == "json" else TABLE_COLUMNS)
+    if outcome.cancelled:
+        print(f"Cancelled after {len(results)} of {outcome.total} checks.", file=sys.stderr)
+        return 2
+    return exit_code(results)
+
+
+def _progress(done: int, total: int, text: str) -> None:
+    print(f"\r{text}", end="" if done < total else "\n", file=sys.stderr, flush=True)

@@ -1,0 +1,352 @@
+"""Check one app profile: does it still work, and if not, why and what to do.
+
+The order follows the design's Status section. A profile marked "re-authorization required"
+stays Invalid until it is re-authorized. A custom app's expired certificate is Expired before
+any call. Then the identity platform is asked (through the :class:`IdentityGateway` seam), and
+what it granted is diffed against the catalog. A failure to get any answer never decides a
+status: the result is transient and keeps the previous one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from desktop.core.catalog.model import AppType, Catalog, PermissionType, SetupMode
+from desktop.core.checks import grants as g
+from desktop.core.checks.gateway import (
+    CertificateCredential,
+    Claims,
+    Grants,
+    IdentityGateway,
+    TokenError,
+    TransientFailure,
+)
+from desktop.core.checks.result import CheckResult
+from desktop.core.checks.status_rules import Action, classify
+from desktop.core.domain import AppProfile, Cloud, Status, utc_now
+from desktop.core.endpoints import Endpoints, endpoints_for
+from desktop.core.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+class CredentialSource(Protocol):
+    """Loads a custom app's certificate from the vault by its reference."""
+
+    def load(self, certificate_ref: str) -> CertificateCredential:
+        """Raise :class:`UserError` when the vault cannot give it."""
+
+
+class _Verdict(Exception):
+    """Ends a check early with its result (raised inside :meth:`ProfileChecker.check`)."""
+
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__(result.reason)
+        self.result = result
+
+
+@dataclass
+class _Findings:
+    missing_permissions: list[str]
+    missing_roles: list[str]
+    pending_roles: list[str]
+    warning: str = ""
+
+
+class ProfileChecker:
+    """Checks profiles one at a time; thread-safe as long as the gateway is."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        gateway: IdentityGateway,
+        credentials: CredentialSource,
+        *,
+        client_id_for: Callable[[AppType], str | None] = lambda app: app.client_id,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._catalog = catalog
+        self._gateway = gateway
+        self._credentials = credentials
+        self._client_id_for = client_id_for
+        self._now = now
+
+    def app_type(self, app_type_id: str) -> AppType:
+        """The catalog's app type; an unknown one is a plain error."""
+        try:
+            return self._catalog.app_type(app_type_id)
+        except KeyError:
+            raise UserError(
+                f"The app type '{app_type_id}' is not in this version's catalog.",
+                remedy="Update the app, or check the catalog override file.",
+            ) from None
+
+    def check(self, profile: AppProfile, cloud: Cloud = Cloud.GLOBAL) -> CheckResult:
+        """Check *profile* in its tenant's *cloud*. Never raises for a network failure."""
+        assert profile.id is not None, "only stored profiles are checked"
+        base = CheckResult(id=profile.id, status=profile.status, checked_at=self._now())
+        try:
+            return self._check(profile, endpoints_for(cloud), base)
+        except _Verdict as verdict:
+            return verdict.result
+        except TransientFailure as exc:
+            return self.failed(profile, base, exc.reason, exc.detail, exc.retry_after)
+        except UserError as exc:
+            return self.failed(profile, base, exc.message.rstrip("."), exc.detail)
+        except Exception as exc:  # a bug must not turn a profile Invalid either
+            log.exception("check of profile %s failed unexpectedly", profile.id)
+            return self.failed(profile, base, f"unexpected error ({type(exc).__name__})", str(exc))
+
+    @staticmethod
+    def failed(
+        profile: AppProfile,
+        base: CheckResult,
+        why: str,
+        detail: str = "",
+        retry_after: float | None = None,
+    ) -> CheckResult:
+        """A transient result: the status stays as it was, and the reason says why."""
+        keep_remedy = profile.status.needs_reauthorization and profile.remedy
+        return replace(
+            base,
+            status=profile.status,
+            reason=f"Last check failed: {why}. The status is the one from before.",
+            remedy=profile.remedy if keep_remedy else "Check again later.",
+            transient=True,
+            action=Action.CHECK_AGAIN,
+            detail=detail,
+            retry_after=retry_after,
+        )
+
+    # -- the steps -------------------------------------------------------------------------
+
+    def _check(self, profile: AppProfile, endpoints: Endpoints, base: CheckResult) -> CheckResult:
+        if profile.reauthorization_required:
+            return replace(
+                base,
+                status=Status.INVALID,
+                reason=profile.reason or "Re-authorization is required.",
+                remedy=profile.remedy or "Re-authorize the app profile.",
+                action=Action.REAUTHORIZE,
+            )
+        try:
+            app = self._catalog.app_type(profile.app_type_id)
+        except KeyError:
+            raise TransientFailure(
+                f"the app type '{profile.app_type_id}' is not in this version's catalog"
+            ) from None
+        findings = _Findings([], [], [])
+        if profile.mode is SetupMode.CUSTOM:
+            self._check_custom(profile, app, endpoints, base, findings)
+        else:
+            self._check_publisher(profile, app, endpoints, base, findings)
+        if app.has_delegated_permissions and profile.consenting_user:
+            client_id = self._client_id(profile, app)
+            self._check_user(profile, app, endpoints, client_id, base, findings)
+        return self._conclude(profile, app, base, findings)
+
+    def _client_id(self, profile: AppProfile, app: AppType) -> str:
+        if profile.mode is SetupMode.CUSTOM:
+            return profile.custom_app_id
+        client_id = self._client_id_for(app)
+        if not client_id:
+            raise TransientFailure(
+                f"no client ID is set for the app type {app.name}",
+                detail="Set the publisher's client ID in Settings or in a catalog override file.",
+            )
+        return client_id
+
+    def _check_custom(
+        self,
+        profile: AppProfile,
+        app: AppType,
+        endpoints: Endpoints,
+        base: CheckResult,
+        findings: _Findings,
+    ) -> None:
+        credential = self._credentials.load(profile.certificate_ref)
+        now = base.checked_at
+        if credential.not_after <= now:
+            raise _Verdict(
+                replace(
+                    base,
+                    status=Status.EXPIRED,
+                    reason="The custom app's certificate expired on "
+                    f"{credential.not_after:%Y-%m-%d}.",
+                    remedy="Create or choose a new certificate, upload it to the custom app's "
+                    "registration, and re-authorize the app profile with it.",
+                    action=Action.CHOOSE_CERTIFICATE,
+                )
+            )
+        findings.warning = g.expiry_warning(credential.not_after, now)
+        answer = self._gateway.app_token(
+            endpoints, profile.tenant_id, profile.custom_app_id, credential
+        )
+        claims = self._claims_or_verdict(answer, profile, app, base)
+        required = g.required_permissions(app, PermissionType.APPLICATION)
+        findings.missing_permissions += g.missing(required, g.roles_claim(claims))
+        if app.directory_roles:
+            roles = self._gateway.app_directory_roles(
+                endpoints, profile.tenant_id, profile.custom_app_id, credential
+            )
+            self._diff_roles(profile, app, roles, base, findings)
+
+    def _check_publisher(
+        self,
+        profile: AppProfile,
+        app: AppType,
+        endpoints: Endpoints,
+        base: CheckResult,
+        findings: _Findings,
+    ) -> None:
+        client_id = self._client_id(profile, app)
+        answer = self._gateway.publisher_grants(endpoints, profile.tenant_id, client_id)
+        if answer is None:
+            if app.has_delegated_permissions and profile.consenting_user:
+                return  # the consenting user's token below still tells a lot
+            raise TransientFailure(
+                "sign in to check publisher apps (the app's grants are read with Graph)"
+            )
+        if isinstance(answer, TokenError):
+            self._raise_for(answer, profile, app, base)
+        assert isinstance(answer, Grants)
+        if not answer.service_principal_found:
+            raise _Verdict(
+                replace(
+                    base,
+                    status=Status.INVALID,
+                    reason="The app was deleted from the tenant, or its consent was revoked.",
+                    remedy="Re-authorize the app profile with administrator consent.",
+                    action=Action.REAUTHORIZE_ADMIN,
+                )
+            )
+        findings.missing_permissions += g.missing(
+            g.required_permissions(app, PermissionType.APPLICATION), answer.application_permissions
+        )
+        if not profile.consenting_user:  # user consent grants show in the user's token instead
+            findings.missing_permissions += g.missing(
+                g.required_permissions(app, PermissionType.DELEGATED), answer.delegated_permissions
+            )
+        if app.directory_roles:
+            self._diff_roles(profile, app, answer.directory_roles, base, findings)
+
+    def _check_user(
+        self,
+        profile: AppProfile,
+        app: AppType,
+        endpoints: Endpoints,
+        client_id: str,
+        base: CheckResult,
+        findings: _Findings,
+    ) -> None:
+        answer = self._gateway.user_token(
+            endpoints, profile.tenant_id, client_id, profile.consenting_user
+        )
+        if answer is None:
+            raise TransientFailure(
+                f"the sign-in of {profile.consenting_user} is not stored on this computer"
+            )
+        claims = self._claims_or_verdict(answer, profile, app, base)
+        required = g.required_permissions(app, PermissionType.DELEGATED)
+        findings.missing_permissions += g.missing(required, g.scopes_claim(claims))
+
+    def _diff_roles(
+        self,
+        profile: AppProfile,
+        app: AppType,
+        assigned: frozenset[str] | None,
+        base: CheckResult,
+        findings: _Findings,
+    ) -> None:
+        if assigned is None:
+            return  # not readable with what we have; never a reason for Invalid
+        late, pending = g.missing_roles(
+            app, profile.mode, assigned, profile.consented_at, base.checked_at
+        )
+        findings.missing_roles += late
+        findings.pending_roles += pending
+
+    # -- verdicts --------------------------------------------------------------------------
+
+    def _claims_or_verdict(
+        self, answer: Claims | TokenError, profile: AppProfile, app: AppType, base: CheckResult
+    ) -> Claims:
+        if isinstance(answer, TokenError):
+            self._raise_for(answer, profile, app, base)
+        assert not isinstance(answer, TokenError)
+        return answer
+
+    def _raise_for(
+        self, error: TokenError, profile: AppProfile, app: AppType, base: CheckResult
+    ) -> None:
+        verdict = classify(
+            error.error,
+            error.error_codes,
+            error.description,
+            http_status=error.http_status,
+            user=profile.consenting_user,
+            supports_user_consent=app.supports_user_consent,
+        )
+        if verdict.status is None:
+            codes = ", ".join(f"AADSTS{c}" for c in error.error_codes)
+            raise TransientFailure(
+                verdict.reason + (f" ({codes})" if codes else ""), detail=error.detail
+            )
+        raise _Verdict(
+            replace(
+                base,
+                status=verdict.status,
+                reason=verdict.reason,
+                remedy=verdict.remedy,
+                error_codes=verdict.error_codes,
+                action=verdict.action,
+                conditional_access=verdict.conditional_access,
+                detail=error.detail,
+            )
+        )
+
+    def _conclude(
+        self, profile: AppProfile, app: AppType, base: CheckResult, findings: _Findings
+    ) -> CheckResult:
+        perms = tuple(dict.fromkeys(findings.missing_permissions))
+        roles = tuple(dict.fromkeys(findings.missing_roles))
+        warnings = [findings.warning] if findings.warning else []
+        if findings.pending_roles:
+            warnings.append(
+                "Directory roles not assigned yet: "
+                + ", ".join(findings.pending_roles)
+                + ". They are assigned automatically within 24 hours of authorization."
+            )
+        if not perms and not roles:
+            return replace(base, status=Status.VALID, warning=" ".join(warnings))
+        reasons: list[str] = []
+        remedies: list[str] = []
+        if perms:
+            reasons.append("Required permissions are missing: " + ", ".join(perms) + ".")
+            if profile.mode is SetupMode.CUSTOM:
+                remedies.append(
+                    "Add the missing permissions to the custom app's registration and grant "
+                    "admin consent, then re-authorize the app profile."
+                )
+            else:
+                remedies.append("Re-authorize the app profile with administrator consent.")
+        if roles:
+            reasons.append("Directory roles are not assigned: " + ", ".join(roles) + ".")
+            remedies.append(
+                "Assign the directory roles to the app in Entra ID (Roles and administrators), "
+                "then check again."
+            )
+        return replace(
+            base,
+            status=Status.INVALID,
+            reason=" ".join(reasons),
+            remedy=" ".join(remedies),
+            missing_permissions=perms,
+            missing_roles=roles,
+            action=Action.REAUTHORIZE_ADMIN if perms else Action.ASSIGN_ROLE,
+            warning=" ".join(warnings),
+        )

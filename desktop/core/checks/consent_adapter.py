@@ -1,0 +1,109 @@
+"""Re-authorizing through the identity engine's consent flow (system browser, loopback listener).
+
+A new certificate goes through the engine's custom-mode flow (imported into the vault, checked
+with Microsoft, then administrator consent). Without one, the profile's stored certificate is
+kept and only the consent runs. A replaced certificate stays in the vault (encrypted) until
+the profile is deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from desktop.core.cancel import CancelToken, Progress, no_progress
+from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, SetupMode
+from desktop.core.checks.reauthorize import ReauthorizeRequest
+from desktop.core.domain import AppProfile, utc_now
+from desktop.core.endpoints import endpoints_for
+from desktop.core.errors import NotFoundError
+from desktop.core.identity.admin_consent import run_admin_consent
+from desktop.core.identity.consent import ConsentEngine, ConsentPlan
+from desktop.core.inventory import Inventory
+
+
+class IdentityReauthorizer:
+    """:class:`~desktop.core.checks.reauthorize.ConsentEngine` over the identity engine."""
+
+    def __init__(
+        self,
+        engine: ConsentEngine,
+        catalog: Catalog,
+        inventory: Inventory,
+        publisher_client_id: Callable[[AppType], str],
+        *,
+        timeout: float = 300.0,
+        progress: Progress = no_progress,
+    ) -> None:
+        self._engine = engine
+        self._catalog = catalog
+        self._inventory = inventory
+        self._client_id = publisher_client_id
+        self._timeout = timeout
+        self._progress = progress
+
+    def reauthorize(
+        self, profile: AppProfile, request: ReauthorizeRequest, token: CancelToken
+    ) -> AppProfile:
+        assert profile.id is not None
+        details = self._inventory.profiles.details(profile.id)
+        customer = next(
+            (c for c in self._inventory.customers.list() if c.id == profile.customer_id), None
+        )
+        if customer is None:
+            raise NotFoundError(f"The customer of app profile #{profile.id} no longer exists.")
+        app = self._catalog.app_type(profile.app_type_id)
+        custom = profile.mode is SetupMode.CUSTOM
+        client_id = (
+            (request.custom_app_id or profile.custom_app_id) if custom else self._client_id(app)
+        )
+        functions = profile.functions if request.functions is None else request.functions
+        plan = ConsentPlan(
+            customer=customer,
+            tenant=details.tenant,
+            services=tuple(self._catalog.service(s) for s in profile.service_ids),
+            app_type=app,
+            mode=profile.mode,
+            method=request.method,
+            client_id=client_id,
+            functions=tuple(functions),
+            name=profile.name,
+        )
+        if custom and request.pfx is None:
+            # Same certificate: only the administrator's consent runs again.
+            endpoints = endpoints_for(details.tenant.cloud)
+            run_admin_consent(
+                endpoints,
+                details.tenant.tenant_id,
+                client_id,
+                tenant_label=details.tenant.label,
+                timeout=self._timeout,
+                cancel=token,
+                progress=self._progress,
+                open_browser=self._engine.open_browser,
+            )
+            return replace(
+                profile,
+                custom_app_id=client_id,
+                consent_method=ConsentMethod.ADMIN,
+                consented_at=utc_now(),
+                functions=tuple(functions),
+            )
+        outcome = self._engine.run(
+            plan,
+            pfx=request.pfx,
+            password=request.pfx_password,
+            timeout=self._timeout,
+            cancel=token,
+            progress=self._progress,
+        )
+        new = outcome.profile
+        return replace(
+            profile,
+            consent_method=request.method,
+            consenting_user=new.consenting_user or profile.consenting_user,
+            consented_at=new.consented_at or utc_now(),
+            functions=tuple(functions),
+            custom_app_id=new.custom_app_id or profile.custom_app_id,
+            certificate_ref=new.certificate_ref or profile.certificate_ref,
+        )

@@ -1,0 +1,101 @@
+"""The seam between the check rules and the network.
+
+:class:`IdentityGateway` is everything a check asks Microsoft (or the sandbox). The real one,
+:mod:`desktop.core.checks.msal_gateway`, uses MSAL and requests; unit tests pass a scripted
+one, so the rules are tested without sockets. A gateway returns claims or grants on success,
+returns a :class:`TokenError` for an answer that says no (HTTP 400/401), and raises
+:class:`TransientFailure` when no answer could be had (network, 5xx, 429).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from desktop.core.endpoints import Endpoints
+
+
+@dataclass(frozen=True)
+class TokenError:
+    """A token or Graph request that Microsoft answered with a refusal."""
+
+    error: str
+    error_codes: tuple[int, ...] = ()
+    description: str = ""
+    http_status: int = 400
+    correlation_id: str = ""
+
+    @property
+    def detail(self) -> str:
+        parts = [self.description or self.error]
+        if self.correlation_id:
+            parts.append(f"Correlation ID: {self.correlation_id}")
+        return "\n".join(parts)
+
+
+class TransientFailure(Exception):
+    """No verdict could be had: the network, a server error, or throttling."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class CertificateCredential:
+    """A custom app's certificate, as MSAL needs it. Lives in memory only."""
+
+    private_key_pem: str
+    certificate_pem: str
+    thumbprint_sha1: str
+    not_after: datetime
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What Graph says a publisher app holds in a tenant."""
+
+    service_principal_found: bool
+    application_permissions: frozenset[str] = field(default_factory=frozenset)
+    delegated_permissions: frozenset[str] = field(default_factory=frozenset)
+    #: Directory role names assigned to the app's service principal; None when not readable.
+    directory_roles: frozenset[str] | None = None
+
+
+Claims = Mapping[str, Any]
+
+
+class IdentityGateway(Protocol):
+    """What a check asks the identity platform. Every call is a fresh client: no cache answers."""
+
+    def app_token(
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        credential: CertificateCredential,
+    ) -> Claims | TokenError:
+        """Client-credentials token for Graph's ``.default``; its decoded claims."""
+
+    def user_token(
+        self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
+    ) -> Claims | TokenError | None:
+        """A silent token for *username* from the encrypted cache; None if not cached here."""
+
+    def publisher_grants(
+        self, endpoints: Endpoints, tenant_id: str, client_id: str
+    ) -> Grants | TokenError | None:
+        """Graph's view of the app in the tenant; None when the technician is not signed in."""
+
+    def app_directory_roles(
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        credential: CertificateCredential,
+    ) -> frozenset[str] | None:
+        """Directory roles of a custom app, read with its own token; None if not readable."""

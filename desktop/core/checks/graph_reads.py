@@ -1,0 +1,130 @@
+"""The few Graph reads a check makes: an app's service principal, grants and directory roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from desktop.core.checks.gateway import Grants, TokenError, TransientFailure
+from desktop.core.checks.http import TIMEOUT, parse_retry_after
+from desktop.core.endpoints import Endpoints
+
+_MAX_PAGES = 20
+
+
+class _NotReadable(Exception):
+    """Graph refused the read (401/403/404): the caller decides what that means."""
+
+    def __init__(self, status: int, body: str) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.body = body
+
+
+def _get_all(session: requests.Session, url: str, token: str) -> list[dict[str, Any]]:
+    """Every item of a Graph collection, following ``@odata.nextLink``."""
+    items: list[dict[str, Any]] = []
+    next_url: str | None = url
+    for _ in range(_MAX_PAGES):
+        if not next_url:
+            break
+        data = _get(session, next_url, token)
+        value = data.get("value", [])
+        items.extend(v for v in value if isinstance(v, dict))
+        link = data.get("@odata.nextLink")
+        next_url = str(link) if link else None
+    return items
+
+
+def _get(session: requests.Session, url: str, token: str) -> dict[str, Any]:
+    try:
+        response = session.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
+    except requests.RequestException as exc:
+        raise TransientFailure(
+            "Microsoft Graph cannot be reached", detail=f"{type(exc).__name__}: {exc}"
+        ) from exc
+    if response.status_code == 429 or response.status_code >= 500:
+        raise TransientFailure(
+            "Microsoft Graph is throttling requests"
+            if response.status_code == 429
+            else f"Microsoft Graph answered with a server error (HTTP {response.status_code})",
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )
+    if response.status_code in (401, 403, 404):
+        raise _NotReadable(response.status_code, response.text[:500])
+    try:
+        data = response.json()
+    except ValueError as exc:
+        raise TransientFailure("Microsoft Graph answered with something unreadable") from exc
+    if response.status_code >= 400 or not isinstance(data, dict):
+        raise TransientFailure(f"Microsoft Graph refused the request (HTTP {response.status_code})")
+    return data
+
+
+def _role_names(session: requests.Session, base: str, sp_id: str, token: str) -> frozenset[str]:
+    """Names of the directory roles assigned to the service principal *sp_id*."""
+    url = (
+        f"{base}/roleManagement/directory/roleAssignments"
+        f"?$filter=principalId eq '{sp_id}'&$expand=roleDefinition"
+    )
+    names = {
+        str((a.get("roleDefinition") or {}).get("displayName", ""))
+        for a in _get_all(session, url, token)
+    }
+    return frozenset(names - {""})
+
+
+def _sp_id(session: requests.Session, base: str, client_id: str, token: str) -> str | None:
+    url = f"{base}/servicePrincipals?$filter=appId eq '{client_id}'&$select=id,appId"
+    found = _get_all(session, url, token)
+    return str(found[0]["id"]) if found else None
+
+
+def read_publisher_grants(
+    session: requests.Session, endpoints: Endpoints, token: str, client_id: str
+) -> Grants | TokenError:
+    """What the tenant granted the app *client_id*, read with the technician's Graph token."""
+    base = endpoints.graph("").rstrip("/")
+    try:
+        sp_id = _sp_id(session, base, client_id, token)
+        if sp_id is None:
+            return Grants(service_principal_found=False)
+        assignments = _get_all(
+            session, f"{base}/servicePrincipals/{sp_id}/appRoleAssignments", token
+        )
+        names: dict[str, str] = {}
+        for resource_id in {str(a.get("resourceId")) for a in assignments}:
+            resource = _get(session, f"{base}/servicePrincipals/{resource_id}", token)
+            for role in resource.get("appRoles", []):
+                names[str(role.get("id"))] = str(role.get("value", ""))
+        application = frozenset(names.get(str(a.get("appRoleId")), "") for a in assignments) - {""}
+        grants = _get_all(
+            session, f"{base}/oauth2PermissionGrants?$filter=clientId eq '{sp_id}'", token
+        )
+        delegated = frozenset(s for g in grants for s in str(g.get("scope", "")).split())
+    except _NotReadable as exc:
+        raise TransientFailure(
+            "your sign-in cannot read this tenant's app grants "
+            f"(Microsoft Graph answered HTTP {exc.status})",
+            detail=exc.body,
+        ) from exc
+    try:
+        roles: frozenset[str] | None = _role_names(
+            session, base, f"servicePrincipals/{sp_id}", token
+        )
+    except _NotReadable:
+        roles = None
+    return Grants(True, application, delegated, roles)
+
+
+def read_app_roles(
+    session: requests.Session, endpoints: Endpoints, token: str, client_id: str
+) -> frozenset[str] | None:
+    """A custom app's directory roles, read with its own token; None if it may not read them."""
+    base = endpoints.graph("").rstrip("/")
+    try:
+        sp_id = _sp_id(session, base, client_id, token)
+        return _role_names(session, base, sp_id, token) if sp_id else None
+    except _NotReadable:
+        return None

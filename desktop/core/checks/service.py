@@ -1,0 +1,108 @@
+"""Checks as the GUI and the CLI use them: load profiles, check them, store every outcome.
+
+The store is reached through :class:`CheckStore`, a narrow interface over the inventory, so the
+same service runs in the GUI (on a worker thread), in the CLI and in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from desktop.core.cancel import CancelToken, Progress, no_progress
+from desktop.core.checks.bulk import BulkOutcome, OnResult, run_bulk_check
+from desktop.core.checks.checker import ProfileChecker
+from desktop.core.checks.result import CheckResult
+from desktop.core.checks.triggers import Mark
+from desktop.core.domain import AppProfile, Cloud
+from desktop.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class Target:
+    """A profile to check and the cloud of its tenant."""
+
+    profile: AppProfile
+    cloud: Cloud = Cloud.GLOBAL
+
+
+class CheckStore(Protocol):
+    """What checks need from the inventory."""
+
+    def targets(self, ids: Sequence[int] | None) -> list[Target]:
+        """The profiles *ids* (every profile when None); unknown ids raise NotFoundError."""
+
+    def record_result(self, result: CheckResult) -> None:
+        """Store a check: last-checked time, status, and history (status changes included).
+
+        A transient result keeps the status and records a failed check in the history.
+        """
+
+    def record_mark(self, profile_id: int, mark: Mark, detail: str) -> None:
+        """Mark a profile "re-authorization required" and record why in its history."""
+
+
+class CheckService:
+    """Checks profiles and stores the outcome; safe to call from a worker thread."""
+
+    def __init__(
+        self,
+        store: CheckStore,
+        checker: ProfileChecker,
+        settings: Settings | None = None,
+    ) -> None:
+        self._store = store
+        self._checker = checker
+        self._settings = settings or Settings()
+
+    @property
+    def checker(self) -> ProfileChecker:
+        return self._checker
+
+    @property
+    def store(self) -> CheckStore:
+        return self._store
+
+    @property
+    def concurrency(self) -> int:
+        return max(1, int(self._settings.check_concurrency or 8))
+
+    def check(
+        self,
+        ids: Sequence[int] | None,
+        *,
+        on_result: OnResult | None = None,
+        token: CancelToken | None = None,
+        progress: Progress = no_progress,
+        concurrency: int | None = None,
+    ) -> BulkOutcome:
+        """Check *ids* (all when None); each result is stored, then passed to *on_result*."""
+        targets = self._store.targets(ids)
+        clouds = {t.profile.id: t.cloud for t in targets}
+
+        def check_one(profile: AppProfile) -> CheckResult:
+            return self._checker.check(profile, clouds.get(profile.id, Cloud.GLOBAL))
+
+        def handle(result: CheckResult) -> None:
+            self._store.record_result(result)
+            if on_result is not None:
+                on_result(result)
+
+        return run_bulk_check(
+            [t.profile for t in targets],
+            check_one,
+            on_result=handle,
+            token=token,
+            progress=progress,
+            concurrency=concurrency or self.concurrency,
+        )
+
+
+def exit_code(results: Sequence[CheckResult]) -> int:
+    """The CLI's exit code: 0 all Valid, 1 any Expired or Invalid, 2 when a check failed."""
+    if any(r.status.needs_reauthorization for r in results):
+        return 1
+    if any(r.transient or r.status.value != "Valid" for r in results):
+        return 2
+    return 0

@@ -1,0 +1,119 @@
+"""Build the check service from the data folder: the vault's certificates, the encrypted token
+cache (consenting users' accounts), the technician's Graph sign-in, and the inventory.
+
+Shared by the GUI and the CLI. Nothing here touches the keyring or the network until a check
+runs, so it may be called on any thread; the GUI builds it inside a worker task.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from desktop.core.catalog.model import AppType, Catalog
+from desktop.core.certificates import msal_client_credential
+from desktop.core.checks.checker import ProfileChecker
+from desktop.core.checks.consent_adapter import IdentityReauthorizer
+from desktop.core.checks.gateway import CertificateCredential
+from desktop.core.checks.inventory_store import InventoryCheckStore
+from desktop.core.checks.msal_gateway import MsalGateway
+from desktop.core.checks.service import CheckService
+from desktop.core.errors import UserError
+from desktop.core.identity.consent import ConsentEngine
+from desktop.core.identity.signin import TechnicianSession
+from desktop.core.identity.wiring import IdentityWiring
+from desktop.core.inventory import Inventory
+from desktop.core.paths import DataPaths
+from desktop.core.vault import CertificateVault, open_vault
+
+log = logging.getLogger(__name__)
+
+
+class VaultCredentials:
+    """A custom app's certificate from the vault, as the checks' gateway needs it."""
+
+    def __init__(self, paths: DataPaths) -> None:
+        self._paths = paths
+        self._vault: CertificateVault | None = None
+
+    def load(self, certificate_ref: str) -> CertificateCredential:
+        if not certificate_ref:
+            raise UserError(
+                "The app profile has no certificate stored on this computer.",
+                remedy="Re-authorize it and choose the custom app's certificate.",
+            )
+        if self._vault is None:
+            self._vault = CertificateVault(open_vault(self._paths))
+        contents = self._vault.load(certificate_ref)
+        credential = msal_client_credential(contents)
+        return CertificateCredential(
+            private_key_pem=credential["private_key"],
+            certificate_pem=credential["public_certificate"],
+            thumbprint_sha1=credential["thumbprint"],
+            not_after=contents.certificate.not_valid_after_utc,
+        )
+
+
+def _client_id_for(wiring: IdentityWiring) -> Any:
+    def client_id(app: AppType) -> str | None:
+        try:
+            return wiring.publisher_client_id(app)
+        except UserError:
+            return None  # the check says "no client ID is set" without deciding a status
+
+    return client_id
+
+
+def build_reauthorizer(
+    paths: DataPaths, catalog: Catalog, inventory: Inventory
+) -> tuple[CheckService, InventoryCheckStore, IdentityReauthorizer]:
+    """The check service, the store and the identity engine's consent flow, for re-authorizing."""
+    service = build_check_service(paths, catalog, inventory)
+    wiring = IdentityWiring.load(paths, catalog)
+    cache_store = wiring.token_cache_store()
+    certificates, credential_of = wiring.certificates()
+    try:
+        technician: TechnicianSession | None = TechnicianSession(
+            wiring.sign_in_client_id(), cache_store
+        )
+    except UserError:
+        technician = None
+    engine = ConsentEngine(
+        cache_store=cache_store,
+        certificates=certificates,
+        credential_of=credential_of,
+        technician=technician,
+    )
+    reauthorizer = IdentityReauthorizer(
+        engine,
+        catalog,
+        inventory,
+        wiring.publisher_client_id,
+        timeout=float(wiring.settings.consent_timeout_seconds),
+    )
+    return service, InventoryCheckStore(inventory), reauthorizer
+
+
+def build_check_service(paths: DataPaths, catalog: Catalog, inventory: Inventory) -> CheckService:
+    """The check service for this data folder, with whatever sign-ins this computer holds."""
+    wiring = IdentityWiring.load(paths, catalog)
+    cache_store = wiring.token_cache_store()
+    try:
+        cache = cache_store.load()
+    except UserError as exc:  # no keyring: delegated checks say the sign-in is not stored here
+        log.warning("token cache unavailable for checks: %s", exc.one_line())
+        cache = None
+    session: TechnicianSession | None
+    try:
+        session = TechnicianSession(wiring.sign_in_client_id(), cache_store)
+    except UserError:
+        session = None
+    gateway = MsalGateway(
+        token_cache=cache,
+        on_cache_changed=cache_store.save,
+        graph_token=session.graph_token if session else None,
+    )
+    checker = ProfileChecker(
+        catalog, gateway, VaultCredentials(paths), client_id_for=_client_id_for(wiring)
+    )
+    return CheckService(InventoryCheckStore(inventory), checker, wiring.settings)

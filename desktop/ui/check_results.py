@@ -1,0 +1,119 @@
+"""The results of the running (or last) check, streamed in as they arrive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QStyle
+
+from desktop.core.checks.result import CheckResult
+from desktop.core.domain import Status
+
+_Index = QModelIndex | QPersistentModelIndex
+
+#: Words first; the icon and colour only repeat them (colour is never the only cue).
+_ICONS = {
+    Status.VALID: QStyle.StandardPixmap.SP_DialogApplyButton,
+    Status.EXPIRED: QStyle.StandardPixmap.SP_MessageBoxWarning,
+    Status.INVALID: QStyle.StandardPixmap.SP_MessageBoxCritical,
+    Status.UNKNOWN: QStyle.StandardPixmap.SP_MessageBoxQuestion,
+}
+_COLOURS = {Status.EXPIRED: QColor("#8a5a00"), Status.INVALID: QColor("#b00020")}
+
+
+def status_text(result: CheckResult) -> str:
+    if result.transient:
+        return f"{result.status.value} (check failed)"
+    if result.warning and result.status is Status.VALID:
+        return "Valid (warning)"
+    return result.status.value
+
+
+class CheckResultsModel(QAbstractTableModel):
+    """One row per checked profile, in the order results arrived; a re-check replaces it."""
+
+    COLUMNS = ("Profile", "Status", "Reason", "What to do", "Checked")
+
+    def __init__(self, name_of: Callable[[int], str] | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[CheckResult] = []
+        self._row_of: dict[int, int] = {}
+        self._name_of = name_of or (lambda pid: f"#{pid}")
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        result = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(result, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n\n".join(filter(None, [result.reason, result.remedy, result.warning]))
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                return app.style().standardIcon(_ICONS[result.status])
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
+            return _COLOURS.get(result.status)
+        if role == Qt.ItemDataRole.UserRole:
+            return result
+        return None
+
+    def _display(self, result: CheckResult, column: int) -> str:
+        if column == 0:
+            return self._name_of(result.id)
+        if column == 1:
+            return status_text(result)
+        if column == 2:
+            return result.reason or result.warning
+        if column == 3:
+            return result.remedy
+        return result.checked_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._rows.clear()
+        self._row_of.clear()
+        self.endResetModel()
+
+    def add(self, result: CheckResult) -> None:
+        """Append a result, or replace the profile's earlier one."""
+        row = self._row_of.get(result.id)
+        if row is not None:
+            self._rows[row] = result
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+            return
+        row = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.append(result)
+        self._row_of[result.id] = row
+        self.endInsertRows()
+
+    def result(self, row: int) -> CheckResult:
+        return self._rows[row]
+
+    def counts(self) -> dict[Status, int]:
+        counts = dict.fromkeys(Status, 0)
+        for result in self._rows:
+            counts[result.status] += 1
+        return counts

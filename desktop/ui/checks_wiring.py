@@ -1,0 +1,156 @@
+"""Puts status checks and re-authorization into the profile list.
+
+The check bar goes under the list's toolbar; results stream into the rows as they arrive and the
+list reloads when the check ends. "Re-authorize app…" opens the Re-authorize dialog, whose
+consent runs in the system browser through the identity engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QBoxLayout
+
+from desktop.controllers.checks import ChecksController
+from desktop.controllers.reauthorize import ReauthorizeController
+from desktop.controllers.tasks import TaskRunner
+from desktop.core.cancel import CancelToken, Progress
+from desktop.core.catalog.model import Catalog
+from desktop.core.checks.bulk import BulkOutcome
+from desktop.core.checks.reauthorize import (
+    ConsentEngine,
+    ReauthorizeRequest,
+    ReauthorizeStore,
+    options_for,
+    reauthorize,
+)
+from desktop.core.checks.result import CheckResult
+from desktop.core.checks.service import CheckService, Target
+from desktop.core.errors import UserError
+
+from desktop.ui.check_bar import CheckBar
+from desktop.ui.check_page import summary
+from desktop.ui.dialogs import UserDialogs
+from desktop.ui.profiles.page import ProfilesPage
+from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+
+
+@dataclass
+class ReauthorizeParts:
+    """What a re-authorization needs, built off the GUI thread."""
+
+    service: CheckService
+    store: ReauthorizeStore
+    engine: ConsentEngine
+
+
+class ChecksWiring(QObject):
+    """Connects the profile page, the check bar, and the two controllers."""
+
+    def __init__(
+        self,
+        page: ProfilesPage,
+        runner: TaskRunner,
+        catalog: Catalog,
+        dialogs: UserDialogs,
+        service_factory: Callable[[], CheckService],
+        reauthorize_parts: Callable[[], ReauthorizeParts] | None = None,
+    ) -> None:
+        super().__init__(page)
+        self.page = page
+        self.runner = runner
+        self.catalog = catalog
+        self.dialogs = dialogs
+        self._parts = reauthorize_parts
+        self.controller = ChecksController(runner, service_factory, self)
+        self.bar = CheckBar(page)
+        layout = page.layout()
+        if isinstance(layout, QBoxLayout):
+            layout.insertWidget(1, self.bar)
+        self._failed = 0
+        self._counts: dict[str, int] = {}
+        self.bar.check_all.connect(lambda: self.start(None))
+        self.bar.check_selected.connect(lambda: self.start(page.selected_ids()))
+        self.bar.cancel.connect(self.controller.cancel)
+        self.controller.running_changed.connect(self.bar.set_running)
+        self.controller.progressed.connect(self.bar.set_progress)
+        self.controller.result_ready.connect(self._on_result)
+        self.controller.finished.connect(self._on_finished)
+        self.controller.failed.connect(lambda e: dialogs.error("Check app profiles", e))
+        selection = page.table.selectionModel()
+        selection.selectionChanged.connect(
+            lambda *_: self.bar.set_selection_count(len(page.selected_ids()))
+        )
+        page.reauthorize_handler = self.open_reauthorize
+        self.dialog: ReauthorizeDialog | None = None
+
+    def start(self, ids: list[int] | None) -> None:
+        if ids is not None and not ids:
+            return
+        self._failed = 0
+        self._counts = {}
+        self.controller.check(ids)
+
+    @Slot(object)
+    def _on_result(self, result: CheckResult) -> None:
+        if result.transient:
+            self._failed += 1
+            return  # the stored status and reason stay; the summary counts the failure
+        self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
+        checked = result.checked_at.isoformat().replace("+00:00", "Z")
+        self.page.model.apply_check(result.id, result.status.value, result.reason, checked)
+
+    @Slot(object)
+    def _on_finished(self, outcome: BulkOutcome) -> None:
+        from desktop.core.domain import Status
+
+        counts = {s: self._counts.get(s.value, 0) for s in Status}
+        self.bar.show_summary(summary(counts, self._failed, outcome.cancelled))
+        self.page.reload()
+
+    # -- re-authorize ----------------------------------------------------------------------
+
+    def open_reauthorize(self, ids: list[int]) -> None:
+        if self._parts is None or not ids:
+            self.dialogs.info("Re-authorize app", "Re-authorizing is not available in this build.")
+            return
+        parts_factory = self._parts
+        holder: dict[str, ReauthorizeParts] = {}
+
+        def load(token: CancelToken, progress: Progress) -> Target:
+            parts = parts_factory()
+            holder["parts"] = parts
+            (target,) = parts.store.targets([ids[0]])
+            return target
+
+        task = self.runner.submit("Opening the app profile", load)
+        task.succeeded.connect(lambda target: self._show_dialog(target, holder["parts"]))
+        task.failed.connect(lambda error: self.dialogs.error("Re-authorize app", error))
+
+    def _show_dialog(self, target: Target, parts: ReauthorizeParts) -> None:
+        profile = target.profile
+        try:
+            app = self.catalog.app_type(profile.app_type_id)
+        except KeyError:
+            self.dialogs.error(
+                "Re-authorize app",
+                UserError(f"The app type '{profile.app_type_id}' is not in this catalog."),
+            )
+            return
+        checker = parts.service.checker
+
+        def run(request: ReauthorizeRequest, token: CancelToken) -> CheckResult:
+            return reauthorize(
+                request, store=parts.store, engine=parts.engine, checker=checker, token=token
+            )
+
+        controller = ReauthorizeController(self.runner, run, self)
+        dialog = ReauthorizeDialog(
+            profile, app.name, options_for(profile, app), controller, self.page
+        )
+        dialog.reauthorized.connect(lambda _r: self.page.reload())
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.show()

@@ -1,0 +1,301 @@
+"""The Re-authorize dialog: why the profile needs it, the consent method, and what may change.
+
+Seed 000: administrator or user consent (user consent only for the app types in its table);
+the Cloud Backup for Microsoft 365 Delegated app's functions; a custom app's application ID or
+certificate; and the Conditional Access original-IP note. The dialog only collects choices and
+shows outcomes; a ReauthorizeController runs the consent and the check.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.controllers.reauthorize import ReauthorizeController
+from desktop.core.catalog.model import ConsentMethod
+from desktop.core.checks.reauthorize import ReauthorizeOptions, ReauthorizeRequest
+from desktop.core.checks.result import CheckResult
+from desktop.core.domain import AppProfile, Status
+from desktop.core.errors import UserError
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+def _label(text: str, parent: QWidget, name: str = "") -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class ReauthorizeDialog(QDialog):
+    """Collects a :class:`ReauthorizeRequest` and shows the outcome.
+
+    Signals:
+        reauthorized(object): the new :class:`CheckResult` (the owner refreshes the list).
+    """
+
+    reauthorized = Signal(object)
+
+    def __init__(
+        self,
+        profile: AppProfile,
+        app_name: str,
+        options: ReauthorizeOptions,
+        controller: ReauthorizeController,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        assert profile.id is not None
+        self._profile = profile
+        self._options = options
+        self._controller = controller
+        self.setWindowTitle(f"Re-authorize {profile.name}")
+        self.setObjectName("ReauthorizeDialog")
+        self.setMinimumWidth(600)
+        layout = QVBoxLayout(self)
+
+        heading = _label(f"<b>{profile.name}</b> — {app_name}", self)
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(heading)
+        why_box = QGroupBox("Why it needs re-authorizing", self)
+        why_layout = QVBoxLayout(why_box)
+        self.status_label = _label(f"Status: {profile.status.value}", why_box, "CurrentStatus")
+        self.why = _label(options.why, why_box, "Why")
+        self.remedy = _label(f"What to do: {options.remedy}", why_box, "Remedy")
+        for widget in (self.status_label, self.why, self.remedy):
+            why_layout.addWidget(widget)
+        layout.addWidget(why_box)
+
+        self.note: QLabel | None = None
+        if options.original_ip_note:
+            self.note = _label(
+                f"<b>Conditional Access — the original IP address:</b> {options.original_ip_note}",
+                self,
+                "IpNote",
+            )
+            self.note.setTextFormat(Qt.TextFormat.RichText)
+            self.note.setFrameShape(QFrame.Shape.StyledPanel)
+            self.note.setMargin(8)
+            self.note.setAccessibleName("Conditional Access note")
+            layout.addWidget(self.note)
+
+        layout.addWidget(self._method_box())
+        self.function_boxes: dict[str, QCheckBox] = {}
+        if options.functions:
+            layout.addWidget(self._functions_box())
+        self.app_id: QLineEdit | None = None
+        self.pfx_path: QLineEdit | None = None
+        self.pfx_password: QLineEdit | None = None
+        if options.custom:
+            layout.addWidget(self._custom_box())
+
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setAccessibleName("Re-authorizing")
+        self.busy.setFormat("Waiting for the consent in your browser…")
+        self.busy.setTextVisible(True)
+        self.busy.hide()
+        self.outcome = _label("", self, "Outcome")
+        self.outcome.hide()
+        layout.addWidget(self.busy)
+        layout.addWidget(self.outcome)
+
+        self.buttons = QDialogButtonBox(self)
+        self.go = QPushButton("&Re-authorize", self)
+        self.go.setDefault(True)
+        self.buttons.addButton(self.go, QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setText("&Cancel")
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.hide()
+        layout.addWidget(self.buttons)
+        self.setStyleSheet('QLabel#Outcome[error="true"] { color: #b00020; }')
+        self.go.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self._on_cancel)
+        self.close_button.clicked.connect(self.accept)
+        controller.running_changed.connect(self._set_running)
+        controller.succeeded.connect(self._on_succeeded)
+        controller.failed.connect(self._on_failed)
+        controller.cancelled.connect(self._on_cancelled)
+
+    # -- sections --------------------------------------------------------------------------
+
+    def _method_box(self) -> QGroupBox:
+        box = QGroupBox("Consent method", self)
+        form = QVBoxLayout(box)
+        self.admin = QRadioButton("&Administrator consent (a Global Administrator signs in)", box)
+        self.user = QRadioButton("&User consent (a non-administrator account may consent)", box)
+        self.methods = QButtonGroup(box)
+        self.methods.addButton(self.admin)
+        self.methods.addButton(self.user)
+        user_ok = ConsentMethod.USER in self._options.methods
+        self.user.setEnabled(user_ok)
+        if self._profile.consent_method is ConsentMethod.USER and user_ok:
+            self.user.setChecked(True)
+        else:
+            self.admin.setChecked(True)
+        form.addWidget(self.admin)
+        form.addWidget(self.user)
+        if not user_ok:
+            hint = _label("This app type supports administrator consent only.", box)
+            self.user.setToolTip(hint.text())
+            form.addWidget(hint)
+        return box
+
+    def _functions_box(self) -> QGroupBox:
+        box = QGroupBox("Functions that use the Delegated app", self)
+        form = QVBoxLayout(box)
+        for function in self._options.functions:
+            check = QCheckBox(function.name, box)
+            check.setChecked(function.id in self._options.chosen_functions)
+            self.function_boxes[function.id] = check
+            form.addWidget(check)
+        hint = QLabel("The subscription must include the modules you want to protect.", box)
+        hint.setToolTip(
+            "Cloud Backup for Microsoft 365: check that the organization's subscription covers "
+            "the modules these functions protect."
+        )
+        form.addWidget(hint)
+        return box
+
+    def _custom_box(self) -> QGroupBox:
+        box = QGroupBox("Custom app", self)
+        form = QFormLayout(box)
+        self.app_id = QLineEdit(self._profile.custom_app_id, box)
+        self.app_id.setAccessibleName("Application ID")
+        self.app_id.setPlaceholderText("00000000-0000-0000-0000-000000000000")
+        form.addRow("Application &ID:", self.app_id)
+        row = QHBoxLayout()
+        self.pfx_path = QLineEdit(box)
+        self.pfx_path.setAccessibleName("Certificate file")
+        self.pfx_path.setPlaceholderText("Keep the current certificate")
+        browse = QPushButton("&Browse…", box)
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.pfx_path, 1)
+        row.addWidget(browse)
+        form.addRow("Certificate (.pfx):", row)
+        self.pfx_password = QLineEdit(box)
+        self.pfx_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pfx_password.setAccessibleName("Certificate password")
+        form.addRow("&Password:", self.pfx_password)
+        return box
+
+    @Slot()
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose the app's certificate", "", "Certificates (*.pfx *.p12)"
+        )
+        if path and self.pfx_path is not None:
+            self.pfx_path.setText(path)
+
+    # -- running ---------------------------------------------------------------------------
+
+    def request(self) -> tuple[ReauthorizeRequest, Path | None]:
+        """The choices as a request; raises UserError for an invalid application ID."""
+        assert self._profile.id is not None
+        method = ConsentMethod.USER if self.user.isChecked() else ConsentMethod.ADMIN
+        functions = None
+        if self.function_boxes:
+            functions = tuple(fid for fid, box in self.function_boxes.items() if box.isChecked())
+            if set(functions) == set(self._options.chosen_functions):
+                functions = None
+        app_id = None
+        path = None
+        password = None
+        if self.app_id is not None and self.app_id.text().strip() != self._profile.custom_app_id:
+            app_id = self.app_id.text().strip()
+            if not _GUID.match(app_id):
+                raise UserError(
+                    "The application ID is not a GUID.",
+                    remedy="Copy the Application (client) ID from the app's overview in Entra ID.",
+                )
+        if self.pfx_path is not None and self.pfx_path.text().strip():
+            path = Path(self.pfx_path.text().strip())
+            password = self.pfx_password.text() if self.pfx_password else None
+        request = ReauthorizeRequest(
+            self._profile.id, method, functions, app_id, None, password if path else None
+        )
+        return request, path
+
+    @Slot()
+    def start(self) -> None:
+        try:
+            request, path = self.request()
+        except UserError as exc:
+            self._show_outcome(f"{exc.message} {exc.remedy}", error=True)
+            return
+        self.outcome.hide()
+        self._controller.start(request, path)
+
+    @Slot(bool)
+    def _set_running(self, running: bool) -> None:
+        self.busy.setVisible(running)
+        self.go.setEnabled(not running)
+        for box in self.findChildren(QGroupBox):
+            box.setEnabled(not running)
+
+    @Slot()
+    def _on_cancel(self) -> None:
+        if self._controller.running:
+            self._controller.cancel()
+        else:
+            self.reject()
+
+    def _show_outcome(self, text: str, *, error: bool = False) -> None:
+        self.outcome.setText(text)
+        self.outcome.setProperty("error", error)
+        self.outcome.style().unpolish(self.outcome)
+        self.outcome.style().polish(self.outcome)
+        self.outcome.show()
+
+    @Slot(object)
+    def _on_succeeded(self, result: CheckResult) -> None:
+        self.status_label.setText(f"Status: {result.status.value}")
+        if result.status is Status.VALID:
+            text = "Re-authorized. The check after the consent says the profile is Valid."
+            if result.warning:
+                text += f" {result.warning}"
+        elif result.transient:
+            text = f"Re-authorized, but the check after it could not run. {result.reason}"
+        else:
+            text = (
+                f"Re-authorized, but the profile is still {result.status.value}: "
+                f"{result.reason} {result.remedy}"
+            )
+        self._show_outcome(text, error=result.status is not Status.VALID)
+        self.go.hide()
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.close_button.setDefault(True)
+        self.reauthorized.emit(result)
+
+    @Slot(object)
+    def _on_failed(self, error: UserError) -> None:
+        self._show_outcome(f"Not re-authorized: {error.one_line()}", error=True)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self._show_outcome("Cancelled. Nothing was changed.")

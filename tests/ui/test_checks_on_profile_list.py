@@ -1,0 +1,120 @@
+"""Checks on the profile list: Check all streams results into the rows, Cancel, the summary,
+and the Re-authorize action opens the dialog with the profile's reason."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.controllers.inventory import InventoryController
+from desktop.controllers.tasks import TaskRunner
+from desktop.core.checks.checker import ProfileChecker
+from desktop.core.checks.gateway import Grants, TokenError
+from desktop.core.checks.inventory_store import InventoryCheckStore
+from desktop.core.checks.service import CheckService
+from desktop.core.demo import seed_demo
+from desktop.core.inventory import Inventory
+from desktop.core.paths import DataPaths
+from tests.helpers.check_fakes import FakeConsentEngine, FakeCredentials, ScriptedGateway
+from tests.helpers.dialogs import FakeDialogs
+from tests.helpers.inventory import shipped_catalog
+
+from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
+from desktop.ui.main_window import MainWindow
+from desktop.ui.profiles.wiring import add_profiles_page
+
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    runner = TaskRunner()
+    yield runner
+    runner.cancel_all()
+    runner.wait_for_done(10_000)
+
+
+def _gateway(latency: float) -> ScriptedGateway:
+    def app(tenant: str) -> object:
+        if hash(tenant) % 4 == 0:
+            return TokenError("invalid_client", (700027,), "The key was not found.", 401)
+        return {"roles": []}
+
+    everything = frozenset({"x"})
+    return ScriptedGateway(
+        app=app, latency=latency, grants=Grants(True, everything, everything, everything)
+    )
+
+
+def _build(qtbot: QtBot, home: Path, runner: TaskRunner, latency: float = 0.0):  # type: ignore[no-untyped-def]
+    paths = DataPaths(home).ensure()
+    catalog = shipped_catalog()
+    seed_demo(Inventory.open(paths).store, catalog, customers=8, profiles=60)
+    dialogs = FakeDialogs()
+    controller = InventoryController(paths, runner, catalog)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    page = add_profiles_page(window, controller, dialogs)  # type: ignore[arg-type]
+    gateway = _gateway(latency)
+
+    def service() -> CheckService:
+        checker = ProfileChecker(catalog, gateway, FakeCredentials(), client_id_for=lambda a: "c1")
+        return CheckService(InventoryCheckStore(controller.inventory()), checker)
+
+    def parts() -> ReauthorizeParts:
+        svc = service()
+        return ReauthorizeParts(
+            svc, InventoryCheckStore(controller.inventory()), FakeConsentEngine()
+        )
+
+    wiring = ChecksWiring(page, runner, catalog, dialogs, service, parts)  # type: ignore[arg-type]
+    window.resize(1280, 640)
+    window.show()
+    qtbot.waitUntil(lambda: page._complete, timeout=10_000)
+    return window, page, wiring, dialogs
+
+
+def test_check_all_streams_into_the_list_and_reloads(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    window, page, wiring, _ = _build(qtbot, data_home, runner, latency=0.01)
+    with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
+        wiring.bar.all_button.click()
+        qtbot.waitUntil(lambda: wiring.bar.progress.value() >= 5, timeout=10_000)
+        folder = os.environ.get("CHECK_SHOTS")
+        if folder:
+            window.grab().save(str(Path(folder) / "profile-list-checking.png"))
+    assert "Valid" in wiring.bar.summary.text() or "Invalid" in wiring.bar.summary.text()
+    qtbot.waitUntil(lambda: page._complete, timeout=10_000)
+    statuses = {page.model.row_at(r).status for r in range(page.model.rowCount())}
+    assert statuses <= {"Valid", "Invalid", "Expired", "Unknown"}
+    checked = [page.model.row_at(r).last_checked for r in range(page.model.rowCount())]
+    assert all(checked), "every checked profile has its last-checked time"
+
+
+def test_cancel_on_the_list_keeps_finished_results(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    _, _page, wiring, _ = _build(qtbot, data_home, runner, latency=0.05)
+    wiring.bar.all_button.click()
+    qtbot.waitUntil(lambda: wiring.bar.progress.value() >= 3, timeout=10_000)
+    with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
+        wiring.bar.cancel_button.click()
+    assert wiring.bar.summary.text().endswith("(cancelled)")
+    assert wiring.bar.all_button.isEnabled()
+
+
+def test_reauthorize_action_opens_the_dialog(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    _, page, wiring, _ = _build(qtbot, data_home, runner)
+    row = next(
+        r for r in range(page.model.rowCount())
+        if page.model.row_at(r).status in ("Invalid", "Expired")
+    )  # fmt: skip
+    wiring.open_reauthorize([page.model.row_at(row).id])
+    qtbot.waitUntil(lambda: wiring.dialog is not None and wiring.dialog.isVisible(), timeout=10_000)
+    assert wiring.dialog is not None
+    assert wiring.dialog.why.text()

@@ -1,0 +1,182 @@
+"""The Re-authorize dialog end to end: choices, consent (a stand-in engine), the check after it,
+the stored history entry, and screenshots for three different reasons."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.controllers.reauthorize import ReauthorizeController
+from desktop.controllers.tasks import TaskRunner
+from desktop.core.cancel import CancelToken
+from desktop.core.catalog.loader import load_shipped
+from desktop.core.catalog.model import ConsentMethod, SetupMode
+from desktop.core.checks.checker import ProfileChecker
+from desktop.core.checks.gateway import Grants
+from desktop.core.checks.reauthorize import ReauthorizeRequest, options_for, reauthorize
+from desktop.core.checks.status_rules import classify
+from desktop.core.domain import AppProfile, Status
+from tests.helpers.check_fakes import (
+    FakeConsentEngine,
+    FakeCredentials,
+    MemoryCheckStore,
+    ScriptedGateway,
+    profile,
+)
+
+from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+
+CATALOG = load_shipped()
+
+
+def invalid(p: AppProfile, code: int, description: str = "") -> AppProfile:
+    app = CATALOG.app_type(p.app_type_id)
+    verdict = classify(
+        "invalid_grant", [code], description, user=p.consenting_user,
+        supports_user_consent=app.supports_user_consent,
+    )  # fmt: skip
+    assert verdict.status is not None
+    return replace(p, status=verdict.status, reason=verdict.reason, remedy=verdict.remedy)
+
+
+def open_dialog(
+    qtbot: QtBot, p: AppProfile, engine: FakeConsentEngine, gateway: ScriptedGateway
+) -> tuple[ReauthorizeDialog, MemoryCheckStore]:
+    store = MemoryCheckStore([p])
+    checker = ProfileChecker(CATALOG, gateway, FakeCredentials(), client_id_for=lambda a: "c1")
+
+    def run(request: ReauthorizeRequest, token: CancelToken):  # type: ignore[no-untyped-def]
+        return reauthorize(request, store=store, engine=engine, checker=checker, token=token)
+
+    runner = TaskRunner()
+    controller = ReauthorizeController(runner, run)
+    app = CATALOG.app_type(p.app_type_id)
+    dialog = ReauthorizeDialog(p, app.name, options_for(p, app), controller)
+    dialog._keep = (runner, controller)  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    return dialog, store
+
+
+def shot(dialog: ReauthorizeDialog, name: str) -> None:
+    folder = os.environ.get("CHECK_SHOTS")
+    if folder:
+        dialog.adjustSize()
+        dialog.grab().save(str(Path(folder) / f"reauthorize-{name}.png"))
+
+
+def custom_profile() -> AppProfile:
+    p = profile("custom-azure-app", id=5, mode=SetupMode.CUSTOM)
+    return invalid(p, 700027, "The key was not found.")
+
+
+def all_granted(app_type_id: str) -> ScriptedGateway:
+    from desktop.core.catalog.model import PermissionType
+
+    app = CATALOG.app_type(app_type_id)
+    application = frozenset(p.name for p in app.permissions_of(PermissionType.APPLICATION))
+    delegated = frozenset(p.name for p in app.permissions_of(PermissionType.DELEGATED))
+    roles = frozenset(r.name for r in app.directory_roles)
+    return ScriptedGateway(
+        app={"roles": sorted(application)},
+        user={"scp": " ".join(sorted(delegated))},
+        grants=Grants(True, application, delegated, roles),
+        roles=roles,
+    )
+
+
+def test_custom_app_with_a_changed_certificate(qtbot: QtBot) -> None:
+    p = custom_profile()
+    engine = FakeConsentEngine()
+    dialog, store = open_dialog(qtbot, p, engine, all_granted("custom-azure-app"))
+    dialog.show()
+    shot(dialog, "certificate-changed")
+    assert "no longer knows this certificate" in dialog.why.text()
+    assert dialog.app_id is not None and dialog.pfx_path is not None
+    assert not dialog.user.isEnabled()  # the custom Azure app supports administrator consent only
+    assert dialog.note is None  # application permissions only: no Conditional Access note
+    dialog.app_id.setText("not-a-guid")
+    dialog.go.click()
+    assert dialog.outcome.isVisible() and "not a GUID" in dialog.outcome.text()
+    assert engine.requests == []
+    new_id = "44444444-4444-4444-4444-444444444444"
+    dialog.app_id.setText(new_id)
+    with qtbot.waitSignal(dialog.reauthorized, timeout=10_000) as blocker:
+        dialog.go.click()
+    result = blocker.args[0]
+    assert result.status is Status.VALID
+    (request,) = engine.requests
+    assert request.custom_app_id == new_id and request.method is ConsentMethod.ADMIN
+    saved, detail = store.reauthorized[0]
+    assert saved.custom_app_id == new_id and not saved.reauthorization_required
+    assert "administrator consent" in detail
+    assert [r.status for r in store.recorded] == [Status.VALID]  # type: ignore[attr-defined]
+    assert "Valid" in dialog.outcome.text() and dialog.close_button.isVisible()
+
+
+def test_delegated_app_after_mfa_offers_user_consent_and_functions(qtbot: QtBot) -> None:
+    p = profile(
+        "cloud-backup-m365-delegated-app", id=6, consenting_user="ann@contoso.com",
+        consent_method=ConsentMethod.USER, functions=("power-bi",),
+    )  # fmt: skip
+    p = invalid(p, 50076)
+    engine = FakeConsentEngine(user="ann@contoso.com")
+    dialog, store = open_dialog(qtbot, p, engine, all_granted("cloud-backup-m365-delegated-app"))
+    dialog.show()
+    shot(dialog, "mfa-enabled")
+    assert "Multi-factor authentication was enabled for ann@contoso.com" in dialog.why.text()
+    assert dialog.user.isEnabled() and dialog.user.isChecked()
+    assert set(dialog.function_boxes) == {
+        "teams-channel-posts", "power-bi", "power-automate-power-apps", "planner-task-comments",
+    }  # fmt: skip
+    assert dialog.function_boxes["power-bi"].isChecked()
+    assert dialog.note is not None  # delegated permissions: the original-IP note
+    dialog.function_boxes["planner-task-comments"].setChecked(True)
+    with qtbot.waitSignal(dialog.reauthorized, timeout=10_000):
+        dialog.go.click()
+    (request,) = engine.requests
+    assert request.method is ConsentMethod.USER
+    assert set(request.functions) == {"power-bi", "planner-task-comments"}
+    assert set(store.reauthorized[0][0].functions) == {"power-bi", "planner-task-comments"}
+
+
+def test_conditional_access_block_shows_the_note_and_a_decline_is_plain(qtbot: QtBot) -> None:
+    p = invalid(profile("apelements-baseline-management", id=7), 53003)
+    engine = FakeConsentEngine("decline")
+    dialog, store = open_dialog(qtbot, p, engine, all_granted("apelements-baseline-management"))
+    dialog.show()
+    assert dialog.note is not None and "original IP" in dialog.note.text()
+    assert "Conditional Access" in dialog.why.text()
+    assert not dialog.user.isEnabled()
+    with qtbot.waitSignal(dialog._controller.failed, timeout=10_000):
+        dialog.go.click()
+    shot(dialog, "conditional-access-declined")
+    assert "Not re-authorized" in dialog.outcome.text() and "declined" in dialog.outcome.text()
+    assert store.reauthorized == [] and store.recorded == []
+    assert dialog.go.isEnabled()  # they can try again
+
+
+def test_cancel_while_waiting_for_the_browser(qtbot: QtBot) -> None:
+    p = custom_profile()
+    engine = FakeConsentEngine("wait")
+    dialog, store = open_dialog(qtbot, p, engine, all_granted("custom-azure-app"))
+    dialog.show()
+    dialog.go.click()
+    qtbot.waitUntil(lambda: dialog.busy.isVisible(), timeout=5_000)
+    with qtbot.waitSignal(dialog._controller.cancelled, timeout=10_000):
+        dialog.cancel_button.click()
+    assert "Nothing was changed" in dialog.outcome.text()
+    assert store.reauthorized == []
+
+
+def test_user_consent_is_refused_for_admin_only_apps() -> None:
+    from desktop.core.checks.reauthorize import validate
+    from desktop.core.errors import UserError
+
+    p = custom_profile()
+    app = CATALOG.app_type(p.app_type_id)
+    with pytest.raises(UserError, match="does not support user consent"):
+        validate(ReauthorizeRequest(5, ConsentMethod.USER), app, p)

@@ -1,0 +1,207 @@
+"""Checking one profile, with the network replaced by a scripted gateway."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from desktop.core.checks.checker import ProfileChecker
+from desktop.core.checks.gateway import Grants, TokenError, TransientFailure
+from desktop.core.checks.status_rules import Action
+from desktop.core.domain import Status, utc_now
+from desktop.core.errors import UserError
+from tests.helpers.check_fakes import FakeCredentials, ScriptedGateway, profile, small_catalog
+
+
+def checker(
+    gateway: ScriptedGateway | None = None, creds: FakeCredentials | None = None
+) -> tuple[ProfileChecker, ScriptedGateway, FakeCredentials]:
+    gateway = gateway or ScriptedGateway()
+    creds = creds or FakeCredentials()
+    return ProfileChecker(small_catalog(), gateway, creds), gateway, creds
+
+
+def test_custom_profile_with_every_role_is_valid() -> None:
+    check, gateway, _ = checker()
+    result = check.check(profile())
+    assert result.status is Status.VALID, result.reason
+    assert result.warning == ""
+    assert [k for k, _ in gateway.calls] == ["app", "roles"]
+
+
+def test_expired_certificate_is_expired_before_any_call() -> None:
+    creds = FakeCredentials(not_after=utc_now() - timedelta(days=1))
+    check, gateway, _ = checker(creds=creds)
+    result = check.check(profile())
+    assert result.status is Status.EXPIRED
+    assert "certificate expired on" in result.reason
+    assert result.action is Action.CHOOSE_CERTIFICATE
+    assert gateway.calls == []
+
+
+def test_certificate_expiring_within_30_days_warns_on_a_valid_profile() -> None:
+    check, _, _ = checker(creds=FakeCredentials(not_after=utc_now() + timedelta(days=12)))
+    result = check.check(profile())
+    assert result.status is Status.VALID
+    assert "expires in 11 days" in result.warning or "expires in 12 days" in result.warning
+    far, _, _ = checker(creds=FakeCredentials(not_after=utc_now() + timedelta(days=31)))
+    assert far.check(profile()).warning == ""
+
+
+def test_revoked_roles_are_listed_as_missing_permissions() -> None:
+    check, _, _ = checker(ScriptedGateway(app={"roles": ["User.Read.All"]}))
+    result = check.check(profile())
+    assert result.status is Status.INVALID
+    assert result.missing_permissions == ("Sites.Read.All",)
+    assert "Sites.Read.All" in result.reason
+    # Not a Graph permission: a Graph token cannot tell, so it is not reported missing.
+    assert "Sites.FullControl.All" not in result.reason
+
+
+def test_a_token_without_any_roles_claim_lists_them_all() -> None:
+    check, _, _ = checker(ScriptedGateway(app={}))
+    result = check.check(profile())
+    assert result.missing_permissions == ("User.Read.All", "Sites.Read.All")
+
+
+def test_missing_permissions_and_roles_are_both_listed() -> None:
+    gateway = ScriptedGateway(app={"roles": ["User.Read.All"]}, roles=frozenset())
+    check, _, _ = checker(gateway)
+    result = check.check(profile())
+    assert result.status is Status.INVALID
+    assert result.missing_permissions == ("Sites.Read.All",)
+    assert result.missing_roles == ("Exchange Administrator",)
+    assert "Sites.Read.All" in result.reason and "Exchange Administrator" in result.reason
+    assert "Assign the directory roles" in result.remedy
+
+
+def test_unreadable_roles_never_make_a_profile_invalid() -> None:
+    check, _, _ = checker(ScriptedGateway(roles=None))
+    assert check.check(profile()).status is Status.VALID
+
+
+def test_700027_key_not_found_is_invalid_with_choose_certificate() -> None:
+    error = TokenError(
+        "invalid_client", (700027,), "AADSTS700027: ... The key was not found. ...", 401
+    )
+    check, _, _ = checker(ScriptedGateway(app=error))
+    result = check.check(profile())
+    assert result.status is Status.INVALID
+    assert result.error_codes == (700027,)
+    assert result.action is Action.CHOOSE_CERTIFICATE
+    assert "AADSTS700027" in result.detail
+
+
+def test_network_failure_keeps_the_previous_status() -> None:
+    failure = TransientFailure("the sign-in service cannot be reached")
+    check, _, _ = checker(ScriptedGateway(app=failure))
+    result = check.check(profile(status=Status.VALID))
+    assert result.transient
+    assert result.status is Status.VALID
+    assert result.reason.startswith("Last check failed: the sign-in service cannot be reached")
+
+
+def test_throttling_answer_is_transient_and_keeps_retry_after() -> None:
+    failure = TransientFailure("throttled", retry_after=3.0)
+    check, _, _ = checker(ScriptedGateway(app=failure))
+    result = check.check(profile(status=Status.EXPIRED, remedy="Do X."))
+    assert result.transient and result.retry_after == 3.0
+    assert result.status is Status.EXPIRED
+    assert result.remedy == "Do X."
+
+
+def test_a_transient_aadsts_code_is_not_invalid() -> None:
+    check, _, _ = checker(ScriptedGateway(app=TokenError("invalid_request", (90055,))))
+    result = check.check(profile())
+    assert result.transient and result.status is Status.UNKNOWN
+    assert "AADSTS90055" in result.reason
+
+
+def test_vault_failure_is_reported_without_deciding() -> None:
+    creds = FakeCredentials(error=UserError("The keyring is locked.", remedy="Unlock it."))
+    check, _, _ = checker(creds=creds)
+    result = check.check(profile(status=Status.VALID))
+    assert result.transient and result.status is Status.VALID
+    assert "keyring is locked" in result.reason
+
+
+def test_marked_profile_stays_invalid_without_a_call() -> None:
+    check, gateway, _ = checker()
+    p = profile(reauthorization_required=True, reason="Re-authorization required: user left.")
+    result = check.check(p)
+    assert result.status is Status.INVALID
+    assert result.reason == "Re-authorization required: user left."
+    assert gateway.calls == []
+
+
+def test_delegated_app_mfa_after_consent_names_the_user() -> None:
+    error = TokenError("interaction_required", (50076,), "AADSTS50076: ...")
+    check, _, _ = checker(ScriptedGateway(user=error, grants=None))
+    result = check.check(profile("delegated-app", consenting_user="ann@contoso.com"))
+    assert result.status is Status.INVALID
+    assert result.reason == (
+        "Multi-factor authentication was enabled for ann@contoso.com after the consent."
+    )
+    assert "administrator or user consent" in result.remedy
+
+
+def test_delegated_app_missing_scope_is_listed() -> None:
+    check, _, _ = checker(ScriptedGateway(user={"scp": "Files.Read"}, grants=None))
+    result = check.check(profile("delegated-app", consenting_user="ann@contoso.com"))
+    assert result.missing_permissions == ("Tasks.Read",)
+
+
+def test_delegated_user_not_cached_here_is_transient() -> None:
+    check, _, _ = checker(ScriptedGateway(user=None, grants=None))
+    result = check.check(profile("delegated-app", consenting_user="ann@contoso.com"))
+    assert result.transient
+    assert "ann@contoso.com" in result.reason
+
+
+def test_publisher_app_needs_a_signed_in_technician() -> None:
+    check, _, _ = checker(ScriptedGateway(grants=None))
+    result = check.check(profile("hybrid-app"))
+    assert result.transient
+    assert "sign in" in result.reason
+
+
+def test_publisher_app_deleted_from_tenant_is_invalid() -> None:
+    check, _, _ = checker(ScriptedGateway(grants=Grants(False)))
+    result = check.check(profile("hybrid-app"))
+    assert result.status is Status.INVALID
+    assert "deleted" in result.reason
+
+
+def test_publisher_conditional_access_block_carries_the_note() -> None:
+    error = TokenError("interaction_required", (53003,), "AADSTS53003: blocked")
+    check, _, _ = checker(ScriptedGateway(user=error))
+    result = check.check(profile("hybrid-app", consenting_user="ann@contoso.com"))
+    assert result.status is Status.INVALID
+    assert result.conditional_access
+
+
+def test_automatic_roles_within_24_hours_only_warn() -> None:
+    perms = frozenset({"User.Read.All", "Sites.Read.All"})
+    grants = Grants(True, perms, frozenset({"Files.Read"}), directory_roles=frozenset())
+    check, _, _ = checker(ScriptedGateway(grants=grants))
+    fresh = check.check(profile("hybrid-app", consented_at=utc_now() - timedelta(hours=2)))
+    assert fresh.status is Status.VALID
+    assert "within 24 hours" in fresh.warning
+    old = check.check(profile("hybrid-app", consented_at=utc_now() - timedelta(days=2)))
+    assert old.status is Status.INVALID
+    assert old.missing_roles == ("Exchange Administrator",)
+
+
+def test_unknown_app_type_is_transient() -> None:
+    check, _, _ = checker()
+    result = check.check(profile("gone-app"))
+    assert result.transient and "not in this version's catalog" in result.reason
+
+
+def test_json_has_the_stable_keys() -> None:
+    check, _, _ = checker(ScriptedGateway(app={"roles": []}))
+    data = check.check(profile()).to_json()
+    assert set(data) >= {
+        "id", "status", "reason", "remedy", "error_codes", "missing_permissions",
+        "missing_roles", "checked_at",
+    }  # fmt: skip
+    assert data["status"] == "Invalid" and data["checked_at"].endswith("Z")

@@ -1,0 +1,42 @@
+"""The start path imports no heavy library: msal, requests, cryptography and keyring load
+lazily, when a feature first needs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers.fixtures import REPO_ROOT
+
+HEAVY = ("msal", "requests", "cryptography", "keyring", "jwt", "urllib3")
+
+_PROBE = f"""
+import json, sys
+import desktop.app
+after_import = sorted(m for m in {HEAVY!r} if m in sys.modules)
+code = desktop.app.main(["--self-test"])
+after_start = sorted(m for m in {HEAVY!r} if m in sys.modules)
+print(json.dumps({{"code": code, "import": after_import, "start": after_start}}))
+"""
+
+
+def test_heavy_modules_stay_off_the_start_path(data_home: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "APP_PROFILES_HOME": str(data_home)}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    completed = subprocess.run(
+        [sys.executable, "-c", _PROBE],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert completed.stdout.strip(), completed.stderr
+    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0, completed.stderr
+    assert report["import"] == [], f"imported by `import desktop.app`: {report['import']}"
+    assert report["start"] == [], f"imported while starting: {report['start']}"
