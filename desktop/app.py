@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -35,27 +36,36 @@ from desktop.ui.profiles.wiring import add_profiles_page
 from desktop.ui.startup import start_desktop
 from desktop.ui.wizard.wiring import add_create_wizard
 
+if TYPE_CHECKING:
+    from desktop.core.checks.service import CheckService
+
 SELF_TEST_TIMEOUT_S = 60.0
 
 
 def add_checks(ctx: AppContext, page: ProfilesPage) -> ChecksWiring:
     """Status checks and re-authorization on the profile list (built lazily, off the GUI
-    thread: the factories run inside the first task that needs them)."""
-    from desktop.core.checks.wiring import build_check_service, build_reauthorizer
-
+    thread: the factories run inside the first task that needs them, and so do their imports,
+    which pull in msal, requests and cryptography)."""
     inventory = ctx.inventory
     assert inventory is not None
 
     def parts() -> ReauthorizeParts:
+        from desktop.core.checks.wiring import build_reauthorizer
+
         service, store, engine = build_reauthorizer(ctx.paths, ctx.catalog, inventory.inventory())
         return ReauthorizeParts(service, store, engine)
+
+    def check_service() -> CheckService:
+        from desktop.core.checks.wiring import build_check_service
+
+        return build_check_service(ctx.paths, ctx.catalog, inventory.inventory())
 
     return ChecksWiring(
         page,
         ctx.runner,
         ctx.catalog,
         ctx.dialogs,
-        lambda: build_check_service(ctx.paths, ctx.catalog, inventory.inventory()),
+        check_service,
         parts,
     )
 
