@@ -36,6 +36,7 @@ from desktop.ui.permissions import PermissionsPage
 from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
 from desktop.ui.startup import start_desktop
+from desktop.ui.wizard.wiring import add_create_wizard
 
 if TYPE_CHECKING:
     from desktop.core.checks.service import CheckService
@@ -127,6 +128,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     )
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     add_checks(ctx, ctx.profiles_page)
+    add_create_wizard(window, ctx.profiles_page, ctx.inventory, ctx.runner, ctx.catalog, ctx.paths)
     for problem in ctx.problems:
         window.show_problem(problem)
     permissions = PermissionsPage(
