@@ -1,13 +1,21 @@
 """The Microsoft Graph subset the app reads: organization, service principals, app role
-assignments, OAuth2 permission grants and directory role assignments (v1.0 and beta)."""
+assignments, OAuth2 permission grants and directory role assignments (v1.0 and beta), and the
+one write it makes: assigning a directory role to an app ("Assign now")."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from desktop.core.identity.resources import GRAPH_APP_ID
-from desktop.sandbox.directory import Directory, ServicePrincipal, Tenant, stable_id
+from desktop.sandbox.directory import (
+    Directory,
+    DirectoryRoleAssignment,
+    ServicePrincipal,
+    Tenant,
+    stable_id,
+)
 
 GraphReply = tuple[int, dict[str, Any]]
 
@@ -139,7 +147,7 @@ def _route(
             for r in tenant.directory_roles
         ]
     elif path == "roleManagement/directory/roleDefinitions":
-        names = sorted({r.role_name for r in tenant.directory_roles})
+        names = sorted({*BUILT_IN_ROLES, *(r.role_name for r in tenant.directory_roles)})
         listing = [{"id": stable_id("role", n), "displayName": n, "isBuiltIn": True} for n in names]
     elif path == "directoryRoles":
         names = sorted({r.role_name for r in tenant.directory_roles})
@@ -167,6 +175,51 @@ def _route(
     if filtered is None:
         return _error(400, "BadRequest", "Invalid filter clause.")
     return 200, {"value": filtered}
+
+
+#: Directory roles every tenant defines (the ones the catalog's apps need, and the admin roles).
+BUILT_IN_ROLES = (
+    "Attribute Definition Reader",
+    "Exchange Administrator",
+    "Global Administrator",
+    "Groups Administrator",
+    "Privileged Role Administrator",
+    "Security Administrator",
+)
+#: The ``wids`` value of Global Administrator: only such a user may assign directory roles here.
+GLOBAL_ADMIN_WID = "62e90394-69f5-4237-9190-012177145e10"
+
+
+def handle_post(
+    directory: Directory, claims: dict[str, Any], path: str, body: dict[str, Any]
+) -> GraphReply:
+    """Answer ``POST /v1.0/roleManagement/directory/roleAssignments`` ("Assign now")."""
+    tenant = directory.tenants.get(str(claims.get("tid", "")))
+    if tenant is None:
+        return _error(401, "InvalidAuthenticationToken", "Unknown tenant.")
+    if path.strip("/") != "roleManagement/directory/roleAssignments":
+        return _error(400, "BadRequest", f"Resource not found for the segment '{path}'.")
+    if GLOBAL_ADMIN_WID not in (claims.get("wids") or []):
+        return _error(
+            403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."
+        )
+    with directory.lock:
+        sp = tenant.sps.get(str(body.get("principalId", "")))
+        names = {stable_id("role", n): n for n in BUILT_IN_ROLES}
+        role = names.get(str(body.get("roleDefinitionId", "")))
+        if sp is None or role is None or body.get("directoryScopeId") != "/":
+            return _error(400, "Request_BadRequest", "Invalid principal, role or scope.")
+        for existing in tenant.directory_roles:
+            if existing.principal_id == sp.id and existing.role_name == role:
+                return _error(400, "Request_BadRequest", "A conflicting object already exists.")
+        assignment = DirectoryRoleAssignment(str(uuid.uuid4()), sp.id, role)
+        tenant.directory_roles.append(assignment)
+    return 201, {
+        "id": assignment.id,
+        "principalId": sp.id,
+        "roleDefinitionId": assignment.role_definition_id,
+        "directoryScopeId": "/",
+    }
 
 
 def _grants(tenant: Tenant, client_sp: str | None) -> list[dict[str, Any]]:

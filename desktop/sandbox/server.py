@@ -105,8 +105,23 @@ class _ApiHandler(_Handler):
         elif len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "token"]:
             status, headers, body = self.sandbox.issuer.token(parts[0], self._form())
             self._json(status, body, headers)
+        elif parts[0] in ("v1.0", "beta"):
+            self._graph_post("/".join(parts[1:]))
         else:
             self._json(404, {"error": "not_found", "error_description": path})
+
+    def _graph_post(self, path: str) -> None:
+        auth = self.headers.get("Authorization", "")
+        claims = self.sandbox.issuer.verify_bearer(auth[7:]) if auth.startswith("Bearer ") else None
+        if claims is None:
+            self._json(401, {"error": {"code": "InvalidAuthenticationToken", "message": "No."}})
+            return
+        try:
+            body = json.loads(self._form_raw())
+        except ValueError:
+            self._json(400, {"error": {"code": "BadRequest", "message": "Not JSON."}})
+            return
+        self._json(*graph.handle_post(self.sandbox.directory, claims, path, body))
 
     def _graph(self, path: str, query: dict[str, str]) -> None:
         auth = self.headers.get("Authorization", "")

@@ -52,6 +52,9 @@ ON_DEMAND = (
     "desktop.ui.check_page",
     "desktop.ui.profiles.details",
     "desktop.ui.profiles.customers_dialog",
+    "desktop.ui.wizard.launcher",
+    "desktop.controllers.wizard",
+    "desktop.core.wizard.backend",
 )
 
 _ON_DEMAND_PROBE = f"""

@@ -28,7 +28,7 @@ from desktop.core.inventory.listing import ListFilter
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.profiles.empty_state import EmptyState
 from desktop.ui.profiles.filter_bar import FilterBar
-from desktop.ui.profiles.model import ProfileTableModel
+from desktop.ui.profiles.model import STATUS_COLUMN, ProfileTableModel
 from desktop.ui.qt_fast import viewport_of
 
 if TYPE_CHECKING:
@@ -141,6 +141,8 @@ class ProfilesPage(QWidget):
         header.setStretchLastSection(True)
         for column, width in enumerate(_COLUMN_WIDTHS):
             table.setColumnWidth(column, width)
+        # Status shown next to the name, so no window width scrolls it out of sight.
+        header.moveSection(STATUS_COLUMN, 1)
         table.selectionModel().selectionChanged.connect(self._on_selection)
         return table
 

@@ -1,0 +1,279 @@
+"""Runs the create-profile wizard's long work off the GUI thread.
+
+Consent round trips, checks, role assignments, tenant look-ups, loading the customers and the
+final Save all go through :class:`~desktop.controllers.tasks.TaskRunner`; the pages connect to
+the returned :class:`~desktop.controllers.tasks.Task` for progress, result and Cancel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.controllers.tasks import Task, TaskRunner, Work
+from desktop.core.cancel import CancelToken, Progress
+from desktop.core.catalog.model import SetupMode
+from desktop.core.domain import AppProfile, Cloud, Status
+from desktop.core.errors import UserError
+from desktop.core.wizard import CreateProfileWizard, build_plan
+from desktop.core.wizard.plan import profile_name
+from desktop.core.wizard.ports import (
+    CertificateDiscard,
+    ConsentEngine,
+    ConsentOutcome,
+    ConsentRequest,
+    Directory,
+    ProfileSaver,
+    RoleAssigner,
+    TenantLookup,
+)
+
+
+@dataclass
+class WizardServices:
+    """The core services the wizard needs; ``app.py`` builds them, tests pass stand-ins."""
+
+    engine: ConsentEngine
+    load_directory: Callable[[], Directory]
+    lookup_tenant: TenantLookup
+    save: ProfileSaver
+    roles: RoleAssigner | None = None
+    #: Removes a certificate the engine put in the vault for a profile that is not saved.
+    discard_certificate: CertificateDiscard | None = None
+    #: Checks the saved profiles right after Save, so the list shows their first status.
+    check_new: Callable[[list[int], CancelToken, Progress], object] | None = None
+
+
+class WizardController(QObject):
+    """Starts the wizard's background work and records results in the step machine.
+
+    Signals:
+        changed(): the machine's state changed (pages refresh and re-check Next).
+        saved(object): the saved profiles (a list of AppProfile), after Save.
+    """
+
+    changed = Signal()
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        machine: CreateProfileWizard,
+        services: WizardServices,
+        runner: TaskRunner,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.machine = machine
+        self.services = services
+        self.runner = runner
+        self._tasks: set[Task] = set()
+        #: Custom mode: the SelectedCertificate the certificate panel opened (memory only).
+        self.certificate: object | None = None
+
+    def _submit(self, name: str, work: Work) -> Task:
+        task = self.runner.submit(name, work)
+        self._tasks.add(task)
+        task.finished.connect(lambda: self._tasks.discard(task))
+        return task
+
+    def cancel_running(self) -> None:
+        """Cancel this wizard's own tasks (never the rest of the app's)."""
+        for task in list(self._tasks):
+            task.cancel()
+
+    # -- step 1 ------------------------------------------------------------------------------
+
+    def load_directory(self) -> Task:
+        """Customers, tenants and the client IDs, read off the GUI thread."""
+        task = self._submit("Loading customers", lambda t, p: self.services.load_directory())
+        task.succeeded.connect(self._directory_loaded)
+        return task
+
+    def _directory_loaded(self, directory: object) -> None:
+        assert isinstance(directory, Directory)
+        if directory.client_ids:
+            self.machine.set_client_ids(directory.client_ids)
+            self.changed.emit()
+
+    def lookup_tenant(self, domain: str, cloud: Cloud) -> Task:
+        def work(token: CancelToken, progress: Progress) -> str:
+            progress(0, 0, f"Looking up {domain.strip()}…")
+            return self.services.lookup_tenant(domain, cloud)
+
+        return self._submit("Looking up the tenant", work)
+
+    # -- step 4 ------------------------------------------------------------------------------
+
+    def request(self, app_id: str) -> ConsentRequest:
+        machine = self.machine
+        row = machine.row(app_id)
+        client_id = machine.client_id(row)
+        tenant = machine.state.tenant
+        if client_id is None or tenant is None:
+            raise UserError((machine.authenticate_blockers(app_id) or ["Not ready."])[0])
+        certificate = self.certificate if row.mode is SetupMode.CUSTOM else None
+        return ConsentRequest(
+            tenant,
+            row.app,
+            client_id,
+            row.method,
+            row.mode,
+            row.functions,
+            certificate,
+            machine.state.customer,
+            row.service_ids,
+            profile_name(row, machine.state),
+        )
+
+    def consent_link(self, app_id: str) -> str:
+        """The link for a Global Administrator; marks the row as waiting for it."""
+        link = self.services.engine.consent_link(self.request(app_id))
+        self.machine.link_copied(app_id)
+        self.changed.emit()
+        return link
+
+    def authenticate(self, app_id: str) -> Task:
+        """Admin or user consent in the system browser, then the engine's verification."""
+        request = self.request(app_id)
+        self.machine.start_consent(app_id)
+        self.changed.emit()
+        task = self._submit(
+            f"Consent to {request.app.label}",
+            lambda t, p: self.services.engine.consent(request, t, p),
+        )
+        self._report(task, app_id)
+        return task
+
+    def check_again(self, app_id: str) -> Task:
+        """Verify whether the customer's admin has consented since the link went out."""
+        request = self.request(app_id)
+        self.machine.start_check(app_id)
+        self.changed.emit()
+        task = self._submit(
+            f"Checking {request.app.label}",
+            lambda t, p: self.services.engine.check(request, t, p),
+        )
+        self._report(task, app_id)
+        return task
+
+    def _report(self, task: Task, app_id: str) -> None:
+        def done(outcome: object) -> None:
+            assert isinstance(outcome, ConsentOutcome)
+            if outcome.granted:
+                old_ref = self.machine.row(app_id).certificate_ref
+                if old_ref and old_ref != outcome.certificate_ref:
+                    self._discard(old_ref)
+                self.machine.consent_granted(
+                    app_id,
+                    consenting_user=outcome.consenting_user,
+                    status=outcome.status,
+                    reason=outcome.reason,
+                    message=outcome.message,
+                    certificate_ref=outcome.certificate_ref,
+                )
+            elif outcome.declined:
+                self.machine.consent_declined(app_id, outcome.message, outcome.detail)
+            elif self.machine.row(app_id).link_copied:
+                self.machine.consent_not_found(app_id, outcome.message)
+            else:
+                self.machine.consent_failed(app_id, outcome.message, outcome.detail)
+            self.changed.emit()
+
+        def failed(error: object) -> None:
+            assert isinstance(error, UserError)
+            text = f"{error.message} {error.remedy}".strip()
+            self.machine.consent_failed(app_id, text, error.detail)
+            self.changed.emit()
+
+        def cancelled() -> None:
+            self.machine.consent_interrupted(app_id)
+            self.changed.emit()
+
+        task.succeeded.connect(done)
+        task.failed.connect(failed)
+        task.cancelled.connect(cancelled)
+
+    def _discard(self, ref: str) -> None:
+        discard = self.services.discard_certificate
+        if discard is not None:
+            self._submit("Removing an unused certificate", lambda t, p: discard(ref))
+
+    def discard_unsaved(self) -> None:
+        """Cancel without saving: remove the certificates stored for consents made in this run."""
+        if self.machine.state.saved:
+            return
+        for row in self.machine.state.rows:
+            if row.certificate_ref:
+                self._discard(row.certificate_ref)
+                row.certificate_ref = ""
+
+    # -- step 5 ------------------------------------------------------------------------------
+
+    def assign_role(self, app_id: str, role_name: str) -> Task:
+        """ "Assign now": a directory role for the app's service principal, then verify."""
+        assigner = self.services.roles
+        if assigner is None:
+            raise UserError("Assigning roles from this app is not set up.")
+        request = self.request(app_id)
+        self.machine.role_assigning(app_id, role_name)
+        self.changed.emit()
+        task = self._submit(
+            f"Assigning {role_name}",
+            lambda t, p: assigner.assign(request.tenant, request.client_id, role_name, t, p),
+        )
+
+        def done(message: object) -> None:
+            self.machine.role_assigned(app_id, role_name, str(message))
+            self.changed.emit()
+
+        def failed(error: object) -> None:
+            assert isinstance(error, UserError)
+            self.machine.role_failed(app_id, role_name, f"{error.message} {error.remedy}".strip())
+            self.changed.emit()
+
+        def cancelled() -> None:
+            self.machine.role_failed(app_id, role_name, "Cancelled before it finished.")
+            self.changed.emit()
+
+        task.succeeded.connect(done)
+        task.failed.connect(failed)
+        task.cancelled.connect(cancelled)
+        return task
+
+    # -- step 6 ------------------------------------------------------------------------------
+
+    def save(self, *, only_granted: bool = False) -> Task:
+        """Write the run in one transaction. Nothing was written before this."""
+        plan = build_plan(self.machine.state, only_granted=only_granted)
+
+        def work(token: CancelToken, progress: Progress) -> list[AppProfile]:
+            progress(0, 0, "Saving the app profiles…")
+            saved = self.services.save(plan, self.certificate if plan.custom_app_ids else None)
+            check = self.services.check_new
+            # Consented profiles the engine could not verify yet get their first real check.
+            ids = [
+                p.id
+                for p in saved
+                if p.id is not None and p.consented_at is not None and p.status is Status.UNKNOWN
+            ]
+            if check is not None and ids:
+                # Saved already: a failed or cancelled first check leaves them Unknown.
+                progress(0, 0, "Checking the new app profiles…")
+                with contextlib.suppress(UserError):
+                    check(ids, CancelToken(), progress)
+            return saved
+
+        # Not one of the wizard's cancellable tasks: Save is one short transaction, and a
+        # cancel that arrived after the commit would hide that the profiles exist.
+        task = self.runner.submit("Saving the app profiles", work)
+
+        def done(profiles: object) -> None:
+            self.machine.mark_saved()
+            self.changed.emit()
+            self.saved.emit(profiles)
+
+        task.succeeded.connect(done)
+        return task

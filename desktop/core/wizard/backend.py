@@ -1,0 +1,131 @@
+"""The wizard's real collaborators, built from the data folder: the inventory, the vault, the
+identity engine, Graph "Assign now". Everything that touches disk, keyring or network is built
+on first use, which is on a worker thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from desktop.core.cancel import CancelToken, Progress
+from desktop.core.catalog.model import Catalog
+from desktop.core.domain import AppProfile, Cloud, Tenant
+from desktop.core.errors import UserError
+from desktop.core.identity.consent import ConsentEngine
+from desktop.core.identity.signin import TechnicianSession
+from desktop.core.identity.wiring import IdentityWiring
+from desktop.core.inventory import Inventory
+from desktop.core.paths import DataPaths
+from desktop.core.settings import Settings
+from desktop.core.tenant_lookup import lookup_tenant_id
+from desktop.core.vault import CertificateVault, open_vault
+from desktop.core.wizard.identity_engine import IdentityConsent, technician_token
+from desktop.core.wizard.plan import SavePlan
+from desktop.core.wizard.ports import ConsentOutcome, ConsentRequest, Directory
+from desktop.core.wizard.role_assign import GraphRoleAssigner
+from desktop.core.wizard.save import save_plan
+
+
+class WizardBackend:
+    """Implements the wizard's ports over the data folder; safe to call from worker threads."""
+
+    def __init__(
+        self, paths: DataPaths, catalog: Catalog, inventory: Callable[[], Inventory]
+    ) -> None:
+        self._paths = paths
+        self._catalog = catalog
+        self._inventory = inventory
+        self._lock = threading.Lock()
+        self._consent: IdentityConsent | None = None
+        self._technician: TechnicianSession | None = None
+
+    # -- step 1 ------------------------------------------------------------------------------
+
+    def load_directory(self) -> Directory:
+        inventory = self._inventory()
+        customers = tuple(inventory.customers.list())
+        tenants = tuple(t for t, _name in inventory.tenants.list())
+        client_ids = Settings.load(self._paths.settings).client_ids
+        return Directory(customers, tenants, dict(client_ids))
+
+    def lookup_tenant(self, domain: str, cloud: Cloud) -> str:
+        return lookup_tenant_id(domain, cloud)
+
+    # -- consent -----------------------------------------------------------------------------
+
+    def _identity(self) -> IdentityConsent:
+        with self._lock:
+            if self._consent is None:
+                wiring = IdentityWiring.load(self._paths, self._catalog)
+                cache = wiring.token_cache_store()
+                try:
+                    self._technician = TechnicianSession(wiring.sign_in_client_id(), cache)
+                except UserError:
+                    # No sign-in app configured: consent works, verification waits for a check.
+                    self._technician = None
+                certificates, credential_of = wiring.certificates()
+                engine = ConsentEngine(
+                    cache_store=cache,
+                    certificates=certificates,
+                    credential_of=credential_of,
+                    technician=self._technician,
+                )
+                self._consent = IdentityConsent(engine, self._catalog)
+            return self._consent
+
+    def consent_link(self, request: ConsentRequest) -> str:
+        return self._identity().consent_link(request)
+
+    def consent(
+        self, request: ConsentRequest, token: CancelToken, progress: Progress
+    ) -> ConsentOutcome:
+        return self._identity().consent(request, token, progress)
+
+    def check(
+        self, request: ConsentRequest, token: CancelToken, progress: Progress
+    ) -> ConsentOutcome:
+        return self._identity().check(request, token, progress)
+
+    # -- roles -------------------------------------------------------------------------------
+
+    def assign(
+        self,
+        tenant: Tenant,
+        client_id: str,
+        role_name: str,
+        token: CancelToken,
+        progress: Progress,
+    ) -> str:
+        self._identity()
+        if self._technician is None:
+            raise UserError(
+                "No technician sign-in app is set up, so roles cannot be assigned from here.",
+                remedy="Follow the Entra admin center steps, or set the sign-in app's client ID "
+                "in Settings.",
+            )
+        assigner = GraphRoleAssigner(technician_token(self._technician))
+        return assigner.assign(tenant, client_id, role_name, token, progress)
+
+    # -- save --------------------------------------------------------------------------------
+
+    def save(self, plan: SavePlan, certificate: object | None) -> list[AppProfile]:
+        vault = CertificateVault(open_vault(self._paths))
+        contents = getattr(certificate, "contents", None)
+
+        def store_certificate() -> str:
+            if contents is None:
+                raise UserError(
+                    "The custom app's certificate is not open.",
+                    remedy="Go back to Setup method and choose the certificate again.",
+                )
+            return vault.store(contents)
+
+        return save_plan(
+            self._inventory().store,
+            plan,
+            store_certificate=store_certificate,
+            remove_certificate=vault.delete,
+        )
+
+    def discard_certificate(self, ref: str) -> None:
+        CertificateVault(open_vault(self._paths)).delete(ref)

@@ -1,0 +1,144 @@
+"""The wizard's consent port over the identity engine: system-browser consent, consent links,
+verification, and the technician's Graph token for "Assign now"."""
+
+from __future__ import annotations
+
+from desktop.core.cancel import CancelToken, Progress
+from desktop.core.catalog.model import Catalog, ConsentMethod, SetupMode
+from desktop.core.certificates import msal_client_credential
+from desktop.core.domain import Customer, Status, Tenant
+from desktop.core.endpoints import endpoints_for
+from desktop.core.errors import CancelledError, UserError
+from desktop.core.identity.consent import ConsentEngine, ConsentPlan, consent_link
+from desktop.core.identity.graph import GraphClient
+from desktop.core.identity.signin import TechnicianSession
+from desktop.core.identity.verify import (
+    Verification,
+    verify_client_credentials,
+    verify_with_graph,
+)
+from desktop.core.wizard.ports import ConsentOutcome, ConsentRequest
+from desktop.core.wizard.role_assign import TokenProvider
+
+#: AADSTS65004: the administrator or user said no (or closed the consent page).
+DECLINED_CODE = "65004"
+
+
+class IdentityConsent:
+    """Implements :class:`~desktop.core.wizard.ports.ConsentEngine` with the identity engine."""
+
+    def __init__(self, engine: ConsentEngine, catalog: Catalog, *, timeout: float = 300.0) -> None:
+        self.engine = engine
+        self.catalog = catalog
+        self.timeout = timeout
+
+    def _plan(self, request: ConsentRequest) -> ConsentPlan:
+        return ConsentPlan(
+            customer=request.customer or Customer(""),
+            tenant=request.tenant,
+            services=tuple(self.catalog.service(s) for s in request.service_ids),
+            app_type=request.app,
+            mode=request.mode,
+            method=request.method,
+            client_id=request.client_id,
+            functions=request.functions,
+            name=request.profile_name,
+        )
+
+    def consent_link(self, request: ConsentRequest) -> str:
+        return consent_link(self._plan(request))
+
+    def consent(
+        self, request: ConsentRequest, token: CancelToken, progress: Progress
+    ) -> ConsentOutcome:
+        selected = request.certificate
+        try:
+            outcome = self.engine.run(
+                self._plan(request),
+                pfx=getattr(selected, "pfx_bytes", None),
+                password=getattr(selected, "password", None),
+                timeout=self.timeout,
+                cancel=token,
+                progress=progress,
+            )
+        except CancelledError:
+            raise
+        except UserError as exc:
+            declined = DECLINED_CODE in exc.detail or "declined" in exc.message.lower()
+            return ConsentOutcome(False, declined, exc.one_line(), exc.detail)
+        profile, verification = outcome.profile, outcome.verification
+        how = "User" if request.method is ConsentMethod.USER else "Administrator"
+        who = f" by {profile.consenting_user}" if profile.consenting_user else ""
+        return ConsentOutcome(
+            True,
+            message=f"{how} consent granted{who}.",
+            consenting_user=profile.consenting_user,
+            status=verification.status,
+            reason=verification.reason,
+            certificate_ref=profile.certificate_ref,
+        )
+
+    def check(
+        self, request: ConsentRequest, token: CancelToken, progress: Progress
+    ) -> ConsentOutcome:
+        """Verify only: did the customer's admin consent since the link went out?"""
+        progress(0, 0, "Checking the tenant for the consent…")
+        verification = self._verify(request)
+        token.raise_if_cancelled()
+        if verification.status is Status.VALID:
+            return ConsentOutcome(
+                True,
+                message="The consent is in the tenant now.",
+                status=verification.status,
+                reason=verification.reason,
+            )
+        remedy = f" {verification.remedy}" if verification.remedy else ""
+        return ConsentOutcome(False, message=f"Not consented yet: {verification.reason}{remedy}")
+
+    def _verify(self, request: ConsentRequest) -> Verification:
+        endpoints = endpoints_for(request.tenant.cloud)
+        if request.mode is SetupMode.CUSTOM:
+            selected = request.certificate
+            contents = getattr(selected, "contents", None)
+            if contents is None:
+                return Verification(Status.UNKNOWN, "The custom app's certificate is not open.")
+            return verify_client_credentials(
+                request.app,
+                endpoints,
+                request.tenant.tenant_id,
+                request.client_id,
+                msal_client_credential(contents),
+            )
+        technician = self.engine.technician
+        access = technician.graph_token(endpoints, request.tenant.tenant_id) if technician else None
+        if access is None:
+            return Verification(
+                Status.UNKNOWN,
+                "it cannot be checked because you are not signed in to this tenant.",
+                "Sign in to the customer's tenant, then Check again.",
+            )
+        graph = GraphClient(endpoints, access)
+        try:
+            return verify_with_graph(request.app, request.client_id, graph)
+        finally:
+            graph.close()
+
+
+def technician_token(session: TechnicianSession, *, timeout: float = 300.0) -> TokenProvider:
+    """The technician's Graph token for a tenant, signing in (system browser) when needed."""
+
+    def provide(tenant: Tenant, cancel: CancelToken) -> str:
+        endpoints = endpoints_for(tenant.cloud)
+        access = session.graph_token(endpoints, tenant.tenant_id)
+        if access is None:
+            session.sign_in(endpoints, tenant.tenant_id, timeout=timeout, cancel=cancel)
+            access = session.graph_token(endpoints, tenant.tenant_id)
+        if access is None:
+            raise UserError(
+                f"Signing in did not give access to {tenant.label}.",
+                remedy="Sign in with an account of the customer's tenant, or follow the Entra "
+                "admin center steps.",
+            )
+        return access
+
+    return provide

@@ -1,0 +1,143 @@
+"""Save: write a wizard run to the store in one transaction.
+
+The inline customer and tenant, the AOS services added for the customer, the profiles and their
+first history entries are written together or not at all. A custom app's certificate goes into
+the vault first (its reference is stored with the profile) and is removed again if the
+transaction fails, so nothing is half-saved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Callable
+
+from desktop.core.domain import AppProfile, Customer, EventKind, ProfileEvent, Tenant
+from desktop.core.errors import UserError
+from desktop.core.inventory.customers import check_name
+from desktop.core.inventory.tenants import TenantService
+from desktop.core.store import Store, events, transaction
+from desktop.core.store import customers as customer_rows
+from desktop.core.store import profiles as profile_rows
+from desktop.core.store import tenants as tenant_rows
+from desktop.core.wizard.plan import SavePlan
+
+#: ``store_certificate() -> reference`` and ``remove(reference)``: the vault, for custom mode.
+StoreCertificate = Callable[[], str]
+RemoveCertificate = Callable[[str], None]
+
+
+def save_plan(
+    store: Store,
+    plan: SavePlan,
+    *,
+    store_certificate: StoreCertificate | None = None,
+    remove_certificate: RemoveCertificate | None = None,
+) -> list[AppProfile]:
+    """Write *plan*; return the saved profiles with their ids. Raises :class:`UserError`.
+
+    A custom profile keeps the certificate reference the consent engine stored; one without
+    a reference gets the certificate stored now.
+    """
+    ref = ""
+    if any(p.app_type_id in plan.custom_app_ids and not p.certificate_ref for p in plan.profiles):
+        if store_certificate is None:
+            raise UserError(
+                "The custom app's certificate is missing.",
+                remedy="Go back to Setup method and open the certificate again.",
+            )
+        ref = store_certificate()
+    try:
+        return _write(store, plan, ref)
+    except BaseException:
+        if ref and remove_certificate is not None:
+            remove_certificate(ref)
+        raise
+
+
+def _write(store: Store, plan: SavePlan, ref: str) -> list[AppProfile]:
+    with store.connection() as conn, transaction(conn):
+        customer = _customer(conn, plan)
+        assert customer.id is not None
+        tenant = _tenant(conn, plan, customer)
+        saved: list[AppProfile] = []
+        for draft in plan.profiles:
+            custom = draft.app_type_id in plan.custom_app_ids
+            profile = dataclasses.replace(
+                draft,
+                customer_id=customer.id,
+                tenant_id=tenant.tenant_id,
+                certificate_ref=(draft.certificate_ref or ref) if custom else "",
+            )
+            profile.id = profile_rows.insert(conn, profile)
+            events.record(
+                conn, ProfileEvent(profile.id, EventKind.CREATED, profile.created_at), profile.name
+            )
+            if profile.consented_at is not None:
+                detail = f"{profile.consent_method.value} consent in the create wizard"
+                if profile.consenting_user:
+                    detail += f" by {profile.consenting_user}"
+                events.record(
+                    conn,
+                    ProfileEvent(profile.id, EventKind.CONSENTED, profile.consented_at, detail),
+                    profile.name,
+                )
+            if profile.last_checked is not None:
+                events.record(
+                    conn,
+                    ProfileEvent(
+                        profile.id,
+                        EventKind.CHECKED,
+                        profile.last_checked,
+                        profile.reason or "Verified after consent.",
+                        profile.status,
+                    ),
+                    profile.name,
+                )
+            saved.append(profile)
+        return saved
+
+
+def _customer(conn: sqlite3.Connection, plan: SavePlan) -> Customer:
+    if plan.new_customer:
+        name = check_name(plan.customer.name)
+        if customer_rows.by_name(conn, name) is not None:
+            raise UserError(
+                f"A customer named “{name}” already exists.",
+                remedy="Go back to the first step and choose the existing customer.",
+            )
+        customer = Customer(name=name, aos_service_ids=tuple(sorted(plan.added_aos_services)))
+        customer.id = customer_rows.insert(conn, customer)
+        if plan.added_aos_services:
+            customer_rows.set_services(conn, customer.id, customer.aos_service_ids)
+        return customer
+    if plan.customer.id is None:
+        raise UserError("The customer has no id.", remedy="Choose the customer again.")
+    current = customer_rows.by_id(conn, plan.customer.id)
+    if current is None:
+        raise UserError(
+            f"The customer {plan.customer.name} was removed meanwhile (in another window?).",
+            remedy="Close the wizard, refresh the list and start again.",
+        )
+    if plan.added_aos_services:
+        services = tuple(sorted({*current.aos_service_ids, *plan.added_aos_services}))
+        assert current.id is not None
+        customer_rows.set_services(conn, current.id, services)
+        current.aos_service_ids = services
+    return current
+
+
+def _tenant(conn: sqlite3.Connection, plan: SavePlan, customer: Customer) -> Tenant:
+    assert customer.id is not None
+    if plan.new_tenant:
+        tenant = dataclasses.replace(plan.tenant, customer_id=customer.id)
+        TenantService._refuse_duplicate(conn, tenant.tenant_id, tenant.primary_domain)
+        tenant_rows.insert(conn, tenant)
+        return tenant
+    current = tenant_rows.by_id(conn, plan.tenant.tenant_id)
+    if current is None or current.customer_id != customer.id:
+        raise UserError(
+            f"The tenant {plan.tenant.label} no longer belongs to {customer.name}.",
+            remedy="Close the wizard, refresh the list and start again.",
+        )
+    return current

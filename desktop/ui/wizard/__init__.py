@@ -1,0 +1,1 @@
+"""The create-app-profile wizard: a thin QWizard over :mod:`desktop.core.wizard`."""

@@ -1,0 +1,76 @@
+"""A compact dialog with one app's permissions and roles, opened from a consent row.
+
+It is built on the permissions viewer's query functions (the same rows, high-privilege marks and
+role lines as the Permissions page), filtered to the one app.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.catalog.model import Catalog
+from desktop.core.catalog.query import permission_rows, role_lines
+
+
+class PermissionsDialog(QDialog):
+    """What the customer's admin is asked to grant to *app*, before they grant it."""
+
+    def __init__(self, catalog: Catalog, app_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        app = catalog.app_type(app_id)
+        rows = permission_rows(catalog, [app_id])
+        high = sum(1 for r in rows if r.high_privilege)
+        self.setWindowTitle(f"Permissions of {app.label}")
+        self.setObjectName("PermissionsDialog")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"{app.label} asks for {len(rows)} permission(s), {high} of them high-privilege (⚠). "
+            "Application permissions act without a signed-in user; delegated ones act as the "
+            "signed-in user.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = QTableWidget(len(rows), 4, self)
+        self.table.setHorizontalHeaderLabels(["API", "Permission", "Type", "Description"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setAccessibleName(f"Permissions of {app.label}")
+        for index, row in enumerate(rows):
+            name = f"⚠ {row.permission}" if row.high_privilege else row.permission
+            texts = (row.api, name, row.type.value, row.description)
+            for column, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                if row.high_privilege_reason:
+                    item.setToolTip(f"High privilege: {row.high_privilege_reason}")
+                self.table.setItem(index, column, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        if not rows:
+            layout.addWidget(QLabel("The documentation lists no permissions for this app.", self))
+        for line in role_lines(app):
+            how = ", ".join(f"{a.value} in {m.value} mode" for m, a in line.assignments)
+            label = QLabel(f"Directory role {line.role}: {how}", self)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        for note in app.notes:
+            label = QLabel(note, self)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(820, 480)

@@ -1,0 +1,186 @@
+"""Step 3: the setup method. AOS: modern only, said plainly. Baseline management: modern
+(recommended, the default) or a custom app profile."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+)
+
+from desktop.controllers.certificates import SelectedCertificate
+from desktop.controllers.wizard import WizardController
+from desktop.core.catalog.model import ServiceFamily, SetupMode
+from desktop.core.wizard import Step, normalize_guid
+from desktop.core.wizard.guidance import (
+    AOS_MODERN_ONLY,
+    CUSTOM_APP_REDIRECT_NOTE,
+    CUSTOM_APP_REDIRECT_URI,
+)
+
+from desktop.ui.certificate_panel import CertificatePanel
+from desktop.ui.wizard.base import StepPage, clear_layout
+
+MODE_TEXT = {
+    SetupMode.MODERN: "&Modern mode (recommended): the publisher's default app",
+    SetupMode.CUSTOM: "C&ustom app profile: the customer's own app and certificate",
+}
+
+
+class SetupPage(StepPage):
+    """Modes per service, and the custom app's details when custom mode is chosen."""
+
+    def __init__(self, controller: WizardController, certificate: CertificatePanel) -> None:
+        super().__init__(
+            Step.SETUP, controller, "Choose how the apps are set up in the customer's tenant."
+        )
+        self.aos_note = QLabel(AOS_MODERN_ONLY, self)
+        self.aos_note.setWordWrap(True)
+        self.aos_note.setObjectName("AosModernOnly")
+        self.body.addWidget(self.aos_note)
+        self.modes_box = QVBoxLayout()
+        self.body.addLayout(self.modes_box)
+        self.radios: dict[tuple[str, SetupMode], QRadioButton] = {}
+        self.groups: list[QButtonGroup] = []
+        self.custom_box = QGroupBox("Custom app profile", self)
+        form = QFormLayout(self.custom_box)
+        self.profile_name = QLineEdit(self.custom_box)
+        self.profile_name.setAccessibleName("App profile name")
+        name_label = QLabel("App profile nam&e:", self.custom_box)
+        name_label.setBuddy(self.profile_name)
+        form.addRow(name_label, self.profile_name)
+        self.app_id = QLineEdit(self.custom_box)
+        self.app_id.setPlaceholderText("00000000-0000-0000-0000-000000000000")
+        self.app_id.setAccessibleName("Application ID")
+        id_label = QLabel("&Application ID:", self.custom_box)
+        id_label.setBuddy(self.app_id)
+        form.addRow(id_label, self.app_id)
+        self.certificate = certificate
+        certificate.setParent(self.custom_box)
+        # The panel's "Create a &new certificate" would take the wizard's Alt+N (Next).
+        certificate.create_button.setText("Create a ne&w certificate…")
+        certificate.browse.setText("B&rowse…")  # and its &Browse would take < &Back
+        form.addRow(certificate)
+        note = QLabel(CUSTOM_APP_REDIRECT_NOTE, self.custom_box)
+        note.setWordWrap(True)
+        form.addRow(note)
+        uri_row = QHBoxLayout()
+        self.redirect = QLineEdit(CUSTOM_APP_REDIRECT_URI, self.custom_box)
+        self.redirect.setReadOnly(True)
+        self.redirect.setAccessibleName("Redirect URI to register")
+        self.copy_uri = QPushButton("Cop&y", self.custom_box)
+        self.copy_uri.setAccessibleName("Copy the redirect URI")
+        uri_row.addWidget(self.redirect, 1)
+        uri_row.addWidget(self.copy_uri)
+        uri_label = QLabel("Red&irect URI:", self.custom_box)
+        uri_label.setBuddy(self.redirect)
+        form.addRow(uri_label, uri_row)
+        self.roles_note = QLabel(self.custom_box)
+        self.roles_note.setWordWrap(True)
+        form.addRow(self.roles_note)
+        self.roles_confirmed = QCheckBox(
+            "&These roles are assigned to the custom app in Microsoft Entra ID", self.custom_box
+        )
+        form.addRow(self.roles_confirmed)
+        self.body.addWidget(self.custom_box)
+        self.body.addStretch(1)
+        self.registerField("custom_profile_name", self.profile_name)
+        self.registerField("custom_application_id", self.app_id)
+        self.profile_name.textChanged.connect(self._details)
+        self.app_id.textChanged.connect(self._details)
+        self.roles_confirmed.toggled.connect(self._details)
+        self.copy_uri.clicked.connect(self._copy_uri)
+        certificate.certificate_changed.connect(self._certificate)
+
+    def initializePage(self) -> None:
+        for group in self.groups:
+            for button in group.buttons():
+                button.deleteLater()
+        self.groups.clear()
+        self.radios.clear()
+        clear_layout(self.modes_box)
+        self.aos_note.setVisible(self.machine.state.family is ServiceFamily.AOS)
+        for service in self.machine.services():
+            choices = self.machine.mode_choices(service)
+            if len(choices) < 2:
+                continue
+            label = QLabel(f"<b>{service.name}</b>", self)
+            self.modes_box.addWidget(label)
+            group = QButtonGroup(self)
+            self.groups.append(group)
+            for mode in choices:
+                radio = QRadioButton(MODE_TEXT.get(mode, mode.value), self)
+                radio.setObjectName(f"mode_{service.id}_{mode.value}")
+                radio.setChecked(self.machine.mode_of(service.id) is mode)
+                radio.toggled.connect(self._mode_chosen)
+                group.addButton(radio)
+                self.modes_box.addWidget(radio)
+                self.radios[(service.id, mode)] = radio
+        customer = self.machine.state.customer
+        self.certificate.set_default_subject(customer.name if customer else "", "Baseline")
+        super().initializePage()
+
+    def refresh(self) -> None:
+        custom = self.machine.uses_custom_mode
+        self.custom_box.setVisible(custom)
+        roles = self.machine.custom_roles()
+        names = ", ".join(r.role.name for r in roles)
+        self.roles_note.setText(
+            f"Before you authorize, assign these roles to the custom app: {names}. "
+            "You can assign them on the Roles step too (Assign now) if you sign in with enough "
+            "rights."
+            if roles
+            else ""
+        )
+        self.roles_note.setVisible(bool(roles))
+        self.roles_confirmed.setVisible(bool(roles))
+        text = self.app_id.text()
+        self.app_id.setStyleSheet(
+            "" if not text.strip() or normalize_guid(text) else "border: 1px solid #c0392b;"
+        )
+
+    @Slot()
+    def _mode_chosen(self) -> None:
+        for (service_id, mode), radio in self.radios.items():
+            if radio.isChecked() and self.machine.mode_of(service_id) is not mode:
+                self.machine.set_mode(service_id, mode)
+        self.controller.changed.emit()
+
+    @Slot()
+    def _details(self) -> None:
+        self.machine.set_custom_details(
+            profile_name=self.profile_name.text(),
+            application_id=self.app_id.text(),
+            roles_confirmed=self.roles_confirmed.isChecked(),
+        )
+        self.controller.changed.emit()
+
+    @Slot(object)
+    def _certificate(self, selected: SelectedCertificate | None) -> None:
+        """The panel hands over a usable certificate (memory only), or None."""
+        self.controller.certificate = selected
+        summary = ""
+        if selected is not None:
+            info = selected.info
+            summary = (
+                f"{info.common_name}, SHA-1 {info.thumbprint_sha1}, until {info.not_after:%Y-%m-%d}"
+            )
+        self.machine.set_custom_details(
+            certificate_ready=selected is not None, certificate_summary=summary
+        )
+        self.controller.changed.emit()
+
+    @Slot()
+    def _copy_uri(self) -> None:
+        QGuiApplication.clipboard().setText(CUSTOM_APP_REDIRECT_URI)
+        self.copy_uri.setText("Copied")
