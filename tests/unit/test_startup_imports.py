@@ -9,6 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from desktop.app import ON_DEMAND_MODULES
 from tests.helpers.fixtures import REPO_ROOT
 
 HEAVY = ("msal", "requests", "cryptography", "keyring", "jwt", "urllib3")
@@ -42,27 +45,12 @@ def test_heavy_modules_stay_off_the_start_path(data_home: Path) -> None:
     assert report["start"] == [], f"imported while starting: {report['start']}"
 
 
-#: Screens and controllers that are built on first use, not on the way to the first paint.
-ON_DEMAND = (
-    "desktop.ui.permissions",
-    "desktop.controllers.permissions_export",
-    "desktop.controllers.checks",
-    "desktop.controllers.reauthorize",
-    "desktop.ui.reauthorize_dialog",
-    "desktop.ui.check_page",
-    "desktop.ui.profiles.details",
-    "desktop.ui.profiles.customers_dialog",
-    "desktop.ui.wizard.launcher",
-    "desktop.controllers.wizard",
-    "desktop.core.wizard.backend",
-)
-
 _ON_DEMAND_PROBE = f"""
 import gc, json, sys
 gc.disable()  # as the launchers do
 import desktop.app
 code = desktop.app.main(["--self-test"])
-started = sorted(m for m in {ON_DEMAND!r} if m in sys.modules)
+started = sorted(m for m in {ON_DEMAND_MODULES!r} if m in sys.modules)
 print(json.dumps({{"code": code, "start": started, "gc": gc.isenabled()}}))
 """
 
@@ -84,3 +72,13 @@ def test_on_demand_screens_stay_off_the_start_path(data_home: Path) -> None:
     assert report["code"] == 0, completed.stderr
     assert report["start"] == [], f"imported while starting: {report['start']}"
     assert report["gc"], "the garbage collector is back on once the window is built"
+
+
+def test_self_test_finds_every_on_demand_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    import desktop.app
+
+    assert desktop.app.missing_on_demand_modules() == []
+    monkeypatch.setattr(
+        desktop.app, "ON_DEMAND_MODULES", (*ON_DEMAND_MODULES, "desktop.ui.no_such_screen")
+    )
+    assert desktop.app.missing_on_demand_modules() == ["desktop.ui.no_such_screen"]
