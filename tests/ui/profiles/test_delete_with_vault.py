@@ -51,6 +51,9 @@ def _page(qtbot: QtBot, ctx: AppContext) -> ProfilesPage:
     page = ctx.profiles_page
     assert page is not None
     qtbot.waitUntil(lambda: page._complete, timeout=10_000)
+    # A short first page is followed by the full list; wait for it so the test's own
+    # waitSignal(rows_loaded) sees the reload after the delete, not this one.
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     for row in range(page.model.rowCount()):
         if page.model.row_at(row).name == "Contoso Custom":

@@ -39,6 +39,9 @@ def _page(qtbot: QtBot, home: Path, runner: TaskRunner) -> tuple[ProfilesPage, F
     qtbot.waitUntil(page.self_test_ready, timeout=10_000)
     failed = lambda: "could not be loaded" in page.empty.heading.text()  # noqa: E731
     qtbot.waitUntil(lambda: page._complete or failed(), timeout=10_000)
+    # The full list may still be on its way after a short first page; a later wait for
+    # rows_loaded must not catch that load instead of the one the test causes.
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
     return page, dialogs
 
 
