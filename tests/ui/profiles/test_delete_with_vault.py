@@ -46,15 +46,14 @@ def _context(home: Path, keyring: MemoryKeyring) -> tuple[AppContext, str]:
 
 def _page(qtbot: QtBot, ctx: AppContext) -> ProfilesPage:
     window = build_window(ctx)
-    page = ctx.profiles_page
-    assert page is not None
-    # The whole list (no event has been processed yet, so its rows_loaded is still to come);
-    # a complete first page alone would let that signal arrive in the middle of the test.
-    loaded: list[object] = []
-    page.controller.rows_loaded.connect(loaded.append)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: bool(loaded), timeout=10_000)
+    page = ctx.profiles_page
+    assert page is not None
+    qtbot.waitUntil(lambda: page._complete, timeout=10_000)
+    # A short first page is followed by the full list; wait for it so the test's own
+    # waitSignal(rows_loaded) sees the reload after the delete, not this one.
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     for row in range(page.model.rowCount()):
         if page.model.row_at(row).name == "Contoso Custom":

@@ -32,17 +32,16 @@ def runner() -> TaskRunner:
 def _page(qtbot: QtBot, home: Path, runner: TaskRunner) -> tuple[ProfilesPage, FakeDialogs]:
     dialogs = FakeDialogs()
     controller = InventoryController(DataPaths(home), runner, shipped_catalog())
-    # The whole list, not only a complete first page: its rows_loaded may otherwise arrive
-    # in the middle of a test (and satisfy the test's own wait for a later one).
-    loaded: list[object] = []
-    controller.rows_loaded.connect(loaded.append)
     window = MainWindow()
     qtbot.addWidget(window)
     page = add_profiles_page(window, controller, dialogs)  # type: ignore[arg-type]
     window.show()
     qtbot.waitUntil(page.self_test_ready, timeout=10_000)
     failed = lambda: "could not be loaded" in page.empty.heading.text()  # noqa: E731
-    qtbot.waitUntil(lambda: bool(loaded) or failed(), timeout=10_000)
+    qtbot.waitUntil(lambda: page._complete or failed(), timeout=10_000)
+    # The full list may still be on its way after a short first page; a later wait for
+    # rows_loaded must not catch that load instead of the one the test causes.
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
     return page, dialogs
 
 
