@@ -25,13 +25,12 @@ from desktop.core.inventory import ProfileDetails
 from desktop.core.inventory.listing import ListFilter
 
 from desktop.ui.dialogs import UserDialogs
+from desktop.ui.profiles.columns import ProfileColumns
 from desktop.ui.profiles.details import ProfileDetailsDialog
 from desktop.ui.profiles.empty_state import EmptyState
 from desktop.ui.profiles.filter_bar import FilterBar
 from desktop.ui.profiles.model import STATUS_COLUMN, ProfileTableModel
 
-# Narrow enough that Status is on screen in a 1280-pixel window; Reason takes the rest.
-_COLUMN_WIDTHS = (240, 150, 190, 150, 190, 70, 85, 260, 130)
 _MAX_NAMED = 15
 TITLE = "App profiles"
 
@@ -132,13 +131,9 @@ class ProfilesPage(QWidget):
         # Fixed row heights: the view never measures 100,000 rows.
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(table.fontMetrics().height() + 8)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            table.setColumnWidth(column, width)
+        self.columns = ProfileColumns(table)
         # Status shown next to the name, so no window width scrolls it out of sight.
-        header.moveSection(STATUS_COLUMN, 1)
+        table.horizontalHeader().moveSection(STATUS_COLUMN, 1)
         table.selectionModel().selectionChanged.connect(self._on_selection)
         return table
 
