@@ -115,6 +115,7 @@ class ProfilesPage(QWidget):
     def _build_table(self) -> QTableView:
         table = QTableView(self)
         table.setObjectName("ProfileTable")
+        table.horizontalHeader().setObjectName("ProfilesHeader")
         table.setAccessibleName("App profiles")
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
