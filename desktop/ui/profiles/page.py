@@ -82,6 +82,12 @@ class ProfilesPage(QWidget):
         self.stack.addWidget(self.empty)
         self.toolbar = self._build_actions()
 
+        # Keyboard order: the filters left to right, then the list.
+        QWidget.setTabOrder(self.filters.search, self.filters.status)
+        QWidget.setTabOrder(self.filters.status, self.filters.customer)
+        QWidget.setTabOrder(self.filters.customer, self.filters.service)
+        QWidget.setTabOrder(self.filters.service, self.table)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.filters)
@@ -146,6 +152,7 @@ class ProfilesPage(QWidget):
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
         self.addAction(action)
+        _set_tip(action, text.replace("&", "").rstrip("…"))
         return action
 
     def _build_actions(self) -> QToolBar:
@@ -289,22 +296,23 @@ class ProfilesPage(QWidget):
         statuses = {self.model.row_at(r).status for r in rows}
         needs = bool(rows) and all(Status(s).needs_reauthorization for s in statuses)
         self.reauth_action.setEnabled(needs)
-        self.reauth_action.setToolTip(
+        _set_tip(
+            self.reauth_action,
             "Re-authorize the selected app profile(s)"
             if needs
-            else "Select Expired or Invalid app profiles to re-authorize them."
+            else "Select Expired or Invalid app profiles to re-authorize them.",
         )
         self.details_action.setEnabled(len(rows) == 1)
         blockers = [b for r in rows if (b := self.model.delete_blocker(r))]
         if not rows:
             self.delete_action.setEnabled(False)
-            self.delete_action.setToolTip("Select the app profiles to delete.")
+            _set_tip(self.delete_action, "Select the app profiles to delete.")
         elif blockers:
             self.delete_action.setEnabled(False)
-            self.delete_action.setToolTip(blockers[0])
+            _set_tip(self.delete_action, blockers[0])
         else:
             self.delete_action.setEnabled(True)
-            self.delete_action.setToolTip(f"Delete {len(rows)} app profile(s)")
+            _set_tip(self.delete_action, f"Delete {len(rows)} app profile(s)")
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -382,3 +390,9 @@ class ProfilesPage(QWidget):
         menu.addSeparator()
         menu.addAction(self.create_action)
         menu.popup(self.table.viewport().mapToGlobal(pos))
+
+
+def _set_tip(action: QAction, text: str) -> None:
+    """A tooltip that names the action's shortcut, so the mouse teaches the keyboard."""
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{text} ({keys})" if keys else text)
