@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QWidget
 
 STATE_FILE_NAME = "window-state.ini"
 #: Bumped when a saved layout would no longer fit the widgets; old state is then ignored.
-LAYOUT_VERSION = 1
+#: 2: the profile list's Reason column stretches and the headers have names of their own.
+LAYOUT_VERSION = 2
 
 
 def settings_at(path: Path) -> QSettings:

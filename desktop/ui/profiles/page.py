@@ -26,6 +26,7 @@ from desktop.core.inventory import ProfileDetails
 from desktop.core.inventory.listing import ListFilter
 
 from desktop.ui.dialogs import UserDialogs
+from desktop.ui.profiles.columns import ProfileColumns
 from desktop.ui.profiles.empty_state import EmptyState
 from desktop.ui.profiles.filter_bar import FilterBar
 from desktop.ui.profiles.model import STATUS_COLUMN, ProfileTableModel
@@ -34,8 +35,6 @@ from desktop.ui.qt_fast import viewport_of
 if TYPE_CHECKING:
     from desktop.ui.profiles.details import ProfileDetailsDialog
 
-# Narrow enough that Status is on screen in a 1280-pixel window; Reason takes the rest.
-_COLUMN_WIDTHS = (240, 150, 190, 150, 190, 70, 85, 260, 130)
 _MAX_NAMED = 15
 TITLE = "App profiles"
 
@@ -87,6 +86,12 @@ class ProfilesPage(QWidget):
         self.stack.addWidget(self.empty)
         self.toolbar = self._build_actions()
 
+        # Keyboard order: the filters left to right, then the list.
+        QWidget.setTabOrder(self.filters.search, self.filters.status)
+        QWidget.setTabOrder(self.filters.status, self.filters.customer)
+        QWidget.setTabOrder(self.filters.customer, self.filters.service)
+        QWidget.setTabOrder(self.filters.service, self.table)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.filters)
@@ -120,6 +125,7 @@ class ProfilesPage(QWidget):
     def _build_table(self) -> QTableView:
         table = QTableView(self)
         table.setObjectName("ProfileTable")
+        table.horizontalHeader().setObjectName("ProfilesHeader")
         table.setAccessibleName("App profiles")
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -136,13 +142,9 @@ class ProfilesPage(QWidget):
         # Fixed row heights: the view never measures 100,000 rows.
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(table.fontMetrics().height() + 8)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            table.setColumnWidth(column, width)
+        self.columns = ProfileColumns(table)
         # Status shown next to the name, so no window width scrolls it out of sight.
-        header.moveSection(STATUS_COLUMN, 1)
+        table.horizontalHeader().moveSection(STATUS_COLUMN, 1)
         table.selectionModel().selectionChanged.connect(self._on_selection)
         return table
 
@@ -154,6 +156,7 @@ class ProfilesPage(QWidget):
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
         self.addAction(action)
+        _set_tip(action, text.replace("&", "").rstrip("…"))
         return action
 
     def _build_actions(self) -> QToolBar:
@@ -297,22 +300,23 @@ class ProfilesPage(QWidget):
         statuses = {self.model.row_at(r).status for r in rows}
         needs = bool(rows) and all(Status(s).needs_reauthorization for s in statuses)
         self.reauth_action.setEnabled(needs)
-        self.reauth_action.setToolTip(
+        _set_tip(
+            self.reauth_action,
             "Re-authorize the selected app profile(s)"
             if needs
-            else "Select Expired or Invalid app profiles to re-authorize them."
+            else "Select Expired or Invalid app profiles to re-authorize them.",
         )
         self.details_action.setEnabled(len(rows) == 1)
         blockers = [b for r in rows if (b := self.model.delete_blocker(r))]
         if not rows:
             self.delete_action.setEnabled(False)
-            self.delete_action.setToolTip("Select the app profiles to delete.")
+            _set_tip(self.delete_action, "Select the app profiles to delete.")
         elif blockers:
             self.delete_action.setEnabled(False)
-            self.delete_action.setToolTip(blockers[0])
+            _set_tip(self.delete_action, blockers[0])
         else:
             self.delete_action.setEnabled(True)
-            self.delete_action.setToolTip(f"Delete {len(rows)} app profile(s)")
+            _set_tip(self.delete_action, f"Delete {len(rows)} app profile(s)")
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -392,3 +396,9 @@ class ProfilesPage(QWidget):
         menu.addSeparator()
         menu.addAction(self.create_action)
         menu.popup(self.table.viewport().mapToGlobal(pos))
+
+
+def _set_tip(action: QAction, text: str) -> None:
+    """A tooltip that names the action's shortcut, so the mouse teaches the keyboard."""
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{text} ({keys})" if keys else text)
