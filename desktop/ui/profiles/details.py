@@ -21,8 +21,8 @@ from desktop.core.catalog.model import Catalog
 from desktop.core.domain import Status
 from desktop.core.inventory import ProfileDetails
 
+from desktop.ui.icons import status_icon
 from desktop.ui.profiles.history_model import HistoryModel
-from desktop.ui.profiles.status_icons import status_icon
 
 
 def _when(value: datetime | None, empty: str = "Never") -> str:

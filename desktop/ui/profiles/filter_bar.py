@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 from desktop.core.catalog.model import Catalog
 from desktop.core.inventory.listing import STATUS_ORDER, ListFilter
 
-from desktop.ui.profiles.status_icons import status_icon
+from desktop.ui.icons import status_icon
 
 
 class FilterBar(QWidget):

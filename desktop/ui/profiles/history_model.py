@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from desktop.core.domain import EventKind, ProfileEvent
 
-from desktop.ui.profiles.status_icons import status_icon
+from desktop.ui.icons import status_icon
 
 HEADERS = ("When", "What", "Detail", "Status")
 EVENT_LABELS = {

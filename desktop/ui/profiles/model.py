@@ -17,7 +17,7 @@ from desktop.core.domain import Status
 from desktop.core.inventory.listing import COLUMNS, ListFilter, ProfileList, counts_text
 from desktop.core.store import ProfileRow
 
-from desktop.ui.profiles.status_icons import status_icon
+from desktop.ui.icons import status_icon
 
 STATUS_COLUMN = COLUMNS.index("Status")
 #: Custom role: the row's profile id (int).
