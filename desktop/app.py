@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.machinery
 import importlib.util
 import sys
 import threading
@@ -195,9 +196,38 @@ ON_DEMAND_MODULES = (
 )
 
 
+def module_findable(name: str) -> bool:
+    """Whether module *name* can be found, without running any package's ``__init__``.
+
+    ``importlib.util.find_spec("a.b.c")`` imports ``a.b`` first; an on-demand package (the
+    wizard's core) would then load on the way to the self-test's verdict.
+    """
+    parent, _, _ = name.rpartition(".")
+    if not parent:
+        return importlib.util.find_spec(name) is not None
+    search = _search_path(parent)
+    return search is not None and importlib.machinery.PathFinder.find_spec(name, search) is not None
+
+
+def _search_path(package: str) -> list[str] | None:
+    """Where *package*'s modules are looked for (None when it is not a package), unimported."""
+    loaded = sys.modules.get(package)
+    if loaded is not None:
+        path = getattr(loaded, "__path__", None)
+        return None if path is None else list(path)
+    parent, _, _ = package.rpartition(".")
+    if parent:
+        outer = _search_path(parent)
+        spec = None if outer is None else importlib.machinery.PathFinder.find_spec(package, outer)
+    else:
+        spec = importlib.util.find_spec(package)
+    locations = None if spec is None else spec.submodule_search_locations
+    return None if locations is None else list(locations)
+
+
 def missing_on_demand_modules() -> list[str]:
     """The on-demand modules that cannot be found (none, in a working install)."""
-    return [name for name in ON_DEMAND_MODULES if importlib.util.find_spec(name) is None]
+    return [name for name in ON_DEMAND_MODULES if not module_findable(name)]
 
 
 def run_self_test(
