@@ -324,6 +324,9 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         if not args.self_test:
             UserDialogs().error(APP_NAME, exc)
         return 1
+    except Exception as exc:  # a bug: the technician gets the report, not a silent exit
+        desktop.report_start_failure(exc)
+        return 1
     desktop.attach(window, ctx)
     # What start-up built lives as long as the app: later collections, and the full one at
     # exit (about 7 ms), skip it. The launchers turn the collector off while importing (start-up

@@ -27,18 +27,32 @@ from desktop import APP_NAME
 class CrashDialog(QDialog):
     """Says that something unexpected happened, shows the report and lets it be copied."""
 
-    def __init__(self, report: str, log_folder: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        report: str,
+        log_folder: Path,
+        parent: QWidget | None = None,
+        *,
+        fatal: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("CrashDialog")
         self.setWindowTitle(f"{APP_NAME}: unexpected problem")
         self._log_folder = log_folder
-        intro = QLabel(
-            f"<b>{APP_NAME} ran into a problem it did not expect.</b><br>"
-            "It is still running, and what you saved is safe. If the problem keeps coming "
-            "back, copy the report below into a support ticket. It holds no passwords, "
-            "tokens or keys.",
-            self,
-        )
+        if fatal:
+            text = (
+                f"<b>{APP_NAME} could not start because of a problem it did not expect.</b><br>"
+                "Your saved profiles are not affected. Copy the report below into a support "
+                "ticket. It holds no passwords, tokens or keys."
+            )
+        else:
+            text = (
+                f"<b>{APP_NAME} ran into a problem it did not expect.</b><br>"
+                "It is still running, and what you saved is safe. If the problem keeps coming "
+                "back, copy the report below into a support ticket. It holds no passwords, "
+                "tokens or keys."
+            )
+        intro = QLabel(text, self)
         intro.setWordWrap(True)
         self.report_view = QPlainTextEdit(report, self)
         self.report_view.setReadOnly(True)
@@ -61,6 +75,10 @@ class CrashDialog(QDialog):
         buttons.addButton(self.logs_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         buttons.addButton(self.continue_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        if fatal:  # nothing to continue with: Quit is the way out
+            self.continue_button.hide()
+            self.quit_button.setToolTip("Close this report; the app is not running")
+            self.quit_button.setDefault(True)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

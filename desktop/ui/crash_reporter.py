@@ -78,6 +78,7 @@ class CrashReporter(QObject):
         self._log_folder = log_folder
         self._parent_widget = parent_widget
         self._show: ShowReport = show or self._show_dialog
+        self._shows_dialogs = show is None
         self.reports: list[str] = []
         self.dialog: CrashDialog | None = None
         self._previous: tuple[object, object] | None = None
@@ -117,6 +118,22 @@ class CrashReporter(QObject):
             self._report_made.emit(report)
         except Exception:  # the hook must never raise; fall back to stderr
             sys.__excepthook__(exc_type, exc, tb)
+
+    def report_fatal(self, exc: BaseException) -> str:
+        """Report a failure the app cannot run past (building the window): log it, then show
+        the report and wait until it is closed, so a failed start never just vanishes."""
+        report = format_report((type(exc), exc, exc.__traceback__))
+        log.error("Could not start\n%s", report)
+        self.reports.append(report)
+        self.reported.emit(report)
+        if not self._shows_dialogs:
+            self._show(report)
+            return report
+        from desktop.ui.crash_dialog import CrashDialog
+
+        self.dialog = CrashDialog(report, self._log_folder, self._parent_widget, fatal=True)
+        self.dialog.exec()
+        return report
 
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is None:

@@ -67,6 +67,11 @@ class DesktopStart:
             probe.release()
         return self.shell
 
+    def report_start_failure(self, exc: BaseException) -> None:
+        """An unexpected exception while building the window: report it (dialog, or stderr in
+        a self-test) before the process ends."""
+        self.reporter.report_fatal(exc)
+
     def self_test_problems(self) -> int:
         """Print what the desktop layer found wrong during a self-test; 1 when anything."""
         problems = []

@@ -109,3 +109,43 @@ def test_burst_of_errors_shares_one_dialog(qtbot: QtBot, reporter: CrashReporter
 def test_keyboard_interrupt_is_not_a_crash(reporter: CrashReporter) -> None:
     reporter.handle_exception(KeyboardInterrupt, KeyboardInterrupt(), None)
     assert reporter.reports == []
+
+
+def test_start_failure_shows_the_report_until_closed(qtbot: QtBot, reporter: CrashReporter) -> None:
+    seen: list[tuple[bool, str, bool]] = []
+
+    def close_it() -> None:
+        dialog = reporter.dialog
+        assert dialog is not None
+        seen.append((dialog.isVisible(), dialog.report, dialog.continue_button.isVisible()))
+        dialog.quit_button.click()
+
+    QTimer.singleShot(0, close_it)
+    try:
+        _boom()
+    except RuntimeError as exc:
+        report = reporter.report_fatal(exc)  # returns once the dialog is closed
+    assert seen and seen[0][0], "the report was on screen while report_fatal waited"
+    assert "token request failed" in seen[0][1] and "Sup3rS3cret" not in seen[0][1]
+    assert not seen[0][2], "nothing to continue with after a failed start"
+    assert reporter.reports == [report]
+
+
+def test_unexpected_start_failure_is_reported_not_silent(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data_home: Path
+) -> None:
+    import desktop.app
+
+    def broken_window(_ctx: object) -> None:
+        _boom()
+
+    monkeypatch.setattr(desktop.app, "build_window", broken_window)
+    hooks = (sys.excepthook, threading.excepthook)
+    try:
+        code = desktop.app.main(["--self-test"])
+    finally:
+        sys.excepthook, threading.excepthook = hooks
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "RuntimeError: token request failed" in err
+    assert "Sup3rS3cret" not in err
