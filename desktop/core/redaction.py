@@ -3,7 +3,8 @@
 Covered: bearer and basic credentials, JWT-looking strings (access and ID tokens, client
 assertions), PEM private keys, long base64 blobs (a PFX pasted somewhere), and the values of
 secret-named fields in URLs, form bodies, JSON, Python reprs and ``key: value`` text
-(``code``, ``client_secret``, ``password``, ``refresh_token``, ``client_assertion``...).
+(``code``, ``client_secret``, ``password``, ``refresh_token``, ``client_assertion``... and any
+name ending in key, secret, token or password).
 
 Over-redaction is acceptable; a leaked secret is not. Tenant IDs, AADSTS codes and
 correlation IDs are kept because a ticket needs them.
@@ -42,7 +43,16 @@ SECRET_FIELDS = (
     "set-cookie",
 )
 
-_FIELDS = "|".join(re.escape(name) for name in sorted(SECRET_FIELDS, key=len, reverse=True))
+#: A field whose name ends in one of these is a secret too, whatever comes before:
+#: ``key``, ``vault_key``, ``x-api-key``, ``AccountKey``, ``sas_token``, ``client-secret``.
+SECRET_SUFFIXES = ("key", "secret", "token", "password", "passwd", "passphrase")
+
+_FIELDS = "|".join(
+    [
+        *(re.escape(name) for name in sorted(SECRET_FIELDS, key=len, reverse=True)),
+        rf"[\w-]*(?:{'|'.join(SECRET_SUFFIXES)})",
+    ]
+)
 
 
 class _Patterns:

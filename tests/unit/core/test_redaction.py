@@ -32,6 +32,14 @@ PEM = (
         ("key " + PEM + " end", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7"),
         ("-----BEGIN RSA PRIVATE KEY-----\nMIIEtruncatedKeyMaterial", "MIIEtruncatedKeyMaterial"),
         ("pfx blob " + "MIIK" + "A1b2" * 100, "A1b2A1b2A1b2"),
+        ("vault key=3f2a9c0d1e2f3a4b5c6d7e8f9a0b1c2d", "3f2a9c0d1e2f3a4b5c6d7e8f9a0b1c2d"),
+        ("key: Zm9vYmFyYmF6cXV4", "Zm9vYmFyYmF6cXV4"),
+        ("x-api-key: abcdef123456", "abcdef123456"),
+        ("encryption_key='Zm9vYmFyYmF6'", "Zm9vYmFyYmF6"),
+        ("client-secret: abc~123.xyz", "abc~123.xyz"),
+        ("DefaultEndpointsProtocol=https;AccountKey=abcd1234==;", "abcd1234=="),
+        ("sas_token=sv2020sigabc", "sv2020sigabc"),
+        ('{"app_password": "p4ss"}', "p4ss"),
     ],
 )
 def test_secret_is_removed(text: str, secret: str) -> None:
@@ -49,6 +57,8 @@ def test_secret_is_removed(text: str, secret: str) -> None:
         "error_code=50076 postcode=1234 barcode=abc",
         "-----BEGIN CERTIFICATE-----\nMIIBszCCAV2gAwIBAgIU\n-----END CERTIFICATE-----",
         "Checked 12 profiles for Contoso in 3.2 s",
+        '{"token_type": "Bearer", "expires_in": 3599, "key_size": 2048}',
+        "AADSTS700082: The refresh token has expired due to inactivity. keys=3",
     ],
 )
 def test_useful_text_is_kept(text: str) -> None:
