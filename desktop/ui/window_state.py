@@ -19,6 +19,9 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QWidget
 
 STATE_FILE_NAME = "window-state.ini"
+#: A header property: True while its widths follow the window (nobody sized them by hand). It is
+#: saved with the header, so widths fitted to a small window are not kept as a choice.
+AUTO_SIZED = "autoSized"
 #: Bumped when a saved layout would no longer fit the widgets; old state is then ignored.
 #: 2: the profile list's Reason column stretches and the headers have names of their own.
 LAYOUT_VERSION = 2
@@ -83,6 +86,8 @@ class WindowState:
         key = _key(widget)
         if key is not None and isinstance(widget, QSplitter | QHeaderView):
             self._settings.setValue(key, widget.saveState())
+            if isinstance(widget, QHeaderView):
+                self._settings.setValue(f"{key}.auto", widget.property(AUTO_SIZED) is True)
 
     def restore_widget(self, widget: QWidget) -> bool:
         """Restore one named splitter or header; False when nothing usable was saved."""
@@ -90,7 +95,11 @@ class WindowState:
         state = self._bytes(key) if key is not None else None
         if state is None or not isinstance(widget, QSplitter | QHeaderView):
             return False
-        return bool(widget.restoreState(state))
+        restored = bool(widget.restoreState(state))
+        if restored and isinstance(widget, QHeaderView):
+            auto = str(self._settings.value(f"{key}.auto", "false")).lower() == "true"
+            widget.setProperty(AUTO_SIZED, auto)
+        return restored
 
     @staticmethod
     def _tracked(root: QWidget) -> list[QWidget]:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 from desktop.core.inventory.listing import COLUMNS
 
 from desktop.ui.qt_fast import viewport_of
+from desktop.ui.window_state import AUTO_SIZED
 
 REASON_COLUMN = COLUMNS.index("Reason")
 #: Reason's share of the width when there is room, and the least it gets when there is not.
@@ -111,10 +112,15 @@ class ProfileColumns(QObject):
     def fit(self) -> None:
         """Size the columns to the table's current width (unless the user sized them)."""
         header = self._table.horizontalHeader()
-        # A restored layout (QHeaderView.restoreState) changes widths without a signal.
-        if any(header.sectionSize(c) != w for c, w in self._applied.items()):
+        # A restored layout (QHeaderView.restoreState) changes widths without a signal; one
+        # that was saved while the widths were still fitted (AUTO_SIZED) goes on fitting.
+        restored_fitted = header.property(AUTO_SIZED) is True
+        if not restored_fitted and any(
+            header.sectionSize(c) != w for c, w in self._applied.items()
+        ):
             self.user_sized = True
         if self.user_sized:
+            header.setProperty(AUTO_SIZED, False)
             return
         widths = fitted_widths(self._table.viewport().width(), self.fixed_widths())
         self._fitting = True
@@ -124,10 +130,12 @@ class ProfileColumns(QObject):
         finally:
             self._applied = {c: header.sectionSize(c) for c in widths}
             self._fitting = False
+        header.setProperty(AUTO_SIZED, True)
 
     def _on_resized(self, logical: int, _old: int, _new: int) -> None:
         if not self._fitting and logical != REASON_COLUMN:
             self.user_sized = True
+            self._table.horizontalHeader().setProperty(AUTO_SIZED, False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self._table.viewport():

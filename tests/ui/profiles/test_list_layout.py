@@ -151,3 +151,27 @@ def test_saved_column_layout_is_restored_and_kept(
     qtbot.wait(50)
     assert page.table.horizontalHeader().sectionSize(customer) == 260
     assert page.columns.user_sized
+
+
+def test_fitted_widths_from_a_small_window_are_not_kept_as_a_choice(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    small_inventory(data_home)
+    path = data_home / "window-state.ini"
+    window = _window(qtbot, data_home, runner, (900, 560))
+    header = _page(window).table.horizontalHeader()
+    name = COLUMNS.index("Profile name")
+    small = header.sectionSize(name)
+    header.setSortIndicator(COLUMNS.index("Status"), Qt.SortOrder.DescendingOrder)
+    WindowState(settings_at(path)).save(window)  # nobody sized a column by hand
+    window.close()
+
+    again = _window(qtbot, data_home, runner, (900, 560))
+    page = _page(again)
+    assert WindowState(settings_at(path)).restore(again)
+    again.resize(1280, 760)
+    header2 = page.table.horizontalHeader()
+    qtbot.waitUntil(lambda: header2.sectionSize(name) > small)
+    assert not page.columns.user_sized
+    assert header2.sortIndicatorSection() == COLUMNS.index("Status")  # the sort is kept
+    assert header2.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
