@@ -20,6 +20,7 @@ from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import Catalog
 from desktop.core.checks.bulk import BulkOutcome
 from desktop.core.checks.reauthorize import (
+    CertificateReplacer,
     ConsentEngine,
     ReauthorizeRequest,
     ReauthorizeStore,
@@ -44,6 +45,8 @@ class ReauthorizeParts:
     service: CheckService
     store: ReauthorizeStore
     engine: ConsentEngine
+    #: Where a new certificate replaces the old one (the vault); None where there is none.
+    certificates: CertificateReplacer | None = None
 
 
 class ChecksWiring(QObject):
@@ -143,7 +146,12 @@ class ChecksWiring(QObject):
 
         def run(request: ReauthorizeRequest, token: CancelToken) -> CheckResult:
             return reauthorize(
-                request, store=parts.store, engine=parts.engine, checker=checker, token=token
+                request,
+                store=parts.store,
+                engine=parts.engine,
+                checker=checker,
+                token=token,
+                certificates=parts.certificates,
             )
 
         controller = ReauthorizeController(self.runner, run, self)
