@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from desktop.core.cancel import CancelToken, Progress, no_progress
-from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, SetupMode
+from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, Service, SetupMode
 from desktop.core.certificates import (
     CertificateInfo,
     PfxContents,
@@ -24,7 +24,7 @@ from desktop.core.certificates import (
 from desktop.core.checks.reauthorize import CertificateReplacer, ReauthorizeRequest, Reconsented
 from desktop.core.domain import AppProfile, utc_now
 from desktop.core.endpoints import endpoints_for
-from desktop.core.errors import NotFoundError
+from desktop.core.errors import NotFoundError, UserError
 from desktop.core.identity.admin_consent import run_admin_consent
 from desktop.core.identity.consent import ConsentEngine, ConsentPlan
 from desktop.core.inventory import Inventory
@@ -75,6 +75,16 @@ class IdentityReauthorizer:
         self._timeout = timeout
         self._progress = progress
 
+    def _services(self, profile: AppProfile) -> tuple[Service, ...]:
+        try:
+            return tuple(self._catalog.service(s) for s in profile.service_ids)
+        except KeyError as exc:
+            raise UserError(
+                f"The service '{exc.args[0]}' of this app profile is not in this version's "
+                "catalog.",
+                remedy="Update the app, or check the catalog override file.",
+            ) from exc
+
     def reauthorize(
         self, profile: AppProfile, request: ReauthorizeRequest, token: CancelToken
     ) -> Reconsented:
@@ -94,7 +104,7 @@ class IdentityReauthorizer:
         plan = ConsentPlan(
             customer=customer,
             tenant=details.tenant,
-            services=tuple(self._catalog.service(s) for s in profile.service_ids),
+            services=self._services(profile),
             app_type=app,
             mode=profile.mode,
             method=request.method,
