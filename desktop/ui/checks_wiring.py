@@ -87,6 +87,8 @@ class ChecksWiring(QObject):
             lambda *_: self.bar.set_selection_count(len(page.selected_ids()))
         )
         page.reauthorize_handler = self.open_reauthorize
+        page.mark_handler = self.record_event
+        self._service_factory = service_factory
         self.dialog: ReauthorizeDialog | None = None
 
     def start(self, ids: list[int] | None) -> None:
@@ -112,6 +114,38 @@ class ChecksWiring(QObject):
         counts = {s: self._counts.get(s.value, 0) for s in Status}
         self.bar.show_summary(summary(counts, self._failed, outcome.cancelled))
         self.page.reload()
+
+    # -- events that require re-authorization ---------------------------------------------
+
+    def record_event(self, ids: list[int], event: str) -> None:
+        """Ask, then mark *ids* "re-authorization required" for *event* (a worker writes it)."""
+        from desktop.core.checks.marking import EVENT_WORDS, record_event
+        from desktop.core.checks.triggers import Trigger
+
+        trigger = Trigger(event)
+        words = EVENT_WORDS[trigger]
+        count = f"{len(ids)} app profiles" if len(ids) > 1 else "this app profile"
+        text = (
+            f'{words}? Then {count} will show Invalid with "re-authorization required" '
+            "until re-authorized, and the event is kept in the history."
+        )
+        if not self.dialogs.confirm("Record an event", text, action="Record"):
+            return
+        factory, catalog = self._service_factory, self.catalog
+
+        def work(token: CancelToken, progress: Progress) -> int:
+            return len(record_event(factory().store, catalog, ids, trigger))
+
+        task = self.runner.submit("Recording the event", work)
+        task.succeeded.connect(lambda n: self._on_recorded(ids, n, words))
+        task.failed.connect(lambda error: self.dialogs.error("Record an event", error))
+
+    def _on_recorded(self, ids: list[int], count: int, words: str) -> None:
+        self.page.message.setText(f"Recorded for {count} app profile(s): {words.lower()}.")
+        self.page.reload()
+        details = self.page.details_dialog
+        if details is not None and len(ids) == 1:
+            self.page.controller.load_details(ids[0])  # the dialog shows the new status
 
     # -- re-authorize ----------------------------------------------------------------------
 
