@@ -79,7 +79,7 @@ class ChecksWiring(QObject):
         self.bar.cancel.connect(self.controller.cancel)
         self.controller.running_changed.connect(self.bar.set_running)
         self.controller.progressed.connect(self.bar.set_progress)
-        self.controller.result_ready.connect(self._on_result)
+        self.controller.results_ready.connect(self._on_results)
         self.controller.finished.connect(self._on_finished)
         self.controller.failed.connect(lambda e: dialogs.error("Check app profiles", e))
         selection = page.table.selectionModel()
@@ -98,14 +98,17 @@ class ChecksWiring(QObject):
         self._counts = {}
         self.controller.check(ids)
 
-    @Slot(object)
-    def _on_result(self, result: CheckResult) -> None:
-        if result.transient:
-            self._failed += 1
-            return  # the stored status and reason stay; the summary counts the failure
-        self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
-        checked = result.checked_at.isoformat().replace("+00:00", "Z")
-        self.page.model.apply_check(result.id, result.status.value, result.reason, checked)
+    @Slot(list)
+    def _on_results(self, results: list[CheckResult]) -> None:
+        updates = []
+        for result in results:
+            if result.transient:
+                self._failed += 1
+                continue  # the stored status and reason stay; the summary counts the failure
+            self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
+            checked = result.checked_at.isoformat().replace("+00:00", "Z")
+            updates.append((result.id, result.status.value, result.reason, checked))
+        self.page.model.apply_checks(updates)
 
     @Slot(object)
     def _on_finished(self, outcome: BulkOutcome) -> None:
