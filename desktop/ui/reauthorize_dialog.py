@@ -208,6 +208,9 @@ class ReauthorizeDialog(QDialog):
         layout.addWidget(hint)
         certificates = self._certificates or CertificateController(self._controller.runner, self)
         self.certificate = CertificatePanel(certificates, self._picker, box)
+        panel_layout = self.certificate.layout()
+        if panel_layout is not None:  # line its fields up with the application ID's
+            panel_layout.setContentsMargins(0, 0, 0, 0)
         self.certificate.set_default_subject(self._customer, self._profile.name)
         self.certificate.empty.setText(
             "No new certificate chosen: the stored one is kept. Choose the app's new .pfx "
@@ -304,6 +307,7 @@ class ReauthorizeDialog(QDialog):
     @Slot(object)
     def _on_failed(self, error: UserError) -> None:
         self._show_outcome(f"Not re-authorized: {error.one_line()}", error=True)
+        self.go.setText("&Try again")
 
     @Slot()
     def _on_cancelled(self) -> None:

@@ -139,9 +139,12 @@ def test_recording_user_left_marks_the_row_and_the_history(
     page.user_left_action.trigger()
     assert dialogs.confirms and "left the company" in dialogs.confirms[-1][0]
     qtbot.waitUntil(lambda: "Recorded for 1" in page.message.text(), timeout=10_000)
-    qtbot.waitUntil(lambda: page._complete, timeout=10_000)
-    row = page.model.row_at(page.model.row_of_profile(profile_id))
-    assert row.status == "Invalid" and row.reason.startswith("Re-authorization required")
+
+    def row():  # type: ignore[no-untyped-def]
+        return page.model.row_at(page.model.row_of_profile(profile_id))
+
+    qtbot.waitUntil(lambda: page._complete and row().status == "Invalid", timeout=10_000)
+    assert row().reason.startswith("Re-authorization required")
     page.table.selectRow(page.model.row_of_profile(profile_id))
     page.open_details()
     qtbot.waitUntil(lambda: page.details_dialog is not None, timeout=10_000)
