@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
 from desktop.core.errors import UserError
+from desktop.core.inventory.secrets import VaultSecretRemover
 from desktop.core.logging_setup import setup_logging
 from desktop.core.paths import DataPaths, data_paths
 
@@ -38,6 +40,7 @@ from desktop.ui.wizard.wiring import add_create_wizard
 
 if TYPE_CHECKING:
     from desktop.core.checks.service import CheckService
+    from desktop.core.vault import CertificateVault
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -83,6 +86,19 @@ class AppContext:
     problems: list[str] = field(default_factory=list)
     inventory: InventoryController | None = None
     profiles_page: ProfilesPage | None = None
+    #: Profiles' certificates: a key per certificate in the OS keyring, the encrypted file in
+    #: the data folder. Built once, on first use (by a worker thread), by certificate_vault().
+    certificates: CertificateVault | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def certificate_vault(self) -> CertificateVault:
+        """The one certificate vault of this app (built lazily: it loads cryptography)."""
+        with self._lock:
+            if self.certificates is None:
+                from desktop.core.vault import CertificateVault, open_vault
+
+                self.certificates = CertificateVault(open_vault(self.paths))
+            return self.certificates
 
 
 def build_context(paths: DataPaths) -> AppContext:
@@ -103,7 +119,13 @@ def build_window(ctx: AppContext) -> MainWindow:
     window = MainWindow()
     ctx.dialogs.set_parent(window)
     window.closing.connect(ctx.runner.cancel_all)
-    ctx.inventory = InventoryController(ctx.paths, ctx.runner, ctx.catalog, parent=window)
+    ctx.inventory = InventoryController(
+        ctx.paths,
+        ctx.runner,
+        ctx.catalog,
+        remove_secret=VaultSecretRemover(ctx.certificate_vault),
+        parent=window,
+    )
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     add_checks(ctx, ctx.profiles_page)
     add_create_wizard(window, ctx.profiles_page, ctx.inventory, ctx.runner, ctx.catalog, ctx.paths)
@@ -196,7 +218,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sandbox:
         from desktop.sandbox.launch import prepare_sandbox_environment
 
-        _demo, cleanup = prepare_sandbox_environment()
+        try:
+            _demo, cleanup = prepare_sandbox_environment()
+        except UserError as exc:
+            print(exc.one_line(), file=sys.stderr)
+            return 1
     try:
         return _run(app, args)
     finally:

@@ -12,7 +12,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep a developer's real keyring, data folder and browser out of the tests.
 os.environ["BROWSER"] = os.environ.get("APP_PROFILES_TEST_BROWSER", "true")
 
-pytest_plugins = ["tests.helpers.fixtures", "tests.helpers.pfx_corpus", "tests.helpers.sandbox"]
+pytest_plugins = [
+    "tests.helpers.fixtures",
+    "tests.helpers.pfx_corpus",
+    "tests.helpers.sandbox",
+    "tests.helpers.cli_sandbox",
+]
 
 
 @pytest.fixture(autouse=True)

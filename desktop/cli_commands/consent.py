@@ -17,12 +17,15 @@ from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.signin import PROGRESS
 from desktop.core.catalog.model import ConsentMethod, SetupMode
+from desktop.core.certificates import msal_client_credential
 from desktop.core.domain import AppProfile, Customer, Tenant
 from desktop.core.errors import UserError
 from desktop.core.identity.browser import BrowserOpener, open_system_browser
 from desktop.core.identity.consent import ConsentEngine, ConsentPlan, consent_link, plan_consent
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.wiring import IdentityWiring
+from desktop.core.inventory import Inventory
+from desktop.core.inventory.profiles import row_json
 
 
 class ProfileInventory(Protocol):
@@ -34,30 +37,23 @@ class ProfileInventory(Protocol):
 
 
 class _StoreInventory:
-    """Adapter over the store's inventory service."""
+    """The store's inventory (SQLite), as consent uses it."""
 
-    def __init__(self, inventory: Any) -> None:
+    def __init__(self, inventory: Inventory) -> None:
         self.inventory = inventory
 
     def find_tenant(self, key: str) -> tuple[Tenant, Customer]:
-        tenant, customer = self.inventory.tenants.find(key)
-        return tenant, customer
+        return self.inventory.tenants.find(key)
 
     def save(self, profile: AppProfile, customer: str) -> dict[str, Any]:
-        from desktop.core.inventory.profiles import row_json
-
+        """Save the profile with its history (created, consented, first check); its JSON."""
         saved = self.inventory.profiles.add(profile)
-        for row in self.inventory.profiles.rows(customer=customer):
-            if row.id == saved.id:
-                return dict(row_json(row))
-        return {"id": saved.id, "name": saved.name, "status": saved.status.value}
+        assert saved.id is not None
+        return row_json(self.inventory.profiles.row(saved.id))
 
 
 def _inventory(ctx: CliContext) -> ProfileInventory:
-    inventory = getattr(ctx, "inventory", None)
-    if inventory is None:
-        raise UserError("The profile store is not available in this build.")
-    return _StoreInventory(inventory)
+    return _StoreInventory(ctx.inventory)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -185,7 +181,9 @@ def consent(
     with contextlib.suppress(UserError):  # no sign-in app: verification says Unknown, and why
         technician = TechnicianSession(wiring.sign_in_client_id(), cache, open_browser)
     certificates, credential_of = (
-        wiring.certificates() if plan.mode is SetupMode.CUSTOM else (None, None)
+        (ctx.certificates, msal_client_credential)
+        if plan.mode is SetupMode.CUSTOM
+        else (None, None)
     )
     engine = ConsentEngine(
         cache_store=cache,
@@ -207,6 +205,12 @@ def consent(
         timeout=args.timeout or wiring.settings.consent_timeout_seconds,
         progress=PROGRESS,
     )
-    saved = inventory.save(outcome.profile, plan.customer.name)
+    try:
+        saved = inventory.save(outcome.profile, plan.customer.name)
+    except BaseException:
+        # Nothing is kept for a profile that was not saved, not even its certificate.
+        if certificates is not None and outcome.profile.certificate_ref:
+            certificates.delete(outcome.profile.certificate_ref)
+        raise
     emit_object(saved, args.format)
     return 0

@@ -12,13 +12,11 @@ from desktop.core.paths import DataPaths, data_paths
 
 if TYPE_CHECKING:
     from desktop.core.inventory import Inventory, RemoveSecret
+    from desktop.core.vault import CertificateVault
 
 
 class CliContext:
     """Lazily built core services for one CLI run."""
-
-    #: Removes a profile's certificate from the vault; None until a vault is available.
-    remove_secret: RemoveSecret | None = None
 
     @cached_property
     def paths(self) -> DataPaths:
@@ -37,6 +35,20 @@ class CliContext:
         from desktop.core.inventory import Inventory
 
         return Inventory.open(self.paths)
+
+    @cached_property
+    def certificates(self) -> CertificateVault:
+        """Profiles' certificates in the vault (the keyring is asked only when used)."""
+        from desktop.core.vault import CertificateVault, open_vault
+
+        return CertificateVault(open_vault(self.paths))
+
+    @cached_property
+    def remove_secret(self) -> RemoveSecret:
+        """Removes a deleted profile's certificate from the vault."""
+        from desktop.core.inventory.secrets import VaultSecretRemover
+
+        return VaultSecretRemover(self.certificates)
 
     def close(self) -> None:
         """Release whatever the command opened (store connections and the like)."""

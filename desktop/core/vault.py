@@ -261,6 +261,12 @@ class SecretVault:
                     remedy="Store the secret again (for a certificate: choose its .pfx again).",
                 ) from exc
 
+    def check_keyring(self, action: str) -> None:
+        """Raise :class:`VaultUnavailableError` unless the keyring answers (it is asked for a key
+        that does not exist), so a caller can refuse before it changes anything."""
+        with self._lock:
+            self._get_key("probe", action)
+
     def exists(self, name: str) -> bool:
         """Whether an encrypted blob exists under *name* (the keyring is not asked)."""
         return self._path(name).exists()
@@ -349,6 +355,10 @@ class CertificateVault:
         """Remove both parts: the key in the keyring and the encrypted file."""
         self._check_ref(ref)
         self.vault.delete(ref)
+
+    def check_available(self, action: str = "delete the certificates") -> None:
+        """Raise :class:`VaultUnavailableError` when the OS keyring cannot be used."""
+        self.vault.check_keyring(action)
 
     def replace(
         self, old_ref: str | None, contents: PfxContents, commit: Commit | None = None

@@ -11,7 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from desktop.core.errors import UserError
+from desktop.core.paths import HOME_ENV
 from desktop.sandbox.demo import populate
+from desktop.sandbox.launch import load_catalog_or_none, prepare_data_folder
 from desktop.sandbox.server import ADMIN_PATH, Sandbox
 
 
@@ -25,20 +28,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--auto-accept", action="store_true", help="the admin-consent page accepts by itself"
     )
+    parser.add_argument(
+        "--data-folder",
+        type=Path,
+        help="an empty data folder to prepare for the sandbox: Settings with its client IDs, a "
+        "demo customer, tenant and profiles (then export APP_PROFILES_HOME to it)",
+    )
     args = parser.parse_args(argv)
     folder = args.folder or Path(tempfile.mkdtemp(prefix="app-profiles-sandbox-"))
-    app_types = []
-    try:
-        from desktop.core.catalog.loader import load_catalog
-
-        app_types = list(load_catalog().catalog.app_types)
-    except Exception:  # the catalog is optional here: the sandbox still runs without it
-        pass
+    catalog = load_catalog_or_none()
     with Sandbox(folder) as sandbox:
-        demo = populate(sandbox, app_types)
+        demo = populate(sandbox, catalog.app_types if catalog else ())
         sandbox.scenario.set_auto_accept(args.auto_accept)
+        env = sandbox.env()
+        if args.data_folder is not None:
+            try:
+                prepare_data_folder(args.data_folder.resolve(), sandbox, demo, catalog)
+            except UserError as exc:
+                print(exc.one_line(), file=sys.stderr)
+                return 2
+            env[HOME_ENV] = str(args.data_folder.resolve())
         print("SANDBOX identity provider running. Export these to point the app at it:")
-        for key, value in sandbox.env().items():
+        for key, value in env.items():
             print(f"  export {key}={value}")
         print(f"Sign-in client ID: {demo.sign_in_client_id}")
         print(f"Tenants: {demo.domain} ({demo.tenant_id}), fabrikam ({demo.other_tenant_id})")

@@ -118,7 +118,8 @@ class ProfileService:
             )
 
     def add(self, profile: AppProfile, *, consented: bool = True) -> AppProfile:
-        """Save a new profile and its first history entries (created, consented)."""
+        """Save a new profile and its first history entries: created, consented, and checked
+        (with its first status) when the profile carries a check time."""
         with self._store.connection() as conn, transaction(conn):
             tenant = tenant_rows.by_id(conn, profile.tenant_id)
             if tenant is None or tenant.customer_id != profile.customer_id:
@@ -139,7 +140,24 @@ class ProfileService:
                     ProfileEvent(profile.id, EventKind.CONSENTED, profile.consented_at, detail),
                     profile.name,
                 )
+            if profile.last_checked is not None:
+                first = ProfileEvent(
+                    profile.id,
+                    EventKind.CHECKED,
+                    profile.last_checked,
+                    profile.reason or f"First check: {profile.status.value}",
+                    profile.status,
+                )
+                events.record(conn, first, profile.name)
             return profile
+
+    def row(self, profile_id: int) -> ProfileRow:
+        """One profile as a list row (what ``profiles list`` prints for it)."""
+        with self._store.connection() as conn:
+            found = rows.rows_by_id(conn, [profile_id])
+        if not found:
+            raise NotFoundError(f"There is no app profile #{profile_id}.")
+        return found[0]
 
     def record_check(
         self,

@@ -47,22 +47,36 @@ def remove_profiles(
             "vault is not available.",
             remedy="Unlock the system keyring and try again.",
         )
-    for ref in needs_vault:
+    if needs_vault:
         assert remove_secret is not None
+        # Ask the keyring before removing anything, so a locked keyring deletes nothing.
+        check = getattr(remove_secret, "check_available", None)
+        current = needs_vault[0]
         try:
-            remove_secret(ref.certificate_ref)
-        except UserError:
-            raise
+            if callable(check):
+                check()
+            for current in needs_vault:
+                remove_secret(current.certificate_ref)
         except Exception as exc:
-            raise UserError(
-                f"The certificate of {ref.name} could not be removed from the vault; "
-                "nothing was deleted.",
-                remedy="Unlock the system keyring and try again.",
-                detail=f"{type(exc).__name__}: {exc}",
-            ) from exc
+            raise _not_deleted(current, exc) from exc
     now = utc_now()
     detail = f"Deleted ({why})" if why else "Deleted"
     events.record_many(
         conn, ((ProfileEvent(r.id, EventKind.DELETED, now, detail), r.name) for r in refs)
     )
     profile_rows.delete_many(conn, [r.id for r in refs])
+
+
+def _not_deleted(ref: ProfileRef, exc: Exception) -> UserError:
+    """The vault refused: say why, and that no profile was deleted (the transaction rolls back)."""
+    if isinstance(exc, UserError):
+        return UserError(
+            f"{exc.message} No app profile was deleted.",
+            remedy="Unlock the system keyring (or allow this app to use it), then delete again.",
+            detail=exc.detail,
+        )
+    return UserError(
+        f"The certificate of {ref.name} could not be removed from the vault; nothing was deleted.",
+        remedy="Unlock the system keyring and try again.",
+        detail=f"{type(exc).__name__}: {exc}",
+    )

@@ -28,7 +28,7 @@ from desktop.ui.dialogs import UserDialogs
 from desktop.ui.profiles.details import ProfileDetailsDialog
 from desktop.ui.profiles.empty_state import EmptyState
 from desktop.ui.profiles.filter_bar import FilterBar
-from desktop.ui.profiles.model import ProfileTableModel
+from desktop.ui.profiles.model import STATUS_COLUMN, ProfileTableModel
 
 # Narrow enough that Status is on screen in a 1280-pixel window; Reason takes the rest.
 _COLUMN_WIDTHS = (240, 150, 190, 150, 190, 70, 85, 260, 130)
@@ -140,6 +140,8 @@ class ProfilesPage(QWidget):
         header.setStretchLastSection(True)
         for column, width in enumerate(_COLUMN_WIDTHS):
             table.setColumnWidth(column, width)
+        # Status shown next to the name, so no window width scrolls it out of sight.
+        header.moveSection(STATUS_COLUMN, 1)
         table.selectionModel().selectionChanged.connect(self._on_selection)
         return table
 

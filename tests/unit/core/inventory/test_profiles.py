@@ -54,9 +54,12 @@ def test_details_and_history(data_home: Path) -> None:
     assert kinds == [
         EventKind.CREATED,
         EventKind.CONSENTED,
+        EventKind.CHECKED,  # the first status, saved with the profile
         EventKind.CHECKED,
         EventKind.STATUS_CHANGED,
     ]
+    assert details.history[2].status is Status.EXPIRED
+    assert details.history[2].detail == "The consenting user's sign-in expired."
     assert details.history[-1].detail == "Expired → Invalid"
     with pytest.raises(NotFoundError):
         inv.profiles.details(9999)
