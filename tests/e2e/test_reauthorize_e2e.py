@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import keyring
+import keyring.core
 import pytest
 from keyring.backend import KeyringBackend
 from pytestqt.qtbot import QtBot
@@ -112,12 +113,12 @@ class World:
 
 
 @pytest.fixture
-def memory_keyring() -> Iterator[KeyringBackend]:
-    before = keyring.get_keyring()
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> KeyringBackend:
+    """An in-memory keyring for this process (the vault and the CLI resolve the default one);
+    whatever backend was resolved before comes back afterwards."""
     backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
+    monkeypatch.setattr(keyring.core, "_keyring_backend", backend)
+    return backend
 
 
 @pytest.fixture
