@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QBoxLayout
@@ -35,7 +36,9 @@ from desktop.ui.check_bar import CheckBar
 from desktop.ui.check_page import summary
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.profiles.page import ProfilesPage
-from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+
+if TYPE_CHECKING:
+    from desktop.ui.reauthorize_dialog import ReauthorizeDialog
 
 
 @dataclass
@@ -170,6 +173,9 @@ class ChecksWiring(QObject):
         task.failed.connect(lambda error: self.dialogs.error("Re-authorize app", error))
 
     def _show_dialog(self, target: Target, parts: ReauthorizeParts) -> None:
+        # The dialog brings the certificate panel, and with it cryptography: not at start-up.
+        from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+
         profile = target.profile
         try:
             app = self.catalog.app_type(profile.app_type_id)
