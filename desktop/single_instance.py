@@ -40,15 +40,16 @@ def server_name(data_root: Path, user: str | None = None) -> str:
 
 
 def _current_user() -> str:
-    # getpass.getuser's own order; getpass itself (termios, pwd) is only needed without these.
+    # getpass.getuser's own order, and then its own fallback (the password database) without
+    # importing getpass, which loads termios for its password prompt.
     for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         if os.environ.get(variable):
             return os.environ[variable]
-    import getpass
-
     try:
-        return getpass.getuser()
-    except Exception:  # no user name anywhere (rare service accounts)
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, AttributeError):  # Windows without USERNAME; no entry
         return "unknown-user"
 
 

@@ -1,8 +1,12 @@
 """Entry point of the frozen app: the same ``main`` as ``python -m desktop``."""
 
+import gc
 import sys
 
-from desktop.app import main
+# As in ``desktop/__main__.py``: no collections during start-up; main() turns them back on.
+gc.disable()
+
+from desktop.app import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit_object
+from desktop.cli_commands.progress import say
 from desktop.cli_commands.signin import PROGRESS
 from desktop.core.catalog.model import ConsentMethod, SetupMode
 from desktop.core.certificates import msal_client_credential
@@ -192,11 +193,9 @@ def consent(
         technician=technician,
         open_browser=open_browser,
     )
-    print(
+    say(
         f"Opening the system browser for {plan.method.value} consent to {plan.app_type.name} "
-        f"in {plan.tenant.label}…",
-        file=sys.stderr,
-        flush=True,
+        f"in {plan.tenant.label}…"
     )
     outcome = engine.run(
         plan,

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit_object
+from desktop.cli_commands.progress import say, stderr_progress
 from desktop.core.cancel import Progress
 from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.wiring import IdentityWiring
-
-
-def stderr_progress(done: int, total: int, text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
 
 PROGRESS: Progress = stderr_progress
 
@@ -50,7 +45,7 @@ def _session(ctx: CliContext) -> tuple[TechnicianSession, IdentityWiring]:
 def signin(args: argparse.Namespace, ctx: CliContext) -> int:
     session, wiring = _session(ctx)
     timeout = args.timeout or wiring.settings.consent_timeout_seconds
-    print("Opening the system browser to sign in…", file=sys.stderr, flush=True)
+    say("Opening the system browser to sign in…")
     signed = session.sign_in(endpoints_for(), args.tenant, timeout=timeout, progress=PROGRESS)
     emit_object({"signed_in": signed.username, "tenant_id": signed.tenant_id}, args.format)
     return 0

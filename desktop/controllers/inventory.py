@@ -234,14 +234,14 @@ class InventoryController(QObject):
 
         self._change("Removing a customer", work)
 
-    def add_tenant(self, customer: str, domain: str, tenant_id: str, cloud: Cloud) -> None:
+    def add_tenant(self, customer: str, domain: str, tenant_id: str, cloud: Cloud) -> Task:
         def work() -> str:
             tenant = self.inventory().tenants.add(
                 customer, domain=domain, tenant_id=tenant_id, cloud=cloud
             )
             return f"Added the tenant {tenant.label} to {customer}."
 
-        self._change("Adding a tenant", work)
+        return self._change("Adding a tenant", work)
 
     def remove_tenant(self, tenant_id: str) -> None:
         def work() -> str:
@@ -252,15 +252,26 @@ class InventoryController(QObject):
 
         self._change("Removing a tenant", work)
 
-    def lookup_tenant(self, domain: str, cloud: Cloud) -> None:
-        def work() -> tuple[str, str]:
+    def lookup_tenant(self, domain: str, cloud: Cloud) -> Task:
+        """Resolve *domain* online; the caller may cancel the returned task. A cancelled
+        look-up reports neither its answer nor its failure."""
+
+        def work(token: CancelToken, progress: Progress) -> tuple[str, str]:
             from desktop.core.tenant_lookup import lookup_tenant_id
             from desktop.core.validation import normalise_domain
 
+            progress(0, 0, f"Looking up {domain}…")
             lookup = self._lookup or lookup_tenant_id
-            return normalise_domain(domain), lookup(domain, cloud)
+            try:
+                tenant_id = lookup(domain, cloud)
+            finally:
+                token.raise_if_cancelled()
+            return normalise_domain(domain), tenant_id
 
-        self._run("Looking up the tenant", work, lambda pair: self.looked_up.emit(*pair))
+        task = self._runner.submit("Looking up the tenant", work)
+        task.succeeded.connect(lambda pair: self.looked_up.emit(*pair))
+        task.failed.connect(self.failed.emit)
+        return task
 
     # -- plumbing ---------------------------------------------------------------------------
 

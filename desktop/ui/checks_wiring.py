@@ -3,6 +3,10 @@
 The check bar goes under the list's toolbar; results stream into the rows as they arrive and the
 list reloads when the check ends. "Re-authorize app…" opens the Re-authorize dialog, whose
 consent runs in the system browser through the identity engine.
+
+Only the check bar is built at start. The check controller, the Re-authorize dialog and the
+core check code are imported and built the first time a check or a re-authorization starts,
+so they cost nothing on the way to the window's first paint.
 """
 
 from __future__ import annotations
@@ -14,30 +18,27 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QBoxLayout
 
-from desktop.controllers.checks import ChecksController
-from desktop.controllers.reauthorize import ReauthorizeController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import Catalog
-from desktop.core.checks.bulk import BulkOutcome
-from desktop.core.checks.reauthorize import (
-    CertificateReplacer,
-    ConsentEngine,
-    ReauthorizeRequest,
-    ReauthorizeStore,
-    options_for,
-    reauthorize,
-)
-from desktop.core.checks.result import CheckResult
-from desktop.core.checks.service import CheckService, Target
 from desktop.core.errors import UserError
 
 from desktop.ui.check_bar import CheckBar
-from desktop.ui.check_page import summary
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.profiles.page import ProfilesPage
 
 if TYPE_CHECKING:
+    from desktop.controllers.checks import ChecksController
+    from desktop.core.checks.bulk import BulkOutcome
+    from desktop.core.checks.reauthorize import (
+        CertificateReplacer,
+        ConsentEngine,
+        ReauthorizeRequest,
+        ReauthorizeStore,
+    )
+    from desktop.core.checks.result import CheckResult
+    from desktop.core.checks.service import CheckService, Target
+
     from desktop.ui.reauthorize_dialog import ReauthorizeDialog
 
 
@@ -70,7 +71,8 @@ class ChecksWiring(QObject):
         self.catalog = catalog
         self.dialogs = dialogs
         self._parts = reauthorize_parts
-        self.controller = ChecksController(runner, service_factory, self)
+        self._service_factory = service_factory
+        self._controller: ChecksController | None = None
         self.bar = CheckBar(page)
         layout = page.layout()
         if isinstance(layout, QBoxLayout):
@@ -79,20 +81,34 @@ class ChecksWiring(QObject):
         self._counts: dict[str, int] = {}
         self.bar.check_all.connect(lambda: self.start(None))
         self.bar.check_selected.connect(lambda: self.start(page.selected_ids()))
-        self.bar.cancel.connect(self.controller.cancel)
-        self.controller.running_changed.connect(self.bar.set_running)
-        self.controller.progressed.connect(self.bar.set_progress)
-        self.controller.results_ready.connect(self._on_results)
-        self.controller.finished.connect(self._on_finished)
-        self.controller.failed.connect(lambda e: dialogs.error("Check app profiles", e))
+        self.bar.cancel.connect(self._on_cancel)
         selection = page.table.selectionModel()
         selection.selectionChanged.connect(
             lambda *_: self.bar.set_selection_count(len(page.selected_ids()))
         )
         page.reauthorize_handler = self.open_reauthorize
         page.mark_handler = self.record_event
-        self._service_factory = service_factory
         self.dialog: ReauthorizeDialog | None = None
+
+    @property
+    def controller(self) -> ChecksController:
+        """The check controller, built (and its core code imported) on first use."""
+        if self._controller is None:
+            from desktop.controllers.checks import ChecksController
+
+            controller = ChecksController(self.runner, self._service_factory, self)
+            controller.running_changed.connect(self.bar.set_running)
+            controller.progressed.connect(self.bar.set_progress)
+            controller.results_ready.connect(self._on_results)
+            controller.finished.connect(self._on_finished)
+            controller.failed.connect(lambda e: self.dialogs.error("Check app profiles", e))
+            self._controller = controller
+        return self._controller
+
+    @Slot()
+    def _on_cancel(self) -> None:
+        if self._controller is not None:
+            self._controller.cancel()
 
     def start(self, ids: list[int] | None) -> None:
         if ids is not None and not ids:
@@ -116,6 +132,8 @@ class ChecksWiring(QObject):
     @Slot(object)
     def _on_finished(self, outcome: BulkOutcome) -> None:
         from desktop.core.domain import Status
+
+        from desktop.ui.check_page import summary
 
         counts = {s: self._counts.get(s.value, 0) for s in Status}
         self.bar.show_summary(summary(counts, self._failed, outcome.cancelled))
@@ -149,8 +167,7 @@ class ChecksWiring(QObject):
     def _on_recorded(self, ids: list[int], count: int, words: str) -> None:
         self.page.message.setText(f"Recorded for {count} app profile(s): {words.lower()}.")
         self.page.reload()
-        details = self.page.details_dialog
-        if details is not None and len(ids) == 1:
+        if self.page.details_dialog is not None and len(ids) == 1:
             self.page.controller.load_details(ids[0])  # the dialog shows the new status
 
     # -- re-authorize ----------------------------------------------------------------------
@@ -173,9 +190,6 @@ class ChecksWiring(QObject):
         task.failed.connect(lambda error: self.dialogs.error("Re-authorize app", error))
 
     def _show_dialog(self, target: Target, parts: ReauthorizeParts) -> None:
-        # The dialog brings the certificate panel, and with it cryptography: not at start-up.
-        from desktop.ui.reauthorize_dialog import ReauthorizeDialog
-
         profile = target.profile
         try:
             app = self.catalog.app_type(profile.app_type_id)
@@ -185,6 +199,11 @@ class ChecksWiring(QObject):
                 UserError(f"The app type '{profile.app_type_id}' is not in this catalog."),
             )
             return
+        from desktop.controllers.reauthorize import ReauthorizeController
+        from desktop.core.checks.reauthorize import options_for, reauthorize
+
+        from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+
         checker = parts.service.checker
 
         def run(request: ReauthorizeRequest, token: CancelToken) -> CheckResult:

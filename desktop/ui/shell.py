@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 
+from desktop.ui.lazy_page import LazyPage
 from desktop.ui.main_window import MainWindow
 from desktop.ui.window_state import WindowState
 
@@ -52,6 +53,11 @@ class DesktopShell(QObject):
         self.about_action.triggered.connect(self.show_about)
         window.help_menu.addAction(self.about_action)
         window.closing.connect(self.save_layout)
+        for index in range(window.tabs.count()):
+            page = window.tabs.widget(index)
+            if isinstance(page, LazyPage):
+                # Built after the layout was restored: its columns get theirs back when built.
+                page.built.connect(state.restore_below)
 
     def restore_layout(self) -> bool:
         """Put the window and its named splitters and headers back as they were left."""

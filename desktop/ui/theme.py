@@ -125,7 +125,9 @@ class ThemeFollower(QObject):
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
         self._app = app
-        self._native_style = app.style().name()
+        # The platform's own style, read when the app first replaces it: reading it at start
+        # builds PySide's QStyle class with all its enums (about 5 ms) for nothing.
+        self._native_style: str | None = None
         self.scheme = self.apply()
         app.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
 
@@ -133,11 +135,14 @@ class ThemeFollower(QObject):
         """Apply *scheme* (default: :func:`detect_scheme`) and return it."""
         app = self._app
         wanted = scheme or detect_scheme(app)
-        if app.style().name().lower() != self._native_style.lower():
-            app.setStyle(self._native_style)
+        native = self._native_style
+        if native is not None and app.style().name().lower() != native.lower():
+            app.setStyle(native)
         app.setPalette(QPalette())  # an empty palette resets to the platform's own
         ours = palette_for(wanted, app.palette())
         if ours is not None:
+            if native is None:
+                self._native_style = app.style().name()
             # Some native styles (the classic Windows one) ignore a dark palette; Fusion does not.
             app.setStyle("Fusion")
             app.setPalette(ours)

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QWidget
 
 STATE_FILE_NAME = "window-state.ini"
 #: Bumped when a saved layout would no longer fit the widgets; old state is then ignored.
-LAYOUT_VERSION = 1
+#: 2: the profile list's Reason column stretches and the headers have names of their own.
+LAYOUT_VERSION = 2
 
 
 def settings_at(path: Path) -> QSettings:
@@ -69,6 +70,13 @@ class WindowState:
         for widget in self._tracked(window):
             self.restore_widget(widget)
         return restored
+
+    def restore_below(self, root: QWidget) -> None:
+        """Restore every named splitter and header below *root* (a page built after start)."""
+        if self._int("layout_version") != LAYOUT_VERSION:
+            return
+        for widget in self._tracked(root):
+            self.restore_widget(widget)
 
     def save_widget(self, widget: QWidget) -> None:
         """Store one named splitter or header."""

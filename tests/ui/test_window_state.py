@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTableView, QWidget
 
-from desktop.ui.window_state import WindowState, settings_at
+from desktop.ui.window_state import LAYOUT_VERSION, WindowState, settings_at
 
 
 def _window() -> tuple[QMainWindow, QSplitter, QTableView]:
@@ -80,7 +80,7 @@ def test_unnamed_widgets_are_not_tracked(qtbot: QtBot, tmp_path: Path) -> None:
 def test_a_corrupt_value_is_ignored(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "s.ini"
     settings = settings_at(path)
-    settings.setValue("layout_version", 1)
+    settings.setValue("layout_version", LAYOUT_VERSION)
     settings.setValue("splitters/ProfilesSplitter", "garbage")
     settings.sync()
     window, splitter, _table = _window()

@@ -71,3 +71,16 @@ def test_release_frees_the_name(name: str) -> None:
     again = SingleInstance(name)
     assert again.claim()
     again.release()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the password database is POSIX")
+def test_user_without_environment_comes_from_the_password_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import pwd
+
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.delenv(variable, raising=False)
+    me = pwd.getpwuid(os.getuid()).pw_name
+    assert server_name(tmp_path) == server_name(tmp_path, user=me)

@@ -133,22 +133,51 @@ th { background-color: #e6e6e6; text-align: left; font-weight: bold; }
 """
 
 
-#: Relative widths of known columns, so long permission names do not break mid-word.
-_WIDTHS = {
-    "App type": 14,
-    "Required by": 14,
-    "API": 12,
-    "Permission": 22,
-    "Description": 22,
-    "Type": 8,
-    HIGH_PRIVILEGE_HEADER: 22,
-}
+#: About how many characters of the PDF's 8-point text fit across a landscape A4 page's table,
+#: and the room a cell's padding and border take, in characters.
+_LINE_CHARS = 165
+_CELL_PADDING_CHARS = 2
+#: A word longer than this (a few permission names) may wrap after its dots, so that one name
+#: does not take a third of the page. Shorter words never break, which keeps them copyable.
+LONG_WORD = 40
+_BREAK_AFTER_DOT = ".\u200b"  # a zero-width space: a line-break opportunity, invisible
 
 
-def _column_widths(headers: Sequence[str]) -> list[int]:
-    raw = [_WIDTHS.get(h, 15) for h in headers]
-    total = sum(raw) or 1
-    return [round(100 * w / total) for w in raw]
+def _words(text: str) -> list[str]:
+    """The pieces of *text* that must stay on one line."""
+    pieces: list[str] = []
+    for word in text.split() or [""]:
+        if len(word) > LONG_WORD:
+            pieces.extend(part + "." for part in word.split("."))
+        else:
+            pieces.append(word)
+    return pieces
+
+
+def _breakable(text: str) -> str:
+    return " ".join(
+        w.replace(".", _BREAK_AFTER_DOT) if len(w) > LONG_WORD else w for w in text.split(" ")
+    )
+
+
+def column_widths(table: ExportTable) -> list[int]:
+    """Percent widths for the PDF's columns, from their contents.
+
+    Each column first gets room for its longest word (a permission name such as
+    ``DeviceManagementServiceConfig.ReadWrite.All`` is one word), so no word has to break;
+    the rest of the line is shared by how much text each column holds on average.
+    """
+    columns = list(zip(table.headers, *table.rows, strict=True)) if table.rows else []
+    if not columns:
+        return [100 // max(1, len(table.headers))] * len(table.headers)
+    need = [max(len(w) for cell in col for w in _words(cell)) for col in columns]
+    need = [n + _CELL_PADDING_CHARS for n in need]
+    average = [sum(len(cell) for cell in col) / len(col) for col in columns]
+    extra = max(0, _LINE_CHARS - sum(need))
+    total_average = sum(average) or 1.0
+    chars = [n + extra * a / total_average for n, a in zip(need, average, strict=True)]
+    scale = 100 / max(sum(chars), _LINE_CHARS)
+    return [max(1, int(c * scale)) for c in chars]
 
 
 def _marker_cell(text: str) -> str:
@@ -162,14 +191,14 @@ def table_to_html(table: ExportTable, *, footer: str = "") -> str:
     The header row is a ``<thead>``, which Qt repeats at the top of every page.
     """
     esc = html.escape
-    widths = _column_widths(table.headers)
+    widths = column_widths(table)
     head = "".join(
         f'<th width="{w}%">{esc(h)}</th>' for h, w in zip(table.headers, widths, strict=True)
     )
     body_rows = []
     for row in table.rows:
         cells = "".join(
-            _marker_cell(c) if i == table.marker_column and c else f"<td>{esc(c)}</td>"
+            _marker_cell(c) if i == table.marker_column and c else f"<td>{_breakable(esc(c))}</td>"
             for i, c in enumerate(row)
         )
         body_rows.append(f"<tr>{cells}</tr>")

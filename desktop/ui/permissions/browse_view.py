@@ -71,6 +71,7 @@ class BrowseView(QWidget):
         self.app_info = AppInfoPane(catalog)
         self.details = QTabWidget()
         self.details.setObjectName("PermissionDetails")
+        self.details.setMinimumHeight(self.details.fontMetrics().height() * 7)
         self.details.addTab(self.required_by, "Required &by")
         self.details.addTab(self.app_info, "&Roles and notes")
         self._layout()
@@ -84,6 +85,7 @@ class BrowseView(QWidget):
     def _make_table(self) -> FittedTableView:
         table = FittedTableView()
         table.setObjectName("PermissionsTable")
+        table.horizontalHeader().setObjectName("PermissionsHeader")
         table.setAccessibleName("Permissions")
         table.setModel(self.proxy)
         table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # catalog order until asked
@@ -97,14 +99,18 @@ class BrowseView(QWidget):
         right_layout.addWidget(self.filters)
         right_layout.addWidget(self.heading)
         right_layout.addWidget(self.stack, 1)
-        vertical = QSplitter(Qt.Orientation.Vertical)
+        # The table is what the page is for: it gets the height, and the detail panes under it
+        # keep a few lines however small the window (named, so their sizes are remembered).
+        self.details_splitter = vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.setObjectName("PermissionsDetailsSplitter")
         vertical.addWidget(right)
         vertical.addWidget(self.details)
-        vertical.setStretchFactor(0, 3)
-        vertical.setStretchFactor(1, 1)
+        vertical.setStretchFactor(0, 1)
+        vertical.setStretchFactor(1, 0)
         vertical.setChildrenCollapsible(False)
-        vertical.setSizes([500, 150])
+        vertical.setSizes([4, 1])  # relative: a fifth of the height for the details
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("PermissionsSplitter")
         self.splitter.addWidget(self.browser)
         self.splitter.addWidget(vertical)
         # The tree grows a little with the window, so long app names fit in a large one.

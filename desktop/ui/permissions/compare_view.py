@@ -54,6 +54,7 @@ class CompareView(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.table = FittedTableView()
         self.table.setObjectName("CompareTable")
+        self.table.horizontalHeader().setObjectName("CompareHeader")
         self.table.setAccessibleName("Permissions of the two app types")
         self.table.setModel(self.proxy)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)

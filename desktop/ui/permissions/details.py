@@ -47,7 +47,10 @@ class RequiredByPane(QWidget):
         self.list.setModel(self.model)
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.list.activated.connect(self._on_activated)
+        # Short enough that the pane can stay small; the list scrolls.
+        self.list.setMinimumHeight(self.list.fontMetrics().height() * 2)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.heading)
         layout.addWidget(self.list, 1)
         self.show_row(None)
@@ -89,6 +92,7 @@ class AppInfoPane(QTextBrowser):
         self.setObjectName("AppRolesPane")
         self.setAccessibleName("Directory roles and Azure role notes of the selected app")
         self.setOpenLinks(False)
+        self.setMinimumHeight(self.fontMetrics().height() * 3)
         self.show_app(None)
 
     def show_app(self, app: AppType | None) -> None:

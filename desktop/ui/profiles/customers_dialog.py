@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.controllers.inventory import CustomersSnapshot, InventoryController
+from desktop.controllers.tasks import Task
 from desktop.core.catalog.model import ServiceFamily
 from desktop.core.domain import Cloud, Customer
 from desktop.core.errors import UserError
@@ -147,9 +149,22 @@ class CustomersDialog(QDialog):
         self.domain = QLineEdit(box)
         self.domain.setPlaceholderText("contoso.onmicrosoft.com")
         self.domain.setAccessibleName("Primary domain")
+        self.domain.setMinimumWidth(self.domain.fontMetrics().horizontalAdvance("x" * 14))
         self.lookup_button = QPushButton("&Look up", box)
         self.lookup_button.setToolTip("Find the tenant ID of this domain online")
         self.lookup_button.clicked.connect(self.look_up)
+        self.cancel_lookup_button = QPushButton("Cancel look-&up", box)
+        self.cancel_lookup_button.setToolTip("Stop looking up the domain (Esc)")
+        self.cancel_lookup_button.clicked.connect(self.cancel_lookup)
+        self.cancel_lookup_button.hide()
+        self.lookup_progress = QProgressBar(box)
+        self.lookup_progress.setObjectName("LookupProgress")
+        self.lookup_progress.setAccessibleName("Looking up the tenant")
+        self.lookup_progress.setRange(0, 0)  # busy: one request, no steps to count
+        self.lookup_progress.setTextVisible(False)
+        self.lookup_progress.setMaximumWidth(70)
+        self.lookup_progress.hide()
+        self._lookup_task: Task | None = None
         self.tenant_id = QLineEdit(box)
         self.tenant_id.setPlaceholderText("00000000-0000-0000-0000-000000000000")
         self.tenant_id.setAccessibleName("Tenant ID")
@@ -189,6 +204,8 @@ class CustomersDialog(QDialog):
         domain_row = QHBoxLayout()
         domain_row.addWidget(self.domain, 1)
         domain_row.addWidget(self.lookup_button)
+        domain_row.addWidget(self.lookup_progress)
+        domain_row.addWidget(self.cancel_lookup_button)
         add_form.addRow(self._buddy("&Domain:", self.domain), domain_row)
         add_form.addRow(self._buddy("Tenant &ID:", self.tenant_id), self.tenant_id)
         cloud_row = QHBoxLayout()
@@ -200,8 +217,11 @@ class CustomersDialog(QDialog):
         tenants_layout.addWidget(self.remove_tenant_button, 0, Qt.AlignmentFlag.AlignRight)
         tenants_layout.addLayout(add_form)
 
-        services_box = QGroupBox("AOS services (the wizard offers only these)", box)
+        services_box = QGroupBox("AOS services", box)
+        services_note = QLabel("The create wizard offers only these.", services_box)
+        services_note.setWordWrap(True)  # a long group title would widen the whole dialog
         services_layout = QVBoxLayout(services_box)
+        services_layout.addWidget(services_note)
         services_layout.addWidget(self.services)
         services_layout.addWidget(self.save_services_button, 0, Qt.AlignmentFlag.AlignRight)
 
@@ -229,14 +249,18 @@ class CustomersDialog(QDialog):
     @Slot(object)
     def _on_loaded(self, snapshot: CustomersSnapshot) -> None:
         current = self.current()
-        keep = self._select_after_load or (current.name if current else "")
-        self._select_after_load = ""
         self._snapshot = snapshot
         self.customers.set_customers(snapshot.customers, snapshot.counts)
         if not snapshot.customers:
             self.status.setText("No customers yet: type a name above and press Add customer.")
             self.new_name.setFocus()
-        row = self.customers.row_of(keep) if keep else -1
+        # A load that started before the add (or rename) does not hold the name yet: the
+        # wish to select it waits for the load that does.
+        row = self.customers.row_of(self._select_after_load) if self._select_after_load else -1
+        if row >= 0:
+            self._select_after_load = ""
+        elif current is not None:
+            row = self.customers.row_of(current.name)
         if row >= 0:
             self.list.selectRow(self.proxy.mapFromSource(self.customers.index(row, 0)).row())
         else:
@@ -337,13 +361,48 @@ class CustomersDialog(QDialog):
                 TITLE, UserError("Type the domain to look up.", remedy="E.g. contoso.com.")
             )
             return
+        if self._lookup_task is not None:
+            return
         self.status.setText(f"Looking up {domain}…")
-        self.lookup_button.setEnabled(False)
-        self.controller.lookup_tenant(domain, Cloud(self.cloud.currentData()))
+        task = self.controller.lookup_tenant(domain, Cloud(self.cloud.currentData()))
+        self._lookup_task = task
+        task.finished.connect(lambda: self._lookup_ended(task))
+        self._set_looking_up(True)
+
+    @Slot()
+    def cancel_lookup(self) -> None:
+        """Stop waiting for the look-up; its late answer (or error) is ignored."""
+        task = self._lookup_task
+        if task is None:
+            return
+        task.cancel()
+        self._lookup_task = None
+        self._set_looking_up(False)
+        self.status.setText("Look-up cancelled. You can enter the tenant ID by hand.")
+        self.domain.setFocus()
+
+    def _lookup_ended(self, task: Task) -> None:
+        if task is self._lookup_task:
+            self._lookup_task = None
+            self._set_looking_up(False)
+
+    def _set_looking_up(self, busy: bool) -> None:
+        for widget in (self.domain, self.cloud, self.lookup_button, self.add_tenant_button):
+            widget.setEnabled(not busy)
+        self.lookup_button.setVisible(not busy)
+        self.lookup_progress.setVisible(busy)
+        self.cancel_lookup_button.setVisible(busy)
+        if busy:
+            self.cancel_lookup_button.setFocus()
+
+    def reject(self) -> None:
+        if self._lookup_task is not None:  # Esc during a look-up cancels the look-up first
+            self.cancel_lookup()
+            return
+        super().reject()
 
     @Slot(str, str)
     def _on_looked_up(self, domain: str, tenant_id: str) -> None:
-        self.lookup_button.setEnabled(True)
         self.tenant_id.setText(tenant_id)
         self.status.setText(f"{domain} is the tenant {tenant_id}.")
 
@@ -352,12 +411,17 @@ class CustomersDialog(QDialog):
         customer = self.current()
         if customer is None:
             return
-        self.controller.add_tenant(
+        task = self.controller.add_tenant(
             customer.name,
             self.domain.text(),
             self.tenant_id.text(),
             Cloud(self.cloud.currentData()),
         )
+        # Cleared only once added: a refused tenant keeps what was typed, to correct it.
+        task.succeeded.connect(self._clear_tenant_fields)
+
+    @Slot()
+    def _clear_tenant_fields(self) -> None:
         self.domain.clear()
         self.tenant_id.clear()
 
@@ -374,6 +438,6 @@ class CustomersDialog(QDialog):
 
     @Slot(object)
     def _on_failed(self, error: UserError) -> None:
-        self.lookup_button.setEnabled(True)
+        self._select_after_load = ""
         if self.isVisible():
             self.status.setText(error.one_line())

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from desktop.core.catalog.model import Catalog
 from desktop.core.inventory.listing import STATUS_ORDER, ListFilter
@@ -37,10 +37,6 @@ class FilterBar(QWidget):
             self.status.addItem(status_icon(status), status.value, status.value)
         self.customer = QComboBox(self)
         self.customer.setAccessibleName("Customer filter")
-        self.customer.setMinimumContentsLength(16)
-        self.customer.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
         self.customer.addItem("All customers", "")
         self.service = QComboBox(self)
         self.service.setAccessibleName("Service filter")
@@ -48,26 +44,77 @@ class FilterBar(QWidget):
         for svc in catalog.services:
             self.service.addItem(svc.name, svc.id)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        find = QLabel("&Find:", self)
-        find.setBuddy(self.search)
-        layout.addWidget(find)
-        layout.addWidget(self.search, 3)
-        for text, combo in (("S&tatus:", self.status), ("C&ustomer:", self.customer)):
+        self._labels: list[QLabel] = []
+        for text, widget in (
+            ("&Find:", self.search),
+            ("S&tatus:", self.status),
+            ("C&ustomer:", self.customer),
+            ("Ser&vice:", self.service),
+        ):
             label = QLabel(text, self)
-            label.setBuddy(combo)
-            layout.addWidget(label)
-            layout.addWidget(combo, 1)
-        label = QLabel("Ser&vice:", self)
-        label.setBuddy(self.service)
-        layout.addWidget(label)
-        layout.addWidget(self.service, 1)
-
+            label.setBuddy(widget)
+            self._labels.append(label)
+        # A drop-down is as wide as its longest entry by default; these ones show a few words
+        # and the pop-up list shows the whole names.
+        for combo, length in ((self.customer, 14), (self.service, 14)):
+            combo.setMinimumContentsLength(length)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance("x" * 24))
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._wrapped: bool | None = None
+        self._arrange(wrapped=False)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self.search.textChanged.connect(self._emit)
         for combo in (self.status, self.customer, self.service):
             combo.currentIndexChanged.connect(self._emit)
+
+    @property
+    def wrapped(self) -> bool:
+        """True when the drop-downs are on a second row (a narrow window)."""
+        return bool(self._wrapped)
+
+    def one_row_width(self) -> int:
+        """The width the bar needs to fit on one row with a usable search box."""
+        grid = self._grid
+        widgets: list[QWidget] = [*self._labels, self.status, self.customer, self.service]
+        hints = sum(w.sizeHint().width() for w in widgets)
+        spacing = grid.horizontalSpacing() * (len(widgets) + 1)
+        return hints + spacing + self.search.fontMetrics().horizontalAdvance("x" * 40)
+
+    def _arrange(self, wrapped: bool) -> None:
+        """One row when it fits; otherwise the search box on its own row above the drop-downs."""
+        if wrapped == self._wrapped:
+            return
+        self._wrapped = wrapped
+        grid = self._grid
+        while grid.count():
+            grid.takeAt(0)
+        for column in range(grid.columnCount()):
+            grid.setColumnStretch(column, 0)
+        find, status, customer, service = self._labels
+        if wrapped:
+            grid.addWidget(find, 0, 0)
+            grid.addWidget(self.search, 0, 1, 1, 5)
+            row, first = 1, 0
+        else:
+            grid.addWidget(find, 0, 0)
+            grid.addWidget(self.search, 0, 1)
+            grid.setColumnStretch(1, 3)
+            row, first = 0, 2
+        for offset, (label, combo) in enumerate(
+            ((status, self.status), (customer, self.customer), (service, self.service))
+        ):
+            grid.addWidget(label, row, first + 2 * offset)
+            grid.addWidget(combo, row, first + 2 * offset + 1)
+        grid.setColumnStretch(first + 3, 1)
+        grid.setColumnStretch(first + 5, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(wrapped=event.size().width() < self.one_row_width())
 
     def set_customers(self, names: Iterable[str]) -> None:
         """Refill the customer drop-down, keeping the current choice when it still exists."""

@@ -30,7 +30,13 @@ def format_checked(value: str | None) -> str:
     """ISO 8601 UTC text as local time for display; "Never" when not checked."""
     if not value:
         return "Never"
-    when = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    try:
+        # Stored rows are whole seconds; a check's result streamed in may carry microseconds.
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value  # show what is there rather than fail to paint the row
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
     return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelection, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -25,13 +26,15 @@ from desktop.core.inventory import ProfileDetails
 from desktop.core.inventory.listing import ListFilter
 
 from desktop.ui.dialogs import UserDialogs
-from desktop.ui.profiles.details import ProfileDetailsDialog
+from desktop.ui.profiles.columns import ProfileColumns
 from desktop.ui.profiles.empty_state import EmptyState
 from desktop.ui.profiles.filter_bar import FilterBar
 from desktop.ui.profiles.model import STATUS_COLUMN, ProfileTableModel
+from desktop.ui.qt_fast import viewport_of
 
-# Narrow enough that Status is on screen in a 1280-pixel window; Reason takes the rest.
-_COLUMN_WIDTHS = (240, 150, 190, 150, 190, 70, 85, 260, 130)
+if TYPE_CHECKING:
+    from desktop.ui.profiles.details import ProfileDetailsDialog
+
 _MAX_NAMED = 15
 TITLE = "App profiles"
 
@@ -86,6 +89,12 @@ class ProfilesPage(QWidget):
         self.stack.addWidget(self.empty)
         self.toolbar = self._build_actions()
 
+        # Keyboard order: the filters left to right, then the list.
+        QWidget.setTabOrder(self.filters.search, self.filters.status)
+        QWidget.setTabOrder(self.filters.status, self.filters.customer)
+        QWidget.setTabOrder(self.filters.customer, self.filters.service)
+        QWidget.setTabOrder(self.filters.service, self.table)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.filters)
@@ -96,7 +105,7 @@ class ProfilesPage(QWidget):
         self.empty.show_message("Loading app profiles…", "")
         self.stack.setCurrentWidget(self.empty)
         self.empty.installEventFilter(self)
-        self.table.viewport().installEventFilter(self)
+        viewport_of(self.table).installEventFilter(self)
         self.table.installEventFilter(self)
 
         self.filters.filter_changed.connect(self._on_filter)
@@ -119,6 +128,7 @@ class ProfilesPage(QWidget):
     def _build_table(self) -> QTableView:
         table = QTableView(self)
         table.setObjectName("ProfileTable")
+        table.horizontalHeader().setObjectName("ProfilesHeader")
         table.setAccessibleName("App profiles")
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -135,13 +145,9 @@ class ProfilesPage(QWidget):
         # Fixed row heights: the view never measures 100,000 rows.
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(table.fontMetrics().height() + 8)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            table.setColumnWidth(column, width)
+        self.columns = ProfileColumns(table)
         # Status shown next to the name, so no window width scrolls it out of sight.
-        header.moveSection(STATUS_COLUMN, 1)
+        table.horizontalHeader().moveSection(STATUS_COLUMN, 1)
         table.selectionModel().selectionChanged.connect(self._on_selection)
         return table
 
@@ -153,6 +159,7 @@ class ProfilesPage(QWidget):
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
         self.addAction(action)
+        _set_tip(action, text.replace("&", "").rstrip("…"))
         return action
 
     def _build_actions(self) -> QToolBar:
@@ -300,10 +307,11 @@ class ProfilesPage(QWidget):
         statuses = {self.model.row_at(r).status for r in rows}
         needs = bool(rows) and all(Status(s).needs_reauthorization for s in statuses)
         self.reauth_action.setEnabled(needs)
-        self.reauth_action.setToolTip(
+        _set_tip(
+            self.reauth_action,
             "Re-authorize the selected app profile(s)"
             if needs
-            else "Select Expired or Invalid app profiles to re-authorize them."
+            else "Select Expired or Invalid app profiles to re-authorize them.",
         )
         self.details_action.setEnabled(len(rows) == 1)
         for action in (self.user_left_action, self.mfa_action):
@@ -311,13 +319,13 @@ class ProfilesPage(QWidget):
         blockers = [b for r in rows if (b := self.model.delete_blocker(r))]
         if not rows:
             self.delete_action.setEnabled(False)
-            self.delete_action.setToolTip("Select the app profiles to delete.")
+            _set_tip(self.delete_action, "Select the app profiles to delete.")
         elif blockers:
             self.delete_action.setEnabled(False)
-            self.delete_action.setToolTip(blockers[0])
+            _set_tip(self.delete_action, blockers[0])
         else:
             self.delete_action.setEnabled(True)
-            self.delete_action.setToolTip(f"Delete {len(rows)} app profile(s)")
+            _set_tip(self.delete_action, f"Delete {len(rows)} app profile(s)")
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -381,6 +389,8 @@ class ProfilesPage(QWidget):
     def _show_details(self, details: ProfileDetails) -> None:
         if self.details_dialog is not None:
             self.details_dialog.close()
+        from desktop.ui.profiles.details import ProfileDetailsDialog  # when first opened
+
         self.details_dialog = ProfileDetailsDialog(details, self.controller.catalog, self)
         profile_id = details.profile.id
         self.details_dialog.mark_requested.connect(
@@ -413,3 +423,9 @@ class ProfilesPage(QWidget):
         menu.addSeparator()
         menu.addAction(self.create_action)
         menu.popup(self.table.viewport().mapToGlobal(pos))
+
+
+def _set_tip(action: QAction, text: str) -> None:
+    """A tooltip that names the action's shortcut, so the mouse teaches the keyboard."""
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{text} ({keys})" if keys else text)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 
 from desktop.controllers.inventory import InventoryController
 
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
-from desktop.ui.profiles.customers_dialog import CustomersDialog
 from desktop.ui.profiles.page import ProfilesPage
+
+if TYPE_CHECKING:
+    from desktop.ui.profiles.customers_dialog import CustomersDialog
 
 PERMISSIONS_TAB = "Permissions"
 
@@ -52,6 +56,8 @@ class _CustomersOpener(QObject):
 
     def open(self) -> None:
         if self.dialog is None:
+            from desktop.ui.profiles.customers_dialog import CustomersDialog  # when first opened
+
             self.dialog = CustomersDialog(self._controller, self._dialogs, self._page)
             self.dialog.finished.connect(self._closed)
         self.dialog.show()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from pytestqt.modeltest import ModelTester
 
 from PySide6.QtCore import Qt
@@ -15,7 +16,12 @@ from tests.helpers.inventory import shipped_catalog, small_inventory
 
 from desktop.ui.profiles.customer_models import CustomerTableModel, TenantTableModel
 from desktop.ui.profiles.history_model import HistoryModel
-from desktop.ui.profiles.model import PROFILE_ID_ROLE, STATUS_COLUMN, ProfileTableModel
+from desktop.ui.profiles.model import (
+    PROFILE_ID_ROLE,
+    STATUS_COLUMN,
+    ProfileTableModel,
+    format_checked,
+)
 
 
 def test_profile_model(qapp: object, qtmodeltester: ModelTester, data_home: Path) -> None:
@@ -65,3 +71,13 @@ def test_customer_and_tenant_models(qtmodeltester: ModelTester, data_home: Path)
     tenants.set_tenants([t for t, _ in inv.tenants.list()])
     qtmodeltester.check(tenants, force_py=True)
     assert tenants.data(tenants.index(0, 2)) == "Global"
+
+
+@pytest.mark.parametrize(
+    "stored", ["2026-02-03T04:05:06Z", "2026-02-03T04:05:06.991441Z", "2026-02-03T04:05:06+00:00"]
+)
+def test_last_checked_reads_whole_and_fractional_seconds(stored: str) -> None:
+    local = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+    assert format_checked(stored) == local
+    assert format_checked(None) == "Never"
+    assert format_checked("yesterday") == "yesterday"  # shown as is, never an exception

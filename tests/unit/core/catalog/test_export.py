@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from desktop.core.catalog.export import (
+    LONG_WORD,
     ExportTable,
+    column_widths,
     comparison_table,
     permissions_table,
     table_to_csv,
@@ -83,3 +85,27 @@ def test_comparison_table_labels_sides() -> None:
 def test_rows_must_match_headers() -> None:
     with pytest.raises(ValueError, match="expected 2"):
         ExportTable("t", ("a", "b"), (("only one",),))
+
+
+def test_pdf_columns_fit_their_longest_word() -> None:
+    table = ExportTable(
+        "t",
+        ("API", "Permission", "Description"),
+        (
+            ("Microsoft Graph", "DeviceManagementApps.ReadWrite.All", "Read and write apps"),
+            ("SharePoint", "Sites.FullControl.All", "Have full control of all site collections"),
+        ),
+    )
+    api, permission, description = column_widths(table)
+    assert sum((api, permission, description)) <= 100
+    # The permission column gets room for its longest name (34 of about 165 characters).
+    assert permission >= 100 * 34 / 165
+    assert permission > api
+
+
+def test_only_very_long_words_may_wrap_after_their_dots() -> None:
+    long_name = "DeviceManagementManagedDevices.PrivilegedOperations.All"
+    assert len(long_name) > LONG_WORD
+    html = table_to_html(ExportTable("t", ("Permission",), ((long_name,), ("User.Read.All",))))
+    assert "DeviceManagementManagedDevices.\u200bPrivilegedOperations.\u200bAll" in html
+    assert "<td>User.Read.All</td>" in html  # a normal name stays exactly as written
