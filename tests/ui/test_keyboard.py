@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 from desktop.app import build_context, build_window
 from desktop.core.paths import data_paths
 
+from desktop.ui.lazy_page import LazyPage
 from desktop.ui.main_window import MainWindow
 from desktop.ui.permissions import PermissionsPage
 from desktop.ui.profiles.page import ProfilesPage
@@ -80,6 +81,9 @@ def test_view_menu_lists_the_pages_with_ctrl_1_and_ctrl_2(qtbot: QtBot, data_hom
     assert entries.get("Permissions") == "Ctrl+2"
     by_name = {a.text(): a for a in window.view_menu.actions()}
     by_name["Permissions"].trigger()
-    assert isinstance(window.tabs.currentWidget(), PermissionsPage)
+    current = window.tabs.currentWidget()
+    # The Permissions page is built the first time its tab opens (a LazyPage holds its place).
+    assert isinstance(current, LazyPage)
+    assert isinstance(current.built_page, PermissionsPage)
     by_name["Profiles"].trigger()
     assert window.tabs.currentWidget() is _page(window)
