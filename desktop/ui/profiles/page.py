@@ -165,6 +165,11 @@ class ProfilesPage(QWidget):
     def _build_actions(self) -> QToolBar:
         self.create_action = self._action("&Create app profile…", "Ctrl+N", self.create_profile)
         self.reauth_action = self._action("Re-&authorize app…", "Ctrl+R", self.reauthorize)
+        # Any status, one profile, on request: to change its consent method, functions or
+        # certificate (issue: "for Expired and Invalid profiles, or any profile on request").
+        self.reauth_any_action = self._action(
+            "Re-authorize on re&quest…", "Ctrl+Shift+R", self.reauthorize_on_request
+        )
         self.delete_action = self._action(
             "&Delete…", QKeySequence.StandardKey.Delete, self.delete_selected
         )
@@ -314,6 +319,13 @@ class ProfilesPage(QWidget):
             else "Select Expired or Invalid app profiles to re-authorize them.",
         )
         self.details_action.setEnabled(len(rows) == 1)
+        self.reauth_any_action.setEnabled(len(rows) == 1)
+        _set_tip(
+            self.reauth_any_action,
+            "Re-authorize the selected app profile whatever its status"
+            if len(rows) == 1
+            else "Select one app profile to re-authorize it on request.",
+        )
         for action in (self.user_left_action, self.mfa_action):
             action.setEnabled(bool(rows))
         blockers = [b for r in rows if (b := self.model.delete_blocker(r))]
@@ -342,6 +354,19 @@ class ProfilesPage(QWidget):
     def reauthorize(self) -> None:
         ids = self.selected_ids()
         if not ids or not self.reauth_action.isEnabled():
+            return
+        if self.reauthorize_handler is None:
+            self.dialogs.info(
+                TITLE, "Re-authorizing app profiles arrives in a later version of the app."
+            )
+            return
+        self.reauthorize_handler(ids)
+
+    @Slot()
+    def reauthorize_on_request(self) -> None:
+        """Re-authorize one profile whatever its status (a Valid one too)."""
+        ids = self.selected_ids()
+        if len(ids) != 1:
             return
         if self.reauthorize_handler is None:
             self.dialogs.info(
@@ -414,7 +439,12 @@ class ProfilesPage(QWidget):
         if index.isValid() and index.row() not in self.selected_rows():
             self.table.selectRow(index.row())
         menu = QMenu(self)
-        for action in (self.details_action, self.reauth_action, self.delete_action):
+        for action in (
+            self.details_action,
+            self.reauth_action,
+            self.reauth_any_action,
+            self.delete_action,
+        ):
             menu.addAction(action)
         record = menu.addMenu("&Record an event")
         record.setToolTip("Events that require re-authorization of the app profile")
