@@ -148,7 +148,8 @@ class ProfileTableModel(QAbstractTableModel):
     def apply_check(self, profile_id: int, status: str, reason: str, last_checked: str) -> bool:
         """Show one check's outcome in its row at once (a bulk check streams these in).
 
-        Only the row's cells change; filters and counts catch up on the next reload.
+        Only the row's cells change; the rows shown and the counts catch up on the next
+        filter change or reload.
         """
         profiles = self._list
         if profiles is None:
@@ -160,8 +161,7 @@ class ProfileTableModel(QAbstractTableModel):
         i = cached[1].get(profile_id)
         if i is None:
             return False
-        row = profiles.rows[i]
-        profiles.rows[i] = row._replace(status=status, reason=reason, last_checked=last_checked)
+        profiles.update_status(i, status, reason, last_checked)
         try:
             pos = self._view.index(i)
         except ValueError:
