@@ -337,16 +337,9 @@ class CustomersDialog(QDialog):
 
     @Slot(object)
     def _on_removal_planned(self, plan: CustomerRemovalPlan) -> None:
-        if plan.blocked:
-            self.dialogs.error(
-                TITLE,
-                UserError(
-                    f"{plan.customer.name} cannot be removed here: {len(plan.blocked)} of its "
-                    "app profiles were not created here.",
-                    remedy=plan.blocked[0][1],
-                    detail="\n".join(p.name for p, _ in plan.blocked),
-                ),
-            )
+        refused = plan.refusal()
+        if refused is not None:
+            self.dialogs.error(TITLE, refused)
             return
         lines = plan.describe().splitlines()
         details = "\n".join(lines[1:31]) + ("\n…" if len(lines) > 31 else "")

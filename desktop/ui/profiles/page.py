@@ -313,7 +313,14 @@ class ProfilesPage(QWidget):
             _set_tip(self.delete_action, "Select the app profiles to delete.")
         elif blockers:
             self.delete_action.setEnabled(False)
-            _set_tip(self.delete_action, blockers[0])
+            if len(rows) == 1:
+                why = f"This app profile cannot be deleted here. {blockers[0]}"
+            else:
+                why = (
+                    f"{len(blockers)} of the {len(rows)} selected app profiles cannot be deleted "
+                    f"here. {blockers[0]}"
+                )
+            _set_tip(self.delete_action, why)
         else:
             self.delete_action.setEnabled(True)
             _set_tip(self.delete_action, f"Delete {len(rows)} app profile(s)")
@@ -391,6 +398,7 @@ class ProfilesPage(QWidget):
         if index.isValid() and index.row() not in self.selected_rows():
             self.table.selectRow(index.row())
         menu = QMenu(self)
+        menu.setToolTipsVisible(True)  # a disabled Delete says why
         for action in (self.details_action, self.reauth_action, self.delete_action):
             menu.addAction(action)
         menu.addSeparator()

@@ -100,9 +100,16 @@ def test_actions_follow_selection_and_delete_rule(
     _select(page, "Contoso Nitro")
     assert not page.reauth_action.isEnabled()  # Valid needs no re-authorization
     assert "Expired or Invalid" in page.reauth_action.toolTip()
+    _select(page, "Fabrikam Classic")
+    assert not page.delete_action.isEnabled()
+    tip = page.delete_action.toolTip()
+    assert tip.startswith("This app profile cannot be deleted here.")
+    assert "cannot be created in this app" in tip and "Delete them where they were created" in tip
     _select(page, "Fabrikam Classic", "Contoso Nitro")
     assert not page.delete_action.isEnabled()
-    assert "cannot be created here" in page.delete_action.toolTip()
+    assert page.delete_action.toolTip().startswith(
+        "1 of the 2 selected app profiles cannot be deleted here."
+    )
     page.create_profile()
     assert "create wizard" in dialogs.infos[-1]
 
