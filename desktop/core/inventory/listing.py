@@ -195,9 +195,11 @@ def _group(ids: dict[Any, int], texts: list[str], key: tuple[str, ...]) -> int:
 
 
 def counts_text(counts: Counter[str], shown: int, total: int) -> str:
-    """``12 Invalid · 3 Expired · 204 Valid``, plus how many are shown when filtered."""
+    """``219 app profiles: 12 Invalid · 3 Expired · 204 Valid``; when a filter hides some,
+    ``Showing 15 of 219 app profiles: 15 Invalid``. The counts are of the rows shown."""
+    if total == 0:
+        return "No app profiles"
+    noun = "app profile" if total == 1 else "app profiles"
+    head = f"{total:,} {noun}" if shown == total else f"Showing {shown:,} of {total:,} {noun}"
     parts = [f"{counts[s.value]:,} {s.value}" for s in STATUS_ORDER if counts[s.value]]
-    text = " · ".join(parts) if parts else "No app profiles"
-    if shown != total:
-        text += f"   (showing {shown:,} of {total:,})"
-    return text
+    return f"{head}: {' · '.join(parts)}" if parts else head

@@ -201,6 +201,7 @@ class ProfilesPage(QWidget):
             self._show_empty(page.has_customers)
         elif not self._ready:
             self.model.set_list(page.profiles)
+            self._show_list_tools(True)
             self.stack.setCurrentWidget(self.table)
             self._awaiting_paint = True
             self.table.viewport().update()
@@ -217,16 +218,23 @@ class ProfilesPage(QWidget):
         selected = self.selected_ids()
         self.model.set_list(full.profiles, full.order)
         self.filters.set_customers(full.profiles.customer_names)
+        self._show_list_tools(True)
         self.stack.setCurrentWidget(self.table)
         self._reselect(selected)
         self._update_counts()
 
     def _show_empty(self, has_customers: bool) -> None:
+        self._show_list_tools(False)  # nothing to search or count yet
         self.empty.show_first_run(has_customers)
         self.stack.setCurrentWidget(self.empty)
+        self.empty.focus_first_step()
         self.counts.setText("")
         self._awaiting_paint = True
         self.empty.update()
+
+    def _show_list_tools(self, shown: bool) -> None:
+        self.filters.setVisible(shown)
+        self.counts.setVisible(shown)
 
     @Slot(object)
     def _on_load_failed(self, error: UserError) -> None:

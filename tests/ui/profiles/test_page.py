@@ -57,7 +57,12 @@ def test_first_run_offers_next_steps(qtbot: QtBot, data_home: Path, runner: Task
     page, dialogs = _page(qtbot, data_home, runner)
     assert page.stack.currentWidget() is page.empty
     assert page.empty.add_button.isVisible() and page.empty.browse_button.isVisible()
-    assert not page.empty.create_button.isVisible()  # no customer yet
+    # The wizard can add the customer too, so creating a profile is offered from the start.
+    assert page.empty.create_button.isVisible()
+    assert "Add a customer" in page.empty.text.text()
+    assert page.window().focusWidget() is page.empty.add_button  # Space starts
+    # Nothing to search or count in an empty store.
+    assert not page.filters.isVisible() and not page.counts.isVisible()
     window = page.window()
     assert isinstance(window, MainWindow) and window.tabs.currentWidget() is page
     assert window.tabs.indexOf(page) == 0
@@ -69,10 +74,10 @@ def test_list_counts_filter_and_sort(qtbot: QtBot, data_home: Path, runner: Task
     small_inventory(data_home)
     page, _ = _page(qtbot, data_home, runner)
     assert page.model.rowCount() == 4
-    assert page.counts.text() == "1 Invalid · 1 Expired · 1 Unknown · 1 Valid"
+    assert page.counts.text() == "4 app profiles: 1 Invalid · 1 Expired · 1 Unknown · 1 Valid"
     qtbot.keyClicks(page.filters.search, "fabrikam")
     assert page.model.rowCount() == 2
-    assert "showing 2 of 4" in page.counts.text()
+    assert "Showing 2 of 4 app profiles: " in page.counts.text()
     page.filters.search.clear()
     page.filters.status.setCurrentIndex(page.filters.status.findData("Expired"))
     assert [page.model.row_at(r).name for r in range(page.model.rowCount())] == ["Contoso Baseline"]
@@ -175,3 +180,5 @@ def test_customer_without_profiles_offers_create(
     open_inventory(data_home).customers.add("Contoso")
     page, _ = _page(qtbot, data_home, runner)
     assert page.empty.create_button.isVisible()
+    assert page.window().focusWidget() is page.empty.create_button
+    assert "Create an app profile" in page.empty.text.text()

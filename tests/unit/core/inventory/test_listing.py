@@ -56,8 +56,13 @@ def test_sort_by_every_column(data_home: Path) -> None:
 
 def test_counts_text() -> None:
     counts = Counter({"Invalid": 12, "Expired": 3, "Valid": 204})
-    assert counts_text(counts, 219, 219) == "12 Invalid · 3 Expired · 204 Valid"
-    assert counts_text(counts, 219, 1000).endswith("(showing 219 of 1,000)")
+    assert counts_text(counts, 219, 219) == "219 app profiles: 12 Invalid · 3 Expired · 204 Valid"
+    assert (
+        counts_text(counts, 219, 1000)
+        == "Showing 219 of 1,000 app profiles: 12 Invalid · 3 Expired · 204 Valid"
+    )
+    assert counts_text(Counter(), 0, 1000) == "Showing 0 of 1,000 app profiles"
+    assert counts_text(Counter({"Unknown": 1}), 1, 1) == "1 app profile: 1 Unknown"
     assert counts_text(Counter(), 0, 0) == "No app profiles"
 
 
