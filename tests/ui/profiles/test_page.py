@@ -159,6 +159,18 @@ def test_details_on_enter_show_fields_and_history(
     # newest first; the first "Checked" is the status the profile was saved with
     assert kinds == ["Status changed", "Checked", "Checked", "Consented", "Created"]
     assert history.data(history.index(0, 0))  # each with its time
+    consented = history.data(history.index(3, 2))
+    assert consented == "Admin consent"  # details read as sentences
+    # Every field of the profile, each under its label.
+    assert set(dialog.fields) >= {
+        "Profile name", "Customer", "Tenant", "Tenant ID", "Cloud", "Status", "Reason",
+        "What to do", "Last checked", "Service(s)", "App type", "Mode", "Delegated functions",
+        "Custom app ID", "Certificate", "Consent", "Consenting user", "Consented", "Created",
+    }  # fmt: skip
+    assert dialog.fields["Status"].text() == "Invalid"
+    assert dialog.fields["Reason"].text() == "MFA was enabled for the user."
+    assert dialog.fields["Tenant"].text() == "contoso.onmicrosoft.com"
+    assert "local time (UTC" in dialog.zone_note.text()
     dialog.close()
 
 
