@@ -99,7 +99,8 @@ class TenantService:
         if not tid:
             raise UserError(
                 f"The tenant ID of {name} is not known.",
-                remedy="Use Look up to resolve it online, or enter the tenant ID by hand.",
+                remedy="Look it up online (Look up, or --lookup on the command line), or enter "
+                "the tenant ID by hand.",
             )
         with self._store.connection() as conn, transaction(conn):
             owner = CustomerService._get(conn, customer)
