@@ -154,7 +154,7 @@ def test_tenants_by_domain_and_by_id_with_validation_in_words(
 
     dialog.domain.setText("contoso.com")  # a domain alone needs its ID: the dialog says how
     qtbot.mouseClick(dialog.add_tenant_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Use Look up" in dialog.status.text())
+    qtbot.waitUntil(lambda: "Look it up online (Look up" in dialog.status.text())
     qtbot.mouseClick(dialog.lookup_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.tenant_id.text() == FOUND_TID)
     assert "contoso.com is the tenant" in dialog.status.text()

@@ -105,12 +105,20 @@ def test_actions_follow_selection_and_delete_rule(
     _select(page, "Contoso Nitro")
     assert not page.reauth_action.isEnabled()  # Valid needs no re-authorization
     assert "Expired or Invalid" in page.reauth_action.toolTip()
+    # ...but any one profile can be re-authorized on request.
+    assert page.reauth_any_action.isEnabled()
+    handled: list[list[int]] = []
+    page.reauthorize_handler = handled.append
+    page.reauthorize_on_request()
+    assert handled == [page.selected_ids()]
+    page.reauthorize_handler = None
     _select(page, "Fabrikam Classic")
     assert not page.delete_action.isEnabled()
     tip = page.delete_action.toolTip()
     assert tip.startswith("This app profile cannot be deleted here.")
     assert "cannot be created in this app" in tip and "Delete them where they were created" in tip
     _select(page, "Fabrikam Classic", "Contoso Nitro")
+    assert not page.reauth_any_action.isEnabled()  # one at a time
     assert not page.delete_action.isEnabled()
     assert page.delete_action.toolTip().startswith(
         "1 of the 2 selected app profiles cannot be deleted here."
