@@ -87,7 +87,7 @@ def _lookup(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _remove(args: argparse.Namespace, ctx: CliContext) -> int:
     plan = ctx.inventory.tenants.plan_removal(args.key, ctx.catalog)
-    if plan.profiles:
+    if plan.needs_confirmation:
         confirm(plan.describe(), args.yes)
     ctx.inventory.tenants.remove(plan, ctx.catalog, ctx.remove_secret)
     emit_object(

@@ -91,6 +91,8 @@ _STATUS_WEIGHTS = (
     (Status.INVALID, 12),
     (Status.UNKNOWN, 10),
 )
+_EVERY_STATUS = (Status.INVALID, Status.EXPIRED, Status.UNKNOWN, Status.VALID)
+_EVERY_STATUS_FIRST = len(_EVERY_STATUS) + 1  # a serial past the forced first profiles
 _CLOUD_WEIGHTS = ((Cloud.GLOBAL, 94), (Cloud.USGOV, 4), (Cloud.CHINA, 2))
 _BATCH = 5_000
 
@@ -148,6 +150,7 @@ def seed_demo(
         raise UserError("The catalog has no app types to make demo profiles of.")
     now = utc_now().replace(microsecond=0)
     aos = [s.id for s in catalog.services if s.family is ServiceFamily.AOS]
+    aos_ids = set(aos)
     tenant_count = 0
     with store.connection() as conn, transaction(conn):
         taken = {c.name for c in customer_rows.all_customers(conn)}
@@ -167,16 +170,22 @@ def seed_demo(
             tenant_count += len(tenant_ids)
             owners.append((cid, name, tenant_ids))
         next_id = profile_rows.max_id(conn) + 1
+        classic = [(s, a) for s, a in usable if SetupMode.CLASSIC in a.modes]
         done = 0
         while done < profiles:
             if token is not None:
                 token.raise_if_cancelled()
             batch = [
-                _profile(rng, now, next_id + done + i, owners, usable)
+                _profile(rng, now, next_id + done + i, owners, usable, done + i, classic)
                 for i in range(min(_BATCH, profiles - done))
             ]
             profile_rows.insert_many(conn, batch)
             events.record_many(conn, (e for p in batch for e in _history(p)))
+            # A customer with a profile of an AOS service has that service added (the wizard
+            # offers only those), as in a real store.
+            customer_rows.add_services(
+                conn, {(p.customer_id, s) for p in batch for s in p.service_ids if s in aos_ids}
+            )
             done += len(batch)
             progress(done, profiles, f"{done:,} of {profiles:,} profiles")
     return SeedResult(customers, tenant_count, profiles)
@@ -188,11 +197,21 @@ def _profile(
     profile_id: int,
     owners: list[tuple[int, str, list[str]]],
     usable: list[tuple[Service, AppType]],
+    serial: int = _EVERY_STATUS_FIRST,
+    classic: list[tuple[Service, AppType]] | None = None,
 ) -> AppProfile:
+    """A random profile; the first few of a seed cover every status and a classic one, so even
+    a small demo shows them all."""
     cid, customer, tenant_ids = rng.choice(owners)
-    service, app = rng.choice(usable)
+    service, app = (
+        rng.choice(classic) if classic and serial == len(_EVERY_STATUS) else rng.choice(usable)
+    )
     mode = rng.choice(app.modes) if app.modes else SetupMode.MODERN
-    status = Status(str(_pick(rng, _STATUS_WEIGHTS)))
+    status = (
+        _EVERY_STATUS[serial]
+        if serial < len(_EVERY_STATUS)
+        else Status(str(_pick(rng, _STATUS_WEIGHTS)))
+    )
     reason, remedy = rng.choice(_REASONS[status])
     created = now - timedelta(days=rng.randint(20, 900), minutes=rng.randint(0, 1440))
     consented = created + timedelta(minutes=rng.randint(1, 30))

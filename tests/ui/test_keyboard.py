@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 
 from desktop.app import build_context, build_window
 from desktop.core.paths import data_paths
+from tests.helpers.inventory import small_inventory
 
 from desktop.ui.lazy_page import LazyPage
 from desktop.ui.main_window import MainWindow
@@ -55,12 +56,12 @@ def test_every_toolbar_action_has_a_key_named_in_its_tooltip(qtbot: QtBot, data_
 
 
 def test_tab_goes_from_find_through_the_filters_to_the_list(qtbot: QtBot, data_home: Path) -> None:
+    small_inventory(data_home)  # an empty store shows its next steps, not the list and filters
     window = _window(qtbot, data_home)
     page = _page(window)
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.table and page.filters.isVisible())
     bar = page.filters
     expected: list[QWidget] = [bar.status, bar.customer, bar.service, page.table]
-    page.table.setVisible(True)  # the empty state hides it; the order is what matters here
-    page.stack.setCurrentWidget(page.table)
     bar.search.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is bar.search)
     seen = []

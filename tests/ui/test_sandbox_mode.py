@@ -73,7 +73,7 @@ def test_sandbox_window_lists_the_demo_profiles(qtbot: QtBot) -> None:
         assert {r.customer for r in rows} == {DEMO_CUSTOMER}
         assert {r.tenant_id for r in rows} == {demo.tenant_id}
         assert sorted(r.status for r in rows) == ["Expired", "Invalid", "Unknown", "Valid"]
-        assert page.counts.text() == "1 Invalid · 1 Expired · 1 Unknown · 1 Valid"
+        assert page.counts.text() == "4 app profiles: 1 Invalid · 1 Expired · 1 Unknown · 1 Valid"
         assert window.windowTitle().endswith("SANDBOX")
         inventory = Inventory.open(ctx.paths)
         (tenant, customer) = inventory.tenants.find(demo.domain)

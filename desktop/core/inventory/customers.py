@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from desktop.core.catalog.model import Catalog, ServiceFamily
 from desktop.core.domain import Customer, Tenant
 from desktop.core.errors import NotFoundError, UserError
-from desktop.core.inventory.removal import ProfileRef, remove_profiles
+from desktop.core.inventory.removal import ProfileRef, refusal, remove_profiles
 from desktop.core.inventory.rules import RemoveSecret, delete_blocker
 from desktop.core.store import Store, transaction
 from desktop.core.store import customers as rows
@@ -30,7 +30,14 @@ class CustomerRemovalPlan:
 
     @property
     def needs_confirmation(self) -> bool:
-        return bool(self.profiles)
+        """Removing a customer that has profiles is confirmed first (never when refused)."""
+        return bool(self.profiles) and not self.blocked
+
+    def refusal(self) -> UserError | None:
+        """Why the customer cannot be removed (the delete rule), or None when it can."""
+        if not self.blocked:
+            return None
+        return refusal("customer", self.customer.name, self.blocked, len(self.profiles))
 
     def describe(self) -> str:
         """The confirmation text: every tenant and profile that goes."""
@@ -161,13 +168,9 @@ class CustomerService:
         remove_secret: RemoveSecret | None = None,
     ) -> None:
         """Carry out a confirmed plan: profiles (with their secrets), tenants, the customer."""
-        if plan.blocked:
-            names = ", ".join(p.name for p, _ in plan.blocked[:5])
-            raise UserError(
-                f"{plan.customer.name} has {len(plan.blocked)} app profile(s) that cannot be "
-                f"deleted here ({names}{', …' if len(plan.blocked) > 5 else ''}).",
-                remedy=plan.blocked[0][1],
-            )
+        refused = plan.refusal()
+        if refused is not None:
+            raise refused
         with self._store.connection() as conn, transaction(conn):
             customer_id = plan.customer.id
             assert customer_id is not None

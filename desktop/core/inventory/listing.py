@@ -1,9 +1,9 @@
 """The profile list's data, prepared once off the GUI thread, then filtered and sorted fast.
 
 At 100,000 profiles a keystroke in the search box must apply in well under 100 ms, so each row
-gets its display texts and a lower-case "haystack" (every column joined) when the list is built;
-filtering is then one substring test per row, and narrowing a search (typing one more letter)
-only re-filters the rows already shown.
+gets its display texts and its lower-case search texts when the list is built (see
+:class:`ProfileList`), and narrowing a search (typing one more letter) only re-filters the rows
+already shown.
 """
 
 from __future__ import annotations
@@ -55,7 +55,13 @@ class ListFilter:
 
 
 class ProfileList:
-    """All rows of the list with their display texts; immutable once built."""
+    """All rows of the list with their display texts, built once off the GUI thread.
+
+    The text search looks at three lower-case texts per row: the profile name, the tenant's
+    (customer, domain, tenant ID) and the rest (services, app type, mode, status, reason).
+    The last two are shared by many rows, so a keystroke tests each distinct one once and then
+    each row's name; this is faster than one joined text per row and holds far less memory.
+    """
 
     def __init__(
         self,
@@ -65,42 +71,60 @@ class ProfileList:
     ) -> None:
         """Prepare *rows*; *between_chunks* is called every few thousand rows (cancellation)."""
         self.rows = list(rows)
-        service_names = {s.id: s.name for s in catalog.services}
-        app_names = {a.id: a.name for a in catalog.app_types}
-        services_text: dict[tuple[str, ...], str] = {}
+        self._service_names = {s.id: s.name for s in catalog.services}
+        self._app_names = {a.id: a.name for a in catalog.app_types}
+        self._services_text: dict[tuple[str, ...], str] = {}
         self.services_text: list[str] = []
         self.app_type_text: list[str] = []
-        self.haystack: list[str] = []
+        self._names: dict[str, str] = {}
+        self._name_key: list[str] = []
+        self._tenant_ids: dict[tuple[str, str, str], int] = {}
+        self._tenant_texts: list[str] = []
+        self._tenant_of: list[int] = []
+        self._rest_ids: dict[tuple[str, str, str, str, str], int] = {}
+        self._rest_texts: list[str] = []
+        self._rest_of: list[int] = []
         self._blockers: dict[str, str] = {}
         for n, row in enumerate(self.rows):
             if between_chunks is not None and n % 5_000 == 0:
                 between_chunks()
-            svc = services_text.get(row.services)
-            if svc is None:
-                svc = ", ".join(service_names.get(s, s) for s in row.services)
-                services_text[row.services] = svc
-            app = app_names.get(row.app_type_id, row.app_type_id)
+            svc = self._service_text(row.services)
+            app = self._app_names.get(row.app_type_id, row.app_type_id)
             self.services_text.append(svc)
             self.app_type_text.append(app)
-            self.haystack.append(
-                "\t".join(
-                    (
-                        row.name,
-                        row.customer,
-                        row.tenant_domain,
-                        row.tenant_id,
-                        svc,
-                        app,
-                        row.mode,
-                        row.status,
-                        row.reason,
-                    )
-                ).casefold()
+            name = row.name.casefold()
+            self._name_key.append(self._names.setdefault(name, name))
+            self._tenant_of.append(
+                _group(
+                    self._tenant_ids,
+                    self._tenant_texts,
+                    (row.customer, row.tenant_domain, row.tenant_id),
+                )
             )
+            self._rest_of.append(self._rest_group(svc, app, row))
             if row.app_type_id not in self._blockers:
                 self._blockers[row.app_type_id] = delete_blocker(row.app_type_id, catalog)
         #: The customers that have profiles, by name (for the customer filter).
         self.customer_names = sorted({r.customer for r in self.rows}, key=str.casefold)
+
+    def _service_text(self, services: tuple[str, ...]) -> str:
+        text = self._services_text.get(services)
+        if text is None:
+            text = ", ".join(self._service_names.get(s, s) for s in services)
+            self._services_text[services] = text
+        return text
+
+    def _rest_group(self, svc: str, app: str, row: ProfileRow) -> int:
+        key = (svc, app, row.mode, row.status, row.reason)
+        return _group(self._rest_ids, self._rest_texts, key)
+
+    def update_status(self, index: int, status: str, reason: str, last_checked: str) -> None:
+        """Show a new check result in row *index*; the search sees the new status too."""
+        row = self.rows[index]._replace(status=status, reason=reason, last_checked=last_checked)
+        self.rows[index] = row
+        self._rest_of[index] = self._rest_group(
+            self.services_text[index], self.app_type_text[index], row
+        )
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -111,10 +135,12 @@ class ProfileList:
 
     def sort_key(self, column: int) -> Callable[[int], Any]:
         rows = self.rows
+        names = self._name_key
         if column == 0:
-            return lambda i: (rows[i].name.casefold(), rows[i].id)
+            # The rows arrive by name then id, and the sort is stable: no tuples needed.
+            return names.__getitem__
         if column == 1:
-            return lambda i: (rows[i].customer.casefold(), rows[i].name.casefold())
+            return lambda i: (rows[i].customer.casefold(), names[i])
         if column == 2:
             return lambda i: rows[i].tenant_domain or rows[i].tenant_id
         if column == 3:
@@ -124,7 +150,7 @@ class ProfileList:
         if column == 5:
             return lambda i: rows[i].mode
         if column == 6:
-            return lambda i: (_STATUS_RANK.get(rows[i].status, 9), rows[i].name.casefold())
+            return lambda i: (_STATUS_RANK.get(rows[i].status, 9), names[i])
         if column == 7:
             return lambda i: rows[i].reason.casefold()
         return lambda i: rows[i].last_checked or ""
@@ -135,7 +161,6 @@ class ProfileList:
     def filter(self, order: Sequence[int], wanted: ListFilter) -> list[int]:
         """The indices of *order* (kept in its order) whose rows match *wanted*."""
         rows = self.rows
-        hay = self.haystack
         needle = wanted.text.strip().casefold()
         result = list(order)
         if wanted.status:
@@ -145,7 +170,14 @@ class ProfileList:
         if wanted.service:
             result = [i for i in result if wanted.service in rows[i].services]
         if needle:
-            result = [i for i in result if needle in hay[i]]
+            names, tenant_of, rest_of = self._name_key, self._tenant_of, self._rest_of
+            tenant_hit = bytearray(needle in text for text in self._tenant_texts)
+            rest_hit = bytearray(needle in text for text in self._rest_texts)
+            result = [
+                i
+                for i in result
+                if tenant_hit[tenant_of[i]] or rest_hit[rest_of[i]] or needle in names[i]
+            ]
         return result
 
     def status_counts(self, indices: Sequence[int]) -> Counter[str]:
@@ -153,10 +185,21 @@ class ProfileList:
         return Counter(rows[i].status for i in indices)
 
 
+def _group(ids: dict[Any, int], texts: list[str], key: tuple[str, ...]) -> int:
+    """The number of *key*'s group, adding it (with its lower-case search text) when new."""
+    number = ids.get(key)
+    if number is None:
+        number = ids[key] = len(texts)
+        texts.append("\t".join(key).casefold())
+    return number
+
+
 def counts_text(counts: Counter[str], shown: int, total: int) -> str:
-    """``12 Invalid · 3 Expired · 204 Valid``, plus how many are shown when filtered."""
+    """``219 app profiles: 12 Invalid · 3 Expired · 204 Valid``; when a filter hides some,
+    ``Showing 15 of 219 app profiles: 15 Invalid``. The counts are of the rows shown."""
+    if total == 0:
+        return "No app profiles"
+    noun = "app profile" if total == 1 else "app profiles"
+    head = f"{total:,} {noun}" if shown == total else f"Showing {shown:,} of {total:,} {noun}"
     parts = [f"{counts[s.value]:,} {s.value}" for s in STATUS_ORDER if counts[s.value]]
-    text = " · ".join(parts) if parts else "No app profiles"
-    if shown != total:
-        text += f"   (showing {shown:,} of {total:,})"
-    return text
+    return f"{head}: {' · '.join(parts)}" if parts else head

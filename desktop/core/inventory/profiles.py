@@ -216,7 +216,16 @@ class ProfileService:
         if plan.blocked:
             _ref, why = plan.blocked[0]
             names = ", ".join(r.name for r, _ in plan.blocked)
-            raise UserError(f"These app profiles cannot be deleted: {names}.", remedy=why)
+            raise UserError(
+                f"{len(plan.blocked)} of the {len(plan.profiles)} app profile(s) cannot be "
+                f"deleted in this app: {names}. Nothing was deleted.",
+                remedy=why
+                + (
+                    " Select only the others to delete them."
+                    if len(plan.blocked) < len(plan.profiles)
+                    else ""
+                ),
+            )
         ids = [r.id for r in plan.profiles]
         with self._store.connection() as conn, transaction(conn):
             current = [

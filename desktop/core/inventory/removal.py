@@ -67,6 +67,22 @@ def remove_profiles(
     profile_rows.delete_many(conn, [r.id for r in refs])
 
 
+def refusal(
+    kind: str, name: str, blocked: Sequence[tuple[ProfileRef, str]], total: int
+) -> UserError:
+    """Why the *kind* ("customer" or "tenant") *name* cannot be removed: some of its *total*
+    profiles are ones this app does not delete (the delete rule), and removing it would."""
+    count = len(blocked)
+    names = ", ".join(p.name for p, _ in blocked[:3]) + (", …" if count > 3 else "")
+    which, gone = ("it", "that app profile is") if count == 1 else ("them", "those are")
+    return UserError(
+        f"The {kind} {name} was not removed: {count} of its {total} app profile(s) cannot be "
+        f"deleted in this app ({names}), and removing the {kind} would delete {which}.",
+        remedy=f"{blocked[0][1]} Once {gone} gone, remove the {kind} here. Nothing was changed.",
+        detail="\n".join(f"{p.name} (#{p.id}): {why}" for p, why in blocked),
+    )
+
+
 def _not_deleted(ref: ProfileRef, exc: Exception) -> UserError:
     """The vault refused: say why, and that no profile was deleted (the transaction rolls back)."""
     if isinstance(exc, UserError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from desktop.core.catalog.model import Catalog
+from desktop.core.catalog.model import Catalog, SetupMode
 
 #: Removes one certificate (and its password) from the vault, given the profile's reference.
 RemoveSecret = Callable[[str], None]
@@ -17,13 +17,18 @@ def delete_blocker(app_type_id: str, catalog: Catalog) -> str:
         app = catalog.app_type(app_type_id)
     except KeyError:
         return (
-            f"Its app type ({app_type_id}) is not in this app's catalog, so it cannot be "
-            "deleted here. Delete it where it was created."
+            f"Its app type ({app_type_id}) is not in this app's catalog, and this app deletes "
+            "only the app profiles it can create. Delete it where it was created."
         )
     if not app.creatable:
+        where = (
+            " (classic app profiles: in AvePoint Online Services)"
+            if SetupMode.CLASSIC in app.modes
+            else ""
+        )
         return (
-            f"Profiles of the app type {app.name} cannot be created here, so they cannot be "
-            "deleted here either. Delete it where it was created."
+            f"{app.name} app profiles cannot be created in this app, so this app does not "
+            f"delete them either. Delete them where they were created{where}."
         )
     return ""
 

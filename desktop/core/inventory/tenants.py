@@ -10,7 +10,7 @@ from desktop.core.catalog.model import Catalog
 from desktop.core.domain import Cloud, Customer, Tenant
 from desktop.core.errors import NotFoundError, UserError
 from desktop.core.inventory.customers import CustomerService
-from desktop.core.inventory.removal import ProfileRef, remove_profiles
+from desktop.core.inventory.removal import ProfileRef, refusal, remove_profiles
 from desktop.core.inventory.rules import RemoveSecret, delete_blocker
 from desktop.core.store import Store, transaction
 from desktop.core.store import customers as customer_rows
@@ -28,6 +28,17 @@ class TenantRemovalPlan:
     customer: str
     profiles: tuple[ProfileRef, ...]
     blocked: tuple[tuple[ProfileRef, str], ...]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Removing a tenant that has profiles is confirmed first (never when refused)."""
+        return bool(self.profiles) and not self.blocked
+
+    def refusal(self) -> UserError | None:
+        """Why the tenant cannot be removed (the delete rule), or None when it can."""
+        if not self.blocked:
+            return None
+        return refusal("tenant", self.tenant.label, self.blocked, len(self.profiles))
 
     def describe(self) -> str:
         lines = [f"Remove the tenant {self.tenant.label} of {self.customer}?"]
@@ -88,7 +99,8 @@ class TenantService:
         if not tid:
             raise UserError(
                 f"The tenant ID of {name} is not known.",
-                remedy="Use Look up to resolve it online, or enter the tenant ID by hand.",
+                remedy="Look it up online (Look up, or --lookup on the command line), or enter "
+                "the tenant ID by hand.",
             )
         with self._store.connection() as conn, transaction(conn):
             owner = CustomerService._get(conn, customer)
@@ -149,12 +161,9 @@ class TenantService:
     def remove(
         self, plan: TenantRemovalPlan, catalog: Catalog, remove_secret: RemoveSecret | None = None
     ) -> None:
-        if plan.blocked:
-            raise UserError(
-                f"The tenant {plan.tenant.label} has {len(plan.blocked)} app profile(s) that "
-                "cannot be deleted here.",
-                remedy=plan.blocked[0][1],
-            )
+        refused = plan.refusal()
+        if refused is not None:
+            raise refused
         with self._store.connection() as conn, transaction(conn):
             current = tuple(
                 ProfileRef(*r) for r in profile_rows.of_tenant(conn, plan.tenant.tenant_id)

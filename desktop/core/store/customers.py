@@ -76,6 +76,13 @@ def set_services(conn: sqlite3.Connection, customer_id: int, service_ids: Iterab
     )
 
 
+def add_services(conn: sqlite3.Connection, pairs: Iterable[tuple[int, str]]) -> None:
+    """Add (customer id, service id) pairs, keeping the services each customer already has."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO customer_services (customer_id, service_id) VALUES (?, ?)", pairs
+    )
+
+
 def delete(conn: sqlite3.Connection, customer_id: int) -> None:
     """Remove the customer; its tenants and profiles go with it (foreign-key cascade)."""
     conn.execute("DELETE FROM customers WHERE id = ?", (customer_id,))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from desktop.core.catalog.model import ConsentMethod, SetupMode
 from desktop.core.domain import AppProfile, Status
@@ -125,19 +125,28 @@ def get_many(conn: sqlite3.Connection, ids: Sequence[int]) -> list[AppProfile]:
     return [p for p in found if p is not None]
 
 
-def _row(raw: tuple[object, ...]) -> ProfileRow:
+def _row(raw: tuple[Any, ...], shared: dict[Any, Any] | None = None) -> ProfileRow:
+    """One list row; with *shared*, equal texts (customer, tenant, status, reason, ...) become
+    one object. SQLite returns a new string per cell, and at 100,000 profiles the copies of
+    the same few thousand values cost tens of megabytes."""
+    if shared is None:
+        shared = {}
+    keep = shared.setdefault
+    services = shared.get(("services", raw[5]))
+    if services is None:
+        services = keep(("services", raw[5]), _split(raw[5]))
     return ProfileRow(
-        raw[0],  # type: ignore[arg-type]
-        raw[1],  # type: ignore[arg-type]
-        raw[2],  # type: ignore[arg-type]
-        raw[3],  # type: ignore[arg-type]
-        raw[4],  # type: ignore[arg-type]
-        _split(raw[5]),  # type: ignore[arg-type]
-        raw[6],  # type: ignore[arg-type]
-        raw[7],  # type: ignore[arg-type]
-        raw[8],  # type: ignore[arg-type]
-        raw[9],  # type: ignore[arg-type]
-        raw[10],  # type: ignore[arg-type]
+        raw[0],
+        keep(raw[1], raw[1]),
+        keep(raw[2], raw[2]),
+        keep(raw[3], raw[3]),
+        keep(raw[4], raw[4]),
+        services,
+        keep(raw[6], raw[6]),
+        keep(raw[7], raw[7]),
+        keep(raw[8], raw[8]),
+        keep(raw[9], raw[9]),
+        keep(raw[10], raw[10]),
     )
 
 
@@ -162,7 +171,8 @@ def rows(
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    return [_row(r) for r in conn.execute(sql, params)]
+    shared: dict[Any, Any] = {}
+    return [_row(r, shared) for r in conn.execute(sql, params)]
 
 
 def all_rows(
@@ -171,10 +181,11 @@ def all_rows(
     """Every row by name, read with one cursor (one snapshot) in chunks of *chunk*."""
     cursor = conn.execute(_ROW_QUERY + " ORDER BY p.name COLLATE NOCASE, p.id")
     result: list[ProfileRow] = []
+    shared: dict[Any, Any] = {}
     while batch := cursor.fetchmany(chunk):
         if between_chunks is not None:
             between_chunks()
-        result.extend(_row(r) for r in batch)
+        result.extend(_row(r, shared) for r in batch)
     return result
 
 

@@ -72,7 +72,7 @@ class CustomersDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.resize(1000, 600)
+        self.resize(1120, 620)
 
         controller.customers_loaded.connect(self._on_loaded)
         controller.changed.connect(self.reload)
@@ -143,9 +143,15 @@ class CustomersDialog(QDialog):
         self.tenant_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tenant_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tenant_view.verticalHeader().hide()
+        # The domain gets the room; a long tenant ID is shortened in the middle (its start and
+        # end are what people compare) and shown whole in its tooltip.
+        self.tenant_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.tenant_view.setWordWrap(False)
         header = self.tenant_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(1, self.fontMetrics().horizontalAdvance("0" * 22))
         self.domain = QLineEdit(box)
         self.domain.setPlaceholderText("contoso.onmicrosoft.com")
         self.domain.setAccessibleName("Primary domain")
@@ -337,16 +343,9 @@ class CustomersDialog(QDialog):
 
     @Slot(object)
     def _on_removal_planned(self, plan: CustomerRemovalPlan) -> None:
-        if plan.blocked:
-            self.dialogs.error(
-                TITLE,
-                UserError(
-                    f"{plan.customer.name} cannot be removed here: {len(plan.blocked)} of its "
-                    "app profiles were not created here.",
-                    remedy=plan.blocked[0][1],
-                    detail="\n".join(p.name for p, _ in plan.blocked),
-                ),
-            )
+        refused = plan.refusal()
+        if refused is not None:
+            self.dialogs.error(TITLE, refused)
             return
         lines = plan.describe().splitlines()
         details = "\n".join(lines[1:31]) + ("\n…" if len(lines) > 31 else "")

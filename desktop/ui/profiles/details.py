@@ -9,6 +9,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,19 +25,25 @@ from desktop.core.domain import Status
 from desktop.core.inventory import ProfileDetails
 
 from desktop.ui.icons import status_icon
-from desktop.ui.profiles.history_model import HistoryModel
+from desktop.ui.profiles.history_model import HistoryModel, local_time
 
 
 def _when(value: datetime | None, empty: str = "Never") -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if value else empty
+    return local_time(value) if value else empty
 
 
 def _names(ids: tuple[str, ...], lookup: dict[str, str]) -> str:
     return ", ".join(lookup.get(i, i) for i in ids) or "—"
 
 
+def time_zone_note() -> str:
+    """Which zone the dialog's times are in (this computer's), as an offset from UTC."""
+    offset = datetime.now().astimezone().strftime("%z")
+    return f"Times are this computer's local time (UTC{offset[:3]}:{offset[3:]})."
+
+
 class ProfileDetailsDialog(QDialog):
-    """Details of one profile, with its history.
+    """Details of one profile: every field, in four groups, and its history.
 
     Signals:
         mark_requested(str): record an event that requires re-authorization (``user_left`` or
@@ -58,47 +66,56 @@ class ProfileDetailsDialog(QDialog):
         except KeyError:
             app_name, functions, has_user = p.app_type_id, {}, False
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        #: Every field's value label, by its label text (what a test or a screen reader reads).
+        self.fields: dict[str, QLabel] = {}
+        heading = QLabel(p.name, self)
+        heading.setObjectName("ProfileDetailsHeading")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        heading.setFont(font)
+        heading.setWordWrap(True)
+        heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        heading.setAccessibleName("Profile name")
+        self.fields["Profile name"] = heading
 
-        def add(label: str, text: str) -> QLabel:
-            value = QLabel(text or "—", self)
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setAccessibleName(label)
-            form.addRow(f"{label}:", value)
-            return value
+        where_box, where = self._group("Customer and tenant")
+        self._add(where, "Customer", details.customer)
+        self._add(where, "Tenant", details.tenant.primary_domain or details.tenant.display_name)
+        self._add(where, "Tenant ID", p.tenant_id)
+        self._add(where, "Cloud", details.tenant.cloud.label)
 
-        add("Profile name", p.name)
-        add("Customer", details.customer)
-        add("Tenant", details.tenant.primary_domain or details.tenant.display_name)
-        add("Tenant ID", p.tenant_id)
-        add("Cloud", details.tenant.cloud.label)
-        add("Service(s)", _names(p.service_ids, services))
-        add("App type", app_name)
-        add("Mode", p.mode.value.capitalize())
+        state_box, state = self._group("Status")
         status_row = QWidget(self)
         icon = QLabel(status_row)
         icon.setPixmap(status_icon(p.status).pixmap(16, 16))
         word = QLabel(p.status.value, status_row)
         word.setAccessibleName("Status")
+        self.fields["Status"] = word
         row_layout = QHBoxLayout(status_row)
         row_layout.setContentsMargins(0, 0, 0, 0)
         row_layout.addWidget(icon)
         row_layout.addWidget(word, 1)
-        form.addRow("Status:", status_row)
-        add("Reason", p.reason)
-        add("What to do", p.remedy)
+        state.addRow("Status:", status_row)
+        self._add(state, "Reason", p.reason)
+        self._add(state, "What to do", p.remedy)
         if p.reauthorization_required and p.status is Status.VALID:
-            add("Note", "Re-authorization is required.")
-        add("Consent", f"{p.consent_method.value.capitalize()} consent")
-        add("Consenting user", p.consenting_user)
-        add("Consented", _when(p.consented_at, "—"))
-        add("Last checked", _when(p.last_checked))
-        add("Delegated functions", _names(p.functions, functions))
-        add("Custom app ID", p.custom_app_id)
-        add("Certificate", "Kept in the vault" if p.certificate_ref else "")
-        add("Created", _when(p.created_at, "—"))
+            self._add(state, "Note", "Re-authorization is required.")
+        self._add(state, "Last checked", _when(p.last_checked))
+
+        app_form_box, app_form = self._group("Service and app")
+        self._add(app_form, "Service(s)", _names(p.service_ids, services))
+        self._add(app_form, "App type", app_name)
+        self._add(app_form, "Mode", p.mode.value.capitalize())
+        self._add(app_form, "Delegated functions", _names(p.functions, functions))
+        self._add(app_form, "Custom app ID", p.custom_app_id)
+        self._add(app_form, "Certificate", "Kept in the vault" if p.certificate_ref else "")
+
+        consent_box, consent = self._group("Consent")
+        self._add(consent, "Consent", f"{p.consent_method.value.capitalize()} consent")
+        self._add(consent, "Consenting user", p.consenting_user)
+        self._add(consent, "Consented", _when(p.consented_at, "—"))
+        self._add(consent, "Created", _when(p.created_at, "—"))
 
         self.history_model = HistoryModel(details.history, self)
         self.history = QTableView(self)
@@ -106,12 +123,21 @@ class ProfileDetailsDialog(QDialog):
         self.history.setAccessibleName("History")
         self.history.setModel(self.history_model)
         self.history.verticalHeader().hide()
+        self.history.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.history.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.history.setWordWrap(False)
         header = self.history.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.history.setMinimumHeight(140)
+
+        grid = QGridLayout()
+        grid.addWidget(where_box, 0, 0)
+        grid.addWidget(state_box, 0, 1)
+        grid.addWidget(app_form_box, 1, 0)
+        grid.addWidget(consent_box, 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -133,10 +159,28 @@ class ProfileDetailsDialog(QDialog):
             for button in (self.user_left, self.mfa_enabled):
                 buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        history_label = QLabel("&History:", self)
+        layout.addWidget(heading)
+        layout.addLayout(grid)
+        history_label = QLabel("&History (newest first):", self)
         history_label.setBuddy(self.history)
         layout.addWidget(history_label)
         layout.addWidget(self.history, 1)
+        self.zone_note = QLabel(time_zone_note(), self)
+        layout.addWidget(self.zone_note)
         layout.addWidget(buttons)
-        self.resize(640, 640)
+        self.resize(820, 680)
+
+    def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox(title, self)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        return box, form
+
+    def _add(self, form: QFormLayout, label: str, text: str) -> QLabel:
+        value = QLabel(text or "—", self)
+        value.setWordWrap(True)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        value.setAccessibleName(label)
+        form.addRow(f"{label}:", value)
+        self.fields[label] = value
+        return value

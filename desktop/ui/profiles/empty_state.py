@@ -38,6 +38,7 @@ class EmptyState(QWidget):
         self.add_button.clicked.connect(self.add_customer)
         self.create_button.clicked.connect(self.create_profile)
         self.browse_button.clicked.connect(self.browse_permissions)
+        self._first_step: QPushButton | None = None
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.add_button, self.create_button, self.browse_button):
@@ -52,23 +53,31 @@ class EmptyState(QWidget):
         layout.addStretch(2)
 
     def show_first_run(self, has_customers: bool) -> None:
+        """The next steps on an empty list, the first of them first."""
         self.heading.setText("No app profiles yet")
         if has_customers:
             self.text.setText(
-                "Create an app profile to consent a service's app in a customer's tenant, or "
-                "add another customer. You can also browse what each app needs without "
-                "signing in."
+                "Create an app profile to consent to a service's app in a customer's tenant; "
+                "this list then shows whether each consent still works. You can also add "
+                "customers, or browse what each app needs, offline and without signing in."
             )
         else:
             self.text.setText(
-                "Start by adding a customer and its Microsoft 365 tenant. Or browse the "
-                "permissions and directory roles each app needs, offline and without signing in."
+                "Add a customer and its Microsoft 365 tenant, then create an app profile to "
+                "consent to a service's app there. Or browse the permissions and directory "
+                "roles each app needs, offline and without signing in."
             )
-        self.add_button.setVisible(True)
-        self.create_button.setVisible(has_customers)
-        self.browse_button.setVisible(True)
+        for button in (self.add_button, self.create_button, self.browse_button):
+            button.setVisible(True)
+        self._first_step = self.create_button if has_customers else self.add_button
+
+    def focus_first_step(self) -> None:
+        """Give the first offered step the keyboard focus (call once this state is shown)."""
+        if self._first_step is not None and self._first_step.isVisible():
+            self._first_step.setFocus()
 
     def show_message(self, heading: str, text: str) -> None:
+        self._first_step = None
         self.heading.setText(heading)
         self.text.setText(text)
         for button in (self.add_button, self.create_button, self.browse_button):

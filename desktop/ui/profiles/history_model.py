@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -26,8 +27,14 @@ EVENT_LABELS = {
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def local_time(event: ProfileEvent) -> str:
-    return event.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+def local_time(when: datetime) -> str:
+    """A stored (UTC) time as this computer's local time, to the second."""
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def sentence(text: str) -> str:
+    """Details are written by several parts of the app; show each as a sentence."""
+    return text[:1].upper() + text[1:]
 
 
 class HistoryModel(QAbstractTableModel):
@@ -61,11 +68,11 @@ class HistoryModel(QAbstractTableModel):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == 0:
-                return local_time(event)
+                return local_time(event.at)
             if column == 1:
                 return EVENT_LABELS.get(event.kind, event.kind.value)
             if column == 2:
-                return event.detail
+                return sentence(event.detail)
             if column == 3:
                 return event.status.value if event.status else ""
         if role == Qt.ItemDataRole.DecorationRole and column == 3 and event.status:

@@ -154,7 +154,8 @@ class ProfileTableModel(QAbstractTableModel):
         (a bulk check streams these in); returns how many profiles were found.
 
         Only the rows' cells change, with one dataChanged for the batch; filters, sorting and
-        counts catch up on the next reload.
+        counts catch up on the next filter change or reload (the text search already
+        sees the new status).
         """
         profiles = self._list
         if profiles is None or not updates:
@@ -168,8 +169,7 @@ class ProfileTableModel(QAbstractTableModel):
             i = cached[1].get(profile_id)
             if i is None:
                 continue
-            row = profiles.rows[i]
-            profiles.rows[i] = row._replace(status=status, reason=reason, last_checked=last_checked)
+            profiles.update_status(i, status, reason, last_checked)
             found.append(i)
         if found:
             wanted = set(found)

@@ -213,6 +213,7 @@ class ProfilesPage(QWidget):
             self._show_empty(page.has_customers)
         elif not self._ready:
             self.model.set_list(page.profiles)
+            self._show_list_tools(True)
             self.stack.setCurrentWidget(self.table)
             self._awaiting_paint = True
             self.table.viewport().update()
@@ -229,16 +230,23 @@ class ProfilesPage(QWidget):
         selected = self.selected_ids()
         self.model.set_list(full.profiles, full.order)
         self.filters.set_customers(full.profiles.customer_names)
+        self._show_list_tools(True)
         self.stack.setCurrentWidget(self.table)
         self._reselect(selected)
         self._update_counts()
 
     def _show_empty(self, has_customers: bool) -> None:
+        self._show_list_tools(False)  # nothing to search or count yet
         self.empty.show_first_run(has_customers)
         self.stack.setCurrentWidget(self.empty)
+        self.empty.focus_first_step()
         self.counts.setText("")
         self._awaiting_paint = True
         self.empty.update()
+
+    def _show_list_tools(self, shown: bool) -> None:
+        self.filters.setVisible(shown)
+        self.counts.setVisible(shown)
 
     @Slot(object)
     def _on_load_failed(self, error: UserError) -> None:
@@ -334,7 +342,14 @@ class ProfilesPage(QWidget):
             _set_tip(self.delete_action, "Select the app profiles to delete.")
         elif blockers:
             self.delete_action.setEnabled(False)
-            _set_tip(self.delete_action, blockers[0])
+            if len(rows) == 1:
+                why = f"This app profile cannot be deleted here. {blockers[0]}"
+            else:
+                why = (
+                    f"{len(blockers)} of the {len(rows)} selected app profiles cannot be deleted "
+                    f"here. {blockers[0]}"
+                )
+            _set_tip(self.delete_action, why)
         else:
             self.delete_action.setEnabled(True)
             _set_tip(self.delete_action, f"Delete {len(rows)} app profile(s)")
@@ -439,6 +454,7 @@ class ProfilesPage(QWidget):
         if index.isValid() and index.row() not in self.selected_rows():
             self.table.selectRow(index.row())
         menu = QMenu(self)
+        menu.setToolTipsVisible(True)  # a disabled Delete says why
         for action in (
             self.details_action,
             self.reauth_action,

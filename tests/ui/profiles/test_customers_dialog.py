@@ -19,7 +19,13 @@ from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
 from desktop.core.paths import DataPaths
 from tests.helpers.dialogs import FakeDialogs
-from tests.helpers.inventory import CONTOSO_TID, add_profile, open_inventory, shipped_catalog
+from tests.helpers.inventory import (
+    CONTOSO_TID,
+    add_profile,
+    open_inventory,
+    shipped_catalog,
+    small_inventory,
+)
 
 from desktop.ui.profiles.customers_dialog import CustomersDialog
 
@@ -148,7 +154,7 @@ def test_tenants_by_domain_and_by_id_with_validation_in_words(
 
     dialog.domain.setText("contoso.com")  # a domain alone needs its ID: the dialog says how
     qtbot.mouseClick(dialog.add_tenant_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Use Look up" in dialog.status.text())
+    qtbot.waitUntil(lambda: "Look it up online (Look up" in dialog.status.text())
     qtbot.mouseClick(dialog.lookup_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.tenant_id.text() == FOUND_TID)
     assert "contoso.com is the tenant" in dialog.status.text()
@@ -247,3 +253,20 @@ def test_escape_during_a_look_up_cancels_it_not_the_dialog(
     assert dialog.isVisible() and "cancelled" in dialog.status.text()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_remove_is_refused_in_words_when_a_profile_cannot_be_deleted_here(
+    qtbot: QtBot, data_home: Path, harness: tuple[CustomersDialog, FakeDialogs]
+) -> None:
+    dialog, dialogs = harness
+    small_inventory(data_home)  # Fabrikam has a profile of an app type not created here
+    dialog.reload()
+    qtbot.waitUntil(lambda: "Fabrikam" in _names(dialog))
+    dialog.list.selectRow(_names(dialog).index("Fabrikam"))
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dialogs.errors) == 1)
+    assert dialogs.confirms == []  # nothing to confirm: it cannot be done
+    error = dialogs.errors[0]
+    assert "The customer Fabrikam was not removed" in error and "Fabrikam Classic" in error
+    assert "Delete them where they were created" in error and "Nothing was changed." in error
+    assert "Fabrikam" in _names(dialog)

@@ -44,7 +44,7 @@ def test_profile_model(qapp: object, qtmodeltester: ModelTester, data_home: Path
     model.sort(0, Qt.SortOrder.DescendingOrder)
     assert model.data(model.index(0, 0)) == "Fabrikam Classic"
     assert "1 Invalid · 1 Unknown" in model.counts_line()
-    assert "showing 2 of 4" in model.counts_line()
+    assert "Showing 2 of 4 app profiles: " in model.counts_line()
     assert model.data(model.index(0, 8)) != ""  # last checked, local time
 
 

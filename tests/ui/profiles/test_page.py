@@ -57,7 +57,12 @@ def test_first_run_offers_next_steps(qtbot: QtBot, data_home: Path, runner: Task
     page, dialogs = _page(qtbot, data_home, runner)
     assert page.stack.currentWidget() is page.empty
     assert page.empty.add_button.isVisible() and page.empty.browse_button.isVisible()
-    assert not page.empty.create_button.isVisible()  # no customer yet
+    # The wizard can add the customer too, so creating a profile is offered from the start.
+    assert page.empty.create_button.isVisible()
+    assert "Add a customer" in page.empty.text.text()
+    assert page.window().focusWidget() is page.empty.add_button  # Space starts
+    # Nothing to search or count in an empty store.
+    assert not page.filters.isVisible() and not page.counts.isVisible()
     window = page.window()
     assert isinstance(window, MainWindow) and window.tabs.currentWidget() is page
     assert window.tabs.indexOf(page) == 0
@@ -69,10 +74,10 @@ def test_list_counts_filter_and_sort(qtbot: QtBot, data_home: Path, runner: Task
     small_inventory(data_home)
     page, _ = _page(qtbot, data_home, runner)
     assert page.model.rowCount() == 4
-    assert page.counts.text() == "1 Invalid · 1 Expired · 1 Unknown · 1 Valid"
+    assert page.counts.text() == "4 app profiles: 1 Invalid · 1 Expired · 1 Unknown · 1 Valid"
     qtbot.keyClicks(page.filters.search, "fabrikam")
     assert page.model.rowCount() == 2
-    assert "showing 2 of 4" in page.counts.text()
+    assert "Showing 2 of 4 app profiles: " in page.counts.text()
     page.filters.search.clear()
     page.filters.status.setCurrentIndex(page.filters.status.findData("Expired"))
     assert [page.model.row_at(r).name for r in range(page.model.rowCount())] == ["Contoso Baseline"]
@@ -107,10 +112,17 @@ def test_actions_follow_selection_and_delete_rule(
     page.reauthorize_on_request()
     assert handled == [page.selected_ids()]
     page.reauthorize_handler = None
+    _select(page, "Fabrikam Classic")
+    assert not page.delete_action.isEnabled()
+    tip = page.delete_action.toolTip()
+    assert tip.startswith("This app profile cannot be deleted here.")
+    assert "cannot be created in this app" in tip and "Delete them where they were created" in tip
     _select(page, "Fabrikam Classic", "Contoso Nitro")
     assert not page.reauth_any_action.isEnabled()  # one at a time
     assert not page.delete_action.isEnabled()
-    assert "cannot be created here" in page.delete_action.toolTip()
+    assert page.delete_action.toolTip().startswith(
+        "1 of the 2 selected app profiles cannot be deleted here."
+    )
     page.create_profile()
     assert "create wizard" in dialogs.infos[-1]
 
@@ -155,6 +167,18 @@ def test_details_on_enter_show_fields_and_history(
     # newest first; the first "Checked" is the status the profile was saved with
     assert kinds == ["Status changed", "Checked", "Checked", "Consented", "Created"]
     assert history.data(history.index(0, 0))  # each with its time
+    consented = history.data(history.index(3, 2))
+    assert consented == "Admin consent"  # details read as sentences
+    # Every field of the profile, each under its label.
+    assert set(dialog.fields) >= {
+        "Profile name", "Customer", "Tenant", "Tenant ID", "Cloud", "Status", "Reason",
+        "What to do", "Last checked", "Service(s)", "App type", "Mode", "Delegated functions",
+        "Custom app ID", "Certificate", "Consent", "Consenting user", "Consented", "Created",
+    }  # fmt: skip
+    assert dialog.fields["Status"].text() == "Invalid"
+    assert dialog.fields["Reason"].text() == "MFA was enabled for the user."
+    assert dialog.fields["Tenant"].text() == "contoso.onmicrosoft.com"
+    assert "local time (UTC" in dialog.zone_note.text()
     dialog.close()
 
 
@@ -176,3 +200,5 @@ def test_customer_without_profiles_offers_create(
     open_inventory(data_home).customers.add("Contoso")
     page, _ = _page(qtbot, data_home, runner)
     assert page.empty.create_button.isVisible()
+    assert page.window().focusWidget() is page.empty.create_button
+    assert "Create an app profile" in page.empty.text.text()

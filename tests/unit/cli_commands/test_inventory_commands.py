@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from subprocess import CompletedProcess
+
+from tests.helpers.inventory import small_inventory
 
 CONTOSO = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 Cli = Callable[..., CompletedProcess[str]]
@@ -75,8 +78,11 @@ def test_demo_seed_list_show_delete(cli: Cli) -> None:
     refused = cli("profiles", "delete", str(classic["id"]), "--yes")
     assert refused.returncode == 2 and "cannot be deleted" in refused.stderr
 
-    remove = cli("customers", "remove", one["customer"])
-    assert remove.returncode == 2 and "App profiles" in remove.stderr
+    remove = cli("customers", "remove", one["customer"])  # asks first, or is refused
+    assert remove.returncode == 2 and one["customer"] in remove.stderr
+    assert one["customer"] in {
+        c["name"] for c in _json(cli("customers", "list", "--format", "json"))
+    }  # type: ignore[index,union-attr]
 
 
 def test_tenant_lookup_offline_is_a_clear_error(cli: Cli) -> None:
@@ -86,3 +92,19 @@ def test_tenant_lookup_offline_is_a_clear_error(cli: Cli) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert "by hand" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_removing_a_customer_with_profiles_this_app_cannot_delete_is_refused_in_words(
+    cli: Cli, data_home: Path
+) -> None:
+    small_inventory(data_home)  # Fabrikam has a profile of an app type not created here
+    refused = cli("customers", "remove", "Fabrikam")
+    assert refused.returncode == 2
+    # Refused outright (no "add --yes" question first), saying which profile and why.
+    assert "--yes" not in refused.stderr
+    assert "The customer Fabrikam was not removed" in refused.stderr
+    assert "Fabrikam Classic" in refused.stderr and "Nothing was changed." in refused.stderr
+    tenant = cli("tenants", "remove", "fabrikam.com", "--yes")
+    assert tenant.returncode == 2 and "The tenant fabrikam.com was not removed" in tenant.stderr
+    names = [c["name"] for c in _json(cli("customers", "list", "--format", "json"))]  # type: ignore[index,union-attr]
+    assert names == ["Contoso", "Fabrikam"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.cancel import CancelToken
+from desktop.core.catalog.model import ServiceFamily
 from desktop.core.demo import seed_demo
 from desktop.core.errors import CancelledError, UserError
 from tests.helpers.inventory import open_inventory, shipped_catalog
@@ -43,3 +44,23 @@ def test_cancelled_seed_leaves_nothing(data_home: Path) -> None:
 def test_bad_counts() -> None:
     with pytest.raises(UserError, match="at least one customer"):
         seed_demo(None, shipped_catalog(), customers=0, profiles=1)  # type: ignore[arg-type]
+
+
+def test_a_small_seed_still_shows_every_status_and_a_classic_profile(data_home: Path) -> None:
+    inv = open_inventory(data_home)
+    catalog = shipped_catalog()
+    seed_demo(inv.store, catalog, customers=2, profiles=5, seed=1)
+    rows = inv.profiles.rows()
+    assert {r.status for r in rows} == {"Valid", "Expired", "Invalid", "Unknown"}
+    assert "classic" in {r.mode for r in rows}  # the delete rule has something to show
+
+
+def test_customers_have_the_aos_services_of_their_profiles(data_home: Path) -> None:
+    inv = open_inventory(data_home)
+    catalog = shipped_catalog()
+    seed_demo(inv.store, catalog, customers=6, profiles=200, seed=3)
+    aos = {s.id for s in catalog.services if s.family is ServiceFamily.AOS}
+    added = {c.name: set(c.aos_service_ids) for c in inv.customers.list()}
+    used = [(r.customer, s) for r in inv.profiles.rows() for s in r.services if s in aos]
+    assert used  # the demo has AOS profiles at all
+    assert all(s in added[customer] for customer, s in used)

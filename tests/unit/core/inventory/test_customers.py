@@ -70,9 +70,20 @@ def test_removal_refused_when_a_profile_cannot_be_deleted(data_home: Path) -> No
     catalog = shipped_catalog()
     plan = inv.customers.plan_removal("Fabrikam", catalog)
     assert [p.name for p, _ in plan.blocked] == ["Fabrikam Classic"]
-    with pytest.raises(UserError, match="cannot be deleted here"):
+    assert not plan.needs_confirmation  # refused outright, never asked
+    with pytest.raises(UserError) as info:
         inv.customers.remove(plan, catalog)
+    error = info.value
+    # In words: what was refused, which profile, why, what to do, and that nothing changed.
+    assert error.message.startswith("The customer Fabrikam was not removed: 1 of its 2 app")
+    assert "cannot be deleted in this app (Fabrikam Classic)" in error.message
+    assert "removing the customer would delete it" in error.message
+    assert "cannot be created in this app" in error.remedy
+    assert "Once that app profile is gone, remove the customer here." in error.remedy
+    assert error.remedy.endswith("Nothing was changed.")
+    assert "Fabrikam Classic (#" in (error.detail or "")
     assert "Fabrikam" in [c.name for c in inv.customers.list()]
+    assert inv.profiles.count() == 4
 
 
 def test_stale_plan_is_refused(data_home: Path) -> None:

@@ -56,8 +56,13 @@ def test_sort_by_every_column(data_home: Path) -> None:
 
 def test_counts_text() -> None:
     counts = Counter({"Invalid": 12, "Expired": 3, "Valid": 204})
-    assert counts_text(counts, 219, 219) == "12 Invalid · 3 Expired · 204 Valid"
-    assert counts_text(counts, 219, 1000).endswith("(showing 219 of 1,000)")
+    assert counts_text(counts, 219, 219) == "219 app profiles: 12 Invalid · 3 Expired · 204 Valid"
+    assert (
+        counts_text(counts, 219, 1000)
+        == "Showing 219 of 1,000 app profiles: 12 Invalid · 3 Expired · 204 Valid"
+    )
+    assert counts_text(Counter(), 0, 1000) == "Showing 0 of 1,000 app profiles"
+    assert counts_text(Counter({"Unknown": 1}), 1, 1) == "1 app profile: 1 Unknown"
     assert counts_text(Counter(), 0, 0) == "No app profiles"
 
 
@@ -65,3 +70,27 @@ def test_delete_blockers_per_row(data_home: Path) -> None:
     profiles = _list(data_home)
     blocked = [profiles.rows[i].name for i in range(len(profiles)) if profiles.delete_blocker(i)]
     assert blocked == ["Fabrikam Classic"]
+
+
+def test_rows_share_repeated_texts(data_home: Path) -> None:
+    """A big list holds one copy of each customer, tenant, status and reason text."""
+    inv = small_inventory(data_home)
+    for rows in (inv.profiles.all_rows(), inv.profiles.rows()):
+        contoso = [r for r in rows if r.customer == "Contoso"]
+        assert len(contoso) == 2
+        first, second = contoso
+        for field in ("customer", "tenant_id", "tenant_domain", "app_type_id", "mode", "services"):
+            assert getattr(first, field) is getattr(second, field), field
+
+
+def test_a_new_check_result_is_found_by_the_search(data_home: Path) -> None:
+    profiles = _list(data_home)
+    order = profiles.sorted_order(0)
+    nitro = next(i for i in order if profiles.rows[i].name == "Contoso Nitro")
+    revoked = ListFilter(text="revoked")
+    assert nitro not in profiles.filter(order, revoked)
+    profiles.update_status(nitro, "Invalid", "The consent was revoked.", "2026-03-01T00:00:00Z")
+    assert profiles.rows[nitro].status == "Invalid"
+    assert nitro in profiles.filter(order, revoked)
+    assert nitro in profiles.filter(order, ListFilter(text="invalid"))
+    assert nitro not in profiles.filter(order, ListFilter(text="valid", status="Valid"))

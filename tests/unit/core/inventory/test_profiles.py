@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import EventKind, Status
 from desktop.core.errors import NotFoundError, UserError
 from desktop.core.inventory import delete_blocker
@@ -68,7 +69,9 @@ def test_details_and_history(data_home: Path) -> None:
 def test_delete_rule_follows_the_catalog() -> None:
     catalog = shipped_catalog()
     assert delete_blocker(creatable_app(catalog), catalog) == ""
-    assert "cannot be created here" in delete_blocker(not_creatable_app(catalog), catalog)
+    assert "cannot be created in this app" in delete_blocker(not_creatable_app(catalog), catalog)
+    classic = next(a for a in catalog.app_types if a.modes == (SetupMode.CLASSIC,))
+    assert "AvePoint Online Services" in delete_blocker(classic.id, catalog)
     assert "not in this app's catalog" in delete_blocker("gone-app", catalog)
 
 
@@ -118,7 +121,7 @@ def test_non_creatable_profiles_cannot_be_deleted(data_home: Path) -> None:
     classic = inv.profiles.rows(status=Status.UNKNOWN)[0]
     plan = inv.profiles.plan_deletion([classic.id], catalog)
     assert plan.blocked
-    with pytest.raises(UserError, match="cannot be deleted: Fabrikam Classic"):
+    with pytest.raises(UserError, match="cannot be deleted in this app: Fabrikam Classic"):
         inv.profiles.delete(plan, catalog)
     assert inv.profiles.count() == 4
     with pytest.raises(NotFoundError, match="#424242"):
