@@ -36,6 +36,11 @@ from desktop.core.certificates import (
     validate_for_profile,
 )
 from desktop.core.errors import UserError
+from desktop.core.keyring_policy import (
+    RefusedBackendError,
+    refusal_reason,
+    unchained,
+)
 from desktop.core.paths import DataPaths
 
 if TYPE_CHECKING:
@@ -47,20 +52,6 @@ SERVICE = APP_ID
 MAGIC = b"APMV1\0"
 NONCE_BYTES = 12
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-#: Keyring backends that would keep our keys in plaintext (or not at all): refused.
-_UNSAFE_BACKENDS = {
-    "keyring.backends.fail.Keyring",
-    "keyring.backends.null.Keyring",
-    "keyrings.alt.file.PlaintextKeyring",
-    "keyrings.alt.pyfs.PlaintextKeyring",
-}
-#: keyring's own threshold for a "recommended" backend (``keyring.core.recommended``): below
-#: it sit the null, fail and file-based backends of keyrings.alt.
-_MIN_PRIORITY = 1
-#: Set only by the test suite, so that its file-backed test keyring (under ``tests.``) may be
-#: chosen through ``PYTHON_KEYRING_BACKEND`` for CLI subprocesses.
-ALLOW_TEST_KEYRING_ENV = "APP_PROFILES_ALLOW_TEST_KEYRING"
 
 
 class VaultUnavailableError(UserError):
@@ -99,47 +90,6 @@ def _unavailable(action: str, exc: BaseException | None = None) -> VaultUnavaila
     )
 
 
-class RefusedBackendError(Exception):
-    """The resolved keyring backend is not a real OS keyring; the vault will not use it."""
-
-
-def _class_path(backend: object) -> str:
-    cls = type(backend)
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-def _unchained(backend: KeyringBackend) -> KeyringBackend:
-    """keyring's ChainerBackend reads from every backend it chains, plaintext ones included;
-    use its first (highest-priority) backend alone, which is where it writes anyway."""
-    from keyring.backends.chainer import ChainerBackend
-
-    if isinstance(backend, ChainerBackend):
-        chained = list(backend.backends)
-        return chained[0] if chained else backend
-    return backend
-
-
-def refusal_reason(backend: KeyringBackend) -> str | None:
-    """Why *backend* must not hold the vault's keys, or None when it is a real OS keyring.
-
-    Refused: the null and fail backends, anything that calls itself plaintext, anything
-    keyring itself does not recommend (priority under 1), and the test suite's own backends
-    (modules under ``tests.``) unless the test suite allowed them.
-    """
-    path = _class_path(backend)
-    if path in _UNSAFE_BACKENDS or "plaintext" in path.lower():
-        return f"{path} keeps secrets unprotected or not at all"
-    if path.split(".", 1)[0] == "tests" and os.environ.get(ALLOW_TEST_KEYRING_ENV) != "1":
-        return f"{path} is a keyring for tests only"
-    try:
-        priority = float(backend.priority)
-    except Exception as exc:  # a backend whose platform support is missing
-        return f"{path} is not usable here ({type(exc).__name__}: {exc})"
-    if priority < _MIN_PRIORITY:
-        return f"{path} is not a recommended keyring (priority {priority:g})"
-    return None
-
-
 class SecretVault:
     """Named secrets: a key per name in the OS keyring, the encrypted bytes in *folder*.
 
@@ -153,6 +103,7 @@ class SecretVault:
         self.folder = folder
         self.service = service
         self._backend = backend
+        self._accepted: KeyringBackend | None = None
         self._lock = threading.RLock()
 
     # -- keyring -------------------------------------------------------------------------
@@ -164,11 +115,13 @@ class SecretVault:
                 self._backend = keyring.get_keyring()
             except Exception as exc:  # a broken keyring configuration
                 raise _unavailable(action, exc) from exc
-            self._backend = _unchained(self._backend)
+            self._backend = unchained(self._backend)
         backend = self._backend
-        refusal = refusal_reason(backend)
-        if refusal is not None:
-            raise _unavailable(action, RefusedBackendError(refusal))
+        if backend is not self._accepted:  # checked once: a priority may ask D-Bus each time
+            refusal = refusal_reason(backend)
+            if refusal is not None:
+                raise _unavailable(action, RefusedBackendError(refusal))
+            self._accepted = backend
         return backend
 
     def _account(self, name: str) -> str:

@@ -14,8 +14,8 @@ from keyring import errors
 from desktop.core.certificates import read_pfx_file
 from desktop.core.errors import UserError
 from desktop.core.paths import data_paths
+from desktop.core.keyring_policy import ALLOW_TEST_KEYRING_ENV
 from desktop.core.vault import (
-    ALLOW_TEST_KEYRING_ENV,
     SERVICE,
     CertificateVault,
     SecretVault,
@@ -334,3 +334,21 @@ def test_a_chained_keyring_uses_only_its_first_backend(
     vault.put("x", b"secret")
     assert vault.get("x") == b"secret"
     assert list(real.entries) == [(SERVICE, "vault:x")] and plain.calls == []
+
+
+def test_the_backend_is_checked_once_not_on_every_call(vault_folder: Path) -> None:
+    """The Secret Service's priority opens a D-Bus connection; asking it each time is slow."""
+    asked: list[int] = []
+
+    class CountingKeyring(MemoryKeyring):
+        @property
+        def priority(self) -> float:  # type: ignore[override]
+            asked.append(1)
+            return 5
+
+    _MADE.append(CountingKeyring)
+    vault = SecretVault(vault_folder, CountingKeyring())
+    vault.put("x", b"secret")
+    assert vault.get("x") == b"secret"
+    vault.delete("x")
+    assert len(asked) == 1
