@@ -13,8 +13,8 @@ from keyring import errors
 
 from desktop.core.certificates import read_pfx_file
 from desktop.core.errors import UserError
-from desktop.core.paths import data_paths
 from desktop.core.keyring_policy import ALLOW_TEST_KEYRING_ENV
+from desktop.core.paths import data_paths
 from desktop.core.vault import (
     SERVICE,
     CertificateVault,
