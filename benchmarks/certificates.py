@@ -5,12 +5,16 @@ Run: ``python benchmarks/certificates.py``
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+# The in-memory keyring below comes from the test suite, which the vault refuses unless told.
+os.environ["APP_PROFILES_ALLOW_TEST_KEYRING"] = "1"
 
 from desktop.core.certificates import (
     KEY_SIZES,

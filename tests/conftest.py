@@ -11,6 +11,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep a developer's real keyring, data folder and browser out of the tests.
 os.environ["BROWSER"] = os.environ.get("APP_PROFILES_TEST_BROWSER", "true")
+# The app refuses the test suite's own keyrings (tests.helpers.*) unless this says otherwise.
+os.environ["APP_PROFILES_ALLOW_TEST_KEYRING"] = "1"
 
 pytest_plugins = [
     "tests.helpers.fixtures",

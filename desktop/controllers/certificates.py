@@ -24,6 +24,7 @@ from desktop.core.certificates import (
     read_pfx_bytes,
     write_certificate_files,
 )
+from desktop.core.errors import CancelledError
 
 
 @dataclass(frozen=True)
@@ -75,18 +76,64 @@ def open_certificate(path: Path, password: str | None) -> SelectedCertificate:
 
 
 def create_certificate(order: CreateCertificate, token: CancelToken) -> CreatedCertificate:
-    """Generate, then write the .cer and .pfx (runs on a worker thread)."""
+    """Generate, then write the .cer and .pfx (runs on a worker thread).
+
+    Generating a 4096-bit key cannot be interrupted; a Cancel during it is honoured as soon as
+    it ends, before anything is written. A Cancel that arrives while the files are written
+    removes them again: cancelled means no new files.
+    """
     contents = create_self_signed(order.request)
     token.raise_if_cancelled()  # nothing written yet
     written = write_certificate_files(
         contents, order.folder, order.stem, order.password, order.encryption
     )
     assert written.pfx is not None
+    if token.cancelled:
+        remove_created(written.cer, written.pfx)
+        token.raise_if_cancelled()
     pfx_bytes = written.pfx.read_bytes()
     selected = SelectedCertificate(
         written.pfx, inspect(contents), contents, pfx_bytes, order.password
     )
     return CreatedCertificate(selected, written.cer, written.pfx)
+
+
+def remove_created(*paths: Path) -> None:
+    """Remove files this app has just created (a cancelled create leaves none behind)."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+class CreateRun:
+    """One "create a certificate" run, which the technician may cancel.
+
+    The worker polls :attr:`stop`, not the task's own token: a Cancel that comes after the
+    worker's last look still reaches :meth:`CertificateController._on_create_done`, which then
+    removes the new files instead of reporting them.
+    """
+
+    def __init__(self, task: Task, stop: CancelToken) -> None:
+        self.task = task
+        self.stop = stop
+
+    def cancel(self) -> None:
+        self.stop.cancel()
+
+
+class _AnyOf(CancelToken):
+    """Cancelled as soon as any of *tokens* is (the technician's Cancel, or the app closing)."""
+
+    def __init__(self, *tokens: CancelToken) -> None:
+        super().__init__()
+        self._tokens = tokens
+
+    @property
+    def cancelled(self) -> bool:
+        return any(token.cancelled for token in self._tokens)
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            raise CancelledError()
 
 
 class CertificateController(QObject):
@@ -131,17 +178,29 @@ class CertificateController(QObject):
         task.failed.connect(lambda error: self._report(generation, self.failed, error))
         return task
 
-    def create(self, order: CreateCertificate) -> Task:
-        """Create a certificate and its files in the background."""
+    def create(self, order: CreateCertificate) -> CreateRun:
+        """Create a certificate and its files in the background; ``cancel()`` the run to stop
+        it (no files are left behind, and neither ``created`` nor ``failed`` is emitted)."""
+        stop = CancelToken()
 
         def work(token: CancelToken, progress: Progress) -> CreatedCertificate:
             progress(0, 0, f"Creating an RSA {order.request.key_size}-bit key…")
-            return create_certificate(order, token)
+            return create_certificate(order, _AnyOf(stop, token))
 
-        task = self._start("Create the certificate", work)
-        task.succeeded.connect(self.created)
-        task.failed.connect(self.failed)
-        return task
+        run = CreateRun(self._start("Create the certificate", work), stop)
+        run.task.succeeded.connect(lambda created: self._on_create_done(run, created))
+        run.task.failed.connect(lambda error: None if stop.cancelled else self.failed.emit(error))
+        return run
+
+    def _on_create_done(self, run: CreateRun, created: CreatedCertificate) -> None:
+        if not run.stop.cancelled:
+            self.created.emit(created)
+            return
+
+        def remove(token: CancelToken, progress: Progress) -> None:
+            remove_created(created.cer_path, created.pfx_path)
+
+        self._start("Remove the cancelled certificate", remove)
 
     def _start(self, name: str, work: Work) -> Task:
         task = self._runner.submit(name, work)

@@ -4,6 +4,12 @@ MSAL keeps refresh tokens in a :class:`msal.SerializableTokenCache`; this module
 serialized form in the :class:`~desktop.core.vault.SecretVault` (key in the OS keyring, the
 blob AES-GCM-encrypted in the data folder). It is never written in plaintext.
 
+Several caches may be alive at once: the GUI's check service holds one, each sign-in loads
+another, and a CLI run in a terminal has its own. A save therefore merges instead of
+overwriting: under a lock shared by every process on this data folder it reads what is
+stored, keeps the entries this cache never knew of, drops the ones it removed since it was
+loaded, and writes the result. Nobody's sign-in is lost to a later writer.
+
 msal-extensions is not used: on Linux its encrypted persistence needs PyGObject and a desktop
 session (headless machines raise ``RuntimeError``) and it has no fallback, while the vault
 works on every platform the keyring does, with the same "never plaintext" rule.
@@ -11,16 +17,68 @@ works on every platform the keyring does, with the same "never plaintext" rule.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+import weakref
+from typing import Any
 
 import msal
 
+from desktop.core.file_lock import FileLock
 from desktop.core.vault import SecretVault, VaultDamagedError
 
 log = logging.getLogger(__name__)
 
 CACHE_NAME = "token-cache"
+
+Entries = frozenset[tuple[str, str]]
+
+#: The entries each live cache held when it was last loaded or saved (any store instance:
+#: the app builds several stores over the same vault).
+_known: weakref.WeakKeyDictionary[msal.SerializableTokenCache, Entries] = (
+    weakref.WeakKeyDictionary()
+)
+_known_lock = threading.Lock()
+
+
+def _entries(state: dict[str, Any]) -> Entries:
+    return frozenset(
+        (section, key)
+        for section, items in state.items()
+        if isinstance(items, dict)
+        for key in items
+    )
+
+
+def _parse(text: str) -> dict[str, Any]:
+    state = json.loads(text) if text.strip() else {}
+    if not isinstance(state, dict):
+        raise ValueError("the token cache is not a JSON object")
+    return state
+
+
+def merge(stored: dict[str, Any], ours: dict[str, Any], known: Entries) -> dict[str, Any]:
+    """*ours* over *stored*, without the stored entries that *ours* removed since it knew them.
+
+    An entry in *stored* that is missing from *ours* was either added by someone else (kept)
+    or removed by us (it is in *known*: dropped).
+    """
+    removed = known - _entries(ours)
+    merged: dict[str, Any] = {}
+    for section in stored.keys() | ours.keys():
+        mine, theirs = ours.get(section), stored.get(section)
+        if isinstance(mine, dict) or isinstance(theirs, dict):
+            kept = {
+                key: value
+                for key, value in (theirs if isinstance(theirs, dict) else {}).items()
+                if (section, key) not in removed
+            }
+            kept.update(mine if isinstance(mine, dict) else {})
+            merged[section] = kept
+        else:
+            merged[section] = mine if section in ours else theirs
+    return merged
 
 
 class TokenCacheStore:
@@ -36,40 +94,60 @@ class TokenCacheStore:
         self.vault = vault
         self.name = name
         self._lock = threading.Lock()
+        self._file_lock = FileLock(vault.folder / f".{name}.lock")
+
+    def _read_stored(self, *, drop_damaged: bool) -> dict[str, Any]:
+        """What is stored now ({} when nothing, or nothing readable, is)."""
+        if not self.vault.exists(self.name):
+            return {}
+        try:
+            data = self.vault.get(self.name)
+        except VaultDamagedError as exc:
+            if drop_damaged:
+                log.warning("dropping an unreadable token cache: %s", exc)
+                self.vault.delete(self.name)
+            return {}
+        try:
+            return _parse(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            log.warning("ignoring a malformed token cache: %s", exc)
+            return {}
 
     def load(self) -> msal.SerializableTokenCache:
         """The stored cache, or an empty one."""
         cache = msal.SerializableTokenCache()
-        with self._lock:
-            if not self.vault.exists(self.name):
-                return cache
-            try:
-                data = self.vault.get(self.name)
-            except VaultDamagedError as exc:
-                log.warning("dropping an unreadable token cache: %s", exc)
-                self.vault.delete(self.name)
-                return cache
-        try:
-            cache.deserialize(data.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            log.warning("dropping a malformed token cache: %s", exc)
-            return msal.SerializableTokenCache()
+        with self._lock, self._file_lock:
+            state = self._read_stored(drop_damaged=True)
+        if state:
+            cache.deserialize(json.dumps(state))
+        with _known_lock:
+            _known[cache] = _entries(state)
         return cache
 
     def save(self, cache: msal.SerializableTokenCache) -> bool:
-        """Store *cache* if MSAL changed it; returns whether it wrote."""
+        """Merge *cache* into the stored one if MSAL changed it; returns whether it wrote."""
         if not cache.has_state_changed:
             return False
-        with self._lock:
+        with self._lock, self._file_lock:
             text = cache.serialize()  # also clears has_state_changed
             try:
-                self.vault.put(self.name, text.encode("utf-8"), what="the sign-in token cache")
+                ours = _parse(text)
+                with _known_lock:
+                    known = _known.get(cache, frozenset())
+                merged = merge(self._read_stored(drop_damaged=False), ours, known)
+                self.vault.put(
+                    self.name,
+                    json.dumps(merged).encode("utf-8"),
+                    what="the sign-in token cache",
+                )
             except BaseException:
                 cache.has_state_changed = True  # not stored: a later save must try again
                 raise
+            with _known_lock:
+                _known[cache] = _entries(ours)
         return True
 
     def clear(self) -> None:
         """Forget every stored token (sign out everywhere)."""
-        with self._lock:
+        with self._lock, self._file_lock:
             self.vault.delete(self.name)

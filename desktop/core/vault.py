@@ -36,6 +36,11 @@ from desktop.core.certificates import (
     validate_for_profile,
 )
 from desktop.core.errors import UserError
+from desktop.core.keyring_policy import (
+    RefusedBackendError,
+    refusal_reason,
+    unchained,
+)
 from desktop.core.paths import DataPaths
 
 if TYPE_CHECKING:
@@ -47,13 +52,6 @@ SERVICE = APP_ID
 MAGIC = b"APMV1\0"
 NONCE_BYTES = 12
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-#: Keyring backends that would keep our keys in plaintext (or not at all): refused.
-_UNSAFE_BACKENDS = {
-    "keyring.backends.fail.Keyring",
-    "keyring.backends.null.Keyring",
-    "keyrings.alt.file.PlaintextKeyring",
-}
 
 
 class VaultUnavailableError(UserError):
@@ -69,7 +67,7 @@ def _unavailable(action: str, exc: BaseException | None = None) -> VaultUnavaila
 
     kind = type(exc).__name__ if exc is not None else ""
     text = str(exc) if exc is not None else ""
-    if isinstance(exc, errors.NoKeyringError) or exc is None:
+    if isinstance(exc, errors.NoKeyringError | RefusedBackendError) or exc is None:
         return VaultUnavailableError(
             f"Cannot {action}: no secure password store (OS keyring) is available.",
             remedy="On Windows and macOS the system keyring is built in; on Linux install and "
@@ -105,6 +103,7 @@ class SecretVault:
         self.folder = folder
         self.service = service
         self._backend = backend
+        self._accepted: KeyringBackend | None = None
         self._lock = threading.RLock()
 
     # -- keyring -------------------------------------------------------------------------
@@ -116,10 +115,13 @@ class SecretVault:
                 self._backend = keyring.get_keyring()
             except Exception as exc:  # a broken keyring configuration
                 raise _unavailable(action, exc) from exc
+            self._backend = unchained(self._backend)
         backend = self._backend
-        cls = type(backend)
-        if f"{cls.__module__}.{cls.__qualname__}" in _UNSAFE_BACKENDS:
-            raise _unavailable(action, None)
+        if backend is not self._accepted:  # checked once: a priority may ask D-Bus each time
+            refusal = refusal_reason(backend)
+            if refusal is not None:
+                raise _unavailable(action, RefusedBackendError(refusal))
+            self._accepted = backend
         return backend
 
     def _account(self, name: str) -> str:

@@ -361,9 +361,9 @@ class CertificatePanel(QWidget):
 
     @Slot(object)
     def _on_create_requested(self, order: CreateCertificate) -> None:
-        task = self._controller.create(order)
+        run = self._controller.create(order)
         if self.create_dialog is not None:
-            self.create_dialog.cancel_requested.connect(task.cancel)
+            self.create_dialog.cancel_requested.connect(run.cancel)
 
     @Slot(object)
     def _on_created(self, created: CreatedCertificate) -> None:

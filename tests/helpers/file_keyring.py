@@ -2,7 +2,8 @@
 
 ``FileKeyring`` keeps entries in the JSON file named by ``APP_PROFILES_TEST_KEYRING``, so one
 test's processes share a keyring; ``LockedKeyring`` refuses every call as a locked keyring does.
-Tests only: the app itself refuses any keyring that keeps secrets in a plain file.
+Tests only: the app refuses any keyring under ``tests.`` unless
+``APP_PROFILES_ALLOW_TEST_KEYRING=1`` says that this is a test run.
 """
 
 from __future__ import annotations
@@ -20,8 +21,13 @@ LOCKED_BACKEND = "tests.helpers.file_keyring.LockedKeyring"
 
 
 def keyring_env(path: Path, *, locked: bool = False) -> dict[str, str]:
-    """The environment that makes a subprocess use the test keyring at *path*."""
-    return {"PYTHON_KEYRING_BACKEND": LOCKED_BACKEND if locked else FILE_BACKEND, ENV: str(path)}
+    """The environment that makes a subprocess use the test keyring at *path* (the app
+    refuses a keyring under ``tests.`` unless it is told that this is a test)."""
+    return {
+        "PYTHON_KEYRING_BACKEND": LOCKED_BACKEND if locked else FILE_BACKEND,
+        ENV: str(path),
+        "APP_PROFILES_ALLOW_TEST_KEYRING": "1",
+    }
 
 
 class FileKeyring(KeyringBackend):

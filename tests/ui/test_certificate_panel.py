@@ -216,3 +216,28 @@ def test_tab_order_and_accessible_names(panel: CertificatePanel) -> None:
         widget = widget.nextInFocusChain()
         order.append(widget)
     assert order.index(panel.password) > order.index(panel.browse) > 0
+
+
+def test_cancel_while_creating_a_4096_bit_key(
+    qtbot: QtBot, panel: CertificatePanel, tmp_path: Path
+) -> None:
+    """Cancel closes the dialog at once; when the key is done nothing is written or chosen."""
+    panel.set_default_folder(str(tmp_path))
+    dialog = panel.open_create_dialog()
+    dialog.subject.setText("Big key")
+    dialog.key_size.setCurrentIndex(dialog.key_size.findData(4096))
+    dialog.password.setText("pw")
+    dialog.confirm.setText("pw")
+    changes: list[object] = []
+    panel.certificate_changed.connect(changes.append)
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.progress.isVisible() and "4096" in dialog.status.text()
+    assert not dialog.subject.isEnabled() and panel._controller.busy
+    dialog.buttons.button(dialog.buttons.StandardButton.Cancel).click()
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not panel._controller.busy, timeout=60_000)
+    assert list(tmp_path.iterdir()) == []
+    assert changes == [] and panel.selected is None
+    assert not panel.error.isVisible() and not panel.busy.isVisible()
+    assert panel.empty.isVisible()
+    qtbot.waitUntil(lambda: panel.create_dialog is None)

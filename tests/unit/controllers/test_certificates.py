@@ -60,3 +60,45 @@ def test_cancel_before_writing_leaves_no_files(tmp_path: Path) -> None:
     with pytest.raises(CancelledError):
         create_certificate(order, token)
     assert list(tmp_path.iterdir()) == []
+
+
+class CancelledWhileWriting(CancelToken):
+    """Not cancelled at the first look (before writing), cancelled from the second on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looks = 0
+
+    @property
+    def cancelled(self) -> bool:
+        self.looks += 1
+        return self.looks > 1
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            raise CancelledError()
+
+
+def test_cancel_while_writing_removes_the_new_files(tmp_path: Path) -> None:
+    token = CancelledWhileWriting()
+    order = CreateCertificate(CertificateRequest("Late"), tmp_path, "late", "pw")
+    with pytest.raises(CancelledError):
+        create_certificate(order, token)
+    assert token.looks >= 2 and list(tmp_path.iterdir()) == []
+
+
+def test_cancel_after_the_worker_finished_still_leaves_no_files(
+    qtbot: QtBot, controller: CertificateController, tmp_path: Path
+) -> None:
+    """The Cancel click arrives after the files were written, before the GUI heard of them."""
+    created: list[object] = []
+    failed: list[object] = []
+    controller.created.connect(created.append)
+    controller.failed.connect(failed.append)
+    order = CreateCertificate(CertificateRequest("Raced", key_size=2048), tmp_path, "raced", "pw")
+    run = controller.create(order)
+    assert controller._runner.wait_for_done(30_000)  # the worker is done; its answer is queued
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raced.cer", "raced.pfx"]
+    run.cancel()
+    qtbot.waitUntil(lambda: not controller.busy and list(tmp_path.iterdir()) == [], timeout=10_000)
+    assert created == [] and failed == []

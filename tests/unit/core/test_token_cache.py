@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import msal
@@ -9,7 +13,7 @@ import pytest
 from keyring import errors
 
 from desktop.core.paths import data_paths
-from desktop.core.token_cache import CACHE_NAME, TokenCacheStore
+from desktop.core.token_cache import CACHE_NAME, TokenCacheStore, merge
 from desktop.core.vault import SecretVault, VaultUnavailableError
 from tests.helpers.keyrings import FailingKeyring, MemoryKeyring
 
@@ -69,7 +73,8 @@ def test_unavailable_keyring_never_writes_plaintext(folder: Path) -> None:
     with pytest.raises(VaultUnavailableError):
         store.save(cache)
     assert cache.has_state_changed, "a failed save is retried by the next save"
-    assert list(folder.iterdir()) == []
+    assert [p.name for p in folder.iterdir()] == [f".{CACHE_NAME}.lock"]
+    assert (folder / f".{CACHE_NAME}.lock").read_bytes() == b"", "the lock file stays empty"
 
 
 def test_unreadable_cache_is_dropped_not_fatal(folder: Path) -> None:
@@ -79,3 +84,122 @@ def test_unreadable_cache_is_dropped_not_fatal(folder: Path) -> None:
     backend.entries.clear()  # e.g. the keyring was reset
     assert refresh_tokens(store.load()) == []
     assert not (folder / f"{CACHE_NAME}.bin").exists()
+
+
+def add_token(cache: msal.SerializableTokenCache, name: str) -> None:
+    """Add a sign-in whose refresh token is *name* (its own client ID keeps it apart)."""
+    cache.add(
+        {
+            "client_id": f"client-{name}",
+            "scope": ["User.Read"],
+            "token_endpoint": "https://login.example/contoso/oauth2/v2.0/token",
+            "response": {"access_token": f"AT-{name}", "refresh_token": name, "expires_in": 3600},
+        }
+    )
+
+
+def test_two_caches_saving_in_turn_keep_both_sign_ins(folder: Path) -> None:
+    """The check service's long-lived cache must not wipe a sign-in saved meanwhile."""
+    backend = MemoryKeyring()
+    first = TokenCacheStore(SecretVault(folder, backend))
+    second = TokenCacheStore(SecretVault(folder, backend))  # another window's store
+    early, late = first.load(), second.load()
+    add_token(early, "RT-alice")
+    add_token(late, "RT-bob")
+    assert first.save(early) and second.save(late)
+    assert sorted(refresh_tokens(first.load())) == ["RT-alice", "RT-bob"]
+    add_token(early, "RT-carol")  # the first cache lives on and saves again
+    first.save(early)
+    assert sorted(refresh_tokens(second.load())) == ["RT-alice", "RT-bob", "RT-carol"]
+
+
+def test_a_removed_token_stays_removed_and_others_stay(folder: Path) -> None:
+    backend = MemoryKeyring()
+    store = TokenCacheStore(SecretVault(folder, backend))
+    seed = store.load()
+    add_token(seed, "RT-alice")
+    add_token(seed, "RT-bob")
+    store.save(seed)
+    stale = store.load()  # knows alice and bob
+    cache = store.load()
+    [alice] = [
+        rt
+        for rt in cache.search(msal.TokenCache.CredentialType.REFRESH_TOKEN)
+        if rt["secret"] == "RT-alice"
+    ]
+    cache.remove_rt(alice)  # as MSAL does after invalid_grant
+    assert store.save(cache)
+    assert refresh_tokens(store.load()) == ["RT-bob"]
+    add_token(stale, "RT-dave")  # a cache loaded earlier saves something else
+    store.save(stale)
+    # It still holds alice, so it puts her back: the last writer of an entry wins that entry.
+    assert sorted(refresh_tokens(store.load())) == ["RT-alice", "RT-bob", "RT-dave"]
+
+
+def test_merge_never_resurrects_what_this_cache_removed() -> None:
+    stored = {"RefreshToken": {"a": {"secret": "A"}, "b": {"secret": "B"}}, "Other": 1}
+    ours = {"RefreshToken": {"c": {"secret": "C"}}}
+    known = frozenset({("RefreshToken", "a")})
+    assert merge(stored, ours, known) == {
+        "RefreshToken": {"b": {"secret": "B"}, "c": {"secret": "C"}},
+        "Other": 1,
+    }
+
+
+WRITER = """
+import sys
+import time
+from pathlib import Path
+from desktop.core.token_cache import TokenCacheStore
+from desktop.core.vault import SecretVault
+from tests.helpers.file_keyring import FileKeyring
+from tests.unit.core.test_token_cache import add_token
+
+folder, keyring_file = Path(sys.argv[1]), Path(sys.argv[2])
+who, count = sys.argv[3], int(sys.argv[4])
+store = TokenCacheStore(SecretVault(folder, FileKeyring(keyring_file)))
+cache = store.load()
+(folder / f"ready-{who}").touch()
+while not (folder / "go").exists():  # both loaded: start together, so the saves interleave
+    time.sleep(0.001)
+for n in range(count):
+    add_token(cache, f"RT-{who}-{n}")
+    store.save(cache)
+"""
+
+
+SAVES = 40
+
+
+def test_two_processes_saving_at_once_lose_nothing(folder: Path, tmp_path: Path) -> None:
+    """Two processes each save new sign-ins, interleaved; every one of them is stored."""
+    from tests.helpers.file_keyring import FileKeyring
+    from tests.helpers.fixtures import REPO_ROOT
+
+    keyring_file = tmp_path / "keyring.json"
+    # The key is made once, before the writers start (the test keyring file is not itself
+    # safe for two processes creating it at once).
+    TokenCacheStore(SecretVault(folder, FileKeyring(keyring_file))).save(signed_in_cache())
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    args = [str(folder), str(keyring_file)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, *args, who, str(SAVES)],
+            env=env,
+            cwd=REPO_ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for who in ("a", "b")
+    ]
+    deadline = time.monotonic() + 60
+    while not all((folder / f"ready-{who}").exists() for who in "ab"):
+        assert time.monotonic() < deadline, "the writers did not start"
+        time.sleep(0.01)
+    (folder / "go").touch()
+    for writer in writers:
+        _, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+    found = refresh_tokens(TokenCacheStore(SecretVault(folder, FileKeyring(keyring_file))).load())
+    expected = [REFRESH_TOKEN] + [f"RT-{who}-{n}" for who in "ab" for n in range(SAVES)]
+    assert sorted(found) == sorted(expected)

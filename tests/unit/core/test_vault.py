@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +13,7 @@ from keyring import errors
 
 from desktop.core.certificates import read_pfx_file
 from desktop.core.errors import UserError
+from desktop.core.keyring_policy import ALLOW_TEST_KEYRING_ENV
 from desktop.core.paths import data_paths
 from desktop.core.vault import (
     SERVICE,
@@ -217,3 +221,134 @@ def test_bad_refs_are_refused(certs: CertificateVault) -> None:
     for ref in ["../etc/passwd", "token-cache", "cert-../../x"]:
         with pytest.raises(UserError):
             certs.load(ref)
+
+
+_MADE: list[type] = []
+
+
+def _backend_class(module: str, name: str, priority: float) -> type[MemoryKeyring]:
+    """A working in-memory backend that claims to live in *module* under *name*."""
+    made = type(name, (MemoryKeyring,), {"__module__": module, "priority": priority})
+    _MADE.append(made)
+    return made
+
+
+@pytest.fixture(autouse=True)
+def _forget_made_backends() -> Iterator[None]:
+    """keyring registers every backend class; drop ours so no later lookup can choose one."""
+    yield
+    from keyring.backend import KeyringBackend
+
+    while _MADE:
+        KeyringBackend._classes.discard(_MADE.pop())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "priority", "reason"),
+    [
+        ("keyrings.alt.file", "PlaintextKeyring", 0.5, "unprotected"),
+        ("acme.keyrings", "PlainTextStore", 5, "unprotected"),
+        ("acme.keyrings", "JsonFileKeyring", 0.5, "not a recommended keyring"),
+    ],
+)
+def test_plaintext_and_low_priority_backends_are_refused(
+    vault_folder: Path, module: str, name: str, priority: float, reason: str
+) -> None:
+    backend = _backend_class(module, name, priority)()
+    vault = SecretVault(vault_folder, backend)
+    with pytest.raises(VaultUnavailableError, match="no secure password store") as caught:
+        vault.put("x", b"secret")
+    assert reason in caught.value.detail
+    assert backend.entries == {} and files(vault_folder) == []
+
+
+def test_the_test_suites_keyrings_are_refused_outside_the_tests(
+    vault_folder: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.helpers.file_keyring import FileKeyring
+
+    file_backend = FileKeyring(tmp_path / "keyring.json")
+    monkeypatch.delenv(ALLOW_TEST_KEYRING_ENV)
+    for backend in (MemoryKeyring(), file_backend):
+        with pytest.raises(VaultUnavailableError, match="no secure password store") as caught:
+            SecretVault(vault_folder, backend).put("x", b"secret")
+        assert "for tests only" in caught.value.detail
+    assert not (tmp_path / "keyring.json").exists() and files(vault_folder) == []
+    monkeypatch.setenv(ALLOW_TEST_KEYRING_ENV, "1")
+    SecretVault(vault_folder, file_backend).put("x", b"secret")  # the test suite may
+    assert file_backend.accounts(SERVICE) == ["vault:x"]
+
+
+def test_file_keyring_chosen_by_environment_is_refused_in_a_real_process(
+    tmp_path: Path, pfx_corpus: dict[str, PfxCase]
+) -> None:
+    """``PYTHON_KEYRING_BACKEND`` naming the test keyring, in a process that is not a test."""
+    from tests.helpers.file_keyring import keyring_env
+    from tests.helpers.fixtures import REPO_ROOT
+
+    keyring_file = tmp_path / "keyring.json"
+    env = {k: v for k, v in os.environ.items() if k != ALLOW_TEST_KEYRING_ENV}
+    env.update(keyring_env(keyring_file), APP_PROFILES_HOME=str(tmp_path / "data"))
+    env.pop(ALLOW_TEST_KEYRING_ENV, None)
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    case = pfx_corpus["modern_aes"]
+    script = (
+        "import sys\n"
+        "from desktop.core.errors import UserError\n"
+        "from desktop.core.paths import data_paths\n"
+        "from desktop.core.vault import CertificateVault, open_vault\n"
+        "try:\n"
+        "    CertificateVault(open_vault(data_paths().ensure())).import_pfx(\n"
+        "        open(sys.argv[1], 'rb').read(), sys.argv[2])\n"
+        "except UserError as exc:\n"
+        "    print(exc.one_line(), exc.detail)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(case.path), str(case.password)],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "no secure password store" in proc.stdout and "for tests only" in proc.stdout
+    assert not keyring_file.exists()
+    vault = tmp_path / "data" / "vault"
+    assert not vault.exists() or list(vault.iterdir()) == []
+
+
+def test_a_chained_keyring_uses_only_its_first_backend(
+    vault_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """keyring's chainer reads through every backend; the vault must not read a plaintext one."""
+    from keyring.backends.chainer import ChainerBackend
+
+    real = _backend_class("acme.oskeyring", "OsKeyring", 5)()
+    plain = _backend_class("acme.files", "PlaintextKeyring", 0.5)()
+    chainer = type("Chainer", (ChainerBackend,), {"backends": [real, plain]})
+    _MADE.append(chainer)
+    vault = SecretVault(vault_folder, None)
+    monkeypatch.setattr("keyring.get_keyring", chainer)
+    vault.put("x", b"secret")
+    assert vault.get("x") == b"secret"
+    assert list(real.entries) == [(SERVICE, "vault:x")] and plain.calls == []
+
+
+def test_the_backend_is_checked_once_not_on_every_call(vault_folder: Path) -> None:
+    """The Secret Service's priority opens a D-Bus connection; asking it each time is slow."""
+    asked: list[int] = []
+
+    class CountingKeyring(MemoryKeyring):
+        @property
+        def priority(self) -> float:  # type: ignore[override]
+            asked.append(1)
+            return 5
+
+    _MADE.append(CountingKeyring)
+    vault = SecretVault(vault_folder, CountingKeyring())
+    vault.put("x", b"secret")
+    assert vault.get("x") == b"secret"
+    vault.delete("x")
+    assert len(asked) == 1
