@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.controllers.permissions_export import ExportFormat, PermissionsExportController
-from desktop.core.catalog.export import HIGH_PRIVILEGE_HEADER, ExportTable
+from desktop.core.catalog.export import HIGH_PRIVILEGE_HEADER, MARKER_PREFIXES, ExportTable
 from desktop.core.catalog.model import Catalog
 from desktop.core.errors import UserError
 
@@ -169,7 +169,7 @@ def view_table(title: str, model: QAbstractItemModel, subtitle: str) -> ExportTa
             index = model.index(r, c)
             if c == marker:
                 tip = str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
-                cells.append(tip if tip.startswith("High privilege:") else "")
+                cells.append(tip if tip.startswith(MARKER_PREFIXES) else "")
             else:
                 cells.append(str(index.data(Qt.ItemDataRole.DisplayRole) or ""))
         rows.append(tuple(cells))

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 
 from desktop.controllers.permissions_export import ExportFormat
+from desktop.core.catalog.export import marker_text
 from desktop.core.errors import UserError
 from tests.ui.permissions.conftest import PageHarness
 
@@ -43,9 +44,7 @@ def test_csv_export_is_the_current_view(qtbot: QtBot, harness: PageHarness, tmp_
     assert [line[column] for line in lines[1:]] == [r.permission for r in shown]
     marker = lines[0].index("High privilege")
     for row, line in zip(shown, lines[1:], strict=True):
-        assert line[marker] == (
-            f"High privilege: {row.high_privilege_reason}" if row.high_privilege else ""
-        )
+        assert line[marker] == marker_text(row.high_privilege_reason, row.privilege_level)
     assert str(tmp_path / "baseline.csv") in harness.page.status.text()
     _caption, suggested, name_filter = harness.save_paths.asked[0]
     assert suggested.endswith("Permissions-required-by-APElements-Baseline-Management.csv")
