@@ -33,7 +33,7 @@ class RememberingHeader(QHeaderView):
         model = self.model()
         return str(model.headerData(logical, self.orientation())) if model else ""
 
-    def restoreState(self, state: QByteArray | bytes) -> bool:
+    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview[int]) -> bool:
         model = self.model()
         restored = super().restoreState(state)
         if restored and model is not None and self.count() != model.columnCount():
