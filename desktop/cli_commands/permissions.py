@@ -3,7 +3,8 @@
 The same core query as the GUI's Permissions page: ``--app`` (repeatable), ``--api``, ``--type``
 and ``--search`` (case-insensitive, every column) narrow the rows; with no ``--app`` every app
 type's rows are listed. JSON rows have the keys ``app_type``, ``api``, ``permission``,
-``description``, ``type`` and ``high_privilege``.
+``description``, ``type`` and ``high_privilege``, plus ``privilege_level`` (``"critical"``,
+``"high"`` or null).
 """
 
 from __future__ import annotations
@@ -18,9 +19,17 @@ from desktop.core.catalog.model import PermissionType
 from desktop.core.catalog.names import find_api, find_app_type
 from desktop.core.catalog.query import PermissionRow, RowFilter, filter_rows, permission_rows
 
-JSON_COLUMNS = ("app_type", "api", "permission", "description", "type", "high_privilege")
+JSON_COLUMNS = (
+    "app_type",
+    "api",
+    "permission",
+    "description",
+    "type",
+    "high_privilege",
+    "privilege_level",
+)
 CSV_COLUMNS = (*JSON_COLUMNS, "high_privilege_reason")
-TABLE_COLUMNS = ("app_type", "api", "permission", "type", "high_privilege")
+TABLE_COLUMNS = ("app_type", "api", "permission", "type", "privilege_level")
 TABLE_HEADERS = ("App type", "API", "Permission", "Type", "High privilege")
 
 
@@ -30,8 +39,10 @@ def register(subparsers: Any) -> None:
         help="list the permissions app types need (offline, from the catalog)",
         description="List the API permissions that app types need, from the catalog (no "
         "sign-in, no network). Filters combine; the search is case-insensitive and matches "
-        "any column. CSV and JSON include descriptions; CSV also says why a permission is "
-        "high-privilege.",
+        "any column. High-privilege permissions are critical (a path to Global "
+        "Administrator, every account's sign-in, all data or every device) or high (other "
+        "tenant-wide writes). CSV and JSON include descriptions; CSV also says why a "
+        "permission is high-privilege.",
     )
     parser.add_argument(
         "--app",
@@ -48,6 +59,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--high-privilege", action="store_true", help="only high-privilege permissions"
     )
+    parser.add_argument(
+        "--critical", action="store_true", help="only critical permissions (the top level)"
+    )
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.set_defaults(handler=run)
 
@@ -61,6 +75,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         type=PermissionType(args.type.capitalize()) if args.type else None,
         search=args.search,
         high_privilege_only=args.high_privilege,
+        critical_only=args.critical,
     )
     source = permission_rows(catalog, [a.id for a in apps] if apps else None)
     rows = filter_rows(source, row_filter)
@@ -76,7 +91,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     elif args.format == "csv":
         emit([_csv_row(r) for r in rows], "csv", CSV_COLUMNS)
     elif rows:
-        emit([r.as_dict() for r in rows], "table", TABLE_COLUMNS, headers=TABLE_HEADERS)
+        emit([_table_row(r) for r in rows], "table", TABLE_COLUMNS, headers=TABLE_HEADERS)
     elif source:
         print("No permissions match these filters.", file=sys.stderr)
     return 0
@@ -84,3 +99,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _csv_row(row: PermissionRow) -> dict[str, Any]:
     return {**row.as_dict(), "high_privilege_reason": row.high_privilege_reason or ""}
+
+
+def _table_row(row: PermissionRow) -> dict[str, Any]:
+    return {**row.as_dict(), "privilege_level": row.privilege_level or ""}

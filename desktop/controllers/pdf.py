@@ -12,6 +12,7 @@ with the table's header row repeated on top.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt
@@ -28,6 +29,7 @@ from PySide6.QtGui import (
 )
 
 from desktop import APP_NAME
+from desktop.core.errors import CancelledError
 
 #: Landscape A4: a permissions table has a long description column.
 PAGE_SIZE = QPageSize.PageSizeId.A4
@@ -36,8 +38,11 @@ RESOLUTION_DPI = 300
 FOOTER_POINTS = 8
 
 
-def html_to_pdf(html: str, title: str) -> bytes:
-    """Lay *html* out on numbered landscape A4 pages and return the PDF file's bytes."""
+def html_to_pdf(html: str, title: str, should_stop: Callable[[], bool] | None = None) -> bytes:
+    """Lay *html* out on numbered landscape A4 pages and return the PDF file's bytes.
+
+    *should_stop* is asked before each page; when it says yes, :class:`CancelledError` is
+    raised and nothing is returned."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -64,8 +69,10 @@ def html_to_pdf(html: str, title: str) -> bytes:
     document.setDefaultTextOption(option)
     document.setHtml(html)
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, title)
-    _paint_pages(writer, document, title)
-    buffer.close()
+    try:
+        _paint_pages(writer, document, title, should_stop or (lambda: False))
+    finally:
+        buffer.close()
     return bytes(data.data())
 
 
@@ -78,7 +85,9 @@ class _Band:
     header: tuple[float, float] | None = None
 
 
-def _paint_pages(writer: QPdfWriter, document: QTextDocument, title: str) -> None:
+def _paint_pages(
+    writer: QPdfWriter, document: QTextDocument, title: str, should_stop: Callable[[], bool]
+) -> None:
     dpi = writer.resolution()
     paint_rect = writer.pageLayout().paintRectPixels(dpi)
     footer_height = FOOTER_POINTS * dpi / 72 * 2
@@ -90,6 +99,8 @@ def _paint_pages(writer: QPdfWriter, document: QTextDocument, title: str) -> Non
     painter = QPainter(writer)
     try:
         for index, band in enumerate(bands):
+            if should_stop():
+                raise CancelledError()
             if index:
                 writer.newPage()
             y = 0.0

@@ -25,11 +25,13 @@ class PermissionsExportController(QObject):
         busy_changed(bool): an export started or ended.
         saved(str): the path of the file just written.
         failed(object): a :class:`UserError` saying why the file was not written.
+        cancelled(): the export was cancelled before anything was written.
     """
 
     busy_changed = Signal(bool)
     saved = Signal(str)
     failed = Signal(object)
+    cancelled = Signal()
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,17 +45,23 @@ class PermissionsExportController(QObject):
     def export(self, table: ExportTable, path: Path, fmt: ExportFormat) -> Task:
         """Start writing *table* to *path*; the outcome arrives as ``saved`` or ``failed``."""
         footer = f"Exported {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
+        # Set by the worker once the file is in place: a Cancel that arrives later changes
+        # nothing, and the page must say the file was saved.
+        written: list[bool] = []
 
         def work(token: CancelToken, progress: Progress) -> str:
             progress(0, 1, f"Saving {path.name}…")
             if fmt is ExportFormat.CSV:
+                token.raise_if_cancelled()
                 write_csv(table, path)
             else:
                 from desktop.controllers.pdf import html_to_pdf  # only when exporting
 
-                pdf = html_to_pdf(table_to_html(table, footer=footer), table.title)
+                html = table_to_html(table, footer=footer)
+                pdf = html_to_pdf(html, table.title, lambda: token.cancelled)
                 token.raise_if_cancelled()
                 write_atomically(path, pdf)
+            written.append(True)
             progress(1, 1, f"Saved {path.name}")
             return str(path)
 
@@ -61,6 +69,9 @@ class PermissionsExportController(QObject):
         self._task = task
         task.succeeded.connect(lambda saved_path: self.saved.emit(str(saved_path)))
         task.failed.connect(self.failed.emit)
+        task.cancelled.connect(
+            lambda: self.saved.emit(str(path)) if written else self.cancelled.emit()
+        )
         task.finished.connect(self._on_finished)
         self.busy_changed.emit(True)
         return task

@@ -1,4 +1,5 @@
-"""Small, hand-built catalogs for tests that need a catalog but not the shipped one.
+"""Small, hand-built catalogs for tests that need a catalog but not the shipped one, and the
+builders every test catalog uses (:func:`perm`, :func:`app_type`).
 
 The rows are copied from the seed tables (a few per app), so names and descriptions look real,
 and the catalog exercises what the viewer must handle: an app in two services, an app with both
@@ -7,6 +8,8 @@ roles assigned automatically in one mode and by hand in another, and Azure role 
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from desktop.core.catalog.model import (
     AppType,
@@ -29,10 +32,25 @@ GRAPH = "Microsoft Graph"
 SHAREPOINT = "SharePoint"
 EXCHANGE = "Office 365 Exchange Online"
 AZURE = "Azure Service Management"
+ADMIN_ONLY = (ConsentMethod.ADMIN,)
+ADMIN_OR_USER = (ConsentMethod.ADMIN, ConsentMethod.USER)
 
 
 def perm(api: str, name: str, description: str, type_: PermissionType = APP) -> Permission:
     return Permission(api=api, name=name, description=description, type=type_)
+
+
+def app_type(app_id: str, name: str, services: tuple[str, ...], **fields: Any) -> AppType:
+    """An app type with what most tests do not care about filled in: modern mode, admin
+    consent, hybrid, creatable, no permissions, roles or client ID; *fields* override any."""
+    defaults: dict[str, Any] = {
+        "description": "",
+        "modes": (SetupMode.MODERN,),
+        "consent_methods": ADMIN_ONLY,
+        "kind": DelegationKind.HYBRID,
+        "creatable": True,
+    }
+    return AppType(id=app_id, name=name, service_ids=services, **{**defaults, **fields})
 
 
 AUTOMATION_PERMISSIONS = (
@@ -76,56 +94,43 @@ def small_catalog() -> Catalog:
         SetupMode.CUSTOM: RoleAssignment.MANUAL,
     }
     apps = (
-        AppType(
-            id="automation",
-            name="APElements Automation",
+        app_type(
+            "automation",
+            "APElements Automation",
+            ("nitro",),
             description="Nitro's app.",
-            service_ids=("nitro",),
-            modes=(SetupMode.MODERN,),
-            consent_methods=(ConsentMethod.ADMIN,),
             kind=DelegationKind.APPLICATION,
-            creatable=True,
             permissions=AUTOMATION_PERMISSIONS,
         ),
-        AppType(
-            id="baseline",
-            name="APElements Baseline Management",
+        app_type(
+            "baseline",
+            "APElements Baseline Management",
+            ("baseline",),
             description="Baseline management's app.",
-            service_ids=("baseline",),
             modes=(SetupMode.MODERN, SetupMode.CUSTOM),
-            consent_methods=(ConsentMethod.ADMIN,),
-            kind=DelegationKind.HYBRID,
-            creatable=True,
             permissions=BASELINE_PERMISSIONS,
             directory_roles=(
                 DirectoryRole(EXCHANGE_ADMIN, automatic_modern),
                 DirectoryRole("Security Administrator", automatic_modern),
             ),
         ),
-        AppType(
-            id="security",
-            name="APElements Security and Analysis",
+        app_type(
+            "security",
+            "APElements Security and Analysis",
+            ("premium", "nitro"),
             description="The other premium services' app.",
-            service_ids=("premium", "nitro"),
-            modes=(SetupMode.MODERN,),
-            consent_methods=(ConsentMethod.ADMIN,),
-            kind=DelegationKind.HYBRID,
-            creatable=True,
             permissions=SECURITY_PERMISSIONS,
             directory_roles=(
                 DirectoryRole(EXCHANGE_ADMIN, {SetupMode.MODERN: RoleAssignment.AUTOMATIC}),
                 DirectoryRole("Groups Administrator", {SetupMode.MODERN: RoleAssignment.AUTOMATIC}),
             ),
         ),
-        AppType(
-            id="azure",
-            name="APElements Azure Security Management",
+        app_type(
+            "azure",
+            "APElements Azure Security Management",
+            ("azure",),
             description="Azure security management's app.",
-            service_ids=("azure",),
-            modes=(SetupMode.MODERN,),
-            consent_methods=(ConsentMethod.ADMIN,),
             kind=DelegationKind.DELEGATED,
-            creatable=True,
             permissions=AZURE_PERMISSIONS,
             azure_roles=(
                 AzureRoleRequirement("Subscription", "Contributor role"),
@@ -136,15 +141,12 @@ def small_catalog() -> Catalog:
                 ),
             ),
         ),
-        AppType(
-            id="aos-insights",
-            name="Insights for Microsoft 365",
+        app_type(
+            "aos-insights",
+            "Insights for Microsoft 365",
+            ("insights",),
             description="An Insights app.",
-            service_ids=("insights",),
-            modes=(SetupMode.MODERN,),
-            consent_methods=(ConsentMethod.ADMIN, ConsentMethod.USER),
-            kind=DelegationKind.HYBRID,
-            creatable=True,
+            consent_methods=ADMIN_OR_USER,
             directory_roles=(DirectoryRole(EXCHANGE_ADMIN),),
         ),
     )

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from desktop.core.catalog.model import (
-    AppType,
     Catalog,
-    ConsentMethod,
     DelegationKind,
     DirectoryRole,
     Permission,
@@ -34,6 +32,7 @@ from desktop.core.checks.gateway import (
 from desktop.core.domain import AppProfile, utc_now
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
+from tests.helpers.catalog_factory import ADMIN_OR_USER, app_type, perm
 
 GRAPH = "Microsoft Graph"
 DELEGATED = PermissionType.DELEGATED
@@ -41,7 +40,7 @@ Credential = CertificateCredential
 
 
 def _perm(name: str, type_: PermissionType) -> Permission:
-    return Permission(GRAPH, name, name, type_)
+    return perm(GRAPH, name, name, type_)
 
 
 def small_catalog() -> Catalog:
@@ -49,44 +48,34 @@ def small_catalog() -> Catalog:
     app_perms = (
         _perm("User.Read.All", PermissionType.APPLICATION),
         _perm("Sites.Read.All", PermissionType.APPLICATION),
-        Permission("SharePoint", "Sites.FullControl.All", "", PermissionType.APPLICATION),
+        perm("SharePoint", "Sites.FullControl.All", ""),
     )
     exchange = DirectoryRole("Exchange Administrator", {SetupMode.MODERN: RoleAssignment.AUTOMATIC})
-    custom = AppType(
+    custom = app_type(
         "custom-azure-app",
         "Custom Azure app",
-        "",
         ("backup",),
-        (SetupMode.CUSTOM,),
-        (ConsentMethod.ADMIN,),
-        DelegationKind.APPLICATION,
-        True,
-        app_perms,
-        (exchange,),
+        modes=(SetupMode.CUSTOM,),
+        kind=DelegationKind.APPLICATION,
+        permissions=app_perms,
+        directory_roles=(exchange,),
     )
-    hybrid = AppType(
+    hybrid = app_type(
         "hybrid-app",
         "Hybrid app",
-        "",
         ("backup",),
-        (SetupMode.MODERN,),
-        (ConsentMethod.ADMIN, ConsentMethod.USER),
-        DelegationKind.HYBRID,
-        True,
-        (*app_perms, _perm("Files.Read", PermissionType.DELEGATED)),
-        (exchange,),
+        consent_methods=ADMIN_OR_USER,
+        permissions=(*app_perms, _perm("Files.Read", PermissionType.DELEGATED)),
+        directory_roles=(exchange,),
         client_id="11111111-1111-1111-1111-111111111111",
     )
-    delegated = AppType(
+    delegated = app_type(
         "delegated-app",
         "Delegated app",
-        "",
         ("backup",),
-        (SetupMode.MODERN,),
-        (ConsentMethod.ADMIN, ConsentMethod.USER),
-        DelegationKind.DELEGATED,
-        True,
-        (
+        consent_methods=ADMIN_OR_USER,
+        kind=DelegationKind.DELEGATED,
+        permissions=(
             _perm("Files.Read", PermissionType.DELEGATED),
             _perm("Tasks.Read", PermissionType.DELEGATED),
         ),

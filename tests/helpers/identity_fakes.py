@@ -3,50 +3,47 @@
 from __future__ import annotations
 
 from desktop.core.catalog.model import (
-    AppType,
     Catalog,
-    ConsentMethod,
     DelegatedFunction,
     DelegationKind,
-    Permission,
-    PermissionType,
     Service,
     ServiceFamily,
     SetupMode,
 )
+from tests.helpers.catalog_factory import (
+    ADMIN_OR_USER,
+    DEL,
+    GRAPH,
+    SHAREPOINT,
+    app_type,
+    perm,
+)
 
-A, D = PermissionType.APPLICATION, PermissionType.DELEGATED
-
-BASELINE = AppType(
-    id="apelements_baseline",
-    name="APElements Baseline Management",
+BASELINE = app_type(
+    "apelements_baseline",
+    "APElements Baseline Management",
+    ("baseline",),
     description="Baseline management",
-    service_ids=("baseline",),
     modes=(SetupMode.MODERN, SetupMode.CUSTOM),
-    consent_methods=(ConsentMethod.ADMIN,),
-    kind=DelegationKind.HYBRID,
-    creatable=True,
     permissions=(
-        Permission("Microsoft Graph", "Group.ReadWrite.All", "Read and write all groups", A),
-        Permission("Microsoft Graph", "User.ReadWrite.All", "Read and write all users", A),
-        Permission("Microsoft Graph", "Policy.Read.All", "Read policies", A),
-        Permission("SharePoint", "Sites.FullControl.All", "Full control", A),
-        Permission("Microsoft Graph", "Directory.AccessAsUser.All", "Directory as user", D),
+        perm(GRAPH, "Group.ReadWrite.All", "Read and write all groups"),
+        perm(GRAPH, "User.ReadWrite.All", "Read and write all users"),
+        perm(GRAPH, "Policy.Read.All", "Read policies"),
+        perm(SHAREPOINT, "Sites.FullControl.All", "Full control"),
+        perm(GRAPH, "Directory.AccessAsUser.All", "Directory as user", DEL),
     ),
 )
 
-DELEGATED_APP = AppType(
-    id="cloud_backup_delegated",
-    name="Delegated App",
+DELEGATED_APP = app_type(
+    "cloud_backup_delegated",
+    "Delegated App",
+    ("cloud_backup_m365",),
     description="Cloud Backup delegated app",
-    service_ids=("cloud_backup_m365",),
-    modes=(SetupMode.MODERN,),
-    consent_methods=(ConsentMethod.ADMIN, ConsentMethod.USER),
+    consent_methods=ADMIN_OR_USER,
     kind=DelegationKind.DELEGATED,
-    creatable=True,
     permissions=(
-        Permission("Microsoft Graph", "Tasks.ReadWrite", "Planner tasks", D),
-        Permission("Microsoft Graph", "ChannelMessage.Send", "Send channel messages", D),
+        perm(GRAPH, "Tasks.ReadWrite", "Planner tasks", DEL),
+        perm(GRAPH, "ChannelMessage.Send", "Send channel messages", DEL),
     ),
     functions=(DelegatedFunction("restore_planner_comments", "Restore Planner task comments"),),
 )

@@ -61,7 +61,9 @@ def permission_tables() -> dict[str, SeedTable]:
                 break
             match = _ROW.match(line)
             assert match, f"unreadable permission row: {line!r}"
-            rows.append(SeedRow(match["head"], match["description"], match["type"]))
+            # Some descriptions are spaced with no-break spaces: page layout, not text.
+            description = match["description"].replace("\u00a0", " ")
+            rows.append(SeedRow(match["head"], description, match["type"]))
         app = _APP_IN_INTRO.search(intro)
         assert app, f"no app named in the introduction of {lines[start]!r}"
         roles = _ROLES.search(intro)

@@ -9,23 +9,18 @@ from desktop.core.catalog.model import (
     AppType,
     AzureRoleRequirement,
     Catalog,
-    ConsentMethod,
     DelegatedFunction,
     DelegationKind,
     DirectoryRole,
-    Permission,
-    PermissionType,
     RoleAssignment,
     Service,
     ServiceFamily,
     SetupMode,
 )
+from tests.helpers.catalog_factory import ADMIN_OR_USER, GRAPH, app_type, perm
 
-APP = PermissionType.APPLICATION
-DEL = PermissionType.DELEGATED
 AUTO_MODERN = {SetupMode.MODERN: RoleAssignment.AUTOMATIC}
-ADMIN = (ConsentMethod.ADMIN,)
-BOTH = (ConsentMethod.ADMIN, ConsentMethod.USER)
+BOTH = ADMIN_OR_USER
 CB_FUNCTIONS = (
     DelegatedFunction("teams_posts", "Restore Teams channel conversations as posts"),
     DelegatedFunction("power_bi", "Protect Power BI"),
@@ -35,17 +30,13 @@ CB_FUNCTIONS = (
 
 
 def _app(app_id: str, name: str, services: tuple[str, ...], **kw: object) -> AppType:
+    """An app with one Graph permission and a client ID derived from its id."""
     defaults: dict[str, object] = {
         "description": f"What {name} is for.",
-        "modes": (SetupMode.MODERN,),
-        "consent_methods": ADMIN,
-        "kind": DelegationKind.HYBRID,
-        "creatable": True,
-        "permissions": (Permission("Microsoft Graph", "User.Read.All", "Read users", APP),),
+        "permissions": (perm(GRAPH, "User.Read.All", "Read users"),),
         "client_id": f"{zlib.crc32(app_id.encode()):08x}-0000-4000-8000-000000000000",
     }
-    defaults.update(kw)
-    return AppType(id=app_id, name=name, service_ids=services, **defaults)  # type: ignore[arg-type]
+    return app_type(app_id, name, services, **{**defaults, **kw})
 
 
 def seed_catalog(*, client_ids: bool = True) -> Catalog:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core.catalog.privilege import PrivilegeLevel
 from desktop.core.catalog.query import AppComparison, PermissionRow
 from desktop.core.errors import UserError
 
@@ -41,9 +42,15 @@ class ExportTable:
                 raise ValueError(f"row has {len(row)} cells, expected {len(self.headers)}")
 
 
-def marker_text(reason: str | None) -> str:
+#: How a marker cell starts ("Critical: ..." or "High privilege: ..."), to tell it from a blank.
+MARKER_PREFIXES = tuple(f"{level.label}:" for level in PrivilegeLevel)
+
+
+def marker_text(reason: str | None, level: PrivilegeLevel | None = None) -> str:
     """The high-privilege cell: a word, not a colour, and the reason with it."""
-    return f"High privilege: {reason}" if reason else ""
+    if not reason:
+        return ""
+    return f"{(level or PrivilegeLevel.HIGH).label}: {reason}"
 
 
 def permissions_table(
@@ -60,7 +67,7 @@ def permissions_table(
             row.permission,
             row.description,
             row.type.value,
-            marker_text(row.high_privilege_reason),
+            marker_text(row.high_privilege_reason, row.privilege_level),
         )
         body.append((row.app_type, *cells) if with_app_type else cells)
     return ExportTable(title, headers, tuple(body), subtitle, len(headers) - 1)
@@ -75,7 +82,7 @@ def comparison_table(comparison: AppComparison, *, subtitle: str = "") -> Export
             item.permission.name,
             item.permission.description,
             item.permission.type.value,
-            marker_text(item.high_privilege_reason),
+            marker_text(item.high_privilege_reason, item.privilege_level),
         )
         for item in comparison.rows()
     )

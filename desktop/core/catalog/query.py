@@ -24,7 +24,7 @@ from desktop.core.catalog.model import (
     SetupMode,
 )
 from desktop.core.catalog.names import api_names
-from desktop.core.catalog.privilege import high_privilege_reason
+from desktop.core.catalog.privilege import Privilege, PrivilegeLevel, privilege_of
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class PermissionRow:
     high_privilege_reason: str | None
     #: Why the row differs from the documentation's text (e.g. a corrected typo), if it does.
     note: str = ""
+    #: Critical or high (``None`` when not high-privilege).
+    privilege_level: PrivilegeLevel | None = None
 
     @property
     def high_privilege(self) -> bool:
@@ -51,8 +53,9 @@ class PermissionRow:
         """The permission's identity across app types (case-insensitive API and name)."""
         return (self.api.casefold(), self.permission.casefold(), self.type)
 
-    def as_dict(self) -> dict[str, str | bool]:
-        """The CLI's JSON row (its keys are a stable interface)."""
+    def as_dict(self) -> dict[str, str | bool | None]:
+        """The CLI's JSON row (its keys are a stable interface; ``privilege_level`` was added
+        after the others)."""
         return {
             "app_type": self.app_type,
             "api": self.api,
@@ -60,12 +63,13 @@ class PermissionRow:
             "description": self.description,
             "type": self.type.value,
             "high_privilege": self.high_privilege,
+            "privilege_level": self.privilege_level.value if self.privilege_level else None,
         }
 
     def searchable(self) -> tuple[str, ...]:
         """The text of every column, folded for case-insensitive search."""
-        reason = self.high_privilege_reason
-        marker = f"high privilege {reason}" if reason else ""
+        reason, level = self.high_privilege_reason, self.privilege_level
+        marker = f"high privilege {level.label} {reason}" if reason and level else ""
         return tuple(
             s.casefold()
             for s in (
@@ -80,6 +84,7 @@ class PermissionRow:
 
 
 def row_for(app: AppType, permission: Permission) -> PermissionRow:
+    privilege = privilege_of(permission)
     return PermissionRow(
         app_type_id=app.id,
         app_type=app.label,
@@ -87,8 +92,9 @@ def row_for(app: AppType, permission: Permission) -> PermissionRow:
         permission=permission.name,
         description=permission.description,
         type=permission.type,
-        high_privilege_reason=high_privilege_reason(permission),
+        high_privilege_reason=privilege.reason if privilege else None,
         note=permission.note,
+        privilege_level=privilege.level if privilege else None,
     )
 
 
@@ -116,6 +122,7 @@ class RowFilter:
     #: Whitespace-separated terms; every term must appear in some column.
     search: str = ""
     high_privilege_only: bool = False
+    critical_only: bool = False
 
     def terms(self) -> tuple[str, ...]:
         return tuple(self.search.casefold().split())
@@ -128,6 +135,8 @@ class RowFilter:
         if self.type is not None and row.type is not self.type:
             return False
         if self.high_privilege_only and not row.high_privilege:
+            return False
+        if self.critical_only and row.privilege_level is not PrivilegeLevel.CRITICAL:
             return False
         terms = self.terms()
         if terms:
@@ -179,6 +188,7 @@ class ComparedPermission:
     side: Side
     permission: Permission
     high_privilege_reason: str | None
+    privilege_level: PrivilegeLevel | None = None
 
 
 @dataclass(frozen=True)
@@ -199,9 +209,7 @@ class AppComparison:
             (Side.BOTH, self.both),
         )
         return [
-            ComparedPermission(side, p, high_privilege_reason(p))
-            for side, permissions in groups
-            for p in permissions
+            _compared(side, p, privilege_of(p)) for side, permissions in groups for p in permissions
         ]
 
     def side_label(self, side: Side) -> str:
@@ -210,6 +218,14 @@ class AppComparison:
             Side.ONLY_B: f"Only {self.app_b.label}",
             Side.BOTH: "Both",
         }[side]
+
+
+def _compared(
+    side: Side, permission: Permission, privilege: Privilege | None
+) -> ComparedPermission:
+    if privilege is None:
+        return ComparedPermission(side, permission, None)
+    return ComparedPermission(side, permission, privilege.reason, privilege.level)
 
 
 def compare_apps(catalog: Catalog, app_a_id: str, app_b_id: str) -> AppComparison:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, QStandardPaths, Qt
+from PySide6.QtCore import QAbstractItemModel, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.controllers.permissions_export import ExportFormat, PermissionsExportController
-from desktop.core.catalog.export import HIGH_PRIVILEGE_HEADER, ExportTable
+from desktop.core.catalog.export import HIGH_PRIVILEGE_HEADER, MARKER_PREFIXES, ExportTable
 from desktop.core.catalog.model import Catalog
 from desktop.core.errors import UserError
 
@@ -30,6 +30,8 @@ from desktop.ui.permissions.compare_view import CompareView
 AskSavePath = Callable[[QWidget, str, str, str], str | None]
 
 _FILTERS = {ExportFormat.CSV: "CSV files (*.csv)", ExportFormat.PDF: "PDF files (*.pdf)"}
+#: An export that takes longer than this shows a Cancel button (a quick one does not flash it).
+CANCEL_AFTER_MS = 300
 
 
 def native_save_dialog(
@@ -72,11 +74,20 @@ class PermissionsPage(QWidget):
         self.export_csv.setToolTip("Save the rows shown now as a CSV file (Ctrl+E)")
         self.export_pdf = QPushButton("Export P&DF…")
         self.export_pdf.setToolTip("Save the rows shown now as a PDF document (Ctrl+P)")
+        self.cancel_export = QPushButton("Cancel e&xport")
+        self.cancel_export.setToolTip("Stop the export; nothing is saved")
+        self.cancel_export.hide()
+        self.cancel_export.clicked.connect(exporter.cancel)
+        self._show_cancel = QTimer(self)
+        self._show_cancel.setSingleShot(True)
+        self._show_cancel.setInterval(CANCEL_AFTER_MS)
+        self._show_cancel.timeout.connect(self.cancel_export.show)
         self.status = QLabel()
         self.status.setObjectName("PermissionsExportStatus")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.cancel_export)
         bottom.addWidget(self.export_csv)
         bottom.addWidget(self.export_pdf)
         layout = QVBoxLayout(self)
@@ -90,6 +101,7 @@ class PermissionsPage(QWidget):
         exporter.busy_changed.connect(self._on_export_busy)
         exporter.saved.connect(self._on_saved)
         exporter.failed.connect(self._on_failed)
+        exporter.cancelled.connect(self._on_cancelled)
         QWidget.setTabOrder(self.views, self.export_csv)
         QWidget.setTabOrder(self.export_csv, self.export_pdf)
 
@@ -147,6 +159,14 @@ class PermissionsPage(QWidget):
     def _on_export_busy(self, busy: bool) -> None:
         self.export_csv.setEnabled(not busy)
         self.export_pdf.setEnabled(not busy)
+        if busy:
+            self._show_cancel.start()
+        else:
+            self._show_cancel.stop()
+            self.cancel_export.hide()
+
+    def _on_cancelled(self) -> None:
+        self.status.setText("Export cancelled; nothing was saved.")
 
     def _on_saved(self, path: str) -> None:
         self.status.setText(f"Saved {path}")
@@ -169,7 +189,7 @@ def view_table(title: str, model: QAbstractItemModel, subtitle: str) -> ExportTa
             index = model.index(r, c)
             if c == marker:
                 tip = str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
-                cells.append(tip if tip.startswith("High privilege:") else "")
+                cells.append(tip if tip.startswith(MARKER_PREFIXES) else "")
             else:
                 cells.append(str(index.data(Qt.ItemDataRole.DisplayRole) or ""))
         rows.append(tuple(cells))

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
-from desktop.core.catalog.export import HIGH_PRIVILEGE_HEADER
+from desktop.core.catalog.export import HIGH_PRIVILEGE_HEADER, marker_text
+from desktop.core.catalog.privilege import PrivilegeLevel
 from desktop.core.catalog.query import AppComparison, ComparedPermission, PermissionRow, Side
 
 Index = QModelIndex | QPersistentModelIndex
@@ -18,8 +20,10 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 #: What the marker column shows: a word, not just a colour, so it reads in print and to a
-#: screen reader too.
-MARKER = "⚠ High"
+#: screen reader too. Critical is also bold.
+MARKERS = {PrivilegeLevel.CRITICAL: "⚠ Critical", PrivilegeLevel.HIGH: "⚠ High"}
+MARKER = MARKERS[PrivilegeLevel.HIGH]
+_SORT_LEVEL = {PrivilegeLevel.CRITICAL: 0, PrivilegeLevel.HIGH: 1}
 
 
 class PermissionTableModel(QAbstractTableModel):
@@ -71,7 +75,9 @@ class PermissionTableModel(QAbstractTableModel):
         column = self.headers()[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and column == "Permission" and row.note:
             return f"{row.permission}\n{row.note}"
-        return cell_data(column, row_cells(row), row.high_privilege_reason, row, role)
+        return cell_data(
+            column, row_cells(row), row.high_privilege_reason, row, role, row.privilege_level
+        )
 
 
 class ComparisonModel(QAbstractTableModel):
@@ -126,7 +132,9 @@ class ComparisonModel(QAbstractTableModel):
             "Description": p.description,
             "Type": p.type.value,
         }
-        return cell_data(column, cells, item.high_privilege_reason, item, role)
+        return cell_data(
+            column, cells, item.high_privilege_reason, item, role, item.privilege_level
+        )
 
 
 def header_data(
@@ -137,7 +145,11 @@ def header_data(
     if role == Qt.ItemDataRole.DisplayRole:
         return headers[section]
     if role == Qt.ItemDataRole.ToolTipRole and headers[section] == HIGH_PRIVILEGE_HEADER:
-        return "Marked permissions grant broad, tenant-wide power. Hover a mark to see why."
+        return (
+            "Critical: a path to Global Administrator, to every account's sign-in, to all of "
+            "the tenant's data or to every managed device.\n"
+            "High: another tenant-wide write.\nHover a mark to see why."
+        )
     return None
 
 
@@ -152,18 +164,28 @@ def row_cells(row: PermissionRow) -> dict[str, str]:
 
 
 def cell_data(
-    column: str, cells: dict[str, str], reason: str | None, row: object, role: int
+    column: str,
+    cells: dict[str, str],
+    reason: str | None,
+    row: object,
+    role: int,
+    level: PrivilegeLevel | None = None,
 ) -> Any:
     """Display, tooltip, accessibility and sort data shared by both models."""
     if role == ROW_ROLE:
         return row
     if column == HIGH_PRIVILEGE_HEADER:
+        level = (level or PrivilegeLevel.HIGH) if reason else None
         if role == Qt.ItemDataRole.DisplayRole:
-            return MARKER if reason else ""
+            return MARKERS[level] if level else ""
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"High privilege: {reason}" if reason else "Not high privilege"
+            return marker_text(reason, level) if reason else "Not high privilege"
+        if role == Qt.ItemDataRole.FontRole and level is PrivilegeLevel.CRITICAL:
+            bold = QFont()
+            bold.setBold(True)
+            return bold
         if role == SORT_ROLE:
-            return 0 if reason else 1
+            return _SORT_LEVEL[level] if level else 2
         return None
     text = cells.get(column, "")
     if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.catalog.export import marker_text
 from desktop.core.catalog.model import Catalog
+from desktop.core.catalog.privilege import PrivilegeLevel
 from desktop.core.catalog.query import permission_rows, role_lines
 
 
@@ -30,11 +32,13 @@ class PermissionsDialog(QDialog):
         app = catalog.app_type(app_id)
         rows = permission_rows(catalog, [app_id])
         high = sum(1 for r in rows if r.high_privilege)
+        critical = sum(1 for r in rows if r.privilege_level is PrivilegeLevel.CRITICAL)
         self.setWindowTitle(f"Permissions of {app.label}")
         self.setObjectName("PermissionsDialog")
         layout = QVBoxLayout(self)
         intro = QLabel(
-            f"{app.label} asks for {len(rows)} permission(s), {high} of them high-privilege (⚠). "
+            f"{app.label} asks for {len(rows)} permission(s), {high} of them high-privilege (⚠), "
+            f"{critical} of those critical. "
             "Application permissions act without a signed-in user; delegated ones act as the "
             "signed-in user.",
             self,
@@ -53,7 +57,7 @@ class PermissionsDialog(QDialog):
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 if row.high_privilege_reason:
-                    item.setToolTip(f"High privilege: {row.high_privilege_reason}")
+                    item.setToolTip(marker_text(row.high_privilege_reason, row.privilege_level))
                 self.table.setItem(index, column, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

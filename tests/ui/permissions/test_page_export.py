@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,15 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 
-from desktop.controllers.permissions_export import ExportFormat
+from desktop.controllers.permissions_export import ExportFormat, PermissionsExportController
+from desktop.controllers.tasks import TaskRunner
+from desktop.core.catalog.export import marker_text
 from desktop.core.errors import UserError
-from tests.ui.permissions.conftest import PageHarness
+from tests.helpers.catalog_factory import small_catalog
+from tests.helpers.fake_dialogs import RecordingDialogs
+from tests.ui.permissions.conftest import PageHarness, SavePaths
 
+from desktop.ui.permissions import PermissionsPage
 from desktop.ui.permissions.browse import SelectionKind
 
 
@@ -43,9 +49,7 @@ def test_csv_export_is_the_current_view(qtbot: QtBot, harness: PageHarness, tmp_
     assert [line[column] for line in lines[1:]] == [r.permission for r in shown]
     marker = lines[0].index("High privilege")
     for row, line in zip(shown, lines[1:], strict=True):
-        assert line[marker] == (
-            f"High privilege: {row.high_privilege_reason}" if row.high_privilege else ""
-        )
+        assert line[marker] == marker_text(row.high_privilege_reason, row.privilege_level)
     assert str(tmp_path / "baseline.csv") in harness.page.status.text()
     _caption, suggested, name_filter = harness.save_paths.asked[0]
     assert suggested.endswith("Permissions-required-by-APElements-Baseline-Management.csv")
@@ -101,3 +105,30 @@ def test_failed_export_shows_an_error(qtbot: QtBot, harness: PageHarness, tmp_pa
     _title, error = harness.dialogs.errors[0]
     assert isinstance(error, UserError) and "Could not save x.csv" in error.message
     assert harness.page.export_csv.isEnabled()
+
+
+def test_a_slow_export_offers_cancel_and_cancelling_saves_nothing(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    runner = TaskRunner(max_threads=1)
+    release = threading.Event()
+    runner.submit("hold the worker", lambda _token, _progress: release.wait(10))
+    exporter = PermissionsExportController(runner)
+    save_paths = SavePaths([str(tmp_path / "slow.pdf")])
+    page = PermissionsPage(small_catalog(), exporter, RecordingDialogs(), ask_save_path=save_paths)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    try:
+        page.export(ExportFormat.PDF)
+        assert not page.export_pdf.isEnabled()
+        qtbot.waitUntil(page.cancel_export.isVisible)  # still running after a moment
+        with qtbot.waitSignal(exporter.cancelled):
+            qtbot.mouseClick(page.cancel_export, Qt.MouseButton.LeftButton)
+            release.set()
+        assert not (tmp_path / "slow.pdf").exists()
+        assert "cancelled" in page.status.text() and "nothing was saved" in page.status.text()
+        assert not page.cancel_export.isVisible() and page.export_pdf.isEnabled()
+    finally:
+        release.set()
+        runner.wait_for_done(10_000)

@@ -10,10 +10,13 @@ from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
 from desktop.controllers.permissions_export import PermissionsExportController
 from desktop.controllers.tasks import TaskRunner
+from desktop.core.catalog.loader import load_shipped
 from tests.helpers.catalog_factory import small_catalog
 from tests.helpers.fake_dialogs import RecordingDialogs
 
 from desktop.ui.permissions import PermissionsPage
+from desktop.ui.permissions.browse import SelectionKind
+from desktop.ui.permissions.table_view import FittedTableView
 from desktop.ui.window_state import WindowState, settings_at
 
 
@@ -70,3 +73,104 @@ def test_splitter_positions_are_restored(qtbot: QtBot, tmp_path: Path) -> None:
     assert state.restore_widget(page2.browse.splitter)
     assert state.restore_widget(page2.browse.details_splitter)
     assert (page2.browse.splitter.sizes(), page2.browse.details_splitter.sizes()) == saved
+
+
+def _settle(qtbot: QtBot, table: FittedTableView, viewport_width: int | None = None) -> None:
+    """Wait until the view has its new size (if one is expected) and its refit has run."""
+    if viewport_width is not None:
+        qtbot.waitUntil(lambda: table.viewport().width() != viewport_width)
+    qtbot.waitUntil(lambda: not table._refit.isActive())
+
+
+def test_a_column_the_technician_sized_keeps_its_width(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    window, page = _window(qtbot, runner)
+    window.resize(1200, 700)
+    table = page.browse.table
+    _settle(qtbot, table, table.viewport().width())
+    column = page.browse.model.headers().index("Permission")
+    fitted = table.columnWidth(column)
+    table.horizontalHeader().resizeSection(column, fitted + 61)  # as a drag does
+
+    before = table.viewport().width()
+    window.resize(950, 600)
+    _settle(qtbot, table, before)
+    assert table.columnWidth(column) == fitted + 61
+    page.browse.filters.search.setText("read")
+    _settle(qtbot, table)
+    assert table.columnWidth(column) == fitted + 61
+    page.browse.browser.select(SelectionKind.ALL, "")  # another column set: App type appears
+    _settle(qtbot, table)
+    column = page.browse.model.headers().index("Permission")
+    assert table.columnWidth(column) == fitted + 61
+
+    table.fit_action.trigger()  # the header's "Fit columns to the window"
+    assert table.columnWidth(column) != fitted + 61
+
+
+def test_saved_column_widths_are_used_after_a_restart(qtbot: QtBot, tmp_path: Path) -> None:
+    runner = TaskRunner()
+    path = tmp_path / "window-state.ini"
+    window, page = _window(qtbot, runner)
+    table = page.browse.table
+    _settle(qtbot, table)
+    header = table.horizontalHeader()
+    widths = [table.columnWidth(c) + 7 * (c + 1) for c in range(header.count() - 1)]
+    for column, width in enumerate(widths):
+        header.resizeSection(column, width)
+    WindowState(settings_at(path)).save(window)
+
+    runner2 = TaskRunner()
+    window2 = QMainWindow()
+    page2 = PermissionsPage(
+        small_catalog(), PermissionsExportController(runner2), RecordingDialogs()
+    )
+    window2.setCentralWidget(page2)
+    qtbot.addWidget(window2)
+    window2.resize(900, 560)
+    assert WindowState(settings_at(path)).restore_widget(page2.browse.table.horizontalHeader())
+    window2.show()  # showing fits the columns: the restored widths must survive it
+    qtbot.waitExposed(window2)
+    _settle(qtbot, page2.browse.table)
+    restored = [page2.browse.table.columnWidth(c) for c in range(header.count() - 1)]
+    assert restored == widths
+
+
+def test_a_layout_saved_with_other_columns_is_not_applied(qtbot: QtBot, tmp_path: Path) -> None:
+    runner = TaskRunner()
+    path = tmp_path / "window-state.ini"
+    window, page = _window(qtbot, runner)
+    page.browse.browser.select(SelectionKind.ALL, "")  # six columns
+    WindowState(settings_at(path)).save(window)
+    _again, page2 = _window(qtbot, runner)
+    page2.browse.browser.select(SelectionKind.APP, "automation")  # five: one app type's rows
+    assert page2.browse.model.columnCount() == page.browse.model.columnCount() - 1
+    header = page2.browse.table.horizontalHeader()
+    assert not WindowState(settings_at(path)).restore_widget(header)
+    assert header.count() == page2.browse.model.columnCount()
+
+
+def test_no_sideways_scrolling_in_a_900_pixel_window(qtbot: QtBot) -> None:
+    """The shipped catalog's longest names, in every view, fit without a horizontal scroll."""
+    runner = TaskRunner()
+    window = QMainWindow()
+    page = PermissionsPage(load_shipped(), PermissionsExportController(runner), RecordingDialogs())
+    window.setCentralWidget(page)
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    table = page.browse.table
+    for kind, key in (
+        (SelectionKind.ALL, ""),
+        (SelectionKind.API, "Microsoft Graph"),
+        (SelectionKind.APP, "apelements-security-and-analysis"),
+    ):
+        page.browse.browser.select(kind, key)
+        _settle(qtbot, table)
+        widths = sum(table.columnWidth(c) for c in range(page.browse.model.columnCount()))
+        assert widths <= table.viewport().width(), kind
+        assert table.horizontalScrollBar().maximum() == 0, kind
+    page.views.setCurrentWidget(page.compare)
+    _settle(qtbot, page.compare.table)
+    assert page.compare.table.horizontalScrollBar().maximum() == 0

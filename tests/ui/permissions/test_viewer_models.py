@@ -6,12 +6,13 @@ from pytestqt.modeltest import ModelTester
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
+from desktop.core.catalog.privilege import PrivilegeLevel
 from desktop.core.catalog.query import compare_apps, permission_rows
 from tests.helpers.catalog_factory import small_catalog
 
 from desktop.ui.permissions.browse import BrowseMode, build_browse_model
 from desktop.ui.permissions.table_model import (
-    MARKER,
+    MARKERS,
     ROW_ROLE,
     SORT_ROLE,
     ComparisonModel,
@@ -49,14 +50,20 @@ def test_marker_is_a_labelled_word_with_the_reason_in_a_tooltip() -> None:
         index = model.index(r, marker_column)
         assert index.data(ROW_ROLE) is row
         if row.high_privilege:
-            assert index.data() == MARKER and "High" in MARKER
+            level = row.privilege_level
+            assert level is not None
+            assert index.data() == MARKERS[level] and level.label.split()[0] in MARKERS[level]
             assert index.data(Qt.ItemDataRole.ToolTipRole) == (
-                f"High privilege: {row.high_privilege_reason}"
+                f"{level.label}: {row.high_privilege_reason}"
             )
-            assert "High privilege" in index.data(Qt.ItemDataRole.AccessibleTextRole)
+            assert level.label in index.data(Qt.ItemDataRole.AccessibleTextRole)
+            font = index.data(Qt.ItemDataRole.FontRole)
+            assert (font is not None and font.bold()) is (level is PrivilegeLevel.CRITICAL)
         else:
             assert index.data() == ""
     assert any(r.high_privilege for r in rows) and not all(r.high_privilege for r in rows)
+    levels = {r.privilege_level for r in rows}
+    assert {PrivilegeLevel.CRITICAL, PrivilegeLevel.HIGH} <= levels  # both marks are exercised
 
 
 def test_sort_proxy_over_the_table(qtmodeltester: ModelTester) -> None:

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from subprocess import CompletedProcess
 
 from desktop.core.catalog.loader import load_shipped
-from desktop.core.catalog.privilege import high_privilege_reason
+from desktop.core.catalog.privilege import high_privilege_reason, privilege_of
 
 Cli = Callable[..., CompletedProcess[str]]
 CATALOG = load_shipped()
-KEYS = {"app_type", "api", "permission", "description", "type", "high_privilege"}
+KEYS = {"app_type", "api", "permission", "description", "type", "high_privilege", "privilege_level"}
 
 
 def json_rows(cli: Cli, *args: str) -> list[dict[str, object]]:
@@ -39,6 +39,8 @@ def test_one_app_by_name_in_any_case(cli: Cli) -> None:
         assert row["description"] == permission.description
         assert row["type"] == permission.type.value
         assert row["high_privilege"] is (high_privilege_reason(permission) is not None)
+        privilege = privilege_of(permission)
+        assert row["privilege_level"] == (privilege.level.value if privilege else None)
 
 
 def test_filters_combine(cli: Cli) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QTextDocument
 from desktop.controllers.pdf import _first_table, _row_edges, html_to_pdf, page_bands
 from desktop.core.catalog.export import LONG_WORD, permissions_table, table_to_html
 from desktop.core.catalog.query import permission_rows
+from desktop.core.errors import CancelledError
 from tests.helpers.catalog_factory import small_catalog
 from tests.helpers.inventory import shipped_catalog
 
@@ -78,3 +79,17 @@ def test_every_word_of_the_shipped_catalog_is_whole_in_the_pdf(
             assert name in words or any(name[:i] in words and name[i:] in words for i in cuts)
         missing = [w for w in row.description.split() if w not in words]
         assert not missing, f"{row.permission}: {missing} broken across lines"
+
+
+def test_rendering_stops_when_asked(qtbot: QtBot) -> None:
+    html = table_to_html(permissions_table("All", permission_rows(small_catalog())))
+    asked: list[int] = []
+
+    def stop_at_first_page() -> bool:
+        asked.append(1)
+        return True
+
+    with pytest.raises(CancelledError):
+        html_to_pdf(html, "All", stop_at_first_page)
+    assert asked == [1]
+    assert html_to_pdf(html, "All", lambda: False).startswith(b"%PDF")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
 
 from desktop.controllers.permissions_export import ExportFormat, PermissionsExportController
 from desktop.controllers.tasks import TaskRunner
@@ -70,3 +73,53 @@ def test_unwritable_path_fails_with_a_user_error(
         controller.export(permissions_table("x", []), tmp_path / "no" / "x.csv", ExportFormat.CSV)
     error = failed.args[0]
     assert isinstance(error, UserError) and "Could not save" in error.message
+
+
+@pytest.fixture
+def held(qtbot: QtBot) -> Iterator[tuple[PermissionsExportController, threading.Event]]:
+    """A controller whose one worker thread is busy until the event is set: an export waits."""
+    runner = TaskRunner(max_threads=1)
+    release = threading.Event()
+    runner.submit("hold the worker", lambda _token, _progress: release.wait(10))
+    yield PermissionsExportController(runner), release
+    release.set()
+    runner.wait_for_done(10_000)
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_a_cancelled_export_writes_nothing(
+    held: tuple[PermissionsExportController, threading.Event],
+    qtbot: QtBot,
+    tmp_path: Path,
+    fmt: ExportFormat,
+) -> None:
+    controller, release = held
+    path = tmp_path / f"perms.{fmt.value}"
+    controller.export(permissions_table("All", permission_rows(small_catalog())), path, fmt)
+    controller.cancel()
+    with qtbot.waitSignal(controller.cancelled, timeout=10_000):
+        release.set()
+    assert not path.exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary file left either
+    assert not controller.busy
+
+
+def test_a_cancel_after_the_file_is_written_reports_it_saved(
+    held: tuple[PermissionsExportController, threading.Event], qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller, release = held
+    path = tmp_path / "perms.csv"
+    task = controller.export(
+        permissions_table("All", permission_rows(small_catalog())), path, ExportFormat.CSV
+    )
+
+    def cancel_once_saved(_done: int, _total: int, text: str) -> None:
+        if text.startswith("Saved"):  # on the worker, after the file is in place
+            task.cancel()
+
+    # Direct: runs on the worker thread before it returns, so the cancel is surely late. (The
+    # export is still queued behind the held worker while this is connected.)
+    task._report_progress.connect(cancel_once_saved, Qt.ConnectionType.DirectConnection)
+    with qtbot.assertNotEmitted(controller.cancelled), qtbot.waitSignal(controller.saved):
+        release.set()
+    assert task.token.cancelled and path.exists()

@@ -2,16 +2,18 @@
 
 The tables are parsed from the documentation in ``tests/data/seeds``; nothing here repeats a
 row or a count by hand. Permission names compare case-insensitively, which also covers the two
-typos the catalog corrects ("User.Read.all", "User_impersonation").
+typos the catalog corrects ("User.Read.all", "User_impersonation"); the one description it
+corrects quotes the documentation's text in its note.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
 
-from desktop.core.catalog import AppType, Catalog, DelegationKind, PermissionType
+from desktop.core.catalog import AppType, Catalog, DelegationKind, Permission, PermissionType
 from desktop.core.catalog.loader import load_catalog
 from desktop.core.catalog.names import normalize
 from tests.helpers.seeds import SeedTable, permission_tables
@@ -47,7 +49,9 @@ def test_the_documentation_has_the_four_tables() -> None:
 def test_every_seed_row_is_in_its_app_type(catalog: Catalog, title: str) -> None:
     table: SeedTable = TABLES[title]
     app = _app_named(catalog, table.app_name)
-    ours = Counter((normalize(p.api + p.name), p.description, str(p.type)) for p in app.permissions)
+    ours = Counter(
+        (normalize(p.api + p.name), _documented(p), str(p.type)) for p in app.permissions
+    )
     seed = Counter((normalize(r.head), r.description, r.type) for r in table.rows)
     missing = seed - ours
     extra = ours - seed
@@ -64,6 +68,26 @@ def test_api_and_permission_split_where_the_api_ends(catalog: Catalog, title: st
         # A permission never starts with the words of an API ("SharePoint" + "Sites.FullControl")
         assert " " not in perm.name, perm
         assert not any(normalize(perm.name).startswith(api + " ") for api in apis), perm
+
+
+def _documented(permission: Permission) -> str:
+    """The description the documentation gives: a corrected one is quoted in the note."""
+    quoted = re.match(r"The documentation describes it as '([^']+)'", permission.note)
+    return quoted[1] if quoted else permission.description
+
+
+def test_a_corrected_description_says_what_the_documentation_had(catalog: Catalog) -> None:
+    corrected = [
+        p for a in catalog.app_types for p in a.permissions if _documented(p) != p.description
+    ]
+    assert [p.name for p in corrected] == ["Application.ReadWrite.All"]
+    assert corrected[0].description == "Read and write all applications"
+
+
+def test_descriptions_have_plain_spaces(catalog: Catalog) -> None:
+    for app in catalog.app_types:
+        for permission in app.permissions:
+            assert "\u00a0" not in permission.description, permission
 
 
 def test_corrected_typos_say_so(catalog: Catalog) -> None:

@@ -10,9 +10,11 @@ import pytest
 
 from desktop.core.catalog.export import (
     LONG_WORD,
+    MARKER_PREFIXES,
     ExportTable,
     column_widths,
     comparison_table,
+    marker_text,
     permissions_table,
     table_to_csv,
     table_to_html,
@@ -35,7 +37,8 @@ def test_csv_round_trips_every_row(tmp_path: Path) -> None:
     assert len(parsed) == len(rows) + 1
     for row, line in zip(rows, parsed[1:], strict=True):
         assert line[:5] == [row.app_type, row.api, row.permission, row.description, row.type]
-        assert line[5].startswith("High privilege: ") == row.high_privilege
+        assert line[5].startswith(MARKER_PREFIXES) == row.high_privilege
+        assert line[5] == marker_text(row.high_privilege_reason, row.privilege_level)
 
 
 def test_csv_without_app_column() -> None:

@@ -39,8 +39,11 @@ def test_rows_carry_the_high_privilege_reason() -> None:
 
 def test_json_row_has_the_stable_keys() -> None:
     row = ALL_ROWS[0].as_dict()
-    assert set(row) == {"app_type", "api", "permission", "description", "type", "high_privilege"}
+    issue_keys = {"app_type", "api", "permission", "description", "type", "high_privilege"}
+    assert set(row) == {*issue_keys, "privilege_level"}
     assert isinstance(row["high_privilege"], bool)
+    assert row["privilege_level"] in {"critical", "high", None}
+    assert (row["privilege_level"] is not None) is row["high_privilege"]
 
 
 def test_filter_by_app_api_and_type() -> None:
