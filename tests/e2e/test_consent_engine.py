@@ -3,6 +3,8 @@ to the sandbox, with the browser stand-in submitting the form_post and consent p
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from desktop.core.catalog.model import ConsentMethod, SetupMode
@@ -11,7 +13,7 @@ from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.consent import ConsentEngine, consent_link, plan_consent
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
-from desktop.core.identity.verify import CertificateMismatchError
+from desktop.core.identity.verify import CertificateMismatchError, verify_client_credentials
 from tests.helpers.browser import StandInBrowser
 from tests.helpers.certificates import MemoryCertificateStore, app_certificate, credential_of
 from tests.helpers.identity_fakes import BASELINE, catalog
@@ -208,3 +210,31 @@ def test_consent_link_names_the_tenant_app_and_graph(sandbox: RunningSandbox) ->
         f"{sandbox.sandbox.authority_host}/{sandbox.demo.tenant_id}/v2.0/adminconsent?client_id="
     )
     assert plan.client_id in link and "%2F.default" in link
+
+
+def test_custom_mode_with_no_application_permissions_listed_is_not_valid(
+    sandbox: RunningSandbox,
+) -> None:
+    """The certificate works, but with nothing to diff the status says so instead of Valid."""
+    cert, pfx = app_certificate()
+    sandbox.scenario.register_app(
+        CUSTOM_APP_ID,
+        "Contoso custom app",
+        application={"Microsoft Graph": {"Group.ReadWrite.All"}},
+        certificates=[cert],
+        home_tenant=sandbox.demo.tenant_id,
+    )
+    sandbox.scenario.grant_admin_consent(sandbox.demo.tenant_id, CUSTOM_APP_ID)
+    unlisted = dataclasses.replace(BASELINE, name="Custom Azure app", permissions=())
+    store = MemoryCertificateStore()
+    ref, _ = store.import_pfx(pfx, "pw")
+    verification = verify_client_credentials(
+        unlisted,
+        endpoints_for(),
+        sandbox.demo.tenant_id,
+        CUSTOM_APP_ID,
+        credential_of(store.load(ref)),
+    )
+    assert verification.status is Status.UNKNOWN, verification
+    assert "certificate got a token" in verification.reason
+    assert "catalog lists no application permissions for Custom Azure app" in verification.reason
