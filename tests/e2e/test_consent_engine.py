@@ -21,7 +21,7 @@ from desktop.core.token_cache import TokenCacheStore as EncryptedTokenCacheStore
 from desktop.core.vault import SecretVault, VaultUnavailableError
 from tests.helpers.browser import StandInBrowser
 from tests.helpers.certificates import MemoryCertificateStore, app_certificate, credential_of
-from tests.helpers.identity_fakes import BASELINE, catalog
+from tests.helpers.identity_fakes import BASELINE, DELEGATED_APP, catalog
 from tests.helpers.keyrings import FailingKeyring
 from tests.helpers.sandbox import RunningSandbox
 
@@ -281,3 +281,25 @@ def test_sign_in_without_a_keyring_is_refused_before_the_browser_opens(
         session.sign_in(endpoints_for(), sandbox.demo.tenant_id, timeout=30)
     assert browser.visited == []  # nobody signed in for nothing
     assert not (tmp_path / "vault").exists() or not any((tmp_path / "vault").iterdir())
+
+
+def test_user_consent_to_an_app_with_nothing_listed_records_the_user_but_is_not_valid(
+    sandbox: RunningSandbox,
+) -> None:
+    unlisted = dataclasses.replace(DELEGATED_APP, permissions=())
+    client_id = "5e4d3c2b-1a00-4000-8000-0000000a11ed"
+    sandbox.scenario.register_app_type(unlisted, client_id)  # asks for User.Read, like Entra
+    sandbox.scenario.set_browser_user(sandbox.demo.user)
+    plan = plan_consent(
+        dataclasses.replace(catalog(), app_types=(BASELINE, unlisted)),
+        Customer("Contoso", id=1),
+        _tenant(sandbox),
+        ["Cloud Backup for Microsoft 365"],
+        method=ConsentMethod.USER,
+        client_id=lambda app: client_id,
+    )
+    browser = StandInBrowser(sandbox.sandbox.ca_path, upn=None)
+    outcome = _engine(sandbox, browser).run(plan, timeout=30)
+    assert outcome.profile.consenting_user == sandbox.demo.user
+    assert outcome.profile.status is Status.UNKNOWN, outcome.verification
+    assert "catalog lists no delegated permissions" in outcome.profile.reason
