@@ -54,5 +54,8 @@ def signin(args: argparse.Namespace, ctx: CliContext) -> int:
 def signout(args: argparse.Namespace, ctx: CliContext) -> int:
     session, _ = _session(ctx)
     session.sign_out()
-    print("Signed out: the cached sign-in was removed.")
+    print(
+        "Signed out: the technician's cached sign-in was removed (users who gave user consent "
+        "stay signed in for their profiles' checks)."
+    )
     return 0

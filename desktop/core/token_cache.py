@@ -147,6 +147,11 @@ class TokenCacheStore:
                 _known[cache] = _entries(ours)
         return True
 
+    def check_available(self) -> None:
+        """Raise :class:`~desktop.core.vault.VaultUnavailableError` unless the keyring answers,
+        so a sign-in is refused before the browser opens rather than lost after it."""
+        self.vault.check_keyring("store the sign-in token cache")
+
     def clear(self) -> None:
         """Forget every stored token (sign out everywhere)."""
         with self._lock, self._file_lock:

@@ -13,9 +13,35 @@ from pathlib import Path
 
 from desktop.core.errors import UserError
 from desktop.core.paths import HOME_ENV
-from desktop.sandbox.demo import populate
+from desktop.sandbox.demo import Demo, populate
 from desktop.sandbox.launch import load_catalog_or_none, prepare_data_folder
 from desktop.sandbox.server import ADMIN_PATH, Sandbox
+
+
+def describe(
+    sandbox: Sandbox, demo: Demo, env: dict[str, str], *, prepared: bool = False
+) -> list[str]:
+    """What a person needs to point the app at the sandbox: environment, client IDs, accounts."""
+    lines = ["SANDBOX identity provider running. Export these to point the app at it:"]
+    lines += [f"  export {key}={value}" for key, value in env.items()]
+    lines.append(f"Sign-in client ID (Settings: sign_in_client_id): {demo.sign_in_client_id}")
+    if demo.client_ids:
+        lines.append("Publisher client IDs (Settings: client_ids, by app type):")
+        lines += [f"  {app_id} = {client_id}" for app_id, client_id in demo.client_ids.items()]
+    if not prepared:
+        lines.append(
+            "Tip: --data-folder EMPTY_FOLDER writes these client IDs into that data folder's "
+            "Settings and adds a demo customer."
+        )
+    lines.append(
+        f"Tenants: {demo.domain} ({demo.tenant_id}), {demo.other_domain} ({demo.other_tenant_id})"
+    )
+    lines.append(f"Accounts: {demo.admin} (admin), {demo.user}, {demo.other_admin}")
+    lines.append(
+        f"Scenario endpoint: POST {sandbox.authority_host}{ADMIN_PATH} "
+        '{"action": "revoke_consent", "tenant": "...", "client_id": "..."}'
+    )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,16 +74,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(exc.one_line(), file=sys.stderr)
                 return 2
             env[HOME_ENV] = str(args.data_folder.resolve())
-        print("SANDBOX identity provider running. Export these to point the app at it:")
-        for key, value in env.items():
-            print(f"  export {key}={value}")
-        print(f"Sign-in client ID: {demo.sign_in_client_id}")
-        print(f"Tenants: {demo.domain} ({demo.tenant_id}), fabrikam ({demo.other_tenant_id})")
-        print(f"Accounts: {demo.admin} (admin), {demo.user}, {demo.other_admin}")
-        print(
-            f"Scenario endpoint: POST {sandbox.authority_host}{ADMIN_PATH} "
-            '{"action": "revoke_consent", "tenant": "...", "client_id": "..."}'
-        )
+        for line in describe(sandbox, demo, env, prepared=args.data_folder is not None):
+            print(line)
         print("Press Ctrl+C to stop.")
         sys.stdout.flush()
         try:

@@ -33,6 +33,7 @@ class Demo:
     tenant_id: str = CONTOSO_ID
     domain: str = CONTOSO
     other_tenant_id: str = FABRIKAM_ID
+    other_domain: str = FABRIKAM
     admin: str = ADMIN
     user: str = USER
     other_admin: str = OTHER_ADMIN

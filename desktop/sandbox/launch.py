@@ -62,7 +62,7 @@ DEMO_PROFILES = (
         "nitro",
         "apelements-automation",
         Status.VALID,
-        "All required permissions are granted.",
+        "All {count} required permissions are granted.",
     ),
     _DemoProfile(
         "Contoso Baseline",
@@ -128,7 +128,7 @@ def _seed_inventory(root: Path, demo: Demo, sandbox: Sandbox, catalog: Catalog |
                 app_type_id=app.id,
                 mode=SetupMode.MODERN,
                 status=item.status,
-                reason=item.reason,
+                reason=item.reason.format(count=len(app.permissions)),
                 remedy=item.remedy,
                 consent_method=item.method,
                 consenting_user=item.user,

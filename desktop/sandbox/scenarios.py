@@ -127,6 +127,10 @@ class Scenario:
         for perm in app_type.permissions:
             bucket = application if perm.type is PermissionType.APPLICATION else delegated
             bucket.setdefault(perm.api, set()).add(perm.name)
+        if not application and not delegated:
+            # The catalog lists nothing for many app types: like a new Entra registration,
+            # the app asks for User.Read, so user consent still gives a token.
+            delegated = {"Microsoft Graph": {"User.Read"}}
         return self.register_app(
             client_id, app_type.name, application=application, delegated=delegated, **kwargs
         )

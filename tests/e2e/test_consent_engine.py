@@ -3,7 +3,12 @@ to the sandbox, with the browser stand-in submitting the form_post and consent p
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
+import msal
 import pytest
+from keyring import errors
 
 from desktop.core.catalog.model import ConsentMethod, SetupMode
 from desktop.core.domain import Customer, Status, Tenant
@@ -11,10 +16,13 @@ from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.consent import ConsentEngine, consent_link, plan_consent
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
-from desktop.core.identity.verify import CertificateMismatchError
+from desktop.core.identity.verify import CertificateMismatchError, verify_client_credentials
+from desktop.core.token_cache import TokenCacheStore as EncryptedTokenCacheStore
+from desktop.core.vault import SecretVault, VaultUnavailableError
 from tests.helpers.browser import StandInBrowser
 from tests.helpers.certificates import MemoryCertificateStore, app_certificate, credential_of
-from tests.helpers.identity_fakes import BASELINE, catalog
+from tests.helpers.identity_fakes import BASELINE, DELEGATED_APP, catalog
+from tests.helpers.keyrings import FailingKeyring
 from tests.helpers.sandbox import RunningSandbox
 
 pytestmark = pytest.mark.e2e
@@ -208,3 +216,90 @@ def test_consent_link_names_the_tenant_app_and_graph(sandbox: RunningSandbox) ->
         f"{sandbox.sandbox.authority_host}/{sandbox.demo.tenant_id}/v2.0/adminconsent?client_id="
     )
     assert plan.client_id in link and "%2F.default" in link
+
+
+def test_custom_mode_with_no_application_permissions_listed_is_not_valid(
+    sandbox: RunningSandbox,
+) -> None:
+    """The certificate works, but with nothing to diff the status says so instead of Valid."""
+    cert, pfx = app_certificate()
+    sandbox.scenario.register_app(
+        CUSTOM_APP_ID,
+        "Contoso custom app",
+        application={"Microsoft Graph": {"Group.ReadWrite.All"}},
+        certificates=[cert],
+        home_tenant=sandbox.demo.tenant_id,
+    )
+    sandbox.scenario.grant_admin_consent(sandbox.demo.tenant_id, CUSTOM_APP_ID)
+    unlisted = dataclasses.replace(BASELINE, name="Custom Azure app", permissions=())
+    store = MemoryCertificateStore()
+    ref, _ = store.import_pfx(pfx, "pw")
+    verification = verify_client_credentials(
+        unlisted,
+        endpoints_for(),
+        sandbox.demo.tenant_id,
+        CUSTOM_APP_ID,
+        credential_of(store.load(ref)),
+    )
+    assert verification.status is Status.UNKNOWN, verification
+    assert "certificate got a token" in verification.reason
+    assert "catalog lists no application permissions for Custom Azure app" in verification.reason
+
+
+def test_sign_out_keeps_the_consenting_users_accounts(sandbox: RunningSandbox) -> None:
+    """The technician's sign-out must not break the delegated profiles' later checks."""
+    cache = MemoryTokenCacheStore()
+    technician = TechnicianSession(
+        sandbox.demo.sign_in_client_id, cache, open_browser=StandInBrowser(sandbox.sandbox.ca_path)
+    )
+    technician.sign_in(endpoints_for(), sandbox.demo.tenant_id, timeout=30)
+    sandbox.scenario.set_browser_user(sandbox.demo.user)
+    plan = _plan(sandbox, ["Cloud Backup for Microsoft 365"], method=ConsentMethod.USER)
+    browser = StandInBrowser(sandbox.sandbox.ca_path, upn=None)
+    _engine(sandbox, browser, cache=cache).run(plan, timeout=30)
+    assert {sandbox.demo.admin, sandbox.demo.user} <= set(cache.load().serialize().split('"'))
+
+    technician.sign_out()
+    assert technician.accounts(endpoints_for()) == []
+    assert technician.graph_token(endpoints_for(), sandbox.demo.tenant_id) is None
+    kept = cache.load()
+    kind = msal.TokenCache.CredentialType
+    assert {rt["client_id"] for rt in kept.search(kind.REFRESH_TOKEN)} == {plan.client_id}
+    assert [a["username"] for a in kept.search(kind.ACCOUNT)] == [sandbox.demo.user]
+    assert sandbox.demo.admin not in kept.serialize()
+
+
+def test_sign_in_without_a_keyring_is_refused_before_the_browser_opens(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    vault = SecretVault(tmp_path / "vault", FailingKeyring(errors.NoKeyringError("none")))
+    browser = StandInBrowser(sandbox.sandbox.ca_path)
+    session = TechnicianSession(
+        sandbox.demo.sign_in_client_id, EncryptedTokenCacheStore(vault), open_browser=browser
+    )
+    with pytest.raises(VaultUnavailableError, match="no secure password store"):
+        session.sign_in(endpoints_for(), sandbox.demo.tenant_id, timeout=30)
+    assert browser.visited == []  # nobody signed in for nothing
+    assert not (tmp_path / "vault").exists() or not any((tmp_path / "vault").iterdir())
+
+
+def test_user_consent_to_an_app_with_nothing_listed_records_the_user_but_is_not_valid(
+    sandbox: RunningSandbox,
+) -> None:
+    unlisted = dataclasses.replace(DELEGATED_APP, permissions=())
+    client_id = "5e4d3c2b-1a00-4000-8000-0000000a11ed"
+    sandbox.scenario.register_app_type(unlisted, client_id)  # asks for User.Read, like Entra
+    sandbox.scenario.set_browser_user(sandbox.demo.user)
+    plan = plan_consent(
+        dataclasses.replace(catalog(), app_types=(BASELINE, unlisted)),
+        Customer("Contoso", id=1),
+        _tenant(sandbox),
+        ["Cloud Backup for Microsoft 365"],
+        method=ConsentMethod.USER,
+        client_id=lambda app: client_id,
+    )
+    browser = StandInBrowser(sandbox.sandbox.ca_path, upn=None)
+    outcome = _engine(sandbox, browser).run(plan, timeout=30)
+    assert outcome.profile.consenting_user == sandbox.demo.user
+    assert outcome.profile.status is Status.UNKNOWN, outcome.verification
+    assert "catalog lists no delegated permissions" in outcome.profile.reason

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
+from typing import Any
+
 from desktop.core.catalog.model import (
     Catalog,
     DelegatedFunction,
@@ -69,3 +73,51 @@ def catalog() -> Catalog:
         ),
         app_types=(BASELINE, DELEGATED_APP),
     )
+
+
+def unsigned_jwt(claims: dict[str, Any]) -> str:
+    """A compact JWT carrying *claims* (unsigned: the app only reads what a tenant granted)."""
+
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}.sig"
+
+
+class FakeGraph:
+    """Answers the Graph reads of the publisher verification from in-memory tables.
+
+    *sps* are service principals (dicts as Graph returns them); *assignments* maps a service
+    principal id to its appRoleAssignments; *grants* are oauth2PermissionGrants. *error* makes
+    every read raise it (an outage or a refusal).
+    """
+
+    def __init__(
+        self,
+        sps: list[dict[str, Any]] | None = None,
+        assignments: dict[str, list[dict[str, Any]]] | None = None,
+        grants: list[dict[str, Any]] | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        self.sps = sps or []
+        self.assignments = assignments or {}
+        self.grants = grants or []
+        self.error = error
+
+    def values(self, path: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        if self.error is not None:
+            raise self.error
+        flt = (params or {}).get("$filter", "")
+        if path == "servicePrincipals":
+            return [sp for sp in self.sps if f"'{sp['appId']}'" in flt]
+        if path.endswith("/appRoleAssignments"):
+            return self.assignments.get(path.split("/")[1], [])
+        if path == "oauth2PermissionGrants":
+            return [g for g in self.grants if f"'{g['clientId']}'" in flt]
+        raise AssertionError(f"unexpected Graph read {path}")
+
+    def get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        if self.error is not None:
+            raise self.error
+        sp_id = path.split("/")[1]
+        return next(sp for sp in self.sps if sp["id"] == sp_id)

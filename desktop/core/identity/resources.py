@@ -2,7 +2,9 @@
 
 A client-credentials token is issued for one resource at a time (``{resource}/.default``), and
 Graph reports grants by the resource's service principal. Both need the resource's application
-ID, which is the same in every tenant. Names compare case-insensitively.
+ID, which is the same in every tenant (Microsoft's first-party apps). Names compare
+case-insensitively. Every API the shipped catalog names must be here (a test checks it): an API
+missing from this table cannot be verified, and a verification then says so.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ RESOURCE_APP_IDS: dict[str, str] = {
     "skype and teams tenant admin api": "48ac35b8-9aa8-4d74-927d-1f4a14a0b239",
     "azure rights management services": "00000012-0000-0000-c000-000000000000",
     "azure service management": "797f4846-ba00-4fd7-ba43-dac1f8f63013",
+    "windows azure service management api": "797f4846-ba00-4fd7-ba43-dac1f8f63013",
     "dynamics crm": "00000007-0000-0000-c000-000000000000",
     "powerapps service": "475226c6-020e-4fb2-8a90-7a972cbfc1d4",
     "power bi service": "00000009-0000-0000-c000-000000000000",
     "projectworkmanagement": "09abbdfd-ed23-44ee-a2d9-a627aa1c90f3",
     "office 365 management apis": "c5393580-f805-4401-95e8-94b7a6ef2fc2",
+    "microsoft information protection sync service": "870c4f2e-85b6-4d43-bdda-6ed9a579b725",
 }
 
 

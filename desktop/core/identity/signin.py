@@ -35,6 +35,9 @@ class TokenCacheStore(Protocol):
 
     def clear(self) -> None: ...
 
+    def check_available(self) -> None:
+        """Raise UserError when a sign-in could not be stored (before a browser opens)."""
+
 
 class MemoryTokenCacheStore:
     """A cache kept for this process only (when no keyring is available, and in tests)."""
@@ -60,6 +63,9 @@ class MemoryTokenCacheStore:
     def clear(self) -> None:
         with self._lock:
             self._data = ""
+
+    def check_available(self) -> None:
+        """Memory is always available."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,11 @@ def interactive(
     progress: Progress = no_progress,
     open_browser: BrowserOpener = open_system_browser,
 ) -> SignedIn:
-    """Authorize in the browser and return who signed in; the cache store is saved."""
+    """Authorize in the browser and return who signed in; the cache store is saved.
+
+    Refuses before the browser opens when the sign-in could not be stored (no keyring).
+    """
+    cache_store.check_available()
     cache = cache_store.load()
     app = _public_app(client_id, endpoints, tenant, cache)
     holder: dict[str, Any] = {}
@@ -216,7 +226,15 @@ class TechnicianSession:
         )
 
     def accounts(self, endpoints: Endpoints) -> list[Account]:
-        app = _public_app(self.client_id, endpoints, "organizations", self.cache_store.load())
+        """The technician accounts signed in with the sign-in app (the cache also holds the
+        accounts of users who gave user consent to publisher apps: those are not listed)."""
+        cache = self.cache_store.load()
+        app = _public_app(self.client_id, endpoints, "organizations", cache)
+        kind = msal.TokenCache.CredentialType
+        ours = {
+            rt.get("home_account_id")
+            for rt in cache.search(kind.REFRESH_TOKEN, query={"client_id": self.client_id})
+        }
         return [
             Account(
                 str(a.get("username", "")),
@@ -224,6 +242,7 @@ class TechnicianSession:
                 str(a.get("home_account_id", "")),
             )
             for a in app.get_accounts()
+            if a.get("home_account_id") in ours
         ]
 
     def graph_token(self, endpoints: Endpoints, tenant_id: str) -> str | None:
@@ -245,5 +264,31 @@ class TechnicianSession:
         return None
 
     def sign_out(self) -> None:
-        """Forget every cached account and token."""
-        self.cache_store.clear()
+        """Forget the technician's sign-in: every token of the sign-in app, and the accounts
+        nothing else holds tokens for. The accounts of users who gave *user consent* (other
+        client IDs, in the same encrypted cache) stay: the profiles' checks need them. When
+        nothing is left, the stored cache is removed entirely."""
+        cache = self.cache_store.load()
+        if forget_client(cache, self.client_id):
+            self.cache_store.save(cache)
+        else:
+            self.cache_store.clear()
+
+
+def forget_client(cache: msal.SerializableTokenCache, client_id: str) -> int:
+    """Remove *client_id*'s tokens from *cache*, then accounts left without tokens. Returns
+    how many refresh tokens (of other clients) remain."""
+    kind = msal.TokenCache.CredentialType
+    mine = {"client_id": client_id}
+    for rt in list(cache.search(kind.REFRESH_TOKEN, query=mine)):
+        cache.remove_rt(rt)
+    for at in list(cache.search(kind.ACCESS_TOKEN, query=mine)):
+        cache.remove_at(at)
+    for idt in list(cache.search(kind.ID_TOKEN, query=mine)):
+        cache.remove_idt(idt)
+    remaining = list(cache.search(kind.REFRESH_TOKEN))
+    held = {rt.get("home_account_id") for rt in remaining}
+    for account in list(cache.search(kind.ACCOUNT)):
+        if account.get("home_account_id") not in held:
+            cache.remove_account(account)
+    return len(remaining)

@@ -48,9 +48,10 @@ def _label(p: Permission) -> str:
     return f"{p.api}: {p.name} ({p.type.value})"
 
 
-def _verdict(missing: list[Permission], what: str) -> Verification:
+def _verdict(required: int, missing: list[Permission], what: str) -> Verification:
+    """Valid when nothing of *required* (a count, never zero) is missing; else Invalid."""
     if not missing:
-        return Verification(Status.VALID, f"All required {what} are granted.")
+        return Verification(Status.VALID, f"All {required} required {what} are granted.")
     names = tuple(_label(p) for p in missing)
     shown = ", ".join(p.name for p in missing[:5]) + (" …" if len(missing) > 5 else "")
     return Verification(
@@ -63,6 +64,17 @@ def _verdict(missing: list[Permission], what: str) -> Verification:
 
 def _unknown(reason: str, remedy: str = "Check again later.") -> Verification:
     return Verification(Status.UNKNOWN, reason, remedy)
+
+
+def _nothing_to_compare(app_type: AppType, proof: str, what: str) -> Verification:
+    """The tenant answered, but the catalog lists nothing to diff against: never Valid on
+    nothing. *proof* says what did work."""
+    return _unknown(
+        f"{proof}, but the catalog lists no {what} for {app_type.name}, so the granted "
+        "permissions could not be compared.",
+        "Compare the app's permissions in Entra ID (Enterprise applications, the app, "
+        "Permissions), or list them in the catalog override file.",
+    )
 
 
 # -- custom mode: client credentials with the vault certificate -----------------------------
@@ -88,8 +100,9 @@ def verify_client_credentials(
     by_api: dict[str, list[Permission]] = {}
     for perm in required:
         by_api.setdefault(perm.api, []).append(perm)
-    if not by_api:
-        by_api = {"Microsoft Graph": []}
+    if not any(_resource_scope(api, endpoints) for api in by_api):
+        # Nothing to diff with a token: still get one, to prove the certificate works.
+        by_api["Microsoft Graph"] = []
     missing: list[Permission] = []
     unverifiable: list[str] = []
     for api, wanted in by_api.items():
@@ -114,10 +127,14 @@ def verify_client_credentials(
             return _from_token_error(result)
         granted = {r.casefold() for r in roles(decode_claims(result["access_token"]))}
         missing.extend(p for p in wanted if p.name.casefold() not in granted)
-    verdict = _verdict(missing, "application permissions")
+    if not required:
+        return _nothing_to_compare(
+            app_type, "The app's certificate got a token from the tenant", "application permissions"
+        )
+    verdict = _verdict(len(required), missing, "application permissions")
     if verdict.status is Status.VALID and unverifiable:
         return _unknown(
-            "Granted Microsoft Graph permissions are complete, but these APIs cannot be "
+            "The permissions that could be checked are granted, but these APIs cannot be "
             f"checked with the app's certificate: {', '.join(unverifiable)}.",
             "Check these permissions in Entra ID.",
         )
@@ -163,12 +180,33 @@ def _from_token_error(result: dict[str, Any]) -> Verification:
 
 # -- user consent: the consenting user's delegated token -----------------------------------
 def verify_delegated_token(app_type: AppType, access_token: str) -> Verification:
-    """User consent: the delegated Graph permissions in the token's ``scp`` claim."""
+    """User consent: the delegated Graph permissions in the token's ``scp`` claim (a Graph
+    token carries only Graph's; other APIs' delegated permissions cannot be seen in it)."""
     granted = {s.casefold() for s in scopes(decode_claims(access_token))}
-    wanted = [p for p in app_type.permissions_of(PermissionType.DELEGATED) if is_graph(p.api)]
-    return _verdict(
-        [p for p in wanted if p.name.casefold() not in granted], "delegated permissions"
+    delegated = app_type.permissions_of(PermissionType.DELEGATED)
+    wanted = [p for p in delegated if is_graph(p.api)]
+    if not delegated:
+        return _nothing_to_compare(
+            app_type, "The user's consent gave a token", "delegated permissions"
+        )
+    verdict = _verdict(
+        len(wanted),
+        [p for p in wanted if p.name.casefold() not in granted],
+        "delegated permissions",
     )
+    others = sorted({p.api for p in delegated if not is_graph(p.api)})
+    if verdict.status is Status.VALID and others:
+        done = (
+            f"All {len(wanted)} required Microsoft Graph delegated permissions are granted"
+            if wanted
+            else "The user's consent gave a token"
+        )
+        return _unknown(
+            f"{done}, but a Graph token cannot show the delegated permissions of "
+            f"{', '.join(others)}.",
+            "Check these permissions in Entra ID.",
+        )
+    return verdict
 
 
 # -- publisher apps: Graph, with the technician signed in ----------------------------------
@@ -210,8 +248,12 @@ def verify_with_graph(
         ):
             app_id = resources.get(str(g["resourceId"]), ("", {}, set()))[0]
             granted_scopes |= {(app_id, s.casefold()) for s in str(g.get("scope", "")).split()}
+    if not app_type.permissions:
+        return _nothing_to_compare(
+            app_type, "The app is in the tenant (it has a service principal)", "permissions"
+        )
     missing = [p for p in app_type.permissions if not _covered(p, granted_roles, granted_scopes)]
-    return _verdict(missing, "permissions")
+    return _verdict(len(app_type.permissions), missing, "permissions")
 
 
 def _covered(p: Permission, roles_: set[tuple[str, str]], scopes_: set[tuple[str, str]]) -> bool:

@@ -1,0 +1,64 @@
+"""Client IDs are configuration: Settings first, then the catalog (override); a missing or
+malformed one says exactly where to set it."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from desktop.core.domain import Cloud
+from desktop.core.endpoints import Endpoints, endpoints_for
+from desktop.core.errors import UserError
+from desktop.core.identity.config import msal_options, publisher_client_id, sign_in_client_id
+from desktop.core.paths import data_paths
+from tests.helpers.identity_fakes import BASELINE, catalog
+
+SETTINGS_ID = "11111111-2222-4333-8444-555555555555"
+CATALOG_ID = "66666666-7777-4888-9999-aaaaaaaaaaaa"
+
+
+def test_publisher_client_id_prefers_settings_over_the_catalog() -> None:
+    app = dataclasses.replace(BASELINE, client_id=CATALOG_ID)
+    assert publisher_client_id(app, {app.id: SETTINGS_ID.upper()}) == SETTINGS_ID
+    assert publisher_client_id(app, {}) == CATALOG_ID
+    assert publisher_client_id(app, {"another-app": SETTINGS_ID}) == CATALOG_ID
+
+
+def test_missing_publisher_client_id_names_the_settings_key_and_the_override_file(
+    tmp_path: Path,
+) -> None:
+    paths = data_paths(tmp_path)
+    with pytest.raises(UserError) as caught:
+        publisher_client_id(dataclasses.replace(BASELINE, client_id=None), {}, paths)
+    assert BASELINE.name in caught.value.message
+    assert f"client_ids → {BASELINE.id}" in caught.value.remedy
+    assert str(paths.settings) in caught.value.remedy
+    assert str(paths.catalog_override) in caught.value.remedy
+
+
+def test_malformed_publisher_client_id_says_where_to_correct_it() -> None:
+    with pytest.raises(UserError, match="not a GUID") as caught:
+        publisher_client_id(BASELINE, {BASELINE.id: "not-a-guid"})
+    assert "Correct it in Settings" in caught.value.remedy
+
+
+def test_sign_in_client_id_from_settings_then_the_catalog_override(tmp_path: Path) -> None:
+    override = dataclasses.replace(catalog(), sign_in_client_id=CATALOG_ID)
+    assert sign_in_client_id(f" {SETTINGS_ID} ", override) == SETTINGS_ID
+    assert sign_in_client_id("", override) == CATALOG_ID
+    paths = data_paths(tmp_path)
+    with pytest.raises(UserError, match="No client ID is set for the technician sign-in app") as e:
+        sign_in_client_id("", catalog(), paths)
+    assert "sign_in_client_id" in e.value.remedy and str(paths.settings) in e.value.remedy
+
+
+def test_instance_discovery_is_skipped_only_for_private_hosts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("APP_PROFILES_AUTHORITY_HOST", raising=False)
+    for cloud in Cloud:
+        assert msal_options(endpoints_for(cloud)) == {}
+    private = Endpoints("https://127.0.0.1:8443", "https://127.0.0.1:8443")
+    assert msal_options(private) == {"instance_discovery": False}

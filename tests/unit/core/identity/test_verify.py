@@ -1,0 +1,140 @@
+"""Verification after consent: Valid only when something was compared and nothing is missing;
+Unknown (with the reason) when the catalog lists nothing to compare or Graph cannot answer."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, cast
+
+import pytest
+
+from desktop.core.catalog.model import AppType, Permission, PermissionType
+from desktop.core.domain import Status
+from desktop.core.identity.graph import GraphClient, GraphError
+from desktop.core.identity.resources import GRAPH_APP_ID, resource_app_id
+from desktop.core.identity.verify import verify_delegated_token, verify_with_graph
+from tests.helpers.identity_fakes import BASELINE, DELEGATED_APP, FakeGraph, unsigned_jwt
+
+A, D = PermissionType.APPLICATION, PermissionType.DELEGATED
+CLIENT = "11111111-2222-4333-8444-555555555555"
+NOTHING_LISTED = dataclasses.replace(BASELINE, name="Unlisted app", permissions=())
+
+
+def _resource(sp_id: str, app_id: str, roles: list[str]) -> dict[str, Any]:
+    return {
+        "id": sp_id,
+        "appId": app_id,
+        "appRoles": [{"id": f"{sp_id}-{r}", "value": r} for r in roles],
+    }
+
+
+def _tenant_granting(app: AppType, *, leave_out: str = "") -> FakeGraph:
+    """A tenant where *app*'s service principal holds every permission but *leave_out*."""
+    ours = {"id": "sp-ours", "appId": CLIENT}
+    resources: dict[str, dict[str, Any]] = {}
+    assignments: list[dict[str, Any]] = []
+    scopes: dict[str, list[str]] = {}
+    for p in app.permissions:
+        app_id = resource_app_id(p.api) or ""
+        sp = resources.setdefault(app_id, _resource(f"sp-{len(resources)}", app_id, []))
+        if p.name == leave_out:
+            continue
+        if p.type is A:
+            sp["appRoles"].append({"id": f"{sp['id']}-{p.name}", "value": p.name})
+            assignments.append({"resourceId": sp["id"], "appRoleId": f"{sp['id']}-{p.name}"})
+        else:
+            scopes.setdefault(sp["id"], []).append(p.name)
+    grants = [
+        {
+            "clientId": "sp-ours",
+            "resourceId": rid,
+            "consentType": "AllPrincipals",
+            "scope": " ".join(v),
+        }
+        for rid, v in scopes.items()
+    ]
+    return FakeGraph([ours, *resources.values()], {"sp-ours": assignments}, grants)
+
+
+def _verify(app: AppType, graph: FakeGraph) -> Any:
+    return verify_with_graph(app, CLIENT, cast(GraphClient, graph))
+
+
+def test_graph_valid_names_how_many_permissions_it_compared() -> None:
+    verification = _verify(BASELINE, _tenant_granting(BASELINE))
+    assert verification.status is Status.VALID, verification
+    assert (
+        verification.reason == f"All {len(BASELINE.permissions)} required permissions are granted."
+    )
+
+
+def test_graph_lists_what_is_missing() -> None:
+    verification = _verify(BASELINE, _tenant_granting(BASELINE, leave_out="Policy.Read.All"))
+    assert verification.status is Status.INVALID
+    assert verification.missing == ("Microsoft Graph: Policy.Read.All (Application)",)
+    assert "Policy.Read.All" in verification.reason and verification.remedy
+
+
+def test_graph_with_nothing_listed_in_the_catalog_is_not_valid() -> None:
+    verification = _verify(NOTHING_LISTED, FakeGraph([{"id": "sp-ours", "appId": CLIENT}]))
+    assert verification.status is Status.UNKNOWN
+    assert "has a service principal" in verification.reason
+    assert "catalog lists no permissions for Unlisted app" in verification.reason
+    assert "could not be compared" in verification.reason
+    assert "Entra ID" in verification.remedy
+
+
+def test_graph_without_the_service_principal_is_invalid_even_with_nothing_listed() -> None:
+    verification = _verify(NOTHING_LISTED, FakeGraph([]))
+    assert verification.status is Status.INVALID
+    assert "no service principal" in verification.reason
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        GraphError("Microsoft Graph could not be reached: timed out", transient=True),
+        GraphError("Microsoft Graph is busy (HTTP 429).", status=429, transient=True),
+        GraphError("Insufficient privileges to complete the operation.", status=403),
+    ],
+)
+def test_graph_that_cannot_answer_is_unknown_never_invalid(error: GraphError) -> None:
+    verification = _verify(BASELINE, FakeGraph(error=error))
+    assert verification.status is Status.UNKNOWN
+    assert str(error) in verification.reason
+
+
+def test_delegated_token_valid_when_every_graph_scope_is_in_scp() -> None:
+    token = unsigned_jwt({"scp": "Tasks.ReadWrite ChannelMessage.Send User.Read"})
+    verification = verify_delegated_token(DELEGATED_APP, token)
+    assert verification.status is Status.VALID
+    assert verification.reason == "All 2 required delegated permissions are granted."
+
+
+def test_delegated_token_missing_a_scope_is_invalid() -> None:
+    verification = verify_delegated_token(DELEGATED_APP, unsigned_jwt({"scp": "Tasks.ReadWrite"}))
+    assert verification.status is Status.INVALID
+    assert verification.missing == ("Microsoft Graph: ChannelMessage.Send (Delegated)",)
+
+
+def test_delegated_token_with_nothing_listed_is_not_valid() -> None:
+    app = dataclasses.replace(DELEGATED_APP, name="Unlisted delegated app", permissions=())
+    verification = verify_delegated_token(app, unsigned_jwt({"scp": "User.Read"}))
+    assert verification.status is Status.UNKNOWN
+    assert "catalog lists no delegated permissions" in verification.reason
+    assert "could not be compared" in verification.reason
+
+
+def test_delegated_permissions_of_other_apis_are_not_claimed_as_granted() -> None:
+    app = dataclasses.replace(
+        DELEGATED_APP,
+        permissions=(
+            *DELEGATED_APP.permissions,
+            Permission("PowerApps Service", "User", "Access the PowerApps Service API", D),
+        ),
+    )
+    token = unsigned_jwt({"scp": "Tasks.ReadWrite ChannelMessage.Send"})
+    verification = verify_delegated_token(app, token)
+    assert verification.status is Status.UNKNOWN
+    assert "PowerApps Service" in verification.reason
+    assert resource_app_id("PowerApps Service") != GRAPH_APP_ID
