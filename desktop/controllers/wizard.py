@@ -19,6 +19,7 @@ from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import AppProfile, Cloud, Status
 from desktop.core.errors import UserError
 from desktop.core.wizard import CreateProfileWizard, build_plan
+from desktop.core.wizard.check_loop import CHECK_INTERVAL_S, check_until_consented
 from desktop.core.wizard.plan import profile_name
 from desktop.core.wizard.ports import (
     CertificateDiscard,
@@ -72,6 +73,8 @@ class WizardController(QObject):
         self._tasks: set[Task] = set()
         #: Custom mode: the SelectedCertificate the certificate panel opened (memory only).
         self.certificate: object | None = None
+        #: Seconds between two checks while Check again waits for a consent.
+        self.check_interval = CHECK_INTERVAL_S
 
     def _submit(self, name: str, work: Work) -> Task:
         task = self.runner.submit(name, work)
@@ -128,12 +131,21 @@ class WizardController(QObject):
             profile_name(row, machine.state),
         )
 
-    def consent_link(self, app_id: str) -> str:
-        """The link for a Global Administrator; marks the row as waiting for it."""
-        link = self.services.engine.consent_link(self.request(app_id))
-        self.machine.link_copied(app_id)
-        self.changed.emit()
-        return link
+    def consent_link(self, app_id: str) -> Task:
+        """The link for a Global Administrator (built off the GUI thread: it reads Settings);
+        once built, the row waits for that administrator. The task's result is the link."""
+        request = self.request(app_id)
+        task = self._submit(
+            f"Consent link for {request.app.label}",
+            lambda t, p: self.services.engine.consent_link(request),
+        )
+
+        def built(link: object) -> None:
+            self.machine.link_copied(app_id, str(link))
+            self.changed.emit()
+
+        task.succeeded.connect(built)
+        return task
 
     def authenticate(self, app_id: str) -> Task:
         """Admin or user consent in the system browser, then the engine's verification."""
@@ -152,9 +164,10 @@ class WizardController(QObject):
         request = self.request(app_id)
         self.machine.start_check(app_id)
         self.changed.emit()
+        engine, interval = self.services.engine, self.check_interval
         task = self._submit(
             f"Checking {request.app.label}",
-            lambda t, p: self.services.engine.check(request, t, p),
+            lambda t, p: check_until_consented(engine, request, t, p, interval=interval),
         )
         self._report(task, app_id)
         return task
@@ -176,7 +189,7 @@ class WizardController(QObject):
                 )
             elif outcome.declined:
                 self.machine.consent_declined(app_id, outcome.message, outcome.detail)
-            elif self.machine.row(app_id).link_copied:
+            elif outcome.pending or self.machine.row(app_id).link_copied:
                 self.machine.consent_not_found(app_id, outcome.message)
             else:
                 self.machine.consent_failed(app_id, outcome.message, outcome.detail)

@@ -127,12 +127,14 @@ def test_defer_skip_and_link(qtbot, wizard: CreateProfileDialog, fakes) -> None:
 
     to_consent(qtbot, wizard, "nitro", "other-premium-services")
     rows = wizard.consent_page.rows
-    rows["apelements-automation"].copy_link.click()
-    assert "adminconsent?client_id=" in QGuiApplication.clipboard().text()
-    assert (
-        "Waiting" in rows["apelements-automation"].result.text()
-        or "link" in rows["apelements-automation"].result.text()
-    )
+    row = rows["apelements-automation"]
+    row.copy_link.click()
+    qtbot.waitUntil(lambda: "adminconsent?client_id=" in QGuiApplication.clipboard().text())
+    assert row.link.isVisible() and row.link.text() == QGuiApplication.clipboard().text()
+    # Said before the admin finds out: their browser ends on a page that cannot load.
+    assert "This site can't be reached" in row.result.text()
+    assert "Check again" in row.result.text()
+    assert wizard.machine.row("apelements-automation").state is ConsentState.WAITING
     rows["apelements-automation"].check.click()  # the admin consented meanwhile
     qtbot.waitUntil(lambda: "✓" in rows["apelements-automation"].result.text())
     rows["apelements-security-and-analysis"].defer.click()
@@ -141,6 +143,46 @@ def test_defer_skip_and_link(qtbot, wizard: CreateProfileDialog, fakes) -> None:
     assert not next_button(wizard).isEnabled()
     rows["apelements-security-and-analysis"].skip.click()
     assert next_button(wizard).isEnabled()
+
+
+def test_check_again_keeps_checking_until_the_consent_appears(
+    qtbot, wizard: CreateProfileDialog, fakes
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.wizard.ports import ConsentOutcome
+
+    not_yet = ConsentOutcome(False, message="Not consented yet: no app.", pending=True)
+    fakes.engine.check_script["apelements-automation"] = [not_yet, not_yet]
+    wizard.controller.check_interval = 0.01
+    to_consent(qtbot, wizard, "nitro")
+    row = wizard.consent_page.rows["apelements-automation"]
+    row.copy_link.click()
+    qtbot.waitUntil(lambda: not row.busy.busy)
+    row.check.click()  # one click: it checks until the consent is there
+    qtbot.waitUntil(lambda: "✓" in row.result.text())
+    assert fakes.engine.checks == 3
+    assert not row.link.isVisible()
+
+
+def test_cancel_check_again_keeps_waiting_for_the_admin(
+    qtbot, wizard: CreateProfileDialog, fakes
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.wizard.ports import ConsentOutcome
+
+    not_yet = ConsentOutcome(False, message="Not consented yet: no app.", pending=True)
+    fakes.engine.check_script["apelements-automation"] = [not_yet] * 1000
+    wizard.controller.check_interval = 30.0
+    to_consent(qtbot, wizard, "nitro")
+    row = wizard.consent_page.rows["apelements-automation"]
+    row.copy_link.click()
+    qtbot.waitUntil(lambda: not row.busy.busy)
+    row.check.click()
+    qtbot.waitUntil(lambda: "Checking again in" in row.busy.text.text())
+    assert row.busy.cancel.isVisible()
+    row.busy.cancel.click()
+    qtbot.waitUntil(lambda: not row.busy.busy)
+    assert wizard.machine.row("apelements-automation").state is ConsentState.WAITING
+    assert "Check again" in row.result.text() and row.check.isEnabled()
+    assert fakes.engine.checks == 1
 
 
 def test_cancel_a_running_consent(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
