@@ -292,3 +292,32 @@ def test_assign_now_gives_the_app_exchange_administrator(qtbot, run: Run) -> Non
     assert [r.role_name for r in tenant.directory_roles if r.principal_id == sp.id] == [
         "Exchange Administrator"
     ]
+
+
+def test_consent_link_then_check_again_until_the_admin_accepts(qtbot, run: Run) -> None:  # type: ignore[no-untyped-def]
+    from urllib.parse import parse_qs, urlsplit
+
+    from PySide6.QtGui import QGuiApplication
+
+    run.dialog.controller.check_interval = 0.2
+    start(run, "premium", "nitro")
+    row = run.dialog.consent_page.rows["apelements-automation"]
+    row.copy_link.click()
+    qtbot.waitUntil(lambda: "/v2.0/adminconsent?" in QGuiApplication.clipboard().text())
+    link = QGuiApplication.clipboard().text()
+    assert row.link.text() == link and "This site can't be reached" in row.result.text()
+    # Check again before the admin has done anything: it keeps checking, and says so.
+    row.check.click()
+    qtbot.waitUntil(lambda: "Checking again in" in row.busy.text.text(), timeout=30_000)
+    assert run.machine.row("apelements-automation").state is ConsentState.IN_PROGRESS
+    # The customer's admin opens the link in their own browser, on their own computer.
+    admin = StandInBrowser(run.sandbox.ca_path, follow_final_redirect=False)
+    admin(link)
+    assert admin.last_response is not None and admin.last_response.status_code == 302
+    landing = admin.last_response.headers["Location"]
+    assert landing.startswith("http://localhost/consent?")  # what their browser cannot open
+    assert parse_qs(urlsplit(landing).query)["admin_consent"] == ["True"]
+    qtbot.waitUntil(lambda: not row.busy.busy, timeout=60_000)
+    assert "✓" in row.result.text(), row.result.text()
+    assert run.machine.row("apelements-automation").status is Status.VALID
+    assert run.dialog.button(QWizard.WizardButton.NextButton).isEnabled()
