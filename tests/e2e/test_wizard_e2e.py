@@ -194,7 +194,27 @@ def test_baseline_management_in_custom_mode(qtbot, run: Run, tmp_path: Path) -> 
     panel.password.setText("pw")
     with qtbot.waitSignal(panel.certificate_changed, timeout=30_000):
         panel.open_path(str(pfx_path))
-    page.roles_confirmed.setChecked(True)
+    # The roles come before authorization: Assign now gives them to the customer's own app.
+    assert [r.key[1] for r in page.role_rows] == [
+        "Exchange Administrator",
+        "Attribute Definition Reader",
+        "Security Administrator",
+    ]
+    assert page.roles_confirmed.isVisible()
+    for role_row in page.role_rows:
+        assert role_row.assign.isEnabled(), role_row.assign.toolTip()
+        role_row.assign.click()
+        qtbot.waitUntil(lambda row=role_row: not row.busy.busy, timeout=60_000)
+        assert "verified" in role_row.state.text(), role_row.state.text()
+    assert not page.roles_confirmed.isVisible()  # verified: nothing to confirm by hand
+    tenant = run.sandbox.directory.tenants[run.demo.tenant_id]
+    sp = tenant.sp_by_app(CUSTOM_APP_ID)
+    assert sp is not None
+    assert sorted(r.role_name for r in tenant.directory_roles if r.principal_id == sp.id) == [
+        "Attribute Definition Reader",
+        "Exchange Administrator",
+        "Security Administrator",
+    ]
     run.next()
     text = authenticate(qtbot, run, "apelements-baseline-management")
     assert "✓" in text, text
@@ -202,7 +222,7 @@ def test_baseline_management_in_custom_mode(qtbot, run: Run, tmp_path: Path) -> 
     assert row.status is Status.VALID and row.certificate_ref in run.certificates.items
     run.next()
     roles = run.machine.state.roles
-    assert {r.state for r in roles} == {RoleState.TO_ASSIGN}  # manual, before authorization
+    assert {r.state for r in roles} == {RoleState.ASSIGNED}  # on the Setup step, verified
     assert all(r.before_authorization for r in roles)
     run.next()
     (profile,) = save(qtbot, run)

@@ -366,12 +366,14 @@ def mnemonics(dialog: CreateProfileDialog) -> list[str]:
             )
         ),
     ]
-    letters = []
-    for widget in widgets:
-        text = widget.text().replace("&&", "")
-        if widget.isVisible() and "&" in text:
-            letters.append(text[text.index("&") + 1].lower())
-    return letters
+    # A label repeated in repeated rows (Assign now of each role) shares its letter: Alt+letter
+    # then moves between those buttons, as Qt does for an ambiguous mnemonic.
+    texts = {
+        text
+        for widget in widgets
+        if widget.isVisible() and "&" in (text := widget.text().replace("&&", ""))
+    }
+    return [text[text.index("&") + 1].lower() for text in texts]
 
 
 def test_mnemonics_do_not_clash(qtbot, wizard: CreateProfileDialog) -> None:  # type: ignore[no-untyped-def]
@@ -392,6 +394,7 @@ def test_mnemonics_do_not_clash(qtbot, wizard: CreateProfileDialog) -> None:  # 
     wizard.setup_page.radios[("baseline-management", SetupMode.CUSTOM)].setChecked(True)
     letters = mnemonics(wizard)
     assert len(letters) == len(set(letters)), sorted(letters)
+    assert len(wizard.setup_page.role_rows) == 3  # Assign now for each role, before consent
 
 
 def test_lookup_failure_and_cancelled_loading(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
