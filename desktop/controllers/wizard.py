@@ -53,11 +53,14 @@ class WizardController(QObject):
 
     Signals:
         changed(): the machine's state changed (pages refresh and re-check Next).
-        saved(object): the saved profiles (a list of AppProfile), after Save.
+        saved(object): the saved profiles (a list of AppProfile), after Save and their first
+            check.
+        checking(object): the Task of the first check after Save (progress and Cancel).
     """
 
     changed = Signal()
     saved = Signal(object)
+    checking = Signal(object)
 
     def __init__(
         self,
@@ -259,25 +262,17 @@ class WizardController(QObject):
     # -- step 6 ------------------------------------------------------------------------------
 
     def save(self, *, only_granted: bool = False) -> Task:
-        """Write the run in one transaction. Nothing was written before this."""
+        """Write the run in one transaction. Nothing was written before this.
+
+        The saved profiles the engine could not verify yet then get their first check, as a
+        task of its own (see ``checking``) that can be cancelled: they stay Unknown then.
+        ``saved`` is emitted after that check, so the list shows the first status.
+        """
         plan = build_plan(self.machine.state, only_granted=only_granted)
 
         def work(token: CancelToken, progress: Progress) -> list[AppProfile]:
             progress(0, 0, "Saving the app profiles…")
-            saved = self.services.save(plan, self.certificate if plan.custom_app_ids else None)
-            check = self.services.check_new
-            # Consented profiles the engine could not verify yet get their first real check.
-            ids = [
-                p.id
-                for p in saved
-                if p.id is not None and p.consented_at is not None and p.status is Status.UNKNOWN
-            ]
-            if check is not None and ids:
-                # Saved already: a failed or cancelled first check leaves them Unknown.
-                progress(0, 0, "Checking the new app profiles…")
-                with contextlib.suppress(UserError):
-                    check(ids, CancelToken(), progress)
-            return saved
+            return self.services.save(plan, self.certificate if plan.custom_app_ids else None)
 
         # Not one of the wizard's cancellable tasks: Save is one short transaction, and a
         # cancel that arrived after the commit would hide that the profiles exist.
@@ -286,7 +281,32 @@ class WizardController(QObject):
         def done(profiles: object) -> None:
             self.machine.mark_saved()
             self.changed.emit()
-            self.saved.emit(profiles)
+            assert isinstance(profiles, list)
+            check = self._first_check(profiles)
+            if check is None:
+                self.saved.emit(profiles)
+                return
+            check.finished.connect(lambda: self.saved.emit(profiles))
+            self.checking.emit(check)
 
         task.succeeded.connect(done)
         return task
+
+    def _first_check(self, profiles: list[AppProfile]) -> Task | None:
+        check = self.services.check_new
+        # Consented profiles the engine could not verify yet get their first real check.
+        ids = [
+            p.id
+            for p in profiles
+            if p.id is not None and p.consented_at is not None and p.status is Status.UNKNOWN
+        ]
+        if check is None or not ids:
+            return None
+
+        def work(token: CancelToken, progress: Progress) -> None:
+            progress(0, 0, "Checking the new app profiles…")
+            # Saved already: a failed first check leaves them Unknown, as a cancelled one does.
+            with contextlib.suppress(UserError):
+                check(ids, token, progress)
+
+        return self._submit("Checking the new app profiles", work)

@@ -461,3 +461,38 @@ def test_unverified_consents_are_checked_right_after_save(
     with qtbot.waitSignal(wizard.profiles_saved) as saved:
         wizard.button(QWizard.WizardButton.FinishButton).click()
     assert checked == [[p.id for p in saved.args[0]]]
+
+
+def test_the_first_check_after_save_shows_progress_and_can_be_cancelled(
+    qtbot, wizard: CreateProfileDialog, fakes
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.domain import Status
+    from desktop.core.errors import CancelledError
+    from desktop.core.wizard.ports import ConsentOutcome
+
+    stopped: list[bool] = []
+
+    def slow_check(ids: list[int], token, progress) -> None:  # type: ignore[no-untyped-def]
+        progress(0, len(ids), "Checking 1 of 1…")
+        while not token.wait(0.01):
+            pass  # a tenant that answers slowly
+        stopped.append(True)
+        raise CancelledError()
+
+    fakes.check_new = slow_check
+    fakes.engine.script["apelements-automation"] = [
+        ConsentOutcome(True, message="Administrator consent granted.", status=Status.UNKNOWN)
+    ]
+    to_consent(qtbot, wizard, "nitro")
+    wizard.consent_page.rows["apelements-automation"].authenticate.click()
+    qtbot.waitUntil(lambda: next_button(wizard).isEnabled())
+    next_button(wizard).click()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    busy = wizard.summary_page.busy
+    qtbot.waitUntil(lambda: busy.cancellable and "1 of 1" in busy.text.text())
+    assert wizard.machine.state.saved  # written before the check started
+    assert wizard.button(QWizard.WizardButton.CancelButton).isEnabled()
+    with qtbot.waitSignal(wizard.profiles_saved) as saved:
+        wizard.reject()  # Cancel: stop checking; the profiles stay saved, Unknown
+    assert stopped == [True]
+    assert [p.status for p in saved.args[0]] == [Status.UNKNOWN]
