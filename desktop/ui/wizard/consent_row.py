@@ -186,7 +186,9 @@ class ConsentRowWidget(QFrame):
             text = " ".join(blockers)
         mark = {"granted": "✓ ", "declined": "✗ ", "failed": "✗ "}.get(state.value, "")
         self.result.setText(mark + text)
-        self.link.setText(row.link)
+        if self.link.text() != row.link:
+            self.link.setText(row.link)
+            self.link.setCursorPosition(0)  # show where it goes: the sign-in host first
         self.link.setVisible(bool(row.link) and state is not ConsentState.GRANTED)
         self.detail.setText(row.detail)
         self.show_detail.setVisible(bool(row.detail))

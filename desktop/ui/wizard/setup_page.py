@@ -86,18 +86,23 @@ class SetupPage(StepPage):
         uri_label = QLabel("Red&irect URI:", self.custom_box)
         uri_label.setBuddy(self.redirect)
         form.addRow(uri_label, uri_row)
-        self.roles_note = QLabel(self.custom_box)
+        self.body.addWidget(self.custom_box)
+        # A box of its own, in the page's plain column: inside the form, the rows' wrapped
+        # text got too little height and their buttons were squeezed.
+        self.roles_box = QGroupBox("Roles the custom app needs before authorization", self)
+        roles_layout = QVBoxLayout(self.roles_box)
+        self.roles_note = QLabel(self.roles_box)
         self.roles_note.setWordWrap(True)
-        form.addRow(self.roles_note)
+        roles_layout.addWidget(self.roles_note)
         # One row per role: Assign now (Graph, verified) or the Entra admin center steps.
         self.role_list = QVBoxLayout()
-        form.addRow(self.role_list)
+        roles_layout.addLayout(self.role_list)
         self.role_rows: list[RoleRow] = []
         self.roles_confirmed = QCheckBox(
-            "I assigned these roles by han&d in Microsoft Entra ID", self.custom_box
+            "I assigned these roles by han&d in Microsoft Entra ID", self.roles_box
         )
-        form.addRow(self.roles_confirmed)
-        self.body.addWidget(self.custom_box)
+        roles_layout.addWidget(self.roles_confirmed)
+        self.body.addWidget(self.roles_box)
         self.body.addStretch(1)
         self.registerField("custom_profile_name", self.profile_name)
         self.registerField("custom_application_id", self.app_id)
@@ -146,7 +151,7 @@ class SetupPage(StepPage):
             if roles
             else ""
         )
-        self.roles_note.setVisible(bool(roles))
+        self.roles_box.setVisible(custom and bool(roles))
         self._sync_role_rows()
         done = bool(roles) and all(r.state is RoleState.ASSIGNED for r in roles)
         # Verified by Assign now: nothing left to confirm by hand.
@@ -161,7 +166,7 @@ class SetupPage(StepPage):
         if [row.key for row in self.role_rows] != wanted:
             clear_layout(self.role_list)
             self.role_rows = [
-                RoleRow(self.controller, item, self.custom_box)
+                RoleRow(self.controller, item, self.roles_box)
                 for item in self.machine.custom_roles()
             ]
             for row in self.role_rows:
