@@ -57,7 +57,7 @@ def add_checks(ctx: AppContext, page: ProfilesPage) -> ChecksWiring:
         from desktop.core.checks.wiring import build_reauthorizer
 
         service, store, engine = build_reauthorizer(ctx.paths, ctx.catalog, inventory.inventory())
-        return ReauthorizeParts(service, store, engine)
+        return ReauthorizeParts(service, store, engine, engine.certificates)
 
     def check_service() -> CheckService:
         from desktop.core.checks.wiring import build_check_service

@@ -1,4 +1,4 @@
-"""``profiles list|show|delete``."""
+"""``profiles list|show|delete|mark``."""
 
 from __future__ import annotations
 
@@ -45,6 +45,18 @@ def register(subparsers: Any) -> None:
     delete.add_argument("ids", type=int, nargs="+", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="confirm without asking")
     delete.set_defaults(handler=_delete)
+
+    mark = sub.add_parser(
+        "mark",
+        parents=[fmt],
+        help="record that the consenting user left or enabled MFA (re-authorization required)",
+    )
+    mark.add_argument("ids", type=int, nargs="+", metavar="ID")
+    event = mark.add_mutually_exclusive_group(required=True)
+    event.add_argument("--user-left", action="store_true", help="the consenting user left")
+    event.add_argument("--mfa-enabled", action="store_true", help="MFA enabled for that user")
+    mark.add_argument("--note", default="", metavar="TEXT", help="kept in the history")
+    mark.set_defaults(handler=_mark)
 
 
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -106,4 +118,20 @@ def _delete(args: argparse.Namespace, ctx: CliContext) -> int:
         confirm(plan.describe(), args.yes)
     profiles.delete(plan, ctx.catalog, ctx.remove_secret)
     emit_object({"deleted": [p.id for p in plan.profiles]}, args.format)
+    return 0
+
+
+def _mark(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.core.checks.inventory_store import InventoryCheckStore
+    from desktop.core.checks.marking import record_event
+    from desktop.core.checks.triggers import Trigger
+
+    trigger = Trigger.USER_LEFT if args.user_left else Trigger.USER_MFA_ENABLED
+    store = InventoryCheckStore(ctx.inventory)
+    marks = record_event(store, ctx.catalog, args.ids, trigger, args.note)
+    rows = [
+        {"id": pid, "status": m.status.value, "reason": m.reason, "remedy": m.remedy}
+        for pid, m in marks
+    ]
+    emit(rows, args.format, ["id", "status", "reason", "remedy"])
     return 0

@@ -65,6 +65,12 @@ def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
         pfx,
         password,
     )
-    result = reauthorize(request, store=store, engine=engine, checker=service.checker)
+    result = reauthorize(
+        request,
+        store=store,
+        engine=engine,
+        checker=service.checker,
+        certificates=engine.certificates,
+    )
     emit_object(result.to_json(), args.format)
     return exit_code([result])

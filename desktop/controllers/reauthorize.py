@@ -50,6 +50,10 @@ class ReauthorizeController(QObject):
         self._task: Task | None = None
 
     @property
+    def runner(self) -> TaskRunner:
+        return self._runner
+
+    @property
     def running(self) -> bool:
         return self._task is not None
 

@@ -101,7 +101,7 @@ class CheckPage(QWidget):
         self.bar.cancel.connect(controller.cancel)
         controller.running_changed.connect(self.bar.set_running)
         controller.progressed.connect(self.bar.set_progress)
-        controller.result_ready.connect(self._on_result)
+        controller.results_ready.connect(self._on_results)
         controller.finished.connect(self._on_finished)
         controller.failed.connect(self._on_failed)
         self.table.doubleClicked.connect(
@@ -117,10 +117,10 @@ class CheckPage(QWidget):
         self.table.show()
         self._controller.check(ids)
 
-    @Slot(object)
-    def _on_result(self, result: CheckResult) -> None:
-        self.model.add(result)
-        self._failed += int(result.transient)
+    @Slot(list)
+    def _on_results(self, results: list[CheckResult]) -> None:
+        self.model.add_many(results)
+        self._failed += sum(int(r.transient) for r in results)
 
     @Slot(object)
     def _on_finished(self, outcome: BulkOutcome) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop.core.checks.result import CheckResult
@@ -42,6 +42,7 @@ class CheckResultsModel(QAbstractTableModel):
         self._rows: list[CheckResult] = []
         self._row_of: dict[int, int] = {}
         self._name_of = name_of or (lambda pid: f"#{pid}")
+        self._icons: dict[Status, QIcon] = {}
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -70,14 +71,22 @@ class CheckResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n\n".join(filter(None, [result.reason, result.remedy, result.warning]))
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
-            app = QApplication.instance()
-            if isinstance(app, QApplication):
-                return app.style().standardIcon(_ICONS[result.status])
+            return self._icon(result.status)
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return _COLOURS.get(result.status)
         if role == Qt.ItemDataRole.UserRole:
             return result
         return None
+
+    def _icon(self, status: Status) -> QIcon | None:
+        # Made once per status: a view asks for it on every paint of every visible row.
+        icon = self._icons.get(status)
+        if icon is None:
+            app = QApplication.instance()
+            if not isinstance(app, QApplication):
+                return None
+            icon = self._icons[status] = app.style().standardIcon(_ICONS[status])
+        return icon
 
     def _display(self, result: CheckResult, column: int) -> str:
         if column == 0:
@@ -98,16 +107,32 @@ class CheckResultsModel(QAbstractTableModel):
 
     def add(self, result: CheckResult) -> None:
         """Append a result, or replace the profile's earlier one."""
-        row = self._row_of.get(result.id)
-        if row is not None:
-            self._rows[row] = result
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
-            return
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(result)
-        self._row_of[result.id] = row
-        self.endInsertRows()
+        self.add_many([result])
+
+    def add_many(self, results: list[CheckResult]) -> None:
+        """Append a batch of results (one insert), replacing earlier ones of the same profiles
+        (one dataChanged over the rows that changed)."""
+        fresh: list[CheckResult] = []
+        changed: list[int] = []
+        for result in results:
+            row = self._row_of.get(result.id)
+            if row is not None:
+                self._rows[row] = result
+                changed.append(row)
+            elif any(r.id == result.id for r in fresh):
+                fresh = [result if r.id == result.id else r for r in fresh]
+            else:
+                fresh.append(result)
+        if changed:
+            last = len(self.COLUMNS) - 1
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            for offset, result in enumerate(fresh):
+                self._rows.append(result)
+                self._row_of[result.id] = first + offset
+            self.endInsertRows()
 
     def result(self, row: int) -> CheckResult:
         return self._rows[row]

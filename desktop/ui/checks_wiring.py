@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from desktop.controllers.checks import ChecksController
     from desktop.core.checks.bulk import BulkOutcome
     from desktop.core.checks.reauthorize import (
+        CertificateReplacer,
         ConsentEngine,
         ReauthorizeRequest,
         ReauthorizeStore,
@@ -48,6 +49,8 @@ class ReauthorizeParts:
     service: CheckService
     store: ReauthorizeStore
     engine: ConsentEngine
+    #: Where a new certificate replaces the old one (the vault); None where there is none.
+    certificates: CertificateReplacer | None = None
 
 
 class ChecksWiring(QObject):
@@ -84,6 +87,7 @@ class ChecksWiring(QObject):
             lambda *_: self.bar.set_selection_count(len(page.selected_ids()))
         )
         page.reauthorize_handler = self.open_reauthorize
+        page.mark_handler = self.record_event
         self.dialog: ReauthorizeDialog | None = None
 
     @property
@@ -95,7 +99,7 @@ class ChecksWiring(QObject):
             controller = ChecksController(self.runner, self._service_factory, self)
             controller.running_changed.connect(self.bar.set_running)
             controller.progressed.connect(self.bar.set_progress)
-            controller.result_ready.connect(self._on_result)
+            controller.results_ready.connect(self._on_results)
             controller.finished.connect(self._on_finished)
             controller.failed.connect(lambda e: self.dialogs.error("Check app profiles", e))
             self._controller = controller
@@ -113,14 +117,17 @@ class ChecksWiring(QObject):
         self._counts = {}
         self.controller.check(ids)
 
-    @Slot(object)
-    def _on_result(self, result: CheckResult) -> None:
-        if result.transient:
-            self._failed += 1
-            return  # the stored status and reason stay; the summary counts the failure
-        self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
-        checked = result.checked_at.isoformat().replace("+00:00", "Z")
-        self.page.model.apply_check(result.id, result.status.value, result.reason, checked)
+    @Slot(list)
+    def _on_results(self, results: list[CheckResult]) -> None:
+        updates = []
+        for result in results:
+            if result.transient:
+                self._failed += 1
+                continue  # the stored status and reason stay; the summary counts the failure
+            self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
+            checked = result.checked_at.isoformat().replace("+00:00", "Z")
+            updates.append((result.id, result.status.value, result.reason, checked))
+        self.page.model.apply_checks(updates)
 
     @Slot(object)
     def _on_finished(self, outcome: BulkOutcome) -> None:
@@ -131,6 +138,37 @@ class ChecksWiring(QObject):
         counts = {s: self._counts.get(s.value, 0) for s in Status}
         self.bar.show_summary(summary(counts, self._failed, outcome.cancelled))
         self.page.reload()
+
+    # -- events that require re-authorization ---------------------------------------------
+
+    def record_event(self, ids: list[int], event: str) -> None:
+        """Ask, then mark *ids* "re-authorization required" for *event* (a worker writes it)."""
+        from desktop.core.checks.marking import EVENT_WORDS, record_event
+        from desktop.core.checks.triggers import Trigger
+
+        trigger = Trigger(event)
+        words = EVENT_WORDS[trigger]
+        count = f"{len(ids)} app profiles" if len(ids) > 1 else "this app profile"
+        text = (
+            f'{words}? Then {count} will show Invalid with "re-authorization required" '
+            "until re-authorized, and the event is kept in the history."
+        )
+        if not self.dialogs.confirm("Record an event", text, action="Record"):
+            return
+        factory, catalog = self._service_factory, self.catalog
+
+        def work(token: CancelToken, progress: Progress) -> int:
+            return len(record_event(factory().store, catalog, ids, trigger))
+
+        task = self.runner.submit("Recording the event", work)
+        task.succeeded.connect(lambda n: self._on_recorded(ids, n, words))
+        task.failed.connect(lambda error: self.dialogs.error("Record an event", error))
+
+    def _on_recorded(self, ids: list[int], count: int, words: str) -> None:
+        self.page.message.setText(f"Recorded for {count} app profile(s): {words.lower()}.")
+        self.page.reload()
+        if self.page.details_dialog is not None and len(ids) == 1:
+            self.page.controller.load_details(ids[0])  # the dialog shows the new status
 
     # -- re-authorize ----------------------------------------------------------------------
 
@@ -170,7 +208,12 @@ class ChecksWiring(QObject):
 
         def run(request: ReauthorizeRequest, token: CancelToken) -> CheckResult:
             return reauthorize(
-                request, store=parts.store, engine=parts.engine, checker=checker, token=token
+                request,
+                store=parts.store,
+                engine=parts.engine,
+                checker=checker,
+                token=token,
+                certificates=parts.certificates,
             )
 
         controller = ReauthorizeController(self.runner, run, self)

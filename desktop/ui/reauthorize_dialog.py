@@ -9,7 +9,6 @@ shows outcomes; a ReauthorizeController runs the consent and the check.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -17,11 +16,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -31,12 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.controllers.certificates import CertificateController
 from desktop.controllers.reauthorize import ReauthorizeController
 from desktop.core.catalog.model import ConsentMethod
 from desktop.core.checks.reauthorize import ReauthorizeOptions, ReauthorizeRequest
 from desktop.core.checks.result import CheckResult
 from desktop.core.domain import AppProfile, Status
 from desktop.core.errors import UserError
+
+from desktop.ui.certificate_panel import CertificatePanel
+from desktop.ui.file_picker import FilePicker
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
@@ -66,9 +67,16 @@ class ReauthorizeDialog(QDialog):
         options: ReauthorizeOptions,
         controller: ReauthorizeController,
         parent: QWidget | None = None,
+        *,
+        certificates: CertificateController | None = None,
+        picker: FilePicker | None = None,
+        customer: str = "",
     ) -> None:
         super().__init__(parent)
         assert profile.id is not None
+        self._certificates = certificates
+        self._picker = picker
+        self._customer = customer
         self._profile = profile
         self._options = options
         self._controller = controller
@@ -107,8 +115,7 @@ class ReauthorizeDialog(QDialog):
         if options.functions:
             layout.addWidget(self._functions_box())
         self.app_id: QLineEdit | None = None
-        self.pfx_path: QLineEdit | None = None
-        self.pfx_password: QLineEdit | None = None
+        self.certificate: CertificatePanel | None = None
         if options.custom:
             layout.addWidget(self._custom_box())
 
@@ -183,38 +190,40 @@ class ReauthorizeDialog(QDialog):
 
     def _custom_box(self) -> QGroupBox:
         box = QGroupBox("Custom app", self)
-        form = QFormLayout(box)
+        layout = QVBoxLayout(box)
+        form = QFormLayout()
         self.app_id = QLineEdit(self._profile.custom_app_id, box)
         self.app_id.setAccessibleName("Application ID")
         self.app_id.setPlaceholderText("00000000-0000-0000-0000-000000000000")
-        form.addRow("Application &ID:", self.app_id)
-        row = QHBoxLayout()
-        self.pfx_path = QLineEdit(box)
-        self.pfx_path.setAccessibleName("Certificate file")
-        self.pfx_path.setPlaceholderText("Keep the current certificate")
-        browse = QPushButton("&Browse…", box)
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.pfx_path, 1)
-        row.addWidget(browse)
-        form.addRow("Certificate (.pfx):", row)
-        self.pfx_password = QLineEdit(box)
-        self.pfx_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pfx_password.setAccessibleName("Certificate password")
-        form.addRow("&Password:", self.pfx_password)
-        return box
-
-    @Slot()
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choose the app's certificate", "", "Certificates (*.pfx *.p12)"
+        app_id_label = QLabel("Application &ID:", box)
+        app_id_label.setBuddy(self.app_id)
+        form.addRow(app_id_label, self.app_id)
+        layout.addLayout(form)
+        hint = _label(
+            "Keep the stored certificate, or choose the app's new .pfx. A new certificate "
+            "replaces the stored one once the consent succeeds.",
+            box,
+            "CertificateHint",
         )
-        if path and self.pfx_path is not None:
-            self.pfx_path.setText(path)
+        layout.addWidget(hint)
+        certificates = self._certificates or CertificateController(self._controller.runner, self)
+        self.certificate = CertificatePanel(certificates, self._picker, box)
+        panel_layout = self.certificate.layout()
+        if panel_layout is not None:  # line its fields up with the application ID's
+            panel_layout.setContentsMargins(0, 0, 0, 0)
+        self.certificate.set_default_subject(self._customer, self._profile.name)
+        self.certificate.empty.setText(
+            "No new certificate chosen: the stored one is kept. Choose the app's new .pfx "
+            "file, or create a new certificate."
+        )
+        layout.addWidget(self.certificate)
+        return box
 
     # -- running ---------------------------------------------------------------------------
 
-    def request(self) -> tuple[ReauthorizeRequest, Path | None]:
-        """The choices as a request; raises UserError for an invalid application ID."""
+    def request(self) -> ReauthorizeRequest:
+        """The choices as a request; raises UserError for an invalid application ID or a
+        certificate that was chosen but cannot be used."""
         assert self._profile.id is not None
         method = ConsentMethod.USER if self.user.isChecked() else ConsentMethod.ADMIN
         functions = None
@@ -223,8 +232,6 @@ class ReauthorizeDialog(QDialog):
             if set(functions) == set(self._options.chosen_functions):
                 functions = None
         app_id = None
-        path = None
-        password = None
         if self.app_id is not None and self.app_id.text().strip() != self._profile.custom_app_id:
             app_id = self.app_id.text().strip()
             if not _GUID.match(app_id):
@@ -232,23 +239,28 @@ class ReauthorizeDialog(QDialog):
                     "The application ID is not a GUID.",
                     remedy="Copy the Application (client) ID from the app's overview in Entra ID.",
                 )
-        if self.pfx_path is not None and self.pfx_path.text().strip():
-            path = Path(self.pfx_path.text().strip())
-            password = self.pfx_password.text() if self.pfx_password else None
-        request = ReauthorizeRequest(
-            self._profile.id, method, functions, app_id, None, password if path else None
-        )
-        return request, path
+        pfx = None
+        password = None
+        if self.certificate is not None and self.certificate.path.text().strip():
+            chosen = self.certificate.selected
+            if chosen is None:
+                raise UserError(
+                    "The certificate chosen cannot be used.",
+                    remedy="Fix what the certificate panel says, or clear the file name to keep "
+                    "the stored certificate.",
+                )
+            pfx, password = chosen.pfx_bytes, chosen.password
+        return ReauthorizeRequest(self._profile.id, method, functions, app_id, pfx, password)
 
     @Slot()
     def start(self) -> None:
         try:
-            request, path = self.request()
+            request = self.request()
         except UserError as exc:
             self._show_outcome(f"{exc.message} {exc.remedy}", error=True)
             return
         self.outcome.hide()
-        self._controller.start(request, path)
+        self._controller.start(request)
 
     @Slot(bool)
     def _set_running(self, running: bool) -> None:
@@ -295,6 +307,7 @@ class ReauthorizeDialog(QDialog):
     @Slot(object)
     def _on_failed(self, error: UserError) -> None:
         self._show_outcome(f"Not re-authorized: {error.one_line()}", error=True)
+        self.go.setText("&Try again")
 
     @Slot()
     def _on_cancelled(self) -> None:

@@ -237,8 +237,10 @@ class FakeConsentEngine:
         self.user = user
         self.requests: list[object] = []
 
-    def reauthorize(self, profile: AppProfile, request: object, token: object) -> AppProfile:
+    def reauthorize(self, profile: AppProfile, request: object, token: object) -> object:
         from dataclasses import replace as _replace
+
+        from desktop.core.checks.reauthorize import Reconsented
 
         self.requests.append(request)
         if self.outcome == "decline":
@@ -257,4 +259,4 @@ class FakeConsentEngine:
             changes["custom_app_id"] = request.custom_app_id  # type: ignore[attr-defined]
         if self.user:
             changes["consenting_user"] = self.user
-        return _replace(profile, **changes)  # type: ignore[arg-type]
+        return Reconsented(_replace(profile, **changes))  # type: ignore[arg-type]

@@ -98,3 +98,29 @@ def test_summary_words() -> None:
     counts = dict.fromkeys(Status, 0) | {Status.INVALID: 2, Status.VALID: 5}
     assert summary(counts, 1, False) == "2 Invalid · 5 Valid · 1 check failed — status kept"
     assert summary(dict.fromkeys(Status, 0), 0, True) == "Nothing checked (cancelled)"
+
+
+def test_results_arrive_in_batches_and_all_before_finished(qtbot: QtBot) -> None:
+    page, _store = build(qtbot, n=40, latency=0.01)
+    batches: list[int] = []
+    at_finish: list[int] = []
+    controller = page._controller
+    controller.results_ready.connect(lambda batch: batches.append(len(batch)))
+    controller.finished.connect(lambda _o: at_finish.append(page.model.rowCount()))
+    with qtbot.waitSignal(controller.finished, timeout=10_000):
+        page.bar.all_button.click()
+    assert sum(batches) == 40 and at_finish == [40]
+    assert len(batches) < 40, "results are coalesced, not one signal each"
+
+
+def test_add_many_inserts_and_replaces(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.checks.result import CheckResult
+
+    from desktop.ui.check_results import CheckResultsModel
+
+    model = CheckResultsModel()
+    model.add_many([CheckResult(1, Status.VALID), CheckResult(2, Status.INVALID, "gone")])
+    model.add_many([CheckResult(2, Status.VALID), CheckResult(3, Status.EXPIRED)])
+    assert [model.result(r).id for r in range(model.rowCount())] == [1, 2, 3]
+    assert model.result(1).status is Status.VALID
+    qtmodeltester.check(model, force_py=True)

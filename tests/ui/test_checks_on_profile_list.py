@@ -118,3 +118,60 @@ def test_reauthorize_action_opens_the_dialog(
     qtbot.waitUntil(lambda: wiring.dialog is not None and wiring.dialog.isVisible(), timeout=10_000)
     assert wiring.dialog is not None
     assert wiring.dialog.why.text()
+
+
+def _delegated_valid_row(page, catalog) -> int:  # type: ignore[no-untyped-def]
+    for r in range(page.model.rowCount()):
+        row = page.model.row_at(r)
+        if row.status != "Invalid" and catalog.app_type(row.app_type_id).has_delegated_permissions:
+            return r
+    raise AssertionError("the demo data has no delegated profile that is not Invalid")
+
+
+def test_recording_user_left_marks_the_row_and_the_history(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    _, page, wiring, dialogs = _build(qtbot, data_home, runner)
+    r = _delegated_valid_row(page, wiring.catalog)
+    profile_id = page.model.row_at(r).id
+    page.table.selectRow(r)
+    assert page.user_left_action.isEnabled() and page.mfa_action.isEnabled()
+    page.user_left_action.trigger()
+    assert dialogs.confirms and "left the company" in dialogs.confirms[-1][0]
+    qtbot.waitUntil(lambda: "Recorded for 1" in page.message.text(), timeout=10_000)
+
+    def row():  # type: ignore[no-untyped-def]
+        return page.model.row_at(page.model.row_of_profile(profile_id))
+
+    qtbot.waitUntil(lambda: page._complete and row().status == "Invalid", timeout=10_000)
+    assert row().reason.startswith("Re-authorization required")
+    page.table.selectRow(page.model.row_of_profile(profile_id))
+    page.open_details()
+    qtbot.waitUntil(lambda: page.details_dialog is not None, timeout=10_000)
+    details = page.details_dialog
+    assert details is not None and details.user_left is not None
+    history = details.history_model
+    texts = [
+        str(history.data(history.index(i, c))) for i in range(history.rowCount()) for c in (1, 2)
+    ]
+    assert any("left the company" in t for t in texts), texts
+    # The details dialog records MFA the same way.
+    details.mfa_enabled.click()  # type: ignore[union-attr]
+    assert "MFA was enabled" in dialogs.confirms[-1][0]
+    qtbot.waitUntil(lambda: "mfa was enabled" in page.message.text(), timeout=10_000)
+
+
+def test_recording_for_an_application_only_profile_is_refused(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    _, page, wiring, dialogs = _build(qtbot, data_home, runner)
+    r = next(
+        r for r in range(page.model.rowCount())
+        if not wiring.catalog.app_type(page.model.row_at(r).app_type_id).has_delegated_permissions
+    )  # fmt: skip
+    before = page.model.row_at(r)
+    page.mark_selected("user_mfa_enabled", [before.id])
+    qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=10_000)
+    assert "no consenting user" in dialogs.errors[0]
+    qtbot.wait(50)
+    assert page.model.row_at(page.model.row_of_profile(before.id)).status == before.status

@@ -95,7 +95,7 @@ def test_custom_app_with_a_changed_certificate(qtbot: QtBot) -> None:
     dialog.show()
     shot(dialog, "certificate-changed")
     assert "no longer knows this certificate" in dialog.why.text()
-    assert dialog.app_id is not None and dialog.pfx_path is not None
+    assert dialog.app_id is not None and dialog.certificate is not None
     assert not dialog.user.isEnabled()  # the custom Azure app supports administrator consent only
     assert dialog.note is None  # application permissions only: no Conditional Access note
     dialog.app_id.setText("not-a-guid")

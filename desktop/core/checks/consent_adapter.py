@@ -2,8 +2,9 @@
 
 A new certificate goes through the engine's custom-mode flow (imported into the vault, checked
 with Microsoft, then administrator consent). Without one, the profile's stored certificate is
-kept and only the consent runs. A replaced certificate stays in the vault (encrypted) until
-the profile is deleted.
+kept and only the consent runs. A new certificate is held in memory while the consent runs
+(the engine checks it with Microsoft first); the caller puts it in the vault afterwards, in
+place of the old one.
 """
 
 from __future__ import annotations
@@ -12,14 +13,43 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from desktop.core.cancel import CancelToken, Progress, no_progress
-from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, SetupMode
-from desktop.core.checks.reauthorize import ReauthorizeRequest
+from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, Service, SetupMode
+from desktop.core.certificates import (
+    CertificateInfo,
+    PfxContents,
+    inspect,
+    read_pfx,
+    validate_for_profile,
+)
+from desktop.core.checks.reauthorize import CertificateReplacer, ReauthorizeRequest, Reconsented
 from desktop.core.domain import AppProfile, utc_now
 from desktop.core.endpoints import endpoints_for
-from desktop.core.errors import NotFoundError
+from desktop.core.errors import NotFoundError, UserError
 from desktop.core.identity.admin_consent import run_admin_consent
 from desktop.core.identity.consent import ConsentEngine, ConsentPlan
 from desktop.core.inventory import Inventory
+from desktop.core.vault import new_name
+
+
+class StagedCertificates:
+    """A certificate store in memory, for the consent flow of a re-authorization: the new
+    certificate is checked and used, but reaches the vault only once the consent succeeded."""
+
+    def __init__(self) -> None:
+        self.contents: dict[str, PfxContents] = {}
+
+    def import_pfx(self, data: bytes, password: str | None) -> tuple[str, CertificateInfo]:
+        contents = read_pfx(data, password)
+        validate_for_profile(contents)
+        ref = new_name("staged")
+        self.contents[ref] = contents
+        return ref, inspect(contents)
+
+    def load(self, ref: str) -> PfxContents:
+        return self.contents[ref]
+
+    def delete(self, ref: str) -> None:
+        self.contents.pop(ref, None)
 
 
 class IdentityReauthorizer:
@@ -34,17 +64,30 @@ class IdentityReauthorizer:
         *,
         timeout: float = 300.0,
         progress: Progress = no_progress,
+        certificates: CertificateReplacer | None = None,
     ) -> None:
         self._engine = engine
+        #: The vault a new certificate goes into (in place of the old one) after the consent.
+        self.certificates = certificates
         self._catalog = catalog
         self._inventory = inventory
         self._client_id = publisher_client_id
         self._timeout = timeout
         self._progress = progress
 
+    def _services(self, profile: AppProfile) -> tuple[Service, ...]:
+        try:
+            return tuple(self._catalog.service(s) for s in profile.service_ids)
+        except KeyError as exc:
+            raise UserError(
+                f"The service '{exc.args[0]}' of this app profile is not in this version's "
+                "catalog.",
+                remedy="Update the app, or check the catalog override file.",
+            ) from exc
+
     def reauthorize(
         self, profile: AppProfile, request: ReauthorizeRequest, token: CancelToken
-    ) -> AppProfile:
+    ) -> Reconsented:
         assert profile.id is not None
         details = self._inventory.profiles.details(profile.id)
         customer = next(
@@ -61,7 +104,7 @@ class IdentityReauthorizer:
         plan = ConsentPlan(
             customer=customer,
             tenant=details.tenant,
-            services=tuple(self._catalog.service(s) for s in profile.service_ids),
+            services=self._services(profile),
             app_type=app,
             mode=profile.mode,
             method=request.method,
@@ -82,14 +125,26 @@ class IdentityReauthorizer:
                 progress=self._progress,
                 open_browser=self._engine.open_browser,
             )
-            return replace(
-                profile,
-                custom_app_id=client_id,
-                consent_method=ConsentMethod.ADMIN,
-                consented_at=utc_now(),
-                functions=tuple(functions),
+            return Reconsented(
+                replace(
+                    profile,
+                    custom_app_id=client_id,
+                    consent_method=ConsentMethod.ADMIN,
+                    consented_at=utc_now(),
+                    functions=tuple(functions),
+                )
             )
-        outcome = self._engine.run(
+        staged = StagedCertificates()
+        engine = self._engine
+        if custom:
+            engine = ConsentEngine(
+                cache_store=engine.cache_store,
+                certificates=staged,
+                credential_of=engine.credential_of,
+                technician=engine.technician,
+                open_browser=engine.open_browser,
+            )
+        outcome = engine.run(
             plan,
             pfx=request.pfx,
             password=request.pfx_password,
@@ -98,12 +153,15 @@ class IdentityReauthorizer:
             progress=self._progress,
         )
         new = outcome.profile
-        return replace(
-            profile,
-            consent_method=request.method,
-            consenting_user=new.consenting_user or profile.consenting_user,
-            consented_at=new.consented_at or utc_now(),
-            functions=tuple(functions),
-            custom_app_id=new.custom_app_id or profile.custom_app_id,
-            certificate_ref=new.certificate_ref or profile.certificate_ref,
+        certificate = staged.contents.get(new.certificate_ref) if custom else None
+        return Reconsented(
+            replace(
+                profile,
+                consent_method=request.method,
+                consenting_user=new.consenting_user or profile.consenting_user,
+                consented_at=new.consented_at or utc_now(),
+                functions=tuple(functions),
+                custom_app_id=new.custom_app_id or profile.custom_app_id,
+            ),
+            certificate,
         )

@@ -8,8 +8,9 @@ with a history entry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from desktop.core.cancel import CancelToken
 from desktop.core.catalog.model import AppType, ConsentMethod, DelegatedFunction, SetupMode
@@ -17,6 +18,7 @@ from desktop.core.checks.checker import ProfileChecker
 from desktop.core.checks.result import CheckResult
 from desktop.core.checks.service import CheckStore, Target
 from desktop.core.checks.status_rules import ORIGINAL_IP_NOTE, consent_words
+from desktop.core.checks.triggers import Trigger, mark_for, triggers_for_edit
 from desktop.core.domain import AppProfile, Status
 from desktop.core.errors import UserError
 
@@ -98,15 +100,33 @@ def validate(request: ReauthorizeRequest, app: AppType, profile: AppProfile) -> 
         )
 
 
+@dataclass
+class Reconsented:
+    """What a consent flow gives back: the profile as it is now, and a new certificate (the
+    opened key and certificate, in memory only) that is not in the vault yet."""
+
+    profile: AppProfile
+    certificate: Any | None = None
+
+
 class ConsentEngine(Protocol):
     """The identity engine's consent flow, as re-authorizing uses it."""
 
     def reauthorize(
         self, profile: AppProfile, request: ReauthorizeRequest, token: CancelToken
-    ) -> AppProfile:
+    ) -> Reconsented:
         """Consent again (system browser) and return the profile as it is now (consented_at,
-        consenting user, app ID, certificate reference, functions). Raises UserError when the
-        consent is declined, times out, or goes to the wrong tenant."""
+        consenting user, app ID, functions) with any new certificate. Raises UserError when
+        the consent is declined, times out, or goes to the wrong tenant."""
+
+
+class CertificateReplacer(Protocol):
+    """The vault's atomic swap (:meth:`desktop.core.vault.CertificateVault.replace`)."""
+
+    def replace(
+        self, old_ref: str | None, contents: Any, commit: Callable[[str], None] | None = None
+    ) -> str:
+        """Store *contents*, run *commit* with the new ref, then remove *old_ref*."""
 
 
 class ReauthorizeStore(CheckStore, Protocol):
@@ -132,19 +152,45 @@ def reauthorize(
     engine: ConsentEngine,
     checker: ProfileChecker,
     token: CancelToken | None = None,
+    certificates: CertificateReplacer | None = None,
 ) -> CheckResult:
-    """Consent again, store it, check the profile again, and return the new check."""
+    """Consent again, store it, check the profile again, and return the new check.
+
+    A changed certificate, application ID or function list goes through the re-authorization
+    triggers first (the history says what changed). A new certificate enters the vault only
+    after the consent succeeded, and replaces the old one atomically: the profile is saved
+    with the new ref before the old entry is removed, so a failure leaves the old one in use.
+    """
     token = token or CancelToken()
     (target,) = store.targets([request.profile_id])
     profile = target.profile
     app = checker.app_type(profile.app_type_id)
     validate(request, app, profile)
-    updated = engine.reauthorize(profile, request, token)
+    outcome = engine.reauthorize(profile, request, token)
+    updated = outcome.profile
+    changed = triggers_for_edit(profile, updated)
+    if outcome.certificate is not None and Trigger.CERTIFICATE_CHANGED not in changed:
+        changed.append(Trigger.CERTIFICATE_CHANGED)
+    for trigger in changed:
+        store.record_mark(profile.id or 0, mark_for(profile, trigger), describe(request))
     updated.reauthorization_required = False
-    store.save_reauthorized(updated, describe(request))
+    detail = describe(request)
+    if outcome.certificate is not None:
+        if certificates is None:
+            raise UserError(
+                "A new certificate needs the certificate vault, which is not available here."
+            )
+
+        def commit(new_ref: str) -> None:
+            store.save_reauthorized(replace(updated, certificate_ref=new_ref), detail)
+
+        new_ref = certificates.replace(profile.certificate_ref or None, outcome.certificate, commit)
+        updated = replace(updated, certificate_ref=new_ref)
+    else:
+        store.save_reauthorized(updated, detail)
     result = checker.check(updated, target.cloud)
     store.record_result(result)
     return result
 
 
-__all__ = ["ReauthorizeRequest", "Target", "options_for", "reauthorize"]
+__all__ = ["ReauthorizeRequest", "Reconsented", "Target", "options_for", "reauthorize"]

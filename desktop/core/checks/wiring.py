@@ -90,6 +90,7 @@ def build_reauthorizer(
         inventory,
         wiring.publisher_client_id,
         timeout=float(wiring.settings.consent_timeout_seconds),
+        certificates=certificates if isinstance(certificates, CertificateVault) else None,
     )
     return service, InventoryCheckStore(inventory), reauthorizer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,7 +35,14 @@ def _names(ids: tuple[str, ...], lookup: dict[str, str]) -> str:
 
 
 class ProfileDetailsDialog(QDialog):
-    """Read-only details of one profile."""
+    """Details of one profile, with its history.
+
+    Signals:
+        mark_requested(str): record an event that requires re-authorization (``user_left`` or
+            ``user_mfa_enabled``); only offered for apps with a consenting user.
+    """
+
+    mark_requested = Signal(str)
 
     def __init__(self, details: ProfileDetails, catalog: Catalog, parent: QWidget | None = None):
         super().__init__(parent)
@@ -46,8 +54,9 @@ class ProfileDetailsDialog(QDialog):
             app = catalog.app_type(p.app_type_id)
             app_name = app.name
             functions = {f.id: f.name for f in app.functions}
+            has_user = app.has_delegated_permissions
         except KeyError:
-            app_name, functions = p.app_type_id, {}
+            app_name, functions, has_user = p.app_type_id, {}, False
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -106,6 +115,23 @@ class ProfileDetailsDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        self.user_left: QPushButton | None = None
+        self.mfa_enabled: QPushButton | None = None
+        if has_user:
+            self.user_left = QPushButton("User &left the company…", self)
+            self.user_left.setToolTip(
+                "Record that the consenting user left the company: the profile needs "
+                "re-authorizing with another account."
+            )
+            self.user_left.clicked.connect(lambda: self.mark_requested.emit("user_left"))
+            self.mfa_enabled = QPushButton("&MFA enabled…", self)
+            self.mfa_enabled.setToolTip(
+                "Record that MFA was enabled for the consenting user: the profile needs "
+                "re-authorizing."
+            )
+            self.mfa_enabled.clicked.connect(lambda: self.mark_requested.emit("user_mfa_enabled"))
+            for button in (self.user_left, self.mfa_enabled):
+                buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         history_label = QLabel("&History:", self)

@@ -146,28 +146,38 @@ class ProfileTableModel(QAbstractTableModel):
         return -1
 
     def apply_check(self, profile_id: int, status: str, reason: str, last_checked: str) -> bool:
-        """Show one check's outcome in its row at once (a bulk check streams these in).
+        """Show one check's outcome in its row at once."""
+        return self.apply_checks([(profile_id, status, reason, last_checked)]) == 1
 
-        Only the row's cells change; filters and counts catch up on the next reload.
+    def apply_checks(self, updates: list[tuple[int, str, str, str]]) -> int:
+        """Show a batch of check outcomes ``(id, status, reason, last_checked)`` in their rows
+        (a bulk check streams these in); returns how many profiles were found.
+
+        Only the rows' cells change, with one dataChanged for the batch; filters, sorting and
+        counts catch up on the next reload.
         """
         profiles = self._list
-        if profiles is None:
-            return False
+        if profiles is None or not updates:
+            return 0
         cached: tuple[object, dict[int, int]] | None = getattr(self, "_ids_index", None)
         if cached is None or cached[0] is not self._list:
             cached = (self._list, {r.id: n for n, r in enumerate(profiles.rows)})
             self._ids_index = cached
-        i = cached[1].get(profile_id)
-        if i is None:
-            return False
-        row = profiles.rows[i]
-        profiles.rows[i] = row._replace(status=status, reason=reason, last_checked=last_checked)
-        try:
-            pos = self._view.index(i)
-        except ValueError:
-            return True  # filtered out of view
-        self.dataChanged.emit(self.index(pos, 0), self.index(pos, self.columnCount() - 1))
-        return True
+        found: list[int] = []
+        for profile_id, status, reason, last_checked in updates:
+            i = cached[1].get(profile_id)
+            if i is None:
+                continue
+            row = profiles.rows[i]
+            profiles.rows[i] = row._replace(status=status, reason=reason, last_checked=last_checked)
+            found.append(i)
+        if found:
+            wanted = set(found)
+            shown = [pos for pos, i in enumerate(self._view) if i in wanted]
+            if shown:  # the others are filtered out of view
+                last = self.columnCount() - 1
+                self.dataChanged.emit(self.index(min(shown), 0), self.index(max(shown), last))
+        return len(found)
 
     # -- QAbstractTableModel ----------------------------------------------------------------
 

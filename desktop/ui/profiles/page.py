@@ -49,6 +49,8 @@ class ProfilesPage(QWidget):
     Attributes:
         create_handler: opens the create wizard; None until the wizard is available.
         reauthorize_handler: re-authorizes the given profile ids; None until available.
+        mark_handler: records an event that requires re-authorization (``user_left`` or
+            ``user_mfa_enabled``) for the given profile ids; None until available.
     """
 
     browse_permissions_requested = Signal()
@@ -66,6 +68,7 @@ class ProfilesPage(QWidget):
         self.dialogs = dialogs
         self.create_handler: Callable[[], None] | None = None
         self.reauthorize_handler: Callable[[list[int]], None] | None = None
+        self.mark_handler: Callable[[list[int], str], None] | None = None
         self._ready = False
         self._awaiting_paint = False
         self._complete = False
@@ -162,10 +165,19 @@ class ProfilesPage(QWidget):
     def _build_actions(self) -> QToolBar:
         self.create_action = self._action("&Create app profile…", "Ctrl+N", self.create_profile)
         self.reauth_action = self._action("Re-&authorize app…", "Ctrl+R", self.reauthorize)
+        # Any status, one profile, on request: to change its consent method, functions or
+        # certificate (issue: "for Expired and Invalid profiles, or any profile on request").
+        self.reauth_any_action = self._action(
+            "Re-authorize on re&quest…", "Ctrl+Shift+R", self.reauthorize_on_request
+        )
         self.delete_action = self._action(
             "&Delete…", QKeySequence.StandardKey.Delete, self.delete_selected
         )
         self.details_action = self._action("&Details…", "Ctrl+I", self.open_details)
+        self.user_left_action = QAction("Consenting user &left the company…", self)
+        self.user_left_action.triggered.connect(lambda: self.mark_selected("user_left"))
+        self.mfa_action = QAction("&MFA enabled for the consenting user…", self)
+        self.mfa_action.triggered.connect(lambda: self.mark_selected("user_mfa_enabled"))
         self.customers_action = self._action(
             "Cu&stomers and tenants…", "Ctrl+Shift+U", self.customers_requested.emit
         )
@@ -307,6 +319,15 @@ class ProfilesPage(QWidget):
             else "Select Expired or Invalid app profiles to re-authorize them.",
         )
         self.details_action.setEnabled(len(rows) == 1)
+        self.reauth_any_action.setEnabled(len(rows) == 1)
+        _set_tip(
+            self.reauth_any_action,
+            "Re-authorize the selected app profile whatever its status"
+            if len(rows) == 1
+            else "Select one app profile to re-authorize it on request.",
+        )
+        for action in (self.user_left_action, self.mfa_action):
+            action.setEnabled(bool(rows))
         blockers = [b for r in rows if (b := self.model.delete_blocker(r))]
         if not rows:
             self.delete_action.setEnabled(False)
@@ -342,6 +363,29 @@ class ProfilesPage(QWidget):
         self.reauthorize_handler(ids)
 
     @Slot()
+    def reauthorize_on_request(self) -> None:
+        """Re-authorize one profile whatever its status (a Valid one too)."""
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            return
+        if self.reauthorize_handler is None:
+            self.dialogs.info(
+                TITLE, "Re-authorizing app profiles arrives in a later version of the app."
+            )
+            return
+        self.reauthorize_handler(ids)
+
+    def mark_selected(self, event: str, ids: list[int] | None = None) -> None:
+        """Record *event* ("the consenting user left", "MFA enabled") for the selection."""
+        ids = ids if ids is not None else self.selected_ids()
+        if not ids:
+            return
+        if self.mark_handler is None:
+            self.dialogs.info(TITLE, "Recording events arrives in a later version of the app.")
+            return
+        self.mark_handler(ids, event)
+
+    @Slot()
     def delete_selected(self) -> None:
         rows = self.selected_rows()
         if not rows or not self.delete_action.isEnabled():
@@ -373,6 +417,10 @@ class ProfilesPage(QWidget):
         from desktop.ui.profiles.details import ProfileDetailsDialog  # when first opened
 
         self.details_dialog = ProfileDetailsDialog(details, self.controller.catalog, self)
+        profile_id = details.profile.id
+        self.details_dialog.mark_requested.connect(
+            lambda event: self.mark_selected(event, [profile_id] if profile_id else [])
+        )
         self.details_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.details_dialog.destroyed.connect(self._forget_details)
         self.details_dialog.open()
@@ -391,8 +439,17 @@ class ProfilesPage(QWidget):
         if index.isValid() and index.row() not in self.selected_rows():
             self.table.selectRow(index.row())
         menu = QMenu(self)
-        for action in (self.details_action, self.reauth_action, self.delete_action):
+        for action in (
+            self.details_action,
+            self.reauth_action,
+            self.reauth_any_action,
+            self.delete_action,
+        ):
             menu.addAction(action)
+        record = menu.addMenu("&Record an event")
+        record.setToolTip("Events that require re-authorization of the app profile")
+        record.addAction(self.user_left_action)
+        record.addAction(self.mfa_action)
         menu.addSeparator()
         menu.addAction(self.create_action)
         menu.popup(self.table.viewport().mapToGlobal(pos))

@@ -100,7 +100,15 @@ def test_actions_follow_selection_and_delete_rule(
     _select(page, "Contoso Nitro")
     assert not page.reauth_action.isEnabled()  # Valid needs no re-authorization
     assert "Expired or Invalid" in page.reauth_action.toolTip()
+    # ...but any one profile can be re-authorized on request.
+    assert page.reauth_any_action.isEnabled()
+    handled: list[list[int]] = []
+    page.reauthorize_handler = handled.append
+    page.reauthorize_on_request()
+    assert handled == [page.selected_ids()]
+    page.reauthorize_handler = None
     _select(page, "Fabrikam Classic", "Contoso Nitro")
+    assert not page.reauth_any_action.isEnabled()  # one at a time
     assert not page.delete_action.isEnabled()
     assert "cannot be created here" in page.delete_action.toolTip()
     page.create_profile()
