@@ -134,7 +134,7 @@ def _plan(
 def link(args: argparse.Namespace, ctx: CliContext) -> int:
     wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
     plan = _plan(args, ctx, wiring, _inventory(ctx))
-    print(consent_link(plan))
+    print(consent_link(plan, wiring.settings.consent_link_redirect_uri))
     return 0
 
 

@@ -19,6 +19,7 @@ from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import AppProfile, Cloud, Status
 from desktop.core.errors import UserError
 from desktop.core.wizard import CreateProfileWizard, build_plan
+from desktop.core.wizard.check_loop import CHECK_INTERVAL_S, check_until_consented
 from desktop.core.wizard.plan import profile_name
 from desktop.core.wizard.ports import (
     CertificateDiscard,
@@ -52,11 +53,14 @@ class WizardController(QObject):
 
     Signals:
         changed(): the machine's state changed (pages refresh and re-check Next).
-        saved(object): the saved profiles (a list of AppProfile), after Save.
+        saved(object): the saved profiles (a list of AppProfile), after Save and their first
+            check.
+        checking(object): the Task of the first check after Save (progress and Cancel).
     """
 
     changed = Signal()
     saved = Signal(object)
+    checking = Signal(object)
 
     def __init__(
         self,
@@ -72,6 +76,8 @@ class WizardController(QObject):
         self._tasks: set[Task] = set()
         #: Custom mode: the SelectedCertificate the certificate panel opened (memory only).
         self.certificate: object | None = None
+        #: Seconds between two checks while Check again waits for a consent.
+        self.check_interval = CHECK_INTERVAL_S
 
     def _submit(self, name: str, work: Work) -> Task:
         task = self.runner.submit(name, work)
@@ -128,12 +134,21 @@ class WizardController(QObject):
             profile_name(row, machine.state),
         )
 
-    def consent_link(self, app_id: str) -> str:
-        """The link for a Global Administrator; marks the row as waiting for it."""
-        link = self.services.engine.consent_link(self.request(app_id))
-        self.machine.link_copied(app_id)
-        self.changed.emit()
-        return link
+    def consent_link(self, app_id: str) -> Task:
+        """The link for a Global Administrator (built off the GUI thread: it reads Settings);
+        once built, the row waits for that administrator. The task's result is the link."""
+        request = self.request(app_id)
+        task = self._submit(
+            f"Consent link for {request.app.label}",
+            lambda t, p: self.services.engine.consent_link(request),
+        )
+
+        def built(link: object) -> None:
+            self.machine.link_copied(app_id, str(link))
+            self.changed.emit()
+
+        task.succeeded.connect(built)
+        return task
 
     def authenticate(self, app_id: str) -> Task:
         """Admin or user consent in the system browser, then the engine's verification."""
@@ -152,9 +167,10 @@ class WizardController(QObject):
         request = self.request(app_id)
         self.machine.start_check(app_id)
         self.changed.emit()
+        engine, interval = self.services.engine, self.check_interval
         task = self._submit(
             f"Checking {request.app.label}",
-            lambda t, p: self.services.engine.check(request, t, p),
+            lambda t, p: check_until_consented(engine, request, t, p, interval=interval),
         )
         self._report(task, app_id)
         return task
@@ -176,7 +192,7 @@ class WizardController(QObject):
                 )
             elif outcome.declined:
                 self.machine.consent_declined(app_id, outcome.message, outcome.detail)
-            elif self.machine.row(app_id).link_copied:
+            elif outcome.pending or self.machine.row(app_id).link_copied:
                 self.machine.consent_not_found(app_id, outcome.message)
             else:
                 self.machine.consent_failed(app_id, outcome.message, outcome.detail)
@@ -246,25 +262,17 @@ class WizardController(QObject):
     # -- step 6 ------------------------------------------------------------------------------
 
     def save(self, *, only_granted: bool = False) -> Task:
-        """Write the run in one transaction. Nothing was written before this."""
+        """Write the run in one transaction. Nothing was written before this.
+
+        The saved profiles the engine could not verify yet then get their first check, as a
+        task of its own (see ``checking``) that can be cancelled: they stay Unknown then.
+        ``saved`` is emitted after that check, so the list shows the first status.
+        """
         plan = build_plan(self.machine.state, only_granted=only_granted)
 
         def work(token: CancelToken, progress: Progress) -> list[AppProfile]:
             progress(0, 0, "Saving the app profiles…")
-            saved = self.services.save(plan, self.certificate if plan.custom_app_ids else None)
-            check = self.services.check_new
-            # Consented profiles the engine could not verify yet get their first real check.
-            ids = [
-                p.id
-                for p in saved
-                if p.id is not None and p.consented_at is not None and p.status is Status.UNKNOWN
-            ]
-            if check is not None and ids:
-                # Saved already: a failed or cancelled first check leaves them Unknown.
-                progress(0, 0, "Checking the new app profiles…")
-                with contextlib.suppress(UserError):
-                    check(ids, CancelToken(), progress)
-            return saved
+            return self.services.save(plan, self.certificate if plan.custom_app_ids else None)
 
         # Not one of the wizard's cancellable tasks: Save is one short transaction, and a
         # cancel that arrived after the commit would hide that the profiles exist.
@@ -273,7 +281,32 @@ class WizardController(QObject):
         def done(profiles: object) -> None:
             self.machine.mark_saved()
             self.changed.emit()
-            self.saved.emit(profiles)
+            assert isinstance(profiles, list)
+            check = self._first_check(profiles)
+            if check is None:
+                self.saved.emit(profiles)
+                return
+            check.finished.connect(lambda: self.saved.emit(profiles))
+            self.checking.emit(check)
 
         task.succeeded.connect(done)
         return task
+
+    def _first_check(self, profiles: list[AppProfile]) -> Task | None:
+        check = self.services.check_new
+        # Consented profiles the engine could not verify yet get their first real check.
+        ids = [
+            p.id
+            for p in profiles
+            if p.id is not None and p.consented_at is not None and p.status is Status.UNKNOWN
+        ]
+        if check is None or not ids:
+            return None
+
+        def work(token: CancelToken, progress: Progress) -> None:
+            progress(0, 0, "Checking the new app profiles…")
+            # Saved already: a failed first check leaves them Unknown, as a cancelled one does.
+            with contextlib.suppress(UserError):
+                check(ids, token, progress)
+
+        return self._submit("Checking the new app profiles", work)

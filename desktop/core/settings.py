@@ -27,6 +27,10 @@ class Settings:
     check_concurrency: int = 8
     #: How long a consent in the browser may take, in seconds.
     consent_timeout_seconds: int = 300
+    #: Where a copied consent link sends the customer's administrator after they accept: an
+    #: https page of the organization, registered as a redirect URI on every publisher app.
+    #: Empty: ``http://localhost/consent`` (their browser then shows an unreachable page).
+    consent_link_redirect_uri: str = ""
 
     @classmethod
     def load(cls, path: Path) -> Settings:

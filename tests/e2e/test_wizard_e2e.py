@@ -194,7 +194,27 @@ def test_baseline_management_in_custom_mode(qtbot, run: Run, tmp_path: Path) -> 
     panel.password.setText("pw")
     with qtbot.waitSignal(panel.certificate_changed, timeout=30_000):
         panel.open_path(str(pfx_path))
-    page.roles_confirmed.setChecked(True)
+    # The roles come before authorization: Assign now gives them to the customer's own app.
+    assert [r.key[1] for r in page.role_rows] == [
+        "Exchange Administrator",
+        "Attribute Definition Reader",
+        "Security Administrator",
+    ]
+    assert page.roles_confirmed.isVisible()
+    for role_row in page.role_rows:
+        assert role_row.assign.isEnabled(), role_row.assign.toolTip()
+        role_row.assign.click()
+        qtbot.waitUntil(lambda row=role_row: not row.busy.busy, timeout=60_000)
+        assert "verified" in role_row.state.text(), role_row.state.text()
+    assert not page.roles_confirmed.isVisible()  # verified: nothing to confirm by hand
+    tenant = run.sandbox.directory.tenants[run.demo.tenant_id]
+    sp = tenant.sp_by_app(CUSTOM_APP_ID)
+    assert sp is not None
+    assert sorted(r.role_name for r in tenant.directory_roles if r.principal_id == sp.id) == [
+        "Attribute Definition Reader",
+        "Exchange Administrator",
+        "Security Administrator",
+    ]
     run.next()
     text = authenticate(qtbot, run, "apelements-baseline-management")
     assert "✓" in text, text
@@ -202,7 +222,7 @@ def test_baseline_management_in_custom_mode(qtbot, run: Run, tmp_path: Path) -> 
     assert row.status is Status.VALID and row.certificate_ref in run.certificates.items
     run.next()
     roles = run.machine.state.roles
-    assert {r.state for r in roles} == {RoleState.TO_ASSIGN}  # manual, before authorization
+    assert {r.state for r in roles} == {RoleState.ASSIGNED}  # on the Setup step, verified
     assert all(r.before_authorization for r in roles)
     run.next()
     (profile,) = save(qtbot, run)
@@ -292,3 +312,32 @@ def test_assign_now_gives_the_app_exchange_administrator(qtbot, run: Run) -> Non
     assert [r.role_name for r in tenant.directory_roles if r.principal_id == sp.id] == [
         "Exchange Administrator"
     ]
+
+
+def test_consent_link_then_check_again_until_the_admin_accepts(qtbot, run: Run) -> None:  # type: ignore[no-untyped-def]
+    from urllib.parse import parse_qs, urlsplit
+
+    from PySide6.QtGui import QGuiApplication
+
+    run.dialog.controller.check_interval = 0.2
+    start(run, "premium", "nitro")
+    row = run.dialog.consent_page.rows["apelements-automation"]
+    row.copy_link.click()
+    qtbot.waitUntil(lambda: "/v2.0/adminconsent?" in QGuiApplication.clipboard().text())
+    link = QGuiApplication.clipboard().text()
+    assert row.link.text() == link and "This site can't be reached" in row.result.text()
+    # Check again before the admin has done anything: it keeps checking, and says so.
+    row.check.click()
+    qtbot.waitUntil(lambda: "Checking again in" in row.busy.text.text(), timeout=30_000)
+    assert run.machine.row("apelements-automation").state is ConsentState.IN_PROGRESS
+    # The customer's admin opens the link in their own browser, on their own computer.
+    admin = StandInBrowser(run.sandbox.ca_path, follow_final_redirect=False)
+    admin(link)
+    assert admin.last_response is not None and admin.last_response.status_code == 302
+    landing = admin.last_response.headers["Location"]
+    assert landing.startswith("http://localhost/consent?")  # what their browser cannot open
+    assert parse_qs(urlsplit(landing).query)["admin_consent"] == ["True"]
+    qtbot.waitUntil(lambda: not row.busy.busy, timeout=60_000)
+    assert "✓" in row.result.text(), row.result.text()
+    assert run.machine.row("apelements-automation").status is Status.VALID
+    assert run.dialog.button(QWizard.WizardButton.NextButton).isEnabled()

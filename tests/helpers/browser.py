@@ -62,6 +62,9 @@ class StandInBrowser:
     upn: str | None = None
     visited: list[str] = field(default_factory=list)
     last_response: requests.Response | None = None
+    #: False: stop at the consent page's final redirect (the customer's admin, whose browser
+    #: cannot reach this computer's localhost); ``last_response`` is then that redirect.
+    follow_final_redirect: bool = True
 
     def __call__(self, url: str) -> None:
         self.visited.append(url)
@@ -85,5 +88,6 @@ class StandInBrowser:
                 if self.upn:
                     data["upn"] = self.upn
             target = urljoin(response.url, form.action) if form.action else response.url
-            response = session.post(target, data=data, timeout=30)
+            follow = self.follow_final_redirect or form.id != "consent"
+            response = session.post(target, data=data, timeout=30, allow_redirects=follow)
         self.last_response = response

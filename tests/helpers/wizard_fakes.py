@@ -26,6 +26,9 @@ class ScriptedEngine:
     script: dict[str, list[ConsentOutcome]] = field(default_factory=dict)
     requests: list[ConsentRequest] = field(default_factory=list)
     hold: threading.Event | None = None
+    #: Answers for Check again by app id (then ``script``); ``checks`` counts the calls.
+    check_script: dict[str, list[ConsentOutcome]] = field(default_factory=dict)
+    checks: int = 0
 
     def consent_link(self, request: ConsentRequest) -> str:
         return f"https://login.example/{request.tenant.tenant_id}/adminconsent?client_id={request.client_id}"
@@ -47,6 +50,10 @@ class ScriptedEngine:
     def check(
         self, request: ConsentRequest, token: CancelToken, progress: Progress
     ) -> ConsentOutcome:
+        self.checks += 1
+        queue = self.check_script.get(request.app.id)
+        if queue:
+            return queue.pop(0)
         return self.consent(request, token, progress)
 
 

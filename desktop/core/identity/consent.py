@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, Service, SetupMode
@@ -190,12 +191,37 @@ def plan_consent(
     )
 
 
-def consent_link(plan: ConsentPlan) -> str:
-    """The admin-consent URL to hand to the customer's admin (answers to localhost)."""
+#: Where a consent link answers when the organization has no landing page of its own (the
+#: redirect URI every publisher app and custom app registers for the app's loopback listener).
+LOCAL_CONSENT_REDIRECT = "http://localhost/consent"
+
+
+def consent_link(plan: ConsentPlan, redirect_uri: str = "") -> str:
+    """The admin-consent URL to hand to the customer's admin.
+
+    It answers to *redirect_uri*, the organization's landing page (Settings), so the admin sees
+    a page after accepting; without one, or for a custom app (which registers only the local
+    address), to ``http://localhost/consent``, which the admin's browser cannot open.
+    """
     endpoints = endpoints_for(plan.tenant.cloud)
+    landing = redirect_uri.strip() if plan.mode is not SetupMode.CUSTOM else ""
+    if landing and not _is_allowed_redirect(landing):
+        raise UserError(
+            f"The consent link's landing page in Settings ({landing}) is not an https address.",
+            remedy="Set consent_link_redirect_uri to an https page registered as a redirect URI "
+            "on the publisher apps, or clear it to use the local address.",
+        )
     return admin_consent_url(
-        endpoints, plan.tenant.tenant_id, plan.client_id, "http://localhost/consent", "link"
+        endpoints, plan.tenant.tenant_id, plan.client_id, landing or LOCAL_CONSENT_REDIRECT, "link"
     )
+
+
+def _is_allowed_redirect(uri: str) -> bool:
+    # Microsoft accepts http only for localhost; anything else must be https.
+    parts = urlsplit(uri)
+    if parts.scheme == "https":
+        return bool(parts.hostname)
+    return parts.scheme == "http" and parts.hostname == "localhost"
 
 
 class ConsentEngine:

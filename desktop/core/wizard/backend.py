@@ -70,7 +70,13 @@ class WizardBackend:
                     credential_of=credential_of,
                     technician=self._technician,
                 )
-                self._consent = IdentityConsent(engine, self._catalog)
+                settings = wiring.settings
+                self._consent = IdentityConsent(
+                    engine,
+                    self._catalog,
+                    timeout=float(settings.consent_timeout_seconds),
+                    link_redirect_uri=settings.consent_link_redirect_uri,
+                )
             return self._consent
 
     def consent_link(self, request: ConsentRequest) -> str:

@@ -12,6 +12,7 @@ from datetime import datetime
 from desktop.core.catalog.model import ConsentMethod, SetupMode
 from desktop.core.domain import Status, utc_now
 from desktop.core.errors import UserError
+from desktop.core.wizard.guidance import consent_link_note
 from desktop.core.wizard.state import ConsentRow, ConsentState, WizardState, normalize_guid
 
 
@@ -132,28 +133,34 @@ class ConsentRows:
         row.state, row.message, row.detail = ConsentState.FAILED, message, detail
 
     def consent_not_found(self, app_id: str, message: str = "") -> None:
-        """A check found no consent yet: keep waiting for the customer's admin."""
+        """A check found no consent (yet): wait for the customer's admin, if a link went out."""
         row = self.row(app_id)
-        row.state = ConsentState.WAITING
+        row.state = ConsentState.WAITING if row.link_copied else ConsentState.PENDING
         row.message = message or "No consent in the tenant yet. Check again later."
 
     def consent_interrupted(self, app_id: str) -> None:
         """The technician cancelled the wait; the row goes back to where it was."""
         row = self.row(app_id)
         row.state = ConsentState.WAITING if row.link_copied else ConsentState.PENDING
-        row.message = "Cancelled. Authenticate again when ready."
+        row.message = (
+            "Stopped waiting. Choose Check again once the administrator has accepted."
+            if row.link_copied
+            else "Cancelled. Authenticate again when ready."
+        )
 
-    def link_copied(self, app_id: str) -> None:
+    def link_copied(self, app_id: str, link: str = "") -> None:
         """The consent link went to the customer's admin; "Check again" verifies it later."""
         row = self.row(app_id)
         row.link_copied = True
-        if row.state in (ConsentState.PENDING, ConsentState.DECLINED, ConsentState.FAILED):
+        row.link = link or row.link
+        if row.state in (
+            ConsentState.PENDING,
+            ConsentState.DECLINED,
+            ConsentState.FAILED,
+            ConsentState.WAITING,
+        ):
             row.state = ConsentState.WAITING
-            row.message = (
-                "Consent link copied. Send it to the customer's Global Administrator; after they "
-                "accept, their browser shows a page that cannot be reached, which is expected. "
-                "Then choose Check again."
-            )
+            row.message = consent_link_note(row.link)
 
     def defer(self, app_id: str) -> None:
         """Finish this app later: it is saved as not yet consented."""

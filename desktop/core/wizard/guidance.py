@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 #: Admin consent comes back to the app's loopback listener on this path; Microsoft ignores the
 #: port for localhost, so one registration serves every run.
 CUSTOM_APP_REDIRECT_URI = "http://localhost/consent"
@@ -39,3 +41,23 @@ AZURE_ROLE_STEPS = [
     "Choose the role, then Members > Select members, and pick the app (enterprise application).",
     "Choose Review + assign. Repeat for every role listed below.",
 ]
+
+
+def consent_link_note(link: str) -> str:
+    """What the customer's administrator sees after accepting *link*, and what to do next."""
+    query = parse_qs(urlsplit(link).query)
+    redirect = (query.get("redirect_uri") or [""])[0]
+    host = urlsplit(redirect).hostname or ""
+    if host in ("localhost", "127.0.0.1") or not host:
+        landing = (
+            "After they accept, their browser tries to open a local address (localhost) and "
+            "shows an error such as “This site can't be reached”. That is expected: the consent "
+            "is already granted at that point."
+        )
+    else:
+        landing = f"After they accept, their browser shows a page of {host}."
+    return (
+        "Consent link copied. Send it to the customer's Global Administrator (or Privileged "
+        f"Role Administrator). {landing} Then choose Check again: it checks the tenant until "
+        "the consent appears."
+    )

@@ -3,7 +3,7 @@ verification, and the technician's Graph token for "Assign now"."""
 
 from __future__ import annotations
 
-from desktop.core.cancel import CancelToken, Progress
+from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.catalog.model import Catalog, ConsentMethod, SetupMode
 from desktop.core.certificates import msal_client_credential
 from desktop.core.domain import Customer, Status, Tenant
@@ -27,10 +27,19 @@ DECLINED_CODE = "65004"
 class IdentityConsent:
     """Implements :class:`~desktop.core.wizard.ports.ConsentEngine` with the identity engine."""
 
-    def __init__(self, engine: ConsentEngine, catalog: Catalog, *, timeout: float = 300.0) -> None:
+    def __init__(
+        self,
+        engine: ConsentEngine,
+        catalog: Catalog,
+        *,
+        timeout: float = 300.0,
+        link_redirect_uri: str = "",
+    ) -> None:
         self.engine = engine
         self.catalog = catalog
         self.timeout = timeout
+        #: The organization's landing page for consent links (Settings), or "" for localhost.
+        self.link_redirect_uri = link_redirect_uri
 
     def _plan(self, request: ConsentRequest) -> ConsentPlan:
         return ConsentPlan(
@@ -46,7 +55,7 @@ class IdentityConsent:
         )
 
     def consent_link(self, request: ConsentRequest) -> str:
-        return consent_link(self._plan(request))
+        return consent_link(self._plan(request), self.link_redirect_uri)
 
     def consent(
         self, request: ConsentRequest, token: CancelToken, progress: Progress
@@ -81,9 +90,13 @@ class IdentityConsent:
     def check(
         self, request: ConsentRequest, token: CancelToken, progress: Progress
     ) -> ConsentOutcome:
-        """Verify only: did the customer's admin consent since the link went out?"""
+        """Verify only: did the customer's admin consent since the link went out?
+
+        ``pending`` when the app or its permissions are not in the tenant yet (checking again
+        later may find them); not when the check itself cannot run.
+        """
         progress(0, 0, "Checking the tenant for the consent…")
-        verification = self._verify(request)
+        verification = self._verify(request, token, progress)
         token.raise_if_cancelled()
         if verification.status is Status.VALID:
             return ConsentOutcome(
@@ -93,9 +106,15 @@ class IdentityConsent:
                 reason=verification.reason,
             )
         remedy = f" {verification.remedy}" if verification.remedy else ""
-        return ConsentOutcome(False, message=f"Not consented yet: {verification.reason}{remedy}")
+        if verification.status is Status.UNKNOWN:
+            return ConsentOutcome(False, message=f"Not checked: {verification.reason}{remedy}")
+        return ConsentOutcome(
+            False, pending=True, message=f"Not consented yet: {verification.reason}"
+        )
 
-    def _verify(self, request: ConsentRequest) -> Verification:
+    def _verify(
+        self, request: ConsentRequest, token: CancelToken, progress: Progress
+    ) -> Verification:
         endpoints = endpoints_for(request.tenant.cloud)
         if request.mode is SetupMode.CUSTOM:
             selected = request.certificate
@@ -110,13 +129,21 @@ class IdentityConsent:
                 msal_client_credential(contents),
             )
         technician = self.engine.technician
-        access = technician.graph_token(endpoints, request.tenant.tenant_id) if technician else None
-        if access is None:
+        if technician is None:
             return Verification(
                 Status.UNKNOWN,
-                "it cannot be checked because you are not signed in to this tenant.",
-                "Sign in to the customer's tenant, then Check again.",
+                "no technician sign-in app is set up, so the tenant cannot be read from here.",
+                "Set the sign-in app's client ID in Settings, or ask the administrator whether "
+                "they accepted and then Defer this app.",
             )
+        try:
+            access = technician_token(technician, timeout=self.timeout, progress=progress)(
+                request.tenant, token
+            )
+        except CancelledError:
+            raise
+        except UserError as exc:
+            return Verification(Status.UNKNOWN, exc.message.rstrip(".") + ".", exc.remedy)
         graph = GraphClient(endpoints, access)
         try:
             return verify_with_graph(request.app, request.client_id, graph)
@@ -124,14 +151,19 @@ class IdentityConsent:
             graph.close()
 
 
-def technician_token(session: TechnicianSession, *, timeout: float = 300.0) -> TokenProvider:
+def technician_token(
+    session: TechnicianSession, *, timeout: float = 300.0, progress: Progress = no_progress
+) -> TokenProvider:
     """The technician's Graph token for a tenant, signing in (system browser) when needed."""
 
     def provide(tenant: Tenant, cancel: CancelToken) -> str:
         endpoints = endpoints_for(tenant.cloud)
         access = session.graph_token(endpoints, tenant.tenant_id)
         if access is None:
-            session.sign_in(endpoints, tenant.tenant_id, timeout=timeout, cancel=cancel)
+            progress(0, 0, f"Sign in to {tenant.label} in the browser to read the tenant…")
+            session.sign_in(
+                endpoints, tenant.tenant_id, timeout=timeout, cancel=cancel, progress=progress
+            )
             access = session.graph_token(endpoints, tenant.tenant_id)
         if access is None:
             raise UserError(

@@ -285,9 +285,21 @@ class CreateProfileWizard(ConsentRows):
             )
         if not custom.certificate_ready:
             out.append("Choose the app's certificate file (.pfx) and enter its password.")
-        if self.custom_roles() and not custom.roles_confirmed:
-            out.append("Confirm that the required roles are assigned to the custom app.")
+        if not self.custom_roles_done():
+            out.append(
+                "Assign the required roles to the custom app (Assign now), or confirm that "
+                "they are assigned."
+            )
         return out
+
+    def custom_roles_done(self) -> bool:
+        """The custom app's roles are assigned: verified by Assign now, or confirmed by hand."""
+        roles = self.custom_roles()
+        return (
+            not roles
+            or self.state.custom.roles_confirmed
+            or all(r.state is RoleState.ASSIGNED for r in roles)
+        )
 
     # -- step 5: roles -----------------------------------------------------------------------
 
@@ -306,8 +318,13 @@ class CreateProfileWizard(ConsentRows):
         """Whether "Assign now" makes sense: the app's service principal exists in the tenant."""
         if item.state not in (RoleState.TO_ASSIGN, RoleState.FAILED):
             return False
+        if self.state.tenant is None:
+            return False
         row = self.row(item.app.id)
-        return row.mode is SetupMode.CUSTOM or row.app.id in self.state.granted_app_ids
+        if row.mode is SetupMode.CUSTOM:
+            # The customer's own app is in its tenant already: its roles come before consent.
+            return normalize_guid(self.state.custom.application_id) is not None
+        return row.app.id in self.state.granted_app_ids
 
     def role_assigning(self, app_id: str, role_name: str) -> None:
         item = self.role(app_id, role_name)

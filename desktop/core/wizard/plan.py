@@ -15,8 +15,9 @@ from desktop.core.wizard.state import ConsentRow, ConsentState, WizardState, nor
 
 DEFERRED_REASON = "Consent not granted yet: it was deferred in the create wizard."
 DEFERRED_REMEDY = (
-    "Send the consent link to the customer's Global Administrator, then re-authorize or check "
-    "the app profile."
+    "Once the customer's Global Administrator has consented (with the consent link), check the "
+    "app profile: it turns Valid. Without that consent a check marks it Invalid, and "
+    "Re-authorize app then consents to it."
 )
 
 

@@ -50,7 +50,7 @@ class ConsentRequest:
 @dataclass(frozen=True)
 class ConsentOutcome:
     """What a consent or a check found, in words; ``granted`` False with ``declined`` when the
-    admin or user said no, False without it when the consent simply is not there (yet)."""
+    admin or user said no, False with ``pending`` when the consent is not there yet."""
 
     granted: bool
     declined: bool = False
@@ -62,6 +62,8 @@ class ConsentOutcome:
     reason: str = ""
     #: Custom mode: where the engine put the certificate in the vault (saved with the profile).
     certificate_ref: str = ""
+    #: A check ran and found no consent yet: checking again later may find it.
+    pending: bool = False
 
 
 class ConsentEngine(Protocol):

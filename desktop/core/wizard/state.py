@@ -109,6 +109,8 @@ class ConsentRow:
     status: Status = Status.UNKNOWN
     status_reason: str = ""
     link_copied: bool = False
+    #: The consent link last copied for the customer's administrator.
+    link: str = ""
     #: Custom mode: the vault reference of the certificate the consent was verified with.
     certificate_ref: str = ""
 

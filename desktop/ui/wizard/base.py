@@ -113,6 +113,11 @@ class BusyRow(QWidget):
     def busy(self) -> bool:
         return self._task is not None
 
+    @property
+    def cancellable(self) -> bool:
+        """Whether the running task may be cancelled (False while Save writes)."""
+        return self._task is not None and not self.cancel.isHidden()
+
     def follow(self, task: Task, text: str, *, cancellable: bool = True) -> None:
         """Show *task*'s progress; ``cancellable`` False for work that must not stop halfway."""
         self._task = task
@@ -120,7 +125,8 @@ class BusyRow(QWidget):
         self.cancel.setVisible(cancellable)
         self.bar.setRange(0, 0)
         task.progressed.connect(self._progress)
-        task.finished.connect(self._finished)
+        # Only this task's end hides the row: a follow-up task may be shown already.
+        task.finished.connect(lambda: self._finished(task))
         self.show()
 
     @Slot(int, int, str)
@@ -137,8 +143,9 @@ class BusyRow(QWidget):
             self._task.cancel()
             self.text.setText("Cancelling…")
 
-    @Slot()
-    def _finished(self) -> None:
+    def _finished(self, task: Task) -> None:
+        if task is not self._task:
+            return
         self._task = None
         self.hide()
         self.idle.emit()

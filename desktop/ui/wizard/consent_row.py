@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -98,8 +99,8 @@ class ConsentRowWidget(QFrame):
         self.authenticate.setAccessibleName(f"Authenticate {row.app.label}")
         self.copy_link = QPushButton("Copy consent &link", self)
         self.copy_link.setToolTip(
-            "For a technician without the customer's Global Administrator: send the link to "
-            "the administrator, then Check again."
+            "No Global Administrator account of this customer? Copy the link and send it to "
+            "their administrator. After they accept, Check again confirms the consent."
         )
         self.check = QPushButton("Check a&gain", self)
         self.defer = QPushButton("&Defer", self)
@@ -115,6 +116,12 @@ class ConsentRowWidget(QFrame):
         self.result.setObjectName("ConsentResult")
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.result)
+        # The copied link stays visible: to paste it again, or to read it out to the admin.
+        self.link = QLineEdit(self)
+        self.link.setReadOnly(True)
+        self.link.setAccessibleName(f"Consent link for {row.app.label}")
+        self.link.hide()
+        layout.addWidget(self.link)
         # Technical detail (AADSTS code, correlation ID) is one click away, for a ticket.
         self.show_detail = QPushButton("Technical detai&ls", self)
         self.show_detail.setCheckable(True)
@@ -179,6 +186,10 @@ class ConsentRowWidget(QFrame):
             text = " ".join(blockers)
         mark = {"granted": "✓ ", "declined": "✗ ", "failed": "✗ "}.get(state.value, "")
         self.result.setText(mark + text)
+        if self.link.text() != row.link:
+            self.link.setText(row.link)
+            self.link.setCursorPosition(0)  # show where it goes: the sign-in host first
+        self.link.setVisible(bool(row.link) and state is not ConsentState.GRANTED)
         self.detail.setText(row.detail)
         self.show_detail.setVisible(bool(row.detail))
         if not row.detail:
@@ -218,11 +229,13 @@ class ConsentRowWidget(QFrame):
     @Slot()
     def _copy_link(self) -> None:
         try:
-            link = self.controller.consent_link(self.app_id)
+            task = self.controller.consent_link(self.app_id)
         except UserError as exc:
             self.result.setText(exc.one_line())
             return
-        QGuiApplication.clipboard().setText(link)
+        task.succeeded.connect(lambda link: QGuiApplication.clipboard().setText(str(link)))
+        task.failed.connect(lambda e: self.result.setText(UserError.one_line(e)))
+        self.busy.follow(task, "Building the consent link…")
 
     @Slot()
     def _defer(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from desktop.controllers.certificates import CertificateController
+from desktop.controllers.tasks import Task
 from desktop.controllers.wizard import WizardController
 from desktop.core.errors import UserError
 from desktop.core.wizard import Step
@@ -119,6 +120,7 @@ class CreateProfileDialog(QWizard):
             self.setPage(STEP_ORDER.index(step), page)
         self.setStartId(0)
         controller.saved.connect(self._saved)
+        controller.checking.connect(self._checking)
         self._closing = False
 
     def start(self) -> None:
@@ -159,6 +161,13 @@ class CreateProfileDialog(QWizard):
         task.finished.connect(self.summary_page.completeChanged.emit)
 
     @Slot(object)
+    def _checking(self, task: Task) -> None:
+        """Saved; the first check of the new profiles runs, with progress and Cancel."""
+        self.summary_page.result.setText("Saved. Checking the new app profiles…")
+        self.summary_page.busy.follow(task, "Checking the new app profiles…")
+        self.summary_page.completeChanged.emit()
+
+    @Slot(object)
     def _saved(self, profiles: object) -> None:
         self.profiles_saved.emit(profiles)
         self.summary_page.result.setText("Saved.")
@@ -166,8 +175,13 @@ class CreateProfileDialog(QWizard):
         self.accept()
 
     def reject(self) -> None:
-        if self.summary_page.busy.busy:
-            return  # saving: Save's own result closes the wizard
+        busy = self.summary_page.busy
+        if busy.busy:
+            # Saving: Save's result closes the wizard. Checking the saved profiles: stop the
+            # check (they stay Unknown); its end closes the wizard.
+            if busy.cancellable:
+                busy.cancel.click()
+            return
         if self._closing:
             super().reject()
             return
@@ -192,6 +206,10 @@ class CreateProfileDialog(QWizard):
         self.controller.cancel_running()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.summary_page.busy.busy and not self._closing:
+            event.ignore()  # Save or its first check is running: the end closes the wizard
+            self.reject()
+            return
         if self._closing or self.machine.cancel_warning() is None:
             self._cancel_work()
             super().closeEvent(event)

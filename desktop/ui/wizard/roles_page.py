@@ -45,9 +45,9 @@ class RoleRow(QFrame):
         self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.state)
         buttons = QHBoxLayout()
-        self.assign = QPushButton("Assign &now", self)
+        self.assign = QPushButton("Assign n&ow", self)
         self.assign.setAccessibleName(f"Assign {item.role.name} to {item.app.label} now")
-        self.show_steps = QPushButton("Show the &steps", self)
+        self.show_steps = QPushButton("Show the s&teps", self)
         self.show_steps.setCheckable(True)
         buttons.addWidget(self.assign)
         buttons.addWidget(self.show_steps)
@@ -87,7 +87,10 @@ class RoleRow(QFrame):
         elif item.state is RoleState.ASSIGNING:
             text = "Assigning…"
         elif item.before_authorization:
-            text = "Assign by hand, before authorization (custom app profile)."
+            text = (
+                "Needed before authorization (custom app profile): Assign now, or assign it by "
+                "hand."
+            )
         else:
             text = "Assign by hand: AOS apps need this role assigned manually."
         self.state.setText(text)
@@ -96,7 +99,11 @@ class RoleRow(QFrame):
             manual and item.state in (RoleState.TO_ASSIGN, RoleState.FAILED, RoleState.ASSIGNING)
         )
         self.assign.setEnabled(can_assign)
-        if not machine.can_assign_now(item) and item.state is RoleState.TO_ASSIGN:
+        if machine.can_assign_now(item) or item.state is not RoleState.TO_ASSIGN:
+            self.assign.setToolTip("")
+        elif item.before_authorization:
+            self.assign.setToolTip("Enter the custom app's application ID first.")
+        else:
             self.assign.setToolTip("Consent to the app first: its service principal must exist.")
         done = item.state is RoleState.ASSIGNED
         if done:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.controllers.certificates import SelectedCertificate
 from desktop.controllers.wizard import WizardController
 from desktop.core.catalog.model import ServiceFamily, SetupMode
-from desktop.core.wizard import Step, normalize_guid
+from desktop.core.wizard import RoleState, Step, normalize_guid
 from desktop.core.wizard.guidance import (
     AOS_MODERN_ONLY,
     CUSTOM_APP_REDIRECT_NOTE,
@@ -30,6 +30,7 @@ from desktop.core.wizard.guidance import (
 
 from desktop.ui.certificate_panel import CertificatePanel
 from desktop.ui.wizard.base import StepPage, clear_layout
+from desktop.ui.wizard.roles_page import RoleRow
 
 MODE_TEXT = {
     SetupMode.MODERN: "&Modern mode (recommended): the publisher's default app",
@@ -85,14 +86,23 @@ class SetupPage(StepPage):
         uri_label = QLabel("Red&irect URI:", self.custom_box)
         uri_label.setBuddy(self.redirect)
         form.addRow(uri_label, uri_row)
-        self.roles_note = QLabel(self.custom_box)
-        self.roles_note.setWordWrap(True)
-        form.addRow(self.roles_note)
-        self.roles_confirmed = QCheckBox(
-            "&These roles are assigned to the custom app in Microsoft Entra ID", self.custom_box
-        )
-        form.addRow(self.roles_confirmed)
         self.body.addWidget(self.custom_box)
+        # A box of its own, in the page's plain column: inside the form, the rows' wrapped
+        # text got too little height and their buttons were squeezed.
+        self.roles_box = QGroupBox("Roles the custom app needs before authorization", self)
+        roles_layout = QVBoxLayout(self.roles_box)
+        self.roles_note = QLabel(self.roles_box)
+        self.roles_note.setWordWrap(True)
+        roles_layout.addWidget(self.roles_note)
+        # One row per role: Assign now (Graph, verified) or the Entra admin center steps.
+        self.role_list = QVBoxLayout()
+        roles_layout.addLayout(self.role_list)
+        self.role_rows: list[RoleRow] = []
+        self.roles_confirmed = QCheckBox(
+            "I assigned these roles by han&d in Microsoft Entra ID", self.roles_box
+        )
+        roles_layout.addWidget(self.roles_confirmed)
+        self.body.addWidget(self.roles_box)
         self.body.addStretch(1)
         self.registerField("custom_profile_name", self.profile_name)
         self.registerField("custom_application_id", self.app_id)
@@ -134,20 +144,35 @@ class SetupPage(StepPage):
         custom = self.machine.uses_custom_mode
         self.custom_box.setVisible(custom)
         roles = self.machine.custom_roles()
-        names = ", ".join(r.role.name for r in roles)
         self.roles_note.setText(
-            f"Before you authorize, assign these roles to the custom app: {names}. "
-            "You can assign them on the Roles step too (Assign now) if you sign in with enough "
-            "rights."
+            "Before you authorize, the custom app needs these roles in the customer's tenant. "
+            "Assign now signs you in (a Privileged Role Administrator or Global Administrator "
+            "of the tenant) and assigns them; otherwise assign them by hand and tick the box."
             if roles
             else ""
         )
-        self.roles_note.setVisible(bool(roles))
-        self.roles_confirmed.setVisible(bool(roles))
+        self.roles_box.setVisible(custom and bool(roles))
+        self._sync_role_rows()
+        done = bool(roles) and all(r.state is RoleState.ASSIGNED for r in roles)
+        # Verified by Assign now: nothing left to confirm by hand.
+        self.roles_confirmed.setVisible(bool(roles) and not done)
         text = self.app_id.text()
         self.app_id.setStyleSheet(
             "" if not text.strip() or normalize_guid(text) else "border: 1px solid #c0392b;"
         )
+
+    def _sync_role_rows(self) -> None:
+        wanted = [r.key for r in self.machine.custom_roles()]
+        if [row.key for row in self.role_rows] != wanted:
+            clear_layout(self.role_list)
+            self.role_rows = [
+                RoleRow(self.controller, item, self.roles_box)
+                for item in self.machine.custom_roles()
+            ]
+            for row in self.role_rows:
+                self.role_list.addWidget(row)
+        for row in self.role_rows:
+            row.refresh()
 
     @Slot()
     def _mode_chosen(self) -> None:

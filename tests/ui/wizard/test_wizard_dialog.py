@@ -127,12 +127,14 @@ def test_defer_skip_and_link(qtbot, wizard: CreateProfileDialog, fakes) -> None:
 
     to_consent(qtbot, wizard, "nitro", "other-premium-services")
     rows = wizard.consent_page.rows
-    rows["apelements-automation"].copy_link.click()
-    assert "adminconsent?client_id=" in QGuiApplication.clipboard().text()
-    assert (
-        "Waiting" in rows["apelements-automation"].result.text()
-        or "link" in rows["apelements-automation"].result.text()
-    )
+    row = rows["apelements-automation"]
+    row.copy_link.click()
+    qtbot.waitUntil(lambda: "adminconsent?client_id=" in QGuiApplication.clipboard().text())
+    assert row.link.isVisible() and row.link.text() == QGuiApplication.clipboard().text()
+    # Said before the admin finds out: their browser ends on a page that cannot load.
+    assert "This site can't be reached" in row.result.text()
+    assert "Check again" in row.result.text()
+    assert wizard.machine.row("apelements-automation").state is ConsentState.WAITING
     rows["apelements-automation"].check.click()  # the admin consented meanwhile
     qtbot.waitUntil(lambda: "✓" in rows["apelements-automation"].result.text())
     rows["apelements-security-and-analysis"].defer.click()
@@ -141,6 +143,46 @@ def test_defer_skip_and_link(qtbot, wizard: CreateProfileDialog, fakes) -> None:
     assert not next_button(wizard).isEnabled()
     rows["apelements-security-and-analysis"].skip.click()
     assert next_button(wizard).isEnabled()
+
+
+def test_check_again_keeps_checking_until_the_consent_appears(
+    qtbot, wizard: CreateProfileDialog, fakes
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.wizard.ports import ConsentOutcome
+
+    not_yet = ConsentOutcome(False, message="Not consented yet: no app.", pending=True)
+    fakes.engine.check_script["apelements-automation"] = [not_yet, not_yet]
+    wizard.controller.check_interval = 0.01
+    to_consent(qtbot, wizard, "nitro")
+    row = wizard.consent_page.rows["apelements-automation"]
+    row.copy_link.click()
+    qtbot.waitUntil(lambda: not row.busy.busy)
+    row.check.click()  # one click: it checks until the consent is there
+    qtbot.waitUntil(lambda: "✓" in row.result.text())
+    assert fakes.engine.checks == 3
+    assert not row.link.isVisible()
+
+
+def test_cancel_check_again_keeps_waiting_for_the_admin(
+    qtbot, wizard: CreateProfileDialog, fakes
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.wizard.ports import ConsentOutcome
+
+    not_yet = ConsentOutcome(False, message="Not consented yet: no app.", pending=True)
+    fakes.engine.check_script["apelements-automation"] = [not_yet] * 1000
+    wizard.controller.check_interval = 30.0
+    to_consent(qtbot, wizard, "nitro")
+    row = wizard.consent_page.rows["apelements-automation"]
+    row.copy_link.click()
+    qtbot.waitUntil(lambda: not row.busy.busy)
+    row.check.click()
+    qtbot.waitUntil(lambda: "Checking again in" in row.busy.text.text())
+    assert row.busy.cancel.isVisible()
+    row.busy.cancel.click()
+    qtbot.waitUntil(lambda: not row.busy.busy)
+    assert wizard.machine.row("apelements-automation").state is ConsentState.WAITING
+    assert "Check again" in row.result.text() and row.check.isEnabled()
+    assert fakes.engine.checks == 1
 
 
 def test_cancel_a_running_consent(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
@@ -324,12 +366,14 @@ def mnemonics(dialog: CreateProfileDialog) -> list[str]:
             )
         ),
     ]
-    letters = []
-    for widget in widgets:
-        text = widget.text().replace("&&", "")
-        if widget.isVisible() and "&" in text:
-            letters.append(text[text.index("&") + 1].lower())
-    return letters
+    # A label repeated in repeated rows (Assign now of each role) shares its letter: Alt+letter
+    # then moves between those buttons, as Qt does for an ambiguous mnemonic.
+    texts = {
+        text
+        for widget in widgets
+        if widget.isVisible() and "&" in (text := widget.text().replace("&&", ""))
+    }
+    return [text[text.index("&") + 1].lower() for text in texts]
 
 
 def test_mnemonics_do_not_clash(qtbot, wizard: CreateProfileDialog) -> None:  # type: ignore[no-untyped-def]
@@ -350,6 +394,7 @@ def test_mnemonics_do_not_clash(qtbot, wizard: CreateProfileDialog) -> None:  # 
     wizard.setup_page.radios[("baseline-management", SetupMode.CUSTOM)].setChecked(True)
     letters = mnemonics(wizard)
     assert len(letters) == len(set(letters)), sorted(letters)
+    assert len(wizard.setup_page.role_rows) == 3  # Assign now for each role, before consent
 
 
 def test_lookup_failure_and_cancelled_loading(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
@@ -416,3 +461,38 @@ def test_unverified_consents_are_checked_right_after_save(
     with qtbot.waitSignal(wizard.profiles_saved) as saved:
         wizard.button(QWizard.WizardButton.FinishButton).click()
     assert checked == [[p.id for p in saved.args[0]]]
+
+
+def test_the_first_check_after_save_shows_progress_and_can_be_cancelled(
+    qtbot, wizard: CreateProfileDialog, fakes
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.domain import Status
+    from desktop.core.errors import CancelledError
+    from desktop.core.wizard.ports import ConsentOutcome
+
+    stopped: list[bool] = []
+
+    def slow_check(ids: list[int], token, progress) -> None:  # type: ignore[no-untyped-def]
+        progress(0, len(ids), "Checking 1 of 1…")
+        while not token.wait(0.01):
+            pass  # a tenant that answers slowly
+        stopped.append(True)
+        raise CancelledError()
+
+    fakes.check_new = slow_check
+    fakes.engine.script["apelements-automation"] = [
+        ConsentOutcome(True, message="Administrator consent granted.", status=Status.UNKNOWN)
+    ]
+    to_consent(qtbot, wizard, "nitro")
+    wizard.consent_page.rows["apelements-automation"].authenticate.click()
+    qtbot.waitUntil(lambda: next_button(wizard).isEnabled())
+    next_button(wizard).click()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    busy = wizard.summary_page.busy
+    qtbot.waitUntil(lambda: busy.cancellable and "1 of 1" in busy.text.text())
+    assert wizard.machine.state.saved  # written before the check started
+    assert wizard.button(QWizard.WizardButton.CancelButton).isEnabled()
+    with qtbot.waitSignal(wizard.profiles_saved) as saved:
+        wizard.reject()  # Cancel: stop checking; the profiles stay saved, Unknown
+    assert stopped == [True]
+    assert [p.status for p in saved.args[0]] == [Status.UNKNOWN]

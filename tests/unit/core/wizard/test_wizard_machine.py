@@ -196,7 +196,8 @@ def test_custom_mode_asks_name_guid_certificate_and_roles() -> None:
     wizard.set_custom_details(application_id="{" + CUSTOM_APP.upper() + "}")
     wizard.set_custom_details(certificate_ready=True, certificate_summary="CN=contoso")
     assert wizard.blockers(Step.SETUP) == [
-        "Confirm that the required roles are assigned to the custom app."
+        "Assign the required roles to the custom app (Assign now), or confirm that they are "
+        "assigned."
     ]
     # Custom mode: the roles are manual and needed before authorization.
     assert [r.role.name for r in wizard.custom_roles()] == [
@@ -426,7 +427,23 @@ def test_custom_roles_can_be_assigned_before_consent() -> None:
     wizard.set_services(["baseline"])
     wizard.set_mode("baseline", SetupMode.CUSTOM)
     item = wizard.role("baseline_management", "Security Administrator")
-    assert item.before_authorization and wizard.can_assign_now(item)
+    assert item.before_authorization
+    assert not wizard.can_assign_now(item)  # which app? the application ID comes first
+    wizard.set_custom_details(application_id=CUSTOM_APP)
+    assert wizard.can_assign_now(item)  # before any consent: the customer's app exists
+    wizard.set_custom_details(profile_name="Contoso", certificate_ready=True)
+    roles = wizard.custom_roles()
+    for role in roles[:-1]:
+        wizard.role_assigning(role.app.id, role.role.name)
+        wizard.role_assigned(role.app.id, role.role.name, "verified")
+    assert not wizard.can_advance(Step.SETUP)  # one role still open
+    wizard.role_assigning(roles[-1].app.id, roles[-1].role.name)
+    assert not wizard.can_assign_now(roles[-1])  # running
+    wizard.role_failed(roles[-1].app.id, roles[-1].role.name, "403")
+    assert wizard.can_assign_now(roles[-1]) and not wizard.can_advance(Step.SETUP)
+    wizard.role_assigned(roles[-1].app.id, roles[-1].role.name, "verified")
+    # Every role verified by Assign now: no confirmation by hand needed.
+    assert wizard.blockers(Step.SETUP) == [] and not wizard.state.custom.roles_confirmed
 
 
 def test_azure_roles_must_be_confirmed_after_consent() -> None:
