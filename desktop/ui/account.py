@@ -43,7 +43,6 @@ class SessionStatus(QWidget):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.button = QPushButton("Sign in…", self)
         self.button.setObjectName("SessionButton")
-        self.button.setFlat(True)
         self.button.setAutoDefault(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
@@ -126,7 +125,6 @@ class AccountUi(QObject):
         controller.progressed.connect(self._on_progress)
         controller.failed.connect(self._on_failed)
         controller.cancelled.connect(self._on_cancelled)
-        controller.signed_in.connect(self._on_signed_in)
         controller.signed_out.connect(self._on_signed_out)
         self._on_state(controller.state)
 
@@ -177,8 +175,9 @@ class AccountUi(QObject):
     def _on_busy(self, busy: bool) -> None:
         self.sign_in_action.setEnabled(not busy)
         self.sign_out_action.setEnabled(not busy and self.controller.state.signed_in)
-        self.status.button.setEnabled(True)
-        if not busy:
+        if busy:
+            self.window.statusBar().clearMessage()  # e.g. an earlier "cancelled"
+        else:
             self._signing_in = False
             self.cancel_action.setEnabled(False)
             self.status.show_state(self.controller.state)
@@ -198,10 +197,6 @@ class AccountUi(QObject):
     @Slot()
     def _on_cancelled(self) -> None:
         self.window.statusBar().showMessage("Sign-in cancelled; you are not signed in.", 8000)
-
-    @Slot(str)
-    def _on_signed_in(self, who: str) -> None:
-        self.window.statusBar().showMessage(f"Signed in as {who}.", 8000)
 
     @Slot()
     def _on_signed_out(self) -> None:
