@@ -46,6 +46,27 @@ class _Inbox:
         return taken
 
 
+_frozen = False
+
+
+def freeze_once() -> bool:
+    """Move what exists now to the permanent generation, once per process; True if it did.
+
+    A full garbage collection walks every object the app holds (Qt wrappers, catalog, modules):
+    20-70 ms with the GIL held, from whichever thread triggers it. Freezing before the first
+    check leaves the collections during checks with the checks' own garbage. Only once: a
+    frozen object is never collected, so freezing at every check would keep forever any
+    garbage cycle alive at that moment (start-up freezes too; this adds the check code
+    imported since).
+    """
+    global _frozen
+    if _frozen:
+        return False
+    _frozen = True
+    gc.freeze()
+    return True
+
+
 class ChecksController(QObject):
     """Starts and cancels bulk checks; one at a time."""
 
@@ -87,10 +108,7 @@ class ChecksController(QObject):
             service = self._service_factory()
             return service.check(selected, on_result=inbox.put, token=token, progress=progress)
 
-        # A full garbage collection walks every object the app holds (Qt wrappers, catalog,
-        # modules): 20-70 ms with the GIL held, from whichever thread triggers it. Freezing what
-        # exists now leaves the collections during the check with the check's own garbage.
-        gc.freeze()
+        freeze_once()
         self._task = self._runner.submit("Checking app profiles", work)
         self._task.progressed.connect(self._on_progress)
         self._task.succeeded.connect(self._on_succeeded)

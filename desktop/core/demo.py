@@ -31,6 +31,7 @@ from desktop.core.domain import (
     utc_now,
 )
 from desktop.core.errors import UserError
+from desktop.core.status_words import uncompared_warning
 from desktop.core.store import Store, events, transaction
 from desktop.core.store import customers as customer_rows
 from desktop.core.store import profiles as profile_rows
@@ -213,6 +214,9 @@ def _profile(
         else Status(str(_pick(rng, _STATUS_WEIGHTS)))
     )
     reason, remedy = rng.choice(_REASONS[status])
+    if status is Status.VALID and not app.permissions:
+        # What a check says of an app the catalog lists no permissions for (status_words).
+        reason = uncompared_warning(app.name)
     created = now - timedelta(days=rng.randint(20, 900), minutes=rng.randint(0, 1440))
     consented = created + timedelta(minutes=rng.randint(1, 30))
     checked = None

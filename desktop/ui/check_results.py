@@ -69,7 +69,9 @@ class CheckResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(result, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n\n".join(filter(None, [result.reason, result.remedy, result.warning]))
+            # A Valid result's warning is its reason too: say it once.
+            parts = dict.fromkeys(filter(None, [result.reason, result.remedy, result.warning]))
+            return "\n\n".join(parts)
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return self._icon(result.status)
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:

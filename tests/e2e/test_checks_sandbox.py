@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from desktop.core.checks.bulk import run_bulk_check
 from desktop.core.checks.checker import ProfileChecker
 from desktop.core.checks.gateway import CertificateCredential
 from desktop.core.checks.msal_gateway import MsalGateway
-from desktop.core.domain import AppProfile, Status
+from desktop.core.domain import AppProfile, Status, utc_now
 from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession, interactive
 from tests.helpers.browser import StandInBrowser
@@ -60,6 +61,8 @@ def _custom_app(sb: RunningSandbox) -> CertificateCredential:
 
 
 def _profile(sb: RunningSandbox, app_type_id: str, **kw: Any) -> AppProfile:
+    # A consented profile (a deferred one has no consent time, and reads "not granted yet").
+    kw.setdefault("consented_at", utc_now() - timedelta(days=10))
     return AppProfile(
         name="p", customer_id=1, tenant_id=sb.demo.tenant_id, service_ids=("baseline",),
         app_type_id=app_type_id, id=kw.pop("id", 1), **kw,

@@ -17,6 +17,7 @@ from desktop.core.errors import UserError
 from desktop.core.identity.consent import ConsentEngine, consent_link, plan_consent
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.identity.verify import CertificateMismatchError, verify_client_credentials
+from desktop.core.status_words import uncompared_warning
 from desktop.core.token_cache import TokenCacheStore as EncryptedTokenCacheStore
 from desktop.core.vault import SecretVault, VaultUnavailableError
 from tests.helpers.browser import StandInBrowser
@@ -241,9 +242,10 @@ def test_custom_mode_with_no_application_permissions_listed_is_not_valid(
         CUSTOM_APP_ID,
         credential_of(store.load(ref)),
     )
-    assert verification.status is Status.UNKNOWN, verification
-    assert "certificate got a token" in verification.reason
-    assert "catalog lists no application permissions for Custom Azure app" in verification.reason
+    # The certificate got a token, so the check ran: Valid with the warning, never Unknown.
+    assert verification.status is Status.VALID, verification
+    assert verification.warning == uncompared_warning("Custom Azure app")
+    assert verification.reason == verification.warning
 
 
 def test_sign_out_keeps_the_consenting_users_accounts(sandbox: RunningSandbox) -> None:
@@ -283,7 +285,7 @@ def test_sign_in_without_a_keyring_is_refused_before_the_browser_opens(
     assert not (tmp_path / "vault").exists() or not any((tmp_path / "vault").iterdir())
 
 
-def test_user_consent_to_an_app_with_nothing_listed_records_the_user_but_is_not_valid(
+def test_user_consent_to_an_app_with_nothing_listed_records_the_user_and_warns(
     sandbox: RunningSandbox,
 ) -> None:
     unlisted = dataclasses.replace(DELEGATED_APP, permissions=())
@@ -301,5 +303,6 @@ def test_user_consent_to_an_app_with_nothing_listed_records_the_user_but_is_not_
     browser = StandInBrowser(sandbox.sandbox.ca_path, upn=None)
     outcome = _engine(sandbox, browser).run(plan, timeout=30)
     assert outcome.profile.consenting_user == sandbox.demo.user
-    assert outcome.profile.status is Status.UNKNOWN, outcome.verification
-    assert "catalog lists no delegated permissions" in outcome.profile.reason
+    assert outcome.profile.status is Status.VALID, outcome.verification
+    assert outcome.verification.warning == uncompared_warning(unlisted.name)
+    assert outcome.profile.reason == outcome.verification.warning

@@ -30,6 +30,14 @@ from desktop.core.checks.status_rules import Action, classify
 from desktop.core.domain import AppProfile, Cloud, Status, utc_now
 from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
+from desktop.core.status_words import (
+    CONSENT_GONE_REASON,
+    CONSENT_GONE_REMEDY,
+    NOT_CONSENTED_REASON,
+    NOT_CONSENTED_REMEDY,
+    never_consented,
+    uncompared_warning,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +63,8 @@ class _Findings:
     missing_roles: list[str]
     pending_roles: list[str]
     warning: str = ""
+    #: How many required permissions were diffed; none means nothing could be compared.
+    compared: int = 0
 
 
 class ProfileChecker:
@@ -188,6 +198,7 @@ class ProfileChecker:
         )
         claims = self._claims_or_verdict(answer, profile, app, base)
         required = g.required_permissions(app, PermissionType.APPLICATION)
+        findings.compared += len(required)
         findings.missing_permissions += g.missing(required, g.roles_claim(claims))
         if app.directory_roles:
             roles = self._gateway.app_directory_roles(
@@ -215,22 +226,14 @@ class ProfileChecker:
             self._raise_for(answer, profile, app, base)
         assert isinstance(answer, Grants)
         if not answer.service_principal_found:
-            raise _Verdict(
-                replace(
-                    base,
-                    status=Status.INVALID,
-                    reason="The app was deleted from the tenant, or its consent was revoked.",
-                    remedy="Re-authorize the app profile with administrator consent.",
-                    action=Action.REAUTHORIZE_ADMIN,
-                )
-            )
-        findings.missing_permissions += g.missing(
-            g.required_permissions(app, PermissionType.APPLICATION), answer.application_permissions
-        )
+            raise _Verdict(_consent_missing(profile, base, Action.REAUTHORIZE_ADMIN))
+        required = g.required_permissions(app, PermissionType.APPLICATION)
+        findings.compared += len(required)
+        findings.missing_permissions += g.missing(required, answer.application_permissions)
         if not profile.consenting_user:  # user consent grants show in the user's token instead
-            findings.missing_permissions += g.missing(
-                g.required_permissions(app, PermissionType.DELEGATED), answer.delegated_permissions
-            )
+            required = g.required_permissions(app, PermissionType.DELEGATED)
+            findings.compared += len(required)
+            findings.missing_permissions += g.missing(required, answer.delegated_permissions)
         if app.directory_roles:
             self._diff_roles(profile, app, answer.directory_roles, base, findings)
 
@@ -252,6 +255,7 @@ class ProfileChecker:
             )
         claims = self._claims_or_verdict(answer, profile, app, base)
         required = g.required_permissions(app, PermissionType.DELEGATED)
+        findings.compared += len(required)
         findings.missing_permissions += g.missing(required, g.scopes_claim(claims))
 
     def _diff_roles(
@@ -296,6 +300,9 @@ class ProfileChecker:
             raise TransientFailure(
                 verdict.reason + (f" ({codes})" if codes else ""), detail=error.detail
             )
+        if never_consented(profile.consented_at) and consent_missing(error):
+            missing = _consent_missing(profile, base, verdict.action)
+            raise _Verdict(replace(missing, error_codes=verdict.error_codes, detail=error.detail))
         raise _Verdict(
             replace(
                 base,
@@ -315,14 +322,24 @@ class ProfileChecker:
         perms = tuple(dict.fromkeys(findings.missing_permissions))
         roles = tuple(dict.fromkeys(findings.missing_roles))
         warnings = [findings.warning] if findings.warning else []
+        if not findings.compared:
+            # The tenant answered, so the check ran (Valid, not Unknown), but nothing was diffed.
+            what = "permissions" if not app.permissions else "Microsoft Graph permissions"
+            warnings.insert(0, uncompared_warning(app.name, what))
         if findings.pending_roles:
             warnings.append(
                 "Directory roles not assigned yet: "
                 + ", ".join(findings.pending_roles)
                 + ". They are assigned automatically within 24 hours of authorization."
             )
+        nothing_granted = len(findings.missing_permissions) >= findings.compared
+        if perms and nothing_granted and never_consented(profile.consented_at):
+            # Nothing required is granted, and nobody ever consented: that is the deferral.
+            return _consent_missing(profile, base, Action.REAUTHORIZE)
         if not perms and not roles:
-            return replace(base, status=Status.VALID, warning=" ".join(warnings))
+            # A warning on a Valid profile is its reason too: the list's Reason column shows it.
+            warning = " ".join(warnings)
+            return replace(base, status=Status.VALID, reason=warning, warning=warning)
         reasons: list[str] = []
         remedies: list[str] = []
         if perms:
@@ -350,3 +367,25 @@ class ProfileChecker:
             action=Action.REAUTHORIZE_ADMIN if perms else Action.ASSIGN_ROLE,
             warning=" ".join(warnings),
         )
+
+
+#: Errors that say the tenant has no consent to the app (or no app): for a profile that was
+#: never consented, that is the expected state, not a revocation.
+CONSENT_MISSING_CODES = frozenset({65001, 65004, 90094, 90095, 700016, 7000229})
+CONSENT_MISSING_ERRORS = frozenset({"consent_required", "unauthorized_client"})
+
+
+def consent_missing(error: TokenError) -> bool:
+    """Whether *error* says the app is not consented (or not present) in the tenant."""
+    if error.error_codes:
+        return any(code in CONSENT_MISSING_CODES for code in error.error_codes)
+    return error.error in CONSENT_MISSING_ERRORS
+
+
+def _consent_missing(profile: AppProfile, base: CheckResult, action: Action) -> CheckResult:
+    """Invalid because the tenant has no consent: never given (a deferred profile), or gone."""
+    if never_consented(profile.consented_at):
+        reason, remedy, action = NOT_CONSENTED_REASON, NOT_CONSENTED_REMEDY, Action.REAUTHORIZE
+    else:
+        reason, remedy = CONSENT_GONE_REASON, CONSENT_GONE_REMEDY
+    return replace(base, status=Status.INVALID, reason=reason, remedy=remedy, action=action)

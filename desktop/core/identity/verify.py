@@ -2,6 +2,8 @@
 
 Sets a new profile's first status. Valid, or Invalid listing what is missing; Unknown with the
 reason when verification cannot run. A network failure, throttling or a 5xx is never Invalid.
+When the tenant answered but the catalog lists nothing to compare, the status is Valid with a
+warning (the check ran; see DESIGN "Status"), worded as the status checks word it.
 """
 
 from __future__ import annotations
@@ -28,16 +30,21 @@ from desktop.core.identity.tokens import (
     roles,
     scopes,
 )
+from desktop.core.status_words import CONSENT_GONE_REASON, CONSENT_GONE_REMEDY, uncompared_warning
 
 REAUTHORIZE = "Re-authorize the app profile with admin consent."
 
 
 @dataclass(frozen=True)
 class Verification:
+    """A verdict after consent. ``warning`` is advice on a Valid one; it is then its reason too,
+    so every place that shows the reason shows it."""
+
     status: Status
     reason: str
     remedy: str = ""
     missing: tuple[str, ...] = field(default=())
+    warning: str = ""
 
 
 class CertificateMismatchError(UserError):
@@ -66,15 +73,12 @@ def _unknown(reason: str, remedy: str = "Check again later.") -> Verification:
     return Verification(Status.UNKNOWN, reason, remedy)
 
 
-def _nothing_to_compare(app_type: AppType, proof: str, what: str) -> Verification:
-    """The tenant answered, but the catalog lists nothing to diff against: never Valid on
-    nothing. *proof* says what did work."""
-    return _unknown(
-        f"{proof}, but the catalog lists no {what} for {app_type.name}, so the granted "
-        "permissions could not be compared.",
-        "Compare the app's permissions in Entra ID (Enterprise applications, the app, "
-        "Permissions), or list them in the catalog override file.",
-    )
+def _nothing_to_compare(app_type: AppType, what: str) -> Verification:
+    """The tenant answered, but the catalog lists nothing to diff against: Valid (the check
+    ran), with a warning that nothing was compared."""
+    words = "permissions" if not app_type.permissions else what
+    warning = uncompared_warning(app_type.name, words)
+    return Verification(Status.VALID, warning, warning=warning)
 
 
 # -- custom mode: client credentials with the vault certificate -----------------------------
@@ -128,9 +132,7 @@ def verify_client_credentials(
         granted = {r.casefold() for r in roles(decode_claims(result["access_token"]))}
         missing.extend(p for p in wanted if p.name.casefold() not in granted)
     if not required:
-        return _nothing_to_compare(
-            app_type, "The app's certificate got a token from the tenant", "application permissions"
-        )
+        return _nothing_to_compare(app_type, "application permissions")
     verdict = _verdict(len(required), missing, "application permissions")
     if verdict.status is Status.VALID and unverifiable:
         return _unknown(
@@ -186,9 +188,7 @@ def verify_delegated_token(app_type: AppType, access_token: str) -> Verification
     delegated = app_type.permissions_of(PermissionType.DELEGATED)
     wanted = [p for p in delegated if is_graph(p.api)]
     if not delegated:
-        return _nothing_to_compare(
-            app_type, "The user's consent gave a token", "delegated permissions"
-        )
+        return _nothing_to_compare(app_type, "delegated permissions")
     verdict = _verdict(
         len(wanted),
         [p for p in wanted if p.name.casefold() not in granted],
@@ -218,9 +218,7 @@ def verify_with_graph(
     try:
         sps = graph.values("servicePrincipals", {"$filter": f"appId eq '{client_id}'"})
         if not sps:
-            return Verification(
-                Status.INVALID, "The app is not in the tenant (no service principal).", REAUTHORIZE
-            )
+            return Verification(Status.INVALID, CONSENT_GONE_REASON, CONSENT_GONE_REMEDY)
         sp_id = str(sps[0]["id"])
         assignments = graph.values(f"servicePrincipals/{sp_id}/appRoleAssignments")
         grants = graph.values("oauth2PermissionGrants", {"$filter": f"clientId eq '{sp_id}'"})
@@ -249,9 +247,7 @@ def verify_with_graph(
             app_id = resources.get(str(g["resourceId"]), ("", {}, set()))[0]
             granted_scopes |= {(app_id, s.casefold()) for s in str(g.get("scope", "")).split()}
     if not app_type.permissions:
-        return _nothing_to_compare(
-            app_type, "The app is in the tenant (it has a service principal)", "permissions"
-        )
+        return _nothing_to_compare(app_type, "permissions")
     missing = [p for p in app_type.permissions if not _covered(p, granted_roles, granted_scopes)]
     return _verdict(len(app_type.permissions), missing, "permissions")
 

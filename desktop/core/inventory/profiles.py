@@ -175,6 +175,13 @@ class ProfileService:
                 raise NotFoundError(f"There is no app profile #{profile_id}.")
             assert profile.id is not None
             rows.update_status(conn, profile.id, status, reason, remedy, to_db_time(when))
+            if status is Status.VALID and profile.consented_at is None:
+                # A deferred consent was granted outside the app (the consent link): the first
+                # Valid check is the earliest proof, so a later missing consent reads "revoked".
+                conn.execute(
+                    "UPDATE profiles SET consented_at = ? WHERE id = ?",
+                    (to_db_time(when), profile.id),
+                )
             events.record(
                 conn,
                 ProfileEvent(profile.id, EventKind.CHECKED, when, reason, status),

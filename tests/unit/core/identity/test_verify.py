@@ -1,5 +1,6 @@
-"""Verification after consent: Valid only when something was compared and nothing is missing;
-Unknown (with the reason) when the catalog lists nothing to compare or Graph cannot answer."""
+"""Verification after consent: Valid when nothing is missing, with a warning when the tenant
+answered but the catalog lists nothing to compare; Unknown (with the reason) when Graph cannot
+answer."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from desktop.core.domain import Status
 from desktop.core.identity.graph import GraphClient, GraphError
 from desktop.core.identity.resources import GRAPH_APP_ID, resource_app_id
 from desktop.core.identity.verify import verify_delegated_token, verify_with_graph
+from desktop.core.status_words import CONSENT_GONE_REASON, uncompared_warning
 from tests.helpers.identity_fakes import BASELINE, DELEGATED_APP, FakeGraph, unsigned_jwt
 
 A, D = PermissionType.APPLICATION, PermissionType.DELEGATED
@@ -75,19 +77,24 @@ def test_graph_lists_what_is_missing() -> None:
     assert "Policy.Read.All" in verification.reason and verification.remedy
 
 
-def test_graph_with_nothing_listed_in_the_catalog_is_not_valid() -> None:
+def test_graph_with_nothing_listed_in_the_catalog_is_valid_with_a_warning() -> None:
+    # The service principal is there, so the check ran: Valid, never Unknown; but the warning
+    # says nothing was compared, in the words the status checks use.
     verification = _verify(NOTHING_LISTED, FakeGraph([{"id": "sp-ours", "appId": CLIENT}]))
-    assert verification.status is Status.UNKNOWN
-    assert "has a service principal" in verification.reason
-    assert "catalog lists no permissions for Unlisted app" in verification.reason
-    assert "could not be compared" in verification.reason
-    assert "Entra ID" in verification.remedy
+    assert verification.status is Status.VALID
+    assert verification.warning == uncompared_warning("Unlisted app")
+    assert verification.reason == verification.warning
+    assert "catalog lists no permissions for Unlisted app" in verification.warning
+    assert "were not compared" in verification.warning
+    assert "catalog override" in verification.warning
+    assert not verification.remedy
 
 
 def test_graph_without_the_service_principal_is_invalid_even_with_nothing_listed() -> None:
     verification = _verify(NOTHING_LISTED, FakeGraph([]))
     assert verification.status is Status.INVALID
-    assert "no service principal" in verification.reason
+    assert verification.reason == CONSENT_GONE_REASON
+    assert not verification.warning
 
 
 @pytest.mark.parametrize(
@@ -117,12 +124,12 @@ def test_delegated_token_missing_a_scope_is_invalid() -> None:
     assert verification.missing == ("Microsoft Graph: ChannelMessage.Send (Delegated)",)
 
 
-def test_delegated_token_with_nothing_listed_is_not_valid() -> None:
+def test_delegated_token_with_nothing_listed_is_valid_with_a_warning() -> None:
     app = dataclasses.replace(DELEGATED_APP, name="Unlisted delegated app", permissions=())
     verification = verify_delegated_token(app, unsigned_jwt({"scp": "User.Read"}))
-    assert verification.status is Status.UNKNOWN
-    assert "catalog lists no delegated permissions" in verification.reason
-    assert "could not be compared" in verification.reason
+    assert verification.status is Status.VALID
+    assert verification.warning == uncompared_warning("Unlisted delegated app")
+    assert verification.reason == verification.warning
 
 
 def test_delegated_permissions_of_other_apis_are_not_claimed_as_granted() -> None:

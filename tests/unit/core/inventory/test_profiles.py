@@ -132,3 +132,25 @@ def test_parse_status() -> None:
     assert parse_status("invalid") is Status.INVALID
     with pytest.raises(UserError, match="Valid, Expired"):
         parse_status("broken")
+
+
+def test_a_valid_check_of_a_deferred_profile_records_when_the_consent_was_seen(
+    data_home: Path,
+) -> None:
+    import dataclasses
+
+    inv = small_inventory(data_home)
+    row = inv.profiles.rows(status=Status.EXPIRED)[0]
+    template = inv.profiles.details(row.id).profile
+    deferred = inv.profiles.add(
+        dataclasses.replace(template, id=None, name="Deferred", consented_at=None)
+    )
+    assert deferred.id is not None
+    when = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    inv.profiles.record_check(deferred.id, Status.INVALID, "Not consented.", checked_at=when)
+    assert inv.profiles.details(deferred.id).profile.consented_at is None  # still never consented
+    inv.profiles.record_check(deferred.id, Status.VALID, checked_at=when)
+    assert inv.profiles.details(deferred.id).profile.consented_at == when
+    later = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
+    inv.profiles.record_check(deferred.id, Status.VALID, checked_at=later)
+    assert inv.profiles.details(deferred.id).profile.consented_at == when  # the first one stays
