@@ -5,6 +5,10 @@ The same situation must read the same wherever it is found, so these texts live 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from desktop.core.identity.resources import is_graph
+
 #: Where the profile list lets the technician re-authorize any one profile.
 REAUTHORIZE_ON_REQUEST = "Re-authorize on request… (Ctrl+Shift+R) in the app profile list"
 
@@ -39,3 +43,43 @@ def never_consented(consented_at: object) -> bool:
     """Whether a profile was never consented: the create wizard saves a deferred consent
     without a consent time (and every consent sets one)."""
     return consented_at is None
+
+
+def _and(items: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def permission_name(api: str, name: str) -> str:
+    """How a missing permission is named: Graph's bare, any other API's with its API first
+    (SharePoint and Graph both have a ``Sites.FullControl.All``)."""
+    return name if is_graph(api) else f"{api}: {name}"
+
+
+def missing_permissions_reason(names: Iterable[str]) -> str:
+    """The reason of an Invalid profile whose required permissions are not all granted."""
+    return "Required permissions are missing: " + ", ".join(names) + "."
+
+
+#: What to do about missing permissions: a custom app's registration is the MSP's to fix.
+MISSING_PERMISSIONS_REMEDY = "Re-authorize the app profile with administrator consent."
+MISSING_PERMISSIONS_REMEDY_CUSTOM = (
+    "Add the missing permissions to the custom app's registration and grant admin consent, "
+    "then re-authorize the app profile."
+)
+
+
+def uncompared_apis_warning(permissions: Iterable[tuple[str, str]]) -> str:
+    """The warning when the required permissions (``(api, name)`` pairs) of some APIs could
+    not be compared: the path obtains no token or grant list for those APIs. The status then
+    follows the permissions that were compared; this names the rest."""
+    by_api: dict[str, dict[str, str]] = {}
+    for api, name in permissions:
+        by_api.setdefault(api, {}).setdefault(name.casefold(), name)
+    count = sum(len(names) for names in by_api.values())
+    listed = "; ".join(f"{api}: {', '.join(names.values())}" for api, names in by_api.items())
+    return (
+        f"Permissions of {_and(list(by_api))} were not compared ({count} permission"
+        f"{'s' if count != 1 else ''}): {listed}. Check them in Entra ID (Enterprise "
+        "applications, Permissions)."
+    )

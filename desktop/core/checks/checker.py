@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -33,9 +33,13 @@ from desktop.core.errors import UserError
 from desktop.core.status_words import (
     CONSENT_GONE_REASON,
     CONSENT_GONE_REMEDY,
+    MISSING_PERMISSIONS_REMEDY,
+    MISSING_PERMISSIONS_REMEDY_CUSTOM,
     NOT_CONSENTED_REASON,
     NOT_CONSENTED_REMEDY,
+    missing_permissions_reason,
     never_consented,
+    uncompared_apis_warning,
     uncompared_warning,
 )
 
@@ -65,6 +69,13 @@ class _Findings:
     warning: str = ""
     #: How many required permissions were diffed; none means nothing could be compared.
     compared: int = 0
+    #: (API, name) of required permissions no answer could show (see ``add``).
+    uncompared: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, diff: g.Diff) -> None:
+        self.compared += diff.compared
+        self.missing_permissions += diff.missing
+        self.uncompared += diff.uncompared
 
 
 class ProfileChecker:
@@ -197,9 +208,8 @@ class ProfileChecker:
             endpoints, profile.tenant_id, profile.custom_app_id, credential
         )
         claims = self._claims_or_verdict(answer, profile, app, base)
-        required = g.required_permissions(app, PermissionType.APPLICATION)
-        findings.compared += len(required)
-        findings.missing_permissions += g.missing(required, g.roles_claim(claims))
+        # The token is Graph's: other APIs' roles are not in it (and no token is asked for them).
+        findings.add(g.diff_graph_token(app, PermissionType.APPLICATION, g.roles_claim(claims)))
         if app.directory_roles:
             roles = self._gateway.app_directory_roles(
                 endpoints, profile.tenant_id, profile.custom_app_id, credential
@@ -227,13 +237,23 @@ class ProfileChecker:
         assert isinstance(answer, Grants)
         if not answer.service_principal_found:
             raise _Verdict(_consent_missing(profile, base, Action.REAUTHORIZE_ADMIN))
-        required = g.required_permissions(app, PermissionType.APPLICATION)
-        findings.compared += len(required)
-        findings.missing_permissions += g.missing(required, answer.application_permissions)
+        findings.add(
+            g.diff_grants(
+                app,
+                PermissionType.APPLICATION,
+                answer.application_permissions,
+                answer.application_by_api,
+            )
+        )
         if not profile.consenting_user:  # user consent grants show in the user's token instead
-            required = g.required_permissions(app, PermissionType.DELEGATED)
-            findings.compared += len(required)
-            findings.missing_permissions += g.missing(required, answer.delegated_permissions)
+            findings.add(
+                g.diff_grants(
+                    app,
+                    PermissionType.DELEGATED,
+                    answer.delegated_permissions,
+                    answer.delegated_by_api,
+                )
+            )
         if app.directory_roles:
             self._diff_roles(profile, app, answer.directory_roles, base, findings)
 
@@ -254,9 +274,7 @@ class ProfileChecker:
                 f"the sign-in of {profile.consenting_user} is not stored on this computer"
             )
         claims = self._claims_or_verdict(answer, profile, app, base)
-        required = g.required_permissions(app, PermissionType.DELEGATED)
-        findings.compared += len(required)
-        findings.missing_permissions += g.missing(required, g.scopes_claim(claims))
+        findings.add(g.diff_graph_token(app, PermissionType.DELEGATED, g.scopes_claim(claims)))
 
     def _diff_roles(
         self,
@@ -322,7 +340,10 @@ class ProfileChecker:
         perms = tuple(dict.fromkeys(findings.missing_permissions))
         roles = tuple(dict.fromkeys(findings.missing_roles))
         warnings = [findings.warning] if findings.warning else []
-        if not findings.compared:
+        if findings.uncompared:
+            # The status follows what was compared; the warning names what was not.
+            warnings.insert(0, uncompared_apis_warning(findings.uncompared))
+        elif not findings.compared:
             # The tenant answered, so the check ran (Valid, not Unknown), but nothing was diffed.
             what = "permissions" if not app.permissions else "Microsoft Graph permissions"
             warnings.insert(0, uncompared_warning(app.name, what))
@@ -343,14 +364,12 @@ class ProfileChecker:
         reasons: list[str] = []
         remedies: list[str] = []
         if perms:
-            reasons.append("Required permissions are missing: " + ", ".join(perms) + ".")
-            if profile.mode is SetupMode.CUSTOM:
-                remedies.append(
-                    "Add the missing permissions to the custom app's registration and grant "
-                    "admin consent, then re-authorize the app profile."
-                )
-            else:
-                remedies.append("Re-authorize the app profile with administrator consent.")
+            reasons.append(missing_permissions_reason(perms))
+            remedies.append(
+                MISSING_PERMISSIONS_REMEDY_CUSTOM
+                if profile.mode is SetupMode.CUSTOM
+                else MISSING_PERMISSIONS_REMEDY
+            )
         if roles:
             reasons.append("Directory roles are not assigned: " + ", ".join(roles) + ".")
             remedies.append(

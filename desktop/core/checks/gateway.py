@@ -64,6 +64,11 @@ class Grants:
     delegated_permissions: frozenset[str] = field(default_factory=frozenset)
     #: Directory role names assigned to the app's service principal; None when not readable.
     directory_roles: frozenset[str] | None = None
+    #: The same grants as (resource application ID in lower case, permission value) pairs, so
+    #: every API's permissions can be compared; None when the reader did not tell the APIs
+    #: apart (then only Microsoft Graph's permissions are compared, by name).
+    application_by_api: frozenset[tuple[str, str]] | None = None
+    delegated_by_api: frozenset[tuple[str, str]] | None = None
 
 
 Claims = Mapping[str, Any]

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from desktop.core.catalog.model import AppType, PermissionType, RoleAssignment, SetupMode
+from desktop.core.catalog.model import (
+    AppType,
+    Permission,
+    PermissionType,
+    RoleAssignment,
+    SetupMode,
+)
+from desktop.core.identity.resources import is_graph, resource_app_id
+from desktop.core.status_words import permission_name
 
 #: Automatic directory roles are assigned within 24 hours of authorization (seed 002).
 AUTOMATIC_ROLE_GRACE = timedelta(hours=24)
@@ -13,24 +22,68 @@ AUTOMATIC_ROLE_GRACE = timedelta(hours=24)
 EXPIRY_WARNING = timedelta(days=30)
 
 
-def is_graph(api: str) -> bool:
-    """Whether *api* is Microsoft Graph, whose permissions a Graph token carries."""
-    return "graph" in api.casefold()
-
-
-def required_permissions(app: AppType, type_: PermissionType) -> tuple[str, ...]:
-    """The Graph permission names of *type_* the app type needs, in catalog order."""
-    seen: dict[str, str] = {}
-    for permission in app.permissions_of(type_):
-        if is_graph(permission.api):
-            seen.setdefault(permission.name.casefold(), permission.name)
-    return tuple(seen.values())
-
-
 def missing(required: Iterable[str], granted: Iterable[str]) -> tuple[str, ...]:
     """The required names not granted, compared case-insensitively, in required order."""
     have = {g.casefold() for g in granted}
     return tuple(r for r in required if r.casefold() not in have)
+
+
+@dataclass(frozen=True)
+class Diff:
+    """Required permissions of one type against what one answer granted."""
+
+    #: How many required permissions were compared.
+    compared: int
+    #: The compared ones not granted, named as the reasons name them.
+    missing: tuple[str, ...]
+    #: (API, name) of the required permissions this answer cannot show.
+    uncompared: tuple[tuple[str, str], ...]
+
+
+def _required(app: AppType, type_: PermissionType) -> list[Permission]:
+    """The app type's permissions of *type_*, each API and name once, in catalog order."""
+    seen: dict[tuple[str, str], Permission] = {}
+    for p in app.permissions_of(type_):
+        seen.setdefault((" ".join(p.api.split()).casefold(), p.name.casefold()), p)
+    return list(seen.values())
+
+
+def diff_graph_token(app: AppType, type_: PermissionType, granted: Iterable[str]) -> Diff:
+    """Against a Microsoft Graph token's claim: it carries Graph's permissions only."""
+    have = {g.casefold() for g in granted}
+    graph = [p for p in _required(app, type_) if is_graph(p.api)]
+    return Diff(
+        len(graph),
+        tuple(p.name for p in graph if p.name.casefold() not in have),
+        tuple((p.api, p.name) for p in _required(app, type_) if not is_graph(p.api)),
+    )
+
+
+def diff_grants(
+    app: AppType,
+    type_: PermissionType,
+    names: Iterable[str],
+    by_api: frozenset[tuple[str, str]] | None,
+) -> Diff:
+    """Against Graph's list of an app's grants: every API whose application ID is known, when
+    the list tells the APIs apart (*by_api*); else Graph's permissions by name."""
+    if by_api is None:
+        return diff_graph_token(app, type_, names)
+    have = {(api, name.casefold()) for api, name in by_api}
+    compared: list[Permission] = []
+    uncompared: list[tuple[str, str]] = []
+    for p in _required(app, type_):
+        app_id = resource_app_id(p.api)
+        if app_id:
+            compared.append(p)
+        else:
+            uncompared.append((p.api, p.name))
+    missing = tuple(
+        permission_name(p.api, p.name)
+        for p in compared
+        if (str(resource_app_id(p.api)).lower(), p.name.casefold()) not in have
+    )
+    return Diff(len(compared), missing, tuple(uncompared))
 
 
 def roles_claim(claims: object) -> tuple[str, ...]:

@@ -93,16 +93,31 @@ def read_publisher_grants(
         assignments = _get_all(
             session, f"{base}/servicePrincipals/{sp_id}/appRoleAssignments", token
         )
-        names: dict[str, str] = {}
-        for resource_id in {str(a.get("resourceId")) for a in assignments}:
-            resource = _get(session, f"{base}/servicePrincipals/{resource_id}", token)
-            for role in resource.get("appRoles", []):
-                names[str(role.get("id"))] = str(role.get("value", ""))
-        application = frozenset(names.get(str(a.get("appRoleId")), "") for a in assignments) - {""}
         grants = _get_all(
             session, f"{base}/oauth2PermissionGrants?$filter=clientId eq '{sp_id}'", token
         )
-        delegated = frozenset(s for g in grants for s in str(g.get("scope", "")).split())
+        # Each grant names its API by the API's service principal: read each one once, for
+        # its application ID (which API) and its roles' values (which permission).
+        names: dict[str, str] = {}
+        api_of: dict[str, str] = {}
+        resource_ids = {str(a.get("resourceId")) for a in assignments}
+        for resource_id in resource_ids | {str(g.get("resourceId")) for g in grants}:
+            resource = _get(session, f"{base}/servicePrincipals/{resource_id}", token)
+            api_of[resource_id] = str(resource.get("appId", "")).lower()
+            for role in resource.get("appRoles", []):
+                names[str(role.get("id"))] = str(role.get("value", ""))
+        by_api = {
+            (api_of[str(a.get("resourceId"))], names.get(str(a.get("appRoleId")), ""))
+            for a in assignments
+        }
+        application_by_api = frozenset(p for p in by_api if p[1])
+        application = frozenset(name for _, name in application_by_api)
+        delegated_by_api = frozenset(
+            (api_of[str(g.get("resourceId"))], s)
+            for g in grants
+            for s in str(g.get("scope", "")).split()
+        )
+        delegated = frozenset(name for _, name in delegated_by_api)
     except _NotReadable as exc:
         raise TransientFailure(
             "your sign-in cannot read this tenant's app grants "
@@ -115,7 +130,7 @@ def read_publisher_grants(
         )
     except _NotReadable:
         roles = None
-    return Grants(True, application, delegated, roles)
+    return Grants(True, application, delegated, roles, application_by_api, delegated_by_api)
 
 
 def read_app_roles(

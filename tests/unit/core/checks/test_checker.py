@@ -9,6 +9,7 @@ from desktop.core.checks.gateway import Grants, TokenError, TransientFailure
 from desktop.core.checks.status_rules import Action
 from desktop.core.domain import Status, utc_now
 from desktop.core.errors import UserError
+from desktop.core.status_words import uncompared_apis_warning
 from tests.helpers.check_fakes import FakeCredentials, ScriptedGateway, profile, small_catalog
 
 
@@ -24,7 +25,9 @@ def test_custom_profile_with_every_role_is_valid() -> None:
     check, gateway, _ = checker()
     result = check.check(profile())
     assert result.status is Status.VALID, result.reason
-    assert result.warning == ""
+    # Its SharePoint permission is not in a Graph token: Valid, naming what was not compared.
+    assert result.warning == uncompared_apis_warning([("SharePoint", "Sites.FullControl.All")])
+    assert result.reason == result.warning
     assert [k for k, _ in gateway.calls] == ["app", "roles"]
 
 
@@ -44,7 +47,7 @@ def test_certificate_expiring_within_30_days_warns_on_a_valid_profile() -> None:
     assert result.status is Status.VALID
     assert "expires in 11 days" in result.warning or "expires in 12 days" in result.warning
     far, _, _ = checker(creds=FakeCredentials(not_after=utc_now() + timedelta(days=31)))
-    assert far.check(profile()).warning == ""
+    assert "expires" not in far.check(profile()).warning
 
 
 def test_revoked_roles_are_listed_as_missing_permissions() -> None:
@@ -53,8 +56,10 @@ def test_revoked_roles_are_listed_as_missing_permissions() -> None:
     assert result.status is Status.INVALID
     assert result.missing_permissions == ("Sites.Read.All",)
     assert "Sites.Read.All" in result.reason
-    # Not a Graph permission: a Graph token cannot tell, so it is not reported missing.
+    # Not a Graph permission: a Graph token cannot tell, so it is not reported missing...
     assert "Sites.FullControl.All" not in result.reason
+    # ...but named as not compared.
+    assert "Sites.FullControl.All" in result.warning
 
 
 def test_a_token_without_any_roles_claim_lists_them_all() -> None:
