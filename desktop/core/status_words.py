@@ -83,3 +83,15 @@ def uncompared_apis_warning(permissions: Iterable[tuple[str, str]]) -> str:
         f"{'s' if count != 1 else ''}): {listed}. Check them in Entra ID (Enterprise "
         "applications, Permissions)."
     )
+
+
+def grants_not_readable(http_status: int) -> str:
+    """Why nothing could be decided when Graph refused to list an app's grants (401/403/404):
+    the technician's sign-in may not read them, which says nothing about the app."""
+    return (
+        "your sign-in cannot read this tenant's app grants "
+        f"(Microsoft Graph answered HTTP {http_status})"
+    )
+
+
+GRANTS_NOT_READABLE_REMEDY = "Sign in as a technician who may read the tenant's applications."

@@ -9,6 +9,7 @@ import requests
 from desktop.core.checks.gateway import Grants, TokenError, TransientFailure
 from desktop.core.checks.http import TIMEOUT, parse_retry_after
 from desktop.core.endpoints import Endpoints
+from desktop.core.status_words import grants_not_readable
 
 _MAX_PAGES = 20
 
@@ -119,11 +120,7 @@ def read_publisher_grants(
         )
         delegated = frozenset(name for _, name in delegated_by_api)
     except _NotReadable as exc:
-        raise TransientFailure(
-            "your sign-in cannot read this tenant's app grants "
-            f"(Microsoft Graph answered HTTP {exc.status})",
-            detail=exc.body,
-        ) from exc
+        raise TransientFailure(grants_not_readable(exc.status), detail=exc.body) from exc
     try:
         roles: frozenset[str] | None = _role_names(
             session, base, f"servicePrincipals/{sp_id}", token

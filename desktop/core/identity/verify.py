@@ -2,13 +2,15 @@
 
 Sets a new profile's first status. Valid, or Invalid listing what is missing; Unknown with the
 reason when verification cannot run. A network failure, throttling or a 5xx is never Invalid.
+Permissions of APIs this path cannot see do not decide the status; a warning names them. Token
+errors read through the status checks' table, so both paths give the same status and words.
 When the tenant answered but the catalog lists nothing to compare, the status is Valid with a
 warning (the check ran; see DESIGN "Status"), worded as the status checks word it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,7 @@ import msal
 import requests
 
 from desktop.core.catalog.model import AppType, Permission, PermissionType
+from desktop.core.checks.status_rules import classify
 from desktop.core.domain import Status
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
@@ -30,9 +33,18 @@ from desktop.core.identity.tokens import (
     roles,
     scopes,
 )
-from desktop.core.status_words import CONSENT_GONE_REASON, CONSENT_GONE_REMEDY, uncompared_warning
-
-REAUTHORIZE = "Re-authorize the app profile with admin consent."
+from desktop.core.status_words import (
+    CONSENT_GONE_REASON,
+    CONSENT_GONE_REMEDY,
+    GRANTS_NOT_READABLE_REMEDY,
+    MISSING_PERMISSIONS_REMEDY,
+    MISSING_PERMISSIONS_REMEDY_CUSTOM,
+    grants_not_readable,
+    missing_permissions_reason,
+    permission_name,
+    uncompared_apis_warning,
+    uncompared_warning,
+)
 
 
 @dataclass(frozen=True)
@@ -55,17 +67,29 @@ def _label(p: Permission) -> str:
     return f"{p.api}: {p.name} ({p.type.value})"
 
 
-def _verdict(required: int, missing: list[Permission], what: str) -> Verification:
-    """Valid when nothing of *required* (a count, never zero) is missing; else Invalid."""
+def _verdict(
+    required: int,
+    missing: list[Permission],
+    what: str,
+    uncompared: Sequence[Permission] = (),
+    *,
+    custom: bool = False,
+) -> Verification:
+    """Valid when nothing of *required* (a count) is missing; else Invalid, listing it.
+
+    The *uncompared* permissions (APIs this path gets no token or grant list for) do not
+    decide the status; a warning names them, in the words the status checks use.
+    """
+    warning = uncompared_apis_warning((p.api, p.name) for p in uncompared) if uncompared else ""
     if not missing:
-        return Verification(Status.VALID, f"All {required} required {what} are granted.")
-    names = tuple(_label(p) for p in missing)
-    shown = ", ".join(p.name for p in missing[:5]) + (" …" if len(missing) > 5 else "")
+        reason = warning or f"All {required} required {what} are granted."
+        return Verification(Status.VALID, reason, warning=warning)
     return Verification(
         Status.INVALID,
-        f"{len(missing)} required permission(s) are not granted: {shown}.",
-        REAUTHORIZE,
-        names,
+        missing_permissions_reason(dict.fromkeys(permission_name(p.api, p.name) for p in missing)),
+        MISSING_PERMISSIONS_REMEDY_CUSTOM if custom else MISSING_PERMISSIONS_REMEDY,
+        tuple(_label(p) for p in missing),
+        warning,
     )
 
 
@@ -108,11 +132,11 @@ def verify_client_credentials(
         # Nothing to diff with a token: still get one, to prove the certificate works.
         by_api["Microsoft Graph"] = []
     missing: list[Permission] = []
-    unverifiable: list[str] = []
+    unverifiable: list[Permission] = []
     for api, wanted in by_api.items():
         scope = _resource_scope(api, endpoints)
         if scope is None:
-            unverifiable.append(api)
+            unverifiable += wanted  # no resource ID: no token can show these
             continue
         # A fresh application each time: MSAL caches tokens and 400 answers.
         app = msal.ConfidentialClientApplication(
@@ -128,26 +152,24 @@ def verify_client_credentials(
         except ValueError as exc:
             return _unknown(f"Microsoft did not accept the tenant: {exc.__context__ or exc}")
         if "access_token" not in result:
-            return _from_token_error(result)
+            return from_token_error(result, app_type)
         granted = {r.casefold() for r in roles(decode_claims(result["access_token"]))}
         missing.extend(p for p in wanted if p.name.casefold() not in granted)
     if not required:
         return _nothing_to_compare(app_type, "application permissions")
-    verdict = _verdict(len(required), missing, "application permissions")
-    if verdict.status is Status.VALID and unverifiable:
-        return _unknown(
-            "The permissions that could be checked are granted, but these APIs cannot be "
-            f"checked with the app's certificate: {', '.join(unverifiable)}.",
-            "Check these permissions in Entra ID.",
-        )
-    return verdict
+    compared = len(required) - len(unverifiable)
+    return _verdict(compared, missing, "application permissions", unverifiable, custom=True)
 
 
-def _from_token_error(result: dict[str, Any]) -> Verification:
+def from_token_error(result: dict[str, Any], app_type: AppType, user: str = "") -> Verification:
+    """A token error after consent, read with the status checks' table: the same status,
+    reason and remedy a check gives. A transient one is Unknown, never Invalid.
+
+    Raises :class:`CertificateMismatchError` for a certificate the tenant does not accept: at
+    creation that is the wrong file chosen, to be fixed before anything is saved.
+    """
     codes = aadsts_codes(result)
     text = first_line(str(result.get("error_description", ""))) or str(result.get("error"))
-    if is_transient(result):
-        return _unknown(f"Microsoft is busy or throttling; verification could not run ({text}).")
     if 700027 in codes or 50012 in codes:
         raise CertificateMismatchError(
             "The tenant does not accept this certificate for the app: it is not the one "
@@ -155,29 +177,21 @@ def _from_token_error(result: dict[str, Any]) -> Verification:
             remedy="Choose the .pfx that pairs with the .cer uploaded to the app in Entra ID.",
             detail=text,
         )
-    if 7000215 in codes or 7000222 in codes:
-        return Verification(
-            Status.INVALID,
-            "The app's client secret is wrong or expired.",
-            "Choose another credential and re-authorize.",
+    verdict = classify(
+        str(result.get("error", "")),
+        codes,
+        str(result.get("error_description", "")),
+        http_status=503 if is_transient(result) else 400,
+        user=user,
+        supports_user_consent=app_type.supports_user_consent,
+    )
+    if verdict.status is None:
+        found = ", ".join(f"AADSTS{c}" for c in codes)
+        return _unknown(
+            f"Verification could not run: {verdict.reason}" + (f" ({found})." if found else "."),
+            verdict.remedy,
         )
-    if any(c in codes for c in (700016, 7000229, 65001, 500011)):
-        return Verification(
-            Status.INVALID, f"The app is not consented in the tenant: {text}", REAUTHORIZE
-        )
-    if any(c in codes for c in (7000112, 70001)):
-        return Verification(
-            Status.INVALID,
-            f"The app is disabled in the tenant: {text}",
-            "Ask the customer's administrator to enable it.",
-        )
-    if 53003 in codes:
-        return Verification(
-            Status.INVALID,
-            "A Conditional Access policy blocks the app.",
-            "Ask the customer's administrator to allow the service's IP address.",
-        )
-    return _unknown(f"Verification failed: {text}", "Check again later or contact support.")
+    return Verification(verdict.status, verdict.reason, verdict.remedy)
 
 
 # -- user consent: the consenting user's delegated token -----------------------------------
@@ -189,24 +203,12 @@ def verify_delegated_token(app_type: AppType, access_token: str) -> Verification
     wanted = [p for p in delegated if is_graph(p.api)]
     if not delegated:
         return _nothing_to_compare(app_type, "delegated permissions")
-    verdict = _verdict(
+    return _verdict(
         len(wanted),
         [p for p in wanted if p.name.casefold() not in granted],
         "delegated permissions",
+        [p for p in delegated if not is_graph(p.api)],  # not in a Graph token
     )
-    others = sorted({p.api for p in delegated if not is_graph(p.api)})
-    if verdict.status is Status.VALID and others:
-        done = (
-            f"All {len(wanted)} required Microsoft Graph delegated permissions are granted"
-            if wanted
-            else "The user's consent gave a token"
-        )
-        return _unknown(
-            f"{done}, but a Graph token cannot show the delegated permissions of "
-            f"{', '.join(others)}.",
-            "Check these permissions in Entra ID.",
-        )
-    return verdict
 
 
 # -- publisher apps: Graph, with the technician signed in ----------------------------------
@@ -230,8 +232,8 @@ def verify_with_graph(
         if exc.transient:
             return _unknown(f"Verification could not run: {exc}")
         return _unknown(
-            f"Microsoft Graph refused to show the app's grants: {exc}",
-            "Sign in as a technician who may read the tenant's applications.",
+            f"Verification could not run: {grants_not_readable(exc.status)}: {exc}",
+            GRANTS_NOT_READABLE_REMEDY,
         )
     granted_roles: set[tuple[str, str]] = set()
     for a in assignments:
@@ -248,16 +250,16 @@ def verify_with_graph(
             granted_scopes |= {(app_id, s.casefold()) for s in str(g.get("scope", "")).split()}
     if not app_type.permissions:
         return _nothing_to_compare(app_type, "permissions")
-    missing = [p for p in app_type.permissions if not _covered(p, granted_roles, granted_scopes)]
-    return _verdict(len(app_type.permissions), missing, "permissions")
+    # An API without a known application ID cannot be told apart in Graph's grant list.
+    known = [p for p in app_type.permissions if resource_app_id(p.api)]
+    unknown = [p for p in app_type.permissions if not resource_app_id(p.api)]
+    missing = [p for p in known if not _covered(p, granted_roles, granted_scopes)]
+    return _verdict(len(known), missing, "permissions", unknown)
 
 
 def _covered(p: Permission, roles_: set[tuple[str, str]], scopes_: set[tuple[str, str]]) -> bool:
-    app_id = resource_app_id(p.api) or ""
     pool = roles_ if p.type is PermissionType.APPLICATION else scopes_
-    if app_id:
-        return (app_id, p.name.casefold()) in pool
-    return any(name == p.name.casefold() for _, name in pool)
+    return (str(resource_app_id(p.api)), p.name.casefold()) in pool
 
 
 def _resources(

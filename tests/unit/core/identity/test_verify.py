@@ -14,7 +14,11 @@ from desktop.core.domain import Status
 from desktop.core.identity.graph import GraphClient, GraphError
 from desktop.core.identity.resources import GRAPH_APP_ID, resource_app_id
 from desktop.core.identity.verify import verify_delegated_token, verify_with_graph
-from desktop.core.status_words import CONSENT_GONE_REASON, uncompared_warning
+from desktop.core.status_words import (
+    CONSENT_GONE_REASON,
+    uncompared_apis_warning,
+    uncompared_warning,
+)
 from tests.helpers.identity_fakes import BASELINE, DELEGATED_APP, FakeGraph, unsigned_jwt
 
 A, D = PermissionType.APPLICATION, PermissionType.DELEGATED
@@ -142,6 +146,14 @@ def test_delegated_permissions_of_other_apis_are_not_claimed_as_granted() -> Non
     )
     token = unsigned_jwt({"scp": "Tasks.ReadWrite ChannelMessage.Send"})
     verification = verify_delegated_token(app, token)
-    assert verification.status is Status.UNKNOWN
-    assert "PowerApps Service" in verification.reason
+    # The status follows the Graph permissions it compared; the warning names the rest.
+    assert verification.status is Status.VALID
+    assert verification.warning == uncompared_apis_warning([("PowerApps Service", "User")])
+    assert verification.reason == verification.warning
     assert resource_app_id("PowerApps Service") != GRAPH_APP_ID
+    # A missing Graph one is still Invalid, listing exactly what is missing, and still warns.
+    missing = verify_delegated_token(app, unsigned_jwt({"scp": "Tasks.ReadWrite"}))
+    assert missing.status is Status.INVALID
+    assert missing.missing == ("Microsoft Graph: ChannelMessage.Send (Delegated)",)
+    assert missing.reason == "Required permissions are missing: ChannelMessage.Send."
+    assert missing.warning == verification.warning
