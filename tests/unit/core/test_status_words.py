@@ -1,6 +1,7 @@
 """Verification after consent and the status checks give the same status and words for the
 same situation: an app whose permissions the catalog does not list, an app missing from the
-tenant, and a profile whose consent was deferred and never given."""
+tenant, a profile whose consent was deferred and never given, permissions of APIs other than
+Microsoft Graph, and a token error after consent."""
 
 from __future__ import annotations
 
@@ -9,20 +10,31 @@ from typing import cast
 
 import pytest
 
-from desktop.core.catalog.model import Catalog
+from desktop.core.catalog.model import Catalog, Permission, PermissionType
 from desktop.core.checks.checker import ProfileChecker
 from desktop.core.checks.gateway import Grants, TokenError
 from desktop.core.checks.result import CheckResult
 from desktop.core.checks.status_rules import Action
 from desktop.core.domain import Status
 from desktop.core.identity.graph import GraphClient
-from desktop.core.identity.verify import Verification, verify_delegated_token, verify_with_graph
+from desktop.core.identity.resources import GRAPH_APP_ID, resource_app_id
+from desktop.core.identity.verify import (
+    CertificateMismatchError,
+    Verification,
+    from_token_error,
+    verify_delegated_token,
+    verify_with_graph,
+)
 from desktop.core.status_words import (
     CONSENT_GONE_REASON,
     CONSENT_GONE_REMEDY,
+    MISSING_PERMISSIONS_REMEDY,
+    MISSING_PERMISSIONS_REMEDY_CUSTOM,
     NOT_CONSENTED_REASON,
     NOT_CONSENTED_REMEDY,
+    missing_permissions_reason,
     never_consented,
+    uncompared_apis_warning,
     uncompared_warning,
 )
 from tests.helpers.check_fakes import FakeCredentials, ScriptedGateway, profile, small_catalog
@@ -156,3 +168,213 @@ def test_never_consented_is_the_missing_consent_time() -> None:
 
     assert never_consented(None)
     assert not never_consented(utc_now())
+
+
+# -- permissions of APIs other than Microsoft Graph -------------------------------------------
+SHAREPOINT = resource_app_id("SharePoint") or ""
+UNKNOWN_API = "Contoso Backup API"  # no known application ID: neither path can tell it apart
+
+
+def _with_other_apis(app_type_id: str, *extra: Permission) -> Catalog:
+    """small_catalog with *extra* permissions added to one app type."""
+    cat = small_catalog()
+    apps = tuple(
+        dataclasses.replace(a, permissions=(*a.permissions, *extra)) if a.id == app_type_id else a
+        for a in cat.app_types
+    )
+    return dataclasses.replace(cat, app_types=apps)
+
+
+def _tenant(granted: list[tuple[str, str, PermissionType]]) -> tuple[FakeGraph, Grants]:
+    """The same tenant as Graph shows it to verification and to the checks: *granted* holds
+    (resource application ID, permission value, type) for the hybrid app."""
+    sps: list[dict[str, object]] = [{"id": "sp-ours", "appId": CLIENT}]
+    assignments: list[dict[str, object]] = []
+    grants: list[dict[str, object]] = []
+    for n, (api_id, name, type_) in enumerate(granted):
+        sps.append(
+            {
+                "id": f"sp-{n}",
+                "appId": api_id,
+                "appRoles": [{"id": f"role-{n}", "value": name}],
+            }
+        )
+        if type_ is PermissionType.APPLICATION:
+            assignments.append({"resourceId": f"sp-{n}", "appRoleId": f"role-{n}"})
+        else:
+            grants.append(
+                {
+                    "clientId": "sp-ours",
+                    "resourceId": f"sp-{n}",
+                    "scope": name,
+                    "consentType": "AllPrincipals",
+                }
+            )
+    graph = FakeGraph(sps, {"sp-ours": assignments}, grants)
+    app_pairs = frozenset((a, n) for a, n, t in granted if t is PermissionType.APPLICATION)
+    del_pairs = frozenset((a, n) for a, n, t in granted if t is PermissionType.DELEGATED)
+    return graph, Grants(
+        True,
+        frozenset(n for _, n in app_pairs),
+        frozenset(n for _, n in del_pairs),
+        frozenset({"Exchange Administrator"}),
+        app_pairs,
+        del_pairs,
+    )
+
+
+_APP, _DEL = PermissionType.APPLICATION, PermissionType.DELEGATED
+_HYBRID_GRANTED = [
+    (GRAPH_APP_ID, "User.Read.All", _APP),
+    (GRAPH_APP_ID, "Sites.Read.All", _APP),
+    (SHAREPOINT, "Sites.FullControl.All", _APP),
+    (GRAPH_APP_ID, "Files.Read", _DEL),
+]
+
+
+def _both_publisher(
+    catalog: Catalog, granted: list[tuple[str, str, PermissionType]]
+) -> tuple[Verification, CheckResult]:
+    graph, grants = _tenant(granted)
+    app = catalog.app_type("hybrid-app")
+    verified = verify_with_graph(app, CLIENT, cast(GraphClient, graph))
+    checked = _check(catalog, ScriptedGateway(grants=grants), "hybrid-app")
+    return verified, checked
+
+
+def test_a_publisher_app_compares_sharepoint_on_both_paths_and_names_what_it_cannot() -> None:
+    catalog = _with_other_apis("hybrid-app", Permission(UNKNOWN_API, "Backup.Run", "", _APP))
+    verified, checked = _both_publisher(catalog, _HYBRID_GRANTED)
+    warning = uncompared_apis_warning([(UNKNOWN_API, "Backup.Run")])
+    assert warning.startswith(f"Permissions of {UNKNOWN_API} were not compared (1 permission)")
+    for found in (verified, checked):
+        assert found.status is Status.VALID, found
+        assert found.warning == warning
+        assert found.reason == warning
+
+
+def test_a_publisher_app_missing_a_sharepoint_permission_is_invalid_in_the_same_words() -> None:
+    catalog = _with_other_apis("hybrid-app", Permission(UNKNOWN_API, "Backup.Run", "", _APP))
+    granted = [g for g in _HYBRID_GRANTED if g[0] != SHAREPOINT]
+    verified, checked = _both_publisher(catalog, granted)
+    for found in (verified, checked):
+        assert found.status is Status.INVALID, found
+        assert found.reason == missing_permissions_reason(["SharePoint: Sites.FullControl.All"])
+        assert found.remedy == MISSING_PERMISSIONS_REMEDY
+        assert found.warning == uncompared_apis_warning([(UNKNOWN_API, "Backup.Run")])
+    assert checked.missing_permissions == ("SharePoint: Sites.FullControl.All",)
+    assert verified.missing == ("SharePoint: Sites.FullControl.All (Application)",)
+
+
+def test_a_graph_permission_of_the_same_name_does_not_stand_in_for_sharepoints() -> None:
+    granted = [g for g in _HYBRID_GRANTED if g[0] != SHAREPOINT]
+    granted.append((GRAPH_APP_ID, "Sites.FullControl.All", _APP))
+    verified, checked = _both_publisher(small_catalog(), granted)
+    assert verified.status is checked.status is Status.INVALID
+    assert verified.reason == checked.reason
+
+
+def test_grants_that_do_not_tell_apis_apart_compare_graph_and_name_the_rest() -> None:
+    # A reader that knows only the names (None for the pairs) cannot tell SharePoint's apart.
+    grants = Grants(True, frozenset({"User.Read.All", "Sites.Read.All"}), frozenset({"Files.Read"}))
+    checked = _check(small_catalog(), ScriptedGateway(grants=grants), "hybrid-app")
+    assert checked.status is Status.VALID
+    assert checked.warning.startswith(
+        uncompared_apis_warning([("SharePoint", "Sites.FullControl.All")])
+    )
+
+
+def test_a_delegated_app_with_another_apis_permission_reads_the_same_on_both_paths() -> None:
+    other = Permission("PowerApps Service", "User", "", _DEL)
+    catalog = _with_other_apis("delegated-app", other)
+    app = catalog.app_type("delegated-app")
+    warning = uncompared_apis_warning([("PowerApps Service", "User")])
+    for scp, status in (("Files.Read Tasks.Read", Status.VALID), ("Files.Read", Status.INVALID)):
+        verified = verify_delegated_token(app, unsigned_jwt({"scp": scp}))
+        gateway = ScriptedGateway(grants=None, user={"scp": scp})
+        checked = _check(catalog, gateway, "delegated-app", consenting_user="ann@contoso.com")
+        for found in (verified, checked):
+            assert found.status is status, found
+            assert found.warning == warning
+        assert (verified.reason, verified.remedy) == (checked.reason, checked.remedy)
+    assert checked.reason == missing_permissions_reason(["Tasks.Read"])
+
+
+def test_a_custom_app_whose_token_shows_only_graph_names_sharepoint_as_not_compared() -> None:
+    # The check's token is Graph's; verification asks SharePoint for its own token (e2e tests).
+    checked = _check(
+        small_catalog(), ScriptedGateway(app={"roles": ["User.Read.All"]}), "custom-azure-app"
+    )
+    assert checked.status is Status.INVALID
+    assert checked.reason == missing_permissions_reason(["Sites.Read.All"])
+    assert checked.remedy == MISSING_PERMISSIONS_REMEDY_CUSTOM
+    assert checked.warning == uncompared_apis_warning([("SharePoint", "Sites.FullControl.All")])
+
+
+# -- token errors after consent ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("error", "codes"),
+    [
+        ("invalid_grant", (65001,)),
+        ("invalid_client", (700016,)),
+        ("unauthorized_client", (7000229,)),
+        ("invalid_request", (500011,)),
+        ("unauthorized_client", (7000112,)),
+        ("invalid_client", (7000215,)),
+        ("invalid_client", (7000222,)),
+        ("invalid_grant", (53003,)),
+        ("invalid_request", (90002,)),
+        ("consent_required", ()),
+        ("unauthorized_client", ()),
+        ("invalid_client", ()),
+    ],
+)
+def test_a_token_error_after_consent_reads_the_same_on_both_paths(
+    error: str, codes: tuple[int, ...]
+) -> None:
+    catalog = small_catalog()
+    description = " ".join(f"AADSTS{c}: something." for c in codes) or "refused"
+    result = {"error": error, "error_codes": list(codes), "error_description": description}
+    verified = from_token_error(result, catalog.app_type("custom-azure-app"))
+    gateway = ScriptedGateway(app=TokenError(error, codes, description))
+    checked = _check(catalog, gateway, "custom-azure-app")
+    assert not checked.transient
+    assert (verified.status, verified.reason, verified.remedy) == (
+        checked.status,
+        checked.reason,
+        checked.remedy,
+    )
+    assert verified.status in (Status.INVALID, Status.EXPIRED)
+    assert "not consented in the tenant" not in verified.reason
+
+
+@pytest.mark.parametrize(
+    ("error", "codes"),
+    [
+        ("temporarily_unavailable", (90055,)),
+        ("invalid_request", (50196,)),
+        ("server_error", (50000,)),
+        ("temporarily_unavailable", ()),
+        ("temporarily_unavailable", (65001,)),  # a busy answer is never a verdict
+    ],
+)
+def test_a_transient_error_is_unknown_on_both_paths_never_invalid(
+    error: str, codes: tuple[int, ...]
+) -> None:
+    catalog = small_catalog()
+    result = {"error": error, "error_codes": list(codes), "error_description": "busy"}
+    verified = from_token_error(result, catalog.app_type("custom-azure-app"))
+    assert verified.status is Status.UNKNOWN
+    gateway = ScriptedGateway(app=TokenError(error, codes, "busy", http_status=503))
+    checked = _check(catalog, gateway, "custom-azure-app", status=Status.UNKNOWN)
+    assert checked.transient
+    assert checked.status is Status.UNKNOWN
+    # The same cause in the same words: "Verification could not run: …" / "Last check failed: …"
+    cause = verified.reason.removeprefix("Verification could not run: ").rstrip(".")
+    assert cause and cause in checked.reason
+
+
+def test_a_certificate_the_tenant_does_not_accept_stays_a_creation_error() -> None:
+    result = {"error": "invalid_client", "error_codes": [700027], "error_description": "x"}
+    with pytest.raises(CertificateMismatchError):
+        from_token_error(result, small_catalog().app_type("custom-azure-app"))
