@@ -10,14 +10,19 @@ import msal
 import pytest
 from keyring import errors
 
-from desktop.core.catalog.model import ConsentMethod, SetupMode
+from desktop.core.catalog.model import ConsentMethod, Permission, PermissionType, SetupMode
 from desktop.core.domain import Customer, Status, Tenant
 from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.consent import ConsentEngine, consent_link, plan_consent
+from desktop.core.identity.resources import is_graph
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.identity.verify import CertificateMismatchError, verify_client_credentials
-from desktop.core.status_words import uncompared_warning
+from desktop.core.status_words import (
+    missing_permissions_reason,
+    uncompared_apis_warning,
+    uncompared_warning,
+)
 from desktop.core.token_cache import TokenCacheStore as EncryptedTokenCacheStore
 from desktop.core.vault import SecretVault, VaultUnavailableError
 from tests.helpers.browser import StandInBrowser
@@ -306,3 +311,38 @@ def test_user_consent_to_an_app_with_nothing_listed_records_the_user_and_warns(
     assert outcome.profile.status is Status.VALID, outcome.verification
     assert outcome.verification.warning == uncompared_warning(unlisted.name)
     assert outcome.profile.reason == outcome.verification.warning
+
+
+def test_custom_mode_compares_sharepoint_with_its_own_token_and_names_what_it_cannot(
+    sandbox: RunningSandbox,
+) -> None:
+    """SharePoint's roles are read from a SharePoint token; an API with no known resource ID
+    does not decide the status, and the warning names it in the checks' words."""
+    cert, pfx = app_certificate()
+    graph = {
+        p.name for p in BASELINE.permissions if p.type.value == "Application" and is_graph(p.api)
+    }
+    sandbox.scenario.register_app(
+        CUSTOM_APP_ID,
+        "Contoso custom app",
+        application={"Microsoft Graph": graph},  # SharePoint's permission left out
+        certificates=[cert],
+        home_tenant=sandbox.demo.tenant_id,
+    )
+    sandbox.scenario.grant_admin_consent(sandbox.demo.tenant_id, CUSTOM_APP_ID)
+    app = dataclasses.replace(
+        BASELINE,
+        permissions=(
+            *BASELINE.permissions,  # SharePoint's Sites.FullControl.All among them
+            Permission("Contoso Backup API", "Backup.Run", "", PermissionType.APPLICATION),
+        ),
+    )
+    store = MemoryCertificateStore()
+    ref, _ = store.import_pfx(pfx, "pw")
+    verification = verify_client_credentials(
+        app, endpoints_for(), sandbox.demo.tenant_id, CUSTOM_APP_ID, credential_of(store.load(ref))
+    )
+    assert verification.status is Status.INVALID, verification
+    assert verification.reason == missing_permissions_reason(["SharePoint: Sites.FullControl.All"])
+    assert verification.missing == ("SharePoint: Sites.FullControl.All (Application)",)
+    assert verification.warning == uncompared_apis_warning([("Contoso Backup API", "Backup.Run")])
