@@ -192,6 +192,9 @@ ON_DEMAND_MODULES = (
     "desktop.ui.wizard.launcher",
     "desktop.controllers.wizard",
     "desktop.core.wizard.backend",
+    # The single-instance server: a normal launch loads it; a self-test does not need it.
+    "desktop.single_instance",
+    "PySide6.QtNetwork",
 )
 
 
