@@ -30,6 +30,7 @@ from desktop.core.inventory.secrets import VaultSecretRemover
 from desktop.core.logging_setup import setup_logging
 from desktop.core.paths import DataPaths, data_paths
 
+from desktop.ui.account import AccountUi, add_account
 from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.lazy_page import LazyPage
@@ -90,6 +91,8 @@ class AppContext:
     #: Profiles' certificates: a key per certificate in the OS keyring, the encrypted file in
     #: the data folder. Built once, on first use (by a worker thread), by certificate_vault().
     certificates: CertificateVault | None = None
+    #: The technician's sign-in (Account menu, status bar); built by build_window.
+    account: AccountUi | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def certificate_vault(self) -> CertificateVault:
@@ -130,6 +133,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     add_checks(ctx, ctx.profiles_page)
     add_create_wizard(window, ctx.profiles_page, ctx.inventory, ctx.runner, ctx.catalog, ctx.paths)
+    ctx.account = add_account(window, ctx.runner, ctx.dialogs, ctx.paths, ctx.catalog)
     for problem in ctx.problems:
         window.show_problem(problem)
     window.add_page(
@@ -360,6 +364,8 @@ def _run(app: QApplication, args: LaunchOptions) -> int:
         window.close()
         ctx.runner.wait_for_done(5_000)
         return code
+    if ctx.account is not None:
+        ctx.account.start_after_first_paint()  # not in a self-test: it loads msal and keyring
     window.show()
     QTimer.singleShot(0, window.raise_)
     code = app.exec()

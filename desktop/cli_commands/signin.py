@@ -38,8 +38,7 @@ def register(sub: Any) -> None:
 
 def _session(ctx: CliContext) -> tuple[TechnicianSession, IdentityWiring]:
     wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
-    client_id = wiring.sign_in_client_id()
-    return TechnicianSession(client_id, wiring.token_cache_store()), wiring
+    return wiring.technician_session(), wiring
 
 
 def signin(args: argparse.Namespace, ctx: CliContext) -> int:

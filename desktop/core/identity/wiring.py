@@ -9,7 +9,7 @@ from desktop.core.catalog.model import AppType, Catalog
 from desktop.core.certificates import msal_client_credential
 from desktop.core.identity.config import publisher_client_id, sign_in_client_id
 from desktop.core.identity.consent import CertificateStore, CredentialOf
-from desktop.core.identity.signin import TokenCacheStore
+from desktop.core.identity.signin import TechnicianSession, TokenCacheStore
 from desktop.core.paths import DataPaths
 from desktop.core.settings import Settings
 from desktop.core.token_cache import TokenCacheStore as EncryptedTokenCacheStore
@@ -35,6 +35,11 @@ class IdentityWiring:
     def token_cache_store(self) -> TokenCacheStore:
         """The technician's MSAL cache, encrypted in the vault (key in the OS keyring)."""
         return EncryptedTokenCacheStore(open_vault(self.paths))
+
+    def technician_session(self) -> TechnicianSession:
+        """The technician's own sign-in over the encrypted cache. Raises :class:`UserError`
+        (saying where to set it) when no sign-in client ID is configured."""
+        return TechnicianSession(self.sign_in_client_id(), self.token_cache_store())
 
     def certificates(self) -> tuple[CertificateStore, CredentialOf]:
         """The vault's certificate store and how to turn a stored one into an MSAL credential."""
