@@ -7,7 +7,6 @@ failed and exits 1.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib.machinery
 import importlib.util
@@ -197,6 +196,9 @@ ON_DEMAND_MODULES = (
     "desktop.ui.wizard.launcher",
     "desktop.controllers.wizard",
     "desktop.core.wizard.backend",
+    # The single-instance server: a normal launch loads it; a self-test does not need it.
+    "desktop.single_instance",
+    "PySide6.QtNetwork",
 )
 
 
@@ -272,7 +274,27 @@ def run_self_test(
     return 0
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+class LaunchOptions:
+    """What the command line asked the GUI for."""
+
+    __slots__ = ("sandbox", "self_test")
+
+    def __init__(self, *, self_test: bool = False, sandbox: bool = False) -> None:
+        self.self_test = self_test
+        self.sandbox = sandbox
+
+
+#: Arguments read without argparse (which, with gettext, costs a few ms of every start).
+_PLAIN_FLAGS = {"--self-test": "self_test", "--sandbox": "sandbox"}
+
+
+def parse_args(argv: Sequence[str] | None) -> LaunchOptions:
+    """The options in *argv*; arguments the app does not know are left to Qt."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if all(arg in _PLAIN_FLAGS for arg in argv):
+        return LaunchOptions(**{_PLAIN_FLAGS[arg]: True for arg in argv})
+    import argparse
+
     parser = argparse.ArgumentParser(prog="app-profiles", description=APP_NAME)
     parser.add_argument("--self-test", action="store_true", help="start, paint, and exit 0")
     parser.add_argument(
@@ -280,7 +302,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     args, _qt_args = parser.parse_known_args(argv)
-    return args
+    return LaunchOptions(self_test=args.self_test, sandbox=args.sandbox)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -308,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cleanup()
 
 
-def _run(app: QApplication, args: argparse.Namespace) -> int:
+def _run(app: QApplication, args: LaunchOptions) -> int:
     # After the sandbox set-up, which may move APP_PROFILES_HOME (and so the logs).
     log_file = setup_logging()
     desktop = start_desktop(app, log_file.parent, self_test=args.self_test)
