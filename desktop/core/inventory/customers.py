@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import ClassVar
 
 from desktop.core.catalog.model import Catalog, ServiceFamily
 from desktop.core.domain import Customer, Tenant
 from desktop.core.errors import NotFoundError, UserError
-from desktop.core.inventory.removal import ProfileRef, refusal, remove_profiles
-from desktop.core.inventory.rules import RemoveSecret, delete_blocker
+from desktop.core.inventory.removal import (
+    ProfileRef,
+    RemovalPlanRules,
+    blocked_by_rule,
+    refuse_if_changed,
+    remove_profiles,
+)
+from desktop.core.inventory.rules import RemoveSecret
 from desktop.core.store import Store, transaction
 from desktop.core.store import customers as rows
 from desktop.core.store import profiles as profile_rows
@@ -19,25 +26,18 @@ MAX_NAME = 200
 
 
 @dataclass(frozen=True)
-class CustomerRemovalPlan:
+class CustomerRemovalPlan(RemovalPlanRules):
     """What removing a customer takes with it; shown to the user before they confirm."""
 
+    kind: ClassVar[str] = "customer"
     customer: Customer
     tenants: tuple[Tenant, ...]
     profiles: tuple[ProfileRef, ...]
-    #: Profiles that the delete rule keeps, with the reason; a non-empty list blocks removal.
     blocked: tuple[tuple[ProfileRef, str], ...]
 
     @property
-    def needs_confirmation(self) -> bool:
-        """Removing a customer that has profiles is confirmed first (never when refused)."""
-        return bool(self.profiles) and not self.blocked
-
-    def refusal(self) -> UserError | None:
-        """Why the customer cannot be removed (the delete rule), or None when it can."""
-        if not self.blocked:
-            return None
-        return refusal("customer", self.customer.name, self.blocked, len(self.profiles))
+    def subject(self) -> str:
+        return self.customer.name
 
     def describe(self) -> str:
         """The confirmation text: every tenant and profile that goes."""
@@ -46,10 +46,7 @@ class CustomerRemovalPlan:
             lines.append(
                 f"Tenants ({len(self.tenants)}): " + ", ".join(t.label for t in self.tenants)
             )
-        if self.profiles:
-            lines.append(f"App profiles ({len(self.profiles)}):")
-            lines.extend(f"  - {p.name} (#{p.id})" for p in self.profiles)
-        return "\n".join(lines)
+        return "\n".join(lines + self.profile_lines())
 
 
 def check_name(name: str) -> str:
@@ -158,8 +155,7 @@ class CustomerService:
             assert customer.id is not None
             tenants = tuple(tenant_rows.of_customer(conn, customer.id))
             refs = tuple(ProfileRef(*r) for r in profile_rows.of_customer(conn, customer.id))
-        blocked = tuple((p, why) for p in refs if (why := delete_blocker(p.app_type_id, catalog)))
-        return CustomerRemovalPlan(customer, tenants, refs, blocked)
+        return CustomerRemovalPlan(customer, tenants, refs, blocked_by_rule(refs, catalog))
 
     def remove(
         self,
@@ -175,10 +171,6 @@ class CustomerService:
             customer_id = plan.customer.id
             assert customer_id is not None
             current = tuple(ProfileRef(*r) for r in profile_rows.of_customer(conn, customer_id))
-            if {p.id for p in current} != {p.id for p in plan.profiles}:
-                raise UserError(
-                    f"The profiles of {plan.customer.name} changed since you confirmed.",
-                    remedy="Review the list again and confirm once more.",
-                )
+            refuse_if_changed(current, plan.profiles, plan.customer.name)
             remove_profiles(conn, current, catalog, remove_secret, why="customer removed")
             rows.delete(conn, customer_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from desktop.core.catalog.model import Catalog
 from desktop.core.domain import EventKind, ProfileEvent, utc_now
@@ -65,6 +65,62 @@ def remove_profiles(
         conn, ((ProfileEvent(r.id, EventKind.DELETED, now, detail), r.name) for r in refs)
     )
     profile_rows.delete_many(conn, [r.id for r in refs])
+
+
+def blocked_by_rule(
+    refs: Sequence[ProfileRef], catalog: Catalog
+) -> tuple[tuple[ProfileRef, str], ...]:
+    """The profiles among *refs* that the delete rule keeps, each with the reason."""
+    return tuple((p, why) for p in refs if (why := delete_blocker(p.app_type_id, catalog)))
+
+
+def refuse_if_changed(
+    current: Sequence[ProfileRef], planned: Sequence[ProfileRef], whose: str
+) -> None:
+    """Refuse a confirmed plan when *whose* profiles are no longer the ones confirmed."""
+    if {p.id for p in current} != {p.id for p in planned}:
+        raise UserError(
+            f"The profiles of {whose} changed since you confirmed.",
+            remedy="Review the list again and confirm once more.",
+        )
+
+
+class RemovalPlanRules:
+    """The confirm-or-refuse rules shared by the customer and the tenant removal plans.
+
+    A plan (a frozen dataclass) names its *kind* and *subject* and has ``profiles`` and
+    ``blocked``.
+    """
+
+    kind: ClassVar[str]
+    profiles: tuple[ProfileRef, ...]
+    #: Profiles that the delete rule keeps, with the reason; a non-empty list blocks removal.
+    blocked: tuple[tuple[ProfileRef, str], ...]
+
+    @property
+    def subject(self) -> str:
+        """The name of what is removed, as the messages show it."""
+        raise NotImplementedError
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Removing something that has profiles is confirmed first (never when refused)."""
+        return bool(self.profiles) and not self.blocked
+
+    def refusal(self) -> UserError | None:
+        """Why it cannot be removed (the delete rule), or None when it can."""
+        if not self.blocked:
+            return None
+        return refusal(self.kind, self.subject, self.blocked, len(self.profiles))
+
+    def profile_lines(self) -> list[str]:
+        """The confirmation text's lines about the profiles that go."""
+        if not self.profiles:
+            return []
+        return [
+            f"App profiles ({len(self.profiles)}):",
+            *(f"  - {p.name} (#{p.id})" for p in self.profiles),
+        ]
 
 
 def refusal(

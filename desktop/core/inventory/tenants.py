@@ -5,13 +5,20 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from desktop.core.catalog.model import Catalog
 from desktop.core.domain import Cloud, Customer, Tenant
 from desktop.core.errors import NotFoundError, UserError
 from desktop.core.inventory.customers import CustomerService
-from desktop.core.inventory.removal import ProfileRef, refusal, remove_profiles
-from desktop.core.inventory.rules import RemoveSecret, delete_blocker
+from desktop.core.inventory.removal import (
+    ProfileRef,
+    RemovalPlanRules,
+    blocked_by_rule,
+    refuse_if_changed,
+    remove_profiles,
+)
+from desktop.core.inventory.rules import RemoveSecret
 from desktop.core.store import Store, transaction
 from desktop.core.store import customers as customer_rows
 from desktop.core.store import profiles as profile_rows
@@ -23,29 +30,20 @@ Lookup = Callable[[str, Cloud], str]
 
 
 @dataclass(frozen=True)
-class TenantRemovalPlan:
+class TenantRemovalPlan(RemovalPlanRules):
+    kind: ClassVar[str] = "tenant"
     tenant: Tenant
     customer: str
     profiles: tuple[ProfileRef, ...]
     blocked: tuple[tuple[ProfileRef, str], ...]
 
     @property
-    def needs_confirmation(self) -> bool:
-        """Removing a tenant that has profiles is confirmed first (never when refused)."""
-        return bool(self.profiles) and not self.blocked
-
-    def refusal(self) -> UserError | None:
-        """Why the tenant cannot be removed (the delete rule), or None when it can."""
-        if not self.blocked:
-            return None
-        return refusal("tenant", self.tenant.label, self.blocked, len(self.profiles))
+    def subject(self) -> str:
+        return self.tenant.label
 
     def describe(self) -> str:
         lines = [f"Remove the tenant {self.tenant.label} of {self.customer}?"]
-        if self.profiles:
-            lines.append(f"App profiles ({len(self.profiles)}):")
-            lines.extend(f"  - {p.name} (#{p.id})" for p in self.profiles)
-        return "\n".join(lines)
+        return "\n".join(lines + self.profile_lines())
 
 
 def parse_cloud(text: str) -> Cloud:
@@ -155,8 +153,7 @@ class TenantService:
         with self._store.connection() as conn:
             tenant, customer = self._find(conn, key)
             refs = tuple(ProfileRef(*r) for r in profile_rows.of_tenant(conn, tenant.tenant_id))
-        blocked = tuple((p, why) for p in refs if (why := delete_blocker(p.app_type_id, catalog)))
-        return TenantRemovalPlan(tenant, customer.name, refs, blocked)
+        return TenantRemovalPlan(tenant, customer.name, refs, blocked_by_rule(refs, catalog))
 
     def remove(
         self, plan: TenantRemovalPlan, catalog: Catalog, remove_secret: RemoveSecret | None = None
@@ -168,10 +165,6 @@ class TenantService:
             current = tuple(
                 ProfileRef(*r) for r in profile_rows.of_tenant(conn, plan.tenant.tenant_id)
             )
-            if {p.id for p in current} != {p.id for p in plan.profiles}:
-                raise UserError(
-                    f"The profiles of the tenant {plan.tenant.label} changed since you confirmed.",
-                    remedy="Review the list again and confirm once more.",
-                )
+            refuse_if_changed(current, plan.profiles, f"the tenant {plan.tenant.label}")
             remove_profiles(conn, current, catalog, remove_secret, why="tenant removed")
             rows.delete(conn, plan.tenant.tenant_id)
