@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop.core.checks.result import CheckResult
 from desktop.core.domain import Status
+
+from desktop.ui.table_base import HeaderedTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -32,10 +34,10 @@ def status_text(result: CheckResult) -> str:
     return result.status.value
 
 
-class CheckResultsModel(QAbstractTableModel):
+class CheckResultsModel(HeaderedTableModel):
     """One row per checked profile, in the order results arrived; a re-check replaces it."""
 
-    COLUMNS = ("Profile", "Status", "Reason", "What to do", "Checked")
+    HEADERS = ("Profile", "Status", "Reason", "What to do", "Checked")
 
     def __init__(self, name_of: Callable[[int], str] | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -44,22 +46,8 @@ class CheckResultsModel(QAbstractTableModel):
         self._name_of = name_of or (lambda pid: f"#{pid}")
         self._icons: dict[Status, QIcon] = {}
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
+    def _count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -126,7 +114,7 @@ class CheckResultsModel(QAbstractTableModel):
             else:
                 fresh.append(result)
         if changed:
-            last = len(self.COLUMNS) - 1
+            last = len(self.HEADERS) - 1
             self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
         if fresh:
             first = len(self._rows)

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.core.domain import EventKind, ProfileEvent
 
 from desktop.ui.icons import status_icon
+from desktop.ui.table_base import HeaderedTableModel
 
 HEADERS = ("When", "What", "Detail", "Status")
 EVENT_LABELS = {
@@ -37,29 +38,17 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(HeaderedTableModel):
     """Read-only events, newest first."""
+
+    HEADERS = HEADERS
 
     def __init__(self, events: Sequence[ProfileEvent] = (), parent: Any = None) -> None:
         super().__init__(parent)
         self._events = list(reversed(events))
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
+    def _count(self) -> int:
+        return len(self._events)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._events)):
