@@ -22,12 +22,23 @@ def run_module(
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m module args`` from the source tree and capture its output."""
+    return run_python(["-m", module, *args], env=env, input_text=input_text, timeout=timeout)
+
+
+def run_python(
+    argv: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    input_text: str | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python argv`` (like ``-c code``) from the source tree and capture its output."""
     full_env = {**os.environ, **(env or {})}
     full_env["PYTHONPATH"] = os.pathsep.join(
         [str(REPO_ROOT), *filter(None, [full_env.get("PYTHONPATH")])]
     )
     return subprocess.run(
-        [sys.executable, "-m", module, *args],
+        [sys.executable, *argv],
         capture_output=True,
         text=True,
         env=full_env,

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
-from tests.helpers.fixtures import REPO_ROOT
+from tests.helpers.fixtures import run_python
 
 _PROBE = """
 import json, sys
@@ -28,16 +25,7 @@ print(json.dumps({
 
 
 def test_modules_imported_after_pyside_are_not_scanned() -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), *sys.path])}
-    completed = subprocess.run(
-        [sys.executable, "-c", _PROBE],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    completed = run_python(["-c", _PROBE])
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout.strip().splitlines()[-1])
     assert report["loaded"] is True

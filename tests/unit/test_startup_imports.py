@@ -4,15 +4,14 @@ lazily, when a feature first needs them."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from desktop.app import ON_DEMAND_MODULES
-from tests.helpers.fixtures import REPO_ROOT
+from tests.helpers.fixtures import run_python
 
 #: Packages that on-demand modules live in and that the start path loads anyway.
 PACKAGES_ON_THE_START_PATH = {
@@ -34,21 +33,18 @@ print(json.dumps({{"code": code, "import": after_import, "start": after_start}})
 """
 
 
-def test_heavy_modules_stay_off_the_start_path(data_home: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "APP_PROFILES_HOME": str(data_home)}
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])])
-    completed = subprocess.run(
-        [sys.executable, "-c", _PROBE],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+def _start(data_home: Path, probe: str) -> dict[str, Any]:
+    """Run *probe* (which starts the app with ``--self-test``) offscreen; its JSON report."""
+    env = {"QT_QPA_PLATFORM": "offscreen", "APP_PROFILES_HOME": str(data_home)}
+    completed = run_python(["-c", probe], env=env)
     assert completed.stdout.strip(), completed.stderr
-    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    report: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     assert report["code"] == 0, completed.stderr
+    return report
+
+
+def test_heavy_modules_stay_off_the_start_path(data_home: Path) -> None:
+    report = _start(data_home, _PROBE)
     assert report["import"] == [], f"imported by `import desktop.app`: {report['import']}"
     assert report["start"] == [], f"imported while starting: {report['start']}"
 
@@ -65,20 +61,7 @@ print(json.dumps({{"code": code, "start": started, "gc": gc.isenabled()}}))
 
 
 def test_on_demand_screens_stay_off_the_start_path(data_home: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "APP_PROFILES_HOME": str(data_home)}
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])])
-    completed = subprocess.run(
-        [sys.executable, "-c", _ON_DEMAND_PROBE],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert completed.stdout.strip(), completed.stderr
-    report = json.loads(completed.stdout.strip().splitlines()[-1])
-    assert report["code"] == 0, completed.stderr
+    report = _start(data_home, _ON_DEMAND_PROBE)
     # Their packages were already loaded by the start path, or stay unloaded (the self-test's
     # check that every on-demand module ships runs no package's __init__).
     assert "desktop.core.wizard" not in report["start"]
