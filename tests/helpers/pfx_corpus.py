@@ -15,6 +15,22 @@ from pathlib import Path
 
 import pytest
 
+#: The keys of ``cert inspect --format json``, in the documented order.
+CERT_JSON_KEYS = [
+    "subject",
+    "issuer",
+    "serial",
+    "thumbprint_sha1",
+    "thumbprint_sha256",
+    "not_before",
+    "not_after",
+    "key_type",
+    "key_size",
+    "has_private_key",
+    "chain_length",
+    "warnings",
+]
+
 PASSWORD = "Corr3ct horse, battery staple!"
 
 

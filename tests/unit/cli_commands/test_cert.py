@@ -9,22 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.pfx_corpus import PfxCase
-
-JSON_KEYS = [
-    "subject",
-    "issuer",
-    "serial",
-    "thumbprint_sha1",
-    "thumbprint_sha256",
-    "not_before",
-    "not_after",
-    "key_type",
-    "key_size",
-    "has_private_key",
-    "chain_length",
-    "warnings",
-]
+from tests.helpers.pfx_corpus import CERT_JSON_KEYS, PfxCase
 
 
 def inspect(cli: Any, case: PfxCase) -> subprocess.CompletedProcess[str]:
@@ -40,7 +25,7 @@ def test_inspect_json(cli: Any, pfx_corpus: dict[str, PfxCase], name: str) -> No
     proc = inspect(cli, case)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert list(data) == JSON_KEYS
+    assert list(data) == CERT_JSON_KEYS
     assert data["thumbprint_sha1"] == case.sha1
     assert data["thumbprint_sha256"] == case.sha256
     assert data["key_type"] == "RSA" and data["chain_length"] == case.chain_length

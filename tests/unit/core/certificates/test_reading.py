@@ -15,7 +15,7 @@ from desktop.core.certificates import (
     usability_error,
     validate_for_profile,
 )
-from tests.helpers.pfx_corpus import PfxCase
+from tests.helpers.pfx_corpus import CERT_JSON_KEYS, PfxCase
 
 OPENS = [
     "modern_aes",
@@ -163,20 +163,7 @@ def test_time_warnings_follow_the_clock(pfx_corpus: dict[str, PfxCase]) -> None:
 def test_json_has_exactly_the_documented_keys(pfx_corpus: dict[str, PfxCase]) -> None:
     case = pfx_corpus["ec_key"]
     data = inspect(read_pfx_file(case.path, case.password)).to_json()
-    assert list(data) == [
-        "subject",
-        "issuer",
-        "serial",
-        "thumbprint_sha1",
-        "thumbprint_sha256",
-        "not_before",
-        "not_after",
-        "key_type",
-        "key_size",
-        "has_private_key",
-        "chain_length",
-        "warnings",
-    ]
+    assert list(data) == CERT_JSON_KEYS
     assert data["not_after"].endswith("Z")
     parsed = datetime.fromisoformat(data["not_after"].replace("Z", "+00:00"))
     assert parsed.tzinfo is not None and parsed.utcoffset() == timedelta(0)
