@@ -1,4 +1,5 @@
-"""Pieces shared by the inventory commands: the output format option and confirmations."""
+"""Pieces shared by the commands: the output format and browser timeout options, and
+confirmations."""
 
 from __future__ import annotations
 
@@ -15,6 +16,17 @@ def format_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--format", choices=FORMATS, default="table", help="output format")
     return parent
+
+
+def add_browser_timeout(parser: argparse.ArgumentParser) -> None:
+    """Add ``--timeout SECONDS``: how long a browser sign-in or consent may take."""
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for the browser (default from Settings: 300)",
+    )
 
 
 def confirm(plan_text: str, yes: bool) -> None:

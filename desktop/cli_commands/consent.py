@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Protocol
 
+from desktop.cli_commands.common import add_browser_timeout
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.progress import say
@@ -91,13 +92,7 @@ def register(sub: Any) -> None:
         help="delegated-app functions (names or IDs)",
     )
     p.add_argument("--name", default="", help="profile name (default: app and tenant)")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="how long to wait for the browser (default from Settings: 300)",
-    )
+    add_browser_timeout(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=consent)
     q = sub.add_parser("consent-link", help="print the admin-consent URL for a customer's admin")

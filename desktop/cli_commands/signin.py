@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from desktop.cli_commands.common import add_browser_timeout
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.progress import say, stderr_progress
@@ -23,13 +24,7 @@ def register(sub: Any) -> None:
         default="organizations",
         help="tenant ID or domain to sign in to (default: your organization)",
     )
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="how long to wait for the browser (default from Settings: 300)",
-    )
+    add_browser_timeout(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=signin)
     q = sub.add_parser("signout", help="forget the technician's cached sign-in")
