@@ -290,20 +290,31 @@ class ConsentEngine:
             progress(0, 0, "Verifying the granted permissions…")
             verification = verify_delegated_token(plan.app_type, signed.access_token)
         else:
-            run_admin_consent(
-                endpoints,
-                plan.tenant.tenant_id,
-                plan.client_id,
-                tenant_label=label,
-                timeout=timeout,
-                cancel=cancel,
-                progress=progress,
-                open_browser=self.open_browser,
-            )
-            profile.consented_at = utc_now()
-            progress(0, 0, "Verifying the granted permissions…")
+            self._admin_consent(plan, profile, timeout, cancel, progress)
             verification = self._verify_publisher(plan)
         return self._finish(profile, verification)
+
+    def _admin_consent(
+        self,
+        plan: ConsentPlan,
+        profile: AppProfile,
+        timeout: float,
+        cancel: CancelToken,
+        progress: Progress,
+    ) -> None:
+        """Admin consent in the browser; then the profile is stamped and verification begins."""
+        run_admin_consent(
+            endpoints_for(plan.tenant.cloud),
+            plan.tenant.tenant_id,
+            plan.client_id,
+            tenant_label=plan.tenant.primary_domain or plan.tenant.tenant_id,
+            timeout=timeout,
+            cancel=cancel,
+            progress=progress,
+            open_browser=self.open_browser,
+        )
+        profile.consented_at = utc_now()
+        progress(0, 0, "Verifying the granted permissions…")
 
     def _verify_publisher(self, plan: ConsentPlan) -> Verification:
         from desktop.core.domain import Status
@@ -346,7 +357,6 @@ class ConsentEngine:
                 remedy="Give the .pfx file that pairs with the app's certificate.",
             )
         endpoints = endpoints_for(plan.tenant.cloud)
-        label = plan.tenant.primary_domain or plan.tenant.tenant_id
         ref, _info = self.certificates.import_pfx(pfx, password)
         try:
             credential = self.credential_of(self.certificates.load(ref))
@@ -355,18 +365,7 @@ class ConsentEngine:
             verify_client_credentials(
                 plan.app_type, endpoints, plan.tenant.tenant_id, plan.client_id, credential
             )
-            run_admin_consent(
-                endpoints,
-                plan.tenant.tenant_id,
-                plan.client_id,
-                tenant_label=label,
-                timeout=timeout,
-                cancel=cancel,
-                progress=progress,
-                open_browser=self.open_browser,
-            )
-            profile.consented_at = utc_now()
-            progress(0, 0, "Verifying the granted permissions…")
+            self._admin_consent(plan, profile, timeout, cancel, progress)
             verification = verify_client_credentials(
                 plan.app_type, endpoints, plan.tenant.tenant_id, plan.client_id, credential
             )
