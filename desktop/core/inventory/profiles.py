@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,6 +71,41 @@ def row_json(row: ProfileRow) -> dict[str, Any]:
     }
 
 
+def insert_with_history(
+    conn: sqlite3.Connection,
+    profile: AppProfile,
+    *,
+    consent_detail: str | None,
+    first_check: str,
+) -> None:
+    """Insert a new *profile* (setting its id) with its first history entries, inside the
+    caller's transaction: created; consented (*consent_detail*, and by whom) when it carries a
+    consent time and *consent_detail* is not None; checked (its reason, or *first_check*) when
+    it carries a check time."""
+    profile.id = rows.insert(conn, profile)
+    events.record(
+        conn, ProfileEvent(profile.id, EventKind.CREATED, profile.created_at), profile.name
+    )
+    if consent_detail is not None and profile.consented_at is not None:
+        detail = consent_detail
+        if profile.consenting_user:
+            detail += f" by {profile.consenting_user}"
+        events.record(
+            conn,
+            ProfileEvent(profile.id, EventKind.CONSENTED, profile.consented_at, detail),
+            profile.name,
+        )
+    if profile.last_checked is not None:
+        first = ProfileEvent(
+            profile.id,
+            EventKind.CHECKED,
+            profile.last_checked,
+            profile.reason or first_check,
+            profile.status,
+        )
+        events.record(conn, first, profile.name)
+
+
 class ProfileService:
     """Profile operations over the store; the GUI and the CLI both call these."""
 
@@ -127,28 +163,12 @@ class ProfileService:
                     "The profile's tenant does not belong to its customer.",
                     remedy="Pick the customer and one of its tenants again.",
                 )
-            profile.id = rows.insert(conn, profile)
-            events.record(
-                conn, ProfileEvent(profile.id, EventKind.CREATED, profile.created_at), profile.name
+            insert_with_history(
+                conn,
+                profile,
+                consent_detail=f"{profile.consent_method.value} consent" if consented else None,
+                first_check=f"First check: {profile.status.value}",
             )
-            if consented and profile.consented_at is not None:
-                detail = f"{profile.consent_method.value} consent"
-                if profile.consenting_user:
-                    detail += f" by {profile.consenting_user}"
-                events.record(
-                    conn,
-                    ProfileEvent(profile.id, EventKind.CONSENTED, profile.consented_at, detail),
-                    profile.name,
-                )
-            if profile.last_checked is not None:
-                first = ProfileEvent(
-                    profile.id,
-                    EventKind.CHECKED,
-                    profile.last_checked,
-                    profile.reason or f"First check: {profile.status.value}",
-                    profile.status,
-                )
-                events.record(conn, first, profile.name)
             return profile
 
     def row(self, profile_id: int) -> ProfileRow:

@@ -12,13 +12,13 @@ import dataclasses
 import sqlite3
 from collections.abc import Callable
 
-from desktop.core.domain import AppProfile, Customer, EventKind, ProfileEvent, Tenant
+from desktop.core.domain import AppProfile, Customer, Tenant
 from desktop.core.errors import UserError
 from desktop.core.inventory.customers import check_name
+from desktop.core.inventory.profiles import insert_with_history
 from desktop.core.inventory.tenants import TenantService
-from desktop.core.store import Store, events, transaction
+from desktop.core.store import Store, transaction
 from desktop.core.store import customers as customer_rows
-from desktop.core.store import profiles as profile_rows
 from desktop.core.store import tenants as tenant_rows
 from desktop.core.wizard.plan import SavePlan
 
@@ -69,31 +69,12 @@ def _write(store: Store, plan: SavePlan, ref: str) -> list[AppProfile]:
                 tenant_id=tenant.tenant_id,
                 certificate_ref=(draft.certificate_ref or ref) if custom else "",
             )
-            profile.id = profile_rows.insert(conn, profile)
-            events.record(
-                conn, ProfileEvent(profile.id, EventKind.CREATED, profile.created_at), profile.name
+            insert_with_history(
+                conn,
+                profile,
+                consent_detail=f"{profile.consent_method.value} consent in the create wizard",
+                first_check="Verified after consent.",
             )
-            if profile.consented_at is not None:
-                detail = f"{profile.consent_method.value} consent in the create wizard"
-                if profile.consenting_user:
-                    detail += f" by {profile.consenting_user}"
-                events.record(
-                    conn,
-                    ProfileEvent(profile.id, EventKind.CONSENTED, profile.consented_at, detail),
-                    profile.name,
-                )
-            if profile.last_checked is not None:
-                events.record(
-                    conn,
-                    ProfileEvent(
-                        profile.id,
-                        EventKind.CHECKED,
-                        profile.last_checked,
-                        profile.reason or "Verified after consent.",
-                        profile.status,
-                    ),
-                    profile.name,
-                )
             saved.append(profile)
         return saved
 
