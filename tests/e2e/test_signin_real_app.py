@@ -17,7 +17,6 @@ import pytest
 from keyring.errors import NoKeyringError
 
 from desktop.app import AppContext, build_context, build_window
-from desktop.core.catalog.loader import load_catalog
 from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.paths import DataPaths
@@ -25,12 +24,11 @@ from desktop.core.settings import Settings
 from desktop.core.token_cache import TokenCacheStore
 from desktop.core.vault import open_vault
 from desktop.sandbox import Sandbox
-from desktop.sandbox.demo import Demo, populate
-from desktop.sandbox.launch import prepare_data_folder
+from desktop.sandbox.demo import Demo
 from tests.helpers.browser import StandInBrowser
-from tests.helpers.browser_cli import browser_command
 from tests.helpers.dialogs import FakeDialogs
 from tests.helpers.keyrings import FailingKeyring, MemoryKeyring
+from tests.helpers.sandbox_app import sandboxed_data_folder
 
 from desktop.ui.account import AccountUi
 from desktop.ui.main_window import MainWindow
@@ -105,19 +103,10 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
 def sandboxed(  # type: ignore[no-untyped-def]
     qtbot, data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memory_keyring
 ) -> Iterator[Sandboxed]:
-    catalog = load_catalog().catalog
-    with Sandbox(tmp_path / "idp") as sandbox:
-        demo = populate(sandbox, catalog.app_types)
-        for key, value in sandbox.env().items():
-            monkeypatch.setenv(key, value)
-        assert sandbox.ca_path is not None
-        log = tmp_path / "browser.log"
-        monkeypatch.setenv("BROWSER", browser_command(sandbox.ca_path, log=log))
-        monkeypatch.setattr(webbrowser, "_tryorder", None)  # re-read BROWSER
-        prepare_data_folder(data_home, sandbox, demo, catalog)
+    with sandboxed_data_folder(data_home, tmp_path, monkeypatch) as folder:
         paths = DataPaths(data_home)
         app = _build(qtbot, paths)
-        yield Sandboxed(app, sandbox, demo, paths, log)
+        yield Sandboxed(app, folder.sandbox, folder.demo, paths, folder.browser_log)
         _finish(app)
 
 

@@ -5,7 +5,6 @@ the new profile with its first status after Save."""
 
 from __future__ import annotations
 
-import webbrowser
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,6 @@ import pytest
 from PySide6.QtWidgets import QWizard
 
 from desktop.app import AppContext, build_context, build_window
-from desktop.core.catalog.loader import load_catalog
 from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.inventory import Inventory
@@ -25,12 +23,12 @@ from desktop.core.token_cache import TokenCacheStore
 from desktop.core.vault import open_vault
 from desktop.core.wizard import Step
 from desktop.sandbox import Sandbox
-from desktop.sandbox.demo import Demo, populate
-from desktop.sandbox.launch import DEMO_CUSTOMER, prepare_data_folder
+from desktop.sandbox.demo import Demo
+from desktop.sandbox.launch import DEMO_CUSTOMER
 from tests.helpers.browser import StandInBrowser
-from tests.helpers.browser_cli import browser_command
 from tests.helpers.dialogs import FakeDialogs
 from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.sandbox_app import sandboxed_data_folder
 
 from desktop.ui.main_window import MainWindow
 from desktop.ui.wizard.dialog import CreateProfileDialog
@@ -57,25 +55,17 @@ class App:
 
 @pytest.fixture
 def app(qtbot, data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:  # type: ignore[no-untyped-def]
-    catalog = load_catalog().catalog
     memory = MemoryKeyring()
     # The app's own vault and token cache, over a keyring that forgets everything afterwards.
     monkeypatch.setattr(keyring, "get_keyring", lambda: memory)
-    with Sandbox(tmp_path / "idp") as sandbox:
-        demo = populate(sandbox, catalog.app_types)
-        for key, value in sandbox.env().items():
-            monkeypatch.setenv(key, value)
-        assert sandbox.ca_path is not None
-        log = tmp_path / "browser.log"
-        monkeypatch.setenv("BROWSER", browser_command(sandbox.ca_path, log=log))
-        monkeypatch.setattr(webbrowser, "_tryorder", None)  # re-read BROWSER
-        prepare_data_folder(data_home, sandbox, demo, catalog)
+    with sandboxed_data_folder(data_home, tmp_path, monkeypatch) as folder:
+        sandbox, demo, log = folder.sandbox, folder.demo, folder.browser_log
         paths = DataPaths(data_home)
         # The technician signed in to the customer's tenant earlier (the CLI's ``signin``), so
         # the consent is verified at once: the same encrypted cache the app reads.
         cache = TokenCacheStore(open_vault(paths))
         technician = TechnicianSession(
-            demo.sign_in_client_id, cache, open_browser=StandInBrowser(sandbox.ca_path)
+            demo.sign_in_client_id, cache, open_browser=StandInBrowser(folder.ca_path)
         )
         technician.sign_in(endpoints_for(), demo.tenant_id, timeout=30)
         ctx = build_context(paths)
