@@ -8,24 +8,27 @@ changes (the wizard's, a check's or the CLI's own sign-ins write it), so the lab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
-from desktop.controllers.session import SessionController, SignInState
-from desktop.controllers.tasks import TaskRunner
-from desktop.core.catalog.model import Catalog
 from desktop.core.errors import UserError
-from desktop.core.paths import DataPaths
 
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QFileSystemWatcher
+
+    from desktop.controllers.session import SessionController, SignInState
+    from desktop.controllers.tasks import TaskRunner
+    from desktop.core.catalog.model import Catalog
     from desktop.core.identity.signin import TechnicianSession
+    from desktop.core.paths import DataPaths
 
 #: Several writes to the vault folder in a row (a save merges and renames) make one look-up.
 _SETTLE_MS = 300
@@ -44,6 +47,7 @@ class SessionStatus(QWidget):
         self.button = QPushButton("Sign in…", self)
         self.button.setObjectName("SessionButton")
         self.button.setAutoDefault(False)
+        self._set_button("Sign in…")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
         layout.setSpacing(6)
@@ -81,25 +85,31 @@ class SessionStatus(QWidget):
 
 
 class AccountUi(QObject):
-    """Connects the Account menu and the status widget to the :class:`SessionController`."""
+    """Connects the Account menu and the status widget to the :class:`SessionController`.
+
+    The controller (and its module) is made on first need: after the window's first paint, or
+    when the technician uses the menu or the button before that. Until then the status bar
+    says "Checking sign-in…".
+    """
 
     def __init__(
         self,
         window: MainWindow,
-        controller: SessionController,
+        make_controller: Callable[[], SessionController],
         dialogs: UserDialogs,
         watch_folder: Path | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
-        self.controller = controller
         self.dialogs = dialogs
+        self._make_controller = make_controller
+        self._controller: SessionController | None = None
         self._watch_folder = watch_folder
         self._watcher: QFileSystemWatcher | None = None
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(_SETTLE_MS)
-        self._settle.timeout.connect(controller.refresh)
+        self._settle.timeout.connect(self._refresh)
         self._signing_in = False
 
         self.menu = QMenu("&Account", window)
@@ -108,6 +118,7 @@ class AccountUi(QObject):
         self.sign_in_action.setStatusTip("Sign in as the technician in your browser")
         self.sign_out_action = QAction("Sign &out", self.menu)
         self.sign_out_action.setStatusTip("Forget your sign-in on this computer")
+        self.sign_out_action.setEnabled(False)
         self.cancel_action = QAction("&Cancel sign-in", self.menu)
         self.cancel_action.setEnabled(False)
         for action in (self.sign_in_action, self.sign_out_action, self.cancel_action):
@@ -116,17 +127,25 @@ class AccountUi(QObject):
         self.status = SessionStatus(window)
         window.statusBar().addPermanentWidget(self.status)
 
-        self.sign_in_action.triggered.connect(controller.sign_in)
-        self.sign_out_action.triggered.connect(controller.sign_out)
-        self.cancel_action.triggered.connect(controller.cancel)
+        self.sign_in_action.triggered.connect(self._sign_in)
+        self.sign_out_action.triggered.connect(self._sign_out)
+        self.cancel_action.triggered.connect(self._cancel)
         self.status.button.clicked.connect(self._on_button)
-        controller.state_changed.connect(self._on_state)
-        controller.busy_changed.connect(self._on_busy)
-        controller.progressed.connect(self._on_progress)
-        controller.failed.connect(self._on_failed)
-        controller.cancelled.connect(self._on_cancelled)
-        controller.signed_out.connect(self._on_signed_out)
-        self._on_state(controller.state)
+
+    @property
+    def controller(self) -> SessionController:
+        """The session controller, made (and connected) the first time it is needed."""
+        if self._controller is None:
+            controller = self._make_controller()
+            controller.state_changed.connect(self._on_state)
+            controller.busy_changed.connect(self._on_busy)
+            controller.progressed.connect(self._on_progress)
+            controller.failed.connect(self._on_failed)
+            controller.cancelled.connect(self._on_cancelled)
+            controller.signed_out.connect(self._on_signed_out)
+            self._controller = controller
+            self._on_state(controller.state)
+        return self._controller
 
     # -- start -------------------------------------------------------------------------------
 
@@ -145,6 +164,8 @@ class AccountUi(QObject):
         """Read who is signed in now, and again whenever the token cache changes."""
         folder = self._watch_folder
         if self._watcher is None and folder is not None and folder.is_dir():
+            from PySide6.QtCore import QFileSystemWatcher
+
             self._watcher = QFileSystemWatcher([str(folder)], self)
             self._watcher.directoryChanged.connect(self._on_folder_changed)
         self.controller.refresh()
@@ -153,20 +174,36 @@ class AccountUi(QObject):
     def _on_folder_changed(self, _path: str) -> None:
         self._settle.start()
 
+    @Slot()
+    def _refresh(self) -> None:
+        self.controller.refresh()
+
+    @Slot()
+    def _sign_in(self) -> None:
+        self.controller.sign_in()
+
+    @Slot()
+    def _sign_out(self) -> None:
+        self.controller.sign_out()
+
+    @Slot()
+    def _cancel(self) -> None:
+        self.controller.cancel()
+
     # -- reactions ---------------------------------------------------------------------------
 
     @Slot()
     def _on_button(self) -> None:
-        if self.controller.busy:
-            self.controller.cancel()
-        elif self.controller.state.signed_in:
-            self.controller.sign_out()
+        controller = self.controller
+        if controller.busy:
+            controller.cancel()
+        elif controller.state.signed_in:
+            controller.sign_out()
         else:
-            self.controller.sign_in()
+            controller.sign_in()
 
     @Slot(object)
-    def _on_state(self, state: object) -> None:
-        assert isinstance(state, SignInState)
+    def _on_state(self, state: SignInState) -> None:
         if not self._signing_in:
             self.status.show_state(state)
         self.sign_out_action.setEnabled(state.signed_in and not self.controller.busy)
@@ -228,5 +265,9 @@ def add_account(
 
         return float(Settings.load(paths.settings).consent_timeout_seconds)
 
-    controller = SessionController(runner, session, timeout, window)
+    def controller() -> SessionController:
+        from desktop.controllers.session import SessionController
+
+        return SessionController(runner, session, timeout, window)
+
     return AccountUi(window, controller, dialogs, watch_folder=paths.vault)

@@ -1,8 +1,15 @@
-"""One place that shows message boxes, so tests replace one object instead of patching Qt."""
+"""One place that shows message boxes, so tests replace one object instead of patching Qt.
+
+``QMessageBox`` is imported where a box is shown: making its Python type (and its enums) costs
+about a millisecond, and the start-up path builds a ``UserDialogs`` without showing anything.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 from desktop.core.errors import UserError
 
@@ -17,6 +24,8 @@ class UserDialogs:
         self._parent = parent
 
     def error(self, title: str, error: UserError | str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self._parent)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(title)
@@ -31,10 +40,14 @@ class UserDialogs:
         box.exec()
 
     def info(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(self._parent, title, text)
 
     def confirm(self, title: str, text: str, *, details: str = "", action: str = "OK") -> bool:
         """Ask before a destructive step. The safe button is the default."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self._parent)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(title)

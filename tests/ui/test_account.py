@@ -54,7 +54,7 @@ def ui(qtbot) -> tuple[AccountUi, FakeSession, FakeDialogs]:  # type: ignore[no-
     session = FakeSession()
     controller = SessionController(runner, lambda: session, lambda: 5.0, window)  # type: ignore[arg-type,return-value]
     dialogs = FakeDialogs()
-    account = AccountUi(window, controller, dialogs)  # type: ignore[arg-type]
+    account = AccountUi(window, lambda: controller, dialogs)  # type: ignore[arg-type]
     yield account, session, dialogs
     session.release.set()
     runner.wait_for_done(5_000)
@@ -65,6 +65,30 @@ def test_before_the_first_look_it_says_it_is_checking(ui) -> None:  # type: igno
     assert account.status.label.text() == "Checking sign-in…"
     assert account.menu.title() == "&Account"
     assert account.status.button.accessibleName() == "Sign in"
+
+
+def test_the_controller_is_made_on_first_need_not_at_build(qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow()
+    qtbot.addWidget(window)
+    runner = TaskRunner(window)
+    session = FakeSession()
+    session.release.set()
+    made: list[SessionController] = []
+
+    def make() -> SessionController:
+        made.append(SessionController(runner, lambda: session, lambda: 5.0, window))  # type: ignore[arg-type,return-value]
+        return made[-1]
+
+    account = AccountUi(window, make, FakeDialogs())  # type: ignore[arg-type]
+    assert made == []
+    assert not account.sign_out_action.isEnabled()
+    with qtbot.waitSignal(account.controller.state_changed, timeout=5_000):
+        account.start()
+    assert len(made) == 1
+    assert account.status.label.text() == "Not signed in"
+    account.start()
+    assert len(made) == 1
+    runner.wait_for_done(5_000)
 
 
 def test_several_accounts_show_the_first_and_a_count(qtbot, ui) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,6 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -174,6 +173,8 @@ def _with_client_ids(top: Entry, app_types: tuple[AppType, ...]) -> tuple[AppTyp
     for app_id, value in raw.items():
         entry = top.child(f'client_ids "{app_id}"', {})
         if app_id not in known:
+            from difflib import get_close_matches  # only for a broken override
+
             close = get_close_matches(app_id, sorted(known), n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             entry.fail(f"no app type has this id{hint}")
