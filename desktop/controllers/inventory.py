@@ -28,16 +28,18 @@ FIRST_PAGE = 200
 # first paint, where a NamedTuple costs a tenth of a frozen dataclass.
 
 
-class FirstPage(NamedTuple):
-    profiles: ProfileList
-    has_customers: bool
-    complete: bool  # the first page already holds every profile
-
-
 class FullList(NamedTuple):
     profiles: ProfileList
     order: list[int]
     generation: int
+
+
+class FirstPage(NamedTuple):
+    profiles: ProfileList
+    has_customers: bool
+    complete: bool  # the first page already holds every profile
+    #: When complete: the whole list, sorted, from the same read (no second query).
+    full: FullList | None = None
 
 
 class CustomersSnapshot(NamedTuple):
@@ -52,7 +54,8 @@ class InventoryController(QObject):
     """Asynchronous inventory operations.
 
     Signals:
-        first_rows(FirstPage): the first page of the list (paint it, then call load_rest).
+        first_rows(FirstPage): the first page of the list (paint it, then call load_rest);
+            when it holds every profile, ``rows_loaded`` follows at once.
         rows_loaded(FullList): every row, prepared and sorted.
         load_failed(UserError): the store could not be read.
         details_loaded(ProfileDetails): one profile with its history.
@@ -117,15 +120,22 @@ class InventoryController(QObject):
             inv = self.inventory()
             rows = inv.profiles.rows(limit=FIRST_PAGE)
             has_customers = bool(rows) or bool(inv.customers.counts()) or bool(inv.customers.list())
-            return FirstPage(ProfileList(rows, self.catalog), has_customers, len(rows) < FIRST_PAGE)
+            profiles = ProfileList(rows, self.catalog)
+            if len(rows) >= FIRST_PAGE:
+                return FirstPage(profiles, has_customers, complete=False)
+            # Every profile is in this page: it is the whole list, read once.
+            order = profiles.sorted_order(sort_column, descending)
+            full = FullList(profiles, order, generation)
+            return FirstPage(profiles, has_customers, complete=True, full=full)
 
         def on_first(page: FirstPage) -> None:
             if generation != self._generation:
                 return
-            self._pending_rest = (generation, sort_column, descending)
+            # Set before the signal: a page that reloads asks for the rest from its slot.
+            self._pending_rest = None if page.full else (generation, sort_column, descending)
             self.first_rows.emit(page)
-            if page.complete:
-                self.load_rest()
+            if page.full is not None:
+                self.rows_loaded.emit(page.full)
 
         task = self._runner.submit("Loading app profiles", first)
         task.succeeded.connect(on_first)
