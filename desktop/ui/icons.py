@@ -15,12 +15,9 @@ from PySide6.QtGui import QIcon
 if TYPE_CHECKING:
     from desktop.core.domain import Status
 
-import desktop.resources
+from desktop.resources import FOLDER
 
-# Next to the package, in a source tree, a wheel and a PyInstaller bundle alike (the spec
-# collects desktop/resources). Not importlib.resources: it imports zipfile, tempfile and
-# more, which a frozen start pays for.
-ICON_FOLDER = Path(desktop.resources.__file__).resolve().parent / "icons"
+ICON_FOLDER = FOLDER / "icons"
 
 
 def icon_path(name: str) -> Path:

@@ -23,7 +23,6 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +37,9 @@ from desktop.core.catalog.schema import (
     parse_term,
     read_list,
 )
+from desktop.resources import FOLDER as RESOURCE_FOLDER
 
-SHIPPED_PACKAGE = "desktop.resources"
+#: The shipped catalog's folder (package data; see :mod:`desktop.resources`).
 SHIPPED_FOLDER = "catalog"
 CATALOG_FILE = "catalog.json"
 APP_TYPES_FILE = "app-types.json"
@@ -71,7 +71,7 @@ def load_catalog(override: Path | None = None) -> LoadedCatalog:
 
 def load_shipped() -> Catalog:
     """Read and check the catalog shipped in the package."""
-    folder = resources.files(SHIPPED_PACKAGE).joinpath(SHIPPED_FOLDER)
+    folder = RESOURCE_FOLDER / SHIPPED_FOLDER
     main_name = f"{SHIPPED_FOLDER}/{CATALOG_FILE}"
     apps_name = f"{SHIPPED_FOLDER}/{APP_TYPES_FILE}"
     main = Entry(main_name, TOP_LEVEL, _decode(main_name, folder.joinpath(CATALOG_FILE)))
@@ -210,7 +210,7 @@ def _check_terms(entry: Entry, key: str, terms: tuple[Term, ...], expected: set[
         entry.fail(f'"{key}" must describe exactly: {", ".join(sorted(expected))}')
 
 
-def _decode(name: str, resource: Any) -> object:
+def _decode(name: str, resource: Path) -> object:
     try:
         text = resource.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
