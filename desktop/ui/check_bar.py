@@ -51,12 +51,30 @@ class CheckBar(QWidget):
         self.selected_button.clicked.connect(self.check_selected)
         self.all_button.clicked.connect(self.check_all)
         self.cancel_button.clicked.connect(self._on_cancel)
+        self._selection = 0
+        #: How many profiles there are to check; None when the owner does not say.
+        self._profiles: int | None = None
         self.set_running(False)
-        self.set_selection_count(0)
 
     def set_selection_count(self, count: int) -> None:
         self._selection = count
-        self.selected_button.setEnabled(count > 0 and not self._running)
+        self._enable_buttons()
+
+    def set_profile_count(self, count: int) -> None:
+        """How many profiles the list holds: with none, there is nothing to check."""
+        self._profiles = count
+        self._enable_buttons()
+
+    def _enable_buttons(self) -> None:
+        idle = not self._running
+        none_yet = self._profiles == 0
+        self.selected_button.setEnabled(idle and self._selection > 0)
+        self.all_button.setEnabled(idle and not none_yet)
+        self.all_button.setToolTip(
+            "There are no app profiles to check yet"
+            if none_yet
+            else "Check every app profile now (Ctrl+Shift+K)"
+        )
 
     @Slot(bool)
     def set_running(self, running: bool) -> None:
@@ -64,8 +82,7 @@ class CheckBar(QWidget):
         self.progress.setVisible(running)
         self.cancel_button.setVisible(running)
         self.cancel_button.setEnabled(running)
-        self.all_button.setEnabled(not running)
-        self.selected_button.setEnabled(not running and getattr(self, "_selection", 0) > 0)
+        self._enable_buttons()
         if running:
             self.progress.setRange(0, 0)  # busy until the first count arrives
             self.summary.setText("")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QBoxLayout
 
 from desktop.controllers.tasks import TaskRunner
@@ -39,6 +39,10 @@ if TYPE_CHECKING:
     from desktop.core.checks.service import CheckService, Target
 
     from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+
+
+#: How often the counts line follows streaming check results.
+_COUNTS_EVERY_MS = 250
 
 
 class ReauthorizeParts(NamedTuple):  # not a dataclass: a tenth of the cost at start-up
@@ -77,6 +81,14 @@ class ChecksWiring(QObject):
             layout.insertWidget(1, self.bar)
         self._failed = 0
         self._counts: dict[str, int] = {}
+        # Counts follow results during a run, at most this often (a count is a pass over the
+        # rows shown); the filter and the sort catch up when the run ends and the list reloads.
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(_COUNTS_EVERY_MS)
+        self._counts_timer.timeout.connect(page.refresh_counts)
+        page.model.modelReset.connect(lambda: self.bar.set_profile_count(page.model.total()))
+        self.bar.set_profile_count(page.model.total())
         self.bar.check_all.connect(lambda: self.start(None))
         self.bar.check_selected.connect(lambda: self.start(page.selected_ids()))
         self.bar.cancel.connect(self._on_cancel)
@@ -125,7 +137,8 @@ class ChecksWiring(QObject):
             self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
             checked = result.checked_at.isoformat().replace("+00:00", "Z")
             updates.append((result.id, result.status.value, result.reason, checked))
-        self.page.model.apply_checks(updates)
+        if self.page.model.apply_checks(updates) and not self._counts_timer.isActive():
+            self._counts_timer.start()
 
     @Slot(object)
     def _on_finished(self, outcome: BulkOutcome) -> None:

@@ -94,6 +94,42 @@ def test_check_all_streams_into_the_list_and_reloads(
     assert all(checked), "every checked profile has its last-checked time"
 
 
+def test_counts_follow_results_while_a_check_runs(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    _, page, wiring, _ = _build(qtbot, data_home, runner, latency=0.2)
+    before = page.counts.text()
+    wiring.bar.all_button.click()
+
+    def recounted_while_running() -> bool:
+        running = wiring.bar.cancel_button.isVisible()
+        return running and page.counts.text() != before
+
+    # Unknown and Expired profiles come back Valid or Invalid: the counts line moves before
+    # the run ends (the list reloads only then), and it counts the rows as they now stand.
+    qtbot.waitUntil(recounted_while_running, timeout=10_000)
+    assert page.counts.text() == page.model.counts_line()
+    with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
+        wiring.bar.cancel_button.click()
+
+
+def test_check_all_waits_for_profiles(qtbot: QtBot, data_home: Path, runner: TaskRunner) -> None:
+    paths = DataPaths(data_home).ensure()
+    controller = InventoryController(paths, runner, shipped_catalog())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    page = add_profiles_page(window, controller, FakeDialogs())  # type: ignore[arg-type]
+    wiring = ChecksWiring(page, runner, shipped_catalog(), FakeDialogs(), lambda: None)  # type: ignore[arg-type,return-value]
+    window.show()
+    qtbot.waitUntil(page.self_test_ready, timeout=10_000)
+    assert not wiring.bar.all_button.isEnabled()
+    assert "no app profiles" in wiring.bar.all_button.toolTip()
+    seed_demo(Inventory.open(paths).store, shipped_catalog(), customers=1, profiles=3)
+    with qtbot.waitSignal(controller.rows_loaded, timeout=10_000):
+        page.reload()
+    assert wiring.bar.all_button.isEnabled()
+
+
 def test_cancel_on_the_list_keeps_finished_results(
     qtbot: QtBot, data_home: Path, runner: TaskRunner
 ) -> None:  # type: ignore[no-untyped-def]

@@ -153,9 +153,10 @@ class ProfileTableModel(QAbstractTableModel):
         """Show a batch of check outcomes ``(id, status, reason, last_checked)`` in their rows
         (a bulk check streams these in); returns how many profiles were found.
 
-        Only the rows' cells change, with one dataChanged for the batch; filters, sorting and
-        counts catch up on the next filter change or reload (the text search already
-        sees the new status).
+        Only the rows' cells change, with one dataChanged for the batch: rows do not jump
+        or vanish under the technician's eyes. The page recounts them (``counts_line``);
+        filters and sorting catch up on the next filter change or reload (the text search
+        already sees the new status).
         """
         profiles = self._list
         if profiles is None or not updates:

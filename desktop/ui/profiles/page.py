@@ -292,6 +292,11 @@ class ProfilesPage(QWidget):
             self.message.setText("")
 
     @Slot()
+    @Slot()
+    def refresh_counts(self) -> None:
+        """Recount the rows shown (after check results changed their statuses in place)."""
+        self._update_counts()
+
     def _update_counts(self) -> None:
         text = self.model.counts_line()
         if not self._complete and self.model.total():
