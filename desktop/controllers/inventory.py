@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
@@ -21,6 +21,9 @@ from desktop.core.inventory import Inventory, RemoveSecret
 from desktop.core.inventory.customers import CustomerRemovalPlan
 from desktop.core.inventory.listing import ProfileList
 from desktop.core.paths import DataPaths
+
+if TYPE_CHECKING:
+    from desktop.core.inventory.tenants import TenantRemovalPlan
 
 FIRST_PAGE = 200
 
@@ -60,7 +63,8 @@ class InventoryController(QObject):
         load_failed(UserError): the store could not be read.
         details_loaded(ProfileDetails): one profile with its history.
         customers_loaded(CustomersSnapshot): for the customer dialog.
-        removal_planned(CustomerRemovalPlan): what removing a customer takes with it.
+        removal_planned(CustomerRemovalPlan | TenantRemovalPlan): what removing a customer or
+            a tenant takes with it, to confirm (or the delete rule's refusal) first.
         looked_up(str, str): domain, tenant ID.
         done(str): an action finished; the text says what happened.
         failed(UserError): an action failed.
@@ -252,11 +256,16 @@ class InventoryController(QObject):
 
         return self._change("Adding a tenant", work)
 
-    def remove_tenant(self, tenant_id: str) -> None:
+    def plan_tenant_removal(self, tenant_id: str) -> None:
+        self._run(
+            "Checking what the tenant has",
+            lambda: self.inventory().tenants.plan_removal(tenant_id, self.catalog),
+            self.removal_planned.emit,
+        )
+
+    def remove_tenant(self, plan: TenantRemovalPlan) -> None:
         def work() -> str:
-            tenants = self.inventory().tenants
-            plan = tenants.plan_removal(tenant_id, self.catalog)
-            tenants.remove(plan, self.catalog, self.remove_secret)
+            self.inventory().tenants.remove(plan, self.catalog, self.remove_secret)
             return f"Removed the tenant {plan.tenant.label}."
 
         self._change("Removing a tenant", work)

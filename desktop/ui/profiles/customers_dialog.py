@@ -31,6 +31,7 @@ from desktop.core.catalog.model import ServiceFamily
 from desktop.core.domain import Cloud, Customer
 from desktop.core.errors import UserError
 from desktop.core.inventory import CustomerRemovalPlan
+from desktop.core.inventory.tenants import TenantRemovalPlan
 
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.profiles.customer_models import CustomerTableModel, TenantTableModel
@@ -342,15 +343,20 @@ class CustomersDialog(QDialog):
             self.controller.plan_customer_removal(customer.name)
 
     @Slot(object)
-    def _on_removal_planned(self, plan: CustomerRemovalPlan) -> None:
+    def _on_removal_planned(self, plan: CustomerRemovalPlan | TenantRemovalPlan) -> None:
+        """Removing a customer or a tenant: refused in words, or confirmed naming what goes."""
         refused = plan.refusal()
         if refused is not None:
             self.dialogs.error(TITLE, refused)
             return
         lines = plan.describe().splitlines()
         details = "\n".join(lines[1:31]) + ("\n…" if len(lines) > 31 else "")
-        if self.dialogs.confirm(TITLE, lines[0], details=details, action="Remove"):
+        if not self.dialogs.confirm(TITLE, lines[0], details=details, action="Remove"):
+            return
+        if isinstance(plan, CustomerRemovalPlan):
             self.controller.remove_customer(plan)
+        else:
+            self.controller.remove_tenant(plan)
 
     @Slot()
     def look_up(self) -> None:
@@ -431,9 +437,7 @@ class CustomersDialog(QDialog):
             self.dialogs.info(TITLE, "Select the tenant to remove.")
             return
         tenant = self.tenants.tenant(rows[0].row())
-        text = f"Remove the tenant {tenant.label}? Its app profiles are deleted with it."
-        if self.dialogs.confirm(TITLE, text, action="Remove"):
-            self.controller.remove_tenant(tenant.tenant_id)
+        self.controller.plan_tenant_removal(tenant.tenant_id)
 
     @Slot(object)
     def _on_failed(self, error: UserError) -> None:

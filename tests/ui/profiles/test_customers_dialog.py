@@ -214,6 +214,36 @@ def test_remove_confirms_listing_tenants_and_profiles(
     assert open_inventory(data_home).profiles.count() == 0
 
 
+def test_removing_a_tenant_lists_its_profiles_first(
+    qtbot: QtBot, data_home: Path, harness: tuple[CustomersDialog, FakeDialogs]
+) -> None:
+    dialog, dialogs = harness
+    _add_customer(qtbot, dialog, "Contoso")
+    dialog.tenant_id.setText(CONTOSO_TID)
+    dialog.add_tenant()
+    qtbot.waitUntil(lambda: _tenants(dialog) == [CONTOSO_TID])
+    inv = open_inventory(data_home)
+    customer = inv.customers.get("Contoso")
+    assert customer.id is not None
+    add_profile(inv, "Contoso Nitro", customer.id, CONTOSO_TID)
+    dialog.tenant_view.selectRow(0)
+
+    dialogs.answer = False
+    qtbot.mouseClick(dialog.remove_tenant_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dialogs.confirms) == 1)
+    text, details = dialogs.confirms[0]
+    assert text.startswith("Remove the tenant ") and text.endswith(" of Contoso?")
+    assert "App profiles (1):" in details and "Contoso Nitro" in details
+    qtbot.wait(50)
+    assert _tenants(dialog) == [CONTOSO_TID]
+    assert open_inventory(data_home).profiles.count() == 1
+
+    dialogs.answer = True
+    qtbot.mouseClick(dialog.remove_tenant_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _tenants(dialog) == [])
+    assert open_inventory(data_home).profiles.count() == 0
+
+
 def test_look_up_shows_progress_and_can_be_cancelled(
     qtbot: QtBot, harness: tuple[CustomersDialog, FakeDialogs], lookups: Lookups
 ) -> None:
