@@ -87,8 +87,8 @@ class ChecksWiring(QObject):
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(_COUNTS_EVERY_MS)
         self._counts_timer.timeout.connect(page.refresh_counts)
-        page.model.modelReset.connect(lambda: self.bar.set_profile_count(page.model.total()))
-        self.bar.set_profile_count(page.model.total())
+        page.model.modelReset.connect(self._on_list_reset)
+        self._on_list_reset()
         self.bar.check_all.connect(lambda: self.start(None))
         self.bar.check_selected.connect(lambda: self.start(page.selected_ids()))
         self.bar.cancel.connect(self._on_cancel)
@@ -114,6 +114,14 @@ class ChecksWiring(QObject):
             controller.failed.connect(lambda e: self.dialogs.error("Check app profiles", e))
             self._controller = controller
         return self._controller
+
+    @Slot()
+    def _on_list_reset(self) -> None:
+        # Like the filter bar, the check bar stays out of the first-run page: nothing to check.
+        total = self.page.model.total()
+        self.bar.set_profile_count(total)
+        running = self._controller is not None and self._controller.running
+        self.bar.setVisible(total > 0 or running)
 
     @Slot()
     def _on_cancel(self) -> None:

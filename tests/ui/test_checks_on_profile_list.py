@@ -124,10 +124,12 @@ def test_check_all_waits_for_profiles(qtbot: QtBot, data_home: Path, runner: Tas
     qtbot.waitUntil(page.self_test_ready, timeout=10_000)
     assert not wiring.bar.all_button.isEnabled()
     assert "no app profiles" in wiring.bar.all_button.toolTip()
+    assert not wiring.bar.isVisible()  # the first-run page offers next steps, not checks
     seed_demo(Inventory.open(paths).store, shipped_catalog(), customers=1, profiles=3)
     with qtbot.waitSignal(controller.rows_loaded, timeout=10_000):
         page.reload()
     assert wiring.bar.all_button.isEnabled()
+    assert wiring.bar.isVisible()
 
 
 def test_cancel_on_the_list_keeps_finished_results(

@@ -126,8 +126,8 @@ class BrowseView(QWidget):
         QWidget.setTabOrder(self.browser.tree, self.filters.search)
         QWidget.setTabOrder(self.filters.search, self.filters.type_combo)
         QWidget.setTabOrder(self.filters.type_combo, self.filters.api_combo)
-        QWidget.setTabOrder(self.filters.api_combo, self.filters.high_only)
-        QWidget.setTabOrder(self.filters.high_only, self.table)
+        QWidget.setTabOrder(self.filters.api_combo, self.filters.privilege_combo)
+        QWidget.setTabOrder(self.filters.privilege_combo, self.table)
         QWidget.setTabOrder(self.table, self.details)
 
     # --- what is shown -------------------------------------------------------------------

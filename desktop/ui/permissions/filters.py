@@ -1,4 +1,4 @@
-"""The filter bar: search as you type, type and API filters, "high privilege only"."""
+"""The filter bar: search as you type, type, API and privilege filters."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -17,6 +16,16 @@ from PySide6.QtWidgets import (
 
 from desktop.core.catalog.model import PermissionType
 from desktop.core.catalog.query import RowFilter
+
+_HIGH = "high"
+_CRITICAL = "critical"
+#: The privilege filter's choices: Critical is the upper of the two levels, so "High or
+#: critical" shows both (see desktop.core.catalog.privilege).
+_PRIVILEGE_CHOICES = (
+    ("Any privilege", ""),
+    ("High or critical", _HIGH),
+    ("Critical only", _CRITICAL),
+)
 
 
 class FilterBar(QWidget):
@@ -49,18 +58,27 @@ class FilterBar(QWidget):
         self.api_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.high_only = QCheckBox("&High privilege only")
-        self.high_only.setAccessibleName("Show only high-privilege permissions")
+        self.privilege_combo = QComboBox()
+        self.privilege_combo.setAccessibleName("Privilege filter")
+        for text, value in _PRIVILEGE_CHOICES:
+            self.privilege_combo.addItem(text, value)
+        self.privilege_combo.setToolTip(
+            "High: tenant-wide write access. Critical: a path to Global Administrator, every "
+            "mailbox or site, protected content or device wipe."
+        )
         # Two rows, so the search box keeps a useful width in a small window.
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         search_label = QLabel("&Search:")
         search_label.setBuddy(self.search)
         grid.addWidget(search_label, 0, 0)
-        grid.addWidget(self.search, 0, 1)
-        grid.addWidget(self.high_only, 0, 2)
+        grid.addWidget(self.search, 0, 1, 1, 2)
         combos = QHBoxLayout()
-        for text, widget in (("T&ype:", self.type_combo), ("&API:", self.api_combo)):
+        for text, widget in (
+            ("T&ype:", self.type_combo),
+            ("&API:", self.api_combo),
+            ("Privile&ge:", self.privilege_combo),
+        ):
             label = QLabel(text)
             label.setBuddy(widget)
             combos.addWidget(label)
@@ -73,7 +91,7 @@ class FilterBar(QWidget):
         self.search.textChanged.connect(self.changed)
         self.type_combo.currentIndexChanged.connect(self.changed)
         self.api_combo.currentIndexChanged.connect(self.changed)
-        self.high_only.toggled.connect(self.changed)
+        self.privilege_combo.currentIndexChanged.connect(self.changed)
 
     def row_filter(self) -> RowFilter:
         api = self.api_combo.currentData()
@@ -82,12 +100,13 @@ class FilterBar(QWidget):
             apis=frozenset({api}) if api else frozenset(),
             type=PermissionType(type_) if type_ else None,
             search=self.search.text(),
-            high_privilege_only=self.high_only.isChecked(),
+            high_privilege_only=self.privilege_combo.currentData() == _HIGH,
+            critical_only=self.privilege_combo.currentData() == _CRITICAL,
         )
 
     def is_narrowing(self) -> bool:
         f = self.row_filter()
-        return bool(f.apis or f.type or f.terms() or f.high_privilege_only)
+        return bool(f.apis or f.type or f.terms() or f.high_privilege_only or f.critical_only)
 
     def describe(self) -> str:
         """The active filters in words, for an export's subtitle."""
@@ -101,6 +120,8 @@ class FilterBar(QWidget):
             parts.append(f"API: {next(iter(f.apis))}")
         if f.high_privilege_only:
             parts.append("High privilege only")
+        if f.critical_only:
+            parts.append("Critical privilege only")
         return " · ".join(parts)
 
     def clear(self) -> None:
@@ -109,6 +130,6 @@ class FilterBar(QWidget):
         self.search.clear()
         self.type_combo.setCurrentIndex(0)
         self.api_combo.setCurrentIndex(0)
-        self.high_only.setChecked(False)
+        self.privilege_combo.setCurrentIndex(0)
         self.blockSignals(False)
         self.changed.emit()

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 
 from desktop.core.catalog.model import PermissionType
+from desktop.core.catalog.privilege import PrivilegeLevel
 from tests.ui.permissions.conftest import PageHarness
 
 from desktop.ui.permissions.browse import SelectionKind
@@ -65,10 +66,17 @@ def test_type_api_and_high_privilege_filters(harness: PageHarness) -> None:
     assert shown_permissions(harness) == ["Exchange.Manage"]
     assert "Type: Delegated" in filters.describe()
     filters.clear()
-    filters.high_only.setChecked(True)
+    filters.privilege_combo.setCurrentIndex(filters.privilege_combo.findData("high"))
     rows = browse.visible_rows()
     assert rows and all(r.high_privilege for r in rows)
     assert f"{len(rows)} of " in browse.heading.text()  # "n of m permissions"
+    levels = {r.privilege_level for r in rows}
+    assert PrivilegeLevel.CRITICAL in levels and PrivilegeLevel.HIGH in levels
+    filters.privilege_combo.setCurrentIndex(filters.privilege_combo.findData("critical"))
+    critical = browse.visible_rows()
+    assert critical and len(critical) < len(rows)
+    assert all(r.privilege_level is PrivilegeLevel.CRITICAL for r in critical)
+    assert filters.describe() == "Critical privilege only"
 
 
 def test_sorting_by_a_column(harness: PageHarness) -> None:
