@@ -127,10 +127,13 @@ class Entry:
         return self.choice_of(key, enum, self.text(key))
 
     def choice_of(self, key: str, enum: type[E], value: object) -> E:
-        allowed = [str(m.value) for m in enum]
-        if not isinstance(value, str) or value not in allowed:
-            self.fail(f'"{key}" has "{value}"; allowed: {", ".join(allowed)}')
-        return enum(value)
+        if isinstance(value, str):
+            try:
+                return enum(value)  # one look-up: this runs for every row at every start
+            except ValueError:
+                pass
+        allowed = ", ".join(str(m.value) for m in enum)
+        self.fail(f'"{key}" has "{value}"; allowed: {allowed}')
 
 
 def check_guid(entry: Entry, key: str, value: object) -> str:
