@@ -196,6 +196,8 @@ ON_DEMAND_MODULES = (
     "desktop.ui.wizard.launcher",
     "desktop.controllers.wizard",
     "desktop.core.wizard.backend",
+    # The inventory's services and rules: listing profiles reads the store without them.
+    "desktop.core.inventory.service",
     # The technician's sign-in: made after the first paint, or on the first use of its menu.
     "desktop.controllers.session",
     # The single-instance server: a normal launch loads it; a self-test does not need it.

@@ -17,13 +17,17 @@ from desktop.controllers.tasks import Task, TaskRunner
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import Catalog
 from desktop.core.domain import Cloud, Customer, Tenant
-from desktop.core.inventory import Inventory, RemoveSecret
-from desktop.core.inventory.customers import CustomerRemovalPlan
-from desktop.core.inventory.listing import ProfileList
+from desktop.core.inventory.listing import ProfileList, read_all, read_first_page
 from desktop.core.paths import DataPaths
+from desktop.core.store import Store
 
 if TYPE_CHECKING:
-    from desktop.core.inventory.tenants import TenantRemovalPlan
+    from desktop.core.inventory import (
+        CustomerRemovalPlan,
+        Inventory,
+        RemoveSecret,
+        TenantRemovalPlan,
+    )
 
 FIRST_PAGE = 200
 
@@ -98,17 +102,29 @@ class InventoryController(QObject):
         self.catalog = catalog
         self.remove_secret = remove_secret
         self._lookup = lookup
+        self._store: Store | None = None
         self._inventory: Inventory | None = None
         self._lock = threading.Lock()
         self._generation = 0
         self._loading: Task | None = None
         self._pending_rest: tuple[int, int, bool] | None = None
 
+    def store(self) -> Store:
+        """The store, opened (and migrated) on first use (call from a worker thread)."""
+        with self._lock:
+            if self._store is None:
+                self._store = Store.open(self._paths)
+            return self._store
+
     def inventory(self) -> Inventory:
-        """The inventory, opened on first use (call from a worker thread)."""
+        """The inventory's services over the store, made on first use (call from a worker
+        thread). Listing profiles does without them (see read_first_page)."""
+        store = self.store()
         with self._lock:
             if self._inventory is None:
-                self._inventory = Inventory.open(self._paths)
+                from desktop.core.inventory import Inventory
+
+                self._inventory = Inventory(store)
             return self._inventory
 
     # -- the list ---------------------------------------------------------------------------
@@ -121,9 +137,7 @@ class InventoryController(QObject):
             self._loading.cancel()
 
         def first(token: CancelToken, progress: Progress) -> FirstPage:
-            inv = self.inventory()
-            rows = inv.profiles.rows(limit=FIRST_PAGE)
-            has_customers = bool(rows) or bool(inv.customers.counts()) or bool(inv.customers.list())
+            rows, has_customers = read_first_page(self.store(), FIRST_PAGE)
             profiles = ProfileList(rows, self.catalog)
             if len(rows) >= FIRST_PAGE:
                 return FirstPage(profiles, has_customers, complete=False)
@@ -156,7 +170,7 @@ class InventoryController(QObject):
             return
 
         def work(token: CancelToken, progress: Progress) -> FullList:
-            rows = self.inventory().profiles.all_rows(token)
+            rows = read_all(self.store(), token)
             token.raise_if_cancelled()
             profiles = ProfileList(rows, self.catalog, token.raise_if_cancelled)
             return FullList(profiles, profiles.sorted_order(sort_column, descending), generation)

@@ -13,10 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.core.cancel import CancelToken
 from desktop.core.catalog.model import Catalog
 from desktop.core.domain import Status
 from desktop.core.inventory.rules import delete_blocker
-from desktop.core.store import ProfileRow
+from desktop.core.store import ProfileRow, Store
+from desktop.core.store import customers as customer_rows
+from desktop.core.store import profiles as profile_rows
 
 #: Columns of the list, in order. ``sort_key`` reads one of the prepared texts.
 COLUMNS = (
@@ -203,3 +206,20 @@ def counts_text(counts: Counter[str], shown: int, total: int) -> str:
     head = f"{total:,} {noun}" if shown == total else f"Showing {shown:,} of {total:,} {noun}"
     parts = [f"{counts[s.value]:,} {s.value}" for s in STATUS_ORDER if counts[s.value]]
     return f"{head}: {' · '.join(parts)}" if parts else head
+
+
+def read_first_page(store: Store, limit: int) -> tuple[list[ProfileRow], bool]:
+    """The list's first *limit* rows by name, and whether any customer exists (what the
+    first-run page offers next depends on it). Listing needs none of the inventory's rules,
+    so this reads the store directly."""
+    with store.connection() as conn:
+        found = profile_rows.rows(conn, limit=limit)
+        return found, bool(found) or customer_rows.any_customer(conn)
+
+
+def read_all(
+    store: Store, token: CancelToken | None = None, chunk: int = 20_000
+) -> list[ProfileRow]:
+    """Every row by name (one consistent read), checking *token* between chunks."""
+    with store.connection() as conn:
+        return profile_rows.all_rows(conn, token.raise_if_cancelled if token else None, chunk)

@@ -13,6 +13,7 @@ from desktop.core.catalog.model import Catalog
 from desktop.core.domain import AppProfile, EventKind, ProfileEvent, Status, Tenant, utc_now
 from desktop.core.errors import NotFoundError, UserError
 from desktop.core.inventory.customers import CustomerService
+from desktop.core.inventory.listing import read_all
 from desktop.core.inventory.removal import ProfileRef, remove_profiles
 from desktop.core.inventory.rules import RemoveSecret, delete_blocker
 from desktop.core.store import ProfileRow, Store, events, transaction
@@ -127,8 +128,7 @@ class ProfileService:
 
     def all_rows(self, token: CancelToken | None = None, chunk: int = 20_000) -> list[ProfileRow]:
         """Every row (one consistent read), checking *token* between chunks."""
-        with self._store.connection() as conn:
-            return rows.all_rows(conn, token.raise_if_cancelled if token else None, chunk)
+        return read_all(self._store, token, chunk)
 
     def count(self) -> int:
         with self._store.connection() as conn:

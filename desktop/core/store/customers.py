@@ -45,6 +45,10 @@ def by_id(conn: sqlite3.Connection, customer_id: int) -> Customer | None:
     return _customer(conn, row) if row else None
 
 
+def any_customer(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM customers LIMIT 1").fetchone() is not None
+
+
 def all_customers(conn: sqlite3.Connection) -> list[Customer]:
     """Every customer, by name, with its AOS services (two queries, not one per customer)."""
     services: dict[int, list[str]] = {}

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from desktop.controllers.inventory import FirstPage, FullList, InventoryController
 from desktop.core.domain import Status
 from desktop.core.errors import UserError
-from desktop.core.inventory import ProfileDetails
 from desktop.core.inventory.listing import ListFilter
 
 from desktop.ui.dialogs import UserDialogs
@@ -33,6 +32,8 @@ from desktop.ui.profiles.model import STATUS_COLUMN, ProfileTableModel
 from desktop.ui.qt_fast import viewport_of
 
 if TYPE_CHECKING:
+    from desktop.core.inventory import ProfileDetails
+
     from desktop.ui.profiles.details import ProfileDetailsDialog
 
 _MAX_NAMED = 15

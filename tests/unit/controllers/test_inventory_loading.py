@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -12,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from desktop.controllers import inventory as inventory_controller
 from desktop.controllers.inventory import FirstPage, FullList, InventoryController
 from desktop.controllers.tasks import TaskRunner
-from desktop.core.inventory.profiles import ProfileService
 from desktop.core.paths import DataPaths
+from desktop.core.store import profiles as profile_rows
 from tests.helpers.inventory import shipped_catalog, small_inventory
 
 
@@ -26,14 +27,15 @@ def runner() -> Iterator[TaskRunner]:
 
 
 def _count_full_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts reads of the whole list from the store."""
     reads: list[int] = []
-    original = ProfileService.all_rows
+    original = profile_rows.all_rows
 
-    def counted(self: ProfileService, *args: object, **kwargs: object) -> object:
+    def counted(*args: Any, **kwargs: Any) -> Any:
         reads.append(1)
-        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(ProfileService, "all_rows", counted)
+    monkeypatch.setattr(profile_rows, "all_rows", counted)
     return reads
 
 

@@ -1,0 +1,24 @@
+"""The inventory: the store plus the customer, tenant and profile services over it."""
+
+from __future__ import annotations
+
+from desktop.core.inventory.customers import CustomerService
+from desktop.core.inventory.profiles import ProfileService
+from desktop.core.inventory.tenants import TenantService
+from desktop.core.paths import DataPaths
+from desktop.core.store import Store
+
+
+class Inventory:
+    """The store plus the services over it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.customers = CustomerService(store)
+        self.tenants = TenantService(store)
+        self.profiles = ProfileService(store)
+
+    @classmethod
+    def open(cls, paths: DataPaths) -> Inventory:
+        """Open (and migrate) the store under *paths*. Raises ``UserError``."""
+        return cls(Store.open(paths))
