@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from desktop.core.catalog.model import ConsentMethod, SetupMode
 
@@ -25,8 +26,9 @@ class Cloud(StrEnum):
         return {"global": "Global", "usgov": "US Government", "china": "China"}[self.value]
 
 
-@dataclass(frozen=True)
-class CloudHosts:
+class CloudHosts(NamedTuple):  # not a dataclass: made at import, on the start path
+    """A cloud's sign-in (authority) host and Microsoft Graph host."""
+
     authority: str
     graph: str
 

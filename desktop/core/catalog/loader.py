@@ -22,9 +22,8 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, SetupMode, Term
 from desktop.core.catalog.schema import (
@@ -47,8 +46,7 @@ APP_TYPES_FILE = "app-types.json"
 __all__ = ["CatalogError", "LoadedCatalog", "load_catalog", "load_shipped", "merge_override"]
 
 
-@dataclass(frozen=True)
-class LoadedCatalog:
+class LoadedCatalog(NamedTuple):  # not a dataclass: made at import, on the start path
     """The catalog in use, and the problems found with an override (the app survives them)."""
 
     catalog: Catalog

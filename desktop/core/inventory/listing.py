@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.core.cancel import CancelToken
 from desktop.core.catalog.model import Catalog
@@ -39,8 +38,7 @@ STATUS_ORDER = (Status.INVALID, Status.EXPIRED, Status.UNKNOWN, Status.VALID)
 _STATUS_RANK = {s.value: i for i, s in enumerate(STATUS_ORDER)}
 
 
-@dataclass(frozen=True)
-class ListFilter:
+class ListFilter(NamedTuple):  # not a dataclass: made at import, on the start path
     """What the filter bar asks for; empty strings mean "any"."""
 
     text: str = ""
