@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from desktop.controllers.tasks import TaskRunner
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,3 +68,14 @@ def cli(data_home: Path):  # type: ignore[no-untyped-def]
         )
 
     return _run
+
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    """A task runner for controllers under test; its tasks are cancelled and waited for."""
+    from desktop.controllers.tasks import TaskRunner  # Qt: only for the tests that ask
+
+    runner = TaskRunner()
+    yield runner
+    runner.cancel_all()
+    runner.wait_for_done(10_000)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +17,6 @@ from tests.helpers.pfx_corpus import PfxCase
 from tests.helpers.stubs import FakeFilePicker
 
 from desktop.ui.certificate_panel import CertificatePanel
-
-
-@pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.cancel_all()
-    runner.wait_for_done(10_000)
 
 
 @pytest.fixture

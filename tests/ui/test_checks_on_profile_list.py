@@ -4,10 +4,8 @@ and the Re-authorize action opens the dialog with the profile's reason."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.controllers.inventory import InventoryController
@@ -26,14 +24,6 @@ from tests.helpers.inventory import shipped_catalog
 from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
 from desktop.ui.main_window import MainWindow
 from desktop.ui.profiles.wiring import add_profiles_page
-
-
-@pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.cancel_all()
-    runner.wait_for_done(10_000)
 
 
 def _gateway(latency: float) -> ScriptedGateway:

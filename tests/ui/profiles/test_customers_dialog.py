@@ -186,18 +186,23 @@ def test_a_tenant_of_another_customer_is_refused_naming_it(
     assert _tenants(dialog) == []
 
 
-def test_remove_confirms_listing_tenants_and_profiles(
-    qtbot: QtBot, data_home: Path, harness: tuple[CustomersDialog, FakeDialogs]
-) -> None:
-    dialog, dialogs = harness
+def _contoso_with_a_profile(qtbot: QtBot, dialog: CustomersDialog, home: Path) -> None:
+    """Contoso, its tenant (added in the dialog) and the profile "Contoso Nitro" there."""
     _add_customer(qtbot, dialog, "Contoso")
     dialog.tenant_id.setText(CONTOSO_TID)
     dialog.add_tenant()
     qtbot.waitUntil(lambda: _tenants(dialog) == [CONTOSO_TID])
-    inv = open_inventory(data_home)
+    inv = open_inventory(home)
     customer = inv.customers.get("Contoso")
     assert customer.id is not None
     add_profile(inv, "Contoso Nitro", customer.id, CONTOSO_TID)
+
+
+def test_remove_confirms_listing_tenants_and_profiles(
+    qtbot: QtBot, data_home: Path, harness: tuple[CustomersDialog, FakeDialogs]
+) -> None:
+    dialog, dialogs = harness
+    _contoso_with_a_profile(qtbot, dialog, data_home)
 
     dialogs.answer = False  # the technician thinks again
     qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
@@ -218,14 +223,7 @@ def test_removing_a_tenant_lists_its_profiles_first(
     qtbot: QtBot, data_home: Path, harness: tuple[CustomersDialog, FakeDialogs]
 ) -> None:
     dialog, dialogs = harness
-    _add_customer(qtbot, dialog, "Contoso")
-    dialog.tenant_id.setText(CONTOSO_TID)
-    dialog.add_tenant()
-    qtbot.waitUntil(lambda: _tenants(dialog) == [CONTOSO_TID])
-    inv = open_inventory(data_home)
-    customer = inv.customers.get("Contoso")
-    assert customer.id is not None
-    add_profile(inv, "Contoso Nitro", customer.id, CONTOSO_TID)
+    _contoso_with_a_profile(qtbot, dialog, data_home)
     dialog.tenant_view.selectRow(0)
 
     dialogs.answer = False

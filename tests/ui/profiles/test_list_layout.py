@@ -29,14 +29,6 @@ _FIXED = {
 }
 
 
-@pytest.fixture
-def runner() -> TaskRunner:
-    runner = TaskRunner()
-    yield runner
-    runner.cancel_all()
-    runner.wait_for_done(10_000)
-
-
 def _window(qtbot: QtBot, home: Path, runner: TaskRunner, size: tuple[int, int]) -> MainWindow:
     controller = InventoryController(DataPaths(home), runner, shipped_catalog())
     window = MainWindow()

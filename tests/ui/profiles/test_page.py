@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -19,14 +18,6 @@ from tests.helpers.inventory import open_inventory, shipped_catalog, small_inven
 from desktop.ui.main_window import MainWindow
 from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
-
-
-@pytest.fixture
-def runner() -> TaskRunner:
-    runner = TaskRunner()
-    yield runner
-    runner.cancel_all()
-    runner.wait_for_done(10_000)
 
 
 def _page(qtbot: QtBot, home: Path, runner: TaskRunner) -> tuple[ProfilesPage, FakeDialogs]:

@@ -3,7 +3,6 @@ one is read again in full after the first page was shown."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +15,6 @@ from desktop.controllers.tasks import TaskRunner
 from desktop.core.paths import DataPaths
 from desktop.core.store import profiles as profile_rows
 from tests.helpers.inventory import shipped_catalog, small_inventory
-
-
-@pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.cancel_all()
-    runner.wait_for_done(10_000)
 
 
 def _count_full_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
