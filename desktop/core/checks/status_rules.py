@@ -76,15 +76,27 @@ _RETRY = "Nothing to fix in the tenant; check again later."
 
 _I, _E = Status.INVALID, Status.EXPIRED
 
+# Rules that two codes share.
+_ADMIN_CONSENT_GONE = Rule(
+    _I,
+    "The app needs an administrator's consent, which this tenant no longer has.",
+    _REAUTH_ADMIN,
+    Action.REAUTHORIZE_ADMIN,
+)
+_OTHER_TENANT_ACCOUNT = Rule(
+    _I,
+    "The consenting account belongs to another tenant.",
+    "Re-authorize the app profile with an account of the customer's own tenant.",
+    Action.REAUTHORIZE_OTHER_USER,
+)
+
 #: Every AADSTS code in the field notes, with the status it decides.
 CODE_RULES: dict[int, Rule] = {
     # No consent, or no app in the tenant.
     65001: Rule(_I, "The consent to the app was revoked, or was never granted, in this tenant.",
                 _REAUTH, Action.REAUTHORIZE),
-    90094: Rule(_I, "The app needs an administrator's consent, which this tenant no longer has.",
-                _REAUTH_ADMIN, Action.REAUTHORIZE_ADMIN),
-    90095: Rule(_I, "The app needs an administrator's consent, which this tenant no longer has.",
-                _REAUTH_ADMIN, Action.REAUTHORIZE_ADMIN),
+    90094: _ADMIN_CONSENT_GONE,
+    90095: _ADMIN_CONSENT_GONE,
     65004: Rule(_I, "The consent to the app was declined in this tenant.",
                 _REAUTH, Action.REAUTHORIZE),
     700016: Rule(_I, "The app was deleted from the tenant (it is no longer found there).",
@@ -165,12 +177,8 @@ CODE_RULES: dict[int, Rule] = {
     50034: Rule(_I, "{user} no longer exists in the tenant (the account was deleted, or the user "
                 "left the company).", "Re-authorize the app profile with {consent} using an "
                 "account that is still in the tenant.", Action.REAUTHORIZE_OTHER_USER),
-    50020: Rule(_I, "The consenting account belongs to another tenant.", "Re-authorize the app "
-                "profile with an account of the customer's own tenant.",
-                Action.REAUTHORIZE_OTHER_USER),
-    16000: Rule(_I, "The consenting account belongs to another tenant.", "Re-authorize the app "
-                "profile with an account of the customer's own tenant.",
-                Action.REAUTHORIZE_OTHER_USER),
+    50020: _OTHER_TENANT_ACCOUNT,
+    16000: _OTHER_TENANT_ACCOUNT,
     50105: Rule(_I, "{user} is not assigned to the app in the tenant (user assignment is "
                 "required).", "Assign the user to the enterprise application in Entra ID, or "
                 "re-authorize with an assigned account.", Action.REAUTHORIZE_OTHER_USER),
