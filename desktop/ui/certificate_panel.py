@@ -34,6 +34,7 @@ from desktop.core.errors import UserError
 
 from desktop.ui.create_certificate_dialog import CreateCertificateDialog
 from desktop.ui.file_picker import FilePicker
+from desktop.ui.forms import buddy_label
 
 WARNING_STYLE = "background: #fff4ce; color: #5c4400; border: 1px solid #e0c060; padding: 6px;"
 ERROR_STYLE = "background: #fde7e9; color: #8a0012; border: 1px solid #e8a0a8; padding: 6px;"
@@ -50,13 +51,6 @@ def _banner(name: str, style: str) -> QLabel:
     label.setStyleSheet(style)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
-    return label
-
-
-def _buddy_label(text: str, buddy: QWidget) -> QLabel:
-    """A form label whose mnemonic focuses *buddy* (needed when the field is a layout)."""
-    label = QLabel(text)
-    label.setBuddy(buddy)
     return label
 
 
@@ -199,8 +193,8 @@ class CertificatePanel(QWidget):
         create_row.addWidget(self.create_button)
         create_row.addStretch(1)
         form = QFormLayout()
-        form.addRow(_buddy_label("Certificate &file:", self.path), path_row)
-        form.addRow(_buddy_label("Certificate &password:", self.password), password_row)
+        form.addRow(buddy_label("Certificate &file:", self.path), path_row)
+        form.addRow(buddy_label("Certificate &password:", self.password), password_row)
         form.addRow("", create_row)
 
         self.empty = QLabel(EMPTY_TEXT)

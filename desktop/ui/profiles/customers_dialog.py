@@ -34,6 +34,7 @@ from desktop.core.inventory import CustomerRemovalPlan
 from desktop.core.inventory.tenants import TenantRemovalPlan
 
 from desktop.ui.dialogs import UserDialogs
+from desktop.ui.forms import buddy_label
 from desktop.ui.profiles.customer_models import CustomerTableModel, TenantTableModel
 
 TITLE = "Customers and tenants"
@@ -200,7 +201,7 @@ class CustomersDialog(QDialog):
         name_row.addWidget(self.rename_button)
         name_row.addWidget(self.remove_button)
         form = QFormLayout()
-        form.addRow(self._buddy("Na&me:", self.name_edit), name_row)
+        form.addRow(buddy_label("Na&me:", self.name_edit, self), name_row)
         notes_row = QVBoxLayout()
         notes_row.addWidget(self.notes)
         notes_row.addWidget(self.save_notes_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -213,12 +214,12 @@ class CustomersDialog(QDialog):
         domain_row.addWidget(self.lookup_button)
         domain_row.addWidget(self.lookup_progress)
         domain_row.addWidget(self.cancel_lookup_button)
-        add_form.addRow(self._buddy("&Domain:", self.domain), domain_row)
-        add_form.addRow(self._buddy("Tenant &ID:", self.tenant_id), self.tenant_id)
+        add_form.addRow(buddy_label("&Domain:", self.domain, self), domain_row)
+        add_form.addRow(buddy_label("Tenant &ID:", self.tenant_id, self), self.tenant_id)
         cloud_row = QHBoxLayout()
         cloud_row.addWidget(self.cloud, 1)
         cloud_row.addWidget(self.add_tenant_button)
-        add_form.addRow(self._buddy("&Cloud:", self.cloud), cloud_row)
+        add_form.addRow(buddy_label("&Cloud:", self.cloud, self), cloud_row)
         tenants_layout = QVBoxLayout(tenants_box)
         tenants_layout.addWidget(self.tenant_view, 1)
         tenants_layout.addWidget(self.remove_tenant_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -241,11 +242,6 @@ class CustomersDialog(QDialog):
         layout.addLayout(lower, 1)
         self.details = box
         return box
-
-    def _buddy(self, text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text, self)
-        label.setBuddy(widget)
-        return label
 
     # -- loading and selection --------------------------------------------------------------
 

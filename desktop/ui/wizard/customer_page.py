@@ -19,6 +19,7 @@ from desktop.core.errors import UserError
 from desktop.core.wizard import Step, normalize_guid
 from desktop.core.wizard.ports import Directory
 
+from desktop.ui.forms import buddy_label
 from desktop.ui.wizard.base import BusyRow, StepPage
 
 NEW = object()  # the "create one" entry of a combo box
@@ -38,19 +39,16 @@ class CustomerPage(StepPage):
         form = QFormLayout()
         self.customer_box = QComboBox(self)
         self.customer_box.setAccessibleName("Customer")
-        customer_label = QLabel("&Customer:", self)
-        customer_label.setBuddy(self.customer_box)
+        customer_label = buddy_label("&Customer:", self.customer_box, self)
         form.addRow(customer_label, self.customer_box)
         self.customer_name = QLineEdit(self)
         self.customer_name.setPlaceholderText("Name of the new customer")
         self.customer_name.setAccessibleName("New customer name")
-        self.customer_name_label = QLabel("Ne&w customer:", self)
-        self.customer_name_label.setBuddy(self.customer_name)
+        self.customer_name_label = buddy_label("Ne&w customer:", self.customer_name, self)
         form.addRow(self.customer_name_label, self.customer_name)
         self.tenant_box = QComboBox(self)
         self.tenant_box.setAccessibleName("Tenant")
-        tenant_label = QLabel("&Tenant:", self)
-        tenant_label.setBuddy(self.tenant_box)
+        tenant_label = buddy_label("&Tenant:", self.tenant_box, self)
         form.addRow(tenant_label, self.tenant_box)
         self.body.addLayout(form)
         self.new_tenant = self._new_tenant_box()
@@ -92,27 +90,23 @@ class CustomerPage(StepPage):
         row = QHBoxLayout()
         row.addWidget(self.domain, 1)
         row.addWidget(self.lookup)
-        domain_label = QLabel("Primary &domain:", box)
-        domain_label.setBuddy(self.domain)
+        domain_label = buddy_label("Primary &domain:", self.domain, box)
         form.addRow(domain_label, row)
         self.cloud = QComboBox(box)
         self.cloud.setAccessibleName("Cloud")
         for cloud in Cloud:
             self.cloud.addItem(cloud.label, cloud)
-        cloud_label = QLabel("Cl&oud:", box)
-        cloud_label.setBuddy(self.cloud)
+        cloud_label = buddy_label("Cl&oud:", self.cloud, box)
         form.addRow(cloud_label, self.cloud)
         self.tenant_id = QLineEdit(box)
         self.tenant_id.setPlaceholderText("Filled in by Look up, or type it")
         self.tenant_id.setAccessibleName("Tenant ID")
-        id_label = QLabel("Tenant &ID:", box)
-        id_label.setBuddy(self.tenant_id)
+        id_label = buddy_label("Tenant &ID:", self.tenant_id, box)
         form.addRow(id_label, self.tenant_id)
         self.display_name = QLineEdit(box)
         self.display_name.setAccessibleName("Display name")
         self.display_name.setPlaceholderText("Optional")
-        name_label = QLabel("Display na&me:", box)
-        name_label.setBuddy(self.display_name)
+        name_label = buddy_label("Display na&me:", self.display_name, box)
         form.addRow(name_label, self.display_name)
         box.hide()
         return box
