@@ -30,6 +30,14 @@ def machine_for(customer: Customer, tenant: Tenant, **kw: bool) -> CreateProfile
     return machine
 
 
+def custom_baseline(machine: CreateProfileWizard, profile_name: str = "Custom") -> None:
+    """Baseline management in custom mode, with the customer's application ID."""
+    machine.choose_family(ServiceFamily.PREMIUM)
+    machine.set_services(["baseline-management"])
+    machine.set_mode("baseline-management", SetupMode.CUSTOM)
+    machine.set_custom_details(profile_name=profile_name, application_id=APP_ID)
+
+
 def test_new_customer_tenant_and_profiles_in_one_go(data_home: Path) -> None:
     inv = open_inventory(data_home)
     machine = machine_for(
@@ -63,10 +71,7 @@ def test_existing_customer_gets_added_services_and_custom_profile(data_home: Pat
     customer = inv.customers.add("Contoso", aos_service_ids=("fly",))
     tenant = inv.tenants.add("Contoso", domain="contoso.com", tenant_id=CONTOSO_TID)
     machine = machine_for(customer, tenant)
-    machine.choose_family(ServiceFamily.PREMIUM)
-    machine.set_services(["baseline-management"])
-    machine.set_mode("baseline-management", SetupMode.CUSTOM)
-    machine.set_custom_details(profile_name="Contoso custom", application_id=APP_ID)
+    custom_baseline(machine, "Contoso custom")
     consented(machine, "apelements-baseline-management")
     stored: list[str] = []
     (profile,) = save_plan(
@@ -84,10 +89,7 @@ def test_engine_certificate_reference_is_kept(data_home: Path) -> None:
     customer = inv.customers.add("Contoso")
     tenant = inv.tenants.add("Contoso", domain="contoso.com", tenant_id=CONTOSO_TID)
     machine = machine_for(customer, tenant)
-    machine.choose_family(ServiceFamily.PREMIUM)
-    machine.set_services(["baseline-management"])
-    machine.set_mode("baseline-management", SetupMode.CUSTOM)
-    machine.set_custom_details(profile_name="Custom", application_id=APP_ID)
+    custom_baseline(machine)
     machine.start_consent("apelements-baseline-management")
     machine.consent_granted("apelements-baseline-management", certificate_ref="cert:engine")
     (profile,) = save_plan(inv.store, build_plan(machine.state))  # no second copy needed
@@ -103,10 +105,7 @@ def test_failure_writes_nothing_and_removes_the_certificate(data_home: Path) -> 
         new_customer=True,
         new_tenant=True,
     )
-    machine.choose_family(ServiceFamily.PREMIUM)
-    machine.set_services(["baseline-management"])
-    machine.set_mode("baseline-management", SetupMode.CUSTOM)
-    machine.set_custom_details(profile_name="Custom", application_id=APP_ID)
+    custom_baseline(machine)
     consented(machine, "apelements-baseline-management")
     removed: list[str] = []
     with pytest.raises(UserError, match="already exists"):
@@ -139,10 +138,7 @@ def test_custom_without_certificate_is_refused(data_home: Path) -> None:
     customer = inv.customers.add("Contoso")
     tenant = inv.tenants.add("Contoso", domain="contoso.com", tenant_id=CONTOSO_TID)
     machine = machine_for(customer, tenant)
-    machine.choose_family(ServiceFamily.PREMIUM)
-    machine.set_services(["baseline-management"])
-    machine.set_mode("baseline-management", SetupMode.CUSTOM)
-    machine.set_custom_details(profile_name="Custom", application_id=APP_ID)
+    custom_baseline(machine)
     consented(machine, "apelements-baseline-management")
     with pytest.raises(UserError, match="certificate is missing"):
         save_plan(inv.store, build_plan(machine.state))
