@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import threading
 import time
@@ -313,6 +314,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Start the GUI. Returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    if QApplication.instance() is None:
+        from desktop.display_check import missing_display
+
+        problem = missing_display(os.environ, argv)
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 2
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)

@@ -27,7 +27,9 @@ def test_the_first_installs_and_launches_the_gui_entry_point() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     steps = [step.strip() for step in install.split("&&")]
     assert steps[0] == "python3 -m pip install ."
-    assert steps[-1] in project["gui-scripts"]
+    # It starts the window with the sandbox's demo data: a first try needs no tenant.
+    launch = steps[-1].split()
+    assert launch[0] in project["gui-scripts"] and launch[1:] == ["--sandbox"]
     assert project["requires-python"] == ">=3.11"
 
 
@@ -36,6 +38,15 @@ def test_ci_runs_the_second_command_verbatim() -> None:
     assert "[test]" in tests and tests.endswith("python3 -m pytest")
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert tests in ci_lines
+
+
+def test_the_linux_packages_a_real_window_needs_are_named_and_installed_by_ci() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Set up on a fresh machine", 1)[1].split("\n## ", 1)[0]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    # Qt 6.5+'s xcb plugin does not load without it (the window never opens).
+    assert "libxcb-cursor0" in section
+    assert "libxcb-cursor0" in ci.split("apt_packages=(", 1)[1].split(")", 1)[0]
 
 
 def test_the_readme_screenshot_is_in_the_repository() -> None:
