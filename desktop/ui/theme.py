@@ -128,6 +128,7 @@ class ThemeFollower(QObject):
         # The platform's own style, read when the app first replaces it: reading it at start
         # builds PySide's QStyle class with all its enums (about 5 ms) for nothing.
         self._native_style: str | None = None
+        self._proxied = False  # the style is our VisibleIndicators proxy over Fusion
         self.scheme = self.apply()
         app.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
 
@@ -136,15 +137,22 @@ class ThemeFollower(QObject):
         app = self._app
         wanted = scheme or detect_scheme(app)
         native = self._native_style
-        if native is not None and app.style().name().lower() != native.lower():
+        if native is not None and (self._proxied or app.style().name().lower() != native.lower()):
             app.setStyle(native)
+            self._proxied = False
         app.setPalette(QPalette())  # an empty palette resets to the platform's own
         ours = palette_for(wanted, app.palette())
         if ours is not None:
             if native is None:
                 self._native_style = app.style().name()
             # Some native styles (the classic Windows one) ignore a dark palette; Fusion does not.
-            app.setStyle("Fusion")
+            if wanted is Scheme.DARK:
+                from desktop.ui.dark_style import VisibleIndicators  # only in dark mode
+
+                app.setStyle(VisibleIndicators())
+                self._proxied = True
+            else:
+                app.setStyle("Fusion")
             app.setPalette(ours)
         self.scheme = wanted
         return wanted

@@ -9,8 +9,9 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QCheckBox, QRadioButton, QStyle, QWidget
 
+from desktop.ui.dark_style import VisibleIndicators
 from desktop.ui.theme import (
     SCHEME_ENV,
     Scheme,
@@ -25,7 +26,7 @@ from desktop.ui.theme import (
 
 @pytest.fixture
 def app(qapp: QApplication) -> Iterator[QApplication]:
-    style, palette = qapp.style().name(), qapp.palette()
+    style, palette = qapp.style().name() or "Fusion", qapp.palette()
     yield qapp
     qapp.setStyle(style)
     qapp.setPalette(palette)
@@ -84,9 +85,40 @@ def test_follower_applies_and_switches(
     follower = ThemeFollower(app)
     assert follower.scheme is Scheme.DARK
     assert is_dark(app.palette())
-    assert app.style().name().lower() == "fusion"
+    assert isinstance(app.style(), VisibleIndicators)  # Fusion, outlining check boxes
+    assert app.style().baseStyle().name().lower() == "fusion"
     # The OS switching to light arrives as colorSchemeChanged; the follower re-applies.
     monkeypatch.setenv(SCHEME_ENV, "light")
     app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
     assert follower.scheme is Scheme.LIGHT
     assert not is_dark(app.palette())
+
+
+def _indicator_contrast(widget: QWidget) -> int:
+    """The largest lightness difference between the indicator's pixels and the window."""
+    widget.resize(widget.sizeHint())
+    image = widget.grab().toImage()
+    background = widget.palette().color(QPalette.ColorRole.Window).lightness()
+    size = widget.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 4
+    return max(
+        abs(image.pixelColor(x, y).lightness() - background)
+        for x in range(min(size, image.width()))
+        for y in range(image.height())
+    )
+
+
+def test_unchecked_boxes_and_radio_buttons_show_in_dark_mode(
+    qtbot: QtBot, app: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SCHEME_ENV, "dark")
+    follower = ThemeFollower(app)
+    for widget in (QCheckBox("Unchecked"), QRadioButton("Unchecked")):
+        qtbot.addWidget(widget)
+        assert not widget.isChecked()
+        assert _indicator_contrast(widget) >= 60, type(widget).__name__
+    # Light mode is Fusion as it was, and switching back leaves no dark-mode style behind.
+    follower.apply(Scheme.LIGHT)
+    assert app.style().name().lower() == "fusion"
+    box = QCheckBox("Unchecked")
+    qtbot.addWidget(box)
+    assert _indicator_contrast(box) >= 40
