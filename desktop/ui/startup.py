@@ -1,5 +1,5 @@
-"""Desktop start-up around the composition root: theme, app icon, crash reporting, the single
-instance, and the window shell. ``app.py`` calls :func:`start_desktop` and the returned object.
+"""Desktop start-up around the composition root: theme, app icon, the drop-downs' wheel guard,
+crash reporting, the single instance, and the window shell. ``app.py`` calls :func:`start_desktop` and the returned object.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from desktop.ui.icons import broken_icons, icon, icon_names
 from desktop.ui.main_window import MainWindow
 from desktop.ui.shell import DesktopShell
 from desktop.ui.theme import ThemeFollower
+from desktop.ui.wheel_guard import install_wheel_guard
 from desktop.ui.window_state import STATE_FILE_NAME, WindowState, settings_at
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ class DesktopStart:
         self.log_folder = log_folder
         self.self_test = self_test
         self.theme = ThemeFollower(app)
+        install_wheel_guard(app)  # drop-downs keep their choice while the page scrolls
         app.setWindowIcon(icon("app"))
         # A self-test has no one to read a dialog: the report goes to stderr and fails the test.
         show = self._print_report if self_test else None
