@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 
@@ -88,3 +89,37 @@ def test_view_menu_lists_the_pages_with_ctrl_1_and_ctrl_2(qtbot: QtBot, data_hom
     assert isinstance(current.built_page, PermissionsPage)
     by_name["Profiles"].trigger()
     assert window.tabs.currentWidget() is _page(window)
+
+
+def test_tab_leaves_the_list_in_one_press_and_arrows_move_inside(
+    qtbot: QtBot, data_home: Path
+) -> None:
+    small_inventory(data_home)
+    window = _window(qtbot, data_home)
+    page = _page(window)
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.table)
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.table)
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.table.currentIndex().row() == 1
+    qtbot.keyClick(page.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not page.table
+
+
+def test_escape_clears_find_and_down_moves_into_the_results(qtbot: QtBot, data_home: Path) -> None:
+    small_inventory(data_home)
+    window = _window(qtbot, data_home)
+    page = _page(window)
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.table)
+    search = page.filters.search
+    search.setFocus()
+    qtbot.keyClicks(search, "fabrikam")
+    assert page.model.rowCount() == 2
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert search.text() == "" and page.model.rowCount() == 4
+    qtbot.keyClicks(search, "fabrikam")
+    qtbot.keyClick(search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is page.table
+    assert page.table.currentIndex().row() == 0
+    assert "fabrikam" in page.model.row_at(0).customer.lower()

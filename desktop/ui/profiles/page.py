@@ -108,6 +108,7 @@ class ProfilesPage(QWidget):
         self.empty.installEventFilter(self)
         viewport_of(self.table).installEventFilter(self)
         self.table.installEventFilter(self)
+        self.filters.search.installEventFilter(self)
 
         self.filters.filter_changed.connect(self._on_filter)
         self.model.view_changed.connect(self._update_counts)
@@ -137,6 +138,9 @@ class ProfilesPage(QWidget):
         table.setSortingEnabled(True)
         table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         table.setWordWrap(False)
+        # Tab leaves the list for the next control (it went cell by cell: 16 presses per row);
+        # the arrow keys move inside it.
+        table.setTabKeyNavigation(False)
         table.setAlternatingRowColors(True)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
@@ -273,12 +277,31 @@ class ProfilesPage(QWidget):
                 # The rest of the list loads once the first rows are on screen.
                 QTimer.singleShot(0, self.controller.load_rest)
         if (
+            watched is self.filters.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+        ):
+            return self._search_key(event)
+        if (
             watched is self.table
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         ):
             self.open_details()
+            return True
+        return False
+
+    def _search_key(self, event: QKeyEvent) -> bool:
+        """Escape in Find clears it; Down moves into the results (the first one, at first)."""
+        search = self.filters.search
+        if event.key() == Qt.Key.Key_Escape and search.text():
+            search.clear()
+            return True
+        if event.key() == Qt.Key.Key_Down and self.model.rowCount() > 0:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.table.currentIndex().isValid():
+                self.table.setCurrentIndex(self.model.index(0, 0))
             return True
         return False
 
