@@ -1,5 +1,6 @@
 """Desktop start-up around the composition root: theme, app icon, the drop-downs' wheel guard,
-crash reporting, the single instance, and the window shell. ``app.py`` calls :func:`start_desktop` and the returned object.
+crash reporting, the single instance, and the window shell. ``app.py`` calls
+:func:`start_desktop` and the returned object.
 """
 
 from __future__ import annotations
