@@ -36,12 +36,14 @@ from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.lazy_page import LazyPage
 from desktop.ui.main_window import MainWindow
+from desktop.ui.menus import fill_menus
 from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
 from desktop.ui.startup import start_desktop
 from desktop.ui.wizard.wiring import add_create_wizard
 
 if TYPE_CHECKING:
+    from desktop.controllers.list_export import ListExportController
     from desktop.core.checks.service import CheckService
     from desktop.core.vault import CertificateVault
 
@@ -132,9 +134,18 @@ def build_window(ctx: AppContext) -> MainWindow:
         parent=window,
     )
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
-    add_checks(ctx, ctx.profiles_page)
+    checks = add_checks(ctx, ctx.profiles_page)
     add_create_wizard(window, ctx.profiles_page, ctx.inventory, ctx.runner, ctx.catalog, ctx.paths)
+    runner = ctx.runner
+
+    def export_controller() -> ListExportController:
+        from desktop.controllers.list_export import ListExportController
+
+        return ListExportController(runner, window)
+
+    ctx.profiles_page.export_controller = export_controller
     ctx.account = add_account(window, ctx.runner, ctx.dialogs, ctx.paths, ctx.catalog)
+    connect_checks_to_account(checks, ctx.account)
     for problem in ctx.problems:
         window.show_problem(problem)
     window.add_page(
@@ -142,7 +153,14 @@ def build_window(ctx: AppContext) -> MainWindow:
         "&Permissions",
         "Ctrl+2",
     )
+    fill_menus(window, ctx.profiles_page)
     return window
+
+
+def connect_checks_to_account(checks: ChecksWiring, account: AccountUi) -> None:
+    """Failed checks that a sign-in fixes offer the Account menu's Sign in."""
+    checks.sign_in_handler = account.sign_in_action.trigger
+    checks.signed_in = account.signed_in
 
 
 def build_permissions_page(ctx: AppContext, window: MainWindow) -> QWidget:
@@ -194,6 +212,10 @@ ON_DEMAND_MODULES = (
     "desktop.ui.check_page",
     "desktop.ui.profiles.details",
     "desktop.ui.profiles.customers_dialog",
+    "desktop.ui.profiles.list_tools",
+    "desktop.controllers.list_export",
+    "desktop.ui.action_icons",
+    "desktop.ui.dark_style",
     "desktop.ui.wizard.launcher",
     "desktop.controllers.wizard",
     "desktop.core.wizard.backend",

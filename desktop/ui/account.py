@@ -132,6 +132,12 @@ class AccountUi(QObject):
         self.cancel_action.triggered.connect(self._cancel)
         self.status.button.clicked.connect(self._on_button)
 
+    def signed_in(self) -> bool | None:
+        """Whether the technician is signed in; None before the sign-in state is known."""
+        if self._controller is None or not self._controller.state.known:
+            return None
+        return bool(self._controller.state.signed_in)
+
     @property
     def controller(self) -> SessionController:
         """The session controller, made (and connected) the first time it is needed."""

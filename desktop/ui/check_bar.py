@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 
@@ -16,21 +16,33 @@ class CheckBar(QWidget):
         check_selected(): the technician asked to check the selected profiles.
         check_all(): the technician asked to check every profile.
         cancel(): stop the running check (finished results are kept).
+        fix_requested(): the technician pressed the button that fixes why checks failed.
+
+    Attributes:
+        check_selected_action, check_all_action: the two checks as actions (Ctrl+K,
+            Ctrl+Shift+K), shared by the buttons, the Profiles menu and the list's menu.
     """
 
     check_selected = Signal()
     check_all = Signal()
     cancel = Signal()
+    fix_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("CheckBar")
-        self.selected_button = QPushButton("Chec&k selected", self)
-        self.selected_button.setShortcut(QKeySequence("Ctrl+K"))
-        self.selected_button.setToolTip("Check the selected app profiles now (Ctrl+K)")
-        self.all_button = QPushButton("Check &all", self)
-        self.all_button.setShortcut(QKeySequence("Ctrl+Shift+K"))
-        self.all_button.setToolTip("Check every app profile now (Ctrl+Shift+K)")
+        self.check_selected_action = QAction("Chec&k selected", self)
+        self.check_selected_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.check_all_action = QAction("Check &all", self)
+        self.check_all_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        for action in (self.check_selected_action, self.check_all_action):
+            # Window-wide, like the buttons' shortcuts were: the list need not have focus.
+            self.addAction(action)
+        self.selected_button = QPushButton(self.check_selected_action.text(), self)
+        self.all_button = QPushButton(self.check_all_action.text(), self)
+        self.fix_button = QPushButton(self)
+        self.fix_button.setObjectName("CheckFixButton")
+        self.fix_button.hide()
         self.progress = QProgressBar(self)
         self.progress.setObjectName("CheckProgress")
         self.progress.setAccessibleName("Check progress")
@@ -48,8 +60,12 @@ class CheckBar(QWidget):
         for widget in (self.selected_button, self.all_button, self.progress, self.cancel_button):
             layout.addWidget(widget)
         layout.addWidget(self.summary, 1)
-        self.selected_button.clicked.connect(self.check_selected)
-        self.all_button.clicked.connect(self.check_all)
+        layout.addWidget(self.fix_button)
+        self.check_selected_action.triggered.connect(self.check_selected)
+        self.check_all_action.triggered.connect(self.check_all)
+        self.selected_button.clicked.connect(self.check_selected_action.trigger)
+        self.all_button.clicked.connect(self.check_all_action.trigger)
+        self.fix_button.clicked.connect(self.fix_requested)
         self.cancel_button.clicked.connect(self._on_cancel)
         self._selection = 0
         #: How many profiles there are to check; None when the owner does not say.
@@ -57,6 +73,7 @@ class CheckBar(QWidget):
         self.set_running(False)
 
     def set_selection_count(self, count: int) -> None:
+        """How many profiles are selected and shown (a filter may hide selected ones)."""
         self._selection = count
         self._enable_buttons()
 
@@ -68,13 +85,33 @@ class CheckBar(QWidget):
     def _enable_buttons(self) -> None:
         idle = not self._running
         none_yet = self._profiles == 0
-        self.selected_button.setEnabled(idle and self._selection > 0)
-        self.all_button.setEnabled(idle and not none_yet)
-        self.all_button.setToolTip(
-            "There are no app profiles to check yet"
-            if none_yet
-            else "Check every app profile now (Ctrl+Shift+K)"
-        )
+        selected, every = self.check_selected_action, self.check_all_action
+        selected.setEnabled(idle and self._selection > 0)
+        every.setEnabled(idle and not none_yet)
+        if not idle:
+            _tip(selected, "A check is running")
+            _tip(every, "A check is running")
+        else:
+            _tip(
+                selected,
+                "Check the selected app profiles now"
+                if self._selection
+                else "Select the app profiles to check",
+            )
+            _tip(
+                every,
+                "There are no app profiles to check yet"
+                if none_yet
+                else "Check every app profile now",
+            )
+        for button, action in ((self.selected_button, selected), (self.all_button, every)):
+            button.setEnabled(action.isEnabled())
+            button.setToolTip(action.toolTip())
+
+    def show_fix(self, text: str) -> None:
+        """Offer the action that fixes why checks failed (e.g. "Sign in…"); "" hides it."""
+        self.fix_button.setText(text)
+        self.fix_button.setVisible(bool(text))
 
     @Slot(bool)
     def set_running(self, running: bool) -> None:
@@ -86,6 +123,7 @@ class CheckBar(QWidget):
         if running:
             self.progress.setRange(0, 0)  # busy until the first count arrives
             self.summary.setText("")
+            self.show_fix("")
 
     @Slot(int, int)
     def set_progress(self, done: int, total: int) -> None:
@@ -103,3 +141,9 @@ class CheckBar(QWidget):
         self.cancel_button.setEnabled(False)
         self.progress.setFormat(self.progress.format() + " — cancelling…")
         self.cancel.emit()
+
+
+def _tip(action: QAction, text: str) -> None:
+    """A tooltip that names the action's shortcut, so the mouse teaches the keyboard."""
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{text} ({keys})" if keys else text)

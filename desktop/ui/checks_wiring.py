@@ -11,6 +11,7 @@ so they cost nothing on the way to the window's first paint.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -23,6 +24,7 @@ from desktop.core.catalog.model import Catalog
 from desktop.core.errors import UserError
 
 from desktop.ui.check_bar import CheckBar
+from desktop.ui.check_failures import FailureFix, explain_failures, failure_cause
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.profiles.page import ProfilesPage
 
@@ -81,6 +83,7 @@ class ChecksWiring(QObject):
             layout.insertWidget(1, self.bar)
         self._failed = 0
         self._counts: dict[str, int] = {}
+        self._failures: Counter[str] = Counter()
         # Counts follow results during a run, at most this often (a count is a pass over the
         # rows shown); the filter and the sort catch up when the run ends and the list reloads.
         self._counts_timer = QTimer(self)
@@ -92,13 +95,22 @@ class ChecksWiring(QObject):
         self.bar.check_all.connect(lambda: self.start(None))
         self.bar.check_selected.connect(lambda: self.start(page.selected_ids()))
         self.bar.cancel.connect(self._on_cancel)
+        self.bar.fix_requested.connect(self._on_fix)
         selection = page.table.selectionModel()
-        selection.selectionChanged.connect(
-            lambda *_: self.bar.set_selection_count(len(page.selected_ids()))
-        )
+        selection.selectionChanged.connect(self._count_selection)
+        # A filter or a reload resets the model, which drops the selection without a signal.
+        page.model.modelReset.connect(self._count_selection)
+        page.model.layoutChanged.connect(self._count_selection)
         page.reauthorize_handler = self.open_reauthorize
         page.mark_handler = self.record_event
+        page.check_handler = self.start
+        page.add_check_actions(self.bar.check_selected_action, self.bar.check_all_action)
         self.dialog: ReauthorizeDialog | None = None
+        #: Opens the technician's sign-in (the Account menu's); set once the account exists.
+        self.sign_in_handler: Callable[[], None] | None = None
+        #: Whether the technician is signed in; None while nobody can tell yet.
+        self.signed_in: Callable[[], bool | None] | None = None
+        self._fix: FailureFix | None = None
 
     @property
     def controller(self) -> ChecksController:
@@ -116,6 +128,11 @@ class ChecksWiring(QObject):
         return self._controller
 
     @Slot()
+    def _count_selection(self) -> None:
+        shown = self.page.stack.currentWidget() is self.page.table
+        self.bar.set_selection_count(len(self.page.selected_ids()) if shown else 0)
+
+    @Slot()
     def _on_list_reset(self) -> None:
         # Like the filter bar, the check bar stays out of the first-run page: nothing to check.
         total = self.page.model.total()
@@ -131,8 +148,11 @@ class ChecksWiring(QObject):
     def start(self, ids: list[int] | None) -> None:
         if ids is not None and not ids:
             return
+        if self._controller is not None and self._controller.running:
+            return  # one check at a time; the bar says so
         self._failed = 0
         self._counts = {}
+        self._failures = Counter()
         self.controller.check(ids)
 
     @Slot(list)
@@ -141,6 +161,7 @@ class ChecksWiring(QObject):
         for result in results:
             if result.transient:
                 self._failed += 1
+                self._failures[failure_cause(result.reason)] += 1
                 continue  # the stored status and reason stay; the summary counts the failure
             self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
             checked = result.checked_at.isoformat().replace("+00:00", "Z")
@@ -155,8 +176,25 @@ class ChecksWiring(QObject):
         from desktop.ui.check_page import summary
 
         counts = {s: self._counts.get(s.value, 0) for s in Status}
-        self.bar.show_summary(summary(counts, self._failed, outcome.cancelled))
+        text = summary(counts, self._failed, outcome.cancelled)
+        self._fix = None
+        if self._failed:
+            signed_in = self.signed_in() if self.signed_in is not None else None
+            explained = explain_failures(self._failures, signed_in)
+            text = f"{text}: {explained.cause}"
+            self._fix = explained.fix
+        self.bar.show_summary(text)
+        self.bar.summary.setToolTip(text)
+        self.bar.show_fix(self._fix.label if self._fix is not None else "")
         self.page.reload()
+
+    @Slot()
+    def _on_fix(self) -> None:
+        fix = self._fix
+        if fix is FailureFix.SIGN_IN and self.sign_in_handler is not None:
+            self.sign_in_handler()
+        elif fix is FailureFix.CONNECT_TENANT:
+            self.page.customers_requested.emit()
 
     # -- events that require re-authorization ---------------------------------------------
 

@@ -1,4 +1,8 @@
-"""The main window: a tab per screen, a menu bar, and a status bar for problems at start."""
+"""The main window: a tab per screen, a menu bar, and a status bar for problems at start.
+
+The menus are File, Edit, Profiles, View and Help (the Account menu joins before View); the
+screens put their own actions in them (``desktop.ui.menus``), the same ones their toolbars use.
+"""
 
 from __future__ import annotations
 
@@ -27,12 +31,18 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("MainTabs")
         self.setCentralWidget(self.tabs)
         self.file_menu: QMenu = self.menuBar().addMenu("&File")
+        self.edit_menu: QMenu = self.menuBar().addMenu("&Edit")
+        self.profiles_menu: QMenu = self.menuBar().addMenu("&Profiles")
         self.view_menu: QMenu = self.menuBar().addMenu("&View")
         self.help_menu: QMenu = self.menuBar().addMenu("&Help")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.file_menu.addAction(quit_action)
+        for menu in (self.file_menu, self.edit_menu, self.profiles_menu, self.help_menu):
+            menu.setToolTipsVisible(True)  # a disabled entry says why
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+        self._pages_end = self.view_menu.addSeparator()  # the pages go above, columns below
         self._problem = QLabel(self)
         self._problem.setObjectName("StartupProblem")
         self._problem.setWordWrap(True)
@@ -48,7 +58,7 @@ class MainWindow(QMainWindow):
         action.setShortcut(QKeySequence(shortcut))
         # By widget, not index: a page may be moved (the profile list is always first).
         action.triggered.connect(lambda: self.tabs.setCurrentWidget(page))
-        self.view_menu.addAction(action)
+        self.view_menu.insertAction(self._pages_end, action)
         return index
 
     def show_page(self, page: QWidget) -> None:

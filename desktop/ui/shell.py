@@ -18,10 +18,12 @@ if TYPE_CHECKING:
 
 
 class DesktopShell(QObject):
-    """Adds the About action, restores and saves the window layout, raises the window.
+    """Adds the Help menu's actions, restores and saves the window layout, raises the window.
 
     Attributes:
         about_action: Help → About (F1).
+        log_folder_action: Help → Open log folder.
+        sandbox_help_action: Help → Sandbox help.
         about_dialog: the About dialog once shown.
     """
 
@@ -51,6 +53,16 @@ class DesktopShell(QObject):
         self.about_action.setShortcuts(keys)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
+        self.log_folder_action = QAction("Open &log folder", window)
+        self.log_folder_action.setObjectName("OpenLogFolderAction")
+        self.log_folder_action.setStatusTip(str(log_folder))
+        self.log_folder_action.triggered.connect(self.open_log_folder)
+        self.sandbox_help_action = QAction("&Sandbox help", window)
+        self.sandbox_help_action.setObjectName("SandboxHelpAction")
+        self.sandbox_help_action.triggered.connect(self.show_sandbox_help)
+        for action in (self.log_folder_action, self.sandbox_help_action):
+            window.help_menu.addAction(action)
+        window.help_menu.addSeparator()
         window.help_menu.addAction(self.about_action)
         window.closing.connect(self.save_layout)
         for index in range(window.tabs.count()):
@@ -76,6 +88,29 @@ class DesktopShell(QObject):
         self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.about_dialog.open()
         return self.about_dialog
+
+    @Slot()
+    def open_log_folder(self) -> None:
+        """Open the log folder in the file manager (for a support ticket)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        opener = self._open_url or QDesktopServices.openUrl
+        opener(QUrl.fromLocalFile(str(self._log_folder)))
+
+    @Slot()
+    def show_sandbox_help(self) -> None:
+        """Say what the sandbox is, and whether this window is one."""
+        from desktop.ui.sandbox_banner import SANDBOX_HELP, running_in_sandbox
+
+        now = (
+            "This window is the sandbox."
+            if running_in_sandbox(self._window)
+            else "This window works with real tenants."
+        )
+        dialogs = getattr(self._ctx, "dialogs", None)
+        if dialogs is not None:
+            dialogs.info("Sandbox help", f"{now}\n\n{SANDBOX_HELP}")
 
     @Slot()
     def bring_to_front(self) -> None:

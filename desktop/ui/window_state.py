@@ -24,7 +24,8 @@ STATE_FILE_NAME = "window-state.ini"
 AUTO_SIZED = "autoSized"
 #: Bumped when a saved layout would no longer fit the widgets; old state is then ignored.
 #: 2: the profile list's Reason column stretches and the headers have names of their own.
-LAYOUT_VERSION = 2
+#: 3: the profile list has Last consented and Consenting user columns (and hides columns).
+LAYOUT_VERSION = 3
 
 
 def settings_at(path: Path) -> QSettings:

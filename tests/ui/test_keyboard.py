@@ -62,7 +62,13 @@ def test_tab_goes_from_find_through_the_filters_to_the_list(qtbot: QtBot, data_h
     page = _page(window)
     qtbot.waitUntil(lambda: page.stack.currentWidget() is page.table and page.filters.isVisible())
     bar = page.filters
-    expected: list[QWidget] = [bar.status, bar.customer, bar.service, page.table]
+    expected: list[QWidget] = [
+        bar.status.button,
+        bar.status.attention,
+        bar.customer,
+        bar.service,
+        page.table,
+    ]
     bar.search.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is bar.search)
     seen = []

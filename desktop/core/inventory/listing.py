@@ -31,6 +31,8 @@ COLUMNS = (
     "Status",
     "Reason",
     "Last checked",
+    "Last consented",
+    "Consenting user",
 )
 
 #: Status order for sorting and for the counts line: the ones needing action first.
@@ -39,19 +41,24 @@ _STATUS_RANK = {s.value: i for i, s in enumerate(STATUS_ORDER)}
 
 
 class ListFilter(NamedTuple):  # not a dataclass: made at import, on the start path
-    """What the filter bar asks for; empty strings mean "any"."""
+    """What the filter bar asks for; empty strings (and no *statuses*) mean "any".
+
+    *status* is one status; *statuses* any of several (e.g. Expired and Invalid).
+    """
 
     text: str = ""
     status: str = ""
     customer: str = ""
     service: str = ""
+    statuses: frozenset[str] = frozenset()
 
     def narrows(self, other: ListFilter) -> bool:
         """True when every row matching ``self`` also matches *other* (only the text grew)."""
-        return (self.status, self.customer, self.service) == (
+        return (self.status, self.customer, self.service, self.statuses) == (
             other.status,
             other.customer,
             other.service,
+            other.statuses,
         ) and other.text.casefold() in self.text.casefold()
 
 
@@ -59,9 +66,10 @@ class ProfileList:
     """All rows of the list with their display texts, built once off the GUI thread.
 
     The text search looks at three lower-case texts per row: the profile name, the tenant's
-    (customer, domain, tenant ID) and the rest (services, app type, mode, status, reason).
-    The last two are shared by many rows, so a keystroke tests each distinct one once and then
-    each row's name; this is faster than one joined text per row and holds far less memory.
+    (customer, domain, tenant ID, consenting user) and the rest (services, app type, mode,
+    status, reason). The last two are shared by many rows, so a keystroke tests each distinct
+    one once and then each row's name; this is faster than one joined text per row and holds
+    far less memory.
     """
 
     def __init__(
@@ -79,7 +87,7 @@ class ProfileList:
         self.app_type_text: list[str] = []
         self._names: dict[str, str] = {}
         self._name_key: list[str] = []
-        self._tenant_ids: dict[tuple[str, str, str], int] = {}
+        self._tenant_ids: dict[tuple[str, str, str, str], int] = {}
         self._tenant_texts: list[str] = []
         self._tenant_of: list[int] = []
         self._rest_ids: dict[tuple[str, str, str, str, str], int] = {}
@@ -99,7 +107,7 @@ class ProfileList:
                 _group(
                     self._tenant_ids,
                     self._tenant_texts,
-                    (row.customer, row.tenant_domain, row.tenant_id),
+                    (row.customer, row.tenant_domain, row.tenant_id, row.consenting_user),
                 )
             )
             self._rest_of.append(self._rest_group(svc, app, row))
@@ -154,6 +162,10 @@ class ProfileList:
             return lambda i: (_STATUS_RANK.get(rows[i].status, 9), names[i])
         if column == 7:
             return lambda i: rows[i].reason.casefold()
+        if column == 9:
+            return lambda i: rows[i].consented_at or ""
+        if column == 10:
+            return lambda i: rows[i].consenting_user.casefold()
         return lambda i: rows[i].last_checked or ""
 
     def sorted_order(self, column: int, descending: bool = False) -> list[int]:
@@ -166,6 +178,8 @@ class ProfileList:
         result = list(order)
         if wanted.status:
             result = [i for i in result if rows[i].status == wanted.status]
+        if wanted.statuses:
+            result = [i for i in result if rows[i].status in wanted.statuses]
         if wanted.customer:
             result = [i for i in result if rows[i].customer == wanted.customer]
         if wanted.service:

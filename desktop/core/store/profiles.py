@@ -37,11 +37,14 @@ class ProfileRow(NamedTuple):
     status: str
     reason: str
     last_checked: str | None
+    #: When the consent was given, and by whom (user consent); empty when not known.
+    consented_at: str | None = None
+    consenting_user: str = ""
 
 
 _ROW_QUERY = """
     SELECT p.id, p.name, c.name, p.tenant_id, t.primary_domain, p.service_ids, p.app_type_id,
-           p.mode, p.status, p.reason, p.last_checked
+           p.mode, p.status, p.reason, p.last_checked, p.consented_at, p.consenting_user
     FROM profiles p
     JOIN customers c ON c.id = p.customer_id
     JOIN tenants t ON t.tenant_id = p.tenant_id
@@ -147,6 +150,8 @@ def _row(raw: tuple[Any, ...], shared: dict[Any, Any] | None = None) -> ProfileR
         keep(raw[8], raw[8]),
         keep(raw[9], raw[9]),
         keep(raw[10], raw[10]),
+        keep(raw[11], raw[11]),
+        keep(raw[12] or "", raw[12] or ""),
     )
 
 

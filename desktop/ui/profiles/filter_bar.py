@@ -1,21 +1,21 @@
-"""The filter bar: text search across columns, plus status, customer and service."""
+"""The filter bar: text search across columns, plus statuses, customer and service."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from desktop.core.catalog.model import Catalog
-from desktop.core.inventory.listing import STATUS_ORDER, ListFilter
+from desktop.core.inventory.listing import ListFilter
 
-from desktop.ui.icons import status_icon
+from desktop.ui.profiles.status_filter import StatusFilter
 
 
 class FilterBar(QWidget):
-    """Search box and three drop-downs.
+    """Search box, the status filter and two drop-downs (Edit → Find focuses the search).
 
     Signals:
         filter_changed(ListFilter): any of them changed.
@@ -30,11 +30,7 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText("Search name, customer, tenant, service, app type, reason…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search profiles")
-        self.status = QComboBox(self)
-        self.status.setAccessibleName("Status filter")
-        self.status.addItem("All statuses", "")
-        for status in STATUS_ORDER:
-            self.status.addItem(status_icon(status), status.value, status.value)
+        self.status = StatusFilter(self)
         self.customer = QComboBox(self)
         self.customer.setAccessibleName("Customer filter")
         self.customer.addItem("All customers", "")
@@ -66,9 +62,9 @@ class FilterBar(QWidget):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._wrapped: bool | None = None
         self._arrange(wrapped=False)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self.search.textChanged.connect(self._emit)
-        for combo in (self.status, self.customer, self.service):
+        self.status.changed.connect(self._emit)
+        for combo in (self.customer, self.service):
             combo.currentIndexChanged.connect(self._emit)
 
     @property
@@ -133,10 +129,22 @@ class FilterBar(QWidget):
     def current(self) -> ListFilter:
         return ListFilter(
             text=self.search.text(),
-            status=self.status.currentData() or "",
+            statuses=self.status.statuses(),
             customer=self.customer.currentData() or "",
             service=self.service.currentData() or "",
         )
+
+    def clear(self) -> None:
+        """Show every profile: no search text, every status, customer and service."""
+        self.blockSignals(True)
+        try:
+            self.search.clear()
+            self.status.set_statuses(frozenset())
+            self.customer.setCurrentIndex(0)
+            self.service.setCurrentIndex(0)
+        finally:
+            self.blockSignals(False)
+        self._emit()
 
     @Slot()
     def focus_search(self) -> None:

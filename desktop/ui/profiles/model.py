@@ -7,6 +7,8 @@ sort, and the filtered view (indices into the list). A filter change resets the 
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +22,9 @@ from desktop.core.store import ProfileRow
 from desktop.ui.icons import status_icon
 
 STATUS_COLUMN = COLUMNS.index("Status")
+REASON_COLUMN = COLUMNS.index("Reason")
+CONSENTED_COLUMN = COLUMNS.index("Last consented")
+USER_COLUMN = COLUMNS.index("Consenting user")
 #: Custom role: the row's profile id (int).
 PROFILE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _MODE_LABELS = {m.value: m.value.capitalize() for m in SetupMode}
@@ -38,6 +43,12 @@ def format_checked(value: str | None) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def wrapped_tip(text: str) -> str:
+    """*text* as a tooltip that wraps: Qt shows plain text on one line, however long, so a
+    long reason ran off the screen; rich text wraps at a readable width."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 class ProfileTableModel(QAbstractTableModel):
@@ -137,6 +148,20 @@ class ProfileTableModel(QAbstractTableModel):
             return ""
         return counts_text(self._list.status_counts(self._view), len(self._view), self.total())
 
+    def export_rows(self, columns: list[int]) -> Callable[[], list[tuple[str, ...]]]:
+        """A function giving the rows shown, as the *columns*' texts; it reads a snapshot of
+        the view, so a worker thread may run it while the list changes."""
+        profiles, view = self._list, list(self._view)
+
+        def rows() -> list[tuple[str, ...]]:
+            if profiles is None:
+                return []
+            return [
+                tuple(self._text(i, profiles.rows[i], c, profiles) for c in columns) for i in view
+            ]
+
+        return rows
+
     def row_of_profile(self, profile_id: int) -> int:
         if self._list is None:
             return -1
@@ -211,10 +236,12 @@ class ProfileTableModel(QAbstractTableModel):
             return None
         i = self._view[r]
         row = self._list.rows[i]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(i, row, c)
+        if role == Qt.ItemDataRole.ToolTipRole:
             text = self._text(i, row, c)
-            if role == Qt.ItemDataRole.ToolTipRole and c == STATUS_COLUMN and row.reason:
-                return f"{row.status}: {row.reason}"
+            if c in (STATUS_COLUMN, REASON_COLUMN) and row.reason:
+                return wrapped_tip(f"{row.status}: {row.reason}")
             return text
         if role == Qt.ItemDataRole.DecorationRole and c == STATUS_COLUMN:
             try:
@@ -227,8 +254,11 @@ class ProfileTableModel(QAbstractTableModel):
             return row.id
         return None
 
-    def _text(self, i: int, row: ProfileRow, column: int) -> str:
-        assert self._list is not None
+    def _text(
+        self, i: int, row: ProfileRow, column: int, profiles: ProfileList | None = None
+    ) -> str:
+        profiles = profiles or self._list
+        assert profiles is not None
         if column == 0:
             return row.name
         if column == 1:
@@ -236,15 +266,19 @@ class ProfileTableModel(QAbstractTableModel):
         if column == 2:
             return row.tenant_domain or row.tenant_id
         if column == 3:
-            return self._list.services_text[i]
+            return profiles.services_text[i]
         if column == 4:
-            return self._list.app_type_text[i]
+            return profiles.app_type_text[i]
         if column == 5:
             return _MODE_LABELS.get(row.mode, row.mode)
         if column == 6:
             return row.status
         if column == 7:
             return row.reason
+        if column == CONSENTED_COLUMN:
+            return format_checked(row.consented_at) if row.consented_at else ""
+        if column == USER_COLUMN:
+            return row.consenting_user
         cached = self._checked_cache.get(row.last_checked)
         if cached is None:
             cached = format_checked(row.last_checked)

@@ -32,9 +32,11 @@ from desktop.ui.profiles.model import STATUS_COLUMN, ProfileTableModel
 from desktop.ui.qt_fast import viewport_of
 
 if TYPE_CHECKING:
+    from desktop.controllers.list_export import ListExportController
     from desktop.core.inventory import ProfileDetails
 
     from desktop.ui.profiles.details import ProfileDetailsDialog
+    from desktop.ui.profiles.list_tools import ListExporter
 
 _MAX_NAMED = 15
 TITLE = "App profiles"
@@ -49,6 +51,8 @@ class ProfilesPage(QWidget):
 
     Attributes:
         create_handler: opens the create wizard; None until the wizard is available.
+        check_handler: checks the given profile ids now; None until checks are available.
+        check_selected_action, check_all_action: the check bar's actions, once it exists.
         reauthorize_handler: re-authorizes the given profile ids; None until available.
         mark_handler: records an event that requires re-authorization (``user_left`` or
             ``user_mfa_enabled``) for the given profile ids; None until available.
@@ -68,6 +72,13 @@ class ProfilesPage(QWidget):
         self.controller = controller
         self.dialogs = dialogs
         self.create_handler: Callable[[], None] | None = None
+        self.check_handler: Callable[[list[int] | None], None] | None = None
+        self.check_selected_action: QAction | None = None
+        self.check_all_action: QAction | None = None
+        #: Starts the list export (made on first use, when the page has a runner to give it).
+        self.export_controller: Callable[[], ListExportController] | None = None
+        self.exporter: ListExporter | None = None
+        self._select_after_load: list[int] = []
         self.reauthorize_handler: Callable[[list[int]], None] | None = None
         self.mark_handler: Callable[[list[int], str], None] | None = None
         self._ready = False
@@ -75,6 +86,7 @@ class ProfilesPage(QWidget):
         self._complete = False
         self._has_customers = False
         self.details_dialog: ProfileDetailsDialog | None = None
+        self.context_menu: QMenu | None = None
 
         self.model = ProfileTableModel(self)
         self.filters = FilterBar(controller.catalog, self)
@@ -91,8 +103,9 @@ class ProfilesPage(QWidget):
         self.toolbar = self._build_actions()
 
         # Keyboard order: the filters left to right, then the list.
-        QWidget.setTabOrder(self.filters.search, self.filters.status)
-        QWidget.setTabOrder(self.filters.status, self.filters.customer)
+        QWidget.setTabOrder(self.filters.search, self.filters.status.button)
+        QWidget.setTabOrder(self.filters.status.button, self.filters.status.attention)
+        QWidget.setTabOrder(self.filters.status.attention, self.filters.customer)
         QWidget.setTabOrder(self.filters.customer, self.filters.service)
         QWidget.setTabOrder(self.filters.service, self.table)
 
@@ -189,6 +202,14 @@ class ProfilesPage(QWidget):
         self.refresh_action = self._action(
             "Re&fresh", QKeySequence.StandardKey.Refresh, self.reload
         )
+        self.check_now_action = QAction("Check &now", self)
+        self.check_now_action.triggered.connect(self.check_selected_now)
+        _set_tip(self.check_now_action, "Check the selected app profiles now")
+        self.copy_tenant_action = self._action(
+            "Copy &tenant ID", "Ctrl+Shift+C", self.copy_tenant_ids
+        )
+        self.export_action = self._action("&Export list…", "Ctrl+Shift+E", self.export_list)
+        self.find_action = self._action("&Find", QKeySequence.StandardKey.Find, self.focus_find)
         toolbar = QToolBar("App profile actions", self)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.create_action, self.reauth_action, self.delete_action):
@@ -197,6 +218,26 @@ class ProfilesPage(QWidget):
         for action in (self.details_action, self.customers_action, self.refresh_action):
             toolbar.addAction(action)
         return toolbar
+
+    def add_check_actions(self, selected: QAction, every: QAction) -> None:
+        """The check bar's actions join the page's (menus and the list's menu show them)."""
+        self.check_selected_action, self.check_all_action = selected, every
+
+    def icon_kinds(self) -> dict[str, list[QAction]]:
+        """The page's actions by kind of icon (see ``desktop.ui.action_icons``)."""
+        checks = [a for a in (self.check_selected_action, self.check_all_action) if a]
+        return {
+            "create": [self.create_action],
+            "reauthorize": [self.reauth_action, self.reauth_any_action],
+            "delete": [self.delete_action],
+            "details": [self.details_action],
+            "customers": [self.customers_action],
+            "refresh": [self.refresh_action],
+            "export": [self.export_action],
+            "find": [self.find_action],
+            "check": [self.check_now_action, *checks],
+            "copy": [self.copy_tenant_action],
+        }
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -239,6 +280,32 @@ class ProfilesPage(QWidget):
         self.stack.setCurrentWidget(self.table)
         self._reselect(selected)
         self._update_counts()
+        if self._select_after_load:
+            ids, self._select_after_load = self._select_after_load, []
+            self.select_profiles(ids)
+
+    def show_saved(self, ids: list[int]) -> None:
+        """Reload, then select and show the profiles *ids* (just saved by the wizard)."""
+        self._select_after_load = list(ids)
+        self.reload()
+
+    def select_profiles(self, ids: list[int]) -> None:
+        """Select *ids* and scroll to them, clearing the filter when it hides any (and saying
+        so: the technician must not think the new profiles were not saved)."""
+        if not ids:
+            return
+        if any(self.model.row_of_profile(i) < 0 for i in ids) and self.model.total():
+            self.filters.clear()
+            count = "profile" if len(ids) == 1 else "profiles"
+            self.message.setText(f"The filter was cleared to show the new app {count}.")
+        self.table.clearSelection()
+        self._reselect(ids)
+        first = self.model.row_of_profile(ids[0])
+        if first >= 0:
+            index = self.model.index(first, 0)
+            self.table.setCurrentIndex(index)
+            self._reselect(ids)  # setCurrentIndex selects only its own row
+            self.table.scrollTo(index)
 
     def _show_empty(self, has_customers: bool) -> None:
         self._show_list_tools(False)  # nothing to search or count yet
@@ -363,8 +430,14 @@ class ProfilesPage(QWidget):
             if len(rows) == 1
             else "Select one app profile to re-authorize it on request.",
         )
-        for action in (self.user_left_action, self.mfa_action):
+        for action in (
+            self.user_left_action,
+            self.mfa_action,
+            self.check_now_action,
+            self.copy_tenant_action,
+        ):
             action.setEnabled(bool(rows))
+        self.export_action.setEnabled(self.model.rowCount() > 0)
         blockers = [b for r in rows if (b := self.model.delete_blocker(r))]
         if not rows:
             self.delete_action.setEnabled(False)
@@ -384,6 +457,43 @@ class ProfilesPage(QWidget):
             _set_tip(self.delete_action, f"Delete {len(rows)} app profile(s)")
 
     # -- actions ----------------------------------------------------------------------------
+
+    @Slot()
+    def check_selected_now(self) -> None:
+        ids = self.selected_ids()
+        if ids and self.check_handler is not None:
+            self.check_handler(ids)
+
+    @Slot()
+    def copy_tenant_ids(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        from desktop.ui.profiles.list_tools import copy_tenant_ids  # when first used
+
+        text = copy_tenant_ids(self.model.row_at(r).tenant_id for r in rows)
+        count = len(text.splitlines())
+        self.message.setText(
+            f"Copied the tenant ID {text}." if count == 1 else f"Copied {count} tenant IDs."
+        )
+
+    @Slot()
+    def export_list(self) -> None:
+        """Export the list as shown to CSV (rows, order and shown columns)."""
+        if self.exporter is None:
+            if self.export_controller is None:
+                self.dialogs.info(TITLE, "Exporting the list is not available in this build.")
+                return
+            from desktop.ui.profiles.list_tools import ListExporter  # when first used
+
+            self.exporter = ListExporter(
+                self.table, self.model, self.export_controller(), self.dialogs, self.message
+            )
+        self.exporter.export()
+
+    @Slot()
+    def focus_find(self) -> None:
+        self.filters.focus_search()
 
     @Slot()
     def create_profile(self) -> None:
@@ -482,12 +592,18 @@ class ProfilesPage(QWidget):
         index = self.table.indexAt(pos)
         if index.isValid() and index.row() not in self.selected_rows():
             self.table.selectRow(index.row())
+        from desktop.ui.action_icons import give_icons  # when a menu first opens
+
+        give_icons(self.icon_kinds())
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.setToolTipsVisible(True)  # a disabled Delete says why
         for action in (
             self.details_action,
+            self.check_now_action,
             self.reauth_action,
             self.reauth_any_action,
+            self.copy_tenant_action,
             self.delete_action,
         ):
             menu.addAction(action)
@@ -497,7 +613,9 @@ class ProfilesPage(QWidget):
         record.addAction(self.mfa_action)
         menu.addSeparator()
         menu.addAction(self.create_action)
+        menu.addAction(self.export_action)
         menu.popup(self.table.viewport().mapToGlobal(pos))
+        self.context_menu = menu
 
 
 def _set_tip(action: QAction, text: str) -> None:

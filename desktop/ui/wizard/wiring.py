@@ -80,7 +80,10 @@ class CreateWizardOpener:
             )
 
         launcher = WizardLauncher(lambda: catalog, services, self._runner, self._window)
-        launcher.profiles_saved.connect(lambda _profiles: self._page.reload())
+        # The list reloads and shows the new profiles selected, clearing a filter that hid them.
+        launcher.profiles_saved.connect(
+            lambda profiles: self._page.show_saved([p.id for p in profiles if p.id is not None])
+        )
         return launcher
 
 
@@ -92,7 +95,7 @@ def add_create_wizard(
     catalog: Catalog,
     paths: DataPaths,
 ) -> CreateWizardOpener:
-    """The page's Create action opens the wizard; after Save the list reloads."""
+    """The page's Create action opens the wizard; after Save the list shows the new rows."""
     opener = CreateWizardOpener(window, page, inventory, runner, catalog, paths)
     page.create_handler = opener.open
     return opener

@@ -17,7 +17,12 @@ from tests.helpers.dialogs import FakeDialogs
 from tests.helpers.inventory import shipped_catalog, small_inventory
 
 from desktop.ui.main_window import MainWindow
-from desktop.ui.profiles.columns import REASON_COLUMN, REASON_MIN, fitted_widths
+from desktop.ui.profiles.columns import (
+    HIDDEN_BY_DEFAULT,
+    REASON_COLUMN,
+    REASON_MIN,
+    fitted_widths,
+)
 from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
 from desktop.ui.window_state import WindowState, settings_at
@@ -26,6 +31,7 @@ _FIXED = {
     COLUMNS.index("Status"): 90,
     COLUMNS.index("Mode"): 70,
     COLUMNS.index("Last checked"): 130,
+    COLUMNS.index("Last consented"): 130,
 }
 
 
@@ -48,10 +54,26 @@ def _page(window: MainWindow) -> ProfilesPage:
 
 @pytest.mark.parametrize("available", [865, 1000, 1245, 1600, 2400])
 def test_fitted_widths_leave_reason_its_room(available: int) -> None:
-    widths = fitted_widths(available, _FIXED)
+    widths = fitted_widths(available, _FIXED, HIDDEN_BY_DEFAULT)
     assert REASON_COLUMN not in widths
-    assert set(widths) == set(range(len(COLUMNS))) - {REASON_COLUMN}
+    assert set(widths) == set(range(len(COLUMNS))) - {REASON_COLUMN} - HIDDEN_BY_DEFAULT
     assert available - sum(widths.values()) >= REASON_MIN
+
+
+def test_at_1100_px_reason_leaves_customer_tenant_and_app_type_their_room() -> None:
+    available = 1065  # the table's viewport in a 1100 px window
+    widths = fitted_widths(available, _FIXED, HIDDEN_BY_DEFAULT)
+    reason = available - sum(widths.values())
+    for name in ("Customer", "Tenant", "App type"):
+        assert widths[COLUMNS.index(name)] >= 100, name
+    assert widths[COLUMNS.index("Tenant")] >= 140  # a domain is the longest of the three
+    assert REASON_MIN <= reason <= 200  # it was 236 px, the width of two named columns
+
+
+def test_every_column_shown_fits_a_wide_window() -> None:
+    widths = fitted_widths(1600, _FIXED)
+    assert set(widths) == set(range(len(COLUMNS))) - {REASON_COLUMN}
+    assert 1600 - sum(widths.values()) >= REASON_MIN
 
 
 def test_a_very_narrow_table_keeps_columns_readable_and_scrolls() -> None:
@@ -84,9 +106,12 @@ def test_list_fits_without_horizontal_scrolling(
     assert header.sectionResizeMode(REASON_COLUMN) == header.ResizeMode.Stretch
     assert header.visualIndex(COLUMNS.index("Status")) == 1  # next to the name
     # The model keeps the column order; elided cells carry their full text.
-    assert [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(9)] == list(COLUMNS)
+    columns = range(len(COLUMNS))
+    assert [page.model.headerData(c, Qt.Orientation.Horizontal) for c in columns] == list(COLUMNS)
     index = page.model.index(0, COLUMNS.index("Tenant"))
     assert index.data(Qt.ItemDataRole.ToolTipRole) == index.data()
+    # The consent columns are there for whoever asks (the header's menu); hidden by default.
+    assert header.isSectionHidden(COLUMNS.index("Consenting user"))
 
 
 def test_filter_bar_wraps_in_a_narrow_window(

@@ -1,0 +1,67 @@
+"""Why checks failed, in the check bar's words, and the one action that fixes it.
+
+A failed check keeps the profile's status; its reason reads "Last check failed: WHY. The status
+is the one from before." The bar's summary names the commonest WHY and, when the technician
+can fix it from here, offers the button: Sign in (nobody is signed in), or Connect this tenant
+(signed in, but that sign-in gets no token in the customer's tenant yet).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import Enum
+from typing import NamedTuple
+
+_PREFIX = "Last check failed: "
+_SUFFIX = ". The status is the one from before."
+#: Causes that a sign-in, or connecting the tenant to the sign-in app, fixes.
+_SIGN_IN_WORDS = ("sign in", "your sign-in")
+_MAX_CAUSES = 2
+
+
+class FailureFix(Enum):
+    """What the technician can do about failed checks."""
+
+    SIGN_IN = "Sign in…"
+    CONNECT_TENANT = "Connect this tenant…"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
+class Explained(NamedTuple):
+    cause: str
+    fix: FailureFix | None
+
+
+def failure_cause(reason: str) -> str:
+    """The WHY of a failed check's reason (the whole reason when it has another shape)."""
+    text = reason.strip()
+    if text.startswith(_PREFIX):
+        text = text[len(_PREFIX) :]
+    if text.endswith(_SUFFIX):
+        text = text[: -len(_SUFFIX)]
+    return text.rstrip(".") or "no reason was given"
+
+
+def explain_failures(causes: Counter[str], signed_in: bool | None) -> Explained:
+    """The commonest causes as one phrase, and the fix to offer (None: nothing to press).
+
+    *signed_in* is the technician's state (None when it is not known yet).
+    """
+    ranked = causes.most_common()
+    shown = [f"{cause} ({count})" if len(ranked) > 1 else cause for cause, count in ranked]
+    phrase = "; ".join(shown[:_MAX_CAUSES])
+    if len(ranked) > _MAX_CAUSES:
+        phrase += f"; {len(ranked) - _MAX_CAUSES} other cause(s)"
+    needs_sign_in = any(word in c.lower() for c, _n in ranked for word in _SIGN_IN_WORDS)
+    if not needs_sign_in:
+        return Explained(phrase, None)
+    if signed_in:
+        return Explained(
+            f"{phrase}. Your sign-in gets no access to the tenant yet: connect the tenant "
+            "(Customers and tenants), then check again",
+            FailureFix.CONNECT_TENANT,
+        )
+    return Explained(f"{phrase}. Sign in, then check again", FailureFix.SIGN_IN)
