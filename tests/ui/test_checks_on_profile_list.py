@@ -38,7 +38,13 @@ def _gateway(latency: float) -> ScriptedGateway:
     )
 
 
-def _build(qtbot: QtBot, home: Path, runner: TaskRunner, latency: float = 0.0):  # type: ignore[no-untyped-def]
+def _build(  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    home: Path,
+    runner: TaskRunner,
+    latency: float = 0.0,
+    gateway: ScriptedGateway | None = None,
+):
     paths = DataPaths(home).ensure()
     catalog = shipped_catalog()
     seed_demo(Inventory.open(paths).store, catalog, customers=8, profiles=60)
@@ -47,7 +53,7 @@ def _build(qtbot: QtBot, home: Path, runner: TaskRunner, latency: float = 0.0): 
     window = MainWindow()
     qtbot.addWidget(window)
     page = add_profiles_page(window, controller, dialogs)  # type: ignore[arg-type]
-    gateway = _gateway(latency)
+    gateway = gateway or _gateway(latency)
 
     def service() -> CheckService:
         checker = ProfileChecker(catalog, gateway, FakeCredentials(), client_id_for=lambda a: "c1")
@@ -203,3 +209,49 @@ def test_recording_for_an_application_only_profile_is_refused(
     assert "no consenting user" in dialogs.errors[0]
     qtbot.wait(50)
     assert page.model.row_at(page.model.row_of_profile(before.id)).status == before.status
+
+
+def test_failed_checks_name_the_cause_and_offer_sign_in_or_connect(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    # Nobody signed in: the partner's Graph token is missing, so publisher apps cannot be read.
+    gateway = ScriptedGateway(app={"roles": []}, grants=None)
+    _, page, wiring, _ = _build(qtbot, data_home, runner, gateway=gateway)
+    signed_in = [False]
+    asked: list[str] = []
+    wiring.sign_in_handler = lambda: asked.append("sign in")
+    wiring.signed_in = lambda: signed_in[0]
+    with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
+        wiring.bar.all_button.click()
+    summary = wiring.bar.summary.text()
+    assert "failed — status kept: sign in to check publisher apps" in summary
+    assert "Sign in, then check again" in summary
+    fix = wiring.bar.fix_button
+    assert fix.isVisible() and fix.text() == "Sign in…"
+    fix.click()
+    assert asked == ["sign in"]
+    # Signed in, and still no token in the customer's tenant: connect the tenant.
+    signed_in[0] = True
+    qtbot.waitUntil(lambda: wiring.bar.all_button.isEnabled(), timeout=10_000)
+    with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
+        wiring.bar.all_button.click()
+    assert "connect the tenant" in wiring.bar.summary.text()
+    assert fix.isVisible() and fix.text() == "Connect this tenant…"
+    page.customers_requested.disconnect()  # the request is the behaviour; no dialog here
+    with qtbot.waitSignal(page.customers_requested, timeout=1_000):
+        fix.click()
+
+
+def test_check_selected_needs_a_selected_row_that_is_shown(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    _, page, wiring, _ = _build(qtbot, data_home, runner)
+    action = wiring.bar.check_selected_action
+    assert not action.isEnabled() and not wiring.bar.selected_button.isEnabled()
+    assert "Select the app profiles to check" in action.toolTip()
+    page.table.selectRow(0)
+    assert action.isEnabled() and wiring.bar.selected_button.isEnabled()
+    # A filter that hides the selected row leaves nothing selected to check.
+    page.filters.search.setText("no profile is called this")
+    assert page.model.rowCount() == 0
+    assert not action.isEnabled() and not wiring.bar.selected_button.isEnabled()

@@ -107,8 +107,6 @@ class ProfileColumns(QObject):
         self._fitting = False
         self._applied: dict[int, int] = {}
         self.user_sized = False
-        #: The header's menu while it is open (tests read it).
-        self.last_menu: QMenu | None = None
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -192,15 +190,17 @@ class ProfileColumns(QObject):
             action.setEnabled(column not in ALWAYS_SHOWN)
             action.toggled.connect(lambda shown, c=column: self.set_shown(c, shown))
 
+    def header_menu(self) -> QMenu:
+        """The header's menu: a check box per column (shown, deleted when closed)."""
+        menu = QMenu("Columns", self._table.horizontalHeader())
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.fill_menu(menu)
+        return menu
+
     @Slot(QPoint)
     def _header_menu(self, pos: QPoint) -> None:
         header = self._table.horizontalHeader()
-        menu = QMenu(header)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.setTitle("Columns")
-        self.fill_menu(menu)
-        menu.popup(header.mapToGlobal(pos))
-        self.last_menu = menu
+        self.header_menu().popup(header.mapToGlobal(pos))
 
     def _on_resized(self, logical: int, _old: int, _new: int) -> None:
         if not self._fitting and logical != REASON_COLUMN:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from desktop.core.inventory import ProfileDetails
 
     from desktop.ui.profiles.details import ProfileDetailsDialog
-    from desktop.ui.profiles.list_tools import ListExporter
+    from desktop.ui.profiles.list_tools import AskSavePath, ListExporter
 
 _MAX_NAMED = 15
 TITLE = "App profiles"
@@ -78,6 +78,8 @@ class ProfilesPage(QWidget):
         #: Starts the list export (made on first use, when the page has a runner to give it).
         self.export_controller: Callable[[], ListExportController] | None = None
         self.exporter: ListExporter | None = None
+        #: Asks where to save an export; None: the platform's Save dialog (tests replace it).
+        self.ask_save_path: AskSavePath | None = None
         self._select_after_load: list[int] = []
         self.reauthorize_handler: Callable[[list[int]], None] | None = None
         self.mark_handler: Callable[[list[int], str], None] | None = None
@@ -86,7 +88,6 @@ class ProfilesPage(QWidget):
         self._complete = False
         self._has_customers = False
         self.details_dialog: ProfileDetailsDialog | None = None
-        self.context_menu: QMenu | None = None
 
         self.model = ProfileTableModel(self)
         self.filters = FilterBar(controller.catalog, self)
@@ -484,10 +485,15 @@ class ProfilesPage(QWidget):
             if self.export_controller is None:
                 self.dialogs.info(TITLE, "Exporting the list is not available in this build.")
                 return
-            from desktop.ui.profiles.list_tools import ListExporter  # when first used
+            from desktop.ui.profiles.list_tools import ListExporter, native_save_dialog
 
             self.exporter = ListExporter(
-                self.table, self.model, self.export_controller(), self.dialogs, self.message
+                self.table,
+                self.model,
+                self.export_controller(),
+                self.dialogs,
+                self.message,
+                self.ask_save_path or native_save_dialog,
             )
         self.exporter.export()
 
@@ -592,6 +598,10 @@ class ProfilesPage(QWidget):
         index = self.table.indexAt(pos)
         if index.isValid() and index.row() not in self.selected_rows():
             self.table.selectRow(index.row())
+        self.context_menu().popup(self.table.viewport().mapToGlobal(pos))
+
+    def context_menu(self) -> QMenu:
+        """The list's menu for the selection (deleted when closed)."""
         from desktop.ui.action_icons import give_icons  # when a menu first opens
 
         give_icons(self.icon_kinds())
@@ -614,8 +624,7 @@ class ProfilesPage(QWidget):
         menu.addSeparator()
         menu.addAction(self.create_action)
         menu.addAction(self.export_action)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
-        self.context_menu = menu
+        return menu
 
 
 def _set_tip(action: QAction, text: str) -> None:
