@@ -91,7 +91,7 @@ def test_needs_attention_is_one_click_and_statuses_combine(
     qtbot.mouseClick(status.attention, Qt.MouseButton.LeftButton)
     assert sorted(_names(page)) == ["Contoso Baseline", "Fabrikam Backup"]  # Expired, Invalid
     assert status.button.text() == "Expired + Invalid"
-    assert any("Needs attention (Expired + Invalid)" == a.text() for a in status.menu.actions())
+    assert any(a.text() == "Needs attention (Expired + Invalid)" for a in status.menu.actions())
     status.status_actions["Unknown"].trigger()  # a third status joins the two
     assert sorted(_names(page)) == ["Contoso Baseline", "Fabrikam Backup", "Fabrikam Classic"]
     assert not status.attention.isChecked()
