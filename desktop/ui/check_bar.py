@@ -55,6 +55,8 @@ class CheckBar(QWidget):
         self.summary = QLabel(self)
         self.summary.setObjectName("CheckSummary")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A cause and its fix can be long: it wraps rather than widen the window.
+        self.summary.setWordWrap(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.selected_button, self.all_button, self.progress, self.cancel_button):

@@ -37,6 +37,9 @@ class StatusFilter(QWidget):
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Room for the longest choice and the drop-down arrow drawn in the corner.
+        longest = self.button.fontMetrics().horizontalAdvance("Invalid + Expired + Unknown")
+        self.button.setMinimumWidth(longest // 2 + 40)
         self.menu = QMenu(self.button)
         self.all_action = self.menu.addAction("All statuses")
         self.all_action.triggered.connect(lambda: self.set_statuses(frozenset()))
