@@ -46,6 +46,8 @@ def test_the_menus_hold_what_the_app_does(qtbot: QtBot, data_home: Path) -> None
     for wanted in ("Create app profile…", "Check selected", "Check all", "Re-authorize app…"):
         assert wanted in profiles, wanted
     assert profiles["Delete…"].shortcut() == QKeySequence(QKeySequence.StandardKey.Delete)
+    new = QKeySequence(QKeySequence.StandardKey.New)
+    assert profiles["Create app profile…"].shortcut() == new
     # One set of actions: the toolbar's are the menu's, so they are enabled alike.
     toolbar = next(t for t in page.findChildren(QToolBar) if t.actions())
     for action in toolbar.actions():

@@ -72,7 +72,9 @@ class PageActions:
         return action
 
     def _build_actions(self) -> QToolBar:
-        self.create_action = self._action("&Create app profile…", "Ctrl+N", self.create_profile)
+        self.create_action = self._action(
+            "&Create app profile…", QKeySequence.StandardKey.New, self.create_profile
+        )
         self.reauth_action = self._action("Re-&authorize app…", "Ctrl+R", self.reauthorize)
         # Any status, one profile, on request: to change its consent method, functions or
         # certificate (issue: "for Expired and Invalid profiles, or any profile on request").
