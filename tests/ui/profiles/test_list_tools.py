@@ -184,3 +184,31 @@ def test_after_save_the_new_rows_are_selected_even_when_a_filter_hid_them(
     assert "filter was cleared" in page.message.text()
     assert page.selected_ids() == [new.id]
     assert page.model.row_at(page.table.currentIndex().row()).id == new.id
+
+
+def test_the_wizards_save_shows_the_new_rows_in_the_list(qtbot: QtBot, data_home: Path) -> None:
+    from desktop.app import build_context, build_window
+
+    from desktop.ui.wizard.dialog import CreateProfileDialog
+
+    inv = small_inventory(data_home)
+    ctx = build_context(DataPaths(data_home))
+    window = build_window(ctx)
+    qtbot.addWidget(window)
+    page = ctx.profiles_page
+    assert page is not None
+    window.show()
+    qtbot.waitUntil(lambda: page._complete and page.model.rowCount() == 4, timeout=10_000)
+    page.filters.status.set_statuses(frozenset({"Invalid"}))
+    page.create_action.trigger()
+    (wizard,) = window.findChildren(CreateProfileDialog)
+    fabrikam = inv.customers.get("Fabrikam")
+    assert fabrikam.id is not None
+    new = add_profile(inv, "Fabrikam Nitro", fabrikam.id, FABRIKAM_TID)  # Valid: filtered out
+    with qtbot.waitSignal(page.controller.rows_loaded, timeout=10_000):
+        wizard.profiles_saved.emit([new])
+    assert page.selected_ids() == [new.id]
+    assert page.filters.status.statuses() == frozenset()
+    wizard.reject()
+    ctx.runner.cancel_all()
+    ctx.runner.wait_for_done(5000)
