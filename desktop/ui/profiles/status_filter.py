@@ -10,8 +10,6 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 from desktop.core.domain import Status
 from desktop.core.inventory.listing import STATUS_ORDER
 
-from desktop.ui.icons import status_icon
-
 NEEDS_ATTENTION = frozenset({Status.EXPIRED.value, Status.INVALID.value})
 ATTENTION_TEXT = "Needs attention (Expired + Invalid)"
 
@@ -48,7 +46,9 @@ class StatusFilter(QWidget):
         self.menu.addSeparator()
         self.status_actions: dict[str, QAction] = {}
         for status in STATUS_ORDER:
-            action = self.menu.addAction(status_icon(status), status.value)
+            # No status icon: in a menu an icon takes the check box's place, and whether a
+            # status is chosen could not be seen.
+            action = self.menu.addAction(status.value)
             action.setCheckable(True)
             action.toggled.connect(self._on_toggled)
             self.status_actions[status.value] = action
