@@ -184,6 +184,7 @@ def from_token_error(result: dict[str, Any], app_type: AppType, user: str = "") 
         http_status=503 if is_transient(result) else 400,
         user=user,
         supports_user_consent=app_type.supports_user_consent,
+        custom=True,  # only custom mode verifies with a credential of ours
     )
     if verdict.status is None:
         found = ", ".join(f"AADSTS{c}" for c in codes)
