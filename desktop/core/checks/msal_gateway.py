@@ -9,20 +9,14 @@ with ``force_refresh`` for the same reason. Throttling, server errors and the ne
 from __future__ import annotations
 
 import base64
-import functools
 import json
 import logging
 import threading
-import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-import jwt
 import msal
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from desktop.core.checks.gateway import (
     CertificateCredential,
@@ -34,6 +28,7 @@ from desktop.core.checks.gateway import (
 from desktop.core.checks.graph_reads import read_app_roles, read_publisher_grants
 from desktop.core.checks.http import CheckHttpClient
 from desktop.core.endpoints import Endpoints
+from desktop.core.identity.assertion import confidential_client
 
 log = logging.getLogger(__name__)
 
@@ -52,38 +47,6 @@ def decode_claims(token: str) -> dict[str, Any]:
     if not isinstance(claims, dict):
         raise TransientFailure("the access token could not be read")
     return claims
-
-
-@functools.lru_cache(maxsize=64)
-def _private_key(pem: str) -> rsa.RSAPrivateKey:
-    """The loaded key, kept: loading (with its consistency check) costs ~30 ms per call."""
-    key = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise TransientFailure("the stored certificate's key is not an RSA key")
-    return key
-
-
-def _assertion(
-    credential: CertificateCredential, client_id: str, audience: Callable[[], str]
-) -> Callable[[], str]:
-    """A client assertion (RS256, ``x5t``) signed with the cached key, fresh on every call."""
-    key = _private_key(credential.private_key_pem)
-    x5t = base64.urlsafe_b64encode(bytes.fromhex(credential.thumbprint_sha1)).rstrip(b"=")
-
-    def sign() -> str:
-        now = int(time.time())
-        claims = {
-            "aud": audience(),
-            "iss": client_id,
-            "sub": client_id,
-            "jti": str(uuid.uuid4()),
-            "nbf": now,
-            "iat": now,
-            "exp": now + 600,
-        }
-        return jwt.encode(claims, key, algorithm="RS256", headers={"x5t": x5t.decode("ascii")})
-
-    return sign
 
 
 def _token_error(result: dict[str, Any], status: int) -> TokenError:
@@ -173,21 +136,16 @@ class MsalGateway:
         self.http.forget_last()
         self._local.token = None
         try:
-            holder: list[msal.ConfidentialClientApplication] = []
-            # MSAL's own certificate path loads the PEM key on every request (~30 ms of CPU);
-            # a client-assertion callable signs with a key loaded once.
-            sign = _assertion(
-                credential, client_id, lambda: str(holder[0].authority.token_endpoint)
-            )
-            app = msal.ConfidentialClientApplication(
+            # The one signing path (PS256, x5t#S256, nbf a minute back) with a cached key.
+            app = confidential_client(
                 client_id,
-                authority=endpoints.authority(tenant_id),
-                client_credential={"client_assertion": sign},
+                endpoints.authority(tenant_id),
+                credential.private_key_pem,
+                credential.certificate_pem,
                 http_client=self.http,
                 instance_discovery=False,
                 token_cache=msal.TokenCache(),
             )
-            holder.append(app)
             result = app.acquire_token_for_client(scopes=[endpoints.graph_default_scope])
         except ValueError as exc:
             missing = self._tenant_missing(exc)

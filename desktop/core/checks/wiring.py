@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from desktop.core.catalog.model import AppType, Catalog
-from desktop.core.certificates import msal_client_credential
+from desktop.core.certificates import msal_client_credential, thumbprint
 from desktop.core.checks.checker import ProfileChecker
 from desktop.core.checks.consent_adapter import IdentityReauthorizer
 from desktop.core.checks.gateway import CertificateCredential
@@ -49,7 +49,7 @@ class VaultCredentials:
         return CertificateCredential(
             private_key_pem=credential["private_key"],
             certificate_pem=credential["public_certificate"],
-            thumbprint_sha1=credential["thumbprint"],
+            thumbprint_sha1=thumbprint(contents.certificate, "sha1"),
             not_after=contents.certificate.not_valid_after_utc,
         )
 

@@ -22,6 +22,7 @@ from desktop.core.checks.status_rules import classify
 from desktop.core.domain import Status
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
+from desktop.core.identity.assertion import confidential_client
 from desktop.core.identity.config import msal_options
 from desktop.core.identity.graph import GraphClient, GraphError
 from desktop.core.identity.resources import is_graph, resource_app_id
@@ -138,14 +139,16 @@ def verify_client_credentials(
         if scope is None:
             unverifiable += wanted  # no resource ID: no token can show these
             continue
-        # A fresh application each time: MSAL caches tokens and 400 answers.
-        app = msal.ConfidentialClientApplication(
-            client_id,
-            client_credential=credential,
-            authority=endpoints.authority(tenant_id),
-            **msal_options(endpoints),
-        )
         try:
+            # A fresh application each time: MSAL caches tokens and 400 answers. The same
+            # signing path as the health checks (PS256, x5t#S256, nbf a minute back).
+            app = confidential_client(
+                client_id,
+                endpoints.authority(tenant_id),
+                credential["private_key"],
+                credential["public_certificate"],
+                **msal_options(endpoints),
+            )
             result = app.acquire_token_for_client([scope])
         except (requests.RequestException, msal.exceptions.MsalServiceError, OSError) as exc:
             return _unknown(f"Microsoft could not be reached to verify the app: {exc}")
