@@ -47,3 +47,29 @@ def test_revoked_consent_checks_invalid_then_reauthorize_makes_it_valid(
     shown = json.loads(box.cli("profiles", "show", str(profile["id"]), "--format", "json").stdout)
     kinds = [e["kind"] for e in shown["history"]]
     assert kinds.count("reauthorized") == 1 and kinds[-1] in ("checked", "status_changed")
+
+
+def test_user_consent_reauthorization_checks_with_the_sign_in_it_just_made(
+    cli_sandbox: CliSandbox,
+) -> None:
+    box = cli_sandbox
+    assert box.cli("signin", "--tenant", box.demo.domain, "--timeout", "30").returncode == 0
+    services = box.cli("customers", "services", CUSTOMER, "cloud-backup-m365")
+    assert services.returncode == 0, services.stderr
+    consent = box.cli(
+        "consent", "--customer", CUSTOMER, "--tenant", box.demo.domain,
+        "--service", "Cloud Backup for Microsoft 365", "--app-type", "Delegated App",
+        "--timeout", "30", "--format", "json",
+    )  # fmt: skip
+    assert consent.returncode == 0, consent.stderr
+    (profile,) = box.profiles()  # admin consent: no user's sign-in is stored yet
+
+    again = box.cli(
+        "reauthorize", str(profile["id"]), "--method", "user", "--format", "json",
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    result = json.loads(again.stdout)
+    assert result["status"] == "Valid", result
+    assert "not stored on this computer" not in result["reason"]
+    shown = box.cli("profiles", "show", str(profile["id"]), "--format", "json")
+    assert json.loads(shown.stdout)["consenting_user"] == box.demo.admin

@@ -28,6 +28,7 @@ from desktop.core.checks.gateway import (
 from desktop.core.checks.graph_reads import read_app_roles, read_publisher_grants
 from desktop.core.checks.http import CheckHttpClient
 from desktop.core.endpoints import Endpoints
+from desktop.core.errors import UserError
 from desktop.core.identity.assertion import confidential_client
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,9 @@ class MsalGateway:
 
     ``token_cache`` holds the consenting users' accounts (the encrypted cache); it is shared
     because refresh tokens rotate, and ``on_cache_changed`` is called when MSAL changed it.
+    With ``load_cache`` the cache is read when a check first needs it, and read again when it
+    lacks the account asked for: a consent made after this gateway was built (re-authorizing
+    consents, then checks) stores its sign-in there.
     """
 
     def __init__(
@@ -72,11 +76,13 @@ class MsalGateway:
         *,
         token_cache: msal.SerializableTokenCache | None = None,
         on_cache_changed: Callable[[msal.SerializableTokenCache], object] | None = None,
+        load_cache: Callable[[], msal.SerializableTokenCache] | None = None,
         graph_token: GraphTokenProvider | None = None,
         http: CheckHttpClient | None = None,
     ) -> None:
         self.http = http or CheckHttpClient()
         self._cache = token_cache
+        self._load_cache = load_cache
         self._on_cache_changed = on_cache_changed
         self._graph_token = graph_token
         self._cache_lock = threading.Lock()
@@ -156,13 +162,27 @@ class MsalGateway:
             raise self._transient(exc, "the sign-in service") from exc
         return self._answer(result)
 
-    def user_token(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
-    ) -> Claims | TokenError | None:
-        if self._cache is None:
-            return None
-        self.http.forget_last()
+    def _reload_cache(self) -> bool:
+        """Read the stored cache again; False when there is none to read (no keyring)."""
+        if self._load_cache is None:
+            return False
         try:
+            fresh = self._load_cache()
+        except UserError as exc:
+            log.warning("token cache unavailable for checks: %s", exc.one_line())
+            return False
+        with self._cache_lock:
+            self._cache = fresh
+        return True
+
+    def _user_app(
+        self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
+    ) -> tuple[msal.PublicClientApplication, list[dict[str, Any]]] | None:
+        """The public client over the cache and *username*'s accounts in it, reading the
+        stored cache again once when they are not there."""
+        if self._cache is None and not self._reload_cache():
+            return None
+        for attempt in range(2):
             app = msal.PublicClientApplication(
                 client_id,
                 authority=endpoints.authority(tenant_id),
@@ -171,8 +191,21 @@ class MsalGateway:
                 token_cache=self._cache,
             )
             accounts = app.get_accounts(username=username)
-            if not accounts:
+            if accounts:
+                return app, accounts
+            if attempt or not self._reload_cache():
+                break
+        return None
+
+    def user_token(
+        self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
+    ) -> Claims | TokenError | None:
+        self.http.forget_last()
+        try:
+            found = self._user_app(endpoints, tenant_id, client_id, username)
+            if found is None:
                 return None
+            app, accounts = found
             result = app.acquire_token_silent_with_error(
                 [endpoints.graph_default_scope], accounts[0], force_refresh=True
             )

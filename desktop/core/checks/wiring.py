@@ -99,18 +99,15 @@ def build_check_service(paths: DataPaths, catalog: Catalog, inventory: Inventory
     """The check service for this data folder, with whatever sign-ins this computer holds."""
     wiring = IdentityWiring.load(paths, catalog)
     cache_store = wiring.token_cache_store()
-    try:
-        cache = cache_store.load()
-    except UserError as exc:  # no keyring: delegated checks say the sign-in is not stored here
-        log.warning("token cache unavailable for checks: %s", exc.one_line())
-        cache = None
     session: TechnicianSession | None
     try:
         session = TechnicianSession(wiring.sign_in_client_id(), cache_store)
     except UserError:
         session = None
     gateway = MsalGateway(
-        token_cache=cache,
+        # Read when a check needs it (no keyring: delegated checks say the sign-in is not
+        # stored here), and again for an account a consent stored after this was built.
+        load_cache=cache_store.load,
         on_cache_changed=cache_store.save,
         graph_token=session.graph_token if session else None,
     )
