@@ -30,6 +30,7 @@ from desktop.core.checks.http import CheckHttpClient
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
 from desktop.core.identity.assertion import confidential_client
+from desktop.core.identity.tokens import response_scopes, response_tenant
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +103,20 @@ class MsalGateway:
             return TransientFailure(reason, retry_after=last.retry_after, detail=str(exc))
         return TransientFailure(f"{what} cannot be reached", detail=f"{type(exc).__name__}: {exc}")
 
-    def _answer(self, result: dict[str, Any] | None) -> Claims | TokenError:
+    def _answer(
+        self, result: dict[str, Any] | None, *, delegated: bool = False
+    ) -> Claims | TokenError:
+        """Claims of a token answer. A delegated token's come from the *response* (its
+        ``scope`` and ID token): access tokens are opaque, and only an app-only token's
+        ``roles`` claim is decoded."""
         last = self.http.last
         status = last.status if last else 400
         if result and "access_token" in result:
+            if delegated:
+                return {
+                    "scp": " ".join(sorted(response_scopes(result))),
+                    "tid": response_tenant(result),
+                }
             self._local.token = str(result["access_token"])
             return decode_claims(self._local.token)
         result = result or {}
@@ -220,7 +231,7 @@ class MsalGateway:
             self._save_cache()
         if result is None:
             return None  # no refresh token for this app and account on this computer
-        return self._answer(result)
+        return self._answer(result, delegated=True)
 
     def _save_cache(self) -> None:
         if self._cache is None or self._on_cache_changed is None:

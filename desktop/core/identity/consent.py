@@ -288,7 +288,7 @@ class ConsentEngine:
             profile.consenting_user = signed.username
             profile.consented_at = utc_now()
             progress(0, 0, "Verifying the granted permissions…")
-            verification = verify_delegated_token(plan.app_type, signed.access_token)
+            verification = verify_delegated_token(plan.app_type, signed.granted_scopes)
         else:
             self._admin_consent(plan, profile, timeout, cancel, progress)
             verification = self._verify_publisher(plan)

@@ -21,7 +21,7 @@ from desktop.core.identity.browser import BrowserOpener, open_system_browser
 from desktop.core.identity.config import msal_options
 from desktop.core.identity.consent_errors import consent_error
 from desktop.core.identity.loopback import BrowserPage, LoopbackListener
-from desktop.core.identity.tokens import aadsts_codes, decode_claims, user_name
+from desktop.core.identity.tokens import aadsts_codes, response_scopes, response_tenant, user_name
 
 DEFAULT_TIMEOUT_S = 300.0
 
@@ -77,6 +77,8 @@ class SignedIn:
     object_id: str
     access_token: str
     id_claims: dict[str, Any]
+    #: The delegated permissions the token response's ``scope`` grants.
+    granted_scopes: frozenset[str] = frozenset()
 
 
 def _public_app(
@@ -176,6 +178,7 @@ def interactive(
         object_id=str(claims.get("oid", "")),
         access_token=str(outcome.get("access_token", "")),
         id_claims=dict(claims),
+        granted_scopes=response_scopes(outcome),
     )
 
 
@@ -257,10 +260,11 @@ class TechnicianSession:
                 result = None
             self.cache_store.save(cache)
             if result and "access_token" in result:
-                token = str(result["access_token"])
-                # A guest or another tenant's account may get a token: use only this tenant's.
-                if str(decode_claims(token).get("tid", "")).lower() == tenant_id.lower():
-                    return token
+                # Only this tenant's token (the response says where it was issued; a cache
+                # hit is from this authority's realm). The access token itself is opaque.
+                issued_in = response_tenant(result) or str(account.get("realm", ""))
+                if issued_in.lower() == tenant_id.lower():
+                    return str(result["access_token"])
         return None
 
     def sign_out(self) -> None:

@@ -32,7 +32,6 @@ from desktop.core.identity.tokens import (
     first_line,
     is_transient,
     roles,
-    scopes,
 )
 from desktop.core.status_words import (
     CONSENT_GONE_REASON,
@@ -199,10 +198,11 @@ def from_token_error(result: dict[str, Any], app_type: AppType, user: str = "") 
 
 
 # -- user consent: the consenting user's delegated token -----------------------------------
-def verify_delegated_token(app_type: AppType, access_token: str) -> Verification:
-    """User consent: the delegated Graph permissions in the token's ``scp`` claim (a Graph
-    token carries only Graph's; other APIs' delegated permissions cannot be seen in it)."""
-    granted = {s.casefold() for s in scopes(decode_claims(access_token))}
+def verify_delegated_token(app_type: AppType, granted_scopes: Iterable[str]) -> Verification:
+    """User consent: the delegated Graph permissions the token response's ``scope`` grants (a
+    Graph token carries only Graph's; other APIs' delegated permissions cannot be seen in it).
+    The access token itself is opaque and is not decoded."""
+    granted = {s.casefold() for s in granted_scopes}
     delegated = app_type.permissions_of(PermissionType.DELEGATED)
     wanted = [p for p in delegated if is_graph(p.api)]
     if not delegated:
