@@ -71,6 +71,8 @@ class _Findings:
     compared: int = 0
     #: (API, name) of required permissions no answer could show (see ``add``).
     uncompared: list[tuple[str, str]] = field(default_factory=list)
+    #: What Graph showed of a publisher app, when it could be read.
+    grants: Grants | None = None
 
     def add(self, diff: g.Diff) -> None:
         self.compared += diff.compared
@@ -241,6 +243,7 @@ class ProfileChecker:
         if isinstance(answer, TokenError):
             self._raise_for(answer, profile, app, base)
         assert isinstance(answer, Grants)
+        findings.grants = answer
         if not answer.service_principal_found:
             raise _Verdict(_consent_missing(profile, base, Action.REAUTHORIZE_ADMIN))
         findings.add(
@@ -275,6 +278,17 @@ class ProfileChecker:
         answer = self._gateway.user_token(
             endpoints, profile.tenant_id, client_id, profile.consenting_user
         )
+        if answer is None and findings.grants is not None:
+            # A web-only publisher app cannot sign in on this computer (its consent's code is
+            # not redeemable here): the user's delegated grant is the one Graph shows.
+            grants = findings.grants
+            findings.add(
+                g.diff_grants(
+                    app, PermissionType.DELEGATED, grants.delegated_permissions,
+                    grants.delegated_by_api,
+                )
+            )  # fmt: skip
+            return
         if answer is None:
             raise TransientFailure(
                 f"the sign-in of {profile.consenting_user} is not stored on this computer"

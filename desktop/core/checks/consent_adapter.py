@@ -111,6 +111,8 @@ class IdentityReauthorizer:
             client_id=client_id,
             functions=tuple(functions),
             name=profile.name,
+            # The known consenting user is pre-filled on Microsoft's page.
+            login_hint=profile.consenting_user if request.method is ConsentMethod.USER else "",
         )
         if custom and request.pfx is None:
             # Same certificate: only the administrator's consent runs again.

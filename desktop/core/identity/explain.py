@@ -14,6 +14,12 @@ from dataclasses import dataclass
 
 from desktop.core.identity.consent_errors import consent_error, known_code
 
+#: Said while a consent waits: most sign-in errors stay on Microsoft's page.
+WAITING_HINT = (
+    "If the browser shows a Microsoft error page, come back here: Cancel, or paste the "
+    "AADSTS code / trace ID it shows."
+)
+
 _CODE = re.compile(r"\bAADSTS(\d{4,8})\b", re.IGNORECASE)
 _BARE_CODE = re.compile(r"^\s*(\d{4,8})\s*$")
 _GUID = re.compile(

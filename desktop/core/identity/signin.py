@@ -79,6 +79,19 @@ class SignedIn:
     id_claims: dict[str, Any]
     #: The delegated permissions the token response's ``scope`` grants.
     granted_scopes: frozenset[str] = frozenset()
+    #: False when the consent was given but its code could not be redeemed (a web-only app,
+    #: AADSTS7000218): nobody is signed in, and nothing was stored.
+    redeemed: bool = True
+
+
+#: What the listener hands back when a consent's code was refused redemption.
+_UNREDEEMED: dict[str, Any] = {"unredeemed": True}
+
+
+def public_client_refused(result: dict[str, Any]) -> bool:
+    """Whether a code redemption was refused because the app is a confidential (web-only)
+    client: the consent that issued the code was given all the same."""
+    return 7000218 in aadsts_codes(result)
 
 
 def _public_app(
@@ -112,10 +125,15 @@ def interactive(
     cancel: CancelToken | None = None,
     progress: Progress = no_progress,
     open_browser: BrowserOpener = open_system_browser,
+    consent_only: bool = False,
+    waiting: str = "Waiting for the sign-in in the browser…",
 ) -> SignedIn:
     """Authorize in the browser and return who signed in; the cache store is saved.
 
-    Refuses before the browser opens when the sign-in could not be stored (no keyring).
+    Refuses before the browser opens when the sign-in could not be stored (no keyring). With
+    *consent_only* (a vendor's publisher app), a code that the app may not redeem as a public
+    client (AADSTS7000218, a web-only app) still means the consent was given: the result is
+    then ``redeemed=False`` with nobody signed in.
     """
     cache_store.check_available()
     cache = cache_store.load()
@@ -144,6 +162,9 @@ def interactive(
                 detail=str(exc),
             )
             return BrowserPage(False, "Sign-in did not complete", problem.message), problem
+        if "error" in result and consent_only and public_client_refused(result):
+            page = BrowserPage(True, "Consent given", "The consent was recorded in the tenant.")
+            return page, _UNREDEEMED
         if "error" in result:
             problem = consent_error(
                 result["error"], result.get("error_description", ""), aadsts_codes(result), tenant
@@ -164,12 +185,14 @@ def interactive(
         )
         holder["flow"] = flow
         listener.state = flow["state"]
-        progress(0, 0, "Waiting for the sign-in in the browser…")
+        progress(0, 0, waiting)
         open_browser(flow["auth_uri"])
         outcome = listener.wait(timeout, cancel)
     finally:
         listener.close()
     assert isinstance(outcome, dict)
+    if outcome is _UNREDEEMED:
+        return SignedIn("", "", "", "", {}, redeemed=False)
     cache_store.save(cache)
     claims = outcome.get("id_token_claims") or {}
     return SignedIn(
@@ -221,6 +244,8 @@ class TechnicianSession:
             tenant,
             self.scopes(endpoints),
             self.cache_store,
+            # The technician may hold several accounts (partner and customer): let them pick.
+            prompt="select_account",
             login_hint=login_hint,
             timeout=timeout,
             cancel=cancel,

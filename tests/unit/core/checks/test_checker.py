@@ -229,3 +229,15 @@ def test_custom_invalid_client_without_a_code_is_choose_certificate() -> None:
     result = check.check(profile())
     assert result.status is Status.INVALID
     assert result.action is Action.CHOOSE_CERTIFICATE
+
+
+def test_a_web_only_apps_consenting_user_is_checked_from_the_grants_graph_shows() -> None:
+    # No sign-in of the user is stored (the app's code could not be redeemed here).
+    granted = Grants(True, delegated_permissions=frozenset({"Files.Read", "Tasks.Read"}))
+    check, _, _ = checker(ScriptedGateway(user=None, grants=granted))
+    result = check.check(profile("delegated-app", consenting_user="ann@contoso.com"))
+    assert not result.transient and result.status is Status.VALID, result
+    short = Grants(True, delegated_permissions=frozenset({"Files.Read"}))
+    check, _, _ = checker(ScriptedGateway(user=None, grants=short))
+    missing = check.check(profile("delegated-app", consenting_user="ann@contoso.com"))
+    assert missing.status is Status.INVALID and missing.missing_permissions == ("Tasks.Read",)
