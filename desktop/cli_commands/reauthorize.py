@@ -15,7 +15,9 @@ from typing import Any
 
 from desktop.cli_commands.common import format_parent
 from desktop.cli_commands.context import CliContext
+from desktop.cli_commands.explain import WAITING_LINE
 from desktop.cli_commands.output import emit_object
+from desktop.cli_commands.progress import say
 from desktop.core.catalog.model import ConsentMethod
 from desktop.core.checks.reauthorize import ReauthorizeRequest, reauthorize
 from desktop.core.checks.service import exit_code
@@ -65,6 +67,8 @@ def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
         pfx,
         password,
     )
+    say(f"Opening the system browser to re-authorize app profile #{args.id}…")
+    say(WAITING_LINE)
     result = reauthorize(
         request,
         store=store,

@@ -37,6 +37,7 @@ from desktop.core.domain import AppProfile, Status
 from desktop.core.errors import UserError
 
 from desktop.ui.certificate_panel import CertificatePanel
+from desktop.ui.error_page_help import ErrorPageHelp
 from desktop.ui.file_picker import FilePicker
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -127,7 +128,11 @@ class ReauthorizeDialog(QDialog):
         self.busy.hide()
         self.outcome = _label("", self, "Outcome")
         self.outcome.hide()
+        # Most sign-in errors stay on Microsoft's page: say so while the consent waits.
+        self.error_help = ErrorPageHelp(customer or "the customer's tenant", self)
+        self.error_help.error_page_seen.connect(self._on_error_page)
         layout.addWidget(self.busy)
+        layout.addWidget(self.error_help)
         layout.addWidget(self.outcome)
 
         self.buttons = QDialogButtonBox(self)
@@ -265,9 +270,19 @@ class ReauthorizeDialog(QDialog):
     @Slot(bool)
     def _set_running(self, running: bool) -> None:
         self.busy.setVisible(running)
+        if running:
+            self.error_help.waiting()
+        else:
+            self.error_help.done()
         self.go.setEnabled(not running)
         for box in self.findChildren(QGroupBox):
             box.setEnabled(not running)
+
+    @Slot()
+    def _on_error_page(self) -> None:
+        # The browser ended on Microsoft's error page: nothing will come back to the wait.
+        if self._controller.running:
+            self._controller.cancel()
 
     @Slot()
     def _on_cancel(self) -> None:

@@ -180,3 +180,23 @@ def test_user_consent_is_refused_for_admin_only_apps() -> None:
     app = CATALOG.app_type(p.app_type_id)
     with pytest.raises(UserError, match="does not support user consent"):
         validate(ReauthorizeRequest(5, ConsentMethod.USER), app, p)
+
+
+def test_a_pasted_error_page_code_is_explained_and_ends_the_wait(qtbot: QtBot) -> None:
+    p = custom_profile()
+    engine = FakeConsentEngine("wait")
+    dialog, store = open_dialog(qtbot, p, engine, all_granted("custom-azure-app"))
+    dialog.show()
+    assert not dialog.error_help.isVisible()
+    dialog.go.click()
+    qtbot.waitUntil(lambda: dialog.error_help.isVisible(), timeout=5_000)
+    assert "Microsoft error page" in dialog.error_help.hint.text()
+    assert dialog.cancel_button.isEnabled()  # Cancel is offered at once
+    shot(dialog, "waiting")
+    dialog.error_help.pasted.setText("AADSTS50020: User account does not exist in tenant.")
+    with qtbot.waitSignal(dialog._controller.cancelled, timeout=10_000):
+        dialog.error_help.explain_button.click()
+    assert "another organization" in dialog.error_help.explanation.text()
+    assert dialog.error_help.explanation.isVisible()  # stays after the wait ended
+    assert not dialog.error_help.hint.isVisible()
+    assert store.reauthorized == []

@@ -72,6 +72,6 @@ def explain_pasted(text: str, tenant: str = "the customer's tenant") -> Explanat
         )
     return Explanation(
         "No AADSTS code or trace ID was found in the text.",
-        "Copy the line of Microsoft's error page that starts with AADSTS (or its trace ID) "
-        "and paste it here.",
+        "Copy the line of Microsoft's error page that starts with AADSTS (or its trace ID), "
+        "and give that instead.",
     )

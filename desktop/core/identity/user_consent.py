@@ -19,7 +19,6 @@ from desktop.core.domain import Status
 from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.browser import BrowserOpener
-from desktop.core.identity.explain import WAITING_HINT
 from desktop.core.identity.graph import GraphClient, GraphError
 from desktop.core.identity.signin import TechnicianSession, TokenCacheStore, interactive
 from desktop.core.identity.verify import Verification, verify_delegated_token, verify_with_graph
@@ -127,7 +126,7 @@ def consent_as_user(
             progress=progress,
             open_browser=open_browser,
             consent_only=True,
-            waiting=f"Waiting for the consent in the browser… {WAITING_HINT}",
+            waiting="Waiting for the consent in the browser…",
         )
         if signed.redeemed:
             if signed.tenant_id and signed.tenant_id.lower() != plan.tenant.tenant_id.lower():

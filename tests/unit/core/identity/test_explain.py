@@ -39,4 +39,4 @@ def test_an_unknown_code_points_to_microsofts_lookup() -> None:
 
 
 def test_nothing_recognisable_says_what_to_paste() -> None:
-    assert "paste" in explain_pasted("it did not work").remedy
+    assert "starts with AADSTS" in explain_pasted("it did not work").remedy
