@@ -1,8 +1,10 @@
 """``reauthorize ID [--method admin|user] [--pfx FILE --password-stdin] [--app-id GUID]
-[--functions F ...] [--format json]``.
+[--functions F ...] [--yes] [--format json]``.
 
 Runs the consent in the system browser again, checks the profile, stores both and prints the
-new check (the same JSON object as ``check``). Exit 0 when the profile is Valid afterwards, 1
+new check (the same JSON object as ``check``). Before an administrator's consent it warns on
+stderr that tenant-wide consent may revoke the app's current grants, listing them, and asks at
+a terminal (``--yes`` skips both). Exit 0 when the profile is Valid afterwards, 1
 when it is still Expired or Invalid, 2 when the consent failed or the input was bad.
 """
 
@@ -23,6 +25,7 @@ from desktop.core.checks.reauthorize import ReauthorizeRequest, reauthorize
 from desktop.core.checks.service import exit_code
 from desktop.core.checks.wiring import build_reauthorizer
 from desktop.core.errors import UserError
+from desktop.core.identity.reconsent import ReconsentWarning
 
 
 def register(subparsers: Any) -> None:
@@ -37,6 +40,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--app-id", metavar="GUID", help="a new application ID (custom mode)")
     parser.add_argument("--functions", nargs="*", metavar="F", help="Delegated app functions")
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="administrator consent: go ahead without the warning about current grants",
+    )
     parser.set_defaults(handler=_reauthorize)
 
 
@@ -56,6 +64,23 @@ def _read_pfx(args: argparse.Namespace) -> tuple[bytes | None, str | None]:
     return data, password or None
 
 
+def _warn_before_reconsent(warning: ReconsentWarning) -> None:
+    """Tenant-wide consent may revoke current grants: say which; ask at a terminal.
+
+    Without a terminal on stdin the warning is printed and the consent goes ahead (the
+    browser needs a person anyway); ``--yes`` skips both.
+    """
+    if not warning.needed:
+        return
+    print(warning.text(), file=sys.stderr)
+    isatty = getattr(sys.stdin, "isatty", None)
+    if not (isatty and isatty()):
+        return
+    answer = input("Consent again anyway? Type yes to go on: ").strip().lower()
+    if answer not in ("y", "yes"):
+        raise UserError("Nothing was changed: the re-consent was not confirmed.")
+
+
 def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
     pfx, password = _read_pfx(args)
     service, store, engine = build_reauthorizer(ctx.paths, ctx.catalog, ctx.inventory)
@@ -67,6 +92,9 @@ def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
         pfx,
         password,
     )
+    if request.method is ConsentMethod.ADMIN and not args.yes:
+        (target,) = store.targets([args.id])
+        _warn_before_reconsent(engine.reconsent_warning(target.profile))
     say(f"Opening the system browser to re-authorize app profile #{args.id}…")
     say(WAITING_LINE)
     result = reauthorize(

@@ -73,3 +73,27 @@ def test_user_consent_reauthorization_checks_with_the_sign_in_it_just_made(
     assert "not stored on this computer" not in result["reason"]
     shown = box.cli("profiles", "show", str(profile["id"]), "--format", "json")
     assert json.loads(shown.stdout)["consenting_user"] == box.demo.admin
+
+
+def test_admin_reconsent_lists_the_grants_it_may_revoke(cli_sandbox: CliSandbox) -> None:
+    box = cli_sandbox
+    assert box.cli("signin", "--tenant", box.demo.domain, "--timeout", "30").returncode == 0
+    consent = box.cli(
+        "consent", "--customer", CUSTOMER, "--tenant", box.demo.domain,
+        "--service", "Baseline management", "--timeout", "30", "--format", "json",
+    )  # fmt: skip
+    assert consent.returncode == 0, consent.stderr
+    (profile,) = box.profiles()
+
+    warned = box.cli("reauthorize", str(profile["id"]), "--format", "json", input_text="")
+    assert warned.returncode == 0, warned.stderr
+    assert "may revoke permissions" in warned.stderr
+    assert "Microsoft Graph: Group.ReadWrite.All (Application)" in warned.stderr
+
+    quiet = box.cli("reauthorize", str(profile["id"]), "--yes", "--format", "json")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "may revoke" not in quiet.stderr
+
+    box.cli("signout")
+    unread = box.cli("reauthorize", str(profile["id"]), "--format", "json")
+    assert "could not be read" in unread.stderr and "signin" in unread.stderr
