@@ -21,7 +21,7 @@ from desktop.cli_commands.explain import WAITING_LINE
 from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.progress import say
 from desktop.core.catalog.model import ConsentMethod
-from desktop.core.checks.reauthorize import ReauthorizeRequest, reauthorize
+from desktop.core.checks.reauthorize import ReauthorizeRequest, reauthorize, validate
 from desktop.core.checks.service import exit_code
 from desktop.core.checks.wiring import build_reauthorizer
 from desktop.core.errors import UserError
@@ -94,6 +94,8 @@ def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
     )
     if request.method is ConsentMethod.ADMIN and not args.yes:
         (target,) = store.targets([args.id])
+        # Bad input is refused first, in one line, before any warning or browser.
+        validate(request, service.checker.app_type(target.profile.app_type_id), target.profile)
         _warn_before_reconsent(engine.reconsent_warning(target.profile))
     say(f"Opening the system browser to re-authorize app profile #{args.id}…")
     say(WAITING_LINE)
