@@ -74,6 +74,13 @@ def test_user_consent_reauthorization_checks_with_the_sign_in_it_just_made(
     shown = box.cli("profiles", "show", str(profile["id"]), "--format", "json")
     assert json.loads(shown.stdout)["consenting_user"] == box.demo.admin
 
+    # Now the consenting user is known: Microsoft's page gets it as the login hint.
+    box.browser_log.unlink(missing_ok=True)
+    known = box.cli("reauthorize", str(profile["id"]), "--method", "user", "--format", "json")
+    assert known.returncode == 0, known.stderr
+    visited = [line for line in box.browser_log.read_text().splitlines() if "authorize" in line]
+    assert visited and "login_hint=" + box.demo.admin.replace("@", "%40") in visited[0]
+
 
 def test_admin_reconsent_lists_the_grants_it_may_revoke(cli_sandbox: CliSandbox) -> None:
     box = cli_sandbox
