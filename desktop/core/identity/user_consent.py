@@ -171,6 +171,17 @@ def _from_graph(
                     "user consent.",
                 ),
             )
+        if oid not in principal_grants(graph, plan.client_id):
+            # Graph documents replication delays: a grant not shown yet is not a missing one.
+            return UserConsent(
+                upn,
+                Verification(
+                    Status.UNKNOWN,
+                    "Consent granted — waiting for Microsoft to apply it (the user's grant is "
+                    "not shown in the tenant yet).",
+                    "Check the profile again in a few minutes.",
+                ),
+            )
         return UserConsent(upn, verify_with_graph(plan.app_type, plan.client_id, graph, oid))
     except GraphError as exc:
         return UserConsent(
