@@ -14,6 +14,7 @@ from desktop.cli_commands import (
     consent,
     customers,
     demo,
+    explain,
     permissions,
     profiles,
     reauthorize,
@@ -34,6 +35,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     demo,
     check,
     reauthorize,
+    explain,
 )
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from desktop.cli_commands.common import add_browser_timeout
 from desktop.cli_commands.context import CliContext
+from desktop.cli_commands.explain import WAITING_LINE
 from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.progress import say
 from desktop.cli_commands.signin import PROGRESS
@@ -192,6 +193,7 @@ def consent(
         f"Opening the system browser for {plan.method.value} consent to {plan.app_type.name} "
         f"in {plan.tenant.label}…"
     )
+    say(WAITING_LINE)
     outcome = engine.run(
         plan,
         pfx=pfx,

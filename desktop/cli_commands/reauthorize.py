@@ -1,8 +1,10 @@
 """``reauthorize ID [--method admin|user] [--pfx FILE --password-stdin] [--app-id GUID]
-[--functions F ...] [--format json]``.
+[--functions F ...] [--yes] [--format json]``.
 
 Runs the consent in the system browser again, checks the profile, stores both and prints the
-new check (the same JSON object as ``check``). Exit 0 when the profile is Valid afterwards, 1
+new check (the same JSON object as ``check``). Before an administrator's consent it warns on
+stderr that tenant-wide consent may revoke the app's current grants, listing them, and asks at
+a terminal (``--yes`` skips both). Exit 0 when the profile is Valid afterwards, 1
 when it is still Expired or Invalid, 2 when the consent failed or the input was bad.
 """
 
@@ -15,12 +17,15 @@ from typing import Any
 
 from desktop.cli_commands.common import format_parent
 from desktop.cli_commands.context import CliContext
+from desktop.cli_commands.explain import WAITING_LINE
 from desktop.cli_commands.output import emit_object
+from desktop.cli_commands.progress import say
 from desktop.core.catalog.model import ConsentMethod
-from desktop.core.checks.reauthorize import ReauthorizeRequest, reauthorize
+from desktop.core.checks.reauthorize import ReauthorizeRequest, reauthorize, validate
 from desktop.core.checks.service import exit_code
 from desktop.core.checks.wiring import build_reauthorizer
 from desktop.core.errors import UserError
+from desktop.core.identity.reconsent import ReconsentWarning
 
 
 def register(subparsers: Any) -> None:
@@ -35,6 +40,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--app-id", metavar="GUID", help="a new application ID (custom mode)")
     parser.add_argument("--functions", nargs="*", metavar="F", help="Delegated app functions")
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="administrator consent: go ahead without the warning about current grants",
+    )
     parser.set_defaults(handler=_reauthorize)
 
 
@@ -54,6 +64,23 @@ def _read_pfx(args: argparse.Namespace) -> tuple[bytes | None, str | None]:
     return data, password or None
 
 
+def _warn_before_reconsent(warning: ReconsentWarning) -> None:
+    """Tenant-wide consent may revoke current grants: say which; ask at a terminal.
+
+    Without a terminal on stdin the warning is printed and the consent goes ahead (the
+    browser needs a person anyway); ``--yes`` skips both.
+    """
+    if not warning.needed:
+        return
+    print(warning.text(), file=sys.stderr)
+    isatty = getattr(sys.stdin, "isatty", None)
+    if not (isatty and isatty()):
+        return
+    answer = input("Consent again anyway? Type yes to go on: ").strip().lower()
+    if answer not in ("y", "yes"):
+        raise UserError("Nothing was changed: the re-consent was not confirmed.")
+
+
 def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
     pfx, password = _read_pfx(args)
     service, store, engine = build_reauthorizer(ctx.paths, ctx.catalog, ctx.inventory)
@@ -65,6 +92,13 @@ def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
         pfx,
         password,
     )
+    if request.method is ConsentMethod.ADMIN and not args.yes:
+        (target,) = store.targets([args.id])
+        # Bad input is refused first, in one line, before any warning or browser.
+        validate(request, service.checker.app_type(target.profile.app_type_id), target.profile)
+        _warn_before_reconsent(engine.reconsent_warning(target.profile))
+    say(f"Opening the system browser to re-authorize app profile #{args.id}…")
+    say(WAITING_LINE)
     result = reauthorize(
         request,
         store=store,

@@ -5,6 +5,7 @@ Signals:
     failed(object): a :class:`UserError` (declined, timed out, wrong tenant, bad certificate...).
     cancelled()
     running_changed(bool)
+    warning_ready(object): the :class:`ReconsentWarning` read before an administrator's consent.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from desktop.core.cancel import CancelToken, Progress
 from desktop.core.checks.reauthorize import ReauthorizeRequest
 from desktop.core.checks.result import CheckResult
 from desktop.core.errors import UserError
+from desktop.core.identity.reconsent import ReconsentWarning
 
 Reauthorize = Callable[[ReauthorizeRequest, CancelToken], CheckResult]
+#: Reads what a re-consent may revoke (Graph, with the technician's token).
+ReadWarning = Callable[[], ReconsentWarning]
 
 
 def read_pfx(path: Path) -> bytes:
@@ -42,12 +46,49 @@ class ReauthorizeController(QObject):
     failed = Signal(object)
     cancelled = Signal()
     running_changed = Signal(bool)
+    warning_ready = Signal(object)
 
-    def __init__(self, runner: TaskRunner, run: Reauthorize, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        run: Reauthorize,
+        parent: QObject | None = None,
+        *,
+        read_warning: ReadWarning | None = None,
+    ) -> None:
         super().__init__(parent)
         self._runner = runner
         self._run = run
+        self._read_warning = read_warning
+        self._warning: ReconsentWarning | None = None
         self._task: Task | None = None
+
+    @property
+    def warns_before_reconsent(self) -> bool:
+        """Whether an administrator's consent is preceded by the current grants' warning."""
+        return self._read_warning is not None
+
+    def read_warning(self) -> bool:
+        """Read what a re-consent may revoke, off the GUI thread; ``warning_ready`` follows
+        (a failure to read is itself a warning, never an error)."""
+        if self._task is not None or self._read_warning is None:
+            return False
+        read = self._read_warning
+
+        def work(token: CancelToken, progress: Progress) -> ReconsentWarning:
+            progress(0, 0, "Reading the app's current grants…")
+            return read()
+
+        self._task = self._runner.submit("Reading the app's current grants", work)
+        # Announced once the task is over, so a consent may start from the announcement.
+        self._task.succeeded.connect(self._keep_warning)
+        self._task.failed.connect(
+            lambda e: self._keep_warning(ReconsentWarning(unreadable=UserError.one_line(e)))
+        )
+        self._task.cancelled.connect(self.cancelled)
+        self._task.finished.connect(self._on_finished)
+        self.running_changed.emit(True)
+        return True
 
     @property
     def runner(self) -> TaskRunner:
@@ -82,7 +123,14 @@ class ReauthorizeController(QObject):
         if self._task is not None:
             self._task.cancel()
 
+    @Slot(object)
+    def _keep_warning(self, warning: ReconsentWarning) -> None:
+        self._warning = warning
+
     @Slot()
     def _on_finished(self) -> None:
         self._task = None
         self.running_changed.emit(False)
+        warning, self._warning = self._warning, None
+        if warning is not None:
+            self.warning_ready.emit(warning)

@@ -2,7 +2,8 @@
 
 An assertion is accepted only when its ``x5t`` (SHA-1) or ``x5t#S256`` (SHA-256) thumbprint
 names a certificate registered on the app, its RS256/PS256 signature verifies with that
-certificate's key, and ``iss``/``sub``/``aud``/``exp`` are right, as Entra ID does.
+certificate's key, and ``iss``/``sub``/``aud``/``exp`` are right, as Entra ID does. An ``nbf``
+later than the server's clock is refused with AADSTS700024 (a client clock running ahead).
 """
 
 from __future__ import annotations
@@ -29,13 +30,16 @@ class ClientAuthError(Exception):
         self.text = text
 
 
-def authenticate_client(app: App, form: dict[str, str], audiences: Iterable[str]) -> str:
-    """Check the credential in *form* for *app*; return how it authenticated."""
+def authenticate_client(
+    app: App, form: dict[str, str], audiences: Iterable[str], now: float | None = None
+) -> str:
+    """Check the credential in *form* for *app* at the server's time *now* (default: this
+    computer's clock); return how it authenticated."""
     assertion = form.get("client_assertion")
     if assertion:
         if form.get("client_assertion_type") != ASSERTION_TYPE:
             raise ClientAuthError(50027, "Invalid client_assertion_type.")
-        _check_assertion(app, assertion, set(audiences))
+        _check_assertion(app, assertion, set(audiences), time.time() if now is None else now)
         return "certificate"
     secret = form.get("client_secret")
     if secret:
@@ -49,7 +53,7 @@ def authenticate_client(app: App, form: dict[str, str], audiences: Iterable[str]
     )
 
 
-def _check_assertion(app: App, assertion: str, audiences: set[str]) -> None:
+def _check_assertion(app: App, assertion: str, audiences: set[str], now: float) -> None:
     try:
         header, claims, _, _ = split(assertion)
     except JwsError as exc:
@@ -93,8 +97,17 @@ def _check_assertion(app: App, assertion: str, audiences: set[str]) -> None:
             700021, f"Client assertion audience claim does not match: {claims.get('aud')}."
         )
     exp = claims.get("exp")
-    if not isinstance(exp, int | float) or exp < time.time() - 300:
-        raise ClientAuthError(700024, "Client assertion is not within its valid time range.")
+    nbf = claims.get("nbf")
+    if (
+        not isinstance(exp, int | float)
+        or exp < now - 300
+        or (isinstance(nbf, int | float) and nbf > now)
+    ):
+        raise ClientAuthError(
+            700024,
+            f"Client assertion is not within its valid time range. Current time: {now:.0f}, "
+            f"assertion valid from {nbf}, expiry time of assertion {exp}.",
+        )
 
 
 def _thumb_bytes(value: object) -> bytes | None:

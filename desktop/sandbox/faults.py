@@ -125,6 +125,12 @@ AADSTS: dict[int, ErrorSpec] = {
     ),
     50000: ErrorSpec(503, "temporarily_unavailable", "There was an error issuing a token."),
     7000215: ErrorSpec(401, "invalid_client", "Invalid client secret provided."),
+    7000218: ErrorSpec(
+        401,
+        "invalid_client",
+        "The request body must contain the following parameter: 'client_assertion' or "
+        "'client_secret'.",
+    ),
 }
 
 DELEGATED_GRANTS = frozenset({"authorization_code", "refresh_token"})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
+from urllib.parse import unquote
 
 from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.sandbox.directory import (
@@ -105,6 +106,20 @@ def _route(
             "id": user.oid,
             "userPrincipalName": user.upn,
             "displayName": user.display_name,
+        }
+    elif parts[0] == "users" and len(parts) == 2:
+        # GET /users/{id | userPrincipalName}
+        key = unquote(parts[1]).casefold()
+        found = next(
+            (u for u in tenant.users.values() if key in (u.oid.casefold(), u.upn.casefold())),
+            None,
+        )
+        if found is None or found.deleted:
+            return _error(404, "Request_ResourceNotFound", f"Resource '{parts[1]}' does not exist.")
+        return 200, {
+            "id": found.oid,
+            "userPrincipalName": found.upn,
+            "displayName": found.display_name,
         }
     elif path == "servicePrincipals":
         directory.ensure_sp(tenant.tenant_id, GRAPH_APP_ID)

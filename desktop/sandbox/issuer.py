@@ -97,6 +97,11 @@ class Issuer:
         self.base_url = ""  # https://127.0.0.1:port, set by the server
         self.pages_url = ""  # http://127.0.0.1:port for the browser pages
         self.latency = 0.0
+        #: Seconds the sandbox's clock is ahead of this computer's (negative: behind), to
+        #: model a client whose clock runs ahead of Microsoft's.
+        self.clock_offset = 0.0
+        #: (header, claims) of every client assertion accepted, for tests to inspect.
+        self.accepted_assertions: list[tuple[dict[str, Any], dict[str, Any]]] = []
         self._lock = threading.Lock()
         self._codes: dict[str, AuthCode] = {}
         self._refresh: dict[str, RefreshGrant] = {}
@@ -229,12 +234,16 @@ class Issuer:
         if fault:
             return fault
         try:
-            authenticate_client(app, form, audiences)
+            how = authenticate_client(app, form, audiences, time.time() + self.clock_offset)
         except ClientAuthError as exc:
             status, headers, body = error_reply(exc.code, 401)
             body["error"] = "invalid_client"
             body["error_description"] = f"AADSTS{exc.code}: {exc.text}"
             return status, headers, body
+        if how == "certificate":
+            header, assertion_claims, _, _ = jws.split(form["client_assertion"])
+            with self._lock:
+                self.accepted_assertions.append((header, assertion_claims))
         if app.home_tenant and app.home_tenant != tenant.tenant_id:
             return error_reply(700016, client=client_id, tenant=tenant.tenant_id)
         if tenant.sp_by_app(client_id) is None:

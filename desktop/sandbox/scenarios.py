@@ -38,6 +38,7 @@ ACTIONS = frozenset(
         "throttle",
         "server_error",
         "set_latency",
+        "set_clock_offset",
         "fault",
         "clear_faults",
         "set_browser_user",
@@ -267,9 +268,15 @@ class Scenario:
         """Make a successful consent name another tenant (to test that it is refused)."""
         self.pages.options.reply_tenant = tenant_id
 
+    def set_clock_offset(self, seconds: float) -> None:
+        """Run the token endpoint's clock *seconds* ahead of this computer's (negative:
+        behind, as Microsoft's clock is for a client whose clock runs fast)."""
+        self.issuer.clock_offset = seconds
+
     def reset(self) -> None:
         """Clear faults and page switches (the directory keeps its contents)."""
         self.clear_faults()
+        self.issuer.clock_offset = 0.0
         self.pages.options.auto_accept = False
         self.pages.options.consent_error = None
         self.pages.options.reply_tenant = ""

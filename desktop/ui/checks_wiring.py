@@ -273,7 +273,14 @@ class ChecksWiring(QObject):
                 certificates=parts.certificates,
             )
 
-        controller = ReauthorizeController(self.runner, run, self)
+        engine = parts.engine
+        read_warning = getattr(engine, "reconsent_warning", None)
+        controller = ReauthorizeController(
+            self.runner,
+            run,
+            self,
+            read_warning=(lambda: read_warning(profile)) if read_warning else None,
+        )
         dialog = ReauthorizeDialog(
             profile, app.name, options_for(profile, app), controller, self.page
         )

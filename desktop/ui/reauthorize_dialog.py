@@ -8,6 +8,7 @@ shows outcomes; a ReauthorizeController runs the consent and the check.
 
 from __future__ import annotations
 
+import html
 import re
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -35,11 +36,20 @@ from desktop.core.checks.reauthorize import ReauthorizeOptions, ReauthorizeReque
 from desktop.core.checks.result import CheckResult
 from desktop.core.domain import AppProfile, Status
 from desktop.core.errors import UserError
+from desktop.core.identity.reconsent import ReconsentWarning
 
 from desktop.ui.certificate_panel import CertificatePanel
+from desktop.ui.error_page_help import ErrorPageHelp
 from desktop.ui.file_picker import FilePicker
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+def _as_html(text: str) -> str:
+    """Plain warning text (lines of "  - item") as escaped rich text with line breaks."""
+    return "<br>".join(
+        html.escape(line).replace("  - ", "&nbsp;&nbsp;• ") for line in text.split("\n")
+    )
 
 
 def _label(text: str, parent: QWidget, name: str = "") -> QLabel:
@@ -127,7 +137,20 @@ class ReauthorizeDialog(QDialog):
         self.busy.hide()
         self.outcome = _label("", self, "Outcome")
         self.outcome.hide()
+        # Tenant-wide consent may revoke what the app has now: shown before it is given.
+        self.reconsent = _label("", self, "ReconsentWarning")
+        self.reconsent.setFrameShape(QFrame.Shape.StyledPanel)
+        self.reconsent.setMargin(8)
+        self.reconsent.setAccessibleName("What consenting again may revoke")
+        self.reconsent.hide()
+        self._warned = False
+        self._reading_warning = False
+        layout.addWidget(self.reconsent)
+        # Most sign-in errors stay on Microsoft's page: say so while the consent waits.
+        self.error_help = ErrorPageHelp(customer or "the customer's tenant", self)
+        self.error_help.error_page_seen.connect(self._on_error_page)
         layout.addWidget(self.busy)
+        layout.addWidget(self.error_help)
         layout.addWidget(self.outcome)
 
         self.buttons = QDialogButtonBox(self)
@@ -147,6 +170,8 @@ class ReauthorizeDialog(QDialog):
         controller.succeeded.connect(self._on_succeeded)
         controller.failed.connect(self._on_failed)
         controller.cancelled.connect(self._on_cancelled)
+        controller.warning_ready.connect(self._on_warning)
+        self.methods.buttonToggled.connect(self._method_changed)
 
     # -- sections --------------------------------------------------------------------------
 
@@ -260,14 +285,53 @@ class ReauthorizeDialog(QDialog):
             self._show_outcome(f"{exc.message} {exc.remedy}", error=True)
             return
         self.outcome.hide()
+        if (
+            request.method is ConsentMethod.ADMIN
+            and self._controller.warns_before_reconsent
+            and not self._warned
+        ):
+            self._reading_warning = True
+            self.busy.setFormat("Reading the app's current grants…")
+            self._controller.read_warning()  # then _on_warning asks, or goes ahead
+            return
+        self._reading_warning = False
+        self.busy.setFormat("Waiting for the consent in your browser…")
         self._controller.start(request)
+
+    @Slot(object)
+    def _on_warning(self, warning: ReconsentWarning) -> None:
+        self._warned = True
+        if not warning.needed:
+            self.start()
+            return
+        self.reconsent.setText(f"<b>Before you consent again:</b> {_as_html(warning.text())}")
+        self.reconsent.setTextFormat(Qt.TextFormat.RichText)
+        self.reconsent.show()
+        self.go.setText("&Consent again anyway")
+
+    @Slot()
+    def _method_changed(self) -> None:
+        # The warning is about administrator consent: a change of method asks again.
+        self._warned = False
+        self.reconsent.hide()
+        self.go.setText("&Re-authorize")
 
     @Slot(bool)
     def _set_running(self, running: bool) -> None:
         self.busy.setVisible(running)
+        if running and not self._reading_warning:
+            self.error_help.waiting()
+        else:
+            self.error_help.done()
         self.go.setEnabled(not running)
         for box in self.findChildren(QGroupBox):
             box.setEnabled(not running)
+
+    @Slot()
+    def _on_error_page(self) -> None:
+        # The browser ended on Microsoft's error page: nothing will come back to the wait.
+        if self._controller.running:
+            self._controller.cancel()
 
     @Slot()
     def _on_cancel(self) -> None:

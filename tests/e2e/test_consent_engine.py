@@ -346,3 +346,45 @@ def test_custom_mode_compares_sharepoint_with_its_own_token_and_names_what_it_ca
     assert verification.reason == missing_permissions_reason(["SharePoint: Sites.FullControl.All"])
     assert verification.missing == ("SharePoint: Sites.FullControl.All (Application)",)
     assert verification.warning == uncompared_apis_warning([("Contoso Backup API", "Backup.Run")])
+
+
+def _technician(sb: RunningSandbox, cache: MemoryTokenCacheStore) -> TechnicianSession:
+    browser = StandInBrowser(sb.sandbox.ca_path, upn=sb.demo.admin)
+    technician = TechnicianSession(sb.demo.sign_in_client_id, cache, open_browser=browser)
+    technician.sign_in(endpoints_for(), sb.demo.tenant_id, timeout=30)
+    assert "prompt=select_account" in browser.visited[0]
+    return technician
+
+
+def test_user_consent_to_a_web_only_app_is_verified_from_the_users_grant(
+    sandbox: RunningSandbox,
+) -> None:
+    cache = MemoryTokenCacheStore()
+    technician = _technician(sandbox, cache)
+    plan = _plan(sandbox, ["Cloud Backup for Microsoft 365"], method=ConsentMethod.USER)
+    # A vendor's web-only app: its code cannot be redeemed without a credential.
+    sandbox.scenario.fault(7000218, client_id=plan.client_id, grants=["authorization_code"])
+    sandbox.scenario.set_browser_user(sandbox.demo.user)  # not an administrator
+    browser = StandInBrowser(sandbox.sandbox.ca_path, upn=None)
+    outcome = _engine(sandbox, browser, cache=cache, technician=technician).run(plan, timeout=30)
+    assert outcome.profile.consenting_user == sandbox.demo.user
+    assert outcome.profile.status is Status.VALID, outcome.verification
+    assert "public client" not in outcome.verification.reason
+    kind = msal.TokenCache.CredentialType
+    stored = {rt["client_id"] for rt in cache.load().search(kind.REFRESH_TOKEN)}
+    assert plan.client_id not in stored  # nothing of the vendor's app is kept here
+
+
+def test_user_consent_to_a_web_only_app_without_a_technician_is_unknown_not_invalid(
+    sandbox: RunningSandbox,
+) -> None:
+    plan = _plan(sandbox, ["Cloud Backup for Microsoft 365"], method=ConsentMethod.USER)
+    sandbox.scenario.fault(7000218, client_id=plan.client_id, grants=["authorization_code"])
+    browser = StandInBrowser(sandbox.sandbox.ca_path, upn=None)
+    outcome = _engine(sandbox, browser).run(
+        dataclasses.replace(plan, login_hint=sandbox.demo.user), timeout=30
+    )
+    assert "login_hint=" in browser.visited[0]
+    assert outcome.profile.status is Status.UNKNOWN
+    assert "Consent was given" in outcome.verification.reason
+    assert outcome.profile.consenting_user == sandbox.demo.user

@@ -4,7 +4,6 @@ certificate store shaped like the vault's."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from typing import Any
 
@@ -65,5 +64,5 @@ def credential_of(contents: Any) -> dict[str, str]:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         ).decode(),
-        "thumbprint": hashlib.sha1(cert.public_bytes(serialization.Encoding.DER)).hexdigest(),
+        "public_certificate": cert.public_bytes(serialization.Encoding.PEM).decode(),
     }

@@ -98,11 +98,14 @@ class FakeGraph:
         assignments: dict[str, list[dict[str, Any]]] | None = None,
         grants: list[dict[str, Any]] | None = None,
         error: Exception | None = None,
+        users: list[dict[str, Any]] | None = None,
     ) -> None:
         self.sps = sps or []
         self.assignments = assignments or {}
         self.grants = grants or []
         self.error = error
+        #: Users as ``GET users/{id | userPrincipalName}`` returns them.
+        self.users = users or []
 
     def values(self, path: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
         if self.error is not None:
@@ -119,5 +122,15 @@ class FakeGraph:
     def get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
         if self.error is not None:
             raise self.error
-        sp_id = path.split("/")[1]
-        return next(sp for sp in self.sps if sp["id"] == sp_id)
+        kind, key = path.split("/")[:2]
+        if kind == "users":
+            from urllib.parse import unquote
+
+            from desktop.core.identity.graph import GraphError
+
+            key = unquote(key).casefold()
+            for user in self.users:
+                if key in (user["id"].casefold(), user["userPrincipalName"].casefold()):
+                    return user
+            raise GraphError(f"Resource '{key}' does not exist.", status=404)
+        return next(sp for sp in self.sps if sp["id"] == key)

@@ -20,6 +20,7 @@ from desktop.core.checks.gateway import Grants
 from desktop.core.checks.reauthorize import ReauthorizeRequest, options_for, reauthorize
 from desktop.core.checks.status_rules import classify
 from desktop.core.domain import AppProfile, Status
+from desktop.core.identity.reconsent import ReconsentWarning
 from tests.helpers.check_fakes import (
     FakeConsentEngine,
     FakeCredentials,
@@ -44,7 +45,11 @@ def invalid(p: AppProfile, code: int, description: str = "") -> AppProfile:
 
 
 def open_dialog(
-    qtbot: QtBot, p: AppProfile, engine: FakeConsentEngine, gateway: ScriptedGateway
+    qtbot: QtBot,
+    p: AppProfile,
+    engine: FakeConsentEngine,
+    gateway: ScriptedGateway,
+    warning: ReconsentWarning | None = None,
 ) -> tuple[ReauthorizeDialog, MemoryCheckStore]:
     store = MemoryCheckStore([p])
     checker = ProfileChecker(CATALOG, gateway, FakeCredentials(), client_id_for=lambda a: "c1")
@@ -53,7 +58,9 @@ def open_dialog(
         return reauthorize(request, store=store, engine=engine, checker=checker, token=token)
 
     runner = TaskRunner()
-    controller = ReauthorizeController(runner, run)
+    controller = ReauthorizeController(
+        runner, run, read_warning=(lambda: warning) if warning is not None else None
+    )
     app = CATALOG.app_type(p.app_type_id)
     dialog = ReauthorizeDialog(p, app.name, options_for(p, app), controller)
     dialog._keep = (runner, controller)  # type: ignore[attr-defined]
@@ -180,3 +187,57 @@ def test_user_consent_is_refused_for_admin_only_apps() -> None:
     app = CATALOG.app_type(p.app_type_id)
     with pytest.raises(UserError, match="does not support user consent"):
         validate(ReauthorizeRequest(5, ConsentMethod.USER), app, p)
+
+
+def test_a_pasted_error_page_code_is_explained_and_ends_the_wait(qtbot: QtBot) -> None:
+    p = custom_profile()
+    engine = FakeConsentEngine("wait")
+    dialog, store = open_dialog(qtbot, p, engine, all_granted("custom-azure-app"))
+    dialog.show()
+    assert not dialog.error_help.isVisible()
+    dialog.go.click()
+    qtbot.waitUntil(lambda: dialog.error_help.isVisible(), timeout=5_000)
+    assert "Microsoft error page" in dialog.error_help.hint.text()
+    assert dialog.cancel_button.isEnabled()  # Cancel is offered at once
+    shot(dialog, "waiting")
+    dialog.error_help.pasted.setText("AADSTS50020: User account does not exist in tenant.")
+    with qtbot.waitSignal(dialog._controller.cancelled, timeout=10_000):
+        dialog.error_help.explain_button.click()
+    assert "another organization" in dialog.error_help.explanation.text()
+    assert dialog.error_help.explanation.isVisible()  # stays after the wait ended
+    assert not dialog.error_help.hint.isVisible()
+    assert store.reauthorized == []
+
+
+def test_admin_reconsent_first_lists_the_grants_it_may_revoke(qtbot: QtBot) -> None:
+    p = custom_profile()
+    engine = FakeConsentEngine()
+    now = ReconsentWarning(("Microsoft Graph: User.Read.All (Application)",))
+    dialog, _store = open_dialog(qtbot, p, engine, all_granted("custom-azure-app"), now)
+    dialog.show()
+    dialog.go.click()
+    qtbot.waitUntil(lambda: dialog.reconsent.isVisible(), timeout=5_000)
+    assert "may revoke" in dialog.reconsent.text()
+    assert "User.Read.All (Application)" in dialog.reconsent.text()
+    assert engine.requests == []  # nothing consented before the technician goes on
+    shot(dialog, "reconsent-warning")
+    assert "anyway" in dialog.go.text().lower()
+    with qtbot.waitSignal(dialog.reauthorized, timeout=10_000):
+        dialog.go.click()
+    assert len(engine.requests) == 1
+
+
+def test_unreadable_grants_are_said_and_nothing_found_goes_straight_on(qtbot: QtBot) -> None:
+    p = custom_profile()
+    unread = ReconsentWarning(unreadable="no technician is signed in to this tenant")
+    dialog, _ = open_dialog(qtbot, p, FakeConsentEngine(), all_granted("custom-azure-app"), unread)
+    dialog.show()
+    dialog.go.click()
+    qtbot.waitUntil(lambda: dialog.reconsent.isVisible(), timeout=5_000)
+    assert "could not be read" in dialog.reconsent.text()
+    engine = FakeConsentEngine()
+    quiet, _ = open_dialog(qtbot, p, engine, all_granted("custom-azure-app"), ReconsentWarning())
+    quiet.show()
+    with qtbot.waitSignal(quiet.reauthorized, timeout=10_000):
+        quiet.go.click()
+    assert not quiet.reconsent.isVisible() and len(engine.requests) == 1

@@ -1,9 +1,9 @@
 """The client credential MSAL needs, built in memory from an opened certificate.
 
-``{"private_key": PEM, "thumbprint": SHA-1 hex, "public_certificate": PEM}``: MSAL signs the
-client assertion with the key and names the certificate by its thumbprint (and, with
-``public_certificate``, sends the ``x5c`` chain as well). The dict lives only in memory; it is
-never written anywhere.
+``{"private_key": PEM, "public_certificate": PEM}``: the key signs the client assertion, and
+the certificate names it by its SHA-256 thumbprint (``x5t#S256``, PS256) with the ``x5c`` chain.
+No SHA-1 ``thumbprint``: given one, MSAL falls back to the deprecated RS256 + ``x5t`` form. The
+dict lives only in memory; it is never written anywhere.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from desktop.core.certificates.model import MIN_RSA_BITS, PfxContents
-from desktop.core.certificates.reading import CertificateError, thumbprint
+from desktop.core.certificates.reading import CertificateError
 
 
 def msal_client_credential(contents: PfxContents) -> dict[str, str]:
@@ -38,6 +38,5 @@ def msal_client_credential(contents: PfxContents) -> dict[str, str]:
     public_pem = "".join(c.public_bytes(serialization.Encoding.PEM).decode("ascii") for c in certs)
     return {
         "private_key": private_pem,
-        "thumbprint": thumbprint(contents.certificate, "sha1"),
         "public_certificate": public_pem,
     }

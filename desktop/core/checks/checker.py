@@ -26,7 +26,7 @@ from desktop.core.checks.gateway import (
     TransientFailure,
 )
 from desktop.core.checks.result import CheckResult
-from desktop.core.checks.status_rules import Action, classify
+from desktop.core.checks.status_rules import RETRY_REMEDY, Action, classify
 from desktop.core.domain import AppProfile, Cloud, Status, utc_now
 from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
@@ -71,6 +71,8 @@ class _Findings:
     compared: int = 0
     #: (API, name) of required permissions no answer could show (see ``add``).
     uncompared: list[tuple[str, str]] = field(default_factory=list)
+    #: What Graph showed of a publisher app, when it could be read.
+    grants: Grants | None = None
 
     def add(self, diff: g.Diff) -> None:
         self.compared += diff.compared
@@ -115,7 +117,9 @@ class ProfileChecker:
         except _Verdict as verdict:
             return verdict.result
         except TransientFailure as exc:
-            return self.failed(profile, base, exc.reason, exc.detail, exc.retry_after)
+            return self.failed(
+                profile, base, exc.reason, exc.detail, exc.retry_after, remedy=exc.remedy
+            )
         except UserError as exc:
             return self.failed(profile, base, exc.message.rstrip("."), exc.detail)
         except Exception as exc:  # a bug must not turn a profile Invalid either
@@ -129,14 +133,18 @@ class ProfileChecker:
         why: str,
         detail: str = "",
         retry_after: float | None = None,
+        *,
+        remedy: str = "",
     ) -> CheckResult:
-        """A transient result: the status stays as it was, and the reason says why."""
+        """A transient result: the status stays as it was, and the reason says why. A
+        *remedy* (a misconfiguration the check found) is shown instead of "check again"."""
         keep_remedy = profile.status.needs_reauthorization and profile.remedy
+        fallback = profile.remedy if keep_remedy else "Check again later."
         return replace(
             base,
             status=profile.status,
             reason=f"Last check failed: {why}. The status is the one from before.",
-            remedy=profile.remedy if keep_remedy else "Check again later.",
+            remedy=remedy if remedy and remedy != RETRY_REMEDY else fallback,
             transient=True,
             action=Action.CHECK_AGAIN,
             detail=detail,
@@ -235,6 +243,7 @@ class ProfileChecker:
         if isinstance(answer, TokenError):
             self._raise_for(answer, profile, app, base)
         assert isinstance(answer, Grants)
+        findings.grants = answer
         if not answer.service_principal_found:
             raise _Verdict(_consent_missing(profile, base, Action.REAUTHORIZE_ADMIN))
         findings.add(
@@ -269,6 +278,17 @@ class ProfileChecker:
         answer = self._gateway.user_token(
             endpoints, profile.tenant_id, client_id, profile.consenting_user
         )
+        if answer is None and findings.grants is not None:
+            # A web-only publisher app cannot sign in on this computer (its consent's code is
+            # not redeemable here): the user's delegated grant is the one Graph shows.
+            grants = findings.grants
+            findings.add(
+                g.diff_grants(
+                    app, PermissionType.DELEGATED, grants.delegated_permissions,
+                    grants.delegated_by_api,
+                )
+            )  # fmt: skip
+            return
         if answer is None:
             raise TransientFailure(
                 f"the sign-in of {profile.consenting_user} is not stored on this computer"
@@ -312,11 +332,14 @@ class ProfileChecker:
             http_status=error.http_status,
             user=profile.consenting_user,
             supports_user_consent=app.supports_user_consent,
+            custom=profile.mode is SetupMode.CUSTOM,
         )
         if verdict.status is None:
             codes = ", ".join(f"AADSTS{c}" for c in error.error_codes)
             raise TransientFailure(
-                verdict.reason + (f" ({codes})" if codes else ""), detail=error.detail
+                verdict.reason + (f" ({codes})" if codes else ""),
+                detail=error.detail,
+                remedy=verdict.remedy,
             )
         if never_consented(profile.consented_at) and consent_missing(error):
             missing = _consent_missing(profile, base, verdict.action)

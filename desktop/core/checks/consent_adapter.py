@@ -27,6 +27,7 @@ from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import NotFoundError, UserError
 from desktop.core.identity.admin_consent import run_admin_consent
 from desktop.core.identity.consent import ConsentEngine, ConsentPlan
+from desktop.core.identity.reconsent import ReconsentWarning, read_reconsent_warning
 from desktop.core.inventory import Inventory
 from desktop.core.vault import new_name
 
@@ -85,6 +86,26 @@ class IdentityReauthorizer:
                 remedy="Update the app, or check the catalog override file.",
             ) from exc
 
+    def reconsent_warning(self, profile: AppProfile) -> ReconsentWarning:
+        """What an administrator's consent again may revoke: the app's tenant-wide grants
+        now, read with the technician's Graph token (or why they could not be read)."""
+        assert profile.id is not None
+        tenant = self._inventory.profiles.details(profile.id).tenant
+        app = self._catalog.app_type(profile.app_type_id)
+        try:
+            client_id = (
+                profile.custom_app_id if profile.mode is SetupMode.CUSTOM else self._client_id(app)
+            )
+        except UserError as exc:
+            return ReconsentWarning(unreadable=exc.message.rstrip("."))
+        technician = self._engine.technician
+        return read_reconsent_warning(
+            endpoints_for(tenant.cloud),
+            tenant.tenant_id,
+            client_id,
+            technician.graph_token if technician is not None else None,
+        )
+
     def reauthorize(
         self, profile: AppProfile, request: ReauthorizeRequest, token: CancelToken
     ) -> Reconsented:
@@ -111,6 +132,8 @@ class IdentityReauthorizer:
             client_id=client_id,
             functions=tuple(functions),
             name=profile.name,
+            # The known consenting user is pre-filled on Microsoft's page.
+            login_hint=profile.consenting_user if request.method is ConsentMethod.USER else "",
         )
         if custom and request.pfx is None:
             # Same certificate: only the administrator's consent runs again.

@@ -38,11 +38,20 @@ class TokenError:
 class TransientFailure(Exception):
     """No verdict could be had: the network, a server error, or throttling."""
 
-    def __init__(self, reason: str, *, retry_after: float | None = None, detail: str = "") -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retry_after: float | None = None,
+        detail: str = "",
+        remedy: str = "",
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.detail = detail
+        #: What to fix when the failure is a misconfiguration (empty: just check again).
+        self.remedy = remedy
 
 
 @dataclass(frozen=True)

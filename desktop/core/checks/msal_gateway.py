@@ -9,20 +9,14 @@ with ``force_refresh`` for the same reason. Throttling, server errors and the ne
 from __future__ import annotations
 
 import base64
-import functools
 import json
 import logging
 import threading
-import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-import jwt
 import msal
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from desktop.core.checks.gateway import (
     CertificateCredential,
@@ -34,6 +28,9 @@ from desktop.core.checks.gateway import (
 from desktop.core.checks.graph_reads import read_app_roles, read_publisher_grants
 from desktop.core.checks.http import CheckHttpClient
 from desktop.core.endpoints import Endpoints
+from desktop.core.errors import UserError
+from desktop.core.identity.assertion import confidential_client
+from desktop.core.identity.tokens import response_scopes, response_tenant
 
 log = logging.getLogger(__name__)
 
@@ -54,38 +51,6 @@ def decode_claims(token: str) -> dict[str, Any]:
     return claims
 
 
-@functools.lru_cache(maxsize=64)
-def _private_key(pem: str) -> rsa.RSAPrivateKey:
-    """The loaded key, kept: loading (with its consistency check) costs ~30 ms per call."""
-    key = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise TransientFailure("the stored certificate's key is not an RSA key")
-    return key
-
-
-def _assertion(
-    credential: CertificateCredential, client_id: str, audience: Callable[[], str]
-) -> Callable[[], str]:
-    """A client assertion (RS256, ``x5t``) signed with the cached key, fresh on every call."""
-    key = _private_key(credential.private_key_pem)
-    x5t = base64.urlsafe_b64encode(bytes.fromhex(credential.thumbprint_sha1)).rstrip(b"=")
-
-    def sign() -> str:
-        now = int(time.time())
-        claims = {
-            "aud": audience(),
-            "iss": client_id,
-            "sub": client_id,
-            "jti": str(uuid.uuid4()),
-            "nbf": now,
-            "iat": now,
-            "exp": now + 600,
-        }
-        return jwt.encode(claims, key, algorithm="RS256", headers={"x5t": x5t.decode("ascii")})
-
-    return sign
-
-
 def _token_error(result: dict[str, Any], status: int) -> TokenError:
     codes = tuple(int(c) for c in result.get("error_codes") or () if str(c).isdigit())
     return TokenError(
@@ -102,6 +67,9 @@ class MsalGateway:
 
     ``token_cache`` holds the consenting users' accounts (the encrypted cache); it is shared
     because refresh tokens rotate, and ``on_cache_changed`` is called when MSAL changed it.
+    With ``load_cache`` the cache is read when a check first needs it, and read again when it
+    lacks the account asked for: a consent made after this gateway was built (re-authorizing
+    consents, then checks) stores its sign-in there.
     """
 
     def __init__(
@@ -109,11 +77,13 @@ class MsalGateway:
         *,
         token_cache: msal.SerializableTokenCache | None = None,
         on_cache_changed: Callable[[msal.SerializableTokenCache], object] | None = None,
+        load_cache: Callable[[], msal.SerializableTokenCache] | None = None,
         graph_token: GraphTokenProvider | None = None,
         http: CheckHttpClient | None = None,
     ) -> None:
         self.http = http or CheckHttpClient()
         self._cache = token_cache
+        self._load_cache = load_cache
         self._on_cache_changed = on_cache_changed
         self._graph_token = graph_token
         self._cache_lock = threading.Lock()
@@ -133,10 +103,20 @@ class MsalGateway:
             return TransientFailure(reason, retry_after=last.retry_after, detail=str(exc))
         return TransientFailure(f"{what} cannot be reached", detail=f"{type(exc).__name__}: {exc}")
 
-    def _answer(self, result: dict[str, Any] | None) -> Claims | TokenError:
+    def _answer(
+        self, result: dict[str, Any] | None, *, delegated: bool = False
+    ) -> Claims | TokenError:
+        """Claims of a token answer. A delegated token's come from the *response* (its
+        ``scope`` and ID token): access tokens are opaque, and only an app-only token's
+        ``roles`` claim is decoded."""
         last = self.http.last
         status = last.status if last else 400
         if result and "access_token" in result:
+            if delegated:
+                return {
+                    "scp": " ".join(sorted(response_scopes(result))),
+                    "tid": response_tenant(result),
+                }
             self._local.token = str(result["access_token"])
             return decode_claims(self._local.token)
         result = result or {}
@@ -173,21 +153,16 @@ class MsalGateway:
         self.http.forget_last()
         self._local.token = None
         try:
-            holder: list[msal.ConfidentialClientApplication] = []
-            # MSAL's own certificate path loads the PEM key on every request (~30 ms of CPU);
-            # a client-assertion callable signs with a key loaded once.
-            sign = _assertion(
-                credential, client_id, lambda: str(holder[0].authority.token_endpoint)
-            )
-            app = msal.ConfidentialClientApplication(
+            # The one signing path (PS256, x5t#S256, nbf a minute back) with a cached key.
+            app = confidential_client(
                 client_id,
-                authority=endpoints.authority(tenant_id),
-                client_credential={"client_assertion": sign},
+                endpoints.authority(tenant_id),
+                credential.private_key_pem,
+                credential.certificate_pem,
                 http_client=self.http,
                 instance_discovery=False,
                 token_cache=msal.TokenCache(),
             )
-            holder.append(app)
             result = app.acquire_token_for_client(scopes=[endpoints.graph_default_scope])
         except ValueError as exc:
             missing = self._tenant_missing(exc)
@@ -198,13 +173,27 @@ class MsalGateway:
             raise self._transient(exc, "the sign-in service") from exc
         return self._answer(result)
 
-    def user_token(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
-    ) -> Claims | TokenError | None:
-        if self._cache is None:
-            return None
-        self.http.forget_last()
+    def _reload_cache(self) -> bool:
+        """Read the stored cache again; False when there is none to read (no keyring)."""
+        if self._load_cache is None:
+            return False
         try:
+            fresh = self._load_cache()
+        except UserError as exc:
+            log.warning("token cache unavailable for checks: %s", exc.one_line())
+            return False
+        with self._cache_lock:
+            self._cache = fresh
+        return True
+
+    def _user_app(
+        self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
+    ) -> tuple[msal.PublicClientApplication, list[dict[str, Any]]] | None:
+        """The public client over the cache and *username*'s accounts in it, reading the
+        stored cache again once when they are not there."""
+        if self._cache is None and not self._reload_cache():
+            return None
+        for attempt in range(2):
             app = msal.PublicClientApplication(
                 client_id,
                 authority=endpoints.authority(tenant_id),
@@ -213,8 +202,21 @@ class MsalGateway:
                 token_cache=self._cache,
             )
             accounts = app.get_accounts(username=username)
-            if not accounts:
+            if accounts:
+                return app, accounts
+            if attempt or not self._reload_cache():
+                break
+        return None
+
+    def user_token(
+        self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
+    ) -> Claims | TokenError | None:
+        self.http.forget_last()
+        try:
+            found = self._user_app(endpoints, tenant_id, client_id, username)
+            if found is None:
                 return None
+            app, accounts = found
             result = app.acquire_token_silent_with_error(
                 [endpoints.graph_default_scope], accounts[0], force_refresh=True
             )
@@ -229,7 +231,7 @@ class MsalGateway:
             self._save_cache()
         if result is None:
             return None  # no refresh token for this app and account on this computer
-        return self._answer(result)
+        return self._answer(result, delegated=True)
 
     def _save_cache(self) -> None:
         if self._cache is None or self._on_cache_changed is None:

@@ -72,7 +72,29 @@ _CA = (
     "Add the original IP address to the tenant's Conditional Access policies (see the note), "
     "or exclude the app from the policy, then re-authorize the app profile."
 )
-_RETRY = "Nothing to fix in the tenant; check again later."
+RETRY_REMEDY = "Nothing to fix in the tenant; check again later."
+_RETRY = RETRY_REMEDY
+_PUBLISHER_CONFIG = (
+    "Nothing changed in the customer's tenant. Check the app type's client ID in Settings; if "
+    "it is right, report the error details to the app's publisher."
+)
+_APP_REGISTRATION = (
+    "Correct the app registration's API permissions (the publisher's app, or the customer's "
+    "own app in custom mode), then re-authorize the app profile."
+)
+_CROSS_CLOUD = (
+    "Check the tenant's cloud (Global, US Government or China) in Customers & tenants, and "
+    "that the app's client ID is registered in that cloud, then check again."
+)
+_CROSS_TENANT_POLICY = (
+    "Ask the customer's administrator to allow this app and account in the tenant's "
+    "cross-tenant access settings (External Identities), then check again."
+)
+_RISK = (
+    "Ask the customer's administrator to remediate the account's risk in Entra ID Protection "
+    "(for example a secure password reset), or re-authorize the app profile with {consent} "
+    "using another account."
+)
 
 _I, _E = Status.INVALID, Status.EXPIRED
 
@@ -182,7 +204,64 @@ CODE_RULES: dict[int, Rule] = {
     50105: Rule(_I, "{user} is not assigned to the app in the tenant (user assignment is "
                 "required).", "Assign the user to the enterprise application in Entra ID, or "
                 "re-authorize with an assigned account.", Action.REAUTHORIZE_OTHER_USER),
+    # The app registration or this computer is misconfigured: not a change in the tenant, so
+    # never Invalid; the reason says what is misconfigured.
+    7000218: Rule(None, "the app registration accepts no sign-in without a credential "
+                  "(AADSTS7000218: it has only Web redirect URIs, so it is a confidential "
+                  "client, and this sign-in was redeemed as a public client)",
+                  "Nothing changed in the tenant. For the technician sign-in app, add "
+                  "http://localhost as a Mobile and desktop redirect URI; a publisher app's "
+                  "consenting user is checked through Graph instead.", Action.CHECK_AGAIN),
+    65005: Rule(None, "the app registration is misconfigured: it asks for access its required "
+                "permissions do not list, or that the API does not offer", _APP_REGISTRATION,
+                Action.CHECK_AGAIN),
+    650056: Rule(None, "the app registration is misconfigured: it lists no permissions for "
+                 "the API it calls", _APP_REGISTRATION, Action.CHECK_AGAIN),
+    650057: Rule(None, "the app registration is misconfigured: the API it calls is not in its "
+                 "required permissions", _APP_REGISTRATION, Action.CHECK_AGAIN),
+    50194: Rule(None, "the app is registered as a single-tenant app, so it cannot sign in to "
+                "other tenants", "Nothing changed in the tenant. The app registration must be "
+                "made multi-tenant (by the app's publisher), or use the tenant's own ID.",
+                Action.CHECK_AGAIN),
+    700024: Rule(None, "Microsoft refused the certificate assertion because this computer's "
+                 "clock is wrong (the assertion is outside its valid time range)",
+                 "Set this computer's clock to synchronise automatically, then check again.",
+                 Action.CHECK_AGAIN),
+    90038: Rule(None, "the tenant is in another Microsoft cloud than the one set for it",
+                _CROSS_CLOUD, Action.CHECK_AGAIN),
+    900382: Rule(None, "the app's client ID belongs to another Microsoft cloud than the tenant's",
+                 _CROSS_CLOUD, Action.CHECK_AGAIN),
+    900432: Rule(None, "the tenant's cloud does not accept apps from this cloud (cross-cloud "
+                 "access is not configured)", _CROSS_CLOUD, Action.CHECK_AGAIN),
+    500021: Rule(None, "the network this computer is on blocks access to the tenant (tenant "
+                 "restrictions)", "Check from a network without tenant restrictions, or ask "
+                 "the network's administrator to allow the customer's tenant.",
+                 Action.CHECK_AGAIN),
+    # The tenant lacks something, or its policies block the sign-in.
+    650052: Rule(_I, "The app needs a Microsoft service (for example Exchange Online or "
+                 "SharePoint Online) that the tenant does not have: no subscription or no "
+                 "enterprise application for it.", "Ask the customer's administrator to "
+                 "subscribe to the service (or enable it), then re-authorize the app profile.",
+                 Action.FIX_IN_TENANT),
+    500212: Rule(_I, "A cross-tenant access policy (outbound) blocks the sign-in.",
+                 _CROSS_TENANT_POLICY, Action.FIX_IN_TENANT),
+    500213: Rule(_I, "A cross-tenant access policy (inbound) blocks the sign-in.",
+                 _CROSS_TENANT_POLICY, Action.FIX_IN_TENANT),
+    530034: Rule(_I, "{user}'s sign-in is blocked because of risk detected in their home "
+                 "tenant.", _RISK, Action.REAUTHORIZE_OTHER_USER),
+    53011: Rule(_I, "{user}'s sign-in is blocked because of risk detected in their home "
+                "tenant.", _RISK, Action.REAUTHORIZE_OTHER_USER),
+    50131: Rule(_I, "A Conditional Access policy blocks the sign-in.",
+                _CA, Action.CONDITIONAL_ACCESS, True),
+    530035: Rule(_I, "Security defaults of the tenant block the sign-in (multi-factor "
+                 "authentication is required).", _REAUTH_USER, Action.REAUTHORIZE),
+    90072: Rule(_I, "{user} is not an account of the tenant (an external account that was "
+                "never invited, or removed).", "Re-authorize the app profile with {consent} "
+                "using an account of the customer's own tenant.",
+                Action.REAUTHORIZE_OTHER_USER),
     # Transient: retry, never Invalid.
+    1000031: Rule(None, "Microsoft says the app cannot be accessed at this time", _RETRY,
+                  Action.CHECK_AGAIN),
     50196: Rule(None, "the sign-in service detected a request loop", _RETRY, Action.CHECK_AGAIN),
     90055: Rule(None, "Microsoft is throttling requests", _RETRY, Action.CHECK_AGAIN),
     50000: Rule(None, "the sign-in service had a problem", _RETRY, Action.CHECK_AGAIN),
@@ -226,6 +305,16 @@ ERROR_RULES: dict[str, Rule] = {
                                     _RETRY, Action.CHECK_AGAIN),
 }  # fmt: skip
 
+#: ``invalid_client`` means "choose another certificate" only where we hold the credential (a
+#: custom-mode profile); for a publisher app it is the app registration's configuration.
+_PUBLISHER_INVALID_CLIENT = Rule(
+    None,
+    "Microsoft refused the publisher app's client authentication: a configuration problem of "
+    "the app registration, not a change in the tenant",
+    _PUBLISHER_CONFIG,
+    Action.CHECK_AGAIN,
+)
+
 _UNRECOGNISED = Rule(
     None,
     "the sign-in service answered with an error this version does not know",
@@ -264,6 +353,14 @@ def _fill(text: str, user: str, supports_user_consent: bool) -> str:
     return filled.replace("{consent}", consent_words(supports_user_consent))
 
 
+def code_reason(code: int, user: str = "") -> str | None:
+    """What *code* means in this table's words (a sentence), or None for an unknown code."""
+    rule = CODE_RULES.get(code)
+    if rule is None:
+        return None
+    return _fill(rule.reason, user or "the account", True).rstrip(".") + "."
+
+
 def _rule_for_700027(description: str) -> Rule:
     text = description.casefold()
     if "key was not found" in text:
@@ -274,9 +371,18 @@ def _rule_for_700027(description: str) -> Rule:
 
 
 def find_rule(
-    error: str, error_codes: Iterable[int], description: str = "", http_status: int = 400
+    error: str,
+    error_codes: Iterable[int],
+    description: str = "",
+    http_status: int = 400,
+    *,
+    custom: bool = False,
 ) -> Rule:
-    """The rule for one token-endpoint error: transient first, then codes, then ``error``."""
+    """The rule for one token-endpoint error: transient first, then codes, then ``error``.
+
+    *custom* says whether the credential is ours to change (a custom-mode app's certificate):
+    only then does a bare ``invalid_client`` mean "choose another certificate".
+    """
     codes = list(error_codes)
     if http_status == 429 or http_status >= 500 or error == "temporarily_unavailable":
         # Throttling and server errors never decide a status, whatever the body says.
@@ -290,6 +396,8 @@ def find_rule(
             return _rule_for_700027(description)
         if code in CODE_RULES:
             return CODE_RULES[code]
+    if error == "invalid_client" and not custom:
+        return _PUBLISHER_INVALID_CLIENT
     return ERROR_RULES.get(error, _UNRECOGNISED)
 
 
@@ -301,9 +409,10 @@ def classify(
     http_status: int = 400,
     user: str = "",
     supports_user_consent: bool = False,
+    custom: bool = False,
 ) -> Verdict:
     """Apply the rules to one error and fill in the consenting user and the consent methods."""
-    rule = find_rule(error, error_codes, description, http_status)
+    rule = find_rule(error, error_codes, description, http_status, custom=custom)
     return Verdict(
         status=rule.status,
         reason=_fill(rule.reason, user, supports_user_consent),

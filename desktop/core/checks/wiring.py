@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from desktop.core.catalog.model import AppType, Catalog
-from desktop.core.certificates import msal_client_credential
+from desktop.core.certificates import msal_client_credential, thumbprint
 from desktop.core.checks.checker import ProfileChecker
 from desktop.core.checks.consent_adapter import IdentityReauthorizer
 from desktop.core.checks.gateway import CertificateCredential
@@ -49,7 +49,7 @@ class VaultCredentials:
         return CertificateCredential(
             private_key_pem=credential["private_key"],
             certificate_pem=credential["public_certificate"],
-            thumbprint_sha1=credential["thumbprint"],
+            thumbprint_sha1=thumbprint(contents.certificate, "sha1"),
             not_after=contents.certificate.not_valid_after_utc,
         )
 
@@ -99,18 +99,15 @@ def build_check_service(paths: DataPaths, catalog: Catalog, inventory: Inventory
     """The check service for this data folder, with whatever sign-ins this computer holds."""
     wiring = IdentityWiring.load(paths, catalog)
     cache_store = wiring.token_cache_store()
-    try:
-        cache = cache_store.load()
-    except UserError as exc:  # no keyring: delegated checks say the sign-in is not stored here
-        log.warning("token cache unavailable for checks: %s", exc.one_line())
-        cache = None
     session: TechnicianSession | None
     try:
         session = TechnicianSession(wiring.sign_in_client_id(), cache_store)
     except UserError:
         session = None
     gateway = MsalGateway(
-        token_cache=cache,
+        # Read when a check needs it (no keyring: delegated checks say the sign-in is not
+        # stored here), and again for an account a consent stored after this was built.
+        load_cache=cache_store.load,
         on_cache_changed=cache_store.save,
         graph_token=session.graph_token if session else None,
     )

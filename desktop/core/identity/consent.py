@@ -17,11 +17,11 @@ from desktop.core.errors import UserError
 from desktop.core.identity.admin_consent import admin_consent_url, run_admin_consent
 from desktop.core.identity.browser import BrowserOpener, open_system_browser
 from desktop.core.identity.graph import GraphClient
-from desktop.core.identity.signin import TechnicianSession, TokenCacheStore, interactive
+from desktop.core.identity.signin import TechnicianSession, TokenCacheStore
+from desktop.core.identity.user_consent import consent_as_user
 from desktop.core.identity.verify import (
     Verification,
     verify_client_credentials,
-    verify_delegated_token,
     verify_with_graph,
 )
 
@@ -53,6 +53,9 @@ class ConsentPlan:
     client_id: str  # publisher client ID, or the customer's own app ID in custom mode
     functions: tuple[str, ...] = ()
     name: str = ""
+    #: The account expected to consent (a re-authorization knows it): pre-filled on
+    #: Microsoft's sign-in page, and how a web-only app's consenting user is found.
+    login_hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -253,8 +256,6 @@ class ConsentEngine:
         progress: Progress = no_progress,
     ) -> ConsentOutcome:
         cancel = cancel or CancelToken()
-        endpoints = endpoints_for(plan.tenant.cloud)
-        label = plan.tenant.primary_domain or plan.tenant.tenant_id
         profile = AppProfile(
             name=plan.name,
             customer_id=plan.customer.id or 0,
@@ -268,27 +269,18 @@ class ConsentEngine:
         if plan.mode is SetupMode.CUSTOM:
             return self._custom(plan, profile, pfx, password, timeout, cancel, progress)
         if plan.method is ConsentMethod.USER:
-            signed = interactive(
-                plan.client_id,
-                endpoints,
-                plan.tenant.tenant_id,
-                [endpoints.graph_default_scope],
-                self.cache_store,
-                prompt="consent",
+            given = consent_as_user(
+                plan,
+                cache_store=self.cache_store,
+                technician=self.technician,
+                open_browser=self.open_browser,
                 timeout=timeout,
                 cancel=cancel,
                 progress=progress,
-                open_browser=self.open_browser,
             )
-            if signed.tenant_id and signed.tenant_id.lower() != plan.tenant.tenant_id.lower():
-                raise UserError(
-                    f"The consent was given in another tenant, not {label}.",
-                    remedy=f"Sign in with an account of {label}. Nothing was saved.",
-                )
-            profile.consenting_user = signed.username
+            profile.consenting_user = given.username
             profile.consented_at = utc_now()
-            progress(0, 0, "Verifying the granted permissions…")
-            verification = verify_delegated_token(plan.app_type, signed.access_token)
+            verification = given.verification
         else:
             self._admin_consent(plan, profile, timeout, cancel, progress)
             verification = self._verify_publisher(plan)

@@ -6,6 +6,7 @@ The health checks keep their own status table; this one is about the answer to a
 
 from __future__ import annotations
 
+from desktop.core.checks.status_rules import code_reason
 from desktop.core.errors import UserError
 from desktop.core.identity.tokens import first_line
 
@@ -82,15 +83,124 @@ MESSAGES: dict[int, tuple[str, str]] = {
         "Ask the customer's administrator to enable the enterprise application.",
     ),
     90055: ("Microsoft is throttling requests for {tenant}.", "Wait a minute and try again."),
+    7000218: (
+        "Microsoft refused to finish the sign-in without a credential: the app is registered "
+        "as a web app (a confidential client), and this sign-in was redeemed as a public "
+        "client. This is a configuration problem of the app registration, not of {tenant}.",
+        "For the technician sign-in app, add http://localhost as a redirect URI on the "
+        "Mobile and desktop platform of its registration and allow public client flows.",
+    ),
+    650052: (
+        "The app needs a Microsoft service (for example Exchange Online or SharePoint "
+        "Online) that {tenant} does not have: no subscription or no enterprise application "
+        "for it.",
+        "Ask the customer's administrator to subscribe to (or enable) the service the app "
+        "needs, then consent again.",
+    ),
+    65005: (
+        "The app registration is misconfigured: it asks for access its required permissions "
+        "do not list, or that the API does not offer.",
+        "Correct the app registration's API permissions (the publisher's app, or the "
+        "customer's own app in custom mode), then consent again.",
+    ),
+    650056: (
+        "The app registration is misconfigured: it lists no permissions for the API it calls.",
+        "Correct the app registration's API permissions, then consent again.",
+    ),
+    650057: (
+        "The app registration is misconfigured: the API it asks for is not in its required "
+        "permissions.",
+        "Correct the app registration's API permissions, then consent again.",
+    ),
+    1000031: (
+        "Microsoft says the app cannot be accessed at this time.",
+        "Wait a few minutes and try again; if it persists, ask the customer's administrator.",
+    ),
+    50194: (
+        "The app is registered as a single-tenant app, so it cannot be used in {tenant}.",
+        "The app registration must be made multi-tenant (by its publisher), or sign in at "
+        "the app's own tenant.",
+    ),
+    90072: (
+        "The account used in the browser is not an account of {tenant} (an external account "
+        "that was never invited).",
+        "Sign in with an account of {tenant}, then try again.",
+    ),
+    500212: (
+        "A cross-tenant access policy (outbound, in the account's home tenant) blocks the "
+        "sign-in to {tenant}.",
+        "Ask the account's administrator to allow {tenant} in the cross-tenant access "
+        "settings, or use an account of {tenant}.",
+    ),
+    500213: (
+        "A cross-tenant access policy (inbound) of {tenant} blocks this account.",
+        "Ask the customer's administrator to allow the account's organization in the "
+        "cross-tenant access settings, or use an account of {tenant}.",
+    ),
+    500021: (
+        "The network this computer is on blocks access to {tenant} (tenant restrictions).",
+        "Try from a network without tenant restrictions, or ask the network's administrator "
+        "to allow {tenant}.",
+    ),
+    530034: (
+        "The account is blocked because of risk detected in its home tenant.",
+        "Ask the account's administrator to remediate the risk (Entra ID Protection), or use "
+        "another account.",
+    ),
+    53011: (
+        "The account is blocked because of risk detected in its home tenant.",
+        "Ask the account's administrator to remediate the risk (Entra ID Protection), or use "
+        "another account.",
+    ),
+    700024: (
+        "Microsoft refused the certificate assertion because this computer's clock is wrong.",
+        "Set this computer's clock to synchronise automatically, then try again.",
+    ),
+    50131: (
+        "A Conditional Access policy of {tenant} blocked the sign-in.",
+        "Ask the customer's administrator which policy applies (sign-in logs), then try again.",
+    ),
+    530035: (
+        "The security defaults of {tenant} blocked the sign-in.",
+        "Sign in with multi-factor authentication as security defaults require, or ask the "
+        "customer's administrator.",
+    ),
+    90038: (
+        "{tenant} is in another Microsoft cloud than the one set for it.",
+        "Check the tenant's cloud (Global, US Government or China), then try again.",
+    ),
+    900382: (
+        "The app's client ID belongs to another Microsoft cloud than the tenant's.",
+        "Use the app's client ID registered in the tenant's cloud (Settings), then try again.",
+    ),
+    900432: (
+        "The tenant's cloud does not accept apps from this cloud (cross-cloud access is not "
+        "configured).",
+        "Use the app's registration in the tenant's own cloud, then try again.",
+    ),
 }
+
+
+def _from_status_rules(code: int) -> tuple[str, str] | None:
+    """A code only the status checks' table knows, in its words (one table of truth)."""
+    reason = code_reason(code)
+    if reason is None:
+        return None
+    return reason, "Check the account and the tenant, then try again."
+
+
+def known_code(code: int) -> bool:
+    """Whether this table (or the status checks' one) has words for *code*."""
+    return code in MESSAGES or code_reason(code) is not None
 
 
 def consent_error(error: str, description: str, codes: tuple[int, ...], tenant: str) -> UserError:
     """A :class:`UserError` for a consent answer with ``error`` set."""
     detail = f"{error}: {first_line(description)}".strip(": ")
     for code in codes:
-        if code in MESSAGES:
-            message, remedy = MESSAGES[code]
+        words = MESSAGES.get(code) or _from_status_rules(code)
+        if words is not None:
+            message, remedy = words
             return UserError(
                 message.format(tenant=tenant),
                 remedy=remedy.format(tenant=tenant),

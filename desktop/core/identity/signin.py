@@ -21,7 +21,7 @@ from desktop.core.identity.browser import BrowserOpener, open_system_browser
 from desktop.core.identity.config import msal_options
 from desktop.core.identity.consent_errors import consent_error
 from desktop.core.identity.loopback import BrowserPage, LoopbackListener
-from desktop.core.identity.tokens import aadsts_codes, decode_claims, user_name
+from desktop.core.identity.tokens import aadsts_codes, response_scopes, response_tenant, user_name
 
 DEFAULT_TIMEOUT_S = 300.0
 
@@ -77,6 +77,21 @@ class SignedIn:
     object_id: str
     access_token: str
     id_claims: dict[str, Any]
+    #: The delegated permissions the token response's ``scope`` grants.
+    granted_scopes: frozenset[str] = frozenset()
+    #: False when the consent was given but its code could not be redeemed (a web-only app,
+    #: AADSTS7000218): nobody is signed in, and nothing was stored.
+    redeemed: bool = True
+
+
+#: What the listener hands back when a consent's code was refused redemption.
+_UNREDEEMED: dict[str, Any] = {"unredeemed": True}
+
+
+def public_client_refused(result: dict[str, Any]) -> bool:
+    """Whether a code redemption was refused because the app is a confidential (web-only)
+    client: the consent that issued the code was given all the same."""
+    return 7000218 in aadsts_codes(result)
 
 
 def _public_app(
@@ -110,10 +125,15 @@ def interactive(
     cancel: CancelToken | None = None,
     progress: Progress = no_progress,
     open_browser: BrowserOpener = open_system_browser,
+    consent_only: bool = False,
+    waiting: str = "Waiting for the sign-in in the browser…",
 ) -> SignedIn:
     """Authorize in the browser and return who signed in; the cache store is saved.
 
-    Refuses before the browser opens when the sign-in could not be stored (no keyring).
+    Refuses before the browser opens when the sign-in could not be stored (no keyring). With
+    *consent_only* (a vendor's publisher app), a code that the app may not redeem as a public
+    client (AADSTS7000218, a web-only app) still means the consent was given: the result is
+    then ``redeemed=False`` with nobody signed in.
     """
     cache_store.check_available()
     cache = cache_store.load()
@@ -142,6 +162,9 @@ def interactive(
                 detail=str(exc),
             )
             return BrowserPage(False, "Sign-in did not complete", problem.message), problem
+        if "error" in result and consent_only and public_client_refused(result):
+            page = BrowserPage(True, "Consent given", "The consent was recorded in the tenant.")
+            return page, _UNREDEEMED
         if "error" in result:
             problem = consent_error(
                 result["error"], result.get("error_description", ""), aadsts_codes(result), tenant
@@ -162,12 +185,14 @@ def interactive(
         )
         holder["flow"] = flow
         listener.state = flow["state"]
-        progress(0, 0, "Waiting for the sign-in in the browser…")
+        progress(0, 0, waiting)
         open_browser(flow["auth_uri"])
         outcome = listener.wait(timeout, cancel)
     finally:
         listener.close()
     assert isinstance(outcome, dict)
+    if outcome is _UNREDEEMED:
+        return SignedIn("", "", "", "", {}, redeemed=False)
     cache_store.save(cache)
     claims = outcome.get("id_token_claims") or {}
     return SignedIn(
@@ -176,6 +201,7 @@ def interactive(
         object_id=str(claims.get("oid", "")),
         access_token=str(outcome.get("access_token", "")),
         id_claims=dict(claims),
+        granted_scopes=response_scopes(outcome),
     )
 
 
@@ -218,6 +244,8 @@ class TechnicianSession:
             tenant,
             self.scopes(endpoints),
             self.cache_store,
+            # The technician may hold several accounts (partner and customer): let them pick.
+            prompt="select_account",
             login_hint=login_hint,
             timeout=timeout,
             cancel=cancel,
@@ -257,10 +285,11 @@ class TechnicianSession:
                 result = None
             self.cache_store.save(cache)
             if result and "access_token" in result:
-                token = str(result["access_token"])
-                # A guest or another tenant's account may get a token: use only this tenant's.
-                if str(decode_claims(token).get("tid", "")).lower() == tenant_id.lower():
-                    return token
+                # Only this tenant's token (the response says where it was issued; a cache
+                # hit is from this authority's realm). The access token itself is opaque.
+                issued_in = response_tenant(result) or str(account.get("realm", ""))
+                if issued_in.lower() == tenant_id.lower():
+                    return str(result["access_token"])
         return None
 
     def sign_out(self) -> None:

@@ -1,8 +1,9 @@
 """Reading tokens and token-endpoint answers: JWT claims (unverified), roles, scopes, AADSTS codes.
 
-The app never trusts these claims for security decisions about *itself*; it reads them to learn
-what a tenant granted (the ``roles`` of a client-credentials token, the ``scp`` of a delegated
-one) and who signed in. Shared with the health checks.
+Access tokens are opaque to clients (Microsoft's own APIs may encrypt them), so a delegated
+flow reads the token *response*: its ``scope`` (what was granted), ``id_token_claims`` and
+``client_info`` (who signed in, where). Only an app-only token's ``roles`` claim is decoded,
+the one documented exception. Shared with the health checks.
 """
 
 from __future__ import annotations
@@ -47,6 +48,36 @@ def scopes(claims: Mapping[str, Any]) -> frozenset[str]:
     """The delegated permissions in a token's ``scp`` claim (space-separated)."""
     value = claims.get("scp") or ""
     return frozenset(str(value).split()) if isinstance(value, str) else frozenset()
+
+
+def response_scopes(result: Mapping[str, Any]) -> frozenset[str]:
+    """The delegated permissions a token *response* grants, from its ``scope`` field.
+
+    Entra may name them with the resource (``https://graph.microsoft.com/User.Read``); the
+    permission is the part after the last ``/``. OpenID scopes are left out.
+    """
+    value = result.get("scope") or ""
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value)
+    found = {str(item).rsplit("/", 1)[-1] for item in str(value).split()}
+    return frozenset(found - {"openid", "profile", "offline_access", "email", ".default", ""})
+
+
+def response_tenant(result: Mapping[str, Any]) -> str:
+    """The tenant a token response was issued in: the ID token's ``tid``, else the
+    ``utid`` of ``client_info`` (MSAL keeps both); empty when neither says."""
+    claims = result.get("id_token_claims")
+    if isinstance(claims, Mapping) and claims.get("tid"):
+        return str(claims["tid"])
+    info = result.get("client_info")
+    if isinstance(info, str) and info:
+        try:
+            data = json.loads(base64.urlsafe_b64decode(info + "=" * (-len(info) % 4)))
+        except (ValueError, TypeError):
+            return ""
+        if isinstance(data, dict) and data.get("utid"):
+            return str(data["utid"])
+    return ""
 
 
 def user_name(claims: Mapping[str, Any]) -> str:

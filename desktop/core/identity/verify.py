@@ -22,6 +22,7 @@ from desktop.core.checks.status_rules import classify
 from desktop.core.domain import Status
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
+from desktop.core.identity.assertion import confidential_client
 from desktop.core.identity.config import msal_options
 from desktop.core.identity.graph import GraphClient, GraphError
 from desktop.core.identity.resources import is_graph, resource_app_id
@@ -31,7 +32,6 @@ from desktop.core.identity.tokens import (
     first_line,
     is_transient,
     roles,
-    scopes,
 )
 from desktop.core.status_words import (
     CONSENT_GONE_REASON,
@@ -138,14 +138,16 @@ def verify_client_credentials(
         if scope is None:
             unverifiable += wanted  # no resource ID: no token can show these
             continue
-        # A fresh application each time: MSAL caches tokens and 400 answers.
-        app = msal.ConfidentialClientApplication(
-            client_id,
-            client_credential=credential,
-            authority=endpoints.authority(tenant_id),
-            **msal_options(endpoints),
-        )
         try:
+            # A fresh application each time: MSAL caches tokens and 400 answers. The same
+            # signing path as the health checks (PS256, x5t#S256, nbf a minute back).
+            app = confidential_client(
+                client_id,
+                endpoints.authority(tenant_id),
+                credential["private_key"],
+                credential["public_certificate"],
+                **msal_options(endpoints),
+            )
             result = app.acquire_token_for_client([scope])
         except (requests.RequestException, msal.exceptions.MsalServiceError, OSError) as exc:
             return _unknown(f"Microsoft could not be reached to verify the app: {exc}")
@@ -184,6 +186,7 @@ def from_token_error(result: dict[str, Any], app_type: AppType, user: str = "") 
         http_status=503 if is_transient(result) else 400,
         user=user,
         supports_user_consent=app_type.supports_user_consent,
+        custom=True,  # only custom mode verifies with a credential of ours
     )
     if verdict.status is None:
         found = ", ".join(f"AADSTS{c}" for c in codes)
@@ -195,10 +198,11 @@ def from_token_error(result: dict[str, Any], app_type: AppType, user: str = "") 
 
 
 # -- user consent: the consenting user's delegated token -----------------------------------
-def verify_delegated_token(app_type: AppType, access_token: str) -> Verification:
-    """User consent: the delegated Graph permissions in the token's ``scp`` claim (a Graph
-    token carries only Graph's; other APIs' delegated permissions cannot be seen in it)."""
-    granted = {s.casefold() for s in scopes(decode_claims(access_token))}
+def verify_delegated_token(app_type: AppType, granted_scopes: Iterable[str]) -> Verification:
+    """User consent: the delegated Graph permissions the token response's ``scope`` grants (a
+    Graph token carries only Graph's; other APIs' delegated permissions cannot be seen in it).
+    The access token itself is opaque and is not decoded."""
+    granted = {s.casefold() for s in granted_scopes}
     delegated = app_type.permissions_of(PermissionType.DELEGATED)
     wanted = [p for p in delegated if is_graph(p.api)]
     if not delegated:

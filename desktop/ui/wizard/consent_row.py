@@ -22,6 +22,7 @@ from desktop.core.domain import Status
 from desktop.core.errors import UserError
 from desktop.core.wizard import ConsentRow, ConsentState
 
+from desktop.ui.error_page_help import ErrorPageHelp
 from desktop.ui.wizard.base import BusyRow
 
 KIND_TEXT = {
@@ -139,6 +140,10 @@ class ConsentRowWidget(QFrame):
         layout.addWidget(self.detail)
         self.busy = BusyRow(self)
         layout.addWidget(self.busy)
+        # Most sign-in errors stay on Microsoft's page: say so while the consent waits.
+        tenant = self.machine.state.tenant
+        self.error_help = ErrorPageHelp(tenant.label if tenant else "the customer's tenant", self)
+        layout.addWidget(self.error_help)
         self.authenticate.clicked.connect(self._authenticate)
         self.copy_link.clicked.connect(self._copy_link)
         self.check.clicked.connect(self._check)
@@ -216,6 +221,11 @@ class ConsentRowWidget(QFrame):
             return
         how = "user" if self.row.method is ConsentMethod.USER else "administrator"
         self.busy.follow(task, f"Waiting for {how} consent in the browser…")
+        self.error_help.waiting()
+        # A pasted code says the browser ended on an error page: nothing will come back.
+        self.error_help.error_page_seen.connect(task.cancel)
+        task.finished.connect(self.error_help.done)
+        task.finished.connect(lambda: self.error_help.error_page_seen.disconnect(task.cancel))
 
     @Slot()
     def _check(self) -> None:

@@ -496,3 +496,20 @@ def test_the_first_check_after_save_shows_progress_and_can_be_cancelled(
         wizard.reject()  # Cancel: stop checking; the profiles stay saved, Unknown
     assert stopped == [True]
     assert [p.status for p in saved.args[0]] == [Status.UNKNOWN]
+
+
+def test_waiting_consent_explains_a_pasted_code(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    fakes.engine.hold = threading.Event()
+    to_consent(qtbot, wizard, "nitro")
+    row = wizard.consent_page.rows["apelements-automation"]
+    row.authenticate.click()
+    qtbot.waitUntil(lambda: row.error_help.isVisible())
+    assert "paste the AADSTS code" in row.error_help.hint.text()
+    assert row.busy.cancel.isVisible()
+    row.error_help.pasted.setText("53003")
+    row.error_help.explain_button.click()
+    qtbot.waitUntil(lambda: not row.busy.busy)
+    assert "Conditional Access" in row.error_help.explanation.text()
+    assert wizard.machine.row("apelements-automation").state is ConsentState.PENDING

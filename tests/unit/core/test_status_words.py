@@ -38,7 +38,7 @@ from desktop.core.status_words import (
     uncompared_warning,
 )
 from tests.helpers.check_fakes import FakeCredentials, ScriptedGateway, profile, small_catalog
-from tests.helpers.identity_fakes import FakeGraph, unsigned_jwt
+from tests.helpers.identity_fakes import FakeGraph
 
 CLIENT = "11111111-1111-1111-1111-111111111111"  # the hybrid app's client ID in small_catalog
 
@@ -79,7 +79,7 @@ def test_publisher_app_with_nothing_listed_reads_the_same_on_both_paths() -> Non
 def test_delegated_app_with_nothing_listed_reads_the_same_on_both_paths() -> None:
     catalog = _unlisted_catalog()
     app = catalog.app_type("delegated-app")
-    verified = verify_delegated_token(app, unsigned_jwt({"scp": "User.Read"}))
+    verified = verify_delegated_token(app, ["User.Read"])
     gateway = ScriptedGateway(grants=None, user={"scp": "User.Read"})
     checked = _check(catalog, gateway, "delegated-app", consenting_user="ann@contoso.com")
     _assert_valid_with_the_warning(verified, app.name)
@@ -290,7 +290,7 @@ def test_a_delegated_app_with_another_apis_permission_reads_the_same_on_both_pat
     app = catalog.app_type("delegated-app")
     warning = uncompared_apis_warning([("PowerApps Service", "User")])
     for scp, status in (("Files.Read Tasks.Read", Status.VALID), ("Files.Read", Status.INVALID)):
-        verified = verify_delegated_token(app, unsigned_jwt({"scp": scp}))
+        verified = verify_delegated_token(app, scp.split())
         gateway = ScriptedGateway(grants=None, user={"scp": scp})
         checked = _check(catalog, gateway, "delegated-app", consenting_user="ann@contoso.com")
         for found in (verified, checked):

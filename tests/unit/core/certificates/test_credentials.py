@@ -1,4 +1,4 @@
-"""MSAL's client credential from a certificate, checked by MSAL's own assertion signer."""
+"""The client credential from a certificate, checked by signing an assertion with it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import json
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from msal.oauth2cli.assertion import JwtAssertionCreator
 
 from desktop.core.certificates import (
     CertificateError,
@@ -16,6 +15,7 @@ from desktop.core.certificates import (
     read_pfx_file,
     thumbprint,
 )
+from desktop.core.identity.assertion import signer
 from tests.helpers.pfx_corpus import PfxCase
 
 
@@ -23,24 +23,27 @@ def test_credential_signs_an_assertion_entra_accepts(pfx_corpus: dict[str, PfxCa
     case = pfx_corpus["chain"]
     contents = read_pfx_file(case.path, case.password)
     credential = msal_client_credential(contents)
-    assert set(credential) == {"private_key", "thumbprint", "public_certificate"}
-    assert credential["thumbprint"] == case.sha1
+    # No SHA-1 thumbprint: MSAL (and our signer) then use PS256 with x5t#S256.
+    assert set(credential) == {"private_key", "public_certificate"}
     assert credential["private_key"].startswith("-----BEGIN PRIVATE KEY-----")
     assert credential["public_certificate"].count("BEGIN CERTIFICATE") == 3
-    # Sign the way MSAL does with this dict (RS256 + x5t), then verify with the certificate.
-    creator = JwtAssertionCreator(
-        credential["private_key"], algorithm="RS256", sha1_thumbprint=credential["thumbprint"]
+    sign = signer(
+        credential["private_key"],
+        credential["public_certificate"],
+        "app",
+        lambda: "https://login.test/token",
     )
-    raw = creator.create_normal_assertion(audience="https://login.test/token", issuer="app")
-    token = raw.decode() if isinstance(raw, bytes) else raw
+    token = sign()
     header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
-    x5t = base64.urlsafe_b64decode(header["x5t"] + "==").hex().upper()
-    assert x5t == thumbprint(contents.certificate) == case.sha1
+    assert header["alg"] == "PS256" and "x5t" not in header
+    x5t256 = base64.urlsafe_b64decode(header["x5t#S256"] + "==").hex().upper()
+    assert x5t256 == thumbprint(contents.certificate, "sha256")
+    assert len(header["x5c"]) == 3
     public_pem = contents.certificate.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     claims = jwt.decode(
-        token, public_pem, algorithms=["RS256"], audience="https://login.test/token"
+        token, public_pem, algorithms=["PS256"], audience="https://login.test/token"
     )
     assert claims["iss"] == "app"
 

@@ -210,3 +210,34 @@ def test_json_has_the_stable_keys() -> None:
         "missing_roles", "checked_at",
     }  # fmt: skip
     assert data["status"] == "Invalid" and data["checked_at"].endswith("Z")
+
+
+def test_publisher_invalid_client_keeps_the_status_and_says_it_is_configuration() -> None:
+    error = TokenError("invalid_client", (7000218,), "AADSTS7000218: no client_assertion", 401)
+    check, _, _ = checker(ScriptedGateway(user=error))
+    result = check.check(
+        profile("hybrid-app", consenting_user="ann@contoso.com", status=Status.VALID)
+    )
+    assert result.transient and result.status is Status.VALID
+    assert result.action is not Action.CHOOSE_CERTIFICATE
+    assert "public client" in result.reason
+    assert "Mobile and desktop" in result.remedy  # what to fix, not "check again later"
+
+
+def test_custom_invalid_client_without_a_code_is_choose_certificate() -> None:
+    check, _, _ = checker(ScriptedGateway(app=TokenError("invalid_client", (), "bad", 401)))
+    result = check.check(profile())
+    assert result.status is Status.INVALID
+    assert result.action is Action.CHOOSE_CERTIFICATE
+
+
+def test_a_web_only_apps_consenting_user_is_checked_from_the_grants_graph_shows() -> None:
+    # No sign-in of the user is stored (the app's code could not be redeemed here).
+    granted = Grants(True, delegated_permissions=frozenset({"Files.Read", "Tasks.Read"}))
+    check, _, _ = checker(ScriptedGateway(user=None, grants=granted))
+    result = check.check(profile("delegated-app", consenting_user="ann@contoso.com"))
+    assert not result.transient and result.status is Status.VALID, result
+    short = Grants(True, delegated_permissions=frozenset({"Files.Read"}))
+    check, _, _ = checker(ScriptedGateway(user=None, grants=short))
+    missing = check.check(profile("delegated-app", consenting_user="ann@contoso.com"))
+    assert missing.status is Status.INVALID and missing.missing_permissions == ("Tasks.Read",)

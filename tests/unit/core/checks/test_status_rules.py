@@ -31,7 +31,13 @@ EXPECTED: dict[int, Status | None] = {
     # account
     50055: EXP, 50144: EXP, 50057: INV, 50053: INV, 50034: INV, 50020: INV, 16000: INV, 50105: INV,
     # transient
-    50196: None, 90055: None, 50000: None, 90033: None, 90006: None, 90024: None,
+    50196: None, 90055: None, 50000: None, 90033: None, 90006: None, 90024: None, 1000031: None,
+    # misconfiguration (app registration, this computer's clock, the cloud): never Invalid
+    7000218: None, 65005: None, 650056: None, 650057: None, 50194: None, 700024: None,
+    90038: None, 900382: None, 900432: None, 500021: None,
+    # the tenant lacks a service, or its policies block the sign-in
+    650052: INV, 500212: INV, 500213: INV, 530034: INV, 53011: INV, 50131: INV, 530035: INV,
+    90072: INV,
 }  # fmt: skip
 
 
@@ -117,7 +123,7 @@ def test_remedy_names_user_consent_only_where_the_app_supports_it() -> None:
     ("error", "status"),
     [
         ("invalid_grant", INV),
-        ("invalid_client", INV),
+        ("invalid_client", None),  # a publisher app: see the custom-mode test below
         ("interaction_required", INV),
         ("consent_required", INV),
         ("temporarily_unavailable", None),
@@ -154,3 +160,29 @@ def test_the_first_known_code_wins() -> None:
 def test_a_user_name_at_the_start_keeps_its_case() -> None:
     verdict = classify("invalid_grant", [50057], user="ann@contoso.com")
     assert verdict.reason == "ann@contoso.com's account is disabled."
+
+
+def test_invalid_client_means_choose_a_certificate_only_in_custom_mode() -> None:
+    custom = classify("invalid_client", [], custom=True)
+    assert custom.status is INV and custom.action is Action.CHOOSE_CERTIFICATE
+    publisher = classify("invalid_client", [])
+    assert publisher.transient and publisher.action is not Action.CHOOSE_CERTIFICATE
+    assert "configuration" in publisher.reason and "certificate" not in publisher.remedy
+
+
+def test_public_client_refusal_says_what_is_misconfigured() -> None:
+    verdict = classify("invalid_client", [7000218], "AADSTS7000218: The request body must ...")
+    assert verdict.transient  # a configuration problem, never Invalid
+    assert "public client" in verdict.reason and "Mobile and desktop" in verdict.remedy
+    assert verdict.action is not Action.CHOOSE_CERTIFICATE
+
+
+def test_a_missing_service_in_the_tenant_says_so() -> None:
+    verdict = classify("invalid_client", [650052], "AADSTS650052: The app needs access ...")
+    assert verdict.status is INV and verdict.action is Action.FIX_IN_TENANT
+    assert "service" in verdict.reason and "subscribe" in verdict.remedy
+
+
+def test_clock_skew_is_not_a_certificate_problem() -> None:
+    verdict = classify("invalid_client", [700024], custom=True)
+    assert verdict.transient and "clock" in verdict.remedy

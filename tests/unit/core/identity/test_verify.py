@@ -13,13 +13,14 @@ from desktop.core.catalog.model import AppType, Permission, PermissionType
 from desktop.core.domain import Status
 from desktop.core.identity.graph import GraphClient, GraphError
 from desktop.core.identity.resources import GRAPH_APP_ID, resource_app_id
+from desktop.core.identity.tokens import response_scopes
 from desktop.core.identity.verify import verify_delegated_token, verify_with_graph
 from desktop.core.status_words import (
     CONSENT_GONE_REASON,
     uncompared_apis_warning,
     uncompared_warning,
 )
-from tests.helpers.identity_fakes import BASELINE, DELEGATED_APP, FakeGraph, unsigned_jwt
+from tests.helpers.identity_fakes import BASELINE, DELEGATED_APP, FakeGraph
 
 A, D = PermissionType.APPLICATION, PermissionType.DELEGATED
 CLIENT = "11111111-2222-4333-8444-555555555555"
@@ -116,21 +117,26 @@ def test_graph_that_cannot_answer_is_unknown_never_invalid(error: GraphError) ->
 
 
 def test_delegated_token_valid_when_every_graph_scope_is_in_scp() -> None:
-    token = unsigned_jwt({"scp": "Tasks.ReadWrite ChannelMessage.Send User.Read"})
-    verification = verify_delegated_token(DELEGATED_APP, token)
+    # The token response's scope, as Entra writes it (with the resource, and OpenID scopes).
+    result = {
+        "access_token": "opaque",
+        "scope": "https://graph.microsoft.com/Tasks.ReadWrite "
+        "https://graph.microsoft.com/ChannelMessage.Send User.Read openid profile",
+    }
+    verification = verify_delegated_token(DELEGATED_APP, response_scopes(result))
     assert verification.status is Status.VALID
     assert verification.reason == "All 2 required delegated permissions are granted."
 
 
 def test_delegated_token_missing_a_scope_is_invalid() -> None:
-    verification = verify_delegated_token(DELEGATED_APP, unsigned_jwt({"scp": "Tasks.ReadWrite"}))
+    verification = verify_delegated_token(DELEGATED_APP, ["Tasks.ReadWrite"])
     assert verification.status is Status.INVALID
     assert verification.missing == ("Microsoft Graph: ChannelMessage.Send (Delegated)",)
 
 
 def test_delegated_token_with_nothing_listed_is_valid_with_a_warning() -> None:
     app = dataclasses.replace(DELEGATED_APP, name="Unlisted delegated app", permissions=())
-    verification = verify_delegated_token(app, unsigned_jwt({"scp": "User.Read"}))
+    verification = verify_delegated_token(app, ["User.Read"])
     assert verification.status is Status.VALID
     assert verification.warning == uncompared_warning("Unlisted delegated app")
     assert verification.reason == verification.warning
@@ -144,15 +150,14 @@ def test_delegated_permissions_of_other_apis_are_not_claimed_as_granted() -> Non
             Permission("PowerApps Service", "User", "Access the PowerApps Service API", D),
         ),
     )
-    token = unsigned_jwt({"scp": "Tasks.ReadWrite ChannelMessage.Send"})
-    verification = verify_delegated_token(app, token)
+    verification = verify_delegated_token(app, ["Tasks.ReadWrite", "ChannelMessage.Send"])
     # The status follows the Graph permissions it compared; the warning names the rest.
     assert verification.status is Status.VALID
     assert verification.warning == uncompared_apis_warning([("PowerApps Service", "User")])
     assert verification.reason == verification.warning
     assert resource_app_id("PowerApps Service") != GRAPH_APP_ID
     # A missing Graph one is still Invalid, listing exactly what is missing, and still warns.
-    missing = verify_delegated_token(app, unsigned_jwt({"scp": "Tasks.ReadWrite"}))
+    missing = verify_delegated_token(app, ["Tasks.ReadWrite"])
     assert missing.status is Status.INVALID
     assert missing.missing == ("Microsoft Graph: ChannelMessage.Send (Delegated)",)
     assert missing.reason == "Required permissions are missing: ChannelMessage.Send."

@@ -1,0 +1,60 @@
+"""A web-only app's user consent, verified from Graph: who consented, and a grant not shown yet."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, cast
+
+from desktop.core.catalog.model import ConsentMethod
+from desktop.core.domain import Customer, Status, Tenant
+from desktop.core.identity.consent import ConsentPlan, plan_consent
+from desktop.core.identity.graph import GraphClient
+from desktop.core.identity.user_consent import _from_graph, who_consented
+from tests.helpers.identity_fakes import FakeGraph, catalog
+
+APP = "11111111-aaaa-4aaa-8aaa-000000000001"
+SP = "sp-1"
+ANN = {"id": "oid-ann", "userPrincipalName": "ann@contoso.com"}
+BOB = {"id": "oid-bob", "userPrincipalName": "bob@contoso.com"}
+
+
+def _grant(principal: str, scope: str) -> dict[str, Any]:
+    return {"id": f"g-{principal}", "clientId": SP, "consentType": "Principal",
+            "principalId": principal, "resourceId": "graph", "scope": scope}  # fmt: skip
+
+
+def _graph(*grants: dict[str, Any]) -> GraphClient:
+    fake = FakeGraph(sps=[{"id": SP, "appId": APP}], grants=list(grants), users=[ANN, BOB])
+    return cast(GraphClient, fake)
+
+
+def _plan(hint: str = "") -> ConsentPlan:
+    plan = plan_consent(
+        catalog(), Customer("Contoso", id=1), Tenant("t1", 1, "contoso.com", "Contoso"),
+        ["Cloud Backup for Microsoft 365"], method=ConsentMethod.USER, client_id=lambda a: APP,
+    )  # fmt: skip
+    return replace(plan, login_hint=hint)
+
+
+def test_the_hinted_user_is_the_consenting_user() -> None:
+    graph = _graph(_grant("oid-ann", "Files.Read"), _grant("oid-bob", "Files.Read"))
+    assert who_consented(graph, APP, "bob@contoso.com", None) == ("bob@contoso.com", "oid-bob")
+
+
+def test_without_a_hint_the_one_new_or_changed_grant_names_the_user() -> None:
+    before = {"oid-ann": frozenset({"Files.Read"})}
+    graph = _graph(_grant("oid-ann", "Files.Read"), _grant("oid-bob", "Tasks.Read"))
+    assert who_consented(graph, APP, "", before) == ("bob@contoso.com", "oid-bob")
+    assert who_consented(graph, APP, "", {}) == ("", "")  # two candidates: not told
+
+
+def test_a_grant_not_shown_yet_is_pending_not_invalid() -> None:
+    given = _from_graph(_plan("ann@contoso.com"), _graph(), "", {})
+    assert given.verification.status is Status.UNKNOWN
+    assert "waiting for Microsoft to apply it" in given.verification.reason
+    assert given.username == "ann@contoso.com"
+
+
+def test_an_unknown_consenting_user_is_unknown_with_a_reason() -> None:
+    given = _from_graph(_plan(), _graph(), "", {})
+    assert given.verification.status is Status.UNKNOWN and given.username == ""
