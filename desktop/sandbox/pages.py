@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import time
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -62,10 +63,13 @@ REDIRECTED_CODES = frozenset({65004, 90094, 65001})
 
 def error_page(code: int, text: str) -> Page:
     """Microsoft's own error page: the browser stays here, nothing reaches the app."""
+    # Like Microsoft's page: the code and IDs a technician can quote or paste into the app.
+    trace, correlation = uuid.uuid4(), uuid.uuid4()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     body = (
         f"<h1>Sign in failed</h1><p>AADSTS{code}: {html.escape(text)}</p>"
-        "<p>Trace ID and correlation ID are shown for your administrator. You can close "
-        "this page.</p>"
+        f"<p id='details'>Request Id: {trace}<br>Correlation Id: {correlation}<br>"
+        f"Timestamp: {stamp}</p><p>You can close this page.</p>"
     )
     return 400, {}, _document("Sign in failed", body)
 

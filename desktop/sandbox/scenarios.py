@@ -45,6 +45,7 @@ ACTIONS = frozenset(
         "set_consent_error",
         "set_reply_tenant",
         "set_redirect_uris",
+        "upload_certificate",
         "grant_admin_consent",
         "assign_directory_role",
         "reset",
@@ -171,6 +172,16 @@ class Scenario:
         return self.register_app(
             client_id, app_type.name, application=application, delegated=delegated, **kwargs
         )
+
+    def upload_certificate(self, client_id: str, certificate: str) -> str:
+        """Upload a public certificate (PEM, or base64 of a ``.cer``) to a customer-owned app,
+        as its administrator does in the Entra admin center; returns its SHA-1 thumbprint."""
+        from desktop.sandbox.portal import CertificateRefused, upload
+
+        try:
+            return upload(self.directory, client_id, certificate)
+        except CertificateRefused as exc:
+            raise ValueError(str(exc)) from exc
 
     def grant_admin_consent(self, tenant: str, client_id: str) -> None:
         self.directory.grant_admin_consent(self._tenant(tenant).tenant_id, client_id)

@@ -20,12 +20,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 from desktop.core.domain import Cloud
 from desktop.core.endpoints import AUTHORITY_ENV, GRAPH_ENV, cloud_variable
-from desktop.sandbox import ca, graph
+from desktop.sandbox import ca, graph, portal
 from desktop.sandbox.clouds import CLOUDS, LOGINS
 from desktop.sandbox.directory import Directory
 from desktop.sandbox.faults import FaultTable
 from desktop.sandbox.issuer import Issuer
 from desktop.sandbox.pages import PageOptions, Pages
+from desktop.sandbox.portal import PORTAL_PATH
 from desktop.sandbox.scenarios import ACTIONS, Scenario
 
 log = logging.getLogger("desktop.sandbox")
@@ -219,7 +220,9 @@ class _PagesHandler(_Handler):
         path, query = self._split()
         parts = path.strip("/").split("/")
         pages = self.sandbox.page_sets[self.login]
-        if len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "authorize"]:
+        if path.rstrip("/") == PORTAL_PATH:
+            self._html(*portal.portal_page(self.sandbox.directory))
+        elif len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "authorize"]:
             self._html(*pages.authorize(parts[0], query))
         elif len(parts) == 3 and parts[1:] == ["v2.0", "adminconsent"]:
             self._html(*pages.admin_consent_page(parts[0], query))
@@ -229,10 +232,11 @@ class _PagesHandler(_Handler):
     def do_POST(self) -> None:
         path, _ = self._split()
         parts = path.strip("/").split("/")
-        if len(parts) == 3 and parts[1:] == ["v2.0", "adminconsent"]:
-            self._html(
-                *self.sandbox.page_sets[self.login].admin_consent_decide(parts[0], self._form())
-            )
+        if path.rstrip("/") == PORTAL_PATH:
+            self._html(*portal.portal_post(self.sandbox.directory, self._form()))
+        elif len(parts) == 3 and parts[1:] == ["v2.0", "adminconsent"]:
+            pages = self.sandbox.page_sets[self.login]
+            self._html(*pages.admin_consent_decide(parts[0], self._form()))
         else:
             self._html(404, {}, "<!DOCTYPE html><title>Not found</title><p>Not found.</p>")
 
@@ -277,6 +281,11 @@ class Sandbox:
     @property
     def pages_url(self) -> str:
         return self.issuer.pages_url
+
+    @property
+    def portal_url(self) -> str:
+        """The page where a customer-owned app's certificate is uploaded (plain http)."""
+        return f"{self.pages_url}{PORTAL_PATH}"
 
     def hosts(self, cloud: str) -> tuple[str, str]:
         """``(authority host, Graph host)`` of *cloud* (``global``, ``usgov``, ``usgov-dod``,
