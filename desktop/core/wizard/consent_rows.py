@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from desktop.core.catalog.model import ConsentMethod, SetupMode
-from desktop.core.domain import Status, utc_now
+from desktop.core.domain import Cloud, Status, utc_now
 from desktop.core.errors import UserError
 from desktop.core.wizard.guidance import consent_link_note
 from desktop.core.wizard.state import ConsentRow, ConsentState, WizardState, normalize_guid
@@ -86,6 +86,12 @@ class ConsentRows:
         if self.client_id(row) is None:
             if row.mode is SetupMode.CUSTOM:
                 out.append("Enter the custom app's application ID on the Setup method step.")
+            elif self.state.tenant is not None and self.state.tenant.cloud is not Cloud.GLOBAL:
+                cloud = self.state.tenant.cloud.label
+                out.append(
+                    f"The client ID of the {row.app.label} app in the {cloud} cloud is not set. "
+                    f"Set it in Settings: the {cloud} cloud needs its own app registration."
+                )
             else:
                 out.append(
                     f"The client ID of the {row.app.label} app is not set. "
