@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
+from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.sandbox.clouds import CLOUDS
 from desktop.sandbox.directory import RESOURCE_NAMES, App, Directory, Tenant, User
 from desktop.sandbox.faults import AADSTS
@@ -76,6 +77,47 @@ def error_page(code: int, text: str) -> Page:
 
 def _spec_page(code: int, **fill: str) -> Page:
     return error_page(code, _error_params(code, **fill)["error_description"].split(": ", 1)[1])
+
+
+#: Microsoft Graph delegated permissions that Microsoft documents as "Admin consent required"
+#: (permissions-reference): a user who is not an administrator cannot consent to them.
+ADMIN_ONLY_SCOPES = frozenset(
+    s.casefold()
+    for s in (
+        "Application.Read.All",
+        "Application.ReadWrite.All",
+        "AuditLog.Read.All",
+        "ChannelMessage.Read.All",
+        "DelegatedPermissionGrant.Read.All",
+        "DelegatedPermissionGrant.ReadWrite.All",
+        "Device.Read.All",
+        "Directory.AccessAsUser.All",
+        "Directory.Read.All",
+        "Directory.ReadWrite.All",
+        "Group.Read.All",
+        "Group.ReadWrite.All",
+        "GroupMember.Read.All",
+        "GroupMember.ReadWrite.All",
+        "IdentityRiskEvent.Read.All",
+        "Organization.Read.All",
+        "Policy.Read.All",
+        "Policy.ReadWrite.ConditionalAccess",
+        "Reports.Read.All",
+        "RoleManagement.Read.All",
+        "RoleManagement.Read.Directory",
+        "RoleManagement.ReadWrite.Directory",
+        "SecurityEvents.Read.All",
+        "Sites.FullControl.All",
+        "User.Read.All",
+        "User.ReadWrite.All",
+    )
+)
+
+
+def _admin_only(scopes: dict[str, set[str]]) -> set[str]:
+    """The Microsoft Graph scopes in *scopes* that only an administrator may consent to."""
+    graph = scopes.get("Microsoft Graph", set())
+    return {s for s in graph if s.casefold() in ADMIN_ONLY_SCOPES}
 
 
 def _registered(app: App, redirect_uri: str) -> bool:
@@ -180,6 +222,7 @@ class Pages:
             wanted = {s for s in short if s != ".default"}
             if app.home_tenant not in (None, user.tenant_id):
                 return _spec_page(700016, client=client_id, tenant=user.tenant_id)
+            to_grant: dict[str, set[str]] = {}
             if (
                 ".default" in short
                 and resource is not None
@@ -191,18 +234,16 @@ class Pages:
                 )
             ):
                 # /.default asks for every delegated permission the app is registered with.
-                self.directory.grant_user_consent(
-                    user.tenant_id,
-                    client_id,
-                    user.upn,
-                    {api: set(v) for api, v in app.delegated_permissions.items()},
-                )
+                to_grant = {api: set(v) for api, v in app.delegated_permissions.items()}
             elif wanted and resource is not None:
                 # The user accepts the consent prompt (prompt=consent, or not yet consented).
-                api = RESOURCE_NAMES.get(resource, "Microsoft Graph")
-                self.directory.grant_user_consent(
-                    user.tenant_id, client_id, user.upn, {api: wanted}
-                )
+                to_grant = {RESOURCE_NAMES.get(resource, "Microsoft Graph"): wanted}
+            granted = self._already_granted(user, client_id)
+            needs_admin = {s for s in _admin_only(to_grant) if s.casefold() not in granted}
+            if needs_admin and not user.admin:
+                return self._need_admin_approval(app, needs_admin, redirect_uri, state, q)
+            if to_grant:
+                self.directory.grant_user_consent(user.tenant_id, client_id, user.upn, to_grant)
             code = self.issuer.issue_code(
                 AuthCode(
                     client_id,
@@ -221,6 +262,35 @@ class Pages:
         if q.get("response_mode") == "form_post":
             return self._form_post(redirect_uri, answer)
         return _redirect(redirect_uri, answer)
+
+    def _already_granted(self, user: User, client_id: str) -> set[str]:
+        """Delegated Graph scopes the user may already use with the app (an admin's
+        tenant-wide consent covers admin-only ones)."""
+        granted = self.directory.granted_scopes(user.tenant_id, client_id, GRAPH_APP_ID, user.oid)
+        return {s.casefold() for s in granted}
+
+    def _need_admin_approval(
+        self, app: App, scopes: set[str], redirect_uri: str, state: str, q: dict[str, str]
+    ) -> Page:
+        """Microsoft's "Need admin approval" page: a user who is not an administrator cannot
+        consent to permissions that need an administrator. Only the user's "return without
+        consent" goes back to the app (access_denied), never by itself."""
+        fields = {**_error_params(65004), "state": state}
+        inputs = "".join(
+            f"<input type='hidden' name='{html.escape(k)}' value='{html.escape(v)}'>"
+            for k, v in fields.items()
+        )
+        method = "post" if q.get("response_mode") == "form_post" else "get"
+        body = (
+            f"<h1>Need admin approval</h1><p><b>{html.escape(app.display_name)}</b> needs "
+            "permission to access resources in your organization that only an admin can "
+            f"grant (AADSTS90094): {html.escape(', '.join(sorted(scopes)))}. Ask an admin to "
+            "grant permission to this app before you can use it.</p>"
+            f"<form method='{method}' id='return' action='{html.escape(redirect_uri)}'>"
+            f"{inputs}<button type='submit'>Return to the application without granting "
+            "consent</button></form>"
+        )
+        return 200, {}, _document("Need admin approval", body)
 
     def _form_post(self, redirect_uri: str, fields: dict[str, str]) -> Page:
         inputs = "".join(

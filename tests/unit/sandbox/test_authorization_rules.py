@@ -25,6 +25,7 @@ DESKTOP_APP = "22222222-2222-4222-8222-222222222222"
 SINGLE_TENANT_APP = "33333333-3333-4333-8333-333333333333"
 ADMIN = "admin@contoso.onmicrosoft.com"
 OTHER_ADMIN = "admin@fabrikam.onmicrosoft.com"
+USER = "megan@contoso.onmicrosoft.com"
 SECRET = "s3cret-value"
 WEB_REDIRECT = "http://localhost:4711/consent"
 DESKTOP_REDIRECT = "http://localhost:4712"
@@ -197,3 +198,31 @@ def test_admin_consent_by_another_tenant_s_admin_stays_on_the_page(world: World)
     }
     _error_page(world.pages.admin_consent_decide(TID, form), 50020)
     assert world.pages.consents_granted == 0
+
+
+def test_a_non_admin_cannot_consent_to_admin_only_permissions(world: World) -> None:
+    world.scenario.add_user(TID, USER, admin=False)
+    world.scenario.set_browser_user(USER)
+    scope = "Directory.Read.All openid offline_access"
+    status, headers, body = _authorize(world, DESKTOP_APP, DESKTOP_REDIRECT, scope=scope)
+    # Microsoft's "Need admin approval" page; only the user's "return" goes back (65004).
+    assert status == 200 and "Location" not in headers
+    assert "Need admin approval" in body and "AADSTS90094" in body
+    assert "<form method='get' id='return'" in body and "AADSTS65004" in body
+    # A low-risk permission is still the user's to consent to.
+    assert "code" in _redirected(_authorize(world, DESKTOP_APP, DESKTOP_REDIRECT))
+
+
+def test_after_admin_consent_a_non_admin_signs_in_with_admin_only_scopes(world: World) -> None:
+    world.scenario.add_user(TID, USER, admin=False)
+    world.scenario.register_app(
+        DESKTOP_APP,
+        "Desktop app",
+        delegated={"Microsoft Graph": {"Directory.Read.All"}},
+        public_redirect_uris=["http://localhost"],
+    )
+    world.scenario.grant_admin_consent(TID, DESKTOP_APP)
+    world.scenario.set_browser_user(USER)
+    scope = "Directory.Read.All openid offline_access"
+    answer = _redirected(_authorize(world, DESKTOP_APP, DESKTOP_REDIRECT, scope=scope))
+    assert "code" in answer
