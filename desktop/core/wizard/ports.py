@@ -25,6 +25,9 @@ class Directory:
     tenants: tuple[Tenant, ...]
     #: Publisher client IDs from Settings, by app type id (they override the catalog's).
     client_ids: Mapping[str, str] = field(default_factory=dict)
+    #: National clouds' publisher client IDs (Settings over the catalog override), by cloud
+    #: value, then app type id.
+    cloud_client_ids: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def tenants_of(self, customer: Customer) -> list[Tenant]:
         return [t for t in self.tenants if t.customer_id == customer.id]
