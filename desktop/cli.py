@@ -7,6 +7,7 @@ Errors go to stderr as one line, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -49,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ctx = CliContext()
     try:
+        _use_settings_browser(ctx)
         code = args.handler(args, ctx)
     except UserError as exc:
         print(exc.one_line(), file=sys.stderr)
@@ -65,6 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         ctx.close()
     return int(code or 0)
+
+
+def _use_settings_browser(ctx: CliContext) -> None:
+    """Sign-ins and consents open in the browser chosen in Settings (if any)."""
+    from desktop.core.browser_choice import use_browser
+    from desktop.core.settings import Settings
+
+    with contextlib.suppress(UserError):  # a broken file is reported by the command using it
+        use_browser(Settings.load(ctx.paths.settings).browser)
 
 
 if __name__ == "__main__":

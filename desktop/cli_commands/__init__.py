@@ -18,6 +18,7 @@ from desktop.cli_commands import (
     permissions,
     profiles,
     reauthorize,
+    settings,
     signin,
     tenants,
 )
@@ -36,6 +37,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     check,
     reauthorize,
     explain,
+    settings,
 )
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

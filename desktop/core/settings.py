@@ -36,6 +36,8 @@ class Settings:
     #: https page of the organization, registered as a redirect URI on every publisher app.
     #: Empty: ``http://localhost/consent`` (their browser then shows an unreachable page).
     consent_link_redirect_uri: str = ""
+    #: The browser program sign-ins and consents open in; empty: the system default.
+    browser: str = ""
 
     @classmethod
     def load(cls, path: Path) -> Settings:
