@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _use_settings_browser(ctx)
         code = args.handler(args, ctx)
     except UserError as exc:
-        print(exc.one_line(), file=sys.stderr)
+        print(_with_settings_command(exc), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("Cancelled.", file=sys.stderr)
@@ -67,6 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         ctx.close()
     return int(code or 0)
+
+
+def _with_settings_command(exc: UserError) -> str:
+    """The error's line; one that sends the reader to Settings names the command to run."""
+    from desktop.core.settings_hint import settings_target
+
+    line = exc.one_line()
+    target = settings_target(line)
+    if target is None:
+        return line
+    return f"{line.rstrip('.')}. From the command line: {target.cli_command()}"
 
 
 def _use_settings_browser(ctx: CliContext) -> None:

@@ -149,6 +149,9 @@ def parse_url(text: str) -> str:
             "Not an http(s) address: it must start with https:// (or http://) and name a host.",
             remedy="Use the page registered as a Web redirect URI, e.g. https://example.com/ok.",
         )
+    if parts.scheme.lower() == "http" and parts.hostname != "localhost":
+        # Microsoft accepts http redirect URIs only for localhost.
+        raise InvalidValue("Use https: Microsoft accepts http only for localhost.")
     if parts.fragment:
         raise InvalidValue("A redirect URI cannot contain a # fragment.")
     return value

@@ -103,3 +103,12 @@ def test_a_subprocess_set_is_read_by_show(cli: Cli) -> None:
     assert shown.returncode == 0, shown.stderr
     line = next(x for x in shown.stdout.splitlines() if x.startswith("consent-link-redirect-uri"))
     assert "https://msp.example/ok" in line and line.rstrip().endswith("settings.json")
+
+
+def test_a_set_it_in_settings_error_names_the_command(cli: Cli) -> None:
+    result = cli("signin", "--tenant", "contoso.onmicrosoft.com")
+    assert result.returncode == 2
+    assert "From the command line: app-profiles-cli settings set sign-in-client-id GUID" in (
+        result.stderr
+    )
+    assert len(result.stderr.strip().splitlines()) == 1

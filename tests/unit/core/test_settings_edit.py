@@ -27,6 +27,7 @@ OTHER = "2c840a65-2796-4c85-8cfe-ebd335b8c9a5"
         (edit.CONSENT_LINK_REDIRECT_URI, "ftp://example.com", "Not an http(s) address"),
         (edit.CONSENT_LINK_REDIRECT_URI, "https://", "Not an http(s) address"),
         (edit.CONSENT_LINK_REDIRECT_URI, "https://a.example/x#y", "fragment"),
+        (edit.CONSENT_LINK_REDIRECT_URI, "http://msp.example/ok", "Use https"),
         (edit.BROWSER, "/no/such/browser", "No program at this path"),
     ],
 )
