@@ -39,6 +39,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.menus import fill_menus
 from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
+from desktop.ui.settings_wiring import SettingsUi, add_settings
 from desktop.ui.startup import start_desktop
 from desktop.ui.wizard.wiring import add_create_wizard
 
@@ -96,6 +97,8 @@ class AppContext:
     certificates: CertificateVault | None = None
     #: The technician's sign-in (Account menu, status bar); built by build_window.
     account: AccountUi | None = None
+    #: File → Settings…; built by build_window.
+    settings_ui: SettingsUi | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def certificate_vault(self) -> CertificateVault:
@@ -154,6 +157,7 @@ def build_window(ctx: AppContext) -> MainWindow:
         "Ctrl+2",
     )
     fill_menus(window, ctx.profiles_page)
+    ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs)
     return window
 
 

@@ -85,9 +85,9 @@ KEYS: tuple[SettingKey, ...] = (
     SettingKey(
         CONSENT_LINK_REDIRECT_URI,
         "Consent-link redirect URI",
-        "where a copied consent link sends the customer's administrator: an http(s) page "
+        "where a copied consent link sends the customer's administrator: an https page "
         "registered as a Web redirect URI on every publisher app (empty: "
-        "http://localhost/consent)",
+        "http://localhost/consent, which their browser cannot open)",
     ),
     SettingKey(
         BROWSER,

@@ -6,10 +6,13 @@ about a millisecond, and the start-up path builds a ``UserDialogs`` without show
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
+
+    from desktop.core.settings_hint import SettingTarget
 
 from desktop.core.errors import UserError
 
@@ -19,6 +22,8 @@ class UserDialogs:
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self._parent = parent
+        #: Opens Settings at a field; an error saying "Set it in Settings" offers it.
+        self.open_settings: Callable[[SettingTarget], Any] | None = None
 
     def set_parent(self, parent: QWidget) -> None:
         self._parent = parent
@@ -37,7 +42,23 @@ class UserDialogs:
                 box.setDetailedText(error.detail)
         else:
             box.setText(error)
+        target = self.settings_target(error)
+        settings = None
+        if target is not None:
+            settings = box.addButton("Open Settings", QMessageBox.ButtonRole.ActionRole)
+            box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
+        if target is not None and self.open_settings and box.clickedButton() is settings:
+            self.open_settings(target)
+
+    def settings_target(self, error: UserError | str) -> SettingTarget | None:
+        """The Settings field *error* asks to set, when Settings can be opened from here."""
+        if self.open_settings is None:
+            return None
+        from desktop.core.settings_hint import settings_target
+
+        text = f"{error.message} {error.remedy}" if isinstance(error, UserError) else error
+        return settings_target(text)
 
     def info(self, title: str, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -37,7 +37,10 @@ def test_the_menus_hold_what_the_app_does(qtbot: QtBot, data_home: Path) -> None
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles == ["File", "Edit", "Profiles", "Account", "View", "Help"]
     file_menu = _entries(window.file_menu)
-    assert list(file_menu) == ["Export list…", "Quit"]
+    assert list(file_menu) == ["Export list…", "Settings…", "Quit"]
+    settings = file_menu["Settings…"]
+    assert QKeySequence("Ctrl+,") in settings.shortcuts()
+    assert settings.menuRole() == QAction.MenuRole.PreferencesRole
     assert file_menu["Export list…"] is page.export_action
     assert file_menu["Quit"].shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
     find = _entries(window.edit_menu)["Find"]
