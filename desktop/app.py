@@ -34,6 +34,7 @@ from desktop.core.paths import DataPaths, data_paths
 from desktop.ui.account import AccountUi, add_account
 from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
 from desktop.ui.dialogs import UserDialogs
+from desktop.ui.first_run_wiring import FirstRun, add_first_run
 from desktop.ui.lazy_page import LazyPage
 from desktop.ui.main_window import MainWindow
 from desktop.ui.menus import fill_menus
@@ -99,6 +100,8 @@ class AppContext:
     account: AccountUi | None = None
     #: File → Settings…; built by build_window.
     settings_ui: SettingsUi | None = None
+    #: The first-run page while no sign-in client ID is set; built by build_window.
+    first_run: FirstRun | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def certificate_vault(self) -> CertificateVault:
@@ -158,6 +161,9 @@ def build_window(ctx: AppContext) -> MainWindow:
     )
     fill_menus(window, ctx.profiles_page)
     ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs)
+    ctx.first_run = add_first_run(
+        window, ctx.profiles_page, ctx.paths, ctx.catalog, ctx.dialogs, ctx.account, ctx.settings_ui
+    )
     return window
 
 

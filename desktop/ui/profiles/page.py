@@ -93,6 +93,8 @@ class ProfilesPage(QWidget, PageActions):
         self.message.setObjectName("ProfileMessage")
         self.table = self._build_table()
         self.empty = EmptyState(self)
+        self._setup: QWidget | None = None
+        self._empty_shown = False
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
@@ -186,6 +188,7 @@ class ProfilesPage(QWidget, PageActions):
         elif not self._ready:
             self.model.set_list(page.profiles)
             self._show_list_tools(True)
+            self._empty_shown = False
             self.stack.setCurrentWidget(self.table)
             self._awaiting_paint = True
             self.table.viewport().update()
@@ -203,6 +206,7 @@ class ProfilesPage(QWidget, PageActions):
         self.model.set_list(full.profiles, full.order)
         self.filters.set_customers(full.profiles.customer_names)
         self._show_list_tools(True)
+        self._empty_shown = False
         self.stack.setCurrentWidget(self.table)
         self._reselect(selected)
         self._update_counts()
@@ -235,12 +239,26 @@ class ProfilesPage(QWidget, PageActions):
 
     def _show_empty(self, has_customers: bool) -> None:
         self._show_list_tools(False)  # nothing to search or count yet
-        self.empty.show_first_run(has_customers)
-        self.stack.setCurrentWidget(self.empty)
-        self.empty.focus_first_step()
+        self._empty_shown = True
+        shown: QWidget = self._setup or self.empty
+        if self._setup is None:
+            self.empty.show_first_run(has_customers)
+        self.stack.setCurrentWidget(shown)
+        if self._setup is None:
+            self.empty.focus_first_step()
         self.counts.setText("")
         self._awaiting_paint = True
-        self.empty.update()
+        shown.update()
+
+    def set_setup_page(self, setup: QWidget | None) -> None:
+        """Show *setup* instead of the empty list's next steps (the first-run page while no
+        sign-in app is set up); None brings the next steps back."""
+        if setup is not None and self.stack.indexOf(setup) < 0:
+            self.stack.addWidget(setup)
+            setup.installEventFilter(self)  # its paint makes the page ready, as the empty's
+        previous, self._setup = self._setup, setup
+        if self._empty_shown and self.stack.currentWidget() in (self.empty, previous):
+            self._show_empty(self._has_customers)
 
     def _show_list_tools(self, shown: bool) -> None:
         self.filters.setVisible(shown)
@@ -263,7 +281,9 @@ class ProfilesPage(QWidget, PageActions):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self._awaiting_paint:
             painted_rows = watched is self.table.viewport() and self.model.rowCount() > 0
-            painted_empty = watched is self.empty and self.stack.currentWidget() is self.empty
+            painted_empty = (
+                watched in (self.empty, self._setup) and self.stack.currentWidget() is watched
+            )
             if painted_rows or painted_empty:
                 self._ready = True
                 self._awaiting_paint = False
