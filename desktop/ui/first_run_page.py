@@ -57,8 +57,8 @@ class FirstRunPage(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         QVBoxLayout(self).addWidget(scroll)
         body = QWidget(scroll)
-        body.setMaximumWidth(900)
         layout = QVBoxLayout(body)
+        layout.setContentsMargins(32, 16, 32, 16)
         title = QLabel("<h2>Set up your organization's sign-in app</h2>", body)
         layout.addWidget(title)
         intro = (
@@ -71,7 +71,7 @@ class FirstRunPage(QWidget):
         self.copy_buttons: dict[str, QPushButton] = {}
         self.copied: dict[str, str] = {}
         grid = QGridLayout()
-        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)  # the Copy buttons stay next to their values
         rows = (
             ("accounts", "Supported account types", "Accounts in any organizational directory "
              "(Multitenant)", False),
@@ -100,8 +100,10 @@ class FirstRunPage(QWidget):
             perms.addWidget(_text(permission.why, body), row, 1)
         layout.addLayout(perms)
         copy_all = QHBoxLayout()
+        copy_all.addWidget(
+            self._copy_button("permissions", permission_names(), body, "the permission names")
+        )
         copy_all.addStretch(1)
-        copy_all.addWidget(self._copy_button("permissions", permission_names(), body, "all"))
         layout.addLayout(copy_all)
 
         self.client_id = QLineEdit(body)
@@ -132,7 +134,7 @@ class FirstRunPage(QWidget):
 
         self.sandbox = QPushButton("Try everything in the &sandbox instead", body)
         self.sandbox.setObjectName("FirstRunSandbox")
-        self.skip = QPushButton("Show the &profile list", body)
+        self.skip = QPushButton("Set &up later", body)
         self.skip.setObjectName("FirstRunSkip")
         others = QHBoxLayout()
         others.addWidget(self.sandbox)
@@ -148,10 +150,7 @@ class FirstRunPage(QWidget):
         )
         layout.addLayout(others)
         layout.addStretch(1)
-        outer = QWidget(scroll)
-        centre = QHBoxLayout(outer)
-        centre.addWidget(body, 1, Qt.AlignmentFlag.AlignHCenter)
-        scroll.setWidget(outer)
+        scroll.setWidget(body)
 
         self.client_id.textChanged.connect(self._check)
         self.client_id.returnPressed.connect(self._request_sign_in)
@@ -208,8 +207,12 @@ def _text(text: str, parent: QWidget) -> QLabel:
     return label
 
 
-def _value(text: str, parent: QWidget) -> QLineEdit:
-    """A read-only value that can be selected (and is copied exactly)."""
-    field = QLineEdit(text, parent)
-    field.setReadOnly(True)
-    return field
+def _value(text: str, parent: QWidget) -> QLabel:
+    """A value to enter in Entra, in bold; it can be selected (and is copied exactly)."""
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
