@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from desktop.core.identity.resources import GRAPH_APP_ID
+from desktop.sandbox.admin_only import admin_only
 from desktop.sandbox.clouds import CLOUDS
 from desktop.sandbox.directory import RESOURCE_NAMES, App, Directory, Tenant, User
 from desktop.sandbox.faults import AADSTS
@@ -77,47 +78,6 @@ def error_page(code: int, text: str) -> Page:
 
 def _spec_page(code: int, **fill: str) -> Page:
     return error_page(code, _error_params(code, **fill)["error_description"].split(": ", 1)[1])
-
-
-#: Microsoft Graph delegated permissions that Microsoft documents as "Admin consent required"
-#: (permissions-reference): a user who is not an administrator cannot consent to them.
-ADMIN_ONLY_SCOPES = frozenset(
-    s.casefold()
-    for s in (
-        "Application.Read.All",
-        "Application.ReadWrite.All",
-        "AuditLog.Read.All",
-        "ChannelMessage.Read.All",
-        "DelegatedPermissionGrant.Read.All",
-        "DelegatedPermissionGrant.ReadWrite.All",
-        "Device.Read.All",
-        "Directory.AccessAsUser.All",
-        "Directory.Read.All",
-        "Directory.ReadWrite.All",
-        "Group.Read.All",
-        "Group.ReadWrite.All",
-        "GroupMember.Read.All",
-        "GroupMember.ReadWrite.All",
-        "IdentityRiskEvent.Read.All",
-        "Organization.Read.All",
-        "Policy.Read.All",
-        "Policy.ReadWrite.ConditionalAccess",
-        "Reports.Read.All",
-        "RoleManagement.Read.All",
-        "RoleManagement.Read.Directory",
-        "RoleManagement.ReadWrite.Directory",
-        "SecurityEvents.Read.All",
-        "Sites.FullControl.All",
-        "User.Read.All",
-        "User.ReadWrite.All",
-    )
-)
-
-
-def _admin_only(scopes: dict[str, set[str]]) -> set[str]:
-    """The Microsoft Graph scopes in *scopes* that only an administrator may consent to."""
-    graph = scopes.get("Microsoft Graph", set())
-    return {s for s in graph if s.casefold() in ADMIN_ONLY_SCOPES}
 
 
 def _registered(app: App, redirect_uri: str) -> bool:
@@ -217,6 +177,8 @@ class Pages:
                 return _spec_page(fault.code, **fill)
             answer = _error_params(fault.code, **fill)
         if not answer:
+            answer = self._protocol_error(q)
+        if not answer:
             scopes = q.get("scope", "").split()
             resource, _audience, short = self.issuer.resource_of(scopes)
             wanted = {s for s in short if s != ".default"}
@@ -239,7 +201,7 @@ class Pages:
                 # The user accepts the consent prompt (prompt=consent, or not yet consented).
                 to_grant = {RESOURCE_NAMES.get(resource, "Microsoft Graph"): wanted}
             granted = self._already_granted(user, client_id)
-            needs_admin = {s for s in _admin_only(to_grant) if s.casefold() not in granted}
+            needs_admin = {s for s in admin_only(to_grant) if s.casefold() not in granted}
             if needs_admin and not user.admin:
                 return self._need_admin_approval(app, needs_admin, redirect_uri, state, q)
             if to_grant:
@@ -262,6 +224,24 @@ class Pages:
         if q.get("response_mode") == "form_post":
             return self._form_post(redirect_uri, answer)
         return _redirect(redirect_uri, answer)
+
+    def _protocol_error(self, q: dict[str, str]) -> dict[str, str]:
+        """A malformed request's error, which goes back to the (verified) redirect URI."""
+        if q.get("response_type", "") != "code":
+            return {
+                "error": "unsupported_response_type",
+                "error_description": "AADSTS700054: response_type "
+                f"'{q.get('response_type', '')}' is not enabled for the application.",
+            }
+        scopes = q.get("scope", "").split()
+        resource, audience, _short = self.issuer.resource_of(scopes)
+        if resource is None:
+            return {
+                "error": "invalid_resource",
+                "error_description": f"AADSTS500011: The resource principal named {audience} "
+                "was not found in the tenant.",
+            }
+        return {}
 
     def _already_granted(self, user: User, client_id: str) -> set[str]:
         """Delegated Graph scopes the user may already use with the app (an admin's

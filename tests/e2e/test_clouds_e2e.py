@@ -207,3 +207,27 @@ def test_the_cli_adds_a_national_tenant_in_its_cloud_and_consents_there(
     gcch_id = box.demo.cloud_client_ids["usgov"]["apelements-baseline-management"]
     assert f"client_id={gcch_id}" in visited
     assert box.demo.client_ids["apelements-baseline-management"] not in visited
+
+
+def test_the_cli_signs_in_to_a_national_tenant_with_that_cloud_s_sign_in_app(
+    cli_sandbox: CliSandbox,
+) -> None:
+    box = cli_sandbox
+    dod = next(n for n in box.demo.national if n.cloud == "usgov-dod")
+    box.sandbox.scenario.set_browser_user(dod.admin)
+    argv = ("signin", "--tenant", dod.domain, "--cloud", "usgov-dod", "--timeout", "30")
+    missing = box.cli(*argv)  # Settings hold only the Global registrations so far
+    assert missing.returncode == 2
+    assert "sign-in app in the US Government DoD cloud" in missing.stderr
+    paths = DataPaths(box.home)
+    settings = Settings.load(paths.settings)
+    settings.cloud_sign_in_client_ids = dict(box.demo.cloud_sign_in_client_ids)
+    settings.save(paths.settings)
+    signed = box.cli(*argv, "--format", "json")
+    assert signed.returncode == 0, signed.stderr
+    assert json.loads(signed.stdout) == {"signed_in": dod.admin, "tenant_id": dod.tenant_id}
+    authority, _graph = box.sandbox.hosts("usgov-dod")
+    visited = box.browser_log.read_text("utf-8")
+    assert f"client_id={box.demo.cloud_sign_in_client_ids['usgov-dod']}" in visited
+    assert f"visited {box.sandbox.issuers['usgov'].pages_url}/" in visited
+    assert authority == box.sandbox.issuers["usgov"].base_url

@@ -72,6 +72,7 @@ def _authorize(world: World, client_id: str, redirect: str, segment: str = TID, 
         "scope": "User.Read openid offline_access",
         "state": "st-123",
         "prompt": "consent",
+        "response_type": "code",
         **q,
     }
     return world.pages.authorize(segment, query)
@@ -226,3 +227,11 @@ def test_after_admin_consent_a_non_admin_signs_in_with_admin_only_scopes(world: 
     scope = "Directory.Read.All openid offline_access"
     answer = _redirected(_authorize(world, DESKTOP_APP, DESKTOP_REDIRECT, scope=scope))
     assert "code" in answer
+
+
+def test_protocol_errors_go_back_with_state(world: World) -> None:
+    answer = _redirected(_authorize(world, DESKTOP_APP, DESKTOP_REDIRECT, response_type="token"))
+    assert answer["error"] == "unsupported_response_type" and answer["state"] == "st-123"
+    unknown = "https://nothing.example.com/.default"
+    answer = _redirected(_authorize(world, DESKTOP_APP, DESKTOP_REDIRECT, scope=unknown))
+    assert answer["error"] == "invalid_resource" and "AADSTS500011" in answer["error_description"]
