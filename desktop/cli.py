@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ctx = CliContext()
     try:
-        _use_settings_browser(ctx)
+        _use_settings_browser()
         code = args.handler(args, ctx)
     except UserError as exc:
         print(_with_settings_command(exc), file=sys.stderr)
@@ -80,13 +80,15 @@ def _with_settings_command(exc: UserError) -> str:
     return f"{line.rstrip('.')}. From the command line: {target.cli_command()}"
 
 
-def _use_settings_browser(ctx: CliContext) -> None:
+def _use_settings_browser() -> None:
     """Sign-ins and consents open in the browser chosen in Settings (if any)."""
     from desktop.core.browser_choice import use_browser
+    from desktop.core.paths import data_paths
     from desktop.core.settings import Settings
 
+    # data_paths() without ensure(): a command that writes nothing there makes no data folder.
     with contextlib.suppress(UserError):  # a broken file is reported by the command using it
-        use_browser(Settings.load(ctx.paths.settings).browser)
+        use_browser(Settings.load(data_paths().settings).browser)
 
 
 if __name__ == "__main__":
