@@ -133,7 +133,8 @@ def parse_guid(text: str) -> str:
         return str(uuid.UUID(value))
     except ValueError:
         raise InvalidValue(
-            "Not a GUID: a client ID looks like 1b730954-1685-4b74-9bfd-dac224a7b894.",
+            "Not a GUID: a client ID is 32 hex digits in five groups, "
+            "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.",
             remedy="Copy the Application (client) ID from the app's Overview page in Entra.",
         ) from None
 

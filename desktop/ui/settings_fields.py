@@ -75,7 +75,7 @@ class SettingField(QWidget):
             value.key in (edit.SIGN_IN_CLIENT_ID, edit.CLIENT_ID)
             and not self.line.placeholderText()
         ):
-            self.line.setPlaceholderText("Application (client) ID, e.g. 1b730954-1685-…")
+            self.line.setPlaceholderText("Application (client) ID, xxxxxxxx-xxxx-…")
         if value.key == edit.BROWSER:
             self.line.setPlaceholderText("System default")
         if value.key == edit.CONSENT_LINK_REDIRECT_URI:
