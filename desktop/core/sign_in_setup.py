@@ -17,6 +17,7 @@ from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
 from desktop.core.identity.consent import LOCAL_CONSENT_REDIRECT
 from desktop.core.identity.consent_errors import MESSAGES
+from desktop.core.identity.explain import explain_pasted
 from desktop.core.settings import Settings
 from desktop.core.wizard.role_assign import ROLE_SCOPE
 
@@ -117,3 +118,15 @@ def registration_problem(error: UserError) -> tuple[int, str, str] | None:
             happened = MESSAGES.get(code, (error.message, ""))[0].format(tenant="your tenant")
             return code, happened, REGISTRATION_PROBLEMS[code]
     return None
+
+
+def explain_error_page(text: str) -> str:
+    """What the code pasted from Microsoft's error page says about the sign-in app's
+    registration. Most registration mistakes (a redirect URI, an unknown or single-tenant
+    app) stop the sign-in on that page, so its answer never reaches the app."""
+    found = explain_pasted(text, "your tenant")
+    problem = registration_problem(UserError(found.message, detail=text))
+    if problem is not None:
+        code, happened, fix = problem
+        return f"AADSTS{code}: {happened}\nFix the registration: {fix}"
+    return found.one_line()

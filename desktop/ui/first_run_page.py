@@ -28,6 +28,7 @@ from desktop.core.sign_in_setup import (
     DELEGATED_GRAPH_PERMISSIONS,
     DESKTOP_REDIRECT_URI,
     WEB_REDIRECT_URI,
+    explain_error_page,
     permission_names,
     registration_problem,
 )
@@ -131,6 +132,22 @@ class FirstRunPage(QWidget):
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.outcome.hide()
         layout.addWidget(self.outcome)
+        self.pasted = QLineEdit(body)
+        self.pasted.setObjectName("FirstRunPasted")
+        self.pasted.setPlaceholderText("e.g. AADSTS50011")
+        self.explain = QPushButton("&Explain", body)
+        self.explain.setObjectName("FirstRunExplain")
+        pasted = QHBoxLayout()
+        pasted.addWidget(buddy_label("If the browser shows an &error page, paste its code:",
+                                     self.pasted, body))  # fmt: skip
+        pasted.addWidget(self.pasted, 1)
+        pasted.addWidget(self.explain)
+        layout.addLayout(pasted)
+        self.explained = _text("", body)
+        self.explained.setObjectName("FirstRunExplained")
+        self.explained.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.explained.hide()
+        layout.addWidget(self.explained)
 
         self.sandbox = QPushButton("Try everything in the &sandbox instead", body)
         self.sandbox.setObjectName("FirstRunSandbox")
@@ -155,6 +172,8 @@ class FirstRunPage(QWidget):
         self.client_id.textChanged.connect(self._check)
         self.client_id.returnPressed.connect(self._request_sign_in)
         self.sign_in.clicked.connect(self._request_sign_in)
+        self.explain.clicked.connect(self._explain)
+        self.pasted.returnPressed.connect(self._explain)
         self.sandbox.clicked.connect(self.sandbox_requested)
         self.skip.clicked.connect(self.skip_requested)
 
@@ -188,6 +207,11 @@ class FirstRunPage(QWidget):
             return
         self.outcome.hide()
         self.sign_in_requested.emit(edit.validate(edit.SIGN_IN_CLIENT_ID, self.client_id.text()))
+
+    def _explain(self) -> None:
+        """Most registration mistakes stop the sign-in on Microsoft's page, not here."""
+        self.explained.setText(explain_error_page(self.pasted.text()))
+        self.explained.show()
 
     def show_failure(self, error: UserError) -> None:
         """Say why the sign-in failed, and what in the registration to fix when it is that."""

@@ -128,3 +128,15 @@ def test_the_sandbox_button_starts_the_sandbox(
     assert ctx.first_run is not None
     ctx.first_run.page.sandbox.click()
     assert started == [True]
+
+
+def test_a_code_pasted_from_microsofts_error_page_names_the_fix(qtbot: QtBot) -> None:
+    page = FirstRunPage()
+    qtbot.addWidget(page)
+    page.pasted.setText("AADSTS50011: The redirect URI 'http://localhost:5123' specified ...")
+    page.explain.click()
+    assert "Fix the registration:" in page.explained.text()
+    assert "http://localhost" in page.explained.text()
+    page.pasted.setText("it failed")
+    page.explain.click()
+    assert "Fix the registration" not in page.explained.text()

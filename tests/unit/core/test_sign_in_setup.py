@@ -75,3 +75,10 @@ def test_a_failed_sign_in_says_what_in_the_registration_is_wrong(code: int, word
 
 def test_other_failures_are_not_blamed_on_the_registration() -> None:
     assert registration_problem(UserError("Microsoft could not be reached.")) is None
+
+
+def test_a_pasted_error_page_code_names_the_registration_fix() -> None:
+    from desktop.core.sign_in_setup import explain_error_page
+
+    assert "multi-tenant" in explain_error_page("AADSTS50194")
+    assert explain_error_page("AADSTS53003").startswith("A Conditional Access policy")
