@@ -26,6 +26,7 @@ from desktop.controllers.inventory import InventoryController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
+from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
 from desktop.core.inventory.secrets import VaultSecretRemover
 from desktop.core.logging_setup import setup_logging
@@ -34,7 +35,7 @@ from desktop.core.paths import DataPaths, data_paths
 from desktop.ui.account import AccountUi, add_account
 from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
 from desktop.ui.dialogs import UserDialogs
-from desktop.ui.first_run_wiring import FirstRun, add_first_run
+from desktop.ui.first_run_wiring import FirstRun, add_first_run, first_run_for_clouds
 from desktop.ui.lazy_page import LazyPage
 from desktop.ui.main_window import MainWindow
 from desktop.ui.menus import fill_menus
@@ -161,9 +162,18 @@ def build_window(ctx: AppContext) -> MainWindow:
     )
     fill_menus(window, ctx.profiles_page)
     ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs)
-    ctx.first_run = add_first_run(
-        window, ctx.profiles_page, ctx.paths, ctx.catalog, ctx.dialogs, ctx.account, ctx.settings_ui
-    )
+    parts = (window, ctx.profiles_page, ctx.paths, ctx.catalog, ctx.dialogs, ctx.account)
+    ctx.first_run = add_first_run(*parts, ctx.settings_ui)
+    if ctx.first_run is None:  # Global is set up: so must be the clouds the tenants are in
+        inventory = ctx.inventory
+
+        def read_clouds() -> list[Cloud]:
+            return sorted({t.cloud for t, _ in inventory.inventory().tenants.list()})
+
+        def found(first_run: FirstRun) -> None:
+            ctx.first_run = first_run
+
+        first_run_for_clouds(ctx.runner, read_clouds, *parts, ctx.settings_ui, found)
     return window
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -326,3 +327,18 @@ def value_of(
         if entry.key == key and entry.cloud == cloud and entry.app_type_id == app_type_id:
             return entry
     raise KeyError((key, cloud, app_type_id))
+
+
+def clouds_missing_sign_in(
+    settings: Settings, catalog: Catalog, clouds_in_use: Iterable[Cloud] = ()
+) -> list[Cloud]:
+    """The clouds (Global, and those of the store's tenants) without a sign-in client ID."""
+    wanted = [Cloud.GLOBAL, *(c for c in clouds_in_use if c is not Cloud.GLOBAL)]
+    missing: list[Cloud] = []
+    for cloud in dict.fromkeys(wanted):
+        value = settings.sign_in_client_id_in(cloud.value) or catalog.sign_in_client_id_in(
+            cloud.value
+        )
+        if not (value or "").strip():
+            missing.append(cloud)
+    return missing

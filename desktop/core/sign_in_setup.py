@@ -9,17 +9,25 @@ lists). Each entry names the calls it is for; a test checks the calls are still 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from desktop.core.catalog.model import Catalog
-from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
-from desktop.core.identity.consent import LOCAL_CONSENT_REDIRECT
-from desktop.core.identity.consent_errors import MESSAGES
-from desktop.core.identity.explain import explain_pasted
-from desktop.core.settings import Settings
-from desktop.core.wizard.role_assign import ROLE_SCOPE
+from desktop.core.settings_edit import clouds_missing_sign_in
+
+# Literals, not imports: the first-run page is on the start path of a fresh install, and the
+# identity and wizard modules pull in msal. Tests check they match the code's own constants.
+LOCAL_CONSENT_REDIRECT = "http://localhost/consent"
+ROLE_SCOPE = "RoleManagement.ReadWrite.Directory"
+
+__all__ = [
+    "DELEGATED_GRAPH_PERMISSIONS",
+    "DESKTOP_REDIRECT_URI",
+    "WEB_REDIRECT_URI",
+    "clouds_missing_sign_in",
+    "explain_error_page",
+    "permission_names",
+    "registration_problem",
+]
 
 #: The sign-in's own answer comes to the loopback address (any port: Entra ignores it).
 DESKTOP_REDIRECT_URI = "http://localhost"
@@ -66,21 +74,6 @@ def permission_names() -> str:
     return "\n".join(p.name for p in DELEGATED_GRAPH_PERMISSIONS)
 
 
-def clouds_missing_sign_in(
-    settings: Settings, catalog: Catalog, clouds_in_use: Iterable[Cloud] = ()
-) -> list[Cloud]:
-    """The clouds (Global, and those of the store's tenants) without a sign-in client ID."""
-    wanted = [Cloud.GLOBAL, *(c for c in clouds_in_use if c is not Cloud.GLOBAL)]
-    missing: list[Cloud] = []
-    for cloud in dict.fromkeys(wanted):
-        value = settings.sign_in_client_id_in(cloud.value) or catalog.sign_in_client_id_in(
-            cloud.value
-        )
-        if not (value or "").strip():
-            missing.append(cloud)
-    return missing
-
-
 #: What in the registration a failed first sign-in points at, by AADSTS code.
 REGISTRATION_PROBLEMS: dict[int, str] = {
     50011: (
@@ -111,6 +104,8 @@ _CODE = re.compile(r"AADSTS(\d{4,})")
 def registration_problem(error: UserError) -> tuple[int, str, str] | None:
     """``(code, what happened, what in the registration to fix)`` for a failed sign-in whose
     AADSTS code points at the sign-in app's registration; None for any other failure."""
+    from desktop.core.identity.consent_errors import MESSAGES  # when a sign-in failed
+
     text = " ".join((error.message, error.remedy, error.detail))
     for found in _CODE.finditer(text):
         code = int(found.group(1))
@@ -124,6 +119,8 @@ def explain_error_page(text: str) -> str:
     """What the code pasted from Microsoft's error page says about the sign-in app's
     registration. Most registration mistakes (a redirect URI, an unknown or single-tenant
     app) stop the sign-in on that page, so its answer never reaches the app."""
+    from desktop.core.identity.explain import explain_pasted  # when asked
+
     found = explain_pasted(text, "your tenant")
     problem = registration_problem(UserError(found.message, detail=text))
     if problem is not None:

@@ -62,13 +62,10 @@ class FirstRunPage(QWidget):
         layout.setContentsMargins(32, 16, 32, 16)
         title = QLabel("<h2>Set up your organization's sign-in app</h2>", body)
         layout.addWidget(title)
-        intro = (
-            "Technicians sign in with an app your MSP registers once in its own Microsoft "
-            "Entra tenant (App registrations → New registration). Register it like this:"
-        )
-        if missing_clouds:
-            intro = f"No sign-in client ID is set for {missing_clouds}. " + intro
-        layout.addWidget(_text(intro, body))
+        self.intro = _text("", body)
+        self.intro.setObjectName("FirstRunIntro")
+        self.set_missing(missing_clouds)
+        layout.addWidget(self.intro)
         self.copy_buttons: dict[str, QPushButton] = {}
         self.copied: dict[str, str] = {}
         grid = QGridLayout()
@@ -176,6 +173,21 @@ class FirstRunPage(QWidget):
         self.pasted.returnPressed.connect(self._explain)
         self.sandbox.clicked.connect(self.sandbox_requested)
         self.skip.clicked.connect(self.skip_requested)
+
+    def set_missing(self, missing_clouds: str) -> None:
+        """Name the clouds that have no sign-in client ID yet."""
+        intro = (
+            "Technicians sign in with an app your MSP registers once in its own Microsoft "
+            "Entra tenant (App registrations → New registration). Register it like this:"
+        )
+        if missing_clouds:
+            intro = f"No sign-in client ID is set for {missing_clouds}. " + intro
+        if "Global" not in missing_clouds and missing_clouds:
+            intro += (
+                " (A national cloud needs its own registration there; enter its client ID in "
+                "File → Settings… → Sign-in app.)"
+            )
+        self.intro.setText(intro)
 
     def _copy_button(self, name: str, text: str, parent: QWidget, what: str = "") -> QPushButton:
         button = QPushButton(f"Copy {what}".strip(), parent)

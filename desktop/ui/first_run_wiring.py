@@ -10,16 +10,18 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QProcess
 
+from desktop.controllers.tasks import TaskRunner
 from desktop.core import settings_edit as edit
+from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog import Catalog
+from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
 from desktop.core.paths import DataPaths
 from desktop.core.settings import Settings
-from desktop.core.sign_in_setup import clouds_missing_sign_in
+from desktop.core.settings_edit import clouds_missing_sign_in
 
 from desktop.ui.account import AccountUi
 from desktop.ui.dialogs import UserDialogs
-from desktop.ui.first_run_page import FirstRunPage
 from desktop.ui.main_window import MainWindow
 from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.settings_wiring import SettingsUi
@@ -53,7 +55,11 @@ class FirstRun(QObject):
         self._account = account
         self._start_sandbox = start_sandbox
         self._connected = False
+        self._clouds: list[Cloud] = []
         missing = clouds_missing_sign_in(self._settings(), catalog)
+        # Here, not at the top: the page's texts come from the identity code (msal and all).
+        from desktop.ui.first_run_page import FirstRunPage
+
         self.page = FirstRunPage(", ".join(f"the {c.label} cloud" for c in missing), profiles)
         self.showing = True
         profiles.set_setup_page(self.page)
@@ -61,6 +67,12 @@ class FirstRun(QObject):
         self.page.sandbox_requested.connect(self._sandbox)
         self.page.skip_requested.connect(self.show_list)
         settings_ui.saved.connect(self._recheck)
+
+    def set_clouds(self, clouds: list[Cloud]) -> None:
+        """The clouds of the store's tenants: each needs its own sign-in app."""
+        self._clouds = list(clouds)
+        missing = clouds_missing_sign_in(self._settings(), self._catalog, clouds)
+        self.page.set_missing(", ".join(f"the {c.label} cloud" for c in missing))
 
     def _sandbox(self) -> None:
         (self._start_sandbox or start_sandbox_window)()
@@ -77,7 +89,7 @@ class FirstRun(QObject):
             return Settings()
 
     def _recheck(self) -> None:
-        if not clouds_missing_sign_in(self._settings(), self._catalog):
+        if not clouds_missing_sign_in(self._settings(), self._catalog, self._clouds):
             self.show_list()
 
     def _sign_in(self, client_id: str) -> None:
@@ -111,7 +123,8 @@ def add_first_run(
     account: AccountUi,
     settings_ui: SettingsUi,
 ) -> FirstRun | None:
-    """The first-run page, when the Global cloud has no sign-in client ID; else None."""
+    """The first-run page when the Global cloud has no sign-in client ID (else None; a cloud
+    of the store's tenants without one shows it later: :func:`first_run_for_clouds`)."""
     try:
         settings = Settings.load(paths.settings)
     except UserError:
@@ -119,3 +132,40 @@ def add_first_run(
     if not clouds_missing_sign_in(settings, catalog):
         return None
     return FirstRun(window, profiles, paths, catalog, dialogs, account, settings_ui)
+
+
+#: Reads the clouds of the store's tenants (on a worker thread).
+ReadClouds = Callable[[], list[Cloud]]
+
+
+def first_run_for_clouds(
+    runner: TaskRunner,
+    read_clouds: ReadClouds,
+    window: MainWindow,
+    profiles: ProfilesPage,
+    paths: DataPaths,
+    catalog: Catalog,
+    dialogs: UserDialogs,
+    account: AccountUi,
+    settings_ui: SettingsUi,
+    done: Callable[[FirstRun], None],
+) -> None:
+    """Read the store's clouds on a worker thread; when one of them has no sign-in client ID,
+    show the first-run page (and pass it to *done*)."""
+
+    def work(_token: CancelToken, _progress: Progress) -> list[Cloud]:
+        return read_clouds()
+
+    def finished(clouds: object) -> None:
+        assert isinstance(clouds, list)
+        try:
+            settings = Settings.load(paths.settings)
+        except UserError:
+            return
+        if clouds_missing_sign_in(settings, catalog, clouds):
+            page = FirstRun(window, profiles, paths, catalog, dialogs, account, settings_ui)
+            page.set_clouds(clouds)
+            done(page)
+
+    task = runner.submit("Reading the tenants' clouds", work)
+    task.succeeded.connect(finished)

@@ -140,3 +140,18 @@ def test_a_code_pasted_from_microsofts_error_page_names_the_fix(qtbot: QtBot) ->
     page.pasted.setText("it failed")
     page.explain.click()
     assert "Fix the registration" not in page.explained.text()
+
+
+def test_shown_for_a_cloud_the_stores_tenants_use(qtbot: QtBot, data_home: Path) -> None:
+    from desktop.cli import main
+
+    assert main(["customers", "add", "Fabrikam"]) == 0
+    args = ["tenants", "add", "--customer", "Fabrikam", "--cloud", "china"]
+    assert main([*args, "--id", "0f6b9f0e-5d2c-4a8e-9a51-0c1b2c3d4e5f"]) == 0
+    Settings(sign_in_client_id=GUID).save(data_home / "settings.json")
+    _, ctx = _window(qtbot, data_home)
+    qtbot.waitUntil(lambda: ctx.first_run is not None, timeout=10_000)
+    assert ctx.first_run is not None and ctx.profiles_page is not None
+    qtbot.waitUntil(lambda: ctx.profiles_page.stack.currentWidget() is ctx.first_run.page)
+    assert "the China cloud" in ctx.first_run.page.intro.text()
+    assert "Global" not in ctx.first_run.page.intro.text().split(". ")[0]

@@ -82,3 +82,11 @@ def test_a_pasted_error_page_code_names_the_registration_fix() -> None:
 
     assert "multi-tenant" in explain_error_page("AADSTS50194")
     assert explain_error_page("AADSTS53003").startswith("A Conditional Access policy")
+
+
+def test_the_page_constants_are_the_codes_own() -> None:
+    from desktop.core import sign_in_setup
+    from desktop.core.identity.consent import LOCAL_CONSENT_REDIRECT
+
+    assert sign_in_setup.WEB_REDIRECT_URI == LOCAL_CONSENT_REDIRECT
+    assert sign_in_setup.ROLE_SCOPE == role_assign.ROLE_SCOPE
