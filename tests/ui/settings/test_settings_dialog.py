@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QMessageBox
-
 from desktop.app import build_context, build_window
 from desktop.core import settings_edit as edit
 from desktop.core.catalog.loader import load_catalog, load_shipped
@@ -17,6 +15,7 @@ from desktop.core.errors import UserError
 from desktop.core.paths import data_paths
 from desktop.core.settings import Settings
 from desktop.core.settings_hint import SettingTarget
+from tests.helpers.message_box import press_in_message_boxes
 
 from desktop.ui.settings_dialog import SettingsDialog
 
@@ -136,14 +135,7 @@ def test_a_set_it_in_settings_error_offers_to_open_settings_there(
     opened: list[SettingTarget] = []
     ctx.dialogs.open_settings = opened.append
 
-    def fake_exec(box: QMessageBox) -> int:
-        names = [b.text() for b in box.buttons()]
-        assert "Open Settings" in names
-        if click:
-            next(b for b in box.buttons() if b.text() == "Open Settings").click()
-        return 0
-
-    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    shown = press_in_message_boxes(monkeypatch, "Open Settings" if click else None)
     ctx.dialogs.error(
         "Sign in",
         UserError(
@@ -151,4 +143,5 @@ def test_a_set_it_in_settings_error_offers_to_open_settings_there(
             remedy="Set the sign-in app's client ID in Settings (sign_in_client_id in the file).",
         ),
     )
+    assert shown and "Open Settings" in shown[0]
     assert opened == ([SettingTarget(edit.SIGN_IN_CLIENT_ID, "global")] if click else [])
