@@ -98,6 +98,7 @@ class ChecksWiring(QObject):
         )
         page.reauthorize_handler = self.open_reauthorize
         page.mark_handler = self.record_event
+        page.check_handler = self.start
         self.dialog: ReauthorizeDialog | None = None
 
     @property

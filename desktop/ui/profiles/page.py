@@ -52,6 +52,7 @@ class ProfilesPage(QWidget):
         reauthorize_handler: re-authorizes the given profile ids; None until available.
         mark_handler: records an event that requires re-authorization (``user_left`` or
             ``user_mfa_enabled``) for the given profile ids; None until available.
+        check_handler: checks the given profile ids now; None until available.
     """
 
     browse_permissions_requested = Signal()
@@ -70,6 +71,7 @@ class ProfilesPage(QWidget):
         self.create_handler: Callable[[], None] | None = None
         self.reauthorize_handler: Callable[[list[int]], None] | None = None
         self.mark_handler: Callable[[list[int], str], None] | None = None
+        self.check_handler: Callable[[list[int]], None] | None = None
         self._ready = False
         self._awaiting_paint = False
         self._complete = False
@@ -396,6 +398,14 @@ class ProfilesPage(QWidget):
             return
         self.reauthorize_handler(ids)
 
+    def _reauthorize_ids(self, ids: list[int]) -> None:
+        if ids and self.reauthorize_handler is not None:
+            self.reauthorize_handler(ids)
+
+    def _check_ids(self, ids: list[int]) -> None:
+        if ids and self.check_handler is not None:
+            self.check_handler(ids)
+
     def mark_selected(self, event: str, ids: list[int] | None = None) -> None:
         """Record *event* ("the consenting user left", "MFA enabled") for the selection."""
         ids = ids if ids is not None else self.selected_ids()
@@ -439,9 +449,10 @@ class ProfilesPage(QWidget):
 
         self.details_dialog = ProfileDetailsDialog(details, self.controller.catalog, self)
         profile_id = details.profile.id
-        self.details_dialog.mark_requested.connect(
-            lambda event: self.mark_selected(event, [profile_id] if profile_id else [])
-        )
+        only = [profile_id] if profile_id else []
+        self.details_dialog.mark_requested.connect(lambda event: self.mark_selected(event, only))
+        self.details_dialog.reauthorize_requested.connect(lambda: self._reauthorize_ids(only))
+        self.details_dialog.check_requested.connect(lambda: self._check_ids(only))
         self.details_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.details_dialog.destroyed.connect(self._forget_details)
         self.details_dialog.open()
