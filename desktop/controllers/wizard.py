@@ -131,7 +131,7 @@ class WizardController(QObject):
             certificate,
             machine.state.customer,
             row.service_ids,
-            profile_name(row, machine.state),
+            profile_name(row, machine.state, machine.catalog),
         )
 
     def consent_link(self, app_id: str) -> Task:
@@ -268,7 +268,7 @@ class WizardController(QObject):
         task of its own (see ``checking``) that can be cancelled: they stay Unknown then.
         ``saved`` is emitted after that check, so the list shows the first status.
         """
-        plan = build_plan(self.machine.state, only_granted=only_granted)
+        plan = build_plan(self.machine.state, self.machine.catalog, only_granted=only_granted)
 
         def work(token: CancelToken, progress: Progress) -> list[AppProfile]:
             progress(0, 0, "Saving the app profiles…")

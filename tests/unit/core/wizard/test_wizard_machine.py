@@ -479,14 +479,14 @@ def test_path_premium_modern() -> None:
     grant_all(wizard)
     wizard.confirm_azure_roles(True)
     assert walk(wizard) == [Step.CUSTOMER, Step.SERVICES, Step.CONSENT, Step.ROLES, Step.SUMMARY]
-    plan = build_plan(wizard.state)
+    plan = build_plan(wizard.state, wizard.catalog)
     assert [p.app_type_id for p in plan.profiles] == [
         "security_analysis",
         "azure_security",
         "automation",
     ]
     assert all(p.status is Status.VALID and p.customer_id == 7 for p in plan.profiles)
-    assert plan.profiles[0].name == "APElements Security and Analysis (contoso.onmicrosoft.com)"
+    assert plan.profiles[0].name == "Other premium services – contoso.onmicrosoft.com"
     assert plan.custom_app_ids == ()
 
 
@@ -510,11 +510,11 @@ def test_path_baseline_custom() -> None:
         Step.ROLES,
         Step.SUMMARY,
     ]
-    (profile,) = build_plan(wizard.state).profiles
+    (profile,) = build_plan(wizard.state, wizard.catalog).profiles
     assert profile.mode is SetupMode.CUSTOM
     assert profile.name == "Contoso custom"
     assert profile.custom_app_id == CUSTOM_APP
-    assert build_plan(wizard.state).custom_app_ids == ("baseline_management",)
+    assert build_plan(wizard.state, wizard.catalog).custom_app_ids == ("baseline_management",)
 
 
 def test_path_aos_with_delegated_functions_and_a_deferred_app() -> None:
@@ -535,7 +535,7 @@ def test_path_aos_with_delegated_functions_and_a_deferred_app() -> None:
         Step.ROLES,
         Step.SUMMARY,
     ]
-    plan = build_plan(wizard.state)
+    plan = build_plan(wizard.state, wizard.catalog)
     deferred, delegated = plan.profiles
     assert plan.added_aos_services == ("cloud_backup_m365",)
     assert deferred.status is Status.UNKNOWN and deferred.reason == DEFERRED_REASON
@@ -565,10 +565,10 @@ def test_summary_lists_what_is_missing_and_refuses_after_save() -> None:
 def test_empty_run_cannot_be_planned() -> None:
     wizard = make_wizard()
     with pytest.raises(UserError):
-        build_plan(wizard.state)
+        build_plan(wizard.state, wizard.catalog)
     assert "There is no app profile to save." in wizard.blockers(Step.SUMMARY)
     with pytest.raises(UserError):
-        build_plan(CreateProfileWizard(seed_catalog()).state)
+        build_plan(CreateProfileWizard(seed_catalog()).state, seed_catalog())
 
 
 def test_cancel_warning_only_after_a_consent_and_before_save() -> None:
