@@ -15,9 +15,10 @@ CUSTOM_APP_REDIRECT_NOTE = (
 )
 
 AOS_MODERN_ONLY = (
-    "AOS services are set up in modern mode only. The apps each service uses are listed on the "
-    "next step, and you consent to each app separately. Custom and classic app profiles for "
-    "AOS services cannot be created here."
+    "Modern mode is used: AOS services are set up in modern mode only, so there is no setup "
+    "method to choose. The apps each service uses are listed on the next step, and you "
+    "consent to each app separately. Custom and classic app profiles for AOS services cannot "
+    "be created here."
 )
 
 

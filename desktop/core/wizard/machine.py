@@ -51,17 +51,22 @@ class CreateProfileWizard(ConsentRows):
     def is_shown(self, step: Step) -> bool:
         """Whether *step* is part of this run, given what is chosen so far."""
         if step is Step.SETUP:
-            # AOS: said plainly that only modern mode exists; premium: only when a chosen
-            # service offers a choice (Baseline management).
-            return self.state.family is ServiceFamily.AOS or any(
-                len(self.mode_choices(s)) > 1 for s in self.services()
-            )
+            # Only when a chosen service offers a choice (Baseline management). AOS services
+            # have none: the Services step says that modern mode is used.
+            return any(len(self.mode_choices(s)) > 1 for s in self.services())
         if step is Step.ROLES:
             return bool(self.state.roles) or bool(self.azure_roles())
         return True
 
     def shown_steps(self) -> list[Step]:
         return [step for step in STEP_ORDER if self.is_shown(step)]
+
+    def step_indicator(self, step: Step) -> str:
+        """Where *step* stands in this run, e.g. "Step 2 of 5 · Services"."""
+        shown = self.shown_steps()
+        if step not in shown:
+            return step.label
+        return f"Step {shown.index(step) + 1} of {len(shown)} · {step.label}"
 
     def next_step(self, step: Step) -> Step | None:
         """The step after *step*, or None after the last one."""
@@ -369,6 +374,11 @@ class CreateProfileWizard(ConsentRows):
         elif not self.state.rows:
             out.append("There is no app profile to save.")
         return out
+
+    def save_anyway_blockers(self) -> list[str]:
+        """What even "Save anyway" (after Cancel) must not skip: a running role assignment,
+        and the Azure roles, which seed 002 wants added before the app profile is saved."""
+        return self._roles_blockers()
 
     def mark_saved(self) -> None:
         self.state.saved = True

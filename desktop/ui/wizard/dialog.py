@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 from desktop.controllers.certificates import CertificateController
 from desktop.controllers.tasks import Task
 from desktop.controllers.wizard import WizardController
+from desktop.core.domain import AppProfile
 from desktop.core.errors import UserError
-from desktop.core.wizard import Step
+from desktop.core.wizard import CreateProfileWizard, Step
 from desktop.core.wizard.state import STEP_ORDER
 
 from desktop.ui.certificate_panel import CertificatePanel
@@ -38,6 +39,13 @@ class CancelChoice(StrEnum):
 
 #: Asks what to do when the technician cancels after a consent; given the warning text.
 CancelPrompt = Callable[[QWidget, str], CancelChoice]
+
+#: Tells the technician something once (what "Save anyway" saved, or why it cannot yet).
+Notify = Callable[[QWidget, str], None]
+
+
+def notify_in_box(parent: QWidget, text: str) -> None:
+    QMessageBox.information(parent, "Create app profile", text)
 
 
 def ask_on_cancel(parent: QWidget, warning: str) -> CancelChoice:
@@ -81,6 +89,7 @@ class CreateProfileDialog(QWizard):
         parent: QWidget | None = None,
         *,
         cancel_prompt: CancelPrompt = ask_on_cancel,
+        notify: Notify = notify_in_box,
         show_permissions: Callable[[str, QWidget], None] | None = None,
         picker: FilePicker | None = None,
     ) -> None:
@@ -88,6 +97,9 @@ class CreateProfileDialog(QWizard):
         self.controller = controller
         self.machine = controller.machine
         self.cancel_prompt = cancel_prompt
+        self.notify = notify
+        #: After "Save anyway": what was left out, said once the profiles are saved.
+        self._saving_anyway = False
         self.setWindowTitle("Create app profile")
         self.setObjectName("CreateProfileWizard")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -139,6 +151,8 @@ class CreateProfileDialog(QWizard):
         return -1 if following is None else STEP_ORDER.index(following)
 
     def validateCurrentPage(self) -> bool:
+        if self._closing:
+            return True  # saved: QWizard.accept() asks this page before it lets the wizard go
         if self.step() is not Step.SUMMARY:
             return self.machine.can_advance(self.step())
         if self.machine.state.saved:
@@ -173,6 +187,8 @@ class CreateProfileDialog(QWizard):
         self.summary_page.result.setText("Saved.")
         self._closing = True
         self.accept()
+        if self._saving_anyway and isinstance(profiles, list):
+            self.notify(self.parentWidget() or self, saved_anyway_text(self.machine, profiles))
 
     def reject(self) -> None:
         busy = self.summary_page.busy
@@ -198,8 +214,13 @@ class CreateProfileDialog(QWizard):
             self.controller.discard_unsaved()
             super().reject()
             return
+        blockers = self.machine.save_anyway_blockers()
+        if blockers:  # the roles gate holds for Save anyway too
+            self.notify(self, "Not saved yet. " + " ".join(blockers))
+            return
         if self.currentId() != STEP_ORDER.index(Step.SUMMARY):
             self.summary_page.refresh()
+        self._saving_anyway = True
         self._save(only_granted=True)
 
     def _cancel_work(self) -> None:
@@ -216,3 +237,14 @@ class CreateProfileDialog(QWizard):
             return
         event.ignore()
         self.reject()
+
+
+def saved_anyway_text(machine: CreateProfileWizard, profiles: list[AppProfile]) -> str:
+    """What "Save anyway" saved, by name, and which apps it left out."""
+    names = "\n".join(f"• {p.name}" for p in profiles)
+    text = f"Saved {len(profiles)} app profile(s) for the consents given:\n{names}"
+    saved = {p.app_type_id for p in profiles}
+    left = [r.app.label for r in machine.state.rows if r.app_id not in saved]
+    if left:
+        text += "\n\nNot saved (no consent given): " + ", ".join(left) + "."
+    return text

@@ -1,5 +1,6 @@
-"""Step 3: the setup method. AOS: modern only, said plainly. Baseline management: modern
-(recommended, the default) or a custom app profile."""
+"""Step 3: the setup method. Baseline management: modern (recommended, the default) or a
+custom app profile. Skipped when there is nothing to choose (AOS services: modern only, as
+the Services step says)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,9 @@ from PySide6.QtWidgets import (
 
 from desktop.controllers.certificates import SelectedCertificate
 from desktop.controllers.wizard import WizardController
-from desktop.core.catalog.model import ServiceFamily, SetupMode
+from desktop.core.catalog.model import SetupMode
 from desktop.core.wizard import RoleState, Step, normalize_guid
 from desktop.core.wizard.guidance import (
-    AOS_MODERN_ONLY,
     CUSTOM_APP_REDIRECT_NOTE,
     CUSTOM_APP_REDIRECT_URI,
 )
@@ -45,10 +45,6 @@ class SetupPage(StepPage):
         super().__init__(
             Step.SETUP, controller, "Choose how the apps are set up in the customer's tenant."
         )
-        self.aos_note = QLabel(AOS_MODERN_ONLY, self)
-        self.aos_note.setWordWrap(True)
-        self.aos_note.setObjectName("AosModernOnly")
-        self.body.addWidget(self.aos_note)
         self.modes_box = QVBoxLayout()
         self.body.addLayout(self.modes_box)
         self.radios: dict[tuple[str, SetupMode], QRadioButton] = {}
@@ -119,7 +115,6 @@ class SetupPage(StepPage):
         self.groups.clear()
         self.radios.clear()
         clear_layout(self.modes_box)
-        self.aos_note.setVisible(self.machine.state.family is ServiceFamily.AOS)
         for service in self.machine.services():
             choices = self.machine.mode_choices(service)
             if len(choices) < 2:

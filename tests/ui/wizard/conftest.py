@@ -32,18 +32,32 @@ def prompt() -> Prompt:
     return Prompt()
 
 
+class Notes(list[str]):
+    """Records what the wizard would tell the technician in a message box."""
+
+    def __call__(self, parent: object, text: str) -> None:
+        self.append(text)
+
+
+@pytest.fixture
+def notes() -> Notes:
+    return Notes()
+
+
 @pytest.fixture
 def fakes() -> WizardServices:
     return wizard_fakes.services()
 
 
 @pytest.fixture
-def wizard(qtbot, fakes: WizardServices, prompt: Prompt) -> Iterator[CreateProfileDialog]:  # type: ignore[no-untyped-def]
+def wizard(
+    qtbot, fakes: WizardServices, prompt: Prompt, notes: Notes
+) -> Iterator[CreateProfileDialog]:  # type: ignore[no-untyped-def]
     catalog = load_shipped()
     ids = {a.id: f"{i:08x}-0000-4000-8000-00000000abcd" for i, a in enumerate(catalog.app_types)}
     runner = TaskRunner()
     controller = WizardController(CreateProfileWizard(catalog, client_ids=ids), fakes, runner)
-    dialog = CreateProfileDialog(controller, cancel_prompt=prompt)
+    dialog = CreateProfileDialog(controller, cancel_prompt=prompt, notify=notes)
     qtbot.addWidget(dialog)
     dialog.start()
     qtbot.waitUntil(lambda: dialog.customer_page.loaded)

@@ -88,9 +88,9 @@ def test_aos_family_lists_added_services(qtbot, wizard: CreateProfileDialog) -> 
     wizard.services_page.add_box.setCurrentIndex(wizard.services_page.add_box.findData("fly"))
     wizard.services_page.add_button.click()
     assert wizard.services_page.boxes["fly"].isChecked()
+    assert wizard.services_page.aos_modern_note.isVisible()  # modern mode is used, said here
     next_button(wizard).click()
-    assert wizard.step() is Step.SETUP
-    assert wizard.setup_page.aos_note.isVisible()
+    assert wizard.step() is Step.CONSENT  # the Setup method step has nothing to choose
 
 
 def to_consent(qtbot, dialog: CreateProfileDialog, *services: str) -> None:  # type: ignore[no-untyped-def]
@@ -298,8 +298,7 @@ def test_keyboard_only(qtbot, wizard: CreateProfileDialog) -> None:  # type: ign
     page = wizard.customer_page
     qtbot.keyClick(page.customer_box, QtNs.Key.Key_Down)
     assert wizard.machine.state.customer is not None
-    qtbot.keyClick(page.tenant_box, QtNs.Key.Key_Down)
-    assert wizard.machine.state.tenant is not None
+    assert wizard.machine.state.tenant is not None  # its one tenant is chosen already
     qtbot.keyClick(page.tenant_box, QtNs.Key.Key_Return)
     assert wizard.step() is Step.SERVICES
     services = wizard.services_page
@@ -496,3 +495,59 @@ def test_the_first_check_after_save_shows_progress_and_can_be_cancelled(
         wizard.reject()  # Cancel: stop checking; the profiles stay saved, Unknown
     assert stopped == [True]
     assert [p.status for p in saved.args[0]] == [Status.UNKNOWN]
+
+
+def test_save_anyway_saves_closes_and_says_what(
+    qtbot, wizard: CreateProfileDialog, fakes, prompt, notes
+) -> None:  # type: ignore[no-untyped-def]
+    pick_contoso(qtbot, wizard)
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["nitro"].setChecked(True)
+    wizard.services_page.boxes["other-premium-services"].setChecked(True)
+    next_button(wizard).click()
+    wizard.consent_page.rows["apelements-automation"].authenticate.click()
+    qtbot.waitUntil(
+        lambda: wizard.machine.row("apelements-automation").state is ConsentState.GRANTED
+    )
+    prompt.answer = CancelChoice.SAVE
+    with qtbot.waitSignal(wizard.profiles_saved):
+        wizard.reject()
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    assert len(notes) == 1 and "Nitro – " in notes[0]
+    assert "APElements Security and Analysis" in notes[0]  # and what was not saved
+
+
+def test_one_tenant_is_chosen_and_the_header_counts_the_steps(
+    qtbot, wizard: CreateProfileDialog
+) -> None:  # type: ignore[no-untyped-def]
+    page = wizard.customer_page
+    assert page.title().startswith("Step 1 of ") and page.title().endswith("Customer and tenant")
+    page.customer_box.setCurrentIndex(page.customer_box.findText("Contoso"))
+    assert wizard.machine.state.tenant is not None  # Contoso's only tenant
+    assert next_button(wizard).isEnabled()
+    next_button(wizard).click()
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["nitro"].setChecked(True)
+    total = len(wizard.machine.shown_steps())
+    assert wizard.services_page.title() == f"Step 2 of {total} · Services"
+
+
+def test_save_anyway_keeps_the_azure_roles_gate(
+    qtbot, wizard: CreateProfileDialog, fakes, prompt, notes
+) -> None:  # type: ignore[no-untyped-def]
+    pick_contoso(qtbot, wizard)
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["azure-security-management"].setChecked(True)
+    wizard.services_page.boxes["nitro"].setChecked(True)
+    next_button(wizard).click()
+    app = "apelements-azure-security-management"
+    wizard.consent_page.rows[app].authenticate.click()
+    qtbot.waitUntil(lambda: wizard.machine.row(app).state is ConsentState.GRANTED)
+    prompt.answer = CancelChoice.SAVE
+    wizard.reject()
+    assert wizard.isVisible() and fakes.save.plans == []
+    assert notes and notes[0].startswith("Not saved yet.") and "Azure" in notes[0]
+    wizard.machine.confirm_azure_roles(True)
+    with qtbot.waitSignal(wizard.profiles_saved):
+        wizard.reject()
+    qtbot.waitUntil(lambda: not wizard.isVisible())

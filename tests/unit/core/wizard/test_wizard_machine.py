@@ -164,11 +164,25 @@ def test_aos_is_modern_only() -> None:
     wizard = make_wizard()
     wizard.choose_family(ServiceFamily.AOS)
     wizard.set_services(["cloud_backup_m365"])
-    assert wizard.is_shown(Step.SETUP)  # shown, to say plainly that only modern exists
+    assert not wizard.is_shown(Step.SETUP)  # nothing to choose: the Services step says so
+    assert wizard.next_step(Step.SERVICES) is Step.CONSENT
     assert wizard.mode_choices(wizard.catalog.service("cloud_backup_m365")) == (SetupMode.MODERN,)
     with pytest.raises(UserError, match="cannot be set up in custom"):
         wizard.set_mode("cloud_backup_m365", SetupMode.CUSTOM)
     assert wizard.can_advance(Step.SETUP)
+
+
+def test_step_indicator_counts_the_steps_of_this_run() -> None:
+    wizard = make_wizard()
+    wizard.choose_family(ServiceFamily.PREMIUM)
+    wizard.set_services(["nitro"])
+    shown = wizard.shown_steps()
+    assert Step.SETUP not in shown
+    assert wizard.step_indicator(Step.SERVICES) == f"Step 2 of {len(shown)} · Services"
+    wizard.set_services(["baseline"])  # offers custom mode: the Setup method step shows
+    total = len(wizard.shown_steps())
+    assert total > len(shown)
+    assert wizard.step_indicator(Step.SETUP) == f"Step 3 of {total} · Setup method"
 
 
 def test_custom_only_for_baseline_and_modern_is_default() -> None:
@@ -530,7 +544,6 @@ def test_path_aos_with_delegated_functions_and_a_deferred_app() -> None:
     assert walk(wizard) == [
         Step.CUSTOMER,
         Step.SERVICES,
-        Step.SETUP,
         Step.CONSENT,
         Step.ROLES,
         Step.SUMMARY,
