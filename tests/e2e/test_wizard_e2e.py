@@ -109,6 +109,7 @@ def run(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]
             WizardController(machine, services, runner),
             cancel_prompt=prompt,
             notify=lambda parent, text: None,  # no message box in a test
+            ask_discard=lambda parent, question: True,
         )
         qtbot.addWidget(dialog)
         dialog.start()

@@ -395,6 +395,21 @@ class CreateProfileWizard(ConsentRows):
             "administrator removes it. Save the app profiles anyway?"
         )
 
+    def discard_question(self) -> str | None:
+        """What to ask before closing discards what was typed: a new customer, a tenant
+        looked up or entered. None when nothing typed would be lost (or all is saved)."""
+        if self.state.saved:
+            return None
+        lost: list[str] = []
+        customer, tenant = self.state.customer, self.state.tenant
+        if self.state.new_customer and customer is not None and customer.name.strip():
+            lost.append(f"the new customer “{customer.name.strip()}”")
+        if self.state.new_tenant and tenant is not None:
+            lost.append(f"the tenant {tenant.label} ({tenant.tenant_id})")
+        if not lost:
+            return None
+        return f"Close the wizard and discard {' and '.join(lost)}? Nothing has been saved yet."
+
     # -- rebuilding rows and roles -----------------------------------------------------------
 
     def apps_for(self, service_id: str, mode: SetupMode) -> list[AppType]:

@@ -48,6 +48,23 @@ def notify_in_box(parent: QWidget, text: str) -> None:
     QMessageBox.information(parent, "Create app profile", text)
 
 
+#: Asks before Escape or Cancel discards what was typed; True to discard.
+DiscardPrompt = Callable[[QWidget, str], bool]
+
+
+def ask_before_discarding(parent: QWidget, question: str) -> bool:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Discard what you typed?")
+    box.setText(question)
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    stay = box.addButton("&Keep working", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay)  # a second Escape or Enter keeps the work
+    box.setEscapeButton(stay)
+    box.exec()
+    return box.clickedButton() is discard
+
+
 def ask_on_cancel(parent: QWidget, warning: str) -> CancelChoice:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
@@ -90,6 +107,7 @@ class CreateProfileDialog(QWizard):
         *,
         cancel_prompt: CancelPrompt = ask_on_cancel,
         notify: Notify = notify_in_box,
+        ask_discard: DiscardPrompt = ask_before_discarding,
         show_permissions: Callable[[str, QWidget], None] | None = None,
         picker: FilePicker | None = None,
     ) -> None:
@@ -98,6 +116,7 @@ class CreateProfileDialog(QWizard):
         self.machine = controller.machine
         self.cancel_prompt = cancel_prompt
         self.notify = notify
+        self.ask_discard = ask_discard
         #: After "Save anyway": what was left out, said once the profiles are saved.
         self._saving_anyway = False
         self.setWindowTitle("Create app profile")
@@ -203,6 +222,9 @@ class CreateProfileDialog(QWizard):
             return
         warning = self.machine.cancel_warning()
         if warning is None:
+            question = self.machine.discard_question()
+            if question is not None and not self.ask_discard(self, question):
+                return  # Escape kept the typed customer or tenant
             self._cancel_work()
             super().reject()
             return
@@ -231,7 +253,8 @@ class CreateProfileDialog(QWizard):
             event.ignore()  # Save or its first check is running: the end closes the wizard
             self.reject()
             return
-        if self._closing or self.machine.cancel_warning() is None:
+        quiet = self.machine.cancel_warning() is None and self.machine.discard_question() is None
+        if self._closing or quiet:
             self._cancel_work()
             super().closeEvent(event)
             return

@@ -21,10 +21,17 @@ class Prompt:
     def __init__(self) -> None:
         self.answer = CancelChoice.STAY
         self.warnings: list[str] = []
+        self.discard = True
+        self.questions: list[str] = []
 
     def __call__(self, parent: object, warning: str) -> CancelChoice:
         self.warnings.append(warning)
         return self.answer
+
+    def ask_discard(self, parent: object, question: str) -> bool:
+        """The question before typed work is discarded; ``discard`` is the answer."""
+        self.questions.append(question)
+        return self.discard
 
 
 @pytest.fixture
@@ -57,7 +64,9 @@ def wizard(
     ids = {a.id: f"{i:08x}-0000-4000-8000-00000000abcd" for i, a in enumerate(catalog.app_types)}
     runner = TaskRunner()
     controller = WizardController(CreateProfileWizard(catalog, client_ids=ids), fakes, runner)
-    dialog = CreateProfileDialog(controller, cancel_prompt=prompt, notify=notes)
+    dialog = CreateProfileDialog(
+        controller, cancel_prompt=prompt, notify=notes, ask_discard=prompt.ask_discard
+    )
     qtbot.addWidget(dialog)
     dialog.start()
     qtbot.waitUntil(lambda: dialog.customer_page.loaded)

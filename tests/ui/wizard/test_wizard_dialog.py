@@ -11,6 +11,7 @@ from desktop.core.catalog.model import ConsentMethod, ServiceFamily
 from desktop.core.wizard import ConsentState, Step
 from tests.helpers import wizard_fakes
 
+from desktop.ui.wizard import customer_page
 from desktop.ui.wizard.dialog import CancelChoice, CreateProfileDialog
 
 
@@ -551,3 +552,24 @@ def test_save_anyway_keeps_the_azure_roles_gate(
     with qtbot.waitSignal(wizard.profiles_saved):
         wizard.reject()
     qtbot.waitUntil(lambda: not wizard.isVisible())
+
+
+def test_escape_asks_before_discarding_a_typed_customer_and_tenant(
+    qtbot, wizard: CreateProfileDialog, prompt
+) -> None:  # type: ignore[no-untyped-def]
+    page = wizard.customer_page
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)  # nothing typed: closes without asking
+    assert not wizard.isVisible() and prompt.questions == []
+    wizard.show()
+    page.customer_box.setCurrentIndex(page.customer_box.findData(customer_page.NEW))
+    page.customer_name.setText("Northwind")
+    page.tenant_box.setCurrentIndex(page.tenant_box.findData(customer_page.NEW))
+    page.domain.setText("northwind.onmicrosoft.com")
+    page.tenant_id.setText("0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0")
+    prompt.discard = False
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert wizard.isVisible()  # kept
+    assert "Northwind" in prompt.questions[0] and "northwind.onmicrosoft.com" in prompt.questions[0]
+    prompt.discard = True
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert not wizard.isVisible()
