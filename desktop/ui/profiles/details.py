@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, Signal, SignalInstance
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,6 +26,7 @@ from desktop.core.inventory import ProfileDetails
 
 from desktop.ui.icons import status_icon
 from desktop.ui.profiles.history_model import HistoryModel, local_time
+from desktop.ui.text_scroll import TextScroll
 
 
 def _when(value: datetime | None, empty: str = "Never") -> str:
@@ -53,40 +50,6 @@ def time_zone_note() -> str:
     """Which zone the dialog's times are in (this computer's), as an offset from UTC."""
     offset = datetime.now().astimezone().strftime("%z")
     return f"Times are this computer's local time (UTC{offset[:3]}:{offset[3:]})."
-
-
-class _TextScroll(QScrollArea):
-    """A word-wrapped label as tall as its text, up to *most* pixels; beyond that it scrolls."""
-
-    def __init__(self, label: QLabel, most: int, parent: QWidget) -> None:
-        super().__init__(parent)
-        self._label = label
-        self._most = most
-        self._hint = 0
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setWidget(label)
-        self.viewport().setAutoFillBackground(False)
-        label.setAutoFillBackground(False)
-
-    def _height(self) -> int:
-        width = self.viewport().width() if self.isVisible() else 300
-        return min(self._label.heightForWidth(max(width, 100)), self._most) + 2
-
-    def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), self._height())
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(100, self._height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        height = self._height()
-        if height != self._hint:  # the text rewrapped to another number of lines
-            self._hint = height
-            self.updateGeometry()
 
 
 class ProfileDetailsDialog(QDialog):
@@ -123,7 +86,7 @@ class ProfileDetailsDialog(QDialog):
         #: Every field's value label, by its label text (what a test or a screen reader reads).
         self.fields: dict[str, QLabel] = {}
         #: The fields that scroll when long (Reason, What to do), by label text.
-        self.scroll_areas: dict[str, QScrollArea] = {}
+        self.scroll_areas: dict[str, TextScroll] = {}
         heading = QLabel(p.name, self)
         heading.setObjectName("ProfileDetailsHeading")
         font = heading.font()
@@ -269,7 +232,7 @@ class ProfileDetailsDialog(QDialog):
         value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         field: QWidget = value
         if scroll:
-            area = _TextScroll(value, self.fontMetrics().lineSpacing() * _SCROLL_LINES, self)
+            area = TextScroll(value, self.fontMetrics().lineSpacing() * _SCROLL_LINES, self)
             self.scroll_areas[label] = area
             field = area
         form.addRow(f"{label}:", field)
