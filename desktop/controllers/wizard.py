@@ -20,6 +20,7 @@ from desktop.core.domain import AppProfile, Cloud, Status
 from desktop.core.errors import UserError
 from desktop.core.wizard import CreateProfileWizard, build_plan
 from desktop.core.wizard.check_loop import CHECK_INTERVAL_S, check_until_consented
+from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.plan import profile_name
 from desktop.core.wizard.ports import (
     CertificateDiscard,
@@ -78,6 +79,8 @@ class WizardController(QObject):
         self.certificate: object | None = None
         #: Seconds between two checks while Check again waits for a consent.
         self.check_interval = CHECK_INTERVAL_S
+        #: The profiles already in the store (from the directory), to name duplicates.
+        self.existing: tuple[ExistingProfile, ...] = ()
 
     def _submit(self, name: str, work: Work) -> Task:
         task = self.runner.submit(name, work)
@@ -100,6 +103,7 @@ class WizardController(QObject):
 
     def _directory_loaded(self, directory: object) -> None:
         assert isinstance(directory, Directory)
+        self.existing = directory.existing
         if directory.client_ids:
             self.machine.set_client_ids(directory.client_ids)
             self.changed.emit()

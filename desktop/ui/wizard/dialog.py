@@ -96,9 +96,12 @@ class CreateProfileDialog(QWizard):
 
     Signals:
         profiles_saved(object): the saved AppProfiles, after Save (the list refreshes).
+        reauthorize_requested(int): the technician chose to re-authorize this existing profile
+            instead of creating a duplicate; the wizard has closed.
     """
 
     profiles_saved = Signal(object)
+    reauthorize_requested = Signal(int)
 
     def __init__(
         self,
@@ -150,6 +153,7 @@ class CreateProfileDialog(QWizard):
         for step, page in self.pages.items():
             self.setPage(STEP_ORDER.index(step), page)
         self.setStartId(0)
+        self.consent_page.reauthorize_requested.connect(self._reauthorize_instead)
         controller.saved.connect(self._saved)
         controller.checking.connect(self._checking)
         self._closing = False
@@ -208,6 +212,13 @@ class CreateProfileDialog(QWizard):
         self.accept()
         if self._saving_anyway and isinstance(profiles, list):
             self.notify(self.parentWidget() or self, saved_anyway_text(self.machine, profiles))
+
+    @Slot(int)
+    def _reauthorize_instead(self, profile_id: int) -> None:
+        """Close (asking as Cancel does), then hand the existing profile to Re-authorize."""
+        self.reject()
+        if not self.isVisible():
+            self.reauthorize_requested.emit(profile_id)
 
     def reject(self) -> None:
         busy = self.summary_page.busy

@@ -51,6 +51,12 @@ class CreateWizardOpener:
             self.launcher = self._build()
         self.launcher.open()
 
+    def _reauthorize(self, profile_id: int) -> None:
+        """Re-authorize an existing profile the wizard found, as the list's action does."""
+        handler = self._page.reauthorize_handler
+        if handler is not None:
+            handler([profile_id])
+
     def _build(self) -> WizardLauncher:
         from desktop.controllers.wizard import WizardServices
         from desktop.core.cancel import CancelToken, Progress
@@ -81,6 +87,7 @@ class CreateWizardOpener:
 
         launcher = WizardLauncher(lambda: catalog, services, self._runner, self._window)
         launcher.profiles_saved.connect(lambda _profiles: self._page.reload())
+        launcher.reauthorize_requested.connect(self._reauthorize)
         return launcher
 
 

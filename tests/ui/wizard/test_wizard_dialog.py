@@ -573,3 +573,28 @@ def test_escape_asks_before_discarding_a_typed_customer_and_tenant(
     prompt.discard = True
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     assert not wizard.isVisible()
+
+
+def test_a_duplicate_is_named_and_reauthorize_is_offered_instead(
+    qtbot, wizard: CreateProfileDialog
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.catalog.model import SetupMode
+    from desktop.core.wizard.duplicates import ExistingProfile
+
+    wizard.controller.existing = (
+        ExistingProfile(
+            42, "Nitro – contoso.onmicrosoft.com", wizard_fakes.TENANT_ID,
+            "apelements-automation", SetupMode.MODERN, "Expired",
+        ),
+    )  # fmt: skip
+    pick_contoso(qtbot, wizard)
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["nitro"].setChecked(True)
+    next_button(wizard).click()
+    page = wizard.consent_page
+    assert page.duplicates_box.isVisible()
+    assert [d.existing.id for d in page.duplicates] == [42]
+    with qtbot.waitSignal(wizard.reauthorize_requested) as asked:
+        page.reauthorize_buttons[42].click()
+    assert asked.args == [42]
+    assert not wizard.isVisible()  # the Re-authorize dialog takes over
