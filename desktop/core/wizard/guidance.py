@@ -22,6 +22,15 @@ AOS_MODERN_ONLY = (
 )
 
 
+def custom_app_name(application_id: str) -> str:
+    """How the role steps name the customer's own app (custom mode): by its application ID,
+    the one thing the technician typed that Entra's search finds."""
+    typed = application_id.strip()
+    if typed:
+        return f"the customer's own app, application ID {typed}"
+    return "the customer's own app (its application ID, as entered under Setup method)"
+
+
 def entra_role_steps(role_name: str, app_name: str, tenant: str) -> list[str]:
     """How to assign a directory role to an app by hand, step by step."""
     return [

@@ -4,7 +4,7 @@ the Services step says)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -32,6 +32,8 @@ from desktop.ui.certificate_panel import CertificatePanel
 from desktop.ui.wizard.base import StepPage, clear_layout
 from desktop.ui.wizard.roles_page import RoleRow
 
+LABEL = QFormLayout.ItemRole.LabelRole
+
 MODE_TEXT = {
     SetupMode.MODERN: "&Modern mode (recommended): the publisher's default app",
     SetupMode.CUSTOM: "C&ustom app profile: the customer's own app and certificate",
@@ -51,6 +53,7 @@ class SetupPage(StepPage):
         self.groups: list[QButtonGroup] = []
         self.custom_box = QGroupBox("Custom app profile", self)
         form = QFormLayout(self.custom_box)
+        self.custom_form = form
         self.profile_name = QLineEdit(self.custom_box)
         self.profile_name.setAccessibleName("App profile name")
         name_label = QLabel("App profile nam&e:", self.custom_box)
@@ -82,6 +85,7 @@ class SetupPage(StepPage):
         uri_label = QLabel("Red&irect URI:", self.custom_box)
         uri_label.setBuddy(self.redirect)
         form.addRow(uri_label, uri_row)
+        self._line_up(form, certificate)
         self.body.addWidget(self.custom_box)
         # A box of its own, in the page's plain column: inside the form, the rows' wrapped
         # text got too little height and their buttons were squeezed.
@@ -107,6 +111,28 @@ class SetupPage(StepPage):
         self.roles_confirmed.toggled.connect(self._details)
         self.copy_uri.clicked.connect(self._copy_uri)
         certificate.certificate_changed.connect(self._certificate)
+
+    @staticmethod
+    def _line_up(form: QFormLayout, certificate: CertificatePanel) -> None:
+        """One column of labels for the custom app's fields and the certificate's: the same
+        width, aligned as the platform aligns form labels (right on macOS)."""
+        outer = certificate.layout()
+        if outer is not None:  # the panel's own margins would indent its labels
+            outer.setContentsMargins(0, 0, 0, 0)
+        forms = (form, certificate.form)
+        labels = [
+            label
+            for f in forms
+            for row in range(f.rowCount())
+            if isinstance(
+                label := (item.widget() if (item := f.itemAt(row, LABEL)) else None), QLabel
+            )
+        ]
+        width = max((label.sizeHint().width() for label in labels), default=0)
+        for label in labels:
+            label.setMinimumWidth(width)
+            label.setAlignment(form.labelAlignment() | Qt.AlignmentFlag.AlignVCenter)
+        certificate.form.setLabelAlignment(form.labelAlignment())
 
     def initializePage(self) -> None:
         for group in self.groups:

@@ -598,3 +598,39 @@ def test_a_duplicate_is_named_and_reauthorize_is_offered_instead(
         page.reauthorize_buttons[42].click()
     assert asked.args == [42]
     assert not wizard.isVisible()  # the Re-authorize dialog takes over
+
+
+def test_custom_mode_steps_name_the_customers_app_and_the_form_aligns(
+    qtbot, wizard: CreateProfileDialog
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QFormLayout, QStyle
+
+    from desktop.core.catalog.model import SetupMode
+
+    pick_contoso(qtbot, wizard)
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["baseline-management"].setChecked(True)
+    next_button(wizard).click()
+    page = wizard.setup_page
+    page.radios[("baseline-management", SetupMode.CUSTOM)].setChecked(True)
+    page.app_id.setText("0d3c6a71-5b2e-4f0a-8c9d-1e2f3a4b5c6d")
+    assert page.role_rows
+    row = page.role_rows[0]
+    row.show_steps.setChecked(True)
+    steps = row.steps.text()
+    assert "the customer's own app, application ID 0d3c6a71-5b2e-4f0a-8c9d-1e2f3a4b5c6d" in steps
+    assert "APElements Baseline Management" not in steps  # not the publisher's app
+    form = page.custom_form
+    style = QApplication.style()
+    wanted = style.styleHint(QStyle.StyleHint.SH_FormLayoutLabelAlignment)
+    assert form.labelAlignment().value & wanted == wanted  # as the platform aligns them
+    # The certificate's rows line up with the custom app's: one column of labels.
+    edges = {
+        f.itemAt(r, QFormLayout.ItemRole.FieldRole).geometry().left()
+        + f.parentWidget().mapTo(page, f.parentWidget().rect().topLeft()).x()
+        for f in (form, wizard.certificate.form)
+        for r in range(f.rowCount())
+        if f.itemAt(r, QFormLayout.ItemRole.LabelRole) is not None
+        and f.itemAt(r, QFormLayout.ItemRole.FieldRole) is not None
+    }
+    assert len(edges) == 1, edges
