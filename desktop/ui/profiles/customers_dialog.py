@@ -6,7 +6,7 @@ no button is the dialog's default, so Enter never fires another field's action.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, QObject, QSortFilterProxyModel, Qt, Slot
+from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -31,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from desktop.controllers.inventory import CustomersSnapshot, InventoryController
 from desktop.controllers.tasks import Task
-from desktop.core.catalog.model import ServiceFamily
 from desktop.core.domain import Cloud, Customer
 from desktop.core.errors import UserError
 from desktop.core.inventory import CustomerRemovalPlan
@@ -39,8 +36,10 @@ from desktop.core.inventory.tenants import TenantRemovalPlan
 
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.forms import buddy_label
+from desktop.ui.profiles.aos_services_box import AosServicesBox
 from desktop.ui.profiles.customer_models import CustomerTableModel, TenantTableModel
 from desktop.ui.profiles.customer_notes import NotesEditor
+from desktop.ui.profiles.tenant_table import TenantTableView
 
 TITLE = "Customers and tenants"
 
@@ -157,22 +156,7 @@ class CustomersDialog(QDialog):
         self.notes = self.notes_editor.edit
         self.notes.setMaximumHeight(90)
 
-        self.tenant_view = QTableView(box)
-        self.tenant_view.setObjectName("TenantList")
-        self.tenant_view.setAccessibleName("Tenants")
-        self.tenant_view.setModel(self.tenants)
-        self.tenant_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tenant_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tenant_view.verticalHeader().hide()
-        # The domain gets the room; a long tenant ID is shortened in the middle (its start and
-        # end are what people compare) and shown whole in its tooltip.
-        self.tenant_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.tenant_view.setWordWrap(False)
-        header = self.tenant_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        self.tenant_view.installEventFilter(self)
-        self.tenants.modelReset.connect(self._fit_tenant_columns)
+        self.tenant_view = TenantTableView(self.tenants, box)
         self.domain = QLineEdit(box)
         self.domain.setPlaceholderText("contoso.onmicrosoft.com")
         self.domain.setAccessibleName("Primary domain")
@@ -206,19 +190,10 @@ class CustomersDialog(QDialog):
         self.remove_tenant_button = QPushButton("Remove tenant…", box)
         self.remove_tenant_button.clicked.connect(self.remove_tenant)
 
-        self.services = QListWidget(box)
-        self.services.setAccessibleName("AOS services added for this customer")
-        aos = [s for s in self.controller.catalog.services if s.family is ServiceFamily.AOS]
-        for service in aos:
-            if service.creatable:  # only what the create wizard can set up
-                item = QListWidgetItem(service.name, self.services)
-                item.setData(Qt.ItemDataRole.UserRole, service.id)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Unchecked)
-        #: AOS services this app cannot create profiles for; kept on a customer that has them.
-        self._unlisted = {s.id for s in aos if not s.creatable}
-        unlisted = ", ".join(s.name for s in aos if not s.creatable)
-        self.save_services_button = QPushButton("Save &services", box)
+        self.services_box = AosServicesBox(self.controller.catalog, box)
+        self.services = self.services_box.services
+        self.services_note = self.services_box.note
+        self.save_services_button = self.services_box.save_button
         self.save_services_button.clicked.connect(self.save_services)
 
         name_row = QHBoxLayout()
@@ -247,65 +222,15 @@ class CustomersDialog(QDialog):
         tenants_layout.addWidget(self.remove_tenant_button, 0, Qt.AlignmentFlag.AlignRight)
         tenants_layout.addLayout(add_form)
 
-        services_box = QGroupBox("AOS services", box)
-        offered = QLabel("The create wizard offers the services ticked here.", services_box)
-        offered.setWordWrap(True)  # a long group title would widen the whole dialog
-        self.services_note = QLabel(
-            f"Not listed: {unlisted}. This app cannot create their app profiles; they are set "
-            "up in AvePoint Online Services."
-            if unlisted
-            else "",
-            services_box,
-        )
-        self.services_note.setObjectName("UnlistedServicesNote")
-        self.services_note.setWordWrap(True)
-        self.services_note.setVisible(bool(unlisted))
-        services_layout = QVBoxLayout(services_box)
-        services_layout.addWidget(offered)
-        services_layout.addWidget(self.services, 1)
-        services_layout.addWidget(self.services_note)
-        services_layout.addWidget(self.save_services_button, 0, Qt.AlignmentFlag.AlignRight)
-
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         lower = QHBoxLayout()
         lower.addWidget(tenants_box, 2)
-        lower.addWidget(services_box, 1)
+        lower.addWidget(self.services_box, 1)
         layout.addLayout(lower, 1)
         self.details = box
         return box
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.tenant_view and event.type() == QEvent.Type.Resize:
-            self._fit_tenant_columns()
-        return super().eventFilter(watched, event)
-
-    @Slot()
-    def _fit_tenant_columns(self) -> None:
-        """Share the tenant table's width: the tenant ID whole while the domain has room.
-
-        A long domain is shortened first (it is whole in its tooltip), down to a readable
-        start and end; only below that do both give way, each keeping its share (the ID is
-        shortened in the middle: its start and end are what people compare).
-        """
-        view = self.tenant_view
-        header = view.horizontalHeader()
-        self._least_domain = self.fontMetrics().horizontalAdvance("x" * 16)
-        cloud = max(view.sizeHintForColumn(2), header.sectionSizeHint(2))
-        room = view.viewport().width() - cloud
-        domain = max(view.sizeHintForColumn(0), header.sectionSizeHint(0))
-        tenant_id = max(
-            view.sizeHintForColumn(1), self.fontMetrics().horizontalAdvance("0" * 36) + 12
-        )
-        if domain + tenant_id <= room or room - tenant_id >= self._least_domain:
-            domain = room - tenant_id
-        else:
-            domain = max(room * domain // (domain + tenant_id), 0)
-            tenant_id = max(room - domain, 0)
-        header.resizeSection(0, domain)
-        header.resizeSection(1, tenant_id)
-        header.resizeSection(2, cloud)
 
     # -- loading and selection --------------------------------------------------------------
 
@@ -353,11 +278,7 @@ class CustomersDialog(QDialog):
         if customer is not None and self._snapshot is not None and customer.id is not None:
             tenants = self._snapshot.tenants.get(customer.id, [])
         self.tenants.set_tenants(tenants)
-        chosen = set(customer.aos_service_ids) if customer else set()
-        for i in range(self.services.count()):
-            item = self.services.item(i)
-            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.services_box.show_customer(customer)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -398,13 +319,7 @@ class CustomersDialog(QDialog):
         customer = self.current()
         if customer is None:
             return
-        ids = tuple(
-            str(self.services.item(i).data(Qt.ItemDataRole.UserRole))
-            for i in range(self.services.count())
-            if self.services.item(i).checkState() == Qt.CheckState.Checked
-        )
-        kept = tuple(s for s in customer.aos_service_ids if s in self._unlisted)
-        self.controller.set_aos_services(customer.name, ids + kept)
+        self.controller.set_aos_services(customer.name, self.services_box.chosen_ids(customer))
 
     @Slot()
     def remove_customer(self) -> None:
