@@ -399,8 +399,14 @@ class ProfilesPage(QWidget):
         self.reauthorize_handler(ids)
 
     def _reauthorize_ids(self, ids: list[int]) -> None:
-        if ids and self.reauthorize_handler is not None:
-            self.reauthorize_handler(ids)
+        if not ids:
+            return
+        if self.reauthorize_handler is None:
+            self.dialogs.info(
+                TITLE, "Re-authorizing app profiles arrives in a later version of the app."
+            )
+            return
+        self.reauthorize_handler(ids)
 
     def _check_ids(self, ids: list[int]) -> None:
         if ids and self.check_handler is not None:
