@@ -43,10 +43,13 @@ class Duplicate(NamedTuple):
             f"“{self.existing.name}” ({self.existing.status})."
         )
         if self.reauthorizable:
-            return f"{head} Re-authorize it instead of creating a second one, or skip this app."
+            return (
+                f"{head} Re-authorize it instead of creating a second one, or mark this app "
+                "Not needed."
+            )
         return (
             f"{head} It is a classic app profile: re-authorize it in AvePoint Online Services, "
-            "not here; skip this app to create no second one."
+            "not here. Mark this app Not needed to create no second one."
         )
 
 
