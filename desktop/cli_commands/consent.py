@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,6 +30,7 @@ from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
 from desktop.core.inventory.profiles import row_json
+from desktop.core.naming import profile_name
 
 
 class ProfileInventory(Protocol):
@@ -92,7 +94,9 @@ def register(sub: Any) -> None:
         metavar="F",
         help="delegated-app functions (names or IDs)",
     )
-    p.add_argument("--name", default="", help="profile name (default: app and tenant)")
+    p.add_argument(
+        "--name", default="", help="profile name (default: service or app type – tenant domain)"
+    )
     add_browser_timeout(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=consent)
@@ -173,6 +177,10 @@ def consent(
         functions=args.functions,
         name=args.name,
     )
+    if not args.name.strip():  # the one naming pattern, as the wizard and the demo data use
+        services = [s.id for s in plan.services]
+        name = profile_name(wiring.catalog, plan.app_type, services, plan.tenant)
+        plan = dataclasses.replace(plan, name=name)
     cache = wiring.token_cache_store()
     technician = None
     with contextlib.suppress(UserError):  # no sign-in app: verification says Unknown, and why

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 
 from desktop.core.cancel import CancelToken, Progress
-from desktop.core.catalog.model import Catalog
+from desktop.core.catalog.model import Catalog, SetupMode
 from desktop.core.domain import AppProfile, Cloud, Tenant
 from desktop.core.errors import UserError
 from desktop.core.identity.consent import ConsentEngine
@@ -19,6 +19,7 @@ from desktop.core.paths import DataPaths
 from desktop.core.settings import Settings
 from desktop.core.tenant_lookup import lookup_tenant_id
 from desktop.core.vault import CertificateVault, open_vault
+from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.identity_engine import IdentityConsent, technician_token
 from desktop.core.wizard.plan import SavePlan
 from desktop.core.wizard.ports import ConsentOutcome, ConsentRequest, Directory
@@ -46,7 +47,11 @@ class WizardBackend:
         customers = tuple(inventory.customers.list())
         tenants = tuple(t for t, _name in inventory.tenants.list())
         client_ids = Settings.load(self._paths.settings).client_ids
-        return Directory(customers, tenants, dict(client_ids))
+        existing = tuple(
+            ExistingProfile(r.id, r.name, r.tenant_id, r.app_type_id, SetupMode(r.mode), r.status)
+            for r in inventory.profiles.all_rows()
+        )
+        return Directory(customers, tenants, dict(client_ids), existing)
 
     def lookup_tenant(self, domain: str, cloud: Cloud) -> str:
         return lookup_tenant_id(domain, cloud)
