@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from desktop import __version__
 from desktop.cli_commands import COMMAND_MODULES, CliContext
+from desktop.cli_commands.common import check_arguments
 from desktop.core.errors import UserError
 
 EXIT_OK = 0
@@ -46,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Returns the exit code."""
     parser = build_parser()
+    try:
+        check_arguments(list(sys.argv[1:] if argv is None else argv))
+    except UserError as exc:
+        print(exc.one_line(), file=sys.stderr)
+        return EXIT_ERROR
     args = parser.parse_args(argv)
     ctx = CliContext()
     try:

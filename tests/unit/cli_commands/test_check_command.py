@@ -87,7 +87,7 @@ def test_bad_input_is_one_line_and_exit_2(cli, store: Inventory, args, words) ->
         (("2", "--password-stdin"), "--password-stdin goes with --pfx FILE"),
         (("99",), "There is no app profile #99"),
         (("2", "--functions", "power-bi"), "Unknown function(s) for this app: power-bi"),
-        (("2", "--pfx", "missing.pfx"), "cannot be read"),
+        (("2", "--pfx", "missing.pfx"), "does not exist"),
     ],
 )
 def test_reauthorize_refuses_bad_input_before_any_browser(
