@@ -15,6 +15,7 @@ from typing import NoReturn
 from desktop import __version__
 from desktop.cli_commands import COMMAND_MODULES, CliContext
 from desktop.cli_commands.common import check_arguments
+from desktop.cli_commands.output import escape
 from desktop.core.errors import UserError
 
 EXIT_OK = 0
@@ -57,7 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = args.handler(args, ctx)
     except UserError as exc:
-        print(exc.one_line(), file=sys.stderr)
+        # Escaped: a name quoted in the message could hold ESC or a bidi override.
+        print(escape(exc.one_line()), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("Cancelled.", file=sys.stderr)
@@ -66,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:  # the last line of defence: one line, never a traceback
         log.exception("unexpected error in %s", args.command)
-        print(f"Unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(escape(f"Unexpected error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_ERROR
     finally:
         ctx.close()

@@ -50,15 +50,20 @@ def one_line_error(ran: Ran) -> bool:
 
 
 @contextlib.contextmanager
-def fresh_home() -> Iterator[Path]:
-    """A new, empty data folder for the commands run inside (one per generated example)."""
+def use_home(folder: Path | None = None) -> Iterator[Path]:
+    """Run the commands inside against *folder* (default: a new, empty one, removed after)."""
     previous = os.environ.get("APP_PROFILES_HOME")
-    with tempfile.TemporaryDirectory(prefix="cli-home-") as folder:
-        os.environ["APP_PROFILES_HOME"] = folder
+    with contextlib.ExitStack() as stack:
+        if folder is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cli-home-")))
+        os.environ["APP_PROFILES_HOME"] = str(folder)
         try:
-            yield Path(folder)
+            yield folder
         finally:
             if previous is None:
                 os.environ.pop("APP_PROFILES_HOME", None)
             else:
                 os.environ["APP_PROFILES_HOME"] = previous
+
+
+fresh_home = use_home
