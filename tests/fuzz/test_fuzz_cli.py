@@ -43,6 +43,8 @@ TEMPLATES = [
     ["cert", "inspect", "{}"],
     ["cert", "inspect", "{}", "--password-stdin"],
     ["consent-link", "--customer", "{}", "--tenant", "{}", "--service", "{}"],
+    ["demo", "seed", "--customers", "{}", "--profiles", "0"],
+    ["demo", "seed", "--customers", "1", "--profiles", "{}"],
     ["{}"],
     ["customers", "{}"],
 ]
@@ -83,6 +85,7 @@ def _promises_kept(argv: list[str], ran: Ran) -> None:
 @example(template=18, args=["/dev/zero"], stdin=b"")
 @example(template=19, args=["/dev/null"], stdin=b"\xff\xfe\n")
 @example(template=0, args=["Cont\udcffoso", ""], stdin=b"")
+@example(template=21, args=[str(10**20)], stdin=b"")
 @given(
     template=st.integers(min_value=0, max_value=len(TEMPLATES) - 1),
     args=st.lists(ARGUMENTS, min_size=5, max_size=5),
