@@ -14,6 +14,8 @@ from typing import NoReturn
 
 from desktop import __version__
 from desktop.cli_commands import COMMAND_MODULES, CliContext
+from desktop.cli_commands.common import check_arguments
+from desktop.cli_commands.output import escape
 from desktop.core.errors import UserError
 
 EXIT_OK = 0
@@ -46,12 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Returns the exit code."""
     parser = build_parser()
+    try:
+        check_arguments(list(sys.argv[1:] if argv is None else argv))
+    except UserError as exc:
+        print(exc.one_line(), file=sys.stderr)
+        return EXIT_ERROR
     args = parser.parse_args(argv)
     ctx = CliContext()
     try:
         code = args.handler(args, ctx)
     except UserError as exc:
-        print(exc.one_line(), file=sys.stderr)
+        # Escaped: a name quoted in the message could hold ESC or a bidi override.
+        print(escape(exc.one_line()), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("Cancelled.", file=sys.stderr)
@@ -60,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:  # the last line of defence: one line, never a traceback
         log.exception("unexpected error in %s", args.command)
-        print(f"Unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(escape(f"Unexpected error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_ERROR
     finally:
         ctx.close()

@@ -10,11 +10,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import sys
 from pathlib import Path
 from typing import Any, Protocol
 
-from desktop.cli_commands.common import add_browser_timeout
+from desktop.cli_commands.common import add_browser_timeout, read_certificate, read_secret_line
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.explain import WAITING_LINE
 from desktop.cli_commands.output import emit_object
@@ -151,14 +150,8 @@ def _read_pfx(args: argparse.Namespace) -> tuple[bytes | None, str | None]:
             "Custom mode needs the app's certificate.",
             remedy="Add --pfx FILE (and --password-stdin if it has a password).",
         )
-    try:
-        data = args.pfx.read_bytes()
-    except OSError as exc:
-        raise UserError(
-            f"The certificate file {args.pfx} cannot be read: {exc.strerror or exc}.",
-            remedy="Check the path.",
-        ) from exc
-    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    data = read_certificate(args.pfx)
+    password = read_secret_line() if args.password_stdin else None
     return data, password
 
 

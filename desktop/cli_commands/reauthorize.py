@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli_commands.common import format_parent
+from desktop.cli_commands.common import format_parent, read_certificate, read_secret_line, record_id
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.explain import WAITING_LINE
 from desktop.cli_commands.output import emit_object
@@ -32,7 +32,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "reauthorize", parents=[format_parent()], help="consent again for an app profile"
     )
-    parser.add_argument("id", type=int, metavar="ID")
+    parser.add_argument("id", type=record_id, metavar="ID")
     parser.add_argument("--method", choices=["admin", "user"], default="admin")
     parser.add_argument("--pfx", type=Path, metavar="FILE", help="a new certificate (custom)")
     parser.add_argument(
@@ -53,14 +53,8 @@ def _read_pfx(args: argparse.Namespace) -> tuple[bytes | None, str | None]:
         if args.password_stdin:
             raise UserError("--password-stdin goes with --pfx FILE.")
         return None, None
-    try:
-        data = args.pfx.read_bytes()
-    except OSError as exc:
-        raise UserError(
-            f"The certificate file {args.pfx} cannot be read: {exc.strerror or exc}.",
-            remedy="Check the path and try again.",
-        ) from exc
-    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    data = read_certificate(args.pfx)
+    password = read_secret_line() if args.password_stdin else None
     return data, password or None
 
 

@@ -131,6 +131,11 @@ def _pick(rng: random.Random, weighted: tuple[tuple[object, int], ...]) -> objec
     return rng.choices([w[0] for w in weighted], [w[1] for w in weighted])[0]
 
 
+#: Demo data is for trying the app; past these it only fills the disk (and would run for hours).
+MAX_DEMO_CUSTOMERS = 10_000
+MAX_DEMO_PROFILES = 1_000_000
+
+
 def seed_demo(
     store: Store,
     catalog: Catalog,
@@ -146,6 +151,12 @@ def seed_demo(
         raise UserError(
             "The demo needs at least one customer and zero or more profiles.",
             remedy="Use --customers 1 or more.",
+        )
+    if customers > MAX_DEMO_CUSTOMERS or profiles > MAX_DEMO_PROFILES:
+        raise UserError(
+            f"The demo makes at most {MAX_DEMO_CUSTOMERS:,} customers and "
+            f"{MAX_DEMO_PROFILES:,} profiles.",
+            remedy="Use smaller numbers.",
         )
     usable = [(s, catalog.app_type(a)) for s in catalog.services for a in s.app_type_ids]
     if profiles and not usable:
