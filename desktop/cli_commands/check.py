@@ -73,7 +73,22 @@ def _check(args: argparse.Namespace, ctx: CliContext) -> int:
     if outcome.cancelled:
         print(f"Cancelled after {len(results)} of {outcome.total} checks.", file=sys.stderr)
         return 2
+    _say_transient(results)
     return exit_code(results)
+
+
+def _say_transient(results: list[Any]) -> None:
+    """One stderr line when checks could not run (offline, throttled): exit 2 says why."""
+    failed = [r for r in results if r.transient]
+    if not failed:
+        return
+    reason = str(failed[0].reason).removeprefix("Last check failed: ").rstrip(".")
+    others = "" if len(failed) == 1 else f" (and {len(failed) - 1} more)"
+    print(
+        f"{len(failed)} of {len(results)} checks could not run: {reason}{others}. Their "
+        "status was not changed; try again later.",
+        file=sys.stderr,
+    )
 
 
 def _progress(done: int, total: int, text: str) -> None:

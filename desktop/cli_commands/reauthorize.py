@@ -1,5 +1,5 @@
 """``reauthorize ID [--method admin|user] [--pfx FILE --password-stdin] [--app-id GUID]
-[--functions F ...] [--format json]``.
+[--functions F ...] [--timeout SECONDS] [--format json]``.
 
 Runs the consent in the system browser again, checks the profile, stores both and prints the
 new check (the same JSON object as ``check``). Exit 0 when the profile is Valid afterwards, 1
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli_commands.common import format_parent
+from desktop.cli_commands.common import add_browser_timeout, format_parent
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit_object
 from desktop.core.catalog.model import ConsentMethod
@@ -35,6 +35,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--app-id", metavar="GUID", help="a new application ID (custom mode)")
     parser.add_argument("--functions", nargs="*", metavar="F", help="Delegated app functions")
+    add_browser_timeout(parser)
     parser.set_defaults(handler=_reauthorize)
 
 
@@ -56,7 +57,9 @@ def _read_pfx(args: argparse.Namespace) -> tuple[bytes | None, str | None]:
 
 def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
     pfx, password = _read_pfx(args)
-    service, store, engine = build_reauthorizer(ctx.paths, ctx.catalog, ctx.inventory)
+    service, store, engine = build_reauthorizer(
+        ctx.paths, ctx.catalog, ctx.inventory, timeout=args.timeout
+    )
     request = ReauthorizeRequest(
         args.id,
         ConsentMethod(args.method),

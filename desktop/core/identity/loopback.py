@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from desktop.core.cancel import CancelToken
+from desktop.core.deadline import current_deadline
 from desktop.core.errors import CancelledError, UserError
 
 log = logging.getLogger(__name__)
@@ -214,7 +215,8 @@ class LoopbackListener:
         """The outcome of the answer. Raises on timeout or cancel, and always closes."""
         cancel = cancel or CancelToken()
         try:
-            remaining = timeout
+            # The command's deadline (the CLI's --timeout) covers more than this wait.
+            remaining = current_deadline().bound(timeout)
             while remaining > 0:
                 step = min(0.1, remaining)
                 if self._answered.wait(step):
