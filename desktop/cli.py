@@ -101,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 limit = deadline.seconds
             code = args.handler(args, ctx)
     except UserError as exc:
+        if exc.detail:  # the technical part, for a support ticket
+            log.info("%s failed: %s (%s)", args.command, exc.one_line(), exc.detail)
         print(exc.one_line(), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

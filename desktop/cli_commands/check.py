@@ -82,7 +82,8 @@ def _say_transient(results: list[Any]) -> None:
     failed = [r for r in results if r.transient]
     if not failed:
         return
-    reason = str(failed[0].reason).removeprefix("Last check failed: ").rstrip(".")
+    reason = str(failed[0].reason).removeprefix("Last check failed: ")
+    reason = reason.split(". The status is the one from before")[0].rstrip(".")
     others = "" if len(failed) == 1 else f" (and {len(failed) - 1} more)"
     print(
         f"{len(failed)} of {len(results)} checks could not run: {reason}{others}. Their "
