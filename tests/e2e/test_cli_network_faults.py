@@ -3,11 +3,13 @@ error (plus one summary for a check run), no traceback, and ``--timeout`` bounds
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from desktop.core.catalog.loader import load_catalog
 from tests.helpers.certificates import app_certificate
 from tests.helpers.cli_sandbox import CUSTOMER, CliSandbox
 from tests.helpers.dead_hosts import closed_port, silent_server
@@ -15,6 +17,7 @@ from tests.helpers.fixtures import run_module
 
 pytestmark = pytest.mark.e2e
 
+CUSTOM_APP_ID = "4d3c2b1a-0000-4000-8000-00000000c0de"
 #: Far beyond every --timeout used here: a command still running then never ends by itself.
 HARD_CAP_S = 75
 
@@ -130,3 +133,48 @@ def test_an_unusable_timeout_setting_is_refused_in_one_line(
     )
     line = _one_line(cli("signin"))
     assert "consent_timeout_seconds" in line
+
+
+def _many_custom_profiles(box: CliSandbox, count: int) -> None:
+    """One custom-mode profile consented for real, then copied to *count* rows."""
+    cert, pfx = app_certificate("contoso custom app")
+    app_type = load_catalog().catalog.app_type("apelements-baseline-management")
+    box.sandbox.scenario.register_app_type(
+        app_type, CUSTOM_APP_ID, certificates=[cert], home_tenant=box.demo.tenant_id
+    )
+    pfx_file = box.folder / "custom.pfx"
+    pfx_file.write_bytes(pfx)
+    made = box.cli(
+        "consent", "--customer", CUSTOMER, "--tenant", box.demo.tenant_id,
+        "--service", "Baseline management", "--mode", "custom", "--app-id", CUSTOM_APP_ID,
+        "--pfx", str(pfx_file), "--password-stdin", "--timeout", "30",
+        input_text="pw\n",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    conn = sqlite3.connect(box.home / "profiles.sqlite3")
+    try:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(profiles)") if row[1] != "id"]
+        names = ", ".join(columns)
+        picked = ", ".join("name || ' copy {i}'" if c == "name" else c for c in columns)
+        for i in range(count - 1):
+            conn.execute(
+                f"INSERT INTO profiles ({names}) SELECT {picked.format(i=i)} FROM profiles "
+                "WHERE id = (SELECT MIN(id) FROM profiles)"
+            )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_check_all_over_300_profiles_with_the_identity_provider_gone_prints_one_summary(
+    cli_sandbox: CliSandbox,
+) -> None:
+    box = cli_sandbox
+    _many_custom_profiles(box, 300)
+    before = {p["id"]: p["status"] for p in box.profiles()}
+    dead = f"https://127.0.0.1:{closed_port()}"
+    result = _run(box, dead, "check", "--all")
+    summary = _one_line(result)
+    assert summary.startswith("300 of 300 checks could not run") and "not changed" in summary
+    assert result.stdout.count("\n") >= 300
+    assert {p["id"]: p["status"] for p in box.profiles()} == before
