@@ -75,6 +75,7 @@ def _check(args: argparse.Namespace, ctx: CliContext) -> int:
     if outcome.cancelled:
         print(f"Cancelled after {len(results)} of {outcome.total} checks.", file=sys.stderr)
         return 2
+    _say_transient(results)
     return exit_code(results)
 
 
@@ -84,6 +85,21 @@ def _names(ctx: CliContext, ids: list[int], *, every: bool) -> dict[int, str]:
     if every:
         return {row.id: row.name for row in profiles.all_rows()}
     return {pid: profiles.row(pid).name for pid in ids}
+
+
+def _say_transient(results: list[Any]) -> None:
+    """One stderr line when checks could not run (offline, throttled): exit 2 says why."""
+    failed = [r for r in results if r.transient]
+    if not failed:
+        return
+    reason = str(failed[0].reason).removeprefix("Last check failed: ")
+    reason = reason.split(". The status is the one from before")[0].rstrip(".")
+    others = "" if len(failed) == 1 else f" (and {len(failed) - 1} more)"
+    print(
+        f"{len(failed)} of {len(results)} checks could not run: {reason}{others}. Their "
+        "status was not changed; try again later.",
+        file=sys.stderr,
+    )
 
 
 def _progress(done: int, total: int, text: str) -> None:

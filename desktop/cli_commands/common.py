@@ -4,6 +4,7 @@ argument types, secrets read from stdin, and confirmations."""
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from desktop.core.errors import UserError
 
 #: SQLite stores integers in 64 bits; a larger ID names nothing and would crash the query.
 MAX_ID = 2**63 - 1
+
+#: The longest --timeout (and Settings' consent_timeout_seconds) accepted: a day. Anything
+#: longer is a typo, and values near 1e308 overflow the clock arithmetic of the waits.
+MAX_TIMEOUT_S = 86_400.0
 
 FORMATS = ("table", "csv", "json")
 
@@ -23,14 +28,47 @@ def format_parent() -> argparse.ArgumentParser:
     return parent
 
 
+def timeout_problem(value: object) -> str | None:
+    """Why *value* is not a usable number of seconds, or None when it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a number of seconds, not {value!r}"
+    if not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT_S:
+        return f"must be more than 0 and at most {MAX_TIMEOUT_S:g} seconds (a day), not {value:g}"
+    return None
+
+
+def timeout_seconds(text: str) -> float:
+    """argparse type for ``--timeout``: a finite number of seconds in (0, a day]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text!r}") from None
+    problem = timeout_problem(value)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def setting_timeout(value: object, settings_file: object) -> float:
+    """Settings' ``consent_timeout_seconds``, refused (one line) when it is not usable."""
+    problem = timeout_problem(value)
+    if problem is not None:
+        raise UserError(
+            f"The setting consent_timeout_seconds in {settings_file} {problem}.",
+            remedy="Correct it (300 is the default), or give --timeout SECONDS.",
+        )
+    assert isinstance(value, int | float)
+    return float(value)
+
+
 def add_browser_timeout(parser: argparse.ArgumentParser) -> None:
-    """Add ``--timeout SECONDS``: how long a browser sign-in or consent may take."""
+    """Add ``--timeout SECONDS``: the time limit of the whole command (browser included)."""
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=timeout_seconds,
         default=None,
         metavar="SECONDS",
-        help="how long to wait for the browser (default from Settings: 300)",
+        help="time limit for the whole command, browser included (default from Settings: 300)",
     )
 
 

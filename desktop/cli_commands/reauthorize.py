@@ -1,5 +1,5 @@
 """``reauthorize ID [--method admin|user] [--pfx FILE --password-stdin] [--app-id GUID]
-[--functions F ...] [--yes] [--format json]``.
+[--functions F ...] [--yes] [--timeout SECONDS] [--format json]``.
 
 Runs the consent in the system browser again, checks the profile, stores both and prints the
 new check (the same JSON object as ``check``). Before an administrator's consent it warns on
@@ -15,7 +15,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli_commands.common import format_parent, read_certificate, read_secret_line, record_id
+from desktop.cli_commands.common import (
+    add_browser_timeout,
+    format_parent,
+    read_certificate,
+    read_secret_line,
+    record_id,
+)
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.explain import WAITING_LINE
 from desktop.cli_commands.output import emit_object
@@ -45,6 +51,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="administrator consent: go ahead without the warning about current grants",
     )
+    add_browser_timeout(parser)
     parser.set_defaults(handler=_reauthorize)
 
 
@@ -77,7 +84,9 @@ def _warn_before_reconsent(warning: ReconsentWarning) -> None:
 
 def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
     pfx, password = _read_pfx(args)
-    service, store, engine = build_reauthorizer(ctx.paths, ctx.catalog, ctx.inventory)
+    service, store, engine = build_reauthorizer(
+        ctx.paths, ctx.catalog, ctx.inventory, timeout=args.timeout
+    )
     request = ReauthorizeRequest(
         args.id,
         ConsentMethod(args.method),
