@@ -25,7 +25,6 @@ from desktop.core.domain import AppProfile, Customer, Tenant
 from desktop.core.errors import UserError
 from desktop.core.identity.browser import BrowserOpener, open_system_browser
 from desktop.core.identity.consent import ConsentEngine, ConsentPlan, consent_link, plan_consent
-from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
 from desktop.core.inventory.profiles import row_json
@@ -124,7 +123,7 @@ def _plan(
         args.services,
         app_type=args.app_type,
         mode=SetupMode(args.mode),
-        client_id=wiring.publisher_client_id,
+        client_id=lambda app: wiring.publisher_client_id(app, tenant.cloud),
         custom_app_id=args.app_id,
         **extra,
     )
@@ -177,7 +176,7 @@ def consent(
     cache = wiring.token_cache_store()
     technician = None
     with contextlib.suppress(UserError):  # no sign-in app: verification says Unknown, and why
-        technician = TechnicianSession(wiring.sign_in_client_id(), cache, open_browser)
+        technician = wiring.technician_for(cache, open_browser)
     certificates, credential_of = (
         (ctx.certificates, msal_client_credential)
         if plan.mode is SetupMode.CUSTOM

@@ -10,6 +10,7 @@ from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.progress import say, stderr_progress
 from desktop.core.cancel import Progress
+from desktop.core.domain import Cloud
 from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.wiring import IdentityWiring
@@ -23,6 +24,12 @@ def register(sub: Any) -> None:
         "--tenant",
         default="organizations",
         help="tenant ID or domain to sign in to (default: your organization)",
+    )
+    p.add_argument(
+        "--cloud",
+        choices=[c.value for c in Cloud],
+        default=Cloud.GLOBAL.value,
+        help="the cloud of that tenant, whose own sign-in app is used (default: global)",
     )
     add_browser_timeout(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -40,7 +47,8 @@ def signin(args: argparse.Namespace, ctx: CliContext) -> int:
     session, wiring = _session(ctx)
     timeout = args.timeout or wiring.settings.consent_timeout_seconds
     say("Opening the system browser to sign in…")
-    signed = session.sign_in(endpoints_for(), args.tenant, timeout=timeout, progress=PROGRESS)
+    endpoints = endpoints_for(Cloud(getattr(args, "cloud", Cloud.GLOBAL.value)))
+    signed = session.sign_in(endpoints, args.tenant, timeout=timeout, progress=PROGRESS)
     emit_object({"signed_in": signed.username, "tenant_id": signed.tenant_id}, args.format)
     return 0
 

@@ -104,8 +104,10 @@ class WizardController(QObject):
     def _directory_loaded(self, directory: object) -> None:
         assert isinstance(directory, Directory)
         self.existing = directory.existing
-        if directory.client_ids:
+        if directory.client_ids or directory.cloud_client_ids:
             self.machine.set_client_ids(directory.client_ids)
+            for cloud, ids in directory.cloud_client_ids.items():
+                self.machine.set_client_ids(ids, cloud)
             self.changed.emit()
 
     def lookup_tenant(self, domain: str, cloud: Cloud) -> Task:

@@ -17,13 +17,22 @@ from desktop.core.catalog.model import ConsentMethod, SetupMode
 class Cloud(StrEnum):
     """The Microsoft cloud a tenant lives in; it picks the sign-in and Graph hosts."""
 
-    GLOBAL = "global"
-    USGOV = "usgov"
+    GLOBAL = "global"  # also GCC (moderate) tenants: they use the worldwide endpoints
+    USGOV = "usgov"  # US Government GCC High
+    USGOV_DOD = "usgov-dod"  # US Government DoD
     CHINA = "china"
 
     @property
     def label(self) -> str:
-        return {"global": "Global", "usgov": "US Government", "china": "China"}[self.value]
+        return _CLOUD_LABELS[self.value]
+
+
+_CLOUD_LABELS = {
+    "global": "Global",
+    "usgov": "US Government GCC High",
+    "usgov-dod": "US Government DoD",
+    "china": "China",
+}
 
 
 class CloudHosts(NamedTuple):  # not a dataclass: made at import, on the start path
@@ -36,6 +45,9 @@ class CloudHosts(NamedTuple):  # not a dataclass: made at import, on the start p
 CLOUD_HOSTS: dict[Cloud, CloudHosts] = {
     Cloud.GLOBAL: CloudHosts("https://login.microsoftonline.com", "https://graph.microsoft.com"),
     Cloud.USGOV: CloudHosts("https://login.microsoftonline.us", "https://graph.microsoft.us"),
+    Cloud.USGOV_DOD: CloudHosts(
+        "https://login.microsoftonline.us", "https://dod-graph.microsoft.us"
+    ),
     Cloud.CHINA: CloudHosts(
         "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn"
     ),

@@ -1,8 +1,10 @@
 """Which hosts a tenant's cloud uses, with the environment overrides for a sandbox or a proxy.
 
 ``APP_PROFILES_AUTHORITY_HOST`` and ``APP_PROFILES_GRAPH_HOST`` replace the cloud's sign-in and
-Graph hosts (e.g. ``https://127.0.0.1:8443``). ``REQUESTS_CA_BUNDLE`` is honoured by requests
-itself.
+Graph hosts (e.g. ``https://127.0.0.1:8443``). A per-cloud variant, the variable name with the
+cloud appended (``APP_PROFILES_AUTHORITY_HOST_USGOV``, ``APP_PROFILES_GRAPH_HOST_USGOV_DOD``,
+``..._CHINA``), wins for that cloud; without one, the plain variable applies to every cloud.
+``REQUESTS_CA_BUNDLE`` is honoured by requests itself.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class Endpoints:
 
     authority_host: str
     graph_host: str
+    #: The cloud these hosts serve (client IDs are per cloud).
+    cloud: Cloud = Cloud.GLOBAL
 
     def authority(self, tenant: str) -> str:
         """The MSAL authority URL for *tenant* (GUID, domain, or ``organizations``)."""
@@ -41,9 +45,21 @@ class Endpoints:
         return f"{self.graph_host}/{version}/{path.lstrip('/')}"
 
 
+def cloud_variable(name: str, cloud: Cloud) -> str:
+    """The per-cloud variant of the environment variable *name* (the plain one for Global)."""
+    if cloud is Cloud.GLOBAL:
+        return name
+    return f"{name}_{cloud.value.upper().replace('-', '_')}"
+
+
+def _override(name: str, cloud: Cloud) -> str:
+    own = os.environ.get(cloud_variable(name, cloud), "").strip()
+    return own or os.environ.get(name, "").strip()
+
+
 def endpoints_for(cloud: Cloud = Cloud.GLOBAL) -> Endpoints:
     """The hosts of *cloud*, with the environment overrides applied."""
     hosts = CLOUD_HOSTS[cloud]
-    authority = os.environ.get(AUTHORITY_ENV, "").strip() or hosts.authority
-    graph = os.environ.get(GRAPH_ENV, "").strip() or hosts.graph
-    return Endpoints(authority.rstrip("/"), graph.rstrip("/"))
+    authority = _override(AUTHORITY_ENV, cloud) or hosts.authority
+    graph = _override(GRAPH_ENV, cloud) or hosts.graph
+    return Endpoints(authority.rstrip("/"), graph.rstrip("/"), cloud)

@@ -22,10 +22,15 @@ from desktop.core.errors import UserError
 class Settings:
     """Settings shared by the GUI and the CLI."""
 
-    #: Client ID of the technician's sign-in app (public client).
+    #: Client ID of the technician's sign-in app (public client) in the Global cloud.
     sign_in_client_id: str = ""
-    #: Publisher client IDs by app type id; override the catalog's.
+    #: Publisher client IDs by app type id in the Global cloud; override the catalog's.
     client_ids: dict[str, str] = field(default_factory=dict)
+    #: National clouds need their own registrations: the sign-in app's client ID by cloud
+    #: (``usgov``, ``usgov-dod``, ``china``) ...
+    cloud_sign_in_client_ids: dict[str, str] = field(default_factory=dict)
+    #: ... and publisher client IDs by cloud, then by app type id.
+    cloud_client_ids: dict[str, dict[str, str]] = field(default_factory=dict)
     #: How many profiles a bulk check works on at once.
     check_concurrency: int = 8
     #: How long a consent in the browser may take, in seconds.
@@ -56,6 +61,19 @@ class Settings:
                 except ValueError as exc:
                     raise _bad(path, f'has a bad "{key}": {exc}') from None
         return cls(**known)
+
+    def sign_in_client_id_in(self, cloud: str) -> str:
+        """The sign-in app's client ID set for *cloud* (a Cloud value), or ""."""
+        if cloud == "global":
+            return self.sign_in_client_id
+        return str(self.cloud_sign_in_client_ids.get(cloud) or "")
+
+    def client_ids_in(self, cloud: str) -> dict[str, str]:
+        """Publisher client IDs set for *cloud*, by app type id."""
+        if cloud == "global":
+            return dict(self.client_ids)
+        ids = self.cloud_client_ids.get(cloud)
+        return dict(ids) if isinstance(ids, dict) else {}
 
     def save(self, path: Path) -> None:
         """Write atomically, so a crash or full disk never leaves half a file."""

@@ -3,12 +3,18 @@
 ``GET {authority host}/{domain}/v2.0/.well-known/openid-configuration``; the tenant ID is the
 GUID in the document's ``issuer``. Works for any cloud, and for a local identity provider
 through ``APP_PROFILES_AUTHORITY_HOST``.
+
+The same document says which cloud the tenant lives in: ``cloud_instance_name``
+(``microsoftonline.com``, ``microsoftonline.us``, ``partner.microsoftonline.cn``) and, for US
+Government, ``tenant_region_sub_scope`` (``DODCON`` for GCC High, ``DOD`` for DoD; ``GCC``
+tenants are worldwide). The worldwide and US Government sign-in hosts answer for each other's
+tenants, so a look-up in the wrong one of them still finds the tenant and says where it lives.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 import requests
 
@@ -23,6 +29,27 @@ _GUID_IN_TEXT = re.compile(
 )
 
 
+class TenantFound(NamedTuple):
+    """A looked-up tenant: its ID and the cloud its OpenID configuration names (None when the
+    document names none, e.g. a private identity provider)."""
+
+    tenant_id: str
+    cloud: Cloud | None
+
+
+def cloud_of_configuration(document: dict[str, Any]) -> Cloud | None:
+    """The cloud an OpenID configuration document names, or None."""
+    instance = str(document.get("cloud_instance_name") or "").strip().lower()
+    sub_scope = str(document.get("tenant_region_sub_scope") or "").strip().upper()
+    if instance == "microsoftonline.com":
+        return Cloud.GLOBAL  # GCC (sub-scope "GCC") included: it uses the worldwide hosts
+    if instance == "microsoftonline.us":
+        return Cloud.USGOV_DOD if sub_scope == "DOD" else Cloud.USGOV
+    if instance.endswith(("microsoftonline.cn", "chinacloudapi.cn")):
+        return Cloud.CHINA
+    return None
+
+
 def lookup_tenant_id(
     domain: str,
     cloud: Cloud = Cloud.GLOBAL,
@@ -30,7 +57,31 @@ def lookup_tenant_id(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     session: requests.Session | None = None,
 ) -> str:
-    """The tenant ID (lower-case GUID) of *domain* in *cloud*. Raises ``UserError``."""
+    """The tenant ID (lower-case GUID) of *domain* in *cloud*. Raises ``UserError``, also when
+    the tenant lives in another cloud than *cloud*."""
+    found = lookup_tenant(domain, cloud, timeout_s=timeout_s, session=session)
+    if found.cloud is not None and found.cloud is not cloud:
+        raise cloud_mismatch(normalise_domain(domain), cloud, found.cloud)
+    return found.tenant_id
+
+
+def cloud_mismatch(name: str, chosen: Cloud, actual: Cloud) -> UserError:
+    """The words for a tenant that lives in another cloud than the one chosen."""
+    return UserError(
+        f"{name} is a {actual.label} tenant, not a {chosen.label} one.",
+        remedy=f"Choose the {actual.label} cloud ({actual.value}) for this tenant: its sign-in, "
+        "Graph and app registrations are that cloud's.",
+    )
+
+
+def lookup_tenant(
+    domain: str,
+    cloud: Cloud = Cloud.GLOBAL,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    session: requests.Session | None = None,
+) -> TenantFound:
+    """The tenant ID of *domain* looked up in *cloud*, and the cloud it says it lives in."""
     name = normalise_domain(domain)
     url = endpoints_for(cloud).openid_configuration_url(name)
     getter: Any = session or requests
@@ -62,8 +113,9 @@ def lookup_tenant_id(
             detail=_error_detail(response),
         )
     try:
-        issuer = str(response.json().get("issuer", ""))
-    except ValueError as exc:
+        document = response.json()
+        issuer = str(document.get("issuer", ""))
+    except (ValueError, AttributeError) as exc:
         raise UserError(
             f"The answer to the look-up of {name} was not an OpenID configuration document.",
             remedy="Enter the tenant ID by hand.",
@@ -76,7 +128,7 @@ def lookup_tenant_id(
             remedy="Enter the tenant ID by hand.",
             detail=f"issuer: {issuer!r}",
         )
-    return match.group(0).lower()
+    return TenantFound(match.group(0).lower(), cloud_of_configuration(document))
 
 
 def _error_detail(response: requests.Response) -> str:

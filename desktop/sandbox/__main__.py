@@ -28,6 +28,16 @@ def describe(
     if demo.client_ids:
         lines.append("Publisher client IDs (Settings: client_ids, by app type):")
         lines += [f"  {app_id} = {client_id}" for app_id, client_id in demo.client_ids.items()]
+    lines.append(
+        "National clouds have their own registrations (Settings: cloud_sign_in_client_ids, "
+        "cloud_client_ids):"
+    )
+    for national in demo.national:
+        sign_in = demo.cloud_sign_in_client_ids.get(national.cloud, "")
+        lines.append(
+            f"  {national.cloud}: tenant {national.domain} ({national.tenant_id}), "
+            f"admin {national.admin}, sign-in client ID {sign_in}"
+        )
     if not prepared:
         lines.append(
             "Tip: --data-folder EMPTY_FOLDER writes these client IDs into that data folder's "
@@ -36,7 +46,18 @@ def describe(
     lines.append(
         f"Tenants: {demo.domain} ({demo.tenant_id}), {demo.other_domain} ({demo.other_tenant_id})"
     )
-    lines.append(f"Accounts: {demo.admin} (admin), {demo.user}, {demo.other_admin}")
+    lines.append(
+        f"Accounts: {demo.admin} (admin), {demo.user} (not an admin: user consent), "
+        f"{demo.other_admin}"
+    )
+    lines.append(
+        f"Custom mode: customer-owned app {demo.custom_app_id} in {demo.domain}; upload its "
+        f"certificate (.cer) at {sandbox.portal_url}"
+    )
+    lines.append(
+        f"Browser pages are plain http on 127.0.0.1 ({sandbox.pages_url}); the token endpoint "
+        "and Graph are https with the sandbox's own CA (REQUESTS_CA_BUNDLE)."
+    )
     lines.append(
         f"Scenario endpoint: POST {sandbox.authority_host}{ADMIN_PATH} "
         '{"action": "revoke_consent", "tenant": "...", "client_id": "..."}'

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from cryptography import x509
 
 from desktop.core.identity.resources import GRAPH_APP_ID, RESOURCE_APP_IDS
+from desktop.sandbox.clouds import login_of
 
 _NS = uuid.UUID("0f6c3c1e-5d38-4c63-9d0a-6f1f2b7f9a11")
 
@@ -66,6 +67,23 @@ class App:
     #: A single-tenant app (custom mode) lives in one tenant only.
     home_tenant: str | None = None
     public_client: bool = False
+    #: Redirect URIs of the *Web* platform (confidential: redeeming needs a credential).
+    web_redirect_uris: list[str] = field(default_factory=list)
+    #: Redirect URIs of the *Mobile and desktop applications* platform (public client).
+    public_redirect_uris: list[str] = field(default_factory=list)
+    #: The cloud the app is registered in; it is unknown in every other cloud.
+    cloud: str = "global"
+
+    def __post_init__(self) -> None:
+        if self.public_client and not self.public_redirect_uris:
+            # "Allow public client flows" as the sandbox's sign-in app had it: the loopback
+            # redirect MSAL uses, on the Mobile-and-desktop platform.
+            self.public_redirect_uris = ["http://localhost"]
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the app may redeem codes and refresh tokens without a credential."""
+        return bool(self.public_redirect_uris)
 
 
 @dataclass
@@ -117,6 +135,8 @@ class Tenant:
     role_assignments: list[AppRoleAssignment] = field(default_factory=list)
     grants: list[PermissionGrant] = field(default_factory=list)
     directory_roles: list[DirectoryRoleAssignment] = field(default_factory=list)
+    #: The cloud the tenant lives in (global, usgov, usgov-dod, china).
+    cloud: str = "global"
 
     def sp_by_app(self, app_id: str) -> ServicePrincipal | None:
         return next((sp for sp in self.sps.values() if sp.app_id == app_id), None)
@@ -131,10 +151,13 @@ class Directory:
         self.apps: dict[str, App] = {}
 
     # -- set-up -----------------------------------------------------------------------------
-    def add_tenant(self, domain: str, display_name: str = "", tenant_id: str = "") -> Tenant:
+    def add_tenant(
+        self, domain: str, display_name: str = "", tenant_id: str = "", cloud: str = "global"
+    ) -> Tenant:
         with self.lock:
             tid = (tenant_id or stable_id("tenant", domain)).lower()
             tenant = Tenant(tid, domain.lower(), display_name or domain.split(".")[0].title())
+            tenant.cloud = cloud
             self.tenants[tid] = tenant
             return tenant
 
@@ -153,6 +176,13 @@ class Directory:
             return app
 
     # -- look-ups ---------------------------------------------------------------------------
+    def app_in(self, client_id: str, login: str) -> App | None:
+        """The app registration *client_id* as the sign-in host *login* sees it: an app
+        registered in another cloud does not exist there."""
+        with self.lock:
+            app = self.apps.get(client_id.strip().lower())
+        return app if app is not None and login_of(app.cloud) == login else None
+
     def find_tenant(self, name: str) -> Tenant | None:
         """A tenant by GUID or domain (case-insensitive)."""
         key = name.strip().lower()

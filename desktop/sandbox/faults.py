@@ -131,6 +131,27 @@ AADSTS: dict[int, ErrorSpec] = {
         "The request body must contain the following parameter: 'client_assertion' or "
         "'client_secret'.",
     ),
+    50194: ErrorSpec(
+        400,
+        "invalid_request",
+        "Application '{client}' is not configured as a multi-tenant application. Usage of the "
+        "/common endpoint is not supported for such applications created after '10/15/2018'. "
+        "Use a tenant-specific endpoint or configure the application to be multi-tenant.",
+    ),
+    650056: ErrorSpec(
+        400,
+        "invalid_client",
+        "Misconfigured application. This could be due to one of the following: the client has "
+        "not listed any permissions for '{resource}' in the requested permissions in the "
+        "client's application registration.",
+    ),
+    50011: ErrorSpec(
+        400,
+        "invalid_request",
+        "The redirect URI '{redirect}' specified in the request does not match the redirect "
+        "URIs configured for the application '{client}'. Make sure the redirect URI sent in the "
+        "request matches one added to your application in the Azure portal.",
+    ),
 }
 
 DELEGATED_GRANTS = frozenset({"authorization_code", "refresh_token"})

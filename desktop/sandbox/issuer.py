@@ -23,8 +23,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from desktop.core.identity.resources import GRAPH_APP_ID, RESOURCE_APP_IDS
 from desktop.sandbox import jws
 from desktop.sandbox.assertions import ClientAuthError, authenticate_client
-from desktop.sandbox.directory import RESOURCE_NAMES, Directory, Tenant, User
+from desktop.sandbox.clouds import CLOUDS, discovers, login_of
+from desktop.sandbox.directory import RESOURCE_NAMES, App, Directory, Tenant, User
 from desktop.sandbox.faults import AADSTS, FaultTable
+from desktop.sandbox.registrations import PUBLIC, platform_of
 
 OIDC_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
 _GRAPH_HOSTS = {"graph.microsoft.com", "graph.microsoft.us", "microsoftgraph.chinacloudapi.cn"}
@@ -87,11 +89,20 @@ class _Fill(dict[str, str]):
 
 
 class Issuer:
-    """Issues codes and tokens against a :class:`Directory`, honouring injected faults."""
+    """Issues codes and tokens against a :class:`Directory`, honouring injected faults.
 
-    def __init__(self, directory: Directory, faults: FaultTable) -> None:
+    One issuer serves one sign-in host (*login*: ``global``, ``usgov`` or ``china``): tenants
+    and app registrations of other clouds do not exist for it.
+    """
+
+    def __init__(self, directory: Directory, faults: FaultTable, login: str = "global") -> None:
         self.directory = directory
         self.faults = faults
+        self.login = login
+        #: The issuers of every sign-in host by login (discovery answers for a peer's tenant).
+        self.peers: dict[str, Issuer] = {login: self}
+        #: Graph base URL by cloud name, as the sandbox serves it.
+        self.graph_urls: dict[str, str] = {}
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = secrets.token_hex(8)
         self.base_url = ""  # https://127.0.0.1:port, set by the server
@@ -107,37 +118,57 @@ class Issuer:
         self._refresh: dict[str, RefreshGrant] = {}
         self.token_requests = 0
 
+    def tenant_here(self, segment: str) -> Tenant | None:
+        """The tenant *segment* names if it lives in a cloud this sign-in host serves."""
+        tenant = self.directory.find_tenant(segment)
+        if tenant is None or login_of(tenant.cloud) != self.login:
+            return None
+        return tenant
+
+    def app(self, client_id: str) -> App | None:
+        """The app registration as this cloud knows it (None when unknown here)."""
+        return self.directory.app_in(client_id, self.login)
+
     # -- discovery --------------------------------------------------------------------------
     def openid_configuration(self, segment: str) -> Reply:
+        cloud = next(c for c in CLOUDS.values() if c.login == self.login)
         if segment in ("organizations", "common"):
             tid = "{tenantid}"
+            issuer = self
         else:
             tenant = self.directory.find_tenant(segment)
-            if tenant is None:
+            if tenant is None or not discovers(self.login, tenant.cloud):
                 return error_reply(90002, tenant=segment)
-            tid = tenant.tenant_id
+            tid, cloud = tenant.tenant_id, CLOUDS[tenant.cloud]
+            # The worldwide and US Government hosts answer for each other's tenants, naming
+            # the tenant's own cloud's endpoints: how a tool finds out where a tenant lives.
+            issuer = self.peers.get(cloud.login, self)
+        body = issuer._configuration(segment, tid)
+        body["cloud_instance_name"] = cloud.cloud_instance_name
+        body["tenant_region_scope"] = cloud.tenant_region_scope
+        if cloud.tenant_region_sub_scope:
+            body["tenant_region_sub_scope"] = cloud.tenant_region_sub_scope
+        body["msgraph_host"] = urlsplit(cloud.graph_host).netloc
+        body["cloud_graph_host_name"] = "graph.windows.net"
+        return 200, {}, body
+
+    def _configuration(self, segment: str, tid: str) -> dict[str, Any]:
         base = f"{self.base_url}/{segment if tid == '{tenantid}' else tid}"
         pages = f"{self.pages_url}/{segment if tid == '{tenantid}' else tid}"
-        return (
-            200,
-            {},
-            {
-                "issuer": f"{self.base_url}/{tid}/v2.0",
-                "authorization_endpoint": f"{pages}/oauth2/v2.0/authorize",
-                "token_endpoint": f"{base}/oauth2/v2.0/token",
-                "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
-                "end_session_endpoint": f"{pages}/oauth2/v2.0/logout",
-                "jwks_uri": f"{self.base_url}/{tid}/discovery/v2.0/keys",
-                "response_modes_supported": ["query", "fragment", "form_post"],
-                "response_types_supported": ["code", "id_token", "code id_token"],
-                "scopes_supported": ["openid", "profile", "email", "offline_access"],
-                "subject_types_supported": ["pairwise"],
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
-                "tenant_region_scope": "EU",
-                "cloud_instance_name": "sandbox",
-            },
-        )
+        return {
+            "issuer": f"{self.base_url}/{tid}/v2.0",
+            "authorization_endpoint": f"{pages}/oauth2/v2.0/authorize",
+            "token_endpoint": f"{base}/oauth2/v2.0/token",
+            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+            "end_session_endpoint": f"{pages}/oauth2/v2.0/logout",
+            "jwks_uri": f"{self.base_url}/{tid}/discovery/v2.0/keys",
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "response_types_supported": ["code", "id_token", "code id_token"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
+        }
 
     # -- resources and scopes ---------------------------------------------------------------
     def resource_of(self, scopes: list[str]) -> tuple[str | None, str, list[str]]:
@@ -165,7 +196,9 @@ class Issuer:
             return audience.lower() if audience.lower() in known else None
         host = (urlsplit(audience).hostname or "").lower()
         own = (urlsplit(self.base_url).hostname or "").lower()
-        if host in _GRAPH_HOSTS or (host == own and audience.rstrip("/") == self.base_url):
+        if host in _GRAPH_HOSTS or (
+            host == own and audience.rstrip("/") in {self.base_url, *self.graph_urls.values()}
+        ):
             return GRAPH_APP_ID
         if host.endswith(".sharepoint.com"):
             return "00000003-0000-0ff1-ce00-000000000000"
@@ -184,22 +217,27 @@ class Issuer:
             self.token_requests += 1
         if self.latency > 0:
             time.sleep(self.latency)
-        tenant = self.directory.find_tenant(segment)
+        tenant = self.tenant_here(segment)
         if tenant is None and segment not in ("organizations", "common"):
+            # Also a tenant of another cloud: "often a cross-cloud app used against the wrong
+            # cloud" (90002).
             return error_reply(90002, tenant=segment)
-        client_id = form.get("client_id", "")
+        client_id = form.get("client_id", "").strip().lower()
         grant = form.get("grant_type", "")
-        app = self.directory.apps.get(client_id)
+        app = self.app(client_id)
         if app is None:
             return error_reply(700016, client=client_id, tenant=segment)
+        if app.home_tenant and tenant is None:
+            return error_reply(50194, client=client_id)
         if grant == "client_credentials":
             if tenant is None:
                 return error_reply(90002, tenant=segment)
             return self._client_credentials(tenant, segment, form)
+        audiences = self._token_audiences(segment, tenant)
         if grant == "authorization_code":
-            return self._authorization_code(form)
+            return self._authorization_code(form, app, audiences)
         if grant == "refresh_token":
-            return self._refresh_token(form)
+            return self._refresh_token(form, app, audiences)
         return (
             400,
             {},
@@ -222,17 +260,24 @@ class Issuer:
             headers = {"Retry-After": str(fault.retry_after)}
         return status, headers, body
 
-    def _client_credentials(self, tenant: Tenant, segment: str, form: dict[str, str]) -> Reply:
-        client_id = form["client_id"]
-        app = self.directory.apps[client_id]
-        audiences = {
-            f"{self.base_url}/{segment}/oauth2/v2.0/token",
-            f"{self.base_url}/{tenant.tenant_id}/oauth2/v2.0/token",
-            f"{self.base_url}/{tenant.domain}/oauth2/v2.0/token",
-        }
-        fault = self._fault(tenant.tenant_id, client_id, None, "client_credentials")
-        if fault:
-            return fault
+    def _token_audiences(self, segment: str, tenant: Tenant | None) -> set[str]:
+        """The ``aud`` values a client assertion may carry at this token endpoint."""
+        names = {segment} | ({tenant.tenant_id, tenant.domain} if tenant else set())
+        return {f"{self.base_url}/{name}/oauth2/v2.0/token" for name in names}
+
+    def _client_auth(self, app: App, form: dict[str, str], audiences: set[str]) -> Reply | None:
+        """None when *form* authenticates the client (or it is a public client without a
+        credential), else Microsoft's invalid_client answer.
+
+        A code or refresh token redeemed without a secret or assertion is accepted only for an
+        app with a Mobile-and-desktop redirect URI; a Web-only app is confidential (7000218).
+        """
+        if not form.get("client_assertion") and not form.get("client_secret") and app.is_public:
+            return None
+        return self._authenticate(app, form, audiences)
+
+    def _authenticate(self, app: App, form: dict[str, str], audiences: set[str]) -> Reply | None:
+        """None when *form* carries a valid credential of *app*, else invalid_client."""
         try:
             how = authenticate_client(app, form, audiences, time.time() + self.clock_offset)
         except ClientAuthError as exc:
@@ -244,6 +289,18 @@ class Issuer:
             header, assertion_claims, _, _ = jws.split(form["client_assertion"])
             with self._lock:
                 self.accepted_assertions.append((header, assertion_claims))
+        return None
+
+    def _client_credentials(self, tenant: Tenant, segment: str, form: dict[str, str]) -> Reply:
+        client_id = form["client_id"].strip().lower()
+        app = self.directory.apps[client_id]
+        audiences = self._token_audiences(segment, tenant)
+        fault = self._fault(tenant.tenant_id, client_id, None, "client_credentials")
+        if fault:
+            return fault
+        refused = self._authenticate(app, form, audiences)
+        if refused:
+            return refused
         if app.home_tenant and app.home_tenant != tenant.tenant_id:
             return error_reply(700016, client=client_id, tenant=tenant.tenant_id)
         if tenant.sp_by_app(client_id) is None:
@@ -280,12 +337,12 @@ class Issuer:
             claims["roles"] = roles
         return 200, {}, self._token_body(claims)
 
-    def _authorization_code(self, form: dict[str, str]) -> Reply:
+    def _authorization_code(self, form: dict[str, str], app: App, audiences: set[str]) -> Reply:
         with self._lock:
             code = self._codes.pop(form.get("code", ""), None)
         if code is None or code.expires < time.time():
             return error_reply(70008)
-        if code.client_id != form.get("client_id") or code.redirect_uri != form.get("redirect_uri"):
+        if code.client_id != app.client_id or code.redirect_uri != form.get("redirect_uri"):
             return (
                 400,
                 {},
@@ -311,17 +368,30 @@ class Issuer:
                         "request.",
                     },
                 )
+        public = (
+            platform_of(app.web_redirect_uris, app.public_redirect_uris, code.redirect_uri)
+            == PUBLIC
+        )
+        if not public and not form.get("client_assertion") and not form.get("client_secret"):
+            # The code came back to a Web redirect URI: only a confidential client redeems it.
+            return error_reply(7000218, 401)
+        refused = self._client_auth(app, form, audiences)
+        if refused:
+            return refused
         fault = self._fault(code.tenant_id, code.client_id, code.upn, "authorization_code")
         if fault:
             return fault
         grant = RefreshGrant(code.client_id, code.tenant_id, code.upn, code.scopes, time.time())
         return self._user_tokens(grant, nonce=code.nonce)
 
-    def _refresh_token(self, form: dict[str, str]) -> Reply:
+    def _refresh_token(self, form: dict[str, str], app: App, audiences: set[str]) -> Reply:
         with self._lock:
             grant = self._refresh.get(form.get("refresh_token", ""))
-        if grant is None or grant.client_id != form.get("client_id"):
+        if grant is None or grant.client_id != app.client_id:
             return error_reply(70000)
+        refused = self._client_auth(app, form, audiences)
+        if refused:
+            return refused
         if grant.expired_code:
             return error_reply(grant.expired_code)
         tenant = self.directory.tenants[grant.tenant_id]

@@ -24,7 +24,7 @@ from desktop.core.errors import UserError
 from desktop.core.inventory import Inventory
 from desktop.core.paths import HOME_ENV, data_paths
 from desktop.core.settings import Settings
-from desktop.sandbox.demo import USER, Demo, populate
+from desktop.sandbox.demo import CUSTOM_APP_NAME, USER, Demo, populate
 from desktop.sandbox.server import Sandbox
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ DEMO_PROFILES = (
 def _seed_inventory(root: Path, demo: Demo, sandbox: Sandbox, catalog: Catalog | None) -> None:
     """Add the demo customer, its tenant and demo profiles (one per status) to the store."""
     inventory = Inventory.open(data_paths(root).ensure())
-    customer = inventory.customers.add(DEMO_CUSTOMER, notes="Demo customer of the sandbox.")
+    customer = inventory.customers.add(DEMO_CUSTOMER, notes=demo_notes(demo, sandbox))
     inventory.tenants.add(
         DEMO_CUSTOMER,
         domain=demo.domain,
@@ -104,6 +104,15 @@ def _seed_inventory(root: Path, demo: Demo, sandbox: Sandbox, catalog: Catalog |
         cloud=Cloud.GLOBAL,
         display_name="Contoso",
     )
+    for national in demo.national:
+        cloud = Cloud(national.cloud)
+        inventory.tenants.add(
+            DEMO_CUSTOMER,
+            domain=national.domain,
+            tenant_id=national.tenant_id,
+            cloud=cloud,
+            display_name=f"Contoso ({cloud.label})",
+        )
     if catalog is None or customer.id is None:
         return
     inventory.customers.set_aos_services(DEMO_CUSTOMER, ("cloud-backup-m365",), catalog)
@@ -138,6 +147,19 @@ def _seed_inventory(root: Path, demo: Demo, sandbox: Sandbox, catalog: Catalog |
             ),
             consented=item.granted,
         )
+
+
+def demo_notes(demo: Demo, sandbox: Sandbox) -> str:
+    """The demo customer's notes: what a technician can try in the sandbox."""
+    return (
+        "Demo customer of the sandbox. Accounts: "
+        f"{demo.admin} (administrator), {demo.user} (not an administrator: try user consent). "
+        f"Custom mode: the customer-owned app “{CUSTOM_APP_NAME}”, application ID "
+        f"{demo.custom_app_id}. Make a certificate (Certificates → Create), upload its .cer at "
+        f"{sandbox.portal_url} as the customer's administrator would in the Entra admin "
+        "center, then choose the .pfx in custom mode. Each national cloud has a tenant of its "
+        "own with its own app registrations."
+    )
 
 
 def prepare_sandbox_environment() -> tuple[Demo, Callable[[], None]]:
@@ -175,9 +197,12 @@ def prepare_data_folder(root: Path, sandbox: Sandbox, demo: Demo, catalog: Catal
     """
     try:
         paths = data_paths(root).ensure()
-        Settings(sign_in_client_id=demo.sign_in_client_id, client_ids=dict(demo.client_ids)).save(
-            paths.settings
-        )
+        Settings(
+            sign_in_client_id=demo.sign_in_client_id,
+            client_ids=dict(demo.client_ids),
+            cloud_sign_in_client_ids=dict(demo.cloud_sign_in_client_ids),
+            cloud_client_ids={k: dict(v) for k, v in demo.cloud_client_ids.items()},
+        ).save(paths.settings)
         _seed_inventory(root, demo, sandbox, catalog)
     except Exception as exc:
         log.warning("sandbox: the demo data could not be added", exc_info=True)

@@ -5,18 +5,29 @@ that is "signed in", and has Accept and Cancel buttons. Both redirect exactly as
 success ``admin_consent=True&tenant=&scope=&state=``; errors carry ``error``,
 ``error_description`` (AADSTS code) and also ``admin_consent=True``; Cancel is
 ``access_denied``/AADSTS65004 without ``tenant``.
+
+What never goes back to the app (RFC 6749 §4.1.2.1 and Microsoft's sign-in page): an unknown
+``client_id`` (700016) or a ``redirect_uri`` the app does not register (50011) end on an error
+page; so do sign-in failures (another tenant's account 50020, Conditional Access 53003, a
+disabled 50057 or unknown 50034 account, a single-tenant app at ``organizations`` 50194). Only
+consent outcomes and protocol errors are redirected back, with ``state``.
 """
 
 from __future__ import annotations
 
 import html
 import time
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from desktop.sandbox.directory import RESOURCE_NAMES, Directory, Tenant, User
+from desktop.core.identity.resources import GRAPH_APP_ID
+from desktop.sandbox.admin_only import admin_only
+from desktop.sandbox.clouds import CLOUDS
+from desktop.sandbox.directory import RESOURCE_NAMES, App, Directory, Tenant, User
 from desktop.sandbox.faults import AADSTS
 from desktop.sandbox.issuer import AuthCode, Issuer
+from desktop.sandbox.registrations import platform_of
 
 Page = tuple[int, dict[str, str], str]  # status, headers, HTML body
 
@@ -48,21 +59,34 @@ def _document(title: str, body: str, script: str = "") -> str:
     )
 
 
+#: Outcomes the consent prompt itself decides: these go back to the app with ``state``.
+REDIRECTED_CODES = frozenset({65004, 90094, 65001})
+
+
 def error_page(code: int, text: str) -> Page:
-    body = f"<h1>Sign in failed</h1><p>AADSTS{code}: {html.escape(text)}</p>"
+    """Microsoft's own error page: the browser stays here, nothing reaches the app."""
+    # Like Microsoft's page: the code and IDs a technician can quote or paste into the app.
+    trace, correlation = uuid.uuid4(), uuid.uuid4()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    body = (
+        f"<h1>Sign in failed</h1><p>AADSTS{code}: {html.escape(text)}</p>"
+        f"<p id='details'>Request Id: {trace}<br>Correlation Id: {correlation}<br>"
+        f"Timestamp: {stamp}</p><p>You can close this page.</p>"
+    )
     return 400, {}, _document("Sign in failed", body)
+
+
+def _spec_page(code: int, **fill: str) -> Page:
+    return error_page(code, _error_params(code, **fill)["error_description"].split(": ", 1)[1])
+
+
+def _registered(app: App, redirect_uri: str) -> bool:
+    return platform_of(app.web_redirect_uris, app.public_redirect_uris, redirect_uri) is not None
 
 
 def _redirect(uri: str, params: dict[str, str]) -> Page:
     separator = "&" if urlsplit(uri).query else "?"
     return 302, {"Location": f"{uri}{separator}{urlencode(params)}"}, ""
-
-
-def _redirect_allowed(uri: str) -> bool:
-    parts = urlsplit(uri)
-    if parts.scheme == "https":
-        return True
-    return parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
 
 
 def _error_params(code: int, **fill: str) -> dict[str, str]:
@@ -76,11 +100,43 @@ def _error_params(code: int, **fill: str) -> dict[str, str]:
 class Pages:
     """Builds the pages' answers from the directory, the issuer and the scenario switches."""
 
-    def __init__(self, directory: Directory, issuer: Issuer) -> None:
+    def __init__(
+        self, directory: Directory, issuer: Issuer, options: PageOptions | None = None
+    ) -> None:
         self.directory = directory
         self.issuer = issuer
-        self.options = PageOptions()
+        #: Shared by the pages of every cloud (one browser, one signed-in account).
+        self.options = options or PageOptions()
         self.consents_granted = 0
+
+    def _refused(self, segment: str, client_id: str, redirect_uri: str) -> Page | None:
+        """The error page for a request that must never be redirected, or None."""
+        app = self.issuer.app(client_id)
+        if app is None:
+            return _spec_page(700016, client=client_id, tenant=segment)
+        if not redirect_uri or not _registered(app, redirect_uri):
+            return _spec_page(50011, client=client_id, redirect=redirect_uri)
+        if segment in ("organizations", "common") and app.home_tenant:
+            return _spec_page(50194, client=client_id)
+        if segment not in ("organizations", "common") and self.issuer.tenant_here(segment) is None:
+            return _spec_page(90002, tenant=segment)
+        return None
+
+    def _sign_in_problem(self, user: User, tenant: Tenant | None, client_id: str) -> Page | None:
+        """A sign-in failure, shown on the sign-in page as Microsoft does."""
+        fill = {"user": user.upn, "tenant": tenant.tenant_id if tenant else "", "client": client_id}
+        if tenant is not None and user.tenant_id != tenant.tenant_id:
+            return _spec_page(50020, **fill)
+        if user.deleted:
+            return _spec_page(50034, **fill)
+        if user.disabled:
+            return _spec_page(50057, **fill)
+        if self.directory.tenants[user.tenant_id].cloud not in self._clouds():
+            return _spec_page(50020, **fill)
+        return None
+
+    def _clouds(self) -> set[str]:
+        return {c.name for c in CLOUDS.values() if c.login == self.issuer.login}
 
     def _browser_user(self, tenant: Tenant | None, hint: str = "") -> User | None:
         for name in (hint, self.options.browser_user):
@@ -96,40 +152,40 @@ class Pages:
 
     # -- /authorize -------------------------------------------------------------------------
     def authorize(self, segment: str, q: dict[str, str]) -> Page:
-        client_id, redirect_uri = q.get("client_id", ""), q.get("redirect_uri", "")
-        app = self.directory.apps.get(client_id)
-        if app is None:
-            return error_page(700016, f"Application with identifier '{client_id}' was not found.")
-        if not _redirect_allowed(redirect_uri):
-            return error_page(50011, f"The redirect URI '{redirect_uri}' does not match.")
-        tenant = None
-        if segment not in ("organizations", "common"):
-            tenant = self.directory.find_tenant(segment)
-            if tenant is None:
-                return error_page(90002, f"Tenant '{segment}' not found.")
+        client_id = q.get("client_id", "").strip().lower()
+        redirect_uri = q.get("redirect_uri", "")
+        refused = self._refused(segment, client_id, redirect_uri)
+        if refused is not None:
+            return refused
+        app = self.issuer.app(client_id)
+        assert app is not None
+        tenant = (
+            None if segment in ("organizations", "common") else self.issuer.tenant_here(segment)
+        )
         state = q.get("state", "")
         user = self._browser_user(tenant, q.get("login_hint", ""))
         if user is None:
             return error_page(50034, "No account is signed in to the sandbox browser.")
+        problem = self._sign_in_problem(user, tenant, client_id)
+        if problem is not None:
+            return problem
         answer: dict[str, str] = {}
         fill = {"user": user.upn, "tenant": segment, "client": client_id}
-        if tenant is not None and user.tenant_id != tenant.tenant_id:
-            answer = _error_params(50020, **fill)
-        elif user.deleted:
-            answer = _error_params(50034, **fill)
-        elif user.disabled:
-            answer = _error_params(50057, **fill)
-        else:
-            fault = self.issuer.faults.take(user.tenant_id, client_id, user.upn, "authorize")
-            if fault is not None:
-                answer = _error_params(fault.code, **fill)
+        fault = self.issuer.faults.take(user.tenant_id, client_id, user.upn, "authorize")
+        if fault is not None:
+            if fault.code not in REDIRECTED_CODES:
+                return _spec_page(fault.code, **fill)
+            answer = _error_params(fault.code, **fill)
+        if not answer:
+            answer = self._protocol_error(q)
         if not answer:
             scopes = q.get("scope", "").split()
             resource, _audience, short = self.issuer.resource_of(scopes)
             wanted = {s for s in short if s != ".default"}
             if app.home_tenant not in (None, user.tenant_id):
-                answer = _error_params(700016, client=client_id, tenant=user.tenant_id)
-            elif (
+                return _spec_page(700016, client=client_id, tenant=user.tenant_id)
+            to_grant: dict[str, set[str]] = {}
+            if (
                 ".default" in short
                 and resource is not None
                 and (
@@ -140,18 +196,16 @@ class Pages:
                 )
             ):
                 # /.default asks for every delegated permission the app is registered with.
-                self.directory.grant_user_consent(
-                    user.tenant_id,
-                    client_id,
-                    user.upn,
-                    {api: set(v) for api, v in app.delegated_permissions.items()},
-                )
+                to_grant = {api: set(v) for api, v in app.delegated_permissions.items()}
             elif wanted and resource is not None:
                 # The user accepts the consent prompt (prompt=consent, or not yet consented).
-                api = RESOURCE_NAMES.get(resource, "Microsoft Graph")
-                self.directory.grant_user_consent(
-                    user.tenant_id, client_id, user.upn, {api: wanted}
-                )
+                to_grant = {RESOURCE_NAMES.get(resource, "Microsoft Graph"): wanted}
+            granted = self._already_granted(user, client_id)
+            needs_admin = {s for s in admin_only(to_grant) if s.casefold() not in granted}
+            if needs_admin and not user.admin:
+                return self._need_admin_approval(app, needs_admin, redirect_uri, state, q)
+            if to_grant:
+                self.directory.grant_user_consent(user.tenant_id, client_id, user.upn, to_grant)
             code = self.issuer.issue_code(
                 AuthCode(
                     client_id,
@@ -171,6 +225,53 @@ class Pages:
             return self._form_post(redirect_uri, answer)
         return _redirect(redirect_uri, answer)
 
+    def _protocol_error(self, q: dict[str, str]) -> dict[str, str]:
+        """A malformed request's error, which goes back to the (verified) redirect URI."""
+        if q.get("response_type", "") != "code":
+            return {
+                "error": "unsupported_response_type",
+                "error_description": "AADSTS700054: response_type "
+                f"'{q.get('response_type', '')}' is not enabled for the application.",
+            }
+        scopes = q.get("scope", "").split()
+        resource, audience, _short = self.issuer.resource_of(scopes)
+        if resource is None:
+            return {
+                "error": "invalid_resource",
+                "error_description": f"AADSTS500011: The resource principal named {audience} "
+                "was not found in the tenant.",
+            }
+        return {}
+
+    def _already_granted(self, user: User, client_id: str) -> set[str]:
+        """Delegated Graph scopes the user may already use with the app (an admin's
+        tenant-wide consent covers admin-only ones)."""
+        granted = self.directory.granted_scopes(user.tenant_id, client_id, GRAPH_APP_ID, user.oid)
+        return {s.casefold() for s in granted}
+
+    def _need_admin_approval(
+        self, app: App, scopes: set[str], redirect_uri: str, state: str, q: dict[str, str]
+    ) -> Page:
+        """Microsoft's "Need admin approval" page: a user who is not an administrator cannot
+        consent to permissions that need an administrator. Only the user's "return without
+        consent" goes back to the app (access_denied), never by itself."""
+        fields = {**_error_params(65004), "state": state}
+        inputs = "".join(
+            f"<input type='hidden' name='{html.escape(k)}' value='{html.escape(v)}'>"
+            for k, v in fields.items()
+        )
+        method = "post" if q.get("response_mode") == "form_post" else "get"
+        body = (
+            f"<h1>Need admin approval</h1><p><b>{html.escape(app.display_name)}</b> needs "
+            "permission to access resources in your organization that only an admin can "
+            f"grant (AADSTS90094): {html.escape(', '.join(sorted(scopes)))}. Ask an admin to "
+            "grant permission to this app before you can use it.</p>"
+            f"<form method='{method}' id='return' action='{html.escape(redirect_uri)}'>"
+            f"{inputs}<button type='submit'>Return to the application without granting "
+            "consent</button></form>"
+        )
+        return 200, {}, _document("Need admin approval", body)
+
     def _form_post(self, redirect_uri: str, fields: dict[str, str]) -> Page:
         inputs = "".join(
             f"<input type='hidden' name='{html.escape(k)}' value='{html.escape(v)}'>"
@@ -185,19 +286,16 @@ class Pages:
 
     # -- /adminconsent ----------------------------------------------------------------------
     def admin_consent_page(self, segment: str, q: dict[str, str]) -> Page:
-        client_id, redirect_uri = q.get("client_id", ""), q.get("redirect_uri", "")
-        app = self.directory.apps.get(client_id)
-        if app is None:
-            return error_page(700016, f"Application with identifier '{client_id}' was not found.")
-        if not redirect_uri or not _redirect_allowed(redirect_uri):
-            return error_page(50011, f"The redirect URI '{redirect_uri}' is not allowed.")
+        client_id = q.get("client_id", "").strip().lower()
+        redirect_uri = q.get("redirect_uri", "")
         if segment == "common":
             return error_page(90130, "Admin consent needs a tenant or 'organizations'.")
-        tenant = None
-        if segment != "organizations":
-            tenant = self.directory.find_tenant(segment)
-            if tenant is None:
-                return error_page(90002, f"Tenant '{segment}' not found.")
+        refused = self._refused(segment, client_id, redirect_uri)
+        if refused is not None:
+            return refused
+        app = self.issuer.app(client_id)
+        assert app is not None
+        tenant = None if segment == "organizations" else self.issuer.tenant_here(segment)
         rows = (
             "".join(
                 f"<tr><td>{html.escape(api)}</td><td>{html.escape(v)}</td><td>{kind}</td></tr>"
@@ -243,10 +341,12 @@ class Pages:
         return 200, {}, _document("Permissions requested", body, script)
 
     def admin_consent_decide(self, segment: str, form: dict[str, str]) -> Page:
-        client_id, redirect_uri = form.get("client_id", ""), form.get("redirect_uri", "")
+        client_id = form.get("client_id", "").strip().lower()
+        redirect_uri = form.get("redirect_uri", "")
         state, scope = form.get("state", ""), form.get("scope", "")
-        if client_id not in self.directory.apps or not _redirect_allowed(redirect_uri):
-            return error_page(900144, "The request is missing client_id or redirect_uri.")
+        refused = self._refused(segment, client_id, redirect_uri)
+        if refused is not None:
+            return refused
         base = {"admin_consent": "True", "state": state}
         if form.get("decision") != "accept":
             return _redirect(redirect_uri, {**_error_params(65004), **base})
@@ -259,8 +359,12 @@ class Pages:
         if user is None or tenant is None:
             return error_page(50034, "The account does not exist.")
         fill = {"user": user.upn, "tenant": tenant.tenant_id, "client": client_id}
-        if user.tenant_id != tenant.tenant_id:
-            return _redirect(redirect_uri, {**_error_params(50020, **fill), **base})
+        problem = self._sign_in_problem(user, tenant, client_id)
+        if problem is not None:
+            return problem
+        fault = self.issuer.faults.take(user.tenant_id, client_id, user.upn, "authorize")
+        if fault is not None and fault.code not in REDIRECTED_CODES:
+            return _spec_page(fault.code, **fill)
         if not user.admin:
             return _redirect(redirect_uri, {**_error_params(90094, **fill), **base})
         if self.options.consent_error:

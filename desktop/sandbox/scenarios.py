@@ -45,6 +45,8 @@ ACTIONS = frozenset(
         "set_auto_accept",
         "set_consent_error",
         "set_reply_tenant",
+        "set_redirect_uris",
+        "upload_certificate",
         "grant_admin_consent",
         "assign_directory_role",
         "reset",
@@ -79,6 +81,8 @@ class Scenario:
         self.faults = faults
         self.issuer = issuer
         self.pages = pages
+        #: Every sign-in host's issuer (the sandbox sets them; one per cloud's login host).
+        self.issuers: list[Issuer] = [issuer]
 
     def _tenant(self, tenant: str) -> Tenant:
         found = self.directory.find_tenant(tenant)
@@ -87,8 +91,11 @@ class Scenario:
         return found
 
     # -- set-up -----------------------------------------------------------------------------
-    def add_tenant(self, domain: str, display_name: str = "", tenant_id: str = "") -> str:
-        return self.directory.add_tenant(domain, display_name, tenant_id).tenant_id
+    def add_tenant(
+        self, domain: str, display_name: str = "", tenant_id: str = "", cloud: str = "global"
+    ) -> str:
+        """Add a tenant in *cloud* (global, usgov, usgov-dod or china)."""
+        return self.directory.add_tenant(domain, display_name, tenant_id, cloud).tenant_id
 
     def add_user(self, tenant: str, upn: str, admin: bool = True, name: str = "") -> str:
         return self.directory.add_user(
@@ -106,8 +113,22 @@ class Scenario:
         secrets: list[str] | None = None,
         home_tenant: str = "",
         public_client: bool = False,
+        web_redirect_uris: list[str] | None = None,
+        public_redirect_uris: list[str] | None = None,
+        cloud: str = "",
     ) -> App:
-        """Register an application (publisher, sign-in, or a customer's own app)."""
+        """Register an application (publisher, sign-in, or a customer's own app).
+
+        Without *web_redirect_uris* the app has the *Web* redirect ``http://localhost/consent``
+        (where admin consent answers); *public_redirect_uris* (the *Mobile and desktop*
+        platform) default to ``http://localhost`` for a *public_client*, else none. The app
+        lives in *cloud*, by default its home tenant's cloud or Global.
+        """
+        home = self._tenant(home_tenant) if home_tenant else None
+        web = ["http://localhost/consent"] if web_redirect_uris is None else web_redirect_uris
+        public = list(public_redirect_uris or [])
+        if public_client and public_redirect_uris is None:
+            public = ["http://localhost"]
         return self.directory.add_app(
             App(
                 client_id.lower(),
@@ -116,10 +137,23 @@ class Scenario:
                 dict(delegated or {}),
                 list(certificates or []),
                 list(secrets or []),
-                self._tenant(home_tenant).tenant_id if home_tenant else None,
+                home.tenant_id if home else None,
                 public_client,
+                list(web),
+                public,
+                cloud or (home.cloud if home else "global"),
             )
         )
+
+    def set_redirect_uris(
+        self, client_id: str, web: list[str] | None = None, public: list[str] | None = None
+    ) -> None:
+        """Replace an app's redirect URIs per platform (None keeps that platform's)."""
+        app = self.directory.apps[client_id.lower()]
+        if web is not None:
+            app.web_redirect_uris = list(web)
+        if public is not None:
+            app.public_redirect_uris = list(public)
 
     def register_app_type(self, app_type: AppType, client_id: str, **kwargs: Any) -> App:
         """Register a catalog app type's publisher app with its required permissions."""
@@ -132,9 +166,23 @@ class Scenario:
             # The catalog lists nothing for many app types: like a new Entra registration,
             # the app asks for User.Read, so user consent still gives a token.
             delegated = {"Microsoft Graph": {"User.Read"}}
+        if app_type.supports_user_consent and "public_redirect_uris" not in kwargs:
+            # A vendor app that users consent to from a desktop app needs the loopback
+            # redirect on the Mobile-and-desktop platform, or its codes need a secret.
+            kwargs["public_redirect_uris"] = ["http://localhost"]
         return self.register_app(
             client_id, app_type.name, application=application, delegated=delegated, **kwargs
         )
+
+    def upload_certificate(self, client_id: str, certificate: str) -> str:
+        """Upload a public certificate (PEM, or base64 of a ``.cer``) to a customer-owned app,
+        as its administrator does in the Entra admin center; returns its SHA-1 thumbprint."""
+        from desktop.sandbox.portal import CertificateRefused, upload
+
+        try:
+            return upload(self.directory, client_id, certificate)
+        except CertificateRefused as exc:
+            raise ValueError(str(exc)) from exc
 
     def grant_admin_consent(self, tenant: str, client_id: str) -> None:
         self.directory.grant_admin_consent(self._tenant(tenant).tenant_id, client_id)
@@ -192,7 +240,7 @@ class Scenario:
     ) -> int:
         """Refresh tokens expired (700082 inactivity, or 70008)."""
         tid = self._tenant(tenant).tenant_id if tenant else None
-        return self.issuer.expire_refresh_tokens(tid, upn, code)
+        return sum(each.expire_refresh_tokens(tid, upn, code) for each in self.issuers)
 
     # -- Unknown: transient failures --------------------------------------------------------
     def throttle(
@@ -222,7 +270,8 @@ class Scenario:
 
     def set_latency(self, seconds: float) -> None:
         """Added delay before every token answer."""
-        self.issuer.latency = max(0.0, float(seconds))
+        for each in self.issuers:
+            each.latency = max(0.0, float(seconds))
 
     def fault(
         self,
@@ -252,7 +301,8 @@ class Scenario:
 
     def clear_faults(self) -> None:
         self.faults.clear()
-        self.issuer.latency = 0.0
+        for each in self.issuers:
+            each.latency = 0.0
 
     # -- the browser pages ------------------------------------------------------------------
     def set_browser_user(self, upn: str) -> None:

@@ -1,5 +1,12 @@
 """The sandbox's HTTP servers: HTTPS for the identity platform and Graph, plain http on
-127.0.0.1 for the browser pages, both on ephemeral ports, each on its own thread."""
+127.0.0.1 for the browser pages, all on ephemeral ports, each on its own thread.
+
+Each cloud's hosts get their own ports: one HTTPS server per sign-in host (Global, US
+Government, China; each also serves its cloud's Graph), one more HTTPS server for DoD's Graph
+(``dod-graph.microsoft.us``), and one plain-http pages server per sign-in host. The browser
+only ever visits the plain-http pages, so a real browser shows no certificate warning; MSAL
+needs https for the authority and token endpoint, which the sandbox's own CA signs.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +18,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from desktop.sandbox import ca, graph
+from desktop.core.domain import Cloud
+from desktop.core.endpoints import AUTHORITY_ENV, GRAPH_ENV, cloud_variable
+from desktop.sandbox import ca, graph, portal
+from desktop.sandbox.clouds import CLOUDS, LOGINS
 from desktop.sandbox.directory import Directory
 from desktop.sandbox.faults import FaultTable
 from desktop.sandbox.issuer import Issuer
-from desktop.sandbox.pages import Pages
+from desktop.sandbox.pages import PageOptions, Pages
+from desktop.sandbox.portal import PORTAL_PATH
 from desktop.sandbox.scenarios import ACTIONS, Scenario
 
 log = logging.getLogger("desktop.sandbox")
@@ -69,16 +80,28 @@ class _Handler(BaseHTTPRequestHandler):
 class _ApiHandler(_Handler):
     """HTTPS: discovery, token endpoint, Graph, and the admin endpoint."""
 
+    login = "global"  # which sign-in host's issuer this server speaks for
+    graph_cloud = "global"  # whose Graph it serves
+    serves_login = True  # False for a Graph-only host (DoD)
+
+    @property
+    def issuer(self) -> Issuer:
+        return self.sandbox.issuers[self.login]
+
     def do_GET(self) -> None:
         path, query = self._split()
-        sb = self.sandbox
         parts = path.strip("/").split("/")
-        if path == "/common/discovery/instance":
-            host = urlsplit(sb.authority_host).netloc
+        if parts[0] in ("v1.0", "beta"):
+            self._graph("/".join(parts[1:]), query)
+        elif not self.serves_login:
+            self._json(404, {"error": "not_found", "error_description": path})
+        elif path == "/common/discovery/instance":
+            base = self.issuer.base_url
+            host = urlsplit(base).netloc
             self._json(
                 200,
                 {
-                    "tenant_discovery_endpoint": f"{sb.authority_host}/{{tenant}}/v2.0/.well-known/"
+                    "tenant_discovery_endpoint": f"{base}/{{tenant}}/v2.0/.well-known/"
                     "openid-configuration",
                     "api-version": "1.1",
                     "metadata": [
@@ -87,16 +110,14 @@ class _ApiHandler(_Handler):
                 },
             )
         elif path.endswith("/v2.0/.well-known/openid-configuration") and len(parts) == 4:
-            self._json(*_reorder(sb.issuer.openid_configuration(parts[0])))
+            self._json(*_reorder(self.issuer.openid_configuration(parts[0])))
         elif (len(parts) == 3 and parts[1:] == ["v2.0", "adminconsent"]) or path.endswith(
             "/oauth2/v2.0/authorize"
         ):
-            target = f"{sb.pages_url}{self.path}"
+            target = f"{self.issuer.pages_url}{self.path}"
             self._send(302, b"", "text/plain", {"Location": target})
         elif path.endswith("/discovery/v2.0/keys"):
-            self._json(200, {"keys": [sb.jwk()]})
-        elif parts[0] in ("v1.0", "beta"):
-            self._graph("/".join(parts[1:]), query)
+            self._json(200, {"keys": [self.sandbox.jwk(self.issuer)]})
         else:
             self._json(404, {"error": "not_found", "error_description": path})
 
@@ -105,17 +126,26 @@ class _ApiHandler(_Handler):
         parts = path.strip("/").split("/")
         if path == ADMIN_PATH:
             self._admin()
-        elif len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "token"]:
-            status, headers, body = self.sandbox.issuer.token(parts[0], self._form())
-            self._json(status, body, headers)
         elif parts[0] in ("v1.0", "beta"):
             self._graph_post("/".join(parts[1:]))
+        elif self.serves_login and len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "token"]:
+            status, headers, body = self.issuer.token(parts[0], self._form())
+            self._json(status, body, headers)
         else:
             self._json(404, {"error": "not_found", "error_description": path})
 
-    def _graph_post(self, path: str) -> None:
+    def _claims(self) -> dict[str, Any] | None:
+        """The bearer token's claims if this cloud's Graph accepts it: issued by this cloud's
+        sign-in host, for a tenant of this cloud (tokens are not interchangeable)."""
         auth = self.headers.get("Authorization", "")
-        claims = self.sandbox.issuer.verify_bearer(auth[7:]) if auth.startswith("Bearer ") else None
+        claims = self.issuer.verify_bearer(auth[7:]) if auth.startswith("Bearer ") else None
+        if claims is None:
+            return None
+        tenant = self.sandbox.directory.tenants.get(str(claims.get("tid", "")))
+        return claims if tenant is not None and tenant.cloud == self.graph_cloud else None
+
+    def _graph_post(self, path: str) -> None:
+        claims = self._claims()
         if claims is None:
             self._json(401, {"error": {"code": "InvalidAuthenticationToken", "message": "No."}})
             return
@@ -127,8 +157,7 @@ class _ApiHandler(_Handler):
         self._json(*graph.handle_post(self.sandbox.directory, claims, path, body))
 
     def _graph(self, path: str, query: dict[str, str]) -> None:
-        auth = self.headers.get("Authorization", "")
-        claims = self.sandbox.issuer.verify_bearer(auth[7:]) if auth.startswith("Bearer ") else None
+        claims = self._claims()
         if claims is None:
             self._json(
                 401,
@@ -185,11 +214,15 @@ def _reorder(
 class _PagesHandler(_Handler):
     """Plain http on 127.0.0.1: the pages a browser sees."""
 
+    login = "global"
+
     def do_GET(self) -> None:
         path, query = self._split()
         parts = path.strip("/").split("/")
-        pages = self.sandbox.pages
-        if len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "authorize"]:
+        pages = self.sandbox.page_sets[self.login]
+        if path.rstrip("/") == PORTAL_PATH:
+            self._html(*portal.portal_page(self.sandbox.directory))
+        elif len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "authorize"]:
             self._html(*pages.authorize(parts[0], query))
         elif len(parts) == 3 and parts[1:] == ["v2.0", "adminconsent"]:
             self._html(*pages.admin_consent_page(parts[0], query))
@@ -199,8 +232,11 @@ class _PagesHandler(_Handler):
     def do_POST(self) -> None:
         path, _ = self._split()
         parts = path.strip("/").split("/")
-        if len(parts) == 3 and parts[1:] == ["v2.0", "adminconsent"]:
-            self._html(*self.sandbox.pages.admin_consent_decide(parts[0], self._form()))
+        if path.rstrip("/") == PORTAL_PATH:
+            self._html(*portal.portal_post(self.sandbox.directory, self._form()))
+        elif len(parts) == 3 and parts[1:] == ["v2.0", "adminconsent"]:
+            pages = self.sandbox.page_sets[self.login]
+            self._html(*pages.admin_consent_decide(parts[0], self._form()))
         else:
             self._html(404, {}, "<!DOCTYPE html><title>Not found</title><p>Not found.</p>")
 
@@ -209,18 +245,28 @@ class Sandbox:
     """A local identity provider speaking the Microsoft identity platform protocol.
 
     Use as a context manager or call :meth:`start` and :meth:`stop`. ``authority_host`` and
-    ``graph_host`` are what ``APP_PROFILES_AUTHORITY_HOST`` and ``APP_PROFILES_GRAPH_HOST``
-    take; ``ca_path`` is what ``REQUESTS_CA_BUNDLE`` takes.
+    ``graph_host`` (the Global cloud's) are what ``APP_PROFILES_AUTHORITY_HOST`` and
+    ``APP_PROFILES_GRAPH_HOST`` take; :meth:`hosts` gives each cloud's, and :meth:`env` sets
+    the per-cloud variables too. ``ca_path`` is what ``REQUESTS_CA_BUNDLE`` takes.
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.directory = Directory()
         self.faults = FaultTable()
-        self.issuer = Issuer(self.directory, self.faults)
-        self.pages = Pages(self.directory, self.issuer)
+        self.issuers = {login: Issuer(self.directory, self.faults, login) for login in LOGINS}
+        for each in self.issuers.values():
+            each.peers = self.issuers
+        self.issuer = self.issuers["global"]
+        options = PageOptions()
+        self.page_sets = {
+            login: Pages(self.directory, issuer, options) for login, issuer in self.issuers.items()
+        }
+        self.pages = self.page_sets["global"]
         self.scenario = Scenario(self.directory, self.faults, self.issuer, self.pages)
+        self.scenario.issuers = list(self.issuers.values())
         self.ca_path: Path | None = None
+        self._graph_urls: dict[str, str] = {}
         self._servers: list[ThreadingHTTPServer] = []
         self._threads: list[threading.Thread] = []
 
@@ -236,39 +282,84 @@ class Sandbox:
     def pages_url(self) -> str:
         return self.issuer.pages_url
 
+    @property
+    def portal_url(self) -> str:
+        """The page where a customer-owned app's certificate is uploaded (plain http)."""
+        return f"{self.pages_url}{PORTAL_PATH}"
+
+    def hosts(self, cloud: str) -> tuple[str, str]:
+        """``(authority host, Graph host)`` of *cloud* (``global``, ``usgov``, ``usgov-dod``,
+        ``china``) as this sandbox serves them."""
+        return self.issuers[CLOUDS[cloud].login].base_url, self._graph_urls[cloud]
+
     def env(self) -> dict[str, str]:
-        """The environment that points the app at this sandbox."""
-        return {
-            "APP_PROFILES_AUTHORITY_HOST": self.authority_host,
-            "APP_PROFILES_GRAPH_HOST": self.graph_host,
+        """The environment that points the app at this sandbox, every cloud included."""
+        env = {
+            AUTHORITY_ENV: self.authority_host,
+            GRAPH_ENV: self.graph_host,
             "REQUESTS_CA_BUNDLE": str(self.ca_path),
         }
+        for cloud in CLOUDS:
+            if cloud != "global":
+                authority, graph_host = self.hosts(cloud)
+                env[cloud_variable(AUTHORITY_ENV, Cloud(cloud))] = authority
+                env[cloud_variable(GRAPH_ENV, Cloud(cloud))] = graph_host
+        return env
 
-    def jwk(self) -> dict[str, Any]:
+    def jwk(self, issuer: Issuer | None = None) -> dict[str, Any]:
         from desktop.sandbox.jws import b64url
 
-        numbers = self.issuer.key.public_key().public_numbers()
+        issuer = issuer or self.issuer
+        numbers = issuer.key.public_key().public_numbers()
         size = (numbers.n.bit_length() + 7) // 8
         return {
             "kty": "RSA",
             "use": "sig",
-            "kid": self.issuer.kid,
+            "kid": issuer.kid,
             "alg": "RS256",
             "n": b64url(numbers.n.to_bytes(size, "big")),
             "e": b64url(numbers.e.to_bytes(3, "big")),
         }
 
+    def _api_server(
+        self, material: ca.TlsMaterial, login: str, graph_cloud: str, serves_login: bool
+    ) -> ThreadingHTTPServer:
+        attributes = {
+            "sandbox": self,
+            "login": login,
+            "graph_cloud": graph_cloud,
+            "serves_login": serves_login,
+        }
+        handler = type("ApiHandler", (_ApiHandler,), attributes)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.socket = ca.server_ssl_context(material).wrap_socket(
+            server.socket, server_side=True, do_handshake_on_connect=False
+        )
+        return server
+
     def start(self) -> Sandbox:
         material = ca.generate_tls()
         self.ca_path = ca.write_ca(material, self.folder)
-        api = type("ApiHandler", (_ApiHandler,), {"sandbox": self})
-        pages = type("PagesHandler", (_PagesHandler,), {"sandbox": self})
-        api_server = ThreadingHTTPServer(("127.0.0.1", 0), api)
-        api_server.socket = ca.server_ssl_context(material).wrap_socket(
-            api_server.socket, server_side=True, do_handshake_on_connect=False
-        )
-        pages_server = ThreadingHTTPServer(("127.0.0.1", 0), pages)
-        for server in (api_server, pages_server):
+        servers: list[ThreadingHTTPServer] = []
+        for login, issuer in self.issuers.items():
+            # The sign-in host also serves the Graph of its first cloud (Global, GCC High,
+            # China); DoD's Graph is a host of its own.
+            graph_cloud = next(c.name for c in CLOUDS.values() if c.login == login)
+            api_server = self._api_server(material, login, graph_cloud, True)
+            pages = type("PagesHandler", (_PagesHandler,), {"sandbox": self, "login": login})
+            pages_server = ThreadingHTTPServer(("127.0.0.1", 0), pages)
+            issuer.base_url = f"https://127.0.0.1:{api_server.server_address[1]}"
+            issuer.pages_url = f"http://127.0.0.1:{pages_server.server_address[1]}"
+            self._graph_urls[graph_cloud] = issuer.base_url
+            servers += [api_server, pages_server]
+        dod = self._api_server(material, "usgov", "usgov-dod", False)
+        self._graph_urls["usgov-dod"] = f"https://127.0.0.1:{dod.server_address[1]}"
+        servers.append(dod)
+        for issuer in self.issuers.values():
+            issuer.graph_urls = {
+                c.name: self._graph_urls[c.name] for c in CLOUDS.values() if c.login == issuer.login
+            }
+        for server in servers:
             server.daemon_threads = True
             self._servers.append(server)
             thread = threading.Thread(
@@ -279,8 +370,6 @@ class Sandbox:
             )
             thread.start()
             self._threads.append(thread)
-        self.issuer.base_url = f"https://127.0.0.1:{api_server.server_address[1]}"
-        self.issuer.pages_url = f"http://127.0.0.1:{pages_server.server_address[1]}"
         return self
 
     def stop(self) -> None:

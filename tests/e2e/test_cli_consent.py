@@ -87,7 +87,8 @@ def test_consent_saves_and_prints_the_profile(
     ("setup", "argv", "message"),
     [
         ("cancel", [], "declined"),
-        ("other-user", [], "another organization"),
+        # Shown on Microsoft's sign-in page, never sent back: the wait ends at the timeout.
+        ("other-user", ["--timeout", "0.5"], "No answer came from the browser"),
         ("reply-tenant", [], "different tenant"),
         (None, ["--customer", "Fabrikam"], "belongs to Contoso Ltd"),
         (None, ["--service", "No such service"], "no service"),
@@ -122,6 +123,8 @@ def test_consent_failures_save_nothing(
     with pytest.raises(UserError) as caught:
         consent_cmd.consent(_args(*flat), ctx, open_browser=browser)  # type: ignore[arg-type]
     assert message in caught.value.one_line()
+    if setup == "other-user":
+        assert browser.last_response is not None and "AADSTS50020" in browser.last_response.text
     assert "\n" not in caught.value.one_line()
     assert ctx.inventory_port.saved == []
 

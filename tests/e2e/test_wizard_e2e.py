@@ -245,10 +245,13 @@ def test_aos_services_with_delegated_app_functions(qtbot, run: Run) -> None:  # 
     delegated.functions["planner-task-comments"].setChecked(True)
     # User consent, by a non-administrator of the customer (seed 000's user-consent table).
     # The documentation lists no permissions for this app: give the sandbox's one a scope.
+    # Users consent from this desktop app: the vendor's app registers the loopback redirect
+    # on the Mobile-and-desktop platform (a Web-only app would need a secret: 7000218).
     run.sandbox.scenario.register_app(
         run.demo.client_ids["cloud-backup-m365-delegated-app"],
         "Delegated App",
         delegated={"Microsoft Graph": {"User.Read"}},
+        public_redirect_uris=["http://localhost"],
     )
     delegated.method.setCurrentIndex(delegated.method.findText("User consent"))
     run.sandbox.scenario.set_browser_user(run.demo.user)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -65,6 +66,9 @@ class StandInBrowser:
     #: False: stop at the consent page's final redirect (the customer's admin, whose browser
     #: cannot reach this computer's localhost); ``last_response`` is then that redirect.
     follow_final_redirect: bool = True
+    #: Called once the browser has settled (e.g. the technician, looking at Microsoft's error
+    #: page, presses Cancel).
+    on_done: Callable[[], None] | None = None
 
     def __call__(self, url: str) -> None:
         self.visited.append(url)
@@ -91,3 +95,5 @@ class StandInBrowser:
             follow = self.follow_final_redirect or form.id != "consent"
             response = session.post(target, data=data, timeout=30, allow_redirects=follow)
         self.last_response = response
+        if self.on_done is not None:
+            self.on_done()

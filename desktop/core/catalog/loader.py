@@ -9,9 +9,14 @@ data folder to set client IDs or add services and app types::
       "version": "contoso-3",
       "sign_in_client_id": "<GUID>",
       "client_ids": {"apelements-automation": "<GUID>"},
+      "clouds": {"usgov": {"sign_in_client_id": "<GUID>", "client_ids": {...}}},
       "services": [ ...entries shaped like catalog.json's services... ],
       "app_types": [ ...entries shaped like app-types.json's app types... ]
     }
+
+The top-level client IDs are the Global cloud's. National clouds need their own app
+registrations, so ``clouds`` sets them per cloud (``usgov`` for GCC High, ``usgov-dod``,
+``china``); a cloud without its own ID has none (a Global client ID is unknown there).
 
 The override is all or nothing: if anything in it is malformed or contradicts the catalog, the
 shipped catalog is used alone and the problem is reported in :attr:`LoadedCatalog.problems`.
@@ -113,7 +118,7 @@ def merge_override(shipped: Catalog, path: Path) -> Catalog:
             remedy="Check the file's permissions, or remove it; the shipped catalog stays in use.",
         ) from exc
     top = Entry(name, TOP_LEVEL, _parse_json(name, text))
-    top.only("version", "sign_in_client_id", "client_ids", "services", "app_types")
+    top.only("version", "sign_in_client_id", "client_ids", "clouds", "services", "app_types")
     label = top.text("version", required=False) or "no version"
     sign_in = top.guid("sign_in_client_id") or shipped.sign_in_client_id
 
@@ -122,11 +127,14 @@ def merge_override(shipped: Catalog, path: Path) -> Catalog:
     _no_clash(name, "service", shipped.services, new_services)
     _no_clash(name, "app type", shipped.app_types, new_apps)
     app_types = _with_client_ids(top, (*shipped.app_types, *new_apps))
+    cloud_sign_in, cloud_ids = _cloud_client_ids(top, app_types)
     merged = dataclasses.replace(
         shipped,
         services=(*shipped.services, *new_services),
         app_types=app_types,
         sign_in_client_id=sign_in,
+        cloud_sign_in_client_ids=cloud_sign_in,
+        cloud_client_ids=cloud_ids,
         sources=(*shipped.sources, f"override {name} ({label})"),
     )
     return assemble(name, merged)
@@ -163,7 +171,37 @@ def assemble(file: str, catalog: Catalog) -> Catalog:
     return dataclasses.replace(catalog, services=linked)
 
 
-def _with_client_ids(top: Entry, app_types: tuple[AppType, ...]) -> tuple[AppType, ...]:
+def _cloud_client_ids(
+    top: Entry, app_types: tuple[AppType, ...]
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...]]:
+    """The ``clouds`` section: per national cloud, the sign-in and publisher client IDs."""
+    raw = top.raw.get("clouds", {})
+    if not isinstance(raw, Mapping):
+        top.fail('"clouds" must map clouds (usgov, usgov-dod, china) to their client IDs')
+    sign_in: list[tuple[str, str]] = []
+    ids: list[tuple[str, str, str]] = []
+    for cloud, value in raw.items():
+        entry = top.child(f'clouds "{cloud}"', value)
+        if cloud not in _NATIONAL_CLOUDS:
+            entry.fail(
+                "is not a national cloud (usgov, usgov-dod or china); the Global cloud's client "
+                "IDs are the top-level ones"
+            )
+        entry.only("sign_in_client_id", "client_ids")
+        guid = entry.guid("sign_in_client_id")
+        if guid:
+            sign_in.append((cloud, guid))
+        for app in _with_client_ids(entry, app_types, only_changed=True):
+            ids.append((cloud, app.id, str(app.client_id)))
+    return tuple(sign_in), tuple(ids)
+
+
+_NATIONAL_CLOUDS = ("usgov", "usgov-dod", "china")
+
+
+def _with_client_ids(
+    top: Entry, app_types: tuple[AppType, ...], *, only_changed: bool = False
+) -> tuple[AppType, ...]:
     raw = top.raw.get("client_ids", {})
     if not isinstance(raw, Mapping):
         top.fail('"client_ids" must map app type ids to client IDs')
@@ -178,6 +216,8 @@ def _with_client_ids(top: Entry, app_types: tuple[AppType, ...]) -> tuple[AppTyp
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             entry.fail(f"no app type has this id{hint}")
         ids[app_id] = check_guid(entry, "client ID", value)
+    if only_changed:
+        return tuple(dataclasses.replace(a, client_id=ids[a.id]) for a in app_types if a.id in ids)
     return tuple(
         dataclasses.replace(a, client_id=ids[a.id]) if a.id in ids else a for a in app_types
     )

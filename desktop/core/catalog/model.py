@@ -167,8 +167,12 @@ class Catalog:
     version: str
     services: tuple[Service, ...]
     app_types: tuple[AppType, ...]
-    #: Client ID of the technician's own sign-in app, if an organization set one.
+    #: Client ID of the technician's own sign-in app, if an organization set one (Global).
     sign_in_client_id: str | None = None
+    #: National clouds need their own registrations: ``(cloud, client ID)`` of the sign-in
+    #: app and ``(cloud, app type id, client ID)`` of publisher apps, from the override.
+    cloud_sign_in_client_ids: tuple[tuple[str, str], ...] = ()
+    cloud_client_ids: tuple[tuple[str, str, str], ...] = ()
     #: Where each part came from, e.g. ("shipped catalog 2026.11", "override: /path/file.json").
     sources: tuple[str, ...] = ()
     #: The setup modes and consent methods, with what each means.
@@ -176,6 +180,20 @@ class Catalog:
     consent_methods: tuple[Term, ...] = ()
     #: How the data was read from the documentation (e.g. the garbled user-consent table).
     notes: tuple[str, ...] = ()
+
+    def sign_in_client_id_in(self, cloud: str) -> str | None:
+        """The sign-in app's client ID in *cloud* (a Cloud value); Global is the plain one."""
+        if cloud == "global":
+            return self.sign_in_client_id
+        return next((i for c, i in self.cloud_sign_in_client_ids if c == cloud), None)
+
+    def client_id_in(self, app_type: AppType, cloud: str) -> str | None:
+        """*app_type*'s publisher client ID in *cloud*; Global is the app type's own."""
+        if cloud == "global":
+            return app_type.client_id
+        return next(
+            (i for c, a, i in self.cloud_client_ids if c == cloud and a == app_type.id), None
+        )
 
     def service(self, service_id: str) -> Service:
         for service in self.services:

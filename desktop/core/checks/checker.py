@@ -90,12 +90,15 @@ class ProfileChecker:
         credentials: CredentialSource,
         *,
         client_id_for: Callable[[AppType], str | None] = lambda app: app.client_id,
+        client_id_in: Callable[[AppType, Cloud], str | None] | None = None,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self._catalog = catalog
         self._gateway = gateway
         self._credentials = credentials
         self._client_id_for = client_id_for
+        #: Client IDs are per cloud; when given, this wins over *client_id_for*.
+        self._client_id_in = client_id_in
         self._now = now
 
     def app_type(self, app_type_id: str) -> AppType:
@@ -174,14 +177,17 @@ class ProfileChecker:
         else:
             self._check_publisher(profile, app, endpoints, base, findings)
         if app.has_delegated_permissions and profile.consenting_user:
-            client_id = self._client_id(profile, app)
+            client_id = self._client_id(profile, app, endpoints.cloud)
             self._check_user(profile, app, endpoints, client_id, base, findings)
         return self._conclude(profile, app, base, findings)
 
-    def _client_id(self, profile: AppProfile, app: AppType) -> str:
+    def _client_id(self, profile: AppProfile, app: AppType, cloud: Cloud) -> str:
         if profile.mode is SetupMode.CUSTOM:
             return profile.custom_app_id
-        client_id = self._client_id_for(app)
+        if self._client_id_in is not None:
+            client_id = self._client_id_in(app, cloud)
+        else:
+            client_id = self._client_id_for(app)
         if not client_id:
             raise TransientFailure(
                 f"no client ID is set for the app type {app.name}",
@@ -232,7 +238,7 @@ class ProfileChecker:
         base: CheckResult,
         findings: _Findings,
     ) -> None:
-        client_id = self._client_id(profile, app)
+        client_id = self._client_id(profile, app, endpoints.cloud)
         answer = self._gateway.publisher_grants(endpoints, profile.tenant_id, client_id)
         if answer is None:
             if app.has_delegated_permissions and profile.consenting_user:

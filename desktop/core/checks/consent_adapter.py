@@ -22,7 +22,7 @@ from desktop.core.certificates import (
     validate_for_profile,
 )
 from desktop.core.checks.reauthorize import CertificateReplacer, ReauthorizeRequest, Reconsented
-from desktop.core.domain import AppProfile, utc_now
+from desktop.core.domain import AppProfile, Cloud, utc_now
 from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import NotFoundError, UserError
 from desktop.core.identity.admin_consent import run_admin_consent
@@ -66,8 +66,11 @@ class IdentityReauthorizer:
         timeout: float = 300.0,
         progress: Progress = no_progress,
         certificates: CertificateReplacer | None = None,
+        client_id_in: Callable[[AppType, Cloud], str] | None = None,
     ) -> None:
         self._engine = engine
+        #: Client IDs are per cloud; when given, this wins over *publisher_client_id*.
+        self._client_id_in = client_id_in
         #: The vault a new certificate goes into (in place of the old one) after the consent.
         self.certificates = certificates
         self._catalog = catalog
@@ -75,6 +78,11 @@ class IdentityReauthorizer:
         self._client_id = publisher_client_id
         self._timeout = timeout
         self._progress = progress
+
+    def _publisher_client_id(self, app: AppType, cloud: Cloud) -> str:
+        if self._client_id_in is not None:
+            return self._client_id_in(app, cloud)
+        return self._client_id(app)
 
     def _services(self, profile: AppProfile) -> tuple[Service, ...]:
         try:
@@ -119,7 +127,9 @@ class IdentityReauthorizer:
         app = self._catalog.app_type(profile.app_type_id)
         custom = profile.mode is SetupMode.CUSTOM
         client_id = (
-            (request.custom_app_id or profile.custom_app_id) if custom else self._client_id(app)
+            (request.custom_app_id or profile.custom_app_id)
+            if custom
+            else self._publisher_client_id(app, details.tenant.cloud)
         )
         functions = profile.functions if request.functions is None else request.functions
         plan = ConsentPlan(

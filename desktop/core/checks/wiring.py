@@ -18,6 +18,7 @@ from desktop.core.checks.gateway import CertificateCredential
 from desktop.core.checks.inventory_store import InventoryCheckStore
 from desktop.core.checks.msal_gateway import MsalGateway
 from desktop.core.checks.service import CheckService
+from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
 from desktop.core.identity.consent import ConsentEngine
 from desktop.core.identity.signin import TechnicianSession
@@ -54,10 +55,10 @@ class VaultCredentials:
         )
 
 
-def _client_id_for(wiring: IdentityWiring) -> Any:
-    def client_id(app: AppType) -> str | None:
+def _client_id_in(wiring: IdentityWiring) -> Any:
+    def client_id(app: AppType, cloud: Cloud) -> str | None:
         try:
-            return wiring.publisher_client_id(app)
+            return wiring.publisher_client_id(app, cloud)
         except UserError:
             return None  # the check says "no client ID is set" without deciding a status
 
@@ -75,9 +76,7 @@ def build_reauthorizer(
     cache_store = wiring.token_cache_store()
     certificates, credential_of = wiring.certificates()
     try:
-        technician: TechnicianSession | None = TechnicianSession(
-            wiring.sign_in_client_id(), cache_store
-        )
+        technician: TechnicianSession | None = wiring.technician_for(cache_store)
     except UserError:
         technician = None
     engine = ConsentEngine(
@@ -92,6 +91,7 @@ def build_reauthorizer(
         inventory,
         wiring.publisher_client_id,
         timeout=timeout if timeout is not None else float(wiring.settings.consent_timeout_seconds),
+        client_id_in=wiring.publisher_client_id,
         certificates=certificates if isinstance(certificates, CertificateVault) else None,
     )
     return service, InventoryCheckStore(inventory), reauthorizer
@@ -103,7 +103,7 @@ def build_check_service(paths: DataPaths, catalog: Catalog, inventory: Inventory
     cache_store = wiring.token_cache_store()
     session: TechnicianSession | None
     try:
-        session = TechnicianSession(wiring.sign_in_client_id(), cache_store)
+        session = wiring.technician_for(cache_store)
     except UserError:
         session = None
     gateway = MsalGateway(
@@ -114,6 +114,6 @@ def build_check_service(paths: DataPaths, catalog: Catalog, inventory: Inventory
         graph_token=session.graph_token if session else None,
     )
     checker = ProfileChecker(
-        catalog, gateway, VaultCredentials(paths), client_id_for=_client_id_for(wiring)
+        catalog, gateway, VaultCredentials(paths), client_id_in=_client_id_in(wiring)
     )
     return CheckService(InventoryCheckStore(inventory), checker, wiring.settings)

@@ -9,6 +9,7 @@ and for user consent (``prompt=consent``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,6 +17,7 @@ import msal
 
 from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.deadline import current_deadline
+from desktop.core.domain import Cloud
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
 from desktop.core.identity.browser import BrowserOpener, open_system_browser
@@ -225,17 +227,45 @@ class Account:
 
 
 class TechnicianSession:
-    """The technician's own sign-in (a public client), with the encrypted cache."""
+    """The technician's own sign-in (a public client), with the encrypted cache.
+
+    *client_id* is the sign-in app's Global client ID. National clouds need their own
+    registrations: *client_ids* gives the one per cloud (then *client_id* is only the
+    default), and *missing* raises the :class:`UserError` for a cloud without one.
+    """
 
     def __init__(
         self,
         client_id: str,
         cache_store: TokenCacheStore,
         open_browser: BrowserOpener = open_system_browser,
+        *,
+        client_ids: Mapping[Cloud, str] | None = None,
+        missing: Callable[[Cloud], str] | None = None,
     ) -> None:
         self.client_id = client_id
         self.cache_store = cache_store
         self.open_browser = open_browser
+        self.client_ids = dict(client_ids) if client_ids is not None else None
+        self._missing = missing
+
+    def client_id_for(self, endpoints: Endpoints) -> str:
+        """The sign-in app's client ID in the cloud of *endpoints*. Raises UserError."""
+        if self.client_ids is None:
+            return self.client_id
+        found = self.client_ids.get(endpoints.cloud)
+        if found:
+            return found
+        if self._missing is not None:
+            return self._missing(endpoints.cloud)
+        raise UserError(
+            f"No client ID is set for the technician sign-in app in the "
+            f"{endpoints.cloud.label} cloud.",
+            remedy="Set it in Settings; that cloud needs its own app registration.",
+        )
+
+    def _known_client_ids(self) -> set[str]:
+        return {self.client_id, *(self.client_ids or {}).values()} - {""}
 
     def scopes(self, endpoints: Endpoints) -> list[str]:
         return [endpoints.graph_default_scope]
@@ -251,7 +281,7 @@ class TechnicianSession:
         progress: Progress = no_progress,
     ) -> SignedIn:
         return interactive(
-            self.client_id,
+            self.client_id_for(endpoints),
             endpoints,
             tenant,
             self.scopes(endpoints),
@@ -268,12 +298,13 @@ class TechnicianSession:
     def accounts(self, endpoints: Endpoints) -> list[Account]:
         """The technician accounts signed in with the sign-in app (the cache also holds the
         accounts of users who gave user consent to publisher apps: those are not listed)."""
+        client_id = self.client_id_for(endpoints)
         cache = self.cache_store.load()
-        app = _public_app(self.client_id, endpoints, "organizations", cache)
+        app = _public_app(client_id, endpoints, "organizations", cache)
         kind = msal.TokenCache.CredentialType
         ours = {
             rt.get("home_account_id")
-            for rt in cache.search(kind.REFRESH_TOKEN, query={"client_id": self.client_id})
+            for rt in cache.search(kind.REFRESH_TOKEN, query={"client_id": client_id})
         }
         return [
             Account(
@@ -287,9 +318,13 @@ class TechnicianSession:
 
     def graph_token(self, endpoints: Endpoints, tenant_id: str) -> str | None:
         """A Graph token for *tenant_id* from the cache, or None when nobody is signed in
-        there (or the cached sign-in no longer works)."""
+        there (or the cached sign-in no longer works, or the cloud has no sign-in app)."""
+        try:
+            client_id = self.client_id_for(endpoints)
+        except UserError:
+            return None  # signing in says what to set up
         cache = self.cache_store.load()
-        app = _public_app(self.client_id, endpoints, tenant_id, cache)
+        app = _public_app(client_id, endpoints, tenant_id, cache)
         for account in app.get_accounts():
             try:
                 result = app.acquire_token_silent(self.scopes(endpoints), account=account)
@@ -310,7 +345,10 @@ class TechnicianSession:
         client IDs, in the same encrypted cache) stay: the profiles' checks need them. When
         nothing is left, the stored cache is removed entirely."""
         cache = self.cache_store.load()
-        if forget_client(cache, self.client_id):
+        left = 0
+        for each in sorted(self._known_client_ids()):
+            left = forget_client(cache, each)  # refresh tokens of other clients still held
+        if left:
             self.cache_store.save(cache)
         else:
             self.cache_store.clear()

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from desktop.core.catalog.model import AppType, Catalog
 from desktop.core.certificates import msal_client_credential
+from desktop.core.domain import Cloud
+from desktop.core.errors import UserError
+from desktop.core.identity.browser import BrowserOpener, open_system_browser
 from desktop.core.identity.config import publisher_client_id, sign_in_client_id
 from desktop.core.identity.consent import CertificateStore, CredentialOf
 from desktop.core.identity.signin import TechnicianSession, TokenCacheStore
@@ -26,11 +29,44 @@ class IdentityWiring:
     def load(cls, paths: DataPaths, catalog: Catalog) -> IdentityWiring:
         return cls(paths, catalog, Settings.load(paths.settings))
 
-    def sign_in_client_id(self) -> str:
-        return sign_in_client_id(self.settings.sign_in_client_id, self.catalog, self.paths)
+    def sign_in_client_id(self, cloud: Cloud = Cloud.GLOBAL) -> str:
+        """The sign-in app's client ID in *cloud*. Raises :class:`UserError` saying where to
+        set it."""
+        return sign_in_client_id(
+            self.settings.sign_in_client_id_in(cloud.value), self.catalog, self.paths, cloud
+        )
 
-    def publisher_client_id(self, app_type: AppType) -> str:
-        return publisher_client_id(app_type, self.settings.client_ids, self.paths)
+    def sign_in_client_ids(self) -> dict[Cloud, str]:
+        """The sign-in app's client ID in every cloud that has one."""
+        found: dict[Cloud, str] = {}
+        for cloud in Cloud:
+            try:
+                found[cloud] = self.sign_in_client_id(cloud)
+            except UserError:
+                continue
+        return found
+
+    def publisher_client_id(self, app_type: AppType, cloud: Cloud = Cloud.GLOBAL) -> str:
+        """An app type's publisher client ID in *cloud*."""
+        return publisher_client_id(
+            app_type, self.settings.client_ids_in(cloud.value), self.paths, cloud, self.catalog
+        )
+
+    def technician_for(
+        self, cache_store: TokenCacheStore, open_browser: BrowserOpener = open_system_browser
+    ) -> TechnicianSession:
+        """The technician's sign-in over *cache_store*, with the sign-in app of each cloud.
+        Raises :class:`UserError` (saying where to set it) when no cloud has one."""
+        ids = self.sign_in_client_ids()
+        if not ids:
+            self.sign_in_client_id()  # raises, naming the Global setting
+        return TechnicianSession(
+            ids.get(Cloud.GLOBAL, ""),
+            cache_store,
+            open_browser,
+            client_ids=ids,
+            missing=self.sign_in_client_id,
+        )
 
     def token_cache_store(self) -> TokenCacheStore:
         """The technician's MSAL cache, encrypted in the vault (key in the OS keyring)."""
@@ -39,7 +75,7 @@ class IdentityWiring:
     def technician_session(self) -> TechnicianSession:
         """The technician's own sign-in over the encrypted cache. Raises :class:`UserError`
         (saying where to set it) when no sign-in client ID is configured."""
-        return TechnicianSession(self.sign_in_client_id(), self.token_cache_store())
+        return self.technician_for(self.token_cache_store())
 
     def certificates(self) -> tuple[CertificateStore, CredentialOf]:
         """The vault's certificate store and how to turn a stored one into an MSAL credential."""

@@ -48,11 +48,24 @@ class TenantRemovalPlan(RemovalPlanRules):
 
 def parse_cloud(text: str) -> Cloud:
     value = text.strip().lower().replace(" ", "").replace("-", "")
-    aliases = {"usgovernment": "usgov", "gcc": "usgov", "gcchigh": "usgov", "21vianet": "china"}
+    # GCC (moderate) tenants live in the worldwide cloud; GCC High and DoD have their own.
+    aliases = {
+        "gcc": "global",
+        "worldwide": "global",
+        "usgovernment": "usgov",
+        "gcchigh": "usgov",
+        "usgovgcchigh": "usgov",
+        "usgovdod": "usgov-dod",
+        "dod": "usgov-dod",
+        "21vianet": "china",
+    }
     try:
         return Cloud(aliases.get(value, value))
     except ValueError:
-        raise UserError(f"“{text}” is not a cloud.", remedy="Use global, usgov or china.") from None
+        raise UserError(
+            f"“{text}” is not a cloud.",
+            remedy="Use global (also for GCC), usgov (GCC High), usgov-dod (DoD) or china.",
+        ) from None
 
 
 class TenantService:

@@ -46,12 +46,24 @@ class WizardBackend:
         inventory = self._inventory()
         customers = tuple(inventory.customers.list())
         tenants = tuple(t for t, _name in inventory.tenants.list())
-        client_ids = Settings.load(self._paths.settings).client_ids
+        settings = Settings.load(self._paths.settings)
+        national: dict[str, dict[str, str]] = {}
+        for cloud, app_id, client_id in self._catalog.cloud_client_ids:
+            national.setdefault(cloud, {})[app_id] = client_id
+        for cloud, ids in settings.cloud_client_ids.items():
+            if isinstance(ids, dict):
+                national.setdefault(cloud, {}).update(ids)
         existing = tuple(
             ExistingProfile(r.id, r.name, r.tenant_id, r.app_type_id, SetupMode(r.mode), r.status)
             for r in inventory.profiles.all_rows()
         )
-        return Directory(customers, tenants, dict(client_ids), existing)
+        return Directory(
+            customers,
+            tenants,
+            dict(settings.client_ids),
+            existing=existing,
+            cloud_client_ids=national,
+        )
 
     def lookup_tenant(self, domain: str, cloud: Cloud) -> str:
         return lookup_tenant_id(domain, cloud)
@@ -64,7 +76,7 @@ class WizardBackend:
                 wiring = IdentityWiring.load(self._paths, self._catalog)
                 cache = wiring.token_cache_store()
                 try:
-                    self._technician = TechnicianSession(wiring.sign_in_client_id(), cache)
+                    self._technician = wiring.technician_for(cache)
                 except UserError:
                     # No sign-in app configured: consent works, verification waits for a check.
                     self._technician = None

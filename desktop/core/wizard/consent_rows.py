@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from desktop.core.catalog.model import ConsentMethod, SetupMode
-from desktop.core.domain import Status, utc_now
+from desktop.core.domain import Cloud, Status, utc_now
 from desktop.core.errors import UserError
 from desktop.core.wizard.guidance import consent_link_note
 from desktop.core.wizard.state import ConsentRow, ConsentState, WizardState, normalize_guid
@@ -25,11 +25,14 @@ class ConsentRows:
 
     def __init__(self, state: WizardState, client_ids: Mapping[str, str]) -> None:
         self.state = state
-        self._client_ids = dict(client_ids)
+        #: Publisher client IDs by cloud value, then app type id (Global: the given ones).
+        self._client_ids: dict[str, dict[str, str]] = {"global": dict(client_ids)}
 
-    def set_client_ids(self, client_ids: Mapping[str, str]) -> None:
-        """The organization's publisher client IDs (from Settings), read off the GUI thread."""
-        self._client_ids.update({k: v for k, v in client_ids.items() if v.strip()})
+    def set_client_ids(self, client_ids: Mapping[str, str], cloud: str = "global") -> None:
+        """The organization's publisher client IDs in *cloud* (from Settings or the catalog
+        override), read off the GUI thread."""
+        known = self._client_ids.setdefault(cloud, {})
+        known.update({k: v for k, v in client_ids.items() if v.strip()})
 
     def row(self, app_id: str) -> ConsentRow:
         for row in self.state.rows:
@@ -41,7 +44,10 @@ class ConsentRows:
         """The application (client) ID the consent is for: the publisher's or the custom app's."""
         if row.mode is SetupMode.CUSTOM:
             return normalize_guid(self.state.custom.application_id)
-        return self._client_ids.get(row.app_id) or row.app.client_id or None
+        # Client IDs are per cloud: a Global registration is unknown in a national cloud.
+        cloud = self.state.tenant.cloud.value if self.state.tenant else "global"
+        shipped = row.app.client_id if cloud == "global" else None
+        return self._client_ids.get(cloud, {}).get(row.app_id) or shipped or None
 
     def set_method(self, app_id: str, method: ConsentMethod) -> None:
         row = self.row(app_id)
@@ -80,6 +86,12 @@ class ConsentRows:
         if self.client_id(row) is None:
             if row.mode is SetupMode.CUSTOM:
                 out.append("Enter the custom app's application ID on the Setup method step.")
+            elif self.state.tenant is not None and self.state.tenant.cloud is not Cloud.GLOBAL:
+                cloud = self.state.tenant.cloud.label
+                out.append(
+                    f"The client ID of the {row.app.label} app in the {cloud} cloud is not set. "
+                    f"Set it in Settings: the {cloud} cloud needs its own app registration."
+                )
             else:
                 out.append(
                     f"The client ID of the {row.app.label} app is not set. "

@@ -28,6 +28,9 @@ class Directory:
     client_ids: Mapping[str, str] = field(default_factory=dict)
     #: The profiles already in the store: the wizard says when a run would duplicate one.
     existing: tuple[ExistingProfile, ...] = ()
+    #: National clouds' publisher client IDs (Settings over the catalog override), by cloud
+    #: value, then app type id.
+    cloud_client_ids: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def tenants_of(self, customer: Customer) -> list[Tenant]:
         return [t for t in self.tenants if t.customer_id == customer.id]

@@ -334,7 +334,7 @@ def test_new_customer_and_tenant_inline(qtbot, wizard: CreateProfileDialog, fake
     assert wizard.machine.state.customer.name == "Northwind Traders"
     assert page.tenant_box.currentData() is not None and page.new_tenant.isVisible()
     page.domain.setText("northwind.onmicrosoft.com")
-    page.cloud.setCurrentIndex(page.cloud.findText("US Government"))
+    page.cloud.setCurrentIndex(page.cloud.findText("US Government GCC High"))
     page.lookup.click()
     qtbot.waitUntil(lambda: page.tenant_id.text() != "")
     state = wizard.machine.state

@@ -12,9 +12,34 @@ import pytest
 from desktop.core.domain import Cloud
 from desktop.core.endpoints import AUTHORITY_ENV
 from desktop.core.errors import UserError
-from desktop.core.tenant_lookup import lookup_tenant_id
+from desktop.core.tenant_lookup import (
+    TenantFound,
+    cloud_of_configuration,
+    lookup_tenant,
+    lookup_tenant_id,
+)
 
 TID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+
+#: OpenID configuration fields as Microsoft's national clouds answer them.
+_NATIONAL = {
+    "contoso.us": {
+        "cloud_instance_name": "microsoftonline.us",
+        "tenant_region_scope": "USGov",
+        "tenant_region_sub_scope": "DODCON",
+    },
+    "army.mil": {
+        "cloud_instance_name": "microsoftonline.us",
+        "tenant_region_scope": "USGov",
+        "tenant_region_sub_scope": "DOD",
+    },
+    "state.gov": {
+        "cloud_instance_name": "microsoftonline.com",
+        "tenant_region_scope": "NA",
+        "tenant_region_sub_scope": "GCC",
+    },
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -26,6 +51,11 @@ class _Handler(BaseHTTPRequestHandler):
             "openid-configuration",
         ]:
             self._send(200, {"issuer": f"https://login.microsoftonline.com/{TID}/v2.0"})
+        elif parts[0] in _NATIONAL:
+            self._send(
+                200,
+                {"issuer": f"https://login.microsoftonline.us/{TID}/v2.0", **_NATIONAL[parts[0]]},
+            )
         elif parts[0] == "broken.com":
             self._send(503, {"error": "temporarily_unavailable"})
         else:
@@ -90,3 +120,29 @@ def test_offline_says_enter_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_domain_never_reaches_the_network() -> None:
     with pytest.raises(UserError, match="not a domain name"):
         lookup_tenant_id("not a domain")
+
+
+def test_the_cloud_is_read_from_the_openid_configuration(authority: str) -> None:
+    assert lookup_tenant("contoso.us", Cloud.USGOV) == TenantFound(TID, Cloud.USGOV)
+    assert lookup_tenant("army.mil", Cloud.USGOV).cloud is Cloud.USGOV_DOD
+    # GCC (moderate) tenants live in the worldwide cloud.
+    assert lookup_tenant("state.gov").cloud is Cloud.GLOBAL
+    # A document naming no cloud (a private identity provider) leaves it open.
+    assert lookup_tenant("contoso.com").cloud is None
+
+
+def test_a_tenant_of_another_cloud_is_refused_in_words(authority: str) -> None:
+    with pytest.raises(UserError) as info:
+        lookup_tenant_id("contoso.us", Cloud.GLOBAL)
+    assert info.value.message == "contoso.us is a US Government GCC High tenant, not a Global one."
+    assert "usgov" in info.value.remedy
+    with pytest.raises(UserError, match="US Government DoD tenant"):
+        lookup_tenant_id("army.mil", Cloud.USGOV)
+    assert lookup_tenant_id("army.mil", Cloud.USGOV_DOD) == TID
+
+
+def test_cloud_names() -> None:
+    assert cloud_of_configuration({"cloud_instance_name": "partner.microsoftonline.cn"}) is (
+        Cloud.CHINA
+    )
+    assert cloud_of_configuration({"cloud_instance_name": "sandbox"}) is None

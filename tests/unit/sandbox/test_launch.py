@@ -25,8 +25,18 @@ def test_data_folder_gets_settings_and_demo_data_once(tmp_path: Path) -> None:
         settings = Settings.load(DataPaths(root).settings)
         assert settings.sign_in_client_id == demo.sign_in_client_id
         assert settings.client_ids == demo.client_ids
+        # National clouds need their own registrations: their client IDs are their own.
+        assert settings.cloud_sign_in_client_ids == demo.cloud_sign_in_client_ids
+        assert set(settings.cloud_client_ids) == {"usgov", "usgov-dod", "china"}
+        assert settings.cloud_client_ids["usgov"] != demo.client_ids
         inventory = Inventory.open(DataPaths(root))
-        assert [c.name for c in inventory.customers.list()] == [DEMO_CUSTOMER]
+        [customer] = inventory.customers.list()
+        assert customer.name == DEMO_CUSTOMER
+        # The notes say how to practise custom mode and user consent by a non-administrator.
+        assert demo.custom_app_id in customer.notes and sandbox.portal_url in customer.notes
+        assert f"{demo.user} (not an administrator" in customer.notes
+        clouds = sorted(t.cloud.value for t, _ in inventory.tenants.list())
+        assert clouds == ["china", "global", "usgov", "usgov-dod"]
         assert inventory.profiles.status_counts() == {
             "Valid": 1, "Invalid": 1, "Expired": 1, "Unknown": 1,
         }  # fmt: skip

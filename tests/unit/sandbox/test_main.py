@@ -28,3 +28,17 @@ def test_with_a_prepared_data_folder_the_tip_is_left_out(tmp_path: Path) -> None
         lines = describe(sandbox, demo, sandbox.env(), prepared=True)
     assert not any("--data-folder" in line for line in lines)
     assert not any("Publisher client IDs" in line for line in lines)  # none registered
+
+
+def test_every_cloud_s_hosts_tenant_and_sign_in_app_are_printed(tmp_path: Path) -> None:
+    with Sandbox(tmp_path) as sandbox:
+        demo = populate(sandbox, ())
+        text = "\n".join(describe(sandbox, demo, sandbox.env()))
+        dod_authority, dod_graph = sandbox.hosts("usgov-dod")
+    assert f"export APP_PROFILES_AUTHORITY_HOST_USGOV_DOD={dod_authority}" in text
+    assert f"export APP_PROFILES_GRAPH_HOST_USGOV_DOD={dod_graph}" in text
+    for national in demo.national:
+        assert national.domain in text
+        assert demo.cloud_sign_in_client_ids[national.cloud] in text
+    assert demo.custom_app_id in text and sandbox.portal_url in text
+    assert "not an admin" in text

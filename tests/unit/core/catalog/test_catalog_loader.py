@@ -268,3 +268,50 @@ def test_shipped_kinds_are_consistent(override: Path) -> None:
     catalog: Catalog = load_catalog(override).catalog
     kinds = {a.kind for a in catalog.app_types}
     assert kinds == set(DelegationKind)
+
+
+GOV_SIGN_IN = "0a0a0a0a-1b1b-4c2c-8d3d-4e4e4e4e4e4e"
+GOV_CLIENT = "5f5f5f5f-6a6a-4b7b-8c8c-9d9d9d9d9d9d"
+
+
+def test_override_sets_client_ids_per_national_cloud(override: Path) -> None:
+    write(
+        override,
+        {
+            "sign_in_client_id": SIGN_IN_ID,
+            "client_ids": {"apelements-automation": CLIENT_ID},
+            "clouds": {
+                "usgov": {
+                    "sign_in_client_id": GOV_SIGN_IN,
+                    "client_ids": {"apelements-automation": GOV_CLIENT.upper()},
+                }
+            },
+        },
+    )
+    loaded = load_catalog(override)
+    assert loaded.problems == ()
+    catalog = loaded.catalog
+    app = catalog.app_type("apelements-automation")
+    # The top-level values stay the Global cloud's (as before).
+    assert catalog.sign_in_client_id_in("global") == SIGN_IN_ID.lower()
+    assert catalog.client_id_in(app, "global") == CLIENT_ID
+    assert catalog.sign_in_client_id_in("usgov") == GOV_SIGN_IN
+    assert catalog.client_id_in(app, "usgov") == GOV_CLIENT
+    # A cloud without its own registration has none: a Global client ID is unknown there.
+    assert catalog.client_id_in(app, "usgov-dod") is None
+    assert catalog.sign_in_client_id_in("china") is None
+
+
+@pytest.mark.parametrize(
+    ("clouds", "problem"),
+    [
+        ({"mars": {}}, "is not a national cloud"),
+        ({"global": {}}, "is not a national cloud"),
+        ({"china": {"client_ids": {"apelements-automation": "nope"}}}, "is not a GUID"),
+        ({"china": {"clientids": {}}}, "clientids"),
+    ],
+)
+def test_a_bad_clouds_section_is_refused(override: Path, clouds: Any, problem: str) -> None:
+    loaded = load_catalog(write(override, {"clouds": clouds}))
+    assert loaded.catalog == load_shipped()
+    assert problem in loaded.problems[0]

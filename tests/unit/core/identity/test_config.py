@@ -4,6 +4,7 @@ malformed one says exactly where to set it."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from desktop.core.domain import Cloud
 from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.config import msal_options, publisher_client_id, sign_in_client_id
+from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
+from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.paths import data_paths
 from tests.helpers.identity_fakes import BASELINE, catalog
 
@@ -69,3 +72,70 @@ def test_every_msal_app_gets_an_http_client_held_to_the_command_deadline() -> No
     with deadline_for(7.0) as deadline:
         client = msal_options(endpoints_for(Cloud.GLOBAL))["http_client"]
     assert isinstance(client, BoundedHttpClient) and client.deadline is deadline
+
+
+GOV_ID = "bbbbbbbb-cccc-4ddd-8eee-ffffffffffff"
+
+
+def test_client_ids_are_per_cloud() -> None:
+    app = dataclasses.replace(BASELINE, client_id=CATALOG_ID)
+    assert publisher_client_id(app, {app.id: GOV_ID}, cloud=Cloud.USGOV) == GOV_ID
+    # The catalog's (Global) client ID is never used in a national cloud.
+    with pytest.raises(UserError) as caught:
+        publisher_client_id(app, {}, cloud=Cloud.USGOV_DOD, catalog=catalog())
+    assert "in the US Government DoD cloud" in caught.value.message
+    assert "cloud_client_ids → usgov-dod" in caught.value.remedy
+    assert "own app registration" in caught.value.remedy
+    override = dataclasses.replace(
+        catalog(), cloud_client_ids=(("china", app.id, GOV_ID),), cloud_sign_in_client_ids=()
+    )
+    assert publisher_client_id(app, {}, cloud=Cloud.CHINA, catalog=override) == GOV_ID
+
+
+def test_the_sign_in_app_is_per_cloud_too() -> None:
+    override = dataclasses.replace(
+        catalog(), sign_in_client_id=CATALOG_ID, cloud_sign_in_client_ids=(("usgov", GOV_ID),)
+    )
+    assert sign_in_client_id("", override, cloud=Cloud.USGOV) == GOV_ID
+    assert sign_in_client_id("", override) == CATALOG_ID
+    with pytest.raises(UserError, match="sign-in app in the China cloud") as caught:
+        sign_in_client_id("", override, cloud=Cloud.CHINA)
+    assert "cloud_sign_in_client_ids → china" in caught.value.remedy
+
+
+def test_settings_keep_the_single_values_as_the_global_ones(tmp_path: Path) -> None:
+    paths = data_paths(tmp_path).ensure()
+    paths.settings.write_text(
+        json.dumps(
+            {
+                "sign_in_client_id": SETTINGS_ID,
+                "client_ids": {BASELINE.id: SETTINGS_ID},
+                "cloud_sign_in_client_ids": {"usgov": GOV_ID},
+                "cloud_client_ids": {"usgov": {BASELINE.id: GOV_ID}},
+            }
+        ),
+        "utf-8",
+    )
+    wiring = IdentityWiring.load(paths, catalog())
+    assert wiring.sign_in_client_id() == SETTINGS_ID
+    assert wiring.sign_in_client_id(Cloud.USGOV) == GOV_ID
+    assert wiring.publisher_client_id(BASELINE) == SETTINGS_ID
+    assert wiring.publisher_client_id(BASELINE, Cloud.USGOV) == GOV_ID
+    assert wiring.sign_in_client_ids() == {Cloud.GLOBAL: SETTINGS_ID, Cloud.USGOV: GOV_ID}
+
+
+def test_the_technician_session_signs_in_with_each_cloud_s_app(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("APP_PROFILES_AUTHORITY_HOST", raising=False)
+    session = TechnicianSession(
+        SETTINGS_ID,
+        MemoryTokenCacheStore(),
+        client_ids={Cloud.GLOBAL: SETTINGS_ID, Cloud.USGOV: GOV_ID},
+    )
+    assert session.client_id_for(endpoints_for(Cloud.GLOBAL)) == SETTINGS_ID
+    assert session.client_id_for(endpoints_for(Cloud.USGOV)) == GOV_ID
+    with pytest.raises(UserError, match="US Government DoD"):
+        session.client_id_for(endpoints_for(Cloud.USGOV_DOD))
+    # Without its cloud's app, there is no cached token to use either.
+    assert session.graph_token(endpoints_for(Cloud.USGOV_DOD), GOV_ID) is None

@@ -74,5 +74,9 @@ def test_list_find_and_remove(data_home: Path) -> None:
 def test_parse_cloud() -> None:
     assert parse_cloud("US Government") is Cloud.USGOV
     assert parse_cloud("china") is Cloud.CHINA
-    with pytest.raises(UserError, match="global, usgov or china"):
+    assert parse_cloud("GCC High") is Cloud.USGOV
+    assert parse_cloud("usgov-dod") is Cloud.USGOV_DOD and parse_cloud("DoD") is Cloud.USGOV_DOD
+    # GCC (moderate) tenants sign in at the worldwide endpoints.
+    assert parse_cloud("GCC") is Cloud.GLOBAL
+    with pytest.raises(UserError, match="usgov-dod"):
         parse_cloud("mars")
