@@ -1,7 +1,9 @@
 """``app-profiles-cli``: the command-line front end over the same core as the GUI.
 
 Exit codes: 0 success; 1 a check found Expired or Invalid profiles; 2 bad input or an error.
-Errors go to stderr as one line, never a traceback.
+Errors go to stderr as one line, never a traceback. The log (redacted, like the GUI's) goes to
+``app-profiles-cli.log`` in the log folder; ``--verbose`` also shows it on stderr. A command's
+``--timeout`` is the deadline of the whole command.
 """
 
 from __future__ import annotations
@@ -10,12 +12,21 @@ import argparse
 import contextlib
 import logging
 import sys
+import threading
 from collections.abc import Sequence
-from typing import NoReturn
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any, NoReturn
 
 from desktop import __version__
 from desktop.cli_commands import COMMAND_MODULES, CliContext
+from desktop.cli_commands.common import check_arguments
+from desktop.cli_commands.output import escape
+from desktop.core.deadline import Deadline, deadline_for
 from desktop.core.errors import UserError
+from desktop.core.logging_setup import add_stderr_handler, setup_logging
+from desktop.core.network_errors import network_error
+
+CLI_LOG_FILE = "app-profiles-cli.log"
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -37,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Manage customers' Microsoft 365 app profiles from the command line.",
     )
     parser.add_argument("--version", action="version", version=f"app-profiles-cli {__version__}")
+    parser.add_argument(
+        "--verbose", action="store_true", help="also show the (redacted) log on stderr"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for module in COMMAND_MODULES:
@@ -44,16 +58,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _setup_logging(verbose: bool) -> None:
+    """The GUI's redacting log file; stderr only with --verbose (never lastResort's dump)."""
+    setup_logging(name=CLI_LOG_FILE, lazy=True)
+    if verbose:
+        add_stderr_handler()
+    # A log that cannot be written (a full disk) must not print "--- Logging error ---".
+    logging.raiseExceptions = False
+
+    def thread_failed(hook: threading.ExceptHookArgs) -> None:
+        log.error(
+            "unexpected error in thread %s",
+            hook.thread.name if hook.thread else "?",
+            exc_info=(hook.exc_type, hook.exc_value or hook.exc_type(), hook.exc_traceback),
+        )
+
+    threading.excepthook = thread_failed
+
+
+def _deadline(args: argparse.Namespace, ctx: CliContext) -> AbstractContextManager[Any]:
+    """The command's deadline: its --timeout, or Settings' consent_timeout_seconds."""
+    if not hasattr(args, "timeout"):
+        return nullcontext()
+    if args.timeout is None:
+        from desktop.cli_commands.common import setting_timeout
+        from desktop.core.settings import Settings
+
+        settings_file = ctx.paths.settings
+        args.timeout = setting_timeout(
+            Settings.load(settings_file).consent_timeout_seconds, settings_file
+        )
+    return deadline_for(args.timeout)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    ctx = CliContext()
     try:
-        _use_settings_browser()
-        code = args.handler(args, ctx)
+        check_arguments(list(sys.argv[1:] if argv is None else argv))
     except UserError as exc:
-        print(_with_settings_command(exc), file=sys.stderr)
+        print(exc.one_line(), file=sys.stderr)
+        return EXIT_ERROR
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    ctx = CliContext()
+    limit: float | None = getattr(args, "timeout", None)
+    try:
+        with _deadline(args, ctx) as deadline:
+            if isinstance(deadline, Deadline):
+                limit = deadline.seconds
+            _use_settings_browser()
+            code = args.handler(args, ctx)
+    except UserError as exc:
+        if exc.detail:  # the technical part, for a support ticket
+            log.info("%s failed: %s (%s)", args.command, exc.one_line(), exc.detail)
+        # Escaped: a name quoted in the message could hold ESC or a bidi override.
+        print(escape(_with_settings_command(exc)), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("Cancelled.", file=sys.stderr)
@@ -61,8 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # the last line of defence: one line, never a traceback
+        translated = network_error(exc, timeout_s=limit)
+        if translated is not None:
+            log.warning("%s failed: %s", args.command, exc, exc_info=True)
+            print(translated.one_line(), file=sys.stderr)
+            return EXIT_ERROR
         log.exception("unexpected error in %s", args.command)
-        print(f"Unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(escape(f"Unexpected error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_ERROR
     finally:
         ctx.close()

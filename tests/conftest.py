@@ -19,6 +19,7 @@ pytest_plugins = [
     "tests.helpers.pfx_corpus",
     "tests.helpers.sandbox",
     "tests.helpers.cli_sandbox",
+    "tests.helpers.small_disk",
 ]
 
 

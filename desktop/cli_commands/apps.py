@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         emit([app_record(catalog, a) for a in catalog.app_types], "json", JSON_COLUMNS)
     else:
         emit([table_row(catalog, a) for a in catalog.app_types], "table", TABLE_COLUMNS,
-             headers=TABLE_HEADERS)  # fmt: skip
+             headers=TABLE_HEADERS, wrap=True)  # fmt: skip
     return 0
 
 

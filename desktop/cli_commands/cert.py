@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from desktop.cli_commands.common import read_secret_line
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit_object
 from desktop.core.certificates import (
@@ -66,13 +67,8 @@ def register(subparsers: Any) -> None:
     create.set_defaults(handler=run_create)
 
 
-def _read_line() -> str:
-    """The first line of stdin without its line ending."""
-    return sys.stdin.readline().rstrip("\r\n")
-
-
 def run_inspect(args: argparse.Namespace, ctx: CliContext) -> int:
-    password = _read_line() if args.password_stdin else ""
+    password = read_secret_line() if args.password_stdin else ""
     info = inspect(read_pfx_file(args.file, password or None))
     del password
     emit_object(info.to_json(), args.format)
@@ -85,7 +81,7 @@ def run_inspect(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_create(args: argparse.Namespace, ctx: CliContext) -> int:
     password = ""
     if args.pfx_password_stdin:
-        password = _read_line()
+        password = read_secret_line()
         if not password:
             raise UserError(
                 "The .pfx password on stdin is empty.",

@@ -12,7 +12,7 @@ import signal
 import sys
 from typing import Any
 
-from desktop.cli_commands.common import format_parent
+from desktop.cli_commands.common import format_parent, record_id
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit
 from desktop.core.cancel import CancelToken
@@ -22,6 +22,7 @@ from desktop.core.errors import UserError
 
 JSON_COLUMNS = [
     "id",
+    "name",
     "status",
     "reason",
     "remedy",
@@ -32,14 +33,14 @@ JSON_COLUMNS = [
     "transient",
     "warning",
 ]
-TABLE_COLUMNS = ["id", "status", "reason", "remedy", "checked_at"]
+TABLE_COLUMNS = ["id", "name", "status", "reason", "remedy", "checked_at"]
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "check", parents=[format_parent()], help="check app profiles' status now"
     )
-    parser.add_argument("ids", type=int, nargs="*", metavar="ID", help="profiles to check")
+    parser.add_argument("ids", type=record_id, nargs="*", metavar="ID", help="profiles to check")
     parser.add_argument("--all", action="store_true", help="check every profile")
     parser.add_argument(
         "--concurrency", type=int, metavar="N", help="checks at once (default: the setting, 8)"
@@ -68,12 +69,37 @@ def _check(args: argparse.Namespace, ctx: CliContext) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
     results = sorted(outcome.results, key=lambda r: r.id)
-    rows = [r.to_json() for r in results]
+    names = _names(ctx, [r.id for r in results], every=args.all)
+    rows = [{**r.to_json(), "name": names.get(r.id, "")} for r in results]
     emit(rows, args.format, JSON_COLUMNS if args.format == "json" else TABLE_COLUMNS)
     if outcome.cancelled:
         print(f"Cancelled after {len(results)} of {outcome.total} checks.", file=sys.stderr)
         return 2
+    _say_transient(results)
     return exit_code(results)
+
+
+def _names(ctx: CliContext, ids: list[int], *, every: bool) -> dict[int, str]:
+    """The checked profiles' names, read once (every row for --all, else one by one)."""
+    profiles = ctx.inventory.profiles
+    if every:
+        return {row.id: row.name for row in profiles.all_rows()}
+    return {pid: profiles.row(pid).name for pid in ids}
+
+
+def _say_transient(results: list[Any]) -> None:
+    """One stderr line when checks could not run (offline, throttled): exit 2 says why."""
+    failed = [r for r in results if r.transient]
+    if not failed:
+        return
+    reason = str(failed[0].reason).removeprefix("Last check failed: ")
+    reason = reason.split(". The status is the one from before")[0].rstrip(".")
+    others = "" if len(failed) == 1 else f" (and {len(failed) - 1} more)"
+    print(
+        f"{len(failed)} of {len(results)} checks could not run: {reason}{others}. Their "
+        "status was not changed; try again later.",
+        file=sys.stderr,
+    )
 
 
 def _progress(done: int, total: int, text: str) -> None:

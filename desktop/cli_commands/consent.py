@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import sys
+import dataclasses
 from pathlib import Path
 from typing import Any, Protocol
 
-from desktop.cli_commands.common import add_browser_timeout
+from desktop.cli_commands.common import add_browser_timeout, read_certificate, read_secret_line
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.explain import WAITING_LINE
 from desktop.cli_commands.output import emit_object
@@ -28,6 +28,7 @@ from desktop.core.identity.consent import ConsentEngine, ConsentPlan, consent_li
 from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
 from desktop.core.inventory.profiles import row_json
+from desktop.core.naming import profile_name
 
 
 class ProfileInventory(Protocol):
@@ -91,7 +92,9 @@ def register(sub: Any) -> None:
         metavar="F",
         help="delegated-app functions (names or IDs)",
     )
-    p.add_argument("--name", default="", help="profile name (default: app and tenant)")
+    p.add_argument(
+        "--name", default="", help="profile name (default: service or app type – tenant domain)"
+    )
     add_browser_timeout(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=consent)
@@ -146,14 +149,8 @@ def _read_pfx(args: argparse.Namespace) -> tuple[bytes | None, str | None]:
             "Custom mode needs the app's certificate.",
             remedy="Add --pfx FILE (and --password-stdin if it has a password).",
         )
-    try:
-        data = args.pfx.read_bytes()
-    except OSError as exc:
-        raise UserError(
-            f"The certificate file {args.pfx} cannot be read: {exc.strerror or exc}.",
-            remedy="Check the path.",
-        ) from exc
-    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    data = read_certificate(args.pfx)
+    password = read_secret_line() if args.password_stdin else None
     return data, password
 
 
@@ -172,6 +169,10 @@ def consent(
         functions=args.functions,
         name=args.name,
     )
+    if not args.name.strip():  # the one naming pattern, as the wizard and the demo data use
+        services = [s.id for s in plan.services]
+        name = profile_name(wiring.catalog, plan.app_type, services, plan.tenant)
+        plan = dataclasses.replace(plan, name=name)
     cache = wiring.token_cache_store()
     technician = None
     with contextlib.suppress(UserError):  # no sign-in app: verification says Unknown, and why

@@ -6,6 +6,7 @@ import sys
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from desktop.cli_commands.output import escape
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
 from desktop.core.paths import DataPaths, data_paths
@@ -27,7 +28,7 @@ class CliContext:
         """The catalog; a bad override is one warning line on stderr, then the shipped one."""
         loaded = load_catalog(self.paths.catalog_override)
         for problem in loaded.problems:
-            print(f"Warning: {problem}", file=sys.stderr)
+            print(escape(f"Warning: {problem}"), file=sys.stderr)
         return loaded.catalog
 
     @cached_property

@@ -71,7 +71,7 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
     counts = ctx.inventory.customers.counts()
     rows = [_json(c, counts) for c in ctx.inventory.customers.list()]
     columns = ["id", "name", "tenants", "profiles", "aos_services", "notes"]
-    emit(rows, args.format, columns)
+    emit(rows, args.format, columns, narrow_first=("aos_services",))
     return 0
 
 
@@ -93,7 +93,7 @@ def _services(args: argparse.Namespace, ctx: CliContext) -> int:
 def _remove(args: argparse.Namespace, ctx: CliContext) -> int:
     inventory = ctx.inventory
     plan = inventory.customers.plan_removal(args.name, ctx.catalog)
-    if plan.needs_confirmation:
+    if not plan.blocked:  # a refusal is raised by remove(); anything else is confirmed
         confirm(plan.describe(), args.yes)
     inventory.customers.remove(plan, ctx.catalog, ctx.remove_secret)
     emit_object(

@@ -91,7 +91,14 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     elif args.format == "csv":
         emit([_csv_row(r) for r in rows], "csv", CSV_COLUMNS)
     elif rows:
-        emit([_table_row(r) for r in rows], "table", TABLE_COLUMNS, headers=TABLE_HEADERS)
+        emit(
+            [_table_row(r) for r in rows],
+            "table",
+            TABLE_COLUMNS,
+            headers=TABLE_HEADERS,
+            wrap=True,
+            narrow_first=("app_type", "api"),  # the same few words on every row
+        )
     elif source:
         print("No permissions match these filters.", file=sys.stderr)
     return 0

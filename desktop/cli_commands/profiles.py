@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desktop.cli_commands.common import confirm, format_parent
+from desktop.cli_commands.common import confirm, format_parent, record_id
 from desktop.cli_commands.context import CliContext
-from desktop.cli_commands.output import emit, emit_object
+from desktop.cli_commands.output import Lines, emit, emit_object
+from desktop.core.catalog import Catalog
 from desktop.core.inventory.profiles import ProfileDetails, parse_status, row_json
 from desktop.core.store.connection import to_db_time
 
@@ -25,6 +26,8 @@ LIST_COLUMNS = [
 ]
 
 JSON_COLUMNS = [*LIST_COLUMNS[:3], "tenant_id", *LIST_COLUMNS[3:]]
+#: What fits a 120-column terminal: a profile's name already says its customer and app type.
+TABLE_COLUMNS = ["id", "name", "tenant_domain", "status", "reason", "last_checked"]
 
 
 def register(subparsers: Any) -> None:
@@ -38,11 +41,11 @@ def register(subparsers: Any) -> None:
     lst.set_defaults(handler=_list)
 
     show = sub.add_parser("show", parents=[fmt], help="one profile with its history")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=record_id, metavar="ID")
     show.set_defaults(handler=_show)
 
     delete = sub.add_parser("delete", parents=[fmt], help="delete app profiles")
-    delete.add_argument("ids", type=int, nargs="+", metavar="ID")
+    delete.add_argument("ids", type=record_id, nargs="+", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="confirm without asking")
     delete.set_defaults(handler=_delete)
 
@@ -51,7 +54,7 @@ def register(subparsers: Any) -> None:
         parents=[fmt],
         help="record that the consenting user left or enabled MFA (re-authorization required)",
     )
-    mark.add_argument("ids", type=int, nargs="+", metavar="ID")
+    mark.add_argument("ids", type=record_id, nargs="+", metavar="ID")
     event = mark.add_mutually_exclusive_group(required=True)
     event.add_argument("--user-left", action="store_true", help="the consenting user left")
     event.add_argument("--mfa-enabled", action="store_true", help="MFA enabled for that user")
@@ -62,15 +65,22 @@ def register(subparsers: Any) -> None:
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:
     status = parse_status(args.status) if args.status else None
     rows = ctx.inventory.profiles.rows(status=status, customer=args.customer)
-    # JSON carries every key of a profile; the table leaves out the long tenant ID.
-    columns = JSON_COLUMNS if args.format == "json" else LIST_COLUMNS
-    emit([row_json(r) for r in rows], args.format, columns)
+    # JSON carries every key of a profile, CSV all but the tenant ID, the table what fits.
+    columns = {"json": JSON_COLUMNS, "csv": LIST_COLUMNS}.get(args.format, TABLE_COLUMNS)
+    emit([row_json(r) for r in rows], args.format, columns, narrow_first=("tenant_domain",))
     return 0
 
 
-def details_json(d: ProfileDetails) -> dict[str, Any]:
-    """``profiles show``: the list keys, then every other field and the history."""
+def details_json(d: ProfileDetails, catalog: Catalog | None = None) -> dict[str, Any]:
+    """``profiles show``: the list keys, then every other field (with the app type's and
+    services' names when *catalog* is given) and the history."""
     p = d.profile
+    names: dict[str, Any] = {}
+    if catalog is not None:
+        names = {
+            "app_type_name": _app_type_name(catalog, p.app_type_id),
+            "service_names": [_service_name(catalog, s) for s in p.service_ids],
+        }
     return {
         "id": p.id,
         "name": p.name,
@@ -83,6 +93,7 @@ def details_json(d: ProfileDetails) -> dict[str, Any]:
         "status": p.status.value,
         "reason": p.reason,
         "last_checked": to_db_time(p.last_checked),
+        **names,
         "remedy": p.remedy,
         "cloud": d.tenant.cloud.value,
         "consent_method": p.consent_method.value,
@@ -104,11 +115,33 @@ def details_json(d: ProfileDetails) -> dict[str, Any]:
 
 
 def _show(args: argparse.Namespace, ctx: CliContext) -> int:
-    obj = details_json(ctx.inventory.profiles.details(args.id))
-    if args.format != "json":
-        obj["history"] = [f"{e['at']} {e['kind']} {e['detail']}".strip() for e in obj["history"]]
+    obj = details_json(ctx.inventory.profiles.details(args.id), ctx.catalog)
+    if args.format == "table":  # names where a technician reads them
+        obj["services"] = obj.pop("service_names")
+        obj["app_type"] = f"{obj.pop('app_type_name')} ({obj['app_type']})"
+    if args.format != "json":  # one history entry a line
+        obj["history"] = Lines(_history_line(e) for e in obj["history"])
     emit_object(obj, args.format)
     return 0
+
+
+def _history_line(event: dict[str, Any]) -> str:
+    words = event["kind"].replace("_", " ")
+    return f"{event['at']}  {words}  {event['detail']}".strip()
+
+
+def _app_type_name(catalog: Catalog, app_type_id: str) -> str:
+    try:
+        return catalog.app_type(app_type_id).label
+    except KeyError:  # an app type an override once added and no longer has
+        return app_type_id
+
+
+def _service_name(catalog: Catalog, service_id: str) -> str:
+    try:
+        return catalog.service(service_id).name
+    except KeyError:
+        return service_id
 
 
 def _delete(args: argparse.Namespace, ctx: CliContext) -> int:

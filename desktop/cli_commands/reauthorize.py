@@ -1,5 +1,5 @@
 """``reauthorize ID [--method admin|user] [--pfx FILE --password-stdin] [--app-id GUID]
-[--functions F ...] [--yes] [--format json]``.
+[--functions F ...] [--yes] [--timeout SECONDS] [--format json]``.
 
 Runs the consent in the system browser again, checks the profile, stores both and prints the
 new check (the same JSON object as ``check``). Before an administrator's consent it warns on
@@ -15,7 +15,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli_commands.common import format_parent
+from desktop.cli_commands.common import (
+    add_browser_timeout,
+    format_parent,
+    read_certificate,
+    read_secret_line,
+    record_id,
+)
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.explain import WAITING_LINE
 from desktop.cli_commands.output import emit_object
@@ -32,7 +38,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "reauthorize", parents=[format_parent()], help="consent again for an app profile"
     )
-    parser.add_argument("id", type=int, metavar="ID")
+    parser.add_argument("id", type=record_id, metavar="ID")
     parser.add_argument("--method", choices=["admin", "user"], default="admin")
     parser.add_argument("--pfx", type=Path, metavar="FILE", help="a new certificate (custom)")
     parser.add_argument(
@@ -45,6 +51,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="administrator consent: go ahead without the warning about current grants",
     )
+    add_browser_timeout(parser)
     parser.set_defaults(handler=_reauthorize)
 
 
@@ -53,14 +60,8 @@ def _read_pfx(args: argparse.Namespace) -> tuple[bytes | None, str | None]:
         if args.password_stdin:
             raise UserError("--password-stdin goes with --pfx FILE.")
         return None, None
-    try:
-        data = args.pfx.read_bytes()
-    except OSError as exc:
-        raise UserError(
-            f"The certificate file {args.pfx} cannot be read: {exc.strerror or exc}.",
-            remedy="Check the path and try again.",
-        ) from exc
-    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    data = read_certificate(args.pfx)
+    password = read_secret_line() if args.password_stdin else None
     return data, password or None
 
 
@@ -83,7 +84,9 @@ def _warn_before_reconsent(warning: ReconsentWarning) -> None:
 
 def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
     pfx, password = _read_pfx(args)
-    service, store, engine = build_reauthorizer(ctx.paths, ctx.catalog, ctx.inventory)
+    service, store, engine = build_reauthorizer(
+        ctx.paths, ctx.catalog, ctx.inventory, timeout=args.timeout
+    )
     request = ReauthorizeRequest(
         args.id,
         ConsentMethod(args.method),

@@ -233,12 +233,17 @@ class InventoryController(QObject):
 
         self._change("Renaming a customer", work)
 
-    def set_notes(self, name: str, notes: str) -> None:
+    def set_notes(self, name: str, notes: str) -> Task:
+        """Save a customer's notes; the returned task tells its caller when they are stored.
+
+        Notes appear on no list, so a save announces no change (nothing reloads while the
+        technician types)."""
+
         def work() -> str:
             self.inventory().customers.set_notes(name, notes)
             return f"Saved the notes of {name}."
 
-        self._change("Saving notes", work)
+        return self._run("Saving notes", work, self.done.emit)
 
     def set_aos_services(self, name: str, service_ids: tuple[str, ...]) -> None:
         def work() -> str:

@@ -20,6 +20,7 @@ from desktop.core.domain import AppProfile, Cloud, Status
 from desktop.core.errors import UserError
 from desktop.core.wizard import CreateProfileWizard, build_plan
 from desktop.core.wizard.check_loop import CHECK_INTERVAL_S, check_until_consented
+from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.plan import profile_name
 from desktop.core.wizard.ports import (
     CertificateDiscard,
@@ -78,6 +79,8 @@ class WizardController(QObject):
         self.certificate: object | None = None
         #: Seconds between two checks while Check again waits for a consent.
         self.check_interval = CHECK_INTERVAL_S
+        #: The profiles already in the store (from the directory), to name duplicates.
+        self.existing: tuple[ExistingProfile, ...] = ()
 
     def _submit(self, name: str, work: Work) -> Task:
         task = self.runner.submit(name, work)
@@ -100,6 +103,7 @@ class WizardController(QObject):
 
     def _directory_loaded(self, directory: object) -> None:
         assert isinstance(directory, Directory)
+        self.existing = directory.existing
         if directory.client_ids or directory.cloud_client_ids:
             self.machine.set_client_ids(directory.client_ids)
             for cloud, ids in directory.cloud_client_ids.items():
@@ -133,7 +137,7 @@ class WizardController(QObject):
             certificate,
             machine.state.customer,
             row.service_ids,
-            profile_name(row, machine.state),
+            profile_name(row, machine.state, machine.catalog),
         )
 
     def consent_link(self, app_id: str) -> Task:
@@ -270,7 +274,7 @@ class WizardController(QObject):
         task of its own (see ``checking``) that can be cancelled: they stay Unknown then.
         ``saved`` is emitted after that check, so the list shows the first status.
         """
-        plan = build_plan(self.machine.state, only_granted=only_granted)
+        plan = build_plan(self.machine.state, self.machine.catalog, only_granted=only_granted)
 
         def work(token: CancelToken, progress: Progress) -> list[AppProfile]:
             progress(0, 0, "Saving the app profiles…")

@@ -31,6 +31,7 @@ from desktop.core.domain import (
     utc_now,
 )
 from desktop.core.errors import UserError
+from desktop.core.naming import profile_name
 from desktop.core.status_words import uncompared_warning
 from desktop.core.store import Store, events, transaction
 from desktop.core.store import customers as customer_rows
@@ -130,6 +131,11 @@ def _pick(rng: random.Random, weighted: tuple[tuple[object, int], ...]) -> objec
     return rng.choices([w[0] for w in weighted], [w[1] for w in weighted])[0]
 
 
+#: Demo data is for trying the app; past these it only fills the disk (and would run for hours).
+MAX_DEMO_CUSTOMERS = 10_000
+MAX_DEMO_PROFILES = 1_000_000
+
+
 def seed_demo(
     store: Store,
     catalog: Catalog,
@@ -146,6 +152,12 @@ def seed_demo(
             "The demo needs at least one customer and zero or more profiles.",
             remedy="Use --customers 1 or more.",
         )
+    if customers > MAX_DEMO_CUSTOMERS or profiles > MAX_DEMO_PROFILES:
+        raise UserError(
+            f"The demo makes at most {MAX_DEMO_CUSTOMERS:,} customers and "
+            f"{MAX_DEMO_PROFILES:,} profiles.",
+            remedy="Use smaller numbers.",
+        )
     usable = [(s, catalog.app_type(a)) for s in catalog.services for a in s.app_type_ids]
     if profiles and not usable:
         raise UserError("The catalog has no app types to make demo profiles of.")
@@ -157,19 +169,20 @@ def seed_demo(
         taken = {c.name for c in customer_rows.all_customers(conn)}
         # The same seed gives the same data, and seeding again adds new data (new tenant IDs).
         rng = random.Random(f"{seed}/{len(taken)}")
-        owners: list[tuple[int, str, list[str]]] = []
+        owners: list[tuple[int, str, list[Tenant]]] = []
         for name in customer_names(customers, rng, taken):
             picked = tuple(rng.sample(aos, k=rng.randint(0, min(3, len(aos))))) if aos else ()
             cid = customer_rows.insert(conn, Customer(name=name, aos_service_ids=picked))
-            tenant_ids: list[str] = []
+            tenants: list[Tenant] = []
             for n in range(rng.choice((1, 1, 1, 2, 3))):
                 tid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
                 domain = f"{_slug(name)}{n or ''}{cid}.onmicrosoft.com"
                 cloud = Cloud(str(_pick(rng, _CLOUD_WEIGHTS)))
-                tenant_rows.insert(conn, Tenant(tid, cid, domain, f"{name} ({n + 1})", cloud))
-                tenant_ids.append(tid)
-            tenant_count += len(tenant_ids)
-            owners.append((cid, name, tenant_ids))
+                tenant = Tenant(tid, cid, domain, f"{name} ({n + 1})", cloud)
+                tenant_rows.insert(conn, tenant)
+                tenants.append(tenant)
+            tenant_count += len(tenants)
+            owners.append((cid, name, tenants))
         next_id = profile_rows.max_id(conn) + 1
         classic = [(s, a) for s, a in usable if SetupMode.CLASSIC in a.modes]
         done = 0
@@ -177,7 +190,7 @@ def seed_demo(
             if token is not None:
                 token.raise_if_cancelled()
             batch = [
-                _profile(rng, now, next_id + done + i, owners, usable, done + i, classic)
+                _profile(rng, now, next_id + done + i, owners, usable, catalog, done + i, classic)
                 for i in range(min(_BATCH, profiles - done))
             ]
             profile_rows.insert_many(conn, batch)
@@ -196,14 +209,15 @@ def _profile(
     rng: random.Random,
     now: datetime,
     profile_id: int,
-    owners: list[tuple[int, str, list[str]]],
+    owners: list[tuple[int, str, list[Tenant]]],
     usable: list[tuple[Service, AppType]],
+    catalog: Catalog,
     serial: int = _EVERY_STATUS_FIRST,
     classic: list[tuple[Service, AppType]] | None = None,
 ) -> AppProfile:
     """A random profile; the first few of a seed cover every status and a classic one, so even
     a small demo shows them all."""
-    cid, customer, tenant_ids = rng.choice(owners)
+    cid, customer, tenants = rng.choice(owners)
     service, app = (
         rng.choice(classic) if classic and serial == len(_EVERY_STATUS) else rng.choice(usable)
     )
@@ -225,12 +239,12 @@ def _profile(
     user_consent = app.supports_user_consent and rng.random() < 0.3
     delegated = app.has_delegated_permissions
     functions = tuple(f.id for f in app.functions if rng.random() < 0.6)
-    label = service.name
+    tenant = rng.choice(tenants)
     return AppProfile(
         id=profile_id,
-        name=f"{customer} – {app.name}" if app.name != label else f"{customer} – {label}",
+        name=profile_name(catalog, app, (service.id,), tenant),
         customer_id=cid,
-        tenant_id=rng.choice(tenant_ids),
+        tenant_id=tenant.tenant_id,
         service_ids=(service.id,),
         app_type_id=app.id,
         mode=mode,

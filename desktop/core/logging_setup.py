@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from desktop.core.paths import APP_DIR_NAME, HOME_ENV
 from desktop.core.redaction import redact
@@ -57,6 +58,12 @@ class RotatingFile(logging.FileHandler):
         self.max_bytes = max_bytes
         self.backup_count = backup_count
 
+    def _open(self) -> Any:
+        # The folder is made with the first record: a CLI command that logs nothing leaves
+        # no trace in the data folder.
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
     def emit(self, record: logging.LogRecord) -> None:
         try:
             if self._should_rotate(record):
@@ -88,6 +95,25 @@ class RotatingFile(logging.FileHandler):
         self.stream = self._open()
 
 
+#: The name of the stderr handler :func:`add_stderr_handler` installs.
+STDERR_HANDLER_NAME = "app-profiles-stderr"
+
+
+def add_stderr_handler(level: int = logging.DEBUG) -> None:
+    """Also send log records to stderr, redacted like the file (the CLI's ``--verbose``)."""
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if old.get_name() == STDERR_HANDLER_NAME:
+            root.removeHandler(old)
+    handler = logging.StreamHandler()
+    handler.set_name(STDERR_HANDLER_NAME)
+    handler.setLevel(level)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    root.addHandler(handler)
+    root.setLevel(min(root.level, level))
+
+
 def default_log_dir() -> Path:
     """``$APP_PROFILES_HOME/logs`` when set, otherwise the platform's per-user log folder."""
     override = os.environ.get(HOME_ENV, "").strip()
@@ -99,12 +125,17 @@ def default_log_dir() -> Path:
 
 
 def setup_logging(
-    log_dir: Path | None = None, *, level: int = logging.INFO, name: str = LOG_FILE_NAME
+    log_dir: Path | None = None,
+    *,
+    level: int = logging.INFO,
+    name: str = LOG_FILE_NAME,
+    lazy: bool = False,
 ) -> Path:
     """Send the root logger to a rotating, redacted file in *log_dir*; return the file's path.
 
     Calling it again replaces the handler it installed before (tests, a changed folder).
     When the folder cannot be created, logging goes to stderr only and the app still starts.
+    With *lazy* the folder is made only when the first record is written (the CLI).
     """
     folder = log_dir if log_dir is not None else default_log_dir()
     root = logging.getLogger()
@@ -115,7 +146,8 @@ def setup_logging(
     path = folder / name
     handler: logging.Handler
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if not lazy:
+            folder.mkdir(parents=True, exist_ok=True)
         handler = RotatingFile(path, MAX_BYTES, BACKUP_COUNT)
     except OSError:
         handler = logging.StreamHandler()

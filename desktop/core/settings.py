@@ -7,10 +7,13 @@ geometry and other per-screen state stay in ``QSettings``. No secret is ever sto
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from desktop.core.errors import UserError
 
@@ -41,23 +44,25 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path) -> Settings:
-        """Read *path*; a missing file gives defaults, a corrupt one a clear error."""
+        """Read *path*; a missing file gives defaults, a corrupt one a one-line error."""
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls()
-        except (OSError, ValueError) as exc:
-            raise UserError(
-                f"The settings file {path} cannot be read: {exc}.",
-                remedy="Fix or delete the file; defaults are used until then.",
-            ) from exc
+        except (OSError, ValueError) as exc:  # ValueError: bad JSON, not UTF-8, huge numbers
+            raise _bad(path, f"cannot be read: {exc}") from exc
+        except RecursionError as exc:
+            raise _bad(path, "cannot be read: it is nested far too deeply") from exc
         if not isinstance(raw, dict):
-            raise UserError(f"The settings file {path} does not hold a JSON object.")
-        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
-        try:
-            return cls(**known)
-        except TypeError as exc:  # pragma: no cover - dataclass rejects nothing else
-            raise UserError(f"The settings file {path} is not valid: {exc}.") from exc
+            raise _bad(path, "does not hold a JSON object")
+        known: dict[str, Any] = {}
+        for key, check in _CHECKS.items():
+            if key in raw:
+                try:
+                    known[key] = check(raw[key])
+                except ValueError as exc:
+                    raise _bad(path, f'has a bad "{key}": {exc}') from None
+        return cls(**known)
 
     def sign_in_client_id_in(self, cloud: str) -> str:
         """The sign-in app's client ID set for *cloud* (a Cloud value), or ""."""
@@ -89,3 +94,69 @@ class Settings:
                 f"The settings could not be saved to {path}: {exc.strerror or exc}.",
                 remedy="Check free disk space and the folder's permissions, then try again.",
             ) from exc
+
+
+def _bad(path: Path, problem: str) -> UserError:
+    return UserError(
+        f"The settings file {path} {problem}.",
+        remedy="Fix or delete the file; defaults are used until then.",
+    )
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"it must be text, not {_kind(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("it holds a character that is not valid Unicode") from None
+    if len(value) > 2048 or not value.isprintable():
+        raise ValueError("it must be one line of at most 2048 characters")
+    return value
+
+
+def _text_map(value: object) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError(f"it must map names to text, not {_kind(value)}")
+    return {_text(k): _text(v) for k, v in value.items()}
+
+
+def _cloud_maps(value: object) -> dict[str, dict[str, str]]:
+    if not isinstance(value, dict):
+        raise ValueError(f"it must map clouds to client IDs, not {_kind(value)}")
+    return {_text(k): _text_map(v) for k, v in value.items()}
+
+
+def _whole(low: int, high: int) -> Callable[[object], int]:
+    def check(value: object) -> int:
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"it must be a whole number, not {_kind(value)}")
+        if not low <= value <= high:
+            raise ValueError(f"it must be from {low} to {high}")
+        return value
+
+    return check
+
+
+def _kind(value: object) -> str:
+    kinds = {dict: "an object", list: "a list", str: "text", bool: "true or false"}
+    if value is None:
+        return "null"
+    if isinstance(value, float):
+        return f"the number {value}"
+    return kinds.get(type(value), "a number")
+
+
+#: How each setting is checked; a setting the file does not name keeps its default.
+_CHECKS: dict[str, Callable[[object], Any]] = {
+    "sign_in_client_id": _text,
+    "client_ids": _text_map,
+    "check_concurrency": _whole(1, 64),
+    "consent_timeout_seconds": _whole(1, 24 * 3600),
+    "consent_link_redirect_uri": _text,
+    "cloud_sign_in_client_ids": _text_map,
+    "cloud_client_ids": _cloud_maps,
+    "browser": _text,
+}

@@ -39,7 +39,7 @@ BROWSER = "browser"
 #: Bounds of the numbers: a consent needs time to sign in and read the page; more parallel
 #: checks than this only meet Microsoft's throttling sooner.
 TIMEOUT_RANGE = (30, 3600)
-CONCURRENCY_RANGE = (1, 32)
+CONCURRENCY_RANGE = (1, 64)  # as the settings file allows
 
 
 class InvalidValue(UserError):

@@ -193,6 +193,8 @@ class CertificatePanel(QWidget):
         create_row.addWidget(self.create_button)
         create_row.addStretch(1)
         form = QFormLayout()
+        #: The file and password rows; an owner's form may line its labels up with these.
+        self.form = form
         form.addRow(buddy_label("Certificate &file:", self.path), path_row)
         form.addRow(buddy_label("Certificate &password:", self.password), password_row)
         form.addRow("", create_row)

@@ -41,6 +41,7 @@ from desktop.core.identity.reconsent import ReconsentWarning
 from desktop.ui.certificate_panel import CertificatePanel
 from desktop.ui.error_page_help import ErrorPageHelp
 from desktop.ui.file_picker import FilePicker
+from desktop.ui.text_scroll import TextScroll
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
@@ -50,6 +51,12 @@ def _as_html(text: str) -> str:
     return "<br>".join(
         html.escape(line).replace("  - ", "&nbsp;&nbsp;• ") for line in text.split("\n")
     )
+
+
+WHY_TITLE = "Why it needs re-authorizing"
+RESULT_TITLE = "After re-authorizing"
+#: How many lines of a reason show before it scrolls.
+_REASON_LINES = 6
 
 
 def _label(text: str, parent: QWidget, name: str = "") -> QLabel:
@@ -98,14 +105,17 @@ class ReauthorizeDialog(QDialog):
         heading = _label(f"<b>{profile.name}</b> — {app_name}", self)
         heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(heading)
-        why_box = QGroupBox("Why it needs re-authorizing", self)
-        why_layout = QVBoxLayout(why_box)
-        self.status_label = _label(f"Status: {profile.status.value}", why_box, "CurrentStatus")
-        self.why = _label(options.why, why_box, "Why")
-        self.remedy = _label(f"What to do: {options.remedy}", why_box, "Remedy")
-        for widget in (self.status_label, self.why, self.remedy):
+        self.why_box = QGroupBox(WHY_TITLE, self)
+        why_layout = QVBoxLayout(self.why_box)
+        self.status_label = _label(f"Status: {profile.status.value}", self.why_box, "CurrentStatus")
+        self.why = _label(options.why, self.why_box, "Why")
+        self.remedy = _label(f"What to do: {options.remedy}", self.why_box, "Remedy")
+        # A reason can list fifty permissions: it scrolls past a few lines, never cut off.
+        lines = self.fontMetrics().lineSpacing() * _REASON_LINES
+        self.why_scroll = TextScroll(self.why, lines, self.why_box)
+        for widget in (self.status_label, self.why_scroll, self.remedy):
             why_layout.addWidget(widget)
-        layout.addWidget(why_box)
+        layout.addWidget(self.why_box)
 
         self.note: QLabel | None = None
         if options.original_ip_note:
@@ -349,18 +359,22 @@ class ReauthorizeDialog(QDialog):
 
     @Slot(object)
     def _on_succeeded(self, result: CheckResult) -> None:
+        # The box now says what the check after the consent found: the old "why" is stale.
+        self.why_box.setTitle(RESULT_TITLE)
         self.status_label.setText(f"Status: {result.status.value}")
+        self.why.setText(result.reason or "The check gave no reason.")
+        self.remedy.setText(f"What to do: {result.remedy}" if result.remedy else "")
+        self.remedy.setVisible(bool(result.remedy))
+        self.why_scroll.updateGeometry()
+        # The reason and the remedy are in the box above; the line below only sums up.
         if result.status is Status.VALID:
             text = "Re-authorized. The check after the consent says the profile is Valid."
-            if result.warning:
+            if result.warning and result.warning not in result.reason:
                 text += f" {result.warning}"
         elif result.transient:
-            text = f"Re-authorized, but the check after it could not run. {result.reason}"
+            text = "Re-authorized, but the check after it could not run (why: above)."
         else:
-            text = (
-                f"Re-authorized, but the profile is still {result.status.value}: "
-                f"{result.reason} {result.remedy}"
-            )
+            text = f"Re-authorized, but the profile is still {result.status.value} (why: above)."
         self._show_outcome(text, error=result.status is not Status.VALID)
         self.go.hide()
         self.cancel_button.hide()

@@ -78,6 +78,7 @@ def test_consent_saves_and_prints_the_profile(
     printed = json.loads(capsys.readouterr().out)
     assert printed["customer"] == "Contoso Ltd"
     assert printed["app_type"] == BASELINE.id
+    assert printed["name"] == f"Baseline management – {sandbox.demo.domain}"  # one pattern
     assert printed["status"] == "Unknown"  # nobody signed in to verify through Graph
     assert len(ctx.inventory_port.saved) == 1
 

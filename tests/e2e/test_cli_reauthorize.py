@@ -3,6 +3,8 @@ subprocesses against the sandbox, with the test keyring and the browser stand-in
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -104,3 +106,20 @@ def test_admin_reconsent_lists_the_grants_it_may_revoke(cli_sandbox: CliSandbox)
     box.cli("signout")
     unread = box.cli("reauthorize", str(profile["id"]), "--format", "json")
     assert "could not be read" in unread.stderr and "signin" in unread.stderr
+
+
+def test_reauthorize_prints_csv_when_asked(cli_sandbox: CliSandbox) -> None:
+    box = cli_sandbox
+    assert box.cli("signin", "--tenant", box.demo.domain, "--timeout", "30").returncode == 0
+    consent = box.cli(
+        "consent", "--customer", CUSTOMER, "--tenant", box.demo.domain,
+        "--service", "Baseline management", "--timeout", "30",
+    )  # fmt: skip
+    assert consent.returncode == 0, consent.stderr
+    (profile,) = box.profiles()
+    done = box.cli("reauthorize", str(profile["id"]), "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    header, row = list(csv.reader(io.StringIO(done.stdout)))
+    result = dict(zip(header, row, strict=True))
+    assert result["id"] == str(profile["id"]) and result["status"] == "Valid"
+    assert {"reason", "remedy", "checked_at"} <= set(header)

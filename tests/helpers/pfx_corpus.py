@@ -213,7 +213,7 @@ def build_corpus(folder: Path) -> dict[str, PfxCase]:
 
     modern = (folder / "modern.pfx").read_bytes()
     (folder / "truncated.pfx").write_bytes(modern[: len(modern) // 2])
-    add(PfxCase("truncated", folder / "truncated.pfx", PASSWORD, error="not a PKCS#12"))
+    add(PfxCase("truncated", folder / "truncated.pfx", PASSWORD, error="is damaged"))
     (folder / "random.pfx").write_bytes(os.urandom(2048))
     add(PfxCase("random_bytes", folder / "random.pfx", PASSWORD, error="not a PKCS#12"))
     shutil.copy(folder / "rsa.pem", folder / "renamed-pem.pfx")

@@ -29,7 +29,7 @@ from tests.helpers.check_fakes import (
     profile,
 )
 
-from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+from desktop.ui.reauthorize_dialog import RESULT_TITLE, ReauthorizeDialog
 
 CATALOG = load_shipped()
 
@@ -122,6 +122,10 @@ def test_custom_app_with_a_changed_certificate(qtbot: QtBot) -> None:
     assert "administrator consent" in detail
     assert [r.status for r in store.recorded] == [Status.VALID]  # type: ignore[attr-defined]
     assert "Valid" in dialog.outcome.text() and dialog.close_button.isVisible()
+    # The box says what the check found now, not the stale reason beside the new status.
+    assert dialog.why_box.title() == RESULT_TITLE
+    assert dialog.status_label.text() == "Status: Valid"
+    assert dialog.why.text() == result.reason and "no longer knows" not in dialog.why.text()
 
 
 def test_delegated_app_after_mfa_offers_user_consent_and_functions(qtbot: QtBot) -> None:
@@ -241,3 +245,19 @@ def test_unreadable_grants_are_said_and_nothing_found_goes_straight_on(qtbot: Qt
     with qtbot.waitSignal(quiet.reauthorized, timeout=10_000):
         quiet.go.click()
     assert not quiet.reconsent.isVisible() and len(engine.requests) == 1
+
+
+def test_a_long_reason_scrolls_instead_of_being_cut(qtbot: QtBot) -> None:
+    names = ", ".join(f"Permission{i}.ReadWrite.All" for i in range(50))
+    p = replace(custom_profile(), reason=f"Required permissions are missing: {names}.")
+    app = CATALOG.app_type(p.app_type_id)
+    options = replace(options_for(p, app), why=p.reason)
+    dialog, _ = open_dialog(qtbot, p, FakeConsentEngine(), all_granted("custom-azure-app"))
+    dialog = ReauthorizeDialog(p, app.name, options, dialog._controller)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.why.text() == p.reason
+    bar = dialog.why_scroll.verticalScrollBar()
+    assert bar.maximum() > 0  # the rest is a scroll away, and the dialog stays on screen
+    assert dialog.why_scroll.height() < dialog.why.heightForWidth(dialog.why.width())

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -259,11 +260,52 @@ def _decode(name: str, resource: Path) -> object:
     return _parse_json(name, text)
 
 
+#: Far deeper than any catalog entry (about six levels), far below Python's recursion limit.
+MAX_DEPTH = 32
+
+
 def _parse_json(name: str, text: str) -> object:
+    remedy = "Fix the file; the shipped catalog stays in use until then."
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CatalogError(
             f"{name}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}).",
-            remedy="Fix the file; the shipped catalog stays in use until then.",
+            remedy=remedy,
         ) from exc
+    except RecursionError as exc:
+        raise CatalogError(f"{name}: nested far too deeply.", remedy=remedy) from exc
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+        raise CatalogError(f"{name}: a number has far too many digits.", remedy=remedy) from exc
+    problem = _json_problem(value)
+    if problem:
+        raise CatalogError(f"{name}: {problem}.", remedy=remedy)
+    return value
+
+
+def _json_problem(value: object) -> str | None:
+    """What no catalog holds: nesting deeper than :data:`MAX_DEPTH`, text that is not valid
+    Unicode (a lone surrogate escape such as ``"\\ud800"``) or a number that is not finite."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"nested more than {MAX_DEPTH} levels deep"
+        if isinstance(item, dict):
+            stack.extend((k, depth + 1) for k in item)
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return f"the text {_shown(item)} holds a lone surrogate escape (\\ud800-\\udfff)"
+        elif isinstance(item, float) and not math.isfinite(item):
+            return "a number is too large"
+    return None
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    shown = json.dumps(text)
+    return shown if len(shown) <= limit else shown[: limit - 2] + '…"'

@@ -30,8 +30,9 @@ from desktop.core.catalog.model import (
 )
 from desktop.core.errors import UserError
 
-GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Matched with fullmatch: "$" would accept a trailing newline.
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 TOP_LEVEL = "top level"
 
@@ -83,7 +84,7 @@ class Entry:
 
     def slug(self, key: str) -> str:
         value = self.text(key)
-        if not SLUG.match(value):
+        if not SLUG.fullmatch(value):
             self.fail(f'"{key}" "{value}" must be lower-case letters, digits and hyphens')
         return value
 
@@ -138,7 +139,7 @@ class Entry:
 
 def check_guid(entry: Entry, key: str, value: object) -> str:
     """A client ID must be a GUID such as 00000000-0000-0000-0000-000000000000."""
-    if not isinstance(value, str) or not GUID.match(value.strip()):
+    if not isinstance(value, str) or not GUID.fullmatch(value.strip()):
         entry.fail(f'"{key}" "{value}" is not a GUID (like 12345678-abcd-1234-abcd-123456789abc)')
     return str(value).strip().lower()
 

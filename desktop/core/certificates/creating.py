@@ -9,6 +9,7 @@ keeps the private key, protected by AES-256 or, for older Windows, 3DES/SHA-1.
 from __future__ import annotations
 
 import enum
+import errno
 import os
 import re
 import secrets
@@ -24,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from desktop.core.certificates.model import PfxContents
+from desktop.core.disk import disk_full_error, is_full_os_error
 from desktop.core.errors import UserError
 
 KEY_SIZES = (2048, 3072, 4096)
@@ -161,36 +163,52 @@ def export_pfx(
 
 
 def write_new_file(path: Path, data: bytes, *, private: bool = False) -> None:
-    """Write *data* to a new file at *path*: never overwrite, never leave a partial file."""
+    """Write *data* to a new file at *path*: never overwrite, never leave a partial file.
+
+    The bytes go to a temporary file next to it first, which is then linked into place (a
+    link, unlike a rename, fails when the name exists). A failed write (a full disk) removes
+    the temporary file, so nothing blocks the retry.
+    """
     if path.exists():
         raise UserError(
             f"{path} already exists.",
             remedy="Choose another folder or name; the existing file was not changed.",
         )
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # "x": create only; fails if the file appeared meanwhile, unlike a rename.
-        with open(path, "xb", opener=_private_opener if private else None) as handle:
-            try:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            except BaseException:
-                handle.close()
-                path.unlink(missing_ok=True)
-                raise
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _place(tmp, path)
     except FileExistsError as exc:
         raise UserError(f"{path} already exists.", remedy="Choose another folder or name.") from exc
     except OSError as exc:
+        if is_full_os_error(exc):
+            raise disk_full_error(path, lost_nothing="No file was left behind.") from exc
         raise UserError(
             f"Cannot write {path}: {exc.strerror or exc}.",
             remedy="Choose a folder you can write to.",
         ) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
-def _private_opener(path: str, flags: int) -> int:
-    """Open a new file readable only by its owner (ignored where modes do not apply)."""
-    return os.open(path, flags, 0o600)
+def _place(tmp: Path, path: Path) -> None:
+    """Give the finished *tmp* the name *path*, failing if that name exists."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        # No hard links here (FAT, some shares): check, then rename; a tiny race, no partial file.
+        if path.exists():
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from exc
+        os.replace(tmp, path)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ has expired or is not yet valid.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from desktop.core.certificates.model import (
     CertificateInfo,
     PfxContents,
 )
+from desktop.core.certificates.pkcs12_limits import Damaged, NotPkcs12, TooMuchWork, check_work
 from desktop.core.errors import UserError
 
 #: Larger files are not certificates; refuse before parsing (a PFX is a few KB).
@@ -37,26 +40,46 @@ class CertificateError(UserError):
 
 
 def read_pfx_bytes(path: Path) -> bytes:
-    """The bytes of the certificate file at *path*, with plain words for every failure."""
+    """The bytes of the certificate file at *path*, with plain words for every failure.
+
+    Only a regular file of at most :data:`MAX_PFX_BYTES` is read: a device like ``/dev/zero``
+    would never end, and a FIFO would block (it is opened without blocking, then refused).
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_PFX_BYTES:
-            raise CertificateError(
-                f"{path.name} is {size // 1024} KB, far too large for a certificate file.",
-                remedy=NEED_PFX,
-            )
-        return path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise _not_a_file(path)
+        # O_NONBLOCK: a FIFO swapped in after the stat must not hang the open.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise _not_a_file(path)
+            data = handle.read(MAX_PFX_BYTES + 1)
     except FileNotFoundError as exc:
         raise CertificateError(
             f"The file {path} does not exist.", remedy="Check the path and try again."
         ) from exc
     except IsADirectoryError as exc:
-        raise CertificateError(f"{path} is a folder, not a file.", remedy=NEED_PFX) from exc
+        raise _not_a_file(path) from exc
     except OSError as exc:
         raise CertificateError(
             f"Cannot read {path}: {exc.strerror or exc}.",
             remedy="Check that the file exists and that you may read it.",
         ) from exc
+    if len(data) > MAX_PFX_BYTES:
+        raise CertificateError(
+            f"{path.name} is larger than {MAX_PFX_BYTES // 1024} KB, far too large for a "
+            "certificate file.",
+            remedy=NEED_PFX,
+        )
+    return data
+
+
+def _not_a_file(path: Path) -> CertificateError:
+    if path.is_dir():
+        return CertificateError(f"{path} is a folder, not a file.", remedy=NEED_PFX)
+    return CertificateError(
+        f"{path} is not a regular file (it is a device, a pipe or a socket).", remedy=NEED_PFX
+    )
 
 
 def read_pfx_file(path: Path, password: str | None) -> PfxContents:
@@ -68,12 +91,13 @@ def read_pfx(data: bytes, password: str | None) -> PfxContents:
     """Open PKCS#12 *data* with *password* (None or "" for none). Raises CertificateError."""
     if not data:
         raise CertificateError("The file is empty.", remedy=NEED_PFX)
-    secret = password.encode("utf-8") if password else None
+    secret = _password_bytes(password)
+    _check_structure(data)
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, secret)
     except ValueError as exc:
         if "password" not in str(exc).lower():
-            raise _not_pkcs12(data) from exc
+            raise _damaged("the certificate library cannot read it") from exc
         if secret is None:
             raise CertificateError(
                 "This .pfx file is protected by a password, and none was given.",
@@ -95,6 +119,48 @@ def read_pfx(data: bytes, password: str | None) -> PfxContents:
         private_key=key,
         certificate=leaf,
         chain=tuple(c for c in certs if c is not leaf),
+    )
+
+
+def _password_bytes(password: str | None) -> bytes | None:
+    if not password:
+        return None
+    try:
+        return password.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates from undecodable terminal input
+        raise CertificateError(
+            "The password holds bytes that are not text (not UTF-8).",
+            remedy="Type the password again, or pass it as UTF-8 text.",
+        ) from exc
+
+
+def _check_structure(data: bytes) -> None:
+    """Refuse what is not PKCS#12, is damaged, or would hash the password absurdly often.
+
+    This runs before any decryption: one hostile file could otherwise cost minutes of CPU.
+    """
+    try:
+        check_work(data)
+    except NotPkcs12 as exc:
+        raise _not_pkcs12(data) from exc
+    except Damaged as exc:
+        raise _damaged(str(exc)) from exc
+    except TooMuchWork as exc:
+        count = f"{exc.iterations:,}" if exc.iterations < 10**12 else "billions of"
+        what = "in all" if exc.total else "for one part"
+        raise CertificateError(
+            f"This .pfx file asks for {count} rounds of password hashing {what}; real "
+            "certificate files use a few thousand. It was not opened: it is damaged or was "
+            "made to stall this app.",
+            remedy="Export the certificate again (from Windows, OpenSSL or cert create) and "
+            "choose the new file.",
+        ) from exc
+
+
+def _damaged(detail: str) -> CertificateError:
+    return CertificateError(
+        f"This .pfx file is damaged ({detail}).",
+        remedy="Copy or export the file again and choose the new copy.",
     )
 
 

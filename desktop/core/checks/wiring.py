@@ -66,9 +66,11 @@ def _client_id_in(wiring: IdentityWiring) -> Any:
 
 
 def build_reauthorizer(
-    paths: DataPaths, catalog: Catalog, inventory: Inventory
+    paths: DataPaths, catalog: Catalog, inventory: Inventory, *, timeout: float | None = None
 ) -> tuple[CheckService, InventoryCheckStore, IdentityReauthorizer]:
-    """The check service, the store and the identity engine's consent flow, for re-authorizing."""
+    """The check service, the store and the identity engine's consent flow, for re-authorizing.
+
+    *timeout* is the browser's time limit (default: Settings' consent_timeout_seconds)."""
     service = build_check_service(paths, catalog, inventory)
     wiring = IdentityWiring.load(paths, catalog)
     cache_store = wiring.token_cache_store()
@@ -88,7 +90,7 @@ def build_reauthorizer(
         catalog,
         inventory,
         wiring.publisher_client_id,
-        timeout=float(wiring.settings.consent_timeout_seconds),
+        timeout=timeout if timeout is not None else float(wiring.settings.consent_timeout_seconds),
         client_id_in=wiring.publisher_client_id,
         certificates=certificates if isinstance(certificates, CertificateVault) else None,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from desktop.core.catalog.model import AppType, Catalog
+from desktop.core.deadline import bounded_http_client
 from desktop.core.domain import Cloud
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
@@ -110,7 +111,9 @@ def publisher_client_id(
 
 
 def msal_options(endpoints: Endpoints) -> dict[str, object]:
-    """MSAL constructor options: skip Microsoft's instance discovery for a private host."""
-    if endpoints.authority_host.lower() in _MICROSOFT_HOSTS:
-        return {}
-    return {"instance_discovery": False}
+    """MSAL constructor options: an HTTP client held to the command's deadline (MSAL's own
+    has no timeout at all), and no instance discovery for a private host."""
+    options: dict[str, object] = {"http_client": bounded_http_client()}
+    if endpoints.authority_host.lower() not in _MICROSOFT_HOSTS:
+        options["instance_discovery"] = False
+    return options

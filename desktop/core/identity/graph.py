@@ -6,6 +6,7 @@ from typing import Any
 
 import requests
 
+from desktop.core.deadline import current_deadline
 from desktop.core.endpoints import Endpoints
 
 
@@ -29,9 +30,9 @@ class GraphClient:
 
     def get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
         try:
-            response = self._session.get(
-                self.endpoints.graph(path), params=params, timeout=self.timeout
-            )
+            # Never past the command's deadline (the CLI's --timeout).
+            timeout = max(0.1, current_deadline().bound(self.timeout))
+            response = self._session.get(self.endpoints.graph(path), params=params, timeout=timeout)
         except requests.RequestException as exc:
             raise GraphError(
                 f"Microsoft Graph could not be reached: {exc}", transient=True

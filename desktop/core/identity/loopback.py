@@ -1,8 +1,11 @@
 """A single-use loopback listener for the browser's redirect (admin consent, sign-in).
 
-It binds 127.0.0.1 on an ephemeral port, refuses peers that are not loopback, answers only its
-own path (``/favicon.ico`` and strays get 404 and change nothing), and accepts one answer
-whose ``state`` matches. GET (query) and POST (``form_post``) both work. It answers the browser
+It binds 127.0.0.1 on an ephemeral port, refuses peers that are not loopback, answers only
+requests addressed to ``localhost:PORT`` or ``127.0.0.1:PORT`` (the ``Host`` header; a web page
+that rebinds its own name to 127.0.0.1 sends its name), answers only its own path
+(``/favicon.ico`` and strays get 404 and change nothing), and accepts one answer whose ``state``
+matches. A malformed request (a bad ``Content-Length``) gets 400 and never a traceback: any
+local process can connect. GET (query) and POST (``form_post``) both work. It answers the browser
 with a small page that says what happened and that the tab can be closed, and it is closed on
 every path: answer, timeout, cancel or error.
 """
@@ -11,6 +14,8 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +24,16 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from desktop.core.cancel import CancelToken
+from desktop.core.deadline import current_deadline
 from desktop.core.errors import CancelledError, UserError
+
+log = logging.getLogger(__name__)
+
+#: The largest form body read; a real answer is a few kilobytes.
+MAX_BODY_BYTES = 1 << 20
+#: How long a connection may take to send its request before it is dropped.
+REQUEST_TIMEOUT_S = 30.0
+_DIGITS = re.compile(r"[0-9]{1,8}")
 
 
 @dataclass(frozen=True)
@@ -63,28 +77,63 @@ class _Server(ThreadingHTTPServer):
         # Bound to 127.0.0.1 already; this is defence in depth against a misconfigured bind.
         return is_loopback(str(client_address[0]))
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One quiet log line: the default prints a traceback to stderr for any local caller."""
+        log.debug("the consent listener dropped a broken connection", exc_info=False)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.0"
+    timeout = REQUEST_TIMEOUT_S
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the answer holds secrets (codes) that must not reach logs."""
 
     def do_GET(self) -> None:
+        if not self._host_is_ours():
+            self._answer(400, _WRONG_HOST)
+            return
         parts = urlsplit(self.path)
         self._handle(parts.path, dict(parse_qsl(parts.query, keep_blank_values=True)))
 
     def do_POST(self) -> None:
+        if not self._host_is_ours():
+            self._answer(400, _WRONG_HOST)
+            return
+        length = self._content_length()
+        if length is None:
+            self._answer(400, _BAD_REQUEST)
+            return
         parts = urlsplit(self.path)
-        length = min(int(self.headers.get("Content-Length") or 0), 1 << 20)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         params.update(parse_qsl(body, keep_blank_values=True))
         self._handle(parts.path, params)
 
+    def _host_is_ours(self) -> bool:
+        """True when the request names this listener: ``localhost:PORT`` or ``127.0.0.1:PORT``."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            return False
+        port = self.server.listener.port
+        return hosts[0].strip().lower() in (f"localhost:{port}", f"127.0.0.1:{port}")
+
+    def _content_length(self) -> int | None:
+        """The body's length; 0 when absent; None when malformed, repeated or too large."""
+        values = self.headers.get_all("Content-Length") or []
+        if not values:
+            return 0
+        if len(values) != 1 or not _DIGITS.fullmatch(values[0].strip()):
+            return None
+        length = int(values[0].strip())
+        return length if length <= MAX_BODY_BYTES else None
+
     def _handle(self, path: str, params: dict[str, str]) -> None:
         status, page = self.server.listener._receive(path, params)
+        self._answer(status, page)
+
+    def _answer(self, status: int, page: BrowserPage) -> None:
         body = render_page(page)
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -102,6 +151,12 @@ _WRONG_STATE = BrowserPage(
     "The browser returned an answer for a different or older request, so it was ignored.",
 )
 _DONE = BrowserPage(False, "Already answered", "This request was already answered.")
+_WRONG_HOST = BrowserPage(
+    False, "Not for this address", "Only this computer's browser, at localhost, can answer here."
+)
+_BAD_REQUEST = BrowserPage(
+    False, "Bad request", "The request could not be read, so it was ignored."
+)
 
 
 class LoopbackListener:
@@ -160,7 +215,8 @@ class LoopbackListener:
         """The outcome of the answer. Raises on timeout or cancel, and always closes."""
         cancel = cancel or CancelToken()
         try:
-            remaining = timeout
+            # The command's deadline (the CLI's --timeout) covers more than this wait.
+            remaining = current_deadline().bound(timeout)
             while remaining > 0:
                 step = min(0.1, remaining)
                 if self._answered.wait(step):

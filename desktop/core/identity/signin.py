@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import msal
 
 from desktop.core.cancel import CancelToken, Progress, no_progress
+from desktop.core.deadline import current_deadline
 from desktop.core.domain import Cloud
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
@@ -23,7 +24,13 @@ from desktop.core.identity.browser import BrowserOpener, open_system_browser
 from desktop.core.identity.config import msal_options
 from desktop.core.identity.consent_errors import consent_error
 from desktop.core.identity.loopback import BrowserPage, LoopbackListener
-from desktop.core.identity.tokens import aadsts_codes, response_scopes, response_tenant, user_name
+from desktop.core.identity.tokens import (
+    aadsts_codes,
+    response_scopes,
+    response_tenant,
+    user_name,
+)
+from desktop.core.network_errors import network_error
 
 DEFAULT_TIMEOUT_S = 300.0
 
@@ -112,6 +119,11 @@ def _public_app(
             remedy="Check the tenant ID or domain and the tenant's cloud.",
             detail=str(exc.__context__ or exc),
         ) from exc
+    except Exception as exc:  # the OpenID discovery could not reach the sign-in host
+        problem = network_error(exc, timeout_s=current_deadline().seconds)
+        if problem is None:
+            raise
+        raise problem from exc
 
 
 def interactive(

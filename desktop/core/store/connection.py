@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop.core.disk import disk_full_error, is_full_sqlite_error
 from desktop.core.errors import UserError
 
 #: How long a connection waits for another process's write lock before giving up.
@@ -55,15 +56,34 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
-    conn.execute("COMMIT")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction without hiding the failure that caused it.
+
+    After some errors (a full disk, an I/O error) SQLite has already rolled back, and our own
+    ROLLBACK would replace the real cause with "no transaction is active".
+    """
+    if not conn.in_transaction:
+        return
+    # The caller re-raises the original failure, which is the one that matters.
+    with suppress(sqlite3.Error):
+        conn.execute("ROLLBACK")
 
 
 def store_error(exc: sqlite3.Error, path: Path) -> UserError:
     """Translate an SQLite failure into what happened and what to do."""
     text = str(exc).lower()
+    if is_full_sqlite_error(exc, path):
+        return disk_full_error(
+            path,
+            lost_nothing="The change was not saved; everything saved before is still there.",
+            detail=str(exc),
+        )
     if "locked" in text or "busy" in text:
         return UserError(
             f"The store {path} is locked by another program.",
@@ -86,7 +106,10 @@ def store_error(exc: sqlite3.Error, path: Path) -> UserError:
         )
     return UserError(
         f"The store {path} could not be used: {exc}.",
-        remedy="Try again. If it keeps failing, restore a copy from the backups folder.",
+        # Not "restore a backup": backups are taken before migrations only, and replacing the
+        # store with one would lose everything saved since.
+        remedy="Try again. If it keeps failing, check the disk, and keep the file: it holds "
+        "your data.",
         detail=str(exc),
     )
 

@@ -14,7 +14,8 @@ from desktop.core.store.connection import (
     enable_wal,
     store_error,
 )
-from desktop.core.store.schema import check_not_newer, migrate, schema_version
+from desktop.core.store.inspection import read_header
+from desktop.core.store.schema import check_ours, migrate
 
 
 class Store:
@@ -39,13 +40,12 @@ class Store:
     def prepare(self, backups: Path) -> None:
         """Check the version, switch to WAL and migrate, touching nothing on a refusal."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Read without writing until the file is known to be ours: even closing a normal
+        # connection checkpoints a log into the main file.
+        header = read_header(self.path)
+        check_ours(header.version, header.tables, self.path)
         conn = connect(self.path, busy_timeout_s=self.busy_timeout_s)
         try:
-            try:
-                # Read the version before any pragma that writes (WAL changes the header).
-                check_not_newer(schema_version(conn), self.path)
-            except sqlite3.Error as exc:
-                raise store_error(exc, self.path) from exc
             enable_wal(conn, self.path)
             self.last_backup = migrate(conn, self.path, backups)
         finally:

@@ -112,6 +112,38 @@ def check_not_newer(version: int, path: Path) -> None:
         )
 
 
+def check_ours(version: int, tables: Sequence[str], path: Path) -> None:
+    """Refuse a file this app did not write: newer, or version 0 holding tables we do not know.
+
+    Version 0 is a new, empty file; a version-0 file with tables is another program's SQLite
+    database, and adopting it would add our tables to someone else's data.
+    """
+    check_not_newer(version, path)
+    if version < 0:
+        raise UserError(
+            f"The file {path} is not an App Profile Manager store (its version number is "
+            f"{version}). It has not been changed.",
+            remedy="Move that file out of the data folder, or set APP_PROFILES_HOME to "
+            "another folder.",
+        )
+    if version == 0 and tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise UserError(
+            f"The file {path} is not an App Profile Manager store (it holds tables this app "
+            f"does not know: {shown}). It has not been changed.",
+            remedy="Move that file out of the data folder, or set APP_PROFILES_HOME to "
+            "another folder.",
+        )
+
+
+def _tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
 def backup(conn: sqlite3.Connection, backups: Path, version: int) -> Path:
     """Write a consistent copy of the store (SQLite's online backup) into *backups*."""
     backups.mkdir(parents=True, exist_ok=True)
@@ -146,7 +178,7 @@ def migrate(
             saved = backup(conn, backups, current)
         with transaction(conn):
             current = schema_version(conn)
-            check_not_newer(current, path)
+            check_ours(current, _tables(conn) if current == 0 else (), path)
             for version in range(current, target):
                 for statement in MIGRATIONS[version]:
                     conn.execute(statement)

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 
 from desktop.core.cancel import CancelToken, Progress
-from desktop.core.catalog.model import Catalog
+from desktop.core.catalog.model import Catalog, SetupMode
 from desktop.core.domain import AppProfile, Cloud, Tenant
 from desktop.core.errors import UserError
 from desktop.core.identity.consent import ConsentEngine
@@ -19,6 +19,7 @@ from desktop.core.paths import DataPaths
 from desktop.core.settings import Settings
 from desktop.core.tenant_lookup import lookup_tenant_id
 from desktop.core.vault import CertificateVault, open_vault
+from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.identity_engine import IdentityConsent, technician_token
 from desktop.core.wizard.plan import SavePlan
 from desktop.core.wizard.ports import ConsentOutcome, ConsentRequest, Directory
@@ -52,7 +53,17 @@ class WizardBackend:
         for cloud, ids in settings.cloud_client_ids.items():
             if isinstance(ids, dict):
                 national.setdefault(cloud, {}).update(ids)
-        return Directory(customers, tenants, dict(settings.client_ids), national)
+        existing = tuple(
+            ExistingProfile(r.id, r.name, r.tenant_id, r.app_type_id, SetupMode(r.mode), r.status)
+            for r in inventory.profiles.all_rows()
+        )
+        return Directory(
+            customers,
+            tenants,
+            dict(settings.client_ids),
+            existing=existing,
+            cloud_client_ids=national,
+        )
 
     def lookup_tenant(self, domain: str, cloud: Cloud) -> str:
         return lookup_tenant_id(domain, cloud)

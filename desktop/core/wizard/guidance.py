@@ -15,10 +15,20 @@ CUSTOM_APP_REDIRECT_NOTE = (
 )
 
 AOS_MODERN_ONLY = (
-    "AOS services are set up in modern mode only. The apps each service uses are listed on the "
-    "next step, and you consent to each app separately. Custom and classic app profiles for "
-    "AOS services cannot be created here."
+    "Modern mode is used: AOS services are set up in modern mode only, so there is no setup "
+    "method to choose. The apps each service uses are listed on the next step, and you "
+    "consent to each app separately. Custom and classic app profiles for AOS services cannot "
+    "be created here."
 )
+
+
+def custom_app_name(application_id: str) -> str:
+    """How the role steps name the customer's own app (custom mode): by its application ID,
+    the one thing the technician typed that Entra's search finds."""
+    typed = application_id.strip()
+    if typed:
+        return f"the customer's own app, application ID {typed}"
+    return "the customer's own app (its application ID, as entered under Setup method)"
 
 
 def entra_role_steps(role_name: str, app_name: str, tenant: str) -> list[str]:

@@ -51,17 +51,22 @@ class CreateProfileWizard(ConsentRows):
     def is_shown(self, step: Step) -> bool:
         """Whether *step* is part of this run, given what is chosen so far."""
         if step is Step.SETUP:
-            # AOS: said plainly that only modern mode exists; premium: only when a chosen
-            # service offers a choice (Baseline management).
-            return self.state.family is ServiceFamily.AOS or any(
-                len(self.mode_choices(s)) > 1 for s in self.services()
-            )
+            # Only when a chosen service offers a choice (Baseline management). AOS services
+            # have none: the Services step says that modern mode is used.
+            return any(len(self.mode_choices(s)) > 1 for s in self.services())
         if step is Step.ROLES:
             return bool(self.state.roles) or bool(self.azure_roles())
         return True
 
     def shown_steps(self) -> list[Step]:
         return [step for step in STEP_ORDER if self.is_shown(step)]
+
+    def step_indicator(self, step: Step) -> str:
+        """Where *step* stands in this run, e.g. "Step 2 of 5 · Services"."""
+        shown = self.shown_steps()
+        if step not in shown:
+            return step.label
+        return f"Step {shown.index(step) + 1} of {len(shown)} · {step.label}"
 
     def next_step(self, step: Step) -> Step | None:
         """The step after *step*, or None after the last one."""
@@ -370,6 +375,11 @@ class CreateProfileWizard(ConsentRows):
             out.append("There is no app profile to save.")
         return out
 
+    def save_anyway_blockers(self) -> list[str]:
+        """What even "Save anyway" (after Cancel) must not skip: a running role assignment,
+        and the Azure roles, which seed 002 wants added before the app profile is saved."""
+        return self._roles_blockers()
+
     def mark_saved(self) -> None:
         self.state.saved = True
 
@@ -384,6 +394,21 @@ class CreateProfileWizard(ConsentRows):
             "profile records it, and the app stays consented in the tenant until an "
             "administrator removes it. Save the app profiles anyway?"
         )
+
+    def discard_question(self) -> str | None:
+        """What to ask before closing discards what was typed: a new customer, a tenant
+        looked up or entered. None when nothing typed would be lost (or all is saved)."""
+        if self.state.saved:
+            return None
+        lost: list[str] = []
+        customer, tenant = self.state.customer, self.state.tenant
+        if self.state.new_customer and customer is not None and customer.name.strip():
+            lost.append(f"the new customer “{customer.name.strip()}”")
+        if self.state.new_tenant and tenant is not None:
+            lost.append(f"the tenant {tenant.label} ({tenant.tenant_id})")
+        if not lost:
+            return None
+        return f"Close the wizard and discard {' and '.join(lost)}? Nothing has been saved yet."
 
     # -- rebuilding rows and roles -----------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop.core import naming
 from desktop.core.catalog.model import Catalog, SetupMode
 from desktop.core.domain import AppProfile, Customer, Status, Tenant
 from desktop.core.errors import UserError
@@ -38,21 +39,23 @@ class SavePlan:
     custom_app_ids: tuple[str, ...] = ()
 
 
-def profile_name(row: ConsentRow, state: WizardState) -> str:
-    """The name a new profile gets: the custom name, or the app and the tenant."""
+def profile_name(row: ConsentRow, state: WizardState, catalog: Catalog) -> str:
+    """The name a new profile gets: the custom name, or the one pattern of
+    :func:`desktop.core.naming.profile_name`."""
     if row.mode is SetupMode.CUSTOM and state.custom.profile_name.strip():
         return state.custom.profile_name.strip()
-    tenant = state.tenant.label if state.tenant else ""
-    return f"{row.app.label} ({tenant})" if tenant else row.app.label
+    if state.tenant is None:
+        return row.app.label
+    return naming.profile_name(catalog, row.app, row.service_ids, state.tenant)
 
 
-def build_profile(row: ConsentRow, state: WizardState) -> AppProfile:
+def build_profile(row: ConsentRow, state: WizardState, catalog: Catalog) -> AppProfile:
     if state.customer is None or state.tenant is None:
         raise UserError("Choose the customer and tenant before saving.")
     granted = row.state is ConsentState.GRANTED
     custom = row.mode is SetupMode.CUSTOM
     return AppProfile(
-        name=profile_name(row, state),
+        name=profile_name(row, state, catalog),
         customer_id=state.customer.id or 0,
         tenant_id=state.tenant.tenant_id,
         service_ids=row.service_ids,
@@ -78,7 +81,7 @@ def saved_rows(state: WizardState, *, only_granted: bool = False) -> list[Consen
     return [r for r in state.rows if r.state is not ConsentState.SKIPPED]
 
 
-def build_plan(state: WizardState, *, only_granted: bool = False) -> SavePlan:
+def build_plan(state: WizardState, catalog: Catalog, *, only_granted: bool = False) -> SavePlan:
     """The plan Save writes (``only_granted`` for "Save anyway" after Cancel).
 
     Raises :class:`UserError` if there is nothing to save.
@@ -94,7 +97,7 @@ def build_plan(state: WizardState, *, only_granted: bool = False) -> SavePlan:
         new_customer=state.new_customer,
         new_tenant=state.new_tenant,
         added_aos_services=state.added_aos_services,
-        profiles=tuple(build_profile(row, state) for row in rows),
+        profiles=tuple(build_profile(row, state, catalog) for row in rows),
         custom_app_ids=tuple(r.app_id for r in rows if r.mode is SetupMode.CUSTOM),
     )
 
@@ -118,7 +121,7 @@ def summary_lines(state: WizardState, catalog: Catalog) -> list[str]:
         services = ", ".join(catalog.service(s).name for s in row.service_ids)
         head = f"{row.app.label}, {row.mode.value} mode, for {services}"
         if row.mode is SetupMode.CUSTOM:
-            head += f" (app profile “{profile_name(row, state)}”)"
+            head += f" (app profile “{profile_name(row, state, catalog)}”)"
         if row.state is ConsentState.GRANTED:
             how = "user" if row.method.value == "user" else "administrator"
             who = f" by {row.consenting_user}" if row.consenting_user else ""

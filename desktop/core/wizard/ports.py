@@ -14,6 +14,7 @@ from typing import Protocol
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import AppType, ConsentMethod, SetupMode
 from desktop.core.domain import AppProfile, Cloud, Customer, Status, Tenant
+from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.plan import SavePlan
 
 
@@ -25,6 +26,8 @@ class Directory:
     tenants: tuple[Tenant, ...]
     #: Publisher client IDs from Settings, by app type id (they override the catalog's).
     client_ids: Mapping[str, str] = field(default_factory=dict)
+    #: The profiles already in the store: the wizard says when a run would duplicate one.
+    existing: tuple[ExistingProfile, ...] = ()
     #: National clouds' publisher client IDs (Settings over the catalog override), by cloud
     #: value, then app type id.
     cloud_client_ids: Mapping[str, Mapping[str, str]] = field(default_factory=dict)

@@ -22,13 +22,13 @@ from desktop.core.catalog.model import (
 )
 from desktop.core.domain import Customer, Status, Tenant
 
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def normalize_guid(text: str) -> str | None:
     """*text* as a lower-case GUID (braces and spaces allowed around it), or None."""
     value = text.strip().strip("{}").strip().lower()
-    return value if _GUID.match(value) else None
+    return value if _GUID.fullmatch(value) else None
 
 
 class Step(StrEnum):

@@ -1,4 +1,8 @@
-"""Customers and tenants: add, rename, notes, AOS services, remove; tenants with Look up."""
+"""Customers and tenants: add, rename, notes, AOS services, remove; tenants with Look up.
+
+Enter runs the action of the field it is typed in (Add customer, Rename, Look up, Add tenant);
+no button is the dialog's default, so Enter never fires another field's action.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +18,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -27,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from desktop.controllers.inventory import CustomersSnapshot, InventoryController
 from desktop.controllers.tasks import Task
-from desktop.core.catalog.model import ServiceFamily
 from desktop.core.domain import Cloud, Customer
 from desktop.core.errors import UserError
 from desktop.core.inventory import CustomerRemovalPlan
@@ -35,9 +36,16 @@ from desktop.core.inventory.tenants import TenantRemovalPlan
 
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.forms import buddy_label
+from desktop.ui.profiles.aos_services_box import AosServicesBox
 from desktop.ui.profiles.customer_models import CustomerTableModel, TenantTableModel
+from desktop.ui.profiles.customer_notes import NotesEditor
+from desktop.ui.profiles.tenant_table import TenantTableView
 
 TITLE = "Customers and tenants"
+
+#: The dialog's size at most, and its share of the main window's size.
+_MOST = (1120, 680)
+_SHARE = 0.92
 
 
 class CustomersDialog(QDialog):
@@ -66,15 +74,24 @@ class CustomersDialog(QDialog):
         self.status.setWordWrap(True)
         splitter = QSplitter(self)
         splitter.addWidget(self._build_list())
-        splitter.addWidget(self._build_details())
-        splitter.setSizes([300, 700])
+        # At small window sizes the details scroll rather than squeeze their fields.
+        self.details_scroll = QScrollArea(splitter)
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.details_scroll.setWidget(self._build_details())
+        splitter.addWidget(self.details_scroll)
+        splitter.setSizes([240, 760])
+        splitter.setChildrenCollapsible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.resize(1120, 620)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)  # Enter belongs to the field it is typed in
+        self._closing = False
+        self.resize(*fitting_size(parent))
 
         controller.customers_loaded.connect(self._on_loaded)
         controller.changed.connect(self.reload)
@@ -96,6 +113,7 @@ class CustomersDialog(QDialog):
         self.add_button.clicked.connect(self.add_customer)
         self.new_name.returnPressed.connect(self.add_customer)
         self.search = QLineEdit(box)
+        self.search.returnPressed.connect(self._search_entered)
         self.search.setPlaceholderText("Filter customers")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Filter customers")
@@ -127,33 +145,18 @@ class CustomersDialog(QDialog):
         box = QWidget(self)
         self.name_edit = QLineEdit(box)
         self.name_edit.setAccessibleName("Customer name")
+        self.name_edit.returnPressed.connect(self.rename_customer)
         self.rename_button = QPushButton("Re&name", box)
         self.rename_button.clicked.connect(self.rename_customer)
         self.remove_button = QPushButton("&Remove customer…", box)
         self.remove_button.clicked.connect(self.remove_customer)
-        self.notes = QPlainTextEdit(box)
-        self.notes.setAccessibleName("Notes")
-        self.notes.setPlaceholderText("Contract, contacts, anything the next technician needs")
+        self.notes_editor = NotesEditor(self.controller, box)
+        self.notes_editor.saved.connect(self._notes_saved)
+        self.notes_editor.settled.connect(self._notes_settled)
+        self.notes = self.notes_editor.edit
         self.notes.setMaximumHeight(90)
-        self.save_notes_button = QPushButton("Save &notes", box)
-        self.save_notes_button.clicked.connect(self.save_notes)
 
-        self.tenant_view = QTableView(box)
-        self.tenant_view.setObjectName("TenantList")
-        self.tenant_view.setAccessibleName("Tenants")
-        self.tenant_view.setModel(self.tenants)
-        self.tenant_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tenant_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tenant_view.verticalHeader().hide()
-        # The domain gets the room; a long tenant ID is shortened in the middle (its start and
-        # end are what people compare) and shown whole in its tooltip.
-        self.tenant_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.tenant_view.setWordWrap(False)
-        header = self.tenant_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(1, self.fontMetrics().horizontalAdvance("0" * 22))
+        self.tenant_view = TenantTableView(self.tenants, box)
         self.domain = QLineEdit(box)
         self.domain.setPlaceholderText("contoso.onmicrosoft.com")
         self.domain.setAccessibleName("Primary domain")
@@ -161,6 +164,7 @@ class CustomersDialog(QDialog):
         self.lookup_button = QPushButton("&Look up", box)
         self.lookup_button.setToolTip("Find the tenant ID of this domain online")
         self.lookup_button.clicked.connect(self.look_up)
+        self.domain.returnPressed.connect(self.look_up)
         self.cancel_lookup_button = QPushButton("Cancel look-&up", box)
         self.cancel_lookup_button.setToolTip("Stop looking up the domain (Esc)")
         self.cancel_lookup_button.clicked.connect(self.cancel_lookup)
@@ -176,6 +180,7 @@ class CustomersDialog(QDialog):
         self.tenant_id = QLineEdit(box)
         self.tenant_id.setPlaceholderText("00000000-0000-0000-0000-000000000000")
         self.tenant_id.setAccessibleName("Tenant ID")
+        self.tenant_id.returnPressed.connect(self.add_tenant)
         self.cloud = QComboBox(box)
         self.cloud.setAccessibleName("Cloud")
         for cloud in Cloud:
@@ -185,15 +190,10 @@ class CustomersDialog(QDialog):
         self.remove_tenant_button = QPushButton("Remove tenant…", box)
         self.remove_tenant_button.clicked.connect(self.remove_tenant)
 
-        self.services = QListWidget(box)
-        self.services.setAccessibleName("AOS services added for this customer")
-        for service in self.controller.catalog.services:
-            if service.family is ServiceFamily.AOS:
-                item = QListWidgetItem(service.name, self.services)
-                item.setData(Qt.ItemDataRole.UserRole, service.id)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Unchecked)
-        self.save_services_button = QPushButton("Save &services", box)
+        self.services_box = AosServicesBox(self.controller.catalog, box)
+        self.services = self.services_box.services
+        self.services_note = self.services_box.note
+        self.save_services_button = self.services_box.save_button
         self.save_services_button.clicked.connect(self.save_services)
 
         name_row = QHBoxLayout()
@@ -202,10 +202,7 @@ class CustomersDialog(QDialog):
         name_row.addWidget(self.remove_button)
         form = QFormLayout()
         form.addRow(buddy_label("Na&me:", self.name_edit, self), name_row)
-        notes_row = QVBoxLayout()
-        notes_row.addWidget(self.notes)
-        notes_row.addWidget(self.save_notes_button, 0, Qt.AlignmentFlag.AlignRight)
-        form.addRow("Notes:", notes_row)
+        form.addRow(buddy_label("N&otes:", self.notes, self), self.notes_editor)
 
         tenants_box = QGroupBox("Tenants", box)
         add_form = QFormLayout()
@@ -225,20 +222,12 @@ class CustomersDialog(QDialog):
         tenants_layout.addWidget(self.remove_tenant_button, 0, Qt.AlignmentFlag.AlignRight)
         tenants_layout.addLayout(add_form)
 
-        services_box = QGroupBox("AOS services", box)
-        services_note = QLabel("The create wizard offers only these.", services_box)
-        services_note.setWordWrap(True)  # a long group title would widen the whole dialog
-        services_layout = QVBoxLayout(services_box)
-        services_layout.addWidget(services_note)
-        services_layout.addWidget(self.services)
-        services_layout.addWidget(self.save_services_button, 0, Qt.AlignmentFlag.AlignRight)
-
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         lower = QHBoxLayout()
-        lower.addWidget(tenants_box, 3)
-        lower.addWidget(services_box, 2)
+        lower.addWidget(tenants_box, 2)
+        lower.addWidget(self.services_box, 1)
         layout.addLayout(lower, 1)
         self.details = box
         return box
@@ -282,16 +271,14 @@ class CustomersDialog(QDialog):
     def _show_customer(self, customer: Customer | None) -> None:
         self.details.setEnabled(customer is not None)
         self.name_edit.setText(customer.name if customer else "")
-        self.notes.setPlainText(customer.notes if customer else "")
+        self.notes_editor.show_customer(
+            customer.name if customer else "", customer.notes if customer else ""
+        )
         tenants = []
         if customer is not None and self._snapshot is not None and customer.id is not None:
             tenants = self._snapshot.tenants.get(customer.id, [])
         self.tenants.set_tenants(tenants)
-        chosen = set(customer.aos_service_ids) if customer else set()
-        for i in range(self.services.count()):
-            item = self.services.item(i)
-            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.services_box.show_customer(customer)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -314,23 +301,25 @@ class CustomersDialog(QDialog):
         self._select_after_load = new
         self.controller.rename_customer(customer.name, new)
 
-    @Slot()
-    def save_notes(self) -> None:
-        customer = self.current()
-        if customer is not None:
-            self.controller.set_notes(customer.name, self.notes.toPlainText())
+    @Slot(str, str)
+    def _notes_saved(self, name: str, notes: str) -> None:
+        """Keep the loaded customer in step, so choosing it again shows the saved notes."""
+        row = self.customers.row_of(name)
+        if row >= 0:
+            self.customers.customer(row).notes = notes.strip()
+
+    @Slot(bool)
+    def _notes_settled(self, saved: bool) -> None:
+        if self._closing:
+            self._closing = False
+            self.reject()
 
     @Slot()
     def save_services(self) -> None:
         customer = self.current()
         if customer is None:
             return
-        ids = tuple(
-            str(self.services.item(i).data(Qt.ItemDataRole.UserRole))
-            for i in range(self.services.count())
-            if self.services.item(i).checkState() == Qt.CheckState.Checked
-        )
-        self.controller.set_aos_services(customer.name, ids)
+        self.controller.set_aos_services(customer.name, self.services_box.chosen_ids(customer))
 
     @Slot()
     def remove_customer(self) -> None:
@@ -397,10 +386,32 @@ class CustomersDialog(QDialog):
             self.cancel_lookup_button.setFocus()
 
     def reject(self) -> None:
+        """Close (Esc, Close, the title bar): a look-up is cancelled first; typed notes are
+        saved first, and notes that cannot be saved are not dropped without asking."""
         if self._lookup_task is not None:  # Esc during a look-up cancels the look-up first
             self.cancel_lookup()
             return
+        notes = self.notes_editor
+        if notes.error is not None and not self._closing:
+            question = (
+                f"The notes of {notes.customer} are not saved: {notes.error.one_line()} "
+                "Close anyway and lose them?"
+            )
+            if not self.dialogs.confirm(TITLE, question, action="Close without saving"):
+                return
+        elif notes.pending:
+            self._closing = True  # closes once the notes are stored (or asks if they fail)
+            self.status.setText("Saving the notes…")
+            notes.flush()
+            return
         super().reject()
+
+    @Slot()
+    def _search_entered(self) -> None:
+        """Enter in the filter goes to the first customer shown."""
+        if self.proxy.rowCount() > 0:
+            self.list.selectRow(0)
+            self.list.setFocus()
 
     @Slot(str, str)
     def _on_looked_up(self, domain: str, tenant_id: str) -> None:
@@ -440,3 +451,14 @@ class CustomersDialog(QDialog):
         self._select_after_load = ""
         if self.isVisible():
             self.status.setText(error.one_line())
+
+
+def fitting_size(parent: QWidget | None) -> tuple[int, int]:
+    """The dialog's size: a share of the main window's, at most :data:`_MOST`."""
+    if parent is None:
+        return _MOST
+    window = parent.window().size()
+    return (
+        min(_MOST[0], int(window.width() * _SHARE)),
+        min(_MOST[1], int(window.height() * _SHARE)),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.catalog.model import Catalog
+from desktop.core.catalog.model import Catalog, SetupMode
 from desktop.core.domain import Status
 from desktop.core.inventory import ProfileDetails
 
 from desktop.ui.icons import status_icon
 from desktop.ui.profiles.history_model import HistoryModel, local_time
+from desktop.ui.text_scroll import TextScroll
 
 
 def _when(value: datetime | None, empty: str = "Never") -> str:
@@ -34,6 +35,15 @@ def _when(value: datetime | None, empty: str = "Never") -> str:
 
 def _names(ids: tuple[str, ...], lookup: dict[str, str]) -> str:
     return ", ".join(lookup.get(i, i) for i in ids) or "—"
+
+
+#: How many lines a long reason shows before it scrolls.
+_SCROLL_LINES = 6
+
+#: Seed 002: only modern (and here custom) app profiles are re-authorized in this app.
+CLASSIC_REAUTHORIZE_NOTE = (
+    "Classic app profiles are re-authorized in AvePoint Online Services, not in this app."
+)
 
 
 def time_zone_note() -> str:
@@ -45,12 +55,19 @@ def time_zone_note() -> str:
 class ProfileDetailsDialog(QDialog):
     """Details of one profile: every field, in four groups, and its history.
 
+    Enter closes the dialog: the action buttons are never the default button, so a stray
+    Enter records no event.
+
     Signals:
         mark_requested(str): record an event that requires re-authorization (``user_left`` or
             ``user_mfa_enabled``); only offered for apps with a consenting user.
+        reauthorize_requested(): re-authorize this profile (not offered for classic ones).
+        check_requested(): check this profile's status now.
     """
 
     mark_requested = Signal(str)
+    reauthorize_requested = Signal()
+    check_requested = Signal()
 
     def __init__(self, details: ProfileDetails, catalog: Catalog, parent: QWidget | None = None):
         super().__init__(parent)
@@ -68,6 +85,8 @@ class ProfileDetailsDialog(QDialog):
 
         #: Every field's value label, by its label text (what a test or a screen reader reads).
         self.fields: dict[str, QLabel] = {}
+        #: The fields that scroll when long (Reason, What to do), by label text.
+        self.scroll_areas: dict[str, TextScroll] = {}
         heading = QLabel(p.name, self)
         heading.setObjectName("ProfileDetailsHeading")
         font = heading.font()
@@ -97,8 +116,8 @@ class ProfileDetailsDialog(QDialog):
         row_layout.addWidget(icon)
         row_layout.addWidget(word, 1)
         state.addRow("Status:", status_row)
-        self._add(state, "Reason", p.reason)
-        self._add(state, "What to do", p.remedy)
+        self._add(state, "Reason", p.reason, scroll=True)
+        self._add(state, "What to do", p.remedy, scroll=True)
         if p.reauthorization_required and p.status is Status.VALID:
             self._add(state, "Note", "Re-authorization is required.")
         self._add(state, "Last checked", _when(p.last_checked))
@@ -141,6 +160,20 @@ class ProfileDetailsDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)  # Enter closes, wherever the focus is
+        self.reauthorize_button = QPushButton("Re-&authorize…", self)
+        if p.mode is SetupMode.CLASSIC:
+            # Seed 002: classic app profiles are re-authorized in AvePoint Online Services.
+            self.reauthorize_button.setEnabled(False)
+            self.reauthorize_button.setToolTip(CLASSIC_REAUTHORIZE_NOTE)
+        else:
+            self.reauthorize_button.setToolTip("Consent to the app again in the system browser")
+        self.reauthorize_button.clicked.connect(lambda: self._forward(self.reauthorize_requested))
+        self.check_button = QPushButton("Check &now", self)
+        self.check_button.setToolTip("Check this app profile's status in the tenant now")
+        self.check_button.clicked.connect(lambda: self._forward(self.check_requested))
+        actions: list[QPushButton] = [self.reauthorize_button, self.check_button]
         self.user_left: QPushButton | None = None
         self.mfa_enabled: QPushButton | None = None
         if has_user:
@@ -156,8 +189,14 @@ class ProfileDetailsDialog(QDialog):
                 "re-authorizing."
             )
             self.mfa_enabled.clicked.connect(lambda: self.mark_requested.emit("user_mfa_enabled"))
-            for button in (self.user_left, self.mfa_enabled):
-                buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+            actions += [self.user_left, self.mfa_enabled]
+        for button in actions:
+            button.setAutoDefault(False)
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.classic_note: QLabel | None = None
+        if p.mode is SetupMode.CLASSIC:
+            self.classic_note = QLabel(CLASSIC_REAUTHORIZE_NOTE, self)
+            self.classic_note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(grid)
@@ -167,8 +206,15 @@ class ProfileDetailsDialog(QDialog):
         layout.addWidget(self.history, 1)
         self.zone_note = QLabel(time_zone_note(), self)
         layout.addWidget(self.zone_note)
+        if self.classic_note is not None:
+            layout.addWidget(self.classic_note)
         layout.addWidget(buttons)
         self.resize(820, 680)
+
+    def _forward(self, signal: SignalInstance) -> None:
+        """Close, then ask the page: the action's own dialog or result replaces this one."""
+        self.accept()
+        signal.emit()
 
     def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
         box = QGroupBox(title, self)
@@ -176,11 +222,19 @@ class ProfileDetailsDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         return box, form
 
-    def _add(self, form: QFormLayout, label: str, text: str) -> QLabel:
+    def _add(self, form: QFormLayout, label: str, text: str, *, scroll: bool = False) -> QLabel:
+        """One field; with *scroll*, a long text (a reason listing 50 permissions) scrolls in
+        a box of a few lines instead of being cut off by the group's height."""
         value = QLabel(text or "—", self)
         value.setWordWrap(True)
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         value.setAccessibleName(label)
-        form.addRow(f"{label}:", value)
+        value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        field: QWidget = value
+        if scroll:
+            area = TextScroll(value, self.fontMetrics().lineSpacing() * _SCROLL_LINES, self)
+            self.scroll_areas[label] = area
+            field = area
+        form.addRow(f"{label}:", field)
         self.fields[label] = value
         return value

@@ -373,9 +373,10 @@ class ProfilesPage(QWidget, PageActions):
 
         self.details_dialog = ProfileDetailsDialog(details, self.controller.catalog, self)
         profile_id = details.profile.id
-        self.details_dialog.mark_requested.connect(
-            lambda event: self.mark_selected(event, [profile_id] if profile_id else [])
-        )
+        only = [profile_id] if profile_id else []
+        self.details_dialog.mark_requested.connect(lambda event: self.mark_selected(event, only))
+        self.details_dialog.reauthorize_requested.connect(lambda: self._reauthorize_ids(only))
+        self.details_dialog.check_requested.connect(lambda: self._check_ids(only))
         self.details_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.details_dialog.destroyed.connect(self._forget_details)
         self.details_dialog.open()

@@ -256,6 +256,20 @@ class PageActions:
             return
         self.reauthorize_handler(ids)
 
+    def _reauthorize_ids(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        if self.reauthorize_handler is None:
+            self.dialogs.info(
+                TITLE, "Re-authorizing app profiles arrives in a later version of the app."
+            )
+            return
+        self.reauthorize_handler(ids)
+
+    def _check_ids(self, ids: list[int]) -> None:
+        if ids and self.check_handler is not None:
+            self.check_handler(ids)
+
     def mark_selected(self, event: str, ids: list[int] | None = None) -> None:
         """Record *event* ("the consenting user left", "MFA enabled") for the selection."""
         ids = ids if ids is not None else self.selected_ids()

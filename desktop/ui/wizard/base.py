@@ -66,6 +66,7 @@ class StepPage(QWizardPage):
     def _changed(self) -> None:
         self.refresh()
         self._show_missing()
+        self._show_position()  # a choice can add or drop a later step
         self.completeChanged.emit()
 
     def _show_missing(self) -> None:
@@ -76,6 +77,11 @@ class StepPage(QWizardPage):
     def initializePage(self) -> None:
         self.refresh()
         self._show_missing()
+        self._show_position()
+
+    def _show_position(self) -> None:
+        """The step indicator in the header: "Step 2 of 5 · Services" (this run's steps)."""
+        self.setTitle(self.machine.step_indicator(self.step))
 
     def refresh(self) -> None:
         """Show the machine's current state; pages override."""

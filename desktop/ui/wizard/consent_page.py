@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.controllers.wizard import WizardController
 from desktop.core.wizard import Step
+from desktop.core.wizard.duplicates import Duplicate, find_duplicates
 
 from desktop.ui.wizard.base import StepPage, clear_layout
 from desktop.ui.wizard.consent_row import ConsentRowWidget
@@ -18,7 +27,16 @@ ShowPermissions = Callable[[str, QWidget], None]
 
 
 class ConsentPage(StepPage):
-    """The consent rows; Next when every app is consented, deferred or not needed."""
+    """The consent rows; Next when every app is consented, deferred or not needed.
+
+    Above them, the apps the tenant already has a profile for, each with Re-authorize instead
+    (none for classic profiles, which are re-authorized in AvePoint Online Services).
+
+    Signals:
+        reauthorize_requested(int): re-authorize this existing profile instead.
+    """
+
+    reauthorize_requested = Signal(int)
 
     def __init__(self, controller: WizardController, show_permissions: ShowPermissions) -> None:
         super().__init__(
@@ -36,6 +54,14 @@ class ConsentPage(StepPage):
         self.holder = QWidget(self.scroller)
         self.list = QVBoxLayout(self.holder)
         self.scroller.setWidget(self.holder)
+        self.duplicates_box = QGroupBox("Already in this tenant", self)
+        self.duplicates_box.setObjectName("Duplicates")
+        self.duplicates_list = QVBoxLayout(self.duplicates_box)
+        self.duplicates_box.hide()
+        #: The duplicates shown, and their Re-authorize buttons by existing profile id.
+        self.duplicates: list[Duplicate] = []
+        self.reauthorize_buttons: dict[int, QPushButton] = {}
+        self.body.addWidget(self.duplicates_box)
         self.body.addWidget(self.scroller, 1)
 
     def initializePage(self) -> None:
@@ -53,7 +79,34 @@ class ConsentPage(StepPage):
             if not wanted:
                 self.list.addWidget(QLabel("No app to consent to: choose a service.", self))
             self.list.addStretch(1)
+        self._show_duplicates()
         super().initializePage()
+
+    def _show_duplicates(self) -> None:
+        clear_layout(self.duplicates_list)
+        self.reauthorize_buttons.clear()
+        self.duplicates = find_duplicates(self.machine.state, self.controller.existing)
+        tenant = self.machine.state.tenant
+        where = tenant.label if tenant is not None else "The tenant"
+        for duplicate in self.duplicates:
+            line = QWidget(self.duplicates_box)
+            row = QHBoxLayout(line)
+            row.setContentsMargins(0, 0, 0, 0)
+            text = QLabel(duplicate.text(where), line)
+            text.setWordWrap(True)
+            row.addWidget(text, 1)
+            if duplicate.reauthorizable:
+                profile_id = duplicate.existing.id
+                button = QPushButton("Re-authori&ze instead…", line)
+                button.setAccessibleName(f"Re-authorize {duplicate.existing.name} instead")
+                button.clicked.connect(lambda _=False, p=profile_id: self._reauthorize(p))
+                self.reauthorize_buttons[profile_id] = button
+                row.addWidget(button)
+            self.duplicates_list.addWidget(line)
+        self.duplicates_box.setVisible(bool(self.duplicates))
+
+    def _reauthorize(self, profile_id: int) -> None:
+        self.reauthorize_requested.emit(profile_id)
 
     def refresh(self) -> None:
         for widget in self.rows.values():

@@ -181,6 +181,8 @@ class CustomerPage(StepPage):
                 self.tenant_box.setCurrentIndex(self.tenant_box.count() - 1)
             elif keep is not None:
                 self.tenant_box.setCurrentIndex(max(self.tenant_box.findData(keep), 0))
+            elif len(tenants) == 1:  # the customer's only tenant: nothing to choose
+                self.tenant_box.setCurrentIndex(1)
         self.tenant_box.setEnabled(customer is not None)
         self.tenant_box.blockSignals(False)
         self._update_tenant()

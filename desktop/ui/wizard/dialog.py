@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 from desktop.controllers.certificates import CertificateController
 from desktop.controllers.tasks import Task
 from desktop.controllers.wizard import WizardController
+from desktop.core.domain import AppProfile
 from desktop.core.errors import UserError
-from desktop.core.wizard import Step
+from desktop.core.wizard import CreateProfileWizard, Step
 from desktop.core.wizard.state import STEP_ORDER
 
 from desktop.ui.certificate_panel import CertificatePanel
@@ -38,6 +39,30 @@ class CancelChoice(StrEnum):
 
 #: Asks what to do when the technician cancels after a consent; given the warning text.
 CancelPrompt = Callable[[QWidget, str], CancelChoice]
+
+#: Tells the technician something once (what "Save anyway" saved, or why it cannot yet).
+Notify = Callable[[QWidget, str], None]
+
+
+def notify_in_box(parent: QWidget, text: str) -> None:
+    QMessageBox.information(parent, "Create app profile", text)
+
+
+#: Asks before Escape or Cancel discards what was typed; True to discard.
+DiscardPrompt = Callable[[QWidget, str], bool]
+
+
+def ask_before_discarding(parent: QWidget, question: str) -> bool:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Discard what you typed?")
+    box.setText(question)
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    stay = box.addButton("&Keep working", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay)  # a second Escape or Enter keeps the work
+    box.setEscapeButton(stay)
+    box.exec()
+    return box.clickedButton() is discard
 
 
 def ask_on_cancel(parent: QWidget, warning: str) -> CancelChoice:
@@ -71,9 +96,12 @@ class CreateProfileDialog(QWizard):
 
     Signals:
         profiles_saved(object): the saved AppProfiles, after Save (the list refreshes).
+        reauthorize_requested(int): the technician chose to re-authorize this existing profile
+            instead of creating a duplicate; the wizard has closed.
     """
 
     profiles_saved = Signal(object)
+    reauthorize_requested = Signal(int)
 
     def __init__(
         self,
@@ -81,6 +109,8 @@ class CreateProfileDialog(QWizard):
         parent: QWidget | None = None,
         *,
         cancel_prompt: CancelPrompt = ask_on_cancel,
+        notify: Notify = notify_in_box,
+        ask_discard: DiscardPrompt = ask_before_discarding,
         show_permissions: Callable[[str, QWidget], None] | None = None,
         picker: FilePicker | None = None,
     ) -> None:
@@ -88,6 +118,10 @@ class CreateProfileDialog(QWizard):
         self.controller = controller
         self.machine = controller.machine
         self.cancel_prompt = cancel_prompt
+        self.notify = notify
+        self.ask_discard = ask_discard
+        #: After "Save anyway": what was left out, said once the profiles are saved.
+        self._saving_anyway = False
         self.setWindowTitle("Create app profile")
         self.setObjectName("CreateProfileWizard")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -119,6 +153,7 @@ class CreateProfileDialog(QWizard):
         for step, page in self.pages.items():
             self.setPage(STEP_ORDER.index(step), page)
         self.setStartId(0)
+        self.consent_page.reauthorize_requested.connect(self._reauthorize_instead)
         controller.saved.connect(self._saved)
         controller.checking.connect(self._checking)
         self._closing = False
@@ -139,6 +174,8 @@ class CreateProfileDialog(QWizard):
         return -1 if following is None else STEP_ORDER.index(following)
 
     def validateCurrentPage(self) -> bool:
+        if self._closing:
+            return True  # saved: QWizard.accept() asks this page before it lets the wizard go
         if self.step() is not Step.SUMMARY:
             return self.machine.can_advance(self.step())
         if self.machine.state.saved:
@@ -173,6 +210,15 @@ class CreateProfileDialog(QWizard):
         self.summary_page.result.setText("Saved.")
         self._closing = True
         self.accept()
+        if self._saving_anyway and isinstance(profiles, list):
+            self.notify(self.parentWidget() or self, saved_anyway_text(self.machine, profiles))
+
+    @Slot(int)
+    def _reauthorize_instead(self, profile_id: int) -> None:
+        """Close (asking as Cancel does), then hand the existing profile to Re-authorize."""
+        self.reject()
+        if not self.isVisible():
+            self.reauthorize_requested.emit(profile_id)
 
     def reject(self) -> None:
         busy = self.summary_page.busy
@@ -187,6 +233,9 @@ class CreateProfileDialog(QWizard):
             return
         warning = self.machine.cancel_warning()
         if warning is None:
+            question = self.machine.discard_question()
+            if question is not None and not self.ask_discard(self, question):
+                return  # Escape kept the typed customer or tenant
             self._cancel_work()
             super().reject()
             return
@@ -198,8 +247,13 @@ class CreateProfileDialog(QWizard):
             self.controller.discard_unsaved()
             super().reject()
             return
+        blockers = self.machine.save_anyway_blockers()
+        if blockers:  # the roles gate holds for Save anyway too
+            self.notify(self, "Not saved yet. " + " ".join(blockers))
+            return
         if self.currentId() != STEP_ORDER.index(Step.SUMMARY):
             self.summary_page.refresh()
+        self._saving_anyway = True
         self._save(only_granted=True)
 
     def _cancel_work(self) -> None:
@@ -210,9 +264,21 @@ class CreateProfileDialog(QWizard):
             event.ignore()  # Save or its first check is running: the end closes the wizard
             self.reject()
             return
-        if self._closing or self.machine.cancel_warning() is None:
+        quiet = self.machine.cancel_warning() is None and self.machine.discard_question() is None
+        if self._closing or quiet:
             self._cancel_work()
             super().closeEvent(event)
             return
         event.ignore()
         self.reject()
+
+
+def saved_anyway_text(machine: CreateProfileWizard, profiles: list[AppProfile]) -> str:
+    """What "Save anyway" saved, by name, and which apps it left out."""
+    names = "\n".join(f"• {p.name}" for p in profiles)
+    text = f"Saved {len(profiles)} app profile(s) for the consents given:\n{names}"
+    saved = {p.app_type_id for p in profiles}
+    left = [r.app.label for r in machine.state.rows if r.app_id not in saved]
+    if left:
+        text += "\n\nNot saved (no consent given): " + ", ".join(left) + "."
+    return text

@@ -20,12 +20,14 @@ class WizardLauncher(QObject):
 
     Signals:
         profiles_saved(object): the saved AppProfiles (the list reloads to show them).
+        reauthorize_requested(int): re-authorize this existing profile instead of a duplicate.
 
     Attributes:
         dialog: the open wizard, or None.
     """
 
     profiles_saved = Signal(object)
+    reauthorize_requested = Signal(int)
 
     def __init__(
         self,
@@ -52,6 +54,7 @@ class WizardLauncher(QObject):
             controller = WizardController(machine, self._services(), self._runner, self)
             self.dialog = CreateProfileDialog(controller, self._parent)
             self.dialog.profiles_saved.connect(self.profiles_saved)
+            self.dialog.reauthorize_requested.connect(self.reauthorize_requested)
             self.dialog.finished.connect(self._closed)
             self.dialog.start()
         self.dialog.activateWindow()

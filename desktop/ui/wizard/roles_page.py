@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.controllers.wizard import WizardController
-from desktop.core.catalog.model import RoleAssignment
+from desktop.core.catalog.model import RoleAssignment, SetupMode
 from desktop.core.errors import UserError
 from desktop.core.wizard import RoleItem, RoleState, Step
-from desktop.core.wizard.guidance import AZURE_ROLE_STEPS, entra_role_steps
+from desktop.core.wizard.guidance import AZURE_ROLE_STEPS, custom_app_name, entra_role_steps
 
 from desktop.ui.wizard.base import BusyRow, StepPage, clear_layout
 
@@ -37,7 +37,9 @@ class RoleRow(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName(f"RoleRow_{item.app.id}_{item.role.name.replace(' ', '_')}")
         layout = QVBoxLayout(self)
-        head = QLabel(f"<b>{item.role.name}</b> for {item.app.label}", self)
+        custom = controller.machine.row(item.app.id).mode is SetupMode.CUSTOM
+        owner = "the customer's own app" if custom else item.app.label
+        head = QLabel(f"<b>{item.role.name}</b> for {owner}", self)
         head.setWordWrap(True)
         layout.addWidget(head)
         self.state = QLabel(self)
@@ -53,17 +55,9 @@ class RoleRow(QFrame):
         buttons.addWidget(self.show_steps)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        tenant = controller.machine.state.tenant
-        self.steps = QLabel(
-            numbered(
-                entra_role_steps(
-                    item.role.name,
-                    item.app.label,
-                    tenant.label if tenant else "the customer's tenant",
-                )
-            ),
-            self,
-        )
+        self._item = item
+        self.steps = QLabel(self)
+        self._write_steps()
         self.steps.setWordWrap(True)
         self.steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.steps.hide()
@@ -72,11 +66,24 @@ class RoleRow(QFrame):
         layout.addWidget(self.busy)
         self.assign.clicked.connect(self._assign)
         self.show_steps.toggled.connect(self.steps.setVisible)
+        self.show_steps.toggled.connect(self._write_steps)
         self.refresh()
+
+    def _write_steps(self) -> None:
+        """The Entra steps; in custom mode they name the customer's own app (by the
+        application ID typed so far), not the publisher app it stands in for."""
+        machine = self.controller.machine
+        item, tenant = self._item, machine.state.tenant
+        app_name = item.app.label
+        if machine.row(item.app.id).mode is SetupMode.CUSTOM:
+            app_name = custom_app_name(machine.state.custom.application_id)
+        where = tenant.label if tenant else "the customer's tenant"
+        self.steps.setText(numbered(entra_role_steps(item.role.name, app_name, where)))
 
     def refresh(self) -> None:
         machine = self.controller.machine
         item = machine.role(*self.key)
+        self._write_steps()
         manual = item.assignment is RoleAssignment.MANUAL
         if item.state is RoleState.AUTOMATIC:
             text = "Assigned automatically within 24 hours after authorization. Nothing to do."

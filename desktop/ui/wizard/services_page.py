@@ -19,6 +19,7 @@ from desktop.controllers.wizard import WizardController
 from desktop.core.catalog.model import Service, ServiceFamily
 from desktop.core.errors import UserError
 from desktop.core.wizard import Step
+from desktop.core.wizard.guidance import AOS_MODERN_ONLY
 
 from desktop.ui.wizard.base import StepPage, clear_layout
 
@@ -58,6 +59,11 @@ class ServicesPage(StepPage):
         add_row.addWidget(self.add_box, 1)
         add_row.addWidget(self.add_button)
         aos_layout.addLayout(add_row)
+        # The Setup method step is skipped for AOS services (nothing to choose): said here.
+        self.aos_modern_note = QLabel(AOS_MODERN_ONLY, self.aos_box)
+        self.aos_modern_note.setObjectName("AosModernOnly")
+        self.aos_modern_note.setWordWrap(True)
+        aos_layout.addWidget(self.aos_modern_note)
         self.body.addWidget(self.aos_box)
         self.body.addStretch(1)
         self.boxes: dict[str, QCheckBox] = {}
@@ -121,6 +127,7 @@ class ServicesPage(StepPage):
             box.setEnabled(self.machine.catalog.service(service_id).family is family)
             box.blockSignals(False)
         self.aos_box.setEnabled(family is ServiceFamily.AOS)
+        self.aos_modern_note.setVisible(family is ServiceFamily.AOS)
 
     @Slot()
     def _family_chosen(self) -> None:

@@ -1,9 +1,10 @@
-"""Step 3: the setup method. AOS: modern only, said plainly. Baseline management: modern
-(recommended, the default) or a custom app profile."""
+"""Step 3: the setup method. Baseline management: modern (recommended, the default) or a
+custom app profile. Skipped when there is nothing to choose (AOS services: modern only, as
+the Services step says)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -20,10 +21,9 @@ from PySide6.QtWidgets import (
 
 from desktop.controllers.certificates import SelectedCertificate
 from desktop.controllers.wizard import WizardController
-from desktop.core.catalog.model import ServiceFamily, SetupMode
+from desktop.core.catalog.model import SetupMode
 from desktop.core.wizard import RoleState, Step, normalize_guid
 from desktop.core.wizard.guidance import (
-    AOS_MODERN_ONLY,
     CUSTOM_APP_REDIRECT_NOTE,
     CUSTOM_APP_REDIRECT_URI,
 )
@@ -31,6 +31,8 @@ from desktop.core.wizard.guidance import (
 from desktop.ui.certificate_panel import CertificatePanel
 from desktop.ui.wizard.base import StepPage, clear_layout
 from desktop.ui.wizard.roles_page import RoleRow
+
+LABEL = QFormLayout.ItemRole.LabelRole
 
 MODE_TEXT = {
     SetupMode.MODERN: "&Modern mode (recommended): the publisher's default app",
@@ -45,16 +47,13 @@ class SetupPage(StepPage):
         super().__init__(
             Step.SETUP, controller, "Choose how the apps are set up in the customer's tenant."
         )
-        self.aos_note = QLabel(AOS_MODERN_ONLY, self)
-        self.aos_note.setWordWrap(True)
-        self.aos_note.setObjectName("AosModernOnly")
-        self.body.addWidget(self.aos_note)
         self.modes_box = QVBoxLayout()
         self.body.addLayout(self.modes_box)
         self.radios: dict[tuple[str, SetupMode], QRadioButton] = {}
         self.groups: list[QButtonGroup] = []
         self.custom_box = QGroupBox("Custom app profile", self)
         form = QFormLayout(self.custom_box)
+        self.custom_form = form
         self.profile_name = QLineEdit(self.custom_box)
         self.profile_name.setAccessibleName("App profile name")
         name_label = QLabel("App profile nam&e:", self.custom_box)
@@ -86,6 +85,7 @@ class SetupPage(StepPage):
         uri_label = QLabel("Red&irect URI:", self.custom_box)
         uri_label.setBuddy(self.redirect)
         form.addRow(uri_label, uri_row)
+        self._line_up(form, certificate)
         self.body.addWidget(self.custom_box)
         # A box of its own, in the page's plain column: inside the form, the rows' wrapped
         # text got too little height and their buttons were squeezed.
@@ -112,6 +112,28 @@ class SetupPage(StepPage):
         self.copy_uri.clicked.connect(self._copy_uri)
         certificate.certificate_changed.connect(self._certificate)
 
+    @staticmethod
+    def _line_up(form: QFormLayout, certificate: CertificatePanel) -> None:
+        """One column of labels for the custom app's fields and the certificate's: the same
+        width, aligned as the platform aligns form labels (right on macOS)."""
+        outer = certificate.layout()
+        if outer is not None:  # the panel's own margins would indent its labels
+            outer.setContentsMargins(0, 0, 0, 0)
+        forms = (form, certificate.form)
+        labels = [
+            label
+            for f in forms
+            for row in range(f.rowCount())
+            if isinstance(
+                label := (item.widget() if (item := f.itemAt(row, LABEL)) else None), QLabel
+            )
+        ]
+        width = max((label.sizeHint().width() for label in labels), default=0)
+        for label in labels:
+            label.setMinimumWidth(width)
+            label.setAlignment(form.labelAlignment() | Qt.AlignmentFlag.AlignVCenter)
+        certificate.form.setLabelAlignment(form.labelAlignment())
+
     def initializePage(self) -> None:
         for group in self.groups:
             for button in group.buttons():
@@ -119,7 +141,6 @@ class SetupPage(StepPage):
         self.groups.clear()
         self.radios.clear()
         clear_layout(self.modes_box)
-        self.aos_note.setVisible(self.machine.state.family is ServiceFamily.AOS)
         for service in self.machine.services():
             choices = self.machine.mode_choices(service)
             if len(choices) < 2:

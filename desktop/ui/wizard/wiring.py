@@ -51,6 +51,12 @@ class CreateWizardOpener:
             self.launcher = self._build()
         self.launcher.open()
 
+    def _reauthorize(self, profile_id: int) -> None:
+        """Re-authorize an existing profile the wizard found, as the list's action does."""
+        handler = self._page.reauthorize_handler
+        if handler is not None:
+            handler([profile_id])
+
     def _build(self) -> WizardLauncher:
         from desktop.controllers.wizard import WizardServices
         from desktop.core.cancel import CancelToken, Progress
@@ -84,6 +90,7 @@ class CreateWizardOpener:
         launcher.profiles_saved.connect(
             lambda profiles: self._page.show_saved([p.id for p in profiles if p.id is not None])
         )
+        launcher.reauthorize_requested.connect(self._reauthorize)
         return launcher
 
 

@@ -11,6 +11,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop.controllers.inventory import InventoryController
 from desktop.controllers.tasks import TaskRunner
@@ -107,15 +108,16 @@ def test_customer_add_rename_notes_and_services(
     qtbot.waitUntil(lambda: _names(dialog) == ["Contoso Ltd"])
     assert dialog.current() is not None and dialog.current().name == "Contoso Ltd"
 
-    dialog.notes.setPlainText("Call Ana before changes.")
-    qtbot.mouseClick(dialog.save_notes_button, Qt.MouseButton.LeftButton)
+    dialog.notes.setPlainText("Call Ana before changes.")  # saved as typed, no button
     qtbot.waitUntil(lambda: open_inventory(data_home).customers.get("Contoso Ltd").notes != "")
     assert open_inventory(data_home).customers.get("Contoso Ltd").notes == (
         "Call Ana before changes."
     )
 
-    aos = [s.id for s in shipped_catalog().services if s.family is ServiceFamily.AOS]
-    assert dialog.services.count() == len(aos)  # only AOS services are offered
+    aos = [
+        s.id for s in shipped_catalog().services if s.family is ServiceFamily.AOS and s.creatable
+    ]
+    assert dialog.services.count() == len(aos)  # only the AOS services the wizard creates
     dialog.services.item(1).setCheckState(Qt.CheckState.Checked)
     qtbot.mouseClick(dialog.save_services_button, Qt.MouseButton.LeftButton)
     stored = lambda: open_inventory(data_home).customers.get("Contoso Ltd").aos_service_ids  # noqa: E731
@@ -298,3 +300,122 @@ def test_remove_is_refused_in_words_when_a_profile_cannot_be_deleted_here(
     assert "The customer Fabrikam was not removed" in error and "Fabrikam Classic" in error
     assert "Delete them where they were created" in error and "Nothing was changed." in error
     assert "Fabrikam" in _names(dialog)
+
+
+def _type(qtbot: QtBot, field: QLineEdit, text: str) -> None:
+    field.setFocus()
+    field.setText(text)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def test_enter_runs_the_action_of_its_field(
+    qtbot: QtBot, harness: tuple[CustomersDialog, FakeDialogs], lookups: Lookups
+) -> None:
+    dialog, dialogs = harness
+    _type(qtbot, dialog.new_name, "Contoso")
+    qtbot.waitUntil(lambda: (c := dialog.current()) is not None and c.name == "Contoso")
+
+    _type(qtbot, dialog.domain, "contoso.com")  # Enter in Domain looks it up
+    qtbot.waitUntil(lambda: dialog.tenant_id.text() == FOUND_TID)
+    assert lookups.asked == [("contoso.com", Cloud.GLOBAL)]
+    qtbot.keyClick(dialog.tenant_id, Qt.Key.Key_Return)  # Enter in Tenant ID adds it
+    qtbot.waitUntil(lambda: _tenants(dialog) == [FOUND_TID])
+
+    _type(qtbot, dialog.name_edit, "Contoso Ltd")  # Enter in Name renames
+    qtbot.waitUntil(lambda: _names(dialog) == ["Contoso Ltd"])
+    assert dialogs.errors == []  # never "A customer needs a name"
+    assert dialog.isVisible()  # and Enter closed nothing
+    assert _names(dialog) == ["Contoso Ltd"]
+
+
+def test_notes_are_kept_when_closing_or_switching(
+    qtbot: QtBot, data_home: Path, harness: tuple[CustomersDialog, FakeDialogs]
+) -> None:
+    dialog, _ = harness
+    _add_customer(qtbot, dialog, "Contoso")
+    _add_customer(qtbot, dialog, "Fabrikam")
+    dialog.notes.setPlainText("Fabrikam: ask for Li.")
+    dialog.list.selectRow(0)  # Contoso: Fabrikam's notes are saved on the way
+    assert dialog.current() is not None and dialog.current().name == "Contoso"
+    assert dialog.notes.toPlainText() == ""
+    dialog.notes.setPlainText("Contoso: call Ana.")
+    dialog.reject()  # Close straight after typing
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    inv = open_inventory(data_home)
+    assert inv.customers.get("Fabrikam").notes == "Fabrikam: ask for Li."
+    assert inv.customers.get("Contoso").notes == "Contoso: call Ana."
+    dialog.list.selectRow(1)
+    assert dialog.notes.toPlainText() == "Fabrikam: ask for Li."  # shown as saved
+
+
+def test_close_asks_before_losing_notes_that_cannot_be_saved(
+    qtbot: QtBot, data_home: Path, harness: tuple[CustomersDialog, FakeDialogs]
+) -> None:
+    dialog, dialogs = harness
+    _add_customer(qtbot, dialog, "Contoso")
+    open_inventory(data_home).customers.rename("Contoso", "Contoso (elsewhere)")
+    dialog.notes.setPlainText("Lost?")
+    dialogs.answer = False
+    dialog.reject()
+    qtbot.waitUntil(lambda: len(dialogs.confirms) == 1, timeout=10_000)
+    assert "The notes of Contoso are not saved" in dialogs.confirms[0][0]
+    assert dialog.isVisible() and dialog.notes.toPlainText() == "Lost?"
+    dialogs.answer = True
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_unlisted_aos_services_are_named_and_kept(
+    qtbot: QtBot, data_home: Path, harness: tuple[CustomersDialog, FakeDialogs]
+) -> None:
+    dialog, _ = harness
+    catalog = shipped_catalog()
+    hidden = [s for s in catalog.services if s.family is ServiceFamily.AOS and not s.creatable]
+    assert hidden  # the shipped catalog lists AOS services the wizard cannot create
+    listed = {dialog.services.item(i).text() for i in range(dialog.services.count())}
+    assert not listed & {s.name for s in hidden}
+    note = dialog.services_note.text()
+    assert all(s.name in note for s in hidden) and "AvePoint Online Services" in note
+    _add_customer(qtbot, dialog, "Contoso")
+    open_inventory(data_home).customers.set_aos_services("Contoso", (hidden[0].id,), catalog)
+    dialog.reload()
+    qtbot.waitUntil(lambda: bool((c := dialog.current()) and c.aos_service_ids))
+    dialog.services.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.save_services()
+    wanted = tuple(
+        sorted({hidden[0].id, str(dialog.services.item(0).data(Qt.ItemDataRole.UserRole))})
+    )
+    stored = lambda: open_inventory(data_home).customers.get("Contoso").aos_service_ids  # noqa: E731
+    qtbot.waitUntil(lambda: tuple(stored()) == wanted)
+
+
+def test_fits_the_main_window_and_shows_tenant_ids_whole(
+    qtbot: QtBot, data_home: Path, lookups: Lookups
+) -> None:
+    runner = TaskRunner()
+    controller = InventoryController(
+        DataPaths(data_home), runner, shipped_catalog(), lookup=lookups
+    )
+    window = QWidget()
+    window.resize(1024, 640)
+    qtbot.addWidget(window)
+    dialog = CustomersDialog(controller, FakeDialogs(), window)  # type: ignore[arg-type]
+    assert dialog.width() <= 1024 and dialog.height() <= 640  # it fits a small window
+    dialog.deleteLater()
+    window.resize(1440, 900)
+    dialog = CustomersDialog(controller, FakeDialogs(), window)  # type: ignore[arg-type]
+    dialog.show()
+    try:
+        _add_customer(qtbot, dialog, "Contoso")
+        dialog.tenant_id.setText(CONTOSO_TID)
+        dialog.add_tenant()
+        qtbot.waitUntil(lambda: _tenants(dialog) == [CONTOSO_TID])
+        view = dialog.tenant_view
+        header = view.horizontalHeader()
+        assert header.sectionSize(1) >= view.sizeHintForColumn(1)  # the ID is whole
+        assert header.sectionSize(0) >= view.sizeHintForColumn(0)  # so is the domain
+        assert sum(header.sectionSize(c) for c in range(3)) <= view.viewport().width()
+    finally:
+        dialog.close()
+        runner.cancel_all()
+        runner.wait_for_done(10_000)

@@ -21,15 +21,34 @@ class Prompt:
     def __init__(self) -> None:
         self.answer = CancelChoice.STAY
         self.warnings: list[str] = []
+        self.discard = True
+        self.questions: list[str] = []
 
     def __call__(self, parent: object, warning: str) -> CancelChoice:
         self.warnings.append(warning)
         return self.answer
 
+    def ask_discard(self, parent: object, question: str) -> bool:
+        """The question before typed work is discarded; ``discard`` is the answer."""
+        self.questions.append(question)
+        return self.discard
+
 
 @pytest.fixture
 def prompt() -> Prompt:
     return Prompt()
+
+
+class Notes(list[str]):
+    """Records what the wizard would tell the technician in a message box."""
+
+    def __call__(self, parent: object, text: str) -> None:
+        self.append(text)
+
+
+@pytest.fixture
+def notes() -> Notes:
+    return Notes()
 
 
 @pytest.fixture
@@ -38,12 +57,16 @@ def fakes() -> WizardServices:
 
 
 @pytest.fixture
-def wizard(qtbot, fakes: WizardServices, prompt: Prompt) -> Iterator[CreateProfileDialog]:  # type: ignore[no-untyped-def]
+def wizard(
+    qtbot, fakes: WizardServices, prompt: Prompt, notes: Notes
+) -> Iterator[CreateProfileDialog]:  # type: ignore[no-untyped-def]
     catalog = load_shipped()
     ids = {a.id: f"{i:08x}-0000-4000-8000-00000000abcd" for i, a in enumerate(catalog.app_types)}
     runner = TaskRunner()
     controller = WizardController(CreateProfileWizard(catalog, client_ids=ids), fakes, runner)
-    dialog = CreateProfileDialog(controller, cancel_prompt=prompt)
+    dialog = CreateProfileDialog(
+        controller, cancel_prompt=prompt, notify=notes, ask_discard=prompt.ask_discard
+    )
     qtbot.addWidget(dialog)
     dialog.start()
     qtbot.waitUntil(lambda: dialog.customer_page.loaded)

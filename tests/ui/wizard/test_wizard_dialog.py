@@ -11,6 +11,7 @@ from desktop.core.catalog.model import ConsentMethod, ServiceFamily
 from desktop.core.wizard import ConsentState, Step
 from tests.helpers import wizard_fakes
 
+from desktop.ui.wizard import customer_page
 from desktop.ui.wizard.dialog import CancelChoice, CreateProfileDialog
 
 
@@ -88,9 +89,9 @@ def test_aos_family_lists_added_services(qtbot, wizard: CreateProfileDialog) -> 
     wizard.services_page.add_box.setCurrentIndex(wizard.services_page.add_box.findData("fly"))
     wizard.services_page.add_button.click()
     assert wizard.services_page.boxes["fly"].isChecked()
+    assert wizard.services_page.aos_modern_note.isVisible()  # modern mode is used, said here
     next_button(wizard).click()
-    assert wizard.step() is Step.SETUP
-    assert wizard.setup_page.aos_note.isVisible()
+    assert wizard.step() is Step.CONSENT  # the Setup method step has nothing to choose
 
 
 def to_consent(qtbot, dialog: CreateProfileDialog, *services: str) -> None:  # type: ignore[no-untyped-def]
@@ -298,8 +299,7 @@ def test_keyboard_only(qtbot, wizard: CreateProfileDialog) -> None:  # type: ign
     page = wizard.customer_page
     qtbot.keyClick(page.customer_box, QtNs.Key.Key_Down)
     assert wizard.machine.state.customer is not None
-    qtbot.keyClick(page.tenant_box, QtNs.Key.Key_Down)
-    assert wizard.machine.state.tenant is not None
+    assert wizard.machine.state.tenant is not None  # its one tenant is chosen already
     qtbot.keyClick(page.tenant_box, QtNs.Key.Key_Return)
     assert wizard.step() is Step.SERVICES
     services = wizard.services_page
@@ -513,3 +513,141 @@ def test_waiting_consent_explains_a_pasted_code(qtbot, wizard: CreateProfileDial
     qtbot.waitUntil(lambda: not row.busy.busy)
     assert "Conditional Access" in row.error_help.explanation.text()
     assert wizard.machine.row("apelements-automation").state is ConsentState.PENDING
+
+
+def test_save_anyway_saves_closes_and_says_what(
+    qtbot, wizard: CreateProfileDialog, fakes, prompt, notes
+) -> None:  # type: ignore[no-untyped-def]
+    pick_contoso(qtbot, wizard)
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["nitro"].setChecked(True)
+    wizard.services_page.boxes["other-premium-services"].setChecked(True)
+    next_button(wizard).click()
+    wizard.consent_page.rows["apelements-automation"].authenticate.click()
+    qtbot.waitUntil(
+        lambda: wizard.machine.row("apelements-automation").state is ConsentState.GRANTED
+    )
+    prompt.answer = CancelChoice.SAVE
+    with qtbot.waitSignal(wizard.profiles_saved):
+        wizard.reject()
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    assert len(notes) == 1 and "Nitro – " in notes[0]
+    assert "APElements Security and Analysis" in notes[0]  # and what was not saved
+
+
+def test_one_tenant_is_chosen_and_the_header_counts_the_steps(
+    qtbot, wizard: CreateProfileDialog
+) -> None:  # type: ignore[no-untyped-def]
+    page = wizard.customer_page
+    assert page.title().startswith("Step 1 of ") and page.title().endswith("Customer and tenant")
+    page.customer_box.setCurrentIndex(page.customer_box.findText("Contoso"))
+    assert wizard.machine.state.tenant is not None  # Contoso's only tenant
+    assert next_button(wizard).isEnabled()
+    next_button(wizard).click()
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["nitro"].setChecked(True)
+    total = len(wizard.machine.shown_steps())
+    assert wizard.services_page.title() == f"Step 2 of {total} · Services"
+
+
+def test_save_anyway_keeps_the_azure_roles_gate(
+    qtbot, wizard: CreateProfileDialog, fakes, prompt, notes
+) -> None:  # type: ignore[no-untyped-def]
+    pick_contoso(qtbot, wizard)
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["azure-security-management"].setChecked(True)
+    wizard.services_page.boxes["nitro"].setChecked(True)
+    next_button(wizard).click()
+    app = "apelements-azure-security-management"
+    wizard.consent_page.rows[app].authenticate.click()
+    qtbot.waitUntil(lambda: wizard.machine.row(app).state is ConsentState.GRANTED)
+    prompt.answer = CancelChoice.SAVE
+    wizard.reject()
+    assert wizard.isVisible() and fakes.save.plans == []
+    assert notes and notes[0].startswith("Not saved yet.") and "Azure" in notes[0]
+    wizard.machine.confirm_azure_roles(True)
+    with qtbot.waitSignal(wizard.profiles_saved):
+        wizard.reject()
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+
+
+def test_escape_asks_before_discarding_a_typed_customer_and_tenant(
+    qtbot, wizard: CreateProfileDialog, prompt
+) -> None:  # type: ignore[no-untyped-def]
+    page = wizard.customer_page
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)  # nothing typed: closes without asking
+    assert not wizard.isVisible() and prompt.questions == []
+    wizard.show()
+    page.customer_box.setCurrentIndex(page.customer_box.findData(customer_page.NEW))
+    page.customer_name.setText("Northwind")
+    page.tenant_box.setCurrentIndex(page.tenant_box.findData(customer_page.NEW))
+    page.domain.setText("northwind.onmicrosoft.com")
+    page.tenant_id.setText("0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0")
+    prompt.discard = False
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert wizard.isVisible()  # kept
+    assert "Northwind" in prompt.questions[0] and "northwind.onmicrosoft.com" in prompt.questions[0]
+    prompt.discard = True
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert not wizard.isVisible()
+
+
+def test_a_duplicate_is_named_and_reauthorize_is_offered_instead(
+    qtbot, wizard: CreateProfileDialog
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.core.catalog.model import SetupMode
+    from desktop.core.wizard.duplicates import ExistingProfile
+
+    wizard.controller.existing = (
+        ExistingProfile(
+            42, "Nitro – contoso.onmicrosoft.com", wizard_fakes.TENANT_ID,
+            "apelements-automation", SetupMode.MODERN, "Expired",
+        ),
+    )  # fmt: skip
+    pick_contoso(qtbot, wizard)
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["nitro"].setChecked(True)
+    next_button(wizard).click()
+    page = wizard.consent_page
+    assert page.duplicates_box.isVisible()
+    assert [d.existing.id for d in page.duplicates] == [42]
+    with qtbot.waitSignal(wizard.reauthorize_requested) as asked:
+        page.reauthorize_buttons[42].click()
+    assert asked.args == [42]
+    assert not wizard.isVisible()  # the Re-authorize dialog takes over
+
+
+def test_custom_mode_steps_name_the_customers_app_and_the_form_aligns(
+    qtbot, wizard: CreateProfileDialog
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QFormLayout, QStyle
+
+    from desktop.core.catalog.model import SetupMode
+
+    pick_contoso(qtbot, wizard)
+    wizard.services_page.premium.setChecked(True)
+    wizard.services_page.boxes["baseline-management"].setChecked(True)
+    next_button(wizard).click()
+    page = wizard.setup_page
+    page.radios[("baseline-management", SetupMode.CUSTOM)].setChecked(True)
+    page.app_id.setText("0d3c6a71-5b2e-4f0a-8c9d-1e2f3a4b5c6d")
+    assert page.role_rows
+    row = page.role_rows[0]
+    row.show_steps.setChecked(True)
+    steps = row.steps.text()
+    assert "the customer's own app, application ID 0d3c6a71-5b2e-4f0a-8c9d-1e2f3a4b5c6d" in steps
+    assert "APElements Baseline Management" not in steps  # not the publisher's app
+    form = page.custom_form
+    style = QApplication.style()
+    wanted = style.styleHint(QStyle.StyleHint.SH_FormLayoutLabelAlignment)
+    assert form.labelAlignment().value & wanted == wanted  # as the platform aligns them
+    # The certificate's rows line up with the custom app's: one column of labels.
+    edges = {
+        f.itemAt(r, QFormLayout.ItemRole.FieldRole).geometry().left()
+        + f.parentWidget().mapTo(page, f.parentWidget().rect().topLeft()).x()
+        for f in (form, wizard.certificate.form)
+        for r in range(f.rowCount())
+        if f.itemAt(r, QFormLayout.ItemRole.LabelRole) is not None
+        and f.itemAt(r, QFormLayout.ItemRole.FieldRole) is not None
+    }
+    assert len(edges) == 1, edges

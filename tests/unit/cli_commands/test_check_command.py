@@ -13,6 +13,7 @@ from desktop.core.checks.triggers import Trigger, mark_for
 from desktop.core.domain import AppProfile, Status
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
+from tests.helpers.cli_tables import parse_table
 
 TENANT = "6f2a1d8e-0b1c-4c55-9e7a-3b9d2c4e5f01"
 KEYS = {
@@ -45,7 +46,7 @@ def test_an_invalid_profile_exits_1_with_the_json_keys(cli, store: Inventory) ->
     assert done.returncode == 1, done.stderr
     (obj,) = json.loads(done.stdout)
     assert set(obj) >= KEYS
-    assert obj["id"] == 1 and obj["status"] == "Invalid"
+    assert obj["id"] == 1 and obj["name"] == "Marked" and obj["status"] == "Invalid"
     assert obj["reason"].startswith("Re-authorization required")
     assert obj["error_codes"] == [] and obj["checked_at"].endswith("Z")
 
@@ -62,7 +63,16 @@ def test_a_check_that_cannot_run_exits_2_and_keeps_the_status(cli, store: Invent
 def test_all_checks_every_profile(cli, store: Inventory) -> None:  # type: ignore[no-untyped-def]
     done = cli("check", "--all", "--concurrency", "2", "--format", "json")
     assert done.returncode == 1  # Invalid wins over a check that could not run
-    assert sorted(o["id"] for o in json.loads(done.stdout)) == [1, 2]
+    assert sorted((o["id"], o["name"]) for o in json.loads(done.stdout)) == [
+        (1, "Marked"),
+        (2, "No certificate"),
+    ]
+
+
+def test_the_table_names_each_profile(cli, store: Inventory) -> None:  # type: ignore[no-untyped-def]
+    done = cli("check", "1", "2")
+    rows = {r["id"]: r for r in parse_table(done.stdout, starts_row="id")}
+    assert rows["1"]["name"] == "Marked" and rows["2"]["name"] == "No certificate"
 
 
 @pytest.mark.parametrize(
@@ -87,7 +97,7 @@ def test_bad_input_is_one_line_and_exit_2(cli, store: Inventory, args, words) ->
         (("2", "--password-stdin"), "--password-stdin goes with --pfx FILE"),
         (("99",), "There is no app profile #99"),
         (("2", "--functions", "power-bi"), "Unknown function(s) for this app: power-bi"),
-        (("2", "--pfx", "missing.pfx"), "cannot be read"),
+        (("2", "--pfx", "missing.pfx"), "does not exist"),
     ],
 )
 def test_reauthorize_refuses_bad_input_before_any_browser(

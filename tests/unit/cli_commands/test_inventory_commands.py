@@ -43,7 +43,7 @@ def test_customers_and_tenants(cli: Cli) -> None:
     tenants = _json(cli("tenants", "list", "--customer", "Contoso Ltd", "--format", "json"))
     assert [t["tenant_id"] for t in tenants] == [CONTOSO]  # type: ignore[index,union-attr]
     assert cli("tenants", "remove", "contoso.com").returncode == 0  # no profiles: no question
-    assert cli("customers", "remove", "Fabrikam").returncode == 0
+    assert cli("customers", "remove", "Fabrikam", "--yes").returncode == 0
 
 
 def test_demo_seed_list_show_delete(cli: Cli) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from desktop.core.cancel import CancelToken
 from desktop.core.catalog.model import ServiceFamily
-from desktop.core.demo import seed_demo
+from desktop.core.demo import MAX_DEMO_CUSTOMERS, MAX_DEMO_PROFILES, seed_demo
 from desktop.core.errors import CancelledError, UserError
 from tests.helpers.inventory import open_inventory, shipped_catalog
 
@@ -64,3 +64,12 @@ def test_customers_have_the_aos_services_of_their_profiles(data_home: Path) -> N
     used = [(r.customer, s) for r in inv.profiles.rows() for s in r.services if s in aos]
     assert used  # the demo has AOS profiles at all
     assert all(s in added[customer] for customer, s in used)
+
+
+@pytest.mark.parametrize(
+    ("customers", "profiles"),
+    [(MAX_DEMO_CUSTOMERS + 1, 0), (1, MAX_DEMO_PROFILES + 1), (10**20, 10**20)],
+)
+def test_absurd_counts_are_refused_before_any_work(customers: int, profiles: int) -> None:
+    with pytest.raises(UserError, match="at most"):
+        seed_demo(None, shipped_catalog(), customers=customers, profiles=profiles)  # type: ignore[arg-type]

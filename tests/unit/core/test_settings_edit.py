@@ -23,7 +23,7 @@ OTHER = "2c840a65-2796-4c85-8cfe-ebd335b8c9a5"
         (edit.CLIENT_ID, "1234", "Not a GUID"),
         (edit.CONSENT_TIMEOUT, "0", "Out of range: use 30 to 3600"),
         (edit.CONSENT_TIMEOUT, "ten", "Not a whole number"),
-        (edit.CHECK_CONCURRENCY, "33", "Out of range: use 1 to 32"),
+        (edit.CHECK_CONCURRENCY, "65", "Out of range: use 1 to 64"),
         (edit.CONSENT_LINK_REDIRECT_URI, "ftp://example.com", "Not an http(s) address"),
         (edit.CONSENT_LINK_REDIRECT_URI, "https://", "Not an http(s) address"),
         (edit.CONSENT_LINK_REDIRECT_URI, "https://a.example/x#y", "fragment"),
@@ -108,3 +108,13 @@ def test_sources_say_settings_override_or_not_set(tmp_path: Path) -> None:
         False,
     )
     assert edit.value_of(values, edit.CONSENT_TIMEOUT).source == edit.FROM_DEFAULT
+
+
+def test_every_setting_survives_a_save_and_load(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    settings = edit.apply(Settings(), edit.SIGN_IN_CLIENT_ID, GUID, cloud="china")
+    settings = edit.apply(settings, edit.CLIENT_ID, OTHER, cloud="usgov", app_type_id="a")
+    settings = edit.apply(settings, edit.BROWSER, "default")
+    settings.browser = "/usr/bin/firefox"
+    settings.save(path)
+    assert Settings.load(path) == settings

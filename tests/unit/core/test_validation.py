@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desktop.core.errors import UserError
 from desktop.core.validation import is_domain, is_guid, normalise_domain, normalise_tenant_id
@@ -51,3 +55,43 @@ def test_domains(text: str, expected: str) -> None:
 )
 def test_not_domains(text: str) -> None:
     assert not is_domain(text)
+
+
+# Every line break Python's ``$`` or ``str.splitlines`` knows; none may pass around a value.
+LINE_BREAKS = st.sampled_from(["\n", "\r", "\r\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85",
+                               "\u2028", "\u2029"])  # fmt: skip
+BOUNDED = settings(derandomize=True, max_examples=200, deadline=None, database=None)
+
+
+@BOUNDED
+@given(st.uuids(), LINE_BREAKS, st.booleans(), st.booleans(), st.booleans())
+def test_a_guid_with_a_line_break_is_refused(
+    guid: uuid.UUID, brk: str, before: bool, upper: bool, braces: bool
+) -> None:
+    text = str(guid).upper() if upper else str(guid)
+    text = f"{{{text}}}" if braces else text
+    assert normalise_tenant_id(f"  {text} ") == str(guid)  # spaces, case and braces: normalised
+    bad = brk + text if before else text + brk
+    assert not is_guid(bad)
+    with pytest.raises(UserError, match="not a tenant ID") as caught:
+        normalise_tenant_id(bad)
+    assert "\n" not in caught.value.one_line()
+
+
+@BOUNDED
+@given(
+    st.lists(st.from_regex(r"[a-z0-9]{1,12}", fullmatch=True), min_size=1, max_size=3),
+    st.sampled_from(["com", "onmicrosoft.com", "co.uk"]),
+    LINE_BREAKS,
+    st.integers(min_value=0, max_value=2),
+)
+def test_a_domain_with_a_line_break_is_refused(
+    labels: list[str], suffix: str, brk: str, where: int
+) -> None:
+    domain = ".".join([*labels, suffix])
+    assert normalise_domain(domain) == domain
+    bad = [brk + domain, domain + brk, domain + brk + "."][where]
+    assert not is_domain(bad)
+    with pytest.raises(UserError, match="not a domain name") as caught:
+        normalise_domain(bad)
+    assert "\n" not in caught.value.one_line()

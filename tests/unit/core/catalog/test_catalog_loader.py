@@ -197,6 +197,30 @@ BAD_OVERRIDES: dict[str, tuple[Any, str, str]] = {
     ),
     "bad id": (_with_app(id="Contoso Reporting"), 'app type "Contoso Reporting"', "lower-case"),
     "misspelt key": (_with_app(servics=["x"]), 'app type "contoso-reporting"', '"servics"'),
+    "id ending in a newline": (
+        _with_app(id="contoso-reporting\n"),
+        'app type "contoso-reporting',
+        "lower-case",
+    ),
+    "service id ending in a newline": (
+        {"services": [{**NEW_SERVICE, "id": "contoso-reports\n"}]},
+        'service "contoso-reports',
+        "lower-case",
+    ),
+    "integer of 4,301 digits": ('{"version": ' + "7" * 4301 + "}", "", "far too many digits"),
+    "nesting beyond the parser": (
+        '{"services": ' + "[" * 5000 + "]" * 5000 + "}",
+        "",
+        "nested far too deeply",
+    ),
+    "nesting beyond any catalog": (
+        '{"services": ' + "[" * 40 + "]" * 40 + "}",
+        "",
+        "nested more than 32 levels",
+    ),
+    "lone surrogate": ('{"version": "v\\ud800"}', "", "lone surrogate"),
+    "lone surrogate in a key": ('{"client_ids": {"\\udfff": "x"}}', "", "lone surrogate"),
+    "infinite number": ('{"version": 1e999}', "", "too large"),
     "services not a list": (
         {"services": {"id": "x"}},
         "top level",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.deadline import BoundedHttpClient, deadline_for
 from desktop.core.domain import Cloud
 from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
@@ -62,9 +63,15 @@ def test_instance_discovery_is_skipped_only_for_private_hosts(
 ) -> None:
     monkeypatch.delenv("APP_PROFILES_AUTHORITY_HOST", raising=False)
     for cloud in Cloud:
-        assert msal_options(endpoints_for(cloud)) == {}
+        assert "instance_discovery" not in msal_options(endpoints_for(cloud))
     private = Endpoints("https://127.0.0.1:8443", "https://127.0.0.1:8443")
-    assert msal_options(private) == {"instance_discovery": False}
+    assert msal_options(private)["instance_discovery"] is False
+
+
+def test_every_msal_app_gets_an_http_client_held_to_the_command_deadline() -> None:
+    with deadline_for(7.0) as deadline:
+        client = msal_options(endpoints_for(Cloud.GLOBAL))["http_client"]
+    assert isinstance(client, BoundedHttpClient) and client.deadline is deadline
 
 
 GOV_ID = "bbbbbbbb-cccc-4ddd-8eee-ffffffffffff"

@@ -164,11 +164,25 @@ def test_aos_is_modern_only() -> None:
     wizard = make_wizard()
     wizard.choose_family(ServiceFamily.AOS)
     wizard.set_services(["cloud_backup_m365"])
-    assert wizard.is_shown(Step.SETUP)  # shown, to say plainly that only modern exists
+    assert not wizard.is_shown(Step.SETUP)  # nothing to choose: the Services step says so
+    assert wizard.next_step(Step.SERVICES) is Step.CONSENT
     assert wizard.mode_choices(wizard.catalog.service("cloud_backup_m365")) == (SetupMode.MODERN,)
     with pytest.raises(UserError, match="cannot be set up in custom"):
         wizard.set_mode("cloud_backup_m365", SetupMode.CUSTOM)
     assert wizard.can_advance(Step.SETUP)
+
+
+def test_step_indicator_counts_the_steps_of_this_run() -> None:
+    wizard = make_wizard()
+    wizard.choose_family(ServiceFamily.PREMIUM)
+    wizard.set_services(["nitro"])
+    shown = wizard.shown_steps()
+    assert Step.SETUP not in shown
+    assert wizard.step_indicator(Step.SERVICES) == f"Step 2 of {len(shown)} · Services"
+    wizard.set_services(["baseline"])  # offers custom mode: the Setup method step shows
+    total = len(wizard.shown_steps())
+    assert total > len(shown)
+    assert wizard.step_indicator(Step.SETUP) == f"Step 3 of {total} · Setup method"
 
 
 def test_custom_only_for_baseline_and_modern_is_default() -> None:
@@ -479,14 +493,14 @@ def test_path_premium_modern() -> None:
     grant_all(wizard)
     wizard.confirm_azure_roles(True)
     assert walk(wizard) == [Step.CUSTOMER, Step.SERVICES, Step.CONSENT, Step.ROLES, Step.SUMMARY]
-    plan = build_plan(wizard.state)
+    plan = build_plan(wizard.state, wizard.catalog)
     assert [p.app_type_id for p in plan.profiles] == [
         "security_analysis",
         "azure_security",
         "automation",
     ]
     assert all(p.status is Status.VALID and p.customer_id == 7 for p in plan.profiles)
-    assert plan.profiles[0].name == "APElements Security and Analysis (contoso.onmicrosoft.com)"
+    assert plan.profiles[0].name == "Other premium services – contoso.onmicrosoft.com"
     assert plan.custom_app_ids == ()
 
 
@@ -510,11 +524,11 @@ def test_path_baseline_custom() -> None:
         Step.ROLES,
         Step.SUMMARY,
     ]
-    (profile,) = build_plan(wizard.state).profiles
+    (profile,) = build_plan(wizard.state, wizard.catalog).profiles
     assert profile.mode is SetupMode.CUSTOM
     assert profile.name == "Contoso custom"
     assert profile.custom_app_id == CUSTOM_APP
-    assert build_plan(wizard.state).custom_app_ids == ("baseline_management",)
+    assert build_plan(wizard.state, wizard.catalog).custom_app_ids == ("baseline_management",)
 
 
 def test_path_aos_with_delegated_functions_and_a_deferred_app() -> None:
@@ -530,12 +544,11 @@ def test_path_aos_with_delegated_functions_and_a_deferred_app() -> None:
     assert walk(wizard) == [
         Step.CUSTOMER,
         Step.SERVICES,
-        Step.SETUP,
         Step.CONSENT,
         Step.ROLES,
         Step.SUMMARY,
     ]
-    plan = build_plan(wizard.state)
+    plan = build_plan(wizard.state, wizard.catalog)
     deferred, delegated = plan.profiles
     assert plan.added_aos_services == ("cloud_backup_m365",)
     assert deferred.status is Status.UNKNOWN and deferred.reason == DEFERRED_REASON
@@ -565,10 +578,10 @@ def test_summary_lists_what_is_missing_and_refuses_after_save() -> None:
 def test_empty_run_cannot_be_planned() -> None:
     wizard = make_wizard()
     with pytest.raises(UserError):
-        build_plan(wizard.state)
+        build_plan(wizard.state, wizard.catalog)
     assert "There is no app profile to save." in wizard.blockers(Step.SUMMARY)
     with pytest.raises(UserError):
-        build_plan(CreateProfileWizard(seed_catalog()).state)
+        build_plan(CreateProfileWizard(seed_catalog()).state, seed_catalog())
 
 
 def test_cancel_warning_only_after_a_consent_and_before_save() -> None:

@@ -52,7 +52,7 @@ def test_new_customer_tenant_and_profiles_in_one_go(data_home: Path) -> None:
     first, second = (r.app_id for r in machine.state.rows)
     consented(machine, first)
     machine.defer(second)
-    saved = save_plan(inv.store, build_plan(machine.state))
+    saved = save_plan(inv.store, build_plan(machine.state, machine.catalog))
     assert all(p.id for p in saved)
     customer = inv.customers.get("Northwind")
     assert customer.aos_service_ids == ("insights",)
@@ -76,7 +76,7 @@ def test_existing_customer_gets_added_services_and_custom_profile(data_home: Pat
     stored: list[str] = []
     (profile,) = save_plan(
         inv.store,
-        build_plan(machine.state),
+        build_plan(machine.state, machine.catalog),
         store_certificate=lambda: stored.append("c") or "cert:1",
     )
     assert stored == ["c"] and profile.certificate_ref == "cert:1"
@@ -92,7 +92,9 @@ def test_engine_certificate_reference_is_kept(data_home: Path) -> None:
     custom_baseline(machine)
     machine.start_consent("apelements-baseline-management")
     machine.consent_granted("apelements-baseline-management", certificate_ref="cert:engine")
-    (profile,) = save_plan(inv.store, build_plan(machine.state))  # no second copy needed
+    (profile,) = save_plan(
+        inv.store, build_plan(machine.state, machine.catalog)
+    )  # no second copy needed
     assert profile.certificate_ref == "cert:engine"
 
 
@@ -111,7 +113,7 @@ def test_failure_writes_nothing_and_removes_the_certificate(data_home: Path) -> 
     with pytest.raises(UserError, match="already exists"):
         save_plan(
             inv.store,
-            build_plan(machine.state),
+            build_plan(machine.state, machine.catalog),
             store_certificate=lambda: "cert:2",
             remove_certificate=removed.append,
         )
@@ -129,7 +131,7 @@ def test_tenant_taken_by_another_customer_is_refused(data_home: Path) -> None:
     machine.set_services(["nitro"])
     consented(machine, "apelements-automation")
     with pytest.raises(UserError, match="belongs to Fabrikam"):
-        save_plan(inv.store, build_plan(machine.state))
+        save_plan(inv.store, build_plan(machine.state, machine.catalog))
     assert inv.profiles.count() == 0
 
 
@@ -141,4 +143,4 @@ def test_custom_without_certificate_is_refused(data_home: Path) -> None:
     custom_baseline(machine)
     consented(machine, "apelements-baseline-management")
     with pytest.raises(UserError, match="certificate is missing"):
-        save_plan(inv.store, build_plan(machine.state))
+        save_plan(inv.store, build_plan(machine.state, machine.catalog))

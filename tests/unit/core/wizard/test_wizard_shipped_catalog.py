@@ -85,7 +85,9 @@ def test_skip_creates_no_profile(wizard: CreateProfileWizard) -> None:
     wizard.start_consent(second.app_id)
     wizard.consent_granted(second.app_id, status=Status.VALID)
     assert wizard.can_advance(Step.CONSENT)
-    assert [p.app_type_id for p in build_plan(wizard.state).profiles] == [second.app_id]
+    assert [p.app_type_id for p in build_plan(wizard.state, wizard.catalog).profiles] == [
+        second.app_id
+    ]
     wizard.undefer(first.app_id)
     assert first.state is ConsentState.PENDING
     wizard.skip(first.app_id)
@@ -106,6 +108,6 @@ def test_save_anyway_keeps_only_consented(wizard: CreateProfileWizard) -> None:
     wizard.set_services(["nitro", "other-premium-services"])
     wizard.start_consent("apelements-automation")
     wizard.consent_granted("apelements-automation", status=Status.VALID)
-    plan = build_plan(wizard.state, only_granted=True)
+    plan = build_plan(wizard.state, wizard.catalog, only_granted=True)
     assert [p.app_type_id for p in plan.profiles] == ["apelements-automation"]
-    assert len(build_plan(wizard.state).profiles) == 2
+    assert len(build_plan(wizard.state, wizard.catalog).profiles) == 2
