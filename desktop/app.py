@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_NAME, ORG_NAME, __version__
 from desktop.controllers.inventory import InventoryController
+from desktop.controllers.notices import NoticeRelay
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
@@ -136,6 +137,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     ctx.account = add_account(window, ctx.runner, ctx.dialogs, ctx.paths, ctx.catalog)
     for problem in ctx.problems:
         window.show_problem(problem)
+    NoticeRelay(window).notice.connect(window.show_problem)
     window.add_page(
         LazyPage(lambda: build_permissions_page(ctx, window), "Permissions"),
         "&Permissions",

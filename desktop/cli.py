@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from desktop import __version__
 from desktop.cli_commands import COMMAND_MODULES, CliContext
+from desktop.core import notices
 from desktop.core.errors import UserError
 
 EXIT_OK = 0
@@ -48,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     ctx = CliContext()
+    # Notices from core (e.g. an unreadable sign-in set aside) are one line each on stderr.
+    listener = notices.listen(lambda text: print(f"Warning: {text}", file=sys.stderr))
     try:
         code = args.handler(args, ctx)
     except UserError as exc:
@@ -63,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
     finally:
+        notices.stop(listener)
         ctx.close()
     return int(code or 0)
 

@@ -5,6 +5,12 @@ macOS Keychain, the Secret Service on Linux) under the app's service name, and t
 encrypted with it (AES-GCM), lives in ``DataPaths.vault``. The keyring holds only the short
 key: Windows Credential Manager stores about 1280 characters, far less than a PFX.
 
+Every keyring entry belongs to exactly one data folder: its name is
+``vault:<folder id>:<secret name>``, the folder id being random and kept in the data folder
+(:func:`desktop.core.paths.folder_id`). Earlier versions named entries ``vault:<secret name>``,
+shared by every data folder; such an entry is moved to the new name the first time it is
+used, and only by the data folder whose encrypted file it decrypts.
+
 There is never a plaintext fallback: when the keyring is missing, locked or refuses access,
 the operation fails with :class:`VaultUnavailableError` and nothing is stored.
 """
@@ -19,6 +25,7 @@ import re
 import secrets
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +48,7 @@ from desktop.core.keyring_policy import (
     refusal_reason,
     unchained,
 )
-from desktop.core.paths import DataPaths
+from desktop.core.paths import FOLDER_ID_FILE, DataPaths, folder_id
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -94,14 +101,22 @@ class SecretVault:
     """Named secrets: a key per name in the OS keyring, the encrypted bytes in *folder*.
 
     ``backend`` is the keyring backend; None uses the one ``keyring`` resolves for this user
-    (tests pass an in-memory one). Thread-safe within one process.
+    (tests pass an in-memory one). ``id_file`` holds the data folder's id (by default the
+    ``folder-id`` file next to *folder*, in the data folder). Thread-safe within one process.
     """
 
     def __init__(
-        self, folder: Path, backend: KeyringBackend | None = None, *, service: str = SERVICE
+        self,
+        folder: Path,
+        backend: KeyringBackend | None = None,
+        *,
+        service: str = SERVICE,
+        id_file: Path | None = None,
     ) -> None:
         self.folder = folder
         self.service = service
+        self._id_file = id_file if id_file is not None else folder.parent / FOLDER_ID_FILE
+        self._folder_id: str | None = None
         self._backend = backend
         self._accepted: KeyringBackend | None = None
         self._lock = threading.RLock()
@@ -124,34 +139,81 @@ class SecretVault:
             self._accepted = backend
         return backend
 
-    def _account(self, name: str) -> str:
+    def account(self, name: str) -> str:
+        """The keyring entry's name for the secret *name*: it names this data folder too."""
+        if self._folder_id is None:
+            self._folder_id = folder_id(self._id_file)
+        return f"vault:{self._folder_id}:{name}"
+
+    @staticmethod
+    def legacy_account(name: str) -> str:
+        """The name earlier versions gave the entry, the same for every data folder."""
         return f"vault:{name}"
 
     def _get_key(self, name: str, action: str) -> bytes | None:
         backend = self._keyring(action)
         try:
-            text = backend.get_password(self.service, self._account(name))
+            text = backend.get_password(self.service, self.account(name))
         except Exception as exc:  # keyring errors, D-Bus errors, OSError on Windows
             raise _unavailable(action, exc) from exc
         if text is None:
-            return None
-        try:
-            key = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            key = b""
-        if len(key) != 32:
+            return self._migrate(name, action)
+        key = _decode_key(text)
+        if key is None:
             raise VaultDamagedError(
                 f"The key for {name!r} in the OS keyring is damaged.",
                 remedy="Delete it and store the secret again (choose the certificate again).",
             )
         return key
 
+    def _legacy_key(self, name: str, action: str) -> bytes | None:
+        """The key under the entry's old, shared name, when it decrypts *this* folder's blob.
+
+        A legacy entry that does not decrypt our blob belongs to another data folder (or to
+        nobody): it is left where it is.
+        """
+        try:
+            blob = self._path(name).read_bytes()
+        except OSError:
+            return None
+        backend = self._keyring(action)
+        try:
+            text = backend.get_password(self.service, self.legacy_account(name))
+        except Exception as exc:
+            raise _unavailable(action, exc) from exc
+        key = _decode_key(text) if text is not None else None
+        if key is None or _decrypt(key, blob, self._aad(name)) is None:
+            return None
+        return key
+
+    def _migrate(self, name: str, action: str) -> bytes | None:
+        """Move a legacy entry that decrypts this folder's blob to this folder's name."""
+        key = self._legacy_key(name, action)
+        if key is None:
+            return None
+        self._set_key(name, key, action)
+        self._delete_legacy(name)
+        log.info("moved the keyring entry of %s to this data folder's own name", name)
+        return key
+
+    def _delete_legacy(self, name: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        try:
+            self._keyring("delete the secret").delete_password(
+                self.service, self.legacy_account(name)
+            )
+        except PasswordDeleteError:  # another process moved it first
+            return
+        except Exception as exc:  # the copy under our own name is what counts
+            log.warning("could not remove the old keyring entry of %s: %s", name, exc)
+
     def _set_key(self, name: str, key: bytes, action: str) -> None:
         backend = self._keyring(action)
         text = base64.b64encode(key).decode("ascii")
         try:
-            backend.set_password(self.service, self._account(name), text)
-            stored = backend.get_password(self.service, self._account(name))
+            backend.set_password(self.service, self.account(name), text)
+            stored = backend.get_password(self.service, self.account(name))
         except Exception as exc:
             raise _unavailable(action, exc) from exc
         if stored != text:  # a backend that silently drops secrets must not pass
@@ -163,9 +225,11 @@ class SecretVault:
 
         try:
             backend = self._keyring(action)
-            if backend.get_password(self.service, self._account(name)) is None:
+            if self._legacy_key(name, action) is not None:  # not moved yet: it is ours
+                self._delete_legacy(name)
+            if backend.get_password(self.service, self.account(name)) is None:
                 return
-            backend.delete_password(self.service, self._account(name))
+            backend.delete_password(self.service, self.account(name))
         except PasswordDeleteError:
             return
         except Exception as exc:
@@ -254,14 +318,13 @@ class SecretVault:
                 )
             if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + NONCE_BYTES + 16:
                 raise VaultDamagedError(f"The encrypted file for {name!r} is damaged.")
-            nonce = blob[len(MAGIC) : len(MAGIC) + NONCE_BYTES]
-            try:
-                return AESGCM(key).decrypt(nonce, blob[len(MAGIC) + NONCE_BYTES :], self._aad(name))
-            except InvalidTag as exc:
+            plaintext = _decrypt(key, blob, self._aad(name))
+            if plaintext is None:
                 raise VaultDamagedError(
                     f"The encrypted file for {name!r} does not match its key.",
                     remedy="Store the secret again (for a certificate: choose its .pfx again).",
-                ) from exc
+                )
+            return plaintext
 
     def check_keyring(self, action: str) -> None:
         """Raise :class:`VaultUnavailableError` unless the keyring answers (it is asked for a key
@@ -283,6 +346,27 @@ class SecretVault:
             self._delete_key(name, "delete the secret")
             path.unlink(missing_ok=True)
 
+    def set_aside(self, name: str) -> Path | None:
+        """Rename the blob of *name* out of the way (``<name>-<UTC time>.unreadable``), so
+        that a secret that cannot be read is kept for recovery rather than overwritten.
+
+        Returns the new path, or None when there was no blob.
+        """
+        with self._lock:
+            path = self._path(name)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+            target = path.with_name(f"{name}-{stamp}.unreadable")
+            try:
+                os.replace(path, target)
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                raise UserError(
+                    f"Cannot rename a file in the data folder: {exc.strerror or exc}.",
+                    remedy="Check the permissions of the data folder.",
+                ) from exc
+            return target
+
     def names(self) -> list[str]:
         """The names with a blob in the folder."""
         if not self.folder.is_dir():
@@ -290,9 +374,28 @@ class SecretVault:
         return sorted(p.stem for p in self.folder.glob("*.bin") if _NAME.match(p.stem))
 
 
+def _decode_key(text: str) -> bytes | None:
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return key if len(key) == 32 else None
+
+
+def _decrypt(key: bytes, blob: bytes, aad: bytes) -> bytes | None:
+    """The plaintext of *blob*, or None when it is damaged or *key* is not its key."""
+    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + NONCE_BYTES + 16:
+        return None
+    nonce = blob[len(MAGIC) : len(MAGIC) + NONCE_BYTES]
+    try:
+        return AESGCM(key).decrypt(nonce, blob[len(MAGIC) + NONCE_BYTES :], aad)
+    except InvalidTag:
+        return None
+
+
 def open_vault(paths: DataPaths, backend: KeyringBackend | None = None) -> SecretVault:
     """The vault of a data folder (the keyring is resolved on first use, off the GUI thread)."""
-    return SecretVault(paths.vault, backend)
+    return SecretVault(paths.vault, backend, id_file=paths.folder_id)
 
 
 def new_name(prefix: str) -> str:
