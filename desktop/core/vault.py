@@ -49,9 +49,27 @@ from desktop.core.keyring_policy import (
     unchained,
 )
 from desktop.core.paths import FOLDER_ID_FILE, DataPaths, folder_id
+from desktop.core.vault_errors import (
+    VaultDamagedError,
+    VaultMissingError,
+    VaultUnavailableError,
+    unavailable,
+)
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
+
+__all__ = [
+    "CERT_PREFIX",
+    "SERVICE",
+    "CertificateVault",
+    "SecretVault",
+    "VaultDamagedError",
+    "VaultMissingError",
+    "VaultUnavailableError",
+    "new_name",
+    "open_vault",
+]
 
 log = logging.getLogger(__name__)
 
@@ -59,42 +77,6 @@ SERVICE = APP_ID
 MAGIC = b"APMV1\0"
 NONCE_BYTES = 12
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-class VaultUnavailableError(UserError):
-    """The OS keyring cannot be used; nothing was stored or changed."""
-
-
-class VaultDamagedError(UserError):
-    """A stored secret cannot be read back (its key or blob is missing or damaged)."""
-
-
-def _unavailable(action: str, exc: BaseException | None = None) -> VaultUnavailableError:
-    from keyring import errors  # lazy: keyring's import resolves platform modules
-
-    kind = type(exc).__name__ if exc is not None else ""
-    text = str(exc) if exc is not None else ""
-    if isinstance(exc, errors.NoKeyringError | RefusedBackendError) or exc is None:
-        return VaultUnavailableError(
-            f"Cannot {action}: no secure password store (OS keyring) is available.",
-            remedy="On Windows and macOS the system keyring is built in; on Linux install and "
-            "unlock GNOME Keyring or KWallet, then try again. Secrets are never stored "
-            "unencrypted.",
-            detail=f"{kind}: {text}".strip(": "),
-        )
-    if isinstance(exc, errors.KeyringLocked) or "dismissed" in text.lower():
-        return VaultUnavailableError(
-            f"Cannot {action}: the OS keyring is locked.",
-            remedy="Unlock your keyring (log in again or open your keyring manager) and try "
-            "again. Nothing was stored.",
-            detail=f"{kind}: {text}",
-        )
-    return VaultUnavailableError(
-        f"Cannot {action}: the OS keyring refused access ({text or kind}).",
-        remedy="Allow this app to use the keyring (or unlock it) and try again. Nothing was "
-        "stored.",
-        detail=f"{kind}: {text}",
-    )
 
 
 class SecretVault:
@@ -129,13 +111,13 @@ class SecretVault:
 
                 self._backend = keyring.get_keyring()
             except Exception as exc:  # a broken keyring configuration
-                raise _unavailable(action, exc) from exc
+                raise unavailable(action, exc) from exc
             self._backend = unchained(self._backend)
         backend = self._backend
         if backend is not self._accepted:  # checked once: a priority may ask D-Bus each time
             refusal = refusal_reason(backend)
             if refusal is not None:
-                raise _unavailable(action, RefusedBackendError(refusal))
+                raise unavailable(action, RefusedBackendError(refusal))
             self._accepted = backend
         return backend
 
@@ -155,7 +137,7 @@ class SecretVault:
         try:
             text = backend.get_password(self.service, self.account(name))
         except Exception as exc:  # keyring errors, D-Bus errors, OSError on Windows
-            raise _unavailable(action, exc) from exc
+            raise unavailable(action, exc) from exc
         if text is None:
             return self._migrate(name, action)
         key = _decode_key(text)
@@ -180,7 +162,7 @@ class SecretVault:
         try:
             text = backend.get_password(self.service, self.legacy_account(name))
         except Exception as exc:
-            raise _unavailable(action, exc) from exc
+            raise unavailable(action, exc) from exc
         key = _decode_key(text) if text is not None else None
         if key is None or _decrypt(key, blob, self._aad(name)) is None:
             return None
@@ -215,10 +197,10 @@ class SecretVault:
             backend.set_password(self.service, self.account(name), text)
             stored = backend.get_password(self.service, self.account(name))
         except Exception as exc:
-            raise _unavailable(action, exc) from exc
+            raise unavailable(action, exc) from exc
         if stored != text:  # a backend that silently drops secrets must not pass
             self._delete_key(name, action, quiet=True)
-            raise _unavailable(action, RuntimeError("the keyring did not keep the key"))
+            raise unavailable(action, RuntimeError("the keyring did not keep the key"))
 
     def _delete_key(self, name: str, action: str, *, quiet: bool = False) -> None:
         from keyring.errors import PasswordDeleteError
@@ -238,7 +220,7 @@ class SecretVault:
                 return
             if isinstance(exc, UserError):
                 raise
-            raise _unavailable(action, exc) from exc
+            raise unavailable(action, exc) from exc
 
     # -- blobs ---------------------------------------------------------------------------
     def _path(self, name: str) -> Path:
@@ -303,7 +285,7 @@ class SecretVault:
             try:
                 blob = path.read_bytes()
             except FileNotFoundError as exc:
-                raise VaultDamagedError(
+                raise VaultMissingError(
                     f"The encrypted file for {name!r} is missing from the data folder.",
                     remedy="Store the secret again (for a certificate: choose its .pfx again).",
                 ) from exc
@@ -311,7 +293,7 @@ class SecretVault:
                 raise UserError(f"Cannot read the data folder: {exc.strerror or exc}.") from exc
             key = self._get_key(name, action)
             if key is None:
-                raise VaultDamagedError(
+                raise VaultMissingError(
                     f"The key for {name!r} is missing from the OS keyring.",
                     remedy="This happens after moving to another computer or user account. "
                     "Store the secret again (for a certificate: choose its .pfx again).",
