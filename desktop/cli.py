@@ -7,9 +7,13 @@ Errors go to stderr as one line, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from types import FrameType
 from typing import NoReturn
 
 from desktop import __version__
@@ -44,17 +48,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a closed terminal) arrived: unwind like Ctrl+C, so that every
+    ``finally`` and ``except BaseException`` cleans up (nothing half-stored is left)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+
+
+def _stop(signum: int, _frame: FrameType | None) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`Stopped` while a command runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (tests may call main() elsewhere)
+        return
+    wanted = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    before = {signum: signal.signal(signum, _stop) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    with _signals_unwind():
+        try:
+            return _run(args)
+        except KeyboardInterrupt as exc:  # arrived while an error was being reported
+            with contextlib.suppress(OSError):
+                print(
+                    f"Stopped ({exc})." if isinstance(exc, Stopped) else "Cancelled.",
+                    file=sys.stderr,
+                )
+            return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
     ctx = CliContext()
     # Notices from core (e.g. an unreadable sign-in set aside) are one line each on stderr.
     listener = notices.listen(lambda text: print(f"Warning: {text}", file=sys.stderr))
     try:
+        ctx.collect_interrupted()
         code = args.handler(args, ctx)
     except UserError as exc:
         print(exc.one_line(), file=sys.stderr)
+        return EXIT_ERROR
+    except Stopped as exc:
+        with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
+            print(f"Stopped ({exc}).", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("Cancelled.", file=sys.stderr)

@@ -19,6 +19,8 @@ HOME_ENV = "APP_PROFILES_HOME"
 APP_DIR_NAME = "AppProfileManager"
 #: The file in a data folder that holds its id (see :func:`folder_id`).
 FOLDER_ID_FILE = "folder-id"
+#: Marks a certificate in the vault stored for a profile not saved yet.
+PENDING_SUFFIX = ".pending"
 _FOLDER_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -55,6 +57,13 @@ class DataPaths:
     @property
     def folder_id(self) -> Path:
         return self.root / FOLDER_ID_FILE
+
+    def pending_certificates(self) -> list[Path]:
+        """The markers of certificates stored for a profile not saved (yet, or ever)."""
+        try:
+            return sorted(self.vault.glob(f"*{PENDING_SUFFIX}"))
+        except OSError:
+            return []
 
     def ensure(self) -> DataPaths:
         """Create the folder tree, with a message a user understands when that is impossible."""

@@ -24,6 +24,7 @@ import os
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +49,7 @@ from desktop.core.keyring_policy import (
     refusal_reason,
     unchained,
 )
-from desktop.core.paths import FOLDER_ID_FILE, DataPaths, folder_id
+from desktop.core.paths import FOLDER_ID_FILE, PENDING_SUFFIX, DataPaths, folder_id
 from desktop.core.vault_errors import (
     VaultDamagedError,
     VaultMissingError,
@@ -387,6 +388,8 @@ def new_name(prefix: str) -> str:
 
 #: Prefix of a ``certificate_ref``: ``cert-<32 hex>``.
 CERT_PREFIX = "cert"
+#: When this run started: pending certificates older than it were left by an ended run.
+RUN_STARTED = time.time()
 
 
 class CertificateVault:
@@ -408,19 +411,78 @@ class CertificateVault:
         return ref, inspect(contents)
 
     def store(self, contents: PfxContents) -> str:
-        """Check that a profile can use *contents*, store it, verify it; return its ref."""
+        """Check that a profile can use *contents*, store it, verify it; return its ref.
+
+        The new ref is *pending* until :meth:`settle` (called once the profile that holds it
+        is saved): a process killed in between leaves a pending certificate that the next
+        run's :meth:`collect_interrupted` removes, unless a profile holds it after all.
+        """
         validate_for_profile(contents)
         plaintext = export_pfx(contents, None)
         ref = new_name(CERT_PREFIX)
-        self.vault.put(ref, plaintext, what="the certificate")
+        self.vault.check_keyring("store the certificate")  # refused: nothing to mark or undo
+        self._pending(ref).parent.mkdir(parents=True, exist_ok=True)
+        self._pending(ref).touch()  # before the key exists: a kill cannot outrun it
         try:
+            self.vault.put(ref, plaintext, what="the certificate")
             stored = self.load(ref)
             if stored.certificate != contents.certificate:
                 raise VaultDamagedError("The stored certificate did not read back the same.")
-        except UserError:
-            self.vault.delete(ref)
+        except BaseException:
+            self.discard(ref)
             raise
         return ref
+
+    def discard(self, ref: str) -> None:
+        """Remove *ref* on the way out of a failed save, never masking that failure: when the
+        keyring refuses, the ref stays pending and the next run collects it."""
+        try:
+            self.delete(ref)
+        except UserError as exc:
+            log.warning("could not remove certificate %s now, next start will: %s", ref, exc)
+
+    def _pending(self, ref: str) -> Path:
+        return self.vault.folder / f"{ref}{PENDING_SUFFIX}"
+
+    def settle(self, ref: str) -> None:
+        """*ref* is held by a saved profile now: no longer pending."""
+        self._check_ref(ref)
+        self._pending(ref).unlink(missing_ok=True)
+
+    def collect_interrupted(
+        self, referenced: Callable[[], set[str]], *, before: float | None = None
+    ) -> list[str]:
+        """Remove the certificates an interrupted run stored for a profile it never saved.
+
+        Only pending refs older than this run (or *before*, a time stamp) are looked at, so a
+        save in progress elsewhere is left alone; a pending ref that a profile holds after all
+        (*referenced*, asked only when something is pending) is settled instead. Returns the
+        refs removed.
+        """
+        cutoff = RUN_STARTED if before is None else before
+        try:
+            pending = [
+                p
+                for p in self.vault.folder.glob(f"*{PENDING_SUFFIX}")
+                if p.stat().st_mtime < cutoff
+            ]
+        except OSError:
+            return []
+        if not pending:
+            return []
+        held = referenced()
+        removed: list[str] = []
+        for marker in pending:
+            ref = marker.name.removesuffix(PENDING_SUFFIX)
+            if not (ref.startswith(f"{CERT_PREFIX}-") and _NAME.match(ref)):
+                continue
+            if ref in held:
+                self.settle(ref)
+                continue
+            self.delete(ref)
+            removed.append(ref)
+            log.warning("removed certificate %s: stored by a run that ended before saving", ref)
+        return removed
 
     def load(self, ref: str) -> PfxContents:
         """The key and certificates stored under *ref* (in memory only)."""
@@ -442,6 +504,7 @@ class CertificateVault:
         """Remove both parts: the key in the keyring and the encrypted file."""
         self._check_ref(ref)
         self.vault.delete(ref)
+        self._pending(ref).unlink(missing_ok=True)
 
     def check_available(self, action: str = "delete the certificates") -> None:
         """Raise :class:`VaultUnavailableError` when the OS keyring cannot be used."""
@@ -460,8 +523,9 @@ class CertificateVault:
             try:
                 commit(new_ref)
             except BaseException:
-                self.vault.delete(new_ref)
+                self.discard(new_ref)
                 raise
+            self.settle(new_ref)
         if old_ref:
             try:
                 self.delete(old_ref)

@@ -25,6 +25,9 @@ def unavailable(action: str, exc: BaseException | None = None) -> VaultUnavailab
 
     kind = type(exc).__name__ if exc is not None else ""
     text = str(exc) if exc is not None else ""
+    # Only a refused store can promise that; a refused delete or read stored nothing new, but
+    # the flow around it may have (a certificate stored before a token cache save failed).
+    nothing = " Nothing was stored." if action.startswith("store") else ""
     if isinstance(exc, errors.NoKeyringError | RefusedBackendError) or exc is None:
         return VaultUnavailableError(
             f"Cannot {action}: no secure password store (OS keyring) is available.",
@@ -37,12 +40,11 @@ def unavailable(action: str, exc: BaseException | None = None) -> VaultUnavailab
         return VaultUnavailableError(
             f"Cannot {action}: the OS keyring is locked.",
             remedy="Unlock your keyring (log in again or open your keyring manager) and try "
-            "again. Nothing was stored.",
+            f"again.{nothing}",
             detail=f"{kind}: {text}",
         )
     return VaultUnavailableError(
         f"Cannot {action}: the OS keyring refused access ({text or kind}).",
-        remedy="Allow this app to use the keyring (or unlock it) and try again. Nothing was "
-        "stored.",
+        remedy=f"Allow this app to use the keyring (or unlock it) and try again.{nothing}",
         detail=f"{kind}: {text}",
     )

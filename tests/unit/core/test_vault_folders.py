@@ -3,6 +3,7 @@ move of entries that earlier versions named the same for every folder."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,35 @@ def test_a_vault_built_on_its_folder_alone_finds_the_same_entries(
 ) -> None:
     paths = DataPaths(tmp_path / "a").ensure()
     assert open_vault(paths, keyring).account("x") == SecretVault(paths.vault, keyring).account("x")
+
+
+def test_a_certificate_stored_by_a_run_killed_before_saving_is_collected_next_run(
+    tmp_path: Path, keyring: MemoryKeyring
+) -> None:
+    vault = _vault(tmp_path / "a", keyring)
+    certificates = CertificateVault(vault)
+    kept, _ = certificates.import_pfx(app_certificate()[1], "pw")
+    certificates.settle(kept)  # its profile was saved
+    orphan, _ = certificates.import_pfx(app_certificate()[1], "pw")  # killed before saving
+    saved_unsettled, _ = certificates.import_pfx(app_certificate()[1], "pw")  # killed after
+    held = {kept, saved_unsettled}
+    assert certificates.collect_interrupted(lambda: held) == [], "this run's own are left alone"
+    later = time.time() + 1  # the next run
+    removed = CertificateVault(_vault(tmp_path / "a", keyring)).collect_interrupted(
+        lambda: held, before=later
+    )
+    assert removed == [orphan]
+    assert sorted(vault.names()) == sorted(held)
+    assert sorted(keyring.entries) == sorted((SERVICE, vault.account(ref)) for ref in held)
+    assert DataPaths(tmp_path / "a").pending_certificates() == []
+
+
+def test_nothing_pending_asks_neither_the_keyring_nor_the_inventory(
+    tmp_path: Path, keyring: MemoryKeyring
+) -> None:
+    from desktop.core.inventory.secrets import collect_interrupted
+
+    def never() -> CertificateVault:
+        raise AssertionError("built although nothing is pending")
+
+    assert collect_interrupted(DataPaths(tmp_path / "a"), never, never) == []  # type: ignore[arg-type]
