@@ -41,6 +41,28 @@ def test_the_table_and_the_details_share_the_height(qtbot: QtBot) -> None:
     assert details >= page.browse.details.minimumHeight() > 0
 
 
+def test_a_page_built_hidden_gets_the_same_share_when_shown(qtbot: QtBot) -> None:
+    """As the main window builds it: in a tab not shown yet, sized before it shows."""
+    from PySide6.QtWidgets import QTabWidget
+
+    window = QMainWindow()
+    tabs = QTabWidget()
+    window.setCentralWidget(tabs)
+    qtbot.addWidget(window)
+    tabs.addTab(QMainWindow(), "Profiles")
+    window.resize(1200, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    page = PermissionsPage(
+        small_catalog(), PermissionsExportController(TaskRunner()), RecordingDialogs()
+    )
+    tabs.addTab(page, "Permissions")
+    tabs.setCurrentWidget(page)
+    qtbot.waitUntil(page.isVisible)
+    table_area, details = page.browse.details_splitter.sizes()
+    assert table_area > details >= (table_area + details) // 3
+
+
 def test_every_splitter_and_header_has_a_name(qtbot: QtBot) -> None:
     runner = TaskRunner()
     _win, page = _window(qtbot, runner)
