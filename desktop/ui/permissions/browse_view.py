@@ -106,8 +106,8 @@ class BrowseView(QWidget):
         vertical.setObjectName("PermissionsDetailsSplitter")
         vertical.addWidget(right)
         vertical.addWidget(self.details)
-        vertical.setStretchFactor(0, 1)
-        vertical.setStretchFactor(1, 0)
+        vertical.setStretchFactor(0, 3)  # a larger window grows both, in the same shares
+        vertical.setStretchFactor(1, 2)
         vertical.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("PermissionsSplitter")
