@@ -23,7 +23,7 @@ class NoticeRelay(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         me = weakref.ref(self)
-        hooked: list[notices.NoticeHandler] = []
+        hooked: list[notices.Show] = []
 
         def relay(text: str) -> None:
             # Once Qt has deleted the relay (with its window), the first notice after that

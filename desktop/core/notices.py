@@ -2,17 +2,20 @@
 
 Core code deep inside a sign-in or a check (setting aside an unreadable token cache, say)
 has no way to reach a screen or a terminal, and must not. It logs the notice to one logger,
-``desktop.notices``: the log file gets it like any other warning, and each front end adds
-a :class:`NoticeHandler` that shows it (the CLI as one ``Warning:`` line on stderr, the GUI
-in its status bar).
+``desktop.notices``: the log file gets it like any other warning, and each front end listens
+(:func:`listen`) and shows it (the CLI as one ``Warning:`` line on stderr, the GUI in its
+status bar).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 
 LOGGER_NAME = "desktop.notices"
+
+Show = Callable[[str], None]
 
 _log = logging.getLogger(LOGGER_NAME)
 
@@ -22,27 +25,45 @@ def tell(message: str) -> None:
     _log.warning("%s", message)
 
 
-class NoticeHandler(logging.Handler):
-    """Passes each notice's text to *show* (which may be called from any thread)."""
+class _Listeners(logging.Handler):
+    """The one handler on the notice logger; passes each notice to every listener. A
+    listener may stop listening from inside its call (the list is copied first)."""
 
-    def __init__(self, show: Callable[[str], None]) -> None:
+    def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.show = show
+        self.shows: list[Show] = []
+        self.guard = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self.show(record.getMessage())
-        except Exception:
-            self.handleError(record)
+        with self.guard:
+            shows = list(self.shows)
+        for show in shows:
+            try:
+                show(record.getMessage())
+            except Exception:
+                self.handleError(record)
 
 
-def listen(show: Callable[[str], None]) -> NoticeHandler:
-    """Send every notice to *show* from now on; returns the handler (for :func:`stop`)."""
-    handler = NoticeHandler(show)
-    _log.addHandler(handler)
-    return handler
+_listeners = _Listeners()
+_log.addHandler(_listeners)
 
 
-def stop(handler: NoticeHandler) -> None:
-    """Stop sending notices to the handler :func:`listen` returned."""
-    _log.removeHandler(handler)
+def listen(show: Show) -> Show:
+    """Send every notice to *show* (called on the thread that logged it); returns the token
+    for :func:`stop`."""
+    with _listeners.guard:
+        _listeners.shows.append(show)
+    return show
+
+
+def stop(token: Show) -> None:
+    """Stop sending notices to the listener :func:`listen` returned *token* for."""
+    with _listeners.guard:
+        if token in _listeners.shows:
+            _listeners.shows.remove(token)
+
+
+def listening(token: Show) -> bool:
+    """Whether *token*'s listener still gets notices."""
+    with _listeners.guard:
+        return token in _listeners.shows

@@ -40,11 +40,10 @@ def test_a_destroyed_relay_stops_listening(qtbot: QtBot) -> None:
 
     from desktop.controllers.notices import NoticeRelay
 
-    before = len(notices._log.handlers)
     parent = QObject()
-    NoticeRelay(parent)
-    assert len(notices._log.handlers) == before + 1
+    handler = NoticeRelay(parent)._handler
+    assert notices.listening(handler)
     parent.deleteLater()
     qtbot.waitUntil(lambda: not shiboken6.isValid(parent), timeout=5000)
     notices.tell("nobody is listening")  # must not reach a deleted object, nor fail
-    assert len(notices._log.handlers) == before
+    assert not notices.listening(handler)
