@@ -23,12 +23,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_NAME, ORG_NAME, __version__
 from desktop.controllers.inventory import InventoryController
+from desktop.controllers.notices import NoticeRelay
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.loader import load_catalog
 from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
-from desktop.core.inventory.secrets import VaultSecretRemover
+from desktop.core.inventory.secrets import VaultSecretRemover, collect_interrupted
 from desktop.core.logging_setup import setup_logging
 from desktop.core.paths import DataPaths, data_paths
 
@@ -140,6 +141,14 @@ def build_window(ctx: AppContext) -> MainWindow:
         remove_secret=VaultSecretRemover(ctx.certificate_vault),
         parent=window,
     )
+    if ctx.paths.pending_certificates():  # a killed earlier run stored a certificate
+        inventory = ctx.inventory
+        ctx.runner.submit(
+            "Collect interrupted certificates",
+            lambda _token, _progress: collect_interrupted(
+                ctx.paths, ctx.certificate_vault, inventory.inventory
+            ),
+        )
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     checks = add_checks(ctx, ctx.profiles_page)
     add_create_wizard(window, ctx.profiles_page, ctx.inventory, ctx.runner, ctx.catalog, ctx.paths)
@@ -155,6 +164,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     connect_checks_to_account(checks, ctx.account)
     for problem in ctx.problems:
         window.show_problem(problem)
+    NoticeRelay(window).notice.connect(window.show_problem)
     window.add_page(
         LazyPage(lambda: build_permissions_page(ctx, window), "Permissions"),
         "&Permissions",

@@ -11,16 +11,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from types import FrameType
 from typing import Any, NoReturn
 
 from desktop import __version__
 from desktop.cli_commands import COMMAND_MODULES, CliContext
 from desktop.cli_commands.common import check_arguments
 from desktop.cli_commands.output import escape
+from desktop.core import notices
 from desktop.core.deadline import Deadline, deadline_for
 from desktop.core.errors import UserError
 from desktop.core.logging_setup import add_stderr_handler, setup_logging
@@ -91,6 +94,33 @@ def _deadline(args: argparse.Namespace, ctx: CliContext) -> AbstractContextManag
     return deadline_for(args.timeout)
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a closed terminal) arrived: unwind like Ctrl+C, so that every
+    ``finally`` and ``except BaseException`` cleans up (nothing half-stored is left)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+
+
+def _stop(signum: int, _frame: FrameType | None) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`Stopped` while a command runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (tests may call main() elsewhere)
+        return
+    wanted = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    before = {signum: signal.signal(signum, _stop) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Returns the exit code."""
     parser = build_parser()
@@ -101,9 +131,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
+    with _signals_unwind():
+        try:
+            return _run(args)
+        except KeyboardInterrupt as exc:  # arrived while an error was being reported
+            with contextlib.suppress(OSError):
+                print(
+                    f"Stopped ({exc})." if isinstance(exc, Stopped) else "Cancelled.",
+                    file=sys.stderr,
+                )
+            return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
     ctx = CliContext()
+    # Notices from core (e.g. an unreadable sign-in set aside) are one line each on stderr.
+    listener = notices.listen(lambda text: print(escape(f"Warning: {text}"), file=sys.stderr))
     limit: float | None = getattr(args, "timeout", None)
     try:
+        ctx.collect_interrupted()
         with _deadline(args, ctx) as deadline:
             if isinstance(deadline, Deadline):
                 limit = deadline.seconds
@@ -114,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.info("%s failed: %s (%s)", args.command, exc.one_line(), exc.detail)
         # Escaped: a name quoted in the message could hold ESC or a bidi override.
         print(escape(_with_settings_command(exc)), file=sys.stderr)
+        return EXIT_ERROR
+    except Stopped as exc:
+        with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
+            print(f"Stopped ({exc}).", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("Cancelled.", file=sys.stderr)
@@ -130,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(escape(f"Unexpected error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_ERROR
     finally:
+        notices.stop(listener)
         ctx.close()
     return int(code or 0)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,6 +26,7 @@ from desktop.core.domain import AppProfile, Customer, Tenant
 from desktop.core.errors import UserError
 from desktop.core.identity.browser import BrowserOpener, open_system_browser
 from desktop.core.identity.consent import ConsentEngine, ConsentPlan, consent_link, plan_consent
+from desktop.core.identity.staged import StagedCertificates
 from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
 from desktop.core.inventory.profiles import row_json
@@ -177,15 +179,15 @@ def consent(
     technician = None
     with contextlib.suppress(UserError):  # no sign-in app: verification says Unknown, and why
         technician = wiring.technician_for(cache, open_browser)
-    certificates, credential_of = (
-        (ctx.certificates, msal_client_credential)
-        if plan.mode is SetupMode.CUSTOM
-        else (None, None)
-    )
+    # A custom app's certificate is held in memory during the browser wait; it enters the
+    # vault only with the saved profile, so a killed run leaves no key behind.
+    staged = StagedCertificates() if plan.mode is SetupMode.CUSTOM else None
+    if staged is not None:
+        ctx.certificates.check_available("store the certificate")  # refuse before the browser
     engine = ConsentEngine(
         cache_store=cache,
-        certificates=certificates,
-        credential_of=credential_of,
+        certificates=staged,
+        credential_of=msal_client_credential if staged is not None else None,
         technician=technician,
         open_browser=open_browser,
     )
@@ -201,12 +203,28 @@ def consent(
         timeout=args.timeout or wiring.settings.consent_timeout_seconds,
         progress=PROGRESS,
     )
-    try:
-        saved = inventory.save(outcome.profile, plan.customer.name)
-    except BaseException:
-        # Nothing is kept for a profile that was not saved, not even its certificate.
-        if certificates is not None and outcome.profile.certificate_ref:
-            certificates.delete(outcome.profile.certificate_ref)
-        raise
+    saved = _save(ctx, inventory, outcome.profile, plan.customer.name, staged)
     emit_object(saved, args.format)
     return 0
+
+
+def _save(
+    ctx: CliContext,
+    inventory: ProfileInventory,
+    profile: AppProfile,
+    customer: str,
+    staged: StagedCertificates | None,
+) -> dict[str, Any]:
+    """Save *profile*; a custom one's certificate goes into the vault in the same step, and
+    nothing is kept for a profile that was not saved, not even its certificate."""
+    if staged is None:
+        return inventory.save(profile, customer)
+    certificates = ctx.certificates
+    ref = certificates.store(staged.load(profile.certificate_ref))
+    try:
+        saved = inventory.save(replace(profile, certificate_ref=ref), customer)
+    except BaseException:
+        certificates.discard(ref)
+        raise
+    certificates.settle(ref)
+    return saved

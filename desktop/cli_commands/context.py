@@ -51,5 +51,12 @@ class CliContext:
 
         return VaultSecretRemover(self.certificates)
 
+    def collect_interrupted(self) -> None:
+        """Remove certificates an earlier, killed run stored for a profile it never saved."""
+        from desktop.core.inventory.secrets import collect_interrupted
+
+        paths = data_paths()  # not created here: a command that needs no data folder makes none
+        collect_interrupted(paths, lambda: self.certificates, lambda: self.inventory)
+
     def close(self) -> None:
         """Release whatever the command opened (store connections and the like)."""

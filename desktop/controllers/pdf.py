@@ -147,7 +147,7 @@ def page_bands(document: QTextDocument, page_height: float) -> list[_Band]:
     header_height = header[1] - header[0]
     bands: list[_Band] = []
     top, repeat = 0.0, False
-    cuts = [*edges[2:], end]
+    cuts = [*edges[2:], *_line_ends_after(document, edges[-1]), end]
     while top < end - 0.5:
         room = page_height - (header_height if repeat else 0.0)
         limit = top + room
@@ -159,6 +159,21 @@ def page_bands(document: QTextDocument, page_height: float) -> list[_Band]:
         repeat = bottom < edges[-1]
         top = bottom
     return bands
+
+
+def _line_ends_after(document: QTextDocument, below: float) -> list[float]:
+    """Where each line of text under the table ends (the roles and notes), so a page break
+    there falls between lines, never through one."""
+    layout = document.documentLayout()
+    ends: list[float] = []
+    block = document.begin()
+    while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        if rect.top() >= below:
+            lines = block.layout()
+            ends += [rect.top() + lines.lineAt(i).rect().bottom() for i in range(lines.lineCount())]
+        block = block.next()
+    return ends
 
 
 def _plain_bands(end: float, page_height: float) -> list[_Band]:

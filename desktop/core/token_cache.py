@@ -25,6 +25,7 @@ from typing import Any
 
 import msal
 
+from desktop.core import notices
 from desktop.core.file_lock import FileLock
 from desktop.core.vault import SecretVault, VaultDamagedError
 
@@ -86,8 +87,9 @@ class TokenCacheStore:
 
     ``load()`` raises :class:`~desktop.core.vault.VaultUnavailableError` when the keyring
     cannot be used; a caller may then sign in with an in-memory cache for this session.
-    A cache that cannot be decrypted (its key was lost) is dropped: it only means signing in
-    again.
+    A cache that cannot be decrypted (its key was lost) is never deleted: it is set aside
+    (renamed with the time) and the technician is told, through the notice logger
+    (:mod:`desktop.core.notices`), that signing in again is needed.
     """
 
     def __init__(self, vault: SecretVault, name: str = CACHE_NAME) -> None:
@@ -96,16 +98,24 @@ class TokenCacheStore:
         self._lock = threading.Lock()
         self._file_lock = FileLock(vault.folder / f".{name}.lock")
 
-    def _read_stored(self, *, drop_damaged: bool) -> dict[str, Any]:
-        """What is stored now ({} when nothing, or nothing readable, is)."""
+    def _read_stored(self) -> dict[str, Any]:
+        """What is stored now ({} when nothing, or nothing readable, is).
+
+        An undecryptable cache is set aside first, so that the next save cannot overwrite it.
+        """
         if not self.vault.exists(self.name):
             return {}
         try:
             data = self.vault.get(self.name)
         except VaultDamagedError as exc:
-            if drop_damaged:
-                log.warning("dropping an unreadable token cache: %s", exc)
-                self.vault.delete(self.name)
+            kept = self.vault.set_aside(self.name)
+            # The technician hears of it through the notice below; the detail is for the log.
+            log.info("set aside an unreadable token cache as %s: %s", kept, exc.one_line())
+            if kept is not None:
+                notices.tell(
+                    "The saved sign-in in this data folder could not be decrypted (its key is "
+                    f"not in the OS keyring); it was kept as {kept.name}. Sign in again."
+                )
             return {}
         try:
             return _parse(data.decode("utf-8"))
@@ -117,7 +127,7 @@ class TokenCacheStore:
         """The stored cache, or an empty one."""
         cache = msal.SerializableTokenCache()
         with self._lock, self._file_lock:
-            state = self._read_stored(drop_damaged=True)
+            state = self._read_stored()
         if state:
             cache.deserialize(json.dumps(state))
         with _known_lock:
@@ -134,7 +144,7 @@ class TokenCacheStore:
                 ours = _parse(text)
                 with _known_lock:
                     known = _known.get(cache, frozenset())
-                merged = merge(self._read_stored(drop_damaged=False), ours, known)
+                merged = merge(self._read_stored(), ours, known)
                 self.vault.put(
                     self.name,
                     json.dumps(merged).encode("utf-8"),
@@ -153,6 +163,7 @@ class TokenCacheStore:
         self.vault.check_keyring("store the sign-in token cache")
 
     def clear(self) -> None:
-        """Forget every stored token (sign out everywhere)."""
+        """Forget every token stored in this data folder (sign out of this folder; other
+        data folders keep their own keys and caches)."""
         with self._lock, self._file_lock:
             self.vault.delete(self.name)

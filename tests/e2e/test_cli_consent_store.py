@@ -15,6 +15,7 @@ from tests.helpers.cli_sandbox import CUSTOMER, CliSandbox, secret_service_missi
 from tests.helpers.file_keyring import keyring_env
 from tests.helpers.fixtures import run_module
 from tests.helpers.inventory import open_inventory
+from tests.helpers.keyrings import vault_account
 
 pytestmark = pytest.mark.e2e
 
@@ -71,7 +72,7 @@ def test_signed_in_technician_verifies_through_graph(cli_sandbox: CliSandbox) ->
     signin = cli_sandbox.cli("signin", "--tenant", cli_sandbox.demo.domain, "--timeout", "30")
     assert signin.returncode == 0, signin.stderr
     assert cli_sandbox.demo.admin in signin.stdout
-    assert cli_sandbox.keyring.accounts(SERVICE) == ["vault:token-cache"]
+    assert cli_sandbox.keyring.accounts(SERVICE) == [vault_account(cli_sandbox.home, "token-cache")]
     result = _consent(cli_sandbox)
     assert result.returncode == 0, result.stderr
     (profile,) = cli_sandbox.profiles()
@@ -140,7 +141,7 @@ def test_custom_mode_stores_the_certificate_in_the_vault(cli_sandbox: CliSandbox
     assert saved.custom_app_id == CUSTOM_APP_ID
     ref = saved.certificate_ref
     assert ref.startswith("cert-")
-    assert cli_sandbox.keyring.accounts(SERVICE) == [f"vault:{ref}"]
+    assert cli_sandbox.keyring.accounts(SERVICE) == [vault_account(cli_sandbox.home, ref)]
     assert [p.stem for p in (cli_sandbox.home / "vault").glob("*.bin")] == [ref]
     # Deleting the profile takes its certificate with it.
     deleted = cli_sandbox.cli("profiles", "delete", str(profile["id"]), "--yes")

@@ -15,7 +15,7 @@ from desktop.core.token_cache import TokenCacheStore
 from desktop.core.vault import CertificateVault, SecretVault
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.pfx_corpus import PfxCase
-from tests.unit.core.test_token_cache import REFRESH_TOKEN, signed_in_cache
+from tests.helpers.tokens import REFRESH_TOKEN, signed_in_cache
 
 pytestmark = pytest.mark.e2e
 
@@ -68,9 +68,12 @@ def test_nothing_sensitive_lies_in_the_data_folder(
     assert CertificateVault(vault).load(ref).private_key is not None  # it is really there
 
     stored = [p for p in data_home.rglob("*") if p.is_file()]
-    locks = [p for p in stored if p.suffix == ".lock"]
-    assert all(p.read_bytes() == b"" for p in locks), "lock files stay empty"
-    assert len(stored) - len(locks) == 2, stored
+    # Lock files, and the mark of a certificate stored for a profile not saved yet: empty.
+    locks = [p for p in stored if p.suffix in (".lock", ".pending")]
+    assert all(p.read_bytes() == b"" for p in locks), "lock and pending files stay empty"
+    # The two encrypted files, and the folder's id (which names its keyring entries).
+    assert len(stored) - len(locks) == 3, stored
+    assert len(paths.folder_id.read_bytes().strip()) == 32
     keyring_text = "\n".join(backend.entries.values()).encode()
     for label, fragment in secret_fragments(case).items():
         for path in stored:

@@ -83,3 +83,29 @@ def test_locked_keyring_stores_nothing(tmp_path: Path, pfx_corpus: dict[str, Pfx
     assert "keyring" in out.lower() and "Nothing was stored" in out, out
     vault = tmp_path / "data" / "vault"
     assert not vault.exists() or list(vault.iterdir()) == []
+
+
+@needs_secret_service
+def test_two_data_folders_keep_their_own_sign_in(tmp_path: Path) -> None:
+    """One real keyring, two data folders: a sign-in in the second leaves the first's, signing
+    out of one leaves the other, and an entry named the old way moves to its own folder."""
+    first, second, old = (str(tmp_path / name) for name in ("first", "second", "old"))
+    out = in_keyring_session(
+        tmp_path,
+        [
+            ["cache-save", first, "RT-first"],
+            ["cache-save", second, "RT-second"],
+            ["cache-legacy", old, "RT-old"],
+            ["cache-entries", old],
+            ["cache-load", first],
+            ["cache-clear", second],
+            ["cache-load", second],
+            ["cache-load", first],
+            ["cache-load", old],
+            ["cache-load", old],
+            ["cache-entries", old],
+        ],
+    )
+    assert out.split() == ["old", "RT-first", "-", "RT-first", "RT-old", "RT-old", "own"]
+    for folder in (first, second, old):
+        assert not list(Path(folder, "vault").glob("*.unreadable"))

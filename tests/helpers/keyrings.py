@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from keyring import errors
 from keyring.backend import KeyringBackend
 
@@ -67,3 +69,11 @@ class LimitedKeyring(MemoryKeyring):
         if len(password) > self.LIMIT:
             raise errors.PasswordSetError("(1783, 'CredWrite', 'The stub received bad data.')")
         super().set_password(service, username, password)
+
+
+def vault_account(home: Path, name: str) -> str:
+    """The keyring account of the vault secret *name* in the data folder *home*."""
+    from desktop.core.paths import DataPaths
+    from desktop.core.vault import open_vault
+
+    return open_vault(DataPaths(home)).account(name)

@@ -16,11 +16,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core.catalog.model import AppType, Catalog
 from desktop.core.catalog.privilege import PrivilegeLevel
-from desktop.core.catalog.query import AppComparison, PermissionRow
+from desktop.core.catalog.query import (
+    AppComparison,
+    PermissionRow,
+    azure_role_text,
+    role_lines,
+    role_text,
+)
 from desktop.core.errors import UserError
 
 HIGH_PRIVILEGE_HEADER = "High privilege"
+#: The CSV's own column for the level alone (the high-privilege column keeps the reason).
+PRIVILEGE_LEVEL_HEADER = "Privilege level"
 #: Cells starting with these would be run as formulas by spreadsheet apps (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,6 +44,9 @@ class ExportTable:
     subtitle: str = ""
     #: Index of the high-privilege column, which the PDF shows in bold; -1 if none.
     marker_column: int = -1
+    #: What follows the table in the PDF: (heading, lines) such as the app's directory roles
+    #: and notes, which a customer's admin needs besides the permissions.
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         for row in self.rows:
@@ -90,15 +102,44 @@ def comparison_table(comparison: AppComparison, *, subtitle: str = "") -> Export
     return ExportTable(title, headers, body, subtitle, len(headers) - 1)
 
 
+def app_sections(catalog: Catalog, app: AppType) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The app's directory roles, Azure roles and notes, as sections for an export."""
+    roles = tuple(f"{line.role}: {role_text(line)}" for line in role_lines(app))
+    sections = [
+        (
+            f"Directory roles of {app.label}",
+            roles or ("This app needs no Microsoft Entra directory roles.",),
+        )
+    ]
+    if app.azure_roles:
+        sections.append(("Azure roles", tuple(azure_role_text(r) for r in app.azure_roles)))
+    if app.notes:
+        sections.append(("Notes", tuple(app.notes)))
+    return tuple(sections)
+
+
 def _safe_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _csv_columns(table: ExportTable) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The CSV's headers and rows: before the high-privilege column (kept as it was), a
+    column with the privilege level alone (Critical, High privilege or empty), which a
+    spreadsheet filters and sorts on."""
+    mark = table.marker_column
+    if mark < 0:
+        return table.headers, list(table.rows)
+    headers = (*table.headers[:mark], PRIVILEGE_LEVEL_HEADER, *table.headers[mark:])
+    rows = [(*row[:mark], row[mark].partition(": ")[0], *row[mark:]) for row in table.rows]
+    return headers, rows
 
 
 def table_to_csv(table: ExportTable) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.headers)
-    writer.writerows([_safe_cell(c) for c in row] for row in table.rows)
+    headers, rows = _csv_columns(table)
+    writer.writerow(headers)
+    writer.writerows([_safe_cell(c) for c in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -135,6 +176,7 @@ def _write_error(path: Path, exc: OSError) -> UserError:
 _STYLE = """
 body { font-family: sans-serif; font-size: 8pt; }
 h1 { font-size: 15pt; margin-bottom: 2pt; }
+h2 { font-size: 11pt; margin-top: 10pt; margin-bottom: 2pt; }
 p.sub { color: #444444; margin-top: 0; }
 th { background-color: #e6e6e6; text-align: left; font-weight: bold; }
 """
@@ -212,6 +254,10 @@ def table_to_html(table: ExportTable, *, footer: str = "") -> str:
     count = f"{len(table.rows)} row{'s' if len(table.rows) != 1 else ''}"
     subtitle = " · ".join(part for part in (table.subtitle, count) if part)
     empty = "" if table.rows else "<p>No permissions match this view.</p>"
+    sections = "".join(
+        f"<h2>{esc(heading)}</h2><ul>{''.join(f'<li>{esc(line)}</li>' for line in lines)}</ul>"
+        for heading, lines in table.sections
+    )
     parts: Sequence[str] = (
         "<html><head><meta charset='utf-8'>",
         f"<title>{esc(table.title)}</title><style>{_STYLE}</style></head><body>",
@@ -220,6 +266,7 @@ def table_to_html(table: ExportTable, *, footer: str = "") -> str:
         '<table border="1" cellspacing="0" cellpadding="3" width="100%">',
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body_rows)}</tbody></table>",
         empty,
+        sections,
         f'<p class="sub">{esc(footer)}</p>' if footer else "",
         "</body></html>",
     )

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from desktop.core.catalog.model import (
     AppType,
+    AzureRoleRequirement,
     Catalog,
     Permission,
     PermissionType,
@@ -273,3 +274,44 @@ def role_lines(app: AppType) -> list[RoleLine]:
         )
         for role in app.directory_roles
     ]
+
+
+_ASSIGNMENT_WORDS = {
+    RoleAssignment.AUTOMATIC: "assigned automatically within 24 hours of authorization",
+    RoleAssignment.MANUAL: "assign it by hand in Microsoft Entra ID",
+}
+
+
+def role_text(line: RoleLine) -> str:
+    """How the role of *line* is assigned, said once.
+
+    The catalog's note, when it has one, already says how each mode assigns the role (and
+    more precisely), so it replaces the generated words instead of repeating them; modes that
+    agree are named together.
+    """
+    if line.note:
+        return line.note
+    kinds = {assignment for _, assignment in line.assignments}
+    if len(kinds) == 1:
+        modes = " and ".join(mode.value for mode, _ in line.assignments)
+        words = _ASSIGNMENT_WORDS[kinds.pop()]
+        return f"{words[0].upper()}{words[1:]} ({modes} mode)."
+    return " ".join(
+        f"{mode.value.capitalize()} mode: {_ASSIGNMENT_WORDS[assignment]}."
+        for mode, assignment in line.assignments
+    )
+
+
+def azure_role_text(req: AzureRoleRequirement) -> str:
+    """One Azure role requirement as a sentence: scope, then when it applies, then what.
+
+    A condition is either a state ("The key vault's permission model is ...", a case) or an
+    instruction ending in a full stop ("Every subscription you want to manage: add the app to
+    it."), which follows the requirement rather than posing as a condition.
+    """
+    condition = req.condition.strip()
+    if not condition:
+        return f"{req.scope}: {req.requirement}."
+    if condition.endswith("."):
+        return f"{req.scope}: {req.requirement}. {condition}"
+    return f"{req.scope}, when {condition[0].lower()}{condition[1:]}: {req.requirement}."

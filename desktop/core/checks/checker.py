@@ -42,6 +42,7 @@ from desktop.core.status_words import (
     uncompared_apis_warning,
     uncompared_warning,
 )
+from desktop.core.vault_errors import VaultDamagedError, VaultMissingError
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,10 @@ class ProfileChecker:
         base: CheckResult,
         findings: _Findings,
     ) -> None:
-        credential = self._credentials.load(profile.certificate_ref)
+        try:
+            credential = self._credentials.load(profile.certificate_ref)
+        except VaultDamagedError as exc:  # a locked keyring is not this: it stays transient
+            raise _Verdict(_certificate_unusable(base, exc)) from exc
         now = base.checked_at
         if credential.not_after <= now:
             raise _Verdict(
@@ -437,3 +441,20 @@ def _consent_missing(profile: AppProfile, base: CheckResult, action: Action) -> 
     else:
         reason, remedy = CONSENT_GONE_REASON, CONSENT_GONE_REMEDY
     return replace(base, status=Status.INVALID, reason=reason, remedy=remedy, action=action)
+
+
+def _certificate_unusable(base: CheckResult, exc: VaultDamagedError) -> CheckResult:
+    """Invalid: the profile's certificate is missing from this computer's vault, or damaged.
+
+    Without it no check can ever succeed, so the status must not stay Valid.
+    """
+    what = "no longer in" if isinstance(exc, VaultMissingError) else "damaged in"
+    return replace(
+        base,
+        status=Status.INVALID,
+        reason=f"The custom app's certificate is {what} this computer's vault — choose it again.",
+        remedy="Re-authorize the app profile and choose the custom app's certificate (.pfx) "
+        "again, or another certificate uploaded to the custom app's registration.",
+        action=Action.CHOOSE_CERTIFICATE,
+        detail=exc.one_line(),
+    )

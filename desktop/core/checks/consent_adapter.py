@@ -14,13 +14,6 @@ from dataclasses import replace
 
 from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, Service, SetupMode
-from desktop.core.certificates import (
-    CertificateInfo,
-    PfxContents,
-    inspect,
-    read_pfx,
-    validate_for_profile,
-)
 from desktop.core.checks.reauthorize import CertificateReplacer, ReauthorizeRequest, Reconsented
 from desktop.core.domain import AppProfile, Cloud, utc_now
 from desktop.core.endpoints import endpoints_for
@@ -28,29 +21,8 @@ from desktop.core.errors import NotFoundError, UserError
 from desktop.core.identity.admin_consent import run_admin_consent
 from desktop.core.identity.consent import ConsentEngine, ConsentPlan
 from desktop.core.identity.reconsent import ReconsentWarning, read_reconsent_warning
+from desktop.core.identity.staged import StagedCertificates
 from desktop.core.inventory import Inventory
-from desktop.core.vault import new_name
-
-
-class StagedCertificates:
-    """A certificate store in memory, for the consent flow of a re-authorization: the new
-    certificate is checked and used, but reaches the vault only once the consent succeeded."""
-
-    def __init__(self) -> None:
-        self.contents: dict[str, PfxContents] = {}
-
-    def import_pfx(self, data: bytes, password: str | None) -> tuple[str, CertificateInfo]:
-        contents = read_pfx(data, password)
-        validate_for_profile(contents)
-        ref = new_name("staged")
-        self.contents[ref] = contents
-        return ref, inspect(contents)
-
-    def load(self, ref: str) -> PfxContents:
-        return self.contents[ref]
-
-    def delete(self, ref: str) -> None:
-        self.contents.pop(ref, None)
 
 
 class IdentityReauthorizer:

@@ -25,7 +25,7 @@ from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
-from desktop.core.vault import CertificateVault, open_vault
+from desktop.core.vault import CertificateVault, VaultMissingError, open_vault
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +33,13 @@ log = logging.getLogger(__name__)
 class VaultCredentials:
     """A custom app's certificate from the vault, as the checks' gateway needs it."""
 
-    def __init__(self, paths: DataPaths) -> None:
+    def __init__(self, paths: DataPaths, vault: CertificateVault | None = None) -> None:
         self._paths = paths
-        self._vault: CertificateVault | None = None
+        self._vault = vault
 
     def load(self, certificate_ref: str) -> CertificateCredential:
         if not certificate_ref:
-            raise UserError(
+            raise VaultMissingError(
                 "The app profile has no certificate stored on this computer.",
                 remedy="Re-authorize it and choose the custom app's certificate.",
             )

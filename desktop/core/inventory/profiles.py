@@ -134,6 +134,11 @@ class ProfileService:
         with self._store.connection() as conn:
             return rows.count(conn)
 
+    def certificate_refs(self) -> set[str]:
+        """The vault references of every profile's certificate (to find orphans)."""
+        with self._store.connection() as conn:
+            return rows.certificate_refs(conn)
+
     def status_counts(self) -> dict[str, int]:
         with self._store.connection() as conn:
             return rows.status_counts(conn)

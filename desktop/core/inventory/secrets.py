@@ -1,12 +1,20 @@
-"""The inventory's hook into the certificate vault: removing a deleted profile's certificate."""
+"""The inventory's hooks into the certificate vault: removing a deleted profile's certificate,
+and collecting the certificates a killed run stored for a profile it never saved."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from desktop.core.errors import UserError
+from desktop.core.paths import DataPaths
+
 if TYPE_CHECKING:  # the vault (and cryptography) loads when a certificate is first removed
+    from desktop.core.inventory import Inventory
     from desktop.core.vault import CertificateVault
+
+log = logging.getLogger(__name__)
 
 
 class VaultSecretRemover:
@@ -33,3 +41,24 @@ class VaultSecretRemover:
 
     def __call__(self, certificate_ref: str) -> None:
         self.certificates.delete(certificate_ref)
+
+
+def collect_interrupted(
+    paths: DataPaths,
+    certificates: Callable[[], CertificateVault],
+    inventory: Callable[[], Inventory],
+) -> list[str]:
+    """Remove the vault's certificates that an earlier, interrupted run stored for a profile
+    it never saved (killed between storing and saving); returns their refs.
+
+    Costs one directory listing when nothing is pending (the usual case): the vault and the
+    inventory are built only when something is. A failure is logged, never raised: the
+    pending certificates stay for the next run.
+    """
+    if not paths.pending_certificates():
+        return []
+    try:
+        return certificates().collect_interrupted(lambda: inventory().profiles.certificate_refs())
+    except UserError as exc:
+        log.warning("could not collect interrupted certificates: %s", exc.one_line())
+        return []

@@ -222,6 +222,12 @@ def of_tenant(conn: sqlite3.Connection, tenant_id: str) -> list[tuple[int, str, 
     )
 
 
+def certificate_refs(conn: sqlite3.Connection) -> set[str]:
+    """Every certificate reference a profile holds."""
+    query = "SELECT certificate_ref FROM profiles WHERE certificate_ref <> ''"
+    return {str(r[0]) for r in conn.execute(query)}
+
+
 def status_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {s: n for s, n in conn.execute("SELECT status, COUNT(*) FROM profiles GROUP BY status")}
 

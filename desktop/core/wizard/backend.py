@@ -9,10 +9,12 @@ from collections.abc import Callable
 
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import Catalog, SetupMode
+from desktop.core.certificates import msal_client_credential
 from desktop.core.domain import AppProfile, Cloud, Tenant
 from desktop.core.errors import UserError
 from desktop.core.identity.consent import ConsentEngine
 from desktop.core.identity.signin import TechnicianSession
+from desktop.core.identity.staged import StagedCertificates
 from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
@@ -80,11 +82,12 @@ class WizardBackend:
                 except UserError:
                     # No sign-in app configured: consent works, verification waits for a check.
                     self._technician = None
-                certificates, credential_of = wiring.certificates()
+                # The certificate stays in memory during the browser wait; save() stores it
+                # with the profiles, so a killed app leaves no key behind.
                 engine = ConsentEngine(
                     cache_store=cache,
-                    certificates=certificates,
-                    credential_of=credential_of,
+                    certificates=StagedCertificates(),
+                    credential_of=msal_client_credential,
                     technician=self._technician,
                 )
                 settings = wiring.settings
@@ -143,12 +146,15 @@ class WizardBackend:
                 )
             return vault.store(contents)
 
-        return save_plan(
+        saved = save_plan(
             self._inventory().store,
             plan,
             store_certificate=store_certificate,
-            remove_certificate=vault.delete,
+            remove_certificate=vault.discard,
         )
+        for ref in {p.certificate_ref for p in saved if p.certificate_ref}:
+            vault.settle(ref)
+        return saved
 
     def discard_certificate(self, ref: str) -> None:
         CertificateVault(open_vault(self._paths)).delete(ref)

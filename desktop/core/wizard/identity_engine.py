@@ -12,6 +12,7 @@ from desktop.core.errors import CancelledError, UserError
 from desktop.core.identity.consent import ConsentEngine, ConsentPlan, consent_link
 from desktop.core.identity.graph import GraphClient
 from desktop.core.identity.signin import TechnicianSession
+from desktop.core.identity.staged import is_staged
 from desktop.core.identity.verify import (
     Verification,
     verify_client_credentials,
@@ -84,7 +85,8 @@ class IdentityConsent:
             consenting_user=profile.consenting_user,
             status=verification.status,
             reason=verification.reason,
-            certificate_ref=profile.certificate_ref,
+            # A staged certificate is only in memory: the save stores the wizard's own copy.
+            certificate_ref="" if is_staged(profile.certificate_ref) else profile.certificate_ref,
         )
 
     def check(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelection, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -101,14 +102,13 @@ class BrowseView(QWidget):
         right_layout.addWidget(self.stack, 1)
         # The table is what the page is for: it gets the height, and the detail panes under it
         # keep a few lines however small the window (named, so their sizes are remembered).
-        self.details_splitter = vertical = QSplitter(Qt.Orientation.Vertical)
+        self.details_splitter = vertical = SharedSplitter((3, 2))
         vertical.setObjectName("PermissionsDetailsSplitter")
         vertical.addWidget(right)
         vertical.addWidget(self.details)
-        vertical.setStretchFactor(0, 1)
-        vertical.setStretchFactor(1, 0)
+        vertical.setStretchFactor(0, 3)  # a larger window grows both, in the same shares
+        vertical.setStretchFactor(1, 2)
         vertical.setChildrenCollapsible(False)
-        vertical.setSizes([4, 1])  # relative: a fifth of the height for the details
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("PermissionsSplitter")
         self.splitter.addWidget(self.browser)
@@ -227,3 +227,38 @@ class BrowseView(QWidget):
         self.required_by.show_row(row)
         if self.selection.kind is not SelectionKind.APP:
             self.app_info.show_app(self.selected_app())
+
+
+class SharedSplitter(QSplitter):
+    """A vertical splitter that gives its panes *shares* of the height it first gets (Qt's
+    own split before the first layout favours size hints, which left the details pane three
+    lines). A position restored from the last session, or dragged, is kept instead."""
+
+    def __init__(self, shares: tuple[int, ...], parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self._shares = shares
+        self._placed = False
+        self.splitterMoved.connect(self._keep)
+
+    def _keep(self) -> None:
+        self._placed = True
+
+    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview) -> bool:
+        restored = super().restoreState(state)
+        self._placed = self._placed or restored
+        return restored
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._place()  # a page built while its tab was hidden is sized before it shows
+
+    def _place(self) -> None:
+        height = self.height()
+        if not self._placed and height > 0 and self.isVisible():
+            self._placed = True
+            total = sum(self._shares)
+            self.setSizes([height * share // total for share in self._shares])

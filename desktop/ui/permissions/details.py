@@ -9,8 +9,14 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLabel, QListView, QTextBrowser, QVBoxLayout, QWidget
 
-from desktop.core.catalog.model import AppType, Catalog, DelegationKind, RoleAssignment
-from desktop.core.catalog.query import PermissionRow, apps_requiring, role_lines
+from desktop.core.catalog.model import AppType, Catalog, DelegationKind
+from desktop.core.catalog.query import (
+    PermissionRow,
+    apps_requiring,
+    azure_role_text,
+    role_lines,
+    role_text,
+)
 
 APP_ID_ROLE = Qt.ItemDataRole.UserRole + 20
 
@@ -18,10 +24,6 @@ _KIND_WORDS = {
     DelegationKind.APPLICATION: "application permissions only",
     DelegationKind.HYBRID: "hybrid: application and delegated permissions",
     DelegationKind.DELEGATED: "delegated permissions only",
-}
-_ASSIGNMENT_WORDS = {
-    RoleAssignment.AUTOMATIC: "assigned automatically within 24 hours of authorization",
-    RoleAssignment.MANUAL: "assign it by hand in Microsoft Entra ID",
 }
 
 
@@ -120,20 +122,11 @@ def app_info_html(catalog: Catalog, app: AppType) -> str:
     if not lines:
         parts.append("<p>This app needs no Microsoft Entra directory roles.</p>")
     else:
-        items = []
-        for line in lines:
-            modes = "; ".join(
-                f"{mode.value} mode: {_ASSIGNMENT_WORDS[assignment]}"
-                for mode, assignment in line.assignments
-            )
-            note = f" {esc(line.note)}" if line.note else ""
-            items.append(f"<li><b>{esc(line.role)}</b>: {esc(modes)}.{note}</li>")
+        items = [f"<li><b>{esc(line.role)}</b>: {esc(role_text(line))}</li>" for line in lines]
         parts.append(f"<ul>{''.join(items)}</ul>")
     if app.azure_roles:
         parts.append("<p><b>Azure roles</b></p><ul>")
-        for req in app.azure_roles:
-            condition = f" ({esc(req.condition)})" if req.condition else ""
-            parts.append(f"<li><b>{esc(req.scope)}</b>{condition}: {esc(req.requirement)}</li>")
+        parts.extend(f"<li>{esc(azure_role_text(req))}</li>" for req in app.azure_roles)
         parts.append("</ul>")
     if app.notes:
         parts.append("<p><b>Notes</b></p><ul>")

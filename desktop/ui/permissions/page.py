@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractItemModel, QStandardPaths, Qt, QTimer
@@ -18,11 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.controllers.permissions_export import ExportFormat, PermissionsExportController
-from desktop.core.catalog.export import HIGH_PRIVILEGE_HEADER, MARKER_PREFIXES, ExportTable
-from desktop.core.catalog.model import Catalog
+from desktop.core.catalog.export import (
+    HIGH_PRIVILEGE_HEADER,
+    MARKER_PREFIXES,
+    ExportTable,
+    app_sections,
+)
+from desktop.core.catalog.model import AppType, Catalog
 from desktop.core.errors import UserError
 
 from desktop.ui.dialogs import UserDialogs
+from desktop.ui.permissions.browse import SelectionKind
 from desktop.ui.permissions.browse_view import BrowseView
 from desktop.ui.permissions.compare_view import CompareView
 
@@ -61,9 +68,7 @@ class PermissionsPage(QWidget):
         self._exporter = exporter
         self._dialogs = dialogs
         self._ask_save_path = ask_save_path
-        self._last_folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        )
+        self._last_folder = ""  # until the first export: the Documents folder
         self.browse = BrowseView(catalog, override_hint)
         self.compare = CompareView(catalog)
         self.views = QTabWidget()
@@ -132,17 +137,27 @@ class PermissionsPage(QWidget):
                 if comparison
                 else "Compare app types"
             )
-            return view_table(title, self.compare.proxy, " · ".join(subtitle_parts))
-        narrowing = self.browse.filters.describe()
-        if narrowing:
-            subtitle_parts.append(narrowing)
-        return view_table(self.browse.export_title(), self.browse.proxy, " · ".join(subtitle_parts))
+            table = view_table(title, self.compare.proxy, " · ".join(subtitle_parts))
+            apps: tuple[AppType, ...] = (comparison.app_a, comparison.app_b) if comparison else ()
+        else:
+            narrowing = self.browse.filters.describe()
+            if narrowing:
+                subtitle_parts.append(narrowing)
+            subtitle = " · ".join(subtitle_parts)
+            table = view_table(self.browse.export_title(), self.browse.proxy, subtitle)
+            browsed = self.browse.selection
+            apps = (
+                (self._catalog.app_type(browsed.key),) if browsed.kind is SelectionKind.APP else ()
+            )
+        # The customer's admin needs the roles and notes too, not only the permissions.
+        sections = tuple(part for app in apps for part in app_sections(self._catalog, app))
+        return replace(table, sections=sections)
 
     def export(self, fmt: ExportFormat) -> None:
         if self._exporter.busy:
             return
         table = self.current_table()
-        folder = Path(self._last_folder or Path.home())
+        folder = Path(self._last_folder or documents_folder())
         suggested = str(folder / f"{_file_stem(table.title)}.{fmt.value}")
         chosen = self._ask_save_path(
             self, f"Export the current view to {fmt.value.upper()}", suggested, _FILTERS[fmt]
@@ -199,3 +214,10 @@ def view_table(title: str, model: QAbstractItemModel, subtitle: str) -> ExportTa
 def _file_stem(title: str) -> str:
     keep = "".join(ch if ch.isalnum() or ch in " -_" else " " for ch in title)
     return "-".join(keep.split())[:80] or "permissions"
+
+
+def documents_folder() -> Path:
+    """Where an export is first offered: the user's Documents folder, or the home folder when
+    there is none (a file dialog given a missing folder opens somewhere unrelated)."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found and Path(found).is_dir() else Path.home()

@@ -6,6 +6,7 @@ role lines as the Permissions page), filtered to the one app.
 
 from __future__ import annotations
 
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
 from desktop.core.catalog.export import marker_text
 from desktop.core.catalog.model import Catalog
 from desktop.core.catalog.privilege import PrivilegeLevel
-from desktop.core.catalog.query import permission_rows, role_lines
+from desktop.core.catalog.query import permission_rows, role_lines, role_text
+
+from desktop.ui.permissions.table_model import MARKERS
 
 
 class PermissionsDialog(QDialog):
@@ -45,19 +48,28 @@ class PermissionsDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = QTableWidget(len(rows), 4, self)
-        self.table.setHorizontalHeaderLabels(["API", "Permission", "Type", "Description"])
+        self.table = QTableWidget(len(rows), 5, self)
+        self.table.setHorizontalHeaderLabels(
+            ["Privilege", "API", "Permission", "Type", "Description"]
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.setAccessibleName(f"Permissions of {app.label}")
+        bold = QFont(self.font())
+        bold.setBold(True)
         for index, row in enumerate(rows):
-            name = f"⚠ {row.permission}" if row.high_privilege else row.permission
-            texts = (row.api, name, row.type.value, row.description)
+            # The same words as the Permissions page: Critical and High differ in word and
+            # weight, not in colour alone.
+            level = row.privilege_level if row.high_privilege else None
+            mark = MARKERS[level] if level is not None else ""
+            texts = (mark, row.api, row.permission, row.type.value, row.description)
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 if row.high_privilege_reason:
                     item.setToolTip(marker_text(row.high_privilege_reason, row.privilege_level))
+                if level is PrivilegeLevel.CRITICAL:
+                    item.setFont(bold)
                 self.table.setItem(index, column, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -66,8 +78,7 @@ class PermissionsDialog(QDialog):
         if not rows:
             layout.addWidget(QLabel("The documentation lists no permissions for this app.", self))
         for line in role_lines(app):
-            how = ", ".join(f"{a.value} in {m.value} mode" for m, a in line.assignments)
-            label = QLabel(f"Directory role {line.role}: {how}", self)
+            label = QLabel(f"Directory role {line.role}: {role_text(line)}", self)
             label.setWordWrap(True)
             layout.addWidget(label)
         for note in app.notes:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop.controllers.wizard import WizardController
 from desktop.core.catalog.model import RoleAssignment, SetupMode
+from desktop.core.catalog.query import azure_role_text
 from desktop.core.errors import UserError
 from desktop.core.wizard import RoleItem, RoleState, Step
 from desktop.core.wizard.guidance import AZURE_ROLE_STEPS, custom_app_name, entra_role_steps
@@ -159,10 +160,7 @@ class RolesPage(StepPage):
             frame = QFrame(self.holder)
             frame.setFrameShape(QFrame.Shape.StyledPanel)
             layout = QVBoxLayout(frame)
-            lines = [
-                f"• {r.scope}: {r.requirement}" + (f" (if {r.condition})" if r.condition else "")
-                for r in azure.requirements
-            ]
+            lines = [f"• {azure_role_text(r)}" for r in azure.requirements]
             text = QLabel(
                 f"<b>Azure subscription roles</b> for {azure.app.label}: add the app to the "
                 "subscriptions to manage, after you consent and before you save.",

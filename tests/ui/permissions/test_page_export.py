@@ -45,11 +45,15 @@ def test_csv_export_is_the_current_view(qtbot: QtBot, harness: PageHarness, tmp_
     shown = browse.visible_rows()
     export(qtbot, harness, tmp_path / "baseline", ExportFormat.CSV)  # no extension typed
     lines = read_csv(tmp_path / "baseline.csv")
-    assert lines[0] == list(browse.model.headers())
-    assert [line[column] for line in lines[1:]] == [r.permission for r in shown]
+    assert lines[0] == ["Privilege level", *browse.model.headers()]
+    assert [line[column + 1] for line in lines[1:]] == [r.permission for r in shown]
     marker = lines[0].index("High privilege")
     for row, line in zip(shown, lines[1:], strict=True):
         assert line[marker] == marker_text(row.high_privilege_reason, row.privilege_level)
+        level = (
+            row.privilege_level.label if row.high_privilege_reason and row.privilege_level else ""
+        )
+        assert line[0] == level, "the level alone, for a spreadsheet's filter"
     assert str(tmp_path / "baseline.csv") in harness.page.status.text()
     _caption, suggested, name_filter = harness.save_paths.asked[0]
     assert suggested.endswith("Permissions-required-by-APElements-Baseline-Management.csv")
@@ -63,7 +67,7 @@ def test_compare_view_exports_the_comparison(
     harness.page.compare.set_pair("automation", "security")
     export(qtbot, harness, tmp_path / "cmp.csv", ExportFormat.CSV)
     lines = read_csv(tmp_path / "cmp.csv")
-    assert lines[0][:2] == ["High privilege", "Required by"]
+    assert lines[0][:3] == ["Privilege level", "High privilege", "Required by"]
     assert len(lines) - 1 == harness.page.compare.model.rowCount()
     assert harness.page.current_table().title == (
         "Compare APElements Automation with APElements Security and Analysis"
@@ -132,3 +136,43 @@ def test_a_slow_export_offers_cancel_and_cancelling_saves_nothing(
     finally:
         release.set()
         runner.wait_for_done(10_000)
+
+
+def test_pdf_of_an_app_has_its_roles_and_notes(
+    qtbot: QtBot, harness: PageHarness, tmp_path: Path
+) -> None:
+    """The customer's admin gets the directory roles, Azure roles and notes with the table."""
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed"
+    for app_id in ("baseline", "azure"):
+        harness.page.browse.browser.select(SelectionKind.APP, app_id)
+        app = harness.catalog.app_type(app_id)
+        path = tmp_path / f"{app_id}.pdf"
+        export(qtbot, harness, path, ExportFormat.PDF)
+        text = " ".join(
+            subprocess.run(
+                ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+            ).stdout.split()
+        )
+        assert f"Directory roles of {app.label}" in text
+        for role in app.directory_roles:
+            assert role.name in text
+        for req in app.azure_roles:
+            assert req.requirement in text
+        for note in app.notes:
+            assert " ".join(note.split()) in text
+
+
+def test_the_first_export_is_offered_in_the_documents_folder(
+    harness: PageHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr(
+        "desktop.ui.permissions.page.QStandardPaths.writableLocation", lambda _where: str(documents)
+    )
+    harness.page.export(ExportFormat.CSV)
+    _caption, suggested, _filter = harness.save_paths.asked[-1]
+    assert Path(suggested).parent == documents
+    documents.rmdir()  # a Documents folder that does not exist: the home folder instead
+    harness.page.export(ExportFormat.PDF)
+    assert Path(harness.save_paths.asked[-1][1]).parent == Path.home()

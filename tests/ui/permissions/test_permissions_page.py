@@ -111,11 +111,13 @@ def test_roles_pane_shows_modes_and_azure_notes(harness: PageHarness) -> None:
     browse.browser.select(SelectionKind.APP, "baseline")
     text = browse.app_info.toPlainText()
     assert "Exchange Administrator" in text and "Security Administrator" in text
-    assert "modern mode: assigned automatically within 24 hours" in text
-    assert "custom mode: assign it by hand" in text
+    assert "Modern mode: assigned automatically within 24 hours" in text
+    assert "Custom mode: assign it by hand" in text
     browse.browser.select(SelectionKind.APP, "azure")
     text = browse.app_info.toPlainText()
     assert "Contributor role" in text and "Key Vault Administrator role" in text
+    assert "(if " not in text
+    assert "Key Vault, when permission model is Azure role-based access control: Key" in text
     assert "needs no Microsoft Entra directory roles" in text
     # in an all-apps view, the roles follow the selected row's app
     browse.browser.select(SelectionKind.ALL)

@@ -17,7 +17,7 @@ from desktop.core.vault import SERVICE, CertificateVault, SecretVault
 from tests.helpers.certificates import app_certificate
 from tests.helpers.dialogs import FakeDialogs
 from tests.helpers.inventory import CONTOSO_TID, add_profile, open_inventory
-from tests.helpers.keyrings import FailingKeyring, MemoryKeyring
+from tests.helpers.keyrings import FailingKeyring, MemoryKeyring, vault_account
 
 from desktop.ui.profiles.page import ProfilesPage
 
@@ -79,7 +79,7 @@ def test_delete_removes_the_certificate(
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
     _finish(ctx)
     assert [page.model.row_at(r).name for r in range(page.model.rowCount())] == ["Contoso Plain"]
-    assert (SERVICE, f"vault:{ref}") not in keyring.entries
+    assert (SERVICE, vault_account(ctx.paths.root, ref)) not in keyring.entries
     assert ctx.certificate_vault().vault.names() == []
     assert "Deleted 1" in page.message.text()
 
@@ -101,4 +101,4 @@ def test_locked_keyring_says_so_and_deletes_nothing(
     assert "No app profile was deleted" in dialogs.errors[-1]
     assert open_inventory(data_home).profiles.count() == 2
     assert ctx.certificate_vault().vault.names() == [ref]
-    assert (SERVICE, f"vault:{ref}") in keyring.entries
+    assert (SERVICE, vault_account(ctx.paths.root, ref)) in keyring.entries

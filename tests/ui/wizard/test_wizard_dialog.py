@@ -285,10 +285,16 @@ def test_permissions_one_click_away(qtbot, wizard: CreateProfileDialog) -> None:
     dialogs = wizard.findChildren(PermissionsDialog)
     assert len(dialogs) == 1
     table = dialogs[0].table
-    names = {table.item(r, 1).text() for r in range(table.rowCount())}
+    names = {table.item(r, 2).text() for r in range(table.rowCount())}
     assert table.rowCount() == 16  # seed 002's Nitro table
-    assert {n.removeprefix("⚠ ") for n in names} >= {"Group.Create", "Domain.ReadWrite.All"}
-    assert "⚠ Directory.ReadWrite.All" in names  # the viewer's high-privilege rule
+    assert names >= {"Group.Create", "Domain.ReadWrite.All"}
+    marks = {table.item(r, 2).text(): table.item(r, 0) for r in range(table.rowCount())}
+    # The viewer's high-privilege rule, with its two levels told apart in words and weight.
+    assert marks["Directory.ReadWrite.All"].text() == "⚠ Critical"
+    assert marks["Directory.ReadWrite.All"].font().bold()
+    high = [m for m in marks.values() if m.text() == "⚠ High"]
+    assert high and not any(m.font().bold() for m in high)
+    assert marks["Group.Create"].text() in ("", "⚠ High")
 
 
 def test_keyboard_only(qtbot, wizard: CreateProfileDialog) -> None:  # type: ignore[no-untyped-def]

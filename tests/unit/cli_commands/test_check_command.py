@@ -13,7 +13,10 @@ from desktop.core.checks.triggers import Trigger, mark_for
 from desktop.core.domain import AppProfile, Status
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
+from desktop.core.vault import CertificateVault, open_vault
+from tests.helpers.certificates import app_certificate
 from tests.helpers.cli_tables import parse_table
+from tests.helpers.file_keyring import FileKeyring, keyring_env
 
 TENANT = "6f2a1d8e-0b1c-4c55-9e7a-3b9d2c4e5f01"
 KEYS = {
@@ -27,12 +30,14 @@ def store(data_home: Path) -> Inventory:
     inv = Inventory.open(DataPaths(data_home).ensure())
     inv.customers.add("Contoso")
     inv.tenants.add("Contoso", domain="contoso.onmicrosoft.com", tenant_id=TENANT)
-    for name in ("Marked", "No certificate"):
+    vault = CertificateVault(open_vault(DataPaths(data_home), FileKeyring(data_home / "k.json")))
+    stored, _ = vault.import_pfx(app_certificate()[1], "pw")
+    for name, ref in (("Marked", ""), ("No certificate", ""), ("Stored", stored)):
         inv.profiles.add(
             AppProfile(
                 name=name, customer_id=1, tenant_id=TENANT, service_ids=("baseline",),
                 app_type_id="custom-azure-app", mode=SetupMode.CUSTOM, status=Status.VALID,
-                custom_app_id="33333333-3333-3333-3333-333333333333",
+                custom_app_id="33333333-3333-3333-3333-333333333333", certificate_ref=ref,
             ),
             consented=False,
         )  # fmt: skip
@@ -51,13 +56,26 @@ def test_an_invalid_profile_exits_1_with_the_json_keys(cli, store: Inventory) ->
     assert obj["error_codes"] == [] and obj["checked_at"].endswith("Z")
 
 
-def test_a_check_that_cannot_run_exits_2_and_keeps_the_status(cli, store: Inventory) -> None:  # type: ignore[no-untyped-def]
-    done = cli("check", "2", "--format", "json")
+def test_a_check_that_cannot_run_exits_2_and_keeps_the_status(  # type: ignore[no-untyped-def]
+    cli, store: Inventory, tmp_path: Path
+) -> None:
+    locked = keyring_env(tmp_path / "k.json", locked=True)
+    done = cli("check", "3", "--format", "json", env=locked)
     assert done.returncode == 2
     (obj,) = json.loads(done.stdout)
     assert obj["status"] == "Valid" and obj["transient"] is True
-    assert "no certificate stored" in obj["reason"]
-    assert store.profiles.details(2).profile.status is Status.VALID
+    assert "keyring is locked" in obj["reason"]
+    assert store.profiles.details(3).profile.status is Status.VALID
+
+
+def test_a_profile_without_its_certificate_is_invalid(cli, store: Inventory) -> None:  # type: ignore[no-untyped-def]
+    done = cli("check", "2", "--format", "json")
+    assert done.returncode == 1
+    (obj,) = json.loads(done.stdout)
+    assert obj["status"] == "Invalid" and obj["transient"] is False
+    assert "no longer in this computer's vault — choose it again" in obj["reason"]
+    assert "Re-authorize" in obj["remedy"]
+    assert store.profiles.details(2).profile.status is Status.INVALID
 
 
 def test_all_checks_every_profile(cli, store: Inventory) -> None:  # type: ignore[no-untyped-def]
@@ -66,6 +84,7 @@ def test_all_checks_every_profile(cli, store: Inventory) -> None:  # type: ignor
     assert sorted((o["id"], o["name"]) for o in json.loads(done.stdout)) == [
         (1, "Marked"),
         (2, "No certificate"),
+        (3, "Stored"),
     ]
 
 

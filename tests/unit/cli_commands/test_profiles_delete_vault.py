@@ -12,6 +12,7 @@ from desktop.core.vault import SERVICE, CertificateVault, SecretVault
 from tests.helpers.certificates import app_certificate
 from tests.helpers.file_keyring import FileKeyring, keyring_env
 from tests.helpers.inventory import CONTOSO_TID, add_profile, open_inventory
+from tests.helpers.keyrings import vault_account
 
 Cli = Callable[..., CompletedProcess[str]]
 
@@ -32,7 +33,7 @@ def _profile_with_certificate(home: Path, keyring_file: Path) -> tuple[int, str,
 def test_delete_removes_the_certificate(cli: Cli, data_home: Path, tmp_path: Path) -> None:
     keyring_file = tmp_path / "keyring.json"
     pid, ref, keyring = _profile_with_certificate(data_home, keyring_file)
-    assert keyring.accounts(SERVICE) == [f"vault:{ref}"]
+    assert keyring.accounts(SERVICE) == [vault_account(data_home, ref)]
     result = cli("profiles", "delete", str(pid), "--yes", "--format", "json",
                  env=keyring_env(keyring_file))  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -57,7 +58,7 @@ def test_locked_keyring_exits_2_and_deletes_nothing(
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and "locked" in lines[0] and "No app profile was deleted" in lines[0]
     assert open_inventory(data_home).profiles.count() == 1
-    assert keyring.accounts(SERVICE) == [f"vault:{ref}"]
+    assert keyring.accounts(SERVICE) == [vault_account(data_home, ref)]
     assert [p.stem for p in (data_home / "vault").glob("*.bin")] == [ref]
 
 

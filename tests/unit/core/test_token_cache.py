@@ -12,35 +12,12 @@ import msal
 import pytest
 from keyring import errors
 
+from desktop.core import notices
 from desktop.core.paths import data_paths
 from desktop.core.token_cache import CACHE_NAME, TokenCacheStore, merge
-from desktop.core.vault import SecretVault, VaultUnavailableError
+from desktop.core.vault import SERVICE, SecretVault, VaultUnavailableError
 from tests.helpers.keyrings import FailingKeyring, MemoryKeyring
-
-REFRESH_TOKEN = "RT-0123456789-very-secret-refresh-token"
-
-
-def signed_in_cache() -> msal.SerializableTokenCache:
-    cache = msal.SerializableTokenCache()
-    cache.add(
-        {
-            "client_id": "11111111-2222-3333-4444-555555555555",
-            "scope": ["User.Read"],
-            "token_endpoint": "https://login.example/contoso/oauth2/v2.0/token",
-            "response": {
-                "access_token": "AT-short-lived",
-                "refresh_token": REFRESH_TOKEN,
-                "expires_in": 3600,
-                "token_type": "Bearer",
-            },
-        }
-    )
-    return cache
-
-
-def refresh_tokens(cache: msal.SerializableTokenCache) -> list[str]:
-    found = cache.search(msal.TokenCache.CredentialType.REFRESH_TOKEN)
-    return [item["secret"] for item in found]
+from tests.helpers.tokens import REFRESH_TOKEN, add_refresh_token, refresh_tokens, signed_in_cache
 
 
 @pytest.fixture
@@ -77,25 +54,51 @@ def test_unavailable_keyring_never_writes_plaintext(folder: Path) -> None:
     assert (folder / f".{CACHE_NAME}.lock").read_bytes() == b"", "the lock file stays empty"
 
 
-def test_unreadable_cache_is_dropped_not_fatal(folder: Path) -> None:
+@pytest.mark.parametrize("damage", ["key lost", "key replaced", "blob damaged"])
+def test_unreadable_cache_is_set_aside_with_a_notice(
+    folder: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Never deleted silently: the unreadable blob is kept under a dated name, and a notice
+    (which the CLI and the GUI show) tells the technician to sign in again."""
+    backend = MemoryKeyring()
+    vault = SecretVault(folder, backend)
+    store = TokenCacheStore(vault)
+    store.save(signed_in_cache())
+    blob = (folder / f"{CACHE_NAME}.bin").read_bytes()
+    if damage == "key lost":
+        backend.entries.clear()  # e.g. the keyring was reset
+    elif damage == "key replaced":  # as another data folder's sign-in did before the fix
+        backend.entries[(SERVICE, vault.account(CACHE_NAME))] = "A" * 43 + "="
+    else:
+        (folder / f"{CACHE_NAME}.bin").write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))
+        blob = (folder / f"{CACHE_NAME}.bin").read_bytes()
+    shown: list[str] = []
+    listener = notices.listen(shown.append)
+    try:
+        assert refresh_tokens(store.load()) == []
+    finally:
+        notices.stop(listener)
+    [kept] = folder.glob(f"{CACHE_NAME}-*.unreadable")
+    assert kept.read_bytes() == blob, "the unreadable cache is kept as it was"
+    assert len(shown) == 1 and kept.name in shown[0] and "Sign in again" in shown[0]
+    assert any(kept.name in r.getMessage() for r in caplog.records), "and it is logged"
+    store.save(signed_in_cache())  # a new sign-in does not touch what was set aside
+    assert kept.read_bytes() == blob
+    assert refresh_tokens(store.load()) == [REFRESH_TOKEN]
+
+
+def test_saving_over_an_unreadable_cache_sets_it_aside_first(folder: Path) -> None:
     backend = MemoryKeyring()
     store = TokenCacheStore(SecretVault(folder, backend))
     store.save(signed_in_cache())
-    backend.entries.clear()  # e.g. the keyring was reset
-    assert refresh_tokens(store.load()) == []
-    assert not (folder / f"{CACHE_NAME}.bin").exists()
-
-
-def add_token(cache: msal.SerializableTokenCache, name: str) -> None:
-    """Add a sign-in whose refresh token is *name* (its own client ID keeps it apart)."""
-    cache.add(
-        {
-            "client_id": f"client-{name}",
-            "scope": ["User.Read"],
-            "token_endpoint": "https://login.example/contoso/oauth2/v2.0/token",
-            "response": {"access_token": f"AT-{name}", "refresh_token": name, "expires_in": 3600},
-        }
-    )
+    blob = (folder / f"{CACHE_NAME}.bin").read_bytes()
+    backend.entries.clear()
+    cache = msal.SerializableTokenCache()
+    add_refresh_token(cache, "RT-new")
+    assert store.save(cache)  # without a load first, as a long-lived cache does
+    [kept] = folder.glob(f"{CACHE_NAME}-*.unreadable")
+    assert kept.read_bytes() == blob
+    assert refresh_tokens(store.load()) == ["RT-new"]
 
 
 def test_two_caches_saving_in_turn_keep_both_sign_ins(folder: Path) -> None:
@@ -104,11 +107,11 @@ def test_two_caches_saving_in_turn_keep_both_sign_ins(folder: Path) -> None:
     first = TokenCacheStore(SecretVault(folder, backend))
     second = TokenCacheStore(SecretVault(folder, backend))  # another window's store
     early, late = first.load(), second.load()
-    add_token(early, "RT-alice")
-    add_token(late, "RT-bob")
+    add_refresh_token(early, "RT-alice")
+    add_refresh_token(late, "RT-bob")
     assert first.save(early) and second.save(late)
     assert sorted(refresh_tokens(first.load())) == ["RT-alice", "RT-bob"]
-    add_token(early, "RT-carol")  # the first cache lives on and saves again
+    add_refresh_token(early, "RT-carol")  # the first cache lives on and saves again
     first.save(early)
     assert sorted(refresh_tokens(second.load())) == ["RT-alice", "RT-bob", "RT-carol"]
 
@@ -117,8 +120,8 @@ def test_a_removed_token_stays_removed_and_others_stay(folder: Path) -> None:
     backend = MemoryKeyring()
     store = TokenCacheStore(SecretVault(folder, backend))
     seed = store.load()
-    add_token(seed, "RT-alice")
-    add_token(seed, "RT-bob")
+    add_refresh_token(seed, "RT-alice")
+    add_refresh_token(seed, "RT-bob")
     store.save(seed)
     stale = store.load()  # knows alice and bob
     cache = store.load()
@@ -130,7 +133,7 @@ def test_a_removed_token_stays_removed_and_others_stay(folder: Path) -> None:
     cache.remove_rt(alice)  # as MSAL does after invalid_grant
     assert store.save(cache)
     assert refresh_tokens(store.load()) == ["RT-bob"]
-    add_token(stale, "RT-dave")  # a cache loaded earlier saves something else
+    add_refresh_token(stale, "RT-dave")  # a cache loaded earlier saves something else
     store.save(stale)
     # It still holds alice, so it puts her back: the last writer of an entry wins that entry.
     assert sorted(refresh_tokens(store.load())) == ["RT-alice", "RT-bob", "RT-dave"]
@@ -153,7 +156,7 @@ from pathlib import Path
 from desktop.core.token_cache import TokenCacheStore
 from desktop.core.vault import SecretVault
 from tests.helpers.file_keyring import FileKeyring
-from tests.unit.core.test_token_cache import add_token
+from tests.helpers.tokens import add_refresh_token
 
 folder, keyring_file = Path(sys.argv[1]), Path(sys.argv[2])
 who, count = sys.argv[3], int(sys.argv[4])
@@ -163,7 +166,7 @@ cache = store.load()
 while not (folder / "go").exists():  # both loaded: start together, so the saves interleave
     time.sleep(0.001)
 for n in range(count):
-    add_token(cache, f"RT-{who}-{n}")
+    add_refresh_token(cache, f"RT-{who}-{n}")
     store.save(cache)
 """
 

@@ -57,7 +57,7 @@ def test_round_trip_keeps_a_short_key_in_the_keyring(
     assert info.thumbprint_sha1 == case.sha1
     assert ref.startswith("cert-")
     [(service, account)] = keyring_backend.entries
-    assert service == SERVICE and account == f"vault:{ref}"
+    assert service == SERVICE and account == certs.vault.account(ref)
     assert len(keyring_backend.entries[(service, account)]) < 100  # never the whole PFX
     loaded = certs.load(ref)
     assert loaded.certificate == read_pfx_file(case.path, case.password).certificate
@@ -276,7 +276,7 @@ def test_the_test_suites_keyrings_are_refused_outside_the_tests(
     assert not (tmp_path / "keyring.json").exists() and files(vault_folder) == []
     monkeypatch.setenv(ALLOW_TEST_KEYRING_ENV, "1")
     SecretVault(vault_folder, file_backend).put("x", b"secret")  # the test suite may
-    assert file_backend.accounts(SERVICE) == ["vault:x"]
+    assert file_backend.accounts(SERVICE) == [SecretVault(vault_folder).account("x")]
 
 
 def test_file_keyring_chosen_by_environment_is_refused_in_a_real_process(
@@ -333,7 +333,7 @@ def test_a_chained_keyring_uses_only_its_first_backend(
     monkeypatch.setattr("keyring.get_keyring", chainer)
     vault.put("x", b"secret")
     assert vault.get("x") == b"secret"
-    assert list(real.entries) == [(SERVICE, "vault:x")] and plain.calls == []
+    assert list(real.entries) == [(SERVICE, vault.account("x"))] and plain.calls == []
 
 
 def test_the_backend_is_checked_once_not_on_every_call(vault_folder: Path) -> None:

@@ -33,18 +33,24 @@ def test_csv_round_trips_every_row(tmp_path: Path) -> None:
     path = write_csv(table, tmp_path / "perms.csv")
     text = path.read_bytes().decode("utf-8-sig")
     parsed = list(csv.reader(io.StringIO(text)))
-    assert parsed[0] == ["App type", "API", "Permission", "Description", "Type", "High privilege"]
+    assert parsed[0] == [
+        "App type", "API", "Permission", "Description", "Type", "Privilege level", "High privilege"
+    ]  # fmt: skip
     assert len(parsed) == len(rows) + 1
+    levels = set()
     for row, line in zip(rows, parsed[1:], strict=True):
         assert line[:5] == [row.app_type, row.api, row.permission, row.description, row.type]
-        assert line[5].startswith(MARKER_PREFIXES) == row.high_privilege
-        assert line[5] == marker_text(row.high_privilege_reason, row.privilege_level)
+        assert line[6].startswith(MARKER_PREFIXES) == row.high_privilege
+        assert line[6] == marker_text(row.high_privilege_reason, row.privilege_level)
+        assert line[5] == (line[6].split(":")[0] if row.high_privilege else "")
+        levels.add(line[5])
+    assert levels == {"", "Critical", "High privilege"}, "the level column tells them apart"
 
 
 def test_csv_without_app_column() -> None:
     rows = permission_rows(CATALOG, ["automation"])
     text = table_to_csv(permissions_table("Nitro", rows, with_app_type=False))
-    assert text.splitlines()[0] == "API,Permission,Description,Type,High privilege"
+    assert text.splitlines()[0] == "API,Permission,Description,Type,Privilege level,High privilege"
 
 
 def test_csv_defuses_formulas() -> None:

@@ -14,7 +14,7 @@ from desktop.core.paths import DataPaths
 from desktop.core.vault import SERVICE, CertificateVault, SecretVault
 from tests.helpers.certificates import app_certificate
 from tests.helpers.inventory import CONTOSO_TID, add_profile, open_inventory, shipped_catalog
-from tests.helpers.keyrings import FailingKeyring, MemoryKeyring
+from tests.helpers.keyrings import FailingKeyring, MemoryKeyring, vault_account
 
 
 def _stored(home: Path, keyring: MemoryKeyring) -> tuple[Inventory, CertificateVault, int, str]:
@@ -33,12 +33,12 @@ def _stored(home: Path, keyring: MemoryKeyring) -> tuple[Inventory, CertificateV
 def test_delete_removes_key_and_encrypted_file(data_home: Path) -> None:
     keyring = MemoryKeyring()
     inv, certificates, pid, ref = _stored(data_home, keyring)
-    assert (SERVICE, f"vault:{ref}") in keyring.entries
+    assert (SERVICE, vault_account(data_home, ref)) in keyring.entries
     catalog = shipped_catalog()
     plan = inv.profiles.plan_deletion([pid], catalog)
     inv.profiles.delete(plan, catalog, VaultSecretRemover(certificates))
     assert inv.profiles.count() == 0
-    assert (SERVICE, f"vault:{ref}") not in keyring.entries
+    assert (SERVICE, vault_account(data_home, ref)) not in keyring.entries
     assert certificates.vault.names() == []
     with inv.store.connection() as conn:
         kinds = [
