@@ -56,9 +56,30 @@ def permission_name(api: str, name: str) -> str:
     return name if is_graph(api) else f"{api}: {name}"
 
 
-def missing_permissions_reason(names: Iterable[str]) -> str:
-    """The reason of an Invalid profile whose required permissions are not all granted."""
-    return "Required permissions are missing: " + ", ".join(names) + "."
+def missing_permissions_reason(names: Iterable[str], compared: int = 0) -> str:
+    """The reason of an Invalid profile whose required permissions are not all granted.
+
+    When none of the *compared* permissions is granted, the consent itself is gone: that is
+    said in one line, and the names stay in the profile's details and history.
+    """
+    listed = list(names)
+    if compared and len(listed) >= compared:
+        return consent_revoked_reason(compared)
+    return "Required permissions are missing: " + ", ".join(listed) + "."
+
+
+def consent_revoked_reason(count: int) -> str:
+    """None of the *count* compared permissions is granted any more."""
+    if count == 1:
+        return "The consent was revoked: its one required permission is not granted."
+    return f"The consent was revoked: none of the {count} required permissions are granted."
+
+
+def all_granted_reason(count: int, what: str = "required permissions") -> str:
+    """The reason of a Valid profile: how many permissions were compared and found granted."""
+    if count == 1:
+        return f"The one {what.removesuffix('s')} is granted."
+    return f"All {count} {what} are granted."
 
 
 #: What to do about missing permissions: a custom app's registration is the MSP's to fix.

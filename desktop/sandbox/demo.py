@@ -58,6 +58,8 @@ def populate(sandbox: Sandbox, app_types: Iterable[AppType] = ()) -> Demo:
                 "Application.Read.All",
                 "DelegatedPermissionGrant.Read.All",
                 "RoleManagement.Read.Directory",
+                # "Assign now" writes directory role assignments.
+                "RoleManagement.ReadWrite.Directory",
             }
         },
         public_client=True,

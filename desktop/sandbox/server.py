@@ -96,7 +96,7 @@ class _ApiHandler(_Handler):
         elif path.endswith("/discovery/v2.0/keys"):
             self._json(200, {"keys": [sb.jwk()]})
         elif parts[0] in ("v1.0", "beta"):
-            self._graph("/".join(parts[1:]), query)
+            self._graph("/".join(parts[1:]), query, parts[0])
         else:
             self._json(404, {"error": "not_found", "error_description": path})
 
@@ -126,7 +126,7 @@ class _ApiHandler(_Handler):
             return
         self._json(*graph.handle_post(self.sandbox.directory, claims, path, body))
 
-    def _graph(self, path: str, query: dict[str, str]) -> None:
+    def _graph(self, path: str, query: dict[str, str], version: str = "v1.0") -> None:
         auth = self.headers.get("Authorization", "")
         claims = self.sandbox.issuer.verify_bearer(auth[7:]) if auth.startswith("Bearer ") else None
         if claims is None:
@@ -155,7 +155,9 @@ class _ApiHandler(_Handler):
                 headers,
             )
             return
-        status, body = graph.handle(self.sandbox.directory, claims, path, query)
+        status, body = graph.handle(
+            self.sandbox.directory, claims, path, query, self.sandbox.graph_host, version
+        )
         self._json(status, body)
 
     def _admin(self) -> None:

@@ -190,7 +190,7 @@ def test_delegated_app_scenarios(
 PUBLISHER_SCENARIOS: list[tuple[Callable[[Any, Any], object], Status, str]] = [
     (lambda s, d: None, Status.VALID, ""),
     (lambda s, d: s.revoke_consent(d.tenant_id, d.client_ids["apelements_baseline"]),
-     Status.INVALID, "Required permissions are missing"),
+     Status.INVALID, "The consent was revoked: none of the 5 required permissions are granted"),
     (lambda s, d: s.delete_app(d.tenant_id, d.client_ids["apelements_baseline"]),
      Status.INVALID, "deleted"),
     (lambda s, d: s.remove_roles(d.tenant_id, d.client_ids["apelements_baseline"],

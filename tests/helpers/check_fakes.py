@@ -143,6 +143,8 @@ class ScriptedGateway:
     )
     latency: float = 0.0
     calls: list[tuple[str, str]] = field(default_factory=list)
+    #: The ``with_roles`` of each ``publisher_grants`` call.
+    with_roles: list[bool] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _answer(self, kind: str, tenant: str, value: object) -> object:
@@ -171,8 +173,9 @@ class ScriptedGateway:
         return self._answer("user", tenant_id, self.user)  # type: ignore[return-value]
 
     def publisher_grants(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str
+        self, endpoints: Endpoints, tenant_id: str, client_id: str, *, with_roles: bool = True
     ) -> Grants | TokenError | None:
+        self.with_roles.append(with_roles)
         return self._answer("grants", tenant_id, self.grants)  # type: ignore[return-value]
 
     def app_directory_roles(

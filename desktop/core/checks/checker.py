@@ -37,6 +37,7 @@ from desktop.core.status_words import (
     MISSING_PERMISSIONS_REMEDY_CUSTOM,
     NOT_CONSENTED_REASON,
     NOT_CONSENTED_REMEDY,
+    all_granted_reason,
     missing_permissions_reason,
     never_consented,
     uncompared_apis_warning,
@@ -71,6 +72,8 @@ class _Findings:
     compared: int = 0
     #: (API, name) of required permissions no answer could show (see ``add``).
     uncompared: list[tuple[str, str]] = field(default_factory=list)
+    #: What else the technician should know (e.g. directory roles that could not be read).
+    notes: list[str] = field(default_factory=list)
 
     def add(self, diff: g.Diff) -> None:
         self.compared += diff.compared
@@ -225,7 +228,9 @@ class ProfileChecker:
         findings: _Findings,
     ) -> None:
         client_id = self._client_id(profile, app)
-        answer = self._gateway.publisher_grants(endpoints, profile.tenant_id, client_id)
+        answer = self._gateway.publisher_grants(
+            endpoints, profile.tenant_id, client_id, with_roles=bool(app.directory_roles)
+        )
         if answer is None:
             if app.has_delegated_permissions and profile.consenting_user:
                 return  # the consenting user's token below still tells a lot
@@ -256,6 +261,8 @@ class ProfileChecker:
             )
         if app.directory_roles:
             self._diff_roles(profile, app, answer.directory_roles, base, findings)
+            if answer.roles_unreadable:
+                findings.notes.append(answer.roles_unreadable)
 
     def _check_user(
         self,
@@ -347,6 +354,7 @@ class ProfileChecker:
             # The tenant answered, so the check ran (Valid, not Unknown), but nothing was diffed.
             what = "permissions" if not app.permissions else "Microsoft Graph permissions"
             warnings.insert(0, uncompared_warning(app.name, what))
+        warnings += findings.notes
         if findings.pending_roles:
             warnings.append(
                 "Directory roles not assigned yet: "
@@ -358,13 +366,19 @@ class ProfileChecker:
             # Nothing required is granted, and nobody ever consented: that is the deferral.
             return _consent_missing(profile, base, Action.REAUTHORIZE)
         if not perms and not roles:
-            # A warning on a Valid profile is its reason too: the list's Reason column shows it.
+            # Every Valid result says what was compared; a warning follows it (the list's
+            # Reason column and the CLI show the reason).
             warning = " ".join(warnings)
-            return replace(base, status=Status.VALID, reason=warning, warning=warning)
+            granted = all_granted_reason(findings.compared) if findings.compared else ""
+            reason = " ".join(r for r in (granted, warning) if r)
+            return replace(base, status=Status.VALID, reason=reason, warning=warning)
         reasons: list[str] = []
         remedies: list[str] = []
         if perms:
-            reasons.append(missing_permissions_reason(perms))
+            # Nothing compared is granted: say the consent is gone in one line; the names
+            # stay in ``missing_permissions`` (details and history).
+            revoked = findings.compared if nothing_granted and findings.compared > 1 else 0
+            reasons.append(missing_permissions_reason(perms, revoked))
             remedies.append(
                 MISSING_PERMISSIONS_REMEDY_CUSTOM
                 if profile.mode is SetupMode.CUSTOM

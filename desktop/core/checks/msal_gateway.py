@@ -239,12 +239,14 @@ class MsalGateway:
                 self._on_cache_changed(self._cache)
 
     def publisher_grants(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str
+        self, endpoints: Endpoints, tenant_id: str, client_id: str, *, with_roles: bool = True
     ) -> Grants | TokenError | None:
         token = self._graph_token(endpoints, tenant_id) if self._graph_token else None
         if not token:
             return None
-        return read_publisher_grants(self.http.session, endpoints, token, client_id)
+        return read_publisher_grants(
+            self.http.session, endpoints, token, client_id, with_roles=with_roles
+        )
 
     def app_directory_roles(
         self,

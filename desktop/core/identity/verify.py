@@ -39,6 +39,7 @@ from desktop.core.status_words import (
     GRANTS_NOT_READABLE_REMEDY,
     MISSING_PERMISSIONS_REMEDY,
     MISSING_PERMISSIONS_REMEDY_CUSTOM,
+    all_granted_reason,
     grants_not_readable,
     missing_permissions_reason,
     permission_name,
@@ -82,11 +83,14 @@ def _verdict(
     """
     warning = uncompared_apis_warning((p.api, p.name) for p in uncompared) if uncompared else ""
     if not missing:
-        reason = warning or f"All {required} required {what} are granted."
+        # The same words as a check: how many were compared, then what was not.
+        granted = all_granted_reason(required) if required else ""
+        reason = " ".join(r for r in (granted, warning) if r)
         return Verification(Status.VALID, reason, warning=warning)
+    names = dict.fromkeys(permission_name(p.api, p.name) for p in missing)
     return Verification(
         Status.INVALID,
-        missing_permissions_reason(dict.fromkeys(permission_name(p.api, p.name) for p in missing)),
+        missing_permissions_reason(names, required if len(missing) >= required > 1 else 0),
         MISSING_PERMISSIONS_REMEDY_CUSTOM if custom else MISSING_PERMISSIONS_REMEDY,
         tuple(_label(p) for p in missing),
         warning,

@@ -250,7 +250,7 @@ def test_a_publisher_app_compares_sharepoint_on_both_paths_and_names_what_it_can
     for found in (verified, checked):
         assert found.status is Status.VALID, found
         assert found.warning == warning
-        assert found.reason == warning
+        assert found.reason == f"All 4 required permissions are granted. {warning}"
 
 
 def test_a_publisher_app_missing_a_sharepoint_permission_is_invalid_in_the_same_words() -> None:

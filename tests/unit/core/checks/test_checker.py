@@ -27,7 +27,8 @@ def test_custom_profile_with_every_role_is_valid() -> None:
     assert result.status is Status.VALID, result.reason
     # Its SharePoint permission is not in a Graph token: Valid, naming what was not compared.
     assert result.warning == uncompared_apis_warning([("SharePoint", "Sites.FullControl.All")])
-    assert result.reason == result.warning
+    # Every Valid reason says what was compared, then the warning.
+    assert result.reason == f"All 2 required permissions are granted. {result.warning}"
     assert [k for k, _ in gateway.calls] == ["app", "roles"]
 
 
@@ -210,3 +211,56 @@ def test_json_has_the_stable_keys() -> None:
         "missing_roles", "checked_at",
     }  # fmt: skip
     assert data["status"] == "Invalid" and data["checked_at"].endswith("Z")
+
+
+def test_directory_roles_are_read_only_when_the_app_type_has_any() -> None:
+    import dataclasses
+
+    cat = small_catalog()
+    no_roles = tuple(
+        dataclasses.replace(a, directory_roles=()) if a.id == "hybrid-app" else a
+        for a in cat.app_types
+    )
+    gateway = ScriptedGateway()
+    ProfileChecker(cat, gateway, FakeCredentials()).check(profile("hybrid-app"))
+    plain = ProfileChecker(dataclasses.replace(cat, app_types=no_roles), gateway, FakeCredentials())
+    plain.check(profile("hybrid-app"))
+    assert gateway.with_roles == [True, False]
+
+
+def test_roles_that_could_not_be_read_are_a_warning_not_a_verdict() -> None:
+    grants = Grants(
+        True,
+        frozenset({"User.Read.All", "Sites.Read.All"}),
+        frozenset({"Files.Read"}),
+        None,
+        roles_unreadable="The app's directory roles could not be read (HTTP 403).",
+    )
+    check, _, _ = checker(ScriptedGateway(grants=grants))
+    result = check.check(profile("hybrid-app", consented_at=utc_now() - timedelta(days=2)))
+    assert result.status is Status.VALID and not result.transient
+    assert "directory roles could not be read" in result.warning
+
+
+def test_a_valid_publisher_profile_says_how_many_permissions_were_compared() -> None:
+    grants = Grants(
+        True,
+        frozenset({"User.Read.All", "Sites.Read.All"}),
+        frozenset({"Files.Read"}),
+        frozenset({"Exchange Administrator"}),
+    )
+    check, _, _ = checker(ScriptedGateway(grants=grants))
+    result = check.check(profile("hybrid-app"))
+    assert result.status is Status.VALID
+    assert result.reason.startswith("All 3 required permissions are granted.")
+    assert result.to_json()["reason"] == result.reason
+
+
+def test_a_revoked_consent_says_so_in_one_line_and_keeps_the_names() -> None:
+    check, _, _ = checker(ScriptedGateway(app={}))
+    result = check.check(profile(consented_at=utc_now() - timedelta(days=3)))
+    assert result.status is Status.INVALID
+    assert (
+        result.reason == "The consent was revoked: none of the 2 required permissions are granted."
+    )
+    assert result.missing_permissions == ("User.Read.All", "Sites.Read.All")

@@ -119,7 +119,7 @@ def test_delegated_token_valid_when_every_graph_scope_is_in_scp() -> None:
     token = unsigned_jwt({"scp": "Tasks.ReadWrite ChannelMessage.Send User.Read"})
     verification = verify_delegated_token(DELEGATED_APP, token)
     assert verification.status is Status.VALID
-    assert verification.reason == "All 2 required delegated permissions are granted."
+    assert verification.reason == "All 2 required permissions are granted."
 
 
 def test_delegated_token_missing_a_scope_is_invalid() -> None:
@@ -149,7 +149,7 @@ def test_delegated_permissions_of_other_apis_are_not_claimed_as_granted() -> Non
     # The status follows the Graph permissions it compared; the warning names the rest.
     assert verification.status is Status.VALID
     assert verification.warning == uncompared_apis_warning([("PowerApps Service", "User")])
-    assert verification.reason == verification.warning
+    assert verification.reason == f"All 2 required permissions are granted. {verification.warning}"
     assert resource_app_id("PowerApps Service") != GRAPH_APP_ID
     # A missing Graph one is still Invalid, listing exactly what is missing, and still warns.
     missing = verify_delegated_token(app, unsigned_jwt({"scp": "Tasks.ReadWrite"}))
