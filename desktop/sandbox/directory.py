@@ -160,8 +160,8 @@ class Directory:
         self.lock = threading.RLock()
         self.tenants: dict[str, Tenant] = {}
         self.apps: dict[str, App] = {}
-        #: Seconds after a consent before tokens and Graph show its grants (Graph documents
-        #: replication delays for recently granted app roles and permission grants).
+        #: Seconds after a consent before app tokens' ``roles`` and Graph show its grants
+        #: (Graph documents replication delays for recently granted roles and grants).
         self.replication_delay = 0.0
         #: Items per page of a Graph collection: small, so that clients must follow
         #: ``@odata.nextLink`` (Graph's own page sizes vary by API and are never promised).
@@ -327,15 +327,16 @@ class Directory:
             resource = tenant.sp_by_app(resource_app_id)
             if sp is None or resource is None:
                 return set()
+            # Not delayed: the token of the sign-in that gave the consent carries its scopes
+            # (only the roles claim and Graph's lists lag behind a consent).
             scopes: set[str] = set()
-            now = time.time()
             for grant in tenant.grants:
                 if (
                     grant.client_id == sp.id
                     and grant.resource_id == resource.id
                     and grant.principal_id in (None, user_oid)
                 ):
-                    scopes |= grant.visible_scopes(now)
+                    scopes |= grant.scopes
             return scopes
 
     # -- scenario changes -------------------------------------------------------------------

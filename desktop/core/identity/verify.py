@@ -58,6 +58,8 @@ class Verification:
     remedy: str = ""
     missing: tuple[str, ...] = field(default=())
     warning: str = ""
+    #: The consent was given but Microsoft has not applied all of it yet (Unknown for now).
+    pending: bool = False
 
 
 class CertificateMismatchError(UserError):
