@@ -30,6 +30,7 @@ from desktop.core.checks.status_rules import Action, classify
 from desktop.core.domain import AppProfile, Cloud, Status, utc_now
 from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
+from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.core.status_words import (
     CONSENT_GONE_REASON,
     CONSENT_GONE_REMEDY,
@@ -211,8 +212,25 @@ class ProfileChecker:
             endpoints, profile.tenant_id, profile.custom_app_id, credential
         )
         claims = self._claims_or_verdict(answer, profile, app, base)
-        # The token is Graph's: other APIs' roles are not in it (and no token is asked for them).
-        findings.add(g.diff_graph_token(app, PermissionType.APPLICATION, g.roles_claim(claims)))
+        # A token carries one API's roles: one token per other API the app type lists.
+        granted = {(GRAPH_APP_ID, r) for r in g.roles_claim(claims)}
+        for resource in g.other_apis(app, PermissionType.APPLICATION):
+            other = self._gateway.app_token(
+                endpoints,
+                profile.tenant_id,
+                profile.custom_app_id,
+                credential,
+                resource=resource,
+            )
+            granted |= {
+                (resource, r)
+                for r in g.roles_claim(self._claims_or_verdict(other, profile, app, base))
+            }
+        findings.add(
+            g.diff_grants(
+                app, PermissionType.APPLICATION, {r for _, r in granted}, frozenset(granted)
+            )
+        )
         if app.directory_roles:
             roles = self._gateway.app_directory_roles(
                 endpoints, profile.tenant_id, profile.custom_app_id, credential

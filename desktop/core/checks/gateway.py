@@ -88,8 +88,11 @@ class IdentityGateway(Protocol):
         tenant_id: str,
         client_id: str,
         credential: CertificateCredential,
+        *,
+        resource: str = "",
     ) -> Claims | TokenError:
-        """Client-credentials token for Graph's ``.default``; its decoded claims."""
+        """Client-credentials token for ``{resource}/.default`` (a resource application ID;
+        Microsoft Graph when empty); its decoded claims."""
 
     def user_token(
         self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str

@@ -34,6 +34,7 @@ from desktop.core.checks.gateway import (
 from desktop.core.checks.graph_reads import read_app_roles, read_publisher_grants
 from desktop.core.checks.http import CheckHttpClient
 from desktop.core.endpoints import Endpoints
+from desktop.core.identity.resources import GRAPH_APP_ID
 
 log = logging.getLogger(__name__)
 
@@ -133,12 +134,15 @@ class MsalGateway:
             return TransientFailure(reason, retry_after=last.retry_after, detail=str(exc))
         return TransientFailure(f"{what} cannot be reached", detail=f"{type(exc).__name__}: {exc}")
 
-    def _answer(self, result: dict[str, Any] | None) -> Claims | TokenError:
+    def _answer(self, result: dict[str, Any] | None, *, keep: bool = True) -> Claims | TokenError:
+        """Claims or the refusal; *keep* keeps the token for this check's Graph reads."""
         last = self.http.last
         status = last.status if last else 400
         if result and "access_token" in result:
-            self._local.token = str(result["access_token"])
-            return decode_claims(self._local.token)
+            token = str(result["access_token"])
+            if keep:
+                self._local.token = token
+            return decode_claims(token)
         result = result or {}
         if status == 429 or status >= 500:
             codes = ", ".join(f"AADSTS{c}" for c in result.get("error_codes") or ())
@@ -169,9 +173,13 @@ class MsalGateway:
         tenant_id: str,
         client_id: str,
         credential: CertificateCredential,
+        *,
+        resource: str = "",
     ) -> Claims | TokenError:
         self.http.forget_last()
-        self._local.token = None
+        graph = not resource or resource.lower() == GRAPH_APP_ID
+        if graph:
+            self._local.token = None
         try:
             holder: list[msal.ConfidentialClientApplication] = []
             # MSAL's own certificate path loads the PEM key on every request (~30 ms of CPU);
@@ -188,7 +196,8 @@ class MsalGateway:
                 token_cache=msal.TokenCache(),
             )
             holder.append(app)
-            result = app.acquire_token_for_client(scopes=[endpoints.graph_default_scope])
+            scope = endpoints.graph_default_scope if graph else f"{resource}/.default"
+            result = app.acquire_token_for_client(scopes=[scope])
         except ValueError as exc:
             missing = self._tenant_missing(exc)
             if missing is not None:
@@ -196,7 +205,7 @@ class MsalGateway:
             raise self._transient(exc, "the sign-in service") from exc
         except (requests.RequestException, msal.exceptions.MsalServiceError, OSError) as exc:
             raise self._transient(exc, "the sign-in service") from exc
-        return self._answer(result)
+        return self._answer(result, keep=graph)
 
     def user_token(
         self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str

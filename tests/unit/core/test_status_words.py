@@ -130,7 +130,8 @@ def test_an_app_missing_from_the_tenant_is_invalid_in_the_same_words() -> None:
         (ScriptedGateway(app=TokenError("unauthorized_client", (7000229,))), "custom-azure-app"),
         (ScriptedGateway(app=TokenError("invalid_client", (700016,))), "custom-azure-app"),
         (ScriptedGateway(app=TokenError("invalid_grant", (65001,))), "custom-azure-app"),
-        (ScriptedGateway(app={}), "custom-azure-app"),  # a token, but nothing granted
+        # tokens, but nothing granted
+        (ScriptedGateway(app={}, app_by_resource={}), "custom-azure-app"),
     ],
 )
 def test_a_deferred_profile_reads_not_consented_yet(
@@ -300,15 +301,15 @@ def test_a_delegated_app_with_another_apis_permission_reads_the_same_on_both_pat
     assert checked.reason == missing_permissions_reason(["Tasks.Read"])
 
 
-def test_a_custom_app_whose_token_shows_only_graph_names_sharepoint_as_not_compared() -> None:
-    # The check's token is Graph's; verification asks SharePoint for its own token (e2e tests).
+def test_a_custom_app_compares_sharepoint_with_a_token_of_its_own() -> None:
+    # As verification does (e2e tests): one token per API the app type lists.
     checked = _check(
         small_catalog(), ScriptedGateway(app={"roles": ["User.Read.All"]}), "custom-azure-app"
     )
     assert checked.status is Status.INVALID
     assert checked.reason == missing_permissions_reason(["Sites.Read.All"])
     assert checked.remedy == MISSING_PERMISSIONS_REMEDY_CUSTOM
-    assert checked.warning == uncompared_apis_warning([("SharePoint", "Sites.FullControl.All")])
+    assert checked.warning == ""
 
 
 # -- token errors after consent ----------------------------------------------------------------

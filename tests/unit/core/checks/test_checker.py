@@ -9,8 +9,13 @@ from desktop.core.checks.gateway import Grants, TokenError, TransientFailure
 from desktop.core.checks.status_rules import Action
 from desktop.core.domain import Status, utc_now
 from desktop.core.errors import UserError
-from desktop.core.status_words import uncompared_apis_warning
-from tests.helpers.check_fakes import FakeCredentials, ScriptedGateway, profile, small_catalog
+from tests.helpers.check_fakes import (
+    SHAREPOINT_APP_ID,
+    FakeCredentials,
+    ScriptedGateway,
+    profile,
+    small_catalog,
+)
 
 
 def checker(
@@ -25,11 +30,11 @@ def test_custom_profile_with_every_role_is_valid() -> None:
     check, gateway, _ = checker()
     result = check.check(profile())
     assert result.status is Status.VALID, result.reason
-    # Its SharePoint permission is not in a Graph token: Valid, naming what was not compared.
-    assert result.warning == uncompared_apis_warning([("SharePoint", "Sites.FullControl.All")])
-    # Every Valid reason says what was compared, then the warning.
-    assert result.reason == f"All 2 required permissions are granted. {result.warning}"
-    assert [k for k, _ in gateway.calls] == ["app", "roles"]
+    # Its SharePoint permission is compared with a SharePoint token of its own.
+    assert gateway.resources == [SHAREPOINT_APP_ID]
+    assert result.warning == ""
+    assert result.reason == "All 3 required permissions are granted."
+    assert [k for k, _ in gateway.calls] == ["app", "app", "roles"]
 
 
 def test_expired_certificate_is_expired_before_any_call() -> None:
@@ -57,10 +62,15 @@ def test_revoked_roles_are_listed_as_missing_permissions() -> None:
     assert result.status is Status.INVALID
     assert result.missing_permissions == ("Sites.Read.All",)
     assert "Sites.Read.All" in result.reason
-    # Not a Graph permission: a Graph token cannot tell, so it is not reported missing...
-    assert "Sites.FullControl.All" not in result.reason
-    # ...but named as not compared.
-    assert "Sites.FullControl.All" in result.warning
+    assert "Sites.FullControl.All" not in result.reason + result.warning  # granted in SharePoint
+
+
+def test_a_revoked_permission_of_another_api_is_found_with_that_apis_token() -> None:
+    gateway = ScriptedGateway(app_by_resource={SHAREPOINT_APP_ID: {"roles": []}})
+    result = checker(gateway)[0].check(profile())
+    assert result.status is Status.INVALID
+    assert result.missing_permissions == ("SharePoint: Sites.FullControl.All",)
+    assert result.reason == "Required permissions are missing: SharePoint: Sites.FullControl.All."
 
 
 def test_a_token_without_any_roles_claim_lists_them_all() -> None:
@@ -257,10 +267,14 @@ def test_a_valid_publisher_profile_says_how_many_permissions_were_compared() -> 
 
 
 def test_a_revoked_consent_says_so_in_one_line_and_keeps_the_names() -> None:
-    check, _, _ = checker(ScriptedGateway(app={}))
+    check, _, _ = checker(ScriptedGateway(app={}, app_by_resource={}))
     result = check.check(profile(consented_at=utc_now() - timedelta(days=3)))
     assert result.status is Status.INVALID
-    assert (
-        result.reason == "The consent was revoked: none of the 2 required permissions are granted."
+    assert result.reason == (
+        "The consent was revoked: none of the 3 required permissions are granted."
     )
-    assert result.missing_permissions == ("User.Read.All", "Sites.Read.All")
+    assert result.missing_permissions == (
+        "User.Read.All",
+        "Sites.Read.All",
+        "SharePoint: Sites.FullControl.All",
+    )
