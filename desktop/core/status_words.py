@@ -116,3 +116,29 @@ def grants_not_readable(http_status: int) -> str:
 
 
 GRANTS_NOT_READABLE_REMEDY = "Sign in as a technician who may read the tenant's applications."
+
+
+def baseline_recorded_reason(count: int) -> str:
+    """Valid after consent for an app type whose catalog lists no permissions."""
+    what = "permission" if count == 1 else f"{count} permissions"
+    return (
+        f"The {what} granted at consent {'is' if count == 1 else 'are'} recorded as this "
+        "profile's baseline; checks compare against them."
+    )
+
+
+def baseline_kept_reason(count: int) -> str:
+    """Valid: every permission of the baseline is still granted."""
+    if count == 1:
+        return "The one permission granted at consent is still granted."
+    return f"All {count} permissions granted at consent are still granted."
+
+
+def baseline_gone_reason(names: list[str], count: int) -> str:
+    """Invalid: permissions of the baseline have disappeared (or all of them)."""
+    if len(names) >= count > 1:
+        return (
+            f"The consent was revoked: none of the {count} permissions granted at consent "
+            "are granted."
+        )
+    return f"Permissions granted at consent have disappeared: {', '.join(names)}."

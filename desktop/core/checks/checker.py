@@ -15,8 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
+from desktop.core.baseline import Granted
 from desktop.core.catalog.model import AppType, Catalog, PermissionType, SetupMode
 from desktop.core.checks import grants as g
+from desktop.core.checks.baseline_diff import baseline_apis, compare_baseline, with_baseline_words
 from desktop.core.checks.gateway import (
     CertificateCredential,
     Claims,
@@ -75,6 +77,10 @@ class _Findings:
     uncompared: list[tuple[str, str]] = field(default_factory=list)
     #: What else the technician should know (e.g. directory roles that could not be read).
     notes: list[str] = field(default_factory=list)
+    #: What the answers showed granted, and which (kind, API or "*") they could show: for a
+    #: profile compared against its baseline.
+    seen: list[Granted] = field(default_factory=list)
+    observed: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, diff: g.Diff) -> None:
         self.compared += diff.compared
@@ -214,7 +220,8 @@ class ProfileChecker:
         claims = self._claims_or_verdict(answer, profile, app, base)
         # A token carries one API's roles: one token per other API the app type lists.
         granted = {(GRAPH_APP_ID, r) for r in g.roles_claim(claims)}
-        for resource in g.other_apis(app, PermissionType.APPLICATION):
+        apis = g.other_apis(app, PermissionType.APPLICATION) or baseline_apis(profile)
+        for resource in apis:
             other = self._gateway.app_token(
                 endpoints,
                 profile.tenant_id,
@@ -226,6 +233,8 @@ class ProfileChecker:
                 (resource, r)
                 for r in g.roles_claim(self._claims_or_verdict(other, profile, app, base))
             }
+        findings.seen += [Granted("Application", api, r) for api, r in granted]
+        findings.observed |= {("Application", GRAPH_APP_ID), *(("Application", a) for a in apis)}
         findings.add(
             g.diff_grants(
                 app, PermissionType.APPLICATION, {r for _, r in granted}, frozenset(granted)
@@ -260,6 +269,11 @@ class ProfileChecker:
         assert isinstance(answer, Grants)
         if not answer.service_principal_found:
             raise _Verdict(_consent_missing(profile, base, Action.REAUTHORIZE_ADMIN))
+        findings.seen += [Granted("Application", a, v) for a, v in answer.application_by_api or ()]
+        findings.observed.add(("Application", "*"))
+        if not profile.consenting_user:  # a user consent's grants are that user's
+            findings.seen += [Granted("Delegated", a, v) for a, v in answer.delegated_by_api or ()]
+            findings.observed.add(("Delegated", "*"))
         findings.add(
             g.diff_grants(
                 app,
@@ -299,7 +313,10 @@ class ProfileChecker:
                 f"the sign-in of {profile.consenting_user} is not stored on this computer"
             )
         claims = self._claims_or_verdict(answer, profile, app, base)
-        findings.add(g.diff_graph_token(app, PermissionType.DELEGATED, g.scopes_claim(claims)))
+        scp = g.scopes_claim(claims)
+        findings.seen += [Granted("Delegated", GRAPH_APP_ID, s) for s in scp]
+        findings.observed.add(("Delegated", GRAPH_APP_ID))
+        findings.add(g.diff_graph_token(app, PermissionType.DELEGATED, scp))
 
     def _diff_roles(
         self,
@@ -360,6 +377,18 @@ class ProfileChecker:
         )
 
     def _conclude(
+        self, profile: AppProfile, app: AppType, base: CheckResult, findings: _Findings
+    ) -> CheckResult:
+        if not app.permissions and profile.baseline:
+            compared = compare_baseline(profile.baseline, findings.seen, findings.observed)
+            if compared.count:
+                findings.compared = compared.count
+                findings.missing_permissions += compared.gone
+                result = self._conclude_findings(profile, app, base, findings)
+                return with_baseline_words(result, compared)
+        return self._conclude_findings(profile, app, base, findings)
+
+    def _conclude_findings(
         self, profile: AppProfile, app: AppType, base: CheckResult, findings: _Findings
     ) -> CheckResult:
         perms = tuple(dict.fromkeys(findings.missing_permissions))

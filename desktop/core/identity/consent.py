@@ -393,6 +393,7 @@ class ConsentEngine:
     def _finish(profile: AppProfile, verification: Verification) -> ConsentOutcome:
         profile.status = verification.status
         profile.reason = verification.reason
+        profile.baseline = verification.baseline
         profile.remedy = verification.remedy
         profile.last_checked = utc_now()
         return ConsentOutcome(profile, verification)

@@ -68,6 +68,7 @@ def build_profile(row: ConsentRow, state: WizardState) -> AppProfile:
         functions=row.functions,
         custom_app_id=(normalize_guid(state.custom.application_id) or "") if custom else "",
         certificate_ref=row.certificate_ref if custom else "",
+        baseline=row.baseline if granted else (),
     )
 
 

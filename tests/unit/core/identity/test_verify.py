@@ -130,10 +130,13 @@ def test_delegated_token_missing_a_scope_is_invalid() -> None:
 
 def test_delegated_token_with_nothing_listed_is_valid_with_a_warning() -> None:
     app = dataclasses.replace(DELEGATED_APP, name="Unlisted delegated app", permissions=())
-    verification = verify_delegated_token(app, unsigned_jwt({"scp": "User.Read"}))
+    verification = verify_delegated_token(app, unsigned_jwt({"scp": ""}))
     assert verification.status is Status.VALID
     assert verification.warning == uncompared_warning("Unlisted delegated app")
     assert verification.reason == verification.warning
+    # Something granted: it is recorded as the baseline instead.
+    recorded = verify_delegated_token(app, unsigned_jwt({"scp": "User.Read"}))
+    assert recorded.baseline and not recorded.warning
 
 
 def test_delegated_permissions_of_other_apis_are_not_claimed_as_granted() -> None:
