@@ -6,6 +6,8 @@ directory's lock; the HTTP handlers call them from several threads.
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
 import time
 import uuid
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from cryptography import x509
 
 from desktop.core.identity.resources import GRAPH_APP_ID, RESOURCE_APP_IDS
+from desktop.resources import FOLDER
 
 _NS = uuid.UUID("0f6c3c1e-5d38-4c63-9d0a-6f1f2b7f9a11")
 
@@ -46,6 +49,24 @@ def role_template_id(role_name: str) -> str:
         if name.casefold() == role_name.casefold():
             return template
     return stable_id("role", role_name)
+
+
+@functools.cache
+def _published_ids() -> dict[str, dict[str, dict[str, str]]]:
+    """Resource app ID -> kind -> permission value -> its global ID (Microsoft's lists)."""
+    data = json.loads((FOLDER / "permission-ids.json").read_text(encoding="utf-8"))
+    return {k.lower(): v for k, v in data.items() if not k.startswith("_")}
+
+
+def permission_id(api: str, kind: str, value: str) -> str:
+    """The global ID of an API's app role (``kind`` "Application") or scope ("Delegated"):
+    the published one where Microsoft lists it, else a made-up stable one. The same in every
+    tenant, unlike the resource's service principal object ID."""
+    published = _published_ids().get(resource_app_id_for(api), {}).get(kind, {})
+    for name, guid in published.items():
+        if name.casefold() == value.casefold():
+            return guid
+    return stable_id(api, "role" if kind == "Application" else "scope", value)
 
 
 def stable_id(*parts: str) -> str:
@@ -236,7 +257,9 @@ class Directory:
             for api, values in app.application_permissions.items():
                 resource = self.resource_sp(tenant_id, api)
                 for value in values:
-                    role_id = resource.app_roles.setdefault(value, stable_id(api, "role", value))
+                    role_id = resource.app_roles.setdefault(
+                        value, permission_id(api, "Application", value)
+                    )
                     if not any(
                         a.principal_id == sp.id and a.app_role_id == role_id
                         for a in tenant.role_assignments
@@ -274,7 +297,7 @@ class Directory:
     ) -> None:
         resource = self.resource_sp(tenant.tenant_id, api)
         for value in values:
-            resource.scopes.setdefault(value, stable_id(api, "scope", value))
+            resource.scopes.setdefault(value, permission_id(api, "Delegated", value))
         visible_from = self._visible_from()
         for grant in tenant.grants:
             if (grant.client_id, grant.resource_id, grant.principal_id) == (
