@@ -58,6 +58,8 @@ def populate(sandbox: Sandbox, app_types: Iterable[AppType] = ()) -> Demo:
                 "Application.Read.All",
                 "DelegatedPermissionGrant.Read.All",
                 "RoleManagement.Read.Directory",
+                # A user consent's grant names the user by object ID.
+                "User.ReadBasic.All",
                 # "Assign now" writes directory role assignments.
                 "RoleManagement.ReadWrite.Directory",
             }

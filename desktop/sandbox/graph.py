@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.sandbox import graph_odata as od
@@ -230,6 +231,14 @@ def _route(
             "userPrincipalName": user.upn,
             "displayName": user.display_name,
         }
+    if parts[0] == "users" and len(parts) == 2:
+        if not od.allowed(claims, od.USERS_READ):
+            return od.denied()
+        key = unquote(parts[1]).casefold()
+        found = next((u for u in tenant.users.values() if key in (u.oid, u.upn.casefold())), None)
+        if found is None or found.deleted:
+            return _not_found(parts[1])
+        return 200, {"id": found.oid, "userPrincipalName": found.upn}
     if path == "servicePrincipals":
         directory.ensure_sp(tenant.tenant_id, GRAPH_APP_ID)
         return _Collection(

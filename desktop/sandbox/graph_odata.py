@@ -61,6 +61,9 @@ ORGANIZATION_READ = frozenset(
         "Directory.ReadWrite.All",
     }
 )
+USERS_READ = frozenset(
+    {"User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All"}
+)
 ME_READ = frozenset(
     {"User.Read", "User.ReadWrite", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All"}
 )

@@ -97,3 +97,47 @@ def test_one_users_grant_is_no_admin_consent(sandbox: RunningSandbox) -> None:
     result = _check(sandbox, "apelements_baseline", client_id)
     assert result.status is Status.INVALID, result  # type: ignore[attr-defined]
     assert "Directory.AccessAsUser.All" in result.reason  # type: ignore[attr-defined]
+
+
+def test_a_user_consent_is_checked_from_the_users_own_grant_without_a_user_token(
+    sandbox: RunningSandbox,
+) -> None:
+    from desktop.core.catalog.model import ConsentMethod
+    from desktop.core.identity.signin import interactive
+
+    client_id = sandbox.demo.client_ids["cloud_backup_delegated"]
+    endpoints = endpoints_for()
+    sandbox.scenario.set_browser_user(sandbox.demo.user)  # a non-admin consents for himself
+    interactive(
+        client_id, endpoints, sandbox.demo.tenant_id, [endpoints.graph_default_scope],
+        MemoryTokenCacheStore(), prompt="consent", timeout=30,
+        open_browser=StandInBrowser(sandbox.sandbox.ca_path, upn=None),
+    )  # fmt: skip
+    sandbox.scenario.set_browser_user(sandbox.demo.admin)
+    session = TechnicianSession(
+        sandbox.demo.sign_in_client_id,
+        MemoryTokenCacheStore(),
+        open_browser=StandInBrowser(sandbox.sandbox.ca_path),
+    )
+    session.sign_in(endpoints, sandbox.demo.tenant_id, timeout=30)
+    # No user token cache at all: the technician's Graph read is enough.
+    checker = ProfileChecker(
+        _catalog(), MsalGateway(graph_token=session.graph_token), None,  # type: ignore[arg-type]
+        client_id_for=lambda app: client_id,
+    )  # fmt: skip
+    profile = AppProfile(
+        name="p", customer_id=1, tenant_id=sandbox.demo.tenant_id,
+        service_ids=("cloud_backup_m365",), app_type_id="cloud_backup_delegated", id=1,
+        consent_method=ConsentMethod.USER, consenting_user=sandbox.demo.user,
+        consented_at=utc_now() - timedelta(days=10),
+    )  # fmt: skip
+    result = checker.check(profile)
+    assert result.status is Status.VALID, result
+    assert result.reason == "All 2 required permissions are granted."
+    tenant = sandbox.sandbox.directory.tenants[sandbox.demo.tenant_id]
+    app_sp = tenant.sp_by_app(client_id)
+    assert app_sp is not None
+    tenant.grants = [g for g in tenant.grants if g.client_id != app_sp.id]  # the user revoked it
+    gone = checker.check(profile)
+    assert gone.status is Status.INVALID, gone
+    assert set(gone.missing_permissions) == {"Tasks.ReadWrite", "ChannelMessage.Send"}

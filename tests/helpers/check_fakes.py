@@ -189,7 +189,13 @@ class ScriptedGateway:
         return self._answer("user", tenant_id, self.user)  # type: ignore[return-value]
 
     def publisher_grants(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str, *, with_roles: bool = True
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        *,
+        with_roles: bool = True,
+        user: str = "",
     ) -> Grants | TokenError | None:
         self.with_roles.append(with_roles)
         return self._answer("grants", tenant_id, self.grants)  # type: ignore[return-value]

@@ -81,6 +81,8 @@ class _Findings:
     #: profile compared against its baseline.
     seen: list[Granted] = field(default_factory=list)
     observed: set[tuple[str, str]] = field(default_factory=set)
+    #: The consenting user's delegated grants were read with Graph (not from the user's token).
+    delegated_read: bool = False
 
     def add(self, diff: g.Diff) -> None:
         self.compared += diff.compared
@@ -256,7 +258,11 @@ class ProfileChecker:
     ) -> None:
         client_id = self._client_id(profile, app)
         answer = self._gateway.publisher_grants(
-            endpoints, profile.tenant_id, client_id, with_roles=bool(app.directory_roles)
+            endpoints,
+            profile.tenant_id,
+            client_id,
+            with_roles=bool(app.directory_roles),
+            user=profile.consenting_user if app.has_delegated_permissions else "",
         )
         if answer is None:
             if app.has_delegated_permissions and profile.consenting_user:
@@ -271,8 +277,15 @@ class ProfileChecker:
             raise _Verdict(_consent_missing(profile, base, Action.REAUTHORIZE_ADMIN))
         findings.seen += [Granted("Application", a, v) for a, v in answer.application_by_api or ()]
         findings.observed.add(("Application", "*"))
-        if not profile.consenting_user:  # a user consent's grants are that user's
-            findings.seen += [Granted("Delegated", a, v) for a, v in answer.delegated_by_api or ()]
+        delegated = answer.delegated_by_api
+        mine = answer.consenting_user_delegated_by_api if profile.consenting_user else None
+        if mine is not None:
+            # The consenting user's own grant (and any tenant-wide one) is what the user's
+            # sign-in uses: read with the technician's sign-in, no user token needed.
+            delegated = (delegated or frozenset()) | mine
+            findings.delegated_read = True
+        if not profile.consenting_user or mine is not None:
+            findings.seen += [Granted("Delegated", a, v) for a, v in delegated or ()]
             findings.observed.add(("Delegated", "*"))
         findings.add(
             g.diff_grants(
@@ -282,15 +295,9 @@ class ProfileChecker:
                 answer.application_by_api,
             )
         )
-        if not profile.consenting_user:  # user consent grants show in the user's token instead
-            findings.add(
-                g.diff_grants(
-                    app,
-                    PermissionType.DELEGATED,
-                    answer.delegated_permissions,
-                    answer.delegated_by_api,
-                )
-            )
+        if not profile.consenting_user or mine is not None:  # else the user's token tells
+            names = answer.delegated_permissions | {v for _, v in mine or ()}
+            findings.add(g.diff_grants(app, PermissionType.DELEGATED, names, delegated))
         if app.directory_roles:
             self._diff_roles(profile, app, answer.directory_roles, base, findings)
             if answer.roles_unreadable:
@@ -308,11 +315,20 @@ class ProfileChecker:
         answer = self._gateway.user_token(
             endpoints, profile.tenant_id, client_id, profile.consenting_user
         )
+        if findings.delegated_read and (
+            answer is None
+            or (isinstance(answer, TokenError) and PUBLIC_CLIENT_REFUSED in answer.error_codes)
+        ):
+            # Graph showed the grants; a user token is not needed (a web-only vendor app cannot
+            # even redeem one without its own credential: AADSTS7000218).
+            return
         if answer is None:
             raise TransientFailure(
                 f"the sign-in of {profile.consenting_user} is not stored on this computer"
             )
         claims = self._claims_or_verdict(answer, profile, app, base)
+        if findings.delegated_read:
+            return  # the token proves the user can still sign in; Graph told the grants
         scp = g.scopes_claim(claims)
         findings.seen += [Granted("Delegated", GRAPH_APP_ID, s) for s in scp]
         findings.observed.add(("Delegated", GRAPH_APP_ID))
@@ -448,6 +464,9 @@ class ProfileChecker:
             warning=" ".join(warnings),
         )
 
+
+#: AADSTS7000218: a token redemption without the app's own credential (a web-only app).
+PUBLIC_CLIENT_REFUSED = 7000218
 
 #: Errors that say the tenant has no consent to the app (or no app): for a profile that was
 #: never consented, that is the expected state, not a revocation.

@@ -74,6 +74,8 @@ class Grants:
     user_delegated_by_api: Mapping[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
     #: Why ``directory_roles`` is None when they were asked for but could not be read.
     roles_unreadable: str = ""
+    #: The consenting user's own grants, when asked for and readable (else None).
+    consenting_user_delegated_by_api: frozenset[tuple[str, str]] | None = None
 
 
 Claims = Mapping[str, Any]
@@ -100,10 +102,17 @@ class IdentityGateway(Protocol):
         """A silent token for *username* from the encrypted cache; None if not cached here."""
 
     def publisher_grants(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str, *, with_roles: bool = True
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        *,
+        with_roles: bool = True,
+        user: str = "",
     ) -> Grants | TokenError | None:
         """Graph's view of the app in the tenant; None when the technician is not signed in.
-        Directory roles are read only *with_roles* (the app type needs some)."""
+        Directory roles are read only *with_roles* (the app type needs some); the grants of
+        the consenting *user* (a UPN) too when given."""
 
     def app_directory_roles(
         self,

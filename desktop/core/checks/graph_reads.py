@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -119,6 +120,7 @@ def read_publisher_grants(
     *,
     with_roles: bool = True,
     scopes: frozenset[str] | None = None,
+    user: str = "",
 ) -> Grants | TokenError:
     """What the tenant granted the app *client_id*, read with the technician's Graph token.
 
@@ -169,6 +171,8 @@ def read_publisher_grants(
                 )
     except _NotReadable as exc:
         raise TransientFailure(grants_not_readable(exc.status), detail=exc.body) from exc
+    users: dict[str, frozenset[tuple[str, str]]] = {k: frozenset(v) for k, v in by_user.items()}
+    mine = _user_grants(session, base, token, user, users) if user else None
     roles: frozenset[str] | None = None
     unreadable = ""
     if with_roles:
@@ -183,9 +187,26 @@ def read_publisher_grants(
         roles,
         application_by_api,
         delegated_by_api,
-        user_delegated_by_api={k: frozenset(v) for k, v in by_user.items()},
+        user_delegated_by_api=users,
         roles_unreadable=unreadable,
+        consenting_user_delegated_by_api=mine,
     )
+
+
+def _user_grants(
+    session: requests.Session,
+    base: str,
+    token: str,
+    user: str,
+    users: dict[str, frozenset[tuple[str, str]]],
+) -> frozenset[tuple[str, str]] | None:
+    """The consenting user's own grants (found by the user's object ID); None when the user
+    cannot be looked up with this sign-in (the user's own token then tells)."""
+    try:
+        found = _get(session, f"{base}/users/{quote(user, safe='@')}?$select=id", token)
+    except _NotReadable:
+        return None
+    return users.get(str(found.get("id", "")).lower(), frozenset())
 
 
 def read_app_roles(

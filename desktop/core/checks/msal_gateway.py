@@ -248,13 +248,19 @@ class MsalGateway:
                 self._on_cache_changed(self._cache)
 
     def publisher_grants(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str, *, with_roles: bool = True
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        *,
+        with_roles: bool = True,
+        user: str = "",
     ) -> Grants | TokenError | None:
         token = self._graph_token(endpoints, tenant_id) if self._graph_token else None
         if not token:
             return None
         return read_publisher_grants(
-            self.http.session, endpoints, token, client_id, with_roles=with_roles
+            self.http.session, endpoints, token, client_id, with_roles=with_roles, user=user
         )
 
     def app_directory_roles(
