@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
 from desktop.core.baseline import Granted
 from desktop.core.catalog.model import AppType, Catalog, PermissionType, SetupMode
 from desktop.core.checks import grants as g
-from desktop.core.checks.baseline_diff import baseline_apis, compare_baseline, with_baseline_words
+from desktop.core.checks.baseline_diff import baseline_apis
+from desktop.core.checks.findings import (
+    PUBLIC_CLIENT_REFUSED,
+    Findings,
+    conclude,
+    consent_missing,
+    consent_missing_result,
+)
 from desktop.core.checks.gateway import (
     CertificateCredential,
     Claims,
@@ -34,17 +41,7 @@ from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.core.status_words import (
-    CONSENT_GONE_REASON,
-    CONSENT_GONE_REMEDY,
-    MISSING_PERMISSIONS_REMEDY,
-    MISSING_PERMISSIONS_REMEDY_CUSTOM,
-    NOT_CONSENTED_REASON,
-    NOT_CONSENTED_REMEDY,
-    all_granted_reason,
-    missing_permissions_reason,
     never_consented,
-    uncompared_apis_warning,
-    uncompared_warning,
 )
 
 log = logging.getLogger(__name__)
@@ -63,31 +60,6 @@ class _Verdict(Exception):
     def __init__(self, result: CheckResult) -> None:
         super().__init__(result.reason)
         self.result = result
-
-
-@dataclass
-class _Findings:
-    missing_permissions: list[str]
-    missing_roles: list[str]
-    pending_roles: list[str]
-    warning: str = ""
-    #: How many required permissions were diffed; none means nothing could be compared.
-    compared: int = 0
-    #: (API, name) of required permissions no answer could show (see ``add``).
-    uncompared: list[tuple[str, str]] = field(default_factory=list)
-    #: What else the technician should know (e.g. directory roles that could not be read).
-    notes: list[str] = field(default_factory=list)
-    #: What the answers showed granted, and which (kind, API or "*") they could show: for a
-    #: profile compared against its baseline.
-    seen: list[Granted] = field(default_factory=list)
-    observed: set[tuple[str, str]] = field(default_factory=set)
-    #: The consenting user's delegated grants were read with Graph (not from the user's token).
-    delegated_read: bool = False
-
-    def add(self, diff: g.Diff) -> None:
-        self.compared += diff.compared
-        self.missing_permissions += diff.missing
-        self.uncompared += diff.uncompared
 
 
 class ProfileChecker:
@@ -172,7 +144,7 @@ class ProfileChecker:
             raise TransientFailure(
                 f"the app type '{profile.app_type_id}' is not in this version's catalog"
             ) from None
-        findings = _Findings([], [], [])
+        findings = Findings([], [], [])
         if profile.mode is SetupMode.CUSTOM:
             self._check_custom(profile, app, endpoints, base, findings)
         else:
@@ -180,7 +152,7 @@ class ProfileChecker:
         if app.has_delegated_permissions and profile.consenting_user:
             client_id = self._client_id(profile, app)
             self._check_user(profile, app, endpoints, client_id, base, findings)
-        return self._conclude(profile, app, base, findings)
+        return conclude(profile, app, base, findings)
 
     def _client_id(self, profile: AppProfile, app: AppType) -> str:
         if profile.mode is SetupMode.CUSTOM:
@@ -199,7 +171,7 @@ class ProfileChecker:
         app: AppType,
         endpoints: Endpoints,
         base: CheckResult,
-        findings: _Findings,
+        findings: Findings,
     ) -> None:
         credential = self._credentials.load(profile.certificate_ref)
         now = base.checked_at
@@ -254,7 +226,7 @@ class ProfileChecker:
         app: AppType,
         endpoints: Endpoints,
         base: CheckResult,
-        findings: _Findings,
+        findings: Findings,
     ) -> None:
         client_id = self._client_id(profile, app)
         answer = self._gateway.publisher_grants(
@@ -274,7 +246,7 @@ class ProfileChecker:
             self._raise_for(answer, profile, app, base)
         assert isinstance(answer, Grants)
         if not answer.service_principal_found:
-            raise _Verdict(_consent_missing(profile, base, Action.REAUTHORIZE_ADMIN))
+            raise _Verdict(consent_missing_result(profile, base, Action.REAUTHORIZE_ADMIN))
         findings.seen += [Granted("Application", a, v) for a, v in answer.application_by_api or ()]
         findings.observed.add(("Application", "*"))
         delegated = answer.delegated_by_api
@@ -310,7 +282,7 @@ class ProfileChecker:
         endpoints: Endpoints,
         client_id: str,
         base: CheckResult,
-        findings: _Findings,
+        findings: Findings,
     ) -> None:
         answer = self._gateway.user_token(
             endpoints, profile.tenant_id, client_id, profile.consenting_user
@@ -340,7 +312,7 @@ class ProfileChecker:
         app: AppType,
         assigned: frozenset[str] | None,
         base: CheckResult,
-        findings: _Findings,
+        findings: Findings,
     ) -> None:
         if assigned is None:
             return  # not readable with what we have; never a reason for Invalid
@@ -377,7 +349,7 @@ class ProfileChecker:
                 verdict.reason + (f" ({codes})" if codes else ""), detail=error.detail
             )
         if never_consented(profile.consented_at) and consent_missing(error):
-            missing = _consent_missing(profile, base, verdict.action)
+            missing = consent_missing_result(profile, base, verdict.action)
             raise _Verdict(replace(missing, error_codes=verdict.error_codes, detail=error.detail))
         raise _Verdict(
             replace(
@@ -391,100 +363,3 @@ class ProfileChecker:
                 detail=error.detail,
             )
         )
-
-    def _conclude(
-        self, profile: AppProfile, app: AppType, base: CheckResult, findings: _Findings
-    ) -> CheckResult:
-        if not app.permissions and profile.baseline:
-            compared = compare_baseline(profile.baseline, findings.seen, findings.observed)
-            if compared.count:
-                findings.compared = compared.count
-                findings.missing_permissions += compared.gone
-                result = self._conclude_findings(profile, app, base, findings)
-                return with_baseline_words(result, compared)
-        return self._conclude_findings(profile, app, base, findings)
-
-    def _conclude_findings(
-        self, profile: AppProfile, app: AppType, base: CheckResult, findings: _Findings
-    ) -> CheckResult:
-        perms = tuple(dict.fromkeys(findings.missing_permissions))
-        roles = tuple(dict.fromkeys(findings.missing_roles))
-        warnings = [findings.warning] if findings.warning else []
-        if findings.uncompared:
-            # The status follows what was compared; the warning names what was not.
-            warnings.insert(0, uncompared_apis_warning(findings.uncompared))
-        elif not findings.compared:
-            # The tenant answered, so the check ran (Valid, not Unknown), but nothing was diffed.
-            what = "permissions" if not app.permissions else "Microsoft Graph permissions"
-            warnings.insert(0, uncompared_warning(app.name, what))
-        warnings += findings.notes
-        if findings.pending_roles:
-            warnings.append(
-                "Directory roles not assigned yet: "
-                + ", ".join(findings.pending_roles)
-                + ". They are assigned automatically within 24 hours of authorization."
-            )
-        nothing_granted = len(findings.missing_permissions) >= findings.compared
-        if perms and nothing_granted and never_consented(profile.consented_at):
-            # Nothing required is granted, and nobody ever consented: that is the deferral.
-            return _consent_missing(profile, base, Action.REAUTHORIZE)
-        if not perms and not roles:
-            # Every Valid result says what was compared; a warning follows it (the list's
-            # Reason column and the CLI show the reason).
-            warning = " ".join(warnings)
-            granted = all_granted_reason(findings.compared) if findings.compared else ""
-            reason = " ".join(r for r in (granted, warning) if r)
-            return replace(base, status=Status.VALID, reason=reason, warning=warning)
-        reasons: list[str] = []
-        remedies: list[str] = []
-        if perms:
-            # Nothing compared is granted: say the consent is gone in one line; the names
-            # stay in ``missing_permissions`` (details and history).
-            revoked = findings.compared if nothing_granted and findings.compared > 1 else 0
-            reasons.append(missing_permissions_reason(perms, revoked))
-            remedies.append(
-                MISSING_PERMISSIONS_REMEDY_CUSTOM
-                if profile.mode is SetupMode.CUSTOM
-                else MISSING_PERMISSIONS_REMEDY
-            )
-        if roles:
-            reasons.append("Directory roles are not assigned: " + ", ".join(roles) + ".")
-            remedies.append(
-                "Assign the directory roles to the app in Entra ID (Roles and administrators), "
-                "then check again."
-            )
-        return replace(
-            base,
-            status=Status.INVALID,
-            reason=" ".join(reasons),
-            remedy=" ".join(remedies),
-            missing_permissions=perms,
-            missing_roles=roles,
-            action=Action.REAUTHORIZE_ADMIN if perms else Action.ASSIGN_ROLE,
-            warning=" ".join(warnings),
-        )
-
-
-#: AADSTS7000218: a token redemption without the app's own credential (a web-only app).
-PUBLIC_CLIENT_REFUSED = 7000218
-
-#: Errors that say the tenant has no consent to the app (or no app): for a profile that was
-#: never consented, that is the expected state, not a revocation.
-CONSENT_MISSING_CODES = frozenset({65001, 65004, 90094, 90095, 700016, 7000229})
-CONSENT_MISSING_ERRORS = frozenset({"consent_required", "unauthorized_client"})
-
-
-def consent_missing(error: TokenError) -> bool:
-    """Whether *error* says the app is not consented (or not present) in the tenant."""
-    if error.error_codes:
-        return any(code in CONSENT_MISSING_CODES for code in error.error_codes)
-    return error.error in CONSENT_MISSING_ERRORS
-
-
-def _consent_missing(profile: AppProfile, base: CheckResult, action: Action) -> CheckResult:
-    """Invalid because the tenant has no consent: never given (a deferred profile), or gone."""
-    if never_consented(profile.consented_at):
-        reason, remedy, action = NOT_CONSENTED_REASON, NOT_CONSENTED_REMEDY, Action.REAUTHORIZE
-    else:
-        reason, remedy = CONSENT_GONE_REASON, CONSENT_GONE_REMEDY
-    return replace(base, status=Status.INVALID, reason=reason, remedy=remedy, action=action)
