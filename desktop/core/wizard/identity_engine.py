@@ -85,6 +85,7 @@ class IdentityConsent:
             status=verification.status,
             reason=verification.reason,
             certificate_ref=profile.certificate_ref,
+            baseline=verification.baseline,
         )
 
     def check(
@@ -104,6 +105,7 @@ class IdentityConsent:
                 message="The consent is in the tenant now.",
                 status=verification.status,
                 reason=verification.reason,
+                baseline=verification.baseline,
             )
         remedy = f" {verification.remedy}" if verification.remedy else ""
         if verification.status is Status.UNKNOWN:
