@@ -195,6 +195,7 @@ class WizardController(QObject):
                     reason=outcome.reason,
                     message=outcome.message,
                     certificate_ref=outcome.certificate_ref,
+                    baseline=outcome.baseline,
                 )
             elif outcome.declined:
                 self.machine.consent_declined(app_id, outcome.message, outcome.detail)

@@ -136,6 +136,9 @@ class AppProfile:
     certificate_ref: str = ""
     #: Set by events that require re-authorization before a check sees a failure.
     reauthorization_required: bool = False
+    #: What the tenant granted at consent, for app types whose catalog entry lists no
+    #: permissions: later checks compare against it (see :mod:`desktop.core.baseline`).
+    baseline: tuple[str, ...] = ()
     created_at: datetime = field(default_factory=utc_now)
     id: int | None = None
 

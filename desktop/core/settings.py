@@ -121,11 +121,10 @@ def _text_map(value: object) -> dict[str, str]:
     return {_text(k): _text(v) for k, v in value.items()}
 
 
-def _map_of(check: Callable[[object], Any], value: object) -> dict[str, Any]:
-    """A map from names (here: clouds) to values each checked by *check*."""
+def _cloud_maps(value: object) -> dict[str, dict[str, str]]:
     if not isinstance(value, dict):
-        raise ValueError(f"it must map names to objects, not {_kind(value)}")
-    return {_text(k): check(v) for k, v in value.items()}
+        raise ValueError(f"it must map clouds to client IDs, not {_kind(value)}")
+    return {_text(k): _text_map(v) for k, v in value.items()}
 
 
 def _whole(low: int, high: int) -> Callable[[object], int]:
@@ -155,7 +154,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "sign_in_client_id": _text,
     "client_ids": _text_map,
     "cloud_sign_in_client_ids": _text_map,
-    "cloud_client_ids": lambda value: _map_of(_text_map, value),
+    "cloud_client_ids": _cloud_maps,
     "check_concurrency": _whole(1, 64),
     "consent_timeout_seconds": _whole(1, 24 * 3600),
     "consent_link_redirect_uri": _text,

@@ -56,9 +56,30 @@ def permission_name(api: str, name: str) -> str:
     return name if is_graph(api) else f"{api}: {name}"
 
 
-def missing_permissions_reason(names: Iterable[str]) -> str:
-    """The reason of an Invalid profile whose required permissions are not all granted."""
-    return "Required permissions are missing: " + ", ".join(names) + "."
+def missing_permissions_reason(names: Iterable[str], compared: int = 0) -> str:
+    """The reason of an Invalid profile whose required permissions are not all granted.
+
+    When none of the *compared* permissions is granted, the consent itself is gone: that is
+    said in one line, and the names stay in the profile's details and history.
+    """
+    listed = list(names)
+    if compared and len(listed) >= compared:
+        return consent_revoked_reason(compared)
+    return "Required permissions are missing: " + ", ".join(listed) + "."
+
+
+def consent_revoked_reason(count: int) -> str:
+    """None of the *count* compared permissions is granted any more."""
+    if count == 1:
+        return "The consent was revoked: its one required permission is not granted."
+    return f"The consent was revoked: none of the {count} required permissions are granted."
+
+
+def all_granted_reason(count: int, what: str = "required permissions") -> str:
+    """The reason of a Valid profile: how many permissions were compared and found granted."""
+    if count == 1:
+        return f"The one {what.removesuffix('s')} is granted."
+    return f"All {count} {what} are granted."
 
 
 #: What to do about missing permissions: a custom app's registration is the MSP's to fix.
@@ -95,3 +116,29 @@ def grants_not_readable(http_status: int) -> str:
 
 
 GRANTS_NOT_READABLE_REMEDY = "Sign in as a technician who may read the tenant's applications."
+
+
+def baseline_recorded_reason(count: int) -> str:
+    """Valid after consent for an app type whose catalog lists no permissions."""
+    what = "permission" if count == 1 else f"{count} permissions"
+    return (
+        f"The {what} granted at consent {'is' if count == 1 else 'are'} recorded as this "
+        "profile's baseline; checks compare against them."
+    )
+
+
+def baseline_kept_reason(count: int) -> str:
+    """Valid: every permission of the baseline is still granted."""
+    if count == 1:
+        return "The one permission granted at consent is still granted."
+    return f"All {count} permissions granted at consent are still granted."
+
+
+def baseline_gone_reason(names: list[str], count: int) -> str:
+    """Invalid: permissions of the baseline have disappeared (or all of them)."""
+    if len(names) >= count > 1:
+        return (
+            f"The consent was revoked: none of the {count} permissions granted at consent "
+            "are granted."
+        )
+    return f"Permissions granted at consent have disappeared: {', '.join(names)}."

@@ -136,6 +136,10 @@ _SIGN_IN_SCOPES = (
     "Application.Read.All",
     "DelegatedPermissionGrant.Read.All",
     "RoleManagement.Read.Directory",
+    # A user consent's grant names the user by object ID.
+    "User.ReadBasic.All",
+    # "Assign now" writes directory role assignments.
+    "RoleManagement.ReadWrite.Directory",
 )
 
 

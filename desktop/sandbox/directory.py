@@ -6,6 +6,8 @@ directory's lock; the HTTP handlers call them from several threads.
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
 import time
 import uuid
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from cryptography import x509
 
 from desktop.core.identity.resources import GRAPH_APP_ID, RESOURCE_APP_IDS
+from desktop.resources import FOLDER
 from desktop.sandbox.clouds import login_of
 
 _NS = uuid.UUID("0f6c3c1e-5d38-4c63-9d0a-6f1f2b7f9a11")
@@ -24,6 +27,47 @@ RESOURCE_NAMES: dict[str, str] = {
     "00000003-0000-0ff1-ce00-000000000000": "Office 365 SharePoint Online",
     "00000002-0000-0ff1-ce00-000000000000": "Office 365 Exchange Online",
 }
+
+
+#: Built-in directory roles by display name -> template ID, the same in every tenant (Entra's
+#: permissions reference). A built-in role definition's ``id`` is its template ID.
+ROLE_TEMPLATE_IDS: dict[str, str] = {
+    "Global Administrator": "62e90394-69f5-4237-9190-012177145e10",
+    "Privileged Role Administrator": "e8611ab8-c189-46e8-94e1-60213ab1f814",
+    "Cloud Application Administrator": "158c047a-c907-4556-b7ef-446551a6b5f7",
+    "Application Administrator": "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+    "Exchange Administrator": "29232cdf-9323-42fd-ade2-1d097af3e4de",
+    "Security Administrator": "194ae4cb-b126-40b2-bd5b-6091b380977d",
+    "Groups Administrator": "fdd7a751-b60b-444a-984c-02652fe8fa1c",
+    "Attribute Definition Reader": "1d336d2c-4ae8-42ef-9711-b3604ce3fc2c",
+    "Directory Readers": "88d8e3e3-8f55-4a1e-953a-9b9898b8876b",
+}
+
+
+def role_template_id(role_name: str) -> str:
+    """The template ID of a directory role (a made-up stable one for unknown names)."""
+    for name, template in ROLE_TEMPLATE_IDS.items():
+        if name.casefold() == role_name.casefold():
+            return template
+    return stable_id("role", role_name)
+
+
+@functools.cache
+def _published_ids() -> dict[str, dict[str, dict[str, str]]]:
+    """Resource app ID -> kind -> permission value -> its global ID (Microsoft's lists)."""
+    data = json.loads((FOLDER / "permission-ids.json").read_text(encoding="utf-8"))
+    return {k.lower(): v for k, v in data.items() if not k.startswith("_")}
+
+
+def permission_id(api: str, kind: str, value: str) -> str:
+    """The global ID of an API's app role (``kind`` "Application") or scope ("Delegated"):
+    the published one where Microsoft lists it, else a made-up stable one. The same in every
+    tenant, unlike the resource's service principal object ID."""
+    published = _published_ids().get(resource_app_id_for(api), {}).get(kind, {})
+    for name, guid in published.items():
+        if name.casefold() == value.casefold():
+            return guid
+    return stable_id(api, "role" if kind == "Application" else "scope", value)
 
 
 def stable_id(*parts: str) -> str:
@@ -102,6 +146,8 @@ class AppRoleAssignment:
     principal_id: str
     resource_id: str
     app_role_id: str
+    #: When Graph and new tokens start to show it (replication delay), as ``time.time()``.
+    visible_at: float = 0.0
 
 
 @dataclass
@@ -112,6 +158,12 @@ class PermissionGrant:
     principal_id: str | None
     resource_id: str
     scopes: set[str]
+    #: Scope value -> when Graph and new tokens start to show it (replication delay).
+    scope_visible_at: dict[str, float] = field(default_factory=dict)
+
+    def visible_scopes(self, now: float) -> set[str]:
+        """The scopes replicated by *now* (``time.time()``)."""
+        return {s for s in self.scopes if self.scope_visible_at.get(s, 0.0) <= now}
 
 
 @dataclass
@@ -122,7 +174,7 @@ class DirectoryRoleAssignment:
 
     @property
     def role_definition_id(self) -> str:
-        return stable_id("role", self.role_name)
+        return role_template_id(self.role_name)
 
 
 @dataclass
@@ -149,6 +201,15 @@ class Directory:
         self.lock = threading.RLock()
         self.tenants: dict[str, Tenant] = {}
         self.apps: dict[str, App] = {}
+        #: Seconds after a consent before app tokens' ``roles`` and Graph show its grants
+        #: (Graph documents replication delays for recently granted roles and grants).
+        self.replication_delay = 0.0
+        #: Items per page of a Graph collection: small, so that clients must follow
+        #: ``@odata.nextLink`` (Graph's own page sizes vary by API and are never promised).
+        self.graph_page_size = 4
+
+    def _visible_from(self) -> float:
+        return time.time() + self.replication_delay if self.replication_delay > 0 else 0.0
 
     # -- set-up -----------------------------------------------------------------------------
     def add_tenant(
@@ -226,13 +287,21 @@ class Directory:
             for api, values in app.application_permissions.items():
                 resource = self.resource_sp(tenant_id, api)
                 for value in values:
-                    role_id = resource.app_roles.setdefault(value, stable_id(api, "role", value))
+                    role_id = resource.app_roles.setdefault(
+                        value, permission_id(api, "Application", value)
+                    )
                     if not any(
                         a.principal_id == sp.id and a.app_role_id == role_id
                         for a in tenant.role_assignments
                     ):
                         tenant.role_assignments.append(
-                            AppRoleAssignment(str(uuid.uuid4()), sp.id, resource.id, role_id)
+                            AppRoleAssignment(
+                                str(uuid.uuid4()),
+                                sp.id,
+                                resource.id,
+                                role_id,
+                                self._visible_from(),
+                            )
                         )
             for api, values in app.delegated_permissions.items():
                 self._grant_scopes(tenant, sp, api, values, None)
@@ -258,13 +327,16 @@ class Directory:
     ) -> None:
         resource = self.resource_sp(tenant.tenant_id, api)
         for value in values:
-            resource.scopes.setdefault(value, stable_id(api, "scope", value))
+            resource.scopes.setdefault(value, permission_id(api, "Delegated", value))
+        visible_from = self._visible_from()
         for grant in tenant.grants:
             if (grant.client_id, grant.resource_id, grant.principal_id) == (
                 sp.id,
                 resource.id,
                 principal,
             ):
+                for value in set(values) - grant.scopes:
+                    grant.scope_visible_at[value] = visible_from
                 grant.scopes |= set(values)
                 return
         tenant.grants.append(
@@ -275,6 +347,7 @@ class Directory:
                 principal,
                 resource.id,
                 set(values),
+                dict.fromkeys(values, visible_from),
             )
         )
 
@@ -287,12 +360,14 @@ class Directory:
             if sp is None or resource is None:
                 return []
             by_id = {v: k for k, v in resource.app_roles.items()}
+            now = time.time()
             return sorted(
                 by_id[a.app_role_id]
                 for a in tenant.role_assignments
                 if a.principal_id == sp.id
                 and a.resource_id == resource.id
                 and a.app_role_id in by_id
+                and a.visible_at <= now
             )
 
     def granted_scopes(
@@ -305,6 +380,8 @@ class Directory:
             resource = tenant.sp_by_app(resource_app_id)
             if sp is None or resource is None:
                 return set()
+            # Not delayed: the token of the sign-in that gave the consent carries its scopes
+            # (only the roles claim and Graph's lists lag behind a consent).
             scopes: set[str] = set()
             for grant in tenant.grants:
                 if (

@@ -30,6 +30,8 @@ from desktop.sandbox.server import Sandbox
 log = logging.getLogger(__name__)
 
 DEMO_CUSTOMER = "Contoso (sandbox)"
+#: Seconds a new consent takes to show in ``app-profiles --sandbox`` (Graph's replication).
+SANDBOX_REPLICATION_DELAY_S = 3.0
 
 
 def load_catalog_or_none() -> Catalog | None:
@@ -187,6 +189,8 @@ def prepare_sandbox_environment() -> tuple[Demo, Callable[[], None]]:
     except UserError:
         cleanup()
         raise
+    # Like Entra, a consent given from now on takes a moment to show (the demo's are set).
+    sandbox.scenario.set_replication_delay(SANDBOX_REPLICATION_DELAY_S)
     return demo, cleanup
 
 

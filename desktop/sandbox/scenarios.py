@@ -39,6 +39,8 @@ ACTIONS = frozenset(
         "server_error",
         "set_latency",
         "set_clock_offset",
+        "set_replication_delay",
+        "set_graph_page_size",
         "fault",
         "clear_faults",
         "set_browser_user",
@@ -272,6 +274,14 @@ class Scenario:
         """Added delay before every token answer."""
         for each in self.issuers:
             each.latency = max(0.0, float(seconds))
+
+    def set_replication_delay(self, seconds: float) -> None:
+        """After a consent, tokens and Graph show the new grants only *seconds* later."""
+        self.directory.replication_delay = max(0.0, float(seconds))
+
+    def set_graph_page_size(self, size: int) -> None:
+        """Items per page of Graph's collections (clients must follow ``@odata.nextLink``)."""
+        self.directory.graph_page_size = max(1, int(size))
 
     def fault(
         self,

@@ -92,7 +92,7 @@ class _ApiHandler(_Handler):
         path, query = self._split()
         parts = path.strip("/").split("/")
         if parts[0] in ("v1.0", "beta"):
-            self._graph("/".join(parts[1:]), query)
+            self._graph("/".join(parts[1:]), query, parts[0])
         elif not self.serves_login:
             self._json(404, {"error": "not_found", "error_description": path})
         elif path == "/common/discovery/instance":
@@ -156,7 +156,7 @@ class _ApiHandler(_Handler):
             return
         self._json(*graph.handle_post(self.sandbox.directory, claims, path, body))
 
-    def _graph(self, path: str, query: dict[str, str]) -> None:
+    def _graph(self, path: str, query: dict[str, str], version: str = "v1.0") -> None:
         claims = self._claims()
         if claims is None:
             self._json(
@@ -184,7 +184,15 @@ class _ApiHandler(_Handler):
                 headers,
             )
             return
-        status, body = graph.handle(self.sandbox.directory, claims, path, query)
+        status, body = graph.handle(
+            self.sandbox.directory,
+            claims,
+            path,
+            query,
+            # This server's own Graph host, for absolute @odata.nextLink URLs.
+            self.sandbox.hosts(self.graph_cloud)[1],
+            version,
+        )
         self._json(status, body)
 
     def _admin(self) -> None:

@@ -27,7 +27,8 @@ from tests.helpers.token_server import TokenServer, running_token_server
 
 pytestmark = pytest.mark.e2e
 
-ALL_ROLES = ["User.Read.All", "Sites.Read.All"]
+# The token stand-in answers every resource with the same roles (SharePoint's among them).
+ALL_ROLES = ["User.Read.All", "Sites.Read.All", "Sites.FullControl.All"]
 
 
 def make_credential(days: int = 300) -> CertificateCredential:
@@ -105,7 +106,8 @@ def test_every_check_asks_the_server_again(server: TokenServer, checker: Profile
     assert checker.check(custom("again")).status is Status.INVALID
     scenario.refuse = None
     assert checker.check(custom("again")).status is Status.VALID
-    assert scenario.token_requests == 3
+    # Graph and SharePoint each time, but the refused check stops at Graph's refusal.
+    assert scenario.token_requests == 2 + 1 + 2
 
 
 SCENARIOS = [
@@ -158,7 +160,8 @@ def test_revoked_roles_show_as_missing(server: TokenServer, checker: ProfileChec
     server.scenario("r").directory_roles = []
     result = checker.check(custom("r"))
     assert result.status is Status.INVALID
-    assert result.missing_permissions == ("Sites.Read.All",)
+    # The stand-in gives every resource the same roles: SharePoint's is gone too.
+    assert result.missing_permissions == ("Sites.Read.All", "SharePoint: Sites.FullControl.All")
     assert result.missing_roles == ("Exchange Administrator",)
 
 
@@ -230,4 +233,5 @@ def test_cancel_keeps_finished_results(server: TokenServer, checker: ProfileChec
     assert outcome.cancelled
     assert 3 <= len(outcome.results) <= 3 + 4
     requests_made = sum(s.token_requests for s in server.scenarios.values())
-    assert requests_made == len(outcome.results)  # nothing started after the cancel was lost
+    # Two tokens per check (Graph, SharePoint); nothing started after the cancel was lost.
+    assert requests_made == 2 * len(outcome.results)

@@ -44,7 +44,8 @@ def _custom_app(sb: RunningSandbox) -> CertificateCredential:
     assert key is not None and loaded is not None
     sb.scenario.register_app(
         CUSTOM_APP_ID, "Contoso custom app",
-        application={"Microsoft Graph": set(BASELINE_GRAPH)},
+        application={"Microsoft Graph": set(BASELINE_GRAPH),
+                     "SharePoint": {"Sites.FullControl.All"}},
         certificates=[cert], home_tenant=sb.demo.tenant_id,
     )  # fmt: skip
     sb.scenario.grant_admin_consent(sb.demo.tenant_id, CUSTOM_APP_ID)
@@ -83,6 +84,9 @@ CUSTOM_SCENARIOS: list[tuple[Callable[[Any, Any], object], Status, str, int | No
     (lambda s, d: None, Status.VALID, "", None),
     (lambda s, d: s.remove_roles(d.tenant_id, CUSTOM_APP_ID, ["Policy.Read.All"]),
      Status.INVALID, "Required permissions are missing: Policy.Read.All", None),
+    # Another API's permission: seen with that API's own token.
+    (lambda s, d: s.remove_roles(d.tenant_id, CUSTOM_APP_ID, ["Sites.FullControl.All"]),
+     Status.INVALID, "Required permissions are missing: SharePoint: Sites.FullControl.All", None),
     (lambda s, d: s.delete_app(d.tenant_id, CUSTOM_APP_ID), Status.INVALID, "deleted", 700016),
     (lambda s, d: s.delete_app(d.tenant_id, CUSTOM_APP_ID, code=7000229), Status.INVALID,
      "service principal", 7000229),
@@ -190,7 +194,7 @@ def test_delegated_app_scenarios(
 PUBLISHER_SCENARIOS: list[tuple[Callable[[Any, Any], object], Status, str]] = [
     (lambda s, d: None, Status.VALID, ""),
     (lambda s, d: s.revoke_consent(d.tenant_id, d.client_ids["apelements_baseline"]),
-     Status.INVALID, "Required permissions are missing"),
+     Status.INVALID, "The consent was revoked: none of the 5 required permissions are granted"),
     (lambda s, d: s.delete_app(d.tenant_id, d.client_ids["apelements_baseline"]),
      Status.INVALID, "deleted"),
     (lambda s, d: s.remove_roles(d.tenant_id, d.client_ids["apelements_baseline"],

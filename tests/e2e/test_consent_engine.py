@@ -16,13 +16,13 @@ from desktop.core.domain import Customer, Status, Tenant
 from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import CancelledError, UserError
 from desktop.core.identity.consent import ConsentEngine, consent_link, plan_consent
-from desktop.core.identity.resources import is_graph
+from desktop.core.identity.resources import GRAPH_APP_ID, is_graph
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.identity.verify import CertificateMismatchError, verify_client_credentials
 from desktop.core.status_words import (
+    baseline_recorded_reason,
     missing_permissions_reason,
     uncompared_apis_warning,
-    uncompared_warning,
 )
 from desktop.core.token_cache import TokenCacheStore as EncryptedTokenCacheStore
 from desktop.core.vault import SecretVault, VaultUnavailableError
@@ -251,10 +251,11 @@ def test_custom_mode_with_no_application_permissions_listed_is_not_valid(
         CUSTOM_APP_ID,
         credential_of(store.load(ref)),
     )
-    # The certificate got a token, so the check ran: Valid with the warning, never Unknown.
+    # The certificate got a token, so the check ran: Valid, never Unknown; what the token
+    # showed granted becomes the profile's baseline, and the reason says so.
     assert verification.status is Status.VALID, verification
-    assert verification.warning == uncompared_warning("Custom Azure app")
-    assert verification.reason == verification.warning
+    assert verification.baseline == (f"Application:{GRAPH_APP_ID}:Group.ReadWrite.All",)
+    assert verification.reason == baseline_recorded_reason(1)
 
 
 def test_sign_out_keeps_the_consenting_users_accounts(sandbox: RunningSandbox) -> None:
@@ -313,8 +314,9 @@ def test_user_consent_to_an_app_with_nothing_listed_records_the_user_and_warns(
     outcome = _engine(sandbox, browser).run(plan, timeout=30)
     assert outcome.profile.consenting_user == sandbox.demo.user
     assert outcome.profile.status is Status.VALID, outcome.verification
-    assert outcome.verification.warning == uncompared_warning(unlisted.name)
-    assert outcome.profile.reason == outcome.verification.warning
+    # The user's consent (User.Read) is the baseline later checks compare against.
+    assert outcome.profile.baseline == (f"Delegated:{GRAPH_APP_ID}:User.Read",)
+    assert outcome.profile.reason == baseline_recorded_reason(1)
 
 
 def test_custom_mode_compares_sharepoint_with_its_own_token_and_names_what_it_cannot(

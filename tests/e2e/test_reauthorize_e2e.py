@@ -184,7 +184,7 @@ def test_revoked_consent_is_reauthorized_to_valid(qtbot: QtBot, world: World) ->
     assert profile.id is not None
     dialog = world.dialog(qtbot, profile.id)
     assert "Invalid" in dialog.status_label.text()
-    assert "missing" in dialog.why.text()
+    assert "consent was revoked" in dialog.why.text()
     assert dialog.admin.isChecked()
     with qtbot.waitSignal(dialog.reauthorized, timeout=60_000) as done:
         dialog.go.click()
@@ -222,8 +222,10 @@ def custom_profile(world: World, app_type_id: str = BASELINE.id) -> tuple[AppPro
     old_cert, old_pfx = app_certificate("old certificate")
     world.sandbox.scenario.register_app(
         CUSTOM_APP_ID, "Contoso custom app",
+        # Every application permission the app type lists, on each API (checks compare all).
         application={"Microsoft Graph": {"Group.ReadWrite.All", "User.ReadWrite.All",
-                                         "Policy.Read.All"}},
+                                         "Policy.Read.All"},
+                     "SharePoint": {"Sites.FullControl.All"}},
         certificates=[old_cert], home_tenant=demo.tenant_id,
     )  # fmt: skip
     world.sandbox.scenario.grant_admin_consent(demo.tenant_id, CUSTOM_APP_ID)

@@ -102,6 +102,10 @@ def profile(
     )  # fmt: skip
 
 
+#: SharePoint Online's resource application ID (the small catalog's other API).
+SHAREPOINT_APP_ID = "00000003-0000-0ff1-ce00-000000000000"
+
+
 @dataclass
 class FakeCredentials:
     """A vault that hands out one certificate with a chosen expiry, or fails."""
@@ -143,6 +147,14 @@ class ScriptedGateway:
     )
     latency: float = 0.0
     calls: list[tuple[str, str]] = field(default_factory=list)
+    #: App tokens of other APIs than Graph, by resource application ID (default: no roles).
+    app_by_resource: dict[str, Answer] = field(
+        default_factory=lambda: {SHAREPOINT_APP_ID: {"roles": ["Sites.FullControl.All"]}}
+    )
+    #: The resource of each non-Graph ``app_token`` call.
+    resources: list[str] = field(default_factory=list)
+    #: The ``with_roles`` of each ``publisher_grants`` call.
+    with_roles: list[bool] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _answer(self, kind: str, tenant: str, value: object) -> object:
@@ -162,7 +174,13 @@ class ScriptedGateway:
         tenant_id: str,
         client_id: str,
         credential: CertificateCredential,
+        *,
+        resource: str = "",
     ) -> Claims | TokenError:
+        if resource:  # another API than Microsoft Graph
+            self.resources.append(resource)
+            value = self.app_by_resource.get(resource, {})
+            return self._answer("app", tenant_id, value)  # type: ignore[return-value]
         return self._answer("app", tenant_id, self.app)  # type: ignore[return-value]
 
     def user_token(
@@ -171,8 +189,15 @@ class ScriptedGateway:
         return self._answer("user", tenant_id, self.user)  # type: ignore[return-value]
 
     def publisher_grants(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        *,
+        with_roles: bool = True,
+        user: str = "",
     ) -> Grants | TokenError | None:
+        self.with_roles.append(with_roles)
         return self._answer("grants", tenant_id, self.grants)  # type: ignore[return-value]
 
     def app_directory_roles(

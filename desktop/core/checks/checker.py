@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
+from desktop.core.baseline import Granted
 from desktop.core.catalog.model import AppType, Catalog, PermissionType, SetupMode
 from desktop.core.checks import grants as g
+from desktop.core.checks.baseline_diff import baseline_apis
+from desktop.core.checks.findings import (
+    PUBLIC_CLIENT_REFUSED,
+    Findings,
+    conclude,
+    consent_missing,
+    consent_missing_result,
+)
 from desktop.core.checks.gateway import (
     CertificateCredential,
     Claims,
@@ -30,17 +39,9 @@ from desktop.core.checks.status_rules import RETRY_REMEDY, Action, classify
 from desktop.core.domain import AppProfile, Cloud, Status, utc_now
 from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
+from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.core.status_words import (
-    CONSENT_GONE_REASON,
-    CONSENT_GONE_REMEDY,
-    MISSING_PERMISSIONS_REMEDY,
-    MISSING_PERMISSIONS_REMEDY_CUSTOM,
-    NOT_CONSENTED_REASON,
-    NOT_CONSENTED_REMEDY,
-    missing_permissions_reason,
     never_consented,
-    uncompared_apis_warning,
-    uncompared_warning,
 )
 from desktop.core.vault_errors import VaultDamagedError, VaultMissingError
 
@@ -60,25 +61,6 @@ class _Verdict(Exception):
     def __init__(self, result: CheckResult) -> None:
         super().__init__(result.reason)
         self.result = result
-
-
-@dataclass
-class _Findings:
-    missing_permissions: list[str]
-    missing_roles: list[str]
-    pending_roles: list[str]
-    warning: str = ""
-    #: How many required permissions were diffed; none means nothing could be compared.
-    compared: int = 0
-    #: (API, name) of required permissions no answer could show (see ``add``).
-    uncompared: list[tuple[str, str]] = field(default_factory=list)
-    #: What Graph showed of a publisher app, when it could be read.
-    grants: Grants | None = None
-
-    def add(self, diff: g.Diff) -> None:
-        self.compared += diff.compared
-        self.missing_permissions += diff.missing
-        self.uncompared += diff.uncompared
 
 
 class ProfileChecker:
@@ -172,7 +154,7 @@ class ProfileChecker:
             raise TransientFailure(
                 f"the app type '{profile.app_type_id}' is not in this version's catalog"
             ) from None
-        findings = _Findings([], [], [])
+        findings = Findings([], [], [])
         if profile.mode is SetupMode.CUSTOM:
             self._check_custom(profile, app, endpoints, base, findings)
         else:
@@ -180,7 +162,7 @@ class ProfileChecker:
         if app.has_delegated_permissions and profile.consenting_user:
             client_id = self._client_id(profile, app, endpoints.cloud)
             self._check_user(profile, app, endpoints, client_id, base, findings)
-        return self._conclude(profile, app, base, findings)
+        return conclude(profile, app, base, findings)
 
     def _client_id(self, profile: AppProfile, app: AppType, cloud: Cloud) -> str:
         if profile.mode is SetupMode.CUSTOM:
@@ -202,7 +184,7 @@ class ProfileChecker:
         app: AppType,
         endpoints: Endpoints,
         base: CheckResult,
-        findings: _Findings,
+        findings: Findings,
     ) -> None:
         try:
             credential = self._credentials.load(profile.certificate_ref)
@@ -226,8 +208,28 @@ class ProfileChecker:
             endpoints, profile.tenant_id, profile.custom_app_id, credential
         )
         claims = self._claims_or_verdict(answer, profile, app, base)
-        # The token is Graph's: other APIs' roles are not in it (and no token is asked for them).
-        findings.add(g.diff_graph_token(app, PermissionType.APPLICATION, g.roles_claim(claims)))
+        # A token carries one API's roles: one token per other API the app type lists.
+        granted = {(GRAPH_APP_ID, r) for r in g.roles_claim(claims)}
+        apis = g.other_apis(app, PermissionType.APPLICATION) or baseline_apis(profile)
+        for resource in apis:
+            other = self._gateway.app_token(
+                endpoints,
+                profile.tenant_id,
+                profile.custom_app_id,
+                credential,
+                resource=resource,
+            )
+            granted |= {
+                (resource, r)
+                for r in g.roles_claim(self._claims_or_verdict(other, profile, app, base))
+            }
+        findings.seen += [Granted("Application", api, r) for api, r in granted]
+        findings.observed |= {("Application", GRAPH_APP_ID), *(("Application", a) for a in apis)}
+        findings.add(
+            g.diff_grants(
+                app, PermissionType.APPLICATION, {r for _, r in granted}, frozenset(granted)
+            )
+        )
         if app.directory_roles:
             roles = self._gateway.app_directory_roles(
                 endpoints, profile.tenant_id, profile.custom_app_id, credential
@@ -240,10 +242,16 @@ class ProfileChecker:
         app: AppType,
         endpoints: Endpoints,
         base: CheckResult,
-        findings: _Findings,
+        findings: Findings,
     ) -> None:
         client_id = self._client_id(profile, app, endpoints.cloud)
-        answer = self._gateway.publisher_grants(endpoints, profile.tenant_id, client_id)
+        answer = self._gateway.publisher_grants(
+            endpoints,
+            profile.tenant_id,
+            client_id,
+            with_roles=bool(app.directory_roles),
+            user=profile.consenting_user if app.has_delegated_permissions else "",
+        )
         if answer is None:
             if app.has_delegated_permissions and profile.consenting_user:
                 return  # the consenting user's token below still tells a lot
@@ -253,9 +261,20 @@ class ProfileChecker:
         if isinstance(answer, TokenError):
             self._raise_for(answer, profile, app, base)
         assert isinstance(answer, Grants)
-        findings.grants = answer
         if not answer.service_principal_found:
-            raise _Verdict(_consent_missing(profile, base, Action.REAUTHORIZE_ADMIN))
+            raise _Verdict(consent_missing_result(profile, base, Action.REAUTHORIZE_ADMIN))
+        findings.seen += [Granted("Application", a, v) for a, v in answer.application_by_api or ()]
+        findings.observed.add(("Application", "*"))
+        delegated = answer.delegated_by_api
+        mine = answer.consenting_user_delegated_by_api if profile.consenting_user else None
+        if mine is not None:
+            # The consenting user's own grant (and any tenant-wide one) is what the user's
+            # sign-in uses: read with the technician's sign-in, no user token needed.
+            delegated = (delegated or frozenset()) | mine
+            findings.delegated_read = True
+        if not profile.consenting_user or mine is not None:
+            findings.seen += [Granted("Delegated", a, v) for a, v in delegated or ()]
+            findings.observed.add(("Delegated", "*"))
         findings.add(
             g.diff_grants(
                 app,
@@ -264,17 +283,13 @@ class ProfileChecker:
                 answer.application_by_api,
             )
         )
-        if not profile.consenting_user:  # user consent grants show in the user's token instead
-            findings.add(
-                g.diff_grants(
-                    app,
-                    PermissionType.DELEGATED,
-                    answer.delegated_permissions,
-                    answer.delegated_by_api,
-                )
-            )
+        if not profile.consenting_user or mine is not None:  # else the user's token tells
+            names = answer.delegated_permissions | {v for _, v in mine or ()}
+            findings.add(g.diff_grants(app, PermissionType.DELEGATED, names, delegated))
         if app.directory_roles:
             self._diff_roles(profile, app, answer.directory_roles, base, findings)
+            if answer.roles_unreadable:
+                findings.notes.append(answer.roles_unreadable)
 
     def _check_user(
         self,
@@ -283,28 +298,29 @@ class ProfileChecker:
         endpoints: Endpoints,
         client_id: str,
         base: CheckResult,
-        findings: _Findings,
+        findings: Findings,
     ) -> None:
         answer = self._gateway.user_token(
             endpoints, profile.tenant_id, client_id, profile.consenting_user
         )
-        if answer is None and findings.grants is not None:
-            # A web-only publisher app cannot sign in on this computer (its consent's code is
-            # not redeemable here): the user's delegated grant is the one Graph shows.
-            grants = findings.grants
-            findings.add(
-                g.diff_grants(
-                    app, PermissionType.DELEGATED, grants.delegated_permissions,
-                    grants.delegated_by_api,
-                )
-            )  # fmt: skip
+        if findings.delegated_read and (
+            answer is None
+            or (isinstance(answer, TokenError) and PUBLIC_CLIENT_REFUSED in answer.error_codes)
+        ):
+            # Graph showed the grants; a user token is not needed (a web-only vendor app cannot
+            # even redeem one without its own credential: AADSTS7000218).
             return
         if answer is None:
             raise TransientFailure(
                 f"the sign-in of {profile.consenting_user} is not stored on this computer"
             )
         claims = self._claims_or_verdict(answer, profile, app, base)
-        findings.add(g.diff_graph_token(app, PermissionType.DELEGATED, g.scopes_claim(claims)))
+        if findings.delegated_read:
+            return  # the token proves the user can still sign in; Graph told the grants
+        scp = g.scopes_claim(claims)
+        findings.seen += [Granted("Delegated", GRAPH_APP_ID, s) for s in scp]
+        findings.observed.add(("Delegated", GRAPH_APP_ID))
+        findings.add(g.diff_graph_token(app, PermissionType.DELEGATED, scp))
 
     def _diff_roles(
         self,
@@ -312,7 +328,7 @@ class ProfileChecker:
         app: AppType,
         assigned: frozenset[str] | None,
         base: CheckResult,
-        findings: _Findings,
+        findings: Findings,
     ) -> None:
         if assigned is None:
             return  # not readable with what we have; never a reason for Invalid
@@ -352,7 +368,7 @@ class ProfileChecker:
                 remedy=verdict.remedy,
             )
         if never_consented(profile.consented_at) and consent_missing(error):
-            missing = _consent_missing(profile, base, verdict.action)
+            missing = consent_missing_result(profile, base, verdict.action)
             raise _Verdict(replace(missing, error_codes=verdict.error_codes, detail=error.detail))
         raise _Verdict(
             replace(
@@ -366,81 +382,6 @@ class ProfileChecker:
                 detail=error.detail,
             )
         )
-
-    def _conclude(
-        self, profile: AppProfile, app: AppType, base: CheckResult, findings: _Findings
-    ) -> CheckResult:
-        perms = tuple(dict.fromkeys(findings.missing_permissions))
-        roles = tuple(dict.fromkeys(findings.missing_roles))
-        warnings = [findings.warning] if findings.warning else []
-        if findings.uncompared:
-            # The status follows what was compared; the warning names what was not.
-            warnings.insert(0, uncompared_apis_warning(findings.uncompared))
-        elif not findings.compared:
-            # The tenant answered, so the check ran (Valid, not Unknown), but nothing was diffed.
-            what = "permissions" if not app.permissions else "Microsoft Graph permissions"
-            warnings.insert(0, uncompared_warning(app.name, what))
-        if findings.pending_roles:
-            warnings.append(
-                "Directory roles not assigned yet: "
-                + ", ".join(findings.pending_roles)
-                + ". They are assigned automatically within 24 hours of authorization."
-            )
-        nothing_granted = len(findings.missing_permissions) >= findings.compared
-        if perms and nothing_granted and never_consented(profile.consented_at):
-            # Nothing required is granted, and nobody ever consented: that is the deferral.
-            return _consent_missing(profile, base, Action.REAUTHORIZE)
-        if not perms and not roles:
-            # A warning on a Valid profile is its reason too: the list's Reason column shows it.
-            warning = " ".join(warnings)
-            return replace(base, status=Status.VALID, reason=warning, warning=warning)
-        reasons: list[str] = []
-        remedies: list[str] = []
-        if perms:
-            reasons.append(missing_permissions_reason(perms))
-            remedies.append(
-                MISSING_PERMISSIONS_REMEDY_CUSTOM
-                if profile.mode is SetupMode.CUSTOM
-                else MISSING_PERMISSIONS_REMEDY
-            )
-        if roles:
-            reasons.append("Directory roles are not assigned: " + ", ".join(roles) + ".")
-            remedies.append(
-                "Assign the directory roles to the app in Entra ID (Roles and administrators), "
-                "then check again."
-            )
-        return replace(
-            base,
-            status=Status.INVALID,
-            reason=" ".join(reasons),
-            remedy=" ".join(remedies),
-            missing_permissions=perms,
-            missing_roles=roles,
-            action=Action.REAUTHORIZE_ADMIN if perms else Action.ASSIGN_ROLE,
-            warning=" ".join(warnings),
-        )
-
-
-#: Errors that say the tenant has no consent to the app (or no app): for a profile that was
-#: never consented, that is the expected state, not a revocation.
-CONSENT_MISSING_CODES = frozenset({65001, 65004, 90094, 90095, 700016, 7000229})
-CONSENT_MISSING_ERRORS = frozenset({"consent_required", "unauthorized_client"})
-
-
-def consent_missing(error: TokenError) -> bool:
-    """Whether *error* says the app is not consented (or not present) in the tenant."""
-    if error.error_codes:
-        return any(code in CONSENT_MISSING_CODES for code in error.error_codes)
-    return error.error in CONSENT_MISSING_ERRORS
-
-
-def _consent_missing(profile: AppProfile, base: CheckResult, action: Action) -> CheckResult:
-    """Invalid because the tenant has no consent: never given (a deferred profile), or gone."""
-    if never_consented(profile.consented_at):
-        reason, remedy, action = NOT_CONSENTED_REASON, NOT_CONSENTED_REMEDY, Action.REAUTHORIZE
-    else:
-        reason, remedy = CONSENT_GONE_REASON, CONSENT_GONE_REMEDY
-    return replace(base, status=Status.INVALID, reason=reason, remedy=remedy, action=action)
 
 
 def _certificate_unusable(base: CheckResult, exc: VaultDamagedError) -> CheckResult:

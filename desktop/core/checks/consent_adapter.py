@@ -167,6 +167,8 @@ class IdentityReauthorizer:
                 consented_at=new.consented_at or utc_now(),
                 functions=tuple(functions),
                 custom_app_id=new.custom_app_id or profile.custom_app_id,
+                # What this consent granted becomes the baseline (when there is one).
+                baseline=new.baseline or profile.baseline,
             ),
             certificate,
         )

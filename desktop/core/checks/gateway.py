@@ -77,7 +77,14 @@ class Grants:
     #: every API's permissions can be compared; None when the reader did not tell the APIs
     #: apart (then only Microsoft Graph's permissions are compared, by name).
     application_by_api: frozenset[tuple[str, str]] | None = None
+    #: Only the tenant-wide (``AllPrincipals``) grants: one user's consent is no admin consent.
     delegated_by_api: frozenset[tuple[str, str]] | None = None
+    #: Each user's own (``Principal``) grants, by the user's object ID in lower case.
+    user_delegated_by_api: Mapping[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    #: Why ``directory_roles`` is None when they were asked for but could not be read.
+    roles_unreadable: str = ""
+    #: The consenting user's own grants, when asked for and readable (else None).
+    consenting_user_delegated_by_api: frozenset[tuple[str, str]] | None = None
 
 
 Claims = Mapping[str, Any]
@@ -92,8 +99,11 @@ class IdentityGateway(Protocol):
         tenant_id: str,
         client_id: str,
         credential: CertificateCredential,
+        *,
+        resource: str = "",
     ) -> Claims | TokenError:
-        """Client-credentials token for Graph's ``.default``; its decoded claims."""
+        """Client-credentials token for ``{resource}/.default`` (a resource application ID;
+        Microsoft Graph when empty); its decoded claims."""
 
     def user_token(
         self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
@@ -101,9 +111,17 @@ class IdentityGateway(Protocol):
         """A silent token for *username* from the encrypted cache; None if not cached here."""
 
     def publisher_grants(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        *,
+        with_roles: bool = True,
+        user: str = "",
     ) -> Grants | TokenError | None:
-        """Graph's view of the app in the tenant; None when the technician is not signed in."""
+        """Graph's view of the app in the tenant; None when the technician is not signed in.
+        Directory roles are read only *with_roles* (the app type needs some); the grants of
+        the consenting *user* (a UPN) too when given."""
 
     def app_directory_roles(
         self,

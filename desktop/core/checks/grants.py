@@ -48,6 +48,17 @@ def _required(app: AppType, type_: PermissionType) -> list[Permission]:
     return list(seen.values())
 
 
+def other_apis(app: AppType, type_: PermissionType) -> list[str]:
+    """Application IDs (lower case) of the APIs other than Microsoft Graph whose *type_*
+    permissions the app type lists, in catalog order: each needs a token of its own."""
+    found: dict[str, None] = {}
+    for p in _required(app, type_):
+        app_id = resource_app_id(p.api)
+        if app_id and not is_graph(p.api):
+            found.setdefault(app_id.lower())
+    return list(found)
+
+
 def diff_graph_token(app: AppType, type_: PermissionType, granted: Iterable[str]) -> Diff:
     """Against a Microsoft Graph token's claim: it carries Graph's permissions only."""
     have = {g.casefold() for g in granted}

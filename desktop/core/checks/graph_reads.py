@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -11,7 +12,12 @@ from desktop.core.checks.http import TIMEOUT, parse_retry_after
 from desktop.core.endpoints import Endpoints
 from desktop.core.status_words import grants_not_readable
 
-_MAX_PAGES = 20
+#: Pages followed before giving up: a list cut short would show grants as missing.
+_MAX_PAGES = 200
+
+#: What a directory-role read needs: the scope in the technician's sign-in, and a directory
+#: role that may read role assignments (rbacapplication-list-roleassignments).
+ROLES_READ_SCOPE = "RoleManagement.Read.Directory"
 
 
 class _NotReadable(Exception):
@@ -28,14 +34,17 @@ def _get_all(session: requests.Session, url: str, token: str) -> list[dict[str, 
     items: list[dict[str, Any]] = []
     next_url: str | None = url
     for _ in range(_MAX_PAGES):
-        if not next_url:
-            break
-        data = _get(session, next_url, token)
+        data = _get(session, next_url or url, token)
         value = data.get("value", [])
         items.extend(v for v in value if isinstance(v, dict))
         link = data.get("@odata.nextLink")
         next_url = str(link) if link else None
-    return items
+        if not next_url:
+            return items
+    raise TransientFailure(
+        "Microsoft Graph returned more pages than expected",
+        detail=f"More than {_MAX_PAGES} pages of {url}",
+    )
 
 
 def _get(session: requests.Session, url: str, token: str) -> dict[str, Any]:
@@ -52,7 +61,7 @@ def _get(session: requests.Session, url: str, token: str) -> dict[str, Any]:
             else f"Microsoft Graph answered with a server error (HTTP {response.status_code})",
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
-    if response.status_code in (401, 403, 404):
+    if response.status_code in (400, 401, 403, 404):
         raise _NotReadable(response.status_code, response.text[:500])
     try:
         data = response.json()
@@ -64,7 +73,8 @@ def _get(session: requests.Session, url: str, token: str) -> dict[str, Any]:
 
 
 def _role_names(session: requests.Session, base: str, sp_id: str, token: str) -> frozenset[str]:
-    """Names of the directory roles assigned to the service principal *sp_id*."""
+    """Names of the directory roles assigned to the service principal *sp_id* (its bare object
+    ID: Graph's ``principalId`` filter takes no ``servicePrincipals/`` prefix)."""
     url = (
         f"{base}/roleManagement/directory/roleAssignments"
         f"?$filter=principalId eq '{sp_id}'&$expand=roleDefinition"
@@ -82,10 +92,43 @@ def _sp_id(session: requests.Session, base: str, client_id: str, token: str) -> 
     return str(found[0]["id"]) if found else None
 
 
+def roles_not_readable(status: int, scopes: frozenset[str] | None = None) -> str:
+    """Why an app's directory roles could not be read, and what the sign-in lacks."""
+    if scopes is not None and ROLES_READ_SCOPE.casefold() not in scopes:
+        lacks = f"your sign-in was not granted {ROLES_READ_SCOPE}"
+    elif scopes is not None:
+        lacks = (
+            "your account has no directory role that may read role assignments in this "
+            "tenant (for example Directory Readers)"
+        )
+    else:
+        lacks = (
+            f"the sign-in needs {ROLES_READ_SCOPE} and a directory role that may read role "
+            "assignments (for example Directory Readers)"
+        )
+    return (
+        f"The app's directory roles could not be read (Microsoft Graph answered HTTP {status}): "
+        f"{lacks}. They were not checked; check them in Entra ID (Roles and administrators)."
+    )
+
+
 def read_publisher_grants(
-    session: requests.Session, endpoints: Endpoints, token: str, client_id: str
+    session: requests.Session,
+    endpoints: Endpoints,
+    token: str,
+    client_id: str,
+    *,
+    with_roles: bool = True,
+    scopes: frozenset[str] | None = None,
+    user: str = "",
 ) -> Grants | TokenError:
-    """What the tenant granted the app *client_id*, read with the technician's Graph token."""
+    """What the tenant granted the app *client_id*, read with the technician's Graph token.
+
+    Only ``AllPrincipals`` grants count as the tenant's (admin) delegated grants; each user's
+    own ``Principal`` grants are kept apart, by user object ID. Directory roles are read only
+    when *with_roles*; a refusal there leaves them unread (None) with the reason, using the
+    sign-in's granted *scopes* (from the token response) when known.
+    """
     base = endpoints.graph("").rstrip("/")
     try:
         sp_id = _sp_id(session, base, client_id, token)
@@ -116,18 +159,54 @@ def read_publisher_grants(
         delegated_by_api = frozenset(
             (api_of[str(g.get("resourceId"))], s)
             for g in grants
+            if g.get("consentType") == "AllPrincipals"
             for s in str(g.get("scope", "")).split()
         )
         delegated = frozenset(name for _, name in delegated_by_api)
+        by_user: dict[str, set[tuple[str, str]]] = {}
+        for g in grants:
+            if g.get("consentType") == "Principal" and g.get("principalId"):
+                by_user.setdefault(str(g["principalId"]).lower(), set()).update(
+                    (api_of[str(g.get("resourceId"))], s) for s in str(g.get("scope", "")).split()
+                )
     except _NotReadable as exc:
         raise TransientFailure(grants_not_readable(exc.status), detail=exc.body) from exc
+    users: dict[str, frozenset[tuple[str, str]]] = {k: frozenset(v) for k, v in by_user.items()}
+    mine = _user_grants(session, base, token, user, users) if user else None
+    roles: frozenset[str] | None = None
+    unreadable = ""
+    if with_roles:
+        try:
+            roles = _role_names(session, base, sp_id, token)
+        except _NotReadable as exc:
+            unreadable = roles_not_readable(exc.status, scopes)
+    return Grants(
+        True,
+        application,
+        delegated,
+        roles,
+        application_by_api,
+        delegated_by_api,
+        user_delegated_by_api=users,
+        roles_unreadable=unreadable,
+        consenting_user_delegated_by_api=mine,
+    )
+
+
+def _user_grants(
+    session: requests.Session,
+    base: str,
+    token: str,
+    user: str,
+    users: dict[str, frozenset[tuple[str, str]]],
+) -> frozenset[tuple[str, str]] | None:
+    """The consenting user's own grants (found by the user's object ID); None when the user
+    cannot be looked up with this sign-in (the user's own token then tells)."""
     try:
-        roles: frozenset[str] | None = _role_names(
-            session, base, f"servicePrincipals/{sp_id}", token
-        )
+        found = _get(session, f"{base}/users/{quote(user, safe='@')}?$select=id", token)
     except _NotReadable:
-        roles = None
-    return Grants(True, application, delegated, roles, application_by_api, delegated_by_api)
+        return None
+    return users.get(str(found.get("id", "")).lower(), frozenset())
 
 
 def read_app_roles(

@@ -11,6 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 
+from desktop.core import baseline
 from desktop.core.checks.result import CheckResult
 from desktop.core.checks.service import Target
 from desktop.core.checks.triggers import Mark
@@ -25,7 +26,7 @@ from desktop.core.store.connection import to_db_time
 _CONSENT_UPDATE = (
     "UPDATE profiles SET status = ?, reason = ?, remedy = ?, consent_method = ?, "
     "consenting_user = ?, consented_at = ?, functions = ?, custom_app_id = ?, "
-    "certificate_ref = ?, reauthorization_required = 0 WHERE id = ?"
+    "certificate_ref = ?, baseline = ?, reauthorization_required = 0 WHERE id = ?"
 )
 
 
@@ -106,6 +107,7 @@ class InventoryCheckStore:
                     ",".join(profile.functions),
                     profile.custom_app_id,
                     profile.certificate_ref,
+                    baseline.to_text(profile.baseline),
                     profile.id,
                 ),
             )

@@ -30,6 +30,7 @@ from desktop.core.checks.http import CheckHttpClient
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
 from desktop.core.identity.assertion import confidential_client
+from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.core.identity.tokens import response_scopes, response_tenant
 
 log = logging.getLogger(__name__)
@@ -104,11 +105,12 @@ class MsalGateway:
         return TransientFailure(f"{what} cannot be reached", detail=f"{type(exc).__name__}: {exc}")
 
     def _answer(
-        self, result: dict[str, Any] | None, *, delegated: bool = False
+        self, result: dict[str, Any] | None, *, delegated: bool = False, keep: bool = True
     ) -> Claims | TokenError:
-        """Claims of a token answer. A delegated token's come from the *response* (its
-        ``scope`` and ID token): access tokens are opaque, and only an app-only token's
-        ``roles`` claim is decoded."""
+        """Claims of a token answer, or the refusal. A delegated token's come from the
+        *response* (its ``scope`` and ID token): access tokens are opaque, and only an app-only
+        token's ``roles`` claim is decoded. *keep* keeps an app-only token for this check's
+        Graph reads."""
         last = self.http.last
         status = last.status if last else 400
         if result and "access_token" in result:
@@ -117,8 +119,10 @@ class MsalGateway:
                     "scp": " ".join(sorted(response_scopes(result))),
                     "tid": response_tenant(result),
                 }
-            self._local.token = str(result["access_token"])
-            return decode_claims(self._local.token)
+            token = str(result["access_token"])
+            if keep:
+                self._local.token = token
+            return decode_claims(token)
         result = result or {}
         if status == 429 or status >= 500:
             codes = ", ".join(f"AADSTS{c}" for c in result.get("error_codes") or ())
@@ -149,9 +153,13 @@ class MsalGateway:
         tenant_id: str,
         client_id: str,
         credential: CertificateCredential,
+        *,
+        resource: str = "",
     ) -> Claims | TokenError:
         self.http.forget_last()
-        self._local.token = None
+        graph = not resource or resource.lower() == GRAPH_APP_ID
+        if graph:
+            self._local.token = None
         try:
             # The one signing path (PS256, x5t#S256, nbf a minute back) with a cached key.
             app = confidential_client(
@@ -163,7 +171,8 @@ class MsalGateway:
                 instance_discovery=False,
                 token_cache=msal.TokenCache(),
             )
-            result = app.acquire_token_for_client(scopes=[endpoints.graph_default_scope])
+            scope = endpoints.graph_default_scope if graph else f"{resource}/.default"
+            result = app.acquire_token_for_client(scopes=[scope])
         except ValueError as exc:
             missing = self._tenant_missing(exc)
             if missing is not None:
@@ -171,7 +180,7 @@ class MsalGateway:
             raise self._transient(exc, "the sign-in service") from exc
         except (requests.RequestException, msal.exceptions.MsalServiceError, OSError) as exc:
             raise self._transient(exc, "the sign-in service") from exc
-        return self._answer(result)
+        return self._answer(result, keep=graph)
 
     def _reload_cache(self) -> bool:
         """Read the stored cache again; False when there is none to read (no keyring)."""
@@ -241,12 +250,20 @@ class MsalGateway:
                 self._on_cache_changed(self._cache)
 
     def publisher_grants(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        *,
+        with_roles: bool = True,
+        user: str = "",
     ) -> Grants | TokenError | None:
         token = self._graph_token(endpoints, tenant_id) if self._graph_token else None
         if not token:
             return None
-        return read_publisher_grants(self.http.session, endpoints, token, client_id)
+        return read_publisher_grants(
+            self.http.session, endpoints, token, client_id, with_roles=with_roles, user=user
+        )
 
     def app_directory_roles(
         self,

@@ -17,6 +17,7 @@ from desktop.core.errors import UserError
 from desktop.core.identity.admin_consent import admin_consent_url, run_admin_consent
 from desktop.core.identity.browser import BrowserOpener, open_system_browser
 from desktop.core.identity.graph import GraphClient
+from desktop.core.identity.settle import REPLICATION_WAIT_S, verify_until_applied
 from desktop.core.identity.signin import TechnicianSession, TokenCacheStore
 from desktop.core.identity.user_consent import consent_as_user
 from desktop.core.identity.verify import (
@@ -238,12 +239,20 @@ class ConsentEngine:
         credential_of: CredentialOf | None = None,
         technician: TechnicianSession | None = None,
         open_browser: BrowserOpener = open_system_browser,
+        replication_wait: float = REPLICATION_WAIT_S,
     ) -> None:
         self.cache_store = cache_store
         self.certificates = certificates
         self.credential_of = credential_of
         self.technician = technician
         self.open_browser = open_browser
+        #: Seconds verification after an admin consent retries a gap (replication delay).
+        self.replication_wait = replication_wait
+
+    def _settled(
+        self, verify: Callable[[], Verification], cancel: CancelToken, progress: Progress
+    ) -> Verification:
+        return verify_until_applied(verify, cancel, progress, wait_for=self.replication_wait)
 
     def run(
         self,
@@ -283,7 +292,7 @@ class ConsentEngine:
             verification = given.verification
         else:
             self._admin_consent(plan, profile, timeout, cancel, progress)
-            verification = self._verify_publisher(plan)
+            verification = self._settled(lambda: self._verify_publisher(plan), cancel, progress)
         return self._finish(profile, verification)
 
     def _admin_consent(
@@ -358,8 +367,12 @@ class ConsentEngine:
                 plan.app_type, endpoints, plan.tenant.tenant_id, plan.client_id, credential
             )
             self._admin_consent(plan, profile, timeout, cancel, progress)
-            verification = verify_client_credentials(
-                plan.app_type, endpoints, plan.tenant.tenant_id, plan.client_id, credential
+            verification = self._settled(
+                lambda: verify_client_credentials(
+                    plan.app_type, endpoints, plan.tenant.tenant_id, plan.client_id, credential
+                ),
+                cancel,
+                progress,
             )
         except BaseException:
             self.certificates.delete(ref)  # nothing is kept for a profile that is not saved
@@ -372,6 +385,7 @@ class ConsentEngine:
     def _finish(profile: AppProfile, verification: Verification) -> ConsentOutcome:
         profile.status = verification.status
         profile.reason = verification.reason
+        profile.baseline = verification.baseline
         profile.remedy = verification.remedy
         profile.last_checked = utc_now()
         return ConsentOutcome(profile, verification)

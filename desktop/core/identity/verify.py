@@ -17,6 +17,7 @@ from typing import Any
 import msal
 import requests
 
+from desktop.core.baseline import Granted, entries
 from desktop.core.catalog.model import AppType, Permission, PermissionType
 from desktop.core.checks.status_rules import classify
 from desktop.core.domain import Status
@@ -25,7 +26,7 @@ from desktop.core.errors import UserError
 from desktop.core.identity.assertion import confidential_client
 from desktop.core.identity.config import msal_options
 from desktop.core.identity.graph import GraphClient, GraphError
-from desktop.core.identity.resources import is_graph, resource_app_id
+from desktop.core.identity.resources import GRAPH_APP_ID, is_graph, resource_app_id
 from desktop.core.identity.tokens import (
     aadsts_codes,
     decode_claims,
@@ -39,6 +40,8 @@ from desktop.core.status_words import (
     GRANTS_NOT_READABLE_REMEDY,
     MISSING_PERMISSIONS_REMEDY,
     MISSING_PERMISSIONS_REMEDY_CUSTOM,
+    all_granted_reason,
+    baseline_recorded_reason,
     grants_not_readable,
     missing_permissions_reason,
     permission_name,
@@ -57,6 +60,11 @@ class Verification:
     remedy: str = ""
     missing: tuple[str, ...] = field(default=())
     warning: str = ""
+    #: The consent was given but Microsoft has not applied all of it yet (Unknown for now).
+    pending: bool = False
+    #: For an app type whose catalog entry lists no permissions: what the tenant granted,
+    #: which becomes the profile's baseline (:mod:`desktop.core.baseline` entries).
+    baseline: tuple[str, ...] = ()
 
 
 class CertificateMismatchError(UserError):
@@ -82,11 +90,14 @@ def _verdict(
     """
     warning = uncompared_apis_warning((p.api, p.name) for p in uncompared) if uncompared else ""
     if not missing:
-        reason = warning or f"All {required} required {what} are granted."
+        # The same words as a check: how many were compared, then what was not.
+        granted = all_granted_reason(required) if required else ""
+        reason = " ".join(r for r in (granted, warning) if r)
         return Verification(Status.VALID, reason, warning=warning)
+    names = dict.fromkeys(permission_name(p.api, p.name) for p in missing)
     return Verification(
         Status.INVALID,
-        missing_permissions_reason(dict.fromkeys(permission_name(p.api, p.name) for p in missing)),
+        missing_permissions_reason(names, required if len(missing) >= required > 1 else 0),
         MISSING_PERMISSIONS_REMEDY_CUSTOM if custom else MISSING_PERMISSIONS_REMEDY,
         tuple(_label(p) for p in missing),
         warning,
@@ -95,6 +106,16 @@ def _verdict(
 
 def _unknown(reason: str, remedy: str = "Check again later.") -> Verification:
     return Verification(Status.UNKNOWN, reason, remedy)
+
+
+def _baseline(app_type: AppType, granted: Iterable[Granted], what: str) -> Verification:
+    """The catalog lists nothing to compare: what the tenant granted becomes the profile's
+    baseline, which later checks compare against. Nothing granted at all: Valid with the
+    nothing-compared warning."""
+    recorded = entries(granted)
+    if not recorded:
+        return _nothing_to_compare(app_type, what)
+    return Verification(Status.VALID, baseline_recorded_reason(len(recorded)), baseline=recorded)
 
 
 def _nothing_to_compare(app_type: AppType, what: str) -> Verification:
@@ -133,6 +154,7 @@ def verify_client_credentials(
         by_api["Microsoft Graph"] = []
     missing: list[Permission] = []
     unverifiable: list[Permission] = []
+    seen: list[Granted] = []
     for api, wanted in by_api.items():
         scope = _resource_scope(api, endpoints)
         if scope is None:
@@ -155,10 +177,14 @@ def verify_client_credentials(
             return _unknown(f"Microsoft did not accept the tenant: {exc.__context__ or exc}")
         if "access_token" not in result:
             return from_token_error(result, app_type)
-        granted = {r.casefold() for r in roles(decode_claims(result["access_token"]))}
+        token_roles = roles(decode_claims(result["access_token"]))
+        granted = {r.casefold() for r in token_roles}
         missing.extend(p for p in wanted if p.name.casefold() not in granted)
+        seen += [Granted("Application", str(resource_app_id(api)), r) for r in token_roles]
     if not required:
-        return _nothing_to_compare(app_type, "application permissions")
+        if app_type.permissions:
+            return _nothing_to_compare(app_type, "application permissions")
+        return _baseline(app_type, seen, "application permissions")
     compared = len(required) - len(unverifiable)
     return _verdict(compared, missing, "application permissions", unverifiable, custom=True)
 
@@ -202,9 +228,13 @@ def verify_delegated_token(app_type: AppType, granted_scopes: Iterable[str]) -> 
     """User consent: the delegated Graph permissions the token response's ``scope`` grants (a
     Graph token carries only Graph's; other APIs' delegated permissions cannot be seen in it).
     The access token itself is opaque and is not decoded."""
-    granted = {s.casefold() for s in granted_scopes}
+    token_scopes = list(granted_scopes)
+    granted = {s.casefold() for s in token_scopes}
     delegated = app_type.permissions_of(PermissionType.DELEGATED)
     wanted = [p for p in delegated if is_graph(p.api)]
+    if not app_type.permissions:
+        seen = [Granted("Delegated", GRAPH_APP_ID, s) for s in token_scopes]
+        return _baseline(app_type, seen, "delegated permissions")
     if not delegated:
         return _nothing_to_compare(app_type, "delegated permissions")
     return _verdict(
@@ -240,20 +270,24 @@ def verify_with_graph(
             GRANTS_NOT_READABLE_REMEDY,
         )
     granted_roles: set[tuple[str, str]] = set()
+    seen: list[Granted] = []
     for a in assignments:
         app_id, role_values, _ = resources.get(str(a["resourceId"]), ("", {}, set()))
         value = role_values.get(str(a["appRoleId"]))
         if value:
             granted_roles.add((app_id, value.casefold()))
+            seen.append(Granted("Application", app_id, value))
     granted_scopes: set[tuple[str, str]] = set()
     for g in grants:
         if g.get("consentType") == "AllPrincipals" or (
             user_object_id and g.get("principalId") == user_object_id
         ):
             app_id = resources.get(str(g["resourceId"]), ("", {}, set()))[0]
-            granted_scopes |= {(app_id, s.casefold()) for s in str(g.get("scope", "")).split()}
+            values = str(g.get("scope", "")).split()
+            granted_scopes |= {(app_id, s.casefold()) for s in values}
+            seen += [Granted("Delegated", app_id, s) for s in values]
     if not app_type.permissions:
-        return _nothing_to_compare(app_type, "permissions")
+        return _baseline(app_type, seen, "permissions")
     # An API without a known application ID cannot be told apart in Graph's grant list.
     known = [p for p in app_type.permissions if resource_app_id(p.api)]
     unknown = [p for p in app_type.permissions if not resource_app_id(p.api)]

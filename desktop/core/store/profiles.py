@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
+from desktop.core import baseline
 from desktop.core.catalog.model import ConsentMethod, SetupMode
 from desktop.core.domain import AppProfile, Status
 from desktop.core.store.connection import from_db_time, to_db_time
@@ -17,10 +18,10 @@ from desktop.core.store.connection import from_db_time, to_db_time
 _COLUMNS = (
     "name, customer_id, tenant_id, service_ids, app_type_id, mode, status, reason, remedy, "
     "consent_method, consenting_user, consented_at, last_checked, functions, custom_app_id, "
-    "certificate_ref, reauthorization_required, created_at"
+    "certificate_ref, reauthorization_required, created_at, baseline"
 )
-_INSERT = f"INSERT INTO profiles ({_COLUMNS}) VALUES ({', '.join('?' * 18)})"
-_INSERT_WITH_ID = f"INSERT INTO profiles (id, {_COLUMNS}) VALUES ({', '.join('?' * 19)})"
+_INSERT = f"INSERT INTO profiles ({_COLUMNS}) VALUES ({', '.join('?' * 19)})"
+_INSERT_WITH_ID = f"INSERT INTO profiles (id, {_COLUMNS}) VALUES ({', '.join('?' * 20)})"
 
 
 class ProfileRow(NamedTuple):
@@ -75,6 +76,7 @@ def _params(p: AppProfile) -> tuple[object, ...]:
         p.certificate_ref,
         int(p.reauthorization_required),
         to_db_time(p.created_at),
+        baseline.to_text(p.baseline),
     )
 
 
@@ -120,6 +122,7 @@ def get(conn: sqlite3.Connection, profile_id: int) -> AppProfile | None:
         certificate_ref=row[16],
         reauthorization_required=bool(row[17]),
         created_at=created,
+        baseline=baseline.from_text(row[19]),
     )
 
 

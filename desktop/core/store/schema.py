@@ -91,8 +91,12 @@ _V2 = (
     "CREATE INDEX events_by_profile ON profile_events(profile_id, at)",
 )
 
+# Version 3: the permissions granted at consent (the baseline of app types whose catalog
+# entry lists none), one entry per line.
+_V3 = ("ALTER TABLE profiles ADD COLUMN baseline TEXT NOT NULL DEFAULT ''",)
+
 #: ``MIGRATIONS[n]`` takes a store from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2)
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -123,10 +123,12 @@ class ConsentRows:
         reason: str = "",
         message: str = "",
         certificate_ref: str = "",
+        baseline: tuple[str, ...] = (),
     ) -> None:
         """Record a consent and the first status the engine's verification found."""
         row = self.row(app_id)
         row.certificate_ref = certificate_ref
+        row.baseline = baseline
         row.state = ConsentState.GRANTED
         row.consenting_user = consenting_user
         row.consented_at = at or utc_now()

@@ -87,6 +87,7 @@ class IdentityConsent:
             reason=verification.reason,
             # A staged certificate is only in memory: the save stores the wizard's own copy.
             certificate_ref="" if is_staged(profile.certificate_ref) else profile.certificate_ref,
+            baseline=verification.baseline,
         )
 
     def check(
@@ -106,6 +107,7 @@ class IdentityConsent:
                 message="The consent is in the tenant now.",
                 status=verification.status,
                 reason=verification.reason,
+                baseline=verification.baseline,
             )
         remedy = f" {verification.remedy}" if verification.remedy else ""
         if verification.status is Status.UNKNOWN:

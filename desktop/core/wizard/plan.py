@@ -71,6 +71,7 @@ def build_profile(row: ConsentRow, state: WizardState, catalog: Catalog) -> AppP
         functions=row.functions,
         custom_app_id=(normalize_guid(state.custom.application_id) or "") if custom else "",
         certificate_ref=row.certificate_ref if custom else "",
+        baseline=row.baseline if granted else (),
     )
 
 

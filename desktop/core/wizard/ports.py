@@ -68,6 +68,8 @@ class ConsentOutcome:
     reason: str = ""
     #: Custom mode: where the engine put the certificate in the vault (saved with the profile).
     certificate_ref: str = ""
+    #: What the tenant granted, when the catalog lists no permissions (the profile's baseline).
+    baseline: tuple[str, ...] = ()
     #: A check ran and found no consent yet: checking again later may find it.
     pending: bool = False
 

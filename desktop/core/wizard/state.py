@@ -113,6 +113,8 @@ class ConsentRow:
     link: str = ""
     #: Custom mode: the vault reference of the certificate the consent was verified with.
     certificate_ref: str = ""
+    #: What the tenant granted at consent, when the catalog lists no permissions.
+    baseline: tuple[str, ...] = ()
 
     @property
     def app_id(self) -> str:

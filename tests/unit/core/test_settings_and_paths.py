@@ -42,6 +42,18 @@ def test_every_setting_is_checked() -> None:
     assert set(settings_module._CHECKS) == set(Settings.__dataclass_fields__)
 
 
+def test_national_cloud_client_ids_survive_a_save_and_load(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    saved = Settings(
+        cloud_sign_in_client_ids={"usgov": "sign-in-id"},
+        cloud_client_ids={"usgov": {"app": "publisher-id"}},
+    )
+    saved.save(path)
+    loaded = Settings.load(path)
+    assert loaded.cloud_sign_in_client_ids == {"usgov": "sign-in-id"}
+    assert loaded.cloud_client_ids == {"usgov": {"app": "publisher-id"}}
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [
@@ -53,8 +65,8 @@ def test_every_setting_is_checked() -> None:
         ('{"client_ids": ["x"]}', "it must map names to text"),
         ('{"client_ids": {"a": 1}}', "it must be text"),
         ('{"cloud_sign_in_client_ids": {"usgov": 1}}', "it must be text"),
+        ('{"cloud_client_ids": ["x"]}', "it must map clouds to client IDs"),
         ('{"cloud_client_ids": {"usgov": "x"}}', "it must map names to text"),
-        ('{"cloud_client_ids": ["usgov"]}', "it must map names to objects"),
         ('{"sign_in_client_id": {"a": {}}}', "it must be text, not an object"),
         ('{"sign_in_client_id": "\\udcff"}', "not valid Unicode"),
         ('{"sign_in_client_id": "a\\u001b[2Jb"}', "one line"),

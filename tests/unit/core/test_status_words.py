@@ -32,6 +32,7 @@ from desktop.core.status_words import (
     MISSING_PERMISSIONS_REMEDY_CUSTOM,
     NOT_CONSENTED_REASON,
     NOT_CONSENTED_REMEDY,
+    baseline_recorded_reason,
     missing_permissions_reason,
     never_consented,
     uncompared_apis_warning,
@@ -80,10 +81,21 @@ def test_delegated_app_with_nothing_listed_reads_the_same_on_both_paths() -> Non
     catalog = _unlisted_catalog()
     app = catalog.app_type("delegated-app")
     verified = verify_delegated_token(app, ["User.Read"])
+    # What the consent granted becomes the baseline; checks compare against it.
+    assert verified.status is Status.VALID and not verified.warning
+    assert verified.reason == baseline_recorded_reason(1)
+    assert verified.baseline == (f"Delegated:{GRAPH_APP_ID}:User.Read",)
     gateway = ScriptedGateway(grants=None, user={"scp": "User.Read"})
-    checked = _check(catalog, gateway, "delegated-app", consenting_user="ann@contoso.com")
-    _assert_valid_with_the_warning(verified, app.name)
-    _assert_valid_with_the_warning(checked, app.name)
+    kw = {"consenting_user": "ann@contoso.com", "baseline": verified.baseline}
+    checked = _check(catalog, gateway, "delegated-app", **kw)
+    assert checked.status is Status.VALID
+    assert checked.reason == "The one permission granted at consent is still granted."
+    # A profile from before baselines were kept: nothing to compare, and it says so.
+    _assert_valid_with_the_warning(
+        _check(catalog, gateway, "delegated-app", consenting_user="ann@contoso.com"), app.name
+    )
+    # An empty token: nothing granted, nothing to record, and it says so.
+    _assert_valid_with_the_warning(verify_delegated_token(app, []), app.name)
 
 
 def test_custom_app_with_nothing_listed_is_valid_with_the_warning_in_the_check() -> None:
@@ -130,7 +142,8 @@ def test_an_app_missing_from_the_tenant_is_invalid_in_the_same_words() -> None:
         (ScriptedGateway(app=TokenError("unauthorized_client", (7000229,))), "custom-azure-app"),
         (ScriptedGateway(app=TokenError("invalid_client", (700016,))), "custom-azure-app"),
         (ScriptedGateway(app=TokenError("invalid_grant", (65001,))), "custom-azure-app"),
-        (ScriptedGateway(app={}), "custom-azure-app"),  # a token, but nothing granted
+        # tokens, but nothing granted
+        (ScriptedGateway(app={}, app_by_resource={}), "custom-azure-app"),
     ],
 )
 def test_a_deferred_profile_reads_not_consented_yet(
@@ -250,7 +263,7 @@ def test_a_publisher_app_compares_sharepoint_on_both_paths_and_names_what_it_can
     for found in (verified, checked):
         assert found.status is Status.VALID, found
         assert found.warning == warning
-        assert found.reason == warning
+        assert found.reason == f"All 4 required permissions are granted. {warning}"
 
 
 def test_a_publisher_app_missing_a_sharepoint_permission_is_invalid_in_the_same_words() -> None:
@@ -300,15 +313,15 @@ def test_a_delegated_app_with_another_apis_permission_reads_the_same_on_both_pat
     assert checked.reason == missing_permissions_reason(["Tasks.Read"])
 
 
-def test_a_custom_app_whose_token_shows_only_graph_names_sharepoint_as_not_compared() -> None:
-    # The check's token is Graph's; verification asks SharePoint for its own token (e2e tests).
+def test_a_custom_app_compares_sharepoint_with_a_token_of_its_own() -> None:
+    # As verification does (e2e tests): one token per API the app type lists.
     checked = _check(
         small_catalog(), ScriptedGateway(app={"roles": ["User.Read.All"]}), "custom-azure-app"
     )
     assert checked.status is Status.INVALID
     assert checked.reason == missing_permissions_reason(["Sites.Read.All"])
     assert checked.remedy == MISSING_PERMISSIONS_REMEDY_CUSTOM
-    assert checked.warning == uncompared_apis_warning([("SharePoint", "Sites.FullControl.All")])
+    assert checked.warning == ""
 
 
 # -- token errors after consent ----------------------------------------------------------------
@@ -378,3 +391,41 @@ def test_a_certificate_the_tenant_does_not_accept_stays_a_creation_error() -> No
     result = {"error": "invalid_client", "error_codes": [700027], "error_description": "x"}
     with pytest.raises(CertificateMismatchError):
         from_token_error(result, small_catalog().app_type("custom-azure-app"))
+
+
+# -- an app type whose catalog lists no permissions: the baseline --------------------------------
+def _no_permissions(catalog: Catalog) -> Catalog:
+    apps = tuple(
+        dataclasses.replace(a, permissions=()) if a.id == "hybrid-app" else a
+        for a in catalog.app_types
+    )
+    return dataclasses.replace(catalog, app_types=apps)
+
+
+def test_the_grants_seen_at_consent_become_the_baseline_and_checks_diff_against_it() -> None:
+    catalog = _no_permissions(small_catalog())
+    app = catalog.app_type("hybrid-app")
+    graph, grants = _tenant(_HYBRID_GRANTED)
+    verified = verify_with_graph(app, CLIENT, cast(GraphClient, graph))
+    assert verified.status is Status.VALID
+    assert verified.reason.startswith("The 4 permissions granted at consent are recorded")
+    assert len(verified.baseline) == 4
+    kept = _check(catalog, ScriptedGateway(grants=grants), "hybrid-app", baseline=verified.baseline)
+    assert kept.status is Status.VALID
+    assert kept.reason == "All 4 permissions granted at consent are still granted."
+    _, fewer = _tenant([g for g in _HYBRID_GRANTED if g[1] != "Sites.FullControl.All"])
+    gone = _check(catalog, ScriptedGateway(grants=fewer), "hybrid-app", baseline=verified.baseline)
+    assert gone.status is Status.INVALID
+    assert gone.reason.startswith(
+        "Permissions granted at consent have disappeared: SharePoint: Sites.FullControl.All."
+    )
+    assert gone.missing_permissions == ("SharePoint: Sites.FullControl.All",)
+    _, nothing = _tenant([])
+    revoked = _check(
+        catalog, ScriptedGateway(grants=nothing), "hybrid-app", baseline=verified.baseline
+    )
+    assert revoked.status is Status.INVALID
+    assert revoked.reason.startswith(
+        "The consent was revoked: none of the 4 permissions granted at consent are granted."
+    )
+    assert len(revoked.missing_permissions) == 4

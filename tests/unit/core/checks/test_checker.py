@@ -9,8 +9,14 @@ from desktop.core.checks.gateway import Grants, TokenError, TransientFailure
 from desktop.core.checks.status_rules import Action
 from desktop.core.domain import Status, utc_now
 from desktop.core.errors import UserError
-from desktop.core.status_words import uncompared_apis_warning
-from tests.helpers.check_fakes import FakeCredentials, ScriptedGateway, profile, small_catalog
+from desktop.core.identity.resources import GRAPH_APP_ID
+from tests.helpers.check_fakes import (
+    SHAREPOINT_APP_ID,
+    FakeCredentials,
+    ScriptedGateway,
+    profile,
+    small_catalog,
+)
 
 
 def checker(
@@ -25,10 +31,11 @@ def test_custom_profile_with_every_role_is_valid() -> None:
     check, gateway, _ = checker()
     result = check.check(profile())
     assert result.status is Status.VALID, result.reason
-    # Its SharePoint permission is not in a Graph token: Valid, naming what was not compared.
-    assert result.warning == uncompared_apis_warning([("SharePoint", "Sites.FullControl.All")])
-    assert result.reason == result.warning
-    assert [k for k, _ in gateway.calls] == ["app", "roles"]
+    # Its SharePoint permission is compared with a SharePoint token of its own.
+    assert gateway.resources == [SHAREPOINT_APP_ID]
+    assert result.warning == ""
+    assert result.reason == "All 3 required permissions are granted."
+    assert [k for k, _ in gateway.calls] == ["app", "app", "roles"]
 
 
 def test_expired_certificate_is_expired_before_any_call() -> None:
@@ -56,10 +63,15 @@ def test_revoked_roles_are_listed_as_missing_permissions() -> None:
     assert result.status is Status.INVALID
     assert result.missing_permissions == ("Sites.Read.All",)
     assert "Sites.Read.All" in result.reason
-    # Not a Graph permission: a Graph token cannot tell, so it is not reported missing...
-    assert "Sites.FullControl.All" not in result.reason
-    # ...but named as not compared.
-    assert "Sites.FullControl.All" in result.warning
+    assert "Sites.FullControl.All" not in result.reason + result.warning  # granted in SharePoint
+
+
+def test_a_revoked_permission_of_another_api_is_found_with_that_apis_token() -> None:
+    gateway = ScriptedGateway(app_by_resource={SHAREPOINT_APP_ID: {"roles": []}})
+    result = checker(gateway)[0].check(profile())
+    assert result.status is Status.INVALID
+    assert result.missing_permissions == ("SharePoint: Sites.FullControl.All",)
+    assert result.reason == "Required permissions are missing: SharePoint: Sites.FullControl.All."
 
 
 def test_a_token_without_any_roles_claim_lists_them_all() -> None:
@@ -232,12 +244,72 @@ def test_custom_invalid_client_without_a_code_is_choose_certificate() -> None:
 
 
 def test_a_web_only_apps_consenting_user_is_checked_from_the_grants_graph_shows() -> None:
-    # No sign-in of the user is stored (the app's code could not be redeemed here).
-    granted = Grants(True, delegated_permissions=frozenset({"Files.Read", "Tasks.Read"}))
-    check, _, _ = checker(ScriptedGateway(user=None, grants=granted))
+    # No sign-in of the user is stored (the app's code could not be redeemed here): the
+    # user's own (Principal) grant, read with the technician's sign-in, decides.
+    def users(*names: str) -> Grants:
+        mine = frozenset((GRAPH_APP_ID, n) for n in names)
+        return Grants(True, consenting_user_delegated_by_api=mine)
+
+    check, _, _ = checker(ScriptedGateway(user=None, grants=users("Files.Read", "Tasks.Read")))
     result = check.check(profile("delegated-app", consenting_user="ann@contoso.com"))
     assert not result.transient and result.status is Status.VALID, result
-    short = Grants(True, delegated_permissions=frozenset({"Files.Read"}))
-    check, _, _ = checker(ScriptedGateway(user=None, grants=short))
+    check, _, _ = checker(ScriptedGateway(user=None, grants=users("Files.Read")))
     missing = check.check(profile("delegated-app", consenting_user="ann@contoso.com"))
     assert missing.status is Status.INVALID and missing.missing_permissions == ("Tasks.Read",)
+
+
+def test_directory_roles_are_read_only_when_the_app_type_has_any() -> None:
+    import dataclasses
+
+    cat = small_catalog()
+    no_roles = tuple(
+        dataclasses.replace(a, directory_roles=()) if a.id == "hybrid-app" else a
+        for a in cat.app_types
+    )
+    gateway = ScriptedGateway()
+    ProfileChecker(cat, gateway, FakeCredentials()).check(profile("hybrid-app"))
+    plain = ProfileChecker(dataclasses.replace(cat, app_types=no_roles), gateway, FakeCredentials())
+    plain.check(profile("hybrid-app"))
+    assert gateway.with_roles == [True, False]
+
+
+def test_roles_that_could_not_be_read_are_a_warning_not_a_verdict() -> None:
+    grants = Grants(
+        True,
+        frozenset({"User.Read.All", "Sites.Read.All"}),
+        frozenset({"Files.Read"}),
+        None,
+        roles_unreadable="The app's directory roles could not be read (HTTP 403).",
+    )
+    check, _, _ = checker(ScriptedGateway(grants=grants))
+    result = check.check(profile("hybrid-app", consented_at=utc_now() - timedelta(days=2)))
+    assert result.status is Status.VALID and not result.transient
+    assert "directory roles could not be read" in result.warning
+
+
+def test_a_valid_publisher_profile_says_how_many_permissions_were_compared() -> None:
+    grants = Grants(
+        True,
+        frozenset({"User.Read.All", "Sites.Read.All"}),
+        frozenset({"Files.Read"}),
+        frozenset({"Exchange Administrator"}),
+    )
+    check, _, _ = checker(ScriptedGateway(grants=grants))
+    result = check.check(profile("hybrid-app"))
+    assert result.status is Status.VALID
+    assert result.reason.startswith("All 3 required permissions are granted.")
+    assert result.to_json()["reason"] == result.reason
+
+
+def test_a_revoked_consent_says_so_in_one_line_and_keeps_the_names() -> None:
+    check, _, _ = checker(ScriptedGateway(app={}, app_by_resource={}))
+    result = check.check(profile(consented_at=utc_now() - timedelta(days=3)))
+    assert result.status is Status.INVALID
+    assert result.reason == (
+        "The consent was revoked: none of the 3 required permissions are granted."
+    )
+    assert result.missing_permissions == (
+        "User.Read.All",
+        "Sites.Read.All",
+        "SharePoint: Sites.FullControl.All",
+    )

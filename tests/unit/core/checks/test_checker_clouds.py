@@ -17,10 +17,18 @@ class _Recording(ScriptedGateway):
     asked: list[tuple[Cloud, str]] = field(default_factory=list)
 
     def publisher_grants(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        *,
+        with_roles: bool = True,
+        user: str = "",
     ) -> Grants | TokenError | None:
         self.asked.append((endpoints.cloud, client_id))
-        return super().publisher_grants(endpoints, tenant_id, client_id)
+        return super().publisher_grants(
+            endpoints, tenant_id, client_id, with_roles=with_roles, user=user
+        )
 
 
 def _ids(app: AppType, cloud: Cloud) -> str | None:

@@ -125,7 +125,7 @@ def test_delegated_token_valid_when_every_graph_scope_is_in_scp() -> None:
     }
     verification = verify_delegated_token(DELEGATED_APP, response_scopes(result))
     assert verification.status is Status.VALID
-    assert verification.reason == "All 2 required delegated permissions are granted."
+    assert verification.reason == "All 2 required permissions are granted."
 
 
 def test_delegated_token_missing_a_scope_is_invalid() -> None:
@@ -136,10 +136,13 @@ def test_delegated_token_missing_a_scope_is_invalid() -> None:
 
 def test_delegated_token_with_nothing_listed_is_valid_with_a_warning() -> None:
     app = dataclasses.replace(DELEGATED_APP, name="Unlisted delegated app", permissions=())
-    verification = verify_delegated_token(app, ["User.Read"])
+    verification = verify_delegated_token(app, [])
     assert verification.status is Status.VALID
     assert verification.warning == uncompared_warning("Unlisted delegated app")
     assert verification.reason == verification.warning
+    # Something granted: it is recorded as the baseline instead.
+    recorded = verify_delegated_token(app, ["User.Read"])
+    assert recorded.baseline and not recorded.warning
 
 
 def test_delegated_permissions_of_other_apis_are_not_claimed_as_granted() -> None:
@@ -154,7 +157,7 @@ def test_delegated_permissions_of_other_apis_are_not_claimed_as_granted() -> Non
     # The status follows the Graph permissions it compared; the warning names the rest.
     assert verification.status is Status.VALID
     assert verification.warning == uncompared_apis_warning([("PowerApps Service", "User")])
-    assert verification.reason == verification.warning
+    assert verification.reason == f"All 2 required permissions are granted. {verification.warning}"
     assert resource_app_id("PowerApps Service") != GRAPH_APP_ID
     # A missing Graph one is still Invalid, listing exactly what is missing, and still warns.
     missing = verify_delegated_token(app, ["Tasks.ReadWrite"])

@@ -58,9 +58,9 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, version: int) -> No
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         if version >= 1:
             row = conn.execute(
-                "SELECT name, reauthorization_required FROM profiles WHERE id = 7"
+                "SELECT name, reauthorization_required, baseline FROM profiles WHERE id = 7"
             ).fetchone()
-            assert row == ("Old profile", 0)
+            assert row == ("Old profile", 0, "")  # an old profile has no baseline yet
     if version >= 1:
         # A backup of the old version was written before migrating, with the old data.
         assert store.last_backup is not None and store.last_backup.parent == paths.backups
@@ -119,3 +119,25 @@ def test_locked_store_is_reported(tmp_path: Path) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_profiles_baseline_is_stored_and_read_back(tmp_path: Path) -> None:
+    from desktop.core.domain import AppProfile
+    from desktop.core.store import profiles
+
+    paths = DataPaths(tmp_path / "home")
+    _store_at_version(paths, SCHEMA_VERSION)
+    store = Store.open(paths)
+    baseline = (
+        "Application:00000003-0000-0000-c000-000000000000:User.Read.All",
+        "Delegated:00000003-0000-0ff1-ce00-000000000000:AllSites.FullControl",
+    )
+    profile = AppProfile(
+        name="AOS", customer_id=1, tenant_id="72f988bf-86f1-41af-91ab-2d7cd011db47",
+        service_ids=("insights",), app_type_id="insights-for-microsoft-365", baseline=baseline,
+    )  # fmt: skip
+    with store.connection() as conn:
+        new_id = profiles.insert(conn, profile)
+        conn.commit()
+        stored = profiles.get(conn, new_id)
+    assert stored is not None and stored.baseline == baseline
