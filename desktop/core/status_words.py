@@ -142,3 +142,9 @@ def baseline_gone_reason(names: list[str], count: int) -> str:
             "are granted."
         )
     return f"Permissions granted at consent have disappeared: {', '.join(names)}."
+
+
+#: Seed 002: only modern (and here custom) app profiles are re-authorized in this app.
+CLASSIC_REAUTHORIZE_NOTE = (
+    "Classic app profiles are re-authorized in AvePoint Online Services, not in this app."
+)

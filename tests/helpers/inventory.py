@@ -43,6 +43,7 @@ def add_profile(
     status: Status = Status.VALID,
     reason: str = "",
     certificate_ref: str = "",
+    mode: SetupMode | None = None,
 ) -> AppProfile:
     catalog = shipped_catalog()
     app_id = app_type_id or creatable_app(catalog)
@@ -54,7 +55,7 @@ def add_profile(
             tenant_id=tenant_id,
             service_ids=app.service_ids[:1],
             app_type_id=app_id,
-            mode=app.modes[0] if app.modes else SetupMode.MODERN,
+            mode=mode or (app.modes[0] if app.modes else SetupMode.MODERN),
             status=status,
             reason=reason,
             certificate_ref=certificate_ref,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.core.catalog.model import Catalog, SetupMode
 from desktop.core.domain import Status
 from desktop.core.inventory import ProfileDetails
+from desktop.core.status_words import CLASSIC_REAUTHORIZE_NOTE
 
 from desktop.ui.icons import status_icon
 from desktop.ui.profiles.history_model import HistoryModel, local_time
@@ -39,11 +40,6 @@ def _names(ids: tuple[str, ...], lookup: dict[str, str]) -> str:
 
 #: How many lines a long reason shows before it scrolls.
 _SCROLL_LINES = 6
-
-#: Seed 002: only modern (and here custom) app profiles are re-authorized in this app.
-CLASSIC_REAUTHORIZE_NOTE = (
-    "Classic app profiles are re-authorized in AvePoint Online Services, not in this app."
-)
 
 
 def time_zone_note() -> str:

@@ -13,7 +13,9 @@ from PySide6.QtCore import QPoint, Qt, SignalInstance, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QTableView, QToolBar, QWidget
 
+from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import Status
+from desktop.core.status_words import CLASSIC_REAUTHORIZE_NOTE
 
 if TYPE_CHECKING:
     from desktop.controllers.inventory import InventoryController
@@ -137,18 +139,24 @@ class PageActions:
         rows = self.selected_rows()
         statuses = {self.model.row_at(r).status for r in rows}
         needs = bool(rows) and all(Status(s).needs_reauthorization for s in statuses)
-        self.reauth_action.setEnabled(needs)
+        # Seed 002: classic profiles are re-authorized elsewhere, so it is never offered here.
+        classic = any(self.model.row_at(r).mode == SetupMode.CLASSIC.value for r in rows)
+        self.reauth_action.setEnabled(needs and not classic)
         _set_tip(
             self.reauth_action,
-            "Re-authorize the selected app profile(s)"
+            CLASSIC_REAUTHORIZE_NOTE
+            if classic
+            else "Re-authorize the selected app profile(s)"
             if needs
             else "Select Expired or Invalid app profiles to re-authorize them.",
         )
         self.details_action.setEnabled(len(rows) == 1)
-        self.reauth_any_action.setEnabled(len(rows) == 1)
+        self.reauth_any_action.setEnabled(len(rows) == 1 and not classic)
         _set_tip(
             self.reauth_any_action,
-            "Re-authorize the selected app profile whatever its status"
+            CLASSIC_REAUTHORIZE_NOTE
+            if classic
+            else "Re-authorize the selected app profile whatever its status"
             if len(rows) == 1
             else "Select one app profile to re-authorize it on request.",
         )

@@ -10,10 +10,17 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from desktop.controllers.inventory import InventoryController
 from desktop.controllers.tasks import TaskRunner
+from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import Status
 from desktop.core.paths import DataPaths
 from tests.helpers.dialogs import FakeDialogs
-from tests.helpers.inventory import open_inventory, shipped_catalog, small_inventory
+from tests.helpers.inventory import (
+    CONTOSO_TID,
+    add_profile,
+    open_inventory,
+    shipped_catalog,
+    small_inventory,
+)
 
 from desktop.ui.main_window import MainWindow
 from desktop.ui.profiles.page import ProfilesPage
@@ -116,6 +123,26 @@ def test_actions_follow_selection_and_delete_rule(
     )
     page.create_profile()
     assert "create wizard" in dialogs.infos[-1]
+
+
+def test_classic_profiles_are_not_offered_re_authorization(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    inv = small_inventory(data_home)
+    contoso = next(c for c in inv.customers.list() if c.name == "Contoso")
+    assert contoso.id is not None
+    add_profile(
+        inv, "Contoso M365 classic", contoso.id, CONTOSO_TID,
+        app_type_id="microsoft-365-all-permissions", mode=SetupMode.CLASSIC,
+        status=Status.INVALID, reason="The consent was revoked in the tenant.",
+    )  # fmt: skip
+    page, _ = _page(qtbot, data_home, runner)
+    _select(page, "Contoso M365 classic")
+    assert not page.reauth_action.isEnabled() and not page.reauth_any_action.isEnabled()
+    assert "AvePoint Online Services" in page.reauth_action.toolTip()
+    assert "AvePoint Online Services" in page.reauth_any_action.toolTip()
+    _select(page, "Contoso Baseline")  # a modern one still can
+    assert page.reauth_action.isEnabled() and page.reauth_any_action.isEnabled()
 
 
 def test_delete_confirms_with_names_and_records(
