@@ -14,8 +14,9 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from desktop.core.disk import disk_full_error, is_full_sqlite_error
+from desktop.core.disk import disk_full_error
 from desktop.core.errors import UserError
+from desktop.core.store.disk_full import is_full_sqlite_error
 
 #: How long a connection waits for another process's write lock before giving up.
 DEFAULT_BUSY_TIMEOUT_S = 10.0
