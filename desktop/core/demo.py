@@ -32,7 +32,7 @@ from desktop.core.domain import (
 )
 from desktop.core.errors import UserError
 from desktop.core.naming import profile_name
-from desktop.core.status_words import uncompared_warning
+from desktop.core.status_words import all_granted_reason, baseline_kept_reason
 from desktop.core.store import Store, events, transaction
 from desktop.core.store import customers as customer_rows
 from desktop.core.store import profiles as profile_rows
@@ -228,9 +228,14 @@ def _profile(
         else Status(str(_pick(rng, _STATUS_WEIGHTS)))
     )
     reason, remedy = rng.choice(_REASONS[status])
-    if status is Status.VALID and not app.permissions:
-        # What a check says of an app the catalog lists no permissions for (status_words).
-        reason = uncompared_warning(app.name)
+    if status is Status.VALID:
+        # What a check says of a Valid profile: what it compared (status_words); an app the
+        # catalog lists no permissions for is compared with the grants seen at consent.
+        reason = (
+            all_granted_reason(len(app.permissions))
+            if app.permissions
+            else baseline_kept_reason(rng.randint(3, 30))
+        )
     created = now - timedelta(days=rng.randint(20, 900), minutes=rng.randint(0, 1440))
     consented = created + timedelta(minutes=rng.randint(1, 30))
     checked = None

@@ -73,3 +73,10 @@ def test_customers_have_the_aos_services_of_their_profiles(data_home: Path) -> N
 def test_absurd_counts_are_refused_before_any_work(customers: int, profiles: int) -> None:
     with pytest.raises(UserError, match="at most"):
         seed_demo(None, shipped_catalog(), customers=customers, profiles=profiles)  # type: ignore[arg-type]
+
+
+def test_every_valid_demo_profile_says_what_was_compared(data_home: Path) -> None:
+    inv = open_inventory(data_home)
+    seed_demo(inv.store, shipped_catalog(), customers=4, profiles=60, seed=3)
+    valid = [r for r in inv.profiles.rows() if r.status == "Valid"]
+    assert valid and all(r.reason.endswith("granted.") for r in valid), valid
