@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from desktop.cli_commands.common import confirm, format_parent
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit, emit_object
 from desktop.core.domain import Cloud, Tenant
-from desktop.core.errors import UserError
 from desktop.core.inventory.tenants import parse_cloud
-
-if TYPE_CHECKING:
-    from desktop.core.identity.signin import TechnicianSession
 
 CLOUDS = [c.value for c in Cloud]
 
@@ -80,28 +76,17 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _lookup(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.core.tenant_lookup import lookup_tenant_id
-    from desktop.core.tenant_name import display_name_of
+    from desktop.core.tenant_name import display_name_of, technician_of
     from desktop.core.validation import normalise_domain
 
     cloud = parse_cloud(args.cloud)
     tid = lookup_tenant_id(args.domain, cloud)
     obj = {"domain": normalise_domain(args.domain), "tenant_id": tid, "cloud": cloud.value}
-    name = display_name_of(args.domain, cloud, _signed_in(ctx))
+    name = display_name_of(args.domain, cloud, technician_of(ctx.paths, ctx.catalog))
     if name:
         obj["display_name"] = name
     emit_object(obj, args.format)
     return 0
-
-
-def _signed_in(ctx: CliContext) -> TechnicianSession | None:
-    """The technician's sign-in, or None when no sign-in app is set up (the name is then not
-    read; the look-up still answers)."""
-    from desktop.core.identity.wiring import IdentityWiring
-
-    try:
-        return IdentityWiring.load(ctx.paths, ctx.catalog).technician_session()
-    except UserError:
-        return None
 
 
 def _remove(args: argparse.Namespace, ctx: CliContext) -> int:

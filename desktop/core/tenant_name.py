@@ -21,7 +21,9 @@ from desktop.core.errors import UserError
 from desktop.core.validation import normalise_domain
 
 if TYPE_CHECKING:  # the session module pulls in msal; the look-up is on the start path
+    from desktop.core.catalog.model import Catalog
     from desktop.core.identity.signin import TechnicianSession
+    from desktop.core.paths import DataPaths
 
 DEFAULT_TIMEOUT_S = 10.0
 #: What the look-up says when it could not fill the name.
@@ -98,3 +100,17 @@ def display_name_of(
     if token is None:
         return None
     return read_display_name(domain, token, cloud, session=session)
+
+
+def technician_of(paths: DataPaths, catalog: Catalog) -> TechnicianSession | None:
+    """The technician's sign-in over the data folder, or None when no sign-in app is set up
+    (the vault is then not opened) or the vault cannot be opened."""
+    from desktop.core.identity.wiring import IdentityWiring
+
+    try:
+        wiring = IdentityWiring.load(paths, catalog)
+        if not wiring.sign_in_client_ids():
+            return None
+        return wiring.technician_session()
+    except UserError:
+        return None

@@ -20,7 +20,7 @@ from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
 from desktop.core.settings import Settings
 from desktop.core.tenant_lookup import lookup_tenant_id
-from desktop.core.tenant_name import display_name_of
+from desktop.core.tenant_name import display_name_of, technician_of
 from desktop.core.vault import CertificateVault, open_vault
 from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.identity_engine import IdentityConsent, technician_token
@@ -79,10 +79,7 @@ class WizardBackend:
         with self._lock:
             if self._consent is not None:
                 return self._technician
-        try:
-            return IdentityWiring.load(self._paths, self._catalog).technician_session()
-        except UserError:  # no sign-in app, or the vault is closed: the name is typed
-            return None
+        return technician_of(self._paths, self._catalog)
 
     # -- consent -----------------------------------------------------------------------------
 

@@ -115,6 +115,7 @@ class CustomerPage(StepPage):
         self.name_note.setWordWrap(True)
         self.name_note.hide()
         form.addRow("", self.name_note)
+        self.display_name.textEdited.connect(lambda text: self.name_note.setVisible(False))
         box.hide()
         return box
 

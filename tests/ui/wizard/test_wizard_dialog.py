@@ -385,6 +385,8 @@ def test_look_up_unsigned_says_type_the_name(qtbot, wizard: CreateProfileDialog,
     assert page.display_name.text() == ""
     assert page.name_note.isVisible() and "Sign in to fill the name" in page.name_note.text()
     assert next_button(wizard).isEnabled()  # the look-up itself succeeded
+    qtbot.keyClicks(page.display_name, "Northwind Traders")
+    assert not page.name_note.isVisible()  # typed: nothing left to say
 
 
 def mnemonics(dialog: CreateProfileDialog) -> list[str]:
