@@ -421,7 +421,7 @@ class CustomersDialog(QDialog):
         # Added with the tenant while the domain and ID stay the looked-up ones.
         self._looked_up_name = (domain, tenant_id, name)
         if name:
-            self.status.setText(f"{domain} is the tenant {tenant_id}, named {name}.")
+            self.status.setText(f"{domain} is the tenant {tenant_id} ({name}).")
         else:
             # This dialog has no name field: the name comes from Microsoft or not at all.
             self.status.setText(

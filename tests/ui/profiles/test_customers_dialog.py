@@ -186,7 +186,7 @@ def test_look_up_adds_the_tenant_with_its_name_when_it_could_be_read(
     dialog.domain.setText("fabrikam.com")
     qtbot.mouseClick(dialog.lookup_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.tenant_id.text() == FABRIKAM_TID)
-    assert "named Fabrikam, Inc." in dialog.status.text()
+    assert "(Fabrikam, Inc.)" in dialog.status.text()
     qtbot.mouseClick(dialog.add_tenant_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: FABRIKAM_TID in _tenants(dialog))
     added = dialog.tenants.tenant(_tenants(dialog).index(FABRIKAM_TID))
