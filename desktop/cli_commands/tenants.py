@@ -76,11 +76,15 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _lookup(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.core.tenant_lookup import lookup_tenant_id
+    from desktop.core.tenant_name import display_name_of, technician_of
     from desktop.core.validation import normalise_domain
 
     cloud = parse_cloud(args.cloud)
     tid = lookup_tenant_id(args.domain, cloud)
     obj = {"domain": normalise_domain(args.domain), "tenant_id": tid, "cloud": cloud.value}
+    name = display_name_of(args.domain, cloud, technician_of(ctx.paths, ctx.catalog))
+    if name:
+        obj["display_name"] = name
     emit_object(obj, args.format)
     return 0
 

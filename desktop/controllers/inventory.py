@@ -69,7 +69,7 @@ class InventoryController(QObject):
         customers_loaded(CustomersSnapshot): for the customer dialog.
         removal_planned(CustomerRemovalPlan | TenantRemovalPlan): what removing a customer or
             a tenant takes with it, to confirm (or the delete rule's refusal) first.
-        looked_up(str, str): domain, tenant ID.
+        looked_up(str, str, str): domain, tenant ID, display name ("" when not read).
         done(str): an action finished; the text says what happened.
         failed(UserError): an action failed.
         changed(): the inventory changed; lists reload.
@@ -81,7 +81,7 @@ class InventoryController(QObject):
     details_loaded = Signal(object)
     customers_loaded = Signal(object)
     removal_planned = Signal(object)
-    looked_up = Signal(str, str)
+    looked_up = Signal(str, str, str)
     done = Signal(str)
     failed = Signal(object)
     changed = Signal()
@@ -94,6 +94,7 @@ class InventoryController(QObject):
         *,
         remove_secret: RemoveSecret | None = None,
         lookup: Callable[[str, Cloud], str] | None = None,
+        tenant_name: Callable[[str, Cloud], str | None] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -102,6 +103,7 @@ class InventoryController(QObject):
         self.catalog = catalog
         self.remove_secret = remove_secret
         self._lookup = lookup
+        self._tenant_name = tenant_name
         self._store: Store | None = None
         self._inventory: Inventory | None = None
         self._lock = threading.Lock()
@@ -266,10 +268,16 @@ class InventoryController(QObject):
 
         self._change("Removing a customer", work)
 
-    def add_tenant(self, customer: str, domain: str, tenant_id: str, cloud: Cloud) -> Task:
+    def add_tenant(
+        self, customer: str, domain: str, tenant_id: str, cloud: Cloud, display_name: str = ""
+    ) -> Task:
         def work() -> str:
             tenant = self.inventory().tenants.add(
-                customer, domain=domain, tenant_id=tenant_id, cloud=cloud
+                customer,
+                domain=domain,
+                tenant_id=tenant_id,
+                cloud=cloud,
+                display_name=display_name,
             )
             return f"Added the tenant {tenant.label} to {customer}."
 
@@ -293,7 +301,7 @@ class InventoryController(QObject):
         """Resolve *domain* online; the caller may cancel the returned task. A cancelled
         look-up reports neither its answer nor its failure."""
 
-        def work(token: CancelToken, progress: Progress) -> tuple[str, str]:
+        def work(token: CancelToken, progress: Progress) -> tuple[str, str, str]:
             from desktop.core.tenant_lookup import lookup_tenant_id
             from desktop.core.validation import normalise_domain
 
@@ -303,12 +311,21 @@ class InventoryController(QObject):
                 tenant_id = lookup(domain, cloud)
             finally:
                 token.raise_if_cancelled()
-            return normalise_domain(domain), tenant_id
+            progress(0, 0, f"Reading the name of {domain}…")
+            name = (self._tenant_name or self._signed_in_name)(domain, cloud)
+            token.raise_if_cancelled()
+            return normalise_domain(domain), tenant_id, name or ""
 
         task = self._runner.submit("Looking up the tenant", work)
         task.succeeded.connect(lambda pair: self.looked_up.emit(*pair))
         task.failed.connect(self.failed.emit)
         return task
+
+    def _signed_in_name(self, domain: str, cloud: Cloud) -> str | None:
+        """The tenant's display name through the technician's sign-in (worker thread)."""
+        from desktop.core.tenant_name import display_name_of, technician_of
+
+        return display_name_of(domain, cloud, technician_of(self._paths, self.catalog))
 
     # -- plumbing ---------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import AppProfile, Cloud, Status
 from desktop.core.errors import UserError
+from desktop.core.tenant_name import LookedUp
 from desktop.core.wizard import CreateProfileWizard, build_plan
 from desktop.core.wizard.check_loop import CHECK_INTERVAL_S, check_until_consented
 from desktop.core.wizard.duplicates import ExistingProfile
@@ -31,6 +32,7 @@ from desktop.core.wizard.ports import (
     ProfileSaver,
     RoleAssigner,
     TenantLookup,
+    TenantNameReader,
 )
 
 
@@ -45,6 +47,8 @@ class WizardServices:
     roles: RoleAssigner | None = None
     #: Removes a certificate the engine put in the vault for a profile that is not saved.
     discard_certificate: CertificateDiscard | None = None
+    #: Reads the looked-up tenant's display name (None: the technician types it).
+    tenant_name: TenantNameReader | None = None
     #: Checks the saved profiles right after Save, so the list shows their first status.
     check_new: Callable[[list[int], CancelToken, Progress], object] | None = None
 
@@ -111,9 +115,18 @@ class WizardController(QObject):
             self.changed.emit()
 
     def lookup_tenant(self, domain: str, cloud: Cloud) -> Task:
-        def work(token: CancelToken, progress: Progress) -> str:
+        """The tenant ID of *domain* and, through the technician's sign-in, its display name
+        (a :class:`LookedUp`); a name that cannot be read never fails the look-up."""
+
+        def work(token: CancelToken, progress: Progress) -> LookedUp:
             progress(0, 0, f"Looking up {domain.strip()}…")
-            return self.services.lookup_tenant(domain, cloud)
+            tenant_id = self.services.lookup_tenant(domain, cloud)
+            reader = self.services.tenant_name
+            if reader is None:
+                return LookedUp(tenant_id, None)
+            token.raise_if_cancelled()
+            progress(0, 0, f"Reading the name of {domain.strip()}…")
+            return LookedUp(tenant_id, reader(domain, cloud))
 
         return self._submit("Looking up the tenant", work)
 

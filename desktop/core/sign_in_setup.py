@@ -66,6 +66,11 @@ DELEGATED_GRAPH_PERMISSIONS: tuple[GraphPermission, ...] = (
         "read and assign an app's directory roles (roles step of the wizard, checks)",
         ("roleManagement/directory/roleAssignments",),
     ),
+    GraphPermission(
+        "CrossTenantInformation.ReadBasic.All",
+        "fill a customer's tenant name when its domain is looked up (optional: else it is typed)",
+        ("tenantRelationships/findTenantInformationByDomainName",),
+    ),
 )
 
 

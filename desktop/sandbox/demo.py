@@ -140,6 +140,8 @@ _SIGN_IN_SCOPES = (
     "User.ReadBasic.All",
     # "Assign now" writes directory role assignments.
     "RoleManagement.ReadWrite.Directory",
+    # The tenant look-up reads the customer's display name.
+    "CrossTenantInformation.ReadBasic.All",
 )
 
 

@@ -33,6 +33,11 @@ from desktop.sandbox.directory import (
 GraphReply = od.GraphReply
 
 _BY_APP_ID = re.compile(r"^servicePrincipals\(appId='([^']+)'\)(/.*)?$")
+#: ``tenantRelationships/findTenantInformationBy{DomainName,TenantId}(...)``: any tenant's name.
+_FIND_TENANT = re.compile(
+    r"^tenantRelationships/findTenantInformationBy(DomainName|TenantId)"
+    r"\((domainName|tenantId)='([^']*)'\)$"
+)
 
 #: Audiences of a Graph token (its resource URI in each cloud, or its application ID).
 GRAPH_AUDIENCES = frozenset(
@@ -215,6 +220,9 @@ def _route(
                 }
             ],
         )
+    find = _FIND_TENANT.match(unquote(path))
+    if find:
+        return _tenant_information(directory, claims, find.group(1), find.group(2), find.group(3))
     if path == "me":
         oid = claims.get("oid")
         user = next((u for u in tenant.users.values() if u.oid == oid), None)
@@ -279,6 +287,32 @@ def _route(
     if parts[0] == "directoryRoles" and len(parts) == 3 and parts[2] == "members":
         return _Collection(_MEMBER, od.ROLES_READ, lambda: _members(tenant, parts[1]))
     return od.error(400, "BadRequest", f"Resource not found for the segment '{parts[-1]}'.")
+
+
+def _tenant_information(
+    directory: Directory, claims: dict[str, Any], by: str, parameter: str, value: str
+) -> GraphReply:
+    """``findTenantInformationByDomainName`` / ``ByTenantId``: the ``tenantInformation`` of
+    any tenant (not only the caller's), with CrossTenantInformation.ReadBasic.All."""
+    if parameter.lower() != ("domainname" if by == "DomainName" else "tenantid"):
+        return od.error(400, "BadRequest", f"The parameter '{parameter}' is not expected.")
+    if not od.allowed(claims, od.CROSS_TENANT_READ):
+        return od.denied()
+    key = value.strip().casefold()
+    if by == "DomainName":
+        found = next((t for t in directory.tenants.values() if t.domain.casefold() == key), None)
+    else:
+        found = next((t for t in directory.tenants.values() if t.tenant_id == key), None)
+    if found is None:
+        return _not_found(value)
+    return 200, {
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata"
+        "#microsoft.graph.tenantInformation",
+        "tenantId": found.tenant_id,
+        "federationBrandName": None,
+        "displayName": found.display_name,
+        "defaultDomainName": found.domain,
+    }
 
 
 def _assignments(tenant: Tenant, sp: ServicePrincipal, now: float) -> list[dict[str, Any]]:

@@ -64,6 +64,7 @@ ORGANIZATION_READ = frozenset(
 USERS_READ = frozenset(
     {"User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All"}
 )
+CROSS_TENANT_READ = frozenset({"CrossTenantInformation.ReadBasic.All"})
 ME_READ = frozenset(
     {"User.Read", "User.ReadWrite", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All"}
 )

@@ -20,6 +20,7 @@ from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
 from desktop.core.settings import Settings
 from desktop.core.tenant_lookup import lookup_tenant_id
+from desktop.core.tenant_name import display_name_of, technician_of
 from desktop.core.vault import CertificateVault, open_vault
 from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.identity_engine import IdentityConsent, technician_token
@@ -69,6 +70,16 @@ class WizardBackend:
 
     def lookup_tenant(self, domain: str, cloud: Cloud) -> str:
         return lookup_tenant_id(domain, cloud)
+
+    def tenant_name(self, domain: str, cloud: Cloud) -> str | None:
+        """*domain*'s tenant display name through the technician's sign-in, or None."""
+        return display_name_of(domain, cloud, self._signed_in())
+
+    def _signed_in(self) -> TechnicianSession | None:
+        with self._lock:
+            if self._consent is not None:
+                return self._technician
+        return technician_of(self._paths, self._catalog)
 
     # -- consent -----------------------------------------------------------------------------
 

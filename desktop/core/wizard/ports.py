@@ -119,6 +119,12 @@ class TenantLookup(Protocol):
         ...
 
 
+class TenantNameReader(Protocol):
+    def __call__(self, domain: str, cloud: Cloud) -> str | None:
+        """The tenant display name of *domain*, or None when it cannot be read. Never raises."""
+        ...
+
+
 class ProfileSaver(Protocol):
     def __call__(self, plan: SavePlan, certificate: object | None) -> list[AppProfile]:
         """Write *plan* in one transaction (with the custom app's certificate, if any, put in

@@ -177,6 +177,8 @@ class CustomersDialog(QDialog):
         self.lookup_progress.setMaximumWidth(70)
         self.lookup_progress.hide()
         self._lookup_task: Task | None = None
+        #: The last look-up: (domain, tenant ID, display name), to add the name with it.
+        self._looked_up_name: tuple[str, str, str] = ("", "", "")
         self.tenant_id = QLineEdit(box)
         self.tenant_id.setPlaceholderText("00000000-0000-0000-0000-000000000000")
         self.tenant_id.setAccessibleName("Tenant ID")
@@ -413,21 +415,33 @@ class CustomersDialog(QDialog):
             self.list.selectRow(0)
             self.list.setFocus()
 
-    @Slot(str, str)
-    def _on_looked_up(self, domain: str, tenant_id: str) -> None:
+    @Slot(str, str, str)
+    def _on_looked_up(self, domain: str, tenant_id: str, name: str) -> None:
         self.tenant_id.setText(tenant_id)
-        self.status.setText(f"{domain} is the tenant {tenant_id}.")
+        # Added with the tenant while the domain and ID stay the looked-up ones.
+        self._looked_up_name = (domain, tenant_id, name)
+        if name:
+            self.status.setText(f"{domain} is the tenant {tenant_id} ({name}).")
+        else:
+            # This dialog has no name field: the name comes from Microsoft or not at all.
+            self.status.setText(
+                f"{domain} is the tenant {tenant_id}. Sign in to fill its name from Microsoft."
+            )
 
     @Slot()
     def add_tenant(self) -> None:
         customer = self.current()
         if customer is None:
             return
+        domain, tenant_id = self.domain.text(), self.tenant_id.text()
+        found_domain, found_id, name = self._looked_up_name
+        same = (domain.strip().lower().rstrip("."), tenant_id.strip().lower())
         task = self.controller.add_tenant(
             customer.name,
-            self.domain.text(),
-            self.tenant_id.text(),
+            domain,
+            tenant_id,
             Cloud(self.cloud.currentData()),
+            display_name=name if same == (found_domain, found_id.lower()) else "",
         )
         # Cleared only once added: a refused tenant keeps what was typed, to correct it.
         task.succeeded.connect(self._clear_tenant_fields)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from desktop.controllers.wizard import WizardController
 from desktop.core.domain import Cloud, Customer, Tenant
 from desktop.core.errors import UserError
+from desktop.core.tenant_name import NAME_HINT, LookedUp
 from desktop.core.wizard import Step, normalize_guid
 from desktop.core.wizard.ports import Directory
 
@@ -108,6 +109,13 @@ class CustomerPage(StepPage):
         self.display_name.setPlaceholderText("Optional")
         name_label = buddy_label("Display na&me:", self.display_name, box)
         form.addRow(name_label, self.display_name)
+        # Shown after a look-up that could not read the name (nobody signed in, or refused).
+        self.name_note = QLabel(NAME_HINT, box)
+        self.name_note.setObjectName("NameNote")
+        self.name_note.setWordWrap(True)
+        self.name_note.hide()
+        form.addRow("", self.name_note)
+        self.display_name.textEdited.connect(lambda text: self.name_note.setVisible(False))
         box.hide()
         return box
 
@@ -217,10 +225,20 @@ class CustomerPage(StepPage):
         self.error.setText("")
         self.lookup.setEnabled(False)
         task = self.controller.lookup_tenant(domain, Cloud(self.cloud.currentData()))
-        task.succeeded.connect(lambda tid: self.tenant_id.setText(str(tid)))
+        task.succeeded.connect(self._looked_up)
         task.failed.connect(lambda e: self.error.setText(UserError.one_line(e)))
         task.finished.connect(lambda: self.lookup.setEnabled(True))
         self.busy.follow(task, f"Looking up {domain}…")
+
+    @Slot(object)
+    def _looked_up(self, found: object) -> None:
+        """Fill the tenant ID and, unless one was typed, the display name."""
+        assert isinstance(found, LookedUp)
+        self.tenant_id.setText(found.tenant_id)
+        typed = bool(self.display_name.text().strip())
+        if found.display_name and not typed:
+            self.display_name.setText(found.display_name)
+        self.name_note.setVisible(not found.display_name and not typed)
 
     def self_test_ready(self) -> bool:
         return self.loaded

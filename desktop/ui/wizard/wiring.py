@@ -79,6 +79,7 @@ class CreateWizardOpener:
                 engine=backend,
                 load_directory=backend.load_directory,
                 lookup_tenant=backend.lookup_tenant,
+                tenant_name=backend.tenant_name,
                 save=backend.save,
                 roles=backend,
                 discard_certificate=backend.discard_certificate,

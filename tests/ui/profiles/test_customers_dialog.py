@@ -31,13 +31,15 @@ from tests.helpers.inventory import (
 from desktop.ui.profiles.customers_dialog import CustomersDialog
 
 FOUND_TID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
+FABRIKAM_TID = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 
 
 class Lookups:
     """Answers look-ups from a table; ``hold`` makes them wait until released."""
 
     def __init__(self) -> None:
-        self.known = {"contoso.com": FOUND_TID}
+        self.known = {"contoso.com": FOUND_TID, "fabrikam.com": FABRIKAM_TID}
+        self.names = {"fabrikam.com": "Fabrikam, Inc."}
         self.hold = False
         self.release = threading.Event()
         self.asked: list[tuple[str, Cloud]] = []
@@ -49,6 +51,10 @@ class Lookups:
         if domain not in self.known:
             raise UserError(f"No Microsoft tenant uses the domain {domain}.", remedy="Check it.")
         return self.known[domain]
+
+    def name(self, domain: str, cloud: Cloud) -> str | None:
+        """The display name the technician's sign-in would read (None: not signed in)."""
+        return self.names.get(domain)
 
 
 @pytest.fixture
@@ -65,7 +71,7 @@ def harness(
     runner = TaskRunner()
     dialogs = FakeDialogs()
     controller = InventoryController(
-        DataPaths(data_home), runner, shipped_catalog(), lookup=lookups
+        DataPaths(data_home), runner, shipped_catalog(), lookup=lookups, tenant_name=lookups.name
     )
     dialog = CustomersDialog(controller, dialogs)  # type: ignore[arg-type]
     qtbot.addWidget(dialog)
@@ -170,6 +176,26 @@ def test_tenants_by_domain_and_by_id_with_validation_in_words(
     qtbot.mouseClick(dialog.lookup_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "No Microsoft tenant uses the domain" in dialog.status.text())
     assert dialog.lookup_button.isEnabled() and dialog.domain.isEnabled()
+
+
+def test_look_up_adds_the_tenant_with_its_name_when_it_could_be_read(
+    qtbot: QtBot, harness: tuple[CustomersDialog, FakeDialogs]
+) -> None:
+    dialog, _ = harness
+    _add_customer(qtbot, dialog, "Fabrikam")
+    dialog.domain.setText("fabrikam.com")
+    qtbot.mouseClick(dialog.lookup_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.tenant_id.text() == FABRIKAM_TID)
+    assert "(Fabrikam, Inc.)" in dialog.status.text()
+    qtbot.mouseClick(dialog.add_tenant_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: FABRIKAM_TID in _tenants(dialog))
+    added = dialog.tenants.tenant(_tenants(dialog).index(FABRIKAM_TID))
+    assert added.display_name == "Fabrikam, Inc."
+
+    dialog.domain.setText("contoso.com")  # no name read: the dialog says it can be typed
+    qtbot.mouseClick(dialog.lookup_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.tenant_id.text() == FOUND_TID)
+    assert "Sign in to fill its name" in dialog.status.text()
 
 
 def test_a_tenant_of_another_customer_is_refused_naming_it(

@@ -354,6 +354,41 @@ def test_new_customer_and_tenant_inline(qtbot, wizard: CreateProfileDialog, fake
     assert not next_button(wizard).isEnabled()
 
 
+def test_look_up_fills_the_name_unless_typed(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
+    page = wizard.customer_page
+    page.customer_box.setCurrentIndex(page.customer_box.count() - 1)  # New customer…
+    page.customer_name.setText("Northwind")
+    page.domain.setText("northwind.onmicrosoft.com")
+    fakes.tenant_name = lambda domain, cloud: "Northwind Traders" if "northwind" in domain else None
+    page.lookup.click()
+    qtbot.waitUntil(lambda: page.tenant_id.text() != "")
+    assert page.display_name.text() == "Northwind Traders"
+    assert not page.name_note.isVisible()
+    state = wizard.machine.state
+    assert state.tenant is not None and state.tenant.display_name == "Northwind Traders"
+
+    page.display_name.setText("Northwind (typed)")
+    page.tenant_id.clear()
+    page.lookup.click()
+    qtbot.waitUntil(lambda: page.tenant_id.text() != "")
+    assert page.display_name.text() == "Northwind (typed)"  # what the user typed stays
+
+
+def test_look_up_unsigned_says_type_the_name(qtbot, wizard: CreateProfileDialog, fakes) -> None:  # type: ignore[no-untyped-def]
+    page = wizard.customer_page
+    page.customer_box.setCurrentIndex(page.customer_box.count() - 1)  # New customer…
+    page.customer_name.setText("Northwind")
+    page.domain.setText("northwind.onmicrosoft.com")
+    fakes.tenant_name = lambda domain, cloud: None
+    page.lookup.click()
+    qtbot.waitUntil(lambda: page.tenant_id.text() != "")
+    assert page.display_name.text() == ""
+    assert page.name_note.isVisible() and "Sign in to fill the name" in page.name_note.text()
+    assert next_button(wizard).isEnabled()  # the look-up itself succeeded
+    qtbot.keyClicks(page.display_name, "Northwind Traders")
+    assert not page.name_note.isVisible()  # typed: nothing left to say
+
+
 def mnemonics(dialog: CreateProfileDialog) -> list[str]:
     """The Alt letters of the visible buttons and labels of the current page and the wizard."""
     from PySide6.QtWidgets import QAbstractButton, QLabel

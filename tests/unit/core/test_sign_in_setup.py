@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from desktop.core import tenant_name
 from desktop.core.catalog.loader import load_shipped
 from desktop.core.checks import graph_reads
 from desktop.core.domain import Cloud
@@ -21,7 +22,7 @@ from desktop.core.sign_in_setup import (
 )
 from desktop.core.wizard import role_assign
 
-_CALLERS = (graph_reads, verify, reconsent, user_consent, role_assign)
+_CALLERS = (graph_reads, verify, reconsent, user_consent, role_assign, tenant_name)
 
 
 def _graph_paths() -> set[str]:
@@ -30,7 +31,8 @@ def _graph_paths() -> set[str]:
     for module in _CALLERS:
         source = inspect.getsource(module)
         for match in re.finditer(
-            r"(servicePrincipals|oauth2PermissionGrants|roleManagement)", source
+            r"(servicePrincipals|oauth2PermissionGrants|roleManagement|tenantRelationships)",
+            source,
         ):
             found.add(match.group(1))
     return found

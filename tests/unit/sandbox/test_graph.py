@@ -260,3 +260,40 @@ NOT_YET_PUBLISHED = [
     ("Application", "Policy.ReadWrite.ExternalIdentities"),
     ("Application", "RoleManagementPolicy.ReadWrite.Directory"),
 ]
+
+
+_CROSS_TENANT = "CrossTenantInformation.ReadBasic.All"
+_BY_DOMAIN = "tenantRelationships/findTenantInformationByDomainName(domainName='{}')"
+
+
+def test_tenant_information_needs_cross_tenant_read() -> None:
+    d, tid, _ = _directory()
+    status, body = _get(d, _claims(tid), _BY_DOMAIN.format("contoso.onmicrosoft.com"))
+    assert status == 403 and body["error"]["code"] == "Authorization_RequestDenied"
+
+
+def test_tenant_information_of_another_tenant_by_domain_and_by_id() -> None:
+    d, tid, _ = _directory()
+    other = d.add_tenant("fabrikam.onmicrosoft.com", "Fabrikam, Inc.")
+    status, body = _get(
+        d, _claims(tid, _CROSS_TENANT), _BY_DOMAIN.format("Fabrikam.onmicrosoft.com")
+    )
+    assert status == 200
+    assert body["tenantId"] == other.tenant_id and body["displayName"] == "Fabrikam, Inc."
+    assert body["defaultDomainName"] == "fabrikam.onmicrosoft.com"
+    assert "federationBrandName" in body
+    path = f"tenantRelationships/findTenantInformationByTenantId(tenantId='{other.tenant_id}')"
+    status, by_id = _get(d, _claims(tid, _CROSS_TENANT), path)
+    assert status == 200 and by_id["displayName"] == "Fabrikam, Inc."
+
+
+def test_tenant_information_of_an_unknown_domain_is_not_found() -> None:
+    d, tid, _ = _directory()
+    status, body = _get(d, _claims(tid, _CROSS_TENANT), _BY_DOMAIN.format("nobody.example"))
+    assert status == 404 and body["error"]["code"] == "Request_ResourceNotFound"
+    status, body = _get(
+        d,
+        _claims(tid, _CROSS_TENANT),
+        "tenantRelationships/findTenantInformationByDomainName(tenantId='x')",
+    )
+    assert status == 400
