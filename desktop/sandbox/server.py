@@ -17,10 +17,12 @@ from desktop.sandbox.faults import FaultTable
 from desktop.sandbox.issuer import Issuer
 from desktop.sandbox.pages import Pages
 from desktop.sandbox.scenarios import ACTIONS, Scenario
+from desktop.sandbox.traffic import Traffic
 
 log = logging.getLogger("desktop.sandbox")
 
 ADMIN_PATH = "/_sandbox/scenario"
+TRAFFIC_PATH = "/_sandbox/traffic"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -73,6 +75,10 @@ class _ApiHandler(_Handler):
         path, query = self._split()
         sb = self.sandbox
         parts = path.strip("/").split("/")
+        if path == TRAFFIC_PATH:
+            self._json(200, {"counts": sb.traffic.counts(), "latency": sb.traffic.latency})
+            return
+        sb.traffic.record("GET", path)
         if path == "/common/discovery/instance":
             host = urlsplit(sb.authority_host).netloc
             self._json(
@@ -103,6 +109,11 @@ class _ApiHandler(_Handler):
     def do_POST(self) -> None:
         path, _ = self._split()
         parts = path.strip("/").split("/")
+        if path == TRAFFIC_PATH:
+            self._traffic()
+            return
+        if path != ADMIN_PATH:
+            self.sandbox.traffic.record("POST", path)
         if path == ADMIN_PATH:
             self._admin()
         elif len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "token"]:
@@ -170,6 +181,20 @@ class _ApiHandler(_Handler):
             return
         self._json(200, {"ok": True, "result": result})
 
+    def _traffic(self) -> None:
+        try:
+            request = json.loads(self._form_raw())
+            if "latency" in request:
+                self.sandbox.traffic.set_latency(float(request["latency"]))
+        except (TypeError, ValueError) as exc:
+            self._json(400, {"ok": False, "error": str(exc)})
+            return
+        if request.get("reset"):
+            self.sandbox.traffic.reset()
+        self._json(
+            200, {"counts": self.sandbox.traffic.counts(), "latency": self.sandbox.traffic.latency}
+        )
+
     def _form_raw(self) -> str:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length).decode("utf-8") if length else "{}"
@@ -217,6 +242,7 @@ class Sandbox:
         self.folder = Path(folder)
         self.directory = Directory()
         self.faults = FaultTable()
+        self.traffic = Traffic()
         self.issuer = Issuer(self.directory, self.faults)
         self.pages = Pages(self.directory, self.issuer)
         self.scenario = Scenario(self.directory, self.faults, self.issuer, self.pages)
