@@ -5,7 +5,8 @@ status or the Retry-After header. This client remembers, per thread, the status 
 the last POST, so a check can tell throttling (429) from a refusal (400). It also keeps the
 OpenID configuration documents for a few minutes, so a fresh MSAL application per check (which
 keeps MSAL's own caches out of the answer) does not fetch them every time. Error answers are
-never kept.
+never kept. It counts the HTTP requests its sessions sent (``request_count``), so a run can say
+what it cost.
 """
 
 from __future__ import annotations
@@ -58,12 +59,25 @@ class CheckHttpClient:
         self._timeout = timeout
         self._lock = threading.Lock()
         self._discovery: dict[str, tuple[float, requests.Response]] = {}
+        self._sent = 0
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests sent so far on every thread's session (a cached answer is none)."""
+        with self._lock:
+            return self._sent
+
+    def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        # A response hook runs once per answer, redirects included: one per request sent.
+        with self._lock:
+            self._sent += 1
 
     @property
     def session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
+            session.hooks["response"].append(self._count)
             self._local.session = session
         return session
 

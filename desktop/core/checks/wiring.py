@@ -15,9 +15,11 @@ from desktop.core.certificates import msal_client_credential
 from desktop.core.checks.checker import ProfileChecker
 from desktop.core.checks.consent_adapter import IdentityReauthorizer
 from desktop.core.checks.gateway import CertificateCredential
+from desktop.core.checks.http import CheckHttpClient
 from desktop.core.checks.inventory_store import InventoryCheckStore
 from desktop.core.checks.msal_gateway import MsalGateway
 from desktop.core.checks.service import CheckService
+from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
 from desktop.core.identity.consent import ConsentEngine
 from desktop.core.identity.signin import TechnicianSession
@@ -109,12 +111,25 @@ def build_check_service(paths: DataPaths, catalog: Catalog, inventory: Inventory
         session = TechnicianSession(wiring.sign_in_client_id(), cache_store)
     except UserError:
         session = None
+    # One HTTP client for every request of the run, the technician's token requests too: it
+    # counts them, and keeps the OpenID configuration documents between checks.
+    http = CheckHttpClient()
+    graph_token = None
+    if session is not None:
+        technician = session
+
+        def graph_token(endpoints: Endpoints, tenant_id: str) -> str | None:
+            return technician.graph_token(endpoints, tenant_id, http_client=http)
+
     gateway = MsalGateway(
-        token_cache=cache,
-        on_cache_changed=cache_store.save,
-        graph_token=session.graph_token if session else None,
+        token_cache=cache, on_cache_changed=cache_store.save, graph_token=graph_token, http=http
     )
     checker = ProfileChecker(
         catalog, gateway, VaultCredentials(paths), client_id_for=_client_id_for(wiring)
     )
-    return CheckService(InventoryCheckStore(inventory), checker, wiring.settings)
+    return CheckService(
+        InventoryCheckStore(inventory),
+        checker,
+        wiring.settings,
+        request_count=lambda: http.request_count,
+    )

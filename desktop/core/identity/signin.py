@@ -80,14 +80,21 @@ class SignedIn:
 
 
 def _public_app(
-    client_id: str, endpoints: Endpoints, tenant: str, cache: msal.SerializableTokenCache
+    client_id: str,
+    endpoints: Endpoints,
+    tenant: str,
+    cache: msal.SerializableTokenCache,
+    http_client: Any = None,
 ) -> msal.PublicClientApplication:
+    options = msal_options(endpoints)
+    if http_client is not None:
+        options["http_client"] = http_client
     try:
         return msal.PublicClientApplication(
             client_id,
             authority=endpoints.authority(tenant),
             token_cache=cache,
-            **msal_options(endpoints),
+            **options,
         )
     except ValueError as exc:  # unknown tenant (AADSTS90002 is in __context__) or bad host
         raise UserError(
@@ -245,11 +252,14 @@ class TechnicianSession:
             if a.get("home_account_id") in ours
         ]
 
-    def graph_token(self, endpoints: Endpoints, tenant_id: str) -> str | None:
+    def graph_token(
+        self, endpoints: Endpoints, tenant_id: str, *, http_client: Any = None
+    ) -> str | None:
         """A Graph token for *tenant_id* from the cache, or None when nobody is signed in
-        there (or the cached sign-in no longer works)."""
+        there (or the cached sign-in no longer works). *http_client* (requests-like) carries
+        MSAL's requests, e.g. the checks' client that counts them."""
         cache = self.cache_store.load()
-        app = _public_app(self.client_id, endpoints, tenant_id, cache)
+        app = _public_app(self.client_id, endpoints, tenant_id, cache, http_client)
         for account in app.get_accounts():
             try:
                 result = app.acquire_token_silent(self.scopes(endpoints), account=account)
