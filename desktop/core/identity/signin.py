@@ -193,6 +193,19 @@ class Account:
     home_account_id: str
 
 
+def _own_first(accounts: list[dict[str, Any]], tenant_id: str) -> list[dict[str, Any]]:
+    """*accounts* with those of *tenant_id* itself first. Its token is usually cached; asking
+    with another tenant's account first costs a refresh request per account, and a technician
+    signed in to many tenants would pay one per tenant on every check."""
+    tid = tenant_id.lower()
+
+    def elsewhere(account: dict[str, Any]) -> bool:
+        home = str(account.get("home_account_id", "")).lower()
+        return str(account.get("realm", "")).lower() != tid and not home.endswith(f".{tid}")
+
+    return sorted(accounts, key=elsewhere)
+
+
 class TechnicianSession:
     """The technician's own sign-in (a public client), with the encrypted cache."""
 
@@ -260,7 +273,7 @@ class TechnicianSession:
         MSAL's requests, e.g. the checks' client that counts them."""
         cache = self.cache_store.load()
         app = _public_app(self.client_id, endpoints, tenant_id, cache, http_client)
-        for account in app.get_accounts():
+        for account in _own_first(app.get_accounts(), tenant_id):
             try:
                 result = app.acquire_token_silent(self.scopes(endpoints), account=account)
             except Exception:  # network trouble: treat as "not signed in here" for now

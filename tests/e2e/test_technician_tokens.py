@@ -1,0 +1,32 @@
+"""The technician's Graph token for a tenant comes from that tenant's own sign-in first, so a
+technician signed in to many tenants pays no refresh request per other tenant on every check."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.core.endpoints import endpoints_for
+from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
+from tests.helpers.browser import StandInBrowser
+from tests.helpers.sandbox import RunningSandbox
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_tenants_cached_token_is_used_without_asking_with_other_accounts(
+    sandbox: RunningSandbox,
+) -> None:
+    demo, sb = sandbox.demo, sandbox.sandbox
+    store = MemoryTokenCacheStore()
+    for tenant, upn in ((demo.tenant_id, demo.admin), (demo.other_tenant_id, demo.other_admin)):
+        browser = StandInBrowser(sb.ca_path, upn=upn)
+        TechnicianSession(demo.sign_in_client_id, store, open_browser=browser).sign_in(
+            endpoints_for(), tenant, login_hint=upn, timeout=30
+        )
+    session = TechnicianSession(demo.sign_in_client_id, store)
+    sb.traffic.reset()
+    assert session.graph_token(endpoints_for(), demo.other_tenant_id)
+    assert session.graph_token(endpoints_for(), demo.tenant_id)
+    # One refresh each, with the tenant's own account (MSAL's cache does not answer a
+    # ``.default`` request from a token listing the scopes); none with the other tenant's.
+    assert sb.traffic.counts().get("token", 0) == 2
