@@ -193,6 +193,27 @@ class Account:
     home_account_id: str
 
 
+def _cached_scopes(
+    cache: msal.SerializableTokenCache,
+    client_id: str,
+    account: dict[str, Any],
+    tenant_id: str,
+    endpoints: Endpoints,
+) -> list[str]:
+    """The Graph scopes of *account*'s cached access token for *tenant_id*, or none."""
+    prefix = endpoints.graph_default_scope.removesuffix(".default")
+    query = {
+        "client_id": client_id,
+        "realm": tenant_id,
+        "home_account_id": account.get("home_account_id"),
+    }
+    for entry in cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN, query=query):
+        scopes = [s for s in str(entry.get("target", "")).split() if s.startswith(prefix)]
+        if scopes:
+            return scopes
+    return []
+
+
 def _own_first(accounts: list[dict[str, Any]], tenant_id: str) -> list[dict[str, Any]]:
     """*accounts* with those of *tenant_id* itself first. Its token is usually cached; asking
     with another tenant's account first costs a refresh request per account, and a technician
@@ -274,8 +295,11 @@ class TechnicianSession:
         cache = self.cache_store.load()
         app = _public_app(self.client_id, endpoints, tenant_id, cache, http_client)
         for account in _own_first(app.get_accounts(), tenant_id):
+            # Ask for the scopes of the token already cached, if any: MSAL matches cached tokens
+            # by scope, and never answers ``.default`` from one (it lists the granted scopes).
+            scopes = _cached_scopes(cache, self.client_id, account, tenant_id, endpoints)
             try:
-                result = app.acquire_token_silent(self.scopes(endpoints), account=account)
+                result = app.acquire_token_silent(scopes or self.scopes(endpoints), account=account)
             except Exception:  # network trouble: treat as "not signed in here" for now
                 result = None
             self.cache_store.save(cache)
