@@ -93,7 +93,8 @@ def _check(args: argparse.Namespace, ctx: CliContext) -> int:
         emit(rows, args.format, columns)
         if args.summary:
             sys.stdout.write("\n")
-            emit_object(totals, args.format)
+            statuses = ", ".join(f"{k} {v}" for k, v in totals["statuses"].items())
+            emit_object({**totals, "statuses": statuses}, args.format)
     say(
         f"Checked {len(results)} of {outcome.total} in {totals['seconds']:.1f} s with "
         f"{outcome.requests} requests; waited {totals['throttled_seconds']:.1f} s for throttling."

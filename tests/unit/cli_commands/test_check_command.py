@@ -122,6 +122,7 @@ def test_summary_follows_the_table(cli, store: Inventory) -> None:  # type: igno
     table, _, totals = done.stdout.partition("\n\n")
     assert table.splitlines()[0].split()[:2] == ["id", "status"]
     assert "requests" in totals and "throttled_seconds" in totals
+    assert "Invalid 1, Not checked 1" in totals
 
 
 def _many_uncheckable(store: Inventory, count: int) -> None:
