@@ -1,8 +1,10 @@
-"""``check [--all | ID ...] [--concurrency N] [--format json]``: check profiles now.
+"""``check [--all | ID ...] [--concurrency N] [--summary] [--format json]``: check profiles now.
 
 Exit 0 when every checked profile is Valid, 1 when any is Expired or Invalid, 2 on errors
 (including a check that could not run). Ctrl+C stops starting checks; those in flight finish
-and are stored.
+and are stored. A person at a terminal sees a progress line per tenth of the checks and the
+run's cost at the end; ``--summary`` adds that cost to the output (JSON: ``{"results": [...],
+"summary": {...}}``) for scripts, whose stderr stays the one error line.
 """
 
 from __future__ import annotations
@@ -10,12 +12,17 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import threading
+import time
+from collections import Counter
 from typing import Any
 
 from desktop.cli_commands.common import format_parent, record_id
 from desktop.cli_commands.context import CliContext
-from desktop.cli_commands.output import emit
+from desktop.cli_commands.output import emit, emit_object
+from desktop.cli_commands.progress import interactive, say
 from desktop.core.cancel import CancelToken
+from desktop.core.checks.bulk import BulkOutcome
 from desktop.core.checks.service import exit_code
 from desktop.core.checks.wiring import build_check_service
 from desktop.core.errors import UserError
@@ -45,6 +52,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--concurrency", type=int, metavar="N", help="checks at once (default: the setting, 8)"
     )
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="add the run's summary (requests, time throttled) to the output",
+    )
     parser.set_defaults(handler=_check)
 
 
@@ -56,22 +68,39 @@ def _check(args: argparse.Namespace, ctx: CliContext) -> int:
         )
     if args.concurrency is not None and not 1 <= args.concurrency <= 64:
         raise UserError("--concurrency must be between 1 and 64.")
+    if args.summary and args.format == "csv":
+        raise UserError("--summary works with --format json or table, not csv.")
     service = build_check_service(ctx.paths, ctx.catalog, ctx.inventory)
     token = CancelToken()
     previous = signal.signal(signal.SIGINT, lambda *_: token.cancel())
+    started = time.monotonic()
     try:
         outcome = service.check(
             None if args.all else args.ids,
             token=token,
             concurrency=args.concurrency,
-            progress=_progress if sys.stderr.isatty() else lambda *_: None,
+            progress=TenthsProgress() if interactive() else lambda *_: None,
         )
     finally:
         signal.signal(signal.SIGINT, previous)
     results = sorted(outcome.results, key=lambda r: r.id)
     names = _names(ctx, [r.id for r in results], every=args.all)
     rows = [{**r.to_json(), "name": names.get(r.id, "")} for r in results]
-    emit(rows, args.format, JSON_COLUMNS if args.format == "json" else TABLE_COLUMNS)
+    columns = JSON_COLUMNS if args.format == "json" else TABLE_COLUMNS
+    totals = summary(outcome, time.monotonic() - started)
+    if args.summary and args.format == "json":
+        emit_object({"results": [{c: row.get(c) for c in columns} for row in rows],
+                     "summary": totals}, "json")  # fmt: skip
+    else:
+        emit(rows, args.format, columns)
+        if args.summary:
+            sys.stdout.write("\n")
+            statuses = ", ".join(f"{k} {v}" for k, v in totals["statuses"].items())
+            emit_object({**totals, "statuses": statuses}, args.format)
+    say(
+        f"Checked {len(results)} of {outcome.total} in {totals['seconds']:.1f} s with "
+        f"{outcome.requests} requests; waited {totals['throttled_seconds']:.1f} s for throttling."
+    )
     if outcome.cancelled:
         print(f"Cancelled after {len(results)} of {outcome.total} checks.", file=sys.stderr)
         return 2
@@ -102,5 +131,41 @@ def _say_transient(results: list[Any]) -> None:
     )
 
 
-def _progress(done: int, total: int, text: str) -> None:
-    print(f"\r{text}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+def summary(outcome: BulkOutcome, seconds: float) -> dict[str, Any]:
+    """What a run did and cost: counts by status, HTTP requests, time throttled and taken."""
+    statuses = Counter("Not checked" if r.transient else r.status.value for r in outcome.results)
+    return {
+        "checked": len(outcome.results),
+        "total": outcome.total,
+        "cancelled": outcome.cancelled,
+        "statuses": dict(sorted(statuses.items())),
+        "requests": outcome.requests,
+        "throttled_seconds": round(outcome.throttled_seconds, 1),
+        "retries": outcome.retries,
+        "seconds": round(seconds, 1),
+    }
+
+
+class TenthsProgress:
+    """Says "Checked N of M (P%)" on stderr each time another tenth of the checks is done.
+
+    Results arrive from several threads and out of order, so the tenths only go up.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._shown = 0
+
+    def __call__(self, done: int, total: int, text: str) -> None:
+        if total <= 0:
+            return
+        with self._lock:
+            tenth = done * 10 // total
+            if done == 0:
+                line = f"Checking {total} app profile{'s' if total != 1 else ''}…"
+            elif tenth > self._shown:
+                self._shown = tenth
+                line = f"Checked {done} of {total} ({tenth * 10}%)"
+            else:
+                return
+            say(line)

@@ -28,10 +28,12 @@ from desktop.sandbox.issuer import Issuer
 from desktop.sandbox.pages import PageOptions, Pages
 from desktop.sandbox.portal import PORTAL_PATH
 from desktop.sandbox.scenarios import ACTIONS, Scenario
+from desktop.sandbox.traffic import Traffic
 
 log = logging.getLogger("desktop.sandbox")
 
 ADMIN_PATH = "/_sandbox/scenario"
+TRAFFIC_PATH = "/_sandbox/traffic"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -91,6 +93,12 @@ class _ApiHandler(_Handler):
     def do_GET(self) -> None:
         path, query = self._split()
         parts = path.strip("/").split("/")
+        sb = self.sandbox
+        if path == TRAFFIC_PATH:
+            self._json(200, {"counts": sb.traffic.counts(), "latency": sb.traffic.latency})
+            return
+        # Every cloud's sign-in and Graph servers share the one count.
+        sb.traffic.record("GET", path)
         if parts[0] in ("v1.0", "beta"):
             self._graph("/".join(parts[1:]), query, parts[0])
         elif not self.serves_login:
@@ -124,6 +132,11 @@ class _ApiHandler(_Handler):
     def do_POST(self) -> None:
         path, _ = self._split()
         parts = path.strip("/").split("/")
+        if path == TRAFFIC_PATH:
+            self._traffic()
+            return
+        if path != ADMIN_PATH:
+            self.sandbox.traffic.record("POST", path)
         if path == ADMIN_PATH:
             self._admin()
         elif parts[0] in ("v1.0", "beta"):
@@ -207,6 +220,20 @@ class _ApiHandler(_Handler):
             return
         self._json(200, {"ok": True, "result": result})
 
+    def _traffic(self) -> None:
+        try:
+            request = json.loads(self._form_raw())
+            if "latency" in request:
+                self.sandbox.traffic.set_latency(float(request["latency"]))
+        except (TypeError, ValueError) as exc:
+            self._json(400, {"ok": False, "error": str(exc)})
+            return
+        if request.get("reset"):
+            self.sandbox.traffic.reset()
+        self._json(
+            200, {"counts": self.sandbox.traffic.counts(), "latency": self.sandbox.traffic.latency}
+        )
+
     def _form_raw(self) -> str:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length).decode("utf-8") if length else "{}"
@@ -262,6 +289,7 @@ class Sandbox:
         self.folder = Path(folder)
         self.directory = Directory()
         self.faults = FaultTable()
+        self.traffic = Traffic()
         self.issuers = {login: Issuer(self.directory, self.faults, login) for login in LOGINS}
         for each in self.issuers.values():
             each.peers = self.issuers

@@ -42,6 +42,10 @@ class BulkOutcome:
     cancelled: bool = False
     total: int = 0
     retries: int = 0
+    #: Seconds of Retry-After the run honoured (summed over its waits).
+    throttled_seconds: float = 0.0
+    #: HTTP requests the run sent, when the caller can count them (see CheckService).
+    requests: int = 0
     #: The first error a result handler raised (e.g. the store could not be written).
     error: BaseException | None = None
 
@@ -188,6 +192,7 @@ def run_bulk_check(
             ):
                 with report_lock:
                     outcome.retries += 1
+                    outcome.throttled_seconds += retry_after
                 scheduler.finish(job, retry_after)
                 continue
             try:

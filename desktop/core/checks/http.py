@@ -5,7 +5,9 @@ status or the Retry-After header. This client remembers, per thread, the status 
 the last POST, so a check can tell throttling (429) from a refusal (400). It also keeps the
 OpenID configuration documents for a few minutes, so a fresh MSAL application per check (which
 keeps MSAL's own caches out of the answer) does not fetch them every time. Error answers are
-never kept.
+never kept. It counts the HTTP requests its sessions sent (``request_count``), so a run can say
+what it cost. Every request keeps to the command's deadline (the CLI's ``--timeout``): the
+technician's token requests go through this client during a run, and MSAL's own has no limit.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import requests
 
+from desktop.core.deadline import current_deadline
 from desktop.core.domain import utc_now
 
 DISCOVERY_TTL = 600.0  # seconds an OpenID configuration document is reused
@@ -58,12 +61,25 @@ class CheckHttpClient:
         self._timeout = timeout
         self._lock = threading.Lock()
         self._discovery: dict[str, tuple[float, requests.Response]] = {}
+        self._sent = 0
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests sent so far on every thread's session (a cached answer is none)."""
+        with self._lock:
+            return self._sent
+
+    def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        # A response hook runs once per answer, redirects included: one per request sent.
+        with self._lock:
+            self._sent += 1
 
     @property
     def session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
+            session.hooks["response"].append(self._count)
             self._local.session = session
         return session
 
@@ -76,8 +92,14 @@ class CheckHttpClient:
     def forget_last(self) -> None:
         self._local.last = None
 
+    def _timeout_now(self) -> tuple[float, float]:
+        """The (connect, read) timeout, never past the command's deadline."""
+        deadline = current_deadline()
+        connect, read = self._timeout
+        return max(0.1, deadline.bound(connect)), max(0.1, deadline.bound(read))
+
     def post(self, url: str, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", self._timeout)
+        kwargs.setdefault("timeout", self._timeout_now())
         self._local.last = None
         response = self.session.post(url, **kwargs)
         headers = {k.lower(): v for k, v in response.headers.items()}
@@ -85,7 +107,7 @@ class CheckHttpClient:
         return response
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", self._timeout)
+        kwargs.setdefault("timeout", self._timeout_now())
         cacheable = url.endswith("/.well-known/openid-configuration") and not kwargs.get("params")
         if cacheable:
             with self._lock:

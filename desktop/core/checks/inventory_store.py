@@ -42,7 +42,7 @@ class InventoryCheckStore:
     def targets(self, ids: Sequence[int] | None) -> list[Target]:
         with self._inventory.store.connection() as conn:
             if ids is None:
-                found = rows.get_many(conn, [r[0] for r in conn.execute("SELECT id FROM profiles")])
+                found = rows.get_all(conn)
             else:
                 wanted = list(dict.fromkeys(ids))
                 found = rows.get_many(conn, wanted)

@@ -6,7 +6,7 @@ same service runs in the GUI (on a worker thread), in the CLI and in tests.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -51,10 +51,14 @@ class CheckService:
         store: CheckStore,
         checker: ProfileChecker,
         settings: Settings | None = None,
+        *,
+        request_count: Callable[[], int] | None = None,
     ) -> None:
         self._store = store
         self._checker = checker
         self._settings = settings or Settings()
+        #: HTTP requests the checker's client has sent so far (for a run's ``requests``).
+        self._request_count = request_count or (lambda: 0)
 
     @property
     def checker(self) -> ProfileChecker:
@@ -77,7 +81,9 @@ class CheckService:
         progress: Progress = no_progress,
         concurrency: int | None = None,
     ) -> BulkOutcome:
-        """Check *ids* (all when None); each result is stored, then passed to *on_result*."""
+        """Check *ids* (all when None); each result is stored, then passed to *on_result*.
+
+        The outcome says how many HTTP requests the run sent and how long it was throttled."""
         targets = self._store.targets(ids)
         clouds = {t.profile.id: t.cloud for t in targets}
 
@@ -89,7 +95,8 @@ class CheckService:
             if on_result is not None:
                 on_result(result)
 
-        return run_bulk_check(
+        sent = self._request_count()
+        outcome = run_bulk_check(
             [t.profile for t in targets],
             check_one,
             on_result=handle,
@@ -97,6 +104,8 @@ class CheckService:
             progress=progress,
             concurrency=concurrency or self.concurrency,
         )
+        outcome.requests = self._request_count() - sent
+        return outcome
 
 
 def exit_code(results: Sequence[CheckResult]) -> int:

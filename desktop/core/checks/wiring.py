@@ -8,23 +8,30 @@ runs, so it may be called on any thread; the GUI builds it inside a worker task.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
+
+import msal
 
 from desktop.core.catalog.model import AppType, Catalog
 from desktop.core.certificates import msal_client_credential, thumbprint
-from desktop.core.checks.checker import ProfileChecker
+from desktop.core.checks.checker import CredentialSource, ProfileChecker
 from desktop.core.checks.consent_adapter import IdentityReauthorizer
 from desktop.core.checks.gateway import CertificateCredential
+from desktop.core.checks.http import CheckHttpClient
 from desktop.core.checks.inventory_store import InventoryCheckStore
 from desktop.core.checks.msal_gateway import MsalGateway
-from desktop.core.checks.service import CheckService
+from desktop.core.checks.service import CheckService, CheckStore
+from desktop.core.checks.token_reuse import TokenReuse
 from desktop.core.domain import Cloud
+from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
 from desktop.core.identity.consent import ConsentEngine
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
+from desktop.core.settings import Settings
 from desktop.core.vault import CertificateVault, VaultMissingError, open_vault
 
 log = logging.getLogger(__name__)
@@ -106,14 +113,57 @@ def build_check_service(paths: DataPaths, catalog: Catalog, inventory: Inventory
         session = wiring.technician_for(cache_store)
     except UserError:
         session = None
-    gateway = MsalGateway(
+    return assemble_check_service(
+        InventoryCheckStore(inventory),
+        catalog,
+        VaultCredentials(paths),
+        technician=session,
         # Read when a check needs it (no keyring: delegated checks say the sign-in is not
         # stored here), and again for an account a consent stored after this was built.
         load_cache=cache_store.load,
         on_cache_changed=cache_store.save,
-        graph_token=session.graph_token if session else None,
+        client_id_in=_client_id_in(wiring),
+        settings=wiring.settings,
+    )
+
+
+def assemble_check_service(
+    store: CheckStore,
+    catalog: Catalog,
+    credentials: CredentialSource,
+    *,
+    technician: TechnicianSession | None,
+    token_cache: msal.SerializableTokenCache | None = None,
+    load_cache: Callable[[], msal.SerializableTokenCache] | None = None,
+    on_cache_changed: Callable[[msal.SerializableTokenCache], object] | None = None,
+    client_id_for: Callable[[AppType], str | None] = lambda app: app.client_id,
+    client_id_in: Callable[[AppType, Cloud], str | None] | None = None,
+    settings: Settings | None = None,
+) -> CheckService:
+    """The check service over *store*, from its parts (the benchmarks build it this way too).
+
+    *client_id_in* (per cloud) wins over *client_id_for* when given, as in the checker."""
+    # One HTTP client for every request of the run, the technician's token requests too: it
+    # counts them, and keeps the OpenID configuration documents between checks.
+    http = CheckHttpClient()
+    graph_token = None
+    if technician is not None:
+        session = technician
+
+        def fetch(endpoints: Endpoints, tenant_id: str) -> str | None:
+            return session.graph_token(endpoints, tenant_id, http_client=http)
+
+        # The service is built once per run: each tenant's token is asked for once in it.
+        graph_token = TokenReuse(fetch)
+
+    gateway = MsalGateway(
+        token_cache=token_cache,
+        load_cache=load_cache,
+        on_cache_changed=on_cache_changed,
+        graph_token=graph_token,
+        http=http,
     )
     checker = ProfileChecker(
-        catalog, gateway, VaultCredentials(paths), client_id_in=_client_id_in(wiring)
+        catalog, gateway, credentials, client_id_for=client_id_for, client_id_in=client_id_in
     )
-    return CheckService(InventoryCheckStore(inventory), checker, wiring.settings)
+    return CheckService(store, checker, settings, request_count=lambda: http.request_count)

@@ -104,14 +104,21 @@ def public_client_refused(result: dict[str, Any]) -> bool:
 
 
 def _public_app(
-    client_id: str, endpoints: Endpoints, tenant: str, cache: msal.SerializableTokenCache
+    client_id: str,
+    endpoints: Endpoints,
+    tenant: str,
+    cache: msal.SerializableTokenCache,
+    http_client: Any = None,
 ) -> msal.PublicClientApplication:
+    options = msal_options(endpoints)
+    if http_client is not None:
+        options["http_client"] = http_client
     try:
         return msal.PublicClientApplication(
             client_id,
             authority=endpoints.authority(tenant),
             token_cache=cache,
-            **msal_options(endpoints),
+            **options,
         )
     except ValueError as exc:  # unknown tenant (AADSTS90002 is in __context__) or bad host
         raise UserError(
@@ -226,6 +233,40 @@ class Account:
     home_account_id: str
 
 
+def _cached_scopes(
+    cache: msal.SerializableTokenCache,
+    client_id: str,
+    account: dict[str, Any],
+    tenant_id: str,
+    endpoints: Endpoints,
+) -> list[str]:
+    """The Graph scopes of *account*'s cached access token for *tenant_id*, or none."""
+    prefix = endpoints.graph_default_scope.removesuffix(".default")
+    query = {
+        "client_id": client_id,
+        "realm": tenant_id,
+        "home_account_id": account.get("home_account_id"),
+    }
+    for entry in cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN, query=query):
+        scopes = [s for s in str(entry.get("target", "")).split() if s.startswith(prefix)]
+        if scopes:
+            return scopes
+    return []
+
+
+def _own_first(accounts: list[dict[str, Any]], tenant_id: str) -> list[dict[str, Any]]:
+    """*accounts* with those of *tenant_id* itself first. Its token is usually cached; asking
+    with another tenant's account first costs a refresh request per account, and a technician
+    signed in to many tenants would pay one per tenant on every check."""
+    tid = tenant_id.lower()
+
+    def elsewhere(account: dict[str, Any]) -> bool:
+        home = str(account.get("home_account_id", "")).lower()
+        return str(account.get("realm", "")).lower() != tid and not home.endswith(f".{tid}")
+
+    return sorted(accounts, key=elsewhere)
+
+
 class TechnicianSession:
     """The technician's own sign-in (a public client), with the encrypted cache.
 
@@ -316,18 +357,25 @@ class TechnicianSession:
             if a.get("home_account_id") in ours
         ]
 
-    def graph_token(self, endpoints: Endpoints, tenant_id: str) -> str | None:
+    def graph_token(
+        self, endpoints: Endpoints, tenant_id: str, *, http_client: Any = None
+    ) -> str | None:
         """A Graph token for *tenant_id* from the cache, or None when nobody is signed in
-        there (or the cached sign-in no longer works, or the cloud has no sign-in app)."""
+        there (or the cached sign-in no longer works, or the cloud has no sign-in app).
+        *http_client* (requests-like) carries MSAL's requests, e.g. the checks' client that
+        counts them."""
         try:
             client_id = self.client_id_for(endpoints)
         except UserError:
             return None  # signing in says what to set up
         cache = self.cache_store.load()
-        app = _public_app(client_id, endpoints, tenant_id, cache)
-        for account in app.get_accounts():
+        app = _public_app(client_id, endpoints, tenant_id, cache, http_client)
+        for account in _own_first(app.get_accounts(), tenant_id):
+            # Ask for the scopes of the token already cached, if any: MSAL matches cached tokens
+            # by scope, and never answers ``.default`` from one (it lists the granted scopes).
+            scopes = _cached_scopes(cache, client_id, account, tenant_id, endpoints)
             try:
-                result = app.acquire_token_silent(self.scopes(endpoints), account=account)
+                result = app.acquire_token_silent(scopes or self.scopes(endpoints), account=account)
             except Exception:  # network trouble: treat as "not signed in here" for now
                 result = None
             self.cache_store.save(cache)

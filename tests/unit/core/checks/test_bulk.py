@@ -100,6 +100,7 @@ def test_retry_after_holds_the_tenant_and_retries() -> None:
     statuses = {r.id: r.status for r in outcome.results}
     assert statuses == {1: Status.VALID, 2: Status.VALID, 3: Status.VALID}
     assert outcome.retries == 1
+    assert outcome.throttled_seconds == pytest.approx(0.3)  # what Retry-After asked for
     first_try = calls[[i for i, _ in calls].index(1)][1]
     retry = [t for i, t in calls if i == 1][1]
     assert retry - first_try >= 0.3  # Retry-After was waited for, not ignored
@@ -112,6 +113,7 @@ def test_retries_give_up_with_the_transient_result() -> None:
 
     outcome = run_bulk_check([profile(id=1)], check, max_retries=2)
     assert outcome.retries == 2
+    assert outcome.throttled_seconds == pytest.approx(0.02)  # two waits; the third not waited
     assert [r.transient for r in outcome.results] == [True]
     assert outcome.results[0].status is Status.VALID
 

@@ -89,3 +89,23 @@ def test_marking_and_reauthorizing_are_in_the_history(inventory: Inventory) -> N
     assert kinds(inventory, 3)[-3:] == [
         EventKind.MARKED, EventKind.STATUS_CHANGED, EventKind.REAUTHORIZED,
     ]  # fmt: skip
+
+
+def test_loading_the_profiles_to_check_is_one_query(
+    inventory: Inventory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.core.store import database
+
+    statements: list[str] = []
+    connect = database.connect
+
+    def traced(*args, **kwargs):  # type: ignore[no-untyped-def]
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(database, "connect", traced)
+    store = InventoryCheckStore(inventory)
+    assert [t.profile.id for t in store.targets(None)] == [1, 2, 3]
+    assert [t.profile.id for t in store.targets([3, 1, 3])] == [3, 1]
+    assert len([s for s in statements if "FROM profiles" in s]) == 2  # one per call, not per id

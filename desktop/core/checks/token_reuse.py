@@ -1,0 +1,62 @@
+"""The technician's Graph token per tenant, fetched once and reused for the rest of a run.
+
+MSAL's cache does not answer a silent ``.default`` request from a cached token (the token lists
+the granted scopes, not ``.default``), so asking per profile costs a token request per profile.
+A run (one "Check all", one CLI ``check``) builds its check service once, and with it one
+:class:`TokenReuse`: each tenant's token is asked for once, concurrent checks of a tenant wait
+for that one answer, and the token is used until five minutes before it expires. A tenant with
+no working sign-in (None) is not asked again in the same run.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from collections.abc import Callable
+
+from desktop.core.checks.msal_gateway import GraphTokenProvider
+from desktop.core.endpoints import Endpoints
+
+MARGIN = 300.0  # seconds before expiry a token is no longer handed out
+
+
+def expires_at(token: str) -> float:
+    """The ``exp`` claim of a JWT (seconds since the epoch); 0 when it cannot be read."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return float(claims.get("exp", 0)) if isinstance(claims, dict) else 0.0
+    except (IndexError, ValueError, TypeError):
+        return 0.0
+
+
+class TokenReuse:
+    """A :data:`GraphTokenProvider` that asks *fetch* once per tenant while the token is valid."""
+
+    def __init__(
+        self,
+        fetch: GraphTokenProvider,
+        *,
+        margin: float = MARGIN,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._fetch = fetch
+        self._margin = margin
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._per_tenant: dict[str, threading.Lock] = {}
+        self._tokens: dict[str, tuple[str | None, float]] = {}
+
+    def __call__(self, endpoints: Endpoints, tenant_id: str) -> str | None:
+        key = endpoints.authority(tenant_id.lower())
+        with self._lock:
+            tenant_lock = self._per_tenant.setdefault(key, threading.Lock())
+        with tenant_lock:  # the tenant's other checks wait for this answer instead of asking
+            known = self._tokens.get(key)
+            if known is not None and (known[0] is None or known[1] - self._margin > self._clock()):
+                return known[0]
+            token = self._fetch(endpoints, tenant_id)
+            self._tokens[key] = (token, expires_at(token) if token else 0.0)
+            return token
