@@ -241,28 +241,15 @@ class PageActions:
 
     @Slot()
     def reauthorize(self) -> None:
-        ids = self.selected_ids()
-        if not ids or not self.reauth_action.isEnabled():
-            return
-        if self.reauthorize_handler is None:
-            self.dialogs.info(
-                TITLE, "Re-authorizing app profiles arrives in a later version of the app."
-            )
-            return
-        self.reauthorize_handler(ids)
+        if self.reauth_action.isEnabled():
+            self._reauthorize_ids(self.selected_ids())
 
     @Slot()
     def reauthorize_on_request(self) -> None:
         """Re-authorize one profile whatever its status (a Valid one too)."""
         ids = self.selected_ids()
-        if len(ids) != 1:
-            return
-        if self.reauthorize_handler is None:
-            self.dialogs.info(
-                TITLE, "Re-authorizing app profiles arrives in a later version of the app."
-            )
-            return
-        self.reauthorize_handler(ids)
+        if len(ids) == 1 and self.reauth_any_action.isEnabled():
+            self._reauthorize_ids(ids)
 
     def _reauthorize_ids(self, ids: list[int]) -> None:
         if not ids:
