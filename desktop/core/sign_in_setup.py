@@ -62,6 +62,11 @@ DELEGATED_GRAPH_PERMISSIONS: tuple[GraphPermission, ...] = (
         ("oauth2PermissionGrants",),
     ),
     GraphPermission(
+        "User.ReadBasic.All",
+        "find the consenting user of a user-consent profile in a customer's tenant (checks)",
+        ("users/{id}",),
+    ),
+    GraphPermission(
         ROLE_SCOPE,
         "read and assign an app's directory roles (roles step of the wizard, checks)",
         ("roleManagement/directory/roleAssignments",),

@@ -31,7 +31,7 @@ def _graph_paths() -> set[str]:
     for module in _CALLERS:
         source = inspect.getsource(module)
         for match in re.finditer(
-            r"(servicePrincipals|oauth2PermissionGrants|roleManagement|tenantRelationships)",
+            r"(servicePrincipals|oauth2PermissionGrants|roleManagement|tenantRelationships|users(?=/))",
             source,
         ):
             found.add(match.group(1))
