@@ -84,9 +84,11 @@ def insert_with_history(
     consent time and *consent_detail* is not None; checked (its reason, or *first_check*) when
     it carries a check time."""
     profile.id = rows.insert(conn, profile)
-    events.record(
-        conn, ProfileEvent(profile.id, EventKind.CREATED, profile.created_at), profile.name
-    )
+    # History is read in time order. A wizard's consent and first check happen before its Save
+    # makes the profile, so "created" takes the earliest of the three: the history always opens
+    # with it (the order no longer depends on how long the verification took).
+    opened = min(t for t in (profile.created_at, profile.consented_at, profile.last_checked) if t)
+    events.record(conn, ProfileEvent(profile.id, EventKind.CREATED, opened), profile.name)
     if consent_detail is not None and profile.consented_at is not None:
         detail = consent_detail
         if profile.consenting_user:

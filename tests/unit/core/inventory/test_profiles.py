@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -154,3 +155,23 @@ def test_a_valid_check_of_a_deferred_profile_records_when_the_consent_was_seen(
     later = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
     inv.profiles.record_check(deferred.id, Status.VALID, checked_at=later)
     assert inv.profiles.details(deferred.id).profile.consented_at == when  # the first one stays
+
+
+def test_history_opens_with_created_when_consent_and_check_came_first(data_home: Path) -> None:
+    # A wizard consents and verifies before Save makes the profile; the history still opens
+    # with "created", however long the verification took.
+    inv = small_inventory(data_home)
+    base = inv.profiles.details(inv.profiles.rows()[0].id).profile
+    saved = inv.profiles.add(
+        replace(
+            base,
+            id=None,
+            name="Made after its consent",
+            created_at=datetime(2026, 3, 1, 12, 0, 9, tzinfo=UTC),
+            consented_at=datetime(2026, 3, 1, 12, 0, 1, tzinfo=UTC),
+            last_checked=datetime(2026, 3, 1, 12, 0, 5, tzinfo=UTC),
+        )
+    )
+    assert saved.id is not None
+    kinds = [e.kind for e in inv.profiles.details(saved.id).history]
+    assert kinds == [EventKind.CREATED, EventKind.CONSENTED, EventKind.CHECKED]
