@@ -108,7 +108,7 @@ class InventoryController(QObject):
         self._inventory: Inventory | None = None
         self._lock = threading.Lock()
         self._generation = 0
-        self._loading: Task | None = None
+        self._loading: Task[Any] | None = None
         self._pending_rest: tuple[int, int, bool] | None = None
 
     def store(self) -> Store:
@@ -235,7 +235,7 @@ class InventoryController(QObject):
 
         self._change("Renaming a customer", work)
 
-    def set_notes(self, name: str, notes: str) -> Task:
+    def set_notes(self, name: str, notes: str) -> Task[str]:
         """Save a customer's notes; the returned task tells its caller when they are stored.
 
         Notes appear on no list, so a save announces no change (nothing reloads while the
@@ -270,7 +270,7 @@ class InventoryController(QObject):
 
     def add_tenant(
         self, customer: str, domain: str, tenant_id: str, cloud: Cloud, display_name: str = ""
-    ) -> Task:
+    ) -> Task[str]:
         def work() -> str:
             tenant = self.inventory().tenants.add(
                 customer,
@@ -297,7 +297,7 @@ class InventoryController(QObject):
 
         self._change("Removing a tenant", work)
 
-    def lookup_tenant(self, domain: str, cloud: Cloud) -> Task:
+    def lookup_tenant(self, domain: str, cloud: Cloud) -> Task[tuple[str, str, str]]:
         """Resolve *domain* online; the caller may cancel the returned task. A cancelled
         look-up reports neither its answer nor its failure."""
 
@@ -329,13 +329,13 @@ class InventoryController(QObject):
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _run(self, name: str, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> Task:
+    def _run(self, name: str, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> Task[Any]:
         task = self._runner.submit(name, lambda token, progress: fn())
         task.succeeded.connect(on_done)
         task.failed.connect(self.failed.emit)
         return task
 
-    def _change(self, name: str, fn: Callable[[], str]) -> Task:
+    def _change(self, name: str, fn: Callable[[], str]) -> Task[Any]:
         def finished(text: str) -> None:
             self.done.emit(text)
             self.changed.emit()
