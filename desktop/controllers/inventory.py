@@ -95,6 +95,8 @@ class InventoryController(QObject):
         remove_secret: RemoveSecret | None = None,
         lookup: Callable[[str, Cloud], str] | None = None,
         tenant_name: Callable[[str, Cloud], str | None] | None = None,
+        open_store: Callable[[], Store] | None = None,
+        open_inventory: Callable[[], Inventory] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -104,6 +106,9 @@ class InventoryController(QObject):
         self.remove_secret = remove_secret
         self._lookup = lookup
         self._tenant_name = tenant_name
+        #: The composition root's store and inventory, when it passes them (else opened here).
+        self._open_store = open_store
+        self._open_inventory = open_inventory
         self._store: Store | None = None
         self._inventory: Inventory | None = None
         self._lock = threading.Lock()
@@ -113,6 +118,8 @@ class InventoryController(QObject):
 
     def store(self) -> Store:
         """The store, opened (and migrated) on first use (call from a worker thread)."""
+        if self._open_store is not None:
+            return self._open_store()
         with self._lock:
             if self._store is None:
                 self._store = Store.open(self._paths)
@@ -121,6 +128,8 @@ class InventoryController(QObject):
     def inventory(self) -> Inventory:
         """The inventory's services over the store, made on first use (call from a worker
         thread). Listing profiles does without them (see read_first_page)."""
+        if self._open_inventory is not None:
+            return self._open_inventory()
         store = self.store()
         with self._lock:
             if self._inventory is None:

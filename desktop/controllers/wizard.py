@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -36,6 +36,9 @@ from desktop.core.wizard.ports import (
     TenantNameReader,
 )
 
+if TYPE_CHECKING:
+    from desktop.core.services import CoreServices
+
 T = TypeVar("T")
 
 
@@ -54,6 +57,27 @@ class WizardServices:
     tenant_name: TenantNameReader | None = None
     #: Checks the saved profiles right after Save, so the list shows their first status.
     check_new: Callable[[list[int], CancelToken, Progress], object] | None = None
+
+    @classmethod
+    def over(cls, core: CoreServices) -> WizardServices:
+        """The real services: the wizard's backend over the core services, and the check
+        service for the first check (built inside that task, on a worker thread: it reads
+        Settings and the keyring)."""
+        backend = core.wizard_backend()
+
+        def check_new(ids: list[int], token: CancelToken, progress: Progress) -> object:
+            return core.check_service().check(ids, token=token, progress=progress)
+
+        return cls(
+            engine=backend,
+            load_directory=backend.load_directory,
+            lookup_tenant=backend.lookup_tenant,
+            tenant_name=backend.tenant_name,
+            save=backend.save,
+            roles=backend,
+            discard_certificate=backend.discard_certificate,
+            check_new=check_new,
+        )
 
 
 class WizardController(QObject):
