@@ -8,7 +8,6 @@ another tenant, or the input was bad; nothing is saved then.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,6 +19,7 @@ from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.progress import say
 from desktop.cli_commands.signin import PROGRESS
 from desktop.core.catalog.model import ConsentMethod, SetupMode
+from desktop.core.consenting import consent_new_profile
 from desktop.core.domain import AppProfile, Customer, Tenant
 from desktop.core.errors import UserError
 from desktop.core.identity.browser import BrowserOpener, open_system_browser
@@ -27,7 +27,6 @@ from desktop.core.identity.consent import ConsentPlan, consent_link, plan_consen
 from desktop.core.identity.staged import StagedCertificates
 from desktop.core.inventory import Inventory
 from desktop.core.inventory.profiles import row_json
-from desktop.core.naming import profile_name
 from desktop.core.services import IdentityServices
 
 
@@ -169,10 +168,6 @@ def consent(
         functions=args.functions,
         name=args.name,
     )
-    if not args.name.strip():  # the one naming pattern, as the wizard and the demo data use
-        services = [s.id for s in plan.services]
-        name = profile_name(wiring.catalog, plan.app_type, services, plan.tenant)
-        plan = dataclasses.replace(plan, name=name)
     # A custom app's certificate is held in memory during the browser wait; it enters the
     # vault only with the saved profile, so a killed run leaves no key behind.
     staged = StagedCertificates() if plan.mode is SetupMode.CUSTOM else None
@@ -185,7 +180,8 @@ def consent(
         f"in {plan.tenant.label}…"
     )
     say(WAITING_LINE)
-    outcome = engine.run(
+    outcome = consent_new_profile(
+        engine,
         plan,
         pfx=pfx,
         password=password,

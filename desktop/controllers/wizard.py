@@ -232,6 +232,10 @@ class WizardController(QObject):
                     message=outcome.message,
                     certificate_ref=outcome.certificate_ref,
                     baseline=outcome.baseline,
+                    # As the engine stamped them on the worker: nothing is re-stamped here.
+                    at=outcome.consented_at,
+                    remedy=outcome.remedy,
+                    checked_at=outcome.checked_at,
                 )
             elif outcome.declined:
                 self.machine.consent_declined(app_id, outcome.message, outcome.detail)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from desktop.core.cancel import CancelToken, Progress
@@ -72,6 +73,12 @@ class ConsentOutcome:
     baseline: tuple[str, ...] = ()
     #: A check ran and found no consent yet: checking again later may find it.
     pending: bool = False
+    #: When the consent was given (or found), stamped where it happened; saved as it is.
+    consented_at: datetime | None = None
+    #: What to do about ``status`` (the verification's remedy).
+    remedy: str = ""
+    #: When the verification found ``status``.
+    checked_at: datetime | None = None
 
 
 class ConsentEngine(Protocol):
