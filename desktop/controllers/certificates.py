@@ -16,9 +16,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 from desktop.controllers.tasks import Task, TaskRunner
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.certificates import (
-    CertificateInfo,
     CertificateRequest,
-    PfxContents,
     PfxEncryption,
     create_self_signed,
     inspect,
@@ -26,30 +24,10 @@ from desktop.core.certificates import (
     read_pfx_bytes,
     write_certificate_files,
 )
+from desktop.core.certificates.selected import SelectedCertificate
 from desktop.core.errors import CancelledError
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class SelectedCertificate:
-    """A certificate the technician chose (or created), held in memory only.
-
-    ``pfx_bytes`` and ``password`` let the owner store it in the vault later; the panel never
-    writes them anywhere.
-    """
-
-    path: Path | None
-    info: CertificateInfo
-    contents: PfxContents
-    pfx_bytes: bytes
-    password: str | None
-
-    @property
-    def usable_for_profile(self) -> bool:
-        """Whether an app profile may store it: usable key, valid now."""
-        info = self.info
-        return info.usable and not info.expired and not info.not_yet_valid
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from desktop.core.wizard.ports import (
 )
 
 if TYPE_CHECKING:
+    from desktop.core.certificates.selected import SelectedCertificate
     from desktop.core.services import CoreServices
 
 T = TypeVar("T")
@@ -106,8 +107,8 @@ class WizardController(QObject):
         self.services = services
         self.runner = runner
         self._tasks: set[Task[Any]] = set()
-        #: Custom mode: the SelectedCertificate the certificate panel opened (memory only).
-        self.certificate: object | None = None
+        #: Custom mode: the certificate the certificate panel opened (memory only).
+        self.certificate: SelectedCertificate | None = None
         #: Seconds between two checks while Check again waits for a consent.
         self.check_interval = CHECK_INTERVAL_S
         #: The profiles already in the store (from the directory), to name duplicates.

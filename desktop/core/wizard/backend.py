@@ -23,6 +23,7 @@ from desktop.core.wizard.role_assign import GraphRoleAssigner
 from desktop.core.wizard.save import save_plan
 
 if TYPE_CHECKING:
+    from desktop.core.certificates.selected import SelectedCertificate
     from desktop.core.services import CoreServices
 
 
@@ -130,9 +131,9 @@ class WizardBackend:
 
     # -- save --------------------------------------------------------------------------------
 
-    def save(self, plan: SavePlan, certificate: object | None) -> list[AppProfile]:
+    def save(self, plan: SavePlan, certificate: SelectedCertificate | None) -> list[AppProfile]:
         vault = self._services.certificates()
-        contents = getattr(certificate, "contents", None)
+        contents = certificate.contents if certificate is not None else None
 
         def store_certificate() -> str:
             if contents is None:

@@ -67,8 +67,8 @@ class IdentityConsent:
             outcome = consent_new_profile(
                 self.engine,
                 self._plan(request),
-                pfx=getattr(selected, "pfx_bytes", None),
-                password=getattr(selected, "password", None),
+                pfx=selected.pfx_bytes if selected is not None else None,
+                password=selected.password if selected is not None else None,
                 timeout=self.timeout,
                 cancel=token,
                 progress=progress,
@@ -131,7 +131,7 @@ class IdentityConsent:
         endpoints = endpoints_for(request.tenant.cloud)
         if request.mode is SetupMode.CUSTOM:
             selected = request.certificate
-            contents = getattr(selected, "contents", None)
+            contents = selected.contents if selected is not None else None
             if contents is None:
                 return Verification(Status.UNKNOWN, "The custom app's certificate is not open.")
             return verify_client_credentials(
