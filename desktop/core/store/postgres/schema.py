@@ -10,12 +10,15 @@ What the server enforces, so that no client can get around it:
 
 - ``version`` columns for optimistic concurrency, bumped by a trigger on every edit other
   than a check's result, with who changed the row and when (``changed_by``, ``changed_at``);
-- a change log (``seq``) and an append-only audit table, both written by triggers as
-  ``session_user`` (the identity the server authenticated), with the transaction's ticket
-  (``SET LOCAL apm.ticket = '...'``); ``UPDATE``, ``DELETE`` and ``TRUNCATE`` of the audit are
-  refused by triggers and never granted;
-- ``pg_notify('apm_changes', ...)`` after each changing statement, delivered on commit,
-  carrying the entity, the change, ids and the last ``seq``, never a value of a row;
+- an append-only audit table written by triggers on every inventory table (one row per
+  changed row, with the changed column names but no values) as ``session_user`` (the
+  identity the server authenticated), with the transaction's ticket
+  (``SET LOCAL apm.ticket = '...'``); ``UPDATE``, ``DELETE`` and ``TRUNCATE`` of the audit
+  and the history are refused by triggers and never granted;
+- a change log (``seq``) of what each unit of work announced (the storage interface's
+  changes, the same on both backends), whose actor and time a trigger sets from the server,
+  and ``pg_notify('apm_changes', ...)`` for each entry, delivered on commit, carrying its seq,
+  entity, kind and ids, never a value of a row;
 - row-level security: a member listed in ``member_groups`` sees only the customers assigned to
   those groups (``customer_groups``), their tenants, profiles, history, changes and audit rows.
 """
@@ -97,7 +100,7 @@ CREATE TABLE apm.profiles (
     changed_by text NOT NULL DEFAULT session_user,
     changed_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
-CREATE INDEX profiles_by_name ON apm.profiles (lower(name), id);
+CREATE INDEX profiles_by_name ON apm.profiles ((lower(name) COLLATE "C"), id);
 CREATE INDEX profiles_by_customer ON apm.profiles (customer_id);
 CREATE INDEX profiles_by_tenant ON apm.profiles (tenant_id);
 CREATE INDEX profiles_by_status ON apm.profiles (status);
@@ -131,14 +134,17 @@ CREATE TABLE apm.member_groups (
     PRIMARY KEY (member, group_name)
 );
 
+-- What each unit of work announced (the storage interface's changes), in commit order.
+-- actor and at come from the server; customer_ids (for row-level security) from the audit.
 CREATE TABLE apm.change_log (
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    entity text NOT NULL,
-    ids jsonb NOT NULL,
-    change text NOT NULL,
-    actor text NOT NULL,
     at timestamptz NOT NULL DEFAULT clock_timestamp(),
-    customer_id bigint
+    actor text NOT NULL DEFAULT session_user,
+    entity text NOT NULL,
+    kind text NOT NULL,
+    ids jsonb NOT NULL,
+    fields text NOT NULL DEFAULT '',
+    customer_ids bigint[] NOT NULL DEFAULT '{}'
 );
 
 CREATE TABLE apm.audit (
@@ -153,6 +159,7 @@ CREATE TABLE apm.audit (
     customer_id bigint
 );
 CREATE INDEX audit_by_time ON apm.audit (at);
+CREATE INDEX audit_by_entity ON apm.audit (entity, ids, id);
 """
 
 _FUNCTIONS = r"""
@@ -219,14 +226,19 @@ BEGIN
     NEW.actor := session_user;
     NEW.ticket := nullif(current_setting('apm.ticket', true), '');
     IF NEW.customer_id IS NULL THEN
-        NEW.customer_id := (SELECT customer_id FROM apm.profiles WHERE id = NEW.profile_id);
+        NEW.customer_id := COALESCE(
+            (SELECT customer_id FROM apm.profiles WHERE id = NEW.profile_id),
+            -- a deleted profile's customer, as its audit rows remember it
+            (SELECT customer_id FROM apm.audit
+             WHERE entity = 'profile' AND ids = jsonb_build_object('id', NEW.profile_id)
+             ORDER BY id DESC LIMIT 1));
     END IF;
     RETURN NEW;
 END
 $$;
 
--- After each changing statement: one change-log row and one audit row per changed row, then
--- one notification. Arguments: entity, key columns (comma-separated), customer id column.
+-- After each changing statement: one audit row per changed row. Arguments: entity, key
+-- columns (comma-separated), customer id column.
 CREATE FUNCTION apm.log_changes() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, apm AS $$
 DECLARE
@@ -237,9 +249,6 @@ DECLARE
                                 WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END;
     v_stamps text[] := ARRAY['version', 'changed_by', 'changed_at'];
     v_ticket text := nullif(current_setting('apm.ticket', true), '');
-    v_last bigint;
-    v_count bigint;
-    v_ids jsonb;
     v_source text;
 BEGIN
     v_source := CASE TG_OP
@@ -255,28 +264,48 @@ BEGIN
               ) AS d WHERE cols IS NOT NULL'
     END;
     EXECUTE format($q$
-        WITH changed AS (%s),
-        audited AS (
-            INSERT INTO apm.audit (actor, ticket, entity, ids, change, detail, customer_id)
-            SELECT session_user, $5, $3, apm.pick(r, $1), $4,
-                   jsonb_strip_nulls(jsonb_build_object('name', r -> 'name', 'columns', cols)),
-                   (r ->> $6)::bigint
-            FROM changed
-        ),
-        logged AS (
-            INSERT INTO apm.change_log (entity, ids, change, actor, customer_id)
-            SELECT $3, apm.pick(r, $1), $4, session_user, (r ->> $6)::bigint FROM changed
-            RETURNING seq, ids
-        )
-        SELECT max(seq), count(*), jsonb_agg(ids ORDER BY seq) FROM logged
+        INSERT INTO apm.audit (actor, ticket, entity, ids, change, detail, customer_id)
+        SELECT session_user, $5, $3, apm.pick(r, $1), $4,
+               jsonb_strip_nulls(jsonb_build_object('name', r -> 'name', 'columns', cols)),
+               (r ->> $6)::bigint
+        FROM (%s) AS changed
     $q$, v_source)
-    INTO v_last, v_count, v_ids
     USING v_keys, v_stamps, v_entity, v_change, v_ticket, v_customer;
-    IF v_count > 0 THEN
-        PERFORM pg_notify('apm_changes', jsonb_build_object(
-            'entity', v_entity, 'change', v_change, 'seq', v_last, 'count', v_count,
-            'ids', CASE WHEN v_count <= 50 THEN v_ids END)::text);
-    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- A change-log entry's actor and time come from the server, and its customers (whom row-level
+-- security shows it to) from the audit, which knows them even for removed rows.
+CREATE FUNCTION apm.change_stamp() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, apm AS $$
+DECLARE
+    v_entity text := CASE NEW.entity WHEN 'history' THEN 'profile' ELSE NEW.entity END;
+    v_key text := CASE NEW.entity WHEN 'tenant' THEN 'tenant_id' ELSE 'id' END;
+BEGIN
+    NEW.actor := session_user;
+    NEW.at := clock_timestamp();
+    NEW.customer_ids := ARRAY(
+        SELECT DISTINCT a.customer_id
+        FROM jsonb_array_elements(NEW.ids) AS e(v)
+        CROSS JOIN LATERAL (
+            SELECT customer_id FROM apm.audit
+            WHERE entity = v_entity AND ids = jsonb_build_object(v_key, e.v)
+            ORDER BY id DESC LIMIT 1
+        ) AS a
+        WHERE a.customer_id IS NOT NULL
+    );
+    RETURN NEW;
+END
+$$;
+
+-- After a change is logged: wake the listeners (on commit). Ids only, never a row's values.
+CREATE FUNCTION apm.change_notify() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, apm AS $$
+BEGIN
+    PERFORM pg_notify('apm_changes', jsonb_build_object(
+        'seq', NEW.seq, 'entity', NEW.entity, 'kind', NEW.kind,
+        'ids', CASE WHEN jsonb_array_length(NEW.ids) <= 50 THEN NEW.ids END)::text);
     RETURN NULL;
 END
 $$;
@@ -351,6 +380,14 @@ def _triggers() -> str:
         "CREATE TRIGGER events_audit AFTER INSERT ON apm.profile_events "
         "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION apm.log_event();"
     )
+    parts.append(
+        "CREATE TRIGGER change_log_stamp BEFORE INSERT ON apm.change_log "
+        "FOR EACH ROW EXECUTE FUNCTION apm.change_stamp();"
+    )
+    parts.append(
+        "CREATE TRIGGER change_log_notify AFTER INSERT ON apm.change_log "
+        "FOR EACH ROW EXECUTE FUNCTION apm.change_notify();"
+    )
     for table in ("audit", "change_log", "profile_events"):
         parts.append(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON apm.{table} "
@@ -372,7 +409,6 @@ def _policies() -> str:
         ("tenants", "customer_id"),
         ("profiles", "customer_id"),
         ("profile_events", "customer_id"),
-        ("change_log", "customer_id"),
         ("audit", "customer_id"),
     )
     parts = []
@@ -382,6 +418,12 @@ def _policies() -> str:
         parts.append(
             f"CREATE POLICY {table}_scope ON apm.{table} USING ({rule}) WITH CHECK ({rule});"
         )
+    # A change log entry is seen by a limited member when it touches one of their customers.
+    parts.append("ALTER TABLE apm.change_log ENABLE ROW LEVEL SECURITY;")
+    rule = "(SELECT apm.unscoped()) OR customer_ids && ARRAY(SELECT apm.my_customers())"
+    parts.append(
+        f"CREATE POLICY change_log_scope ON apm.change_log USING ({rule}) WITH CHECK (true);"
+    )
     return "\n".join(parts)
 
 
@@ -407,10 +449,12 @@ GRANTS = (
     "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON apm.audit, apm.change_log "
     "FROM apm_readonly, apm_technician, apm_admin",
     "GRANT SELECT ON apm.audit, apm.change_log TO apm_readonly",
+    "GRANT INSERT ON apm.change_log TO apm_technician",
     "GRANT INSERT, UPDATE, DELETE ON apm.customers, apm.customer_services, apm.tenants, "
     "apm.profiles TO apm_technician",
     "GRANT INSERT ON apm.profile_events TO apm_technician",
-    "GRANT USAGE ON ALL SEQUENCES IN SCHEMA apm TO apm_technician",
+    # UPDATE: a bulk load that keeps its ids moves the id sequence past them (setval).
+    "GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA apm TO apm_technician",
     "GRANT INSERT, UPDATE, DELETE ON apm.customer_groups, apm.member_groups TO apm_admin",
     "GRANT UPDATE (offline_days) ON apm.schema_info TO apm_admin",
     "GRANT apm_readonly TO apm_technician",

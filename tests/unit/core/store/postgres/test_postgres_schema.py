@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 from desktop.core.errors import UserError
 from desktop.core.store.postgres import team
@@ -169,8 +170,11 @@ def test_no_team_role_can_change_or_delete_audit_or_history(
 def test_a_member_limited_to_a_group_sees_only_its_customers_everywhere(
     postgres_db: TestDatabase, owner: Connection
 ) -> None:
-    add_customer(owner, "Contoso")
-    add_customer(owner, "Fabrikam")
+    for cid in (add_customer(owner, "Contoso"), add_customer(owner, "Fabrikam")):
+        owner.execute(
+            "INSERT INTO change_log (entity, kind, ids) VALUES ('customer', 'added', %s)",
+            (Jsonb([cid]),),
+        )
     team.assign(owner, "Contoso", ["north"])
     team.assign(owner, "Fabrikam", ["south"])
     name, password = postgres_db.login("alice")
@@ -182,7 +186,7 @@ def test_a_member_limited_to_a_group_sees_only_its_customers_everywhere(
         "tenants": "SELECT primary_domain FROM tenants",
         "profiles": "SELECT name FROM profiles",
         "audit": "SELECT DISTINCT detail ->> 'name' FROM audit WHERE entity = 'customer'",
-        "changes": "SELECT DISTINCT customer_id FROM change_log",
+        "changes": "SELECT DISTINCT unnest(customer_ids) FROM change_log",
     }
     seen = {key: sorted(r[0] for r in alice.execute(q).fetchall()) for key, q in queries.items()}
     contoso = owner.execute("SELECT id FROM customers WHERE name = 'Contoso'").fetchone()
