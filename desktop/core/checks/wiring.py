@@ -21,6 +21,7 @@ from desktop.core.checks.gateway import CertificateCredential
 from desktop.core.checks.http import CheckHttpClient
 from desktop.core.checks.inventory_store import InventoryCheckStore
 from desktop.core.checks.msal_gateway import MsalGateway
+from desktop.core.checks.name_map import NameMapCache
 from desktop.core.checks.service import CheckService, CheckStore
 from desktop.core.checks.token_reuse import TokenReuse
 from desktop.core.domain import Cloud
@@ -124,6 +125,8 @@ def build_check_service(paths: DataPaths, catalog: Catalog, inventory: Inventory
         on_cache_changed=cache_store.save,
         client_id_in=_client_id_in(wiring),
         settings=wiring.settings,
+        # IDs and names only (no secret), so a plain file in the data folder.
+        names=NameMapCache(paths.root / "graph-names"),
     )
 
 
@@ -139,6 +142,7 @@ def assemble_check_service(
     client_id_for: Callable[[AppType], str | None] = lambda app: app.client_id,
     client_id_in: Callable[[AppType, Cloud], str | None] | None = None,
     settings: Settings | None = None,
+    names: NameMapCache | None = None,
 ) -> CheckService:
     """The check service over *store*, from its parts (the benchmarks build it this way too).
 
@@ -162,8 +166,15 @@ def assemble_check_service(
         on_cache_changed=on_cache_changed,
         graph_token=graph_token,
         http=http,
+        names=names,
     )
     checker = ProfileChecker(
         catalog, gateway, credentials, client_id_for=client_id_for, client_id_in=client_id_in
     )
-    return CheckService(store, checker, settings, request_count=lambda: http.request_count)
+    return CheckService(
+        store,
+        checker,
+        settings,
+        request_count=lambda: http.request_count,
+        throttled_seconds=lambda: gateway.tenants.throttle.throttled_seconds,
+    )
