@@ -40,7 +40,9 @@ _RETRYABLE = frozenset({429, 503, 504})
 class GraphThrottle:
     """When Graph asked each app to wait, shared by every tenant of a run; thread-safe.
 
-    *sleep* waits (``time.sleep`` by default); ``throttled_seconds`` is the total waited."""
+    *sleep* waits (``time.sleep`` by default). ``throttled_seconds`` is how long apps were
+    held back in all (the union of each app's holds: two tenants waiting out the same hold
+    count it once)."""
 
     def __init__(
         self,
@@ -62,7 +64,12 @@ class GraphThrottle:
     def hold(self, app: str, seconds: float) -> None:
         """Hold back *app*'s Graph requests for *seconds* from now."""
         with self._lock:
-            self._until[app] = max(self._until.get(app, 0.0), self._clock() + seconds)
+            now = self._clock()
+            until = self._until.get(app, 0.0)
+            end = now + seconds
+            if end > until:
+                self._waited += end - max(until, now)
+                self._until[app] = end
 
     def wait(self, app: str) -> None:
         """Block while *app* is held back."""
@@ -72,8 +79,6 @@ class GraphThrottle:
             if left <= 0:
                 return
             self._sleep(left)
-            with self._lock:
-                self._waited += left
 
 
 @dataclass(frozen=True)

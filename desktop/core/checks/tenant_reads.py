@@ -195,7 +195,7 @@ class TenantReader:
                 detail=", ".join(sorted(unresolved)[:5]),
             )
         by_api: set[tuple[str, str]] = set()
-        unknown: list[str] = []
+        unknown: dict[str, list[str]] = {}
         for a in assignments.items:
             api, display = self._api_of[str(a.get("resourceId", ""))]
             role = str(a.get("appRoleId", "")).lower()
@@ -203,7 +203,7 @@ class TenantReader:
             if name:
                 by_api.add((api, name))
             elif role != "00000000-0000-0000-0000-000000000000":  # the default access role
-                unknown.append(f"{_api_name(api, display)}: {role}")
+                unknown.setdefault(_api_name(api, display), []).append(role)
         delegated_by_api = frozenset(
             (self._api_of[str(g.get("resourceId"))][0], s)
             for g in grants.items
@@ -240,12 +240,11 @@ class TenantReader:
             else:
                 unreadable = roles_not_readable(listing.refused.status)
         application_by_api = frozenset(by_api)
-        notes: tuple[str, ...] = ()
-        if unknown:
-            notes = (
-                "Granted app roles that the API does not list by name (unknown role IDs; "
-                f"they were not compared): {', '.join(sorted(unknown))}.",
-            )
+        notes = tuple(
+            f"The app also holds app roles of {api} that {api} does not name (unknown role "
+            f"IDs, not compared): {', '.join(sorted(ids))}."
+            for api, ids in sorted(unknown.items())
+        )
         return Grants(
             True,
             frozenset(name for _, name in application_by_api),
