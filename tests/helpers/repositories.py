@@ -18,7 +18,7 @@ from desktop.core.paths import DataPaths
 from desktop.core.storage.interface import Repository
 
 #: The backends the contract tests run against.
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgres"]
 
 
 class RepositoryBackend(Protocol):
@@ -48,9 +48,13 @@ class SqliteBackend:
         """Nothing stays open: the store opens a connection per unit of work."""
 
 
-def _make(name: str, home: Path) -> RepositoryBackend:
+def _make(name: str, home: Path, request: pytest.FixtureRequest) -> RepositoryBackend:
     if name == "sqlite":
         return SqliteBackend(home)
+    if name == "postgres":
+        from tests.helpers.postgres import PostgresBackend
+
+        return PostgresBackend(request.getfixturevalue("postgres_db"))
     raise ValueError(f"unknown storage backend {name!r}")
 
 
@@ -58,7 +62,7 @@ def _make(name: str, home: Path) -> RepositoryBackend:
 def repository_backend(
     request: pytest.FixtureRequest, data_home: Path
 ) -> Iterator[RepositoryBackend]:
-    backend = _make(str(request.param), data_home)
+    backend = _make(str(request.param), data_home, request)
     try:
         yield backend
     finally:
