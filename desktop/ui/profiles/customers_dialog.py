@@ -294,8 +294,9 @@ class CustomersDialog(QDialog):
             self.dialogs.error(TITLE, UserError("A customer needs a name.", remedy="Type it."))
             return
         self._select_after_load = name
-        self.new_name.clear()
-        self._follow(self.controller.add_customer(name))
+        task = self._follow(self.controller.add_customer(name))
+        # Cleared only once added: a refused name stays, to correct it.
+        task.succeeded.connect(lambda _text: self.new_name.clear())
 
     @Slot()
     def rename_customer(self) -> None:
