@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from desktop.core.checks.checker import CredentialSource
     from desktop.core.checks.consent_adapter import IdentityReauthorizer
     from desktop.core.checks.inventory_store import InventoryCheckStore
+    from desktop.core.checks.name_map import NameMapCache
     from desktop.core.checks.service import CheckService, CheckStore
     from desktop.core.identity.browser import BrowserOpener
     from desktop.core.identity.consent import CertificateStore, CredentialOf, IdentityConsentEngine
@@ -296,6 +297,7 @@ class CoreServices:
         """The check service, with whatever sign-ins this computer holds. Nothing touches the
         keyring or the network until a check runs."""
         from desktop.core.checks.inventory_store import InventoryCheckStore
+        from desktop.core.checks.name_map import NameMapCache
         from desktop.core.checks.vault_credentials import VaultCredentials
 
         identity = self.identity()
@@ -318,6 +320,8 @@ class CoreServices:
             on_cache_changed=cache_store.save,
             client_id_in=client_id,
             settings=identity.settings,
+            # IDs and names only (no secret), so a plain file in the data folder.
+            names=NameMapCache(self.paths.root / "graph-names"),
         )
 
     def reauthorization(self, *, timeout: float | None = None) -> ReauthorizeParts:
@@ -376,6 +380,7 @@ def assemble_check_service(
     client_id_for: Callable[[AppType], str | None] = lambda app: app.client_id,
     client_id_in: Callable[[AppType, Cloud], str | None] | None = None,
     settings: Settings | None = None,
+    names: NameMapCache | None = None,
 ) -> CheckService:
     """The check service over *store*, from its parts (the benchmarks build it this way too).
 
@@ -406,8 +411,15 @@ def assemble_check_service(
         on_cache_changed=on_cache_changed,
         graph_token=graph_token,
         http=http,
+        names=names,
     )
     checker = ProfileChecker(
         catalog, gateway, credentials, client_id_for=client_id_for, client_id_in=client_id_in
     )
-    return CheckService(store, checker, settings, request_count=lambda: http.request_count)
+    return CheckService(
+        store,
+        checker,
+        settings,
+        request_count=lambda: http.request_count,
+        throttled_seconds=lambda: gateway.tenants.throttle.throttled_seconds,
+    )
