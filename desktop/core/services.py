@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     import msal
 
     from desktop.core.checks.checker import CredentialSource
-    from desktop.core.checks.consent_adapter import IdentityReauthorizer
     from desktop.core.checks.inventory_store import InventoryCheckStore
     from desktop.core.checks.name_map import NameMapCache
     from desktop.core.checks.service import CheckService, CheckStore
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from desktop.core.identity.signin import TechnicianSession, TokenCacheStore
     from desktop.core.inventory import Inventory
     from desktop.core.inventory.secrets import VaultSecretRemover
+    from desktop.core.reauthorize.identity import IdentityReauthorizer
     from desktop.core.store import Store
     from desktop.core.vault import CertificateVault
     from desktop.core.wizard.backend import WizardBackend
@@ -327,8 +327,8 @@ class CoreServices:
     def reauthorization(self, *, timeout: float | None = None) -> ReauthorizeParts:
         """The check service, the store and the identity engine's consent flow, for
         re-authorizing. *timeout* is the browser's time limit (default: Settings')."""
-        from desktop.core.checks.consent_adapter import IdentityReauthorizer
         from desktop.core.checks.inventory_store import InventoryCheckStore
+        from desktop.core.reauthorize.identity import IdentityReauthorizer
 
         service = self.check_service()
         identity = self.identity()

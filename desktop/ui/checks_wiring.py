@@ -31,14 +31,14 @@ from desktop.ui.profiles.page import ProfilesPage
 if TYPE_CHECKING:
     from desktop.controllers.checks import ChecksController
     from desktop.core.checks.bulk import BulkOutcome
-    from desktop.core.checks.reauthorize import (
+    from desktop.core.checks.result import CheckResult
+    from desktop.core.checks.service import CheckService, Target
+    from desktop.core.reauthorize.flow import (
         CertificateReplacer,
         ReauthorizeEngine,
         ReauthorizeRequest,
         ReauthorizeStore,
     )
-    from desktop.core.checks.result import CheckResult
-    from desktop.core.checks.service import CheckService, Target
 
     from desktop.ui.reauthorize_dialog import ReauthorizeDialog
 
@@ -257,7 +257,7 @@ class ChecksWiring(QObject):
             )
             return
         from desktop.controllers.reauthorize import ReauthorizeController
-        from desktop.core.checks.reauthorize import options_for, reauthorize
+        from desktop.core.reauthorize.flow import options_for, reauthorize
 
         from desktop.ui.reauthorize_dialog import ReauthorizeDialog
 
