@@ -233,7 +233,6 @@ ON_DEMAND_MODULES = (
     "desktop.controllers.checks",
     "desktop.controllers.reauthorize",
     "desktop.ui.reauthorize_dialog",
-    "desktop.ui.check_page",
     "desktop.ui.profiles.details",
     "desktop.ui.profiles.customers_dialog",
     "desktop.ui.profiles.list_tools",

@@ -23,7 +23,7 @@ from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import Catalog
 from desktop.core.errors import UserError
 
-from desktop.ui.check_bar import CheckBar
+from desktop.ui.check_bar import CheckBar, summary
 from desktop.ui.check_failures import FailureFix, explain_failures, failure_cause
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.profiles.page import ProfilesPage
@@ -41,6 +41,17 @@ if TYPE_CHECKING:
     )
 
     from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+
+
+def row_updates(results: list[CheckResult]) -> list[tuple[int, str, str, str]]:
+    """What a batch of check results changes in the profile list's rows: ``(id, status,
+    reason, last checked)``. A failed check (transient) changes nothing: the row keeps its
+    stored status and reason."""
+    return [
+        (r.id, r.status.value, r.reason, r.checked_at.isoformat().replace("+00:00", "Z"))
+        for r in results
+        if not r.transient
+    ]
 
 
 #: How often the counts line follows streaming check results.
@@ -157,23 +168,18 @@ class ChecksWiring(QObject):
 
     @Slot(list)
     def _on_results(self, results: list[CheckResult]) -> None:
-        updates = []
         for result in results:
             if result.transient:
                 self._failed += 1
                 self._failures[failure_cause(result.reason)] += 1
                 continue  # the stored status and reason stay; the summary counts the failure
             self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
-            checked = result.checked_at.isoformat().replace("+00:00", "Z")
-            updates.append((result.id, result.status.value, result.reason, checked))
-        if self.page.model.apply_checks(updates) and not self._counts_timer.isActive():
+        if self.page.model.apply_checks(row_updates(results)) and not self._counts_timer.isActive():
             self._counts_timer.start()
 
     @Slot(object)
     def _on_finished(self, outcome: BulkOutcome) -> None:
         from desktop.core.domain import Status
-
-        from desktop.ui.check_page import summary
 
         counts = {s: self._counts.get(s.value, 0) for s in Status}
         text = summary(counts, self._failed, outcome.cancelled)
