@@ -200,8 +200,11 @@ def partner_tenant_of(session: TechnicianSession, endpoints: Endpoints, customer
     signed in (or only in the customer tenant itself)."""
     accounts = session.accounts(endpoints)
     for account in accounts:
-        if account.tenant_id and account.tenant_id.lower() != customer.lower():
-            return account.tenant_id
+        # The home tenant is in the home account ID (``uid.utid``); the realm may be a
+        # customer tenant the account already has a token in.
+        home = account.home_account_id.rpartition(".")[2] or account.tenant_id
+        if home and home.lower() != customer.lower():
+            return home
     if accounts:
         raise UserError(
             "You are signed in with an account of the customer's own tenant, not a partner "

@@ -428,11 +428,12 @@ class TechnicianSession:
             if "access_token" not in result:
                 problems.append(classify(result, where))
                 continue
-            # Only this tenant's token (the response says where it was issued; a cache
-            # hit is from this authority's realm).
-            issued_in = response_tenant(result) or str(account.get("realm", ""))
-            if issued_in.lower() == tenant_id.lower():
-                return _tenant_token(result, issued_in, account)
+            # Only this tenant's token (the response says where it was issued; a cache hit
+            # is from this authority's realm, whatever realm MSAL lists the account under).
+            cached = result.get("token_source") == "cache"
+            issued_in = response_tenant(result) or ("" if cached else str(account.get("realm")))
+            if cached or issued_in.lower() == tenant_id.lower():
+                return _tenant_token(result, tenant_id if cached else issued_in, account)
         if not problems:
             raise not_signed_in(where)
         # The most telling answer: a verdict on the tenant beats "try later" and "sign in".
@@ -492,20 +493,23 @@ _PROBLEM_ORDER = [
 
 
 def _tenant_token(result: dict[str, Any], tenant_id: str, account: dict[str, Any]) -> TenantToken:
-    """The token response as a :class:`TenantToken`. The roles come from ``wids``: in the ID
-    token when the tenant emits it there, else in the access token (Graph's are JWTs)."""
+    """The token response as a :class:`TenantToken`. The roles are the ``wids`` claim of the
+    access token (Graph's are JWTs, and it is surely this tenant's), else of the ID token
+    (which, for a cache hit, may be another realm's: then none are known)."""
     token = str(result["access_token"])
     claims = result.get("id_token_claims") or {}
-    wids = claims.get("wids")
-    if not isinstance(wids, list):
-        try:
-            wids = decode_claims(token).get("wids")
-        except UserError:  # an opaque token: no roles known
-            wids = None
+    try:
+        wids = decode_claims(token).get("wids")
+    except UserError:  # an opaque token
+        wids = None
+    if wids is None and result.get("token_source") != "cache":
+        wids = claims.get("wids")
     return TenantToken(
         tenant_id=tenant_id,
         access_token=token,
         username=user_name(claims) or str(account.get("username", "")),
-        role_ids=frozenset(str(w).lower() for w in wids or () if w),
+        role_ids=frozenset(str(w).lower() for w in wids or () if w)
+        if isinstance(wids, list)
+        else frozenset(),
         granted_scopes=response_scopes(result),
     )
