@@ -83,3 +83,11 @@ def test_partner_technician_onboards_a_customer(cli_sandbox: CliSandbox) -> None
     checked = box.cli("check", "--all", "--format", "json")
     assert checked.returncode == 0, checked.stderr
     assert [r["status"] for r in json.loads(checked.stdout)] == ["Valid"]
+
+    # Signed out: the check asks to sign in first, on stderr, and keeps the status.
+    assert box.cli("signout").returncode == 0
+    unsigned = box.cli("check", "--all", "--format", "json")
+    assert unsigned.returncode == 2
+    assert "not signed in" in unsigned.stderr and "Sign in first" in unsigned.stderr
+    assert "try again later" not in unsigned.stderr
+    assert [p["status"] for p in box.profiles()] == ["Valid"]

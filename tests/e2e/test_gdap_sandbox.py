@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.endpoints import endpoints_for
+from desktop.core.checks.result import CheckResult
+from desktop.core.checks.status_rules import Action
+from desktop.core.domain import Status
+from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.gdap import ConnectVia, connect_tenant, tenant_access
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.identity.tenant_token import Problem, TenantTokenError
 from tests.helpers.browser import StandInBrowser
-from tests.helpers.identity_fakes import catalog
+from tests.helpers.identity_fakes import BASELINE, catalog
 from tests.helpers.sandbox import RunningSandbox
 
 pytestmark = pytest.mark.e2e
@@ -113,3 +116,69 @@ def test_not_signed_in_says_so(sandbox: RunningSandbox) -> None:
     access = tenant_access(session, endpoints_for(), sandbox.demo.tenant_id, catalog())
     assert access.problem is Problem.NOT_SIGNED_IN
     assert access.action == "Sign in"
+
+
+def _publisher_check(sb: RunningSandbox, session: TechnicianSession) -> CheckResult:
+    from datetime import timedelta
+
+    from desktop.core.checks.checker import ProfileChecker
+    from desktop.core.checks.msal_gateway import MsalGateway
+    from desktop.core.checks.token_reuse import TokenReuse
+    from desktop.core.domain import AppProfile, utc_now
+
+    def fetch(endpoints: Endpoints, tenant_id: str) -> str | None:
+        return session.tenant_token(endpoints, tenant_id).access_token
+
+    client_id = sb.demo.client_ids[BASELINE.id]
+    sb.scenario.grant_admin_consent(sb.demo.tenant_id, client_id)
+    checker = ProfileChecker(
+        catalog(), MsalGateway(graph_token=TokenReuse(fetch)), None,  # type: ignore[arg-type]
+        client_id_for=lambda app: client_id,
+    )  # fmt: skip
+    profile = AppProfile(
+        name="p", customer_id=1, tenant_id=sb.demo.tenant_id, service_ids=("baseline",),
+        app_type_id=BASELINE.id, id=1, consented_at=utc_now() - timedelta(days=10),
+    )  # fmt: skip
+    return checker.check(profile)
+
+
+def test_a_check_says_connect_this_tenant_then_passes_once_connected(
+    sandbox: RunningSandbox,
+) -> None:
+    session = _technician(sandbox)
+    failed = _publisher_check(sandbox, session)
+    assert failed.transient and failed.status is Status.UNKNOWN
+    assert failed.action is Action.CONNECT_TENANT
+    assert "not authorized in" in failed.reason and "90099" in failed.reason
+    assert failed.remedy.startswith("Connect this tenant")
+
+    connect_tenant(session, endpoints_for(), sandbox.demo.tenant_id, catalog())
+    passed = _publisher_check(sandbox, session)
+    assert passed.status is Status.VALID, passed
+    assert not passed.transient
+
+
+def test_a_check_without_a_sign_in_asks_to_sign_in(sandbox: RunningSandbox) -> None:
+    session = TechnicianSession(sandbox.demo.sign_in_client_id, MemoryTokenCacheStore())
+    failed = _publisher_check(sandbox, session)
+    assert failed.transient and failed.action is Action.SIGN_IN
+    assert "not signed in" in failed.reason and "Sign in" in failed.remedy
+
+
+def _expire_access_tokens(session: TechnicianSession) -> None:
+    import msal
+
+    cache = session.cache_store.load()
+    for token in list(cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN)):
+        cache.remove_at(token)
+    session.cache_store.save(cache)
+
+
+def test_a_customer_policy_is_named_in_the_check(sandbox: RunningSandbox) -> None:
+    session = _technician(sandbox)
+    connect_tenant(session, endpoints_for(), sandbox.demo.tenant_id, catalog())
+    sandbox.scenario.customer_policy(sandbox.demo.tenant_id, 53003)
+    _expire_access_tokens(session)  # the policy applies when the next token is issued
+    failed = _publisher_check(sandbox, session)
+    assert failed.transient and failed.action is Action.FIX_IN_TENANT
+    assert "Conditional Access" in failed.reason and "administrator" in failed.remedy

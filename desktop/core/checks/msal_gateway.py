@@ -27,15 +27,18 @@ from desktop.core.checks.gateway import (
 )
 from desktop.core.checks.graph_reads import read_app_roles, read_publisher_grants
 from desktop.core.checks.http import CheckHttpClient
+from desktop.core.checks.status_rules import Action
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
 from desktop.core.identity.assertion import confidential_client
 from desktop.core.identity.resources import GRAPH_APP_ID
+from desktop.core.identity.tenant_token import Problem, TenantTokenError
 from desktop.core.identity.tokens import response_scopes, response_tenant
 
 log = logging.getLogger(__name__)
 
-#: ``graph_token(endpoints, tenant_id)``: the signed-in technician's Graph token, or None.
+#: ``graph_token(endpoints, tenant_id)``: the signed-in technician's Graph token, or None; it
+#: may raise :class:`TenantTokenError` saying why there is none.
 GraphTokenProvider = Callable[[Endpoints, str], str | None]
 
 
@@ -50,6 +53,25 @@ def decode_claims(token: str) -> dict[str, Any]:
     if not isinstance(claims, dict):
         raise TransientFailure("the access token could not be read")
     return claims
+
+
+_FAILURE_ACTIONS = {
+    Problem.NOT_CONNECTED: Action.CONNECT_TENANT,
+    Problem.NOT_SIGNED_IN: Action.SIGN_IN,
+    Problem.SIGN_IN_AGAIN: Action.SIGN_IN,
+    Problem.CUSTOMER_POLICY: Action.FIX_IN_TENANT,
+}
+
+
+def token_failure(error: TenantTokenError) -> TransientFailure:
+    """Why the technician's token for a tenant could not be had, as a failed check: which
+    case applies and its action (connect this tenant, sign in, the customer's policy)."""
+    return TransientFailure(
+        error.message.rstrip("."),
+        detail=error.detail,
+        remedy=error.remedy,
+        action=_FAILURE_ACTIONS.get(error.problem, Action.CHECK_AGAIN),
+    )
 
 
 def _token_error(result: dict[str, Any], status: int) -> TokenError:
@@ -258,7 +280,12 @@ class MsalGateway:
         with_roles: bool = True,
         user: str = "",
     ) -> Grants | TokenError | None:
-        token = self._graph_token(endpoints, tenant_id) if self._graph_token else None
+        try:
+            token = self._graph_token(endpoints, tenant_id) if self._graph_token else None
+        except TenantTokenError as exc:
+            if user:
+                return None  # the consenting user's own token still tells a lot
+            raise token_failure(exc) from exc
         if not token:
             return None
         return read_publisher_grants(
