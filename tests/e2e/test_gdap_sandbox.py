@@ -12,6 +12,7 @@ from desktop.core.domain import Status
 from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.gdap import ConnectVia, connect_tenant, tenant_access
+from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.identity.tenant_token import Problem, TenantTokenError
 from tests.helpers.browser import StandInBrowser
@@ -182,3 +183,85 @@ def test_a_customer_policy_is_named_in_the_check(sandbox: RunningSandbox) -> Non
     failed = _publisher_check(sandbox, session)
     assert failed.transient and failed.action is Action.FIX_IN_TENANT
     assert "Conditional Access" in failed.reason and "administrator" in failed.remedy
+
+
+def test_partner_center_consents_only_apps_of_the_partner_tenant(sandbox: RunningSandbox) -> None:
+    from desktop.core.identity.partner_center import (
+        grant_application_consent,
+        user_impersonation_scope,
+    )
+
+    session = _technician(sandbox)
+    token = session.tenant_token(
+        endpoints_for(), sandbox.demo.partner_tenant_id, scopes=[user_impersonation_scope()]
+    )
+    vendor_app = sandbox.demo.client_ids[BASELINE.id]  # a publisher's app, not the MSP's
+    with pytest.raises(UserError) as refused:
+        grant_application_consent(
+            token.access_token, sandbox.demo.tenant_id, vendor_app, {GRAPH_APP_ID: ["User.Read"]}
+        )
+    assert "registered in your partner tenant" in refused.value.one_line()
+    assert "not registered in the partner's tenant" in refused.value.detail
+    # A Graph token is no Partner Center token.
+    graph = session.tenant_token(endpoints_for(), sandbox.demo.partner_tenant_id)
+    with pytest.raises(UserError) as unauthorized:
+        grant_application_consent(
+            graph.access_token,
+            sandbox.demo.tenant_id,
+            sandbox.demo.sign_in_client_id,
+            {GRAPH_APP_ID: ["User.Read"]},
+        )
+    assert "did not accept your sign-in" in unauthorized.value.message
+
+
+def test_admin_consent_by_the_customer_connects_too(sandbox: RunningSandbox) -> None:
+    session = _technician(sandbox)
+    session.open_browser = StandInBrowser(sandbox.sandbox.ca_path, upn=sandbox.demo.admin)
+    result = connect_tenant(
+        session, endpoints_for(), sandbox.demo.tenant_id, catalog(), via=ConnectVia.ADMIN_CONSENT
+    )
+    assert result.via is ConnectVia.ADMIN_CONSENT
+    assert result.access.connected and result.access.username == sandbox.demo.technician
+
+
+def test_an_ended_relationship_leaves_no_access(sandbox: RunningSandbox) -> None:
+    session = _technician(sandbox)
+    connect_tenant(session, endpoints_for(), sandbox.demo.tenant_id, catalog())
+    sandbox.scenario.end_gdap_relationship(sandbox.demo.gdap_relationship_id)
+    _expire_access_tokens(session)
+    access = tenant_access(session, endpoints_for(), sandbox.demo.tenant_id, catalog())
+    assert access.problem is Problem.NO_ACCESS
+
+
+def test_find_consents_tells_admin_from_user_consent(sandbox: RunningSandbox) -> None:
+    from desktop.core.catalog.model import ConsentMethod
+    from desktop.core.domain import Tenant
+    from desktop.core.identity.discover import find_consents, new_profiles
+    from tests.helpers.identity_fakes import DELEGATED_APP
+
+    session = _technician(sandbox)
+    connect_tenant(session, endpoints_for(), sandbox.demo.tenant_id, catalog())
+    ids = sandbox.demo.client_ids
+    sandbox.scenario.grant_admin_consent(sandbox.demo.tenant_id, ids[BASELINE.id])
+    tasks = {"Microsoft Graph": {"Tasks.ReadWrite"}}
+    sandbox.sandbox.directory.grant_user_consent(
+        sandbox.demo.tenant_id, ids[DELEGATED_APP.id], sandbox.demo.user, tasks
+    )
+    token = session.tenant_token(endpoints_for(), sandbox.demo.tenant_id)
+    found = find_consents(
+        token.access_token, endpoints_for(), catalog(), lambda app, cloud: ids.get(app.id),
+        recorded=[BASELINE.id],
+    )  # fmt: skip
+    by_app = {f.app_type_id: f for f in found}
+    assert set(by_app) == {BASELINE.id, DELEGATED_APP.id}
+    assert (by_app[BASELINE.id].method, by_app[BASELINE.id].recorded) == (
+        ConsentMethod.ADMIN,
+        True,
+    )
+    user = by_app[DELEGATED_APP.id]
+    assert (user.method, user.consenting_user) == (ConsentMethod.USER, sandbox.demo.user)
+
+    tenant = Tenant(sandbox.demo.tenant_id, 1, sandbox.demo.domain)
+    [profile] = new_profiles(found, catalog(), tenant)
+    assert (profile.app_type_id, profile.consent_method) == (DELEGATED_APP.id, ConsentMethod.USER)
+    assert profile.consenting_user == sandbox.demo.user and profile.mode.value == "modern"
