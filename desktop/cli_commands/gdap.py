@@ -22,7 +22,6 @@ from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.gdap import ConnectVia, TenantAccess, connect_tenant, tenant_access
 from desktop.core.identity.signin import TechnicianSession
-from desktop.core.identity.wiring import IdentityWiring
 
 
 def register(sub: Any, fmt: argparse.ArgumentParser) -> None:
@@ -55,7 +54,7 @@ def register(sub: Any, fmt: argparse.ArgumentParser) -> None:
 
 def _target(ctx: CliContext, key: str) -> tuple[Tenant, TechnicianSession, Endpoints, int]:
     tenant, _ = ctx.inventory.tenants.find(key)
-    wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
+    wiring = ctx.services.identity()
     session = wiring.technician_session()
     return tenant, session, endpoints_for(tenant.cloud), wiring.settings.consent_timeout_seconds
 
@@ -105,11 +104,10 @@ def _access(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _discover(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.core.checks.wiring import build_check_service
     from desktop.core.identity.discover import find_consents, new_profiles
 
     tenant, session, endpoints, _ = _target(ctx, args.tenant)
-    wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
+    wiring = ctx.services.identity()
 
     def client_id_in(app: Any, cloud: Cloud) -> str | None:
         try:
@@ -130,7 +128,7 @@ def _discover(args: argparse.Namespace, ctx: CliContext) -> int:
     ids = [p.id for p in added if p.id is not None]
     checked: dict[int, Any] = {}
     if ids:
-        outcome = build_check_service(ctx.paths, ctx.catalog, ctx.inventory).check(ids)
+        outcome = ctx.services.check_service().check(ids)
         checked = {r.id: r for r in outcome.results}
     rows = []
     by_app = {p.app_type_id: p for p in added}

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from desktop.core.checks.msal_gateway import GraphTokenProvider
+from desktop.core.checks.gateway import GraphTokenProvider
 from desktop.core.endpoints import Endpoints
 from desktop.core.identity.tenant_token import TenantTokenError
 
