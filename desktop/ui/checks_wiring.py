@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from desktop.core.checks.bulk import BulkOutcome
     from desktop.core.checks.reauthorize import (
         CertificateReplacer,
-        ConsentEngine,
+        ReauthorizeEngine,
         ReauthorizeRequest,
         ReauthorizeStore,
     )
@@ -52,7 +52,7 @@ class ReauthorizeParts(NamedTuple):  # not a dataclass: a tenth of the cost at s
 
     service: CheckService
     store: ReauthorizeStore
-    engine: ConsentEngine
+    engine: ReauthorizeEngine
     #: Where a new certificate replaces the old one (the vault); None where there is none.
     certificates: CertificateReplacer | None = None
 
