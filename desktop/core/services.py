@@ -400,7 +400,8 @@ def assemble_check_service(
         session = technician
 
         def fetch(endpoints: Endpoints, tenant_id: str) -> str | None:
-            return session.graph_token(endpoints, tenant_id, http_client=http)
+            # Raises TenantTokenError saying why there is none (connect, sign in, policy).
+            return session.tenant_token(endpoints, tenant_id, http_client=http).access_token
 
         # The service is built once per run: each tenant's token is asked for once in it.
         graph_token = TokenReuse(fetch)
