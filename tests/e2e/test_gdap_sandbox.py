@@ -265,3 +265,20 @@ def test_find_consents_tells_admin_from_user_consent(sandbox: RunningSandbox) ->
     [profile] = new_profiles(found, catalog(), tenant)
     assert (profile.app_type_id, profile.consent_method) == (DELEGATED_APP.id, ConsentMethod.USER)
     assert profile.consenting_user == sandbox.demo.user and profile.mode.value == "modern"
+
+
+def test_a_sign_in_app_without_partner_center_permission_is_named(
+    sandbox: RunningSandbox,
+) -> None:
+    from desktop.core.identity.resources import PARTNER_CENTER_APP_ID
+
+    directory = sandbox.sandbox.directory
+    partner = directory.tenants[sandbox.demo.partner_tenant_id]
+    pc = partner.sp_by_app(PARTNER_CENTER_APP_ID)
+    assert pc is not None
+    partner.grants = [g for g in partner.grants if g.resource_id != pc.id]
+    session = _technician(sandbox)
+    with pytest.raises(UserError) as refused:
+        connect_tenant(session, endpoints_for(), sandbox.demo.tenant_id, catalog())
+    line = refused.value.one_line()
+    assert "user_impersonation" in line and "AADSTS65001" in line
