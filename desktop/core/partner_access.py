@@ -4,12 +4,14 @@
 - :func:`connect`: "Connect this tenant" (Partner Center or admin consent, then proven);
 - :func:`discover`: "Find existing consents" (record the consented publisher apps, checked).
 
-Each takes an inventory tenant (GUID or primary domain) and raises
+Each takes a tenant by GUID or primary domain (``discover`` only the inventory's: its profiles
+need the tenant's customer; the others look an unrecorded one up online) and raises
 :class:`~desktop.core.errors.UserError` (one line: what happened, what to do) on failure.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +19,7 @@ from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.catalog.model import AppType
 from desktop.core.domain import AppProfile, Cloud, Tenant
 from desktop.core.endpoints import endpoints_for
-from desktop.core.errors import UserError
+from desktop.core.errors import NotFoundError, UserError
 from desktop.core.identity.gdap import (
     ConnectResult,
     ConnectVia,
@@ -32,9 +34,25 @@ if TYPE_CHECKING:
     from desktop.core.services import CoreServices
 
 
-def _tenant(services: CoreServices, key: str) -> Tenant:
-    tenant, _ = services.inventory().tenants.find(key)
-    return tenant
+def _tenant(services: CoreServices, key: str, *, recorded: bool = False) -> Tenant:
+    """The inventory's tenant *key*; else (unless *recorded* is required) the tenant the GUID
+    or domain names, looked up online (a tenant need not be recorded to connect it)."""
+    try:
+        tenant, _ = services.inventory().tenants.find(key)
+        return tenant
+    except NotFoundError:
+        if recorded:
+            raise
+    from desktop.core.tenant_lookup import lookup_tenant
+    from desktop.core.validation import normalise_domain
+
+    name = key.strip().lower()
+    try:
+        return Tenant(str(uuid.UUID(name)), customer_id=0)
+    except ValueError:
+        pass
+    found = lookup_tenant(name, Cloud.GLOBAL)
+    return Tenant(found.tenant_id, 0, normalise_domain(name), cloud=found.cloud or Cloud.GLOBAL)
 
 
 def access(services: CoreServices, key: str) -> TenantAccess:
@@ -127,7 +145,13 @@ def discover(
     and check the new profiles. Raises UserError when the tenant cannot be read."""
     from desktop.core.identity.discover import find_consents, new_profiles
 
-    tenant = _tenant(services, key)
+    try:
+        tenant = _tenant(services, key, recorded=True)
+    except NotFoundError as exc:
+        raise NotFoundError(
+            f"{key} is not one of your customers' tenants yet; its profiles need a customer.",
+            remedy="Add it first: tenants add --customer NAME --domain DOMAIN (or --id GUID).",
+        ) from exc
     identity = services.identity()
     endpoints = endpoints_for(tenant.cloud)
 
