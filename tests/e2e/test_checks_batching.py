@@ -28,11 +28,11 @@ from desktop.core.checks.bulk import BulkOutcome
 from desktop.core.checks.name_map import NameMapCache
 from desktop.core.checks.result import CheckResult
 from desktop.core.checks.service import CheckService, Target
-from desktop.core.checks.wiring import assemble_check_service
 from desktop.core.domain import AppProfile, Cloud, Status
 from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
+from desktop.core.services import assemble_check_service
 from desktop.sandbox.directory import AppRoleAssignment
 from tests.helpers.browser import StandInBrowser
 from tests.helpers.catalog_factory import app_type, perm
