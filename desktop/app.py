@@ -49,7 +49,7 @@ from desktop.ui.wizard.wiring import add_create_wizard
 if TYPE_CHECKING:
     from desktop.controllers.list_export import ListExportController
     from desktop.core.checks.service import CheckService
-    from desktop.core.vault import CertificateVault
+    from desktop.core.secrets import SecretStore
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -97,7 +97,7 @@ class AppContext:
     profiles_page: ProfilesPage | None = None
     #: Profiles' certificates: a key per certificate in the OS keyring, the encrypted file in
     #: the data folder. Built once, on first use (by a worker thread), by certificate_vault().
-    certificates: CertificateVault | None = None
+    certificates: SecretStore | None = None
     #: The technician's sign-in (Account menu, status bar); built by build_window.
     account: AccountUi | None = None
     #: File → Settings…; built by build_window.
@@ -106,13 +106,13 @@ class AppContext:
     first_run: FirstRun | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def certificate_vault(self) -> CertificateVault:
+    def certificate_vault(self) -> SecretStore:
         """The one certificate vault of this app (built lazily: it loads cryptography)."""
         with self._lock:
             if self.certificates is None:
-                from desktop.core.vault import CertificateVault, open_vault
+                from desktop.core.secrets import open_secret_store
 
-                self.certificates = CertificateVault(open_vault(self.paths))
+                self.certificates = open_secret_store(self.paths)
             return self.certificates
 
 

@@ -13,7 +13,7 @@ from desktop.core.paths import DataPaths, data_paths
 
 if TYPE_CHECKING:
     from desktop.core.inventory import Inventory, RemoveSecret
-    from desktop.core.vault import CertificateVault
+    from desktop.core.secrets import SecretStore
 
 
 class CliContext:
@@ -38,11 +38,11 @@ class CliContext:
         return Inventory.open(self.paths)
 
     @cached_property
-    def certificates(self) -> CertificateVault:
-        """Profiles' certificates in the vault (the keyring is asked only when used)."""
-        from desktop.core.vault import CertificateVault, open_vault
+    def certificates(self) -> SecretStore:
+        """Profiles' certificates in the secret store (the keyring is asked only when used)."""
+        from desktop.core.secrets import open_secret_store
 
-        return CertificateVault(open_vault(self.paths))
+        return open_secret_store(self.paths)
 
     @cached_property
     def remove_secret(self) -> RemoveSecret:

@@ -31,16 +31,17 @@ from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
+from desktop.core.secrets import SecretStore, open_secret_store
 from desktop.core.settings import Settings
-from desktop.core.vault import CertificateVault, VaultMissingError, open_vault
+from desktop.core.vault_errors import VaultMissingError
 
 log = logging.getLogger(__name__)
 
 
 class VaultCredentials:
-    """A custom app's certificate from the vault, as the checks' gateway needs it."""
+    """A custom app's certificate from the secret store, as the checks' gateway needs it."""
 
-    def __init__(self, paths: DataPaths, vault: CertificateVault | None = None) -> None:
+    def __init__(self, paths: DataPaths, vault: SecretStore | None = None) -> None:
         self._paths = paths
         self._vault = vault
 
@@ -51,7 +52,7 @@ class VaultCredentials:
                 remedy="Re-authorize it and choose the custom app's certificate.",
             )
         if self._vault is None:
-            self._vault = CertificateVault(open_vault(self._paths))
+            self._vault = open_secret_store(self._paths)
         contents = self._vault.load(certificate_ref)
         credential = msal_client_credential(contents)
         return CertificateCredential(
@@ -99,7 +100,7 @@ def build_reauthorizer(
         wiring.publisher_client_id,
         timeout=timeout if timeout is not None else float(wiring.settings.consent_timeout_seconds),
         client_id_in=wiring.publisher_client_id,
-        certificates=certificates if isinstance(certificates, CertificateVault) else None,
+        certificates=certificates,
     )
     return service, InventoryCheckStore(inventory), reauthorizer
 

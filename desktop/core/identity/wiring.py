@@ -11,12 +11,11 @@ from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
 from desktop.core.identity.browser import BrowserOpener, open_system_browser
 from desktop.core.identity.config import publisher_client_id, sign_in_client_id
-from desktop.core.identity.consent import CertificateStore, CredentialOf
+from desktop.core.identity.consent import CredentialOf
 from desktop.core.identity.signin import TechnicianSession, TokenCacheStore
 from desktop.core.paths import DataPaths
+from desktop.core.secrets import SecretStore, open_secret_store
 from desktop.core.settings import Settings
-from desktop.core.token_cache import TokenCacheStore as EncryptedTokenCacheStore
-from desktop.core.vault import CertificateVault, open_vault
 
 
 @dataclass
@@ -69,14 +68,19 @@ class IdentityWiring:
         )
 
     def token_cache_store(self) -> TokenCacheStore:
-        """The technician's MSAL cache, encrypted in the vault (key in the OS keyring)."""
-        return EncryptedTokenCacheStore(open_vault(self.paths))
+        """The technician's MSAL cache, kept by this data folder's secret store."""
+        return self.secret_store().token_cache()
 
     def technician_session(self) -> TechnicianSession:
         """The technician's own sign-in over the encrypted cache. Raises :class:`UserError`
         (saying where to set it) when no sign-in client ID is configured."""
         return self.technician_for(self.token_cache_store())
 
-    def certificates(self) -> tuple[CertificateStore, CredentialOf]:
-        """The vault's certificate store and how to turn a stored one into an MSAL credential."""
-        return CertificateVault(open_vault(self.paths)), msal_client_credential
+    def secret_store(self) -> SecretStore:
+        """This data folder's secret store (certificates, consenting users' tokens)."""
+        return open_secret_store(self.paths)
+
+    def certificates(self) -> tuple[SecretStore, CredentialOf]:
+        """The secret store's certificates and how to turn a stored one into an MSAL
+        credential."""
+        return self.secret_store(), msal_client_credential

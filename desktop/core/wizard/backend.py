@@ -18,10 +18,10 @@ from desktop.core.identity.staged import StagedCertificates
 from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
+from desktop.core.secrets import open_secret_store
 from desktop.core.settings import Settings
 from desktop.core.tenant_lookup import lookup_tenant_id
 from desktop.core.tenant_name import display_name_of, technician_of
-from desktop.core.vault import CertificateVault, open_vault
 from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.identity_engine import IdentityConsent, technician_token
 from desktop.core.wizard.plan import SavePlan
@@ -146,7 +146,7 @@ class WizardBackend:
     # -- save --------------------------------------------------------------------------------
 
     def save(self, plan: SavePlan, certificate: object | None) -> list[AppProfile]:
-        vault = CertificateVault(open_vault(self._paths))
+        vault = open_secret_store(self._paths)
         contents = getattr(certificate, "contents", None)
 
         def store_certificate() -> str:
@@ -168,4 +168,4 @@ class WizardBackend:
         return saved
 
     def discard_certificate(self, ref: str) -> None:
-        CertificateVault(open_vault(self._paths)).delete(ref)
+        open_secret_store(self._paths).delete(ref)

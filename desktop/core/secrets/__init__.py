@@ -1,0 +1,31 @@
+"""Where profiles' secrets live: one interface, several stores.
+
+:class:`~desktop.core.secrets.store.SecretStore` is what checks, consent and re-authorize
+call: a custom profile's certificate (stored, loaded, replaced, deleted) and the persistence
+of consenting users' refresh tokens. The local vault (solo mode: OS keyring + encrypted
+files) implements it today; a team store (per-member envelope encryption) and a cloud key
+vault implement the same interface, so adding one changes no caller.
+
+Importing this package loads no cryptography; :func:`open_secret_store` does, on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from desktop.core.paths import DataPaths
+from desktop.core.secrets.store import SecretStore
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+__all__ = ["SecretStore", "open_secret_store"]
+
+
+def open_secret_store(paths: DataPaths, backend: KeyringBackend | None = None) -> SecretStore:
+    """This data folder's secret store (the keyring is resolved on first use, off the GUI
+    thread). *backend* is the keyring backend (tests pass an in-memory one)."""
+    from desktop.core.secrets.local import LocalSecretStore
+    from desktop.core.vault import open_vault
+
+    return LocalSecretStore(open_vault(paths, backend))
