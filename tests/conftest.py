@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.helpers.sandbox",
     "tests.helpers.cli_sandbox",
     "tests.helpers.small_disk",
+    "tests.helpers.postgres",
 ]
 
 
