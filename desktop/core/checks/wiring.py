@@ -17,7 +17,7 @@ from desktop.core.catalog.model import AppType, Catalog
 from desktop.core.certificates import msal_client_credential, thumbprint
 from desktop.core.checks.checker import CredentialSource, ProfileChecker
 from desktop.core.checks.consent_adapter import IdentityReauthorizer
-from desktop.core.checks.gateway import CertificateCredential
+from desktop.core.checks.gateway import CertificateCredential, TransientFailure
 from desktop.core.checks.http import CheckHttpClient
 from desktop.core.checks.inventory_store import InventoryCheckStore
 from desktop.core.checks.msal_gateway import MsalGateway
@@ -32,6 +32,7 @@ from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
 from desktop.core.secrets import SecretStore, open_secret_store
+from desktop.core.secrets.store import WAITING, NotSharedYetError
 from desktop.core.settings import Settings
 from desktop.core.vault_errors import VaultMissingError
 
@@ -53,7 +54,10 @@ class VaultCredentials:
             )
         if self._vault is None:
             self._vault = open_secret_store(self._paths)
-        contents = self._vault.load(certificate_ref)
+        try:
+            contents = self._vault.load(certificate_ref)
+        except NotSharedYetError as exc:  # a wait for a colleague, never Invalid
+            raise TransientFailure(WAITING, remedy=exc.remedy) from exc
         credential = msal_client_credential(contents)
         return CertificateCredential(
             private_key_pem=credential["private_key"],

@@ -17,12 +17,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from desktop.core.errors import UserError
+
 if TYPE_CHECKING:
     from desktop.core.certificates import CertificateInfo, PfxContents
     from desktop.core.identity.signin import TokenCacheStore
 
+#: What a member without a wrapped key for a certificate is told: a wait, never Invalid.
+WAITING = "waiting for a colleague to share this customer's certificates with you (team approve)"
+
 #: Runs with a new ``certificate_ref`` once it is stored (e.g. saving the profile with it).
 Commit = Callable[[str], None]
+
+
+class NotSharedYetError(UserError):
+    """This member holds no share of the secret yet (team store): not a fault in the tenant,
+    so a check reports it as a wait, never as Invalid."""
+
+    def __init__(self, message: str = WAITING, *, detail: str = "") -> None:
+        super().__init__(
+            message[0].upper() + message[1:] + ".",
+            remedy="Ask a colleague who holds them to run 'app-profiles-cli team approve' "
+            "with your team user name.",
+            detail=detail,
+        )
 
 
 class SecretStore(Protocol):
