@@ -11,6 +11,7 @@ Importing this package loads no cryptography; :func:`open_secret_store` does, on
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from desktop.core.paths import DataPaths
@@ -19,13 +20,27 @@ from desktop.core.secrets.store import SecretStore
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-__all__ = ["SecretStore", "open_secret_store"]
+__all__ = ["DATABASE_URL_ENV", "SecretStore", "open_secret_store"]
+
+#: The team database (team mode); unset: solo mode.
+DATABASE_URL_ENV = "APP_PROFILES_DATABASE_URL"
 
 
 def open_secret_store(paths: DataPaths, backend: KeyringBackend | None = None) -> SecretStore:
     """This data folder's secret store (the keyring is resolved on first use, off the GUI
-    thread). *backend* is the keyring backend (tests pass an in-memory one)."""
+    thread). *backend* is the keyring backend (tests pass an in-memory one).
+
+    In team mode (``APP_PROFILES_DATABASE_URL`` set) a data folder enrolled in the team
+    (``team enroll``) keeps new certificates in the team store; otherwise in the local vault.
+    """
     from desktop.core.secrets.local import LocalSecretStore
+    from desktop.core.secrets.member_key import MemberKeys
     from desktop.core.vault import open_vault
 
-    return LocalSecretStore(open_vault(paths, backend))
+    vault = open_vault(paths, backend)
+    local = LocalSecretStore(vault)
+    if os.environ.get(DATABASE_URL_ENV, "").strip() and MemberKeys(vault).enrolled():
+        from desktop.core.secrets.team_wiring import open_team_secrets
+
+        return open_team_secrets(paths, os.environ[DATABASE_URL_ENV].strip(), vault).store(local)
+    return local

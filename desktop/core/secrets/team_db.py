@@ -20,6 +20,7 @@ holds a private key, a data key, a password or a token as it is.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -169,10 +170,17 @@ class SecretRow:
 
 
 class TeamSecretsDb:
-    """The secret tables over one connection (autocommit; each write its own transaction)."""
+    """The secret tables over one connection (autocommit; each write its own transaction).
+
+    The connection is closed with :meth:`close`, or when this object is dropped (a secret
+    store has no end of life its callers would announce)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._finalizer = weakref.finalize(self, conn.close)
+
+    def close(self) -> None:
+        self._finalizer()
 
     def _run(self, query: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         try:
@@ -256,6 +264,30 @@ class TeamSecretsDb:
             return None
         sid, kind, customer, data, by = rows[0]
         return SecretRow(sid, kind, customer, bytes(data), by)
+
+    def customer_of_certificate(self, ref: str) -> int | None:
+        """The customer of the inventory's profile that holds *ref* (None before the
+        inventory's tables exist, or when no profile holds it)."""
+        rows = self._run("SELECT to_regclass('apm.profiles') IS NOT NULL")
+        if not rows[0][0]:
+            return None
+        found = self._run("SELECT customer_id FROM apm.profiles WHERE certificate_ref = %s", (ref,))
+        return int(found[0][0]) if found else None
+
+    def profiles_holding(self, refs: list[str]) -> dict[str, list[str]]:
+        """The names of the inventory's profiles holding each of *refs* (empty before the
+        inventory's tables exist)."""
+        rows = self._run("SELECT to_regclass('apm.profiles') IS NOT NULL")
+        if not rows[0][0] or not refs:
+            return {}
+        found: dict[str, list[str]] = {}
+        for ref, name in self._run(
+            "SELECT certificate_ref, name FROM apm.profiles WHERE certificate_ref = ANY(%s) "
+            "ORDER BY name",
+            (refs,),
+        ):
+            found.setdefault(ref, []).append(name)
+        return found
 
     def delete_secret(self, secret_id: str) -> None:
         self._run("DELETE FROM apm.team_secrets WHERE secret_id = %s", (secret_id,))

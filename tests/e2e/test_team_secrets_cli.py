@@ -1,0 +1,173 @@
+"""Two technicians (two data folders, two keyrings, two server roles) share a customer's
+certificate through the team database: enroll, wait, approve, read, remove, wait again.
+Then a dump of the real database holds none of the secrets in any encoding."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+from desktop.core.certificates import read_pfx_file
+from desktop.core.checks.gateway import TransientFailure
+from desktop.core.checks.wiring import VaultCredentials
+from desktop.core.paths import DataPaths
+from desktop.core.secrets import DATABASE_URL_ENV, open_secret_store
+from desktop.core.secrets.member_key import MEMBER_KEY_NAME
+from desktop.core.secrets.team import TeamSecretStore
+from desktop.core.secrets.team_db import install
+from desktop.core.vault import SecretVault
+from tests.helpers.file_keyring import FileKeyring, keyring_env
+from tests.helpers.fixtures import run_module
+from tests.helpers.pfx_corpus import PfxCase
+from tests.helpers.postgres import PG_BIN, TestDatabase
+
+CUSTOMER = 42
+
+
+@dataclass
+class Technician:
+    name: str
+    url: str
+    paths: DataPaths
+    keyring: Path
+
+    def env(self) -> dict[str, str]:
+        return {
+            "APP_PROFILES_HOME": str(self.paths.root),
+            DATABASE_URL_ENV: self.url,
+            **keyring_env(self.keyring),
+        }
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return run_module("desktop.cli", args, env=self.env())
+
+    def store(self, monkeypatch: pytest.MonkeyPatch) -> TeamSecretStore:
+        monkeypatch.setenv(DATABASE_URL_ENV, self.url)
+        store = open_secret_store(self.paths, FileKeyring(self.keyring))
+        assert isinstance(store, TeamSecretStore)
+        return store
+
+    def private_key(self) -> bytes:
+        vault = SecretVault(
+            self.paths.vault, FileKeyring(self.keyring), id_file=self.paths.folder_id
+        )
+        return vault.get(MEMBER_KEY_NAME)
+
+
+def _technician(db: TestDatabase, tmp_path: Path, stem: str, role: str) -> Technician:
+    name, password = db.login(stem)
+    db.cluster.sql([f"GRANT {role} TO {name}"])
+    paths = DataPaths(tmp_path / stem).ensure()
+    return Technician(name, db.url_for(name, password), paths, tmp_path / f"{stem}-keyring.json")
+
+
+def _json(result: subprocess.CompletedProcess[str]) -> dict:
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def test_two_technicians_share_a_certificate_and_the_dump_holds_no_secret(
+    postgres_db: TestDatabase,
+    tmp_path: Path,
+    pfx_corpus: dict[str, PfxCase],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with psycopg.connect(postgres_db.owner_url, autocommit=True) as owner:
+        install(owner)  # part of the owner's 'team init'
+    alice = _technician(postgres_db, tmp_path, "alice", "apm_technician")
+    bob = _technician(postgres_db, tmp_path, "bob", "apm_technician")
+    admin = _technician(postgres_db, tmp_path, "carol", "apm_admin")
+
+    enrolled = {t.name: _json(t.cli("team", "enroll", "--format", "json")) for t in (alice, bob)}
+    assert all(e["published"] and e["created"] for e in enrolled.values())
+    assert enrolled[bob.name]["member"] == bob.name
+    again = _json(alice.cli("team", "enroll", "--format", "json"))
+    assert not again["created"] and again["fingerprint"] == enrolled[alice.name]["fingerprint"]
+
+    # Alice stores a custom profile's certificate; saving the profile ties it to its customer.
+    case = pfx_corpus["chain"]
+    ref, _ = alice.store(monkeypatch).import_pfx(case.path.read_bytes(), case.password)
+    alice.store(monkeypatch).db.set_customer(ref, CUSTOMER)
+
+    def bobs_check() -> str:
+        credentials = VaultCredentials(bob.paths, bob.store(monkeypatch))
+        try:
+            return credentials.load(ref).thumbprint_sha1
+        except TransientFailure as waiting:
+            return waiting.reason
+
+    assert bobs_check().startswith("waiting for a colleague to share")
+
+    # Approving needs Bob's fingerprint confirmed: without it nothing is shared.
+    refused = alice.cli("team", "approve", bob.name)
+    assert refused.returncode == 2
+    assert enrolled[bob.name]["fingerprint"] in refused.stderr and "--fingerprint" in refused.stderr
+    wrong = alice.cli("team", "approve", bob.name, "--fingerprint", "0000 0000")
+    assert wrong.returncode == 2 and "not the one" in wrong.stderr
+    assert bobs_check().startswith("waiting")
+
+    approved = _json(
+        alice.cli(
+            "team",
+            "approve",
+            bob.name,
+            "--fingerprint",
+            enrolled[bob.name]["fingerprint"].lower(),
+            "--format",
+            "json",
+        )
+    )
+    assert approved["shared"] == [ref]
+    assert bobs_check() == case.sha1
+
+    # A technician cannot take Bob's keys away; an admin can, and is told what to rotate.
+    not_admin = alice.cli("team", "remove", bob.name)
+    assert not_admin.returncode == 2 and "Only a team admin" in not_admin.stderr
+    assert bobs_check() == case.sha1
+    removed = _json(admin.cli("team", "remove", bob.name, "--format", "json"))
+    assert [r["secret"] for r in removed["could_read"]] == [ref]
+    assert any("cert create" in step for step in removed["rotate"])
+    assert bobs_check().startswith("waiting")
+
+    _assert_dump_has_no_secret(postgres_db, case, [alice, bob], ref)
+
+
+def _encodings(secret: bytes) -> list[bytes]:
+    texts = [secret, secret.hex().encode(), secret.hex().upper().encode()]
+    texts += [base64.b64encode(secret), base64.urlsafe_b64encode(secret)]
+    return [t for t in texts if len(t) >= 16]
+
+
+def _assert_dump_has_no_secret(
+    db: TestDatabase, case: PfxCase, members: list[Technician], ref: str
+) -> None:
+    dump = subprocess.run(
+        [str(PG_BIN / "pg_dump"), "--no-owner", db.superuser_url],
+        capture_output=True,
+        check=True,
+        timeout=120,
+        env={**os.environ, "PGCONNECT_TIMEOUT": "10"},
+    ).stdout
+    assert ref.encode() in dump  # the dump is of the database that holds the secret
+    contents = read_pfx_file(case.path, case.password)
+    assert contents.private_key is not None
+    key_der = contents.private_key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+    key_pem = contents.private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    secrets_ = [key_der, case.path.read_bytes()] + [m.private_key() for m in members]
+    if case.password:
+        secrets_.append(case.password.encode())
+    pem_body = b"".join(key_pem.splitlines()[1:-1])
+    needles = [("the PEM private key", pem_body), ("a PEM line", key_pem.splitlines()[1])]
+    for number, secret in enumerate(secrets_):
+        for encoded in _encodings(secret) + _encodings(secret[:24]):  # a fragment leaks too
+            needles.append((f"secret {number}", encoded))
+    leaked = [what for what, needle in needles if needle in dump]
+    assert leaked == []  # names only: a failure must not print the secret itself
