@@ -5,7 +5,8 @@ certificates between technicians of a team.
 team mode (``APP_PROFILES_DATABASE_URL``), publishes the public key under the technician's
 server identity; the fingerprint is shown to compare by voice or chat. ``approve`` shows
 USER's published fingerprint, asks that it be confirmed (``--fingerprint`` for scripts) and
-wraps for USER every certificate key this technician holds that USER's scope allows.
+wraps for USER every certificate key this technician holds that USER's scope allows (run
+by an admin after a scope change, it also withdraws what the scope no longer allows).
 ``remove`` deletes USER's wrapped keys, lists what USER could read and how to rotate each
 certificate.
 
@@ -153,13 +154,14 @@ def _approve(args: argparse.Namespace, ctx: CliContext) -> int:
     team = _team(ctx)
     key = published_key(team.db, args.user)
     _confirm(args.user, key.fingerprint, args.fingerprint)
-    shared = approve(team.db, team.keys, team.member, args.user)
+    approval = approve(team.db, team.keys, team.member, args.user)
     emit_object(
         {
             "user": args.user,
             "fingerprint": key.fingerprint,
-            "shared": [s.secret_id for s in shared],
-            "count": len(shared),
+            "shared": [s.secret_id for s in approval.shared],
+            "count": len(approval.shared),
+            "withdrawn": approval.withdrawn,
         },
         args.format,
     )

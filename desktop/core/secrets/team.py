@@ -182,12 +182,23 @@ def published_key(db: TeamSecretsDb, member: str) -> MemberKey:
     return key
 
 
-def approve(db: TeamSecretsDb, keys: MemberKeys, holder: str, member: str) -> list[Shared]:
-    """Wrap for *member* every data key *holder* holds that *member*'s scope allows.
+@dataclass(frozen=True)
+class Approval:
+    """What ``team approve`` did: shared with the member, and withdrawn (outside their scope)."""
+
+    shared: list[Shared]
+    withdrawn: list[str]
+
+
+def approve(db: TeamSecretsDb, keys: MemberKeys, holder: str, member: str) -> Approval:
+    """Match *member*'s wrapped keys to their scope: wrap for them every data key *holder*
+    holds that the scope allows, and (when *holder* is an admin) withdraw the ones it no
+    longer allows. Run again after a scope change.
 
     The caller has shown :func:`published_key`'s fingerprint and had it confirmed."""
     target = published_key(db, member)
     private = keys.private_key()
+    withdrawn = db.prune_out_of_scope(member)
     shared: list[Shared] = []
     for row in db.shareable(holder, member):
         mine = db.wrapped_key(row.secret_id, holder)
@@ -199,7 +210,7 @@ def approve(db: TeamSecretsDb, keys: MemberKeys, holder: str, member: str) -> li
             row.secret_id, member, wrap(row.secret_id, member, data_key, target.public_key)
         ):
             shared.append(Shared(row.secret_id, row.kind, row.customer_id))
-    return shared
+    return Approval(shared, withdrawn)
 
 
 def remove(db: TeamSecretsDb, member: str) -> list[Shared]:

@@ -332,6 +332,17 @@ class TeamSecretsDb:
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def prune_out_of_scope(self, member: str) -> list[str]:
+        """Delete *member*'s wrapped keys for customers their scope no longer includes (only
+        an admin's or the member's own delete goes through); returns the secrets withdrawn."""
+        rows = self._run(
+            "DELETE FROM apm.wrapped_keys w USING apm.team_secrets s "
+            "WHERE w.secret_id = s.secret_id AND w.member = %s AND s.customer_id IS NOT NULL "
+            "AND NOT apm.scope_includes(%s, s.customer_id) RETURNING w.secret_id",
+            (member, member),
+        )
+        return sorted(str(r[0]) for r in rows)
+
     def remove_member(self, member: str) -> int:
         """Delete every wrapped key of *member*; returns how many went."""
         rows = self._run("DELETE FROM apm.wrapped_keys WHERE member = %s RETURNING 1", (member,))

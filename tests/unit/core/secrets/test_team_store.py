@@ -73,9 +73,9 @@ def test_bob_waits_until_approved_and_again_after_removal(
         bob.store.load(ref)
     assert "team approve" in waiting.value.one_line()
 
-    shared = approve(alice.db, alice.keys, alice.name, bob.name)
+    shared = approve(alice.db, alice.keys, alice.name, bob.name).shared
     assert [s.secret_id for s in shared] == [ref]
-    assert approve(alice.db, alice.keys, alice.name, bob.name) == []  # nothing new
+    assert approve(alice.db, alice.keys, alice.name, bob.name).shared == []  # nothing new
     expected = read_pfx_file(case.path, case.password).certificate
     assert bob.store.load(ref).certificate == expected
 
@@ -95,7 +95,7 @@ def test_a_certificate_not_yet_saved_is_only_its_storers(
     alice, bob, _customers = team
     case = pfx_corpus["chain"]
     ref, _ = alice.store.import_pfx(case.path.read_bytes(), case.password)
-    assert approve(alice.db, alice.keys, alice.name, bob.name) == []  # no customer yet
+    assert approve(alice.db, alice.keys, alice.name, bob.name).shared == []  # no customer yet
     with pytest.raises(NotSharedYetError):
         bob.store.load(ref)
     alice.store.delete(ref)
@@ -149,3 +149,54 @@ def test_a_check_of_a_secret_not_shared_yet_is_a_wait_never_invalid(
     assert "team approve" in waiting.value.remedy
     approve(alice.db, alice.keys, alice.name, bob.name)
     assert credentials.load(ref).thumbprint_sha1 == case.sha1
+
+
+def test_scope_decides_what_is_shared_and_a_scope_change_rewraps_or_withdraws(
+    team: tuple[Member, Member, dict],
+    postgres_db: TestDatabase,
+    tmp_path: Path,
+    pfx_corpus: dict[str, PfxCase],
+) -> None:
+    alice, bob, customers = team
+    # The inventory's scope tables, as the team schema has them.
+    with psycopg.connect(postgres_db.owner_url, autocommit=True) as owner:
+        owner.execute(
+            "CREATE TABLE apm.customer_groups (customer_id bigint, group_name text,"
+            " PRIMARY KEY (customer_id, group_name));"
+            "CREATE TABLE apm.member_groups (member text, group_name text,"
+            " PRIMARY KEY (member, group_name));"
+        )
+        owner.execute("INSERT INTO apm.customer_groups VALUES (1, 'north'), (2, 'south')")
+        owner.execute("INSERT INTO apm.member_groups VALUES (%s, 'north')", (bob.name,))
+        case = pfx_corpus["chain"]
+        refs = {}
+        for customer in (1, 2):
+            ref, _ = alice.store.import_pfx(case.path.read_bytes(), case.password)
+            customers[ref] = customer
+            alice.store.settle(ref)
+            refs[customer] = ref
+        admin = _member(postgres_db, tmp_path, "carol", "apm_admin", customers)
+        approve(alice.db, alice.keys, alice.name, admin.name)
+
+        assert [
+            s.customer_id for s in approve(admin.db, admin.keys, admin.name, bob.name).shared
+        ] == [1]
+        with pytest.raises(NotSharedYetError):
+            bob.store.load(refs[2])
+        # Bob cannot be given the south customer's certificate behind the scope's back.
+        south = alice.db.wrapped_key(refs[2], alice.name)
+        assert south is not None
+        with pytest.raises(UserError, match="refused"):
+            alice.db.add_wrapped_key(refs[2], bob.name, south)
+
+        # Bob moves from north to south: approving again re-wraps and withdraws to match.
+        owner.execute(
+            "UPDATE apm.member_groups SET group_name = 'south' WHERE member = %s", (bob.name,)
+        )
+        approval = approve(admin.db, admin.keys, admin.name, bob.name)
+        assert [s.secret_id for s in approval.shared] == [refs[2]]
+        assert approval.withdrawn == [refs[1]]
+        assert bob.store.load(refs[2]).certificate is not None
+        with pytest.raises(NotSharedYetError):
+            bob.store.load(refs[1])
+    admin.db.close()
