@@ -20,6 +20,7 @@ from desktop.cli_commands import (
     reauthorize,
     settings,
     signin,
+    team,
     team_secrets,
     tenants,
 )
@@ -39,7 +40,8 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     reauthorize,
     explain,
     settings,
-    team_secrets,
+    team,
+    team_secrets,  # joins the team command: after it
 )
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -204,6 +205,54 @@ def new_database(cluster: Cluster) -> TestDatabase:
     cluster.sql([f"CREATE DATABASE {name} OWNER {OWNER}"])
     # As on a new Azure or Debian server, the owner of the database may create in it.
     return TestDatabase(cluster, name)
+
+
+class PostgresBackend:
+    """The team store on a fresh test database, used by a technician login (for the storage
+    contract tests). The login is named like the OS user, so changes name the same actor on
+    both backends."""
+
+    name = "postgres"
+
+    def __init__(self, db: TestDatabase) -> None:
+        from desktop.core.changes import local_actor
+        from desktop.core.store.postgres.connection import connect
+        from desktop.core.store.postgres.migrate import migrate
+        from desktop.core.store.postgres.team import grant
+
+        self._db = db
+        self._stores: list[Any] = []
+        owner = connect(db.owner_url)
+        try:
+            migrate(owner, db.owner_url)
+        finally:
+            owner.close()
+        self.user = local_actor()
+        self.password = secrets.token_urlsafe(12)
+        db.cluster.sql(
+            [
+                f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{self.user}') "
+                f'THEN CREATE ROLE "{self.user}" LOGIN; END IF; END $$',
+                f"ALTER ROLE \"{self.user}\" PASSWORD '{self.password}'",
+            ]
+        )
+        owner = connect(db.owner_url)
+        try:
+            grant(owner, self.user, "technician")
+        finally:
+            owner.close()
+        self.url = db.url_for(self.user, self.password)
+
+    def open(self) -> Any:
+        from desktop.core.store.postgres.database import PostgresStore
+
+        store = PostgresStore.open(self.url)
+        self._stores.append(store)
+        return store
+
+    def close(self) -> None:
+        for store in self._stores:
+            store.close()
 
 
 @pytest.fixture(scope="session")
