@@ -83,24 +83,26 @@ def register(sub: Any) -> None:
     remove.set_defaults(handler=_remove)
 
 
-def _team(ctx: CliContext) -> Any:
-    from desktop.core.secrets.team_wiring import open_team_secrets, team_url
+def _team(ctx: CliContext, *, required: bool = True) -> Any:
+    from desktop.core.secrets.team_wiring import open_team_secrets, team_database
 
-    url = team_url()
-    if url is None:
+    database = team_database(ctx.paths)
+    if database is None:
+        if not required:
+            return None
         raise UserError(
             "This command needs the team database.",
-            remedy="Set APP_PROFILES_DATABASE_URL to the team's PostgreSQL URL.",
+            remedy="Set APP_PROFILES_DATABASE_URL (or the team database setting) to the "
+            "team's PostgreSQL address.",
         )
-    return open_team_secrets(ctx.paths, url)
+    return open_team_secrets(ctx.paths, database)
 
 
 def _enroll(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.core.secrets.member_key import MemberKeys
-    from desktop.core.secrets.team_wiring import team_url
     from desktop.core.vault import open_vault
 
-    team = _team(ctx) if team_url() is not None else None
+    team = _team(ctx, required=False)
     keys = team.keys if team is not None else MemberKeys(open_vault(ctx.paths))
     enrollment = keys.replace() if args.replace else keys.enroll()
     member = None
@@ -119,7 +121,7 @@ def _enroll(args: argparse.Namespace, ctx: CliContext) -> int:
     )
     if args.format == "table":
         if member is None:
-            print("Not published: set APP_PROFILES_DATABASE_URL and run 'team enroll' again.")
+            print("Not published: set up the team database and run 'team enroll' again.")
         print("Read the fingerprint to the colleague who runs 'team approve' for you.")
     return 0
 

@@ -11,7 +11,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
@@ -19,10 +18,10 @@ from desktop.core.certificates import read_pfx_file
 from desktop.core.checks.gateway import TransientFailure
 from desktop.core.checks.wiring import VaultCredentials
 from desktop.core.paths import DataPaths
-from desktop.core.secrets import DATABASE_URL_ENV, open_secret_store
+from desktop.core.secrets import open_secret_store
 from desktop.core.secrets.member_key import MEMBER_KEY_NAME
 from desktop.core.secrets.team import TeamSecretStore
-from desktop.core.secrets.team_db import install
+from desktop.core.store.postgres.credentials import ENV_URL as DATABASE_URL_ENV
 from desktop.core.vault import SecretVault
 from tests.helpers.file_keyring import FileKeyring, keyring_env
 from tests.helpers.fixtures import run_module
@@ -80,8 +79,12 @@ def test_two_technicians_share_a_certificate_and_the_dump_holds_no_secret(
     pfx_corpus: dict[str, PfxCase],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with psycopg.connect(postgres_db.owner_url, autocommit=True) as owner:
-        install(owner)  # part of the owner's 'team init'
+    initialized = run_module(
+        "desktop.cli",
+        ["team", "init"],
+        env={"APP_PROFILES_HOME": str(tmp_path / "owner"), DATABASE_URL_ENV: postgres_db.owner_url},
+    )
+    assert initialized.returncode == 0, initialized.stderr  # the owner's init makes the tables
     alice = _technician(postgres_db, tmp_path, "alice", "apm_technician")
     bob = _technician(postgres_db, tmp_path, "bob", "apm_technician")
     admin = _technician(postgres_db, tmp_path, "carol", "apm_admin")

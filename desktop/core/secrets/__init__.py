@@ -11,7 +11,6 @@ Importing this package loads no cryptography; :func:`open_secret_store` does, on
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from desktop.core.paths import DataPaths
@@ -20,18 +19,16 @@ from desktop.core.secrets.store import SecretStore
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-__all__ = ["DATABASE_URL_ENV", "SecretStore", "open_secret_store"]
-
-#: The team database (team mode); unset: solo mode.
-DATABASE_URL_ENV = "APP_PROFILES_DATABASE_URL"
+__all__ = ["SecretStore", "open_secret_store"]
 
 
 def open_secret_store(paths: DataPaths, backend: KeyringBackend | None = None) -> SecretStore:
     """This data folder's secret store (the keyring is resolved on first use, off the GUI
     thread). *backend* is the keyring backend (tests pass an in-memory one).
 
-    In team mode (``APP_PROFILES_DATABASE_URL`` set) a data folder enrolled in the team
-    (``team enroll``) keeps new certificates in the team store; otherwise in the local vault.
+    In team mode (``APP_PROFILES_DATABASE_URL`` or the team database setting) a data folder
+    enrolled in the team (``team enroll``) keeps new certificates in the team store;
+    otherwise they stay in the local vault.
     """
     from desktop.core.secrets.local import LocalSecretStore
     from desktop.core.secrets.member_key import MemberKeys
@@ -39,8 +36,11 @@ def open_secret_store(paths: DataPaths, backend: KeyringBackend | None = None) -
 
     vault = open_vault(paths, backend)
     local = LocalSecretStore(vault)
-    if os.environ.get(DATABASE_URL_ENV, "").strip() and MemberKeys(vault).enrolled():
-        from desktop.core.secrets.team_wiring import open_team_secrets
+    if not MemberKeys(vault).enrolled():
+        return local
+    from desktop.core.secrets.team_wiring import open_team_secrets, team_database
 
-        return open_team_secrets(paths, os.environ[DATABASE_URL_ENV].strip(), vault).store(local)
-    return local
+    database = team_database(paths)
+    if database is None:
+        return local
+    return open_team_secrets(paths, database, vault).store(local)

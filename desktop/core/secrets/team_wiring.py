@@ -1,42 +1,38 @@
-"""Opening the team secret store from the environment (``APP_PROFILES_DATABASE_URL``)."""
+"""Opening the team secret store: the team database the inventory uses (its address from
+``APP_PROFILES_DATABASE_URL`` or Settings, its password from the OS keyring)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-import psycopg
-
-from desktop.core.errors import UserError
 from desktop.core.paths import DataPaths
-from desktop.core.secrets import DATABASE_URL_ENV
 from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MemberKeys
 from desktop.core.secrets.team import TeamSecretStore
-from desktop.core.secrets.team_db import Connection, TeamSecretsDb
+from desktop.core.secrets.team_db import TeamSecretsDb
+from desktop.core.store.postgres.connection import Connection, connect
+from desktop.core.store.postgres.credentials import TeamDatabase, get_password, selected
 from desktop.core.vault import SecretVault, open_vault
+from desktop.core.vault_errors import VaultUnavailableError
 
 
-def team_url() -> str | None:
-    """The team database's libpq URL, or None in solo mode."""
-    return os.environ.get(DATABASE_URL_ENV, "").strip() or None
+def team_database(paths: DataPaths) -> TeamDatabase | None:
+    """The team database this data folder uses, or None in solo mode."""
+    from desktop.core.settings import Settings
+
+    return selected(Settings.load(paths.settings).team_database_url)
 
 
-def connect(url: str) -> Connection:
-    """A connection to the team database. Raises :class:`UserError` in words (never the
-    password)."""
-    try:
-        return psycopg.connect(
-            url, autocommit=True, connect_timeout=10, application_name="app-profile-manager"
-        )
-    except (psycopg.Error, ValueError) as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        if "password" in first.lower():
-            first = "the server refused the user name or password"
-        raise UserError(
-            f"Cannot reach the team database: {first}.",
-            remedy=f"Check {DATABASE_URL_ENV}, the network, and your team user name.",
-        ) from None
+def connect_team(db: TeamDatabase) -> Connection:
+    """A connection to *db* (the password from the OS keyring unless the URL has one).
+    Raises :class:`~desktop.core.errors.UserError` in words, never with the password."""
+    password = None
+    if not db.has_password:
+        try:
+            password = get_password(db)
+        except VaultUnavailableError:
+            password = None  # libpq may still have one (PGPASSWORD, .pgpass)
+    return connect(db.url, password=password)
 
 
 @dataclass
@@ -55,8 +51,10 @@ class TeamSecrets:
         return self.db.customer_of_certificate(ref)
 
 
-def open_team_secrets(paths: DataPaths, url: str, vault: SecretVault | None = None) -> TeamSecrets:
+def open_team_secrets(
+    paths: DataPaths, db: TeamDatabase, vault: SecretVault | None = None
+) -> TeamSecrets:
     """This data folder's member keys (in *vault*, by default the folder's) and the team
     database's secret tables."""
-    db = TeamSecretsDb(connect(url))
-    return TeamSecrets(db, MemberKeys(vault or open_vault(paths)), db.whoami())
+    secrets_db = TeamSecretsDb(connect_team(db))
+    return TeamSecrets(secrets_db, MemberKeys(vault or open_vault(paths)), secrets_db.whoami())
