@@ -35,7 +35,7 @@ from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MemberKeys
 from desktop.core.secrets.store import WAITING, Commit, NotSharedYetError
 from desktop.core.secrets.team_db import MemberKey, TeamSecretsDb
-from desktop.core.vault import CERT_PREFIX, new_name
+from desktop.core.vault import CERT_PREFIX, RUN_STARTED, new_name
 from desktop.core.vault_errors import VaultDamagedError
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,19 @@ class TeamSecretStore:
     def collect_interrupted(
         self, referenced: Callable[[], set[str]], *, before: float | None = None
     ) -> list[str]:
-        return self.local.collect_interrupted(referenced, before=before)
+        removed = self.local.collect_interrupted(referenced, before=before)
+        pending = self.db.pending_of_mine(RUN_STARTED if before is None else before)
+        if not pending:
+            return removed
+        held = referenced()
+        for ref in pending:
+            if ref in held:
+                self.settle(ref)
+                continue
+            self.db.delete_secret(ref)
+            removed.append(ref)
+            log.warning("removed certificate %s: stored by a run that ended before saving", ref)
+        return removed
 
     def token_cache(self) -> TokenCacheStore:
         return self.local.token_cache()

@@ -289,6 +289,16 @@ class TeamSecretsDb:
             found.setdefault(ref, []).append(name)
         return found
 
+    def pending_of_mine(self, before: float) -> list[str]:
+        """The certificates this member stored before *before* (a time stamp) that no saved
+        profile has claimed yet (no customer)."""
+        rows = self._run(
+            "SELECT secret_id FROM apm.team_secrets WHERE customer_id IS NULL "
+            "AND created_by = session_user AND created_at < to_timestamp(%s) ORDER BY 1",
+            (before,),
+        )
+        return [str(r[0]) for r in rows]
+
     def delete_secret(self, secret_id: str) -> None:
         self._run("DELETE FROM apm.team_secrets WHERE secret_id = %s", (secret_id,))
 
