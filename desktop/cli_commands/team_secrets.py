@@ -107,6 +107,8 @@ def _enroll(args: argparse.Namespace, ctx: CliContext) -> int:
     enrollment = keys.replace() if args.replace else keys.enroll()
     member = None
     if team is not None:
+        if args.replace:  # shares for the old key no longer open: let colleagues share again
+            team.db.remove_member(team.member)
         team.db.publish_key(enrollment.public_key, enrollment.fingerprint)
         member = team.member
     emit_object(

@@ -131,6 +131,24 @@ def test_two_technicians_share_a_certificate_and_the_dump_holds_no_secret(
     assert approved["shared"] == [ref]
     assert bobs_check() == case.sha1
 
+    # Bob makes a new key (a new computer): his old shares go, and Alice shares again.
+    replaced = _json(bob.cli("team", "enroll", "--replace", "--format", "json"))
+    assert replaced["fingerprint"] != enrolled[bob.name]["fingerprint"]
+    assert bobs_check().startswith("waiting")
+    again_shared = _json(
+        alice.cli(
+            "team",
+            "approve",
+            bob.name,
+            "--fingerprint",
+            replaced["fingerprint"],
+            "--format",
+            "json",
+        )
+    )
+    assert again_shared["shared"] == [ref]
+    assert bobs_check() == case.sha1
+
     # A technician cannot take Bob's keys away; an admin can, and is told what to rotate.
     not_admin = alice.cli("team", "remove", bob.name)
     assert not_admin.returncode == 2 and "Only a team admin" in not_admin.stderr
