@@ -20,8 +20,10 @@ holds a private key, a data key, a password or a token as it is.
 
 from __future__ import annotations
 
+import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +31,7 @@ from typing import Any
 import psycopg
 
 from desktop.core.errors import UserError
+from desktop.core.store.postgres.connection import database_error
 
 Connection = psycopg.Connection[Any]
 
@@ -170,35 +173,58 @@ class SecretRow:
 
 
 class TeamSecretsDb:
-    """The secret tables over one connection (autocommit; each write its own transaction).
+    """The secret tables over one connection (autocommit; each call its own transaction).
 
-    The connection is closed with :meth:`close`, or when this object is dropped (a secret
-    store has no end of life its callers would announce)."""
+    Thread-safe: calls are serialized. A connection the server dropped is replaced by
+    *reconnect* (when given) at the next call; a failure on the way is one
+    :class:`UserError`, never a driver exception. The connection is closed with
+    :meth:`close`, or when this object is dropped (a secret store has no end of life its
+    callers would announce)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, reconnect: Callable[[], Connection] | None = None) -> None:
         self.conn = conn
+        self._reconnect = reconnect
+        self._lock = threading.RLock()
         self._finalizer = weakref.finalize(self, conn.close)
 
     def close(self) -> None:
-        self._finalizer()
+        with self._lock:
+            self._finalizer()
+
+    def _usable(self) -> Connection:
+        if (self.conn.closed or self.conn.broken) and self._reconnect is not None:
+            self._finalizer.detach()
+            self.conn.close()
+            self.conn = self._reconnect()
+            self._finalizer = weakref.finalize(self, self.conn.close)
+        return self.conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        with self._lock:
+            try:
+                conn = self._usable()
+                with conn.transaction():
+                    yield conn
+            except psycopg.errors.UndefinedTable as exc:
+                raise UserError(
+                    "The team database has no tables for shared secrets yet.",
+                    remedy="The database owner runs 'app-profiles-cli team init' once.",
+                    detail=str(exc).splitlines()[0],
+                ) from None
+            except psycopg.errors.InsufficientPrivilege as exc:
+                raise UserError(
+                    "The team database refused this: your team role or scope does not allow it.",
+                    remedy="Ask your team's admin (team grant, team scope), or to do it for you.",
+                    detail=str(exc).splitlines()[0],
+                ) from None
+            except psycopg.Error as exc:
+                raise database_error(exc) from None
 
     def _run(self, query: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
-        try:
-            with self.conn.transaction():
-                cursor = self.conn.execute(query, tuple(params))
-                return cursor.fetchall() if cursor.description else []
-        except psycopg.errors.InsufficientPrivilege as exc:
-            raise UserError(
-                "The team database refused this: your team role may not do it.",
-                remedy="Ask a team admin (team grant), or to do it for you.",
-                detail=str(exc).splitlines()[0],
-            ) from None
-        except psycopg.errors.UndefinedTable as exc:
-            raise UserError(
-                "The team database has no tables for shared secrets yet.",
-                remedy="The database owner runs 'app-profiles-cli team init' once.",
-                detail=str(exc).splitlines()[0],
-            ) from None
+        with self._transaction() as conn:
+            cursor = conn.execute(query, tuple(params))
+            return cursor.fetchall() if cursor.description else []
 
     def whoami(self) -> str:
         return str(self._run("SELECT session_user")[0][0])
@@ -229,24 +255,17 @@ class TeamSecretsDb:
         self, secret_id: str, kind: str, customer_id: int | None, ciphertext: bytes, wrapped: bytes
     ) -> None:
         """Store a new secret and its first wrapped key (the storing member's) at once."""
-        try:
-            with self.conn.transaction():
-                self.conn.execute(
-                    "INSERT INTO apm.team_secrets (secret_id, kind, customer_id, ciphertext) "
-                    "VALUES (%s, %s, %s, %s)",
-                    (secret_id, kind, customer_id, ciphertext),
-                )
-                self.conn.execute(
-                    "INSERT INTO apm.wrapped_keys (secret_id, member, wrapped) "
-                    "VALUES (%s, session_user, %s)",
-                    (secret_id, wrapped),
-                )
-        except psycopg.errors.InsufficientPrivilege as exc:
-            raise UserError(
-                "The team database refused to store the secret: your team role may not.",
-                remedy="Ask a team admin for the technician role (team grant).",
-                detail=str(exc).splitlines()[0],
-            ) from None
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO apm.team_secrets (secret_id, kind, customer_id, ciphertext) "
+                "VALUES (%s, %s, %s, %s)",
+                (secret_id, kind, customer_id, ciphertext),
+            )
+            conn.execute(
+                "INSERT INTO apm.wrapped_keys (secret_id, member, wrapped) "
+                "VALUES (%s, session_user, %s)",
+                (secret_id, wrapped),
+            )
 
     def set_customer(self, secret_id: str, customer_id: int) -> None:
         self._run(

@@ -56,5 +56,5 @@ def open_team_secrets(
 ) -> TeamSecrets:
     """This data folder's member keys (in *vault*, by default the folder's) and the team
     database's secret tables."""
-    secrets_db = TeamSecretsDb(connect_team(db))
+    secrets_db = TeamSecretsDb(connect_team(db), reconnect=lambda: connect_team(db))
     return TeamSecrets(secrets_db, MemberKeys(vault or open_vault(paths)), secrets_db.whoami())

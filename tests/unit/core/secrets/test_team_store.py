@@ -40,7 +40,7 @@ def _member(
     conn = psycopg.connect(url, autocommit=True)
     vault = SecretVault(folder / stem / "vault", MemoryKeyring(), id_file=folder / stem / "id")
     keys = MemberKeys(vault)
-    db = TeamSecretsDb(conn)
+    db = TeamSecretsDb(conn, reconnect=lambda: psycopg.connect(url, autocommit=True))
     enrollment = keys.enroll()
     db.publish_key(enrollment.public_key, enrollment.fingerprint)
     store = TeamSecretStore(db, keys, LocalSecretStore(vault), customers.get)
@@ -208,3 +208,31 @@ def test_scope_decides_what_is_shared_and_a_scope_change_rewraps_or_withdraws(
         with pytest.raises(NotSharedYetError):
             bob.store.load(refs[1])
     admin.db.close()
+
+
+def test_a_dropped_connection_is_replaced_and_never_a_traceback(
+    team: tuple[Member, Member, dict], postgres_db: TestDatabase, pfx_corpus: dict[str, PfxCase]
+) -> None:
+    alice, bob, _customers = team
+    case = pfx_corpus["chain"]
+    ref, _ = alice.store.import_pfx(case.path.read_bytes(), case.password)
+
+    def drop(member: Member) -> None:
+        postgres_db.cluster.sql(
+            [
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE usename = '{member.name}'"
+            ],
+            postgres_db.name,
+        )
+
+    drop(alice)
+    with pytest.raises(UserError, match="connection to the team database"):
+        alice.store.load(ref)  # the call that finds it gone says so, in words
+    assert alice.store.load(ref).certificate is not None  # the next one reconnects
+
+    drop(bob)
+    without = TeamSecretsDb(bob.db.conn)  # no way to reconnect
+    for _ in range(2):
+        with pytest.raises(UserError):
+            without.secret(ref)
