@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
+from desktop.core.catalog.model import SetupMode
 from desktop.core.certificates import read_pfx_file
 from desktop.core.checks.gateway import TransientFailure
 from desktop.core.checks.wiring import VaultCredentials
@@ -22,13 +23,13 @@ from desktop.core.secrets import open_secret_store
 from desktop.core.secrets.member_key import MEMBER_KEY_NAME
 from desktop.core.secrets.team import TeamSecretStore
 from desktop.core.store.postgres.credentials import ENV_URL as DATABASE_URL_ENV
+from desktop.core.store.postgres.database import PostgresStore
 from desktop.core.vault import SecretVault
 from tests.helpers.file_keyring import FileKeyring, keyring_env
 from tests.helpers.fixtures import run_module
 from tests.helpers.pfx_corpus import PfxCase
 from tests.helpers.postgres import PG_BIN, TestDatabase
-
-CUSTOMER = 42
+from tests.helpers.storage_builders import customer_with_tenant, profile
 
 
 @dataclass
@@ -95,10 +96,20 @@ def test_two_technicians_share_a_certificate_and_the_dump_holds_no_secret(
     again = _json(alice.cli("team", "enroll", "--format", "json"))
     assert not again["created"] and again["fingerprint"] == enrolled[alice.name]["fingerprint"]
 
-    # Alice stores a custom profile's certificate; saving the profile ties it to its customer.
+    # Alice stores a custom profile's certificate and saves the profile in the team inventory;
+    # settling the certificate ties it to the profile's customer.
     case = pfx_corpus["chain"]
-    ref, _ = alice.store(monkeypatch).import_pfx(case.path.read_bytes(), case.password)
-    alice.store(monkeypatch).db.set_customer(ref, CUSTOMER)
+    store = alice.store(monkeypatch)
+    ref, _ = store.import_pfx(case.path.read_bytes(), case.password)
+    inventory = PostgresStore.open(alice.url)
+    with inventory.unit_of_work() as uow:
+        customer = customer_with_tenant(uow, "Fabrikam")
+        uow.profiles.insert(
+            profile("Fabrikam custom", customer, mode=SetupMode.CUSTOM, certificate_ref=ref)
+        )
+    inventory.close()
+    store.settle(ref)
+    assert store.db.secret(ref) is not None and store.db.secret(ref).customer_id == customer
 
     def bobs_check() -> str:
         credentials = VaultCredentials(bob.paths, bob.store(monkeypatch))
@@ -155,6 +166,7 @@ def test_two_technicians_share_a_certificate_and_the_dump_holds_no_secret(
     assert bobs_check() == case.sha1
     removed = _json(admin.cli("team", "remove", bob.name, "--format", "json"))
     assert [r["secret"] for r in removed["could_read"]] == [ref]
+    assert removed["could_read"][0]["profiles"] == ["Fabrikam custom"]
     assert any("cert create" in step for step in removed["rotate"])
     assert bobs_check().startswith("waiting")
 
