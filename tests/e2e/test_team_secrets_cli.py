@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from desktop.core.catalog.model import SetupMode
 from desktop.core.certificates import read_pfx_file
 from desktop.core.checks.gateway import TransientFailure
-from desktop.core.checks.wiring import VaultCredentials
+from desktop.core.checks.vault_credentials import VaultCredentials
 from desktop.core.paths import DataPaths
 from desktop.core.secrets import open_secret_store
 from desktop.core.secrets.member_key import MEMBER_KEY_NAME

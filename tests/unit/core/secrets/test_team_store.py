@@ -142,7 +142,7 @@ def test_a_check_of_a_secret_not_shared_yet_is_a_wait_never_invalid(
     team: tuple[Member, Member, dict], pfx_corpus: dict[str, PfxCase], data_home: Path
 ) -> None:
     from desktop.core.checks.gateway import TransientFailure
-    from desktop.core.checks.wiring import VaultCredentials
+    from desktop.core.checks.vault_credentials import VaultCredentials
     from desktop.core.paths import data_paths
 
     alice, bob, customers = team
