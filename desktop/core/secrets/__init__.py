@@ -11,6 +11,7 @@ Importing this package loads no cryptography; :func:`open_secret_store` does, on
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from desktop.core.paths import DataPaths
@@ -26,17 +27,19 @@ def open_secret_store(paths: DataPaths, backend: KeyringBackend | None = None) -
     """This data folder's secret store (the keyring is resolved on first use, off the GUI
     thread). *backend* is the keyring backend (tests pass an in-memory one).
 
-    In team mode (``APP_PROFILES_DATABASE_URL`` or the team database setting) a data folder
-    enrolled in the team (``team enroll``) keeps new certificates in the team store;
-    otherwise they stay in the local vault.
+    In team mode (``APP_PROFILES_DATABASE_URL`` or the team database setting) it is the team
+    store: once the folder is enrolled (``team enroll``) new certificates go to the team
+    database, shared as ``team approve`` says; before that they stay in the local vault, and
+    a colleague's certificate not shared yet is a wait, never Invalid.
     """
     from desktop.core.secrets.local import LocalSecretStore
-    from desktop.core.secrets.member_key import MemberKeys
     from desktop.core.vault import open_vault
 
     vault = open_vault(paths, backend)
     local = LocalSecretStore(vault)
-    if not MemberKeys(vault).enrolled():
+    from desktop.core.settings import Settings
+
+    if not _team_mode(Settings.load(paths.settings).team_database_url):
         return local
     from desktop.core.secrets.team_wiring import open_team_secrets, team_database
 
@@ -44,3 +47,9 @@ def open_secret_store(paths: DataPaths, backend: KeyringBackend | None = None) -
     if database is None:
         return local
     return open_team_secrets(paths, database, vault).store(local)
+
+
+def _team_mode(setting: str) -> bool:
+    """Whether a team database is chosen (the environment's address, else the setting's),
+    without loading the database driver."""
+    return bool(os.environ.get("APP_PROFILES_DATABASE_URL", "").strip() or setting.strip())

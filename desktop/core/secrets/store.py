@@ -34,10 +34,11 @@ class NotSharedYetError(UserError):
     """This member holds no share of the secret yet (team store): not a fault in the tenant,
     so a check reports it as a wait, never as Invalid."""
 
-    def __init__(self, message: str = WAITING, *, detail: str = "") -> None:
+    def __init__(self, message: str = WAITING, *, remedy: str = "", detail: str = "") -> None:
         super().__init__(
             message[0].upper() + message[1:] + ".",
-            remedy="Ask a colleague who holds them to run 'app-profiles-cli team approve' "
+            remedy=remedy
+            or "Ask a colleague who holds them to run 'app-profiles-cli team approve' "
             "with your team user name.",
             detail=detail,
         )

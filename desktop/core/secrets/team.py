@@ -67,7 +67,10 @@ class TeamSecretStore:
         self.member = member if member is not None else db.whoami()
 
     def check_available(self, action: str = "delete the certificates") -> None:
-        self.keys.private_key()  # the keyring answers, and this computer is enrolled
+        if self.keys.enrolled():
+            self.keys.private_key()  # the keyring answers, and the key is there
+        else:
+            self.local.check_available(action)
         self.db.whoami()
 
     def import_pfx(self, data: bytes, password: str | None) -> tuple[str, CertificateInfo]:
@@ -77,6 +80,9 @@ class TeamSecretStore:
         return ref, inspect(contents)
 
     def store(self, contents: PfxContents) -> str:
+        if not self.keys.enrolled():  # nothing to share it with yet: this computer keeps it
+            log.warning("not enrolled in the team (team enroll): certificate kept locally")
+            return self.local.store(contents)
         validate_for_profile(contents)
         ref = new_name(CERT_PREFIX)
         public = self.keys.public_key()
@@ -99,6 +105,12 @@ class TeamSecretStore:
                 return self.local.load(ref)
             raise NotSharedYetError(
                 WAITING, detail=f"certificate {ref} is not among the secrets you can see"
+            )
+        if not self.keys.enrolled():
+            raise NotSharedYetError(
+                WAITING,
+                remedy="Run 'app-profiles-cli team enroll', then ask a colleague who holds the "
+                "customer's certificates to run 'team approve' with your team user name.",
             )
         wrapped = self.db.wrapped_key(ref, self.member)
         if wrapped is None:
@@ -123,12 +135,18 @@ class TeamSecretStore:
             self.local.delete(ref)
 
     def discard(self, ref: str) -> None:
+        if self.local.vault.exists(ref):
+            self.local.discard(ref)
+            return
         try:
             self.delete(ref)
         except UserError as exc:
             log.warning("could not remove certificate %s now: %s", ref, exc)
 
     def settle(self, ref: str) -> None:
+        if self.local.vault.exists(ref):  # kept locally (stored before enrolling)
+            self.local.settle(ref)
+            return
         customer = self.customer_of(ref)
         if customer is not None:
             self.db.set_customer(ref, customer)

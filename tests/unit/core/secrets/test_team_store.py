@@ -32,7 +32,13 @@ class Member:
 
 
 def _member(
-    postgres_db: TestDatabase, folder: Path, stem: str, role: str, customers: dict[str, int]
+    postgres_db: TestDatabase,
+    folder: Path,
+    stem: str,
+    role: str,
+    customers: dict[str, int],
+    *,
+    enroll: bool = True,
 ) -> Member:
     name, password = postgres_db.login(stem)
     postgres_db.cluster.sql([f"GRANT {role} TO {name}"])
@@ -41,8 +47,9 @@ def _member(
     vault = SecretVault(folder / stem / "vault", MemoryKeyring(), id_file=folder / stem / "id")
     keys = MemberKeys(vault)
     db = TeamSecretsDb(conn, reconnect=lambda: psycopg.connect(url, autocommit=True))
-    enrollment = keys.enroll()
-    db.publish_key(enrollment.public_key, enrollment.fingerprint)
+    if enroll:
+        enrollment = keys.enroll()
+        db.publish_key(enrollment.public_key, enrollment.fingerprint)
     store = TeamSecretStore(db, keys, LocalSecretStore(vault), customers.get)
     return Member(name, url, keys, store, db)
 
@@ -236,3 +243,28 @@ def test_a_dropped_connection_is_replaced_and_never_a_traceback(
     for _ in range(2):
         with pytest.raises(UserError):
             without.secret(ref)
+
+
+def test_a_member_not_enrolled_yet_keeps_certificates_locally_and_waits_for_colleagues(
+    team: tuple[Member, Member, dict],
+    postgres_db: TestDatabase,
+    tmp_path: Path,
+    pfx_corpus: dict[str, PfxCase],
+) -> None:
+    alice, _bob, customers = team
+    dave = _member(postgres_db, tmp_path, "dave", "apm_technician", customers, enroll=False)
+    case = pfx_corpus["chain"]
+    shared, _ = alice.store.import_pfx(case.path.read_bytes(), case.password)
+    customers[shared] = 9
+    alice.store.settle(shared)
+    with pytest.raises(NotSharedYetError) as waiting:
+        dave.store.load(shared)
+    assert "team enroll" in waiting.value.one_line()
+
+    own, _ = dave.store.import_pfx(case.path.read_bytes(), case.password)
+    assert dave.db.secret(own) is None and dave.store.local.vault.exists(own)
+    dave.store.settle(own)
+    assert dave.store.load(own).certificate is not None
+    dave.store.delete(own)
+    assert not dave.store.local.vault.exists(own)
+    dave.db.close()
