@@ -15,6 +15,6 @@ class LocalSecretStore(CertificateVault):
     """:class:`~desktop.core.secrets.store.SecretStore` over one data folder's vault."""
 
     def token_cache(self) -> TokenCacheStore:
-        from desktop.core.token_cache import TokenCacheStore as EncryptedTokenCacheStore
+        from desktop.core.token_cache import EncryptedTokenCacheStore
 
         return EncryptedTokenCacheStore(self.vault)
