@@ -46,7 +46,7 @@ from desktop.ui.wizard.wiring import add_create_wizard
 
 if TYPE_CHECKING:
     from desktop.controllers.list_export import ListExportController
-    from desktop.core.vault import CertificateVault
+    from desktop.core.secrets import SecretStore
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -94,16 +94,16 @@ class AppContext:
     first_run: FirstRun | None = None
 
     @property
-    def certificates(self) -> CertificateVault | None:
+    def certificates(self) -> SecretStore | None:
         """Profiles' certificates: a key per certificate in the OS keyring, the encrypted file
         in the data folder; None until first used (by a worker thread)."""
         return self.services.opened_certificates()
 
     @certificates.setter
-    def certificates(self, vault: CertificateVault) -> None:
+    def certificates(self, vault: SecretStore) -> None:
         self.services.use_certificates(vault)
 
-    def certificate_vault(self) -> CertificateVault:
+    def certificate_vault(self) -> SecretStore:
         """The one certificate vault of this app (built lazily: it loads cryptography)."""
         return self.services.certificates()
 

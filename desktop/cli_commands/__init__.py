@@ -21,6 +21,7 @@ from desktop.cli_commands import (
     settings,
     signin,
     team,
+    team_secrets,
     tenants,
 )
 from desktop.cli_commands.context import CliContext
@@ -40,6 +41,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     explain,
     settings,
     team,
+    team_secrets,  # joins the team command: after it
 )
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

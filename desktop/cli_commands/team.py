@@ -129,10 +129,12 @@ def _connected(ctx: CliContext) -> Iterator[Connection]:
 
 
 def _init(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.core.secrets.team_db import install
     from desktop.core.store.postgres.migrate import migrate
 
     with _connected(ctx) as conn:
         before, after = migrate(conn, _team_database(ctx).url)
+        install(conn)  # the shared secrets' tables (team enroll/approve/remove)
     emit_object(
         {
             "schema_version": after,
