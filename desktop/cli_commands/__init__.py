@@ -21,6 +21,7 @@ from desktop.cli_commands import (
     settings,
     signin,
     tenants,
+    watch,
 )
 from desktop.cli_commands.context import CliContext
 
@@ -38,6 +39,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     reauthorize,
     explain,
     settings,
+    watch,
 )
 
 __all__ = ["COMMAND_MODULES", "CliContext"]
