@@ -20,6 +20,7 @@ from desktop.cli_commands import (
     reauthorize,
     settings,
     signin,
+    team,
     tenants,
     watch,
 )
@@ -39,6 +40,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     reauthorize,
     explain,
     settings,
+    team,
     watch,
 )
 
