@@ -1,7 +1,8 @@
 """``watch``: print each change to the inventory as it happens (one JSON line with --format json).
 
-With ``APP_PROFILES_DATABASE_URL`` set it follows the team database (LISTEN/NOTIFY, then the
-change log, so a lost connection loses nothing); otherwise the local store's change log.
+With a team database chosen (``APP_PROFILES_DATABASE_URL`` or the setting) it follows that
+(LISTEN/NOTIFY, then the change log, so a lost connection loses nothing); otherwise the local
+store's change log.
 A script can pipe the lines to a chat webhook. Ctrl+C ends it (exit 0).
 """
 
@@ -9,10 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli_commands.common import format_parent
 from desktop.cli_commands.context import CliContext
@@ -20,7 +20,8 @@ from desktop.cli_commands.output import escape
 from desktop.core.changes import ChangeEntry
 from desktop.core.errors import UserError
 
-DATABASE_URL_ENV = "APP_PROFILES_DATABASE_URL"
+if TYPE_CHECKING:
+    from desktop.core.store.postgres.credentials import TeamDatabase
 
 
 def register(subparsers: Any) -> None:
@@ -61,10 +62,12 @@ def _warn(error: UserError | None) -> None:
 
 
 def _changes(args: argparse.Namespace, ctx: CliContext) -> Iterator[ChangeEntry]:
+    from desktop.core.settings import Settings
+    from desktop.core.store.postgres.credentials import selected
     from desktop.core.team.watching import listen_changes, poll_changes
 
-    url = os.environ.get(DATABASE_URL_ENV, "").strip()
-    if not url:
+    db = selected(Settings.load(ctx.paths.settings).team_database_url)
+    if db is None:
         from desktop.core.store import Store
 
         store = Store.open(ctx.paths)
@@ -74,11 +77,25 @@ def _changes(args: argparse.Namespace, ctx: CliContext) -> Iterator[ChangeEntry]
     from desktop.core.store.postgres.database import PostgresStore
     from desktop.core.team.listener import ChangeListener
 
-    team = PostgresStore.open(url)
-    listener = ChangeListener(url)
+    password = _password(db)
+    team = PostgresStore.open(db.url, password=password)
+    listener = ChangeListener(db.url, password=password)
     listener.connect()
     cursor = team.latest_seq() if args.after_seq is None else args.after_seq
     return listen_changes(team, listener, cursor, on_trouble=_warn)
+
+
+def _password(db: TeamDatabase) -> str | None:
+    """The keyring's password for *db* (None: the URL's own, or libpq's PGPASSWORD/.pgpass)."""
+    from desktop.core.store.postgres.credentials import get_password
+    from desktop.core.vault_errors import VaultUnavailableError
+
+    if db.has_password:
+        return None
+    try:
+        return get_password(db)
+    except VaultUnavailableError:
+        return None
 
 
 def _watch(args: argparse.Namespace, ctx: CliContext) -> int:
