@@ -12,16 +12,13 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from desktop.cli_commands.common import format_parent
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import escape
 from desktop.core.changes import ChangeEntry
 from desktop.core.errors import UserError
-
-if TYPE_CHECKING:
-    from desktop.core.store.postgres.credentials import TeamDatabase
 
 
 def register(subparsers: Any) -> None:
@@ -62,11 +59,10 @@ def _warn(error: UserError | None) -> None:
 
 
 def _changes(args: argparse.Namespace, ctx: CliContext) -> Iterator[ChangeEntry]:
-    from desktop.core.settings import Settings
-    from desktop.core.store.postgres.credentials import selected
+    from desktop.core.team.connecting import password_for, team_database
     from desktop.core.team.watching import listen_changes, poll_changes
 
-    db = selected(Settings.load(ctx.paths.settings).team_database_url)
+    db = team_database(ctx.paths.settings)
     if db is None:
         from desktop.core.store import Store
 
@@ -77,25 +73,12 @@ def _changes(args: argparse.Namespace, ctx: CliContext) -> Iterator[ChangeEntry]
     from desktop.core.store.postgres.database import PostgresStore
     from desktop.core.team.listener import ChangeListener
 
-    password = _password(db)
+    password = password_for(db)
     team = PostgresStore.open(db.url, password=password)
     listener = ChangeListener(db.url, password=password)
     listener.connect()
     cursor = team.latest_seq() if args.after_seq is None else args.after_seq
     return listen_changes(team, listener, cursor, on_trouble=_warn)
-
-
-def _password(db: TeamDatabase) -> str | None:
-    """The keyring's password for *db* (None: the URL's own, or libpq's PGPASSWORD/.pgpass)."""
-    from desktop.core.store.postgres.credentials import get_password
-    from desktop.core.vault_errors import VaultUnavailableError
-
-    if db.has_password:
-        return None
-    try:
-        return get_password(db)
-    except VaultUnavailableError:
-        return None
 
 
 def _watch(args: argparse.Namespace, ctx: CliContext) -> int:
