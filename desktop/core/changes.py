@@ -193,9 +193,14 @@ class ChangeWatcher:
         self.cursor = 0
 
     def start(self) -> None:
-        """Start watching from the newest change now in the log (read on the watcher's thread)."""
+        """Start watching from the newest change now in the log (read on the calling thread,
+        so a write made after this returns is delivered)."""
         if self._thread is not None:
             return
+        try:
+            self.cursor = self._log.latest_seq()
+        except Exception as exc:
+            self._report(exc)
         self._thread = threading.Thread(target=self._run, name="change-watcher", daemon=True)
         self._thread.start()
 
@@ -215,10 +220,6 @@ class ChangeWatcher:
         return entries
 
     def _run(self) -> None:
-        try:
-            self.cursor = self._log.latest_seq()
-        except Exception as exc:
-            self._report(exc)
         while not self._stop.is_set():
             try:
                 if not self.poll_once():

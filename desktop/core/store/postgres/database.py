@@ -9,6 +9,7 @@ seqs are committed in order (a reader after ``seq`` never misses one that commit
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,8 @@ from desktop.core.store.postgres.schema import CHANNEL
 
 #: The advisory lock every unit of work takes first ("apmw").
 WRITE_LOCK = 0x61706D77
+#: The environment variable whose ticket number goes with the audit rows of a run.
+TICKET_ENV = "APP_PROFILES_TICKET"
 #: Connections kept open for reuse.
 POOL_SIZE = 4
 
@@ -48,8 +51,8 @@ class PostgresStore:
         self._idle: list[Connection] = []
         self._lock = threading.Lock()
         self._listener: Connection | None = None
-        #: The ticket number that goes with this process's audit rows (``--ticket``).
-        self.ticket: str | None = None
+        #: The ticket number that goes with this process's audit rows.
+        self.ticket: str | None = os.environ.get(TICKET_ENV, "").strip() or None
 
     @classmethod
     def open(cls, url: str, *, password: str | None = None) -> PostgresStore:
