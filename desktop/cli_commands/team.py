@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from desktop.cli_commands import team_lease
+from desktop.cli_commands import team_lease, team_offline
 from desktop.cli_commands.common import format_parent, read_secret_line
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit, emit_object
@@ -82,6 +82,7 @@ def register(subparsers: Any) -> None:
     imp.set_defaults(handler=_import_local)
 
     team_lease.register(sub, fmt)
+    team_offline.register(sub, fmt)
 
     audit = subparsers.add_parser("audit", parents=[fmt], help="who did what, when (team database)")
     audit.add_argument("--since", metavar="DATE", help="from this date or time (ISO 8601, UTC)")
