@@ -91,10 +91,10 @@ def register(subparsers: Any) -> None:
 
 
 def _team_database(ctx: CliContext) -> TeamDatabase:
-    from desktop.core.settings import Settings
-    from desktop.core.store.postgres.credentials import ENV_URL, selected
+    from desktop.core.store.postgres.choose import team_database
+    from desktop.core.store.postgres.credentials import ENV_URL
 
-    db = selected(Settings.load(ctx.paths.settings).team_database_url)
+    db = team_database(ctx.paths)
     if db is None:
         raise UserError(
             "No team database is set up; this computer uses its local store.",
@@ -105,15 +105,9 @@ def _team_database(ctx: CliContext) -> TeamDatabase:
 
 
 def _password(db: TeamDatabase) -> str | None:
-    from desktop.core.store.postgres.credentials import get_password
-    from desktop.core.vault_errors import VaultUnavailableError
+    from desktop.core.store.postgres.choose import password_for
 
-    if db.has_password:
-        return None
-    try:
-        return get_password(db)
-    except VaultUnavailableError:
-        return None  # libpq may still have one (PGPASSWORD, .pgpass); if not, it says so
+    return password_for(db)
 
 
 @contextmanager
@@ -222,6 +216,7 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.core.settings import Settings
     from desktop.core.store.postgres.credentials import selected
 
+    # Read strictly here: a settings file that cannot be read is reported, not skipped.
     db = selected(Settings.load(ctx.paths.settings).team_database_url)
     if db is None:
         from desktop.core.store import SCHEMA_VERSION

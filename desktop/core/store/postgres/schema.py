@@ -312,12 +312,13 @@ BEGIN
 END
 $$;
 
--- A history event (consented, re-authorized, checked, deleted...) is an audit row too.
+-- A history event (consented, re-authorized, checked, deleted...) is an audit row too, under
+-- the entity 'history' with the profile's id.
 CREATE FUNCTION apm.log_event() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, apm AS $$
 BEGIN
     INSERT INTO apm.audit (at, actor, ticket, entity, ids, change, detail, customer_id)
-    SELECT clock_timestamp(), n.actor, n.ticket, 'profile',
+    SELECT clock_timestamp(), n.actor, n.ticket, 'history',
            jsonb_build_object('id', n.profile_id), n.kind,
            jsonb_strip_nulls(jsonb_build_object(
                'name', nullif(n.profile_name, ''), 'detail', nullif(n.detail, ''),
