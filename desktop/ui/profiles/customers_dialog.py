@@ -171,7 +171,7 @@ class CustomersDialog(QDialog):
         self.lookup_progress.setTextVisible(False)
         self.lookup_progress.setMaximumWidth(70)
         self.lookup_progress.hide()
-        self._lookup_task: Task | None = None
+        self._lookup_task: Task[tuple[str, str, str]] | None = None
         #: The last look-up: (domain, tenant ID, display name), to add the name with it.
         self._looked_up_name: tuple[str, str, str] = ("", "", "")
         self.tenant_id = QLineEdit(box)
@@ -237,7 +237,7 @@ class CustomersDialog(QDialog):
         task.succeeded.connect(self._on_loaded)
         task.failed.connect(self._on_failed)
 
-    def _follow(self, task: Task) -> Task:
+    def _follow(self, task: Task[str]) -> Task[str]:
         """Show the result of an action this dialog started (and only those) below it."""
         task.succeeded.connect(self.status.setText)
         task.failed.connect(self._on_failed)
@@ -294,8 +294,9 @@ class CustomersDialog(QDialog):
             self.dialogs.error(TITLE, UserError("A customer needs a name.", remedy="Type it."))
             return
         self._select_after_load = name
-        self.new_name.clear()
-        self._follow(self.controller.add_customer(name))
+        task = self._follow(self.controller.add_customer(name))
+        # Cleared only once added: a refused name stays, to correct it.
+        task.succeeded.connect(lambda _text: self.new_name.clear())
 
     @Slot()
     def rename_customer(self) -> None:
@@ -349,7 +350,7 @@ class CustomersDialog(QDialog):
         else:
             self._follow(self.controller.remove_tenant(plan))
 
-    def _plan(self, task: Task) -> None:
+    def _plan(self, task: Task[CustomerRemovalPlan] | Task[TenantRemovalPlan]) -> None:
         task.succeeded.connect(self._on_removal_planned)
         task.failed.connect(self._on_failed)
 
@@ -383,7 +384,7 @@ class CustomersDialog(QDialog):
         self.status.setText("Look-up cancelled. You can enter the tenant ID by hand.")
         self.domain.setFocus()
 
-    def _lookup_ended(self, task: Task) -> None:
+    def _lookup_ended(self, task: Task[tuple[str, str, str]]) -> None:
         if task is self._lookup_task:
             self._lookup_task = None
             self._set_looking_up(False)
