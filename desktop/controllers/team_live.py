@@ -13,7 +13,7 @@ catches up from the change log, since NOTIFY has no replay.
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal, Slot
 
@@ -37,6 +37,16 @@ class ChangeSource(Protocol):
     def latest_seq(self) -> int: ...
 
     def changes_since(self, seq: int, limit: int = 1000) -> list[ChangeEntry]: ...
+
+
+def listener_for(store: Any) -> ChangeListener:
+    """A listener on the same team database, as the same login, as *store* (a
+    ``PostgresStore``); the password comes from where the store's did (call off the GUI
+    thread: it may ask the keyring)."""
+    from desktop.core.store.postgres.choose import password_for
+    from desktop.core.store.postgres.credentials import TeamDatabase
+
+    return ChangeListener(store.url, password=password_for(TeamDatabase(store.url)))
 
 
 class LiveChanges(QObject):
@@ -64,6 +74,7 @@ class LiveChanges(QObject):
     ) -> None:
         super().__init__(parent)
         self._source = source
+        source.feed.watched = True  # this publishes too: the feed delivers each seq once
         self._listener = listener
         self._runner = runner
         self._notifier: QSocketNotifier | None = None

@@ -230,8 +230,11 @@ class CoreServices:
         with self._lock:
             if self._store is None:
                 from desktop.core.store import Store
+                from desktop.core.store.postgres.choose import open_team_store
 
-                self._store = Store.open(self.paths)
+                # The team database when one is set (as the CLI's inventory), else the file.
+                team = open_team_store(self.paths)
+                self._store = team if team is not None else Store.open(self.paths)
             return self._store
 
     def inventory(self) -> Inventory:

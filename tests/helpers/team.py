@@ -1,7 +1,8 @@
 """Team-mode test set-up on a throwaway PostgreSQL database: members with roles, a second
 process that writes, and a reader of a subprocess's output lines with a deadline.
 
-``python -m tests.helpers.team URL add-customer NAME`` (or ``rename-customer OLD NEW``) makes
+``python -m tests.helpers.team URL add-customer NAME`` (or ``rename-customer OLD NEW``, or
+``add-profile NAME CUSTOMER_ID TENANT_ID``) makes
 one change through the team store in a process of its own, as another technician would.
 """
 
@@ -106,6 +107,10 @@ def _main(argv: list[str]) -> int:
         with store.unit_of_work() as uow:
             if action == "add-customer":
                 uow.customers.insert(Customer(name=rest[0]))
+            elif action == "add-profile":  # NAME CUSTOMER_ID TENANT_ID
+                from tests.helpers.storage_builders import profile
+
+                uow.profiles.insert(profile(rest[0], int(rest[1]), rest[2]))
             elif action == "rename-customer":
                 found = uow.customers.by_name(rest[0])
                 assert found is not None and found.id is not None
