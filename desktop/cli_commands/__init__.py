@@ -23,6 +23,7 @@ from desktop.cli_commands import (
     team,
     team_secrets,
     tenants,
+    watch,
 )
 from desktop.cli_commands.context import CliContext
 
@@ -42,6 +43,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     settings,
     team,
     team_secrets,  # joins the team command: after it
+    watch,
 )
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from desktop.core.inventory.secrets import VaultSecretRemover
     from desktop.core.reauthorize.identity import IdentityReauthorizer
     from desktop.core.secrets import SecretStore
-    from desktop.core.store import Store
+    from desktop.core.storage.interface import Repository
     from desktop.core.wizard.backend import WizardBackend
 
 
@@ -195,7 +195,7 @@ class CoreServices:
         self._catalog = catalog
         self._on_catalog_problem = on_catalog_problem
         self._lock = threading.RLock()
-        self._store: Store | None = None if inventory is None else inventory.store
+        self._store: Repository | None = None if inventory is None else inventory.store
         self._inventory = inventory
         self._certificates: SecretStore | None = None
 
@@ -226,13 +226,16 @@ class CoreServices:
 
     # -- storage ---------------------------------------------------------------------------
 
-    def store(self) -> Store:
+    def store(self) -> Repository:
         """The store, opened (and migrated) on first use: call from a worker thread."""
         with self._lock:
             if self._store is None:
                 from desktop.core.store import Store
+                from desktop.core.store.postgres.choose import open_team_store
 
-                self._store = Store.open(self.paths)
+                # The team database when one is set (as the CLI's inventory), else the file.
+                team = open_team_store(self.paths)
+                self._store = team if team is not None else Store.open(self.paths)
             return self._store
 
     def inventory(self) -> Inventory:
