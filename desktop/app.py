@@ -44,6 +44,7 @@ from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
 from desktop.ui.settings_wiring import SettingsUi, add_settings
 from desktop.ui.startup import start_desktop
+from desktop.ui.tenant_access_wiring import add_tenant_access
 from desktop.ui.wizard.wiring import add_create_wizard
 
 if TYPE_CHECKING:
@@ -162,6 +163,11 @@ def build_window(ctx: AppContext) -> MainWindow:
     ctx.profiles_page.export_controller = export_controller
     ctx.account = add_account(window, ctx.runner, ctx.dialogs, ctx.paths, ctx.catalog)
     connect_checks_to_account(checks, ctx.account)
+    opener = add_tenant_access(
+        window, ctx.profiles_page, ctx.runner, ctx.paths, ctx.catalog, ctx.inventory,
+        ctx.account.sign_in_action.trigger,
+    )  # fmt: skip
+    checks.connect_handler = opener.open
     for problem in ctx.problems:
         window.show_problem(problem)
     NoticeRelay(window).notice.connect(window.show_problem)

@@ -24,7 +24,12 @@ from desktop.core.catalog.model import Catalog
 from desktop.core.errors import UserError
 
 from desktop.ui.check_bar import CheckBar
-from desktop.ui.check_failures import FailureFix, explain_failures, failure_cause
+from desktop.ui.check_failures import (
+    FailureFix,
+    explain_failures,
+    failure_cause,
+    needs_connect,
+)
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.profiles.page import ProfilesPage
 
@@ -110,7 +115,11 @@ class ChecksWiring(QObject):
         self.sign_in_handler: Callable[[], None] | None = None
         #: Whether the technician is signed in; None while nobody can tell yet.
         self.signed_in: Callable[[], bool | None] | None = None
+        #: Opens Customers and tenants at a tenant (its Connect this tenant); set by the app.
+        self.connect_handler: Callable[[str], object] | None = None
         self._fix: FailureFix | None = None
+        #: The tenant of the first check that a connect fixes ("" when none failed so).
+        self._fix_tenant = ""
 
     @property
     def controller(self) -> ChecksController:
@@ -153,6 +162,7 @@ class ChecksWiring(QObject):
         self._failed = 0
         self._counts = {}
         self._failures = Counter()
+        self._fix_tenant = ""
         self.controller.check(ids)
 
     @Slot(list)
@@ -162,6 +172,8 @@ class ChecksWiring(QObject):
             if result.transient:
                 self._failed += 1
                 self._failures[failure_cause(result.reason)] += 1
+                if not self._fix_tenant and needs_connect(result.reason):
+                    self._fix_tenant = self._tenant_of(result.id)
                 continue  # the stored status and reason stay; the summary counts the failure
             self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
             checked = result.checked_at.isoformat().replace("+00:00", "Z")
@@ -193,8 +205,14 @@ class ChecksWiring(QObject):
         fix = self._fix
         if fix is FailureFix.SIGN_IN and self.sign_in_handler is not None:
             self.sign_in_handler()
+        elif fix is FailureFix.CONNECT_TENANT and self.connect_handler is not None:
+            self.connect_handler(self._fix_tenant)
         elif fix is FailureFix.CONNECT_TENANT:
             self.page.customers_requested.emit()
+
+    def _tenant_of(self, profile_id: int) -> str:
+        row = self.page.model.row_of_profile(profile_id)
+        return self.page.model.row_at(row).tenant_id if row >= 0 else ""
 
     # -- events that require re-authorization ---------------------------------------------
 
