@@ -233,6 +233,15 @@ class CustomersDialog(QDialog):
         tenants_layout = QVBoxLayout(tenants_box)
         tenants_layout.addWidget(self.tenant_view, 1)
         tenants_layout.addWidget(self.remove_tenant_button, 0, Qt.AlignmentFlag.AlignRight)
+        if self.access_controller is not None:
+            # The chosen tenant's access sits under the tenants: a few rows show, the panel
+            # gets the room.
+            self.access_panel = TenantAccessPanel(
+                self.access_controller, self.controller.catalog, tenants_box
+            )
+            self.tenant_view.setMaximumHeight(self.tenant_view.fontMetrics().height() * 6)
+            tenants_layout.addWidget(self.access_panel, 3)
+            self.tenant_view.selectionModel().selectionChanged.connect(self._on_tenant_chosen)
         tenants_layout.addLayout(add_form)
 
         layout = QVBoxLayout(box)
@@ -242,13 +251,6 @@ class CustomersDialog(QDialog):
         lower.addWidget(tenants_box, 2)
         lower.addWidget(self.services_box, 1)
         layout.addLayout(lower, 1)
-        if self.access_controller is not None:
-            self.access_panel = TenantAccessPanel(
-                self.access_controller, self.controller.catalog, box
-            )
-            self.access_panel.setMinimumHeight(220)
-            layout.addWidget(self.access_panel, 1)
-            self.tenant_view.selectionModel().selectionChanged.connect(self._on_tenant_chosen)
         self.details = box
         return box
 

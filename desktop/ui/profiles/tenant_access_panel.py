@@ -75,14 +75,31 @@ class TenantAccessPanel(QGroupBox):
         self.apps = QTableWidget(0, 2, self)
         self.apps.setObjectName("AccessApps")
         self.apps.setAccessibleName("Admin consent you can grant, by app type")
-        self.apps.setHorizontalHeaderLabels(["App type", "Can you grant admin consent?"])
+        self.apps.setHorizontalHeaderLabels(["App type", "You can consent"])
         self.apps.verticalHeader().hide()
         self.apps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.apps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.apps.setWordWrap(False)
+        self.apps.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.apps.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # A few app types show at once; at small sizes the dialog's details scroll instead.
+        self.apps.setMinimumHeight(self.apps.verticalHeader().defaultSectionSize() * 5)
+        self.show_apps = QToolButton(self)
+        self.show_apps.setObjectName("AccessShowApps")
+        self.show_apps.setText("Each app type")
+        self.show_apps.setToolTip("Show or hide whether you can consent, app type by app type")
+        self.show_apps.setCheckable(True)
+        self.show_apps.setArrowType(Qt.ArrowType.RightArrow)
+        self.show_apps.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.show_apps.setAutoRaise(True)
+        self.show_apps.toggled.connect(self._toggle_apps)
+        #: Why not, for the app types the roles cannot consent for (one line per reason).
+        self.why_not = QLabel(self)
+        self.why_not.setObjectName("AccessWhyNot")
+        self.why_not.setWordWrap(True)
+        self.why_not.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.connect_button = QToolButton(self)
         self.connect_button.setObjectName("ConnectTenantButton")
@@ -144,13 +161,18 @@ class TenantAccessPanel(QGroupBox):
             buttons.addWidget(widget)
         buttons.addWidget(self.refresh_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.progress)
-        buttons.addWidget(self.cancel_button)
+        # Progress and Cancel share the outcome's line: a running action never widens the row.
+        outcome = QHBoxLayout()
+        outcome.addWidget(self.progress)
+        outcome.addWidget(self.outcome, 1)
+        outcome.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
+        layout.addWidget(self.why_not)
+        layout.addWidget(self.show_apps, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.apps, 1)
         layout.addLayout(buttons)
-        layout.addWidget(self.outcome)
+        layout.addLayout(outcome)
 
         controller.access_ready.connect(self._on_access)
         controller.connected.connect(self._on_connected)
@@ -170,6 +192,10 @@ class TenantAccessPanel(QGroupBox):
         self.access = None
         self.outcome.clear()
         self.apps.setRowCount(0)
+        self.apps.hide()
+        self.show_apps.hide()
+        self.why_not.clear()
+        self.why_not.hide()
         self.sign_in_button.hide()
         if tenant is None:
             self.headline.setText("Choose a tenant to see what you can do in it.")
@@ -194,22 +220,41 @@ class TenantAccessPanel(QGroupBox):
         self._enable()
 
     def _fill_apps(self, access: TenantAccess) -> None:
-        from desktop.core.identity.gdap import consent_roles_needed
+        """One row per app type (Yes / No), and under them why not, grouped by reason."""
+        from desktop.core.identity.gdap import consent_roles_needed, needs_graph_app_roles
 
+        self.show_apps.setVisible(access.connected)
+        self.apps.setVisible(access.connected and self.show_apps.isChecked())
+        self.why_not.setVisible(True)
+        if not access.connected:
+            self.apps.setRowCount(0)
+            self.why_not.setText(
+                "Once the tenant is connected, this shows your directory roles here and the "
+                "app types they let you grant admin consent for."
+            )
+            return
         apps = sorted(self.catalog.app_types, key=lambda a: a.name.lower())
         self.apps.setRowCount(len(apps))
+        refused: dict[str, list[str]] = {}
         for row, app in enumerate(apps):
-            if not access.connected:
-                answer = "Not known until the tenant is connected"
-            elif access.can_consent.get(app.id):
-                answer = "Yes"
-            else:
-                answer = f"No: needs {consent_roles_needed(app)}"
+            can = bool(access.can_consent.get(app.id))
             name = QTableWidgetItem(app.name)
-            verdict = QTableWidgetItem(answer)
-            verdict.setToolTip(answer)
+            name.setToolTip(app.name)
+            verdict = QTableWidgetItem("Yes" if can else "No")
+            if not can:
+                why = f"needs {consent_roles_needed(app)}"
+                if needs_graph_app_roles(app):
+                    why += " (it has Microsoft Graph application permissions)"
+                verdict.setToolTip(f"No: {why}.")
+                refused.setdefault(why, []).append(app.name)
             self.apps.setItem(row, 0, name)
             self.apps.setItem(row, 1, verdict)
+        self.why_not.setText(why_not(refused, len(apps)))
+
+    @Slot(bool)
+    def _toggle_apps(self, shown: bool) -> None:
+        self.show_apps.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.apps.setVisible(shown and self.access is not None and self.access.connected)
 
     def _enable(self) -> None:
         busy = self.controller.busy
@@ -297,6 +342,20 @@ class TenantAccessPanel(QGroupBox):
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
         self._enable()
+
+
+def why_not(refused: dict[str, list[str]], total: int) -> str:
+    """The app types the roles cannot consent for, grouped by what they need."""
+    if not refused:
+        return "Your roles here can grant admin consent for every app type."
+    lines = []
+    for why, names in refused.items():
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        lines.append(f"Not for {shown}: {why}.")
+    if sum(len(n) for n in refused.values()) == total:
+        lines.insert(0, "Your roles here cannot grant admin consent for any app type.")
+    lines.append("The customer's administrator can consent instead (in the browser or by link).")
+    return "\n".join(lines)
 
 
 def headline(access: TenantAccess, label: str) -> str:
