@@ -79,8 +79,8 @@ def test_a_tenant_without_a_relationship_is_not_reachable(sandbox: RunningSandbo
     session = _technician(sandbox)
     access = tenant_access(session, endpoints_for(), sandbox.demo.other_tenant_id, catalog())
     assert not access.connected
-    assert access.problem is Problem.OTHER
-    assert "50020" in access.reason
+    assert access.problem is Problem.NO_ACCESS
+    assert "GDAP relationship" in access.reason and "50020" in access.reason
 
 
 @pytest.mark.parametrize(

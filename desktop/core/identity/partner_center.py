@@ -91,7 +91,7 @@ def refusal(status: int, body: Mapping[str, Any], label: str) -> UserError:
     if status == 403:
         return UserError(
             f"Partner Center refused to authorize the sign-in app in {label}: your GDAP "
-            "access there does not allow it" + (f" ({said.rstrip('.')})" if said else "") + ".",
+            "roles there may not consent to applications.",
             remedy="Ask your partner admin for a GDAP relationship with "
             f"{label} that gives you Cloud Application Administrator or Application "
             "Administrator, or connect with admin consent by the customer's administrator.",

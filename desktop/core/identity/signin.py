@@ -485,6 +485,7 @@ def forget_client(cache: msal.SerializableTokenCache, client_id: str) -> int:
 _PROBLEM_ORDER = [
     Problem.NOT_CONNECTED,
     Problem.CUSTOMER_POLICY,
+    Problem.NO_ACCESS,
     Problem.OTHER,
     Problem.SIGN_IN_AGAIN,
     Problem.UNAVAILABLE,

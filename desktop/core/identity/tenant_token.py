@@ -8,6 +8,7 @@ reads as "not signed in"; ``acquire_token_silent_with_error`` returns it, and
 
 - :attr:`Problem.NOT_CONNECTED`: the sign-in app is not authorized in that tenant (90099 for
   a partner delegated admin, 65001 for others) → "Connect this tenant";
+- :attr:`Problem.NO_ACCESS`: no GDAP relationship gives the account access there (50020);
 - :attr:`Problem.CUSTOMER_POLICY`: MFA, Conditional Access, risk, cross-tenant access policy
   (50076, 53003, 530034, 500212, 500213 …) → what the customer's admin must change;
 - :attr:`Problem.SIGN_IN_AGAIN`: the refresh token is gone (700082, 70008, 50173 …) → "Sign in";
@@ -30,6 +31,8 @@ class Problem(StrEnum):
     """Why no customer-tenant token came, by what the technician does about it."""
 
     NOT_CONNECTED = "not_connected"
+    #: The account is a stranger there: no GDAP relationship covers it (50020).
+    NO_ACCESS = "no_access"
     CUSTOMER_POLICY = "customer_policy"
     SIGN_IN_AGAIN = "sign_in_again"
     NOT_SIGNED_IN = "not_signed_in"
@@ -50,6 +53,8 @@ _ACTIONS = {
 
 #: The sign-in app is not authorized in the tenant.
 NOT_CONNECTED_CODES = frozenset({90099, 65001, 700016, 7000229, 90094, 90095})
+#: The account does not exist in the tenant (no GDAP relationship, not a guest).
+NO_ACCESS_CODES = frozenset({50020, 16000})
 #: The customer's policies stop the token (MFA, Conditional Access, risk, cross-tenant access).
 POLICY_CODES = frozenset(
     {50076, 50079, 50074, 50158, 53003, 53000, 53001, 530032, 530034, 500212, 500213, 500021}
@@ -135,6 +140,17 @@ def classify(result: Mapping[str, Any], tenant: str) -> TenantTokenError:
             f"The sign-in app is not authorized in {tenant} (AADSTS{code}).",
             remedy="Connect this tenant: via Partner Center (GDAP) or admin consent by "
             "the customer's administrator.",
+            detail=detail,
+            codes=codes,
+        )
+    if found & NO_ACCESS_CODES:
+        return TenantTokenError(
+            Problem.NO_ACCESS,
+            tenant,
+            f"Your account has no access to {tenant}: no GDAP relationship gives it a role "
+            "there (AADSTS50020).",
+            remedy="Ask your partner administrator for a GDAP relationship with that "
+            "customer, or sign in with an account of that tenant.",
             detail=detail,
             codes=codes,
         )

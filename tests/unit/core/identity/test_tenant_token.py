@@ -30,7 +30,8 @@ def _answer(code: int, error: str = "invalid_grant", **extra: str) -> dict[str, 
         (70008, Problem.SIGN_IN_AGAIN),
         (50173, Problem.SIGN_IN_AGAIN),
         (90055, Problem.UNAVAILABLE),
-        (50020, Problem.OTHER),
+        (50020, Problem.NO_ACCESS),
+        (7000112, Problem.OTHER),
     ],
 )
 def test_each_code_has_its_case(code: int, problem: Problem) -> None:
