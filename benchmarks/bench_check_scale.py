@@ -59,10 +59,10 @@ from desktop.core.catalog.model import (  # noqa: E402
     SetupMode,
 )
 from desktop.core.checks.service import CheckService  # noqa: E402
-from desktop.core.checks.wiring import assemble_check_service  # noqa: E402
 from desktop.core.domain import AppProfile, Status  # noqa: E402
 from desktop.core.endpoints import endpoints_for  # noqa: E402
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession  # noqa: E402
+from desktop.core.services import assemble_check_service  # noqa: E402
 from desktop.core.settings import Settings  # noqa: E402
 from tests.e2e.test_checks_e2e import Credentials  # noqa: E402
 from tests.helpers.browser import StandInBrowser  # noqa: E402

@@ -36,6 +36,7 @@ from desktop.core.identity.consent import ConsentEngine
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
+from desktop.core.services import CoreServices
 from desktop.core.wizard import CreateProfileWizard
 from desktop.core.wizard.backend import WizardBackend
 from desktop.core.wizard.identity_engine import IdentityConsent
@@ -103,7 +104,7 @@ def one_run(app: QApplication, think: float) -> dict[str, float]:
         inventory = Inventory.open(paths)
         inventory.customers.add("Contoso")
         inventory.tenants.add("Contoso", domain=demo.domain, tenant_id=demo.tenant_id)
-        backend = WizardBackend(paths, catalog, lambda: inventory)
+        backend = WizardBackend(CoreServices(paths, catalog, inventory=inventory))
         services = WizardServices(
             engine=IdentityConsent(engine, catalog, timeout=60),
             load_directory=backend.load_directory,

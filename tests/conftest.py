@@ -16,10 +16,12 @@ os.environ["APP_PROFILES_ALLOW_TEST_KEYRING"] = "1"
 
 pytest_plugins = [
     "tests.helpers.fixtures",
+    "tests.helpers.repositories",
     "tests.helpers.pfx_corpus",
     "tests.helpers.sandbox",
     "tests.helpers.cli_sandbox",
     "tests.helpers.small_disk",
+    "tests.helpers.postgres",
 ]
 
 

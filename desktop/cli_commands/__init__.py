@@ -20,6 +20,7 @@ from desktop.cli_commands import (
     reauthorize,
     settings,
     signin,
+    team,
     tenants,
 )
 from desktop.cli_commands.context import CliContext
@@ -38,6 +39,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     reauthorize,
     explain,
     settings,
+    team,
 )
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

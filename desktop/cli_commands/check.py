@@ -24,7 +24,6 @@ from desktop.cli_commands.progress import interactive, say
 from desktop.core.cancel import CancelToken
 from desktop.core.checks.bulk import BulkOutcome
 from desktop.core.checks.service import exit_code
-from desktop.core.checks.wiring import build_check_service
 from desktop.core.errors import UserError
 
 JSON_COLUMNS = [
@@ -70,7 +69,7 @@ def _check(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UserError("--concurrency must be between 1 and 64.")
     if args.summary and args.format == "csv":
         raise UserError("--summary works with --format json or table, not csv.")
-    service = build_check_service(ctx.paths, ctx.catalog, ctx.inventory)
+    service = ctx.services.check_service()
     token = CancelToken()
     previous = signal.signal(signal.SIGINT, lambda *_: token.cancel())
     started = time.monotonic()

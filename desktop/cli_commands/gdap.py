@@ -22,7 +22,6 @@ from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.gdap import ConnectVia, TenantAccess, connect_tenant, tenant_access
 from desktop.core.identity.signin import TechnicianSession
-from desktop.core.identity.wiring import IdentityWiring
 
 
 def register(sub: Any, fmt: argparse.ArgumentParser) -> None:
@@ -55,9 +54,9 @@ def register(sub: Any, fmt: argparse.ArgumentParser) -> None:
 
 def _target(ctx: CliContext, key: str) -> tuple[Tenant, TechnicianSession, Endpoints, int]:
     tenant, _ = ctx.inventory.tenants.find(key)
-    wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
-    session = wiring.technician_session()
-    return tenant, session, endpoints_for(tenant.cloud), wiring.settings.consent_timeout_seconds
+    identity = ctx.services.identity()
+    session = identity.technician_session()
+    return tenant, session, endpoints_for(tenant.cloud), identity.settings.consent_timeout_seconds
 
 
 def _access_rows(access: TenantAccess) -> dict[str, Any]:
@@ -105,54 +104,34 @@ def _access(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _discover(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.core.checks.wiring import build_check_service
-    from desktop.core.identity.discover import find_consents, new_profiles
+    from desktop.core.identity.onboard import discover_tenant
 
     tenant, session, endpoints, _ = _target(ctx, args.tenant)
-    wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
+    identity = ctx.services.identity()
 
     def client_id_in(app: Any, cloud: Cloud) -> str | None:
         try:
-            return wiring.publisher_client_id(app, cloud)
+            return identity.publisher_client_id(app, cloud)
         except UserError:
             return None
 
-    token = session.tenant_token(endpoints, tenant.tenant_id, label=tenant.label)
-    recorded = {
-        row.app_type_id
-        for row in ctx.inventory.profiles.all_rows()
-        if row.tenant_id == tenant.tenant_id and row.mode == "modern"
-    }
+    def check_ids(ids: list[int]) -> dict[int, tuple[str, str]]:
+        outcome = ctx.services.check_service().check(ids)
+        return {r.id: (r.status.value, r.reason) for r in outcome.results}
+
     say(f"Reading which publisher apps are consented in {tenant.label}…")
-    found = find_consents(token.access_token, endpoints, ctx.catalog, client_id_in,
-                          recorded=recorded)  # fmt: skip
-    added = [ctx.inventory.profiles.add(p) for p in new_profiles(found, ctx.catalog, tenant)]
-    ids = [p.id for p in added if p.id is not None]
-    checked: dict[int, Any] = {}
-    if ids:
-        outcome = build_check_service(ctx.paths, ctx.catalog, ctx.inventory).check(ids)
-        checked = {r.id: r for r in outcome.results}
-    rows = []
-    by_app = {p.app_type_id: p for p in added}
-    for each in found:
-        row = {**each.as_json(), "profile_id": None, "status": None, "reason": ""}
-        profile = by_app.get(each.app_type_id)
-        if profile is not None and profile.id is not None:
-            result = checked.get(profile.id)
-            row.update(
-                profile_id=profile.id,
-                name=profile.name,
-                status=result.status.value if result else profile.status.value,
-                reason=result.reason if result else "",
-            )
-        rows.append(row)
+    report = discover_tenant(
+        session, endpoints, tenant, ctx.catalog, ctx.inventory, client_id_in, check_ids
+    )
+    found, added = len(report.rows), len(report.added)
     say(
-        f"Found {len(found)} consented app{'s' if len(found) != 1 else ''} in {tenant.label}; "
-        f"added {len(added)} profile{'s' if len(added) != 1 else ''}."
+        f"Found {found} consented app{'s' if found != 1 else ''} in {tenant.label}; "
+        f"added {added} profile{'s' if added != 1 else ''}."
     )
     if args.format == "json":
-        emit_object({"tenant_id": tenant.tenant_id, "found": rows}, "json")
+        emit_object(report.as_json(), "json")
     else:
+        rows = [r.as_json() for r in report.rows]
         emit(rows, args.format, ["app_type", "consent_method", "consenting_user", "recorded",
                                   "profile_id", "status", "reason"])  # fmt: skip
     return 0

@@ -95,6 +95,8 @@ class InventoryController(QObject):
         remove_secret: RemoveSecret | None = None,
         lookup: Callable[[str, Cloud], str] | None = None,
         tenant_name: Callable[[str, Cloud], str | None] | None = None,
+        open_store: Callable[[], Store] | None = None,
+        open_inventory: Callable[[], Inventory] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -104,15 +106,20 @@ class InventoryController(QObject):
         self.remove_secret = remove_secret
         self._lookup = lookup
         self._tenant_name = tenant_name
+        #: The composition root's store and inventory, when it passes them (else opened here).
+        self._open_store = open_store
+        self._open_inventory = open_inventory
         self._store: Store | None = None
         self._inventory: Inventory | None = None
         self._lock = threading.Lock()
         self._generation = 0
-        self._loading: Task | None = None
+        self._loading: Task[Any] | None = None
         self._pending_rest: tuple[int, int, bool] | None = None
 
     def store(self) -> Store:
         """The store, opened (and migrated) on first use (call from a worker thread)."""
+        if self._open_store is not None:
+            return self._open_store()
         with self._lock:
             if self._store is None:
                 self._store = Store.open(self._paths)
@@ -121,6 +128,8 @@ class InventoryController(QObject):
     def inventory(self) -> Inventory:
         """The inventory's services over the store, made on first use (call from a worker
         thread). Listing profiles does without them (see read_first_page)."""
+        if self._open_inventory is not None:
+            return self._open_inventory()
         store = self.store()
         with self._lock:
             if self._inventory is None:
@@ -235,7 +244,7 @@ class InventoryController(QObject):
 
         self._change("Renaming a customer", work)
 
-    def set_notes(self, name: str, notes: str) -> Task:
+    def set_notes(self, name: str, notes: str) -> Task[str]:
         """Save a customer's notes; the returned task tells its caller when they are stored.
 
         Notes appear on no list, so a save announces no change (nothing reloads while the
@@ -270,7 +279,7 @@ class InventoryController(QObject):
 
     def add_tenant(
         self, customer: str, domain: str, tenant_id: str, cloud: Cloud, display_name: str = ""
-    ) -> Task:
+    ) -> Task[str]:
         def work() -> str:
             tenant = self.inventory().tenants.add(
                 customer,
@@ -297,7 +306,7 @@ class InventoryController(QObject):
 
         self._change("Removing a tenant", work)
 
-    def lookup_tenant(self, domain: str, cloud: Cloud) -> Task:
+    def lookup_tenant(self, domain: str, cloud: Cloud) -> Task[tuple[str, str, str]]:
         """Resolve *domain* online; the caller may cancel the returned task. A cancelled
         look-up reports neither its answer nor its failure."""
 
@@ -329,13 +338,13 @@ class InventoryController(QObject):
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _run(self, name: str, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> Task:
+    def _run(self, name: str, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> Task[Any]:
         task = self._runner.submit(name, lambda token, progress: fn())
         task.succeeded.connect(on_done)
         task.failed.connect(self.failed.emit)
         return task
 
-    def _change(self, name: str, fn: Callable[[], str]) -> Task:
+    def _change(self, name: str, fn: Callable[[], str]) -> Task[Any]:
         def finished(text: str) -> None:
             self.done.emit(text)
             self.changed.emit()

@@ -84,7 +84,7 @@ class TenantAccessController(QObject):
         super().__init__(parent)
         self._runner = runner
         self._parts = parts
-        self._action: Task | None = None
+        self._action: Task[Any] | None = None
         #: The tenant whose access was asked for last: older answers are dropped.
         self._reading = ""
 
@@ -94,7 +94,7 @@ class TenantAccessController(QObject):
 
     # -- reads -------------------------------------------------------------------------------
 
-    def read_access(self, tenant: Tenant) -> Task:
+    def read_access(self, tenant: Tenant) -> Task[Any]:
         """Whether *tenant* is connected, the technician's roles there, what they may consent."""
         parts = self._parts
         self._reading = tenant.tenant_id
@@ -128,7 +128,7 @@ class TenantAccessController(QObject):
 
     # -- actions -----------------------------------------------------------------------------
 
-    def connect_tenant(self, tenant: Tenant, via: ConnectVia) -> Task | None:
+    def connect_tenant(self, tenant: Tenant, via: ConnectVia) -> Task[Any] | None:
         """Authorize the sign-in app in *tenant* and prove it with a token there; None when
         another action is running."""
         parts = self._parts
@@ -163,7 +163,7 @@ class TenantAccessController(QObject):
         if result.access.tenant_id.lower() == self._reading.lower():
             self.access_ready.emit(result.access)
 
-    def consent_link(self, tenant: Tenant) -> Task | None:
+    def consent_link(self, tenant: Tenant) -> Task[Any] | None:
         """The admin-consent link that connects *tenant*, for its administrator to open."""
         parts = self._parts
 
@@ -181,7 +181,7 @@ class TenantAccessController(QObject):
             task.succeeded.connect(lambda link: self.link_ready.emit(tenant.tenant_id, link))
         return task
 
-    def discover(self, tenant: Tenant) -> Task | None:
+    def discover(self, tenant: Tenant) -> Task[Any] | None:
         """Find existing consents in *tenant*, add profiles for the new ones and check them."""
         parts = self._parts
 
@@ -218,7 +218,7 @@ class TenantAccessController(QObject):
         if self._action is not None:
             self._action.cancel()
 
-    def _start(self, name: str, work: Callable[[CancelToken, Progress], Any]) -> Task | None:
+    def _start(self, name: str, work: Callable[[CancelToken, Progress], Any]) -> Task[Any] | None:
         if self._action is not None:
             return None
         task = self._runner.submit(name, work)

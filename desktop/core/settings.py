@@ -41,6 +41,9 @@ class Settings:
     consent_link_redirect_uri: str = ""
     #: The browser program sign-ins and consents open in; empty: the system default.
     browser: str = ""
+    #: The team database (a libpq URL without password); empty: the local store.
+    #: APP_PROFILES_DATABASE_URL, when set, wins.
+    team_database_url: str = ""
 
     @classmethod
     def load(cls, path: Path) -> Settings:
@@ -159,4 +162,5 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "consent_timeout_seconds": _whole(1, 24 * 3600),
     "consent_link_redirect_uri": _text,
     "browser": _text,
+    "team_database_url": _text,
 }

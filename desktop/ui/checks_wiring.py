@@ -236,8 +236,8 @@ class ChecksWiring(QObject):
             return len(record_event(factory().store, catalog, ids, trigger))
 
         task = self.runner.submit("Recording the event", work)
-        task.succeeded.connect(lambda n: self._on_recorded(ids, n, words))
-        task.failed.connect(lambda error: self.dialogs.error("Record an event", error))
+        task.on_success(lambda n: self._on_recorded(ids, n, words))
+        task.on_failure(lambda error: self.dialogs.error("Record an event", error))
 
     def _on_recorded(self, ids: list[int], count: int, words: str) -> None:
         self.page.message.setText(f"Recorded for {count} app profile(s): {words.lower()}.")
@@ -261,8 +261,8 @@ class ChecksWiring(QObject):
             return target
 
         task = self.runner.submit("Opening the app profile", load)
-        task.succeeded.connect(lambda target: self._show_dialog(target, holder["parts"]))
-        task.failed.connect(lambda error: self.dialogs.error("Re-authorize app", error))
+        task.on_success(lambda target: self._show_dialog(target, holder["parts"]))
+        task.on_failure(lambda error: self.dialogs.error("Re-authorize app", error))
 
     def _show_dialog(self, target: Target, parts: ReauthorizeParts) -> None:
         profile = target.profile

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from desktop.controllers.inventory import InventoryController
 from desktop.controllers.tasks import TaskRunner
-from desktop.core.catalog.model import AppType, Catalog
+from desktop.core.catalog.model import AppType
 from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
-from desktop.core.paths import DataPaths
+from desktop.core.services import CoreServices
 
 from desktop.ui.main_window import MainWindow
 from desktop.ui.profiles.page import ProfilesPage
@@ -26,38 +25,32 @@ if TYPE_CHECKING:
     from desktop.controllers.tenant_access import GdapParts, TenantAccessController
 
 
-def gdap_parts(
-    paths: DataPaths, catalog: Catalog, inventory: InventoryController
-) -> Callable[[], GdapParts]:
-    """Builds the GDAP calls' collaborators (on a worker thread) over this data folder."""
+def gdap_parts(services: CoreServices) -> Callable[[], GdapParts]:
+    """Builds the GDAP calls' collaborators (on a worker thread) from the core services."""
 
     def build() -> GdapParts:
         from desktop.controllers.tenant_access import GdapParts
-        from desktop.core.checks.wiring import build_check_service
-        from desktop.core.identity.wiring import IdentityWiring
 
-        wiring = IdentityWiring.load(paths, catalog)
-        session = wiring.technician_session()
-        store = inventory.inventory()
+        identity = services.identity()  # Settings as they are now
 
         def client_id_in(app: AppType, cloud: Cloud) -> str | None:
             try:
-                return wiring.publisher_client_id(app, cloud)
+                return identity.publisher_client_id(app, cloud)
             except UserError:
                 return None
 
         def check_ids(ids: list[int]) -> dict[int, tuple[str, str]]:
-            outcome = build_check_service(paths, catalog, store).check(ids)
+            outcome = services.check_service().check(ids)
             return {r.id: (r.status.value, r.reason) for r in outcome.results}
 
         return GdapParts(
-            session,
-            catalog,
-            store,
+            identity.technician_session(),
+            services.catalog,
+            services.inventory(),
             client_id_in,
             check_ids,
-            timeout=float(wiring.settings.consent_timeout_seconds),
-            landing=wiring.settings.consent_link_redirect_uri,
+            timeout=float(identity.settings.consent_timeout_seconds),
+            landing=identity.settings.consent_link_redirect_uri,
         )
 
     return build
@@ -67,13 +60,11 @@ def add_tenant_access(
     window: MainWindow,
     page: ProfilesPage,
     runner: TaskRunner,
-    paths: DataPaths,
-    catalog: Catalog,
-    inventory: InventoryController,
+    services: CoreServices,
     sign_in: Callable[[], None] | None = None,
 ) -> CustomersOpener:
     """Give Customers and tenants its access panel; Find existing consents reloads the list."""
-    parts = gdap_parts(paths, catalog, inventory)
+    parts = gdap_parts(services)
     made: list[TenantAccessController] = []
 
     def controller() -> TenantAccessController:

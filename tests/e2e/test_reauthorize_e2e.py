@@ -30,7 +30,7 @@ from desktop.core.checks.msal_gateway import MsalGateway
 from desktop.core.checks.reauthorize import ReauthorizeRequest, options_for, reauthorize
 from desktop.core.checks.result import CheckResult
 from desktop.core.checks.service import CheckService
-from desktop.core.checks.wiring import VaultCredentials
+from desktop.core.checks.vault_credentials import VaultCredentials
 from desktop.core.domain import AppProfile, EventKind, Status
 from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.consent import ConsentEngine

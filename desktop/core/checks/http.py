@@ -92,14 +92,14 @@ class CheckHttpClient:
     def forget_last(self) -> None:
         self._local.last = None
 
-    def _timeout_now(self) -> tuple[float, float]:
+    def timeout_now(self) -> tuple[float, float]:
         """The (connect, read) timeout, never past the command's deadline."""
         deadline = current_deadline()
         connect, read = self._timeout
         return max(0.1, deadline.bound(connect)), max(0.1, deadline.bound(read))
 
     def post(self, url: str, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", self._timeout_now())
+        kwargs.setdefault("timeout", self.timeout_now())
         self._local.last = None
         response = self.session.post(url, **kwargs)
         headers = {k.lower(): v for k, v in response.headers.items()}
@@ -107,7 +107,7 @@ class CheckHttpClient:
         return response
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", self._timeout_now())
+        kwargs.setdefault("timeout", self.timeout_now())
         cacheable = url.endswith("/.well-known/openid-configuration") and not kwargs.get("params")
         if cacheable:
             with self._lock:

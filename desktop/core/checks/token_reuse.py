@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from desktop.core.checks.msal_gateway import GraphTokenProvider
+from desktop.core.checks.gateway import GraphTokenProvider
 from desktop.core.endpoints import Endpoints
 
 MARGIN = 300.0  # seconds before expiry a token is no longer handed out

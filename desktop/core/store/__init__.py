@@ -1,8 +1,10 @@
 """The SQLite store of customers, tenants, app profiles and their history.
 
-:class:`Store` opens (and migrates) the file; the modules ``customers``, ``tenants``,
-``profiles`` and ``events`` read and write rows on a connection inside a transaction. Callers
-outside core use :mod:`desktop.core.inventory`, which adds the rules.
+This package is the SQLite implementation of :mod:`desktop.core.storage`, and the only module
+family that imports ``sqlite3``. :class:`Store` opens (and migrates) the file and hands out
+units of work (:mod:`.repository`); the modules ``customers``, ``tenants``, ``profiles`` and
+``events`` hold the SQL of each table. Callers use :mod:`desktop.core.inventory`, which adds the
+rules, and speak to the store only through the storage interface.
 """
 
 from __future__ import annotations

@@ -1,20 +1,29 @@
-"""The store as a whole: open (with migrations) once, then hand out short-lived connections."""
+"""The store as a whole: open (with migrations) once, then hand out short-lived connections.
+
+:class:`Store` is the SQLite :class:`~desktop.core.storage.interface.Repository`.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from desktop.core.changes import POLL_INTERVAL_S, ChangeEntry, ChangeFeed, local_actor
+from desktop.core.domain import utc_now
 from desktop.core.paths import DataPaths
 from desktop.core.store.connection import (
     DEFAULT_BUSY_TIMEOUT_S,
     connect,
     enable_wal,
     store_error,
+    transaction,
 )
 from desktop.core.store.inspection import read_header
+from desktop.core.store.repository import SqliteUnitOfWork, latest_seq, read_log, write_log
 from desktop.core.store.schema import check_ours, migrate
 
 
@@ -29,6 +38,9 @@ class Store:
         self.path = path
         self.busy_timeout_s = busy_timeout_s
         self.last_backup: Path | None = None
+        self.feed = ChangeFeed()
+        #: Who this process's changes are made by.
+        self.actor = local_actor()
 
     @classmethod
     def open(cls, paths: DataPaths, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Store:
@@ -61,3 +73,40 @@ class Store:
             raise store_error(exc, self.path) from exc
         finally:
             conn.close()
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[SqliteUnitOfWork]:
+        """One write transaction (``BEGIN IMMEDIATE``); its changes are logged in it and
+        published to :attr:`feed` after the commit."""
+        with self.connection() as conn, transaction(conn):
+            uow = SqliteUnitOfWork(conn, writable=True)
+            yield uow
+            entries = write_log(conn, uow.pending, self.actor, utc_now())
+        if entries:
+            self.feed.publish(entries)
+
+    @contextmanager
+    def reading(self) -> Iterator[SqliteUnitOfWork]:
+        """Reads outside a write transaction."""
+        with self.connection() as conn:
+            yield SqliteUnitOfWork(conn, writable=False)
+
+    def latest_seq(self) -> int:
+        with self.connection() as conn:
+            return latest_seq(conn)
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[ChangeEntry]:
+        with self.connection() as conn:
+            return read_log(conn, seq, limit)
+
+    def wait_for_changes(self, seq: int, timeout: float) -> None:
+        """SQLite cannot push: sleep one poll interval (the watcher reads the log after)."""
+        time.sleep(min(timeout, POLL_INTERVAL_S))
+
+
+if TYPE_CHECKING:
+    from desktop.core.storage.interface import Repository
+
+    def _is_a_repository(store: Store) -> Repository:
+        """mypy checks here that the SQLite store keeps to the storage interface."""
+        return store

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from datetime import datetime
+from typing import Any
 
 from desktop.core import baseline
 from desktop.core.catalog.model import ConsentMethod, SetupMode
 from desktop.core.domain import AppProfile, Status
+from desktop.core.storage.types import ProfileRef, ProfileRow
 from desktop.core.store.connection import from_db_time, to_db_time
+
+__all__ = ["ProfileRef", "ProfileRow"]
 
 _COLUMNS = (
     "name, customer_id, tenant_id, service_ids, app_type_id, mode, status, reason, remedy, "
@@ -22,25 +26,6 @@ _COLUMNS = (
 )
 _INSERT = f"INSERT INTO profiles ({_COLUMNS}) VALUES ({', '.join('?' * 19)})"
 _INSERT_WITH_ID = f"INSERT INTO profiles (id, {_COLUMNS}) VALUES ({', '.join('?' * 20)})"
-
-
-class ProfileRow(NamedTuple):
-    """One line of the profile list: names already joined in, times as ISO 8601 UTC text."""
-
-    id: int
-    name: str
-    customer: str
-    tenant_id: str
-    tenant_domain: str
-    services: tuple[str, ...]
-    app_type_id: str
-    mode: str
-    status: str
-    reason: str
-    last_checked: str | None
-    #: When the consent was given, and by whom (user consent); empty when not known.
-    consented_at: str | None = None
-    consenting_user: str = ""
 
 
 _ROW_QUERY = """
@@ -128,19 +113,16 @@ def _profile(row: Sequence[Any]) -> AppProfile:
     )
 
 
-#: Ids per ``IN (...)`` query: well under SQLite's limit on bound parameters.
-_CHUNK = 500
-
-
 def get_many(conn: sqlite3.Connection, ids: Sequence[int]) -> list[AppProfile]:
-    """The profiles *ids* that exist, in that order: one query per 500 ids, not one per id."""
-    found: dict[int, AppProfile] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
-        marks = ", ".join("?" * len(chunk))
-        query = f"SELECT id, {_COLUMNS} FROM profiles WHERE id IN ({marks})"
-        found.update((row[0], _profile(row)) for row in conn.execute(query, chunk))
+    """The profiles *ids* that exist, in that order, in one query whatever their number (the
+    ids travel as one JSON array, so SQLite's limit on bound parameters does not apply)."""
+    query = f"SELECT id, {_COLUMNS} FROM profiles WHERE id IN (SELECT value FROM json_each(?))"
+    found = {row[0]: _profile(row) for row in conn.execute(query, (_json_ids(ids),))}
     return [found[i] for i in ids if i in found]
+
+
+def _json_ids(ids: Sequence[int]) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
 
 def get_all(conn: sqlite3.Connection) -> list[AppProfile]:
@@ -219,8 +201,13 @@ def all_rows(
 def rows_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[ProfileRow]:
     if not ids:
         return []
-    marks = ",".join("?" * len(ids))
-    return [_row(r) for r in conn.execute(f"{_ROW_QUERY} WHERE p.id IN ({marks})", list(ids))]
+    query = f"{_ROW_QUERY} WHERE p.id IN (SELECT value FROM json_each(?))"
+    return [_row(r) for r in conn.execute(query, (_json_ids(ids),))]
+
+
+def name_of(conn: sqlite3.Connection, profile_id: int) -> str | None:
+    row = conn.execute("SELECT name FROM profiles WHERE id = ?", (profile_id,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def of_customer(conn: sqlite3.Connection, customer_id: int) -> list[tuple[int, str, str, str]]:
@@ -270,6 +257,61 @@ def update_status(
         "UPDATE profiles SET status = ?, reason = ?, remedy = ?, last_checked = ? WHERE id = ?",
         (status.value, reason, remedy, last_checked, profile_id),
     )
+
+
+def set_consented_at(conn: sqlite3.Connection, profile_id: int, when: datetime) -> None:
+    conn.execute(
+        "UPDATE profiles SET consented_at = ? WHERE id = ?", (to_db_time(when), profile_id)
+    )
+
+
+def mark(
+    conn: sqlite3.Connection, profile_id: int, status: Status, reason: str, remedy: str
+) -> None:
+    conn.execute(
+        "UPDATE profiles SET status = ?, reason = ?, remedy = ?, "
+        "reauthorization_required = 1 WHERE id = ?",
+        (status.value, reason, remedy, profile_id),
+    )
+
+
+_CONSENT_UPDATE = (
+    "UPDATE profiles SET status = ?, reason = ?, remedy = ?, consent_method = ?, "
+    "consenting_user = ?, consented_at = ?, functions = ?, custom_app_id = ?, "
+    "certificate_ref = ?, baseline = ?, reauthorization_required = 0 WHERE id = ?"
+)
+
+
+def save_consent(conn: sqlite3.Connection, profile: AppProfile) -> None:
+    conn.execute(
+        _CONSENT_UPDATE,
+        (
+            profile.status.value,
+            profile.reason,
+            profile.remedy,
+            profile.consent_method.value,
+            profile.consenting_user,
+            to_db_time(profile.consented_at),
+            ",".join(profile.functions),
+            profile.custom_app_id,
+            profile.certificate_ref,
+            baseline.to_text(profile.baseline),
+            profile.id,
+        ),
+    )
+
+
+def ids_of_customer(conn: sqlite3.Connection, customer_id: int) -> list[int]:
+    return [
+        int(r[0])
+        for r in conn.execute("SELECT id FROM profiles WHERE customer_id = ?", (customer_id,))
+    ]
+
+
+def ids_of_tenant(conn: sqlite3.Connection, tenant_id: str) -> list[int]:
+    return [
+        int(r[0]) for r in conn.execute("SELECT id FROM profiles WHERE tenant_id = ?", (tenant_id,))
+    ]
 
 
 def delete_many(conn: sqlite3.Connection, ids: Sequence[int]) -> None:

@@ -95,8 +95,25 @@ _V2 = (
 # entry lists none), one entry per line.
 _V3 = ("ALTER TABLE profiles ADD COLUMN baseline TEXT NOT NULL DEFAULT ''",)
 
+# Version 4: the change log. Each write adds its changes here in its own transaction, so another
+# process (a window while the CLI writes) reads what changed after the last seq it saw.
+# AUTOINCREMENT: a seq is never used twice, even after the newest entries are trimmed.
+_V4 = (
+    """
+    CREATE TABLE change_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        ids TEXT NOT NULL,
+        fields TEXT NOT NULL DEFAULT ''
+    )
+    """,
+)
+
 #: ``MIGRATIONS[n]`` takes a store from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -187,7 +187,7 @@ class CustomersDialog(QDialog):
         self.lookup_progress.setTextVisible(False)
         self.lookup_progress.setMaximumWidth(70)
         self.lookup_progress.hide()
-        self._lookup_task: Task | None = None
+        self._lookup_task: Task[tuple[str, str, str]] | None = None
         #: The last look-up: (domain, tenant ID, display name), to add the name with it.
         self._looked_up_name: tuple[str, str, str] = ("", "", "")
         self.tenant_id = QLineEdit(box)
@@ -435,7 +435,7 @@ class CustomersDialog(QDialog):
         self.status.setText("Look-up cancelled. You can enter the tenant ID by hand.")
         self.domain.setFocus()
 
-    def _lookup_ended(self, task: Task) -> None:
+    def _lookup_ended(self, task: Task[tuple[str, str, str]]) -> None:
         if task is self._lookup_task:
             self._lookup_task = None
             self._set_looking_up(False)

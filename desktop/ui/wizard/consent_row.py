@@ -243,8 +243,8 @@ class ConsentRowWidget(QFrame):
         except UserError as exc:
             self.result.setText(exc.one_line())
             return
-        task.succeeded.connect(lambda link: QGuiApplication.clipboard().setText(str(link)))
-        task.failed.connect(lambda e: self.result.setText(UserError.one_line(e)))
+        task.on_success(lambda link: QGuiApplication.clipboard().setText(link))
+        task.on_failure(lambda e: self.result.setText(e.one_line()))
         self.busy.follow(task, "Building the consent link…")
 
     @Slot()
