@@ -147,7 +147,7 @@ def build_window(ctx: AppContext) -> MainWindow:
         )
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     checks = add_checks(ctx, ctx.profiles_page)
-    add_create_wizard(window, ctx.profiles_page, ctx.runner, services)
+    wizard = add_create_wizard(window, ctx.profiles_page, ctx.runner, services)
     runner = ctx.runner
 
     def export_controller() -> ListExportController:
@@ -158,10 +158,11 @@ def build_window(ctx: AppContext) -> MainWindow:
     ctx.profiles_page.export_controller = export_controller
     ctx.account = add_account(window, ctx.runner, ctx.dialogs, services)
     connect_checks_to_account(checks, ctx.account)
-    opener = add_tenant_access(
+    access = add_tenant_access(
         window, ctx.profiles_page, ctx.runner, services, ctx.account.sign_in_action.trigger
     )
-    checks.connect_handler = opener.open
+    checks.connect_handler = access.customers.open
+    checks.access_notice = wizard.access_notice = access.notice
     for problem in ctx.problems:
         window.show_problem(problem)
     NoticeRelay(window).notice.connect(window.show_problem)

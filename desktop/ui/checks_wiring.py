@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Slot
-from PySide6.QtWidgets import QBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.cancel import CancelToken, Progress
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from desktop.core.checks.result import CheckResult
     from desktop.core.checks.service import CheckService, Target
 
+    from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.reauthorize_dialog import ReauthorizeDialog
 
 
@@ -117,6 +118,8 @@ class ChecksWiring(QObject):
         self.signed_in: Callable[[], bool | None] | None = None
         #: Opens Customers and tenants at a tenant (its Connect this tenant); set by the app.
         self.connect_handler: Callable[[str], object] | None = None
+        #: Makes the Re-authorize dialog's "can you consent here?" notice; None: none.
+        self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
         self._fix: FailureFix | None = None
         #: The tenant of the first check that a connect fixes ("" when none failed so).
         self._fix_tenant = ""
@@ -302,6 +305,13 @@ class ChecksWiring(QObject):
         dialog = ReauthorizeDialog(
             profile, app.name, options_for(profile, app), controller, self.page
         )
+        if self.access_notice is not None:
+            from desktop.core.domain import Tenant
+
+            row = self.page.model.row_of_profile(profile.id) if profile.id is not None else -1
+            domain = self.page.model.row_at(row).tenant_domain if row >= 0 else ""
+            tenant = Tenant(profile.tenant_id, profile.customer_id, domain, cloud=target.cloud)
+            dialog.add_access_notice(self.access_notice(dialog), tenant, app)
         dialog.reauthorized.connect(lambda _r: self.page.reload())
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog.model import AppType
 from desktop.core.domain import Cloud
@@ -19,10 +22,12 @@ from desktop.core.services import CoreServices
 
 from desktop.ui.main_window import MainWindow
 from desktop.ui.profiles.page import ProfilesPage
-from desktop.ui.profiles.wiring import CustomersOpener, customers_opener
+from desktop.ui.profiles.wiring import customers_opener
 
 if TYPE_CHECKING:
     from desktop.controllers.tenant_access import GdapParts, TenantAccessController
+
+    from desktop.ui.consent_access_notice import ConsentAccessNotice
 
 
 def gdap_parts(services: CoreServices) -> Callable[[], GdapParts]:
@@ -56,27 +61,61 @@ def gdap_parts(services: CoreServices) -> Callable[[], GdapParts]:
     return build
 
 
+class TenantAccessUi:
+    """The GDAP parts of the window: Customers and tenants' access panel, and the notice
+    before Authenticate (the wizard's Consent step, the Re-authorize dialog).
+
+    Attributes:
+        customers: opens Customers and tenants (at a tenant: a failed check's Connect).
+    """
+
+    def __init__(
+        self,
+        window: MainWindow,
+        page: ProfilesPage,
+        runner: TaskRunner,
+        services: CoreServices,
+        sign_in: Callable[[], None] | None = None,
+    ) -> None:
+        self._window = window
+        self._page = page
+        self._runner = runner
+        self._parts = gdap_parts(services)
+        self._sign_in = sign_in
+        self._shared: TenantAccessController | None = None
+        self.customers = customers_opener(page)
+        self.customers.access_factory = self.controller
+        self.customers.sign_in_handler = sign_in
+
+    def controller(self) -> TenantAccessController:
+        """The controller of the Customers and tenants panel (made on first use)."""
+        if self._shared is None:
+            self._shared = self._make(self._window)
+        return self._shared
+
+    def _make(self, parent: QObject) -> TenantAccessController:
+        from desktop.controllers.tenant_access import TenantAccessController
+
+        access = TenantAccessController(self._runner, self._parts, parent)
+        access.profiles_added.connect(self._page.reload)
+        return access
+
+    def notice(self, parent: QWidget) -> ConsentAccessNotice:
+        """A "can you consent here?" notice with its own controller (it lives with *parent*)."""
+        from desktop.ui.consent_access_notice import ConsentAccessNotice
+
+        notice = ConsentAccessNotice(self._make(parent), parent)
+        notice.sign_in_handler = self._sign_in
+        return notice
+
+
 def add_tenant_access(
     window: MainWindow,
     page: ProfilesPage,
     runner: TaskRunner,
     services: CoreServices,
     sign_in: Callable[[], None] | None = None,
-) -> CustomersOpener:
-    """Give Customers and tenants its access panel; Find existing consents reloads the list."""
-    parts = gdap_parts(services)
-    made: list[TenantAccessController] = []
-
-    def controller() -> TenantAccessController:
-        if not made:
-            from desktop.controllers.tenant_access import TenantAccessController
-
-            access = TenantAccessController(runner, parts, window)
-            access.profiles_added.connect(page.reload)
-            made.append(access)
-        return made[0]
-
-    opener = customers_opener(page)
-    opener.access_factory = controller
-    opener.sign_in_handler = sign_in
-    return opener
+) -> TenantAccessUi:
+    """Give Customers and tenants its access panel (Find existing consents reloads the list),
+    and make the notices shown before Authenticate."""
+    return TenantAccessUi(window, page, runner, services, sign_in)

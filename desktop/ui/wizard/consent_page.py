@@ -19,6 +19,7 @@ from desktop.controllers.wizard import WizardController
 from desktop.core.wizard import Step
 from desktop.core.wizard.duplicates import Duplicate, find_duplicates
 
+from desktop.ui.consent_access_notice import ConsentAccessNotice
 from desktop.ui.wizard.base import StepPage, clear_layout
 from desktop.ui.wizard.consent_row import ConsentRowWidget
 
@@ -61,8 +62,15 @@ class ConsentPage(StepPage):
         #: The duplicates shown, and their Re-authorize buttons by existing profile id.
         self.duplicates: list[Duplicate] = []
         self.reauthorize_buttons: dict[int, QPushButton] = {}
+        #: Whether the signed-in account can consent here (set by the owner; None: not shown).
+        self.access_notice: ConsentAccessNotice | None = None
         self.body.addWidget(self.duplicates_box)
         self.body.addWidget(self.scroller, 1)
+
+    def set_access_notice(self, notice: ConsentAccessNotice) -> None:
+        """Show *notice* above the rows: before Authenticate, whether you can consent here."""
+        self.access_notice = notice
+        self.body.insertWidget(0, notice)
 
     def initializePage(self) -> None:
         wanted = [r.app_id for r in self.machine.state.rows]
@@ -80,6 +88,10 @@ class ConsentPage(StepPage):
                 self.list.addWidget(QLabel("No app to consent to: choose a service.", self))
             self.list.addStretch(1)
         self._show_duplicates()
+        if self.access_notice is not None:
+            catalog = self.machine.catalog
+            apps = [catalog.app_type(app_id) for app_id in wanted]
+            self.access_notice.show_for(self.machine.state.tenant, apps)
         super().initializePage()
 
     def _show_duplicates(self) -> None:

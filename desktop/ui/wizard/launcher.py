@@ -12,6 +12,7 @@ from desktop.controllers.wizard import WizardController, WizardServices
 from desktop.core.catalog.model import Catalog
 from desktop.core.wizard import CreateProfileWizard
 
+from desktop.ui.consent_access_notice import ConsentAccessNotice
 from desktop.ui.wizard.dialog import CreateProfileDialog
 
 
@@ -45,6 +46,8 @@ class WizardLauncher(QObject):
         self._parent = parent
         self._client_ids = client_ids
         self.dialog: CreateProfileDialog | None = None
+        #: Makes the Consent step's notice (can you consent here?); None: no notice.
+        self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
 
     @Slot()
     def open(self) -> None:
@@ -53,6 +56,9 @@ class WizardLauncher(QObject):
             machine = CreateProfileWizard(self._catalog(), client_ids=self._client_ids())
             controller = WizardController(machine, self._services(), self._runner, self)
             self.dialog = CreateProfileDialog(controller, self._parent)
+            if self.access_notice is not None:
+                page = self.dialog.consent_page
+                page.set_access_notice(self.access_notice(page))
             self.dialog.profiles_saved.connect(self.profiles_saved)
             self.dialog.reauthorize_requested.connect(self.reauthorize_requested)
             self.dialog.finished.connect(self._closed)

@@ -6,6 +6,7 @@ opens, not at start: the start path stays free of heavy libraries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
@@ -15,6 +16,7 @@ from desktop.controllers.tasks import TaskRunner
 if TYPE_CHECKING:
     from desktop.core.services import CoreServices
 
+    from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.profiles.page import ProfilesPage
     from desktop.ui.wizard.launcher import WizardLauncher
 
@@ -38,6 +40,8 @@ class CreateWizardOpener:
         self._runner = runner
         self._services = services
         self.launcher: WizardLauncher | None = None
+        #: Makes the Consent step's "can you consent here?" notice; None: none is shown.
+        self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
 
     def open(self) -> None:
         if self.launcher is None:
@@ -65,6 +69,7 @@ class CreateWizardOpener:
             lambda profiles: self._page.show_saved([p.id for p in profiles if p.id is not None])
         )
         launcher.reauthorize_requested.connect(self._reauthorize)
+        launcher.access_notice = self.access_notice
         return launcher
 
 
