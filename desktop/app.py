@@ -173,6 +173,8 @@ def build_window(ctx: AppContext) -> MainWindow:
     )
     fill_menus(window, ctx.profiles_page)
     ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs)
+    wizard.open_settings = checks.open_settings = ctx.settings_ui.open
+    ctx.settings_ui.saved.connect(wizard.settings_saved)
     parts = (window, ctx.profiles_page, ctx.paths, ctx.catalog, ctx.dialogs, ctx.account)
     ctx.first_run = add_first_run(*parts, ctx.settings_ui)
     if ctx.first_run is None:  # Global is set up: so must be the clouds the tenants are in

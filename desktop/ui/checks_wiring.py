@@ -28,6 +28,7 @@ from desktop.ui.check_failures import (
     FailureFix,
     explain_failures,
     failure_cause,
+    needs_client_id,
     needs_connect,
 )
 from desktop.ui.dialogs import UserDialogs
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     )
     from desktop.core.checks.result import CheckResult
     from desktop.core.checks.service import CheckService, Target
+    from desktop.core.settings_hint import SettingTarget
 
     from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.reauthorize_dialog import ReauthorizeDialog
@@ -123,6 +125,11 @@ class ChecksWiring(QObject):
         self._fix: FailureFix | None = None
         #: The tenant of the first check that a connect fixes ("" when none failed so).
         self._fix_tenant = ""
+        self._connect_said = False
+        #: Opens Settings at a field (a missing client ID); set by the app.
+        self.open_settings: Callable[[SettingTarget], object] | None = None
+        #: The app type of the first check that failed for want of a client ID.
+        self._fix_app = ""
 
     @property
     def controller(self) -> ChecksController:
@@ -166,6 +173,8 @@ class ChecksWiring(QObject):
         self._counts = {}
         self._failures = Counter()
         self._fix_tenant = ""
+        self._connect_said = False
+        self._fix_app = ""
         self.controller.check(ids)
 
     @Slot(list)
@@ -175,8 +184,13 @@ class ChecksWiring(QObject):
             if result.transient:
                 self._failed += 1
                 self._failures[failure_cause(result.reason)] += 1
-                if not self._fix_tenant and needs_connect(result.reason):
+                # The tenant to connect: the first that says so, else the first that failed.
+                if needs_connect(result.reason) and not self._connect_said:
+                    self._fix_tenant, self._connect_said = self._tenant_of(result.id), True
+                elif not self._fix_tenant:
                     self._fix_tenant = self._tenant_of(result.id)
+                if not self._fix_app and needs_client_id(result.reason):
+                    self._fix_app = self._app_of(result.id)
                 continue  # the stored status and reason stay; the summary counts the failure
             self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
             checked = result.checked_at.isoformat().replace("+00:00", "Z")
@@ -212,6 +226,15 @@ class ChecksWiring(QObject):
             self.connect_handler(self._fix_tenant)
         elif fix is FailureFix.CONNECT_TENANT:
             self.page.customers_requested.emit()
+        elif fix is FailureFix.OPEN_SETTINGS and self.open_settings is not None:
+            from desktop.core import settings_edit as edit
+            from desktop.core.settings_hint import SettingTarget
+
+            self.open_settings(SettingTarget(edit.CLIENT_ID, "global", self._fix_app))
+
+    def _app_of(self, profile_id: int) -> str:
+        row = self.page.model.row_of_profile(profile_id)
+        return self.page.model.row_at(row).app_type_id if row >= 0 else ""
 
     def _tenant_of(self, profile_id: int) -> str:
         row = self.page.model.row_of_profile(profile_id)

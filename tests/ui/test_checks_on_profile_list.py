@@ -44,6 +44,7 @@ def _build(  # type: ignore[no-untyped-def]
     runner: TaskRunner,
     latency: float = 0.0,
     gateway: ScriptedGateway | None = None,
+    client_id: str = "c1",
 ):
     paths = DataPaths(home).ensure()
     catalog = shipped_catalog()
@@ -56,7 +57,9 @@ def _build(  # type: ignore[no-untyped-def]
     gateway = gateway or _gateway(latency)
 
     def service() -> CheckService:
-        checker = ProfileChecker(catalog, gateway, FakeCredentials(), client_id_for=lambda a: "c1")
+        checker = ProfileChecker(
+            catalog, gateway, FakeCredentials(), client_id_for=lambda a: client_id
+        )
         return CheckService(InventoryCheckStore(controller.inventory()), checker)
 
     def parts() -> ReauthorizeParts:
@@ -240,6 +243,35 @@ def test_failed_checks_name_the_cause_and_offer_sign_in_or_connect(
     page.customers_requested.disconnect()  # the request is the behaviour; no dialog here
     with qtbot.waitSignal(page.customers_requested, timeout=1_000):
         fix.click()
+    # With the app's Connect handler: Customers and tenants opens at a failed check's tenant.
+    opened: list[str] = []
+    wiring.connect_handler = opened.append
+    fix.click()
+    tenants = {page.model.row_at(r).tenant_id for r in range(page.model.rowCount())}
+    assert len(opened) == 1 and opened[0] in tenants
+
+
+def test_a_check_without_a_client_id_opens_settings_at_that_field(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    from desktop.core import settings_edit as edit
+    from desktop.core.settings_hint import SettingTarget
+
+    _, page, wiring, _ = _build(qtbot, data_home, runner, client_id="")
+    opened: list[SettingTarget] = []
+    wiring.open_settings = opened.append
+    r = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).mode == "modern")
+    page.table.selectRow(r)
+    with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
+        wiring.bar.selected_button.click()
+    summary = wiring.bar.summary.text()
+    assert "no client ID is set for the app type" in summary
+    assert "Set it in Settings" in summary
+    fix = wiring.bar.fix_button
+    assert fix.isVisible() and fix.text() == "Open Settings…"
+    fix.click()
+    app_type = page.model.row_at(page.model.row_of_profile(page.selected_ids()[0])).app_type_id
+    assert opened == [SettingTarget(edit.CLIENT_ID, "global", app_type)]
 
 
 def test_check_selected_needs_a_selected_row_that_is_shown(

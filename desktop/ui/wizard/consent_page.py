@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.controllers.wizard import WizardController
+from desktop.core.settings_hint import SettingTarget
 from desktop.core.wizard import Step
 from desktop.core.wizard.duplicates import Duplicate, find_duplicates
 
@@ -62,6 +63,8 @@ class ConsentPage(StepPage):
         #: The duplicates shown, and their Re-authorize buttons by existing profile id.
         self.duplicates: list[Duplicate] = []
         self.reauthorize_buttons: dict[int, QPushButton] = {}
+        #: Opens Settings at a field (a row's missing client ID); set by the owner.
+        self.open_settings: Callable[[SettingTarget], object] | None = None
         #: Whether the signed-in account can consent here (set by the owner; None: not shown).
         self.access_notice: ConsentAccessNotice | None = None
         self.body.addWidget(self.duplicates_box)
@@ -82,6 +85,7 @@ class ConsentPage(StepPage):
             for app_id in wanted:
                 widget = ConsentRowWidget(self.controller, app_id, self.holder)
                 widget.permissions_requested.connect(self._permissions)
+                widget.settings_requested.connect(self._settings)
                 self.rows[app_id] = widget
                 self.list.addWidget(widget)
             if not wanted:
@@ -131,6 +135,11 @@ class ConsentPage(StepPage):
     def cancel_running(self) -> None:
         for widget in self.rows.values():
             widget.busy._cancel()
+
+    @Slot(object)
+    def _settings(self, target: SettingTarget) -> None:
+        if self.open_settings is not None:
+            self.open_settings(target)
 
     @Slot(str)
     def _permissions(self, app_id: str) -> None:

@@ -15,6 +15,7 @@ from desktop.controllers.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from desktop.core.services import CoreServices
+    from desktop.core.settings_hint import SettingTarget
 
     from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.profiles.page import ProfilesPage
@@ -42,6 +43,13 @@ class CreateWizardOpener:
         self.launcher: WizardLauncher | None = None
         #: Makes the Consent step's "can you consent here?" notice; None: none is shown.
         self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
+        #: Opens Settings at a field (a consent row's missing client ID); None: not offered.
+        self.open_settings: Callable[[SettingTarget], object] | None = None
+
+    def settings_saved(self) -> None:
+        """Settings changed: an open wizard reads the client IDs again."""
+        if self.launcher is not None:
+            self.launcher.settings_saved()
 
     def open(self) -> None:
         if self.launcher is None:
@@ -70,6 +78,7 @@ class CreateWizardOpener:
         )
         launcher.reauthorize_requested.connect(self._reauthorize)
         launcher.access_notice = self.access_notice
+        launcher.open_settings = self.open_settings
         return launcher
 
 
