@@ -171,7 +171,7 @@ def build_window(ctx: AppContext) -> MainWindow:
         "&Permissions",
         "Ctrl+2",
     )
-    fill_menus(window, ctx.profiles_page)
+    fill_menus(window, ctx.profiles_page, access.connect_action)
     ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs)
     wizard.open_settings = checks.open_settings = ctx.settings_ui.open
     ctx.settings_ui.saved.connect(wizard.settings_saved)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from desktop.controllers.tasks import TaskRunner
@@ -67,6 +68,8 @@ class TenantAccessUi:
 
     Attributes:
         customers: opens Customers and tenants (at a tenant: a failed check's Connect).
+        connect_action: Profiles → Connect this tenant…: Customers and tenants at the
+            selected profile's tenant, where its access shows and Connect is one click.
     """
 
     def __init__(
@@ -86,6 +89,19 @@ class TenantAccessUi:
         self.customers = customers_opener(page)
         self.customers.access_factory = self.controller
         self.customers.sign_in_handler = sign_in
+        self.connect_action = QAction("Co&nnect this tenant…", window)
+        self.connect_action.setObjectName("ConnectTenantAction")
+        self.connect_action.setStatusTip(
+            "See what you can do in the selected profile's tenant, and connect it to your "
+            "partner sign-in"
+        )
+        self.connect_action.triggered.connect(self.connect_selected)
+
+    def connect_selected(self) -> None:
+        """Open Customers and tenants at the selected profile's tenant (the first selected)."""
+        rows = self._page.selected_rows()
+        tenant_id = self._page.model.row_at(rows[0]).tenant_id if rows else ""
+        self.customers.open(tenant_id)
 
     def controller(self) -> TenantAccessController:
         """The controller of the Customers and tenants panel (made on first use)."""

@@ -27,6 +27,7 @@ from tests.helpers.dialogs import FakeDialogs
 from tests.helpers.keyrings import MemoryKeyring
 
 from desktop.ui.check_bar import CheckBar
+from desktop.ui.main_window import MainWindow
 from desktop.ui.profiles.customers_dialog import CustomersDialog
 from desktop.ui.profiles.wiring import customers_opener
 
@@ -105,9 +106,13 @@ def test_partner_technician_onboards_a_customer_in_the_gui(
         with qtbot.waitSignal(account.controller.signed_in, timeout=60_000) as signed:
             account.sign_in_action.trigger()
         assert signed.args == [demo.technician], (dialogs.errors, log.read_text())
+        qtbot.waitUntil(lambda: not first_run.showing, timeout=10_000)
 
-        assert ctx.profiles_page is not None
-        dialog = customers_opener(ctx.profiles_page).open()
+        page = ctx.profiles_page
+        assert page is not None
+        page.customers_action.trigger()  # Profiles → Customers and tenants…
+        dialog = customers_opener(page).dialog
+        assert dialog is not None
         qtbot.addWidget(dialog)
         dialog.resize(1120, 680)  # its largest size, as on a desktop
         _add_customer_and_tenant(qtbot, dialog, demo)
@@ -142,7 +147,6 @@ def test_partner_technician_onboards_a_customer_in_the_gui(
         assert [r.found.app_type_id for r in report.rows] == [APP]
         assert len(report.added) == 1 and report.added[0].status == "Valid", report
         assert "added 1 profile" in panel.outcome.text()
-        page = ctx.profiles_page
         qtbot.waitUntil(lambda: page.model.total() == 1, timeout=10_000)
 
         # Check all: Valid.
@@ -152,6 +156,23 @@ def test_partner_technician_onboards_a_customer_in_the_gui(
         bar.check_all_action.trigger()
         qtbot.waitUntil(lambda: "Valid" in bar.summary.text(), timeout=60_000)
         assert page.model.row_at(0).status == "Valid"
+
+        # Profiles → Connect this tenant… opens the dialog at the selected profile's tenant,
+        # which now reads as connected.
+        window = page.window()
+        assert isinstance(window, MainWindow)
+        connect = next(
+            a for a in window.profiles_menu.actions() if a.objectName() == "ConnectTenantAction"
+        )
+        qtbot.waitUntil(lambda: customers_opener(page).dialog is None, timeout=5_000)
+        page.table.selectRow(0)
+        connect.trigger()
+        again = customers_opener(page).dialog
+        assert again is not None and again.access_panel is not None
+        qtbot.addWidget(again)
+        panel = again.access_panel
+        qtbot.waitUntil(lambda: panel.access is not None and panel.access.connected)
+        assert panel.tenant is not None and panel.tenant.tenant_id == demo.tenant_id
         assert not dialogs.errors
     finally:
         ctx.runner.cancel_all()
