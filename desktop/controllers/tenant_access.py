@@ -1,16 +1,14 @@
 """GDAP partner access to a customer tenant, off the GUI thread: what the technician can do
 there, Connect this tenant, the consent link for the customer's admin, Find existing consents.
 
-The core calls are the CLI's (``tenants access|connect|discover``); the collaborators they
-need (the technician's session, the inventory, the checks) are built on a worker thread by
-*parts*, so Settings changed since the window opened are used.
+The calls are the CLI's (``tenants access|connect|discover``, :mod:`desktop.core.partner_access`)
+made through *calls* (:class:`GdapCalls`) on a worker thread, with Settings as they are then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -20,29 +18,23 @@ from desktop.core.domain import Tenant
 from desktop.core.errors import UserError
 
 if TYPE_CHECKING:
-    from desktop.core.catalog.model import Catalog
-    from desktop.core.identity.gdap import ConnectVia
-    from desktop.core.identity.onboard import CheckIds, ClientIdIn
-    from desktop.core.identity.signin import TechnicianSession
-    from desktop.core.inventory.service import Inventory
+    from desktop.core.identity.gdap import ConnectResult, ConnectVia, TenantAccess
+    from desktop.core.partner_access import Discovery
 
 
-@dataclass
-class GdapParts:
-    """What the GDAP calls need, built on a worker thread."""
+class GdapCalls(Protocol):
+    """The GDAP use cases for one tenant (run on a worker thread; each raises UserError)."""
 
-    session: TechnicianSession
-    catalog: Catalog
-    inventory: Inventory
-    client_id_in: ClientIdIn
-    check_ids: CheckIds
-    #: The browser timeout for admin consent, in seconds (Settings).
-    timeout: float = 300.0
-    #: The consent link's landing page (Settings; "" for the local address).
-    landing: str = ""
+    def access(self, tenant: Tenant) -> TenantAccess: ...
 
+    def connect(
+        self, tenant: Tenant, via: ConnectVia, cancel: CancelToken, progress: Progress
+    ) -> ConnectResult: ...
 
-PartsFactory = Callable[[], GdapParts]
+    def consent_link(self, tenant: Tenant) -> str: ...
+
+    def discover(self, tenant: Tenant, cancel: CancelToken, progress: Progress) -> Discovery: ...
+
 
 #: The actions, as the failed signal names them.
 ACCESS, CONNECT, LINK, DISCOVER = (
@@ -60,7 +52,7 @@ class TenantAccessController(QObject):
         access_ready(object): a :class:`~desktop.core.identity.gdap.TenantAccess`.
         connected(object): a :class:`~desktop.core.identity.gdap.ConnectResult`.
         link_ready(str, str): the tenant ID and the consent link for its administrator.
-        discovered(object): a :class:`~desktop.core.identity.onboard.DiscoverReport`.
+        discovered(object): a :class:`~desktop.core.partner_access.Discovery`.
         profiles_added(): Find existing consents added profiles (the list reloads).
         progressed(str): what the running action waits for.
         failed(str, object): the action's name and its :class:`UserError`.
@@ -78,12 +70,10 @@ class TenantAccessController(QObject):
     cancelled = Signal(str)
     busy_changed = Signal(bool)
 
-    def __init__(
-        self, runner: TaskRunner, parts: PartsFactory, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, runner: TaskRunner, calls: GdapCalls, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._parts = parts
+        self._calls = calls
         self._action: Task[Any] | None = None
         #: The tenant whose access was asked for last: older answers are dropped.
         self._reading = ""
@@ -96,23 +86,9 @@ class TenantAccessController(QObject):
 
     def read_access(self, tenant: Tenant) -> Task[Any]:
         """Whether *tenant* is connected, the technician's roles there, what they may consent."""
-        parts = self._parts
+        calls = self._calls
         self._reading = tenant.tenant_id
-
-        def work(token: CancelToken, progress: Progress) -> Any:
-            from desktop.core.endpoints import endpoints_for
-            from desktop.core.identity.gdap import tenant_access
-
-            built = parts()
-            return tenant_access(
-                built.session,
-                endpoints_for(tenant.cloud),
-                tenant.tenant_id,
-                built.catalog,
-                label=tenant.label,
-            )
-
-        task = self._runner.submit("Reading your access", work)
+        task = self._runner.submit("Reading your access", lambda _t, _p: calls.access(tenant))
         task.succeeded.connect(self._on_access)
         task.failed.connect(lambda error: self._on_read_failed(tenant, error))
         return task
@@ -131,26 +107,10 @@ class TenantAccessController(QObject):
     def connect_tenant(self, tenant: Tenant, via: ConnectVia) -> Task[Any] | None:
         """Authorize the sign-in app in *tenant* and prove it with a token there; None when
         another action is running."""
-        parts = self._parts
+        calls = self._calls
 
-        def work(token: CancelToken, progress: Progress) -> Any:
-            from desktop.core.endpoints import endpoints_for
-            from desktop.core.identity.gdap import connect_tenant
-            from desktop.core.identity.onboard import check_route
-
-            check_route(tenant, via)
-            built = parts()
-            return connect_tenant(
-                built.session,
-                endpoints_for(tenant.cloud),
-                tenant.tenant_id,
-                built.catalog,
-                via=via,
-                label=tenant.label,
-                timeout=built.timeout,
-                cancel=token,
-                progress=progress,
-            )
+        def work(token: CancelToken, progress: Progress) -> ConnectResult:
+            return calls.connect(tenant, via, token, progress)
 
         task = self._start(CONNECT, work)
         if task is not None:
@@ -165,41 +125,18 @@ class TenantAccessController(QObject):
 
     def consent_link(self, tenant: Tenant) -> Task[Any] | None:
         """The admin-consent link that connects *tenant*, for its administrator to open."""
-        parts = self._parts
-
-        def work(token: CancelToken, progress: Progress) -> str:
-            from desktop.core.endpoints import endpoints_for
-            from desktop.core.identity.onboard import sign_in_consent_link
-
-            built = parts()
-            return sign_in_consent_link(
-                built.session, endpoints_for(tenant.cloud), tenant.tenant_id, built.landing
-            )
-
-        task = self._start(LINK, work)
+        calls = self._calls
+        task = self._start(LINK, lambda _t, _p: calls.consent_link(tenant))
         if task is not None:
             task.succeeded.connect(lambda link: self.link_ready.emit(tenant.tenant_id, link))
         return task
 
     def discover(self, tenant: Tenant) -> Task[Any] | None:
         """Find existing consents in *tenant*, add profiles for the new ones and check them."""
-        parts = self._parts
+        calls = self._calls
 
-        def work(token: CancelToken, progress: Progress) -> Any:
-            from desktop.core.endpoints import endpoints_for
-            from desktop.core.identity.onboard import discover_tenant
-
-            built = parts()
-            progress(0, 0, f"Reading which publisher apps are consented in {tenant.label}…")
-            return discover_tenant(
-                built.session,
-                endpoints_for(tenant.cloud),
-                tenant,
-                built.catalog,
-                built.inventory,
-                built.client_id_in,
-                built.check_ids,
-            )
+        def work(token: CancelToken, progress: Progress) -> Discovery:
+            return calls.discover(tenant, token, progress)
 
         task = self._start(DISCOVER, work)
         if task is not None:
@@ -207,9 +144,9 @@ class TenantAccessController(QObject):
         return task
 
     @Slot(object)
-    def _on_discovered(self, report: Any) -> None:
-        self.discovered.emit(report)
-        if report.added:
+    def _on_discovered(self, found: Any) -> None:
+        self.discovered.emit(found)
+        if found.added:
             self.profiles_added.emit()
 
     @Slot()

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from desktop.core.checks.name_map import NameMapCache
     from desktop.core.checks.service import CheckService, CheckStore
     from desktop.core.identity.browser import BrowserOpener
-    from desktop.core.identity.consent import CertificateStore, ConsentEngine, CredentialOf
+    from desktop.core.identity.consent import CertificateStore, CredentialOf, IdentityConsentEngine
     from desktop.core.identity.signin import TechnicianSession, TokenCacheStore
     from desktop.core.inventory import Inventory
     from desktop.core.inventory.secrets import VaultSecretRemover
@@ -111,7 +111,7 @@ class IdentityServices:
 
     def token_cache_store(self) -> TokenCacheStore:
         """The technician's MSAL cache, encrypted in the vault (key in the OS keyring)."""
-        from desktop.core.token_cache import TokenCacheStore as EncryptedTokenCacheStore
+        from desktop.core.token_cache import EncryptedTokenCacheStore
         from desktop.core.vault import open_vault
 
         return EncryptedTokenCacheStore(open_vault(self.paths))
@@ -137,7 +137,7 @@ class IdentityServices:
         certificates: CertificateStore | None = None,
         credential_of: CredentialOf | None = None,
         open_browser: BrowserOpener | None = None,
-    ) -> ConsentEngine:
+    ) -> IdentityConsentEngine:
         """The identity engine's consent flow over the encrypted token cache, verifying with
         the technician's sign-in when one is set up. The one place it is assembled: the
         wizard, the CLI's ``consent`` and re-authorization all get theirs here.
@@ -147,14 +147,14 @@ class IdentityServices:
         vault for an existing one); *credential_of* turns a held one into an MSAL credential
         (default: the one for PKCS#12 contents, when *certificates* is given)."""
         from desktop.core.identity.browser import open_system_browser
-        from desktop.core.identity.consent import ConsentEngine
+        from desktop.core.identity.consent import IdentityConsentEngine
 
         if certificates is not None and credential_of is None:
             from desktop.core.certificates import msal_client_credential
 
             credential_of = msal_client_credential
         cache = self.token_cache_store()
-        return ConsentEngine(
+        return IdentityConsentEngine(
             cache_store=cache,
             certificates=certificates,
             credential_of=credential_of,
@@ -355,7 +355,7 @@ class CoreServices:
         certificates: CertificateStore | None = None,
         credential_of: CredentialOf | None = None,
         open_browser: BrowserOpener | None = None,
-    ) -> ConsentEngine:
+    ) -> IdentityConsentEngine:
         """The identity engine's consent flow (see :meth:`IdentityServices.consent_engine`)."""
         return self.identity().consent_engine(
             certificates=certificates, credential_of=credential_of, open_browser=open_browser
@@ -400,7 +400,8 @@ def assemble_check_service(
         session = technician
 
         def fetch(endpoints: Endpoints, tenant_id: str) -> str | None:
-            return session.graph_token(endpoints, tenant_id, http_client=http)
+            # Raises TenantTokenError saying why there is none (connect, sign in, policy).
+            return session.tenant_token(endpoints, tenant_id, http_client=http).access_token
 
         # The service is built once per run: each tenant's token is asked for once in it.
         graph_token = TokenReuse(fetch)

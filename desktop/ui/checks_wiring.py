@@ -1,8 +1,9 @@
 """Puts status checks and re-authorization into the profile list.
 
-The check bar goes under the list's toolbar; results stream into the rows as they arrive and the
-list reloads when the check ends. "Re-authorize app…" opens the Re-authorize dialog, whose
-consent runs in the system browser through the identity engine.
+The check bar goes under the list's toolbar; results stream into the rows as they arrive, and
+when the check ends the filter and the sort catch up from the rows in memory (every result has
+reached its row: the list is not read from the store again). "Re-authorize app…" opens the
+Re-authorize dialog, whose consent runs in the system browser through the identity engine.
 
 Only the check bar is built at start. The check controller, the Re-authorize dialog and the
 core check code are imported and built the first time a check or a re-authorization starts,
@@ -15,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from desktop.controllers.tasks import TaskRunner
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from desktop.core.checks.bulk import BulkOutcome
     from desktop.core.checks.reauthorize import (
         CertificateReplacer,
-        ConsentEngine,
+        ReauthorizeEngine,
         ReauthorizeRequest,
         ReauthorizeStore,
     )
@@ -60,7 +61,7 @@ class ReauthorizeParts(NamedTuple):  # not a dataclass: a tenth of the cost at s
 
     service: CheckService
     store: ReauthorizeStore
-    engine: ConsentEngine
+    engine: ReauthorizeEngine
     #: Where a new certificate replaces the old one (the vault); None where there is none.
     certificates: CertificateReplacer | None = None
 
@@ -93,7 +94,7 @@ class ChecksWiring(QObject):
         self._counts: dict[str, int] = {}
         self._failures: Counter[str] = Counter()
         # Counts follow results during a run, at most this often (a count is a pass over the
-        # rows shown); the filter and the sort catch up when the run ends and the list reloads.
+        # rows shown); the filter and the sort catch up when the run ends.
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(_COUNTS_EVERY_MS)
@@ -215,7 +216,16 @@ class ChecksWiring(QObject):
         self.bar.show_summary(text)
         self.bar.summary.setToolTip(text)
         self.bar.show_fix(self._fix.label if self._fix is not None else "")
-        self.page.reload()
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Sort and filter the rows again with the statuses the run gave them, in memory: a
+        re-read of the whole list from the store would only repeat what streamed in."""
+        model = self.page.model
+        column, descending = model.sort_state
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        model.sort(column, order)
+        self.page.refresh_counts()
 
     @Slot()
     def _on_fix(self) -> None:

@@ -16,9 +16,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from desktop.controllers.tasks import TaskRunner
-from desktop.core.catalog.model import AppType
-from desktop.core.domain import Cloud
-from desktop.core.errors import UserError
+from desktop.core.cancel import CancelToken, Progress
+from desktop.core.domain import Tenant
 from desktop.core.services import CoreServices
 
 from desktop.ui.main_window import MainWindow
@@ -26,40 +25,52 @@ from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import customers_opener
 
 if TYPE_CHECKING:
-    from desktop.controllers.tenant_access import GdapParts, TenantAccessController
+    from desktop.controllers.tenant_access import TenantAccessController
+    from desktop.core.identity.gdap import ConnectResult, ConnectVia, TenantAccess
+    from desktop.core.partner_access import Discovery
 
     from desktop.ui.consent_access_notice import ConsentAccessNotice
 
 
-def gdap_parts(services: CoreServices) -> Callable[[], GdapParts]:
-    """Builds the GDAP calls' collaborators (on a worker thread) from the core services."""
+class ServicesCalls:
+    """The GDAP calls over the core services: the CLI's use cases (``tenants access|connect|
+    discover``), with the tenant named by its GUID. Called on worker threads."""
 
-    def build() -> GdapParts:
-        from desktop.controllers.tenant_access import GdapParts
+    def __init__(self, services: CoreServices) -> None:
+        self._services = services
 
-        identity = services.identity()  # Settings as they are now
+    def access(self, tenant: Tenant) -> TenantAccess:
+        from desktop.core import partner_access
 
-        def client_id_in(app: AppType, cloud: Cloud) -> str | None:
-            try:
-                return identity.publisher_client_id(app, cloud)
-            except UserError:
-                return None
+        return partner_access.access(self._services, tenant.tenant_id)
 
-        def check_ids(ids: list[int]) -> dict[int, tuple[str, str]]:
-            outcome = services.check_service().check(ids)
-            return {r.id: (r.status.value, r.reason) for r in outcome.results}
+    def connect(
+        self, tenant: Tenant, via: ConnectVia, cancel: CancelToken, progress: Progress
+    ) -> ConnectResult:
+        from desktop.core import partner_access
 
-        return GdapParts(
-            identity.technician_session(),
-            services.catalog,
-            services.inventory(),
-            client_id_in,
-            check_ids,
-            timeout=float(identity.settings.consent_timeout_seconds),
-            landing=identity.settings.consent_link_redirect_uri,
+        return partner_access.connect(
+            self._services, tenant.tenant_id, via, cancel=cancel, progress=progress
         )
 
-    return build
+    def consent_link(self, tenant: Tenant) -> str:
+        from desktop.core.endpoints import endpoints_for
+        from desktop.core.identity.sign_in_link import sign_in_consent_link
+
+        identity = self._services.identity()
+        return sign_in_consent_link(
+            identity.technician_session(),
+            endpoints_for(tenant.cloud),
+            tenant.tenant_id,
+            identity.settings.consent_link_redirect_uri,
+        )
+
+    def discover(self, tenant: Tenant, cancel: CancelToken, progress: Progress) -> Discovery:
+        from desktop.core import partner_access
+
+        return partner_access.discover(
+            self._services, tenant.tenant_id, cancel=cancel, progress=progress
+        )
 
 
 class TenantAccessUi:
@@ -83,7 +94,7 @@ class TenantAccessUi:
         self._window = window
         self._page = page
         self._runner = runner
-        self._parts = gdap_parts(services)
+        self._calls = ServicesCalls(services)
         self._sign_in = sign_in
         self._shared: TenantAccessController | None = None
         self.customers = customers_opener(page)
@@ -112,7 +123,7 @@ class TenantAccessUi:
     def _make(self, parent: QObject) -> TenantAccessController:
         from desktop.controllers.tenant_access import TenantAccessController
 
-        access = TenantAccessController(self._runner, self._parts, parent)
+        access = TenantAccessController(self._runner, self._calls, parent)
         access.profiles_added.connect(self._page.reload)
         return access
 

@@ -143,10 +143,12 @@ def test_partner_technician_onboards_a_customer_in_the_gui(
         # Find existing consents: the profile is added and checked.
         with qtbot.waitSignal(panel.controller.discovered, timeout=60_000) as found:
             panel.discover_button.click()
-        report = found.args[0]
-        assert [r.found.app_type_id for r in report.rows] == [APP]
-        assert len(report.added) == 1 and report.added[0].status == "Valid", report
-        assert "added 1 profile" in panel.outcome.text()
+        discovery = found.args[0]
+        assert [f.app_type_id for f in discovery.found] == [APP]
+        (added,) = discovery.added
+        assert added.id is not None and discovery.checks[added.id].status.value == "Valid"
+        outcome = panel.outcome.text()
+        assert outcome.endswith("added 1 profile: APElements Baseline Management (Valid).")
         qtbot.waitUntil(lambda: page.model.total() == 1, timeout=10_000)
 
         # Check all: Valid.

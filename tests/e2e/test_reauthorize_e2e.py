@@ -33,7 +33,7 @@ from desktop.core.checks.service import CheckService
 from desktop.core.checks.vault_credentials import VaultCredentials
 from desktop.core.domain import AppProfile, EventKind, Status
 from desktop.core.endpoints import endpoints_for
-from desktop.core.identity.consent import ConsentEngine
+from desktop.core.identity.consent import IdentityConsentEngine
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
@@ -140,7 +140,7 @@ def world(
     technician = TechnicianSession(demo.sign_in_client_id, cache, open_browser=browser)
     technician.sign_in(endpoints_for(), demo.tenant_id, timeout=30)
     vault = CertificateVault(open_vault(paths))
-    engine = ConsentEngine(
+    engine = IdentityConsentEngine(
         cache_store=cache, certificates=vault, credential_of=msal_client_credential,
         technician=technician, open_browser=browser,
     )  # fmt: skip

@@ -4,16 +4,17 @@ widgets' words can be checked for each case without an identity provider."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from desktop.controllers.tenant_access import GdapParts
 from desktop.core.catalog.model import Catalog
+from desktop.core.domain import Tenant
+from desktop.core.endpoints import endpoints_for
+from desktop.core.identity.gdap import ConnectResult, TenantAccess, tenant_access
 from desktop.core.identity.tenant_token import (
     Problem,
     TenantToken,
     TenantTokenError,
     not_signed_in,
 )
+from desktop.core.partner_access import Discovery
 
 TECHNICIAN = "tech@northwindmsp.onmicrosoft.com"
 
@@ -42,19 +43,28 @@ class StubSession:
         return TenantToken(tenant_id, "token", TECHNICIAN, self.roles)
 
 
-def parts_over(session: StubSession, catalog: Catalog) -> Callable[[], GdapParts]:
-    """A parts factory whose session is *session* (no inventory or checks behind it)."""
+class StubCalls:
+    """The GDAP calls over *session*: access is the real core call (its words and verdicts);
+    the actions are not used by these tests."""
 
-    def unused(*_args: object) -> dict[int, tuple[str, str]]:
-        raise AssertionError("not used by this test")
+    def __init__(self, session: StubSession, catalog: Catalog) -> None:
+        self.session = session
+        self.catalog = catalog
 
-    def build() -> GdapParts:
-        return GdapParts(
-            session,  # type: ignore[arg-type]
-            catalog,
-            None,  # type: ignore[arg-type]
-            lambda _app, _cloud: None,
-            unused,
+    def access(self, tenant: Tenant) -> TenantAccess:
+        return tenant_access(
+            self.session,  # type: ignore[arg-type]
+            endpoints_for(tenant.cloud),
+            tenant.tenant_id,
+            self.catalog,
+            label=tenant.label,
         )
 
-    return build
+    def connect(self, *args: object) -> ConnectResult:
+        raise AssertionError("not used by this test")
+
+    def consent_link(self, tenant: Tenant) -> str:
+        raise AssertionError("not used by this test")
+
+    def discover(self, *args: object) -> Discovery:
+        raise AssertionError("not used by this test")

@@ -287,3 +287,27 @@ def test_check_selected_needs_a_selected_row_that_is_shown(
     page.filters.search.setText("no profile is called this")
     assert page.model.rowCount() == 0
     assert not action.isEnabled() and not wiring.bar.selected_button.isEnabled()
+
+
+def test_the_list_is_not_read_again_when_a_check_ends_and_the_sort_catches_up(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from desktop.core.inventory.listing import STATUS_ORDER
+
+    from desktop.ui.profiles.model import STATUS_COLUMN
+
+    _, page, wiring, _ = _build(qtbot, data_home, runner)
+    page.model.sort(STATUS_COLUMN, Qt.SortOrder.AscendingOrder)
+    reads: list[object] = []
+    page.controller.first_rows.connect(reads.append)
+    page.controller.rows_loaded.connect(reads.append)
+    with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
+        wiring.bar.all_button.click()
+    qtbot.wait(200)  # a reload would have answered by now
+    assert reads == []  # every result reached its row as it streamed in
+    rank = {s.value: n for n, s in enumerate(STATUS_ORDER)}
+    shown = [rank[page.model.row_at(r).status] for r in range(page.model.rowCount())]
+    assert len(set(shown)) > 1 and shown == sorted(shown)  # sorted by the statuses the run gave
+    assert page.counts.text() == page.model.counts_line()

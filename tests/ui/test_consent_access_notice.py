@@ -15,7 +15,7 @@ from desktop.core.catalog.model import AppType
 from desktop.core.domain import Tenant
 from desktop.core.identity.gdap import CLOUD_APPLICATION_ADMINISTRATOR, needs_graph_app_roles
 from desktop.core.identity.tenant_token import Problem
-from tests.helpers.gdap_fakes import TECHNICIAN, StubSession, parts_over
+from tests.helpers.gdap_fakes import TECHNICIAN, StubCalls, StubSession
 from tests.helpers.inventory import shipped_catalog
 
 from desktop.ui.consent_access_notice import OTHER_ROUTES, ConsentAccessNotice
@@ -41,7 +41,7 @@ def _apps() -> tuple[AppType, AppType]:
 def _notice(
     qtbot: QtBot, runner: TaskRunner, session: StubSession, apps: list[AppType]
 ) -> ConsentAccessNotice:
-    controller = TenantAccessController(runner, parts_over(session, shipped_catalog()))
+    controller = TenantAccessController(runner, StubCalls(session, shipped_catalog()))
     notice = ConsentAccessNotice(controller)
     qtbot.addWidget(notice)
     notice.resize(640, 120)
@@ -88,7 +88,7 @@ def test_a_tenant_not_connected_offers_connect_and_the_other_routes(
 def test_not_signed_in_offers_sign_in(qtbot: QtBot, runner: TaskRunner) -> None:
     graph, _ = _apps()
     session = StubSession(problem=Problem.NOT_SIGNED_IN)
-    controller = TenantAccessController(runner, parts_over(session, shipped_catalog()))
+    controller = TenantAccessController(runner, StubCalls(session, shipped_catalog()))
     notice = ConsentAccessNotice(controller)
     qtbot.addWidget(notice)
     pressed: list[bool] = []

@@ -246,9 +246,23 @@ def connect_tenant(
     if via is ConnectVia.PARTNER_CENTER:
         partner = partner_tenant_of(session, endpoints, tenant_id)
         progress(0, 0, "Asking Partner Center to authorize the sign-in app…")
-        pc_token = session.tenant_token(
-            endpoints, partner, scopes=[user_impersonation_scope()], label="your partner tenant"
-        )
+        try:
+            pc_token = session.tenant_token(
+                endpoints, partner, scopes=[user_impersonation_scope()], label="your partner tenant"
+            )
+        except TenantTokenError as exc:
+            if exc.problem not in (Problem.NOT_CONNECTED, Problem.OTHER):
+                raise
+            raise UserError(
+                "Your sign-in got no Partner Center token: the sign-in app lacks Partner "
+                "Center's user_impersonation permission in your partner tenant"
+                + (f" (AADSTS{exc.codes[0]})" if exc.codes else "")
+                + ".",
+                remedy="Add the delegated permission Microsoft Partner Center → "
+                "user_impersonation to the sign-in app, grant admin consent for it in your "
+                "partner tenant, then connect again; or connect with admin consent.",
+                detail=exc.detail,
+            ) from exc
         consented = grant_application_consent(
             pc_token.access_token,
             tenant_id,

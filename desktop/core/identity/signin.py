@@ -9,6 +9,7 @@ and for user consent (``prompt=consent``).
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -432,7 +433,7 @@ class TechnicianSession:
             # is from this authority's realm, whatever realm MSAL lists the account under).
             cached = result.get("token_source") == "cache"
             issued_in = response_tenant(result) or ("" if cached else str(account.get("realm")))
-            if cached or issued_in.lower() == tenant_id.lower():
+            if cached or issued_in.lower() == tenant_id.lower() or not _is_guid(tenant_id):
                 return _tenant_token(result, tenant_id if cached else issued_in, account)
         if not problems:
             raise not_signed_in(where)
@@ -491,6 +492,15 @@ _PROBLEM_ORDER = [
     Problem.UNAVAILABLE,
     Problem.NOT_SIGNED_IN,
 ]
+
+
+def _is_guid(text: str) -> bool:
+    """Whether *text* is a tenant ID (else a domain, whose token names the tenant by ID)."""
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _tenant_token(result: dict[str, Any], tenant_id: str, account: dict[str, Any]) -> TenantToken:

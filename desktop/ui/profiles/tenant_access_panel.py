@@ -38,7 +38,7 @@ from desktop.core.errors import UserError
 
 if TYPE_CHECKING:
     from desktop.core.identity.gdap import ConnectResult, TenantAccess
-    from desktop.core.identity.onboard import DiscoverReport
+    from desktop.core.partner_access import Discovery
 
 TITLE = "What can I do in this tenant?"
 PARTNER_CENTER = "partner-center"
@@ -318,9 +318,8 @@ class TenantAccessPanel(QGroupBox):
         self.consent_link_copied.emit(link)
 
     @Slot(object)
-    def _on_discovered(self, report: DiscoverReport) -> None:
-        names = {a.id: a.name for a in self.catalog.app_types}
-        self.outcome.setText(report.summary(lambda app_id: names.get(app_id, app_id)))
+    def _on_discovered(self, found: Discovery) -> None:
+        self.outcome.setText(discovery_words(found, self.catalog))
 
     @Slot(str)
     def _on_progress(self, text: str) -> None:
@@ -342,6 +341,28 @@ class TenantAccessPanel(QGroupBox):
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
         self._enable()
+
+
+def discovery_words(found: Discovery, catalog: Catalog) -> str:
+    """What Find existing consents found and added, with each new profile's checked status."""
+    where = found.tenant.label
+    if not found.found:
+        return (
+            f"No consents of the configured publisher apps were found in {where}; nothing "
+            "was added."
+        )
+    count = len(found.found)
+    text = f"Found {count} consented app{'s' if count != 1 else ''} in {where}"
+    if not found.added:
+        return f"{text}; each already has a profile, so nothing was added."
+    names = {a.id: a.name for a in catalog.app_types}
+    parts = []
+    for profile in found.added:
+        result = found.checks.get(profile.id) if profile.id is not None else None
+        status = (result.status if result is not None else profile.status).value
+        parts.append(f"{names.get(profile.app_type_id, profile.app_type_id)} ({status})")
+    added = len(found.added)
+    return f"{text}; added {added} profile{'s' if added != 1 else ''}: {', '.join(parts)}."
 
 
 def why_not(refused: dict[str, list[str]], total: int) -> str:

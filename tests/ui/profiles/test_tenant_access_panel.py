@@ -19,7 +19,7 @@ from desktop.core.identity.gdap import (
     needs_graph_app_roles,
 )
 from desktop.core.identity.tenant_token import Problem
-from tests.helpers.gdap_fakes import TECHNICIAN, StubSession, parts_over
+from tests.helpers.gdap_fakes import TECHNICIAN, StubCalls, StubSession
 from tests.helpers.inventory import shipped_catalog
 
 from desktop.ui.profiles.tenant_access_panel import TenantAccessPanel
@@ -37,7 +37,7 @@ def runner() -> Iterator[TaskRunner]:
 
 def _panel(qtbot: QtBot, runner: TaskRunner, session: StubSession) -> TenantAccessPanel:
     catalog = shipped_catalog()
-    controller = TenantAccessController(runner, parts_over(session, catalog))
+    controller = TenantAccessController(runner, StubCalls(session, catalog))
     panel = TenantAccessPanel(controller, catalog)
     qtbot.addWidget(panel)
     panel.resize(520, 460)

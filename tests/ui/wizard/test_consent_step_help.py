@@ -16,7 +16,7 @@ from desktop.controllers.tenant_access import TenantAccessController
 from desktop.controllers.wizard import WizardServices
 from desktop.core.identity.gdap import CLOUD_APPLICATION_ADMINISTRATOR
 from desktop.core.wizard import Step
-from tests.helpers.gdap_fakes import StubSession, parts_over
+from tests.helpers.gdap_fakes import StubCalls, StubSession
 
 from desktop.ui.consent_access_notice import OTHER_ROUTES, ConsentAccessNotice
 from desktop.ui.wizard.dialog import CreateProfileDialog
@@ -33,7 +33,7 @@ def test_consent_step_says_which_apps_the_roles_cannot_consent_for(
 ) -> None:
     runner = TaskRunner()
     session = StubSession(frozenset({CLOUD_APPLICATION_ADMINISTRATOR}))
-    controller = TenantAccessController(runner, parts_over(session, wizard.machine.catalog))
+    controller = TenantAccessController(runner, StubCalls(session, wizard.machine.catalog))
     page = wizard.consent_page
     page.set_access_notice(ConsentAccessNotice(controller, page))
     try:
