@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtWidgets import QWidget
+
 from desktop.controllers.inventory import InventoryController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.checks.checker import ProfileChecker
@@ -155,6 +157,45 @@ def test_reauthorize_action_opens_the_dialog(
     qtbot.waitUntil(lambda: wiring.dialog is not None and wiring.dialog.isVisible(), timeout=10_000)
     assert wiring.dialog is not None
     assert wiring.dialog.why.text()
+
+
+def test_reauthorize_dialog_says_whether_you_can_consent_there(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner, tmp_path: Path
+) -> None:
+    from desktop.controllers.tenant_access import TenantAccessController
+    from desktop.core.identity.gdap import CLOUD_APPLICATION_ADMINISTRATOR
+    from tests.helpers.gdap_fakes import StubCalls, StubSession
+
+    from desktop.ui.consent_access_notice import REAUTHORIZE_ROUTES, ConsentAccessNotice
+
+    _, page, wiring, _ = _build(qtbot, data_home, runner)
+    session = StubSession(frozenset({CLOUD_APPLICATION_ADMINISTRATOR}))
+
+    def notice(parent: QWidget) -> ConsentAccessNotice:
+        calls = StubCalls(session, wiring.catalog)
+        return ConsentAccessNotice(TenantAccessController(runner, calls, parent), parent)
+
+    wiring.access_notice = notice
+    row = next(
+        r for r in range(page.model.rowCount())
+        if page.model.row_at(r).status in ("Invalid", "Expired")
+        and page.model.row_at(r).mode != "classic"
+    )  # fmt: skip
+    profile = page.model.row_at(row)
+    wiring.open_reauthorize([profile.id])
+    qtbot.waitUntil(lambda: wiring.dialog is not None and wiring.dialog.isVisible(), timeout=10_000)
+    dialog = wiring.dialog
+    assert dialog is not None and dialog.access_notice is not None
+    shown = dialog.access_notice
+    qtbot.waitUntil(lambda: shown.access is not None, timeout=5_000)
+    assert session.asked == [profile.tenant_id]
+    assert "Cloud Application Administrator" in shown.text.text()
+    assert (profile.tenant_domain or profile.tenant_id) in shown.text.text()
+    if "You cannot grant" in shown.text.text():
+        assert REAUTHORIZE_ROUTES in shown.text.text()
+    else:
+        assert "you can grant admin consent for this app yourself" in shown.text.text()
+    assert dialog.grab().save(str(tmp_path / "reauthorize-notice.png"))
 
 
 def _delegated_valid_row(page, catalog) -> int:  # type: ignore[no-untyped-def]
