@@ -9,12 +9,13 @@ store's change feed instead (this process's writes, and other processes' through
 
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop.controllers.tasks import Task, TaskRunner
 from desktop.core.cancel import CancelToken, Progress
@@ -27,6 +28,7 @@ from desktop.core.storage.interface import Repository
 from desktop.core.storage.types import ProfileRow
 
 if TYPE_CHECKING:
+    from desktop.controllers.team_live import LiveChanges
     from desktop.core.inventory import (
         CustomerRemovalPlan,
         Inventory,
@@ -100,6 +102,8 @@ class InventoryController(QObject):
     customers_changed = Signal()
     #: Feed entries, from whichever thread committed or watched; delivered on the GUI thread.
     _announced = Signal(object)
+    #: (team store, change listener): follow the team database in the event loop.
+    _live_wanted = Signal(object, object)
 
     def __init__(
         self,
@@ -137,6 +141,8 @@ class InventoryController(QObject):
         self._settle.setInterval(_SETTLE_MS)
         self._settle.timeout.connect(self._apply_announcements)
         self._announced.connect(self._on_announced)
+        self._live: LiveChanges | None = None
+        self._live_wanted.connect(self._start_live)
 
     def store(self) -> Repository:
         """The store, opened (and migrated) on first use (call from a worker thread)."""
@@ -376,13 +382,31 @@ class InventoryController(QObject):
                 controller._announced.emit(list(entries))
 
         unsubscribe = store.feed.subscribe(deliver)
+        team = sys.modules.get("desktop.core.store.postgres.database")  # loaded if it is one
+        if team is not None and isinstance(store, team.PostgresStore):
+            from desktop.controllers.team_live import listener_for
+
+            # The team database pushes: its socket joins the event loop (no watcher thread).
+            self._live_wanted.emit(store, listener_for(store))
+            weakref.finalize(self, unsubscribe)
+            return
         watcher = ChangeWatcher(store)
         watcher.start()
         self._watcher = watcher
         weakref.finalize(self, _stop_listening, watcher, unsubscribe)
 
+    @Slot(object, object)
+    def _start_live(self, store: Any, listener: Any) -> None:
+        from desktop.controllers.team_live import LiveChanges
+
+        live = LiveChanges(store, listener, self._runner, self)
+        live.start()
+        self._live = live
+
     def stop_watching(self) -> None:
         """Stop reading other processes' changes (the window closes)."""
+        if self._live is not None:
+            self._live.stop()
         if self._watcher is not None:
             self._watcher.stop(timeout=0)
 

@@ -26,7 +26,6 @@ from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.plan import profile_name
 from desktop.core.wizard.ports import (
     CertificateDiscard,
-    ConsentEngine,
     ConsentOutcome,
     ConsentRequest,
     Directory,
@@ -34,6 +33,7 @@ from desktop.core.wizard.ports import (
     RoleAssigner,
     TenantLookup,
     TenantNameReader,
+    WizardConsentEngine,
 )
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ T = TypeVar("T")
 class WizardServices:
     """The core services the wizard needs; ``app.py`` builds them, tests pass stand-ins."""
 
-    engine: ConsentEngine
+    engine: WizardConsentEngine
     load_directory: Callable[[], Directory]
     lookup_tenant: TenantLookup
     save: ProfileSaver

@@ -27,7 +27,11 @@ from desktop.core.errors import UserError
 
 if TYPE_CHECKING:
     from desktop.core.cancel import CancelToken, Progress
-    from desktop.core.identity.consent import ConsentEngine, ConsentOutcome, ConsentPlan
+    from desktop.core.identity.consent import (
+        ConsentPlan,
+        IdentityConsentEngine,
+        IdentityConsentOutcome,
+    )
 
 
 def check_consent_rules(
@@ -67,7 +71,7 @@ def check_one_family(services: Sequence[Service]) -> None:
 
 
 def consent_new_profile(
-    engine: ConsentEngine,
+    engine: IdentityConsentEngine,
     plan: ConsentPlan,
     *,
     pfx: bytes | None = None,
@@ -75,7 +79,7 @@ def consent_new_profile(
     timeout: float = 300.0,
     cancel: CancelToken | None = None,
     progress: Progress | None = None,
-) -> ConsentOutcome:
+) -> IdentityConsentOutcome:
     """Check *plan* against the rules, then consent in the system browser and verify.
 
     The outcome's profile holds everything to save: ``consented_at``, the first status, its

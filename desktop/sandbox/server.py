@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from desktop.core.domain import Cloud
-from desktop.core.endpoints import AUTHORITY_ENV, GRAPH_ENV, cloud_variable
-from desktop.sandbox import ca, graph, graph_batch, portal
+from desktop.core.endpoints import AUTHORITY_ENV, GRAPH_ENV, PARTNER_CENTER_ENV, cloud_variable
+from desktop.sandbox import ca, gdap, graph, graph_batch, portal
 from desktop.sandbox.clouds import CLOUDS, LOGINS
 from desktop.sandbox.directory import Directory
 from desktop.sandbox.faults import FaultTable
@@ -141,6 +141,14 @@ class _ApiHandler(_Handler):
             self._admin()
         elif parts[0] in ("v1.0", "beta"):
             self._graph_post("/".join(parts[1:]), parts[0])
+        elif (
+            self.login == "global"
+            and self.serves_login
+            and len(parts) == 5
+            and parts[0] == gdap.PARTNER_CENTER_PREFIX.strip("/")
+            and (parts[1], parts[2], parts[4]) == ("v1", "customers", "applicationconsents")
+        ):
+            self._partner_center_consent(parts[3])
         elif self.serves_login and len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "token"]:
             status, headers, body = self.issuer.token(parts[0], self._form())
             self._json(status, body, headers)
@@ -156,6 +164,21 @@ class _ApiHandler(_Handler):
             return None
         tenant = self.sandbox.directory.tenants.get(str(claims.get("tid", "")))
         return claims if tenant is not None and tenant.cloud == self.graph_cloud else None
+
+    def _partner_center_consent(self, customer: str) -> None:
+        auth = self.headers.get("Authorization", "")
+        claims = self.issuer.verify_bearer(auth[7:]) if auth.startswith("Bearer ") else None
+        try:
+            body = json.loads(self._form_raw())
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            self._json(400, {"code": 400, "description": "The request body is not JSON."})
+            return
+        status, reply = gdap.application_consent(
+            self.sandbox.directory, claims, customer, body, self.issuer.base_url
+        )
+        self._json(status, reply)
 
     def _graph_post(self, path: str, version: str = "v1.0") -> None:
         claims = self._claims()
@@ -359,6 +382,11 @@ class Sandbox:
         return self.issuer.pages_url
 
     @property
+    def partner_center_host(self) -> str:
+        """What ``APP_PROFILES_PARTNER_CENTER_HOST`` takes (served by the Global host)."""
+        return f"{self.issuer.base_url}{gdap.PARTNER_CENTER_PREFIX}"
+
+    @property
     def portal_url(self) -> str:
         """The page where a customer-owned app's certificate is uploaded (plain http)."""
         return f"{self.pages_url}{PORTAL_PATH}"
@@ -373,6 +401,7 @@ class Sandbox:
         env = {
             AUTHORITY_ENV: self.authority_host,
             GRAPH_ENV: self.graph_host,
+            PARTNER_CENTER_ENV: self.partner_center_host,
             "REQUESTS_CA_BUNDLE": str(self.ca_path),
         }
         for cloud in CLOUDS:

@@ -2,7 +2,8 @@
 P publisher profiles in one tenant cost at most 2 + ⌈3P/20⌉ Graph round trips and one token
 request, a second run within the hour no token request; throttled inner requests are sent
 again after their Retry-After; long lists are paged inside batches; app role names come from
-the per-cloud cache on disk, refreshed for an unknown ID, and an ID still unknown is named."""
+the per-cloud cache on disk, refreshed for an unknown ID, and an ID still unknown is named;
+every cloud's Graph host answers the batches."""
 
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ from desktop.core.catalog.model import (
 from desktop.core.checks.bulk import BulkOutcome
 from desktop.core.checks.name_map import NameMapCache
 from desktop.core.checks.result import CheckResult
-from desktop.core.checks.service import CheckService
-from desktop.core.domain import AppProfile, Status
+from desktop.core.checks.service import CheckService, Target
+from desktop.core.domain import AppProfile, Cloud, Status
 from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
@@ -35,7 +36,9 @@ from desktop.core.services import assemble_check_service
 from desktop.sandbox.directory import AppRoleAssignment
 from tests.helpers.browser import StandInBrowser
 from tests.helpers.catalog_factory import app_type, perm
-from tests.helpers.check_fakes import MemoryCheckStore, profile
+from tests.helpers.check_fakes import SHAREPOINT_APP_ID, MemoryCheckStore, profile
+from tests.helpers.identity_fakes import BASELINE
+from tests.helpers.identity_fakes import catalog as identity_catalog
 from tests.helpers.sandbox import RunningSandbox
 
 pytestmark = pytest.mark.e2e
@@ -66,13 +69,20 @@ def _client_id(i: int) -> str:
 class _Run:
     """P consented publisher apps in the demo tenant, the technician signed in there."""
 
-    def __init__(self, sb: RunningSandbox, count: int, names: Path) -> None:
+    def __init__(
+        self,
+        sb: RunningSandbox,
+        count: int,
+        names: Path,
+        application: dict[str, set[str]] | None = None,
+    ) -> None:
         self.sb = sb
         self.count = count
         self.names_folder = names
         self.catalog = _catalog(count)
+        granted = application or APPLICATION
         for i in range(count):
-            sb.scenario.register_app(_client_id(i), f"Publisher {i}", application=APPLICATION)
+            sb.scenario.register_app(_client_id(i), f"Publisher {i}", application=granted)
             for tenant in (sb.demo.tenant_id, sb.demo.other_tenant_id):
                 sb.scenario.grant_admin_consent(tenant, _client_id(i))
                 sb.scenario.assign_directory_role(tenant, _client_id(i), ROLE)
@@ -235,3 +245,69 @@ def test_a_role_id_still_unknown_after_a_refresh_is_named_in_the_reason(run: _Ru
     assert first.status is Status.VALID  # what is required is granted
     assert stranger in first.reason, first.reason
     assert "unknown" in first.reason.lower()
+
+
+class _CloudStore:
+    """The checks' store for profiles of one cloud's tenant (records nothing)."""
+
+    def __init__(self, profiles: list[AppProfile], cloud: Cloud) -> None:
+        self._targets = [Target(p, cloud) for p in profiles]
+
+    def targets(self, ids: object) -> list[Target]:
+        return list(self._targets)
+
+    def record_result(self, result: CheckResult) -> None:
+        pass
+
+    def record_mark(self, profile_id: int, mark: object, detail: str) -> None:
+        pass
+
+
+@pytest.mark.parametrize("cloud", list(Cloud), ids=lambda c: c.value)
+def test_each_cloud_s_graph_answers_the_batches(sandbox: RunningSandbox, cloud: Cloud) -> None:
+    demo = sandbox.demo
+    if cloud is Cloud.GLOBAL:
+        tenant, admin = demo.tenant_id, demo.admin
+        sign_in, publisher = demo.sign_in_client_id, demo.client_ids[BASELINE.id]
+    else:
+        national = next(n for n in demo.national if n.cloud == cloud.value)
+        tenant, admin = national.tenant_id, national.admin
+        sign_in = demo.cloud_sign_in_client_ids[cloud.value]
+        publisher = demo.cloud_client_ids[cloud.value][BASELINE.id]
+    sandbox.scenario.grant_admin_consent(tenant, publisher)
+    cache = MemoryTokenCacheStore()
+    browser = StandInBrowser(sandbox.sandbox.ca_path, upn=admin)
+    TechnicianSession(sign_in, cache, browser, client_ids={cloud: sign_in}).sign_in(
+        endpoints_for(cloud), tenant, login_hint=admin, timeout=30
+    )
+    profiles = [profile(BASELINE.id, id=1, tenant=tenant, mode=SetupMode.MODERN)]
+    service = assemble_check_service(
+        _CloudStore(profiles, cloud),
+        identity_catalog(),
+        None,  # type: ignore[arg-type]
+        technician=TechnicianSession(sign_in, cache, client_ids={cloud: sign_in}),
+        client_id_in=lambda app, in_cloud: publisher if in_cloud is cloud else None,
+    )
+    sandbox.sandbox.traffic.reset()
+    outcome = service.check(None)
+    assert [r.status for r in outcome.results] == [Status.VALID], outcome.results[0].reason
+    counts = sandbox.sandbox.traffic.counts()
+    assert counts.get("graph_batch", 0) >= 1 and counts.get("graph", 0) == 0, counts
+
+
+def test_a_grant_on_an_api_not_in_the_resource_map_costs_one_round_trip_once(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    # SharePoint's grants: the first run learns the API (one more round trip, and its names on
+    # disk); the next run finds it in its first batch.
+    both = {**APPLICATION, "SharePoint": {"Sites.FullControl.All"}}
+    run = _Run(sandbox, 4, tmp_path / "graph-names", application=both)
+    fewest = 1 + math.ceil(3 * run.count / 20)  # the first batch, then 3 requests per app
+    outcome, counts = run.check()
+    assert _statuses(outcome) == [Status.VALID] * run.count, [r.reason for r in outcome.results]
+    assert _graph_trips(counts) == fewest + 1, counts
+    data = json.loads((run.names_folder / "global.json").read_text())
+    assert "Sites.FullControl.All" in data["apis"][SHAREPOINT_APP_ID]["roles"].values()
+    outcome, counts = run.check()
+    assert _statuses(outcome) == [Status.VALID] * run.count
+    assert _graph_trips(counts) == fewest, counts

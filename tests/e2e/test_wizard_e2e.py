@@ -17,7 +17,7 @@ from desktop.core.catalog.loader import load_shipped
 from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import Status
 from desktop.core.endpoints import endpoints_for
-from desktop.core.identity.consent import ConsentEngine
+from desktop.core.identity.consent import IdentityConsentEngine
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
@@ -74,7 +74,7 @@ def run(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]
         technician = TechnicianSession(demo.sign_in_client_id, cache, open_browser=browser)
         technician.sign_in(endpoints_for(), demo.tenant_id, timeout=30)
         certificates = MemoryCertificateStore()
-        engine = ConsentEngine(
+        engine = IdentityConsentEngine(
             cache_store=cache,
             certificates=certificates,
             credential_of=credential_of,

@@ -137,7 +137,13 @@ class ProfileChecker:
             return verdict.result
         except TransientFailure as exc:
             return self.failed(
-                profile, base, exc.reason, exc.detail, exc.retry_after, remedy=exc.remedy
+                profile,
+                base,
+                exc.reason,
+                exc.detail,
+                exc.retry_after,
+                remedy=exc.remedy,
+                action=exc.action,
             )
         except UserError as exc:
             return self.failed(profile, base, exc.message.rstrip("."), exc.detail)
@@ -154,6 +160,7 @@ class ProfileChecker:
         retry_after: float | None = None,
         *,
         remedy: str = "",
+        action: Action = Action.CHECK_AGAIN,
     ) -> CheckResult:
         """A transient result: the status stays as it was, and the reason says why. A
         *remedy* (a misconfiguration the check found) is shown instead of "check again"."""
@@ -165,7 +172,7 @@ class ProfileChecker:
             reason=f"Last check failed: {why}. The status is the one from before.",
             remedy=remedy if remedy and remedy != RETRY_REMEDY else fallback,
             transient=True,
-            action=Action.CHECK_AGAIN,
+            action=action,
             detail=detail,
             retry_after=retry_after,
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from desktop.core.checks.status_rules import Action
 from desktop.core.endpoints import Endpoints
 
 
@@ -45,6 +46,7 @@ class TransientFailure(Exception):
         retry_after: float | None = None,
         detail: str = "",
         remedy: str = "",
+        action: Action = Action.CHECK_AGAIN,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -52,6 +54,8 @@ class TransientFailure(Exception):
         self.detail = detail
         #: What to fix when the failure is a misconfiguration (empty: just check again).
         self.remedy = remedy
+        #: The button that fixes it (sign in, connect the tenant), else "check again".
+        self.action = action
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,8 @@ class Grants:
 
 Claims = Mapping[str, Any]
 
-#: ``graph_token(endpoints, tenant_id)``: the signed-in technician's Graph token, or None.
+#: ``graph_token(endpoints, tenant_id)``: the signed-in technician's Graph token, or None; it
+#: may raise :class:`~desktop.core.identity.tenant_token.TenantTokenError` saying why not.
 GraphTokenProvider = Callable[[Endpoints, str], str | None]
 
 

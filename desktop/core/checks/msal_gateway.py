@@ -31,14 +31,35 @@ from desktop.core.checks.graph_batch import GraphThrottle
 from desktop.core.checks.graph_reads import read_app_roles, read_sp_roles
 from desktop.core.checks.http import CheckHttpClient
 from desktop.core.checks.name_map import NameMapCache
+from desktop.core.checks.status_rules import Action
 from desktop.core.checks.tenant_cache import UNKNOWN, TenantGrantsCache
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
 from desktop.core.identity.assertion import confidential_client
 from desktop.core.identity.resources import GRAPH_APP_ID
+from desktop.core.identity.tenant_token import Problem, TenantTokenError
 from desktop.core.identity.tokens import response_scopes, response_tenant
 
 log = logging.getLogger(__name__)
+
+
+_FAILURE_ACTIONS = {
+    Problem.NOT_CONNECTED: Action.CONNECT_TENANT,
+    Problem.NOT_SIGNED_IN: Action.SIGN_IN,
+    Problem.SIGN_IN_AGAIN: Action.SIGN_IN,
+    Problem.CUSTOMER_POLICY: Action.FIX_IN_TENANT,
+}
+
+
+def token_failure(error: TenantTokenError) -> TransientFailure:
+    """Why the technician's token for a tenant could not be had, as a failed check: which
+    case applies and its action (connect this tenant, sign in, the customer's policy)."""
+    return TransientFailure(
+        error.message.rstrip("."),
+        detail=error.detail,
+        remedy=error.remedy,
+        action=_FAILURE_ACTIONS.get(error.problem, Action.CHECK_AGAIN),
+    )
 
 
 def decode_claims(token: str) -> dict[str, Any]:
@@ -264,9 +285,14 @@ class MsalGateway:
         with_roles: bool = True,
         user: str = "",
     ) -> Grants | TokenError | None:
-        return self.tenants.grants(
-            endpoints, tenant_id, PlannedApp(client_id, with_roles=with_roles, user=user)
-        )
+        try:
+            return self.tenants.grants(
+                endpoints, tenant_id, PlannedApp(client_id, with_roles=with_roles, user=user)
+            )
+        except TenantTokenError as exc:
+            if user:
+                return None  # the consenting user's own token still tells a lot
+            raise token_failure(exc) from exc
 
     def plan_read(self, endpoints: Endpoints, tenant_id: str, app: PlannedApp) -> None:
         self.tenants.plan(endpoints, tenant_id, app)

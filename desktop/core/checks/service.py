@@ -101,6 +101,7 @@ class CheckService:
         sent, waited = self._request_count(), self._throttled_seconds()
         # Per tenant, not per profile: the first check in a tenant reads all of its apps.
         self._checker.plan((t.profile, t.cloud) for t in targets)
+        per_tenant_reads = self._checker.reads_per_tenant
         outcome = run_bulk_check(
             [t.profile for t in targets],
             check_one,
@@ -108,8 +109,9 @@ class CheckService:
             token=token,
             progress=progress,
             concurrency=concurrency or self.concurrency,
-            # The tenant's other checks would only wait for that one read.
-            per_tenant=1 if self._checker.reads_per_tenant else PER_TENANT,
+            # The tenant's other checks would only wait for that one read, then take its answer.
+            per_tenant=1 if per_tenant_reads else PER_TENANT,
+            tenant_first=per_tenant_reads,
         )
         outcome.requests = self._request_count() - sent
         outcome.throttled_seconds += self._throttled_seconds() - waited

@@ -19,6 +19,7 @@ from desktop.core.checks.http import CheckHttpClient
 from desktop.core.checks.name_map import NameMapCache
 from desktop.core.checks.tenant_reads import TenantReader
 from desktop.core.endpoints import Endpoints
+from desktop.core.identity.tenant_token import TenantTokenError
 
 
 class Unknown:
@@ -91,7 +92,10 @@ class TenantGrantsCache:
             if client_id not in tenant.sp_ids:
                 if not any(not a.custom for a in tenant.planned):
                     return UNKNOWN  # a read with the technician's token would cost more
-                self._read(endpoints, tenant_id, tenant, PlannedApp(client_id, custom=True))
+                try:
+                    self._read(endpoints, tenant_id, tenant, PlannedApp(client_id, custom=True))
+                except TenantTokenError:  # the custom app's own token looks it up instead
+                    return UNKNOWN
             return tenant.sp_ids.get(client_id, UNKNOWN)
 
     def _read(self, endpoints: Endpoints, tenant_id: str, tenant: _Tenant, app: PlannedApp) -> bool:

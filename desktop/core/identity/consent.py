@@ -62,7 +62,7 @@ class ConsentPlan:
 
 
 @dataclass(frozen=True)
-class ConsentOutcome:
+class IdentityConsentOutcome:
     profile: AppProfile
     verification: Verification
     notes: tuple[str, ...] = field(default=())
@@ -208,7 +208,7 @@ def _is_allowed_redirect(uri: str) -> bool:
     return parts.scheme == "http" and parts.hostname == "localhost"
 
 
-class ConsentEngine:
+class IdentityConsentEngine:
     """Runs a :class:`ConsentPlan`: browser consent, then verification; saves nothing."""
 
     def __init__(
@@ -243,7 +243,7 @@ class ConsentEngine:
         timeout: float = 300.0,
         cancel: CancelToken | None = None,
         progress: Progress = no_progress,
-    ) -> ConsentOutcome:
+    ) -> IdentityConsentOutcome:
         cancel = cancel or CancelToken()
         profile = AppProfile(
             name=plan.name,
@@ -329,7 +329,7 @@ class ConsentEngine:
         timeout: float,
         cancel: CancelToken,
         progress: Progress,
-    ) -> ConsentOutcome:
+    ) -> IdentityConsentOutcome:
         if self.certificates is None or self.credential_of is None:
             raise UserError("Custom mode needs the certificate vault, which is not available.")
         if not pfx:
@@ -362,10 +362,10 @@ class ConsentEngine:
         return self._finish(profile, verification)
 
     @staticmethod
-    def _finish(profile: AppProfile, verification: Verification) -> ConsentOutcome:
+    def _finish(profile: AppProfile, verification: Verification) -> IdentityConsentOutcome:
         profile.status = verification.status
         profile.reason = verification.reason
         profile.baseline = verification.baseline
         profile.remedy = verification.remedy
         profile.last_checked = utc_now()
-        return ConsentOutcome(profile, verification)
+        return IdentityConsentOutcome(profile, verification)

@@ -210,6 +210,9 @@ class ProfileList:
     def update_status(self, index: int, status: str, reason: str, last_checked: str) -> None:
         """Show a new check result in row *index*; the search sees the new status too."""
         row = self.rows[index]._replace(status=status, reason=reason, last_checked=last_checked)
+        if status == "Valid" and not row.consented_at:
+            # As the store records it: a deferred consent's first Valid check is its time.
+            row = row._replace(consented_at=last_checked)
         self.rows[index] = row
         self._rest_of[index] = self._rest_group(
             self.services_text[index], self.app_type_text[index], row

@@ -20,7 +20,10 @@ class Inventory:
 
     @classmethod
     def open(cls, paths: DataPaths) -> Inventory:
-        """Open (and migrate) the SQLite store under *paths*. Raises ``UserError``."""
+        """Open the team database when one is set (``APP_PROFILES_DATABASE_URL``), else
+        (and migrate) the SQLite store under *paths*. Raises ``UserError``."""
         from desktop.core.store import Store
+        from desktop.core.store.postgres.choose import open_team_store
 
-        return cls(Store.open(paths))
+        team = open_team_store(paths)
+        return cls(team if team is not None else Store.open(paths))

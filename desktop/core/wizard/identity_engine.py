@@ -10,7 +10,7 @@ from desktop.core.consenting import consent_new_profile
 from desktop.core.domain import Customer, Status, Tenant, utc_now
 from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import CancelledError, UserError
-from desktop.core.identity.consent import ConsentEngine, ConsentPlan, consent_link
+from desktop.core.identity.consent import ConsentPlan, IdentityConsentEngine, consent_link
 from desktop.core.identity.graph import GraphClient
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.staged import is_staged
@@ -27,11 +27,12 @@ DECLINED_CODE = "65004"
 
 
 class IdentityConsent:
-    """Implements :class:`~desktop.core.wizard.ports.ConsentEngine` with the identity engine."""
+    """Implements :class:`~desktop.core.wizard.ports.WizardConsentEngine` with the identity
+    engine."""
 
     def __init__(
         self,
-        engine: ConsentEngine,
+        engine: IdentityConsentEngine,
         catalog: Catalog,
         *,
         timeout: float = 300.0,

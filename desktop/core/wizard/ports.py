@@ -84,7 +84,7 @@ class ConsentOutcome:
     checked_at: datetime | None = None
 
 
-class ConsentEngine(Protocol):
+class WizardConsentEngine(Protocol):
     """Consent in the system browser, the link to hand to an admin, and verification."""
 
     def consent_link(self, request: ConsentRequest) -> str:

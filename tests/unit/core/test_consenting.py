@@ -16,7 +16,7 @@ from desktop.core.catalog.model import ConsentMethod, ServiceFamily, SetupMode
 from desktop.core.consenting import check_consent_rules, consent_new_profile
 from desktop.core.domain import AppProfile, Customer, Status, Tenant
 from desktop.core.errors import UserError
-from desktop.core.identity.consent import ConsentOutcome, ConsentPlan, plan_consent
+from desktop.core.identity.consent import ConsentPlan, IdentityConsentOutcome, plan_consent
 from desktop.core.identity.verify import Verification
 from desktop.core.inventory import Inventory
 from desktop.core.wizard import CreateProfileWizard, build_plan
@@ -43,7 +43,7 @@ class StampingEngine:
     plans: list[ConsentPlan] = field(default_factory=list)
     technician: Any = None
 
-    def run(self, plan: ConsentPlan, **_kw: Any) -> ConsentOutcome:
+    def run(self, plan: ConsentPlan, **_kw: Any) -> IdentityConsentOutcome:
         self.plans.append(plan)
         profile = AppProfile(
             name=plan.name,
@@ -60,7 +60,7 @@ class StampingEngine:
             remedy=self.remedy,
             last_checked=VERIFIED,
         )
-        return ConsentOutcome(
+        return IdentityConsentOutcome(
             profile, Verification(self.status, "a permission is missing", self.remedy)
         )
 

@@ -119,3 +119,17 @@ def test_rows_added_replaced_and_removed_search_and_sort_like_a_fresh_list(
         r.id for r in rows if r.id not in {rows[0].id, rows[2].id}
     ]
     assert grown.index_of(rows[1].id) == 0 and grown.index_of(rows[0].id) == -1
+
+
+def test_a_deferred_consent_s_first_valid_check_shows_as_its_consent_time(
+    data_home: Path,
+) -> None:
+    profiles = _list(data_home)
+    deferred = 0
+    profiles.rows[deferred] = profiles.rows[deferred]._replace(consented_at=None)
+    profiles.update_status(deferred, "Invalid", "Not granted yet.", "2026-03-01T00:00:00Z")
+    assert profiles.rows[deferred].consented_at is None  # only a Valid check proves it
+    profiles.update_status(deferred, "Valid", "Granted.", "2026-03-02T00:00:00Z")
+    assert profiles.rows[deferred].consented_at == "2026-03-02T00:00:00Z"  # as the store has it
+    profiles.update_status(deferred, "Valid", "Granted.", "2026-03-03T00:00:00Z")
+    assert profiles.rows[deferred].consented_at == "2026-03-02T00:00:00Z"
