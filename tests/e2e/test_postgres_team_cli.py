@@ -73,6 +73,11 @@ def test_init_grant_status_and_a_readonly_write_refused(
     # ... and a readonly member cannot hand out roles either.
     line = one_line_error(reader("team", "grant", name, "--role", "admin"))
     assert "Only your team's admin" in line
+    # Without a role, a login is told so (not that it is read-only).
+    ok(owner("team", "revoke", name, "--format", "json"))
+    line = one_line_error(reader("customers", "list"))
+    assert "has no team role" in line and name in line
+    assert ok(reader("team", "status", "--format", "json"))["role"] == "none"
 
 
 def test_import_local_is_idempotent_and_says_what_it_did(
