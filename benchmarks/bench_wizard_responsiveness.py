@@ -32,10 +32,11 @@ from desktop.controllers.tasks import TaskRunner
 from desktop.controllers.wizard import WizardController, WizardServices
 from desktop.core.catalog.loader import load_shipped
 from desktop.core.endpoints import endpoints_for
-from desktop.core.identity.consent import ConsentEngine
+from desktop.core.identity.consent import IdentityConsentEngine
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
+from desktop.core.services import CoreServices
 from desktop.core.wizard import CreateProfileWizard
 from desktop.core.wizard.backend import WizardBackend
 from desktop.core.wizard.identity_engine import IdentityConsent
@@ -98,12 +99,14 @@ def one_run(app: QApplication, think: float) -> dict[str, float]:
         cache = MemoryTokenCacheStore()
         technician = TechnicianSession(demo.sign_in_client_id, cache, open_browser=browser)
         technician.sign_in(endpoints_for(), demo.tenant_id, timeout=30)
-        engine = ConsentEngine(cache_store=cache, technician=technician, open_browser=browser)
+        engine = IdentityConsentEngine(
+            cache_store=cache, technician=technician, open_browser=browser
+        )
         paths = DataPaths(folder / "data").ensure()
         inventory = Inventory.open(paths)
         inventory.customers.add("Contoso")
         inventory.tenants.add("Contoso", domain=demo.domain, tenant_id=demo.tenant_id)
-        backend = WizardBackend(paths, catalog, lambda: inventory)
+        backend = WizardBackend(CoreServices(paths, catalog, inventory=inventory))
         services = WizardServices(
             engine=IdentityConsent(engine, catalog, timeout=60),
             load_directory=backend.load_directory,

@@ -12,7 +12,6 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,12 +25,11 @@ from desktop.controllers.inventory import InventoryController
 from desktop.controllers.notices import NoticeRelay
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog import Catalog
-from desktop.core.catalog.loader import load_catalog
 from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
-from desktop.core.inventory.secrets import VaultSecretRemover, collect_interrupted
 from desktop.core.logging_setup import setup_logging
 from desktop.core.paths import DataPaths, data_paths
+from desktop.core.services import CoreServices
 
 from desktop.ui.account import AccountUi, add_account
 from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
@@ -44,12 +42,12 @@ from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
 from desktop.ui.settings_wiring import SettingsUi, add_settings
 from desktop.ui.startup import start_desktop
+from desktop.ui.tenant_access_wiring import add_tenant_access
 from desktop.ui.wizard.wiring import add_create_wizard
 
 if TYPE_CHECKING:
     from desktop.controllers.list_export import ListExportController
-    from desktop.core.checks.service import CheckService
-    from desktop.core.vault import CertificateVault
+    from desktop.core.secrets import SecretStore
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -58,26 +56,18 @@ def add_checks(ctx: AppContext, page: ProfilesPage) -> ChecksWiring:
     """Status checks and re-authorization on the profile list (built lazily, off the GUI
     thread: the factories run inside the first task that needs them, and so do their imports,
     which pull in msal, requests and cryptography)."""
-    inventory = ctx.inventory
-    assert inventory is not None
+    services = ctx.services
 
     def parts() -> ReauthorizeParts:
-        from desktop.core.checks.wiring import build_reauthorizer
-
-        service, store, engine = build_reauthorizer(ctx.paths, ctx.catalog, inventory.inventory())
-        return ReauthorizeParts(service, store, engine, engine.certificates)
-
-    def check_service() -> CheckService:
-        from desktop.core.checks.wiring import build_check_service
-
-        return build_check_service(ctx.paths, ctx.catalog, inventory.inventory())
+        built = services.reauthorization()
+        return ReauthorizeParts(built.service, built.store, built.engine, built.certificates)
 
     return ChecksWiring(
         page,
         ctx.runner,
         ctx.catalog,
         ctx.dialogs,
-        check_service,
+        services.check_service,
         parts,
     )
 
@@ -87,6 +77,8 @@ class AppContext:
     """Everything the GUI needs, built once and passed in; there is no global registry."""
 
     paths: DataPaths
+    #: The core services of the data folder (the one place they are built).
+    services: CoreServices
     runner: TaskRunner
     dialogs: UserDialogs
     #: The app catalog: shipped, with the data folder's override merged over it when valid.
@@ -95,37 +87,40 @@ class AppContext:
     problems: list[str] = field(default_factory=list)
     inventory: InventoryController | None = None
     profiles_page: ProfilesPage | None = None
-    #: Profiles' certificates: a key per certificate in the OS keyring, the encrypted file in
-    #: the data folder. Built once, on first use (by a worker thread), by certificate_vault().
-    certificates: CertificateVault | None = None
     #: The technician's sign-in (Account menu, status bar); built by build_window.
     account: AccountUi | None = None
     #: File → Settings…; built by build_window.
     settings_ui: SettingsUi | None = None
     #: The first-run page while no sign-in client ID is set; built by build_window.
     first_run: FirstRun | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def certificate_vault(self) -> CertificateVault:
+    @property
+    def certificates(self) -> SecretStore | None:
+        """Profiles' certificates: a key per certificate in the OS keyring, the encrypted file
+        in the data folder; None until first used (by a worker thread)."""
+        return self.services.opened_certificates()
+
+    @certificates.setter
+    def certificates(self, vault: SecretStore) -> None:
+        self.services.use_certificates(vault)
+
+    def certificate_vault(self) -> SecretStore:
         """The one certificate vault of this app (built lazily: it loads cryptography)."""
-        with self._lock:
-            if self.certificates is None:
-                from desktop.core.vault import CertificateVault, open_vault
-
-                self.certificates = CertificateVault(open_vault(self.paths))
-            return self.certificates
+        return self.services.certificates()
 
 
 def build_context(paths: DataPaths) -> AppContext:
     """Build the core services. Raises :class:`UserError` when the app cannot start."""
     paths.ensure()
-    loaded = load_catalog(paths.catalog_override)
+    problems: list[str] = []
+    services = CoreServices(paths, on_catalog_problem=problems.append)
     return AppContext(
         paths=paths,
+        services=services,
         runner=TaskRunner(),
         dialogs=UserDialogs(),
-        catalog=loaded.catalog,
-        problems=list(loaded.problems),
+        catalog=services.catalog,
+        problems=problems,
     )
 
 
@@ -134,24 +129,25 @@ def build_window(ctx: AppContext) -> MainWindow:
     window = MainWindow()
     ctx.dialogs.set_parent(window)
     window.closing.connect(ctx.runner.cancel_all)
+    services = ctx.services
     ctx.inventory = InventoryController(
         ctx.paths,
         ctx.runner,
         ctx.catalog,
-        remove_secret=VaultSecretRemover(ctx.certificate_vault),
+        remove_secret=services.secret_remover(),
+        tenant_name=services.tenant_name,
+        open_store=services.store,
+        open_inventory=services.inventory,
         parent=window,
     )
     if ctx.paths.pending_certificates():  # a killed earlier run stored a certificate
-        inventory = ctx.inventory
         ctx.runner.submit(
             "Collect interrupted certificates",
-            lambda _token, _progress: collect_interrupted(
-                ctx.paths, ctx.certificate_vault, inventory.inventory
-            ),
+            lambda _token, _progress: services.collect_interrupted(),
         )
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     checks = add_checks(ctx, ctx.profiles_page)
-    add_create_wizard(window, ctx.profiles_page, ctx.inventory, ctx.runner, ctx.catalog, ctx.paths)
+    wizard = add_create_wizard(window, ctx.profiles_page, ctx.runner, services)
     runner = ctx.runner
 
     def export_controller() -> ListExportController:
@@ -160,8 +156,13 @@ def build_window(ctx: AppContext) -> MainWindow:
         return ListExportController(runner, window)
 
     ctx.profiles_page.export_controller = export_controller
-    ctx.account = add_account(window, ctx.runner, ctx.dialogs, ctx.paths, ctx.catalog)
+    ctx.account = add_account(window, ctx.runner, ctx.dialogs, services)
     connect_checks_to_account(checks, ctx.account)
+    access = add_tenant_access(
+        window, ctx.profiles_page, ctx.runner, services, ctx.account.sign_in_action.trigger
+    )
+    checks.connect_handler = access.customers.open
+    checks.access_notice = wizard.access_notice = access.notice
     for problem in ctx.problems:
         window.show_problem(problem)
     NoticeRelay(window).notice.connect(window.show_problem)
@@ -170,15 +171,16 @@ def build_window(ctx: AppContext) -> MainWindow:
         "&Permissions",
         "Ctrl+2",
     )
-    fill_menus(window, ctx.profiles_page)
+    fill_menus(window, ctx.profiles_page, access.connect_action)
     ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs)
+    wizard.open_settings = checks.open_settings = ctx.settings_ui.open
+    ctx.settings_ui.saved.connect(wizard.settings_saved)
     parts = (window, ctx.profiles_page, ctx.paths, ctx.catalog, ctx.dialogs, ctx.account)
     ctx.first_run = add_first_run(*parts, ctx.settings_ui)
     if ctx.first_run is None:  # Global is set up: so must be the clouds the tenants are in
-        inventory = ctx.inventory
 
         def read_clouds() -> list[Cloud]:
-            return sorted({t.cloud for t, _ in inventory.inventory().tenants.list()})
+            return sorted({t.cloud for t, _ in services.inventory().tenants.list()})
 
         def found(first_run: FirstRun) -> None:
             ctx.first_run = first_run
@@ -239,7 +241,6 @@ ON_DEMAND_MODULES = (
     "desktop.controllers.checks",
     "desktop.controllers.reauthorize",
     "desktop.ui.reauthorize_dialog",
-    "desktop.ui.check_page",
     "desktop.ui.profiles.details",
     "desktop.ui.profiles.customers_dialog",
     "desktop.ui.profiles.list_tools",

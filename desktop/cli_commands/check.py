@@ -24,7 +24,7 @@ from desktop.cli_commands.progress import interactive, say
 from desktop.core.cancel import CancelToken
 from desktop.core.checks.bulk import BulkOutcome
 from desktop.core.checks.service import exit_code
-from desktop.core.checks.wiring import build_check_service
+from desktop.core.checks.status_rules import Action
 from desktop.core.errors import UserError
 
 JSON_COLUMNS = [
@@ -70,7 +70,7 @@ def _check(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UserError("--concurrency must be between 1 and 64.")
     if args.summary and args.format == "csv":
         raise UserError("--summary works with --format json or table, not csv.")
-    service = build_check_service(ctx.paths, ctx.catalog, ctx.inventory)
+    service = ctx.services.check_service()
     token = CancelToken()
     previous = signal.signal(signal.SIGINT, lambda *_: token.cancel())
     started = time.monotonic()
@@ -124,9 +124,12 @@ def _say_transient(results: list[Any]) -> None:
     reason = str(failed[0].reason).removeprefix("Last check failed: ")
     reason = reason.split(". The status is the one from before")[0].rstrip(".")
     others = "" if len(failed) == 1 else f" (and {len(failed) - 1} more)"
+    # A failure with its own fix (sign in, connect the tenant) says it, not "try later".
+    fixable = failed[0].action not in (Action.CHECK_AGAIN, Action.NONE) and failed[0].remedy
+    then = f"{failed[0].remedy.rstrip('.')}, then check again" if fixable else "try again later"
     print(
         f"{len(failed)} of {len(results)} checks could not run: {reason}{others}. Their "
-        "status was not changed; try again later.",
+        f"status was not changed; {then}.",
         file=sys.stderr,
     )
 

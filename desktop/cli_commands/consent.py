@@ -8,8 +8,6 @@ another tenant, or the input was bad; nothing is saved then.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import dataclasses
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,16 +19,15 @@ from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.progress import say
 from desktop.cli_commands.signin import PROGRESS
 from desktop.core.catalog.model import ConsentMethod, SetupMode
-from desktop.core.certificates import msal_client_credential
+from desktop.core.consenting import consent_new_profile
 from desktop.core.domain import AppProfile, Customer, Tenant
 from desktop.core.errors import UserError
 from desktop.core.identity.browser import BrowserOpener, open_system_browser
-from desktop.core.identity.consent import ConsentEngine, ConsentPlan, consent_link, plan_consent
+from desktop.core.identity.consent import ConsentPlan, consent_link, plan_consent
 from desktop.core.identity.staged import StagedCertificates
-from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.inventory import Inventory
 from desktop.core.inventory.profiles import row_json
-from desktop.core.naming import profile_name
+from desktop.core.services import IdentityServices
 
 
 class ProfileInventory(Protocol):
@@ -108,7 +105,7 @@ def register(sub: Any) -> None:
 def _plan(
     args: argparse.Namespace,
     ctx: CliContext,
-    wiring: IdentityWiring,
+    wiring: IdentityServices,
     inventory: ProfileInventory,
     **extra: Any,
 ) -> ConsentPlan:
@@ -132,7 +129,7 @@ def _plan(
 
 
 def link(args: argparse.Namespace, ctx: CliContext) -> int:
-    wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
+    wiring = IdentityServices.load(ctx.paths, ctx.catalog)
     plan = _plan(args, ctx, wiring, _inventory(ctx))
     print(consent_link(plan, wiring.settings.consent_link_redirect_uri))
     return 0
@@ -159,7 +156,7 @@ def _read_pfx(args: argparse.Namespace) -> tuple[bytes | None, str | None]:
 def consent(
     args: argparse.Namespace, ctx: CliContext, open_browser: BrowserOpener = open_system_browser
 ) -> int:
-    wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
+    wiring = IdentityServices.load(ctx.paths, ctx.catalog)
     inventory = _inventory(ctx)
     pfx, password = _read_pfx(args)
     plan = _plan(
@@ -171,32 +168,20 @@ def consent(
         functions=args.functions,
         name=args.name,
     )
-    if not args.name.strip():  # the one naming pattern, as the wizard and the demo data use
-        services = [s.id for s in plan.services]
-        name = profile_name(wiring.catalog, plan.app_type, services, plan.tenant)
-        plan = dataclasses.replace(plan, name=name)
-    cache = wiring.token_cache_store()
-    technician = None
-    with contextlib.suppress(UserError):  # no sign-in app: verification says Unknown, and why
-        technician = wiring.technician_for(cache, open_browser)
     # A custom app's certificate is held in memory during the browser wait; it enters the
     # vault only with the saved profile, so a killed run leaves no key behind.
     staged = StagedCertificates() if plan.mode is SetupMode.CUSTOM else None
     if staged is not None:
         ctx.certificates.check_available("store the certificate")  # refuse before the browser
-    engine = ConsentEngine(
-        cache_store=cache,
-        certificates=staged,
-        credential_of=msal_client_credential if staged is not None else None,
-        technician=technician,
-        open_browser=open_browser,
-    )
+    # Without a sign-in app, verification says Unknown, and why.
+    engine = wiring.consent_engine(certificates=staged, open_browser=open_browser)
     say(
         f"Opening the system browser for {plan.method.value} consent to {plan.app_type.name} "
         f"in {plan.tenant.label}…"
     )
     say(WAITING_LINE)
-    outcome = engine.run(
+    outcome = consent_new_profile(
+        engine,
         plan,
         pfx=pfx,
         password=password,

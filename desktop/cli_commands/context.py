@@ -8,55 +8,57 @@ from typing import TYPE_CHECKING
 
 from desktop.cli_commands.output import escape
 from desktop.core.catalog import Catalog
-from desktop.core.catalog.loader import load_catalog
 from desktop.core.paths import DataPaths, data_paths
+from desktop.core.services import CoreServices
 
 if TYPE_CHECKING:
     from desktop.core.inventory import Inventory, RemoveSecret
-    from desktop.core.vault import CertificateVault
+    from desktop.core.secrets import SecretStore
+
+
+def _warn(problem: str) -> None:
+    print(escape(f"Warning: {problem}"), file=sys.stderr)
 
 
 class CliContext:
-    """Lazily built core services for one CLI run."""
+    """Lazily built core services for one CLI run (over :class:`CoreServices`)."""
 
     @cached_property
     def paths(self) -> DataPaths:
         return data_paths().ensure()
 
     @cached_property
+    def services(self) -> CoreServices:
+        """The core services of the data folder: the same composition root as the GUI's."""
+        return CoreServices(self.paths, on_catalog_problem=_warn)
+
+    @property
     def catalog(self) -> Catalog:
         """The catalog; a bad override is one warning line on stderr, then the shipped one."""
-        loaded = load_catalog(self.paths.catalog_override)
-        for problem in loaded.problems:
-            print(escape(f"Warning: {problem}"), file=sys.stderr)
-        return loaded.catalog
+        return self.services.catalog
 
-    @cached_property
+    @property
     def inventory(self) -> Inventory:
-        from desktop.core.inventory import Inventory
+        return self.services.inventory()
 
-        return Inventory.open(self.paths)
-
-    @cached_property
-    def certificates(self) -> CertificateVault:
+    @property
+    def certificates(self) -> SecretStore:
         """Profiles' certificates in the vault (the keyring is asked only when used)."""
-        from desktop.core.vault import CertificateVault, open_vault
-
-        return CertificateVault(open_vault(self.paths))
+        return self.services.certificates()
 
     @cached_property
     def remove_secret(self) -> RemoveSecret:
         """Removes a deleted profile's certificate from the vault."""
-        from desktop.core.inventory.secrets import VaultSecretRemover
-
-        return VaultSecretRemover(self.certificates)
+        return self.services.secret_remover()
 
     def collect_interrupted(self) -> None:
         """Remove certificates an earlier, killed run stored for a profile it never saved."""
         from desktop.core.inventory.secrets import collect_interrupted
 
         paths = data_paths()  # not created here: a command that needs no data folder makes none
-        collect_interrupted(paths, lambda: self.certificates, lambda: self.inventory)
+        collect_interrupted(
+            paths, lambda: self.services.certificates(), lambda: self.services.inventory()
+        )
 
     def close(self) -> None:
         """Release whatever the command opened (store connections and the like)."""

@@ -27,11 +27,10 @@ from desktop.cli_commands.explain import WAITING_LINE
 from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.progress import say
 from desktop.core.catalog.model import ConsentMethod
-from desktop.core.checks.reauthorize import ReauthorizeRequest, reauthorize, validate
 from desktop.core.checks.service import exit_code
-from desktop.core.checks.wiring import build_reauthorizer
 from desktop.core.errors import UserError
 from desktop.core.identity.reconsent import ReconsentWarning
+from desktop.core.reauthorize.flow import ReauthorizeRequest, reauthorize, validate
 
 
 def register(subparsers: Any) -> None:
@@ -84,9 +83,7 @@ def _warn_before_reconsent(warning: ReconsentWarning) -> None:
 
 def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
     pfx, password = _read_pfx(args)
-    service, store, engine = build_reauthorizer(
-        ctx.paths, ctx.catalog, ctx.inventory, timeout=args.timeout
-    )
+    service, store, engine, vault = ctx.services.reauthorization(timeout=args.timeout)
     request = ReauthorizeRequest(
         args.id,
         ConsentMethod(args.method),
@@ -107,7 +104,7 @@ def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
         store=store,
         engine=engine,
         checker=service.checker,
-        certificates=engine.certificates,
+        certificates=vault,
     )
     emit_object(result.to_json(), args.format)
     return exit_code([result])

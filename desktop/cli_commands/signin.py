@@ -13,7 +13,7 @@ from desktop.core.cancel import Progress
 from desktop.core.domain import Cloud
 from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.signin import TechnicianSession
-from desktop.core.identity.wiring import IdentityWiring
+from desktop.core.services import IdentityServices
 
 PROGRESS: Progress = stderr_progress
 
@@ -38,8 +38,8 @@ def register(sub: Any) -> None:
     q.set_defaults(handler=signout)
 
 
-def _session(ctx: CliContext) -> tuple[TechnicianSession, IdentityWiring]:
-    wiring = IdentityWiring.load(ctx.paths, ctx.catalog)
+def _session(ctx: CliContext) -> tuple[TechnicianSession, IdentityServices]:
+    wiring = IdentityServices.load(ctx.paths, ctx.catalog)
     return wiring.technician_session(), wiring
 
 

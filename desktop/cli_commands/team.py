@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from desktop.cli_commands import team_lease, team_offline
 from desktop.cli_commands.common import format_parent, read_secret_line
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit, emit_object
@@ -80,6 +81,9 @@ def register(subparsers: Any) -> None:
     )
     imp.set_defaults(handler=_import_local)
 
+    team_lease.register(sub, fmt)
+    team_offline.register(sub, fmt)
+
     audit = subparsers.add_parser("audit", parents=[fmt], help="who did what, when (team database)")
     audit.add_argument("--since", metavar="DATE", help="from this date or time (ISO 8601, UTC)")
     audit.add_argument("--customer", metavar="CUSTOMER", help="one customer's entries only")
@@ -123,10 +127,12 @@ def _connected(ctx: CliContext) -> Iterator[Connection]:
 
 
 def _init(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.core.secrets.team_db import install
     from desktop.core.store.postgres.migrate import migrate
 
     with _connected(ctx) as conn:
         before, after = migrate(conn, _team_database(ctx).url)
+        install(conn)  # the shared secrets' tables (team enroll/approve/remove)
     emit_object(
         {
             "schema_version": after,

@@ -1,10 +1,11 @@
-"""``tenants add|list|lookup|remove``."""
+"""``tenants add|list|lookup|remove``, and GDAP's ``connect|access|discover`` (in ``gdap``)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from desktop.cli_commands import gdap
 from desktop.cli_commands.common import confirm, format_parent
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit, emit_object
@@ -41,6 +42,8 @@ def register(subparsers: Any) -> None:
     remove.add_argument("key", metavar="ID|DOMAIN")
     remove.add_argument("--yes", action="store_true", help="confirm without asking")
     remove.set_defaults(handler=_remove)
+
+    gdap.register(sub, fmt)
 
 
 def _json(tenant: Tenant, customer: str) -> dict[str, Any]:

@@ -6,17 +6,17 @@ written to disk except the files the technician asked to create.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
-from desktop.controllers.tasks import Task, TaskRunner, Work
+from desktop.controllers.tasks import Task, TaskRunner
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.certificates import (
-    CertificateInfo,
     CertificateRequest,
-    PfxContents,
     PfxEncryption,
     create_self_signed,
     inspect,
@@ -24,28 +24,10 @@ from desktop.core.certificates import (
     read_pfx_bytes,
     write_certificate_files,
 )
+from desktop.core.certificates.selected import SelectedCertificate
 from desktop.core.errors import CancelledError
 
-
-@dataclass(frozen=True)
-class SelectedCertificate:
-    """A certificate the technician chose (or created), held in memory only.
-
-    ``pfx_bytes`` and ``password`` let the owner store it in the vault later; the panel never
-    writes them anywhere.
-    """
-
-    path: Path | None
-    info: CertificateInfo
-    contents: PfxContents
-    pfx_bytes: bytes
-    password: str | None
-
-    @property
-    def usable_for_profile(self) -> bool:
-        """Whether an app profile may store it: usable key, valid now."""
-        info = self.info
-        return info.usable and not info.expired and not info.not_yet_valid
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -112,7 +94,7 @@ class CreateRun:
     removes the new files instead of reporting them.
     """
 
-    def __init__(self, task: Task, stop: CancelToken) -> None:
+    def __init__(self, task: Task[CreatedCertificate], stop: CancelToken) -> None:
         self.task = task
         self.stop = stop
 
@@ -158,13 +140,13 @@ class CertificateController(QObject):
         super().__init__(parent)
         self._runner = runner
         self._generation = 0
-        self._running: set[Task] = set()
+        self._running: set[Task[Any]] = set()
 
     @property
     def busy(self) -> bool:
         return bool(self._running)
 
-    def open_file(self, path: Path, password: str | None) -> Task:
+    def open_file(self, path: Path, password: str | None) -> Task[SelectedCertificate]:
         """Open *path* with *password* in the background."""
         self._generation += 1
         generation = self._generation
@@ -174,9 +156,8 @@ class CertificateController(QObject):
             return open_certificate(path, password)
 
         task = self._start("Open the certificate", work)
-        task.succeeded.connect(lambda value: self._report(generation, self.opened, value))
-        task.failed.connect(lambda error: self._report(generation, self.failed, error))
-        return task
+        task.on_success(lambda value: self._report(generation, self.opened, value))
+        return task.on_failure(lambda error: self._report(generation, self.failed, error))
 
     def create(self, order: CreateCertificate) -> CreateRun:
         """Create a certificate and its files in the background; ``cancel()`` the run to stop
@@ -188,8 +169,8 @@ class CertificateController(QObject):
             return create_certificate(order, _AnyOf(stop, token))
 
         run = CreateRun(self._start("Create the certificate", work), stop)
-        run.task.succeeded.connect(lambda created: self._on_create_done(run, created))
-        run.task.failed.connect(lambda error: None if stop.cancelled else self.failed.emit(error))
+        run.task.on_success(lambda created: self._on_create_done(run, created))
+        run.task.on_failure(lambda error: None if stop.cancelled else self.failed.emit(error))
         return run
 
     def _on_create_done(self, run: CreateRun, created: CreatedCertificate) -> None:
@@ -202,7 +183,7 @@ class CertificateController(QObject):
 
         self._start("Remove the cancelled certificate", remove)
 
-    def _start(self, name: str, work: Work) -> Task:
+    def _start(self, name: str, work: Callable[[CancelToken, Progress], T]) -> Task[T]:
         task = self._runner.submit(name, work)
         self._running.add(task)
         if len(self._running) == 1:
@@ -210,7 +191,7 @@ class CertificateController(QObject):
         task.finished.connect(lambda: self._done(task))
         return task
 
-    def _done(self, task: Task) -> None:
+    def _done(self, task: Task[Any]) -> None:
         self._running.discard(task)
         if not self._running:
             self.busy_changed.emit(False)

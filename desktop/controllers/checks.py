@@ -86,7 +86,7 @@ class ChecksController(QObject):
         super().__init__(parent)
         self._runner = runner
         self._service_factory = service_factory
-        self._task: Task | None = None
+        self._task: Task[BulkOutcome] | None = None
         self._inbox = _Inbox()
         self._timer = QTimer(self)
         self._timer.setInterval(BATCH_MS)
@@ -109,12 +109,12 @@ class ChecksController(QObject):
             return service.check(selected, on_result=inbox.put, token=token, progress=progress)
 
         freeze_once()
-        self._task = self._runner.submit("Checking app profiles", work)
-        self._task.progressed.connect(self._on_progress)
-        self._task.succeeded.connect(self._on_succeeded)
-        self._task.failed.connect(self.failed)
-        self._task.cancelled.connect(self._on_cancelled)
-        self._task.finished.connect(self._on_finished)
+        task = self._runner.submit("Checking app profiles", work)
+        self._task = task
+        task.progressed.connect(self._on_progress)
+        task.on_success(self._on_succeeded).on_failure(self.failed.emit)
+        task.cancelled.connect(self._on_cancelled)
+        task.finished.connect(self._on_finished)
         self._timer.start()
         self.running_changed.emit(True)
         self.started.emit(len(selected) if selected is not None else 0)

@@ -9,12 +9,13 @@ store's change feed instead (this process's writes, and other processes' through
 
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop.controllers.tasks import Task, TaskRunner
 from desktop.core.cancel import CancelToken, Progress
@@ -27,12 +28,16 @@ from desktop.core.storage.interface import Repository
 from desktop.core.storage.types import ProfileRow
 
 if TYPE_CHECKING:
+    from desktop.controllers.team_live import LiveChanges
     from desktop.core.inventory import (
         CustomerRemovalPlan,
         Inventory,
+        ProfileDetails,
         RemoveSecret,
         TenantRemovalPlan,
     )
+
+T = TypeVar("T")
 
 FIRST_PAGE = 200
 #: More changed profiles than this at once reload the list instead of re-reading each.
@@ -97,6 +102,8 @@ class InventoryController(QObject):
     customers_changed = Signal()
     #: Feed entries, from whichever thread committed or watched; delivered on the GUI thread.
     _announced = Signal(object)
+    #: (team store, change listener): follow the team database in the event loop.
+    _live_wanted = Signal(object, object)
 
     def __init__(
         self,
@@ -107,6 +114,8 @@ class InventoryController(QObject):
         remove_secret: RemoveSecret | None = None,
         lookup: Callable[[str, Cloud], str] | None = None,
         tenant_name: Callable[[str, Cloud], str | None] | None = None,
+        open_store: Callable[[], Repository] | None = None,
+        open_inventory: Callable[[], Inventory] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -116,11 +125,14 @@ class InventoryController(QObject):
         self.remove_secret = remove_secret
         self._lookup = lookup
         self._tenant_name = tenant_name
+        #: The composition root's store and inventory, when it passes them (else opened here).
+        self._open_store = open_store
+        self._open_inventory = open_inventory
         self._store: Repository | None = None
         self._inventory: Inventory | None = None
         self._lock = threading.Lock()
         self._generation = 0
-        self._loading: Task | None = None
+        self._loading: Task[Any] | None = None
         self._pending_rest: tuple[int, int, bool] | None = None
         self._watcher: ChangeWatcher | None = None
         self._announcements: list[ChangeEntry] = []
@@ -129,20 +141,27 @@ class InventoryController(QObject):
         self._settle.setInterval(_SETTLE_MS)
         self._settle.timeout.connect(self._apply_announcements)
         self._announced.connect(self._on_announced)
+        self._live: LiveChanges | None = None
+        self._live_wanted.connect(self._start_live)
 
     def store(self) -> Repository:
         """The store, opened (and migrated) on first use (call from a worker thread)."""
         with self._lock:
             if self._store is None:
-                from desktop.core.store import Store
+                if self._open_store is not None:
+                    self._store = self._open_store()
+                else:
+                    from desktop.core.store import Store
 
-                self._store = Store.open(self._paths)
+                    self._store = Store.open(self._paths)
                 self._listen(self._store)
             return self._store
 
     def inventory(self) -> Inventory:
         """The inventory's services over the store, made on first use (call from a worker
         thread). Listing profiles does without them (see read_first_page)."""
+        if self._open_inventory is not None:
+            return self._open_inventory()
         store = self.store()
         with self._lock:
             if self._inventory is None:
@@ -215,13 +234,13 @@ class InventoryController(QObject):
 
         return report
 
-    def load_details(self, profile_id: int) -> Task:
+    def load_details(self, profile_id: int) -> Task[ProfileDetails]:
         """Succeeds with the :class:`ProfileDetails` of one profile, with its history."""
         return self._run(
             "Opening the profile", lambda: self.inventory().profiles.details(profile_id)
         )
 
-    def delete_profiles(self, ids: list[int]) -> Task:
+    def delete_profiles(self, ids: list[int]) -> Task[str]:
         """Succeeds with a sentence saying what was deleted."""
 
         def work() -> str:
@@ -234,7 +253,7 @@ class InventoryController(QObject):
 
     # -- customers and tenants --------------------------------------------------------------
 
-    def load_customers(self) -> Task:
+    def load_customers(self) -> Task[CustomersSnapshot]:
         """Succeeds with a :class:`CustomersSnapshot`, for the customer dialog."""
 
         def work() -> CustomersSnapshot:
@@ -246,7 +265,7 @@ class InventoryController(QObject):
 
         return self._run("Loading customers", work)
 
-    def add_customer(self, name: str, notes: str = "") -> Task:
+    def add_customer(self, name: str, notes: str = "") -> Task[str]:
         """Succeeds with a sentence saying what was added."""
 
         def work() -> str:
@@ -255,14 +274,14 @@ class InventoryController(QObject):
 
         return self._run("Adding a customer", work)
 
-    def rename_customer(self, old: str, new: str) -> Task:
+    def rename_customer(self, old: str, new: str) -> Task[str]:
         def work() -> str:
             customer = self.inventory().customers.rename(old, new)
             return f"Renamed {old} to {customer.name}."
 
         return self._run("Renaming a customer", work)
 
-    def set_notes(self, name: str, notes: str) -> Task:
+    def set_notes(self, name: str, notes: str) -> Task[str]:
         """Save a customer's notes; the returned task tells its caller when they are stored.
 
         Notes appear on no list, so no list reloads while the technician types."""
@@ -273,21 +292,21 @@ class InventoryController(QObject):
 
         return self._run("Saving notes", work)
 
-    def set_aos_services(self, name: str, service_ids: tuple[str, ...]) -> Task:
+    def set_aos_services(self, name: str, service_ids: tuple[str, ...]) -> Task[str]:
         def work() -> str:
             self.inventory().customers.set_aos_services(name, service_ids, self.catalog)
             return f"Saved the AOS services of {name}."
 
         return self._run("Saving AOS services", work)
 
-    def plan_customer_removal(self, name: str) -> Task:
+    def plan_customer_removal(self, name: str) -> Task[CustomerRemovalPlan]:
         """Succeeds with the :class:`CustomerRemovalPlan` to confirm (or refuse) first."""
         return self._run(
             "Checking what the customer has",
             lambda: self.inventory().customers.plan_removal(name, self.catalog),
         )
 
-    def remove_customer(self, plan: CustomerRemovalPlan) -> Task:
+    def remove_customer(self, plan: CustomerRemovalPlan) -> Task[str]:
         def work() -> str:
             self.inventory().customers.remove(plan, self.catalog, self.remove_secret)
             return f"Removed the customer {plan.customer.name}."
@@ -296,7 +315,7 @@ class InventoryController(QObject):
 
     def add_tenant(
         self, customer: str, domain: str, tenant_id: str, cloud: Cloud, display_name: str = ""
-    ) -> Task:
+    ) -> Task[str]:
         def work() -> str:
             tenant = self.inventory().tenants.add(
                 customer,
@@ -309,21 +328,21 @@ class InventoryController(QObject):
 
         return self._run("Adding a tenant", work)
 
-    def plan_tenant_removal(self, tenant_id: str) -> Task:
+    def plan_tenant_removal(self, tenant_id: str) -> Task[TenantRemovalPlan]:
         """Succeeds with the :class:`TenantRemovalPlan` to confirm (or refuse) first."""
         return self._run(
             "Checking what the tenant has",
             lambda: self.inventory().tenants.plan_removal(tenant_id, self.catalog),
         )
 
-    def remove_tenant(self, plan: TenantRemovalPlan) -> Task:
+    def remove_tenant(self, plan: TenantRemovalPlan) -> Task[str]:
         def work() -> str:
             self.inventory().tenants.remove(plan, self.catalog, self.remove_secret)
             return f"Removed the tenant {plan.tenant.label}."
 
         return self._run("Removing a tenant", work)
 
-    def lookup_tenant(self, domain: str, cloud: Cloud) -> Task:
+    def lookup_tenant(self, domain: str, cloud: Cloud) -> Task[tuple[str, str, str]]:
         """Resolve *domain* online: succeeds with (domain, tenant ID, display name or "").
         The caller may cancel the returned task; a cancelled look-up reports neither its
         answer nor its failure."""
@@ -363,13 +382,31 @@ class InventoryController(QObject):
                 controller._announced.emit(list(entries))
 
         unsubscribe = store.feed.subscribe(deliver)
+        team = sys.modules.get("desktop.core.store.postgres.database")  # loaded if it is one
+        if team is not None and isinstance(store, team.PostgresStore):
+            from desktop.controllers.team_live import listener_for
+
+            # The team database pushes: its socket joins the event loop (no watcher thread).
+            self._live_wanted.emit(store, listener_for(store))
+            weakref.finalize(self, unsubscribe)
+            return
         watcher = ChangeWatcher(store)
         watcher.start()
         self._watcher = watcher
         weakref.finalize(self, _stop_listening, watcher, unsubscribe)
 
+    @Slot(object, object)
+    def _start_live(self, store: Any, listener: Any) -> None:
+        from desktop.controllers.team_live import LiveChanges
+
+        live = LiveChanges(store, listener, self._runner, self)
+        live.start()
+        self._live = live
+
     def stop_watching(self) -> None:
         """Stop reading other processes' changes (the window closes)."""
+        if self._live is not None:
+            self._live.stop()
         if self._watcher is not None:
             self._watcher.stop(timeout=0)
 
@@ -425,7 +462,7 @@ class InventoryController(QObject):
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _run(self, name: str, fn: Callable[[], Any]) -> Task:
+    def _run(self, name: str, fn: Callable[[], T]) -> Task[T]:
         """Run *fn* on a worker; its result and failure go to the returned task only."""
         return self._runner.submit(name, lambda token, progress: fn())
 

@@ -31,13 +31,13 @@ class ListExportController(QObject):
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._task: Task | None = None
+        self._task: Task[tuple[str, int]] | None = None
 
     @property
     def busy(self) -> bool:
         return self._task is not None
 
-    def export(self, build: BuildTable, path: Path) -> Task:
+    def export(self, build: BuildTable, path: Path) -> Task[tuple[str, int]]:
         """Start building and writing the table; the outcome arrives as ``saved``/``failed``."""
 
         def work(token: CancelToken, progress: Progress) -> tuple[str, int]:
@@ -50,8 +50,7 @@ class ListExportController(QObject):
 
         task = self._runner.submit("Export the profile list", work)
         self._task = task
-        task.succeeded.connect(lambda result: self.saved.emit(*result))
-        task.failed.connect(self.failed.emit)
+        task.on_success(lambda result: self.saved.emit(*result)).on_failure(self.failed.emit)
         task.finished.connect(self._on_finished)
         self.busy_changed.emit(True)
         return task

@@ -36,13 +36,13 @@ class PermissionsExportController(QObject):
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._task: Task | None = None
+        self._task: Task[str] | None = None
 
     @property
     def busy(self) -> bool:
         return self._task is not None
 
-    def export(self, table: ExportTable, path: Path, fmt: ExportFormat) -> Task:
+    def export(self, table: ExportTable, path: Path, fmt: ExportFormat) -> Task[str]:
         """Start writing *table* to *path*; the outcome arrives as ``saved`` or ``failed``."""
         footer = f"Exported {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
         # Set by the worker once the file is in place: a Cancel that arrives later changes
@@ -67,8 +67,7 @@ class PermissionsExportController(QObject):
 
         task = self._runner.submit(f"Export to {fmt.value.upper()}", work)
         self._task = task
-        task.succeeded.connect(lambda saved_path: self.saved.emit(str(saved_path)))
-        task.failed.connect(self.failed.emit)
+        task.on_success(self.saved.emit).on_failure(self.failed.emit)
         task.cancelled.connect(
             lambda: self.saved.emit(str(path)) if written else self.cancelled.emit()
         )

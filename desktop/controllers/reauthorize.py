@@ -13,15 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.controllers.tasks import Task, TaskRunner
 from desktop.core.cancel import CancelToken, Progress
-from desktop.core.checks.reauthorize import ReauthorizeRequest
 from desktop.core.checks.result import CheckResult
 from desktop.core.errors import UserError
 from desktop.core.identity.reconsent import ReconsentWarning
+from desktop.core.reauthorize.flow import ReauthorizeRequest
 
 Reauthorize = Callable[[ReauthorizeRequest, CancelToken], CheckResult]
 #: Reads what a re-consent may revoke (Graph, with the technician's token).
@@ -61,7 +62,7 @@ class ReauthorizeController(QObject):
         self._run = run
         self._read_warning = read_warning
         self._warning: ReconsentWarning | None = None
-        self._task: Task | None = None
+        self._task: Task[Any] | None = None
 
     @property
     def warns_before_reconsent(self) -> bool:
@@ -79,14 +80,14 @@ class ReauthorizeController(QObject):
             progress(0, 0, "Reading the app's current grants…")
             return read()
 
-        self._task = self._runner.submit("Reading the app's current grants", work)
+        task = self._runner.submit("Reading the app's current grants", work)
+        self._task = task
         # Announced once the task is over, so a consent may start from the announcement.
-        self._task.succeeded.connect(self._keep_warning)
-        self._task.failed.connect(
-            lambda e: self._keep_warning(ReconsentWarning(unreadable=UserError.one_line(e)))
+        task.on_success(self._keep_warning).on_failure(
+            lambda e: self._keep_warning(ReconsentWarning(unreadable=e.one_line()))
         )
-        self._task.cancelled.connect(self.cancelled)
-        self._task.finished.connect(self._on_finished)
+        task.cancelled.connect(self.cancelled)
+        task.finished.connect(self._on_finished)
         self.running_changed.emit(True)
         return True
 
@@ -110,11 +111,11 @@ class ReauthorizeController(QObject):
             progress(0, 0, "Waiting for the consent in your browser…")
             return run(ready, token)
 
-        self._task = self._runner.submit("Re-authorizing the app profile", work)
-        self._task.succeeded.connect(self.succeeded)
-        self._task.failed.connect(self.failed)
-        self._task.cancelled.connect(self.cancelled)
-        self._task.finished.connect(self._on_finished)
+        task = self._runner.submit("Re-authorizing the app profile", work)
+        self._task = task
+        task.on_success(self.succeeded.emit).on_failure(self.failed.emit)
+        task.cancelled.connect(self.cancelled)
+        task.finished.connect(self._on_finished)
         self.running_changed.emit(True)
         return True
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 SessionFactory = Callable[[], "TechnicianSession"]
 #: The sign-in's browser timeout in seconds, read on a worker thread (Settings).
 TimeoutOf = Callable[[], float]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,8 @@ class SessionController(QObject):
         self._runner = runner
         self._factory = session_factory
         self._timeout_of = timeout_of
-        self._action: Task | None = None
-        self._lookup: Task | None = None
+        self._action: Task[Any] | None = None
+        self._lookup: Task[SignInState] | None = None
         self._lookup_again = False
         self.state = UNKNOWN
 
@@ -104,18 +106,15 @@ class SessionController(QObject):
             return _read_state(factory)
 
         self._lookup = self._runner.submit("Reading the sign-in", work)
-        self._lookup.succeeded.connect(self._on_state)
-        self._lookup.failed.connect(self._on_lookup_failed)
+        self._lookup.on_success(self._on_state).on_failure(self._on_lookup_failed)
         self._lookup.finished.connect(self._on_lookup_finished)
 
     @Slot(object)
-    def _on_state(self, state: object) -> None:
-        assert isinstance(state, SignInState)
+    def _on_state(self, state: SignInState) -> None:
         self._set_state(state)
 
     @Slot(object)
-    def _on_lookup_failed(self, error: object) -> None:
-        assert isinstance(error, UserError)
+    def _on_lookup_failed(self, error: UserError) -> None:
         self._set_state(SignInState(problem=error))
 
     @Slot()
@@ -150,8 +149,7 @@ class SessionController(QObject):
 
         task = self._start("Signing in", work)
         task.progressed.connect(self._on_progress)
-        task.succeeded.connect(self._on_signed_in)
-        task.failed.connect(self._on_sign_in_failed)
+        task.on_success(self._on_signed_in).on_failure(self._on_sign_in_failed)
         task.cancelled.connect(self.cancelled)
         return True
 
@@ -166,8 +164,7 @@ class SessionController(QObject):
             factory().sign_out()
 
         task = self._start("Signing out", work)
-        task.succeeded.connect(self._on_signed_out)
-        task.failed.connect(self._on_sign_out_failed)
+        task.on_success(lambda _none: self._on_signed_out()).on_failure(self._on_sign_out_failed)
         return True
 
     @Slot()
@@ -176,25 +173,25 @@ class SessionController(QObject):
         if self._action is not None:
             self._action.cancel()
 
-    def _start(self, name: str, work: Callable[[CancelToken, Progress], object]) -> Task:
-        self._action = self._runner.submit(name, work)
-        self._action.finished.connect(self._on_action_finished)
+    def _start(self, name: str, work: Callable[[CancelToken, Progress], T]) -> Task[T]:
+        action = self._runner.submit(name, work)
+        self._action = action
+        action.finished.connect(self._on_action_finished)
         self.busy_changed.emit(True)
-        return self._action
+        return action
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, text: str) -> None:
         self.progressed.emit(text)
 
     @Slot(object)
-    def _on_signed_in(self, username: object) -> None:
-        who = str(username)
+    def _on_signed_in(self, who: str) -> None:
         known = self.state.usernames
         self._set_state(SignInState((who, *(u for u in known if u != who))))
         self.signed_in.emit(who)
 
     @Slot(object)
-    def _on_sign_in_failed(self, error: object) -> None:
+    def _on_sign_in_failed(self, error: UserError) -> None:
         self.failed.emit("Sign in", error)
 
     @Slot()
@@ -203,7 +200,7 @@ class SessionController(QObject):
         self.signed_out.emit()
 
     @Slot(object)
-    def _on_sign_out_failed(self, error: object) -> None:
+    def _on_sign_out_failed(self, error: UserError) -> None:
         self.failed.emit("Sign out", error)
 
     @Slot()

@@ -3,13 +3,17 @@
 A controller calls :meth:`TaskRunner.submit` with a function ``fn(token, progress)``. The
 function runs on a pool thread; its result, error or progress arrives as signals of the returned
 :class:`Task`, always delivered on the GUI thread.
+
+``submit`` returns a ``Task[T]`` where ``T`` is what the function returns: connect through
+:meth:`Task.on_success` (a slot taking ``T``) and :meth:`Task.on_failure` (a slot taking the
+:class:`UserError`), and the type checker follows the result across the thread hop.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -18,15 +22,18 @@ from desktop.core.errors import CancelledError, UserError
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 Work = Callable[[CancelToken, Progress], Any]
 
 
-class Task(QObject):
-    """One piece of background work.
+class Task(QObject, Generic[T]):
+    """One piece of background work whose function returns a ``T``.
 
-    Signals:
-        succeeded(object): the function's return value.
-        failed(object): a :class:`UserError` saying what went wrong.
+    Signals (Qt signals cannot carry a type parameter: connect with :meth:`on_success` and
+    :meth:`on_failure`, which can):
+        succeeded(T): the function's return value.
+        failed(UserError): what went wrong.
         cancelled(): the user cancelled and the function stopped.
         progressed(int, int, str): done, total (0 if unknown), text.
         finished(): after any of the three outcomes.
@@ -59,6 +66,16 @@ class Task(QObject):
         """Ask the work to stop at its next check point."""
         self.token.cancel()
 
+    def on_success(self, slot: Callable[[T], object]) -> Task[T]:
+        """Call *slot* with the function's result, on the GUI thread. Returns this task."""
+        self.succeeded.connect(slot)
+        return self
+
+    def on_failure(self, slot: Callable[[UserError], object]) -> Task[T]:
+        """Call *slot* with the :class:`UserError` the function failed with. Returns this task."""
+        self.failed.connect(slot)
+        return self
+
     @Slot(object)
     def _on_result(self, value: object) -> None:
         self.done = True
@@ -78,8 +95,8 @@ class Task(QObject):
         self.finished.emit()
 
 
-class _Runnable(QRunnable):
-    def __init__(self, task: Task, work: Work) -> None:
+class _Runnable(QRunnable, Generic[T]):
+    def __init__(self, task: Task[T], work: Callable[[CancelToken, Progress], T]) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._task = task
@@ -122,12 +139,12 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
-        self._active: set[Task] = set()
+        self._active: set[Task[Any]] = set()
 
-    def submit(self, name: str, work: Work) -> Task:
+    def submit(self, name: str, work: Callable[[CancelToken, Progress], T]) -> Task[T]:
         """Start *work* on a pool thread; connect to the returned task's signals at once."""
         # No Qt parent: Python owns the task, and ``_active`` keeps it alive until it finishes.
-        task = Task(name)
+        task: Task[T] = Task(name)
         self._active.add(task)
         task.finished.connect(lambda: self._forget(task))
         if len(self._active) == 1:
@@ -147,7 +164,7 @@ class TaskRunner(QObject):
         """Block until the pool is idle (used at shutdown and in tests)."""
         return self._pool.waitForDone(msecs)
 
-    def _forget(self, task: Task) -> None:
+    def _forget(self, task: Task[Any]) -> None:
         self._active.discard(task)
         if not self._active:
             self.busy_changed.emit(False)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.controllers.tasks import Task, TaskRunner, Work
+from desktop.controllers.tasks import Task, TaskRunner
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import AppProfile, Cloud, Status
@@ -25,7 +26,6 @@ from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.plan import profile_name
 from desktop.core.wizard.ports import (
     CertificateDiscard,
-    ConsentEngine,
     ConsentOutcome,
     ConsentRequest,
     Directory,
@@ -33,14 +33,21 @@ from desktop.core.wizard.ports import (
     RoleAssigner,
     TenantLookup,
     TenantNameReader,
+    WizardConsentEngine,
 )
+
+if TYPE_CHECKING:
+    from desktop.core.certificates.selected import SelectedCertificate
+    from desktop.core.services import CoreServices
+
+T = TypeVar("T")
 
 
 @dataclass
 class WizardServices:
     """The core services the wizard needs; ``app.py`` builds them, tests pass stand-ins."""
 
-    engine: ConsentEngine
+    engine: WizardConsentEngine
     load_directory: Callable[[], Directory]
     lookup_tenant: TenantLookup
     save: ProfileSaver
@@ -51,6 +58,27 @@ class WizardServices:
     tenant_name: TenantNameReader | None = None
     #: Checks the saved profiles right after Save, so the list shows their first status.
     check_new: Callable[[list[int], CancelToken, Progress], object] | None = None
+
+    @classmethod
+    def over(cls, core: CoreServices) -> WizardServices:
+        """The real services: the wizard's backend over the core services, and the check
+        service for the first check (built inside that task, on a worker thread: it reads
+        Settings and the keyring)."""
+        backend = core.wizard_backend()
+
+        def check_new(ids: list[int], token: CancelToken, progress: Progress) -> object:
+            return core.check_service().check(ids, token=token, progress=progress)
+
+        return cls(
+            engine=backend,
+            load_directory=backend.load_directory,
+            lookup_tenant=backend.lookup_tenant,
+            tenant_name=backend.tenant_name,
+            save=backend.save,
+            roles=backend,
+            discard_certificate=backend.discard_certificate,
+            check_new=check_new,
+        )
 
 
 class WizardController(QObject):
@@ -78,15 +106,15 @@ class WizardController(QObject):
         self.machine = machine
         self.services = services
         self.runner = runner
-        self._tasks: set[Task] = set()
-        #: Custom mode: the SelectedCertificate the certificate panel opened (memory only).
-        self.certificate: object | None = None
+        self._tasks: set[Task[Any]] = set()
+        #: Custom mode: the certificate the certificate panel opened (memory only).
+        self.certificate: SelectedCertificate | None = None
         #: Seconds between two checks while Check again waits for a consent.
         self.check_interval = CHECK_INTERVAL_S
         #: The profiles already in the store (from the directory), to name duplicates.
         self.existing: tuple[ExistingProfile, ...] = ()
 
-    def _submit(self, name: str, work: Work) -> Task:
+    def _submit(self, name: str, work: Callable[[CancelToken, Progress], T]) -> Task[T]:
         task = self.runner.submit(name, work)
         self._tasks.add(task)
         task.finished.connect(lambda: self._tasks.discard(task))
@@ -99,14 +127,12 @@ class WizardController(QObject):
 
     # -- step 1 ------------------------------------------------------------------------------
 
-    def load_directory(self) -> Task:
+    def load_directory(self) -> Task[Directory]:
         """Customers, tenants and the client IDs, read off the GUI thread."""
         task = self._submit("Loading customers", lambda t, p: self.services.load_directory())
-        task.succeeded.connect(self._directory_loaded)
-        return task
+        return task.on_success(self._directory_loaded)
 
-    def _directory_loaded(self, directory: object) -> None:
-        assert isinstance(directory, Directory)
+    def _directory_loaded(self, directory: Directory) -> None:
         self.existing = directory.existing
         if directory.client_ids or directory.cloud_client_ids:
             self.machine.set_client_ids(directory.client_ids)
@@ -114,7 +140,7 @@ class WizardController(QObject):
                 self.machine.set_client_ids(ids, cloud)
             self.changed.emit()
 
-    def lookup_tenant(self, domain: str, cloud: Cloud) -> Task:
+    def lookup_tenant(self, domain: str, cloud: Cloud) -> Task[LookedUp]:
         """The tenant ID of *domain* and, through the technician's sign-in, its display name
         (a :class:`LookedUp`); a name that cannot be read never fails the look-up."""
 
@@ -153,7 +179,7 @@ class WizardController(QObject):
             profile_name(row, machine.state, machine.catalog),
         )
 
-    def consent_link(self, app_id: str) -> Task:
+    def consent_link(self, app_id: str) -> Task[str]:
         """The link for a Global Administrator (built off the GUI thread: it reads Settings);
         once built, the row waits for that administrator. The task's result is the link."""
         request = self.request(app_id)
@@ -162,14 +188,13 @@ class WizardController(QObject):
             lambda t, p: self.services.engine.consent_link(request),
         )
 
-        def built(link: object) -> None:
-            self.machine.link_copied(app_id, str(link))
+        def built(link: str) -> None:
+            self.machine.link_copied(app_id, link)
             self.changed.emit()
 
-        task.succeeded.connect(built)
-        return task
+        return task.on_success(built)
 
-    def authenticate(self, app_id: str) -> Task:
+    def authenticate(self, app_id: str) -> Task[ConsentOutcome]:
         """Admin or user consent in the system browser, then the engine's verification."""
         request = self.request(app_id)
         self.machine.start_consent(app_id)
@@ -181,7 +206,7 @@ class WizardController(QObject):
         self._report(task, app_id)
         return task
 
-    def check_again(self, app_id: str) -> Task:
+    def check_again(self, app_id: str) -> Task[ConsentOutcome]:
         """Verify whether the customer's admin has consented since the link went out."""
         request = self.request(app_id)
         self.machine.start_check(app_id)
@@ -194,9 +219,8 @@ class WizardController(QObject):
         self._report(task, app_id)
         return task
 
-    def _report(self, task: Task, app_id: str) -> None:
-        def done(outcome: object) -> None:
-            assert isinstance(outcome, ConsentOutcome)
+    def _report(self, task: Task[ConsentOutcome], app_id: str) -> None:
+        def done(outcome: ConsentOutcome) -> None:
             if outcome.granted:
                 old_ref = self.machine.row(app_id).certificate_ref
                 if old_ref and old_ref != outcome.certificate_ref:
@@ -209,6 +233,10 @@ class WizardController(QObject):
                     message=outcome.message,
                     certificate_ref=outcome.certificate_ref,
                     baseline=outcome.baseline,
+                    # As the engine stamped them on the worker: nothing is re-stamped here.
+                    at=outcome.consented_at,
+                    remedy=outcome.remedy,
+                    checked_at=outcome.checked_at,
                 )
             elif outcome.declined:
                 self.machine.consent_declined(app_id, outcome.message, outcome.detail)
@@ -218,8 +246,7 @@ class WizardController(QObject):
                 self.machine.consent_failed(app_id, outcome.message, outcome.detail)
             self.changed.emit()
 
-        def failed(error: object) -> None:
-            assert isinstance(error, UserError)
+        def failed(error: UserError) -> None:
             text = f"{error.message} {error.remedy}".strip()
             self.machine.consent_failed(app_id, text, error.detail)
             self.changed.emit()
@@ -228,8 +255,7 @@ class WizardController(QObject):
             self.machine.consent_interrupted(app_id)
             self.changed.emit()
 
-        task.succeeded.connect(done)
-        task.failed.connect(failed)
+        task.on_success(done).on_failure(failed)
         task.cancelled.connect(cancelled)
 
     def _discard(self, ref: str) -> None:
@@ -248,7 +274,7 @@ class WizardController(QObject):
 
     # -- step 5 ------------------------------------------------------------------------------
 
-    def assign_role(self, app_id: str, role_name: str) -> Task:
+    def assign_role(self, app_id: str, role_name: str) -> Task[str]:
         """ "Assign now": a directory role for the app's service principal, then verify."""
         assigner = self.services.roles
         if assigner is None:
@@ -261,12 +287,11 @@ class WizardController(QObject):
             lambda t, p: assigner.assign(request.tenant, request.client_id, role_name, t, p),
         )
 
-        def done(message: object) -> None:
-            self.machine.role_assigned(app_id, role_name, str(message))
+        def done(message: str) -> None:
+            self.machine.role_assigned(app_id, role_name, message)
             self.changed.emit()
 
-        def failed(error: object) -> None:
-            assert isinstance(error, UserError)
+        def failed(error: UserError) -> None:
             self.machine.role_failed(app_id, role_name, f"{error.message} {error.remedy}".strip())
             self.changed.emit()
 
@@ -274,14 +299,13 @@ class WizardController(QObject):
             self.machine.role_failed(app_id, role_name, "Cancelled before it finished.")
             self.changed.emit()
 
-        task.succeeded.connect(done)
-        task.failed.connect(failed)
+        task.on_success(done).on_failure(failed)
         task.cancelled.connect(cancelled)
         return task
 
     # -- step 6 ------------------------------------------------------------------------------
 
-    def save(self, *, only_granted: bool = False) -> Task:
+    def save(self, *, only_granted: bool = False) -> Task[list[AppProfile]]:
         """Write the run in one transaction. Nothing was written before this.
 
         The saved profiles the engine could not verify yet then get their first check, as a
@@ -298,10 +322,9 @@ class WizardController(QObject):
         # cancel that arrived after the commit would hide that the profiles exist.
         task = self.runner.submit("Saving the app profiles", work)
 
-        def done(profiles: object) -> None:
+        def done(profiles: list[AppProfile]) -> None:
             self.machine.mark_saved()
             self.changed.emit()
-            assert isinstance(profiles, list)
             check = self._first_check(profiles)
             if check is None:
                 self.saved.emit(profiles)
@@ -309,10 +332,9 @@ class WizardController(QObject):
             check.finished.connect(lambda: self.saved.emit(profiles))
             self.checking.emit(check)
 
-        task.succeeded.connect(done)
-        return task
+        return task.on_success(done)
 
-    def _first_check(self, profiles: list[AppProfile]) -> Task | None:
+    def _first_check(self, profiles: list[AppProfile]) -> Task[None] | None:
         check = self.services.check_new
         # Consented profiles the engine could not verify yet get their first real check.
         ids = [

@@ -63,3 +63,13 @@ def endpoints_for(cloud: Cloud = Cloud.GLOBAL) -> Endpoints:
     authority = _override(AUTHORITY_ENV, cloud) or hosts.authority
     graph = _override(GRAPH_ENV, cloud) or hosts.graph
     return Endpoints(authority.rstrip("/"), graph.rstrip("/"), cloud)
+
+
+PARTNER_CENTER_ENV = "APP_PROFILES_PARTNER_CENTER_HOST"
+PARTNER_CENTER_HOST = "https://api.partnercenter.microsoft.com"
+
+
+def partner_center_host() -> str:
+    """The Partner Center API host (``APP_PROFILES_PARTNER_CENTER_HOST`` overrides it). Its
+    token's scope is ``{host}/user_impersonation``, as Graph's is ``{graph host}/.default``."""
+    return (os.environ.get(PARTNER_CENTER_ENV, "").strip() or PARTNER_CENTER_HOST).rstrip("/")

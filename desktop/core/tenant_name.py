@@ -105,12 +105,9 @@ def display_name_of(
 def technician_of(paths: DataPaths, catalog: Catalog) -> TechnicianSession | None:
     """The technician's sign-in over the data folder, or None when no sign-in app is set up
     (the vault is then not opened) or the vault cannot be opened."""
-    from desktop.core.identity.wiring import IdentityWiring
+    from desktop.core.services import IdentityServices
 
     try:
-        wiring = IdentityWiring.load(paths, catalog)
-        if not wiring.sign_in_client_ids():
-            return None
-        return wiring.technician_session()
-    except UserError:
+        return IdentityServices.load(paths, catalog).signed_in_technician()
+    except UserError:  # unreadable Settings
         return None

@@ -82,7 +82,7 @@ def merge(stored: dict[str, Any], ours: dict[str, Any], known: Entries) -> dict[
     return merged
 
 
-class TokenCacheStore:
+class EncryptedTokenCacheStore:
     """Load, save and clear the technician's token cache.
 
     ``load()`` raises :class:`~desktop.core.vault.VaultUnavailableError` when the keyring

@@ -38,6 +38,11 @@ def describe(
             f"  {national.cloud}: tenant {national.domain} ({national.tenant_id}), "
             f"admin {national.admin}, sign-in client ID {sign_in}"
         )
+    lines.append(
+        f"GDAP: partner tenant {demo.partner_domain} ({demo.partner_tenant_id}), technician "
+        f"{demo.technician}; its relationship with {demo.domain} is "
+        f"{demo.gdap_relationship_id} (scenario set_gdap_roles changes its roles)."
+    )
     if not prepared:
         lines.append(
             "Tip: --data-folder EMPTY_FOLDER writes these client IDs into that data folder's "

@@ -1,4 +1,6 @@
-"""Demo contents for the sandbox: two Global tenants and one tenant in each national cloud,
+"""Demo contents for the sandbox: two Global customer tenants, the MSP's partner tenant (Northwind
+MSP, where the sign-in app is registered, with a technician who works in Contoso through a
+GDAP relationship) and one tenant in each national cloud,
 their accounts (an administrator, and Megan Bowen, who is not one), the sign-in app and
 publisher apps for catalog app types in every cloud (national clouds need their own
 registrations, so their client IDs differ), and a customer-owned app in Contoso to practise
@@ -22,6 +24,13 @@ SIGN_IN_CLIENT_ID = "0c1b2a39-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 ADMIN = f"admin@{CONTOSO}"
 USER = f"megan@{CONTOSO}"
 OTHER_ADMIN = f"admin@{FABRIKAM}"
+#: The MSP's own (partner) tenant, where the sign-in app is registered, and its technician,
+#: who works in Contoso through a GDAP relationship.
+PARTNER_ID = "2e7d4c1a-8b3f-4d6e-a5c9-7f1b0e2d3c4a"
+PARTNER = "northwindmsp.onmicrosoft.com"
+TECHNICIAN = f"tech@{PARTNER}"
+#: The roles the demo relationship gives in Contoso: enough to connect it and consent.
+GDAP_ROLES = ("Cloud Application Administrator", "Privileged Role Administrator")
 
 
 #: The customer-owned app registration in Contoso, for custom mode (its certificate is
@@ -93,6 +102,11 @@ class Demo:
     cloud_sign_in_client_ids: dict[str, str] = field(default_factory=dict)
     cloud_client_ids: dict[str, dict[str, str]] = field(default_factory=dict)
     custom_app_id: str = CUSTOM_APP_ID
+    partner_tenant_id: str = PARTNER_ID
+    partner_domain: str = PARTNER
+    technician: str = TECHNICIAN
+    #: The GDAP relationship Northwind MSP → Contoso (change its roles with set_gdap_roles).
+    gdap_relationship_id: str = ""
 
 
 def populate(sandbox: Sandbox, app_types: Iterable[AppType] = ()) -> Demo:
@@ -117,6 +131,9 @@ def populate(sandbox: Sandbox, app_types: Iterable[AppType] = ()) -> Demo:
         )
         if cloud != "global":
             demo.cloud_sign_in_client_ids[cloud] = sign_in_client_id(cloud)
+    s.add_tenant(PARTNER, "Northwind MSP", PARTNER_ID)
+    s.add_partner(PARTNER, TECHNICIAN, SIGN_IN_CLIENT_ID)
+    demo.gdap_relationship_id = s.add_gdap_relationship(PARTNER, CONTOSO, list(GDAP_ROLES))
     app_types = tuple(app_types)
     for app_type in app_types:
         client_id = app_type.client_id or publisher_client_id(app_type.id)

@@ -12,10 +12,11 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from cryptography import x509
 
-from desktop.core.identity.resources import GRAPH_APP_ID, RESOURCE_APP_IDS
+from desktop.core.identity.resources import GRAPH_APP_ID, PARTNER_CENTER_APP_ID, RESOURCE_APP_IDS
 from desktop.resources import FOLDER
 from desktop.sandbox.clouds import login_of
 
@@ -26,6 +27,7 @@ RESOURCE_NAMES: dict[str, str] = {
     GRAPH_APP_ID: "Microsoft Graph",
     "00000003-0000-0ff1-ce00-000000000000": "Office 365 SharePoint Online",
     "00000002-0000-0ff1-ce00-000000000000": "Office 365 Exchange Online",
+    PARTNER_CENTER_APP_ID: "Microsoft Partner Center",
 }
 
 
@@ -117,6 +119,9 @@ class App:
     public_redirect_uris: list[str] = field(default_factory=list)
     #: The cloud the app is registered in; it is unknown in every other cloud.
     cloud: str = "global"
+    #: The tenant a multi-tenant app is registered in (the partner's, for its sign-in app);
+    #: Partner Center's consent API accepts only apps of the partner's own tenant.
+    owner_tenant: str | None = None
 
     def __post_init__(self) -> None:
         if self.public_client and not self.public_redirect_uris:
@@ -189,6 +194,8 @@ class Tenant:
     directory_roles: list[DirectoryRoleAssignment] = field(default_factory=list)
     #: The cloud the tenant lives in (global, usgov, usgov-dod, china).
     cloud: str = "global"
+    #: Users of other tenants invited as guests (B2B), by case-folded UPN.
+    guests: set[str] = field(default_factory=set)
 
     def sp_by_app(self, app_id: str) -> ServicePrincipal | None:
         return next((sp for sp in self.sps.values() if sp.app_id == app_id), None)
@@ -207,6 +214,8 @@ class Directory:
         #: Items per page of a Graph collection: small, so that clients must follow
         #: ``@odata.nextLink`` (Graph's own page sizes vary by API and are never promised).
         self.graph_page_size = 4
+        #: GDAP relationships between partner and customer tenants (sandbox.gdap).
+        self.relationships: list[Any] = []
 
     def _visible_from(self) -> float:
         return time.time() + self.replication_delay if self.replication_delay > 0 else 0.0
@@ -350,6 +359,27 @@ class Directory:
                 dict.fromkeys(values, visible_from),
             )
         )
+
+    def grant_tenant_scopes(
+        self, tenant_id: str, client_id: str, scopes: dict[str, set[str]]
+    ) -> None:
+        """Tenant-wide delegated grants (``AllPrincipals``) of *scopes* by API name, creating
+        the app's service principal (what Partner Center's consent API does)."""
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            sp = self.ensure_sp(tenant_id, client_id)
+            for api, values in scopes.items():
+                self._grant_scopes(tenant, sp, api, values, None)
+
+    def has_tenant_grant(self, tenant_id: str, client_id: str) -> bool:
+        """Whether the app has a service principal and a tenant-wide grant in the tenant."""
+        with self.lock:
+            tenant = self.tenants[tenant_id]
+            sp = tenant.sp_by_app(client_id)
+            return sp is not None and any(
+                g.client_id == sp.id and g.consent_type == "AllPrincipals" and g.scopes
+                for g in tenant.grants
+            )
 
     def granted_roles(self, tenant_id: str, client_id: str, resource_app_id: str) -> list[str]:
         """The app role values the app holds on one resource in one tenant."""

@@ -82,6 +82,32 @@ AADSTS: dict[int, ErrorSpec] = {
         "Access has been blocked by Conditional Access policies. The access policy does not "
         "allow token issuance.",
     ),
+    90099: ErrorSpec(
+        400,
+        "invalid_grant",
+        "The application '{client}' has not been authorized in the tenant '{tenant}'. "
+        "Applications must be authorized to access the customer tenant before partner "
+        "delegated administrators can use them. Provide pre-consent or execute the "
+        "appropriate Partner Center API to authorize the application.",
+    ),
+    530034: ErrorSpec(
+        400,
+        "invalid_grant",
+        "Delegated admin access is blocked because of risk detected on the user in the "
+        "partner tenant. The partner's administrator must remediate the user's risk.",
+    ),
+    500212: ErrorSpec(
+        400,
+        "invalid_grant",
+        "The user's administrator has set an outbound access policy that does not allow "
+        "access to the resource tenant '{tenant}'.",
+    ),
+    500213: ErrorSpec(
+        400,
+        "invalid_grant",
+        "The resource tenant's cross-tenant access policy does not allow this user to access "
+        "this tenant '{tenant}'.",
+    ),
     700082: ErrorSpec(
         400,
         "invalid_grant",

@@ -20,12 +20,13 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from desktop.core.identity.resources import GRAPH_APP_ID, RESOURCE_APP_IDS
+from desktop.core.identity.resources import GRAPH_APP_ID, PARTNER_CENTER_APP_ID, RESOURCE_APP_IDS
 from desktop.sandbox import jws
 from desktop.sandbox.assertions import ClientAuthError, authenticate_client
 from desktop.sandbox.clouds import CLOUDS, discovers, login_of
 from desktop.sandbox.directory import RESOURCE_NAMES, App, Directory, Tenant, User
 from desktop.sandbox.faults import AADSTS, FaultTable
+from desktop.sandbox.gdap import is_partner_center
 from desktop.sandbox.registrations import PUBLIC, platform_of
 
 OIDC_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
@@ -196,6 +197,8 @@ class Issuer:
             return audience.lower() if audience.lower() in known else None
         host = (urlsplit(audience).hostname or "").lower()
         own = (urlsplit(self.base_url).hostname or "").lower()
+        if is_partner_center(audience, self.base_url):
+            return PARTNER_CENTER_APP_ID
         if host in _GRAPH_HOSTS or (
             host == own and audience.rstrip("/") in {self.base_url, *self.graph_urls.values()}
         ):
@@ -237,7 +240,7 @@ class Issuer:
         if grant == "authorization_code":
             return self._authorization_code(form, app, audiences)
         if grant == "refresh_token":
-            return self._refresh_token(form, app, audiences)
+            return self._refresh_token(form, app, audiences, tenant)
         return (
             400,
             {},
@@ -384,7 +387,11 @@ class Issuer:
         grant = RefreshGrant(code.client_id, code.tenant_id, code.upn, code.scopes, time.time())
         return self._user_tokens(grant, nonce=code.nonce)
 
-    def _refresh_token(self, form: dict[str, str], app: App, audiences: set[str]) -> Reply:
+    def _refresh_token(
+        self, form: dict[str, str], app: App, audiences: set[str], at: Tenant | None = None
+    ) -> Reply:
+        """Redeem a refresh token; at another tenant's endpoint (*at*) for a token there
+        (GDAP: a partner user's refresh token works at a customer tenant's authority)."""
         with self._lock:
             grant = self._refresh.get(form.get("refresh_token", ""))
         if grant is None or grant.client_id != app.client_id:
@@ -399,13 +406,33 @@ class Issuer:
         problem = self._user_problem(user, grant, tenant)
         if problem:
             return problem
-        fault = self._fault(grant.tenant_id, grant.client_id, grant.upn, "refresh_token")
+        target = at or tenant
+        fault = self._fault(target.tenant_id, grant.client_id, grant.upn, "refresh_token")
         if fault:
             return fault
         scopes = form.get("scope", "").split() or grant.scopes
-        return self._user_tokens(
-            RefreshGrant(grant.client_id, grant.tenant_id, grant.upn, scopes, grant.issued_at)
-        )
+        renewed = RefreshGrant(grant.client_id, grant.tenant_id, grant.upn, scopes, grant.issued_at)
+        if target.tenant_id != tenant.tenant_id:
+            assert user is not None
+            return self._cross_tenant_tokens(renewed, user, target)
+        return self._user_tokens(renewed)
+
+    def _cross_tenant_tokens(self, grant: RefreshGrant, user: User, target: Tenant) -> Reply:
+        """A token in *target* for a user of another tenant: only through GDAP, and only
+        once the client app is authorized there (90099 before)."""
+        from desktop.sandbox.gdap import role_ids_in
+
+        fill = {"user": user.upn, "tenant": target.tenant_id, "client": grant.client_id}
+        wids = role_ids_in(self.directory, target.tenant_id, user)
+        if wids is None and user.upn.casefold() in target.guests:
+            # A guest is no partner delegated admin: without consent it gets 65001 (from
+            # _user_tokens), and holds no directory role there.
+            return self._user_tokens(grant, in_tenant=target, wids=[])
+        if wids is None:
+            return error_reply(50020, **fill)
+        if not self.directory.has_tenant_grant(target.tenant_id, grant.client_id):
+            return error_reply(90099, **fill)
+        return self._user_tokens(grant, in_tenant=target, wids=wids)
 
     def _user_problem(self, user: User | None, grant: RefreshGrant, tenant: Tenant) -> Reply | None:
         fill = {"user": grant.upn, "tenant": tenant.tenant_id, "client": grant.client_id}
@@ -419,9 +446,18 @@ class Issuer:
             return error_reply(user.mfa_code, **fill)
         return None
 
-    def _user_tokens(self, grant: RefreshGrant, nonce: str = "") -> Reply:
-        tenant = self.directory.tenants[grant.tenant_id]
-        user = tenant.users[grant.upn.casefold()]
+    def _user_tokens(
+        self,
+        grant: RefreshGrant,
+        nonce: str = "",
+        in_tenant: Tenant | None = None,
+        wids: list[str] | None = None,
+    ) -> Reply:
+        """Tokens for the grant's user, in its own tenant or (GDAP) *in_tenant* with the
+        relationship's roles as *wids*. ``client_info`` names the home account either way."""
+        home = self.directory.tenants[grant.tenant_id]
+        user = home.users[grant.upn.casefold()]
+        tenant = in_tenant or home
         resource, audience, short = self.resource_of(grant.scopes)
         if resource is None:
             return error_reply(500011, resource=audience, tenant=tenant.tenant_id)
@@ -446,7 +482,9 @@ class Issuer:
             "scp": " ".join(scp),
             "iss": f"{self.base_url}/{tenant.tenant_id}/v2.0",
         }
-        if user.admin:
+        if wids is not None:
+            claims["wids"] = list(wids)
+        elif user.admin:
             claims["wids"] = ["62e90394-69f5-4237-9190-012177145e10"]
         body = self._token_body(claims)
         refresh = secrets.token_urlsafe(48)
@@ -466,6 +504,8 @@ class Issuer:
             "name": user.display_name,
             "ver": "2.0",
         }
+        if "wids" in claims:  # the directory roles optional claim, as the sign-in app asks
+            id_claims["wids"] = claims["wids"]
         if nonce:
             id_claims["nonce"] = nonce
         body.update(
@@ -473,7 +513,7 @@ class Issuer:
                 "refresh_token": refresh,
                 "id_token": jws.sign(id_claims, self.key, self.kid),
                 "client_info": jws.b64url(
-                    json.dumps({"uid": user.oid, "utid": tenant.tenant_id}).encode()
+                    json.dumps({"uid": user.oid, "utid": home.tenant_id}).encode()
                 ),
                 "scope": " ".join(f"{audience}/{s}" if audience else s for s in scp)
                 + " openid profile offline_access",

@@ -51,6 +51,12 @@ ACTIONS = frozenset(
         "upload_certificate",
         "grant_admin_consent",
         "assign_directory_role",
+        "add_partner",
+        "add_gdap_relationship",
+        "set_gdap_roles",
+        "end_gdap_relationship",
+        "customer_policy",
+        "invite_guest",
         "reset",
     }
 )
@@ -191,6 +197,76 @@ class Scenario:
 
     def assign_directory_role(self, tenant: str, client_id: str, role: str) -> None:
         self.directory.assign_directory_role(self._tenant(tenant).tenant_id, client_id, role)
+
+    # -- GDAP ------------------------------------------------------------------------------
+    def add_partner(
+        self, domain: str, technician: str, sign_in_client_id: str, display_name: str = ""
+    ) -> str:
+        """A partner (MSP) tenant with a technician, owning the sign-in app *sign_in_client_id*
+        (registered in the partner tenant, consented there by the partner's admin, with
+        Partner Center's ``user_impersonation``). Returns the partner tenant's ID."""
+        from desktop.core.identity.resources import PARTNER_CENTER_APP_ID
+        from desktop.sandbox.directory import RESOURCE_NAMES
+
+        found = self.directory.find_tenant(domain)
+        partner = found or self.directory.add_tenant(domain, display_name)
+        if partner.users.get(technician.casefold()) is None:
+            self.directory.add_user(partner.tenant_id, technician, admin=False)
+        app = self.directory.apps[sign_in_client_id.lower()]
+        app.owner_tenant = partner.tenant_id
+        pc_api = RESOURCE_NAMES[PARTNER_CENTER_APP_ID]
+        app.delegated_permissions.setdefault(pc_api, set()).add("user_impersonation")
+        self.directory.grant_admin_consent(partner.tenant_id, app.client_id)
+        return partner.tenant_id
+
+    def add_gdap_relationship(
+        self, partner: str, customer: str, roles: list[str], upns: list[str] | None = None
+    ) -> str:
+        """A GDAP relationship giving the partner's users (or only *upns*) the directory
+        *roles* (display names) in *customer*. Returns its ID."""
+        from desktop.sandbox.gdap import add_relationship
+
+        return add_relationship(
+            self.directory,
+            self._tenant(partner).tenant_id,
+            self._tenant(customer).tenant_id,
+            roles,
+            upns,
+        ).id
+
+    def set_gdap_roles(self, relationship_id: str, roles: list[str]) -> None:
+        """Change a relationship's roles (new tokens carry the new ``wids``)."""
+        from desktop.sandbox.gdap import relationship
+
+        relationship(self.directory, relationship_id).roles = list(roles)
+
+    def end_gdap_relationship(self, relationship_id: str) -> None:
+        """The relationship expired or was terminated."""
+        from desktop.sandbox.gdap import relationship
+
+        relationship(self.directory, relationship_id).active = False
+
+    def invite_guest(self, tenant: str, upn: str) -> None:
+        """Invite a user of another tenant as a guest (B2B): not a partner delegated admin,
+        so a token there without consent is 65001, not 90099."""
+        self._tenant(tenant).guests.add(upn.casefold())
+
+    def customer_policy(
+        self, tenant: str, code: int = 53003, upn: str | None = None, times: int | None = None
+    ) -> int:
+        """A policy of the customer tenant stops delegated tokens there: MFA (50076),
+        Conditional Access (53003), risk (530034), cross-tenant access (500212 outbound,
+        500213 inbound) — or refresh tokens gone (700082, 70008, 50173)."""
+        return self.faults.add(
+            Fault(
+                code,
+                self._tenant(tenant).tenant_id,
+                None,
+                upn,
+                frozenset({"refresh_token"}),
+                times,
+            )
+        )
 
     # -- Invalid: something changed in the tenant -------------------------------------------
     def revoke_consent(self, tenant: str, client_id: str) -> None:

@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from desktop.core.domain import Cloud
-from desktop.core.endpoints import AUTHORITY_ENV, GRAPH_ENV, cloud_variable
-from desktop.sandbox import ca, graph, portal
+from desktop.core.endpoints import AUTHORITY_ENV, GRAPH_ENV, PARTNER_CENTER_ENV, cloud_variable
+from desktop.sandbox import ca, gdap, graph, graph_batch, portal
 from desktop.sandbox.clouds import CLOUDS, LOGINS
 from desktop.sandbox.directory import Directory
 from desktop.sandbox.faults import FaultTable
@@ -140,7 +140,15 @@ class _ApiHandler(_Handler):
         if path == ADMIN_PATH:
             self._admin()
         elif parts[0] in ("v1.0", "beta"):
-            self._graph_post("/".join(parts[1:]))
+            self._graph_post("/".join(parts[1:]), parts[0])
+        elif (
+            self.login == "global"
+            and self.serves_login
+            and len(parts) == 5
+            and parts[0] == gdap.PARTNER_CENTER_PREFIX.strip("/")
+            and (parts[1], parts[2], parts[4]) == ("v1", "customers", "applicationconsents")
+        ):
+            self._partner_center_consent(parts[3])
         elif self.serves_login and len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "token"]:
             status, headers, body = self.issuer.token(parts[0], self._form())
             self._json(status, body, headers)
@@ -157,7 +165,22 @@ class _ApiHandler(_Handler):
         tenant = self.sandbox.directory.tenants.get(str(claims.get("tid", "")))
         return claims if tenant is not None and tenant.cloud == self.graph_cloud else None
 
-    def _graph_post(self, path: str) -> None:
+    def _partner_center_consent(self, customer: str) -> None:
+        auth = self.headers.get("Authorization", "")
+        claims = self.issuer.verify_bearer(auth[7:]) if auth.startswith("Bearer ") else None
+        try:
+            body = json.loads(self._form_raw())
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            self._json(400, {"code": 400, "description": "The request body is not JSON."})
+            return
+        status, reply = gdap.application_consent(
+            self.sandbox.directory, claims, customer, body, self.issuer.base_url
+        )
+        self._json(status, reply)
+
+    def _graph_post(self, path: str, version: str = "v1.0") -> None:
         claims = self._claims()
         if claims is None:
             self._json(401, {"error": {"code": "InvalidAuthenticationToken", "message": "No."}})
@@ -167,7 +190,70 @@ class _ApiHandler(_Handler):
         except ValueError:
             self._json(400, {"error": {"code": "BadRequest", "message": "Not JSON."}})
             return
-        self._json(*graph.handle_post(self.sandbox.directory, claims, path, body))
+        if path.strip("/") == "$batch":
+            self._json(
+                *graph_batch.handle_batch(
+                    body,
+                    lambda method, inner, query, payload: self._graph_answer(
+                        claims, method, inner, query, payload, version
+                    ),
+                )
+            )
+            return
+        status, headers, reply = self._graph_answer(claims, "POST", path, {}, body, version)
+        self._json(status, reply, headers)
+
+    def _graph_answer(
+        self,
+        claims: dict[str, Any],
+        method: str,
+        path: str,
+        query: dict[str, str],
+        body: Any,
+        version: str,
+    ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        """One Graph request (on its own or inside a batch): faults first, then the answer."""
+        app = str(claims.get("azp") or claims.get("appid") or "")
+        fault = self.sandbox.faults.take(str(claims.get("tid")), app, None, "graph")
+        if fault is not None:
+            status = fault.status or (429 if fault.code == 90055 else 503)
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+            return (
+                status,
+                headers,
+                {
+                    "error": {
+                        "code": "TooManyRequests" if status == 429 else "ServiceUnavailable",
+                        "message": "Try again later.",
+                    }
+                },
+            )
+        if method == "POST":
+            if not isinstance(body, dict):
+                return 400, {}, {"error": {"code": "BadRequest", "message": "Not JSON."}}
+            status, reply = graph.handle_post(self.sandbox.directory, claims, path, body)
+            return status, {}, reply
+        if method != "GET":
+            return (
+                405,
+                {},
+                {
+                    "error": {
+                        "code": "Request_BadRequest",
+                        "message": "Specified HTTP method is not allowed for the request target.",
+                    }
+                },
+            )
+        status, reply = graph.handle(
+            self.sandbox.directory,
+            claims,
+            path,
+            query,
+            # This server's own Graph host, for absolute @odata.nextLink URLs.
+            self.sandbox.hosts(self.graph_cloud)[1],
+            version,
+        )
+        return status, {}, reply
 
     def _graph(self, path: str, query: dict[str, str], version: str = "v1.0") -> None:
         claims = self._claims()
@@ -182,31 +268,8 @@ class _ApiHandler(_Handler):
                 },
             )
             return
-        fault = self.sandbox.faults.take(str(claims.get("tid")), "", None, "graph")
-        if fault is not None:
-            status = fault.status or (429 if fault.code == 90055 else 503)
-            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
-            self._json(
-                status,
-                {
-                    "error": {
-                        "code": "TooManyRequests" if status == 429 else "ServiceUnavailable",
-                        "message": "Try again later.",
-                    }
-                },
-                headers,
-            )
-            return
-        status, body = graph.handle(
-            self.sandbox.directory,
-            claims,
-            path,
-            query,
-            # This server's own Graph host, for absolute @odata.nextLink URLs.
-            self.sandbox.hosts(self.graph_cloud)[1],
-            version,
-        )
-        self._json(status, body)
+        status, headers, body = self._graph_answer(claims, "GET", path, query, None, version)
+        self._json(status, body, headers)
 
     def _admin(self) -> None:
         try:
@@ -319,6 +382,11 @@ class Sandbox:
         return self.issuer.pages_url
 
     @property
+    def partner_center_host(self) -> str:
+        """What ``APP_PROFILES_PARTNER_CENTER_HOST`` takes (served by the Global host)."""
+        return f"{self.issuer.base_url}{gdap.PARTNER_CENTER_PREFIX}"
+
+    @property
     def portal_url(self) -> str:
         """The page where a customer-owned app's certificate is uploaded (plain http)."""
         return f"{self.pages_url}{PORTAL_PATH}"
@@ -333,6 +401,7 @@ class Sandbox:
         env = {
             AUTHORITY_ENV: self.authority_host,
             GRAPH_ENV: self.graph_host,
+            PARTNER_CENTER_ENV: self.partner_center_host,
             "REQUESTS_CA_BUNDLE": str(self.ca_path),
         }
         for cloud in CLOUDS:

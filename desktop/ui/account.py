@@ -26,9 +26,7 @@ if TYPE_CHECKING:
 
     from desktop.controllers.session import SessionController, SignInState
     from desktop.controllers.tasks import TaskRunner
-    from desktop.core.catalog.model import Catalog
-    from desktop.core.identity.signin import TechnicianSession
-    from desktop.core.paths import DataPaths
+    from desktop.core.services import CoreServices
 
 #: Several writes to the vault folder in a row (a save merges and renames) make one look-up.
 _SETTLE_MS = 300
@@ -252,28 +250,20 @@ def add_account(
     window: MainWindow,
     runner: TaskRunner,
     dialogs: UserDialogs,
-    paths: DataPaths,
-    catalog: Catalog,
+    services: CoreServices,
 ) -> AccountUi:
     """The Account menu and the status-bar sign-in over this data folder's encrypted cache.
 
-    The core session is the one the CLI's ``signin`` uses (:class:`IdentityWiring`), built on
-    a worker thread each time, so a client ID set in Settings is picked up without a restart.
+    The core session is the one the CLI's ``signin`` uses, built on a worker thread each time,
+    so a client ID set in Settings is picked up without a restart.
     """
 
-    def session() -> TechnicianSession:
-        from desktop.core.identity.wiring import IdentityWiring
-
-        return IdentityWiring.load(paths, catalog).technician_session()
-
     def timeout() -> float:
-        from desktop.core.settings import Settings
-
-        return float(Settings.load(paths.settings).consent_timeout_seconds)
+        return float(services.settings().consent_timeout_seconds)
 
     def controller() -> SessionController:
         from desktop.controllers.session import SessionController
 
-        return SessionController(runner, session, timeout, window)
+        return SessionController(runner, services.technician_session, timeout, window)
 
-    return AccountUi(window, controller, dialogs, watch_folder=paths.vault)
+    return AccountUi(window, controller, dialogs, watch_folder=services.paths.vault)

@@ -26,10 +26,10 @@ from desktop.controllers.certificates import (
     CertificateController,
     CreateCertificate,
     CreatedCertificate,
-    SelectedCertificate,
 )
 from desktop.core.certificates import CertificateInfo, default_subject, profile_error
 from desktop.core.certificates.model import common_name_of
+from desktop.core.certificates.selected import SelectedCertificate
 from desktop.core.errors import UserError
 
 from desktop.ui.create_certificate_dialog import CreateCertificateDialog

@@ -156,8 +156,7 @@ def first_run_for_clouds(
     def work(_token: CancelToken, _progress: Progress) -> list[Cloud]:
         return read_clouds()
 
-    def finished(clouds: object) -> None:
-        assert isinstance(clouds, list)
+    def finished(clouds: list[Cloud]) -> None:
         try:
             settings = Settings.load(paths.settings)
         except UserError:
@@ -168,4 +167,4 @@ def first_run_for_clouds(
             done(page)
 
     task = runner.submit("Reading the tenants' clouds", work)
-    task.succeeded.connect(finished)
+    task.on_success(finished)

@@ -9,7 +9,7 @@ from subprocess import CompletedProcess
 import pytest
 
 from desktop.core.paths import DataPaths
-from desktop.core.token_cache import CACHE_NAME, TokenCacheStore
+from desktop.core.token_cache import CACHE_NAME, EncryptedTokenCacheStore
 from desktop.core.vault import SERVICE, open_vault
 from tests.helpers.cli_sandbox import CliSandbox
 from tests.helpers.fixtures import run_module
@@ -23,7 +23,7 @@ def _in(box: CliSandbox, home: Path, *args: str) -> CompletedProcess[str]:
 
 
 def _signed_in(box: CliSandbox, home: Path) -> bool:
-    store = TokenCacheStore(open_vault(DataPaths(home), box.keyring))
+    store = EncryptedTokenCacheStore(open_vault(DataPaths(home), box.keyring))
     return bool(refresh_tokens(store.load()))
 
 

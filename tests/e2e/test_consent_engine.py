@@ -15,7 +15,7 @@ from desktop.core.catalog.model import ConsentMethod, Permission, PermissionType
 from desktop.core.domain import Customer, Status, Tenant
 from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import CancelledError, UserError
-from desktop.core.identity.consent import ConsentEngine, consent_link, plan_consent
+from desktop.core.identity.consent import IdentityConsentEngine, consent_link, plan_consent
 from desktop.core.identity.resources import GRAPH_APP_ID, is_graph
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.identity.verify import CertificateMismatchError, verify_client_credentials
@@ -24,7 +24,7 @@ from desktop.core.status_words import (
     missing_permissions_reason,
     uncompared_apis_warning,
 )
-from desktop.core.token_cache import TokenCacheStore as EncryptedTokenCacheStore
+from desktop.core.token_cache import EncryptedTokenCacheStore
 from desktop.core.vault import SecretVault, VaultUnavailableError
 from tests.helpers.browser import StandInBrowser
 from tests.helpers.certificates import MemoryCertificateStore, app_certificate, credential_of
@@ -53,7 +53,7 @@ def _plan(sb: RunningSandbox, services: list[str], **kwargs):  # type: ignore[no
 
 
 def _engine(sb: RunningSandbox, browser: StandInBrowser, **kwargs):  # type: ignore[no-untyped-def]
-    return ConsentEngine(
+    return IdentityConsentEngine(
         cache_store=kwargs.pop("cache", MemoryTokenCacheStore()), open_browser=browser, **kwargs
     )
 

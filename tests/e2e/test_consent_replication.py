@@ -7,7 +7,7 @@ import pytest
 
 from desktop.core.domain import Customer, Status, Tenant
 from desktop.core.endpoints import endpoints_for
-from desktop.core.identity.consent import ConsentEngine, plan_consent
+from desktop.core.identity.consent import IdentityConsentEngine, plan_consent
 from desktop.core.identity.settle import PENDING_REASON
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from tests.helpers.browser import StandInBrowser
@@ -23,7 +23,7 @@ def _run(sb: RunningSandbox, replication_wait: float):  # type: ignore[no-untype
     technician = TechnicianSession(sb.demo.sign_in_client_id, cache, open_browser=browser)
     technician.sign_in(endpoints_for(), sb.demo.tenant_id, timeout=30)
     sb.scenario.set_replication_delay(1.5)  # after the technician's own sign-in
-    engine = ConsentEngine(
+    engine = IdentityConsentEngine(
         cache_store=cache,
         technician=technician,
         open_browser=browser,
@@ -70,7 +70,7 @@ def test_an_app_type_that_lists_no_permissions_is_checked_against_its_consent(
     browser = StandInBrowser(sandbox.sandbox.ca_path)
     technician = TechnicianSession(sandbox.demo.sign_in_client_id, cache, open_browser=browser)
     technician.sign_in(endpoints_for(), sandbox.demo.tenant_id, timeout=30)
-    engine = ConsentEngine(cache_store=cache, technician=technician, open_browser=browser)
+    engine = IdentityConsentEngine(cache_store=cache, technician=technician, open_browser=browser)
     base = catalog()
     plan = ConsentPlan(
         Customer("Contoso", id=1),

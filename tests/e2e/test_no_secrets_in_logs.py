@@ -26,11 +26,11 @@ from desktop.core.certificates import (
 )
 from desktop.core.domain import Customer, Status, Tenant
 from desktop.core.endpoints import endpoints_for
-from desktop.core.identity.consent import ConsentEngine, plan_consent
+from desktop.core.identity.consent import IdentityConsentEngine, plan_consent
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.logging_setup import HANDLER_NAME, setup_logging
 from desktop.core.paths import data_paths
-from desktop.core.token_cache import TokenCacheStore
+from desktop.core.token_cache import EncryptedTokenCacheStore
 from desktop.core.vault import CertificateVault, SecretVault
 from tests.helpers.browser import StandInBrowser
 from tests.helpers.identity_fakes import BASELINE, catalog
@@ -76,14 +76,14 @@ def test_sign_in_and_custom_consent_log_no_secret(sandbox: RunningSandbox, debug
         home_tenant=sandbox.demo.tenant_id,
     )
     vault = SecretVault(data_paths().ensure().vault, MemoryKeyring())
-    cache_store = TokenCacheStore(vault)
+    cache_store = EncryptedTokenCacheStore(vault)
     browser = StandInBrowser(sandbox.sandbox.ca_path)
     technician = TechnicianSession(
         sandbox.demo.sign_in_client_id, cache_store, open_browser=browser
     )
     technician.sign_in(endpoints_for(), sandbox.demo.tenant_id, timeout=30)
     assert technician.graph_token(endpoints_for(), sandbox.demo.tenant_id)
-    engine = ConsentEngine(
+    engine = IdentityConsentEngine(
         cache_store=cache_store,
         open_browser=browser,
         technician=technician,

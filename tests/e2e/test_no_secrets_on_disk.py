@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 
 from desktop.core.certificates import read_pfx_file
 from desktop.core.paths import data_paths
-from desktop.core.token_cache import TokenCacheStore
+from desktop.core.token_cache import EncryptedTokenCacheStore
 from desktop.core.vault import CertificateVault, SecretVault
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.pfx_corpus import PfxCase
@@ -64,7 +64,7 @@ def test_nothing_sensitive_lies_in_the_data_folder(
     vault = SecretVault(paths.vault, backend)
     case = pfx_corpus["modern_aes"]
     ref, _ = CertificateVault(vault).import_pfx(case.path.read_bytes(), case.password)
-    TokenCacheStore(vault).save(signed_in_cache())
+    EncryptedTokenCacheStore(vault).save(signed_in_cache())
     assert CertificateVault(vault).load(ref).private_key is not None  # it is really there
 
     stored = [p for p in data_home.rglob("*") if p.is_file()]

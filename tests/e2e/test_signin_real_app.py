@@ -21,7 +21,7 @@ from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.paths import DataPaths
 from desktop.core.settings import Settings
-from desktop.core.token_cache import TokenCacheStore
+from desktop.core.token_cache import EncryptedTokenCacheStore
 from desktop.core.vault import open_vault
 from desktop.sandbox import Sandbox
 from desktop.sandbox.demo import Demo
@@ -80,8 +80,8 @@ class Sandboxed:
     paths: DataPaths
     browser_log: Path
 
-    def cache(self) -> TokenCacheStore:
-        return TokenCacheStore(open_vault(self.paths))
+    def cache(self) -> EncryptedTokenCacheStore:
+        return EncryptedTokenCacheStore(open_vault(self.paths))
 
     def technician_tokens(self) -> list[object]:
         """The sign-in app's refresh tokens in the stored, encrypted cache."""

@@ -17,10 +17,11 @@ from desktop.core.catalog.loader import load_shipped
 from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import Status
 from desktop.core.endpoints import endpoints_for
-from desktop.core.identity.consent import ConsentEngine
+from desktop.core.identity.consent import IdentityConsentEngine
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
+from desktop.core.services import CoreServices
 from desktop.core.wizard import ConsentState, CreateProfileWizard, RoleState, Step
 from desktop.core.wizard.backend import WizardBackend
 from desktop.core.wizard.identity_engine import IdentityConsent, technician_token
@@ -73,7 +74,7 @@ def run(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]
         technician = TechnicianSession(demo.sign_in_client_id, cache, open_browser=browser)
         technician.sign_in(endpoints_for(), demo.tenant_id, timeout=30)
         certificates = MemoryCertificateStore()
-        engine = ConsentEngine(
+        engine = IdentityConsentEngine(
             cache_store=cache,
             certificates=certificates,
             credential_of=credential_of,
@@ -87,7 +88,7 @@ def run(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]
         inventory.tenants.add(
             "Contoso", domain=demo.domain, tenant_id=demo.tenant_id, display_name="Contoso"
         )
-        backend = WizardBackend(paths, catalog, lambda: inventory)
+        backend = WizardBackend(CoreServices(paths, catalog, inventory=inventory))
         saver = RecordingSaver(backend.save)
         services = WizardServices(
             engine=IdentityConsent(engine, catalog, timeout=30),

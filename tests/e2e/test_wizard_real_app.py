@@ -19,7 +19,7 @@ from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
-from desktop.core.token_cache import TokenCacheStore
+from desktop.core.token_cache import EncryptedTokenCacheStore
 from desktop.core.vault import open_vault
 from desktop.core.wizard import Step
 from desktop.sandbox import Sandbox
@@ -63,7 +63,7 @@ def app(qtbot, data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         paths = DataPaths(data_home)
         # The technician signed in to the customer's tenant earlier (the CLI's ``signin``), so
         # the consent is verified at once: the same encrypted cache the app reads.
-        cache = TokenCacheStore(open_vault(paths))
+        cache = EncryptedTokenCacheStore(open_vault(paths))
         technician = TechnicianSession(
             demo.sign_in_client_id, cache, open_browser=StandInBrowser(folder.ca_path)
         )

@@ -15,7 +15,7 @@ import keyring
 
 from desktop.core.errors import UserError
 from desktop.core.paths import DataPaths, data_paths
-from desktop.core.token_cache import CACHE_NAME, TokenCacheStore
+from desktop.core.token_cache import CACHE_NAME, EncryptedTokenCacheStore
 from desktop.core.vault import CertificateVault, SecretVault
 
 
@@ -55,7 +55,7 @@ def _cache_step(step: str, home: Path, args: list[str]) -> None:
     from tests.helpers.tokens import add_refresh_token, refresh_tokens
 
     vault = open_vault(DataPaths(home).ensure())
-    store = TokenCacheStore(vault)
+    store = EncryptedTokenCacheStore(vault)
     if step in {"cache-save", "cache-legacy"}:
         cache = store.load()
         add_refresh_token(cache, args[0])

@@ -10,9 +10,10 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from desktop.controllers.certificates import CertificateController, SelectedCertificate
+from desktop.controllers.certificates import CertificateController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.certificates import read_pfx
+from desktop.core.certificates.selected import SelectedCertificate
 from tests.helpers.pfx_corpus import PfxCase
 from tests.helpers.stubs import FakeFilePicker
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from desktop.app import build_context, build_window
 from desktop.core import notices
 from desktop.core.paths import data_paths
-from desktop.core.token_cache import TokenCacheStore
+from desktop.core.token_cache import EncryptedTokenCacheStore
 from desktop.core.vault import open_vault
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.tokens import signed_in_cache
@@ -21,13 +21,13 @@ def test_an_unreadable_sign_in_set_aside_by_a_worker_is_shown(
 ) -> None:
     paths = data_paths(data_home).ensure()
     keyring = MemoryKeyring()
-    TokenCacheStore(open_vault(paths, keyring)).save(signed_in_cache())
+    EncryptedTokenCacheStore(open_vault(paths, keyring)).save(signed_in_cache())
     keyring.entries.clear()  # its key is gone: the next load sets the cache aside
     window = build_window(build_context(paths))
     qtbot.addWidget(window)
     window.show()
     # A check or sign-in loads the cache on a worker thread.
-    worker = threading.Thread(target=TokenCacheStore(open_vault(paths, keyring)).load)
+    worker = threading.Thread(target=EncryptedTokenCacheStore(open_vault(paths, keyring)).load)
     worker.start()
     worker.join()
     qtbot.waitUntil(lambda: "Sign in again" in window.problem_text, timeout=5000)

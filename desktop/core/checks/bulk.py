@@ -29,6 +29,8 @@ MAX_RETRIES = 3
 #: A longer Retry-After is not waited for in a bulk check; the result says to try later.
 MAX_RETRY_AFTER = 120.0
 _POLL = 0.1  # how often idle workers look at the cancel flag, in seconds
+#: Progress is reported at most this often (besides each tenth and the end), in seconds.
+PROGRESS_EVERY = 0.1
 
 CheckOne = Callable[[AppProfile], CheckResult]
 OnResult = Callable[[CheckResult], None]
@@ -71,7 +73,9 @@ class _EitherToken(CancelToken):
 class _Scheduler:
     """Hands out jobs fairly across tenants, within the global and per-tenant limits."""
 
-    def __init__(self, profiles: Sequence[AppProfile], per_tenant: int) -> None:
+    def __init__(
+        self, profiles: Sequence[AppProfile], per_tenant: int, rotate: bool = True
+    ) -> None:
         self.cond = threading.Condition()
         self.queues: OrderedDict[str, deque[_Job]] = OrderedDict()
         for profile in profiles:
@@ -80,6 +84,7 @@ class _Scheduler:
         self.in_flight: dict[str, int] = {}
         self.hold_until: dict[str, float] = {}
         self.per_tenant = per_tenant
+        self.rotate = rotate
 
     def _next_ready(self, now: float) -> tuple[_Job | None, float]:
         """The next runnable job (rotating tenants), or None and how long until one may be."""
@@ -92,7 +97,8 @@ class _Scheduler:
                 wait = min(wait, held)
                 continue
             job = queue.popleft()
-            self.queues.move_to_end(tenant)  # the next worker starts with another tenant
+            if self.rotate:
+                self.queues.move_to_end(tenant)  # the next worker starts with another tenant
             if not queue:
                 del self.queues[tenant]
             return job, 0.0
@@ -151,17 +157,35 @@ def run_bulk_check(
     concurrency: int = DEFAULT_CONCURRENCY,
     per_tenant: int = PER_TENANT,
     max_retries: int = MAX_RETRIES,
+    tenant_first: bool = False,
 ) -> BulkOutcome:
     """Check *profiles*, calling *on_result* for each as it finishes. Returns when all are done,
-    or, after a cancel, when the checks in flight have finished."""
+    or, after a cancel, when the checks in flight have finished.
+
+    With *tenant_first*, a tenant's next profile goes before other tenants' ones (when the
+    tenant is read once for all its checks, the rest of its checks are quick, and their results
+    reach the list at once instead of after every other tenant's first check)."""
     token = token or CancelToken()
     stop = _EitherToken(token)
     outcome = BulkOutcome(total=len(profiles))
     if not profiles:
         return outcome
-    scheduler = _Scheduler(profiles, max(1, per_tenant))
+    scheduler = _Scheduler(profiles, max(1, per_tenant), rotate=not tenant_first)
     report_lock = threading.Lock()
-    progress(0, len(profiles), "Checking…")
+    total = len(profiles)
+    progress(0, total, "Checking…")
+    reported = [0, time.monotonic()]  # the last count reported, and when
+
+    def due(done: int) -> bool:
+        """Report the last result, each tenth, and otherwise at most every PROGRESS_EVERY
+        seconds: each report is a hop to the GUI thread, and results of one tenant's read
+        arrive together."""
+        now = time.monotonic()
+        same_tenth = done * 10 // total == reported[0] * 10 // total
+        if done < total and same_tenth and now - reported[1] < PROGRESS_EVERY:
+            return False
+        reported[0], reported[1] = done, now
+        return True
 
     def deliver(result: CheckResult) -> None:
         with report_lock:
@@ -174,7 +198,9 @@ def run_bulk_check(
                     log.exception("handling the result of profile %s failed", result.id)
                     outcome.error = exc
                     stop.cancel()
-        progress(done, len(profiles), f"Checked {done} of {len(profiles)}")
+            report = due(done)
+        if report:
+            progress(done, total, f"Checked {done} of {total}")
 
     def worker() -> None:
         while (job := scheduler.take(stop)) is not None:

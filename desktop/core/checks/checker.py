@@ -10,7 +10,7 @@ status: the result is transient and keeps the previous one.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
@@ -31,6 +31,8 @@ from desktop.core.checks.gateway import (
     Claims,
     Grants,
     IdentityGateway,
+    PlannedApp,
+    ReadPlanner,
     TokenError,
     TransientFailure,
 )
@@ -94,6 +96,37 @@ class ProfileChecker:
                 remedy="Update the app, or check the catalog override file.",
             ) from None
 
+    @property
+    def reads_per_tenant(self) -> bool:
+        """Whether the gateway reads each tenant once for a run's planned checks."""
+        return isinstance(self._gateway, ReadPlanner)
+
+    def plan(self, targets: Iterable[tuple[AppProfile, Cloud]]) -> None:
+        """Tell the gateway every app a run's checks will ask Graph about, so that the first
+        check in a tenant reads them all at once (per tenant, not per profile)."""
+        if not isinstance(self._gateway, ReadPlanner):
+            return
+        for profile, cloud in targets:
+            try:
+                app = self._catalog.app_type(profile.app_type_id)
+            except KeyError:
+                continue
+            if profile.reauthorization_required:
+                continue
+            endpoints = endpoints_for(cloud)
+            if profile.mode is SetupMode.CUSTOM:
+                if profile.custom_app_id and app.directory_roles:
+                    planned = PlannedApp(profile.custom_app_id, custom=True)
+                    self._gateway.plan_read(endpoints, profile.tenant_id, planned)
+                continue
+            try:
+                client_id = self._client_id(profile, app, cloud)
+            except TransientFailure:
+                continue  # its check says what is missing
+            user = profile.consenting_user if app.has_delegated_permissions else ""
+            planned = PlannedApp(client_id, with_roles=bool(app.directory_roles), user=user)
+            self._gateway.plan_read(endpoints, profile.tenant_id, planned)
+
     def check(self, profile: AppProfile, cloud: Cloud = Cloud.GLOBAL) -> CheckResult:
         """Check *profile* in its tenant's *cloud*. Never raises for a network failure."""
         assert profile.id is not None, "only stored profiles are checked"
@@ -104,7 +137,13 @@ class ProfileChecker:
             return verdict.result
         except TransientFailure as exc:
             return self.failed(
-                profile, base, exc.reason, exc.detail, exc.retry_after, remedy=exc.remedy
+                profile,
+                base,
+                exc.reason,
+                exc.detail,
+                exc.retry_after,
+                remedy=exc.remedy,
+                action=exc.action,
             )
         except UserError as exc:
             return self.failed(profile, base, exc.message.rstrip("."), exc.detail)
@@ -121,6 +160,7 @@ class ProfileChecker:
         retry_after: float | None = None,
         *,
         remedy: str = "",
+        action: Action = Action.CHECK_AGAIN,
     ) -> CheckResult:
         """A transient result: the status stays as it was, and the reason says why. A
         *remedy* (a misconfiguration the check found) is shown instead of "check again"."""
@@ -132,7 +172,7 @@ class ProfileChecker:
             reason=f"Last check failed: {why}. The status is the one from before.",
             remedy=remedy if remedy and remedy != RETRY_REMEDY else fallback,
             transient=True,
-            action=Action.CHECK_AGAIN,
+            action=action,
             detail=detail,
             retry_after=retry_after,
         )
@@ -265,6 +305,7 @@ class ProfileChecker:
             raise _Verdict(consent_missing_result(profile, base, Action.REAUTHORIZE_ADMIN))
         findings.seen += [Granted("Application", a, v) for a, v in answer.application_by_api or ()]
         findings.observed.add(("Application", "*"))
+        findings.notes += answer.notes
         delegated = answer.delegated_by_api
         mine = answer.consenting_user_delegated_by_api if profile.consenting_user else None
         if mine is not None:

@@ -9,11 +9,12 @@ returns a :class:`TokenError` for an answer that says no (HTTP 400/401), and rai
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
+from desktop.core.checks.status_rules import Action
 from desktop.core.endpoints import Endpoints
 
 
@@ -45,6 +46,7 @@ class TransientFailure(Exception):
         retry_after: float | None = None,
         detail: str = "",
         remedy: str = "",
+        action: Action = Action.CHECK_AGAIN,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -52,6 +54,8 @@ class TransientFailure(Exception):
         self.detail = detail
         #: What to fix when the failure is a misconfiguration (empty: just check again).
         self.remedy = remedy
+        #: The button that fixes it (sign in, connect the tenant), else "check again".
+        self.action = action
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,15 @@ class Grants:
     roles_unreadable: str = ""
     #: The consenting user's own grants, when asked for and readable (else None).
     consenting_user_delegated_by_api: frozenset[tuple[str, str]] | None = None
+    #: What else the check should say (e.g. granted app role IDs the API does not name).
+    notes: tuple[str, ...] = ()
 
 
 Claims = Mapping[str, Any]
+
+#: ``graph_token(endpoints, tenant_id)``: the signed-in technician's Graph token, or None; it
+#: may raise :class:`~desktop.core.identity.tenant_token.TenantTokenError` saying why not.
+GraphTokenProvider = Callable[[Endpoints, str], str | None]
 
 
 class IdentityGateway(Protocol):
@@ -131,3 +141,28 @@ class IdentityGateway(Protocol):
         credential: CertificateCredential,
     ) -> frozenset[str] | None:
         """Directory roles of a custom app, read with its own token; None if not readable."""
+
+
+@dataclass(frozen=True)
+class PlannedApp:
+    """An app whose grants a check in a tenant will ask for (see :class:`ReadPlanner`)."""
+
+    client_id: str
+    with_roles: bool = False
+    #: The consenting user (UPN) whose own grants are wanted; empty for none.
+    user: str = ""
+    #: A custom app: only its service principal's object ID is wanted (it reads its own roles).
+    custom: bool = False
+
+    def key(self) -> PlannedApp:
+        """The same app, spelled as lookups compare it."""
+        user = self.user.casefold()
+        return PlannedApp(self.client_id.lower(), self.with_roles, user, self.custom)
+
+
+@runtime_checkable
+class ReadPlanner(Protocol):
+    """A gateway that reads a tenant once for every check in it, when told the run's apps."""
+
+    def plan_read(self, endpoints: Endpoints, tenant_id: str, app: PlannedApp) -> None:
+        """A check in *tenant_id* will ask for *app*'s grants (or its service principal)."""

@@ -219,3 +219,14 @@ def read_app_roles(
         return _role_names(session, base, sp_id, token) if sp_id else None
     except _NotReadable:
         return None
+
+
+def read_sp_roles(
+    session: requests.Session, endpoints: Endpoints, token: str, sp_id: str
+) -> frozenset[str] | None:
+    """The directory roles of the service principal *sp_id* (its object ID known already), read
+    with the app's own token; None if it may not read them."""
+    try:
+        return _role_names(session, endpoints.graph("").rstrip("/"), sp_id, token)
+    except _NotReadable:
+        return None

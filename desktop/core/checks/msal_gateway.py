@@ -22,21 +22,44 @@ from desktop.core.checks.gateway import (
     CertificateCredential,
     Claims,
     Grants,
+    GraphTokenProvider,
+    PlannedApp,
     TokenError,
     TransientFailure,
 )
-from desktop.core.checks.graph_reads import read_app_roles, read_publisher_grants
+from desktop.core.checks.graph_batch import GraphThrottle
+from desktop.core.checks.graph_reads import read_app_roles, read_sp_roles
 from desktop.core.checks.http import CheckHttpClient
+from desktop.core.checks.name_map import NameMapCache
+from desktop.core.checks.status_rules import Action
+from desktop.core.checks.tenant_cache import UNKNOWN, TenantGrantsCache
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
 from desktop.core.identity.assertion import confidential_client
 from desktop.core.identity.resources import GRAPH_APP_ID
+from desktop.core.identity.tenant_token import Problem, TenantTokenError
 from desktop.core.identity.tokens import response_scopes, response_tenant
 
 log = logging.getLogger(__name__)
 
-#: ``graph_token(endpoints, tenant_id)``: the signed-in technician's Graph token, or None.
-GraphTokenProvider = Callable[[Endpoints, str], str | None]
+
+_FAILURE_ACTIONS = {
+    Problem.NOT_CONNECTED: Action.CONNECT_TENANT,
+    Problem.NOT_SIGNED_IN: Action.SIGN_IN,
+    Problem.SIGN_IN_AGAIN: Action.SIGN_IN,
+    Problem.CUSTOMER_POLICY: Action.FIX_IN_TENANT,
+}
+
+
+def token_failure(error: TenantTokenError) -> TransientFailure:
+    """Why the technician's token for a tenant could not be had, as a failed check: which
+    case applies and its action (connect this tenant, sign in, the customer's policy)."""
+    return TransientFailure(
+        error.message.rstrip("."),
+        detail=error.detail,
+        remedy=error.remedy,
+        action=_FAILURE_ACTIONS.get(error.problem, Action.CHECK_AGAIN),
+    )
 
 
 def decode_claims(token: str) -> dict[str, Any]:
@@ -81,8 +104,12 @@ class MsalGateway:
         load_cache: Callable[[], msal.SerializableTokenCache] | None = None,
         graph_token: GraphTokenProvider | None = None,
         http: CheckHttpClient | None = None,
+        names: NameMapCache | None = None,
+        throttle: GraphThrottle | None = None,
     ) -> None:
         self.http = http or CheckHttpClient()
+        #: Each tenant read once (batched) for every check in it that the run planned.
+        self.tenants = TenantGrantsCache(self.http, graph_token, names=names, throttle=throttle)
         self._cache = token_cache
         self._load_cache = load_cache
         self._on_cache_changed = on_cache_changed
@@ -258,12 +285,17 @@ class MsalGateway:
         with_roles: bool = True,
         user: str = "",
     ) -> Grants | TokenError | None:
-        token = self._graph_token(endpoints, tenant_id) if self._graph_token else None
-        if not token:
-            return None
-        return read_publisher_grants(
-            self.http.session, endpoints, token, client_id, with_roles=with_roles, user=user
-        )
+        try:
+            return self.tenants.grants(
+                endpoints, tenant_id, PlannedApp(client_id, with_roles=with_roles, user=user)
+            )
+        except TenantTokenError as exc:
+            if user:
+                return None  # the consenting user's own token still tells a lot
+            raise token_failure(exc) from exc
+
+    def plan_read(self, endpoints: Endpoints, tenant_id: str, app: PlannedApp) -> None:
+        self.tenants.plan(endpoints, tenant_id, app)
 
     def app_directory_roles(
         self,
@@ -279,4 +311,7 @@ class MsalGateway:
             token = getattr(self._local, "token", None)
         if token is None:
             return None
-        return read_app_roles(self.http.session, endpoints, token, client_id)
+        sp_id = self.tenants.service_principal(endpoints, tenant_id, client_id)
+        if sp_id is UNKNOWN:
+            return read_app_roles(self.http.session, endpoints, token, client_id)
+        return read_sp_roles(self.http.session, endpoints, token, str(sp_id)) if sp_id else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from desktop.core.cancel import CancelToken, Progress, no_progress
-from desktop.core.checks.bulk import BulkOutcome, OnResult, run_bulk_check
+from desktop.core.checks.bulk import PER_TENANT, BulkOutcome, OnResult, run_bulk_check
 from desktop.core.checks.checker import ProfileChecker
 from desktop.core.checks.result import CheckResult
 from desktop.core.checks.triggers import Mark
@@ -53,12 +53,15 @@ class CheckService:
         settings: Settings | None = None,
         *,
         request_count: Callable[[], int] | None = None,
+        throttled_seconds: Callable[[], float] | None = None,
     ) -> None:
         self._store = store
         self._checker = checker
         self._settings = settings or Settings()
         #: HTTP requests the checker's client has sent so far (for a run's ``requests``).
         self._request_count = request_count or (lambda: 0)
+        #: Seconds the checker's Graph reads waited for throttling so far.
+        self._throttled_seconds = throttled_seconds or (lambda: 0.0)
 
     @property
     def checker(self) -> ProfileChecker:
@@ -95,7 +98,10 @@ class CheckService:
             if on_result is not None:
                 on_result(result)
 
-        sent = self._request_count()
+        sent, waited = self._request_count(), self._throttled_seconds()
+        # Per tenant, not per profile: the first check in a tenant reads all of its apps.
+        self._checker.plan((t.profile, t.cloud) for t in targets)
+        per_tenant_reads = self._checker.reads_per_tenant
         outcome = run_bulk_check(
             [t.profile for t in targets],
             check_one,
@@ -103,8 +109,12 @@ class CheckService:
             token=token,
             progress=progress,
             concurrency=concurrency or self.concurrency,
+            # The tenant's other checks would only wait for that one read, then take its answer.
+            per_tenant=1 if per_tenant_reads else PER_TENANT,
+            tenant_first=per_tenant_reads,
         )
         outcome.requests = self._request_count() - sent
+        outcome.throttled_seconds += self._throttled_seconds() - waited
         return outcome
 
 

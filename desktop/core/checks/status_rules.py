@@ -26,6 +26,8 @@ class Action(StrEnum):
     CONDITIONAL_ACCESS = "conditional_access"  # add the original IP, then re-authorize
     FIX_IN_TENANT = "fix_in_tenant"  # the customer's admin changes something, then check again
     CHECK_AGAIN = "check_again"  # transient: nothing to fix, try later
+    SIGN_IN = "sign_in"  # the technician's sign-in is missing or expired
+    CONNECT_TENANT = "connect_tenant"  # authorize the sign-in app in the customer's tenant
     NONE = "none"
 
 

@@ -5,7 +5,8 @@ the granted scopes, not ``.default``), so asking per profile costs a token reque
 A run (one "Check all", one CLI ``check``) builds its check service once, and with it one
 :class:`TokenReuse`: each tenant's token is asked for once, concurrent checks of a tenant wait
 for that one answer, and the token is used until five minutes before it expires. A tenant with
-no working sign-in (None) is not asked again in the same run.
+no working sign-in (None, or the :class:`TenantTokenError` saying why) is not asked again in
+the same run.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from desktop.core.checks.msal_gateway import GraphTokenProvider
+from desktop.core.checks.gateway import GraphTokenProvider
 from desktop.core.endpoints import Endpoints
+from desktop.core.identity.tenant_token import TenantTokenError
 
 MARGIN = 300.0  # seconds before expiry a token is no longer handed out
 
@@ -48,6 +50,7 @@ class TokenReuse:
         self._lock = threading.Lock()
         self._per_tenant: dict[str, threading.Lock] = {}
         self._tokens: dict[str, tuple[str | None, float]] = {}
+        self._failures: dict[str, TenantTokenError] = {}
 
     def __call__(self, endpoints: Endpoints, tenant_id: str) -> str | None:
         key = endpoints.authority(tenant_id.lower())
@@ -57,6 +60,13 @@ class TokenReuse:
             known = self._tokens.get(key)
             if known is not None and (known[0] is None or known[1] - self._margin > self._clock()):
                 return known[0]
-            token = self._fetch(endpoints, tenant_id)
+            failed = self._failures.get(key)
+            if failed is not None:
+                raise failed
+            try:
+                token = self._fetch(endpoints, tenant_id)
+            except TenantTokenError as exc:  # why there is none: told to every check of it
+                self._failures[key] = exc
+                raise
             self._tokens[key] = (token, expires_at(token) if token else 0.0)
             return token

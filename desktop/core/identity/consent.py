@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, Service, SetupMode
+from desktop.core.consenting import check_consent_rules, check_one_family
 from desktop.core.domain import AppProfile, Customer, Tenant, utc_now
 from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import UserError
@@ -25,6 +26,7 @@ from desktop.core.identity.verify import (
     verify_client_credentials,
     verify_with_graph,
 )
+from desktop.core.naming import profile_name
 
 
 class CertificateStore(Protocol):
@@ -60,7 +62,7 @@ class ConsentPlan:
 
 
 @dataclass(frozen=True)
-class ConsentOutcome:
+class IdentityConsentOutcome:
     profile: AppProfile
     verification: Verification
     notes: tuple[str, ...] = field(default=())
@@ -84,11 +86,6 @@ def _match_services(catalog: Catalog, names: Sequence[str]) -> tuple[Service, ..
             found.append(service)
     if not found:
         raise UserError("Name at least one service.", remedy="Add --service NAME.")
-    if len({s.family for s in found}) > 1:
-        raise UserError(
-            "Premium services and AOS services cannot be consented in one run.",
-            remedy="Run the consent once for the premium services and once for the AOS ones.",
-        )
     return tuple(found)
 
 
@@ -128,30 +125,13 @@ def plan_consent(
     functions: Sequence[str] = (),
     name: str = "",
 ) -> ConsentPlan:
-    """Check a consent request against the catalog's rules before any browser opens."""
+    """Check a consent request against the catalog's rules before any browser opens (the
+    rules of :func:`desktop.core.consenting.check_consent_rules`, the wizard's too)."""
     services = _match_services(catalog, service_names)
+    check_one_family(services)  # before the app type: no app serves both families
     app = _pick_app_type(catalog, services, app_type)
-    if mode is SetupMode.CLASSIC:
-        raise UserError(
-            "Classic-mode profiles cannot be created, only re-authorized.",
-            remedy="Use modern or custom mode.",
-        )
-    if mode not in app.modes or any(mode not in s.setup_modes for s in services):
-        raise UserError(
-            f"{app.name} cannot be set up in {mode.value} mode.",
-            remedy="Use " + " or ".join(m.value for m in app.modes) + " mode.",
-        )
-    if method is ConsentMethod.USER and not app.supports_user_consent:
-        raise UserError(
-            f"{app.name} needs admin consent; it does not support user consent.",
-            remedy="Use --method admin with an administrator account.",
-        )
+    check_consent_rules(app, services, mode, method)
     if mode is SetupMode.CUSTOM:
-        if method is ConsentMethod.USER:
-            raise UserError(
-                "Custom-mode apps are verified with their certificate; use admin consent.",
-                remedy="Use --method admin.",
-            )
         try:
             chosen = str(uuid.UUID(custom_app_id.strip()))
         except ValueError:
@@ -181,7 +161,7 @@ def plan_consent(
                 else "Leave out --functions for this app.",
             )
         picked.append(known[f.casefold()])
-    label = tenant.primary_domain or tenant.tenant_id
+    default_name = profile_name(catalog, app, [s.id for s in services], tenant)
     return ConsentPlan(
         customer,
         tenant,
@@ -191,7 +171,7 @@ def plan_consent(
         method,
         chosen,
         tuple(dict.fromkeys(picked)),
-        name.strip() or f"{app.name} – {label}",
+        name.strip() or default_name,
     )
 
 
@@ -228,7 +208,7 @@ def _is_allowed_redirect(uri: str) -> bool:
     return parts.scheme == "http" and parts.hostname == "localhost"
 
 
-class ConsentEngine:
+class IdentityConsentEngine:
     """Runs a :class:`ConsentPlan`: browser consent, then verification; saves nothing."""
 
     def __init__(
@@ -263,7 +243,7 @@ class ConsentEngine:
         timeout: float = 300.0,
         cancel: CancelToken | None = None,
         progress: Progress = no_progress,
-    ) -> ConsentOutcome:
+    ) -> IdentityConsentOutcome:
         cancel = cancel or CancelToken()
         profile = AppProfile(
             name=plan.name,
@@ -349,7 +329,7 @@ class ConsentEngine:
         timeout: float,
         cancel: CancelToken,
         progress: Progress,
-    ) -> ConsentOutcome:
+    ) -> IdentityConsentOutcome:
         if self.certificates is None or self.credential_of is None:
             raise UserError("Custom mode needs the certificate vault, which is not available.")
         if not pfx:
@@ -382,10 +362,10 @@ class ConsentEngine:
         return self._finish(profile, verification)
 
     @staticmethod
-    def _finish(profile: AppProfile, verification: Verification) -> ConsentOutcome:
+    def _finish(profile: AppProfile, verification: Verification) -> IdentityConsentOutcome:
         profile.status = verification.status
         profile.reason = verification.reason
         profile.baseline = verification.baseline
         profile.remedy = verification.remedy
         profile.last_checked = utc_now()
-        return ConsentOutcome(profile, verification)
+        return IdentityConsentOutcome(profile, verification)

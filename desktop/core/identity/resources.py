@@ -10,6 +10,9 @@ missing from this table cannot be verified, and a verification then says so.
 from __future__ import annotations
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+#: The Partner Center API (``https://api.partnercenter.microsoft.com``), whose
+#: ``user_impersonation`` scope the partner's consent API calls need.
+PARTNER_CENTER_APP_ID = "fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"
 
 #: API name (as the seeds write it, and Entra's display names) -> resource application ID.
 RESOURCE_APP_IDS: dict[str, str] = {
@@ -27,6 +30,7 @@ RESOURCE_APP_IDS: dict[str, str] = {
     "projectworkmanagement": "09abbdfd-ed23-44ee-a2d9-a627aa1c90f3",
     "office 365 management apis": "c5393580-f805-4401-95e8-94b7a6ef2fc2",
     "microsoft information protection sync service": "870c4f2e-85b6-4d43-bdda-6ed9a579b725",
+    "microsoft partner center": PARTNER_CENTER_APP_ID,
 }
 
 

@@ -24,10 +24,13 @@ from desktop.core.identity.browser import BrowserOpener, open_system_browser
 from desktop.core.identity.config import msal_options
 from desktop.core.identity.consent_errors import consent_error
 from desktop.core.identity.loopback import BrowserPage, LoopbackListener
+from desktop.core.identity.tenant_token import (
+    TenantToken,
+    TenantTokenError,
+)
 from desktop.core.identity.tokens import (
     aadsts_codes,
     response_scopes,
-    response_tenant,
     user_name,
 )
 from desktop.core.network_errors import network_error
@@ -363,29 +366,30 @@ class TechnicianSession:
         """A Graph token for *tenant_id* from the cache, or None when nobody is signed in
         there (or the cached sign-in no longer works, or the cloud has no sign-in app).
         *http_client* (requests-like) carries MSAL's requests, e.g. the checks' client that
-        counts them."""
+        counts them. :meth:`tenant_token` says why there is none."""
         try:
-            client_id = self.client_id_for(endpoints)
-        except UserError:
-            return None  # signing in says what to set up
-        cache = self.cache_store.load()
-        app = _public_app(client_id, endpoints, tenant_id, cache, http_client)
-        for account in _own_first(app.get_accounts(), tenant_id):
-            # Ask for the scopes of the token already cached, if any: MSAL matches cached tokens
-            # by scope, and never answers ``.default`` from one (it lists the granted scopes).
-            scopes = _cached_scopes(cache, client_id, account, tenant_id, endpoints)
-            try:
-                result = app.acquire_token_silent(scopes or self.scopes(endpoints), account=account)
-            except Exception:  # network trouble: treat as "not signed in here" for now
-                result = None
-            self.cache_store.save(cache)
-            if result and "access_token" in result:
-                # Only this tenant's token (the response says where it was issued; a cache
-                # hit is from this authority's realm). The access token itself is opaque.
-                issued_in = response_tenant(result) or str(account.get("realm", ""))
-                if issued_in.lower() == tenant_id.lower():
-                    return str(result["access_token"])
-        return None
+            return self.tenant_token(endpoints, tenant_id, http_client=http_client).access_token
+        except TenantTokenError:
+            return None
+
+    def tenant_token(
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        *,
+        http_client: Any = None,
+        scopes: list[str] | None = None,
+        label: str = "",
+    ) -> TenantToken:
+        """The technician's token in *tenant_id* (Graph's by default), silently from any
+        signed-in account: the tenant's own, or a partner account whose refresh token is
+        redeemed at the tenant's authority (GDAP). Raises :class:`TenantTokenError` saying
+        which case applies (not connected, customer policy, sign in again, not signed in)."""
+        from desktop.core.identity.silent import silent_tenant_token
+
+        return silent_tenant_token(
+            self, endpoints, tenant_id, http_client=http_client, scopes=scopes, label=label
+        )
 
     def sign_out(self) -> None:
         """Forget the technician's sign-in: every token of the sign-in app, and the accounts

@@ -125,21 +125,22 @@ class ProfileList:
         """Add *row* (a profile added since the list was read); returns its index."""
         self.rows.append(row)
         self._prepare(row, self._catalog)
-        self._names_changed()
+        if row.customer not in self.customer_names:
+            self._names_changed()
         if self._by_id is not None:
             self._by_id[row.id] = len(self.rows) - 1
         return len(self.rows) - 1
 
     def replace(self, index: int, row: ProfileRow) -> None:
         """Show *row* (re-read after a change) in place of row *index*."""
-        last = len(self.rows) - 1
+        before = self.rows[index].customer
         self.rows.append(row)
         self._prepare(row, self._catalog)
         self.rows[index] = self.rows.pop()
         for texts in self._per_row():
             texts[index] = texts.pop()
-        assert len(self.rows) == last + 1
-        self._names_changed()
+        if row.customer != before:
+            self._names_changed()
 
     def remove(self, indices: set[int]) -> list[int]:
         """Drop the rows *indices*; returns where each old index went (-1: removed)."""
@@ -192,6 +193,9 @@ class ProfileList:
     def update_status(self, index: int, status: str, reason: str, last_checked: str) -> None:
         """Show a new check result in row *index*; the search sees the new status too."""
         row = self.rows[index]._replace(status=status, reason=reason, last_checked=last_checked)
+        if status == "Valid" and not row.consented_at:
+            # As the store records it: a deferred consent's first Valid check is its time.
+            row = row._replace(consented_at=last_checked)
         self.rows[index] = row
         self._rest_of[index] = self._rest_group(
             self.services_text[index], self.app_type_text[index], row

@@ -1,27 +1,20 @@
-"""The wizard's real collaborators, built from the data folder: the inventory, the vault, the
-identity engine, Graph "Assign now". Everything that touches disk, keyring or network is built
-on first use, which is on a worker thread."""
+"""The wizard's ports over the core services (:class:`~desktop.core.services.CoreServices`):
+the inventory, the vault, the identity engine, Graph "Assign now". Everything that touches
+disk, keyring or network is built on first use, which is on a worker thread."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from desktop.core.cancel import CancelToken, Progress
-from desktop.core.catalog.model import Catalog, SetupMode
-from desktop.core.certificates import msal_client_credential
+from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import AppProfile, Cloud, Tenant
 from desktop.core.errors import UserError
-from desktop.core.identity.consent import ConsentEngine
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.staged import StagedCertificates
-from desktop.core.identity.wiring import IdentityWiring
-from desktop.core.inventory import Inventory
-from desktop.core.paths import DataPaths
-from desktop.core.settings import Settings
 from desktop.core.tenant_lookup import lookup_tenant_id
-from desktop.core.tenant_name import display_name_of, technician_of
-from desktop.core.vault import CertificateVault, open_vault
+from desktop.core.tenant_name import display_name_of
 from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.identity_engine import IdentityConsent, technician_token
 from desktop.core.wizard.plan import SavePlan
@@ -29,16 +22,17 @@ from desktop.core.wizard.ports import ConsentOutcome, ConsentRequest, Directory
 from desktop.core.wizard.role_assign import GraphRoleAssigner
 from desktop.core.wizard.save import save_plan
 
+if TYPE_CHECKING:
+    from desktop.core.certificates.selected import SelectedCertificate
+    from desktop.core.services import CoreServices
+
 
 class WizardBackend:
     """Implements the wizard's ports over the data folder; safe to call from worker threads."""
 
-    def __init__(
-        self, paths: DataPaths, catalog: Catalog, inventory: Callable[[], Inventory]
-    ) -> None:
-        self._paths = paths
-        self._catalog = catalog
-        self._inventory = inventory
+    def __init__(self, services: CoreServices) -> None:
+        self._services = services
+        self._catalog = services.catalog
         self._lock = threading.Lock()
         self._consent: IdentityConsent | None = None
         self._technician: TechnicianSession | None = None
@@ -46,10 +40,10 @@ class WizardBackend:
     # -- step 1 ------------------------------------------------------------------------------
 
     def load_directory(self) -> Directory:
-        inventory = self._inventory()
+        inventory = self._services.inventory()
         customers = tuple(inventory.customers.list())
         tenants = tuple(t for t, _name in inventory.tenants.list())
-        settings = Settings.load(self._paths.settings)
+        settings = self._services.settings()
         national: dict[str, dict[str, str]] = {}
         for cloud, app_id, client_id in self._catalog.cloud_client_ids:
             national.setdefault(cloud, {})[app_id] = client_id
@@ -79,29 +73,21 @@ class WizardBackend:
         with self._lock:
             if self._consent is not None:
                 return self._technician
-        return technician_of(self._paths, self._catalog)
+        return self._services.signed_in_technician()
 
     # -- consent -----------------------------------------------------------------------------
 
     def _identity(self) -> IdentityConsent:
         with self._lock:
             if self._consent is None:
-                wiring = IdentityWiring.load(self._paths, self._catalog)
-                cache = wiring.token_cache_store()
-                try:
-                    self._technician = wiring.technician_for(cache)
-                except UserError:
-                    # No sign-in app configured: consent works, verification waits for a check.
-                    self._technician = None
+                identity = self._services.identity()
                 # The certificate stays in memory during the browser wait; save() stores it
                 # with the profiles, so a killed app leaves no key behind.
-                engine = ConsentEngine(
-                    cache_store=cache,
-                    certificates=StagedCertificates(),
-                    credential_of=msal_client_credential,
-                    technician=self._technician,
-                )
-                settings = wiring.settings
+                engine = identity.consent_engine(certificates=StagedCertificates())
+                # None when no sign-in app is set up: consent works, verification waits for a
+                # check.
+                self._technician = engine.technician
+                settings = identity.settings
                 self._consent = IdentityConsent(
                     engine,
                     self._catalog,
@@ -145,9 +131,9 @@ class WizardBackend:
 
     # -- save --------------------------------------------------------------------------------
 
-    def save(self, plan: SavePlan, certificate: object | None) -> list[AppProfile]:
-        vault = CertificateVault(open_vault(self._paths))
-        contents = getattr(certificate, "contents", None)
+    def save(self, plan: SavePlan, certificate: SelectedCertificate | None) -> list[AppProfile]:
+        vault = self._services.certificates()
+        contents = certificate.contents if certificate is not None else None
 
         def store_certificate() -> str:
             if contents is None:
@@ -158,7 +144,7 @@ class WizardBackend:
             return vault.store(contents)
 
         saved = save_plan(
-            self._inventory().store,
+            self._services.inventory().store,
             plan,
             store_certificate=store_certificate,
             remove_certificate=vault.discard,
@@ -168,4 +154,4 @@ class WizardBackend:
         return saved
 
     def discard_certificate(self, ref: str) -> None:
-        CertificateVault(open_vault(self._paths)).delete(ref)
+        self._services.certificates().delete(ref)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from desktop.core.cancel import CancelToken, Progress
-from desktop.core.wizard.ports import ConsentEngine, ConsentOutcome, ConsentRequest
+from desktop.core.wizard.ports import ConsentOutcome, ConsentRequest, WizardConsentEngine
 
 #: Seconds between two checks, and how long one Check again keeps trying.
 CHECK_INTERVAL_S = 10.0
@@ -19,7 +19,7 @@ CHECK_FOR_S = 15 * 60.0
 
 
 def check_until_consented(
-    engine: ConsentEngine,
+    engine: WizardConsentEngine,
     request: ConsentRequest,
     token: CancelToken,
     progress: Progress,

@@ -124,15 +124,19 @@ class ConsentRows:
         message: str = "",
         certificate_ref: str = "",
         baseline: tuple[str, ...] = (),
+        remedy: str = "",
+        checked_at: datetime | None = None,
     ) -> None:
-        """Record a consent and the first status the engine's verification found."""
+        """Record a consent and the first status the engine's verification found (*at* and
+        *checked_at* as the engine stamped them; now when it did not say)."""
         row = self.row(app_id)
         row.certificate_ref = certificate_ref
         row.baseline = baseline
         row.state = ConsentState.GRANTED
         row.consenting_user = consenting_user
         row.consented_at = at or utc_now()
-        row.status, row.status_reason = status, reason
+        row.status, row.status_reason, row.status_remedy = status, reason, remedy
+        row.checked_at = checked_at or row.consented_at
         row.detail = ""
         who = f" by {consenting_user}" if consenting_user else ""
         row.message = message or f"Consent granted{who}."

@@ -6,10 +6,11 @@ from __future__ import annotations
 from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.catalog.model import Catalog, ConsentMethod, SetupMode
 from desktop.core.certificates import msal_client_credential
-from desktop.core.domain import Customer, Status, Tenant
+from desktop.core.consenting import consent_new_profile
+from desktop.core.domain import Customer, Status, Tenant, utc_now
 from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import CancelledError, UserError
-from desktop.core.identity.consent import ConsentEngine, ConsentPlan, consent_link
+from desktop.core.identity.consent import ConsentPlan, IdentityConsentEngine, consent_link
 from desktop.core.identity.graph import GraphClient
 from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.staged import is_staged
@@ -26,11 +27,12 @@ DECLINED_CODE = "65004"
 
 
 class IdentityConsent:
-    """Implements :class:`~desktop.core.wizard.ports.ConsentEngine` with the identity engine."""
+    """Implements :class:`~desktop.core.wizard.ports.WizardConsentEngine` with the identity
+    engine."""
 
     def __init__(
         self,
-        engine: ConsentEngine,
+        engine: IdentityConsentEngine,
         catalog: Catalog,
         *,
         timeout: float = 300.0,
@@ -63,10 +65,11 @@ class IdentityConsent:
     ) -> ConsentOutcome:
         selected = request.certificate
         try:
-            outcome = self.engine.run(
+            outcome = consent_new_profile(
+                self.engine,
                 self._plan(request),
-                pfx=getattr(selected, "pfx_bytes", None),
-                password=getattr(selected, "password", None),
+                pfx=selected.pfx_bytes if selected is not None else None,
+                password=selected.password if selected is not None else None,
                 timeout=self.timeout,
                 cancel=token,
                 progress=progress,
@@ -88,6 +91,9 @@ class IdentityConsent:
             # A staged certificate is only in memory: the save stores the wizard's own copy.
             certificate_ref="" if is_staged(profile.certificate_ref) else profile.certificate_ref,
             baseline=verification.baseline,
+            consented_at=profile.consented_at,
+            remedy=verification.remedy,
+            checked_at=profile.last_checked,
         )
 
     def check(
@@ -102,12 +108,16 @@ class IdentityConsent:
         verification = self._verify(request, token, progress)
         token.raise_if_cancelled()
         if verification.status is Status.VALID:
+            found = utc_now()  # the consent is known to be there from now on
             return ConsentOutcome(
                 True,
                 message="The consent is in the tenant now.",
                 status=verification.status,
                 reason=verification.reason,
                 baseline=verification.baseline,
+                consented_at=found,
+                remedy=verification.remedy,
+                checked_at=found,
             )
         remedy = f" {verification.remedy}" if verification.remedy else ""
         if verification.status is Status.UNKNOWN:
@@ -122,7 +132,7 @@ class IdentityConsent:
         endpoints = endpoints_for(request.tenant.cloud)
         if request.mode is SetupMode.CUSTOM:
             selected = request.certificate
-            contents = getattr(selected, "contents", None)
+            contents = selected.contents if selected is not None else None
             if contents is None:
                 return Verification(Status.UNKNOWN, "The custom app's certificate is not open.")
             return verify_client_credentials(

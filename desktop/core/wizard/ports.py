@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import AppType, ConsentMethod, SetupMode
 from desktop.core.domain import AppProfile, Cloud, Customer, Status, Tenant
 from desktop.core.wizard.duplicates import ExistingProfile
 from desktop.core.wizard.plan import SavePlan
+
+if TYPE_CHECKING:
+    from desktop.core.certificates.selected import SelectedCertificate
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,8 @@ class ConsentRequest:
     method: ConsentMethod = ConsentMethod.ADMIN
     mode: SetupMode = SetupMode.MODERN
     functions: tuple[str, ...] = ()
-    #: Custom mode: the SelectedCertificate (in memory only) the verification signs with.
-    certificate: object | None = field(default=None, repr=False)
+    #: Custom mode: the certificate (in memory only) the verification signs with.
+    certificate: SelectedCertificate | None = field(default=None, repr=False)
     customer: Customer | None = None
     service_ids: tuple[str, ...] = ()
     profile_name: str = ""
@@ -72,9 +76,15 @@ class ConsentOutcome:
     baseline: tuple[str, ...] = ()
     #: A check ran and found no consent yet: checking again later may find it.
     pending: bool = False
+    #: When the consent was given (or found), stamped where it happened; saved as it is.
+    consented_at: datetime | None = None
+    #: What to do about ``status`` (the verification's remedy).
+    remedy: str = ""
+    #: When the verification found ``status``.
+    checked_at: datetime | None = None
 
 
-class ConsentEngine(Protocol):
+class WizardConsentEngine(Protocol):
     """Consent in the system browser, the link to hand to an admin, and verification."""
 
     def consent_link(self, request: ConsentRequest) -> str:
@@ -126,7 +136,7 @@ class TenantNameReader(Protocol):
 
 
 class ProfileSaver(Protocol):
-    def __call__(self, plan: SavePlan, certificate: object | None) -> list[AppProfile]:
+    def __call__(self, plan: SavePlan, certificate: SelectedCertificate | None) -> list[AppProfile]:
         """Write *plan* in one transaction (with the custom app's certificate, if any, put in
         the vault); return the saved profiles with their ids."""
         ...

@@ -108,6 +108,10 @@ class ConsentRow:
     #: First status from the engine's verification after consent.
     status: Status = Status.UNKNOWN
     status_reason: str = ""
+    #: What to do about that status (the verification's remedy), saved with the profile.
+    status_remedy: str = ""
+    #: When the verification found that status (on the worker that ran it).
+    checked_at: datetime | None = None
     link_copied: bool = False
     #: The consent link last copied for the customer's administrator.
     link: str = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -42,7 +44,7 @@ class NotesEditor(QWidget):
         self.customer = ""
         self.error: UserError | None = None
         self._dirty = False
-        self._saving: Task | None = None
+        self._saving: Task[Any] | None = None
         self.edit = QPlainTextEdit(self)
         self.edit.setAccessibleName("Notes")
         self.edit.setPlaceholderText("Contract, contacts, anything the next technician needs")
@@ -98,8 +100,8 @@ class NotesEditor(QWidget):
         name, text = self.customer, self.edit.toPlainText()
         task = self.controller.set_notes(name, text)
         self._saving = task
-        task.succeeded.connect(lambda _done: self.saved.emit(name, text))
-        task.failed.connect(self._failed)
+        task.on_success(lambda _done: self.saved.emit(name, text))
+        task.on_failure(self._failed)
         task.finished.connect(lambda: self._ended(task))
 
     @Slot()
@@ -114,7 +116,7 @@ class NotesEditor(QWidget):
         self.error = error
         self._dirty = True  # still to save: Close asks, typing tries again
 
-    def _ended(self, task: Task) -> None:
+    def _ended(self, task: Task[Any]) -> None:
         if task is not self._saving:
             return
         self._saving = None

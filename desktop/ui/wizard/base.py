@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
@@ -98,7 +100,7 @@ class BusyRow(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._task: Task | None = None
+        self._task: Task[Any] | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.bar = QProgressBar(self)
@@ -124,7 +126,7 @@ class BusyRow(QWidget):
         """Whether the running task may be cancelled (False while Save writes)."""
         return self._task is not None and not self.cancel.isHidden()
 
-    def follow(self, task: Task, text: str, *, cancellable: bool = True) -> None:
+    def follow(self, task: Task[Any], text: str, *, cancellable: bool = True) -> None:
         """Show *task*'s progress; ``cancellable`` False for work that must not stop halfway."""
         self._task = task
         self.text.setText(text)
@@ -149,7 +151,7 @@ class BusyRow(QWidget):
             self._task.cancel()
             self.text.setText("Cancelling…")
 
-    def _finished(self, task: Task) -> None:
+    def _finished(self, task: Task[Any]) -> None:
         if task is not self._task:
             return
         self._task = None

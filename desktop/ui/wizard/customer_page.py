@@ -124,8 +124,7 @@ class CustomerPage(StepPage):
         self.reload.hide()
         self.error.setText("")
         task = self.controller.load_directory()
-        task.succeeded.connect(self._loaded)
-        task.failed.connect(lambda e: self._not_loaded(UserError.one_line(e)))
+        task.on_success(self._loaded).on_failure(lambda e: self._not_loaded(e.one_line()))
         task.cancelled.connect(lambda: self._not_loaded("Loading the customers was cancelled."))
         self.busy.follow(task, "Loading customers…")
 
@@ -134,8 +133,7 @@ class CustomerPage(StepPage):
         self.reload.show()
 
     @Slot(object)
-    def _loaded(self, directory: object) -> None:
-        assert isinstance(directory, Directory)
+    def _loaded(self, directory: Directory) -> None:
         self.directory = directory
         self.loaded = True
         self._fill_customers()
@@ -225,15 +223,13 @@ class CustomerPage(StepPage):
         self.error.setText("")
         self.lookup.setEnabled(False)
         task = self.controller.lookup_tenant(domain, Cloud(self.cloud.currentData()))
-        task.succeeded.connect(self._looked_up)
-        task.failed.connect(lambda e: self.error.setText(UserError.one_line(e)))
+        task.on_success(self._looked_up).on_failure(lambda e: self.error.setText(e.one_line()))
         task.finished.connect(lambda: self.lookup.setEnabled(True))
         self.busy.follow(task, f"Looking up {domain}…")
 
     @Slot(object)
-    def _looked_up(self, found: object) -> None:
+    def _looked_up(self, found: LookedUp) -> None:
         """Fill the tenant ID and, unless one was typed, the display name."""
-        assert isinstance(found, LookedUp)
         self.tenant_id.setText(found.tenant_id)
         typed = bool(self.display_name.text().strip())
         if found.display_name and not typed:

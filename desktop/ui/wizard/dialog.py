@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Any
 
 from PySide6.QtCore import QSize, Signal, Slot
 from PySide6.QtGui import QCloseEvent
@@ -189,7 +190,7 @@ class CreateProfileDialog(QWizard):
         except UserError as exc:
             self.summary_page.result.setText(exc.one_line())
             return
-        task.failed.connect(lambda e: self.summary_page.result.setText(UserError.one_line(e)))
+        task.on_failure(lambda e: self.summary_page.result.setText(e.one_line()))
         self.summary_page.busy.follow(task, "Saving the app profiles…", cancellable=False)
         self.summary_page.completeChanged.emit()
         cancel = self.button(QWizard.WizardButton.CancelButton)
@@ -198,7 +199,7 @@ class CreateProfileDialog(QWizard):
         task.finished.connect(self.summary_page.completeChanged.emit)
 
     @Slot(object)
-    def _checking(self, task: Task) -> None:
+    def _checking(self, task: Task[Any]) -> None:
         """Saved; the first check of the new profiles runs, with progress and Cancel."""
         self.summary_page.result.setText("Saved. Checking the new app profiles…")
         self.summary_page.busy.follow(task, "Checking the new app profiles…")

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop.controllers.certificates import SelectedCertificate
 from desktop.controllers.wizard import WizardController
 from desktop.core.catalog.model import SetupMode
+from desktop.core.certificates.selected import SelectedCertificate
 from desktop.core.wizard import RoleState, Step, normalize_guid
 from desktop.core.wizard.guidance import (
     CUSTOM_APP_REDIRECT_NOTE,

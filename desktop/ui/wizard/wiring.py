@@ -6,18 +6,18 @@ opens, not at start: the start path stays free of heavy libraries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from desktop.controllers.inventory import InventoryController
 from desktop.controllers.tasks import TaskRunner
-from desktop.core.catalog.model import Catalog
-from desktop.core.paths import DataPaths
 
 if TYPE_CHECKING:
-    from desktop.controllers.wizard import WizardServices
+    from desktop.core.services import CoreServices
+    from desktop.core.settings_hint import SettingTarget
 
+    from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.profiles.page import ProfilesPage
     from desktop.ui.wizard.launcher import WizardLauncher
 
@@ -33,18 +33,23 @@ class CreateWizardOpener:
         self,
         window: QWidget,
         page: ProfilesPage,
-        inventory: InventoryController,
         runner: TaskRunner,
-        catalog: Catalog,
-        paths: DataPaths,
+        services: CoreServices,
     ) -> None:
         self._window = window
         self._page = page
-        self._inventory = inventory
         self._runner = runner
-        self._catalog = catalog
-        self._paths = paths
+        self._services = services
         self.launcher: WizardLauncher | None = None
+        #: Makes the Consent step's "can you consent here?" notice; None: none is shown.
+        self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
+        #: Opens Settings at a field (a consent row's missing client ID); None: not offered.
+        self.open_settings: Callable[[SettingTarget], object] | None = None
+
+    def settings_saved(self) -> None:
+        """Settings changed: an open wizard reads the client IDs again."""
+        if self.launcher is not None:
+            self.launcher.settings_saved()
 
     def open(self) -> None:
         if self.launcher is None:
@@ -59,51 +64,31 @@ class CreateWizardOpener:
 
     def _build(self) -> WizardLauncher:
         from desktop.controllers.wizard import WizardServices
-        from desktop.core.cancel import CancelToken, Progress
-        from desktop.core.wizard.backend import WizardBackend
 
         from desktop.ui.wizard.launcher import WizardLauncher
 
-        paths, catalog, inventory = self._paths, self._catalog, self._inventory
-        backend = WizardBackend(paths, catalog, inventory.inventory)
-
-        def check_new(ids: list[int], token: CancelToken, progress: Progress) -> object:
-            # Built inside the Save task (a worker thread): it reads settings and the keyring.
-            from desktop.core.checks.wiring import build_check_service
-
-            service = build_check_service(paths, catalog, inventory.inventory())
-            return service.check(ids, token=token, progress=progress)
-
-        def services() -> WizardServices:
-            return WizardServices(
-                engine=backend,
-                load_directory=backend.load_directory,
-                lookup_tenant=backend.lookup_tenant,
-                tenant_name=backend.tenant_name,
-                save=backend.save,
-                roles=backend,
-                discard_certificate=backend.discard_certificate,
-                check_new=check_new,
-            )
-
-        launcher = WizardLauncher(lambda: catalog, services, self._runner, self._window)
+        core = self._services
+        catalog = core.catalog
+        launcher = WizardLauncher(
+            lambda: catalog, lambda: WizardServices.over(core), self._runner, self._window
+        )
         # The list reloads and shows the new profiles selected, clearing a filter that hid them.
         launcher.profiles_saved.connect(
             lambda profiles: self._page.show_saved([p.id for p in profiles if p.id is not None])
         )
         launcher.reauthorize_requested.connect(self._reauthorize)
+        launcher.access_notice = self.access_notice
+        launcher.open_settings = self.open_settings
         return launcher
 
 
 def add_create_wizard(
     window: QWidget,
     page: ProfilesPage,
-    inventory: InventoryController,
     runner: TaskRunner,
-    catalog: Catalog,
-    paths: DataPaths,
+    services: CoreServices,
 ) -> CreateWizardOpener:
     """The page's Create action opens the wizard; after Save the list shows the new rows."""
-    opener = CreateWizardOpener(window, page, inventory, runner, catalog, paths)
+    opener = CreateWizardOpener(window, page, runner, services)
     page.create_handler = opener.open
     return opener

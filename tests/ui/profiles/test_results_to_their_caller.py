@@ -45,3 +45,4 @@ def test_a_duplicate_customer_name_shows_one_error_in_the_dialog_and_none_from_t
     assert dialog_dialogs.errors == []
     assert "already exists" not in page.message.text()
     assert dialog.customers.rowCount() == 2
+    assert dialog.new_name.text() == "contoso"  # kept, to correct it

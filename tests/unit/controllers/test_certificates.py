@@ -11,12 +11,12 @@ from pytestqt.qtbot import QtBot
 from desktop.controllers.certificates import (
     CertificateController,
     CreateCertificate,
-    SelectedCertificate,
     create_certificate,
 )
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.cancel import CancelToken
 from desktop.core.certificates import CertificateRequest
+from desktop.core.certificates.selected import SelectedCertificate
 from desktop.core.errors import CancelledError, UserError
 from tests.helpers.pfx_corpus import PfxCase
 

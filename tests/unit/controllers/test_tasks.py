@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
@@ -63,3 +64,42 @@ def test_cancel_stops_work(qtbot: QtBot) -> None:
         task.cancel()
     runner.wait_for_done()
     assert not runner.busy
+
+
+def test_typed_slots_receive_the_result_and_the_error(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    got: list[object] = []
+    ok = runner.submit("answer", lambda token, progress: 42)
+    assert ok.on_success(got.append) is ok
+    with qtbot.waitSignal(ok.finished, timeout=5000):
+        pass
+
+    def refuse(token: CancelToken, progress: Progress) -> int:
+        raise UserError("No.", remedy="Ask again.")
+
+    bad = runner.submit("refuse", refuse)
+    assert bad.on_failure(lambda error: got.append(error.remedy)) is bad
+    with qtbot.waitSignal(bad.finished, timeout=5000):
+        pass
+    assert got == [42, "Ask again."]
+    runner.wait_for_done()
+
+
+def test_the_result_type_crosses_the_thread_hop_for_the_type_checker(tmp_path: Path) -> None:
+    """A slot that treats an int result as a str is a type error, found before it runs."""
+    from mypy import api
+
+    snippet = tmp_path / "use_task.py"
+    snippet.write_text(
+        "from desktop.controllers.tasks import TaskRunner\n\n"
+        "def use(runner: TaskRunner) -> None:\n"
+        "    task = runner.submit('n', lambda token, progress: 42)\n"
+        "    task.on_success(lambda value: print(value.upper()))\n"
+        "    task.on_failure(lambda error: print(error.remedy))\n"
+    )
+    out, _err, status = api.run(
+        ["--no-incremental", "--follow-imports=silent", "--cache-dir=/dev/null", str(snippet)]
+    )
+    assert status == 1
+    assert '"int" has no attribute "upper"' in out
+    assert out.count("error:") == 1  # the failure slot's UserError is known: .remedy is fine

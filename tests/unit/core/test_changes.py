@@ -49,7 +49,7 @@ def test_coalesce_merges_by_entity_kind_and_fields_in_first_seen_order() -> None
 
 
 def test_the_feed_delivers_each_entry_once_until_unsubscribed() -> None:
-    feed = ChangeFeed()
+    feed = ChangeFeed(watched=True)
     got: list[list[int]] = []
     unsubscribe = feed.subscribe(lambda entries: got.append([e.seq for e in entries]))
     feed.publish([_entry(1, 5), _entry(2, 6)])

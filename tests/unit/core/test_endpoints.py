@@ -49,3 +49,14 @@ def test_a_per_cloud_override_wins_for_its_cloud(monkeypatch: pytest.MonkeyPatch
         "https://127.0.0.1:1",
         "https://127.0.0.1:1",
     )
+
+
+def test_partner_center_host_has_an_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.core.endpoints import PARTNER_CENTER_ENV, partner_center_host
+    from desktop.core.identity.partner_center import consent_url, user_impersonation_scope
+
+    monkeypatch.delenv(PARTNER_CENTER_ENV, raising=False)
+    assert partner_center_host() == "https://api.partnercenter.microsoft.com"
+    monkeypatch.setenv(PARTNER_CENTER_ENV, "https://127.0.0.1:8443/pc/")
+    assert consent_url("t1") == "https://127.0.0.1:8443/pc/v1/customers/t1/applicationconsents"
+    assert user_impersonation_scope() == "https://127.0.0.1:8443/pc/user_impersonation"

@@ -14,7 +14,7 @@ from keyring import errors
 
 from desktop.core import notices
 from desktop.core.paths import data_paths
-from desktop.core.token_cache import CACHE_NAME, TokenCacheStore, merge
+from desktop.core.token_cache import CACHE_NAME, EncryptedTokenCacheStore, merge
 from desktop.core.vault import SERVICE, SecretVault, VaultUnavailableError
 from tests.helpers.keyrings import FailingKeyring, MemoryKeyring
 from tests.helpers.tokens import REFRESH_TOKEN, add_refresh_token, refresh_tokens, signed_in_cache
@@ -26,26 +26,30 @@ def folder(data_home: Path) -> Path:
 
 
 def test_empty_when_nothing_stored(folder: Path) -> None:
-    store = TokenCacheStore(SecretVault(folder, MemoryKeyring()))
+    store = EncryptedTokenCacheStore(SecretVault(folder, MemoryKeyring()))
     assert refresh_tokens(store.load()) == []
 
 
 def test_round_trip_encrypted(folder: Path) -> None:
     backend = MemoryKeyring()
-    store = TokenCacheStore(SecretVault(folder, backend))
+    store = EncryptedTokenCacheStore(SecretVault(folder, backend))
     cache = signed_in_cache()
     assert store.save(cache) is True
     assert store.save(cache) is False, "unchanged caches are not written again"
     on_disk = (folder / f"{CACHE_NAME}.bin").read_bytes()
     assert REFRESH_TOKEN.encode() not in on_disk and b"RefreshToken" not in on_disk
-    assert refresh_tokens(TokenCacheStore(SecretVault(folder, backend)).load()) == [REFRESH_TOKEN]
+    assert refresh_tokens(EncryptedTokenCacheStore(SecretVault(folder, backend)).load()) == [
+        REFRESH_TOKEN
+    ]
     store.clear()
     assert not (folder / f"{CACHE_NAME}.bin").exists() and backend.entries == {}
     assert refresh_tokens(store.load()) == []
 
 
 def test_unavailable_keyring_never_writes_plaintext(folder: Path) -> None:
-    store = TokenCacheStore(SecretVault(folder, FailingKeyring(errors.NoKeyringError("none"))))
+    store = EncryptedTokenCacheStore(
+        SecretVault(folder, FailingKeyring(errors.NoKeyringError("none")))
+    )
     cache = signed_in_cache()
     with pytest.raises(VaultUnavailableError):
         store.save(cache)
@@ -62,7 +66,7 @@ def test_unreadable_cache_is_set_aside_with_a_notice(
     (which the CLI and the GUI show) tells the technician to sign in again."""
     backend = MemoryKeyring()
     vault = SecretVault(folder, backend)
-    store = TokenCacheStore(vault)
+    store = EncryptedTokenCacheStore(vault)
     store.save(signed_in_cache())
     blob = (folder / f"{CACHE_NAME}.bin").read_bytes()
     if damage == "key lost":
@@ -89,7 +93,7 @@ def test_unreadable_cache_is_set_aside_with_a_notice(
 
 def test_saving_over_an_unreadable_cache_sets_it_aside_first(folder: Path) -> None:
     backend = MemoryKeyring()
-    store = TokenCacheStore(SecretVault(folder, backend))
+    store = EncryptedTokenCacheStore(SecretVault(folder, backend))
     store.save(signed_in_cache())
     blob = (folder / f"{CACHE_NAME}.bin").read_bytes()
     backend.entries.clear()
@@ -104,8 +108,8 @@ def test_saving_over_an_unreadable_cache_sets_it_aside_first(folder: Path) -> No
 def test_two_caches_saving_in_turn_keep_both_sign_ins(folder: Path) -> None:
     """The check service's long-lived cache must not wipe a sign-in saved meanwhile."""
     backend = MemoryKeyring()
-    first = TokenCacheStore(SecretVault(folder, backend))
-    second = TokenCacheStore(SecretVault(folder, backend))  # another window's store
+    first = EncryptedTokenCacheStore(SecretVault(folder, backend))
+    second = EncryptedTokenCacheStore(SecretVault(folder, backend))  # another window's store
     early, late = first.load(), second.load()
     add_refresh_token(early, "RT-alice")
     add_refresh_token(late, "RT-bob")
@@ -118,7 +122,7 @@ def test_two_caches_saving_in_turn_keep_both_sign_ins(folder: Path) -> None:
 
 def test_a_removed_token_stays_removed_and_others_stay(folder: Path) -> None:
     backend = MemoryKeyring()
-    store = TokenCacheStore(SecretVault(folder, backend))
+    store = EncryptedTokenCacheStore(SecretVault(folder, backend))
     seed = store.load()
     add_refresh_token(seed, "RT-alice")
     add_refresh_token(seed, "RT-bob")
@@ -153,14 +157,14 @@ WRITER = """
 import sys
 import time
 from pathlib import Path
-from desktop.core.token_cache import TokenCacheStore
+from desktop.core.token_cache import EncryptedTokenCacheStore
 from desktop.core.vault import SecretVault
 from tests.helpers.file_keyring import FileKeyring
 from tests.helpers.tokens import add_refresh_token
 
 folder, keyring_file = Path(sys.argv[1]), Path(sys.argv[2])
 who, count = sys.argv[3], int(sys.argv[4])
-store = TokenCacheStore(SecretVault(folder, FileKeyring(keyring_file)))
+store = EncryptedTokenCacheStore(SecretVault(folder, FileKeyring(keyring_file)))
 cache = store.load()
 (folder / f"ready-{who}").touch()
 while not (folder / "go").exists():  # both loaded: start together, so the saves interleave
@@ -182,7 +186,7 @@ def test_two_processes_saving_at_once_lose_nothing(folder: Path, tmp_path: Path)
     keyring_file = tmp_path / "keyring.json"
     # The key is made once, before the writers start (the test keyring file is not itself
     # safe for two processes creating it at once).
-    TokenCacheStore(SecretVault(folder, FileKeyring(keyring_file))).save(signed_in_cache())
+    EncryptedTokenCacheStore(SecretVault(folder, FileKeyring(keyring_file))).save(signed_in_cache())
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     args = [str(folder), str(keyring_file)]
     writers = [
@@ -203,6 +207,8 @@ def test_two_processes_saving_at_once_lose_nothing(folder: Path, tmp_path: Path)
     for writer in writers:
         _, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
-    found = refresh_tokens(TokenCacheStore(SecretVault(folder, FileKeyring(keyring_file))).load())
+    found = refresh_tokens(
+        EncryptedTokenCacheStore(SecretVault(folder, FileKeyring(keyring_file))).load()
+    )
     expected = [REFRESH_TOKEN] + [f"RT-{who}-{n}" for who in "ab" for n in range(SAVES)]
     assert sorted(found) == sorted(expected)

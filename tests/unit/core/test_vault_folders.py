@@ -10,7 +10,7 @@ import pytest
 
 from desktop.core import notices
 from desktop.core.paths import DataPaths
-from desktop.core.token_cache import CACHE_NAME, TokenCacheStore
+from desktop.core.token_cache import CACHE_NAME, EncryptedTokenCacheStore
 from desktop.core.vault import SERVICE, CertificateVault, SecretVault, open_vault
 from tests.helpers.certificates import app_certificate
 from tests.helpers.keyrings import MemoryKeyring
@@ -22,14 +22,14 @@ def _vault(root: Path, keyring: MemoryKeyring) -> SecretVault:
 
 
 def _sign_in(vault: SecretVault, token: str) -> None:
-    store = TokenCacheStore(vault)
+    store = EncryptedTokenCacheStore(vault)
     cache = store.load()
     add_refresh_token(cache, token)
     store.save(cache)
 
 
 def _tokens(vault: SecretVault) -> list[str]:
-    return sorted(refresh_tokens(TokenCacheStore(vault).load()))
+    return sorted(refresh_tokens(EncryptedTokenCacheStore(vault).load()))
 
 
 def _to_legacy_name(vault: SecretVault, keyring: MemoryKeyring, name: str) -> None:
@@ -61,7 +61,7 @@ def test_signing_out_of_one_folder_leaves_the_other_signed_in(
     first, second = _vault(tmp_path / "a", keyring), _vault(tmp_path / "b", keyring)
     _sign_in(first, "RT-first")
     _sign_in(second, "RT-second")
-    TokenCacheStore(second).clear()
+    EncryptedTokenCacheStore(second).clear()
     assert _tokens(second) == []
     assert _tokens(first) == ["RT-first"]
     assert list(keyring.entries) == [(SERVICE, first.account(CACHE_NAME))]

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from desktop.core.store.postgres import leases
+
 #: The advisory lock key that serializes migrations ("apm" in ASCII).
 MIGRATION_LOCK = 0x61706D
 
@@ -434,6 +436,7 @@ _V1 = (
     _FUNCTIONS,
     _triggers(),
     _policies(),
+    leases.SCHEMA,
     "INSERT INTO apm.schema_info (version) VALUES (1)",
 )
 
@@ -458,6 +461,7 @@ GRANTS = (
     "GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA apm TO apm_technician",
     "GRANT INSERT, UPDATE, DELETE ON apm.customer_groups, apm.member_groups TO apm_admin",
     "GRANT UPDATE (offline_days) ON apm.schema_info TO apm_admin",
+    *leases.GRANTS,
     "GRANT apm_readonly TO apm_technician",
     "GRANT apm_technician TO apm_admin",
 )

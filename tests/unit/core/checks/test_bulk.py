@@ -158,3 +158,26 @@ def test_a_crashing_check_becomes_a_transient_result() -> None:
 def test_nothing_to_check() -> None:
     outcome = run_bulk_check([], Recorder())
     assert outcome.results == [] and not outcome.cancelled
+
+
+def test_tenant_first_finishes_a_tenant_before_starting_the_next() -> None:
+    rec = Recorder(delay=0.0)
+    profiles = [profile(id=i, tenant="a" if i <= 3 else "b") for i in range(1, 7)]
+    run_bulk_check(profiles, rec, concurrency=1, per_tenant=1, tenant_first=True)
+    assert [i for i, _ in rec.started] == [1, 2, 3, 4, 5, 6]
+    rotating = Recorder(delay=0.0)
+    run_bulk_check(profiles, rotating, concurrency=1, per_tenant=1)
+    assert [i for i, _ in rotating.started] == [1, 4, 2, 5, 3, 6]
+
+
+def test_progress_says_each_tenth_and_the_end_without_a_hop_per_result() -> None:
+    seen: list[int] = []
+    run_bulk_check(
+        many(200, 4),
+        Recorder(delay=0.0),
+        progress=lambda done, total, _text: seen.append(done),
+        concurrency=1,
+    )
+    assert seen[0] == 0 and seen[-1] == 200
+    assert {d * 10 // 200 for d in seen} == set(range(11))  # every tenth is reported
+    assert len(seen) < 100  # not once per result

@@ -11,7 +11,7 @@ from keyring import errors
 
 from desktop.core.checks.checker import ProfileChecker
 from desktop.core.checks.status_rules import Action
-from desktop.core.checks.wiring import VaultCredentials
+from desktop.core.checks.vault_credentials import VaultCredentials
 from desktop.core.domain import Status
 from desktop.core.paths import DataPaths
 from desktop.core.vault import SERVICE, CertificateVault, SecretVault, open_vault

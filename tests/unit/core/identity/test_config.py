@@ -15,8 +15,8 @@ from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.config import msal_options, publisher_client_id, sign_in_client_id
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
-from desktop.core.identity.wiring import IdentityWiring
 from desktop.core.paths import data_paths
+from desktop.core.services import IdentityServices
 from tests.helpers.identity_fakes import BASELINE, catalog
 
 SETTINGS_ID = "11111111-2222-4333-8444-555555555555"
@@ -116,7 +116,7 @@ def test_settings_keep_the_single_values_as_the_global_ones(tmp_path: Path) -> N
         ),
         "utf-8",
     )
-    wiring = IdentityWiring.load(paths, catalog())
+    wiring = IdentityServices.load(paths, catalog())
     assert wiring.sign_in_client_id() == SETTINGS_ID
     assert wiring.sign_in_client_id(Cloud.USGOV) == GOV_ID
     assert wiring.publisher_client_id(BASELINE) == SETTINGS_ID

@@ -94,3 +94,17 @@ def test_a_new_check_result_is_found_by_the_search(data_home: Path) -> None:
     assert nitro in profiles.filter(order, revoked)
     assert nitro in profiles.filter(order, ListFilter(text="invalid"))
     assert nitro not in profiles.filter(order, ListFilter(text="valid", status="Valid"))
+
+
+def test_a_deferred_consent_s_first_valid_check_shows_as_its_consent_time(
+    data_home: Path,
+) -> None:
+    profiles = _list(data_home)
+    deferred = 0
+    profiles.rows[deferred] = profiles.rows[deferred]._replace(consented_at=None)
+    profiles.update_status(deferred, "Invalid", "Not granted yet.", "2026-03-01T00:00:00Z")
+    assert profiles.rows[deferred].consented_at is None  # only a Valid check proves it
+    profiles.update_status(deferred, "Valid", "Granted.", "2026-03-02T00:00:00Z")
+    assert profiles.rows[deferred].consented_at == "2026-03-02T00:00:00Z"  # as the store has it
+    profiles.update_status(deferred, "Valid", "Granted.", "2026-03-03T00:00:00Z")
+    assert profiles.rows[deferred].consented_at == "2026-03-02T00:00:00Z"

@@ -11,8 +11,8 @@ import pytest
 from desktop.core.catalog.loader import load_shipped
 from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import Tenant
-from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
+from desktop.core.services import CoreServices
 from desktop.core.settings import Settings
 from desktop.core.wizard.backend import WizardBackend
 from desktop.core.wizard.ports import ConsentRequest
@@ -36,7 +36,7 @@ def test_consent_link_uses_the_landing_page_from_settings(
     paths = DataPaths(data_home).ensure()
     Settings(consent_link_redirect_uri=landing).save(paths.settings)
     catalog = load_shipped()
-    backend = WizardBackend(paths, catalog, lambda: Inventory.open(paths))
+    backend = WizardBackend(CoreServices(paths, catalog))
     app = catalog.app_type("apelements-automation")
     link = backend.consent_link(ConsentRequest(Tenant(TENANT, 1), app, CLIENT))
     assert parse_qs(urlsplit(link).query)["redirect_uri"] == [expected]

@@ -109,7 +109,7 @@ class Reconsented:
     certificate: Any | None = None
 
 
-class ConsentEngine(Protocol):
+class ReauthorizeEngine(Protocol):
     """The identity engine's consent flow, as re-authorizing uses it."""
 
     def reauthorize(
@@ -149,7 +149,7 @@ def reauthorize(
     request: ReauthorizeRequest,
     *,
     store: ReauthorizeStore,
-    engine: ConsentEngine,
+    engine: ReauthorizeEngine,
     checker: ProfileChecker,
     token: CancelToken | None = None,
     certificates: CertificateReplacer | None = None,

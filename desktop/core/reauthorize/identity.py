@@ -14,23 +14,23 @@ from dataclasses import replace
 
 from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, Service, SetupMode
-from desktop.core.checks.reauthorize import CertificateReplacer, ReauthorizeRequest, Reconsented
 from desktop.core.domain import AppProfile, Cloud, utc_now
 from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import NotFoundError, UserError
 from desktop.core.identity.admin_consent import run_admin_consent
-from desktop.core.identity.consent import ConsentEngine, ConsentPlan
+from desktop.core.identity.consent import ConsentPlan, IdentityConsentEngine
 from desktop.core.identity.reconsent import ReconsentWarning, read_reconsent_warning
 from desktop.core.identity.staged import StagedCertificates
 from desktop.core.inventory import Inventory
+from desktop.core.reauthorize.flow import CertificateReplacer, ReauthorizeRequest, Reconsented
 
 
 class IdentityReauthorizer:
-    """:class:`~desktop.core.checks.reauthorize.ConsentEngine` over the identity engine."""
+    """:class:`~desktop.core.reauthorize.flow.ReauthorizeEngine` over the identity engine."""
 
     def __init__(
         self,
-        engine: ConsentEngine,
+        engine: IdentityConsentEngine,
         catalog: Catalog,
         inventory: Inventory,
         publisher_client_id: Callable[[AppType], str],
@@ -142,7 +142,7 @@ class IdentityReauthorizer:
         staged = StagedCertificates()
         engine = self._engine
         if custom:
-            engine = ConsentEngine(
+            engine = IdentityConsentEngine(
                 cache_store=engine.cache_store,
                 certificates=staged,
                 credential_of=engine.credential_of,

@@ -1,0 +1,62 @@
+"""Throttling as Graph counts it: a hold is per app, whatever the tenant, and the run's
+throttled seconds count each hold once; next links become URLs relative to the version."""
+
+from __future__ import annotations
+
+import requests
+
+from desktop.core.checks.graph_batch import GraphBatcher, GraphThrottle
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_a_hold_makes_every_request_of_that_app_wait_and_no_other_app() -> None:
+    clock = _Clock()
+    throttle = GraphThrottle(clock=clock, sleep=clock.sleep)
+    throttle.hold("technician", 3.0)  # asked by one tenant's batch
+    throttle.wait("custom-app")
+    assert clock.slept == []
+    throttle.wait("technician")  # another tenant's batch of the same app
+    assert clock.slept == [3.0]
+    throttle.wait("technician")
+    assert clock.slept == [3.0]  # over
+
+
+def test_overlapping_holds_count_once_and_a_longer_one_extends() -> None:
+    clock = _Clock()
+    throttle = GraphThrottle(clock=clock, sleep=clock.sleep)
+    throttle.hold("app", 2.0)
+    throttle.hold("app", 1.0)  # inside the first
+    assert throttle.throttled_seconds == 2.0
+    clock.now += 1.0
+    throttle.hold("app", 2.0)  # until 103: one more second
+    assert throttle.throttled_seconds == 3.0
+    throttle.hold("other", 5.0)
+    assert throttle.throttled_seconds == 8.0
+
+
+def test_next_links_become_relative_to_the_version() -> None:
+    batcher = GraphBatcher(
+        requests.Session(),
+        "https://graph.microsoft.us/v1.0",
+        "token",
+        app="a",
+        throttle=GraphThrottle(),
+        timeout=lambda: (1.0, 1.0),
+    )
+    link = "https://graph.microsoft.us/v1.0/servicePrincipals?$skiptoken=X"
+    assert batcher.relative(link) == "/servicePrincipals?$skiptoken=X"
+    # A link on another spelling of the host keeps its path and query.
+    other = "https://127.0.0.1:8443/v1.0/oauth2PermissionGrants?$filter=a&$skiptoken=Y"
+    assert batcher.relative(other) == "/oauth2PermissionGrants?$filter=a&$skiptoken=Y"
