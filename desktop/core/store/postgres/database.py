@@ -18,15 +18,18 @@ from typing import TYPE_CHECKING
 import psycopg
 
 from desktop.core.changes import ChangeEntry, ChangeFeed
+from desktop.core.errors import UserError
 from desktop.core.store.postgres.connection import (
     Connection,
     connect,
     database_error,
+    describe,
     redacted,
 )
 from desktop.core.store.postgres.migrate import check_usable
 from desktop.core.store.postgres.repository import PgUnitOfWork, read_log, write_log
 from desktop.core.store.postgres.schema import CHANNEL
+from desktop.core.store.postgres.team import current_role
 
 #: The advisory lock every unit of work takes first ("apmw").
 WRITE_LOCK = 0x61706D77
@@ -59,6 +62,14 @@ class PostgresStore:
         """Connect and check the schema version. Raises ``UserError`` in words."""
         store = cls(url, password=password)
         with store._connection() as conn:
+            if current_role(conn) == "none":
+                row = conn.execute("SELECT session_user").fetchone()
+                raise UserError(
+                    f"The login {row[0] if row else ''} has no team role on the team database "
+                    f"{describe(url)}.",
+                    remedy="Ask your team's admin to grant you one "
+                    "('app-profiles-cli team grant USER --role technician').",
+                )
             check_usable(conn, url)
         return store
 
