@@ -244,6 +244,11 @@ ON_DEMAND_MODULES = (
     "desktop.ui.check_page",
     "desktop.ui.profiles.details",
     "desktop.ui.profiles.customers_dialog",
+    # GDAP partner access: the access panel, its controller, the notice before Authenticate.
+    "desktop.ui.profiles.tenant_access_panel",
+    "desktop.controllers.tenant_access",
+    "desktop.ui.consent_access_notice",
+    "desktop.core.partner_access",
     "desktop.ui.profiles.list_tools",
     "desktop.controllers.list_export",
     "desktop.ui.action_icons",
