@@ -158,9 +158,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     ctx.profiles_page.export_controller = export_controller
     ctx.account = add_account(window, ctx.runner, ctx.dialogs, services)
     connect_checks_to_account(checks, ctx.account)
-    access = add_tenant_access(
-        window, ctx.profiles_page, ctx.runner, services, ctx.account.sign_in_action.trigger
-    )
+    access = add_tenant_access(window, ctx.profiles_page, ctx.runner, services, ctx.account)
     checks.connect_handler = access.customers.open
     checks.access_notice = wizard.access_notice = access.notice
     for problem in ctx.problems:

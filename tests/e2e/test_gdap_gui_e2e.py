@@ -196,8 +196,6 @@ def test_connect_by_the_customers_admin_in_the_browser_and_cancel(
     try:
         account = ctx.account
         assert account is not None and ctx.profiles_page is not None
-        with qtbot.waitSignal(account.controller.signed_in, timeout=60_000):
-            account.sign_in_action.trigger()
         dialog = customers_opener(ctx.profiles_page).open()
         qtbot.addWidget(dialog)
         dialog.resize(1120, 680)
@@ -205,7 +203,14 @@ def test_connect_by_the_customers_admin_in_the_browser_and_cancel(
         panel = dialog.access_panel
         assert panel is not None
         qtbot.waitUntil(lambda: panel.access is not None, timeout=30_000)
+        assert "not signed in" in panel.headline.text() and panel.sign_in_button.isVisible()
+
+        # Sign in from the panel: once signed in, it reads the access again by itself.
+        with qtbot.waitSignal(account.controller.signed_in, timeout=60_000):
+            panel.sign_in_button.click()
+        qtbot.waitUntil(lambda: "AADSTS90099" in panel.headline.text(), timeout=30_000)
         assert panel.access is not None and not panel.access.connected
+        assert not panel.sign_in_button.isVisible()
 
         # The customer's admin does not answer: the wait shows progress, and Cancel ends it.
         assert box.ca_path is not None
