@@ -47,7 +47,7 @@ from desktop.ui.wizard.wiring import add_create_wizard
 
 if TYPE_CHECKING:
     from desktop.controllers.list_export import ListExportController
-    from desktop.core.vault import CertificateVault
+    from desktop.core.secrets import SecretStore
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -95,16 +95,16 @@ class AppContext:
     first_run: FirstRun | None = None
 
     @property
-    def certificates(self) -> CertificateVault | None:
+    def certificates(self) -> SecretStore | None:
         """Profiles' certificates: a key per certificate in the OS keyring, the encrypted file
         in the data folder; None until first used (by a worker thread)."""
         return self.services.opened_certificates()
 
     @certificates.setter
-    def certificates(self, vault: CertificateVault) -> None:
+    def certificates(self, vault: SecretStore) -> None:
         self.services.use_certificates(vault)
 
-    def certificate_vault(self) -> CertificateVault:
+    def certificate_vault(self) -> SecretStore:
         """The one certificate vault of this app (built lazily: it loads cryptography)."""
         return self.services.certificates()
 
@@ -239,7 +239,6 @@ ON_DEMAND_MODULES = (
     "desktop.controllers.checks",
     "desktop.controllers.reauthorize",
     "desktop.ui.reauthorize_dialog",
-    "desktop.ui.check_page",
     "desktop.ui.profiles.details",
     "desktop.ui.profiles.customers_dialog",
     # GDAP partner access: the access panel, its controller, the notice before Authenticate.

@@ -10,7 +10,7 @@ from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import Lines, emit, emit_object
 from desktop.core.catalog import Catalog
 from desktop.core.inventory.profiles import ProfileDetails, parse_status, row_json
-from desktop.core.store.connection import to_db_time
+from desktop.core.timestamps import to_utc_text as to_db_time
 
 LIST_COLUMNS = [
     "id",

@@ -24,7 +24,7 @@ from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import Catalog
 from desktop.core.errors import UserError
 
-from desktop.ui.check_bar import CheckBar
+from desktop.ui.check_bar import CheckBar, summary
 from desktop.ui.check_failures import (
     FailureFix,
     explain_failures,
@@ -38,18 +38,29 @@ from desktop.ui.profiles.page import ProfilesPage
 if TYPE_CHECKING:
     from desktop.controllers.checks import ChecksController
     from desktop.core.checks.bulk import BulkOutcome
-    from desktop.core.checks.reauthorize import (
+    from desktop.core.checks.result import CheckResult
+    from desktop.core.checks.service import CheckService, Target
+    from desktop.core.reauthorize.flow import (
         CertificateReplacer,
         ReauthorizeEngine,
         ReauthorizeRequest,
         ReauthorizeStore,
     )
-    from desktop.core.checks.result import CheckResult
-    from desktop.core.checks.service import CheckService, Target
     from desktop.core.settings_hint import SettingTarget
 
     from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+
+
+def row_updates(results: list[CheckResult]) -> list[tuple[int, str, str, str]]:
+    """What a batch of check results changes in the profile list's rows: ``(id, status,
+    reason, last checked)``. A failed check (transient) changes nothing: the row keeps its
+    stored status and reason."""
+    return [
+        (r.id, r.status.value, r.reason, r.checked_at.isoformat().replace("+00:00", "Z"))
+        for r in results
+        if not r.transient
+    ]
 
 
 #: How often the counts line follows streaming check results.
@@ -180,7 +191,6 @@ class ChecksWiring(QObject):
 
     @Slot(list)
     def _on_results(self, results: list[CheckResult]) -> None:
-        updates = []
         for result in results:
             if result.transient:
                 self._failed += 1
@@ -194,16 +204,12 @@ class ChecksWiring(QObject):
                     self._fix_app = self._app_of(result.id)
                 continue  # the stored status and reason stay; the summary counts the failure
             self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
-            checked = result.checked_at.isoformat().replace("+00:00", "Z")
-            updates.append((result.id, result.status.value, result.reason, checked))
-        if self.page.model.apply_checks(updates) and not self._counts_timer.isActive():
+        if self.page.model.apply_checks(row_updates(results)) and not self._counts_timer.isActive():
             self._counts_timer.start()
 
     @Slot(object)
     def _on_finished(self, outcome: BulkOutcome) -> None:
         from desktop.core.domain import Status
-
-        from desktop.ui.check_page import summary
 
         counts = {s: self._counts.get(s.value, 0) for s in Status}
         text = summary(counts, self._failed, outcome.cancelled)
@@ -311,7 +317,7 @@ class ChecksWiring(QObject):
             )
             return
         from desktop.controllers.reauthorize import ReauthorizeController
-        from desktop.core.checks.reauthorize import options_for, reauthorize
+        from desktop.core.reauthorize.flow import options_for, reauthorize
 
         from desktop.ui.reauthorize_dialog import ReauthorizeDialog
 

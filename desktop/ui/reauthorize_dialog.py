@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 from desktop.controllers.certificates import CertificateController
 from desktop.controllers.reauthorize import ReauthorizeController
 from desktop.core.catalog.model import AppType, ConsentMethod
-from desktop.core.checks.reauthorize import ReauthorizeOptions, ReauthorizeRequest
 from desktop.core.checks.result import CheckResult
 from desktop.core.domain import AppProfile, Status, Tenant
 from desktop.core.errors import UserError
 from desktop.core.identity.reconsent import ReconsentWarning
+from desktop.core.reauthorize.flow import ReauthorizeOptions, ReauthorizeRequest
 
 from desktop.ui.certificate_panel import CertificatePanel
 from desktop.ui.consent_access_notice import REAUTHORIZE_ROUTES, ConsentAccessNotice

@@ -63,10 +63,13 @@ def test_init_grant_status_and_a_readonly_write_refused(
     assert status["last_sync"].endswith("Z")
     assert password not in json.dumps(status)
 
-    # A readonly member's write is refused by the server, in one line, exit 2.
+    # A readonly member's writes are refused by the server, in one line, exit 2.
     assert cli("customers", "add", "Contoso").returncode == 0  # the local store
     line = one_line_error(reader("team", "import-local"))
     assert "your team role is read-only" in line.lower()
+    line = one_line_error(reader("customers", "add", "Fabrikam"))
+    assert "your team role is read-only" in line.lower()
+    assert ok(reader("customers", "list", "--format", "json")) == []
     # ... and a readonly member cannot hand out roles either.
     line = one_line_error(reader("team", "grant", name, "--role", "admin"))
     assert "Only your team's admin" in line
@@ -104,6 +107,26 @@ def test_import_local_is_idempotent_and_says_what_it_did(
         ("customer", "created"),
         ("tenant", "created"),
     }
+    assert {r["actor"] for r in rows} == {name}
+
+
+def test_the_whole_cli_works_on_the_team_database(cli: Cli, postgres_db: TestDatabase) -> None:
+    owner = as_user(cli, postgres_db.owner_url)
+    ok(owner("team", "init", "--format", "json"))
+    name, password = postgres_db.login("tech")
+    ok(owner("team", "grant", name, "--role", "technician", "--format", "json"))
+    tech = as_user(cli, postgres_db.url_for(name, password))
+    seeded = tech("demo", "seed", "--customers", "3", "--profiles", "30", "--format", "json")
+    assert seeded.returncode == 0, seeded.stderr
+    profiles = ok(tech("profiles", "list", "--format", "json"))
+    assert len(profiles) == 30
+    customers = ok(tech("customers", "list", "--format", "json"))
+    assert len(customers) == 3 and sum(c["profiles"] for c in customers) == 30
+    # The local store was not used.
+    assert ok(cli("profiles", "list", "--format", "json")) == []
+    rows = ok(tech("audit", "--format", "json"))
+    assert sum(1 for r in rows if (r["entity"], r["change"]) == ("profile", "created")) == 30
+    assert sum(1 for r in rows if (r["entity"], r["change"]) == ("history", "created")) == 30
     assert {r["actor"] for r in rows} == {name}
 
 

@@ -104,12 +104,7 @@ class CustomersDialog(QDialog):
         self._closing = False
         self.resize(*fitting_size(parent))
 
-        controller.customers_loaded.connect(self._on_loaded)
-        controller.changed.connect(self.reload)
-        controller.done.connect(self.status.setText)
-        controller.failed.connect(self._on_failed)
-        controller.removal_planned.connect(self._on_removal_planned)
-        controller.looked_up.connect(self._on_looked_up)
+        controller.customers_changed.connect(self.reload)
         self._show_customer(None)
         self.reload()
 
@@ -258,7 +253,15 @@ class CustomersDialog(QDialog):
 
     @Slot()
     def reload(self) -> None:
-        self.controller.load_customers()
+        task = self.controller.load_customers()
+        task.succeeded.connect(self._on_loaded)
+        task.failed.connect(self._on_failed)
+
+    def _follow(self, task: Task[str]) -> Task[str]:
+        """Show the result of an action this dialog started (and only those) below it."""
+        task.succeeded.connect(self.status.setText)
+        task.failed.connect(self._on_failed)
+        return task
 
     @Slot(object)
     def _on_loaded(self, snapshot: CustomersSnapshot) -> None:
@@ -353,8 +356,9 @@ class CustomersDialog(QDialog):
             self.dialogs.error(TITLE, UserError("A customer needs a name.", remedy="Type it."))
             return
         self._select_after_load = name
-        self.new_name.clear()
-        self.controller.add_customer(name)
+        task = self._follow(self.controller.add_customer(name))
+        # Cleared only once added: a refused name stays, to correct it.
+        task.succeeded.connect(lambda _text: self.new_name.clear())
 
     @Slot()
     def rename_customer(self) -> None:
@@ -363,7 +367,7 @@ class CustomersDialog(QDialog):
         if customer is None or new == customer.name:
             return
         self._select_after_load = new
-        self.controller.rename_customer(customer.name, new)
+        self._follow(self.controller.rename_customer(customer.name, new))
 
     @Slot(str, str)
     def _notes_saved(self, name: str, notes: str) -> None:
@@ -383,13 +387,14 @@ class CustomersDialog(QDialog):
         customer = self.current()
         if customer is None:
             return
-        self.controller.set_aos_services(customer.name, self.services_box.chosen_ids(customer))
+        chosen = self.services_box.chosen_ids(customer)
+        self._follow(self.controller.set_aos_services(customer.name, chosen))
 
     @Slot()
     def remove_customer(self) -> None:
         customer = self.current()
         if customer is not None:
-            self.controller.plan_customer_removal(customer.name)
+            self._plan(self.controller.plan_customer_removal(customer.name))
 
     @Slot(object)
     def _on_removal_planned(self, plan: CustomerRemovalPlan | TenantRemovalPlan) -> None:
@@ -403,9 +408,13 @@ class CustomersDialog(QDialog):
         if not self.dialogs.confirm(TITLE, lines[0], details=details, action="Remove"):
             return
         if isinstance(plan, CustomerRemovalPlan):
-            self.controller.remove_customer(plan)
+            self._follow(self.controller.remove_customer(plan))
         else:
-            self.controller.remove_tenant(plan)
+            self._follow(self.controller.remove_tenant(plan))
+
+    def _plan(self, task: Task[CustomerRemovalPlan] | Task[TenantRemovalPlan]) -> None:
+        task.succeeded.connect(self._on_removal_planned)
+        task.failed.connect(self._on_failed)
 
     @Slot()
     def look_up(self) -> None:
@@ -419,6 +428,8 @@ class CustomersDialog(QDialog):
             return
         self.status.setText(f"Looking up {domain}…")
         task = self.controller.lookup_tenant(domain, Cloud(self.cloud.currentData()))
+        task.succeeded.connect(lambda found: self._on_looked_up(*found))
+        task.failed.connect(self._on_failed)
         self._lookup_task = task
         task.finished.connect(lambda: self._lookup_ended(task))
         self._set_looking_up(True)
@@ -498,12 +509,14 @@ class CustomersDialog(QDialog):
         domain, tenant_id = self.domain.text(), self.tenant_id.text()
         found_domain, found_id, name = self._looked_up_name
         same = (domain.strip().lower().rstrip("."), tenant_id.strip().lower())
-        task = self.controller.add_tenant(
-            customer.name,
-            domain,
-            tenant_id,
-            Cloud(self.cloud.currentData()),
-            display_name=name if same == (found_domain, found_id.lower()) else "",
+        task = self._follow(
+            self.controller.add_tenant(
+                customer.name,
+                domain,
+                tenant_id,
+                Cloud(self.cloud.currentData()),
+                display_name=name if same == (found_domain, found_id.lower()) else "",
+            )
         )
         # Cleared only once added: a refused tenant keeps what was typed, to correct it.
         task.succeeded.connect(self._clear_tenant_fields)
@@ -520,7 +533,7 @@ class CustomersDialog(QDialog):
             self.dialogs.info(TITLE, "Select the tenant to remove.")
             return
         tenant = self.tenants.tenant(rows[0].row())
-        self.controller.plan_tenant_removal(tenant.tenant_id)
+        self._plan(self.controller.plan_tenant_removal(tenant.tenant_id))
 
     @Slot(object)
     def _on_failed(self, error: UserError) -> None:

@@ -131,7 +131,7 @@ def test_the_audit_names_the_authenticated_role_and_the_ticket(
         ("customer", "created"),
         ("tenant", "created"),
         ("profile", "created"),
-        ("profile", "consented"),
+        ("history", "consented"),
     ]
     assert {(r[0], r[1]) for r in rows} == {(bob[0] if bob else None, "T-1234")}
     events = owner.execute("SELECT actor, customer_id FROM profile_events").fetchall()

@@ -145,11 +145,15 @@ def test_history_keeps_the_actor_and_ticket_in_the_audit(
     owner = connect(postgres_db.owner_url)
     try:
         rows = owner.execute(
-            "SELECT change, ticket, customer_id FROM audit WHERE entity = 'profile' ORDER BY id"
+            "SELECT entity, change, ticket, customer_id FROM audit "
+            "WHERE entity IN ('profile', 'history') ORDER BY id"
         ).fetchall()
     finally:
         owner.close()
-    assert rows == [("created", "INC-42", cid), ("reauthorized", "INC-42", cid)]
+    assert rows == [
+        ("profile", "created", "INC-42", cid),
+        ("history", "reauthorized", "INC-42", cid),
+    ]
 
 
 BATCH = 5_000
