@@ -212,6 +212,15 @@ def test_connect_by_the_customers_admin_in_the_browser_and_cancel(
         assert panel.access is not None and not panel.access.connected
         assert not panel.sign_in_button.isVisible()
 
+        # A consent link for the customer's admin: the sign-in app's admin-consent page.
+        with qtbot.waitSignal(panel.controller.link_ready, timeout=30_000) as linked:
+            panel.copy_link.trigger()
+        link = linked.args[1]
+        assert QApplication.clipboard().text() == link
+        assert f"/{demo.tenant_id}/" in link and "adminconsent" in link
+        assert f"client_id={demo.sign_in_client_id}" in link
+        assert panel.outcome.text().startswith("Copied a consent link.")
+
         # The customer's admin does not answer: the wait shows progress, and Cancel ends it.
         assert box.ca_path is not None
         monkeypatch.setenv("BROWSER", browser_command(box.ca_path, decision="none", log=log))
