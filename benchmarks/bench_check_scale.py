@@ -3,8 +3,8 @@
 The sandbox runs in its own process (as Microsoft's servers would: they do not share our GIL)
 with the latency L on **every** request, token, discovery and Graph alike, and counts them at
 the server. Every ``--custom-every``-th tenant also holds one custom-mode profile. The check
-runs through the GUI's check controller and page, as "Check all" does, and the benchmark prints
-for that one run:
+runs through the GUI's check controller into the profile list, as "Check all" does, and the
+benchmark prints for that one run:
 
 - requests per tenant against the bound 1 token + 1 + ⌈3P/20⌉ (Graph JSON batching carries 20
   requests a round trip; a custom app adds its own token and one Graph round trip), as a ratio
@@ -46,6 +46,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from benchmarks.profile_list_view import ProfileListView  # noqa: E402
 from desktop.controllers.checks import ChecksController  # noqa: E402
 from desktop.controllers.tasks import TaskRunner  # noqa: E402
 from desktop.core.catalog.model import (  # noqa: E402
@@ -69,15 +70,8 @@ from tests.helpers.browser import StandInBrowser  # noqa: E402
 from tests.helpers.catalog_factory import app_type, perm  # noqa: E402
 from tests.helpers.check_fakes import MemoryCheckStore, profile, small_catalog  # noqa: E402
 
-from desktop.ui.check_page import CheckPage  # noqa: E402
-
 GRAPH = "Microsoft Graph"
 BATCH = 20  # requests in one Graph JSON batch
-
-
-class _Dialogs:
-    def error(self, title: str, error: object) -> None:
-        print(f"error: {error}", file=sys.stderr)
 
 
 @dataclass(frozen=True)
@@ -230,8 +224,8 @@ def _run(args: argparse.Namespace, host: Host, credentials: Credentials) -> int:
         )
 
     controller = ChecksController(runner, service)
-    page = CheckPage(controller, _Dialogs())  # type: ignore[arg-type]
-    page.resize(1200, 600)
+    controller.failed.connect(lambda error: print(f"error: {error}", file=sys.stderr))
+    page = ProfileListView(profiles, catalog, controller)
     page.show()
     ticks = QElapsedTimer()
     longest = 0
@@ -240,14 +234,14 @@ def _run(args: argparse.Namespace, host: Host, credentials: Credentials) -> int:
 
     stalls: list[tuple[int, int, int]] = []
     since = QElapsedTimer()
-    model = page.model
+    shown = page
 
     def tick() -> None:
         nonlocal longest
         gap = ticks.restart()
         longest = max(longest, gap)
         if gap > 25:
-            stalls.append((gap, since.elapsed(), model.rowCount()))
+            stalls.append((gap, since.elapsed(), shown.results))
 
     timer.timeout.connect(tick)
     done: list[float] = []
@@ -257,7 +251,7 @@ def _run(args: argparse.Namespace, host: Host, credentials: Credentials) -> int:
     ticks.start()
     since.start()
     timer.start()
-    page.start(None)
+    controller.check(None)
     app.exec()
     timer.stop()
     wall = done[0] - start if done else float("nan")
@@ -265,7 +259,7 @@ def _run(args: argparse.Namespace, host: Host, credentials: Credentials) -> int:
     total = counts.pop("total")
     valid = sum(getattr(r, "status", None) is Status.VALID for r in store.recorded)
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-    print(f"checked: {page.model.rowCount()} rows, {valid} Valid")
+    print(f"checked: {page.results} rows, {valid} Valid")
     reasons = Counter(
         str(getattr(r, "reason", ""))
         for r in store.recorded

@@ -21,6 +21,7 @@ from desktop.cli_commands import (
     settings,
     signin,
     team,
+    team_secrets,
     tenants,
     watch,
 )
@@ -41,6 +42,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     explain,
     settings,
     team,
+    team_secrets,  # joins the team command: after it
     watch,
 )
 

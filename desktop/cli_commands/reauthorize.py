@@ -29,10 +29,10 @@ from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.progress import say
 from desktop.cli_commands.ticket import add_ticket
 from desktop.core.catalog.model import ConsentMethod
-from desktop.core.checks.reauthorize import ReauthorizeRequest, reauthorize, validate
 from desktop.core.checks.service import exit_code
 from desktop.core.errors import UserError
 from desktop.core.identity.reconsent import ReconsentWarning
+from desktop.core.reauthorize.flow import ReauthorizeRequest, reauthorize, validate
 
 
 def register(subparsers: Any) -> None:

@@ -127,10 +127,12 @@ def _connected(ctx: CliContext) -> Iterator[Connection]:
 
 
 def _init(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.core.secrets.team_db import install
     from desktop.core.store.postgres.migrate import migrate
 
     with _connected(ctx) as conn:
         before, after = migrate(conn, _team_database(ctx).url)
+        install(conn)  # the shared secrets' tables (team enroll/approve/remove)
     emit_object(
         {
             "schema_version": after,
@@ -247,12 +249,15 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         row = conn.execute("SELECT session_user, current_setting('server_version')").fetchone()
         assert row is not None
+        role = team.current_role(conn)
+        # A login without a team role may not read the schema at all.
+        version = schema_version(conn) if role != "none" else None
         report.update(
             user=row[0],
             server_version=row[1],
-            schema_version=schema_version(conn),
-            role=team.current_role(conn),
-            groups=team.my_groups(conn) if schema_version(conn) else [],
+            schema_version=version,
+            role=role,
+            groups=team.my_groups(conn) if version else [],
             connected=True,
             last_sync=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         )

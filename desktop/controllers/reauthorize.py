@@ -19,10 +19,10 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.controllers.tasks import Task, TaskRunner
 from desktop.core.cancel import CancelToken, Progress
-from desktop.core.checks.reauthorize import ReauthorizeRequest
 from desktop.core.checks.result import CheckResult
 from desktop.core.errors import UserError
 from desktop.core.identity.reconsent import ReconsentWarning
+from desktop.core.reauthorize.flow import ReauthorizeRequest
 
 Reauthorize = Callable[[ReauthorizeRequest, CancelToken], CheckResult]
 #: Reads what a re-consent may revoke (Graph, with the technician's token).

@@ -6,6 +6,19 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from desktop.core.domain import Status
+
+
+def summary(counts: dict[Status, int], failed: int, cancelled: bool) -> str:
+    """The bar's words for a finished check, e.g. "2 Invalid · 1 Expired · 40 Valid · 3 checks
+    failed — status kept (cancelled)"."""
+    order = (Status.INVALID, Status.EXPIRED, Status.VALID, Status.UNKNOWN)
+    parts = [f"{counts[s]} {s.value}" for s in order if counts.get(s)]
+    if failed:
+        parts.append(f"{failed} check{'s' if failed != 1 else ''} failed — status kept")
+    text = " · ".join(parts) or "Nothing checked"
+    return text + (" (cancelled)" if cancelled else "")
+
 
 class CheckBar(QWidget):
     """Check selected / Check all, a progress bar with the count, and Cancel.

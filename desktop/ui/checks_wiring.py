@@ -17,31 +17,50 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
-from PySide6.QtWidgets import QBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import Catalog
 from desktop.core.errors import UserError
 
-from desktop.ui.check_bar import CheckBar
-from desktop.ui.check_failures import FailureFix, explain_failures, failure_cause
+from desktop.ui.check_bar import CheckBar, summary
+from desktop.ui.check_failures import (
+    FailureFix,
+    explain_failures,
+    failure_cause,
+    needs_client_id,
+    needs_connect,
+)
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.profiles.page import ProfilesPage
 
 if TYPE_CHECKING:
     from desktop.controllers.checks import ChecksController
     from desktop.core.checks.bulk import BulkOutcome
-    from desktop.core.checks.reauthorize import (
+    from desktop.core.checks.result import CheckResult
+    from desktop.core.checks.service import CheckService, Target
+    from desktop.core.reauthorize.flow import (
         CertificateReplacer,
         ReauthorizeEngine,
         ReauthorizeRequest,
         ReauthorizeStore,
     )
-    from desktop.core.checks.result import CheckResult
-    from desktop.core.checks.service import CheckService, Target
+    from desktop.core.settings_hint import SettingTarget
 
+    from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+
+
+def row_updates(results: list[CheckResult]) -> list[tuple[int, str, str, str]]:
+    """What a batch of check results changes in the profile list's rows: ``(id, status,
+    reason, last checked)``. A failed check (transient) changes nothing: the row keeps its
+    stored status and reason."""
+    return [
+        (r.id, r.status.value, r.reason, r.checked_at.isoformat().replace("+00:00", "Z"))
+        for r in results
+        if not r.transient
+    ]
 
 
 #: How often the counts line follows streaming check results.
@@ -111,7 +130,18 @@ class ChecksWiring(QObject):
         self.sign_in_handler: Callable[[], None] | None = None
         #: Whether the technician is signed in; None while nobody can tell yet.
         self.signed_in: Callable[[], bool | None] | None = None
+        #: Opens Customers and tenants at a tenant (its Connect this tenant); set by the app.
+        self.connect_handler: Callable[[str], object] | None = None
+        #: Makes the Re-authorize dialog's "can you consent here?" notice; None: none.
+        self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
         self._fix: FailureFix | None = None
+        #: The tenant of the first check that a connect fixes ("" when none failed so).
+        self._fix_tenant = ""
+        self._connect_said = False
+        #: Opens Settings at a field (a missing client ID); set by the app.
+        self.open_settings: Callable[[SettingTarget], object] | None = None
+        #: The app type of the first check that failed for want of a client ID.
+        self._fix_app = ""
 
     @property
     def controller(self) -> ChecksController:
@@ -154,27 +184,32 @@ class ChecksWiring(QObject):
         self._failed = 0
         self._counts = {}
         self._failures = Counter()
+        self._fix_tenant = ""
+        self._connect_said = False
+        self._fix_app = ""
         self.controller.check(ids)
 
     @Slot(list)
     def _on_results(self, results: list[CheckResult]) -> None:
-        updates = []
         for result in results:
             if result.transient:
                 self._failed += 1
                 self._failures[failure_cause(result.reason)] += 1
+                # The tenant to connect: the first that says so, else the first that failed.
+                if needs_connect(result.reason) and not self._connect_said:
+                    self._fix_tenant, self._connect_said = self._tenant_of(result.id), True
+                elif not self._fix_tenant:
+                    self._fix_tenant = self._tenant_of(result.id)
+                if not self._fix_app and needs_client_id(result.reason):
+                    self._fix_app = self._app_of(result.id)
                 continue  # the stored status and reason stay; the summary counts the failure
             self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
-            checked = result.checked_at.isoformat().replace("+00:00", "Z")
-            updates.append((result.id, result.status.value, result.reason, checked))
-        if self.page.model.apply_checks(updates) and not self._counts_timer.isActive():
+        if self.page.model.apply_checks(row_updates(results)) and not self._counts_timer.isActive():
             self._counts_timer.start()
 
     @Slot(object)
     def _on_finished(self, outcome: BulkOutcome) -> None:
         from desktop.core.domain import Status
-
-        from desktop.ui.check_page import summary
 
         counts = {s: self._counts.get(s.value, 0) for s in Status}
         text = summary(counts, self._failed, outcome.cancelled)
@@ -203,8 +238,23 @@ class ChecksWiring(QObject):
         fix = self._fix
         if fix is FailureFix.SIGN_IN and self.sign_in_handler is not None:
             self.sign_in_handler()
+        elif fix is FailureFix.CONNECT_TENANT and self.connect_handler is not None:
+            self.connect_handler(self._fix_tenant)
         elif fix is FailureFix.CONNECT_TENANT:
             self.page.customers_requested.emit()
+        elif fix is FailureFix.OPEN_SETTINGS and self.open_settings is not None:
+            from desktop.core import settings_edit as edit
+            from desktop.core.settings_hint import SettingTarget
+
+            self.open_settings(SettingTarget(edit.CLIENT_ID, "global", self._fix_app))
+
+    def _app_of(self, profile_id: int) -> str:
+        row = self.page.model.row_of_profile(profile_id)
+        return self.page.model.row_at(row).app_type_id if row >= 0 else ""
+
+    def _tenant_of(self, profile_id: int) -> str:
+        row = self.page.model.row_of_profile(profile_id)
+        return self.page.model.row_at(row).tenant_id if row >= 0 else ""
 
     # -- events that require re-authorization ---------------------------------------------
 
@@ -267,7 +317,7 @@ class ChecksWiring(QObject):
             )
             return
         from desktop.controllers.reauthorize import ReauthorizeController
-        from desktop.core.checks.reauthorize import options_for, reauthorize
+        from desktop.core.reauthorize.flow import options_for, reauthorize
 
         from desktop.ui.reauthorize_dialog import ReauthorizeDialog
 
@@ -294,6 +344,13 @@ class ChecksWiring(QObject):
         dialog = ReauthorizeDialog(
             profile, app.name, options_for(profile, app), controller, self.page
         )
+        if self.access_notice is not None:
+            from desktop.core.domain import Tenant
+
+            row = self.page.model.row_of_profile(profile.id) if profile.id is not None else -1
+            domain = self.page.model.row_at(row).tenant_domain if row >= 0 else ""
+            tenant = Tenant(profile.tenant_id, profile.customer_id, domain, cloud=target.cloud)
+            dialog.add_access_notice(self.access_notice(dialog), tenant, app)
         dialog.reauthorized.connect(lambda _r: self.page.reload())
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog

@@ -16,7 +16,7 @@ from desktop.core.paths import data_paths
 from desktop.core.settings import Settings
 from tests.helpers.browser import StandInBrowser
 from tests.helpers.identity_fakes import BASELINE, DELEGATED_APP, catalog
-from tests.helpers.inventory_fake import FakeInventory
+from tests.helpers.inventory import FakeInventory
 from tests.helpers.sandbox import RunningSandbox
 
 pytestmark = pytest.mark.e2e

@@ -73,6 +73,11 @@ def test_init_grant_status_and_a_readonly_write_refused(
     # ... and a readonly member cannot hand out roles either.
     line = one_line_error(reader("team", "grant", name, "--role", "admin"))
     assert "Only your team's admin" in line
+    # Without a role, a login is told so (not that it is read-only).
+    ok(owner("team", "revoke", name, "--format", "json"))
+    line = one_line_error(reader("customers", "list"))
+    assert "has no team role" in line and name in line
+    assert ok(reader("team", "status", "--format", "json"))["role"] == "none"
 
 
 def test_import_local_is_idempotent_and_says_what_it_did(
@@ -101,11 +106,25 @@ def test_import_local_is_idempotent_and_says_what_it_did(
     table = tech("team", "import-local")
     assert table.returncode == 0 and "already there: 2 customers, 1 tenants" in table.stdout
 
+    # Profiles come with their history, once.
+    seeded = cli("demo", "seed", "--customers", "2", "--profiles", "12", "--format", "json")
+    assert seeded.returncode == 0, seeded.stderr
+    local = ok(cli("profiles", "list", "--format", "json"))
+    third = ok(tech("team", "import-local", "--format", "json"))
+    assert third["merged"]["profiles"] == len(local) == 12
+    assert third["merged"]["events"] >= 12
+    fourth = ok(tech("team", "import-local", "--format", "json"))
+    assert fourth["merged"] == {"customers": 0, "tenants": 0, "profiles": 0, "events": 0}
+    assert fourth["already_there"]["profiles"] == 12
+    team_rows = ok(tech("profiles", "list", "--format", "json"))
+    assert sorted(p["name"] for p in team_rows) == sorted(p["name"] for p in local)
+
     # Every row the import wrote is in the audit under the technician's login.
     rows = ok(tech("audit", "--format", "json"))
-    assert {(r["entity"], r["change"]) for r in rows} == {
+    assert {(r["entity"], r["change"]) for r in rows} >= {
         ("customer", "created"),
         ("tenant", "created"),
+        ("profile", "created"),
     }
     assert {r["actor"] for r in rows} == {name}
 
@@ -209,4 +228,6 @@ def test_an_unreachable_server_is_one_line(cli: Cli, postgres_db: TestDatabase) 
     url = f"postgresql://nobody@127.0.0.1:{_free_port()}/profiles?connect_timeout=3"
     line = one_line_error(cli("team", "init", env={"APP_PROFILES_DATABASE_URL": url}))
     assert "cannot be reached" in line and "127.0.0.1" in line
+    line = one_line_error(cli("customers", "list", env={"APP_PROFILES_DATABASE_URL": url}))
+    assert "cannot be reached" in line
     assert "No team database is set up" in one_line_error(cli("audit"))

@@ -24,10 +24,8 @@ from desktop.core.catalog.loader import load_shipped
 from desktop.core.catalog.model import SetupMode
 from desktop.core.certificates import msal_client_credential
 from desktop.core.checks.checker import ProfileChecker
-from desktop.core.checks.consent_adapter import IdentityReauthorizer
 from desktop.core.checks.inventory_store import InventoryCheckStore
 from desktop.core.checks.msal_gateway import MsalGateway
-from desktop.core.checks.reauthorize import ReauthorizeRequest, options_for, reauthorize
 from desktop.core.checks.result import CheckResult
 from desktop.core.checks.service import CheckService
 from desktop.core.checks.vault_credentials import VaultCredentials
@@ -37,6 +35,8 @@ from desktop.core.identity.consent import IdentityConsentEngine
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
+from desktop.core.reauthorize.flow import ReauthorizeRequest, options_for, reauthorize
+from desktop.core.reauthorize.identity import IdentityReauthorizer
 from desktop.core.settings import Settings
 from desktop.core.vault import CertificateVault, open_vault
 from tests.helpers.browser import StandInBrowser

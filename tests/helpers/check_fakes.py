@@ -254,7 +254,7 @@ class FakeConsentEngine:
     def reauthorize(self, profile: AppProfile, request: object, token: object) -> object:
         from dataclasses import replace as _replace
 
-        from desktop.core.checks.reauthorize import Reconsented
+        from desktop.core.reauthorize.flow import Reconsented
 
         self.requests.append(request)
         if self.outcome == "decline":

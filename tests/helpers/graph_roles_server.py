@@ -62,6 +62,12 @@ def roles_graph() -> Iterator[RolesGraph]:
                 items = [{"id": i, "displayName": n} for n, i in graph.roles.items()]
             elif path == "roleManagement/directory/roleAssignments":
                 items = [] if graph.hide_after_post else list(graph.assignments)
+                if "roleDefinition" in parse_qs(parts.query).get("$expand", [""])[0]:
+                    names = {i: n for n, i in graph.roles.items()}
+                    items = [
+                        {**a, "roleDefinition": {"displayName": names.get(a["roleDefinitionId"])}}
+                        for a in items
+                    ]
             else:
                 self._reply(400, {"error": {"code": "BadRequest", "message": path}})
                 return

@@ -1,14 +1,19 @@
-"""Builders for inventory tests: a real store in the test's data folder, the shipped catalog."""
+"""Builders for inventory tests: a real store in the test's data folder, the shipped catalog;
+and the one in-memory stand-in for the inventory (:class:`FakeInventory`), for commands
+tested in-process."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from desktop.core.catalog.loader import load_catalog
 from desktop.core.catalog.model import Catalog, SetupMode
-from desktop.core.domain import AppProfile, Status
+from desktop.core.domain import AppProfile, Customer, Status, Tenant
+from desktop.core.errors import NotFoundError
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
 
@@ -89,3 +94,33 @@ def small_inventory(home: Path) -> Inventory:
         app_type_id=not_creatable_app(catalog), status=Status.UNKNOWN,
     )  # fmt: skip
     return inv
+
+
+@dataclass
+class FakeInventory:
+    """What ``consent`` needs from the inventory (find the tenant, save the profile), in memory;
+    the profiles it saved are in ``saved``."""
+
+    customers: list[Customer] = field(default_factory=list)
+    tenants: list[Tenant] = field(default_factory=list)
+    saved: list[AppProfile] = field(default_factory=list)
+
+    def find_tenant(self, key: str) -> tuple[Tenant, Customer]:
+        for tenant in self.tenants:
+            if key.lower() in (tenant.tenant_id, tenant.primary_domain):
+                return tenant, next(c for c in self.customers if c.id == tenant.customer_id)
+        raise NotFoundError(f"There is no tenant {key} in the store.")
+
+    def save(self, profile: AppProfile, customer: str) -> dict[str, Any]:
+        profile.id = len(self.saved) + 1
+        self.saved.append(profile)
+        return {
+            "id": profile.id,
+            "name": profile.name,
+            "customer": customer,
+            "tenant_id": profile.tenant_id,
+            "app_type": profile.app_type_id,
+            "mode": profile.mode.value,
+            "status": profile.status.value,
+            "reason": profile.reason,
+        }

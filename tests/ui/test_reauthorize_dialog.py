@@ -17,10 +17,10 @@ from desktop.core.catalog.loader import load_shipped
 from desktop.core.catalog.model import ConsentMethod, SetupMode
 from desktop.core.checks.checker import ProfileChecker
 from desktop.core.checks.gateway import Grants
-from desktop.core.checks.reauthorize import ReauthorizeRequest, options_for, reauthorize
 from desktop.core.checks.status_rules import classify
 from desktop.core.domain import AppProfile, Status
 from desktop.core.identity.reconsent import ReconsentWarning
+from desktop.core.reauthorize.flow import ReauthorizeRequest, options_for, reauthorize
 from tests.helpers.check_fakes import (
     FakeConsentEngine,
     FakeCredentials,
@@ -184,8 +184,8 @@ def test_cancel_while_waiting_for_the_browser(qtbot: QtBot) -> None:
 
 
 def test_user_consent_is_refused_for_admin_only_apps() -> None:
-    from desktop.core.checks.reauthorize import validate
     from desktop.core.errors import UserError
+    from desktop.core.reauthorize.flow import validate
 
     p = custom_profile()
     app = CATALOG.app_type(p.app_type_id)

@@ -22,8 +22,6 @@ class Inventory:
     def open(cls, paths: DataPaths) -> Inventory:
         """Open the team database when one is set (``APP_PROFILES_DATABASE_URL``), else
         (and migrate) the SQLite store under *paths*. Raises ``UserError``."""
-        from desktop.core.store import Store
-        from desktop.core.store.postgres.choose import open_team_store
+        from desktop.core.store.postgres.choose import open_store
 
-        team = open_team_store(paths)
-        return cls(team if team is not None else Store.open(paths))
+        return cls(open_store(paths))

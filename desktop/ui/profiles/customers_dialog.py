@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.controllers.inventory import CustomersSnapshot, InventoryController
 from desktop.controllers.tasks import Task
+from desktop.controllers.tenant_access import TenantAccessController
 from desktop.core.domain import Cloud, Customer
 from desktop.core.errors import UserError
 from desktop.core.inventory import CustomerRemovalPlan
@@ -39,6 +40,7 @@ from desktop.ui.forms import buddy_label
 from desktop.ui.profiles.aos_services_box import AosServicesBox
 from desktop.ui.profiles.customer_models import CustomerTableModel, TenantTableModel
 from desktop.ui.profiles.customer_notes import NotesEditor
+from desktop.ui.profiles.tenant_access_panel import TenantAccessPanel
 from desktop.ui.profiles.tenant_table import TenantTableView
 
 TITLE = "Customers and tenants"
@@ -52,15 +54,24 @@ class CustomersDialog(QDialog):
     """Manage customers and their tenants. Every change goes through the controller."""
 
     def __init__(
-        self, controller: InventoryController, dialogs: UserDialogs, parent: QWidget | None = None
+        self,
+        controller: InventoryController,
+        dialogs: UserDialogs,
+        parent: QWidget | None = None,
+        access: TenantAccessController | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.setObjectName("CustomersDialog")
         self.controller = controller
+        #: GDAP access per tenant ("What can I do in this tenant?"); None: not offered.
+        self.access_controller = access
+        self.access_panel: TenantAccessPanel | None = None
         self.dialogs = dialogs
         self._snapshot: CustomersSnapshot | None = None
         self._select_after_load = ""
+        #: A tenant to choose once the customers are loaded (a failed check's Connect).
+        self._tenant_after_load = ""
 
         self.customers = CustomerTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -217,6 +228,15 @@ class CustomersDialog(QDialog):
         tenants_layout = QVBoxLayout(tenants_box)
         tenants_layout.addWidget(self.tenant_view, 1)
         tenants_layout.addWidget(self.remove_tenant_button, 0, Qt.AlignmentFlag.AlignRight)
+        if self.access_controller is not None:
+            # The chosen tenant's access sits under the tenants: a few rows show, the panel
+            # gets the room.
+            self.access_panel = TenantAccessPanel(
+                self.access_controller, self.controller.catalog, tenants_box
+            )
+            self.tenant_view.setMaximumHeight(self.tenant_view.fontMetrics().height() * 6)
+            tenants_layout.addWidget(self.access_panel, 3)
+            self.tenant_view.selectionModel().selectionChanged.connect(self._on_tenant_chosen)
         tenants_layout.addLayout(add_form)
 
         layout = QVBoxLayout(box)
@@ -262,6 +282,13 @@ class CustomersDialog(QDialog):
             self.list.selectRow(self.proxy.mapFromSource(self.customers.index(row, 0)).row())
         else:
             self._show_customer(None)
+        if self._tenant_after_load and self.select_tenant(self._tenant_after_load):
+            self._tenant_after_load = ""
+
+    def show_tenant_when_loaded(self, tenant_id: str) -> None:
+        """Choose *tenant_id* now if the customers are loaded, else once they are."""
+        if not self.select_tenant(tenant_id):
+            self._tenant_after_load = tenant_id
 
     def current(self) -> Customer | None:
         rows = self.list.selectionModel().selectedRows() if self.list.selectionModel() else []
@@ -284,6 +311,41 @@ class CustomersDialog(QDialog):
             tenants = self._snapshot.tenants.get(customer.id, [])
         self.tenants.set_tenants(tenants)
         self.services_box.show_customer(customer)
+        if self.access_panel is not None:
+            if tenants:
+                self.tenant_view.selectRow(0)  # its access is read at once
+            else:
+                self.access_panel.show_tenant(None)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_tenant_chosen(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        if self.access_panel is None:
+            return
+        rows = self.tenant_view.selectionModel().selectedRows()
+        tenant = self.tenants.tenant(rows[0].row()) if rows else None
+        shown = self.access_panel.tenant
+        if (tenant and tenant.tenant_id) != (shown and shown.tenant_id):
+            self.access_panel.show_tenant(tenant)
+
+    def select_tenant(self, tenant_id: str) -> bool:
+        """Choose the customer and tenant of *tenant_id* (e.g. from a failed check's action);
+        False when it is not listed."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            return False
+        for customer_id, tenants in snapshot.tenants.items():
+            for index, tenant in enumerate(tenants):
+                if tenant.tenant_id.lower() != tenant_id.lower():
+                    continue
+                name = next((c.name for c in snapshot.customers if c.id == customer_id), "")
+                row = self.customers.row_of(name)
+                if row < 0:
+                    return False
+                self.search.clear()
+                self.list.selectRow(self.proxy.mapFromSource(self.customers.index(row, 0)).row())
+                self.tenant_view.selectRow(index)
+                return True
+        return False
 
     # -- actions ----------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from desktop.controllers.permissions_export import PermissionsExportController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog.model import Catalog
 from tests.helpers.catalog_factory import small_catalog
-from tests.helpers.fake_dialogs import RecordingDialogs
+from tests.helpers.dialogs import FakeDialogs
 
 from desktop.ui.permissions import PermissionsPage
 
@@ -36,7 +36,7 @@ class SavePaths:
 class PageHarness:
     page: PermissionsPage
     catalog: Catalog
-    dialogs: RecordingDialogs
+    dialogs: FakeDialogs
     save_paths: SavePaths
     exporter: PermissionsExportController
 
@@ -45,7 +45,7 @@ class PageHarness:
 def harness(qtbot: QtBot, tmp_path: Path) -> Iterator[PageHarness]:
     runner = TaskRunner()
     catalog = small_catalog()
-    dialogs = RecordingDialogs()
+    dialogs = FakeDialogs()
     save_paths = SavePaths()
     exporter = PermissionsExportController(runner)
     page = PermissionsPage(

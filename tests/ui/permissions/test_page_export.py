@@ -18,7 +18,7 @@ from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog.export import marker_text
 from desktop.core.errors import UserError
 from tests.helpers.catalog_factory import small_catalog
-from tests.helpers.fake_dialogs import RecordingDialogs
+from tests.helpers.dialogs import FakeDialogs
 from tests.ui.permissions.conftest import PageHarness, SavePaths
 
 from desktop.ui.permissions import PermissionsPage
@@ -106,7 +106,7 @@ def test_failed_export_shows_an_error(qtbot: QtBot, harness: PageHarness, tmp_pa
     harness.save_paths.queued.append(str(tmp_path / "missing" / "x.csv"))
     with qtbot.waitSignal(harness.exporter.failed, timeout=10_000):
         harness.page.export(ExportFormat.CSV)
-    _title, error = harness.dialogs.errors[0]
+    _title, error = harness.dialogs.shown_errors[0]
     assert isinstance(error, UserError) and "Could not save x.csv" in error.message
     assert harness.page.export_csv.isEnabled()
 
@@ -119,7 +119,7 @@ def test_a_slow_export_offers_cancel_and_cancelling_saves_nothing(
     runner.submit("hold the worker", lambda _token, _progress: release.wait(10))
     exporter = PermissionsExportController(runner)
     save_paths = SavePaths([str(tmp_path / "slow.pdf")])
-    page = PermissionsPage(small_catalog(), exporter, RecordingDialogs(), ask_save_path=save_paths)
+    page = PermissionsPage(small_catalog(), exporter, FakeDialogs(), ask_save_path=save_paths)
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)

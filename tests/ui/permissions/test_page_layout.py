@@ -12,7 +12,7 @@ from desktop.controllers.permissions_export import PermissionsExportController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog.loader import load_shipped
 from tests.helpers.catalog_factory import small_catalog
-from tests.helpers.fake_dialogs import RecordingDialogs
+from tests.helpers.dialogs import FakeDialogs
 
 from desktop.ui.permissions import PermissionsPage
 from desktop.ui.permissions.browse import SelectionKind
@@ -22,7 +22,7 @@ from desktop.ui.window_state import WindowState, settings_at
 
 def _window(qtbot: QtBot, runner: TaskRunner) -> tuple[QMainWindow, PermissionsPage]:
     window = QMainWindow()
-    page = PermissionsPage(small_catalog(), PermissionsExportController(runner), RecordingDialogs())
+    page = PermissionsPage(small_catalog(), PermissionsExportController(runner), FakeDialogs())
     window.setCentralWidget(page)
     qtbot.addWidget(window)
     window.resize(900, 560)
@@ -54,7 +54,7 @@ def test_a_page_built_hidden_gets_the_same_share_when_shown(qtbot: QtBot) -> Non
     window.show()
     qtbot.waitExposed(window)
     page = PermissionsPage(
-        small_catalog(), PermissionsExportController(TaskRunner()), RecordingDialogs()
+        small_catalog(), PermissionsExportController(TaskRunner()), FakeDialogs()
     )
     tabs.addTab(page, "Permissions")
     tabs.setCurrentWidget(page)
@@ -147,9 +147,7 @@ def test_saved_column_widths_are_used_after_a_restart(qtbot: QtBot, tmp_path: Pa
 
     runner2 = TaskRunner()
     window2 = QMainWindow()
-    page2 = PermissionsPage(
-        small_catalog(), PermissionsExportController(runner2), RecordingDialogs()
-    )
+    page2 = PermissionsPage(small_catalog(), PermissionsExportController(runner2), FakeDialogs())
     window2.setCentralWidget(page2)
     qtbot.addWidget(window2)
     window2.resize(900, 560)
@@ -179,7 +177,7 @@ def test_no_sideways_scrolling_in_a_900_pixel_window(qtbot: QtBot) -> None:
     """The shipped catalog's longest names, in every view, fit without a horizontal scroll."""
     runner = TaskRunner()
     window = QMainWindow()
-    page = PermissionsPage(load_shipped(), PermissionsExportController(runner), RecordingDialogs())
+    page = PermissionsPage(load_shipped(), PermissionsExportController(runner), FakeDialogs())
     window.setCentralWidget(page)
     qtbot.addWidget(window)
     window.resize(900, 600)

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from desktop.controllers.permissions_export import PermissionsExportController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.catalog.loader import load_shipped
-from tests.helpers.fake_dialogs import RecordingDialogs
+from tests.helpers.dialogs import FakeDialogs
 
 from desktop.ui.permissions import PermissionsPage
 from desktop.ui.permissions.browse import SelectionKind
@@ -18,7 +18,7 @@ from desktop.ui.permissions.browse import SelectionKind
 def test_every_app_type_shows_rows_or_says_why_not(qtbot: QtBot, data_home: Path) -> None:
     catalog = load_shipped()
     runner = TaskRunner()
-    page = PermissionsPage(catalog, PermissionsExportController(runner), RecordingDialogs())
+    page = PermissionsPage(catalog, PermissionsExportController(runner), FakeDialogs())
     qtbot.addWidget(page)
     browse = page.browse
     for app in catalog.app_types:

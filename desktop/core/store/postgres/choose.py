@@ -9,6 +9,7 @@ from desktop.core.paths import DataPaths
 from desktop.core.store.postgres.credentials import TeamDatabase, get_password, selected
 
 if TYPE_CHECKING:
+    from desktop.core.storage.interface import Repository
     from desktop.core.store.postgres.database import PostgresStore
 
 
@@ -49,3 +50,12 @@ def open_team_store(paths: DataPaths) -> PostgresStore | None:
     if db is None:
         return None
     return PostgresStore.open(db.url, password=password_for(db))
+
+
+def open_store(paths: DataPaths) -> Repository:
+    """The inventory's store for *paths*: the team database when one is set, else the local
+    SQLite file (opened and migrated). Raises ``UserError``."""
+    from desktop.core.store import Store
+
+    team = open_team_store(paths)
+    return team if team is not None else Store.open(paths)

@@ -14,7 +14,6 @@ from dataclasses import replace
 
 from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, Service, SetupMode
-from desktop.core.checks.reauthorize import CertificateReplacer, ReauthorizeRequest, Reconsented
 from desktop.core.domain import AppProfile, Cloud, utc_now
 from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import NotFoundError, UserError
@@ -23,10 +22,11 @@ from desktop.core.identity.consent import ConsentPlan, IdentityConsentEngine
 from desktop.core.identity.reconsent import ReconsentWarning, read_reconsent_warning
 from desktop.core.identity.staged import StagedCertificates
 from desktop.core.inventory import Inventory
+from desktop.core.reauthorize.flow import CertificateReplacer, ReauthorizeRequest, Reconsented
 
 
 class IdentityReauthorizer:
-    """:class:`~desktop.core.checks.reauthorize.ReauthorizeEngine` over the identity engine."""
+    """:class:`~desktop.core.reauthorize.flow.ReauthorizeEngine` over the identity engine."""
 
     def __init__(
         self,
