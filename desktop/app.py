@@ -158,9 +158,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     ctx.profiles_page.export_controller = export_controller
     ctx.account = add_account(window, ctx.runner, ctx.dialogs, services)
     connect_checks_to_account(checks, ctx.account)
-    access = add_tenant_access(
-        window, ctx.profiles_page, ctx.runner, services, ctx.account.sign_in_action.trigger
-    )
+    access = add_tenant_access(window, ctx.profiles_page, ctx.runner, services, ctx.account)
     checks.connect_handler = access.customers.open
     checks.access_notice = wizard.access_notice = access.notice
     for problem in ctx.problems:
@@ -243,6 +241,11 @@ ON_DEMAND_MODULES = (
     "desktop.ui.reauthorize_dialog",
     "desktop.ui.profiles.details",
     "desktop.ui.profiles.customers_dialog",
+    # GDAP partner access: the access panel, its controller, the notice before Authenticate.
+    "desktop.ui.profiles.tenant_access_panel",
+    "desktop.controllers.tenant_access",
+    "desktop.ui.consent_access_notice",
+    "desktop.core.partner_access",
     "desktop.ui.profiles.list_tools",
     "desktop.controllers.list_export",
     "desktop.ui.action_icons",

@@ -43,9 +43,10 @@ def _json(row: Any) -> dict[str, Any]:
 
 
 def _connection(ctx: CliContext) -> Any:
-    from desktop.core.team.connecting import connect_to, team_database
+    from desktop.core.store.postgres.choose import team_database
+    from desktop.core.team.connect import connect_to
 
-    db = team_database(ctx.paths.settings)
+    db = team_database(ctx.paths)
     if db is None:
         raise UserError(
             "Leases are kept by the team database; this computer uses its local store.",

@@ -40,9 +40,9 @@ def register(team_actions: Any, fmt: argparse.ArgumentParser) -> None:
 
 
 def _database(ctx: CliContext) -> TeamDatabase:
-    from desktop.core.team.connecting import team_database
+    from desktop.core.store.postgres.choose import team_database
 
-    db = team_database(ctx.paths.settings)
+    db = team_database(ctx.paths)
     if db is None:
         raise UserError(
             "There is no team database to copy; this computer uses its local store.",
@@ -59,10 +59,11 @@ def _copies(ctx: CliContext, db: TeamDatabase) -> OfflineStore:
 
 def _fresh(db: TeamDatabase) -> OfflineCopy:
     """A new copy from the server (``UserError`` when it cannot be reached)."""
+    from desktop.core.store.postgres.choose import password_for
     from desktop.core.store.postgres.connection import describe
     from desktop.core.store.postgres.database import PostgresStore
     from desktop.core.store.postgres.offline_days import offline_days
-    from desktop.core.team.connecting import connect_to, password_for
+    from desktop.core.team.connect import connect_to
     from desktop.core.team.offline import snapshot
 
     conn = connect_to(db)
@@ -117,7 +118,7 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _period(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.core.store.postgres.offline_days import set_offline_days
-    from desktop.core.team.connecting import connect_to
+    from desktop.core.team.connect import connect_to
 
     conn = connect_to(_database(ctx))
     try:

@@ -59,10 +59,10 @@ def _warn(error: UserError | None) -> None:
 
 
 def _changes(args: argparse.Namespace, ctx: CliContext) -> Iterator[ChangeEntry]:
-    from desktop.core.team.connecting import password_for, team_database
+    from desktop.core.store.postgres.choose import password_for, team_database
     from desktop.core.team.watching import listen_changes, poll_changes
 
-    db = team_database(ctx.paths.settings)
+    db = team_database(ctx.paths)
     if db is None:
         from desktop.core.store import Store
 

@@ -61,17 +61,26 @@ def needs_client_id(reason: str) -> bool:
     return _NO_CLIENT_ID in reason.lower()
 
 
-def explain_failures(causes: Counter[str], signed_in: bool | None) -> Explained:
+def explain_failures(causes: Counter[str], signed_in: bool | None, action: str = "") -> Explained:
     """The commonest causes as one phrase, and the fix to offer (None: nothing to press).
 
-    *signed_in* is the technician's state (None when it is not known yet).
+    *signed_in* is the technician's state (None when it is not known yet); *action* is the
+    commonest action the failed checks named ("connect_tenant", "sign_in"; "" when none),
+    which decides the fix before the words do.
     """
     ranked = causes.most_common()
     shown = [f"{cause} ({count})" if len(ranked) > 1 else cause for cause, count in ranked]
     phrase = "; ".join(shown[:_MAX_CAUSES])
     if len(ranked) > _MAX_CAUSES:
         phrase += f"; {len(ranked) - _MAX_CAUSES} other cause(s)"
-    if needs_client_id(ranked[0][0]) if ranked else False:
+    if action == "connect_tenant":
+        return Explained(
+            f"{phrase}. Connect the tenant to your sign-in, then check again",
+            FailureFix.CONNECT_TENANT,
+        )
+    if action == "sign_in":
+        return Explained(f"{phrase}. Sign in, then check again", FailureFix.SIGN_IN)
+    if ranked and needs_client_id(ranked[0][0]):
         return Explained(
             f"{phrase}. Set it in Settings, then check again", FailureFix.OPEN_SETTINGS
         )

@@ -63,6 +63,9 @@ def row_updates(results: list[CheckResult]) -> list[tuple[int, str, str, str]]:
     ]
 
 
+#: The actions of failed checks that the check bar's fix button performs.
+_FIX_ACTIONS = frozenset({"connect_tenant", "sign_in"})
+
 #: How often the counts line follows streaming check results.
 _COUNTS_EVERY_MS = 250
 
@@ -138,6 +141,8 @@ class ChecksWiring(QObject):
         #: The tenant of the first check that a connect fixes ("" when none failed so).
         self._fix_tenant = ""
         self._connect_said = False
+        #: The actions the failed checks named (connect the tenant, sign in), counted.
+        self._actions: Counter[str] = Counter()
         #: Opens Settings at a field (a missing client ID); set by the app.
         self.open_settings: Callable[[SettingTarget], object] | None = None
         #: The app type of the first check that failed for want of a client ID.
@@ -187,6 +192,7 @@ class ChecksWiring(QObject):
         self._fix_tenant = ""
         self._connect_said = False
         self._fix_app = ""
+        self._actions = Counter()
         self.controller.check(ids)
 
     @Slot(list)
@@ -195,8 +201,12 @@ class ChecksWiring(QObject):
             if result.transient:
                 self._failed += 1
                 self._failures[failure_cause(result.reason)] += 1
+                action = result.action.value
+                if action in _FIX_ACTIONS:
+                    self._actions[action] += 1
                 # The tenant to connect: the first that says so, else the first that failed.
-                if needs_connect(result.reason) and not self._connect_said:
+                says_connect = action == "connect_tenant" or needs_connect(result.reason)
+                if says_connect and not self._connect_said:
                     self._fix_tenant, self._connect_said = self._tenant_of(result.id), True
                 elif not self._fix_tenant:
                     self._fix_tenant = self._tenant_of(result.id)
@@ -216,7 +226,8 @@ class ChecksWiring(QObject):
         self._fix = None
         if self._failed:
             signed_in = self.signed_in() if self.signed_in is not None else None
-            explained = explain_failures(self._failures, signed_in)
+            named = self._actions.most_common(1)
+            explained = explain_failures(self._failures, signed_in, named[0][0] if named else "")
             text = f"{text}: {explained.cause}"
             self._fix = explained.fix
         self.bar.show_summary(text)

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from desktop.core.identity.gdap import ConnectResult, ConnectVia, TenantAccess
     from desktop.core.partner_access import Discovery
 
+    from desktop.ui.account import AccountUi
     from desktop.ui.consent_access_notice import ConsentAccessNotice
+    from desktop.ui.profiles.customers_dialog import CustomersDialog
 
 
 class ServicesCalls:
@@ -89,17 +91,20 @@ class TenantAccessUi:
         page: ProfilesPage,
         runner: TaskRunner,
         services: CoreServices,
-        sign_in: Callable[[], None] | None = None,
+        account: AccountUi | None = None,
     ) -> None:
         self._window = window
         self._page = page
         self._runner = runner
         self._calls = ServicesCalls(services)
+        self._account = account
+        sign_in = account.sign_in_action.trigger if account is not None else None
         self._sign_in = sign_in
         self._shared: TenantAccessController | None = None
         self.customers = customers_opener(page)
         self.customers.access_factory = self.controller
         self.customers.sign_in_handler = sign_in
+        self.customers.on_dialog = self._dialog_made
         self.connect_action = QAction("Co&nnect this tenant…", window)
         self.connect_action.setObjectName("ConnectTenantAction")
         self.connect_action.setStatusTip(
@@ -107,6 +112,16 @@ class TenantAccessUi:
             "partner sign-in"
         )
         self.connect_action.triggered.connect(self.connect_selected)
+
+    def _after_sign_in(self, refresh: Callable[[], None]) -> None:
+        """Read the access again once the technician has signed in (the Account menu's sign-in
+        made after the window's first paint, like whatever asks for it here)."""
+        if self._account is not None:
+            self._account.controller.signed_in.connect(lambda _who: refresh())
+
+    def _dialog_made(self, dialog: CustomersDialog) -> None:
+        if dialog.access_panel is not None:
+            self._after_sign_in(dialog.access_panel.refresh)
 
     def connect_selected(self) -> None:
         """Open Customers and tenants at the selected profile's tenant (the first selected)."""
@@ -133,6 +148,7 @@ class TenantAccessUi:
 
         notice = ConsentAccessNotice(self._make(parent), parent)
         notice.sign_in_handler = self._sign_in
+        self._after_sign_in(notice.refresh)
         return notice
 
 
@@ -141,8 +157,8 @@ def add_tenant_access(
     page: ProfilesPage,
     runner: TaskRunner,
     services: CoreServices,
-    sign_in: Callable[[], None] | None = None,
+    account: AccountUi | None = None,
 ) -> TenantAccessUi:
     """Give Customers and tenants its access panel (Find existing consents reloads the list),
     and make the notices shown before Authenticate."""
-    return TenantAccessUi(window, page, runner, services, sign_in)
+    return TenantAccessUi(window, page, runner, services, account)

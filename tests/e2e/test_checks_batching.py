@@ -188,11 +188,24 @@ def test_a_throttled_inner_request_is_sent_again_after_its_retry_after(run: _Run
 def test_throttling_that_outlasts_the_retries_keeps_every_status(run: _Run) -> None:
     sb = run.sb
     sb.scenario.throttle(sb.demo.tenant_id, retry_after=200, graph=True)
-    outcome, _ = run.check()
+    outcome, counts = run.check()
     assert len(outcome.results) == run.count
     assert all(r.transient for r in outcome.results)
     assert all(r.status is Status.UNKNOWN or r.status is Status.VALID for r in outcome.results)
     assert "throttling" in outcome.results[0].reason
+    assert outcome.throttled_seconds == 0.0  # too long to wait: nothing was waited
+    # The app stays held back: the tenant's other checks send nothing more to Graph.
+    assert _graph_trips(counts) == 1, counts
+
+
+def test_a_long_hold_asked_in_one_tenant_holds_back_the_app_in_the_others(run: _Run) -> None:
+    demo = run.sb.demo
+    run.sb.scenario.throttle(demo.tenant_id, retry_after=200, graph=True)
+    service, _ = run.service(run.profiles((demo.tenant_id, demo.other_tenant_id)))
+    run.sb.sandbox.traffic.reset()
+    outcome = service.check(None, concurrency=1)  # the throttled tenant first
+    assert all(r.transient and "throttling" in r.reason for r in outcome.results)
+    assert _graph_trips(run.sb.sandbox.traffic.counts()) == 1  # the other tenant sent nothing
 
 
 def test_two_tenants_each_cost_their_own_few_round_trips(run: _Run) -> None:

@@ -20,6 +20,7 @@ from desktop.core import settings_edit as edit
 from desktop.core.catalog.loader import load_catalog
 from desktop.core.domain import Cloud
 from desktop.core.paths import DataPaths
+from desktop.core.settings import Settings
 from desktop.sandbox import Sandbox
 from desktop.sandbox.demo import Demo, populate
 from tests.helpers.browser_cli import browser_command
@@ -175,6 +176,78 @@ def test_partner_technician_onboards_a_customer_in_the_gui(
         panel = again.access_panel
         qtbot.waitUntil(lambda: panel.access is not None and panel.access.connected)
         assert panel.tenant is not None and panel.tenant.tenant_id == demo.tenant_id
+        assert not dialogs.errors
+    finally:
+        ctx.runner.cancel_all()
+        ctx.runner.wait_for_done(10_000)
+
+
+# The offscreen platform cannot raise a window; the dialog is raised as on a desktop.
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_connect_by_the_customers_admin_in_the_browser_and_cancel(
+    qtbot: QtBot,
+    data_home: Path,
+    partner_sandbox: tuple[Sandbox, Demo, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    box, demo, log = partner_sandbox
+    Settings(sign_in_client_id=demo.sign_in_client_id).save(DataPaths(data_home).ensure().settings)
+    ctx, dialogs = _build(qtbot, data_home)
+    try:
+        account = ctx.account
+        assert account is not None and ctx.profiles_page is not None
+        dialog = customers_opener(ctx.profiles_page).open()
+        qtbot.addWidget(dialog)
+        dialog.resize(1120, 680)
+        _add_customer_and_tenant(qtbot, dialog, demo)
+        panel = dialog.access_panel
+        assert panel is not None
+        qtbot.waitUntil(lambda: panel.access is not None, timeout=30_000)
+        assert "not signed in" in panel.headline.text() and panel.sign_in_button.isVisible()
+
+        # Sign in from the panel: once signed in, it reads the access again by itself.
+        with qtbot.waitSignal(account.controller.signed_in, timeout=60_000):
+            panel.sign_in_button.click()
+        qtbot.waitUntil(lambda: "AADSTS90099" in panel.headline.text(), timeout=30_000)
+        assert panel.access is not None and not panel.access.connected
+        assert not panel.sign_in_button.isVisible()
+
+        # A consent link for the customer's admin: the sign-in app's admin-consent page.
+        with qtbot.waitSignal(panel.controller.link_ready, timeout=30_000) as linked:
+            panel.copy_link.trigger()
+        link = linked.args[1]
+        assert QApplication.clipboard().text() == link
+        assert f"/{demo.tenant_id}/" in link and "adminconsent" in link
+        assert f"client_id={demo.sign_in_client_id}" in link
+        assert panel.outcome.text().startswith("Copied a consent link.")
+
+        # The customer's admin does not answer: the wait shows progress, and Cancel ends it.
+        assert box.ca_path is not None
+        monkeypatch.setenv("BROWSER", browser_command(box.ca_path, decision="none", log=log))
+        monkeypatch.setattr(webbrowser, "_tryorder", None)
+        panel.via_admin_consent.trigger()
+        qtbot.waitUntil(lambda: "administrator" in panel.outcome.text(), timeout=30_000)
+        assert panel.progress.isVisible() and panel.cancel_button.isVisible()
+        assert not panel.connect_button.isEnabled()
+        _shot(dialog, data_home.parent / "gdap-connect-waiting.png")
+        with qtbot.waitSignal(panel.controller.cancelled, timeout=30_000):
+            panel.cancel_button.click()
+        assert panel.outcome.text() == (
+            "Connect this tenant was cancelled; nothing changed in the tenant."
+        )
+        qtbot.waitUntil(lambda: not panel.progress.isVisible())
+
+        # The customer's admin accepts in the browser: connected, and proven with a token.
+        box.scenario.set_browser_user(demo.admin)
+        monkeypatch.setenv("BROWSER", browser_command(box.ca_path, log=log))
+        monkeypatch.setattr(webbrowser, "_tryorder", None)
+        with qtbot.waitSignal(panel.controller.connected, timeout=60_000):
+            panel.via_admin_consent.trigger()
+        assert panel.outcome.text() == (
+            f"Connected {demo.domain} through admin consent, and proved it with a token there."
+        )
+        qtbot.waitUntil(lambda: panel.access is not None and panel.access.connected)
+        assert demo.technician in panel.headline.text()
         assert not dialogs.errors
     finally:
         ctx.runner.cancel_all()

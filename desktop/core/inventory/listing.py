@@ -93,10 +93,27 @@ class ProfileList:
         self._rest_texts: list[str] = []
         self._rest_of: list[int] = []
         self._blockers: dict[str, str] = {}
+        # The loop body is _prepare's, written out: at 100,000 rows a method call per row
+        # costs a third more time to build the list.
         for n, row in enumerate(self.rows):
             if between_chunks is not None and n % 5_000 == 0:
                 between_chunks()
-            self._prepare(row, catalog)
+            svc = self._service_text(row.services)
+            app = self._app_names.get(row.app_type_id, row.app_type_id)
+            self.services_text.append(svc)
+            self.app_type_text.append(app)
+            name = row.name.casefold()
+            self._name_key.append(self._names.setdefault(name, name))
+            self._tenant_of.append(
+                _group(
+                    self._tenant_ids,
+                    self._tenant_texts,
+                    (row.customer, row.tenant_domain, row.tenant_id, row.consenting_user),
+                )
+            )
+            self._rest_of.append(self._rest_group(svc, app, row))
+            if row.app_type_id not in self._blockers:
+                self._blockers[row.app_type_id] = delete_blocker(row.app_type_id, catalog)
         #: The customers that have profiles, by name (for the customer filter).
         self.customer_names = sorted({r.customer for r in self.rows}, key=str.casefold)
         self._catalog = catalog

@@ -103,7 +103,7 @@ class TenantAccessPanel(QGroupBox):
 
         self.connect_button = QToolButton(self)
         self.connect_button.setObjectName("ConnectTenantButton")
-        self.connect_button.setText("Co&nnect this tenant")
+        self.connect_button.setText("Conn&ect this tenant")
         self.connect_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.connect_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.connect_button.setToolTip(
@@ -127,7 +127,7 @@ class TenantAccessPanel(QGroupBox):
         self.via_admin_consent.triggered.connect(lambda: self.connect_tenant(ADMIN_CONSENT))
         self.copy_link.triggered.connect(self.request_link)
 
-        self.sign_in_button = QPushButton("&Sign in…", self)
+        self.sign_in_button = QPushButton("Si&gn in…", self)
         self.sign_in_button.setObjectName("AccessSignIn")
         self.sign_in_button.clicked.connect(self._sign_in)
         self.sign_in_button.hide()

@@ -59,6 +59,7 @@ class CustomersOpener(QObject):
         access_factory: makes the GDAP access controller, for the dialog's "What can I do in
             this tenant?" panel (None: no panel).
         sign_in_handler: the Account menu's Sign in, for the panel's Sign in button.
+        on_dialog: called with each new dialog.
     """
 
     def __init__(
@@ -71,6 +72,8 @@ class CustomersOpener(QObject):
         self.dialog: CustomersDialog | None = None
         self.access_factory: Callable[[], TenantAccessController] | None = None
         self.sign_in_handler: Callable[[], None] | None = None
+        #: Called with each new dialog (the owner connects what it needs).
+        self.on_dialog: Callable[[CustomersDialog], None] | None = None
 
     def open(self, tenant_id: str = "") -> CustomersDialog:
         """Show the dialog (at *tenant_id*'s customer and tenant when given)."""
@@ -82,6 +85,8 @@ class CustomersOpener(QObject):
             if self.dialog.access_panel is not None:
                 self.dialog.access_panel.sign_in_handler = self.sign_in_handler
             self.dialog.finished.connect(self._closed)
+            if self.on_dialog is not None:
+                self.on_dialog(self.dialog)
         if tenant_id:
             self.dialog.show_tenant_when_loaded(tenant_id)
         self.dialog.show()

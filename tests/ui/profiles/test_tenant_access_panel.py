@@ -125,3 +125,49 @@ def test_a_late_answer_for_another_tenant_is_not_shown(qtbot: QtBot, runner: Tas
     assert panel.access is None
     qtbot.waitUntil(lambda: panel.access is not None, timeout=5_000)
     assert panel.access is not None and panel.access.tenant_id == other.tenant_id
+
+
+def test_in_customers_and_tenants_it_follows_the_chosen_tenant_with_its_own_access_keys(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel
+
+    from desktop.controllers.inventory import InventoryController
+    from desktop.core.paths import DataPaths
+    from tests.helpers.dialogs import FakeDialogs
+
+    from desktop.ui.profiles.customers_dialog import CustomersDialog
+
+    catalog = shipped_catalog()
+    session = StubSession(frozenset({GLOBAL_ADMINISTRATOR}))
+    inventory = InventoryController(DataPaths(data_home), runner, catalog)
+    access = TenantAccessController(runner, StubCalls(session, catalog))
+    dialog = CustomersDialog(inventory, FakeDialogs(), None, access)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    panel = dialog.access_panel
+    assert panel is not None and panel.tenant is None
+    assert "Choose a tenant" in panel.headline.text()
+    dialog.new_name.setText("Contoso")
+    dialog.add_customer()
+    qtbot.waitUntil(lambda: dialog.current() is not None, timeout=10_000)
+    dialog.domain.setText(TENANT.primary_domain)
+    dialog.tenant_id.setText(TENANT.tenant_id)
+    dialog.add_tenant()
+    # The new tenant is chosen and its access read, without a click.
+    qtbot.waitUntil(lambda: panel.access is not None, timeout=10_000)
+    assert panel.tenant is not None and panel.tenant.tenant_id == TENANT.tenant_id
+    assert session.asked == [TENANT.tenant_id]
+    # Every access key in the dialog is its own (Alt+key reaches one control).
+    keys: list[str] = []
+    for widget in dialog.findChildren(QAbstractButton) + dialog.findChildren(QLabel):
+        found = re.search(r"&(\w)", widget.text())
+        if found and widget.isVisibleTo(dialog):
+            keys.append(found.group(1).lower())
+    for box in dialog.findChildren(QGroupBox):
+        found = re.search(r"&(\w)", box.title())
+        if found:
+            keys.append(found.group(1).lower())
+    assert len(keys) == len(set(keys)), sorted(keys)
