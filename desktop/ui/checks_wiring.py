@@ -113,9 +113,9 @@ class ChecksWiring(QObject):
         # A filter or a reload resets the model, which drops the selection without a signal.
         page.model.modelReset.connect(self._count_selection)
         page.model.layoutChanged.connect(self._count_selection)
-        page.reauthorize_handler = self.open_reauthorize
-        page.mark_handler = self.record_event
-        page.check_handler = self.start
+        page.reauthorize_requested.connect(self.open_reauthorize)
+        page.mark_requested.connect(self.record_event)
+        page.check_requested.connect(self.start)
         page.add_check_actions(self.bar.check_selected_action, self.bar.check_all_action)
         self.dialog: ReauthorizeDialog | None = None
         #: Opens the technician's sign-in (the Account menu's); set once the account exists.
