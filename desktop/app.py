@@ -42,11 +42,12 @@ from desktop.ui.profiles.page import ProfilesPage
 from desktop.ui.profiles.wiring import add_profiles_page
 from desktop.ui.settings_wiring import SettingsUi, add_settings
 from desktop.ui.startup import start_desktop
+from desktop.ui.tenant_access_wiring import add_tenant_access
 from desktop.ui.wizard.wiring import add_create_wizard
 
 if TYPE_CHECKING:
     from desktop.controllers.list_export import ListExportController
-    from desktop.core.vault import CertificateVault
+    from desktop.core.secrets import SecretStore
 
 SELF_TEST_TIMEOUT_S = 60.0
 
@@ -94,16 +95,16 @@ class AppContext:
     first_run: FirstRun | None = None
 
     @property
-    def certificates(self) -> CertificateVault | None:
+    def certificates(self) -> SecretStore | None:
         """Profiles' certificates: a key per certificate in the OS keyring, the encrypted file
         in the data folder; None until first used (by a worker thread)."""
         return self.services.opened_certificates()
 
     @certificates.setter
-    def certificates(self, vault: CertificateVault) -> None:
+    def certificates(self, vault: SecretStore) -> None:
         self.services.use_certificates(vault)
 
-    def certificate_vault(self) -> CertificateVault:
+    def certificate_vault(self) -> SecretStore:
         """The one certificate vault of this app (built lazily: it loads cryptography)."""
         return self.services.certificates()
 
@@ -146,7 +147,7 @@ def build_window(ctx: AppContext) -> MainWindow:
         )
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     checks = add_checks(ctx, ctx.profiles_page)
-    add_create_wizard(window, ctx.profiles_page, ctx.runner, services)
+    wizard = add_create_wizard(window, ctx.profiles_page, ctx.runner, services)
     runner = ctx.runner
 
     def export_controller() -> ListExportController:
@@ -157,6 +158,9 @@ def build_window(ctx: AppContext) -> MainWindow:
     ctx.profiles_page.export_controller = export_controller
     ctx.account = add_account(window, ctx.runner, ctx.dialogs, services)
     connect_checks_to_account(checks, ctx.account)
+    access = add_tenant_access(window, ctx.profiles_page, ctx.runner, services, ctx.account)
+    checks.connect_handler = access.customers.open
+    checks.access_notice = wizard.access_notice = access.notice
     for problem in ctx.problems:
         window.show_problem(problem)
     NoticeRelay(window).notice.connect(window.show_problem)
@@ -165,8 +169,10 @@ def build_window(ctx: AppContext) -> MainWindow:
         "&Permissions",
         "Ctrl+2",
     )
-    fill_menus(window, ctx.profiles_page)
+    fill_menus(window, ctx.profiles_page, access.connect_action)
     ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs)
+    wizard.open_settings = checks.open_settings = ctx.settings_ui.open
+    ctx.settings_ui.saved.connect(wizard.settings_saved)
     parts = (window, ctx.profiles_page, ctx.paths, ctx.catalog, ctx.dialogs, ctx.account)
     ctx.first_run = add_first_run(*parts, ctx.settings_ui)
     if ctx.first_run is None:  # Global is set up: so must be the clouds the tenants are in
@@ -235,6 +241,11 @@ ON_DEMAND_MODULES = (
     "desktop.ui.reauthorize_dialog",
     "desktop.ui.profiles.details",
     "desktop.ui.profiles.customers_dialog",
+    # GDAP partner access: the access panel, its controller, the notice before Authenticate.
+    "desktop.ui.profiles.tenant_access_panel",
+    "desktop.controllers.tenant_access",
+    "desktop.ui.consent_access_notice",
+    "desktop.core.partner_access",
     "desktop.ui.profiles.list_tools",
     "desktop.controllers.list_export",
     "desktop.ui.action_icons",

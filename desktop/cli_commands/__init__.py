@@ -21,7 +21,9 @@ from desktop.cli_commands import (
     settings,
     signin,
     team,
+    team_secrets,
     tenants,
+    watch,
 )
 from desktop.cli_commands.context import CliContext
 
@@ -40,6 +42,8 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     explain,
     settings,
     team,
+    team_secrets,  # joins the team command: after it
+    watch,
 )
 
 __all__ = ["COMMAND_MODULES", "CliContext"]

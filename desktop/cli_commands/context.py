@@ -13,7 +13,7 @@ from desktop.core.services import CoreServices
 
 if TYPE_CHECKING:
     from desktop.core.inventory import Inventory, RemoveSecret
-    from desktop.core.vault import CertificateVault
+    from desktop.core.secrets import SecretStore
 
 
 def _warn(problem: str) -> None:
@@ -42,7 +42,7 @@ class CliContext:
         return self.services.inventory()
 
     @property
-    def certificates(self) -> CertificateVault:
+    def certificates(self) -> SecretStore:
         """Profiles' certificates in the vault (the keyring is asked only when used)."""
         return self.services.certificates()
 

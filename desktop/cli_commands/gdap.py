@@ -17,11 +17,18 @@ from desktop.cli_commands.common import add_browser_timeout
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit, emit_object
 from desktop.cli_commands.progress import say, stderr_progress
-from desktop.core.domain import Cloud, Tenant
-from desktop.core.endpoints import Endpoints, endpoints_for
-from desktop.core.errors import UserError
-from desktop.core.identity.gdap import ConnectVia, TenantAccess, connect_tenant, tenant_access
-from desktop.core.identity.signin import TechnicianSession
+from desktop.core import partner_access
+from desktop.core.identity.gdap import ConnectVia, TenantAccess
+
+DISCOVER_COLUMNS = [
+    "app_type",
+    "consent_method",
+    "consenting_user",
+    "recorded",
+    "profile_id",
+    "status",
+    "reason",
+]
 
 
 def register(sub: Any, fmt: argparse.ArgumentParser) -> None:
@@ -52,13 +59,6 @@ def register(sub: Any, fmt: argparse.ArgumentParser) -> None:
     discover.set_defaults(handler=_discover)
 
 
-def _target(ctx: CliContext, key: str) -> tuple[Tenant, TechnicianSession, Endpoints, int]:
-    tenant, _ = ctx.inventory.tenants.find(key)
-    wiring = ctx.services.identity()
-    session = wiring.technician_session()
-    return tenant, session, endpoints_for(tenant.cloud), wiring.settings.consent_timeout_seconds
-
-
 def _access_rows(access: TenantAccess) -> dict[str, Any]:
     data = access.as_json()
     yes = sorted(k for k, v in access.can_consent.items() if v)
@@ -69,25 +69,11 @@ def _access_rows(access: TenantAccess) -> dict[str, Any]:
 
 
 def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
-    tenant, session, endpoints, default_timeout = _target(ctx, args.tenant)
     via = ConnectVia(args.via)
-    if via is ConnectVia.PARTNER_CENTER and tenant.cloud is not Cloud.GLOBAL:
-        raise UserError(
-            f"Partner Center's consent API serves Global tenants; {tenant.label} is in the "
-            f"{tenant.cloud.label} cloud.",
-            remedy="Connect it with --via admin-consent.",
-        )
     if via is ConnectVia.ADMIN_CONSENT:
         say("Opening the system browser for the customer's administrator to consent…")
-    result = connect_tenant(
-        session,
-        endpoints,
-        tenant.tenant_id,
-        ctx.catalog,
-        via=via,
-        label=tenant.label,
-        timeout=args.timeout or default_timeout,
-        progress=stderr_progress,
+    result = partner_access.connect(
+        ctx.services, args.tenant, via, timeout=args.timeout, progress=stderr_progress
     )
     if args.format == "json":
         emit_object(result.as_json(), "json")
@@ -97,60 +83,16 @@ def _connect(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _access(args: argparse.Namespace, ctx: CliContext) -> int:
-    tenant, session, endpoints, _ = _target(ctx, args.tenant)
-    access = tenant_access(session, endpoints, tenant.tenant_id, ctx.catalog, label=tenant.label)
+    access = partner_access.access(ctx.services, args.tenant)
     emit_object(access.as_json() if args.format == "json" else _access_rows(access), args.format)
     return 0
 
 
 def _discover(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.core.identity.discover import find_consents, new_profiles
-
-    tenant, session, endpoints, _ = _target(ctx, args.tenant)
-    wiring = ctx.services.identity()
-
-    def client_id_in(app: Any, cloud: Cloud) -> str | None:
-        try:
-            return wiring.publisher_client_id(app, cloud)
-        except UserError:
-            return None
-
-    token = session.tenant_token(endpoints, tenant.tenant_id, label=tenant.label)
-    recorded = {
-        row.app_type_id
-        for row in ctx.inventory.profiles.all_rows()
-        if row.tenant_id == tenant.tenant_id and row.mode == "modern"
-    }
-    say(f"Reading which publisher apps are consented in {tenant.label}…")
-    found = find_consents(token.access_token, endpoints, ctx.catalog, client_id_in,
-                          recorded=recorded)  # fmt: skip
-    added = [ctx.inventory.profiles.add(p) for p in new_profiles(found, ctx.catalog, tenant)]
-    ids = [p.id for p in added if p.id is not None]
-    checked: dict[int, Any] = {}
-    if ids:
-        outcome = ctx.services.check_service().check(ids)
-        checked = {r.id: r for r in outcome.results}
-    rows = []
-    by_app = {p.app_type_id: p for p in added}
-    for each in found:
-        row = {**each.as_json(), "profile_id": None, "status": None, "reason": ""}
-        profile = by_app.get(each.app_type_id)
-        if profile is not None and profile.id is not None:
-            result = checked.get(profile.id)
-            row.update(
-                profile_id=profile.id,
-                name=profile.name,
-                status=result.status.value if result else profile.status.value,
-                reason=result.reason if result else "",
-            )
-        rows.append(row)
-    say(
-        f"Found {len(found)} consented app{'s' if len(found) != 1 else ''} in {tenant.label}; "
-        f"added {len(added)} profile{'s' if len(added) != 1 else ''}."
-    )
+    found = partner_access.discover(ctx.services, args.tenant, progress=stderr_progress)
+    say(found.summary())
     if args.format == "json":
-        emit_object({"tenant_id": tenant.tenant_id, "found": rows}, "json")
+        emit_object({"tenant_id": found.tenant.tenant_id, "found": found.rows()}, "json")
     else:
-        emit(rows, args.format, ["app_type", "consent_method", "consenting_user", "recorded",
-                                  "profile_id", "status", "reason"])  # fmt: skip
+        emit(found.rows(), args.format, DISCOVER_COLUMNS)
     return 0

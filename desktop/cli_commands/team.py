@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from desktop.cli_commands import team_lease, team_offline
 from desktop.cli_commands.common import format_parent, read_secret_line
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit, emit_object
@@ -80,6 +81,9 @@ def register(subparsers: Any) -> None:
     )
     imp.set_defaults(handler=_import_local)
 
+    team_lease.register(sub, fmt)
+    team_offline.register(sub, fmt)
+
     audit = subparsers.add_parser("audit", parents=[fmt], help="who did what, when (team database)")
     audit.add_argument("--since", metavar="DATE", help="from this date or time (ISO 8601, UTC)")
     audit.add_argument("--customer", metavar="CUSTOMER", help="one customer's entries only")
@@ -87,10 +91,10 @@ def register(subparsers: Any) -> None:
 
 
 def _team_database(ctx: CliContext) -> TeamDatabase:
-    from desktop.core.settings import Settings
-    from desktop.core.store.postgres.credentials import ENV_URL, selected
+    from desktop.core.store.postgres.choose import team_database
+    from desktop.core.store.postgres.credentials import ENV_URL
 
-    db = selected(Settings.load(ctx.paths.settings).team_database_url)
+    db = team_database(ctx.paths)
     if db is None:
         raise UserError(
             "No team database is set up; this computer uses its local store.",
@@ -101,15 +105,9 @@ def _team_database(ctx: CliContext) -> TeamDatabase:
 
 
 def _password(db: TeamDatabase) -> str | None:
-    from desktop.core.store.postgres.credentials import get_password
-    from desktop.core.vault_errors import VaultUnavailableError
+    from desktop.core.store.postgres.choose import password_for
 
-    if db.has_password:
-        return None
-    try:
-        return get_password(db)
-    except VaultUnavailableError:
-        return None  # libpq may still have one (PGPASSWORD, .pgpass); if not, it says so
+    return password_for(db)
 
 
 @contextmanager
@@ -129,10 +127,12 @@ def _connected(ctx: CliContext) -> Iterator[Connection]:
 
 
 def _init(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.core.secrets.team_db import install
     from desktop.core.store.postgres.migrate import migrate
 
     with _connected(ctx) as conn:
         before, after = migrate(conn, _team_database(ctx).url)
+        install(conn)  # the shared secrets' tables (team enroll/approve/remove)
     emit_object(
         {
             "schema_version": after,
@@ -218,6 +218,7 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.core.settings import Settings
     from desktop.core.store.postgres.credentials import selected
 
+    # Read strictly here: a settings file that cannot be read is reported, not skipped.
     db = selected(Settings.load(ctx.paths.settings).team_database_url)
     if db is None:
         from desktop.core.store import SCHEMA_VERSION
@@ -248,12 +249,15 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         row = conn.execute("SELECT session_user, current_setting('server_version')").fetchone()
         assert row is not None
+        role = team.current_role(conn)
+        # A login without a team role may not read the schema at all.
+        version = schema_version(conn) if role != "none" else None
         report.update(
             user=row[0],
             server_version=row[1],
-            schema_version=schema_version(conn),
-            role=team.current_role(conn),
-            groups=team.my_groups(conn) if schema_version(conn) else [],
+            schema_version=version,
+            role=role,
+            groups=team.my_groups(conn) if version else [],
             connected=True,
             last_sync=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         )

@@ -1,35 +1,49 @@
 """Runs inventory work (the store) off the GUI thread for the profile page and its dialogs.
 
 The store is opened (and migrated) by the first task, never on the GUI thread. Every action
-reports failure through ``failed`` with a :class:`UserError`, and success through its own
-signal; anything that changed the inventory also emits ``changed`` so the list reloads.
+returns its :class:`Task`: the screen that asked connects to its result and its failure, so
+no other screen hears of them. What changed in the store reaches every screen through the
+store's change feed instead (this process's writes, and other processes' through a
+:class:`~desktop.core.changes.ChangeWatcher`): the list re-reads just the changed profiles.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+import weakref
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop.controllers.tasks import Task, TaskRunner
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import Catalog
+from desktop.core.changes import ChangeEntry, ChangeKind, ChangeWatcher, EntityKind
 from desktop.core.domain import Cloud, Customer, Tenant
 from desktop.core.inventory.listing import ProfileList, read_all, read_first_page
 from desktop.core.paths import DataPaths
-from desktop.core.store import Store
+from desktop.core.storage.interface import Repository
+from desktop.core.storage.types import ProfileRow
 
 if TYPE_CHECKING:
+    from desktop.controllers.team_live import LiveChanges
     from desktop.core.inventory import (
         CustomerRemovalPlan,
         Inventory,
+        ProfileDetails,
         RemoveSecret,
         TenantRemovalPlan,
     )
 
+T = TypeVar("T")
+
 FIRST_PAGE = 200
+#: More changed profiles than this at once reload the list instead of re-reading each.
+MAX_PRECISE = 2_000
+#: Announcements arriving within this many milliseconds are applied together.
+_SETTLE_MS = 100
 
 # The results below are NamedTuples, not dataclasses: they are made at import on the way to the
 # first paint, where a NamedTuple costs a tenth of a frozen dataclass.
@@ -49,6 +63,13 @@ class FirstPage(NamedTuple):
     full: FullList | None = None
 
 
+class ProfileChanges(NamedTuple):
+    """What the list shows differently: rows re-read (changed or added) and ids removed."""
+
+    rows: list[ProfileRow]
+    removed: tuple[int, ...]
+
+
 class CustomersSnapshot(NamedTuple):
     """Customers with (tenants, profiles) counts and their tenants, for the dialog."""
 
@@ -60,31 +81,29 @@ class CustomersSnapshot(NamedTuple):
 class InventoryController(QObject):
     """Asynchronous inventory operations.
 
+    Each action returns its :class:`Task` (``succeeded`` carries the result named in the
+    method's docstring, ``failed`` a :class:`UserError`).
+
     Signals:
         first_rows(FirstPage): the first page of the list (paint it, then call load_rest);
             when it holds every profile, ``rows_loaded`` follows at once.
         rows_loaded(FullList): every row, prepared and sorted.
         load_failed(UserError): the store could not be read.
-        details_loaded(ProfileDetails): one profile with its history.
-        customers_loaded(CustomersSnapshot): for the customer dialog.
-        removal_planned(CustomerRemovalPlan | TenantRemovalPlan): what removing a customer or
-            a tenant takes with it, to confirm (or the delete rule's refusal) first.
-        looked_up(str, str, str): domain, tenant ID, display name ("" when not read).
-        done(str): an action finished; the text says what happened.
-        failed(UserError): an action failed.
-        changed(): the inventory changed; lists reload.
+        profiles_changed(ProfileChanges): profiles changed in the store (any process).
+        reload_needed(): too much changed to say; the list reloads.
+        customers_changed(): customers or tenants changed (the customer dialog reloads).
     """
 
     first_rows = Signal(object)
     rows_loaded = Signal(object)
     load_failed = Signal(object)
-    details_loaded = Signal(object)
-    customers_loaded = Signal(object)
-    removal_planned = Signal(object)
-    looked_up = Signal(str, str, str)
-    done = Signal(str)
-    failed = Signal(object)
-    changed = Signal()
+    profiles_changed = Signal(object)
+    reload_needed = Signal()
+    customers_changed = Signal()
+    #: Feed entries, from whichever thread committed or watched; delivered on the GUI thread.
+    _announced = Signal(object)
+    #: (team store, change listener): follow the team database in the event loop.
+    _live_wanted = Signal(object, object)
 
     def __init__(
         self,
@@ -95,7 +114,7 @@ class InventoryController(QObject):
         remove_secret: RemoveSecret | None = None,
         lookup: Callable[[str, Cloud], str] | None = None,
         tenant_name: Callable[[str, Cloud], str | None] | None = None,
-        open_store: Callable[[], Store] | None = None,
+        open_store: Callable[[], Repository] | None = None,
         open_inventory: Callable[[], Inventory] | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -109,20 +128,33 @@ class InventoryController(QObject):
         #: The composition root's store and inventory, when it passes them (else opened here).
         self._open_store = open_store
         self._open_inventory = open_inventory
-        self._store: Store | None = None
+        self._store: Repository | None = None
         self._inventory: Inventory | None = None
         self._lock = threading.Lock()
         self._generation = 0
         self._loading: Task[Any] | None = None
         self._pending_rest: tuple[int, int, bool] | None = None
+        self._watcher: ChangeWatcher | None = None
+        self._announcements: list[ChangeEntry] = []
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(_SETTLE_MS)
+        self._settle.timeout.connect(self._apply_announcements)
+        self._announced.connect(self._on_announced)
+        self._live: LiveChanges | None = None
+        self._live_wanted.connect(self._start_live)
 
-    def store(self) -> Store:
+    def store(self) -> Repository:
         """The store, opened (and migrated) on first use (call from a worker thread)."""
-        if self._open_store is not None:
-            return self._open_store()
         with self._lock:
             if self._store is None:
-                self._store = Store.open(self._paths)
+                if self._open_store is not None:
+                    self._store = self._open_store()
+                else:
+                    from desktop.core.store import Store
+
+                    self._store = Store.open(self._paths)
+                self._listen(self._store)
             return self._store
 
     def inventory(self) -> Inventory:
@@ -202,25 +234,28 @@ class InventoryController(QObject):
 
         return report
 
-    def load_details(self, profile_id: int) -> None:
-        self._run(
-            "Opening the profile",
-            lambda: self.inventory().profiles.details(profile_id),
-            self.details_loaded.emit,
+    def load_details(self, profile_id: int) -> Task[ProfileDetails]:
+        """Succeeds with the :class:`ProfileDetails` of one profile, with its history."""
+        return self._run(
+            "Opening the profile", lambda: self.inventory().profiles.details(profile_id)
         )
 
-    def delete_profiles(self, ids: list[int]) -> None:
+    def delete_profiles(self, ids: list[int]) -> Task[str]:
+        """Succeeds with a sentence saying what was deleted."""
+
         def work() -> str:
             profiles = self.inventory().profiles
             plan = profiles.plan_deletion(ids, self.catalog)
             profiles.delete(plan, self.catalog, self.remove_secret)
             return f"Deleted {len(plan.profiles)} app profile(s)."
 
-        self._change("Deleting app profiles", work)
+        return self._run("Deleting app profiles", work)
 
     # -- customers and tenants --------------------------------------------------------------
 
-    def load_customers(self) -> None:
+    def load_customers(self) -> Task[CustomersSnapshot]:
+        """Succeeds with a :class:`CustomersSnapshot`, for the customer dialog."""
+
         def work() -> CustomersSnapshot:
             inv = self.inventory()
             tenants: dict[int, list[Tenant]] = {}
@@ -228,54 +263,55 @@ class InventoryController(QObject):
                 tenants.setdefault(tenant.customer_id, []).append(tenant)
             return CustomersSnapshot(inv.customers.list(), inv.customers.counts(), tenants)
 
-        self._run("Loading customers", work, self.customers_loaded.emit)
+        return self._run("Loading customers", work)
 
-    def add_customer(self, name: str, notes: str = "") -> None:
+    def add_customer(self, name: str, notes: str = "") -> Task[str]:
+        """Succeeds with a sentence saying what was added."""
+
         def work() -> str:
             customer = self.inventory().customers.add(name, notes=notes)
             return f"Added the customer {customer.name}."
 
-        self._change("Adding a customer", work)
+        return self._run("Adding a customer", work)
 
-    def rename_customer(self, old: str, new: str) -> None:
+    def rename_customer(self, old: str, new: str) -> Task[str]:
         def work() -> str:
             customer = self.inventory().customers.rename(old, new)
             return f"Renamed {old} to {customer.name}."
 
-        self._change("Renaming a customer", work)
+        return self._run("Renaming a customer", work)
 
     def set_notes(self, name: str, notes: str) -> Task[str]:
         """Save a customer's notes; the returned task tells its caller when they are stored.
 
-        Notes appear on no list, so a save announces no change (nothing reloads while the
-        technician types)."""
+        Notes appear on no list, so no list reloads while the technician types."""
 
         def work() -> str:
             self.inventory().customers.set_notes(name, notes)
             return f"Saved the notes of {name}."
 
-        return self._run("Saving notes", work, self.done.emit)
+        return self._run("Saving notes", work)
 
-    def set_aos_services(self, name: str, service_ids: tuple[str, ...]) -> None:
+    def set_aos_services(self, name: str, service_ids: tuple[str, ...]) -> Task[str]:
         def work() -> str:
             self.inventory().customers.set_aos_services(name, service_ids, self.catalog)
             return f"Saved the AOS services of {name}."
 
-        self._change("Saving AOS services", work)
+        return self._run("Saving AOS services", work)
 
-    def plan_customer_removal(self, name: str) -> None:
-        self._run(
+    def plan_customer_removal(self, name: str) -> Task[CustomerRemovalPlan]:
+        """Succeeds with the :class:`CustomerRemovalPlan` to confirm (or refuse) first."""
+        return self._run(
             "Checking what the customer has",
             lambda: self.inventory().customers.plan_removal(name, self.catalog),
-            self.removal_planned.emit,
         )
 
-    def remove_customer(self, plan: CustomerRemovalPlan) -> None:
+    def remove_customer(self, plan: CustomerRemovalPlan) -> Task[str]:
         def work() -> str:
             self.inventory().customers.remove(plan, self.catalog, self.remove_secret)
             return f"Removed the customer {plan.customer.name}."
 
-        self._change("Removing a customer", work)
+        return self._run("Removing a customer", work)
 
     def add_tenant(
         self, customer: str, domain: str, tenant_id: str, cloud: Cloud, display_name: str = ""
@@ -290,25 +326,26 @@ class InventoryController(QObject):
             )
             return f"Added the tenant {tenant.label} to {customer}."
 
-        return self._change("Adding a tenant", work)
+        return self._run("Adding a tenant", work)
 
-    def plan_tenant_removal(self, tenant_id: str) -> None:
-        self._run(
+    def plan_tenant_removal(self, tenant_id: str) -> Task[TenantRemovalPlan]:
+        """Succeeds with the :class:`TenantRemovalPlan` to confirm (or refuse) first."""
+        return self._run(
             "Checking what the tenant has",
             lambda: self.inventory().tenants.plan_removal(tenant_id, self.catalog),
-            self.removal_planned.emit,
         )
 
-    def remove_tenant(self, plan: TenantRemovalPlan) -> None:
+    def remove_tenant(self, plan: TenantRemovalPlan) -> Task[str]:
         def work() -> str:
             self.inventory().tenants.remove(plan, self.catalog, self.remove_secret)
             return f"Removed the tenant {plan.tenant.label}."
 
-        self._change("Removing a tenant", work)
+        return self._run("Removing a tenant", work)
 
     def lookup_tenant(self, domain: str, cloud: Cloud) -> Task[tuple[str, str, str]]:
-        """Resolve *domain* online; the caller may cancel the returned task. A cancelled
-        look-up reports neither its answer nor its failure."""
+        """Resolve *domain* online: succeeds with (domain, tenant ID, display name or "").
+        The caller may cancel the returned task; a cancelled look-up reports neither its
+        answer nor its failure."""
 
         def work(token: CancelToken, progress: Progress) -> tuple[str, str, str]:
             from desktop.core.tenant_lookup import lookup_tenant_id
@@ -325,10 +362,7 @@ class InventoryController(QObject):
             token.raise_if_cancelled()
             return normalise_domain(domain), tenant_id, name or ""
 
-        task = self._runner.submit("Looking up the tenant", work)
-        task.succeeded.connect(lambda pair: self.looked_up.emit(*pair))
-        task.failed.connect(self.failed.emit)
-        return task
+        return self._runner.submit("Looking up the tenant", work)
 
     def _signed_in_name(self, domain: str, cloud: Cloud) -> str | None:
         """The tenant's display name through the technician's sign-in (worker thread)."""
@@ -336,17 +370,103 @@ class InventoryController(QObject):
 
         return display_name_of(domain, cloud, technician_of(self._paths, self.catalog))
 
+    # -- the change feed --------------------------------------------------------------------
+
+    def _listen(self, store: Repository) -> None:
+        """Hear the store's announcements, and watch for other processes' writes."""
+        me = weakref.ref(self)
+
+        def deliver(entries: Sequence[ChangeEntry]) -> None:
+            controller = me()
+            if controller is not None:
+                controller._announced.emit(list(entries))
+
+        unsubscribe = store.feed.subscribe(deliver)
+        team = sys.modules.get("desktop.core.store.postgres.database")  # loaded if it is one
+        if team is not None and isinstance(store, team.PostgresStore):
+            from desktop.controllers.team_live import listener_for
+
+            # The team database pushes: its socket joins the event loop (no watcher thread).
+            self._live_wanted.emit(store, listener_for(store))
+            weakref.finalize(self, unsubscribe)
+            return
+        watcher = ChangeWatcher(store)
+        watcher.start()
+        self._watcher = watcher
+        weakref.finalize(self, _stop_listening, watcher, unsubscribe)
+
+    @Slot(object, object)
+    def _start_live(self, store: Any, listener: Any) -> None:
+        from desktop.controllers.team_live import LiveChanges
+
+        live = LiveChanges(store, listener, self._runner, self)
+        live.start()
+        self._live = live
+
+    def stop_watching(self) -> None:
+        """Stop reading other processes' changes (the window closes)."""
+        if self._live is not None:
+            self._live.stop()
+        if self._watcher is not None:
+            self._watcher.stop(timeout=0)
+
+    def _on_announced(self, entries: list[ChangeEntry]) -> None:
+        self._announcements.extend(entries)
+        if not self._settle.isActive():
+            self._settle.start()
+
+    def _apply_announcements(self) -> None:
+        entries, self._announcements = self._announcements, []
+        reload = customers = False
+        changed: dict[int, None] = {}
+        removed: dict[int, None] = {}
+        for entry in entries:
+            entity, kind, ids = entry.entity, entry.kind, entry.ids
+            if entity is EntityKind.EVERYTHING:
+                reload = customers = True
+            elif entity is EntityKind.CUSTOMER:
+                if entry.change.fields == ("notes",):
+                    continue  # notes are on no list; the dialog already shows what was typed
+                customers = True
+                # The list shows customers' names, and an empty list offers what is next.
+                if kind is not ChangeKind.UPDATED or "name" in entry.change.fields:
+                    reload = True
+            elif entity is EntityKind.TENANT:
+                customers = True
+            elif entity is EntityKind.PROFILE:
+                # The dialog counts each customer's profiles; a check changes no count.
+                customers = customers or kind is not ChangeKind.UPDATED
+                target = removed if kind is ChangeKind.REMOVED else changed
+                target.update(dict.fromkeys(int(i) for i in ids))
+        for profile_id in removed:
+            changed.pop(profile_id, None)
+        if customers:
+            self.customers_changed.emit()
+        if reload or len(changed) + len(removed) > MAX_PRECISE:
+            self.reload_needed.emit()
+            return
+        if not changed:
+            if removed:
+                self.profiles_changed.emit(ProfileChanges([], tuple(removed)))
+            return
+        wanted = list(changed)
+
+        def read(token: CancelToken, progress: Progress) -> ProfileChanges:
+            with self.store().reading() as uow:
+                return ProfileChanges(uow.profiles.rows_by_id(wanted), tuple(removed))
+
+        task = self._runner.submit("Reading changed app profiles", read)
+        task.succeeded.connect(self.profiles_changed.emit)
+        # A failed re-read (the store is locked) falls back to reading everything.
+        task.failed.connect(lambda _error: self.reload_needed.emit())
+
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _run(self, name: str, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> Task[Any]:
-        task = self._runner.submit(name, lambda token, progress: fn())
-        task.succeeded.connect(on_done)
-        task.failed.connect(self.failed.emit)
-        return task
+    def _run(self, name: str, fn: Callable[[], T]) -> Task[T]:
+        """Run *fn* on a worker; its result and failure go to the returned task only."""
+        return self._runner.submit(name, lambda token, progress: fn())
 
-    def _change(self, name: str, fn: Callable[[], str]) -> Task[Any]:
-        def finished(text: str) -> None:
-            self.done.emit(text)
-            self.changed.emit()
 
-        return self._run(name, fn, finished)
+def _stop_listening(watcher: ChangeWatcher, unsubscribe: Callable[[], None]) -> None:
+    unsubscribe()
+    watcher.stop(timeout=0)

@@ -123,6 +123,8 @@ class ChangeFeed:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     #: seqs published from this process that the watcher has not yet reached.
     _seen: set[int] = field(default_factory=set)
+    #: Whether a watcher also publishes (only then are seqs remembered, to deliver once).
+    watched: bool = False
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         """Call *subscriber* with each batch of entries; returns the function to unsubscribe."""
@@ -141,7 +143,8 @@ class ChangeFeed:
         the write it announces is already committed."""
         with self._lock:
             fresh = [e for e in entries if e.seq not in self._seen]
-            self._seen.update(e.seq for e in fresh if e.seq > 0)
+            if self.watched:
+                self._seen.update(e.seq for e in fresh if e.seq > 0)
             subscribers = list(self._subscribers)
         if not fresh:
             return
@@ -187,15 +190,21 @@ class ChangeWatcher:
 
     def __init__(self, log_: ChangeLog, *, on_error: Callable[[Exception], None] | None = None):
         self._log = log_
+        log_.feed.watched = True
         self._on_error = on_error
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.cursor = 0
 
     def start(self) -> None:
-        """Start watching from the newest change now in the log (read on the watcher's thread)."""
+        """Start watching from the newest change now in the log (read on the calling thread,
+        so a write made after this returns is delivered)."""
         if self._thread is not None:
             return
+        try:
+            self.cursor = self._log.latest_seq()
+        except Exception as exc:
+            self._report(exc)
         self._thread = threading.Thread(target=self._run, name="change-watcher", daemon=True)
         self._thread.start()
 
@@ -215,10 +224,6 @@ class ChangeWatcher:
         return entries
 
     def _run(self) -> None:
-        try:
-            self.cursor = self._log.latest_seq()
-        except Exception as exc:
-            self._report(exc)
         while not self._stop.is_set():
             try:
                 if not self.poll_once():

@@ -33,10 +33,7 @@ from desktop.core.domain import (
 from desktop.core.errors import UserError
 from desktop.core.naming import profile_name
 from desktop.core.status_words import all_granted_reason, baseline_kept_reason
-from desktop.core.store import Store, events, transaction
-from desktop.core.store import customers as customer_rows
-from desktop.core.store import profiles as profile_rows
-from desktop.core.store import tenants as tenant_rows
+from desktop.core.storage.interface import Repository
 
 _NAMES = (
     "Contoso", "Fabrikam", "Northwind Traders", "Tailspin Toys", "Woodgrove Bank", "Adatum",
@@ -137,7 +134,7 @@ MAX_DEMO_PROFILES = 1_000_000
 
 
 def seed_demo(
-    store: Store,
+    store: Repository,
     catalog: Catalog,
     *,
     customers: int,
@@ -165,25 +162,25 @@ def seed_demo(
     aos = [s.id for s in catalog.services if s.family is ServiceFamily.AOS]
     aos_ids = set(aos)
     tenant_count = 0
-    with store.connection() as conn, transaction(conn):
-        taken = {c.name for c in customer_rows.all_customers(conn)}
+    with store.unit_of_work() as uow:
+        taken = {c.name for c in uow.customers.all()}
         # The same seed gives the same data, and seeding again adds new data (new tenant IDs).
         rng = random.Random(f"{seed}/{len(taken)}")
         owners: list[tuple[int, str, list[Tenant]]] = []
         for name in customer_names(customers, rng, taken):
             picked = tuple(rng.sample(aos, k=rng.randint(0, min(3, len(aos))))) if aos else ()
-            cid = customer_rows.insert(conn, Customer(name=name, aos_service_ids=picked))
+            cid = uow.customers.insert(Customer(name=name, aos_service_ids=picked))
             tenants: list[Tenant] = []
             for n in range(rng.choice((1, 1, 1, 2, 3))):
                 tid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
                 domain = f"{_slug(name)}{n or ''}{cid}.onmicrosoft.com"
                 cloud = Cloud(str(_pick(rng, _CLOUD_WEIGHTS)))
                 tenant = Tenant(tid, cid, domain, f"{name} ({n + 1})", cloud)
-                tenant_rows.insert(conn, tenant)
+                uow.tenants.insert(tenant)
                 tenants.append(tenant)
             tenant_count += len(tenants)
             owners.append((cid, name, tenants))
-        next_id = profile_rows.max_id(conn) + 1
+        next_id = uow.profiles.max_id() + 1
         classic = [(s, a) for s, a in usable if SetupMode.CLASSIC in a.modes]
         done = 0
         while done < profiles:
@@ -193,12 +190,12 @@ def seed_demo(
                 _profile(rng, now, next_id + done + i, owners, usable, catalog, done + i, classic)
                 for i in range(min(_BATCH, profiles - done))
             ]
-            profile_rows.insert_many(conn, batch)
-            events.record_many(conn, (e for p in batch for e in _history(p)))
+            uow.profiles.insert_many(batch)
+            uow.history.record_many(e for p in batch for e in _history(p))
             # A customer with a profile of an AOS service has that service added (the wizard
             # offers only those), as in a real store.
-            customer_rows.add_services(
-                conn, {(p.customer_id, s) for p in batch for s in p.service_ids if s in aos_ids}
+            uow.customers.add_services(
+                {(p.customer_id, s) for p in batch for s in p.service_ids if s in aos_ids}
             )
             done += len(batch)
             progress(done, profiles, f"{done:,} of {profiles:,} profiles")

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from desktop.core.inventory import Inventory
     from desktop.core.inventory.secrets import VaultSecretRemover
     from desktop.core.reauthorize.identity import IdentityReauthorizer
-    from desktop.core.store import Store
-    from desktop.core.vault import CertificateVault
+    from desktop.core.secrets import SecretStore
+    from desktop.core.storage.interface import Repository
     from desktop.core.wizard.backend import WizardBackend
 
 
@@ -110,11 +110,12 @@ class IdentityServices:
             return None
 
     def token_cache_store(self) -> TokenCacheStore:
-        """The technician's MSAL cache, encrypted in the vault (key in the OS keyring)."""
-        from desktop.core.token_cache import EncryptedTokenCacheStore
+        """The technician's MSAL cache, encrypted in this computer's vault (key in the OS
+        keyring): the local secret store's, in solo and team mode alike."""
+        from desktop.core.secrets.local import LocalSecretStore
         from desktop.core.vault import open_vault
 
-        return EncryptedTokenCacheStore(open_vault(self.paths))
+        return LocalSecretStore(open_vault(self.paths)).token_cache()
 
     def technician_session(self) -> TechnicianSession:
         """The technician's own sign-in over the encrypted cache. Raises :class:`UserError`
@@ -170,7 +171,7 @@ class ReauthorizeParts(NamedTuple):  # not a dataclass: a tenth of the cost at s
     store: InventoryCheckStore
     engine: IdentityReauthorizer
     #: Where a new certificate replaces the old one (the vault).
-    certificates: CertificateVault | None = None
+    certificates: SecretStore | None = None
 
 
 class CoreServices:
@@ -194,9 +195,9 @@ class CoreServices:
         self._catalog = catalog
         self._on_catalog_problem = on_catalog_problem
         self._lock = threading.RLock()
-        self._store: Store | None = None if inventory is None else inventory.store
+        self._store: Repository | None = None if inventory is None else inventory.store
         self._inventory = inventory
-        self._certificates: CertificateVault | None = None
+        self._certificates: SecretStore | None = None
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -225,13 +226,16 @@ class CoreServices:
 
     # -- storage ---------------------------------------------------------------------------
 
-    def store(self) -> Store:
+    def store(self) -> Repository:
         """The store, opened (and migrated) on first use: call from a worker thread."""
         with self._lock:
             if self._store is None:
                 from desktop.core.store import Store
+                from desktop.core.store.postgres.choose import open_team_store
 
-                self._store = Store.open(self.paths)
+                # The team database when one is set (as the CLI's inventory), else the file.
+                team = open_team_store(self.paths)
+                self._store = team if team is not None else Store.open(self.paths)
             return self._store
 
     def inventory(self) -> Inventory:
@@ -244,22 +248,24 @@ class CoreServices:
                 self._inventory = Inventory(store)
             return self._inventory
 
-    def certificates(self) -> CertificateVault:
-        """Profiles' certificates: a key per certificate in the OS keyring, the encrypted file
-        in the data folder (built on first use: it loads cryptography)."""
+    def certificates(self) -> SecretStore:
+        """Profiles' certificates, in this data folder's secret store: the local vault (a key
+        per certificate in the OS keyring, the encrypted file in the data folder), or the team
+        store once the folder is enrolled in a team (built on first use: it loads
+        cryptography)."""
         with self._lock:
             if self._certificates is None:
-                from desktop.core.vault import CertificateVault, open_vault
+                from desktop.core.secrets import open_secret_store
 
-                self._certificates = CertificateVault(open_vault(self.paths))
+                self._certificates = open_secret_store(self.paths)
             return self._certificates
 
-    def opened_certificates(self) -> CertificateVault | None:
+    def opened_certificates(self) -> SecretStore | None:
         """The vault if it has been opened, else None (opens nothing)."""
         with self._lock:
             return self._certificates
 
-    def use_certificates(self, vault: CertificateVault) -> None:
+    def use_certificates(self, vault: SecretStore) -> None:
         """Use *vault* for profiles' certificates from now on (one with another keyring)."""
         with self._lock:
             self._certificates = vault

@@ -194,6 +194,8 @@ class Tenant:
     directory_roles: list[DirectoryRoleAssignment] = field(default_factory=list)
     #: The cloud the tenant lives in (global, usgov, usgov-dod, china).
     cloud: str = "global"
+    #: Users of other tenants invited as guests (B2B), by case-folded UPN.
+    guests: set[str] = field(default_factory=set)
 
     def sp_by_app(self, app_id: str) -> ServicePrincipal | None:
         return next((sp for sp in self.sps.values() if sp.app_id == app_id), None)

@@ -424,6 +424,10 @@ class Issuer:
 
         fill = {"user": user.upn, "tenant": target.tenant_id, "client": grant.client_id}
         wids = role_ids_in(self.directory, target.tenant_id, user)
+        if wids is None and user.upn.casefold() in target.guests:
+            # A guest is no partner delegated admin: without consent it gets 65001 (from
+            # _user_tokens), and holds no directory role there.
+            return self._user_tokens(grant, in_tenant=target, wids=[])
         if wids is None:
             return error_reply(50020, **fill)
         if not self.directory.has_tenant_grant(target.tenant_id, grant.client_id):

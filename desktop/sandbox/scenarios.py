@@ -56,6 +56,7 @@ ACTIONS = frozenset(
         "set_gdap_roles",
         "end_gdap_relationship",
         "customer_policy",
+        "invite_guest",
         "reset",
     }
 )
@@ -244,6 +245,11 @@ class Scenario:
         from desktop.sandbox.gdap import relationship
 
         relationship(self.directory, relationship_id).active = False
+
+    def invite_guest(self, tenant: str, upn: str) -> None:
+        """Invite a user of another tenant as a guest (B2B): not a partner delegated admin,
+        so a token there without consent is 65001, not 90099."""
+        self._tenant(tenant).guests.add(upn.casefold())
 
     def customer_policy(
         self, tenant: str, code: int = 53003, upn: str | None = None, times: int | None = None

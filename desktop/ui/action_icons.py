@@ -15,6 +15,7 @@ _ICONS = {
     "delete": QStyle.StandardPixmap.SP_TrashIcon,
     "details": QStyle.StandardPixmap.SP_FileDialogInfoView,
     "customers": QStyle.StandardPixmap.SP_DirHomeIcon,
+    "connect": QStyle.StandardPixmap.SP_DriveNetIcon,
     "refresh": QStyle.StandardPixmap.SP_BrowserReload,
     "export": QStyle.StandardPixmap.SP_DialogSaveButton,
     "find": QStyle.StandardPixmap.SP_FileDialogContentsView,

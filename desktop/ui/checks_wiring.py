@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.cancel import CancelToken, Progress
@@ -25,7 +25,13 @@ from desktop.core.catalog.model import Catalog
 from desktop.core.errors import UserError
 
 from desktop.ui.check_bar import CheckBar, summary
-from desktop.ui.check_failures import FailureFix, explain_failures, failure_cause
+from desktop.ui.check_failures import (
+    FailureFix,
+    explain_failures,
+    failure_cause,
+    needs_client_id,
+    needs_connect,
+)
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.profiles.page import ProfilesPage
 
@@ -40,7 +46,9 @@ if TYPE_CHECKING:
         ReauthorizeRequest,
         ReauthorizeStore,
     )
+    from desktop.core.settings_hint import SettingTarget
 
+    from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.reauthorize_dialog import ReauthorizeDialog
 
 
@@ -54,6 +62,9 @@ def row_updates(results: list[CheckResult]) -> list[tuple[int, str, str, str]]:
         if not r.transient
     ]
 
+
+#: The actions of failed checks that the check bar's fix button performs.
+_FIX_ACTIONS = frozenset({"connect_tenant", "sign_in"})
 
 #: How often the counts line follows streaming check results.
 _COUNTS_EVERY_MS = 250
@@ -126,7 +137,20 @@ class ChecksWiring(QObject):
         self.dialog: ReauthorizeDialog | None = None
         #: Whether the technician is signed in; None while nobody can tell yet.
         self.signed_in: Callable[[], bool | None] | None = None
+        #: Opens Customers and tenants at a tenant (its Connect this tenant); set by the app.
+        self.connect_handler: Callable[[str], object] | None = None
+        #: Makes the Re-authorize dialog's "can you consent here?" notice; None: none.
+        self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
         self._fix: FailureFix | None = None
+        #: The tenant of the first check that a connect fixes ("" when none failed so).
+        self._fix_tenant = ""
+        self._connect_said = False
+        #: The actions the failed checks named (connect the tenant, sign in), counted.
+        self._actions: Counter[str] = Counter()
+        #: Opens Settings at a field (a missing client ID); set by the app.
+        self.open_settings: Callable[[SettingTarget], object] | None = None
+        #: The app type of the first check that failed for want of a client ID.
+        self._fix_app = ""
 
     @property
     def controller(self) -> ChecksController:
@@ -169,6 +193,10 @@ class ChecksWiring(QObject):
         self._failed = 0
         self._counts = {}
         self._failures = Counter()
+        self._fix_tenant = ""
+        self._connect_said = False
+        self._fix_app = ""
+        self._actions = Counter()
         self.controller.check(ids)
 
     @Slot(list)
@@ -177,6 +205,17 @@ class ChecksWiring(QObject):
             if result.transient:
                 self._failed += 1
                 self._failures[failure_cause(result.reason)] += 1
+                action = result.action.value
+                if action in _FIX_ACTIONS:
+                    self._actions[action] += 1
+                # The tenant to connect: the first that says so, else the first that failed.
+                says_connect = action == "connect_tenant" or needs_connect(result.reason)
+                if says_connect and not self._connect_said:
+                    self._fix_tenant, self._connect_said = self._tenant_of(result.id), True
+                elif not self._fix_tenant:
+                    self._fix_tenant = self._tenant_of(result.id)
+                if not self._fix_app and needs_client_id(result.reason):
+                    self._fix_app = self._app_of(result.id)
                 continue  # the stored status and reason stay; the summary counts the failure
             self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
         if self.page.model.apply_checks(row_updates(results)) and not self._counts_timer.isActive():
@@ -191,7 +230,8 @@ class ChecksWiring(QObject):
         self._fix = None
         if self._failed:
             signed_in = self.signed_in() if self.signed_in is not None else None
-            explained = explain_failures(self._failures, signed_in)
+            named = self._actions.most_common(1)
+            explained = explain_failures(self._failures, signed_in, named[0][0] if named else "")
             text = f"{text}: {explained.cause}"
             self._fix = explained.fix
         self.bar.show_summary(text)
@@ -213,8 +253,23 @@ class ChecksWiring(QObject):
         fix = self._fix
         if fix is FailureFix.SIGN_IN:
             self.sign_in_requested.emit()
+        elif fix is FailureFix.CONNECT_TENANT and self.connect_handler is not None:
+            self.connect_handler(self._fix_tenant)
         elif fix is FailureFix.CONNECT_TENANT:
             self.page.customers_requested.emit()
+        elif fix is FailureFix.OPEN_SETTINGS and self.open_settings is not None:
+            from desktop.core import settings_edit as edit
+            from desktop.core.settings_hint import SettingTarget
+
+            self.open_settings(SettingTarget(edit.CLIENT_ID, "global", self._fix_app))
+
+    def _app_of(self, profile_id: int) -> str:
+        row = self.page.model.row_of_profile(profile_id)
+        return self.page.model.row_at(row).app_type_id if row >= 0 else ""
+
+    def _tenant_of(self, profile_id: int) -> str:
+        row = self.page.model.row_of_profile(profile_id)
+        return self.page.model.row_at(row).tenant_id if row >= 0 else ""
 
     # -- events that require re-authorization ---------------------------------------------
 
@@ -304,6 +359,13 @@ class ChecksWiring(QObject):
         dialog = ReauthorizeDialog(
             profile, app.name, options_for(profile, app), controller, self.page
         )
+        if self.access_notice is not None:
+            from desktop.core.domain import Tenant
+
+            row = self.page.model.row_of_profile(profile.id) if profile.id is not None else -1
+            domain = self.page.model.row_at(row).tenant_domain if row >= 0 else ""
+            tenant = Tenant(profile.tenant_id, profile.customer_id, domain, cloud=target.cloud)
+            dialog.add_access_notice(self.access_notice(dialog), tenant, app)
         dialog.reauthorized.connect(lambda _r: self.page.reload())
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop.ui.lazy_page import LazyPage
@@ -15,9 +16,11 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.profiles.page import ProfilesPage
 
 
-def fill_menus(window: MainWindow, page: ProfilesPage) -> QMenu:
-    """Put the profile list's actions in File, Edit, Profiles and View; returns View's
-    Columns submenu."""
+def fill_menus(
+    window: MainWindow, page: ProfilesPage, connect_action: QAction | None = None
+) -> QMenu:
+    """Put the profile list's actions in File, Edit, Profiles and View (with *connect_action*,
+    Connect this tenant…, after Customers and tenants); returns View's Columns submenu."""
     window.file_menu.insertAction(window.quit_action, page.export_action)
     window.file_menu.insertSeparator(window.quit_action)
     window.edit_menu.addAction(page.find_action)
@@ -39,11 +42,13 @@ def fill_menus(window: MainWindow, page: ProfilesPage) -> QMenu:
         menu.addAction(action)
     menu.addSeparator()
     menu.addAction(page.customers_action)
+    if connect_action is not None:
+        menu.addAction(connect_action)
     menu.addAction(page.refresh_action)
     columns = window.view_menu.addMenu("&Columns")
     columns.setObjectName("ColumnsMenu")
     columns.aboutToShow.connect(lambda: _refill(columns, page.columns.fill_menu))
-    _give_icons_on_first_show(window, page)
+    _give_icons_on_first_show(window, page, connect_action)
     return columns
 
 
@@ -64,7 +69,9 @@ def _find_on_current_page(window: MainWindow, page: ProfilesPage) -> None:
         focus()
 
 
-def _give_icons_on_first_show(window: MainWindow, page: ProfilesPage) -> None:
+def _give_icons_on_first_show(
+    window: MainWindow, page: ProfilesPage, connect_action: QAction | None = None
+) -> None:
     menus = (window.file_menu, window.edit_menu, window.profiles_menu, window.help_menu)
     done: list[bool] = []
 
@@ -74,7 +81,10 @@ def _give_icons_on_first_show(window: MainWindow, page: ProfilesPage) -> None:
         done.append(True)
         from desktop.ui.action_icons import give_icons  # the style's icons, on first need
 
-        give_icons({**page.icon_kinds(), "quit": [window.quit_action]})
+        kinds = {**page.icon_kinds(), "quit": [window.quit_action]}
+        if connect_action is not None:
+            kinds["connect"] = [connect_action]
+        give_icons(kinds)
 
     for menu in menus:
         menu.aboutToShow.connect(give)

@@ -31,14 +31,15 @@ from PySide6.QtWidgets import (
 
 from desktop.controllers.certificates import CertificateController
 from desktop.controllers.reauthorize import ReauthorizeController
-from desktop.core.catalog.model import ConsentMethod
+from desktop.core.catalog.model import AppType, ConsentMethod
 from desktop.core.checks.result import CheckResult
-from desktop.core.domain import AppProfile, Status
+from desktop.core.domain import AppProfile, Status, Tenant
 from desktop.core.errors import UserError
 from desktop.core.identity.reconsent import ReconsentWarning
 from desktop.core.reauthorize.flow import ReauthorizeOptions, ReauthorizeRequest
 
 from desktop.ui.certificate_panel import CertificatePanel
+from desktop.ui.consent_access_notice import REAUTHORIZE_ROUTES, ConsentAccessNotice
 from desktop.ui.error_page_help import ErrorPageHelp
 from desktop.ui.file_picker import FilePicker
 from desktop.ui.text_scroll import TextScroll
@@ -97,6 +98,8 @@ class ReauthorizeDialog(QDialog):
         self._profile = profile
         self._options = options
         self._controller = controller
+        #: Whether the signed-in account can consent here (see :meth:`add_access_notice`).
+        self.access_notice: ConsentAccessNotice | None = None
         self.setWindowTitle(f"Re-authorize {profile.name}")
         self.setObjectName("ReauthorizeDialog")
         self.setMinimumWidth(600)
@@ -182,6 +185,16 @@ class ReauthorizeDialog(QDialog):
         controller.cancelled.connect(self._on_cancelled)
         controller.warning_ready.connect(self._on_warning)
         self.methods.buttonToggled.connect(self._method_changed)
+
+    def add_access_notice(self, notice: ConsentAccessNotice, tenant: Tenant, app: AppType) -> None:
+        """Under the reason: whether the signed-in account can consent for *app* here, and
+        the other routes when it cannot."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.why_box) + 1, notice)
+        self.access_notice = notice
+        notice.routes = REAUTHORIZE_ROUTES
+        notice.show_for(tenant, [app])
 
     # -- sections --------------------------------------------------------------------------
 

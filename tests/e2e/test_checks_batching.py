@@ -36,7 +36,7 @@ from desktop.core.services import assemble_check_service
 from desktop.sandbox.directory import AppRoleAssignment
 from tests.helpers.browser import StandInBrowser
 from tests.helpers.catalog_factory import app_type, perm
-from tests.helpers.check_fakes import MemoryCheckStore, profile
+from tests.helpers.check_fakes import SHAREPOINT_APP_ID, MemoryCheckStore, profile
 from tests.helpers.identity_fakes import BASELINE
 from tests.helpers.identity_fakes import catalog as identity_catalog
 from tests.helpers.sandbox import RunningSandbox
@@ -69,13 +69,20 @@ def _client_id(i: int) -> str:
 class _Run:
     """P consented publisher apps in the demo tenant, the technician signed in there."""
 
-    def __init__(self, sb: RunningSandbox, count: int, names: Path) -> None:
+    def __init__(
+        self,
+        sb: RunningSandbox,
+        count: int,
+        names: Path,
+        application: dict[str, set[str]] | None = None,
+    ) -> None:
         self.sb = sb
         self.count = count
         self.names_folder = names
         self.catalog = _catalog(count)
+        granted = application or APPLICATION
         for i in range(count):
-            sb.scenario.register_app(_client_id(i), f"Publisher {i}", application=APPLICATION)
+            sb.scenario.register_app(_client_id(i), f"Publisher {i}", application=granted)
             for tenant in (sb.demo.tenant_id, sb.demo.other_tenant_id):
                 sb.scenario.grant_admin_consent(tenant, _client_id(i))
                 sb.scenario.assign_directory_role(tenant, _client_id(i), ROLE)
@@ -181,11 +188,24 @@ def test_a_throttled_inner_request_is_sent_again_after_its_retry_after(run: _Run
 def test_throttling_that_outlasts_the_retries_keeps_every_status(run: _Run) -> None:
     sb = run.sb
     sb.scenario.throttle(sb.demo.tenant_id, retry_after=200, graph=True)
-    outcome, _ = run.check()
+    outcome, counts = run.check()
     assert len(outcome.results) == run.count
     assert all(r.transient for r in outcome.results)
     assert all(r.status is Status.UNKNOWN or r.status is Status.VALID for r in outcome.results)
     assert "throttling" in outcome.results[0].reason
+    assert outcome.throttled_seconds == 0.0  # too long to wait: nothing was waited
+    # The app stays held back: the tenant's other checks send nothing more to Graph.
+    assert _graph_trips(counts) == 1, counts
+
+
+def test_a_long_hold_asked_in_one_tenant_holds_back_the_app_in_the_others(run: _Run) -> None:
+    demo = run.sb.demo
+    run.sb.scenario.throttle(demo.tenant_id, retry_after=200, graph=True)
+    service, _ = run.service(run.profiles((demo.tenant_id, demo.other_tenant_id)))
+    run.sb.sandbox.traffic.reset()
+    outcome = service.check(None, concurrency=1)  # the throttled tenant first
+    assert all(r.transient and "throttling" in r.reason for r in outcome.results)
+    assert _graph_trips(run.sb.sandbox.traffic.counts()) == 1  # the other tenant sent nothing
 
 
 def test_two_tenants_each_cost_their_own_few_round_trips(run: _Run) -> None:
@@ -286,3 +306,21 @@ def test_each_cloud_s_graph_answers_the_batches(sandbox: RunningSandbox, cloud: 
     assert [r.status for r in outcome.results] == [Status.VALID], outcome.results[0].reason
     counts = sandbox.sandbox.traffic.counts()
     assert counts.get("graph_batch", 0) >= 1 and counts.get("graph", 0) == 0, counts
+
+
+def test_a_grant_on_an_api_not_in_the_resource_map_costs_one_round_trip_once(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    # SharePoint's grants: the first run learns the API (one more round trip, and its names on
+    # disk); the next run finds it in its first batch.
+    both = {**APPLICATION, "SharePoint": {"Sites.FullControl.All"}}
+    run = _Run(sandbox, 4, tmp_path / "graph-names", application=both)
+    fewest = 1 + math.ceil(3 * run.count / 20)  # the first batch, then 3 requests per app
+    outcome, counts = run.check()
+    assert _statuses(outcome) == [Status.VALID] * run.count, [r.reason for r in outcome.results]
+    assert _graph_trips(counts) == fewest + 1, counts
+    data = json.loads((run.names_folder / "global.json").read_text())
+    assert "Sites.FullControl.All" in data["apis"][SHAREPOINT_APP_ID]["roles"].values()
+    outcome, counts = run.check()
+    assert _statuses(outcome) == [Status.VALID] * run.count
+    assert _graph_trips(counts) == fewest, counts

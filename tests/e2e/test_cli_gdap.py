@@ -91,3 +91,23 @@ def test_partner_technician_onboards_a_customer(cli_sandbox: CliSandbox) -> None
     assert "not signed in" in unsigned.stderr and "Sign in first" in unsigned.stderr
     assert "try again later" not in unsigned.stderr
     assert [p["status"] for p in box.profiles()] == ["Valid"]
+
+
+def test_a_tenant_not_yet_recorded_can_be_connected(cli_sandbox: CliSandbox) -> None:
+    box = cli_sandbox
+    demo, scenario = box.demo, box.sandbox.scenario
+    woodgrove = "woodgrove.onmicrosoft.com"
+    tenant_id = scenario.add_tenant(woodgrove, "Woodgrove")
+    scenario.add_gdap_relationship(demo.partner_domain, woodgrove, ["Application Administrator"])
+    scenario.set_browser_user(demo.technician)
+    assert box.cli("signin", "--tenant", demo.partner_domain, "--timeout", "30").returncode == 0
+
+    connected = box.cli("tenants", "connect", "--tenant", woodgrove, "--format", "json")
+    assert connected.returncode == 0, connected.stderr
+    assert json.loads(connected.stdout)["tenant_id"] == tenant_id
+    shown = box.cli("tenants", "access", "--tenant", tenant_id, "--format", "json")
+    assert json.loads(shown.stdout)["roles"] == ["Application Administrator"]
+
+    refused = box.cli("tenants", "discover", "--tenant", woodgrove)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr

@@ -265,3 +265,47 @@ def test_find_consents_tells_admin_from_user_consent(sandbox: RunningSandbox) ->
     [profile] = new_profiles(found, catalog(), tenant)
     assert (profile.app_type_id, profile.consent_method) == (DELEGATED_APP.id, ConsentMethod.USER)
     assert profile.consenting_user == sandbox.demo.user and profile.mode.value == "modern"
+
+
+def test_a_sign_in_app_without_partner_center_permission_is_named(
+    sandbox: RunningSandbox,
+) -> None:
+    from desktop.core.identity.resources import PARTNER_CENTER_APP_ID
+
+    directory = sandbox.sandbox.directory
+    partner = directory.tenants[sandbox.demo.partner_tenant_id]
+    pc = partner.sp_by_app(PARTNER_CENTER_APP_ID)
+    assert pc is not None
+    partner.grants = [g for g in partner.grants if g.resource_id != pc.id]
+    session = _technician(sandbox)
+    with pytest.raises(UserError) as refused:
+        connect_tenant(session, endpoints_for(), sandbox.demo.tenant_id, catalog())
+    line = refused.value.one_line()
+    assert "user_impersonation" in line and "AADSTS65001" in line
+
+
+def test_partner_center_token_falls_back_to_its_resource_uri(
+    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.core.endpoints import PARTNER_CENTER_ENV
+    from desktop.core.identity.gdap import _partner_center_token
+    from desktop.core.identity.tokens import decode_claims
+
+    session = _technician(sandbox)
+    # A host the identity provider does not know as Partner Center's resource (500011).
+    monkeypatch.setenv(PARTNER_CENTER_ENV, f"{sandbox.sandbox.authority_host}/elsewhere")
+    token = _partner_center_token(session, endpoints_for(), sandbox.demo.partner_tenant_id)
+    assert decode_claims(token.access_token)["aud"] == "https://api.partnercenter.microsoft.com"
+
+
+def test_a_guest_without_consent_gets_65001_not_90099(sandbox: RunningSandbox) -> None:
+    sandbox.scenario.invite_guest(sandbox.demo.other_tenant_id, sandbox.demo.technician)
+    session = _technician(sandbox)
+    with pytest.raises(TenantTokenError) as refused:
+        session.tenant_token(endpoints_for(), sandbox.demo.other_tenant_id)
+    assert refused.value.codes == (65001,)
+    assert refused.value.problem is Problem.NOT_CONNECTED
+    fabrikam, sign_in = sandbox.demo.other_tenant_id, sandbox.demo.sign_in_client_id
+    sandbox.scenario.grant_admin_consent(fabrikam, sign_in)
+    token = session.tenant_token(endpoints_for(), sandbox.demo.other_tenant_id)
+    assert token.role_ids == frozenset()

@@ -63,13 +63,21 @@ def test_init_grant_status_and_a_readonly_write_refused(
     assert status["last_sync"].endswith("Z")
     assert password not in json.dumps(status)
 
-    # A readonly member's write is refused by the server, in one line, exit 2.
+    # A readonly member's writes are refused by the server, in one line, exit 2.
     assert cli("customers", "add", "Contoso").returncode == 0  # the local store
     line = one_line_error(reader("team", "import-local"))
     assert "your team role is read-only" in line.lower()
+    line = one_line_error(reader("customers", "add", "Fabrikam"))
+    assert "your team role is read-only" in line.lower()
+    assert ok(reader("customers", "list", "--format", "json")) == []
     # ... and a readonly member cannot hand out roles either.
     line = one_line_error(reader("team", "grant", name, "--role", "admin"))
     assert "Only your team's admin" in line
+    # Without a role, a login is told so (not that it is read-only).
+    ok(owner("team", "revoke", name, "--format", "json"))
+    line = one_line_error(reader("customers", "list"))
+    assert "has no team role" in line and name in line
+    assert ok(reader("team", "status", "--format", "json"))["role"] == "none"
 
 
 def test_import_local_is_idempotent_and_says_what_it_did(
@@ -98,12 +106,46 @@ def test_import_local_is_idempotent_and_says_what_it_did(
     table = tech("team", "import-local")
     assert table.returncode == 0 and "already there: 2 customers, 1 tenants" in table.stdout
 
+    # Profiles come with their history, once.
+    seeded = cli("demo", "seed", "--customers", "2", "--profiles", "12", "--format", "json")
+    assert seeded.returncode == 0, seeded.stderr
+    local = ok(cli("profiles", "list", "--format", "json"))
+    third = ok(tech("team", "import-local", "--format", "json"))
+    assert third["merged"]["profiles"] == len(local) == 12
+    assert third["merged"]["events"] >= 12
+    fourth = ok(tech("team", "import-local", "--format", "json"))
+    assert fourth["merged"] == {"customers": 0, "tenants": 0, "profiles": 0, "events": 0}
+    assert fourth["already_there"]["profiles"] == 12
+    team_rows = ok(tech("profiles", "list", "--format", "json"))
+    assert sorted(p["name"] for p in team_rows) == sorted(p["name"] for p in local)
+
     # Every row the import wrote is in the audit under the technician's login.
     rows = ok(tech("audit", "--format", "json"))
-    assert {(r["entity"], r["change"]) for r in rows} == {
+    assert {(r["entity"], r["change"]) for r in rows} >= {
         ("customer", "created"),
         ("tenant", "created"),
+        ("profile", "created"),
     }
+    assert {r["actor"] for r in rows} == {name}
+
+
+def test_the_whole_cli_works_on_the_team_database(cli: Cli, postgres_db: TestDatabase) -> None:
+    owner = as_user(cli, postgres_db.owner_url)
+    ok(owner("team", "init", "--format", "json"))
+    name, password = postgres_db.login("tech")
+    ok(owner("team", "grant", name, "--role", "technician", "--format", "json"))
+    tech = as_user(cli, postgres_db.url_for(name, password))
+    seeded = tech("demo", "seed", "--customers", "3", "--profiles", "30", "--format", "json")
+    assert seeded.returncode == 0, seeded.stderr
+    profiles = ok(tech("profiles", "list", "--format", "json"))
+    assert len(profiles) == 30
+    customers = ok(tech("customers", "list", "--format", "json"))
+    assert len(customers) == 3 and sum(c["profiles"] for c in customers) == 30
+    # The local store was not used.
+    assert ok(cli("profiles", "list", "--format", "json")) == []
+    rows = ok(tech("audit", "--format", "json"))
+    assert sum(1 for r in rows if (r["entity"], r["change"]) == ("profile", "created")) == 30
+    assert sum(1 for r in rows if (r["entity"], r["change"]) == ("history", "created")) == 30
     assert {r["actor"] for r in rows} == {name}
 
 
@@ -186,4 +228,6 @@ def test_an_unreachable_server_is_one_line(cli: Cli, postgres_db: TestDatabase) 
     url = f"postgresql://nobody@127.0.0.1:{_free_port()}/profiles?connect_timeout=3"
     line = one_line_error(cli("team", "init", env={"APP_PROFILES_DATABASE_URL": url}))
     assert "cannot be reached" in line and "127.0.0.1" in line
+    line = one_line_error(cli("customers", "list", env={"APP_PROFILES_DATABASE_URL": url}))
+    assert "cannot be reached" in line
     assert "No team database is set up" in one_line_error(cli("audit"))

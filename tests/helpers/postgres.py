@@ -20,6 +20,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ class Cluster:
     port: int
     superuser_password: str
     owner_password: str
-    _roles: list[str] = field(default_factory=list)
+    _watchdog: subprocess.Popen[bytes] | None = None
 
     @property
     def data(self) -> Path:
@@ -99,10 +100,37 @@ class Cluster:
     def start(self) -> None:
         options = f"-k {self.folder} -p {self.port} -c listen_addresses=127.0.0.1"
         self._ctl("-l", str(self.folder / "server.log"), "-w", "-t", "60", "-o", options, "start")
+        self._watch()
+
+    def _watch(self) -> None:
+        """Stop the server and remove its folder when this test process ends, even when it is
+        killed before its fixtures finish (the server is a daemon, not our child)."""
+        stop = [*_as_server_user(), str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast"]
+        self._watchdog = subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(self.folder), *stop, "stop"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
             self._ctl("-m", "fast", "-w", "stop")
+
+
+_WATCHDOG = """
+import os, shutil, subprocess, sys, time
+pid, folder, stop = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+while os.path.isdir(folder):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        subprocess.run(stop, capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+        break
+    time.sleep(1)
+"""
 
 
 def _run(argv: list[str]) -> None:
@@ -160,6 +188,8 @@ def start_cluster() -> Cluster:
 def remove_cluster(cluster: Cluster) -> None:
     cluster.stop()
     shutil.rmtree(cluster.folder, ignore_errors=True)
+    if cluster._watchdog is not None:  # it ends within a second of the folder going
+        cluster._watchdog.wait(timeout=30)
 
 
 @dataclass

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtWidgets import QWidget
+
 from desktop.controllers.inventory import InventoryController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.checks.checker import ProfileChecker
@@ -44,6 +46,7 @@ def _build(  # type: ignore[no-untyped-def]
     runner: TaskRunner,
     latency: float = 0.0,
     gateway: ScriptedGateway | None = None,
+    client_id: str = "c1",
 ):
     paths = DataPaths(home).ensure()
     catalog = shipped_catalog()
@@ -56,7 +59,9 @@ def _build(  # type: ignore[no-untyped-def]
     gateway = gateway or _gateway(latency)
 
     def service() -> CheckService:
-        checker = ProfileChecker(catalog, gateway, FakeCredentials(), client_id_for=lambda a: "c1")
+        checker = ProfileChecker(
+            catalog, gateway, FakeCredentials(), client_id_for=lambda a: client_id
+        )
         return CheckService(InventoryCheckStore(controller.inventory()), checker)
 
     def parts() -> ReauthorizeParts:
@@ -154,6 +159,45 @@ def test_reauthorize_action_opens_the_dialog(
     assert wiring.dialog.why.text()
 
 
+def test_reauthorize_dialog_says_whether_you_can_consent_there(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner, tmp_path: Path
+) -> None:
+    from desktop.controllers.tenant_access import TenantAccessController
+    from desktop.core.identity.gdap import CLOUD_APPLICATION_ADMINISTRATOR
+    from tests.helpers.gdap_fakes import StubCalls, StubSession
+
+    from desktop.ui.consent_access_notice import REAUTHORIZE_ROUTES, ConsentAccessNotice
+
+    _, page, wiring, _ = _build(qtbot, data_home, runner)
+    session = StubSession(frozenset({CLOUD_APPLICATION_ADMINISTRATOR}))
+
+    def notice(parent: QWidget) -> ConsentAccessNotice:
+        calls = StubCalls(session, wiring.catalog)
+        return ConsentAccessNotice(TenantAccessController(runner, calls, parent), parent)
+
+    wiring.access_notice = notice
+    row = next(
+        r for r in range(page.model.rowCount())
+        if page.model.row_at(r).status in ("Invalid", "Expired")
+        and page.model.row_at(r).mode != "classic"
+    )  # fmt: skip
+    profile = page.model.row_at(row)
+    wiring.open_reauthorize([profile.id])
+    qtbot.waitUntil(lambda: wiring.dialog is not None and wiring.dialog.isVisible(), timeout=10_000)
+    dialog = wiring.dialog
+    assert dialog is not None and dialog.access_notice is not None
+    shown = dialog.access_notice
+    qtbot.waitUntil(lambda: shown.access is not None, timeout=5_000)
+    assert session.asked == [profile.tenant_id]
+    assert "Cloud Application Administrator" in shown.text.text()
+    assert (profile.tenant_domain or profile.tenant_id) in shown.text.text()
+    if "You cannot grant" in shown.text.text():
+        assert REAUTHORIZE_ROUTES in shown.text.text()
+    else:
+        assert "you can grant admin consent for this app yourself" in shown.text.text()
+    assert dialog.grab().save(str(tmp_path / "reauthorize-notice.png"))
+
+
 def _delegated_valid_row(page, catalog) -> int:  # type: ignore[no-untyped-def]
     for r in range(page.model.rowCount()):
         row = page.model.row_at(r)
@@ -240,6 +284,35 @@ def test_failed_checks_name_the_cause_and_offer_sign_in_or_connect(
     page.customers_requested.disconnect()  # the request is the behaviour; no dialog here
     with qtbot.waitSignal(page.customers_requested, timeout=1_000):
         fix.click()
+    # With the app's Connect handler: Customers and tenants opens at a failed check's tenant.
+    opened: list[str] = []
+    wiring.connect_handler = opened.append
+    fix.click()
+    tenants = {page.model.row_at(r).tenant_id for r in range(page.model.rowCount())}
+    assert len(opened) == 1 and opened[0] in tenants
+
+
+def test_a_check_without_a_client_id_opens_settings_at_that_field(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    from desktop.core import settings_edit as edit
+    from desktop.core.settings_hint import SettingTarget
+
+    _, page, wiring, _ = _build(qtbot, data_home, runner, client_id="")
+    opened: list[SettingTarget] = []
+    wiring.open_settings = opened.append
+    r = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).mode == "modern")
+    page.table.selectRow(r)
+    with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
+        wiring.bar.selected_button.click()
+    summary = wiring.bar.summary.text()
+    assert "no client ID is set for the app type" in summary
+    assert "Set it in Settings" in summary
+    fix = wiring.bar.fix_button
+    assert fix.isVisible() and fix.text() == "Open Settings…"
+    fix.click()
+    app_type = page.model.row_at(page.model.row_of_profile(page.selected_ids()[0])).app_type_id
+    assert opened == [SettingTarget(edit.CLIENT_ID, "global", app_type)]
 
 
 def test_check_selected_needs_a_selected_row_that_is_shown(

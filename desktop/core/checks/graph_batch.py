@@ -61,15 +61,22 @@ class GraphThrottle:
         with self._lock:
             return self._waited
 
-    def hold(self, app: str, seconds: float) -> None:
-        """Hold back *app*'s Graph requests for *seconds* from now."""
+    def hold(self, app: str, seconds: float, *, waited: bool = True) -> None:
+        """Hold back *app*'s Graph requests for *seconds* from now; *waited* False for a hold
+        too long to wait out (the requests fail at once instead, see :meth:`remaining`)."""
         with self._lock:
             now = self._clock()
             until = self._until.get(app, 0.0)
             end = now + seconds
             if end > until:
-                self._waited += end - max(until, now)
+                if waited:
+                    self._waited += end - max(until, now)
                 self._until[app] = end
+
+    def remaining(self, app: str) -> float:
+        """Seconds *app* is still held back (0 when it is not)."""
+        with self._lock:
+            return max(0.0, self._until.get(app, 0.0) - self._clock())
 
     def wait(self, app: str) -> None:
         """Block while *app* is held back."""
@@ -164,6 +171,7 @@ class GraphBatcher:
             attempt += 1
             wait = max(_retry_after(r) for r in throttled.values())
             if attempt >= MAX_ATTEMPTS or wait > MAX_WAIT:
+                self._throttle.hold(self._app, wait, waited=wait <= MAX_WAIT)
                 raise _throttled(wait)
             self._throttle.hold(self._app, wait)
             pending = {k: pending[k] for k in throttled}
@@ -204,6 +212,9 @@ class GraphBatcher:
             "requests": [{"id": n, "method": "GET", "url": chunk[key]} for n, key in ids.items()]
         }
         for attempt in range(MAX_ATTEMPTS):
+            held = self._throttle.remaining(self._app)
+            if held > MAX_WAIT:  # asked by another tenant's answer: no request would get through
+                raise _throttled(held)
             self._throttle.wait(self._app)
             try:
                 response = self._session.post(
@@ -225,6 +236,7 @@ class GraphBatcher:
                     )
                 wait = DEFAULT_RETRY_AFTER if wait is None else wait
                 if attempt + 1 >= MAX_ATTEMPTS or wait > MAX_WAIT:
+                    self._throttle.hold(self._app, wait, waited=wait <= MAX_WAIT)
                     raise _throttled(wait)
                 self._throttle.hold(self._app, wait)
                 continue

@@ -29,6 +29,7 @@ from desktop.core.identity.resources import GRAPH_APP_ID, RESOURCE_APP_IDS
 from desktop.core.status_words import grants_not_readable
 
 _FULL = "id,appId,displayName,appRoles,oauth2PermissionScopes"
+_FIRST_PARTY = frozenset(RESOURCE_APP_IDS.values())
 _IDS = "id,appId,displayName"
 
 
@@ -108,7 +109,10 @@ class TenantReader:
         for cid in dict.fromkeys(a.client_id for a in planned):
             urls[f"sp:{cid}"] = f"/servicePrincipals?$filter=appId eq '{cid}'&$select=id,appId"
         if any(not a.custom for a in planned):
-            for api in dict.fromkeys([GRAPH_APP_ID, *self._names.known_apis(self._cloud)]):
+            # Microsoft's own APIs seen before (an API of another vendor is rarely in the next
+            # tenant: it is looked up where a grant names it).
+            known = [a for a in self._names.known_apis(self._cloud) if a in _FIRST_PARTY]
+            for api in dict.fromkeys([GRAPH_APP_ID, *known]):
                 select = _IDS if self._names.fresh(self._cloud, api) else _FULL
                 urls[f"res:{api}"] = f"/servicePrincipals?$filter=appId eq '{api}'&$select={select}"
         for user in dict.fromkeys(a.user for a in planned if a.user and not a.custom):

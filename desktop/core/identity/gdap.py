@@ -25,7 +25,7 @@ from desktop.core.errors import UserError
 from desktop.core.identity.admin_consent import run_admin_consent
 from desktop.core.identity.partner_center import (
     grant_application_consent,
-    user_impersonation_scope,
+    user_impersonation_scopes,
 )
 from desktop.core.identity.resources import GRAPH_APP_ID, is_graph
 from desktop.core.identity.signin import TechnicianSession
@@ -168,6 +168,25 @@ def tenant_access(
     return access_from_token(token, catalog)
 
 
+def consent_notice(access: TenantAccess, app: AppType, tenant_label: str = "") -> str:
+    """Before Authenticate: whether the signed-in account may grant *app*'s admin consent in
+    the tenant, and the other routes when it may not (the wizard and re-authorize show it)."""
+    where = tenant_label or access.tenant_id
+    if not access.connected:
+        return (
+            f"Your sign-in gets no access to {where} yet ({access.reason.rstrip('.')}). "
+            "A customer's administrator can consent in the browser, or use a consent link."
+        )
+    held = ", ".join(access.roles) or "no directory role"
+    if access.can_consent.get(app.id):
+        return f"Your roles in {where} ({held}) can grant this consent."
+    return (
+        f"Your roles in {where} ({held}) cannot grant this consent: it needs "
+        f"{consent_roles_needed(app)}. Sign in as the customer's administrator in the "
+        "browser, or send them a consent link."
+    )
+
+
 class ConnectVia(StrEnum):
     """How the sign-in app is authorized in a customer tenant."""
 
@@ -218,6 +237,26 @@ def partner_tenant_of(session: TechnicianSession, endpoints: Endpoints, customer
     )
 
 
+def _partner_center_token(
+    session: TechnicianSession, endpoints: Endpoints, partner: str
+) -> TenantToken:
+    """The partner user's Partner Center token (a resource the identity provider does not
+    know by the first scope's URI is asked for by the next)."""
+    scopes = user_impersonation_scopes()
+    for scope in scopes:
+        try:
+            return session.tenant_token(
+                endpoints, partner, scopes=[scope], label="your partner tenant"
+            )
+        except TenantTokenError as exc:
+            if scope == scopes[-1] or not set(exc.codes) & UNKNOWN_RESOURCE_CODES:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: The resource is unknown to the identity provider (by that URI).
+UNKNOWN_RESOURCE_CODES = frozenset({500011, 650057})
+
 #: Pauses between proofs after a consent (Microsoft takes a moment to apply it).
 PROOF_PAUSES_S = (1.0, 2.0, 4.0, 8.0)
 
@@ -246,9 +285,21 @@ def connect_tenant(
     if via is ConnectVia.PARTNER_CENTER:
         partner = partner_tenant_of(session, endpoints, tenant_id)
         progress(0, 0, "Asking Partner Center to authorize the sign-in app…")
-        pc_token = session.tenant_token(
-            endpoints, partner, scopes=[user_impersonation_scope()], label="your partner tenant"
-        )
+        try:
+            pc_token = _partner_center_token(session, endpoints, partner)
+        except TenantTokenError as exc:
+            if exc.problem not in (Problem.NOT_CONNECTED, Problem.OTHER):
+                raise
+            raise UserError(
+                "Your sign-in got no Partner Center token: the sign-in app lacks Partner "
+                "Center's user_impersonation permission in your partner tenant"
+                + (f" (AADSTS{exc.codes[0]})" if exc.codes else "")
+                + ".",
+                remedy="Add the delegated permission Microsoft Partner Center → "
+                "user_impersonation to the sign-in app, grant admin consent for it in your "
+                "partner tenant, then connect again; or connect with admin consent.",
+                detail=exc.detail,
+            ) from exc
         consented = grant_application_consent(
             pc_token.access_token,
             tenant_id,

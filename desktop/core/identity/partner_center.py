@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from desktop.core.endpoints import partner_center_host
+from desktop.core.endpoints import PARTNER_CENTER_HOST, partner_center_host
 from desktop.core.errors import UserError
 
 TIMEOUT_S = 30.0
@@ -22,6 +22,14 @@ TIMEOUT_S = 30.0
 
 def user_impersonation_scope(host: str | None = None) -> str:
     return f"{host or partner_center_host()}/user_impersonation"
+
+
+def user_impersonation_scopes() -> list[str]:
+    """The scopes to try for a Partner Center token: the (overridden) host's, then Partner
+    Center's own resource URI, which an identity provider may know it by instead."""
+    own = user_impersonation_scope()
+    canonical = user_impersonation_scope(PARTNER_CENTER_HOST)
+    return [own] if own == canonical else [own, canonical]
 
 
 def consent_url(customer_tenant_id: str, host: str | None = None) -> str:
@@ -63,7 +71,7 @@ def grant_application_consent(
             remedy="Check the connection and try again, or connect with admin consent.",
             detail=f"{type(exc).__name__}: {exc}",
         ) from exc
-    if response.status_code in (200, 201):
+    if 200 <= response.status_code < 300:
         return True
     if response.status_code == 409:
         return False

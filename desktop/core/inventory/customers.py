@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -17,10 +16,7 @@ from desktop.core.inventory.removal import (
     remove_profiles,
 )
 from desktop.core.inventory.rules import RemoveSecret
-from desktop.core.store import Store, transaction
-from desktop.core.store import customers as rows
-from desktop.core.store import profiles as profile_rows
-from desktop.core.store import tenants as tenant_rows
+from desktop.core.storage.interface import Repository, UnitOfWork
 
 MAX_NAME = 200
 
@@ -64,25 +60,25 @@ def check_name(name: str) -> str:
 class CustomerService:
     """Customer operations over the store; the GUI and the CLI both call these."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Repository) -> None:
         self._store = store
 
     def list(self) -> list[Customer]:
-        with self._store.connection() as conn:
-            return rows.all_customers(conn)
+        with self._store.reading() as uow:
+            return uow.customers.all()
 
     def counts(self) -> dict[int, tuple[int, int]]:
         """(tenants, profiles) per customer id."""
-        with self._store.connection() as conn:
-            return rows.counts(conn)
+        with self._store.reading() as uow:
+            return uow.customers.counts()
 
     def get(self, name: str) -> Customer:
-        with self._store.connection() as conn:
-            return self._get(conn, name)
+        with self._store.reading() as uow:
+            return self._get(uow, name)
 
     @staticmethod
-    def _get(conn: sqlite3.Connection, name: str) -> Customer:
-        found = rows.by_name(conn, " ".join(name.split()))
+    def _get(uow: UnitOfWork, name: str) -> Customer:
+        found = uow.customers.by_name(" ".join(name.split()))
         if found is None:
             raise NotFoundError(
                 f"There is no customer named “{name}”.",
@@ -92,35 +88,35 @@ class CustomerService:
 
     def add(self, name: str, notes: str = "", aos_service_ids: tuple[str, ...] = ()) -> Customer:
         value = check_name(name)
-        with self._store.connection() as conn, transaction(conn):
-            if rows.by_name(conn, value) is not None:
+        with self._store.unit_of_work() as uow:
+            if uow.customers.by_name(value) is not None:
                 raise UserError(
                     f"A customer named “{value}” already exists.",
                     remedy="Use another name, or add tenants to the existing customer.",
                 )
             customer = Customer(name=value, notes=notes, aos_service_ids=aos_service_ids)
-            customer.id = rows.insert(conn, customer)
+            customer.id = uow.customers.insert(customer)
             return customer
 
     def rename(self, old: str, new: str) -> Customer:
         value = check_name(new)
-        with self._store.connection() as conn, transaction(conn):
-            customer = self._get(conn, old)
-            clash = rows.by_name(conn, value)
+        with self._store.unit_of_work() as uow:
+            customer = self._get(uow, old)
+            clash = uow.customers.by_name(value)
             if clash is not None and clash.id != customer.id:
                 raise UserError(
                     f"A customer named “{value}” already exists.", remedy="Use another name."
                 )
             assert customer.id is not None
-            rows.rename(conn, customer.id, value)
+            uow.customers.rename(customer.id, value)
             customer.name = value
             return customer
 
     def set_notes(self, name: str, notes: str) -> Customer:
-        with self._store.connection() as conn, transaction(conn):
-            customer = self._get(conn, name)
+        with self._store.unit_of_work() as uow:
+            customer = self._get(uow, name)
             assert customer.id is not None
-            rows.set_notes(conn, customer.id, notes.strip())
+            uow.customers.set_notes(customer.id, notes.strip())
             customer.notes = notes.strip()
             return customer
 
@@ -142,19 +138,19 @@ class CustomerService:
                     remedy="Only AOS services are added per customer; premium services are "
                     "always offered.",
                 )
-        with self._store.connection() as conn, transaction(conn):
-            customer = self._get(conn, name)
+        with self._store.unit_of_work() as uow:
+            customer = self._get(uow, name)
             assert customer.id is not None
-            rows.set_services(conn, customer.id, service_ids)
+            uow.customers.set_services(customer.id, service_ids)
             customer.aos_service_ids = tuple(sorted(set(service_ids)))
             return customer
 
     def plan_removal(self, name: str, catalog: Catalog) -> CustomerRemovalPlan:
-        with self._store.connection() as conn:
-            customer = self._get(conn, name)
+        with self._store.reading() as uow:
+            customer = self._get(uow, name)
             assert customer.id is not None
-            tenants = tuple(tenant_rows.of_customer(conn, customer.id))
-            refs = tuple(ProfileRef(*r) for r in profile_rows.of_customer(conn, customer.id))
+            tenants = tuple(uow.tenants.of_customer(customer.id))
+            refs = tuple(uow.profiles.refs_of_customer(customer.id))
         return CustomerRemovalPlan(customer, tenants, refs, blocked_by_rule(refs, catalog))
 
     def remove(
@@ -167,10 +163,10 @@ class CustomerService:
         refused = plan.refusal()
         if refused is not None:
             raise refused
-        with self._store.connection() as conn, transaction(conn):
+        with self._store.unit_of_work() as uow:
             customer_id = plan.customer.id
             assert customer_id is not None
-            current = tuple(ProfileRef(*r) for r in profile_rows.of_customer(conn, customer_id))
+            current = tuple(uow.profiles.refs_of_customer(customer_id))
             refuse_if_changed(current, plan.profiles, plan.customer.name)
-            remove_profiles(conn, current, catalog, remove_secret, why="customer removed")
-            rows.delete(conn, customer_id)
+            remove_profiles(uow, current, catalog, remove_secret, why="customer removed")
+            uow.customers.delete(customer_id)

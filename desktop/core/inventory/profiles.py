@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,11 +15,8 @@ from desktop.core.inventory.customers import CustomerService
 from desktop.core.inventory.listing import read_all
 from desktop.core.inventory.removal import ProfileRef, remove_profiles
 from desktop.core.inventory.rules import RemoveSecret, delete_blocker
-from desktop.core.store import ProfileRow, Store, events, transaction
-from desktop.core.store import customers as customer_rows
-from desktop.core.store import profiles as rows
-from desktop.core.store import tenants as tenant_rows
-from desktop.core.store.connection import to_db_time
+from desktop.core.storage.interface import Repository, UnitOfWork
+from desktop.core.storage.types import ProfileRow
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ def row_json(row: ProfileRow) -> dict[str, Any]:
 
 
 def insert_with_history(
-    conn: sqlite3.Connection,
+    uow: UnitOfWork,
     profile: AppProfile,
     *,
     consent_detail: str | None,
@@ -83,18 +79,17 @@ def insert_with_history(
     caller's transaction: created; consented (*consent_detail*, and by whom) when it carries a
     consent time and *consent_detail* is not None; checked (its reason, or *first_check*) when
     it carries a check time."""
-    profile.id = rows.insert(conn, profile)
+    profile.id = uow.profiles.insert(profile)
     # History is read in time order. A wizard's consent and first check happen before its Save
     # makes the profile, so "created" takes the earliest of the three: the history always opens
     # with it (the order no longer depends on how long the verification took).
     opened = min(t for t in (profile.created_at, profile.consented_at, profile.last_checked) if t)
-    events.record(conn, ProfileEvent(profile.id, EventKind.CREATED, opened), profile.name)
+    uow.history.record(ProfileEvent(profile.id, EventKind.CREATED, opened), profile.name)
     if consent_detail is not None and profile.consented_at is not None:
         detail = consent_detail
         if profile.consenting_user:
             detail += f" by {profile.consenting_user}"
-        events.record(
-            conn,
+        uow.history.record(
             ProfileEvent(profile.id, EventKind.CONSENTED, profile.consented_at, detail),
             profile.name,
         )
@@ -106,13 +101,13 @@ def insert_with_history(
             profile.reason or first_check,
             profile.status,
         )
-        events.record(conn, first, profile.name)
+        uow.history.record(first, profile.name)
 
 
 class ProfileService:
     """Profile operations over the store; the GUI and the CLI both call these."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Repository) -> None:
         self._store = store
 
     def rows(
@@ -122,10 +117,10 @@ class ProfileService:
         customer: str | None = None,
         limit: int | None = None,
     ) -> list[ProfileRow]:
-        with self._store.connection() as conn:
-            cid = CustomerService._get(conn, customer).id if customer else None
-            return rows.rows(
-                conn, status=status.value if status else None, customer_id=cid, limit=limit
+        with self._store.reading() as uow:
+            cid = CustomerService._get(uow, customer).id if customer else None
+            return uow.profiles.rows(
+                status=status.value if status else None, customer_id=cid, limit=limit
             )
 
     def all_rows(self, token: CancelToken | None = None, chunk: int = 20_000) -> list[ProfileRow]:
@@ -133,45 +128,45 @@ class ProfileService:
         return read_all(self._store, token, chunk)
 
     def count(self) -> int:
-        with self._store.connection() as conn:
-            return rows.count(conn)
+        with self._store.reading() as uow:
+            return uow.profiles.count()
 
     def certificate_refs(self) -> set[str]:
         """The vault references of every profile's certificate (to find orphans)."""
-        with self._store.connection() as conn:
-            return rows.certificate_refs(conn)
+        with self._store.reading() as uow:
+            return uow.profiles.certificate_refs()
 
     def status_counts(self) -> dict[str, int]:
-        with self._store.connection() as conn:
-            return rows.status_counts(conn)
+        with self._store.reading() as uow:
+            return uow.profiles.status_counts()
 
     def details(self, profile_id: int) -> ProfileDetails:
-        with self._store.connection() as conn:
-            profile = rows.get(conn, profile_id)
+        with self._store.reading() as uow:
+            profile = uow.profiles.get(profile_id)
             if profile is None:
                 raise NotFoundError(
                     f"There is no app profile #{profile_id}.",
                     remedy="`profiles list` shows every profile with its ID.",
                 )
-            customer = customer_rows.by_id(conn, profile.customer_id)
-            tenant = tenant_rows.by_id(conn, profile.tenant_id)
+            customer = uow.customers.by_id(profile.customer_id)
+            tenant = uow.tenants.by_id(profile.tenant_id)
             assert customer is not None and tenant is not None
             return ProfileDetails(
-                profile, customer.name, tenant, tuple(events.history(conn, profile_id))
+                profile, customer.name, tenant, tuple(uow.history.of_profile(profile_id))
             )
 
     def add(self, profile: AppProfile, *, consented: bool = True) -> AppProfile:
         """Save a new profile and its first history entries: created, consented, and checked
         (with its first status) when the profile carries a check time."""
-        with self._store.connection() as conn, transaction(conn):
-            tenant = tenant_rows.by_id(conn, profile.tenant_id)
+        with self._store.unit_of_work() as uow:
+            tenant = uow.tenants.by_id(profile.tenant_id)
             if tenant is None or tenant.customer_id != profile.customer_id:
                 raise UserError(
                     "The profile's tenant does not belong to its customer.",
                     remedy="Pick the customer and one of its tenants again.",
                 )
             insert_with_history(
-                conn,
+                uow,
                 profile,
                 consent_detail=f"{profile.consent_method.value} consent" if consented else None,
                 first_check=f"First check: {profile.status.value}",
@@ -180,8 +175,8 @@ class ProfileService:
 
     def row(self, profile_id: int) -> ProfileRow:
         """One profile as a list row (what ``profiles list`` prints for it)."""
-        with self._store.connection() as conn:
-            found = rows.rows_by_id(conn, [profile_id])
+        with self._store.reading() as uow:
+            found = uow.profiles.rows_by_id([profile_id])
         if not found:
             raise NotFoundError(f"There is no app profile #{profile_id}.")
         return found[0]
@@ -196,36 +191,31 @@ class ProfileService:
     ) -> None:
         """Store a check's outcome: a ``checked`` entry, plus ``status_changed`` if it moved."""
         when = checked_at or utc_now()
-        with self._store.connection() as conn, transaction(conn):
-            profile = rows.get(conn, profile_id)
+        with self._store.unit_of_work() as uow:
+            profile = uow.profiles.get(profile_id)
             if profile is None:
                 raise NotFoundError(f"There is no app profile #{profile_id}.")
             assert profile.id is not None
-            rows.update_status(conn, profile.id, status, reason, remedy, to_db_time(when))
+            uow.profiles.update_status(profile.id, status, reason, remedy, when)
             if status is Status.VALID and profile.consented_at is None:
                 # A deferred consent was granted outside the app (the consent link): the first
                 # Valid check is the earliest proof, so a later missing consent reads "revoked".
-                conn.execute(
-                    "UPDATE profiles SET consented_at = ? WHERE id = ?",
-                    (to_db_time(when), profile.id),
-                )
-            events.record(
-                conn,
+                uow.profiles.set_consented_at(profile.id, when)
+            uow.history.record(
                 ProfileEvent(profile.id, EventKind.CHECKED, when, reason, status),
                 profile.name,
             )
             if status is not profile.status:
                 detail = f"{profile.status.value} → {status.value}"
-                events.record(
-                    conn,
+                uow.history.record(
                     ProfileEvent(profile.id, EventKind.STATUS_CHANGED, when, detail, status),
                     profile.name,
                 )
 
     def plan_deletion(self, ids: Sequence[int], catalog: Catalog) -> DeletionPlan:
         """What deleting *ids* would remove; unknown ids raise ``NotFoundError``."""
-        with self._store.connection() as conn:
-            found = {p.id: p for p in rows.get_many(conn, list(dict.fromkeys(ids)))}
+        with self._store.reading() as uow:
+            found = {p.id: p for p in uow.profiles.get_many(list(dict.fromkeys(ids)))}
         missing = [i for i in ids if i not in found]
         if missing:
             raise NotFoundError(
@@ -261,10 +251,10 @@ class ProfileService:
                 ),
             )
         ids = [r.id for r in plan.profiles]
-        with self._store.connection() as conn, transaction(conn):
+        with self._store.unit_of_work() as uow:
             current = [
                 ProfileRef(p.id, p.name, p.app_type_id, p.certificate_ref)
-                for p in rows.get_many(conn, ids)
+                for p in uow.profiles.get_many(ids)
                 if p.id is not None
             ]
             if len(current) != len(ids):
@@ -272,4 +262,4 @@ class ProfileService:
                     "Some of these app profiles were deleted meanwhile (in another window?).",
                     remedy="Refresh the list and try again.",
                 )
-            remove_profiles(conn, current, catalog, remove_secret)
+            remove_profiles(uow, current, catalog, remove_secret)

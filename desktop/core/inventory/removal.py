@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from desktop.core.catalog.model import Catalog
 from desktop.core.domain import EventKind, ProfileEvent, utc_now
 from desktop.core.errors import UserError
 from desktop.core.inventory.rules import RemoveSecret, delete_blocker
-from desktop.core.store import events
-from desktop.core.store import profiles as profile_rows
+from desktop.core.storage.interface import UnitOfWork
+from desktop.core.storage.types import ProfileRef
 
-
-class ProfileRef(NamedTuple):
-    """Just enough of a profile to delete it."""
-
-    id: int
-    name: str
-    app_type_id: str
-    certificate_ref: str
+__all__ = [
+    "ProfileRef",
+    "RemovalPlanRules",
+    "blocked_by_rule",
+    "refusal",
+    "refuse_if_changed",
+    "remove_profiles",
+]
 
 
 def remove_profiles(
-    conn: sqlite3.Connection,
+    uow: UnitOfWork,
     refs: Sequence[ProfileRef],
     catalog: Catalog,
     remove_secret: RemoveSecret | None,
@@ -61,10 +60,10 @@ def remove_profiles(
             raise _not_deleted(current, exc) from exc
     now = utc_now()
     detail = f"Deleted ({why})" if why else "Deleted"
-    events.record_many(
-        conn, ((ProfileEvent(r.id, EventKind.DELETED, now, detail), r.name) for r in refs)
+    uow.history.record_many(
+        (ProfileEvent(r.id, EventKind.DELETED, now, detail), r.name) for r in refs
     )
-    profile_rows.delete_many(conn, [r.id for r in refs])
+    uow.profiles.delete_many([r.id for r in refs])
 
 
 def blocked_by_rule(

@@ -12,7 +12,7 @@ from desktop.core.paths import DataPaths
 
 if TYPE_CHECKING:  # the vault (and cryptography) loads when a certificate is first removed
     from desktop.core.inventory import Inventory
-    from desktop.core.vault import CertificateVault
+    from desktop.core.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +26,13 @@ class VaultSecretRemover:
     start-up does not load the cryptography stack).
     """
 
-    def __init__(self, certificates: CertificateVault | Callable[[], CertificateVault]) -> None:
+    def __init__(self, certificates: SecretStore | Callable[[], SecretStore]) -> None:
         self._certificates = certificates
 
     @property
-    def certificates(self) -> CertificateVault:
-        from desktop.core.vault import CertificateVault
-
-        vault = self._certificates
-        return vault if isinstance(vault, CertificateVault) else vault()
+    def certificates(self) -> SecretStore:
+        store = self._certificates
+        return store() if callable(store) else store
 
     def check_available(self) -> None:
         self.certificates.check_available("delete the app profiles' certificates")
@@ -45,7 +43,7 @@ class VaultSecretRemover:
 
 def collect_interrupted(
     paths: DataPaths,
-    certificates: Callable[[], CertificateVault],
+    certificates: Callable[[], SecretStore],
     inventory: Callable[[], Inventory],
 ) -> list[str]:
     """Remove the vault's certificates that an earlier, interrupted run stored for a profile

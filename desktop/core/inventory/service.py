@@ -6,13 +6,13 @@ from desktop.core.inventory.customers import CustomerService
 from desktop.core.inventory.profiles import ProfileService
 from desktop.core.inventory.tenants import TenantService
 from desktop.core.paths import DataPaths
-from desktop.core.store import Store
+from desktop.core.storage.interface import Repository
 
 
 class Inventory:
-    """The store plus the services over it."""
+    """The store (any backend of the storage interface) plus the services over it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Repository) -> None:
         self.store = store
         self.customers = CustomerService(store)
         self.tenants = TenantService(store)
@@ -20,5 +20,8 @@ class Inventory:
 
     @classmethod
     def open(cls, paths: DataPaths) -> Inventory:
-        """Open (and migrate) the store under *paths*. Raises ``UserError``."""
-        return cls(Store.open(paths))
+        """Open the team database when one is set (``APP_PROFILES_DATABASE_URL``), else
+        (and migrate) the SQLite store under *paths*. Raises ``UserError``."""
+        from desktop.core.store.postgres.choose import open_store
+
+        return cls(open_store(paths))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -19,10 +18,7 @@ from desktop.core.inventory.removal import (
     remove_profiles,
 )
 from desktop.core.inventory.rules import RemoveSecret
-from desktop.core.store import Store, transaction
-from desktop.core.store import customers as customer_rows
-from desktop.core.store import profiles as profile_rows
-from desktop.core.store import tenants as rows
+from desktop.core.storage.interface import Repository, UnitOfWork
 from desktop.core.validation import is_guid, normalise_domain, normalise_tenant_id
 
 #: ``lookup(domain, cloud) -> tenant id``; :func:`desktop.core.tenant_lookup.lookup_tenant_id`.
@@ -71,15 +67,15 @@ def parse_cloud(text: str) -> Cloud:
 class TenantService:
     """Tenant operations over the store; the GUI and the CLI both call these."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Repository) -> None:
         self._store = store
 
     def list(self, customer: str | None = None) -> list[tuple[Tenant, str]]:
         """(tenant, customer name) pairs, optionally of one customer."""
-        with self._store.connection() as conn:
-            names = {c.id: c.name for c in customer_rows.all_customers(conn)}
-            cid = CustomerService._get(conn, customer).id if customer else None
-            return [(t, names.get(t.customer_id, "")) for t in rows.of_customer(conn, cid)]
+        with self._store.reading() as uow:
+            names = {c.id: c.name for c in uow.customers.all()}
+            cid = CustomerService._get(uow, customer).id if customer else None
+            return [(t, names.get(t.customer_id, "")) for t in uow.tenants.of_customer(cid)]
 
     def add(
         self,
@@ -113,10 +109,10 @@ class TenantService:
                 remedy="Look it up online (Look up, or --lookup on the command line), or enter "
                 "the tenant ID by hand.",
             )
-        with self._store.connection() as conn, transaction(conn):
-            owner = CustomerService._get(conn, customer)
+        with self._store.unit_of_work() as uow:
+            owner = CustomerService._get(uow, customer)
             assert owner.id is not None
-            self._refuse_duplicate(conn, tid, name)
+            self._refuse_duplicate(uow, tid, name)
             tenant = Tenant(
                 tenant_id=tid,
                 customer_id=owner.id,
@@ -124,15 +120,15 @@ class TenantService:
                 display_name=display_name.strip(),
                 cloud=cloud,
             )
-            rows.insert(conn, tenant)
+            uow.tenants.insert(tenant)
             return tenant
 
     @staticmethod
-    def _refuse_duplicate(conn: sqlite3.Connection, tid: str, domain: str) -> None:
-        existing = rows.by_id(conn, tid) or (rows.by_domain(conn, domain) if domain else None)
+    def _refuse_duplicate(uow: UnitOfWork, tid: str, domain: str) -> None:
+        existing = uow.tenants.by_id(tid) or (uow.tenants.by_domain(domain) if domain else None)
         if existing is None:
             return
-        owner = customer_rows.by_id(conn, existing.customer_id)
+        owner = uow.customers.by_id(existing.customer_id)
         owner_name = owner.name if owner else "another customer"
         what = f"tenant ID {tid}" if existing.tenant_id == tid else f"domain {domain}"
         raise UserError(
@@ -142,30 +138,30 @@ class TenantService:
 
     def find(self, key: str) -> tuple[Tenant, Customer]:
         """A tenant by ID or primary domain, with its customer."""
-        with self._store.connection() as conn:
-            return self._find(conn, key)
+        with self._store.reading() as uow:
+            return self._find(uow, key)
 
     @staticmethod
-    def _find(conn: sqlite3.Connection, key: str) -> tuple[Tenant, Customer]:
+    def _find(uow: UnitOfWork, key: str) -> tuple[Tenant, Customer]:
         text = key.strip()
         tenant = (
-            rows.by_id(conn, normalise_tenant_id(text))
+            uow.tenants.by_id(normalise_tenant_id(text))
             if is_guid(text)
-            else rows.by_domain(conn, normalise_domain(text))
+            else uow.tenants.by_domain(normalise_domain(text))
         )
         if tenant is None:
             raise NotFoundError(
                 f"There is no tenant {text} in the store.",
                 remedy="`tenants list` shows every tenant.",
             )
-        customer = customer_rows.by_id(conn, tenant.customer_id)
+        customer = uow.customers.by_id(tenant.customer_id)
         assert customer is not None
         return tenant, customer
 
     def plan_removal(self, key: str, catalog: Catalog) -> TenantRemovalPlan:
-        with self._store.connection() as conn:
-            tenant, customer = self._find(conn, key)
-            refs = tuple(ProfileRef(*r) for r in profile_rows.of_tenant(conn, tenant.tenant_id))
+        with self._store.reading() as uow:
+            tenant, customer = self._find(uow, key)
+            refs = tuple(uow.profiles.refs_of_tenant(tenant.tenant_id))
         return TenantRemovalPlan(tenant, customer.name, refs, blocked_by_rule(refs, catalog))
 
     def remove(
@@ -174,10 +170,8 @@ class TenantService:
         refused = plan.refusal()
         if refused is not None:
             raise refused
-        with self._store.connection() as conn, transaction(conn):
-            current = tuple(
-                ProfileRef(*r) for r in profile_rows.of_tenant(conn, plan.tenant.tenant_id)
-            )
+        with self._store.unit_of_work() as uow:
+            current = tuple(uow.profiles.refs_of_tenant(plan.tenant.tenant_id))
             refuse_if_changed(current, plan.profiles, f"the tenant {plan.tenant.label}")
-            remove_profiles(conn, current, catalog, remove_secret, why="tenant removed")
-            rows.delete(conn, plan.tenant.tenant_id)
+            remove_profiles(uow, current, catalog, remove_secret, why="tenant removed")
+            uow.tenants.delete(plan.tenant.tenant_id)

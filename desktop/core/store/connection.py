@@ -11,12 +11,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop.core.disk import disk_full_error
 from desktop.core.errors import UserError
 from desktop.core.store.disk_full import is_full_sqlite_error
+from desktop.core.timestamps import from_utc_text, to_utc_text
 
 #: How long a connection waits for another process's write lock before giving up.
 DEFAULT_BUSY_TIMEOUT_S = 10.0
@@ -115,17 +115,6 @@ def store_error(exc: sqlite3.Error, path: Path) -> UserError:
     )
 
 
-def to_db_time(value: datetime | None) -> str | None:
-    """A timezone-aware time as sortable ISO 8601 UTC text (``2026-01-02T03:04:05Z``)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("the store keeps timezone-aware times only")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def from_db_time(value: str | None) -> datetime | None:
-    """The inverse of :func:`to_db_time`."""
-    if not value:
-        return None
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+#: The store keeps times as ISO 8601 UTC text (see :mod:`desktop.core.timestamps`).
+to_db_time = to_utc_text
+from_db_time = from_utc_text

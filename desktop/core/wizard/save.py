@@ -9,7 +9,6 @@ transaction fails, so nothing is half-saved.
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Callable
 
 from desktop.core.domain import AppProfile, Customer, Tenant
@@ -17,9 +16,7 @@ from desktop.core.errors import UserError
 from desktop.core.inventory.customers import check_name
 from desktop.core.inventory.profiles import insert_with_history
 from desktop.core.inventory.tenants import TenantService
-from desktop.core.store import Store, transaction
-from desktop.core.store import customers as customer_rows
-from desktop.core.store import tenants as tenant_rows
+from desktop.core.storage.interface import Repository, UnitOfWork
 from desktop.core.wizard.plan import SavePlan
 
 #: ``store_certificate() -> reference`` and ``remove(reference)``: the vault, for custom mode.
@@ -28,7 +25,7 @@ RemoveCertificate = Callable[[str], None]
 
 
 def save_plan(
-    store: Store,
+    store: Repository,
     plan: SavePlan,
     *,
     store_certificate: StoreCertificate | None = None,
@@ -55,11 +52,11 @@ def save_plan(
         raise
 
 
-def _write(store: Store, plan: SavePlan, ref: str) -> list[AppProfile]:
-    with store.connection() as conn, transaction(conn):
-        customer = _customer(conn, plan)
+def _write(store: Repository, plan: SavePlan, ref: str) -> list[AppProfile]:
+    with store.unit_of_work() as uow:
+        customer = _customer(uow, plan)
         assert customer.id is not None
-        tenant = _tenant(conn, plan, customer)
+        tenant = _tenant(uow, plan, customer)
         saved: list[AppProfile] = []
         for draft in plan.profiles:
             custom = draft.app_type_id in plan.custom_app_ids
@@ -70,7 +67,7 @@ def _write(store: Store, plan: SavePlan, ref: str) -> list[AppProfile]:
                 certificate_ref=(draft.certificate_ref or ref) if custom else "",
             )
             insert_with_history(
-                conn,
+                uow,
                 profile,
                 consent_detail=f"{profile.consent_method.value} consent in the create wizard",
                 first_check="Verified after consent.",
@@ -79,22 +76,20 @@ def _write(store: Store, plan: SavePlan, ref: str) -> list[AppProfile]:
         return saved
 
 
-def _customer(conn: sqlite3.Connection, plan: SavePlan) -> Customer:
+def _customer(uow: UnitOfWork, plan: SavePlan) -> Customer:
     if plan.new_customer:
         name = check_name(plan.customer.name)
-        if customer_rows.by_name(conn, name) is not None:
+        if uow.customers.by_name(name) is not None:
             raise UserError(
                 f"A customer named “{name}” already exists.",
                 remedy="Go back to the first step and choose the existing customer.",
             )
         customer = Customer(name=name, aos_service_ids=tuple(sorted(plan.added_aos_services)))
-        customer.id = customer_rows.insert(conn, customer)
-        if plan.added_aos_services:
-            customer_rows.set_services(conn, customer.id, customer.aos_service_ids)
+        customer.id = uow.customers.insert(customer)
         return customer
     if plan.customer.id is None:
         raise UserError("The customer has no id.", remedy="Choose the customer again.")
-    current = customer_rows.by_id(conn, plan.customer.id)
+    current = uow.customers.by_id(plan.customer.id)
     if current is None:
         raise UserError(
             f"The customer {plan.customer.name} was removed meanwhile (in another window?).",
@@ -103,19 +98,19 @@ def _customer(conn: sqlite3.Connection, plan: SavePlan) -> Customer:
     if plan.added_aos_services:
         services = tuple(sorted({*current.aos_service_ids, *plan.added_aos_services}))
         assert current.id is not None
-        customer_rows.set_services(conn, current.id, services)
+        uow.customers.set_services(current.id, services)
         current.aos_service_ids = services
     return current
 
 
-def _tenant(conn: sqlite3.Connection, plan: SavePlan, customer: Customer) -> Tenant:
+def _tenant(uow: UnitOfWork, plan: SavePlan, customer: Customer) -> Tenant:
     assert customer.id is not None
     if plan.new_tenant:
         tenant = dataclasses.replace(plan.tenant, customer_id=customer.id)
-        TenantService._refuse_duplicate(conn, tenant.tenant_id, tenant.primary_domain)
-        tenant_rows.insert(conn, tenant)
+        TenantService._refuse_duplicate(uow, tenant.tenant_id, tenant.primary_domain)
+        uow.tenants.insert(tenant)
         return tenant
-    current = tenant_rows.by_id(conn, plan.tenant.tenant_id)
+    current = uow.tenants.by_id(plan.tenant.tenant_id)
     if current is None or current.customer_id != customer.id:
         raise UserError(
             f"The tenant {plan.tenant.label} no longer belongs to {customer.name}.",

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.controllers.inventory import CustomersSnapshot, InventoryController
 from desktop.controllers.tasks import Task
+from desktop.controllers.tenant_access import TenantAccessController
 from desktop.core.domain import Cloud, Customer
 from desktop.core.errors import UserError
 from desktop.core.inventory import CustomerRemovalPlan
@@ -39,6 +40,7 @@ from desktop.ui.forms import buddy_label
 from desktop.ui.profiles.aos_services_box import AosServicesBox
 from desktop.ui.profiles.customer_models import CustomerTableModel, TenantTableModel
 from desktop.ui.profiles.customer_notes import NotesEditor
+from desktop.ui.profiles.tenant_access_panel import TenantAccessPanel
 from desktop.ui.profiles.tenant_table import TenantTableView
 
 TITLE = "Customers and tenants"
@@ -52,15 +54,24 @@ class CustomersDialog(QDialog):
     """Manage customers and their tenants. Every change goes through the controller."""
 
     def __init__(
-        self, controller: InventoryController, dialogs: UserDialogs, parent: QWidget | None = None
+        self,
+        controller: InventoryController,
+        dialogs: UserDialogs,
+        parent: QWidget | None = None,
+        access: TenantAccessController | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.setObjectName("CustomersDialog")
         self.controller = controller
+        #: GDAP access per tenant ("What can I do in this tenant?"); None: not offered.
+        self.access_controller = access
+        self.access_panel: TenantAccessPanel | None = None
         self.dialogs = dialogs
         self._snapshot: CustomersSnapshot | None = None
         self._select_after_load = ""
+        #: A tenant to choose once the customers are loaded (a failed check's Connect).
+        self._tenant_after_load = ""
 
         self.customers = CustomerTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -93,12 +104,7 @@ class CustomersDialog(QDialog):
         self._closing = False
         self.resize(*fitting_size(parent))
 
-        controller.customers_loaded.connect(self._on_loaded)
-        controller.changed.connect(self.reload)
-        controller.done.connect(self.status.setText)
-        controller.failed.connect(self._on_failed)
-        controller.removal_planned.connect(self._on_removal_planned)
-        controller.looked_up.connect(self._on_looked_up)
+        controller.customers_changed.connect(self.reload)
         self._show_customer(None)
         self.reload()
 
@@ -222,6 +228,15 @@ class CustomersDialog(QDialog):
         tenants_layout = QVBoxLayout(tenants_box)
         tenants_layout.addWidget(self.tenant_view, 1)
         tenants_layout.addWidget(self.remove_tenant_button, 0, Qt.AlignmentFlag.AlignRight)
+        if self.access_controller is not None:
+            # The chosen tenant's access sits under the tenants: a few rows show, the panel
+            # gets the room.
+            self.access_panel = TenantAccessPanel(
+                self.access_controller, self.controller.catalog, tenants_box
+            )
+            self.tenant_view.setMaximumHeight(self.tenant_view.fontMetrics().height() * 6)
+            tenants_layout.addWidget(self.access_panel, 3)
+            self.tenant_view.selectionModel().selectionChanged.connect(self._on_tenant_chosen)
         tenants_layout.addLayout(add_form)
 
         layout = QVBoxLayout(box)
@@ -238,7 +253,15 @@ class CustomersDialog(QDialog):
 
     @Slot()
     def reload(self) -> None:
-        self.controller.load_customers()
+        task = self.controller.load_customers()
+        task.succeeded.connect(self._on_loaded)
+        task.failed.connect(self._on_failed)
+
+    def _follow(self, task: Task[str]) -> Task[str]:
+        """Show the result of an action this dialog started (and only those) below it."""
+        task.succeeded.connect(self.status.setText)
+        task.failed.connect(self._on_failed)
+        return task
 
     @Slot(object)
     def _on_loaded(self, snapshot: CustomersSnapshot) -> None:
@@ -259,6 +282,13 @@ class CustomersDialog(QDialog):
             self.list.selectRow(self.proxy.mapFromSource(self.customers.index(row, 0)).row())
         else:
             self._show_customer(None)
+        if self._tenant_after_load and self.select_tenant(self._tenant_after_load):
+            self._tenant_after_load = ""
+
+    def show_tenant_when_loaded(self, tenant_id: str) -> None:
+        """Choose *tenant_id* now if the customers are loaded, else once they are."""
+        if not self.select_tenant(tenant_id):
+            self._tenant_after_load = tenant_id
 
     def current(self) -> Customer | None:
         rows = self.list.selectionModel().selectedRows() if self.list.selectionModel() else []
@@ -281,6 +311,41 @@ class CustomersDialog(QDialog):
             tenants = self._snapshot.tenants.get(customer.id, [])
         self.tenants.set_tenants(tenants)
         self.services_box.show_customer(customer)
+        if self.access_panel is not None:
+            if tenants:
+                self.tenant_view.selectRow(0)  # its access is read at once
+            else:
+                self.access_panel.show_tenant(None)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_tenant_chosen(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        if self.access_panel is None:
+            return
+        rows = self.tenant_view.selectionModel().selectedRows()
+        tenant = self.tenants.tenant(rows[0].row()) if rows else None
+        shown = self.access_panel.tenant
+        if (tenant and tenant.tenant_id) != (shown and shown.tenant_id):
+            self.access_panel.show_tenant(tenant)
+
+    def select_tenant(self, tenant_id: str) -> bool:
+        """Choose the customer and tenant of *tenant_id* (e.g. from a failed check's action);
+        False when it is not listed."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            return False
+        for customer_id, tenants in snapshot.tenants.items():
+            for index, tenant in enumerate(tenants):
+                if tenant.tenant_id.lower() != tenant_id.lower():
+                    continue
+                name = next((c.name for c in snapshot.customers if c.id == customer_id), "")
+                row = self.customers.row_of(name)
+                if row < 0:
+                    return False
+                self.search.clear()
+                self.list.selectRow(self.proxy.mapFromSource(self.customers.index(row, 0)).row())
+                self.tenant_view.selectRow(index)
+                return True
+        return False
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -291,8 +356,9 @@ class CustomersDialog(QDialog):
             self.dialogs.error(TITLE, UserError("A customer needs a name.", remedy="Type it."))
             return
         self._select_after_load = name
-        self.new_name.clear()
-        self.controller.add_customer(name)
+        task = self._follow(self.controller.add_customer(name))
+        # Cleared only once added: a refused name stays, to correct it.
+        task.succeeded.connect(lambda _text: self.new_name.clear())
 
     @Slot()
     def rename_customer(self) -> None:
@@ -301,7 +367,7 @@ class CustomersDialog(QDialog):
         if customer is None or new == customer.name:
             return
         self._select_after_load = new
-        self.controller.rename_customer(customer.name, new)
+        self._follow(self.controller.rename_customer(customer.name, new))
 
     @Slot(str, str)
     def _notes_saved(self, name: str, notes: str) -> None:
@@ -321,13 +387,14 @@ class CustomersDialog(QDialog):
         customer = self.current()
         if customer is None:
             return
-        self.controller.set_aos_services(customer.name, self.services_box.chosen_ids(customer))
+        chosen = self.services_box.chosen_ids(customer)
+        self._follow(self.controller.set_aos_services(customer.name, chosen))
 
     @Slot()
     def remove_customer(self) -> None:
         customer = self.current()
         if customer is not None:
-            self.controller.plan_customer_removal(customer.name)
+            self._plan(self.controller.plan_customer_removal(customer.name))
 
     @Slot(object)
     def _on_removal_planned(self, plan: CustomerRemovalPlan | TenantRemovalPlan) -> None:
@@ -341,9 +408,13 @@ class CustomersDialog(QDialog):
         if not self.dialogs.confirm(TITLE, lines[0], details=details, action="Remove"):
             return
         if isinstance(plan, CustomerRemovalPlan):
-            self.controller.remove_customer(plan)
+            self._follow(self.controller.remove_customer(plan))
         else:
-            self.controller.remove_tenant(plan)
+            self._follow(self.controller.remove_tenant(plan))
+
+    def _plan(self, task: Task[CustomerRemovalPlan] | Task[TenantRemovalPlan]) -> None:
+        task.succeeded.connect(self._on_removal_planned)
+        task.failed.connect(self._on_failed)
 
     @Slot()
     def look_up(self) -> None:
@@ -357,6 +428,8 @@ class CustomersDialog(QDialog):
             return
         self.status.setText(f"Looking up {domain}…")
         task = self.controller.lookup_tenant(domain, Cloud(self.cloud.currentData()))
+        task.succeeded.connect(lambda found: self._on_looked_up(*found))
+        task.failed.connect(self._on_failed)
         self._lookup_task = task
         task.finished.connect(lambda: self._lookup_ended(task))
         self._set_looking_up(True)
@@ -436,12 +509,14 @@ class CustomersDialog(QDialog):
         domain, tenant_id = self.domain.text(), self.tenant_id.text()
         found_domain, found_id, name = self._looked_up_name
         same = (domain.strip().lower().rstrip("."), tenant_id.strip().lower())
-        task = self.controller.add_tenant(
-            customer.name,
-            domain,
-            tenant_id,
-            Cloud(self.cloud.currentData()),
-            display_name=name if same == (found_domain, found_id.lower()) else "",
+        task = self._follow(
+            self.controller.add_tenant(
+                customer.name,
+                domain,
+                tenant_id,
+                Cloud(self.cloud.currentData()),
+                display_name=name if same == (found_domain, found_id.lower()) else "",
+            )
         )
         # Cleared only once added: a refused tenant keeps what was typed, to correct it.
         task.succeeded.connect(self._clear_tenant_fields)
@@ -458,7 +533,7 @@ class CustomersDialog(QDialog):
             self.dialogs.info(TITLE, "Select the tenant to remove.")
             return
         tenant = self.tenants.tenant(rows[0].row())
-        self.controller.plan_tenant_removal(tenant.tenant_id)
+        self._plan(self.controller.plan_tenant_removal(tenant.tenant_id))
 
     @Slot(object)
     def _on_failed(self, error: UserError) -> None:

@@ -7,8 +7,9 @@ sort, and the filtered view (indices into the list). A filter change resets the 
 
 from __future__ import annotations
 
+import bisect
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from desktop.core.catalog.model import SetupMode
 from desktop.core.domain import Status
 from desktop.core.inventory.listing import COLUMNS, ListFilter, ProfileList, counts_text
-from desktop.core.store import ProfileRow
+from desktop.core.storage.types import ProfileRow
 
 from desktop.ui.icons import status_icon
 
@@ -69,6 +70,8 @@ class ProfileTableModel(QAbstractTableModel):
         self._sort_column = 0
         self._descending = False
         self._checked_cache: dict[str | None, str] = {}
+        #: apply_checks' index of rows by profile id, and the list it was made for.
+        self._ids_index: tuple[object, dict[int, int]] | None = None
 
     # -- loading, filtering, sorting --------------------------------------------------------
 
@@ -186,7 +189,7 @@ class ProfileTableModel(QAbstractTableModel):
         profiles = self._list
         if profiles is None or not updates:
             return 0
-        cached: tuple[object, dict[int, int]] | None = getattr(self, "_ids_index", None)
+        cached = self._ids_index
         if cached is None or cached[0] is not self._list:
             cached = (self._list, {r.id: n for n, r in enumerate(profiles.rows)})
             self._ids_index = cached
@@ -204,6 +207,65 @@ class ProfileTableModel(QAbstractTableModel):
                 last = self.columnCount() - 1
                 self.dataChanged.emit(self.index(min(shown), 0), self.index(max(shown), last))
         return len(found)
+
+    def apply_changes(self, rows: Sequence[ProfileRow], removed: Sequence[int]) -> None:
+        """Show what the change feed announced: *rows* re-read (changed ones update in place,
+        new ones are inserted where the sort puts them, if the filter shows them) and the
+        profiles *removed* go. Everything else, and the selection, stays as it is."""
+        profiles = self._list
+        if profiles is None:
+            return
+        self._ids_index = None  # apply_checks' cache of row indices
+        if removed:
+            self._remove(profiles, set(removed))
+        last = self.columnCount() - 1
+        for row in rows:
+            i = profiles.index_of(row.id)
+            if i >= 0:
+                profiles.replace(i, row)
+                try:
+                    pos = self._view.index(i)
+                except ValueError:
+                    continue  # filtered out of view
+                self.dataChanged.emit(self.index(pos, 0), self.index(pos, last))
+                continue
+            i = profiles.append(row)
+            key = profiles.sort_key(self._sort_column)
+            self._order.insert(self._place(self._order, key, i), i)
+            if profiles.filter([i], self._filter):
+                pos = self._place(self._view, key, i)
+                self.beginInsertRows(QModelIndex(), pos, pos)
+                self._view.insert(pos, i)
+                self.endInsertRows()
+        self.view_changed.emit()
+
+    def _place(self, order: list[int], key: Callable[[int], Any], i: int) -> int:
+        """Where row *i* goes in *order* (sorted by *key*, in the current direction)."""
+        wanted = key(i)
+        if not self._descending:
+            return bisect.bisect_right(order, wanted, key=key)
+        for pos, other in enumerate(order):
+            if key(other) < wanted:
+                return pos
+        return len(order)
+
+    def _remove(self, profiles: ProfileList, ids: set[int]) -> None:
+        doomed = {n for n, r in enumerate(profiles.rows) if r.id in ids}
+        if not doomed:
+            return
+        shown = [pos for pos, i in enumerate(self._view) if i in doomed]
+        # Bottom up, one contiguous block at a time, so the positions above stay right.
+        while shown:
+            end = shown.pop()
+            start = end
+            while shown and shown[-1] == start - 1:
+                start = shown.pop()
+            self.beginRemoveRows(QModelIndex(), start, end)
+            del self._view[start : end + 1]
+            self.endRemoveRows()
+        where = profiles.remove(doomed)
+        self._order = [where[i] for i in self._order if where[i] >= 0]
+        self._view = [where[i] for i in self._view]
 
     # -- QAbstractTableModel ----------------------------------------------------------------
 

@@ -17,7 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.controllers.inventory import FirstPage, FullList, InventoryController
+from desktop.controllers.inventory import (
+    FirstPage,
+    FullList,
+    InventoryController,
+    ProfileChanges,
+)
 from desktop.core.errors import UserError
 from desktop.core.inventory.listing import ListFilter
 
@@ -48,6 +53,7 @@ class ProfilesPage(QWidget, PageActions):
         reauthorize_requested(list[int]): re-authorize these profiles.
         mark_requested(list[int], str): record an event that requires re-authorization
             (``user_left`` or ``user_mfa_enabled``) for these profiles.
+        details_shown(ProfileDetails): the details dialog of a profile opened.
 
     Attributes:
         check_selected_action, check_all_action: the check bar's actions, once it exists.
@@ -59,6 +65,7 @@ class ProfilesPage(QWidget, PageActions):
     check_requested = Signal(list)
     reauthorize_requested = Signal(list)
     mark_requested = Signal(list, str)
+    details_shown = Signal(object)
 
     def __init__(
         self,
@@ -130,10 +137,8 @@ class ProfilesPage(QWidget, PageActions):
         controller.first_rows.connect(self._on_first_rows)
         controller.rows_loaded.connect(self._on_rows_loaded)
         controller.load_failed.connect(self._on_load_failed)
-        controller.details_loaded.connect(self._show_details)
-        controller.failed.connect(self._on_failed)
-        controller.done.connect(self.message.setText)
-        controller.changed.connect(self.reload)
+        controller.profiles_changed.connect(self._on_profiles_changed)
+        controller.reload_needed.connect(self.reload)
         self._update_actions()
 
     # -- construction -----------------------------------------------------------------------
@@ -213,6 +218,22 @@ class ProfilesPage(QWidget, PageActions):
         if self._select_after_load:
             ids, self._select_after_load = self._select_after_load, []
             self.select_profiles(ids)
+
+    @Slot(object)
+    def _on_profiles_changed(self, changes: ProfileChanges) -> None:
+        """Show just the profiles that changed; reload when the list is not all there yet,
+        or when it goes from empty to not (the page shows something else then)."""
+        shown = self.model.total()
+        if not self._complete or self.model.profiles is None or shown == 0:
+            self.reload()
+            return
+        self.model.apply_changes(changes.rows, changes.removed)
+        if self.model.total() == 0:
+            self.reload()
+            return
+        self.filters.set_customers(self.model.profiles.customer_names)
+        self._update_counts()
+        self._update_actions()
 
     def show_saved(self, ids: list[int]) -> None:
         """Reload, then select and show the profiles *ids* (just saved by the wizard)."""
@@ -363,7 +384,9 @@ class ProfilesPage(QWidget, PageActions):
         row = current.row() if current.isValid() else (rows[0] if rows else -1)
         if row < 0:
             return
-        self.controller.load_details(self.model.row_at(row).id)
+        task = self.controller.load_details(self.model.row_at(row).id)
+        task.succeeded.connect(self._show_details)
+        task.failed.connect(self._on_failed)
 
     @Slot(object)
     def _show_details(self, details: ProfileDetails) -> None:
@@ -380,6 +403,7 @@ class ProfilesPage(QWidget, PageActions):
         self.details_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.details_dialog.destroyed.connect(self._forget_details)
         self.details_dialog.open()
+        self.details_shown.emit(details)
 
     @Slot()
     def _forget_details(self) -> None:

@@ -20,6 +20,7 @@ from desktop.core.status_words import CLASSIC_REAUTHORIZE_NOTE
 if TYPE_CHECKING:
     from desktop.controllers.inventory import InventoryController
     from desktop.controllers.list_export import ListExportController
+    from desktop.core.errors import UserError
 
     from desktop.ui.dialogs import UserDialogs
     from desktop.ui.profiles.filter_bar import FilterBar
@@ -62,6 +63,7 @@ class PageActions:
         customers_requested: SignalInstance
 
         def addAction(self, action: QAction) -> None: ...
+        def _on_failed(self, error: UserError) -> None: ...
         def selected_rows(self) -> list[int]: ...
         def selected_ids(self) -> list[int]: ...
         def reload(self) -> None: ...
@@ -292,7 +294,9 @@ class PageActions:
             "and the deletion is recorded. The consent in the customer's tenant stays."
         )
         if self.dialogs.confirm("Delete app profiles", text, details=listed, action="Delete"):
-            self.controller.delete_profiles(self.selected_ids())
+            task = self.controller.delete_profiles(self.selected_ids())
+            task.succeeded.connect(self.message.setText)
+            task.failed.connect(self._on_failed)
 
     @Slot(QPoint)
     def _context_menu(self, pos: QPoint) -> None:

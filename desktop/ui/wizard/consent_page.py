@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.controllers.wizard import WizardController
+from desktop.core.settings_hint import SettingTarget
 from desktop.core.wizard import Step
 from desktop.core.wizard.duplicates import Duplicate, find_duplicates
 
+from desktop.ui.consent_access_notice import ConsentAccessNotice
 from desktop.ui.wizard.base import StepPage, clear_layout
 from desktop.ui.wizard.consent_row import ConsentRowWidget
 
@@ -61,8 +63,17 @@ class ConsentPage(StepPage):
         #: The duplicates shown, and their Re-authorize buttons by existing profile id.
         self.duplicates: list[Duplicate] = []
         self.reauthorize_buttons: dict[int, QPushButton] = {}
+        #: Opens Settings at a field (a row's missing client ID); set by the owner.
+        self.open_settings: Callable[[SettingTarget], object] | None = None
+        #: Whether the signed-in account can consent here (set by the owner; None: not shown).
+        self.access_notice: ConsentAccessNotice | None = None
         self.body.addWidget(self.duplicates_box)
         self.body.addWidget(self.scroller, 1)
+
+    def set_access_notice(self, notice: ConsentAccessNotice) -> None:
+        """Show *notice* above the rows: before Authenticate, whether you can consent here."""
+        self.access_notice = notice
+        self.body.insertWidget(0, notice)
 
     def initializePage(self) -> None:
         wanted = [r.app_id for r in self.machine.state.rows]
@@ -74,12 +85,17 @@ class ConsentPage(StepPage):
             for app_id in wanted:
                 widget = ConsentRowWidget(self.controller, app_id, self.holder)
                 widget.permissions_requested.connect(self._permissions)
+                widget.settings_requested.connect(self._settings)
                 self.rows[app_id] = widget
                 self.list.addWidget(widget)
             if not wanted:
                 self.list.addWidget(QLabel("No app to consent to: choose a service.", self))
             self.list.addStretch(1)
         self._show_duplicates()
+        if self.access_notice is not None:
+            catalog = self.machine.catalog
+            apps = [catalog.app_type(app_id) for app_id in wanted]
+            self.access_notice.show_for(self.machine.state.tenant, apps)
         super().initializePage()
 
     def _show_duplicates(self) -> None:
@@ -119,6 +135,11 @@ class ConsentPage(StepPage):
     def cancel_running(self) -> None:
         for widget in self.rows.values():
             widget.busy._cancel()
+
+    @Slot(object)
+    def _settings(self, target: SettingTarget) -> None:
+        if self.open_settings is not None:
+            self.open_settings(target)
 
     @Slot(str)
     def _permissions(self, app_id: str) -> None:

@@ -20,6 +20,7 @@ from desktop.controllers.wizard import WizardController
 from desktop.core.catalog.model import ConsentMethod, DelegationKind
 from desktop.core.domain import Status
 from desktop.core.errors import UserError
+from desktop.core.settings_hint import SettingTarget
 from desktop.core.wizard import ConsentRow, ConsentState
 
 from desktop.ui.error_page_help import ErrorPageHelp
@@ -47,9 +48,12 @@ class ConsentRowWidget(QFrame):
 
     Signals:
         permissions_requested(str): the app type id whose permissions to show.
+        settings_requested(object): open Settings at this :class:`SettingTarget` (the app's
+            client ID in the tenant's cloud, when it is not set).
     """
 
     permissions_requested = Signal(str)
+    settings_requested = Signal(object)
 
     def __init__(self, controller: WizardController, app_id: str, parent: QWidget) -> None:
         super().__init__(parent)
@@ -108,8 +112,15 @@ class ConsentRowWidget(QFrame):
         self.defer.setToolTip("Finish this app later: it is saved as not yet consented.")
         self.skip = QPushButton("&Not needed", self)
         self.skip.setToolTip("This customer does not need this app: no profile is created.")
+        # "Set it in Settings" is a button: Settings opens at this app's client ID.
+        self.open_settings = QPushButton("Open &Settings…", self)
+        self.open_settings.setObjectName("ConsentOpenSettings")
+        self.open_settings.setToolTip("Set this app's client ID in Settings")
+        self.open_settings.clicked.connect(self._open_settings)
+        self.open_settings.hide()
         for button in (self.authenticate, self.copy_link, self.check, self.defer, self.skip):
             buttons.addWidget(button)
+        buttons.addWidget(self.open_settings)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.result = QLabel(self)
@@ -155,6 +166,25 @@ class ConsentRowWidget(QFrame):
     def row(self) -> ConsentRow:
         return self.machine.row(self.app_id)
 
+    def settings_target(self) -> SettingTarget | None:
+        """The Settings field that unblocks this row (the publisher app's client ID in the
+        tenant's cloud), or None when nothing in Settings is missing."""
+        from desktop.core import settings_edit as edit
+        from desktop.core.settings_hint import SettingTarget
+
+        row = self.row
+        if row.mode.value == "custom" or self.machine.client_id(row) is not None:
+            return None
+        tenant = self.machine.state.tenant
+        cloud = tenant.cloud.value if tenant is not None else "global"
+        return SettingTarget(edit.CLIENT_ID, cloud, self.app_id)
+
+    @Slot()
+    def _open_settings(self) -> None:
+        target = self.settings_target()
+        if target is not None:
+            self.settings_requested.emit(target)
+
     def refresh(self) -> None:
         row = self.row
         state = row.state
@@ -168,6 +198,7 @@ class ConsentRowWidget(QFrame):
             not blockers and state is not ConsentState.GRANTED and not settled_away
         )
         self.authenticate.setToolTip(" ".join(blockers))
+        self.open_settings.setVisible(self.settings_target() is not None)
         self.copy_link.setEnabled(not blockers and state is not ConsentState.GRANTED)
         self.check.setEnabled(
             not running

@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QWidget
 from desktop.controllers.tasks import TaskRunner
 from desktop.controllers.wizard import WizardController, WizardServices
 from desktop.core.catalog.model import Catalog
+from desktop.core.settings_hint import SettingTarget
 from desktop.core.wizard import CreateProfileWizard
 
+from desktop.ui.consent_access_notice import ConsentAccessNotice
 from desktop.ui.wizard.dialog import CreateProfileDialog
 
 
@@ -45,6 +47,10 @@ class WizardLauncher(QObject):
         self._parent = parent
         self._client_ids = client_ids
         self.dialog: CreateProfileDialog | None = None
+        #: Makes the Consent step's notice (can you consent here?); None: no notice.
+        self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
+        #: Opens Settings at a field (a consent row's missing client ID); None: not offered.
+        self.open_settings: Callable[[SettingTarget], object] | None = None
 
     @Slot()
     def open(self) -> None:
@@ -53,11 +59,21 @@ class WizardLauncher(QObject):
             machine = CreateProfileWizard(self._catalog(), client_ids=self._client_ids())
             controller = WizardController(machine, self._services(), self._runner, self)
             self.dialog = CreateProfileDialog(controller, self._parent)
+            page = self.dialog.consent_page
+            if self.access_notice is not None:
+                page.set_access_notice(self.access_notice(page))
+            page.open_settings = self.open_settings
             self.dialog.profiles_saved.connect(self.profiles_saved)
             self.dialog.reauthorize_requested.connect(self.reauthorize_requested)
             self.dialog.finished.connect(self._closed)
             self.dialog.start()
         self.dialog.activateWindow()
+
+    @Slot()
+    def settings_saved(self) -> None:
+        """Settings changed: the open wizard reads the client IDs again."""
+        if self.dialog is not None:
+            self.dialog.controller.load_directory()
 
     @Slot()
     def _closed(self) -> None:

@@ -6,6 +6,7 @@ opens, not at start: the start path stays free of heavy libraries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
@@ -14,7 +15,9 @@ from desktop.controllers.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from desktop.core.services import CoreServices
+    from desktop.core.settings_hint import SettingTarget
 
+    from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.profiles.page import ProfilesPage
     from desktop.ui.wizard.launcher import WizardLauncher
 
@@ -38,6 +41,15 @@ class CreateWizardOpener:
         self._runner = runner
         self._services = services
         self.launcher: WizardLauncher | None = None
+        #: Makes the Consent step's "can you consent here?" notice; None: none is shown.
+        self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
+        #: Opens Settings at a field (a consent row's missing client ID); None: not offered.
+        self.open_settings: Callable[[SettingTarget], object] | None = None
+
+    def settings_saved(self) -> None:
+        """Settings changed: an open wizard reads the client IDs again."""
+        if self.launcher is not None:
+            self.launcher.settings_saved()
 
     def open(self) -> None:
         if self.launcher is None:
@@ -63,6 +75,8 @@ class CreateWizardOpener:
             lambda profiles: self._page.show_saved([p.id for p in profiles if p.id is not None])
         )
         launcher.reauthorize_requested.connect(self._reauthorize)
+        launcher.access_notice = self.access_notice
+        launcher.open_settings = self.open_settings
         return launcher
 
 

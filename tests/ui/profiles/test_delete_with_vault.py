@@ -92,11 +92,11 @@ def test_locked_keyring_says_so_and_deletes_nothing(
         SecretVault(ctx.paths.vault, FailingKeyring(errors.KeyringLocked("locked")))
     )
     page = _page(qtbot, ctx)
-    with qtbot.waitSignal(page.controller.failed, timeout=10_000):
-        page.delete_selected()
-    _finish(ctx)
     dialogs = ctx.dialogs
     assert isinstance(dialogs, FakeDialogs)
+    page.delete_selected()
+    qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=10_000)
+    _finish(ctx)
     assert "keyring is locked" in dialogs.errors[-1]
     assert "No app profile was deleted" in dialogs.errors[-1]
     assert open_inventory(data_home).profiles.count() == 2

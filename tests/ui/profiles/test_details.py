@@ -106,7 +106,7 @@ def test_page_runs_the_details_actions_for_its_profile(
     page.reauthorize_requested.connect(lambda ids: asked.append(("reauthorize", ids)))
     page.check_requested.connect(lambda ids: asked.append(("check", ids)))
     _select(page, "Contoso Baseline")
-    with qtbot.waitSignal(page.controller.details_loaded, timeout=10_000):
+    with qtbot.waitSignal(page.details_shown, timeout=10_000):
         page.open_details()
     dialog = page.details_dialog
     assert dialog is not None
@@ -116,7 +116,7 @@ def test_page_runs_the_details_actions_for_its_profile(
         if page.model.row_at(r).name == "Contoso Baseline"
     )
     dialog.reauthorize_button.click()
-    with qtbot.waitSignal(page.controller.details_loaded, timeout=10_000):
+    with qtbot.waitSignal(page.details_shown, timeout=10_000):
         page.open_details()
     assert page.details_dialog is not None
     page.details_dialog.check_button.click()

@@ -158,8 +158,8 @@ def test_delete_confirms_with_names_and_records(
     )
     assert inv.profiles.count() == 4  # cancelled: nothing deleted
     dialogs.answer = True
-    with qtbot.waitSignal(page.controller.rows_loaded, timeout=10_000):
-        page.delete_selected()
+    page.delete_selected()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
     assert inv.profiles.count() == 2
     assert page.model.rowCount() == 2
     assert "Deleted 2" in page.message.text()
@@ -175,7 +175,7 @@ def test_details_on_enter_show_fields_and_history(
     _select(page, "Contoso Baseline")
     page.table.setCurrentIndex(page.table.selectionModel().selectedRows()[0])
     page.table.setFocus()
-    with qtbot.waitSignal(page.controller.details_loaded, timeout=10_000):
+    with qtbot.waitSignal(page.details_shown, timeout=10_000):
         qtbot.keyClick(page.table, Qt.Key.Key_Return)
     dialog = page.details_dialog
     assert dialog is not None and dialog.isVisible()

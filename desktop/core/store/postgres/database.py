@@ -18,20 +18,25 @@ from typing import TYPE_CHECKING
 import psycopg
 
 from desktop.core.changes import ChangeEntry, ChangeFeed
+from desktop.core.errors import UserError
 from desktop.core.store.postgres.connection import (
     Connection,
     connect,
     database_error,
+    describe,
     redacted,
 )
 from desktop.core.store.postgres.migrate import check_usable
 from desktop.core.store.postgres.repository import PgUnitOfWork, read_log, write_log
 from desktop.core.store.postgres.schema import CHANNEL
+from desktop.core.store.postgres.team import current_role
 
 #: The advisory lock every unit of work takes first ("apmw").
 WRITE_LOCK = 0x61706D77
 #: The environment variable whose ticket number goes with the audit rows of a run.
 TICKET_ENV = "APP_PROFILES_TICKET"
+#: How long a unit of work waits for another one's write lock.
+LOCK_TIMEOUT_S = 30.0
 #: Connections kept open for reuse.
 POOL_SIZE = 4
 
@@ -59,6 +64,14 @@ class PostgresStore:
         """Connect and check the schema version. Raises ``UserError`` in words."""
         store = cls(url, password=password)
         with store._connection() as conn:
+            if current_role(conn) == "none":
+                row = conn.execute("SELECT session_user").fetchone()
+                raise UserError(
+                    f"The login {row[0] if row else ''} has no team role on the team database "
+                    f"{describe(url)}.",
+                    remedy="Ask your team's admin to grant you one "
+                    "('app-profiles-cli team grant USER --role technician').",
+                )
             check_usable(conn, url)
         return store
 
@@ -68,6 +81,8 @@ class PostgresStore:
     def _connect(self) -> Connection:
         conn = connect(self.url, password=self._password)
         conn.execute("SET TIME ZONE 'UTC'")
+        # Like SQLite's busy timeout: wait for another technician's write, but not forever.
+        conn.execute(f"SET lock_timeout = '{int(LOCK_TIMEOUT_S * 1000)}ms'")
         return conn
 
     @contextmanager

@@ -1,6 +1,7 @@
 """Copying a technician's local inventory into the team store, as often as needed.
 
-Customers are matched by name, tenants by tenant ID and profiles by (tenant, app type, name):
+Customers are matched by name, tenants by tenant ID and profiles by tenant, app type, name and
+creation time (two profiles may share a name):
 what the team store already holds is left as it is and counted as already there; the rest is
 added with its history, in one unit of work (all of it, or nothing). A tenant that the team
 store keeps under another customer is a conflict: it and its profiles are not copied.
@@ -9,9 +10,10 @@ store keeps under another customer is a conflict: it and its profiles are not co
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import UTC
 from typing import Any
 
-from desktop.core.domain import Customer, Tenant
+from desktop.core.domain import AppProfile, Customer, Tenant
 from desktop.core.storage.interface import Repository
 
 _KINDS = ("customers", "tenants", "profiles", "events")
@@ -45,6 +47,12 @@ class ImportReport:
         if self.conflicts:
             text += f" Not copied: {'; '.join(self.conflicts)}."
         return text
+
+
+def _key(profile: AppProfile) -> tuple[str, str, str, str]:
+    """What makes a profile the same in both stores (times kept to the second in both)."""
+    created = profile.created_at.astimezone(UTC).replace(microsecond=0).isoformat()
+    return (profile.tenant_id, profile.app_type_id, profile.name.casefold(), created)
 
 
 def import_local(source: Repository, target: Repository) -> ImportReport:
@@ -95,11 +103,11 @@ def import_local(source: Repository, target: Repository) -> ImportReport:
             else:
                 report.already_there["tenants"] += 1
             copied_tenants.add(tenant.tenant_id)
-        existing = {(r.tenant_id, r.app_type_id, r.name.casefold()) for r in team.profiles.rows()}
+        existing = {_key(p) for p in team.profiles.get_all()}
         for profile in profiles:
             if profile.tenant_id not in copied_tenants:
                 continue
-            key = (profile.tenant_id, profile.app_type_id, profile.name.casefold())
+            key = _key(profile)
             if key in existing:
                 report.already_there["profiles"] += 1
                 continue

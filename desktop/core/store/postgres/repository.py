@@ -351,6 +351,13 @@ _EVENT_INSERT = (
 )
 
 
+_EVENT_INSERT_MANY = (
+    "INSERT INTO profile_events (profile_id, profile_name, kind, at, detail, status) "
+    "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[], "
+    "%s::text[], %s::text[])"
+)
+
+
 def _event_params(event: ProfileEvent, name: str) -> tuple[object, ...]:
     return (
         event.profile_id,
@@ -372,8 +379,12 @@ class PgHistory(_Part):
         self._uow.check_writable()
         pairs = list(events)
         if pairs:
-            with self._conn.cursor() as cur:
-                cur.executemany(_EVENT_INSERT, [_event_params(e, n) for e, n in pairs])
+            # One statement per chunk: the audit trigger runs once per chunk, not per event.
+            for start in range(0, len(pairs), 20_000):
+                rows = [_event_params(e, n) for e, n in pairs[start : start + 20_000]]
+                self._conn.execute(
+                    _EVENT_INSERT_MANY, [list(column) for column in zip(*rows, strict=True)]
+                )
         self._uow.note(
             EntityKind.HISTORY, ChangeKind.ADDED, dict.fromkeys(e.profile_id for e, _ in pairs)
         )
@@ -382,7 +393,7 @@ class PgHistory(_Part):
         from desktop.core.domain import EventKind
 
         rows = self._conn.execute(
-            "SELECT profile_id, kind, at, detail, status FROM profile_events "
+            "SELECT profile_id, kind, at, detail, status, actor, ticket FROM profile_events "
             "WHERE profile_id = %s ORDER BY at, id",
             (profile_id,),
         )
@@ -393,6 +404,8 @@ class PgHistory(_Part):
                 at=at.astimezone(UTC),
                 detail=detail,
                 status=Status(status) if status else None,
+                actor=actor or "",
+                ticket=ticket or "",
             )
-            for pid, kind, at, detail, status in rows
+            for pid, kind, at, detail, status, actor, ticket in rows
         ]

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from desktop.core.store.postgres import leases
+
 #: The advisory lock key that serializes migrations ("apm" in ASCII).
 MIGRATION_LOCK = 0x61706D
 
@@ -310,12 +312,13 @@ BEGIN
 END
 $$;
 
--- A history event (consented, re-authorized, checked, deleted...) is an audit row too.
+-- A history event (consented, re-authorized, checked, deleted...) is an audit row too, under
+-- the entity 'history' with the profile's id.
 CREATE FUNCTION apm.log_event() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, apm AS $$
 BEGIN
     INSERT INTO apm.audit (at, actor, ticket, entity, ids, change, detail, customer_id)
-    SELECT clock_timestamp(), n.actor, n.ticket, 'profile',
+    SELECT clock_timestamp(), n.actor, n.ticket, 'history',
            jsonb_build_object('id', n.profile_id), n.kind,
            jsonb_strip_nulls(jsonb_build_object(
                'name', nullif(n.profile_name, ''), 'detail', nullif(n.detail, ''),
@@ -433,6 +436,7 @@ _V1 = (
     _FUNCTIONS,
     _triggers(),
     _policies(),
+    leases.SCHEMA,
     "INSERT INTO apm.schema_info (version) VALUES (1)",
 )
 
@@ -457,6 +461,7 @@ GRANTS = (
     "GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA apm TO apm_technician",
     "GRANT INSERT, UPDATE, DELETE ON apm.customer_groups, apm.member_groups TO apm_admin",
     "GRANT UPDATE (offline_days) ON apm.schema_info TO apm_admin",
+    *leases.GRANTS,
     "GRANT apm_readonly TO apm_technician",
     "GRANT apm_technician TO apm_admin",
 )

@@ -46,6 +46,15 @@ def test_overlapping_holds_count_once_and_a_longer_one_extends() -> None:
     assert throttle.throttled_seconds == 8.0
 
 
+def test_a_hold_too_long_to_wait_is_kept_but_not_counted_as_waited() -> None:
+    clock = _Clock()
+    throttle = GraphThrottle(clock=clock, sleep=clock.sleep)
+    throttle.hold("app", 300.0, waited=False)
+    assert throttle.remaining("app") == 300.0
+    assert throttle.remaining("other") == 0.0
+    assert throttle.throttled_seconds == 0.0
+
+
 def test_next_links_become_relative_to_the_version() -> None:
     batcher = GraphBatcher(
         requests.Session(),

@@ -50,3 +50,30 @@ def test_requests_keep_to_the_commands_deadline(monkeypatch: pytest.MonkeyPatch)
     unbounded, bounded = asked
     assert unbounded == (10.0, 30.0)
     assert isinstance(bounded, tuple) and all(0 < part <= 2.0 for part in bounded)
+
+
+def test_the_environment_is_read_once_per_host_and_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/first/ca.pem")
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    session = CheckHttpClient().session
+    first = session.merge_environment_settings("https://graph.microsoft.com/v1.0/$batch", {},
+                                               None, None, None)  # fmt: skip
+    assert first["verify"] == "/first/ca.pem"
+    assert first["proxies"]["https"] == "http://proxy.example:3128"
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/second/ca.pem")
+    again = session.merge_environment_settings("https://graph.microsoft.com/v1.0/users", {},
+                                               None, None, None)  # fmt: skip
+    assert again == first  # same host: not read again
+    again["verify"] = "changed by the caller"
+    other = session.merge_environment_settings("https://login.microsoftonline.com/x", {},
+                                               None, None, None)  # fmt: skip
+    assert other["verify"] == "/second/ca.pem"  # another host is worked out on its own
+    explicit = session.merge_environment_settings("https://graph.microsoft.com/", {},
+                                                  None, "/mine.pem", None)  # fmt: skip
+    assert explicit["verify"] == "/mine.pem"
+    assert (
+        session.merge_environment_settings(
+            "https://graph.microsoft.com/v1.0/x", {}, None, None, None
+        )["verify"]
+        == "/first/ca.pem"
+    )  # a caller's change to its copy is not kept

@@ -96,6 +96,31 @@ def test_a_new_check_result_is_found_by_the_search(data_home: Path) -> None:
     assert nitro not in profiles.filter(order, ListFilter(text="valid", status="Valid"))
 
 
+def test_rows_added_replaced_and_removed_search_and_sort_like_a_fresh_list(
+    data_home: Path,
+) -> None:
+    rows = small_inventory(data_home).profiles.rows()
+    catalog = shipped_catalog()
+    grown = ProfileList(rows[:2], catalog)
+    for row in rows[2:]:
+        grown.append(row)
+    fresh = ProfileList(rows, catalog)
+    for text in ("contoso", "fabrikam", "expired", "nitro", "zz"):
+        wanted = ListFilter(text=text)
+        assert grown.filter(range(len(rows)), wanted) == fresh.filter(range(len(rows)), wanted)
+    assert grown.sorted_order(6) == fresh.sorted_order(6)
+    assert grown.customer_names == fresh.customer_names
+    grown.replace(0, rows[0]._replace(reason="Zanzibar", customer="Adatum"))
+    assert grown.filter(range(len(rows)), ListFilter(text="zanzibar")) == [0]
+    assert grown.customer_names[0] == "Adatum"
+    where = grown.remove({0, 2})
+    assert where[:3] == [-1, 0, -1] and len(grown) == len(rows) - 2
+    assert [r.id for r in grown.rows] == [
+        r.id for r in rows if r.id not in {rows[0].id, rows[2].id}
+    ]
+    assert grown.index_of(rows[1].id) == 0 and grown.index_of(rows[0].id) == -1
+
+
 def test_a_deferred_consent_s_first_valid_check_shows_as_its_consent_time(
     data_home: Path,
 ) -> None:

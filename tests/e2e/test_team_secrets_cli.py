@@ -1,0 +1,206 @@
+"""Two technicians (two data folders, two keyrings, two server roles) share a customer's
+certificate through the team database: enroll, wait, approve, read, remove, wait again.
+Then a dump of the real database holds none of the secrets in any encoding."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+from desktop.core.catalog.model import SetupMode
+from desktop.core.certificates import read_pfx_file
+from desktop.core.checks.gateway import TransientFailure
+from desktop.core.checks.vault_credentials import VaultCredentials
+from desktop.core.paths import DataPaths
+from desktop.core.secrets import open_secret_store
+from desktop.core.secrets.member_key import MEMBER_KEY_NAME
+from desktop.core.secrets.team import TeamSecretStore
+from desktop.core.store.postgres.credentials import ENV_URL as DATABASE_URL_ENV
+from desktop.core.store.postgres.database import PostgresStore
+from desktop.core.vault import SecretVault
+from tests.helpers.file_keyring import FileKeyring, keyring_env
+from tests.helpers.fixtures import run_module
+from tests.helpers.pfx_corpus import PfxCase
+from tests.helpers.postgres import PG_BIN, TestDatabase
+from tests.helpers.storage_builders import customer_with_tenant, profile
+
+
+@dataclass
+class Technician:
+    name: str
+    url: str
+    paths: DataPaths
+    keyring: Path
+
+    def env(self) -> dict[str, str]:
+        return {
+            "APP_PROFILES_HOME": str(self.paths.root),
+            DATABASE_URL_ENV: self.url,
+            **keyring_env(self.keyring),
+        }
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return run_module("desktop.cli", args, env=self.env())
+
+    def store(self, monkeypatch: pytest.MonkeyPatch) -> TeamSecretStore:
+        monkeypatch.setenv(DATABASE_URL_ENV, self.url)
+        store = open_secret_store(self.paths, FileKeyring(self.keyring))
+        assert isinstance(store, TeamSecretStore)
+        return store
+
+    def private_key(self) -> bytes:
+        vault = SecretVault(
+            self.paths.vault, FileKeyring(self.keyring), id_file=self.paths.folder_id
+        )
+        return vault.get(MEMBER_KEY_NAME)
+
+
+def _technician(db: TestDatabase, tmp_path: Path, stem: str, role: str) -> Technician:
+    name, password = db.login(stem)
+    db.cluster.sql([f"GRANT {role} TO {name}"])
+    paths = DataPaths(tmp_path / stem).ensure()
+    return Technician(name, db.url_for(name, password), paths, tmp_path / f"{stem}-keyring.json")
+
+
+def _json(result: subprocess.CompletedProcess[str]) -> dict:
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def test_two_technicians_share_a_certificate_and_the_dump_holds_no_secret(
+    postgres_db: TestDatabase,
+    tmp_path: Path,
+    pfx_corpus: dict[str, PfxCase],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    initialized = run_module(
+        "desktop.cli",
+        ["team", "init"],
+        env={"APP_PROFILES_HOME": str(tmp_path / "owner"), DATABASE_URL_ENV: postgres_db.owner_url},
+    )
+    assert initialized.returncode == 0, initialized.stderr  # the owner's init makes the tables
+    alice = _technician(postgres_db, tmp_path, "alice", "apm_technician")
+    bob = _technician(postgres_db, tmp_path, "bob", "apm_technician")
+    admin = _technician(postgres_db, tmp_path, "carol", "apm_admin")
+
+    enrolled = {t.name: _json(t.cli("team", "enroll", "--format", "json")) for t in (alice, bob)}
+    assert all(e["published"] and e["created"] for e in enrolled.values())
+    assert enrolled[bob.name]["member"] == bob.name
+    again = _json(alice.cli("team", "enroll", "--format", "json"))
+    assert not again["created"] and again["fingerprint"] == enrolled[alice.name]["fingerprint"]
+
+    # Alice stores a custom profile's certificate and saves the profile in the team inventory;
+    # settling the certificate ties it to the profile's customer.
+    case = pfx_corpus["chain"]
+    store = alice.store(monkeypatch)
+    ref, _ = store.import_pfx(case.path.read_bytes(), case.password)
+    inventory = PostgresStore.open(alice.url)
+    with inventory.unit_of_work() as uow:
+        customer = customer_with_tenant(uow, "Fabrikam")
+        uow.profiles.insert(
+            profile("Fabrikam custom", customer, mode=SetupMode.CUSTOM, certificate_ref=ref)
+        )
+    inventory.close()
+    store.settle(ref)
+    assert store.db.secret(ref) is not None and store.db.secret(ref).customer_id == customer
+
+    def bobs_check() -> str:
+        credentials = VaultCredentials(bob.paths, bob.store(monkeypatch))
+        try:
+            return credentials.load(ref).thumbprint_sha1
+        except TransientFailure as waiting:
+            return waiting.reason
+
+    assert bobs_check().startswith("waiting for a colleague to share")
+
+    # Approving needs Bob's fingerprint confirmed: without it nothing is shared.
+    refused = alice.cli("team", "approve", bob.name)
+    assert refused.returncode == 2
+    assert enrolled[bob.name]["fingerprint"] in refused.stderr and "--fingerprint" in refused.stderr
+    wrong = alice.cli("team", "approve", bob.name, "--fingerprint", "0000 0000")
+    assert wrong.returncode == 2 and "not the one" in wrong.stderr
+    assert bobs_check().startswith("waiting")
+
+    approved = _json(
+        alice.cli(
+            "team",
+            "approve",
+            bob.name,
+            "--fingerprint",
+            enrolled[bob.name]["fingerprint"].lower(),
+            "--format",
+            "json",
+        )
+    )
+    assert approved["shared"] == [ref]
+    assert bobs_check() == case.sha1
+
+    # Bob makes a new key (a new computer): his old shares go, and Alice shares again.
+    replaced = _json(bob.cli("team", "enroll", "--replace", "--format", "json"))
+    assert replaced["fingerprint"] != enrolled[bob.name]["fingerprint"]
+    assert bobs_check().startswith("waiting")
+    again_shared = _json(
+        alice.cli(
+            "team",
+            "approve",
+            bob.name,
+            "--fingerprint",
+            replaced["fingerprint"],
+            "--format",
+            "json",
+        )
+    )
+    assert again_shared["shared"] == [ref]
+    assert bobs_check() == case.sha1
+
+    # A technician cannot take Bob's keys away; an admin can, and is told what to rotate.
+    not_admin = alice.cli("team", "remove", bob.name)
+    assert not_admin.returncode == 2 and "Only a team admin" in not_admin.stderr
+    assert bobs_check() == case.sha1
+    removed = _json(admin.cli("team", "remove", bob.name, "--format", "json"))
+    assert [r["secret"] for r in removed["could_read"]] == [ref]
+    assert removed["could_read"][0]["profiles"] == ["Fabrikam custom"]
+    assert any("cert create" in step for step in removed["rotate"])
+    assert bobs_check().startswith("waiting")
+
+    _assert_dump_has_no_secret(postgres_db, case, [alice, bob], ref)
+
+
+def _encodings(secret: bytes) -> list[bytes]:
+    texts = [secret, secret.hex().encode(), secret.hex().upper().encode()]
+    texts += [base64.b64encode(secret), base64.urlsafe_b64encode(secret)]
+    return [t for t in texts if len(t) >= 16]
+
+
+def _assert_dump_has_no_secret(
+    db: TestDatabase, case: PfxCase, members: list[Technician], ref: str
+) -> None:
+    dump = subprocess.run(
+        [str(PG_BIN / "pg_dump"), "--no-owner", db.superuser_url],
+        capture_output=True,
+        check=True,
+        timeout=120,
+        env={**os.environ, "PGCONNECT_TIMEOUT": "10"},
+    ).stdout
+    assert ref.encode() in dump  # the dump is of the database that holds the secret
+    contents = read_pfx_file(case.path, case.password)
+    assert contents.private_key is not None
+    key_der = contents.private_key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+    key_pem = contents.private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    secrets_ = [key_der, case.path.read_bytes()] + [m.private_key() for m in members]
+    if case.password:
+        secrets_.append(case.password.encode())
+    pem_body = b"".join(key_pem.splitlines()[1:-1])
+    needles = [("the PEM private key", pem_body), ("a PEM line", key_pem.splitlines()[1])]
+    for number, secret in enumerate(secrets_):
+        for encoded in _encodings(secret) + _encodings(secret[:24]):  # a fragment leaks too
+            needles.append((f"secret {number}", encoded))
+    leaked = [what for what, needle in needles if needle in dump]
+    assert leaked == []  # names only: a failure must not print the secret itself
