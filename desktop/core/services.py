@@ -432,4 +432,5 @@ def assemble_check_service(
         settings,
         request_count=lambda: http.request_count,
         throttled_seconds=lambda: gateway.tenants.throttle.throttled_seconds,
+        throttle=gateway.tenants.throttle,
     )
