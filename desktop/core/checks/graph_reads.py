@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import requests
 
 from desktop.core.checks.gateway import Grants, TokenError, TransientFailure
 from desktop.core.checks.http import TIMEOUT, parse_retry_after
 from desktop.core.endpoints import Endpoints
+from desktop.core.identity.graph import user_path
 from desktop.core.status_words import grants_not_readable
 
 #: Pages followed before giving up: a list cut short would show grants as missing.
@@ -203,7 +203,7 @@ def _user_grants(
     """The consenting user's own grants (found by the user's object ID); None when the user
     cannot be looked up with this sign-in (the user's own token then tells)."""
     try:
-        found = _get(session, f"{base}/users/{quote(user, safe='@')}?$select=id", token)
+        found = _get(session, f"{base}/{user_path(user)}?$select=id", token)
     except _NotReadable:
         return None
     return users.get(str(found.get("id", "")).lower(), frozenset())
