@@ -22,8 +22,8 @@ PARTNER_CENTER_SCOPE = "user_impersonation"
 
 __all__ = [
     "DELEGATED_GRAPH_PERMISSIONS",
-    "OTHER_API_PERMISSIONS",
     "DESKTOP_REDIRECT_URI",
+    "OTHER_API_PERMISSIONS",
     "WEB_REDIRECT_URI",
     "clouds_missing_sign_in",
     "explain_error_page",
