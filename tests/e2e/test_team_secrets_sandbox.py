@@ -94,11 +94,6 @@ def _check(seat: Seat, profile_id: int) -> dict[str, Any]:
     return dict(row)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the CLI's inventory on the team database (CoreServices.store() still opens "
-    "the data folder's SQLite file in team mode): Bob does not see Alice's profile yet",
-)
 def test_two_technicians_share_a_custom_profiles_certificate_through_the_cli(
     postgres_db: TestDatabase, tmp_path: Path, sandbox: tuple[Sandbox, Demo]
 ) -> None:
