@@ -98,11 +98,11 @@ class FirstRunPage(QWidget):
             perms.addWidget(_value(permission.name, body), row, 0)
             perms.addWidget(_text(permission.why, body), row, 1)
         layout.addLayout(perms)
-        for permission in OTHER_API_PERMISSIONS:
+        for other in OTHER_API_PERMISSIONS:
             layout.addWidget(
                 _text(
-                    f"And under APIs my organization uses → {permission.api} → Delegated "
-                    f"permissions: <b>{permission.name}</b>, to {permission.why}.",
+                    f"And under APIs my organization uses → {other.api} → Delegated "
+                    f"permissions: <b>{other.name}</b>, to {other.why}.",
                     body,
                 )
             )
