@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QWidget
 from desktop.controllers.inventory import InventoryController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.checks.checker import ProfileChecker
-from desktop.core.checks.gateway import Grants, TokenError
+from desktop.core.checks.gateway import Grants, TokenError, TransientFailure
 from desktop.core.checks.inventory_store import InventoryCheckStore
 from desktop.core.checks.service import CheckService
+from desktop.core.checks.status_rules import Action
 from desktop.core.demo import seed_demo
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
@@ -274,12 +275,17 @@ def test_failed_checks_name_the_cause_and_offer_sign_in_or_connect(
     assert fix.isVisible() and fix.text() == "Sign in…"
     fix.click()
     assert asked == ["sign in"]
-    # Signed in, and still no token in the customer's tenant: connect the tenant.
+    # Signed in, and the customer-tenant token is refused as not connected (AADSTS90099): the
+    # checks name the Connect this tenant action, which decides the fix.
     signed_in[0] = True
+    gateway.grants = TransientFailure(
+        "The sign-in app is not authorized in the tenant (AADSTS90099)",
+        action=Action.CONNECT_TENANT,
+    )
     qtbot.waitUntil(lambda: wiring.bar.all_button.isEnabled(), timeout=10_000)
     with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
         wiring.bar.all_button.click()
-    assert "connect the tenant" in wiring.bar.summary.text()
+    assert "AADSTS90099). Connect the tenant to your sign-in" in wiring.bar.summary.text()
     assert fix.isVisible() and fix.text() == "Connect this tenant…"
     page.customers_requested.disconnect()  # the request is the behaviour; no dialog here
     with qtbot.waitSignal(page.customers_requested, timeout=1_000):
