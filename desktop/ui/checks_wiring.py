@@ -147,8 +147,8 @@ class ChecksWiring(QObject):
         self._actions: Counter[str] = Counter()
         #: Opens Settings at a field (a missing client ID); set by the app.
         self.open_settings: Callable[[SettingTarget], object] | None = None
-        #: The app type of the first check that failed for want of a client ID.
-        self._fix_app = ""
+        #: The app type and tenant cloud of the first check that failed for want of a client ID.
+        self._fix_app: tuple[str, str] | None = None  # (app type, cloud) to set a client ID for
 
     @property
     def controller(self) -> ChecksController:
@@ -193,7 +193,7 @@ class ChecksWiring(QObject):
         self._failures = Counter()
         self._fix_tenant = ""
         self._connect_said = False
-        self._fix_app = ""
+        self._fix_app = None
         self._actions = Counter()
         self.controller.check(ids)
 
@@ -263,11 +263,16 @@ class ChecksWiring(QObject):
             from desktop.core import settings_edit as edit
             from desktop.core.settings_hint import SettingTarget
 
-            self.open_settings(SettingTarget(edit.CLIENT_ID, "global", self._fix_app))
+            app_type_id, cloud = self._fix_app or ("", "global")
+            self.open_settings(SettingTarget(edit.CLIENT_ID, cloud, app_type_id))
 
-    def _app_of(self, profile_id: int) -> str:
+    def _app_of(self, profile_id: int) -> tuple[str, str]:
+        """The app type and the tenant's cloud of a profile: the client ID Settings opens at."""
         row = self.page.model.row_of_profile(profile_id)
-        return self.page.model.row_at(row).app_type_id if row >= 0 else ""
+        if row < 0:
+            return "", "global"
+        found = self.page.model.row_at(row)
+        return found.app_type_id, found.cloud
 
     def _tenant_of(self, profile_id: int) -> str:
         row = self.page.model.row_of_profile(profile_id)
