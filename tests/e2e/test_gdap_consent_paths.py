@@ -14,7 +14,7 @@ from desktop.core.identity.consent import ConsentPlan, IdentityConsentEngine
 from desktop.core.identity.reconsent import read_reconsent_warning
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
 from desktop.core.identity.tenant_token import Problem, TenantTokenError
-from desktop.core.reauthorize.identity import _classified_token
+from desktop.core.reauthorize.identity import classified_graph_token
 from desktop.core.wizard.identity_engine import technician_token
 from tests.helpers.browser import StandInBrowser
 from tests.helpers.identity_fakes import BASELINE
@@ -70,7 +70,11 @@ def test_the_consent_verification_names_the_classified_case(sandbox: RunningSand
 def test_the_reauthorize_warning_names_the_classified_case(sandbox: RunningSandbox) -> None:
     session = _partner(sandbox, StandInBrowser(sandbox.sandbox.ca_path))
     warning = read_reconsent_warning(
-        endpoints_for(), sandbox.demo.tenant_id, "any-client", _classified_token(session)
+        endpoints_for(),
+        sandbox.demo.tenant_id,
+        "any-client",
+        classified_graph_token(session, sandbox.demo.domain),
     )
     assert "AADSTS90099" in warning.unreadable and "Connect this tenant" in warning.unreadable
+    assert sandbox.demo.domain in warning.unreadable
     assert "signed in" not in warning.unreadable

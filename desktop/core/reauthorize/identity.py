@@ -84,7 +84,7 @@ class IdentityReauthorizer:
             endpoints_for(tenant.cloud),
             tenant.tenant_id,
             client_id,
-            _classified_token(technician) if technician is not None else None,
+            classified_graph_token(technician, tenant.label) if technician is not None else None,
         )
 
     def reauthorize(
@@ -175,12 +175,14 @@ class IdentityReauthorizer:
         )
 
 
-def _classified_token(technician: TechnicianSession) -> Callable[[Endpoints, str], str]:
+def classified_graph_token(
+    technician: TechnicianSession, label: str = ""
+) -> Callable[[Endpoints, str], str]:
     """The technician's Graph token in a tenant; when there is none, the raised
     :class:`~desktop.core.identity.tenant_token.TenantTokenError` says which case applies
     (not connected, customer policy, sign in again), not "not signed in"."""
 
     def token(endpoints: Endpoints, tenant_id: str) -> str:
-        return technician.tenant_token(endpoints, tenant_id).access_token
+        return technician.tenant_token(endpoints, tenant_id, label=label).access_token
 
     return token
