@@ -137,9 +137,17 @@ class IdentityGateway(Protocol):
         Microsoft Graph when empty); its decoded claims."""
 
     def user_token(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        username: str,
+        *,
+        resource: str = "",
     ) -> Claims | TokenError | None:
-        """A silent token for *username* from the encrypted cache; None if not cached here."""
+        """A silent token for *username* from the encrypted cache, for ``{resource}/.default``
+        (a resource application ID; Microsoft Graph when empty): its granted scopes as
+        ``scp``. None if not cached here."""
 
     def publisher_grants(
         self,
