@@ -56,12 +56,11 @@ class TenantAccessUi:
         self._services = services
         self._calls: PartnerAccessCalls | None = None
         self._account = account
-        sign_in = account.sign_in_action.trigger if account is not None else None
-        self._sign_in = sign_in
         self._shared: TenantAccessController | None = None
         self.customers = customers_opener(page)
         self.customers.access_factory = self.controller
-        self.customers.sign_in_handler = sign_in
+        if account is not None:
+            self.customers.sign_in_requested.connect(account.sign_in_action.trigger)
         self.customers.on_dialog = self._dialog_made
         self.connect_action = QAction("Co&nnect this tenant…", window)
         self.connect_action.setObjectName("ConnectTenantAction")
@@ -109,7 +108,8 @@ class TenantAccessUi:
         from desktop.ui.consent_access_notice import ConsentAccessNotice
 
         notice = ConsentAccessNotice(self._make(parent), parent)
-        notice.sign_in_handler = self._sign_in
+        if self._account is not None:
+            notice.sign_in_requested.connect(self._account.sign_in_action.trigger)
         self._after_sign_in(notice.refresh)
         return notice
 

@@ -92,7 +92,7 @@ def test_not_signed_in_offers_sign_in(qtbot: QtBot, runner: TaskRunner) -> None:
     notice = ConsentAccessNotice(controller)
     qtbot.addWidget(notice)
     pressed: list[bool] = []
-    notice.sign_in_handler = lambda: pressed.append(True)
+    notice.sign_in_requested.connect(lambda: pressed.append(True))
     notice.show_for(TENANT, [graph])
     qtbot.waitUntil(lambda: notice.access is not None, timeout=5_000)
     assert "You are not signed in" in notice.text.text() and OTHER_ROUTES in notice.text.text()
