@@ -173,7 +173,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     )
     fill_menus(window, ctx.profiles_page, access.connect_action)
     ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs)
-    wizard.open_settings = ctx.settings_ui.open
+    wizard.settings_requested.connect(ctx.settings_ui.open)
     checks.settings_requested.connect(ctx.settings_ui.open)
     ctx.settings_ui.saved.connect(wizard.settings_saved)
     parts = (window, ctx.profiles_page, ctx.paths, ctx.catalog, ctx.dialogs, ctx.account)
