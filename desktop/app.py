@@ -170,7 +170,7 @@ def build_window(ctx: AppContext) -> MainWindow:
         "Ctrl+2",
     )
     fill_menus(window, ctx.profiles_page, access.connect_action)
-    ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs)
+    ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs, ctx.runner)
     wizard.open_settings = checks.open_settings = ctx.settings_ui.open
     ctx.settings_ui.saved.connect(wizard.settings_saved)
     parts = (window, ctx.profiles_page, ctx.paths, ctx.catalog, ctx.dialogs, ctx.account)
