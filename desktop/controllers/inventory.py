@@ -244,9 +244,15 @@ class InventoryController(QObject):
         """Succeeds with a sentence saying what was deleted."""
 
         def work() -> str:
-            profiles = self.inventory().profiles
+            from desktop.core.team.leasing import leased
+
+            inventory = self.inventory()
+            profiles = inventory.profiles
             plan = profiles.plan_deletion(ids, self.catalog)
-            profiles.delete(plan, self.catalog, self.remove_secret)
+            # On the team database a colleague deleting the same profile refuses this one.
+            held = [] if plan.blocked else [p.id for p in plan.profiles]
+            with leased(inventory.store, "delete", held):
+                profiles.delete(plan, self.catalog, self.remove_secret)
             return f"Deleted {len(plan.profiles)} app profile(s)."
 
         return self._run("Deleting app profiles", work)

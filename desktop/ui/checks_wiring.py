@@ -327,7 +327,7 @@ class ChecksWiring(QObject):
                 UserError(f"The app type '{profile.app_type_id}' is not in this catalog."),
             )
             return
-        from desktop.controllers.reauthorize import ReauthorizeController
+        from desktop.controllers.reauthorize import ReauthorizeController, with_lease
         from desktop.core.reauthorize.flow import options_for, reauthorize
 
         from desktop.ui.reauthorize_dialog import ReauthorizeDialog
@@ -348,7 +348,7 @@ class ChecksWiring(QObject):
         read_warning = getattr(engine, "reconsent_warning", None)
         controller = ReauthorizeController(
             self.runner,
-            run,
+            with_lease(run, getattr(parts.store, "repository", None)),
             self,
             read_warning=(lambda: read_warning(profile)) if read_warning else None,
         )

@@ -1,0 +1,132 @@
+"""The GUI's long operations on the team database take a lease like the CLI's: a colleague's
+delete or re-authorize of the same profile refuses ours in words, before anything starts."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.controllers.inventory import InventoryController
+from desktop.controllers.reauthorize import ReauthorizeController, with_lease
+from desktop.controllers.tasks import TaskRunner
+from desktop.core.cancel import CancelToken
+from desktop.core.checks.result import CheckResult
+from desktop.core.domain import Cloud, Customer, Tenant
+from desktop.core.errors import UserError
+from desktop.core.paths import DataPaths
+from desktop.core.reauthorize.flow import ReauthorizeRequest
+from desktop.core.store.postgres.connection import connect
+from desktop.core.store.postgres.database import PostgresStore
+from desktop.core.team.leases import Lease, LeaseHeldError
+from tests.helpers.inventory import shipped_catalog
+from tests.helpers.postgres import TestDatabase
+from tests.helpers.storage_builders import profile
+from tests.helpers.team import member, migrated
+
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+BASELINE = "apelements-baseline-management"
+
+
+class Team:
+    def __init__(self, db: TestDatabase) -> None:
+        migrated(db)
+        self.alice, self.alice_url = member(db, "alice", "technician")
+        self.bob, self.bob_url = member(db, "bob", "technician")
+        self.store = PostgresStore.open(self.alice_url)
+        with self.store.unit_of_work() as uow:
+            cid = uow.customers.insert(Customer(name="Contoso"))
+            uow.tenants.insert(
+                Tenant(TENANT, cid, "contoso.onmicrosoft.com", "Contoso", Cloud.GLOBAL)
+            )
+            self.profile_id = uow.profiles.insert(
+                profile("Contoso Baseline", cid, TENANT, app_type_id=BASELINE)
+            )
+
+    def bob_holds(self, operation: str) -> Lease:
+        return Lease(
+            lambda: connect(self.bob_url),
+            "profile",
+            self.profile_id,
+            operation,
+            label="Contoso Baseline",
+        )
+
+    def exists(self) -> bool:
+        with self.store.reading() as uow:
+            return bool(uow.profiles.get_many([self.profile_id]))
+
+
+@pytest.fixture
+def team(postgres_db: TestDatabase) -> Team:
+    made = Team(postgres_db)
+    yield made
+    made.store.close()
+
+
+def test_a_delete_is_refused_while_a_colleague_deletes_the_same_profile(
+    qtbot: QtBot, data_home: Path, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APP_PROFILES_DATABASE_URL", team.alice_url)
+    runner = TaskRunner()
+    controller = InventoryController(
+        DataPaths(data_home), runner, shipped_catalog(), open_store=lambda: team.store
+    )
+    failures: list[UserError] = []
+    with team.bob_holds("delete"):
+        task = controller.delete_profiles([team.profile_id])
+        task.on_failure(failures.append)
+        qtbot.waitUntil(lambda: task.done, timeout=15_000)
+    assert failures, "the delete went ahead under a colleague's lease"
+    line = failures[0].one_line()
+    assert line.startswith(f"{team.bob} is deleting Contoso Baseline (since ")
+    assert team.exists()
+
+    done: list[str] = []
+    task = controller.delete_profiles([team.profile_id])
+    task.on_success(done.append)
+    qtbot.waitUntil(lambda: task.done, timeout=15_000)
+    assert done == ["Deleted 1 app profile(s)."]
+    assert not team.exists()
+    controller.stop_watching()
+    runner.wait_for_done(10_000)
+
+
+def test_a_reauthorize_holds_the_lease_while_it_runs_and_is_refused_under_anothers(
+    qtbot: QtBot, team: Team
+) -> None:
+    seen: list[str] = []
+    release = threading.Event()
+
+    def run(request: ReauthorizeRequest, _token: CancelToken) -> CheckResult:
+        try:  # while ours runs, Bob cannot start the same one
+            with team.bob_holds("reauthorize"):
+                seen.append("bob got in")
+        except LeaseHeldError as exc:
+            seen.append(exc.one_line())
+        release.wait(10)
+        raise UserError("stopped here")
+
+    runner = TaskRunner()
+    controller = ReauthorizeController(runner, with_lease(run, team.store))
+    failures: list[UserError] = []
+    controller.failed.connect(failures.append)
+
+    with team.bob_holds("reauthorize"):
+        assert controller.start(ReauthorizeRequest(team.profile_id))
+        qtbot.waitUntil(lambda: not controller.running, timeout=15_000)
+    assert not seen, "the consent started under a colleague's lease"
+    assert (
+        failures[0].one_line().startswith(f"{team.bob} is re-authorizing Contoso Baseline (since ")
+    )
+
+    failures.clear()
+    assert controller.start(ReauthorizeRequest(team.profile_id))
+    qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
+    release.set()
+    qtbot.waitUntil(lambda: not controller.running, timeout=15_000)
+    assert seen[0].startswith(f"{team.alice} is re-authorizing Contoso Baseline (since ")
+    assert failures[0].message == "stopped here"
+    runner.wait_for_done(10_000)
