@@ -3,6 +3,7 @@ delete or re-authorize of the same profile refuses ours in words, before anythin
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -129,4 +130,38 @@ def test_a_reauthorize_holds_the_lease_while_it_runs_and_is_refused_under_anothe
     qtbot.waitUntil(lambda: not controller.running, timeout=15_000)
     assert seen[0].startswith(f"{team.alice} is re-authorizing Contoso Baseline (since ")
     assert failures[0].message == "stopped here"
+    runner.wait_for_done(10_000)
+
+
+def test_the_reauthorize_dialog_says_who_holds_the_profile(qtbot: QtBot, team: Team) -> None:
+    from desktop.core.catalog.loader import load_shipped
+    from desktop.core.reauthorize.flow import options_for
+
+    from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+
+    started: list[int] = []
+
+    def run(request: ReauthorizeRequest, _token: CancelToken) -> CheckResult:
+        started.append(request.profile_id)
+        raise UserError("the consent would open the browser here")
+
+    with team.store.reading() as uow:
+        (stored,) = uow.profiles.get_many([team.profile_id])
+    app = load_shipped().app_type(stored.app_type_id)
+    runner = TaskRunner()
+    controller = ReauthorizeController(runner, with_lease(run, team.store))
+    dialog = ReauthorizeDialog(stored, app.name, options_for(stored, app), controller)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with team.bob_holds("reauthorize"):
+        dialog.go.click()
+        qtbot.waitUntil(lambda: not controller.running, timeout=15_000)
+    text = dialog.outcome.text()
+    assert text.startswith(f"Not re-authorized: {team.bob} is re-authorizing Contoso Baseline")
+    assert "Wait until it is done" in text
+    assert not started
+    folder = os.environ.get("CHECK_SHOTS")
+    if folder:
+        dialog.adjustSize()
+        dialog.grab().save(str(Path(folder) / "reauthorize-lease-held.png"))
     runner.wait_for_done(10_000)
