@@ -15,7 +15,7 @@ from desktop.controllers.reauthorize import ReauthorizeController, with_lease
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.cancel import CancelToken
 from desktop.core.checks.result import CheckResult
-from desktop.core.domain import Cloud, Customer, Tenant
+from desktop.core.domain import Cloud, Customer, Status, Tenant
 from desktop.core.errors import UserError
 from desktop.core.paths import DataPaths
 from desktop.core.reauthorize.flow import ReauthorizeRequest
@@ -164,4 +164,45 @@ def test_the_reauthorize_dialog_says_who_holds_the_profile(qtbot: QtBot, team: T
     if folder:
         dialog.adjustSize()
         dialog.grab().save(str(Path(folder) / "reauthorize-lease-held.png"))
+    runner.wait_for_done(10_000)
+
+
+def test_the_ticket_typed_in_the_reauthorize_dialog_goes_with_its_audit_rows(
+    qtbot: QtBot, team: Team, postgres_db: TestDatabase
+) -> None:
+    from desktop.core.catalog.loader import load_shipped
+    from desktop.core.reauthorize.flow import options_for
+
+    from desktop.ui.reauthorize_dialog import ReauthorizeDialog
+
+    def run(request: ReauthorizeRequest, _token: CancelToken) -> CheckResult:
+        with team.store.unit_of_work() as uow:  # what a re-authorization writes, in short
+            uow.profiles.mark(request.profile_id, Status.INVALID, "Consent revoked", "")
+        raise UserError("stopped after the write")
+
+    with team.store.reading() as uow:
+        (stored,) = uow.profiles.get_many([team.profile_id])
+    app = load_shipped().app_type(stored.app_type_id)
+    runner = TaskRunner()
+    controller = ReauthorizeController(runner, with_lease(run, team.store))
+    dialog = ReauthorizeDialog(stored, app.name, options_for(stored, app), controller)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.ticket.setText("T\x07-1")
+    dialog.go.click()
+    assert "ticket number must be" in dialog.outcome.text()
+    assert not controller.running
+    dialog.ticket.setText("  T-4711 ")
+    dialog.go.click()
+    qtbot.waitUntil(lambda: not controller.running, timeout=15_000)
+    assert "stopped after the write" in dialog.outcome.text()
+    owner = connect(postgres_db.owner_url)
+    try:
+        rows = owner.execute(
+            "SELECT actor, ticket FROM apm.audit WHERE entity = 'profile' ORDER BY id"
+        ).fetchall()
+    finally:
+        owner.close()
+    assert rows == [(team.alice, None), (team.alice, "T-4711")]  # the insert, then the mark
+    assert team.store.ticket is None  # the process-wide ticket is untouched
     runner.wait_for_done(10_000)
