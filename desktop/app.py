@@ -149,6 +149,9 @@ def build_window(ctx: AppContext) -> MainWindow:
         )
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     checks = add_checks(ctx, ctx.profiles_page)
+    from desktop.ui.team_offline import add_team_offline
+
+    add_team_offline(window, ctx.inventory, ctx.profiles_page, checks.bar)
     wizard = add_create_wizard(window, ctx.profiles_page, ctx.runner, services)
     runner = ctx.runner
 

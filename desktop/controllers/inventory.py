@@ -92,6 +92,8 @@ class InventoryController(QObject):
         profiles_changed(ProfileChanges): profiles changed in the store (any process).
         reload_needed(): too much changed to say; the list reloads.
         customers_changed(): customers or tenants changed (the customer dialog reloads).
+        team_connection_changed(bool): the team database's live connection is up (True) or
+            lost (False; it keeps retrying).
     """
 
     first_rows = Signal(object)
@@ -100,6 +102,7 @@ class InventoryController(QObject):
     profiles_changed = Signal(object)
     reload_needed = Signal()
     customers_changed = Signal()
+    team_connection_changed = Signal(bool)
     #: Feed entries, from whichever thread committed or watched; delivered on the GUI thread.
     _announced = Signal(object)
     #: (team store, change listener): follow the team database in the event loop.
@@ -407,6 +410,7 @@ class InventoryController(QObject):
         from desktop.controllers.team_live import LiveChanges
 
         live = LiveChanges(store, listener, self._runner, self)
+        live.connection_changed.connect(self.team_connection_changed)
         live.start()
         self._live = live
 
