@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -76,6 +77,8 @@ class CustomersSnapshot(NamedTuple):
     customers: list[Customer]
     counts: dict[int, tuple[int, int]]
     tenants: dict[int, list[Tenant]]
+    #: Each customer's version when read (team database; empty on the local store).
+    versions: Mapping[int, int] = MappingProxyType({})
 
 
 class InventoryController(QObject):
@@ -270,7 +273,9 @@ class InventoryController(QObject):
             tenants: dict[int, list[Tenant]] = {}
             for tenant, _name in inv.tenants.list():
                 tenants.setdefault(tenant.customer_id, []).append(tenant)
-            return CustomersSnapshot(inv.customers.list(), inv.customers.counts(), tenants)
+            return CustomersSnapshot(
+                inv.customers.list(), inv.customers.counts(), tenants, inv.customers.versions()
+            )
 
         return self._run("Loading customers", work)
 
@@ -283,9 +288,24 @@ class InventoryController(QObject):
 
         return self._run("Adding a customer", work)
 
-    def rename_customer(self, old: str, new: str) -> Task[str]:
+    def rename_customer(
+        self,
+        old: str,
+        new: str,
+        *,
+        expected_version: int | None = None,
+        customer_id: int | None = None,
+    ) -> Task[str]:
+        """Rename *old* (or the customer *customer_id*, whatever its name now); with
+        *expected_version* a colleague's change meanwhile fails the task with
+        ``StaleEditError`` (the dialog offers Reload or Overwrite)."""
+
         def work() -> str:
-            customer = self.inventory().customers.rename(old, new)
+            customer = self.inventory().customers.rename(
+                old if customer_id is None else customer_id,
+                new,
+                expected_version=expected_version,
+            )
             return f"Renamed {old} to {customer.name}."
 
         return self._run("Renaming a customer", work)
