@@ -246,18 +246,20 @@ class InventoryController(QObject):
             "Opening the profile", lambda: self.inventory().profiles.details(profile_id)
         )
 
-    def delete_profiles(self, ids: list[int]) -> Task[str]:
-        """Succeeds with a sentence saying what was deleted."""
+    def delete_profiles(self, ids: list[int], *, ticket: str = "") -> Task[str]:
+        """Succeeds with a sentence saying what was deleted; *ticket* goes with the team
+        database's audit rows of the delete."""
 
         def work() -> str:
             from desktop.core.team.leasing import leased
+            from desktop.core.team.tickets import working_on
 
             inventory = self.inventory()
             profiles = inventory.profiles
             plan = profiles.plan_deletion(ids, self.catalog)
             # On the team database a colleague deleting the same profile refuses this one.
             held = [] if plan.blocked else [p.id for p in plan.profiles]
-            with leased(inventory.store, "delete", held):
+            with working_on(ticket), leased(inventory.store, "delete", held):
                 profiles.delete(plan, self.catalog, self.remove_secret)
             return f"Deleted {len(plan.profiles)} app profile(s)."
 

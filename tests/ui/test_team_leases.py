@@ -206,3 +206,54 @@ def test_the_ticket_typed_in_the_reauthorize_dialog_goes_with_its_audit_rows(
     assert rows == [(team.alice, None), (team.alice, "T-4711")]  # the insert, then the mark
     assert team.store.ticket is None  # the process-wide ticket is untouched
     runner.wait_for_done(10_000)
+
+
+def test_a_delete_carries_the_ticket_typed_in_its_confirmation(
+    qtbot: QtBot, data_home: Path, team: Team, postgres_db: TestDatabase
+) -> None:
+    runner = TaskRunner()
+    controller = InventoryController(
+        DataPaths(data_home), runner, shipped_catalog(), open_store=lambda: team.store
+    )
+    done: list[str] = []
+    task = controller.delete_profiles([team.profile_id], ticket="T-4712")
+    task.on_success(done.append)
+    qtbot.waitUntil(lambda: task.done, timeout=15_000)
+    assert done == ["Deleted 1 app profile(s)."]
+    owner = connect(postgres_db.owner_url)
+    try:
+        rows = owner.execute(
+            "SELECT change, ticket FROM apm.audit WHERE entity = 'profile' ORDER BY id"
+        ).fetchall()
+    finally:
+        owner.close()
+    assert rows == [("created", None), ("deleted", "T-4712")]
+    controller.stop_watching()
+    runner.wait_for_done(10_000)
+
+
+def test_the_ticket_confirmation_defaults_to_cancel_and_refuses_a_bad_number(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.dialogs import UserDialogs
+    from desktop.ui.team_ticket import TicketConfirm
+
+    box = TicketConfirm("Delete app profiles", "Delete 1 app profile(s)?", "• A", "Delete")
+    qtbot.addWidget(box)
+    default = [b for b in box.buttons.buttons() if b.isDefault()]
+    assert [b.text() for b in default] == ["Cancel"]
+
+    typed = ["  T-4711 "]
+    errors: list[str] = []
+
+    def exec_(dialog: TicketConfirm) -> int:
+        dialog.ticket.setText(typed[0])
+        return int(TicketConfirm.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(TicketConfirm, "exec", exec_)
+    dialogs = UserDialogs()
+    monkeypatch.setattr(dialogs, "error", lambda _t, e: errors.append(e.one_line()))
+    assert dialogs.confirm_with_ticket("Delete app profiles", "Delete?") == "T-4711"
+    typed[0] = "x" * 65
+    assert dialogs.confirm_with_ticket("Delete app profiles", "Delete?") is None
+    assert errors and errors[0].startswith("The ticket number must be 1 to 64")
