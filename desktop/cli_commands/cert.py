@@ -1,4 +1,5 @@
-"""``cert inspect`` and ``cert create``: check a .pfx, or make a self-signed app certificate."""
+"""``cert inspect|create|expiry``: check a .pfx, make a self-signed app certificate, or list
+every custom profile's certificate expiry across customers."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli_commands.common import read_secret_line
+from desktop.cli_commands.common import format_parent, read_secret_line
 from desktop.cli_commands.context import CliContext
-from desktop.cli_commands.output import emit_object
+from desktop.cli_commands.output import emit, emit_object
 from desktop.core.certificates import (
     DEFAULT_DAYS,
+    EXPIRY_WARNING_DAYS,
     KEY_SIZES,
     CertificateRequest,
     PfxEncryption,
@@ -66,6 +68,24 @@ def register(subparsers: Any) -> None:
     create.add_argument("--format", choices=("text", "json"), default="text")
     create.set_defaults(handler=run_create)
 
+    expiry = sub.add_parser(
+        "expiry",
+        parents=[format_parent()],
+        help="every custom profile's certificate expiry across customers, soonest first",
+        description="Exit 1 when a listed certificate has expired, expires within "
+        f"{EXPIRY_WARNING_DAYS} days or cannot be read; a certificate not shared with you "
+        "yet (team mode) is listed as waiting.",
+    )
+    expiry.add_argument(
+        "--within",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help="only certificates expiring within DAYS (expired ones included)",
+    )
+    expiry.add_argument("--customer", metavar="NAME", help="only this customer's profiles")
+    expiry.set_defaults(handler=run_expiry)
+
 
 def run_inspect(args: argparse.Namespace, ctx: CliContext) -> int:
     password = read_secret_line() if args.password_stdin else ""
@@ -112,3 +132,35 @@ def run_create(args: argparse.Namespace, ctx: CliContext) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+EXPIRY_COLUMNS = [
+    "profile_id",
+    "profile",
+    "customer",
+    "tenant_domain",
+    "state",
+    "not_after",
+    "days_left",
+    "thumbprint_sha1",
+    "note",
+]
+EXPIRY_TABLE = ["profile_id", "profile", "customer", "state", "not_after", "days_left", "note"]
+
+
+def run_expiry(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.core.secrets.expiry import certificate_expiries, within
+
+    if args.within is not None and args.within < 0:
+        raise UserError("--within must be 0 or more days.")
+    holders = ctx.inventory.profiles.certificate_holders(args.customer)
+    items = within(certificate_expiries(holders, ctx.certificates), args.within)
+    columns = {"json": [*EXPIRY_COLUMNS, "subject"], "csv": EXPIRY_COLUMNS}
+    emit(
+        [i.to_json() for i in items],
+        args.format,
+        columns.get(args.format, EXPIRY_TABLE),
+        wrap=True,
+        narrow_first=("note", "customer"),
+    )
+    return 1 if any(i.needs_attention for i in items) else 0
