@@ -58,3 +58,21 @@ def test_within_filters_and_a_table_shows_the_state(
     assert json.loads(near.stdout) == []
     bad = cli("cert", "expiry", "--within", "-1", env=env)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_watch_prints_an_event_for_a_certificate_expiring_within_30_days(
+    cli: Cli, data_home: Path, tmp_path: Path
+) -> None:
+    keyring_file = tmp_path / "keyring.json"
+    _two_custom_profiles(data_home, keyring_file)
+    env = keyring_env(keyring_file)
+    # --after-seq 0 replays the setup's changes, so --count 1 ends after the first of them.
+    result = cli("watch", "--after-seq", "0", "--count", "1", "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["change"] for line in lines[:1]] == ["certificate_expires_soon"]
+    assert lines[0]["certificate"]["profile"] == "Contoso Soon" and lines[0]["seq"] is None
+    assert len(lines) == 2 and isinstance(lines[1]["seq"], int)  # then the change itself
+    quiet = cli("watch", "--after-seq", "0", "--count", "1", "--format", "json",
+                "--no-certificates", env=env)  # fmt: skip
+    assert [json.loads(line)["seq"] for line in quiet.stdout.splitlines()] == [1]
