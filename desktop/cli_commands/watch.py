@@ -72,14 +72,23 @@ def _warn(error: UserError | None) -> None:
 
 
 def _expiring(ctx: CliContext) -> list[CertificateExpiry]:
-    """The custom profiles' certificates that have expired or expire within 30 days."""
+    """The custom profiles' certificates that have expired or expire within 30 days.
+
+    An inventory that cannot be read is the watch's own error (one line, exit 2); a secret
+    store that cannot be opened is a warning, and the watch goes on.
+    """
     from desktop.core.secrets.expiry import ExpiryState, certificate_expiries
 
     holders = ctx.inventory.profiles.certificate_holders()
     if not holders:
         return []  # no secret store (and no keyring) is asked without a custom profile
     soon = (ExpiryState.EXPIRED, ExpiryState.EXPIRES_SOON)
-    return [i for i in certificate_expiries(holders, ctx.certificates) if i.state in soon]
+    try:
+        items = certificate_expiries(holders, ctx.certificates)
+    except UserError as exc:
+        print(escape(f"Warning: certificates not checked: {exc.one_line()}"), file=sys.stderr)
+        return []
+    return [i for i in items if i.state in soon]
 
 
 def expiry_json(item: CertificateExpiry, at: datetime) -> dict[str, Any]:
@@ -104,12 +113,7 @@ def _expiry_text(item: CertificateExpiry, at: datetime) -> str:
 
 def _print_expiring(ctx: CliContext, fmt: str) -> None:
     at = datetime.now(UTC)
-    try:
-        items = _expiring(ctx)
-    except UserError as exc:
-        print(escape(f"Warning: certificates not checked: {exc.one_line()}"), file=sys.stderr)
-        return
-    for item in items:
+    for item in _expiring(ctx):
         if fmt == "json":
             print(json.dumps(expiry_json(item, at), ensure_ascii=False), flush=True)
         else:
