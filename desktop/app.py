@@ -189,7 +189,7 @@ def build_window(ctx: AppContext) -> MainWindow:
 
 def connect_checks_to_account(checks: ChecksWiring, account: AccountUi) -> None:
     """Failed checks that a sign-in fixes offer the Account menu's Sign in."""
-    checks.sign_in_handler = account.sign_in_action.trigger
+    checks.sign_in_requested.connect(account.sign_in_action.trigger)
     checks.signed_in = account.signed_in
 
 

@@ -154,6 +154,10 @@ def _run(args: argparse.Namespace) -> int:
             if isinstance(deadline, Deadline):
                 limit = deadline.seconds
             _use_settings_browser()
+            if getattr(args, "ticket", None) is not None:
+                from desktop.cli_commands.ticket import use_ticket
+
+                use_ticket(args.ticket, ctx)
             code = args.handler(args, ctx)
     except UserError as exc:
         if exc.detail:  # the technical part, for a support ticket

@@ -21,6 +21,7 @@ from desktop.cli_commands.common import format_parent, record_id
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit, emit_object
 from desktop.cli_commands.progress import interactive, say
+from desktop.cli_commands.ticket import add_ticket
 from desktop.core.cancel import CancelToken
 from desktop.core.checks.bulk import BulkOutcome
 from desktop.core.checks.service import exit_code
@@ -57,6 +58,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="add the run's summary (requests, time throttled) to the output",
     )
+    add_ticket(parser)
     parser.set_defaults(handler=_check)
 
 

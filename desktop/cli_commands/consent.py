@@ -18,6 +18,7 @@ from desktop.cli_commands.explain import WAITING_LINE
 from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.progress import say
 from desktop.cli_commands.signin import PROGRESS
+from desktop.cli_commands.ticket import add_ticket
 from desktop.core.catalog.model import ConsentMethod, SetupMode
 from desktop.core.consenting import consent_new_profile
 from desktop.core.domain import AppProfile, Customer, Tenant
@@ -96,6 +97,7 @@ def register(sub: Any) -> None:
     )
     add_browser_timeout(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
+    add_ticket(p)
     p.set_defaults(handler=consent)
     q = sub.add_parser("consent-link", help="print the admin-consent URL for a customer's admin")
     _common(q)

@@ -7,7 +7,9 @@ from typing import Any
 
 from desktop.cli_commands.common import confirm, format_parent, record_id
 from desktop.cli_commands.context import CliContext
+from desktop.cli_commands.leasing import leased
 from desktop.cli_commands.output import Lines, emit, emit_object
+from desktop.cli_commands.ticket import add_ticket
 from desktop.core.catalog import Catalog
 from desktop.core.inventory.profiles import ProfileDetails, parse_status, row_json
 from desktop.core.timestamps import to_utc_text as to_db_time
@@ -47,6 +49,7 @@ def register(subparsers: Any) -> None:
     delete = sub.add_parser("delete", parents=[fmt], help="delete app profiles")
     delete.add_argument("ids", type=record_id, nargs="+", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="confirm without asking")
+    add_ticket(delete)
     delete.set_defaults(handler=_delete)
 
     mark = sub.add_parser(
@@ -108,6 +111,8 @@ def details_json(d: ProfileDetails, catalog: Catalog | None = None) -> dict[str,
                 "at": to_db_time(e.at),
                 "detail": e.detail,
                 "status": e.status.value if e.status else None,
+                "actor": e.actor or None,
+                "ticket": e.ticket or None,
             }
             for e in d.history
         ],
@@ -127,7 +132,9 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _history_line(event: dict[str, Any]) -> str:
     words = event["kind"].replace("_", " ")
-    return f"{event['at']}  {words}  {event['detail']}".strip()
+    who = f"  by {event['actor']}" if event.get("actor") else ""
+    ticket = f" (ticket {event['ticket']})" if event.get("ticket") else ""
+    return f"{event['at']}  {words}  {event['detail']}".strip() + who + ticket
 
 
 def _app_type_name(catalog: Catalog, app_type_id: str) -> str:
@@ -149,7 +156,8 @@ def _delete(args: argparse.Namespace, ctx: CliContext) -> int:
     plan = profiles.plan_deletion(args.ids, ctx.catalog)
     if not plan.blocked:
         confirm(plan.describe(), args.yes)
-    profiles.delete(plan, ctx.catalog, ctx.remove_secret)
+    with leased(ctx, "delete", [p.id for p in plan.profiles] if not plan.blocked else []):
+        profiles.delete(plan, ctx.catalog, ctx.remove_secret)
     emit_object({"deleted": [p.id for p in plan.profiles]}, args.format)
     return 0
 

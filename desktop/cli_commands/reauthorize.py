@@ -24,8 +24,10 @@ from desktop.cli_commands.common import (
 )
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.explain import WAITING_LINE
+from desktop.cli_commands.leasing import leased
 from desktop.cli_commands.output import emit_object
 from desktop.cli_commands.progress import say
+from desktop.cli_commands.ticket import add_ticket
 from desktop.core.catalog.model import ConsentMethod
 from desktop.core.checks.service import exit_code
 from desktop.core.errors import UserError
@@ -51,6 +53,7 @@ def register(subparsers: Any) -> None:
         help="administrator consent: go ahead without the warning about current grants",
     )
     add_browser_timeout(parser)
+    add_ticket(parser)
     parser.set_defaults(handler=_reauthorize)
 
 
@@ -97,14 +100,15 @@ def _reauthorize(args: argparse.Namespace, ctx: CliContext) -> int:
         # Bad input is refused first, in one line, before any warning or browser.
         validate(request, service.checker.app_type(target.profile.app_type_id), target.profile)
         _warn_before_reconsent(engine.reconsent_warning(target.profile))
-    say(f"Opening the system browser to re-authorize app profile #{args.id}…")
-    say(WAITING_LINE)
-    result = reauthorize(
-        request,
-        store=store,
-        engine=engine,
-        checker=service.checker,
-        certificates=vault,
-    )
+    with leased(ctx, "reauthorize", [args.id]):
+        say(f"Opening the system browser to re-authorize app profile #{args.id}…")
+        say(WAITING_LINE)
+        result = reauthorize(
+            request,
+            store=store,
+            engine=engine,
+            checker=service.checker,
+            certificates=vault,
+        )
     emit_object(result.to_json(), args.format)
     return exit_code([result])

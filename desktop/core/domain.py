@@ -152,3 +152,8 @@ class ProfileEvent:
     at: datetime
     detail: str = ""
     status: Status | None = None
+    #: Who did it, as the team database authenticated them ("" on the local store). Not
+    #: part of an event's equality: the same event reads back the same from either store.
+    actor: str = field(default="", compare=False)
+    #: The ticket number given with it (team database), or "".
+    ticket: str = field(default="", compare=False)

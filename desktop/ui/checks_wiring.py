@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from desktop.controllers.tasks import TaskRunner
@@ -81,7 +81,13 @@ class ReauthorizeParts(NamedTuple):  # not a dataclass: a tenth of the cost at s
 
 
 class ChecksWiring(QObject):
-    """Connects the profile page, the check bar, and the two controllers."""
+    """Connects the profile page, the check bar, and the two controllers.
+
+    Signals:
+        sign_in_requested(): failed checks that a sign-in fixes: open the technician's sign-in.
+    """
+
+    sign_in_requested = Signal()
 
     def __init__(
         self,
@@ -124,13 +130,11 @@ class ChecksWiring(QObject):
         # A filter or a reload resets the model, which drops the selection without a signal.
         page.model.modelReset.connect(self._count_selection)
         page.model.layoutChanged.connect(self._count_selection)
-        page.reauthorize_handler = self.open_reauthorize
-        page.mark_handler = self.record_event
-        page.check_handler = self.start
+        page.reauthorize_requested.connect(self.open_reauthorize)
+        page.mark_requested.connect(self.record_event)
+        page.check_requested.connect(self.start)
         page.add_check_actions(self.bar.check_selected_action, self.bar.check_all_action)
         self.dialog: ReauthorizeDialog | None = None
-        #: Opens the technician's sign-in (the Account menu's); set once the account exists.
-        self.sign_in_handler: Callable[[], None] | None = None
         #: Whether the technician is signed in; None while nobody can tell yet.
         self.signed_in: Callable[[], bool | None] | None = None
         #: Opens Customers and tenants at a tenant (its Connect this tenant); set by the app.
@@ -247,8 +251,8 @@ class ChecksWiring(QObject):
     @Slot()
     def _on_fix(self) -> None:
         fix = self._fix
-        if fix is FailureFix.SIGN_IN and self.sign_in_handler is not None:
-            self.sign_in_handler()
+        if fix is FailureFix.SIGN_IN:
+            self.sign_in_requested.emit()
         elif fix is FailureFix.CONNECT_TENANT and self.connect_handler is not None:
             self.connect_handler(self._fix_tenant)
         elif fix is FailureFix.CONNECT_TENANT:

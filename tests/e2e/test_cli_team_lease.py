@@ -47,3 +47,38 @@ def test_lease_list_and_break(postgres_db: TestDatabase) -> None:
     ).fetchall()
     owner.close()
     assert rows == [(ada, "T-4711")]
+
+
+def test_a_colleague_cannot_delete_what_someone_is_re_authorizing(
+    postgres_db: TestDatabase,
+) -> None:
+    from desktop.core.domain import Cloud, Customer, Tenant
+    from desktop.core.store.postgres.database import PostgresStore
+    from tests.helpers.storage_builders import T1, profile
+
+    migrated(postgres_db)
+    bob, bob_url = member(postgres_db, "bob", "technician")
+    _alice, alice_url = member(postgres_db, "alice", "technician")
+    store = PostgresStore.open(bob_url)
+    with store.unit_of_work() as uow:
+        cid = uow.customers.insert(Customer(name="Contoso"))
+        uow.tenants.insert(Tenant(T1, cid, "contoso.onmicrosoft.com", "Contoso", Cloud.GLOBAL))
+        pid = uow.profiles.insert(
+            profile(
+                "Contoso Baseline",
+                cid,
+                T1,
+                service_ids=("baseline-management",),
+                app_type_id="apelements-baseline-management",
+            )
+        )
+    lease = Lease(lambda: connect(bob_url), "profile", pid, "reauthorize", label="Contoso Baseline")
+    with lease:
+        code, _out, err = _cli(alice_url, "profiles", "delete", str(pid), "--yes")
+        assert code == 2 and len(err.strip().splitlines()) == 1, err
+        assert f"{bob} is re-authorizing Contoso Baseline (since " in err
+    with store.reading() as uow:
+        assert uow.profiles.get(pid) is not None  # nothing was deleted
+    code, _out, err = _cli(alice_url, "profiles", "delete", str(pid), "--yes")
+    assert code == 0, err
+    store.close()

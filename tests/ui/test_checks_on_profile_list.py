@@ -263,7 +263,7 @@ def test_failed_checks_name_the_cause_and_offer_sign_in_or_connect(
     _, page, wiring, _ = _build(qtbot, data_home, runner, gateway=gateway)
     signed_in = [False]
     asked: list[str] = []
-    wiring.sign_in_handler = lambda: asked.append("sign in")
+    wiring.sign_in_requested.connect(lambda: asked.append("sign in"))
     wiring.signed_in = lambda: signed_in[0]
     with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
         wiring.bar.all_button.click()

@@ -1,4 +1,5 @@
-"""A profile's history as a table: when, what, detail, status."""
+"""A profile's history as a table: when, what, detail, status (and who, on the team
+database)."""
 
 from __future__ import annotations
 
@@ -41,11 +42,13 @@ def sentence(text: str) -> str:
 class HistoryModel(HeaderedTableModel):
     """Read-only events, newest first."""
 
-    HEADERS = HEADERS
+    HEADERS: tuple[str, ...] = HEADERS
 
     def __init__(self, events: Sequence[ProfileEvent] = (), parent: Any = None) -> None:
         super().__init__(parent)
         self._events = list(reversed(events))
+        if any(e.actor for e in self._events):  # the team database says who did what
+            self.HEADERS = (*HEADERS, "Who")
 
     def _count(self) -> int:
         return len(self._events)
@@ -64,6 +67,8 @@ class HistoryModel(HeaderedTableModel):
                 return sentence(event.detail)
             if column == 3:
                 return event.status.value if event.status else ""
+            if column == 4:
+                return f"{event.actor} (ticket {event.ticket})" if event.ticket else event.actor
         if role == Qt.ItemDataRole.DecorationRole and column == 3 and event.status:
             return status_icon(event.status)
         return None

@@ -119,6 +119,12 @@ def database_error(exc: psycopg.Error, url: str = "") -> UserError:
             remedy="Ask your team's admin for the technician role. Nothing was changed.",
             detail=text,
         )
+    if isinstance(exc, pg_errors.LockNotAvailable):
+        return UserError(
+            "The team database is busy with another change and did not get to this one.",
+            remedy="Try again in a moment. Nothing was changed.",
+            detail=text,
+        )
     if isinstance(exc, psycopg.OperationalError):
         return UserError(
             f"The connection to the team database {describe(url)} was lost ({text}).",

@@ -35,6 +35,8 @@ from desktop.core.store.postgres.team import current_role
 WRITE_LOCK = 0x61706D77
 #: The environment variable whose ticket number goes with the audit rows of a run.
 TICKET_ENV = "APP_PROFILES_TICKET"
+#: How long a unit of work waits for another one's write lock.
+LOCK_TIMEOUT_S = 30.0
 #: Connections kept open for reuse.
 POOL_SIZE = 4
 
@@ -79,6 +81,8 @@ class PostgresStore:
     def _connect(self) -> Connection:
         conn = connect(self.url, password=self._password)
         conn.execute("SET TIME ZONE 'UTC'")
+        # Like SQLite's busy timeout: wait for another technician's write, but not forever.
+        conn.execute(f"SET lock_timeout = '{int(LOCK_TIMEOUT_S * 1000)}ms'")
         return conn
 
     @contextmanager

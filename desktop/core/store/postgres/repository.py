@@ -393,7 +393,7 @@ class PgHistory(_Part):
         from desktop.core.domain import EventKind
 
         rows = self._conn.execute(
-            "SELECT profile_id, kind, at, detail, status FROM profile_events "
+            "SELECT profile_id, kind, at, detail, status, actor, ticket FROM profile_events "
             "WHERE profile_id = %s ORDER BY at, id",
             (profile_id,),
         )
@@ -404,6 +404,8 @@ class PgHistory(_Part):
                 at=at.astimezone(UTC),
                 detail=detail,
                 status=Status(status) if status else None,
+                actor=actor or "",
+                ticket=ticket or "",
             )
-            for pid, kind, at, detail, status in rows
+            for pid, kind, at, detail, status, actor, ticket in rows
         ]

@@ -63,6 +63,14 @@ def grant(conn: Connection, user: str, role: str) -> str:
             f"'{role}' is not a team role.", remedy="Use readonly, technician or admin."
         )
     login = _login(conn, user)
+    missing = [
+        r for r in GROUP_ROLES if not _run(conn, "SELECT 1 FROM pg_roles WHERE rolname = %s", (r,))
+    ]
+    if missing:
+        raise UserError(
+            "The team database is not set up yet (its group roles do not exist).",
+            remedy="The database owner runs 'app-profiles-cli team init' once.",
+        )
     with conn.transaction():
         _revoke_groups(conn, login)
         if role == "admin":

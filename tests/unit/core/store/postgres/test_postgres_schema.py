@@ -86,6 +86,17 @@ def test_init_is_idempotent_and_a_newer_schema_is_refused_untouched(
     conn.close()
 
 
+def test_roles_before_init_are_refused_in_words(postgres_db: TestDatabase) -> None:
+    conn = connect(postgres_db.owner_url)
+    try:
+        conn.execute("DROP ROLE IF EXISTS apm_admin, apm_technician, apm_readonly")
+        name, _ = postgres_db.login("early")
+        with pytest.raises(UserError, match="not set up yet"):
+            team.grant(conn, name, "technician")
+    finally:
+        conn.close()
+
+
 def test_a_technician_cannot_migrate(postgres_db: TestDatabase, owner: Connection) -> None:
     tech = member(postgres_db, owner, "tech", "technician")
     owner.execute("UPDATE apm.schema_info SET version = 0")

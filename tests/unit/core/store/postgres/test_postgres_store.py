@@ -238,3 +238,21 @@ def test_sigkill_in_the_middle_of_a_batch_keeps_every_committed_row(
     assert count[0] % BATCH == 0  # and no half of a batch
     assert events[0] == count[0]
     assert ids == (1, count[0])
+
+
+def test_a_writer_waits_for_another_but_not_forever(
+    member_url: MemberUrl, stores: list[PostgresStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.core.store.postgres import database
+
+    monkeypatch.setattr(database, "LOCK_TIMEOUT_S", 0.5)
+    url = member_url("tech", "technician")
+    first, second = open_store(stores, url), open_store(stores, url)
+    with first.unit_of_work() as uow:
+        uow.customers.insert(Customer("Contoso"))
+        with pytest.raises(UserError, match="busy with another change"), second.unit_of_work():
+            pass
+    with second.unit_of_work() as uow:  # free again
+        uow.customers.insert(Customer("Fabrikam"))
+    with second.reading() as uow:
+        assert [c.name for c in uow.customers.all()] == ["Contoso", "Fabrikam"]
