@@ -72,7 +72,11 @@ def expiry_of(
     """The expiry of the certificate *ref* that profile *row* holds, asked of *store*."""
     now = now or datetime.now(UTC)
     base = CertificateExpiry(
-        row.id, row.name, row.customer, row.tenant_domain, state=ExpiryState.MISSING
+        row.id,
+        row.name,
+        row.customer,
+        row.tenant_domain or row.tenant_id,
+        state=ExpiryState.MISSING,
     )
     if not ref:
         return replace(base, note="The profile holds no certificate; re-authorize it with one.")
