@@ -127,8 +127,8 @@ def _connected(ctx: CliContext) -> Iterator[Connection]:
 
 
 def _init(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.core.secrets.team_db import install
     from desktop.core.store.postgres.migrate import migrate
+    from desktop.core.store.postgres.team_secrets import install
 
     with _connected(ctx) as conn:
         before, after = migrate(conn, _team_database(ctx).url)

@@ -34,7 +34,7 @@ from desktop.core.secrets.envelope import fingerprint, open_secret, seal, unwrap
 from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MemberKeys
 from desktop.core.secrets.store import WAITING, Commit, NotSharedYetError
-from desktop.core.secrets.team_db import MemberKey, TeamSecretsDb
+from desktop.core.store.postgres.team_secrets import MemberKey, TeamSecretsDb
 from desktop.core.vault import CERT_PREFIX, RUN_STARTED, new_name
 from desktop.core.vault_errors import VaultDamagedError
 

@@ -15,7 +15,7 @@ from desktop.core.errors import UserError
 from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MemberKeys
 from desktop.core.secrets.team import NotSharedYetError, TeamSecretStore, approve, remove
-from desktop.core.secrets.team_db import TeamSecretsDb, install
+from desktop.core.store.postgres.team_secrets import TeamSecretsDb, install
 from desktop.core.vault import SecretVault
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.pfx_corpus import PfxCase

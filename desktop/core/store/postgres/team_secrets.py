@@ -15,7 +15,11 @@ holds a private key, a data key, a password or a token as it is.
   may wrap only for a member whose scope includes the customer, and only an admin (or the
   member themself) may remove one.
 
-:func:`install` creates them (idempotent), for the database owner's ``team init``.
+:data:`SCHEMA` and :data:`CUSTOMER_FOREIGN_KEY` are the team schema's version 2
+(:mod:`desktop.core.store.postgres.schema`): deleting a customer deletes its ciphertexts and,
+with them, their wrapped keys. :func:`install` (idempotent) grants the privileges again, for
+the database owner's ``team init``; it also creates the tables on a database that
+``migrate`` has not reached version 2 on yet.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ Connection = psycopg.Connection[Any]
 #: The team's group roles (``team grant``); created here when ``team init`` has not yet.
 ROLES = ("apm_readonly", "apm_technician", "apm_admin")
 
-_SCHEMA = r"""
+SCHEMA = r"""
 CREATE SCHEMA IF NOT EXISTS apm;
 
 CREATE TABLE IF NOT EXISTS apm.member_keys (
@@ -126,6 +130,16 @@ CREATE POLICY wrapped_keys_remove ON apm.wrapped_keys FOR DELETE
 """
 
 
+#: Version 2's second step: a secret tied to a customer goes when the customer goes. Secrets
+#: of customers already deleted are removed first (nobody could be given them any more).
+CUSTOMER_FOREIGN_KEY = (
+    "DELETE FROM apm.team_secrets s WHERE s.customer_id IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM apm.customers c WHERE c.id = s.customer_id);\n"
+    "ALTER TABLE apm.team_secrets ADD CONSTRAINT team_secrets_customer_fk "
+    "FOREIGN KEY (customer_id) REFERENCES apm.customers(id) ON DELETE CASCADE;"
+)
+
+
 def _grants() -> list[str]:
     statements = []
     for role in ROLES:
@@ -150,7 +164,7 @@ def _grants() -> list[str]:
 def install(conn: Connection) -> None:
     """Create the secret tables, their policies and grants (idempotent; the owner runs it)."""
     with conn.transaction():
-        conn.execute(_SCHEMA)
+        conn.execute(SCHEMA)
         for statement in _grants():
             conn.execute(statement)
 
