@@ -142,6 +142,8 @@ def build_window(ctx: AppContext) -> MainWindow:
         open_inventory=services.inventory,
         parent=window,
     )
+    # Another process's writes are watched while the window is open, and no longer after.
+    window.closing.connect(ctx.inventory.stop_watching)
     if ctx.paths.pending_certificates():  # a killed earlier run stored a certificate
         ctx.runner.submit(
             "Collect interrupted certificates",
