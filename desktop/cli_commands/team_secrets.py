@@ -25,11 +25,13 @@ from desktop.cli_commands.output import emit_object
 from desktop.core.errors import UserError
 
 ROTATE_STEPS = (
-    "create a new certificate (app-profiles-cli cert create --subject NAME --out DIR)",
+    "create a new certificate (app-profiles-cli cert rotate ID --out DIR --pfx-password-stdin; "
+    "or cert create --subject NAME --out DIR)",
     "upload its .cer to the custom app in the customer's Entra admin center "
     "(App registrations > the app > Certificates & secrets > Upload certificate)",
-    "re-authorize the profile with the new .pfx (app-profiles-cli reauthorize ID --pfx FILE), "
-    "which verifies it and then retires the old certificate",
+    "verify it (app-profiles-cli cert rotate ID --verify FILE --password-stdin, or reauthorize "
+    "ID --pfx FILE), which keeps it in place of the old certificate, then delete the old one "
+    "from the app registration",
 )
 
 

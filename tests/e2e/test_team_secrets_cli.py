@@ -167,7 +167,7 @@ def test_two_technicians_share_a_certificate_and_the_dump_holds_no_secret(
     removed = _json(admin.cli("team", "remove", bob.name, "--format", "json"))
     assert [r["secret"] for r in removed["could_read"]] == [ref]
     assert removed["could_read"][0]["profiles"] == ["Fabrikam custom"]
-    assert any("cert create" in step for step in removed["rotate"])
+    assert any("cert rotate" in step for step in removed["rotate"])
     assert bobs_check().startswith("waiting")
 
     _assert_dump_has_no_secret(postgres_db, case, [alice, bob], ref)

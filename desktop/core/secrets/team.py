@@ -243,6 +243,19 @@ def approve(db: TeamSecretsDb, keys: MemberKeys, holder: str, member: str) -> Ap
     return Approval(shared, withdrawn)
 
 
+def rescope(
+    db: TeamSecretsDb, keys: MemberKeys, holder: str, members: list[str] | None = None
+) -> dict[str, Approval]:
+    """After a scope change: match the shares of *members* (default: everyone approved
+    before, i.e. holding a wrapped key) to their scope, as :func:`approve` does, with the
+    keys *holder* holds. Their fingerprints were confirmed when they were first approved; a
+    member never approved still needs ``team approve``. Withdrawing needs an admin (or the
+    member); wrapping needs the data keys, so what *holder* does not hold stays as it was."""
+    approved = set(db.sharing_members())
+    targets = [m for m in (members if members is not None else sorted(approved)) if m in approved]
+    return {member: approve(db, keys, holder, member) for member in targets}
+
+
 def remove(db: TeamSecretsDb, member: str) -> list[Shared]:
     """Delete *member*'s wrapped keys; return what they could read (to offer rotation)."""
     held = [Shared(*row) for row in db.held_by(member)]

@@ -386,6 +386,11 @@ class TeamSecretsDb:
         )
         return sorted(str(r[0]) for r in rows)
 
+    def sharing_members(self) -> list[str]:
+        """The members who hold at least one wrapped key (approved before), by name."""
+        rows = self._run("SELECT DISTINCT member FROM apm.wrapped_keys ORDER BY 1")
+        return [str(r[0]) for r in rows]
+
     def remove_member(self, member: str) -> int:
         """Delete every wrapped key of *member*; returns how many went."""
         rows = self._run("DELETE FROM apm.wrapped_keys WHERE member = %s RETURNING 1", (member,))

@@ -14,7 +14,13 @@ from desktop.core.certificates import read_pfx_file
 from desktop.core.errors import UserError
 from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MemberKeys
-from desktop.core.secrets.team import NotSharedYetError, TeamSecretStore, approve, remove
+from desktop.core.secrets.team import (
+    NotSharedYetError,
+    TeamSecretStore,
+    approve,
+    remove,
+    rescope,
+)
 from desktop.core.store.postgres.team_secrets import TeamSecretsDb, install
 from desktop.core.vault import SecretVault
 from tests.helpers.keyrings import MemoryKeyring
@@ -267,4 +273,48 @@ def test_a_member_not_enrolled_yet_keeps_certificates_locally_and_waits_for_coll
     assert dave.store.load(own).certificate is not None
     dave.store.delete(own)
     assert not dave.store.local.vault.exists(own)
+    dave.db.close()
+
+
+def test_a_scope_change_rewraps_and_withdraws_by_itself_for_approved_members(
+    team: tuple[Member, Member, dict],
+    postgres_db: TestDatabase,
+    tmp_path: Path,
+    pfx_corpus: dict[str, PfxCase],
+) -> None:
+    alice, bob, customers = team
+    with psycopg.connect(postgres_db.owner_url, autocommit=True) as owner:
+        owner.execute(
+            "CREATE TABLE apm.customer_groups (customer_id bigint, group_name text,"
+            " PRIMARY KEY (customer_id, group_name));"
+            "CREATE TABLE apm.member_groups (member text, group_name text,"
+            " PRIMARY KEY (member, group_name));"
+        )
+        owner.execute("INSERT INTO apm.customer_groups VALUES (1, 'north'), (2, 'south')")
+        owner.execute("INSERT INTO apm.member_groups VALUES (%s, 'north')", (bob.name,))
+        case = pfx_corpus["chain"]
+        refs = {}
+        for customer in (1, 2):
+            ref, _ = alice.store.import_pfx(case.path.read_bytes(), case.password)
+            customers[ref] = customer
+            alice.store.settle(ref)
+            refs[customer] = ref
+        admin = _member(postgres_db, tmp_path, "carol", "apm_admin", customers)
+        dave = _member(postgres_db, tmp_path, "dave", "apm_technician", customers)
+        approve(alice.db, alice.keys, alice.name, admin.name)
+        approve(admin.db, admin.keys, admin.name, bob.name)  # Bob's fingerprint confirmed once
+        owner.execute(
+            "UPDATE apm.member_groups SET group_name = 'south' WHERE member = %s", (bob.name,)
+        )
+        done = rescope(admin.db, admin.keys, admin.name)  # no 'team approve' afterwards
+        assert [s.secret_id for s in done[bob.name].shared] == [refs[2]]
+        assert done[bob.name].withdrawn == [refs[1]]
+        assert bob.store.load(refs[2]).certificate is not None
+        with pytest.raises(NotSharedYetError):
+            bob.store.load(refs[1])
+        # Dave was never approved (his fingerprint never confirmed): nothing is wrapped for him.
+        assert dave.name not in done
+        with pytest.raises(NotSharedYetError):
+            dave.store.load(refs[1])
+    admin.db.close()
     dave.db.close()
