@@ -84,6 +84,15 @@ def register(sub: Any) -> None:
     remove.add_argument("user", metavar="USER", help="the team user name")
     remove.set_defaults(handler=_remove)
 
+    share = team.add_parser(
+        "share-local",
+        parents=[format_parent()],
+        help="move the certificates kept on this computer before enrolling to the team",
+        description="Each certificate a team profile holds moves into the team database "
+        "under the same reference, wrapped for you; then 'team approve' shares it.",
+    )
+    share.set_defaults(handler=_share_local)
+
 
 def _team(ctx: CliContext, *, required: bool = True) -> Any:
     from desktop.core.secrets.team_wiring import open_team_secrets, team_database
@@ -203,4 +212,14 @@ def _remove(args: argparse.Namespace, ctx: CliContext) -> int:
             f"{args.user} could read {len(certificates)} certificate(s) and may have kept "
             "copies. Rotate each: " + "; then ".join(ROTATE_STEPS) + "."
         )
+    return 0
+
+
+def _share_local(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.core.secrets.local import LocalSecretStore
+    from desktop.core.vault import open_vault
+
+    team = _team(ctx)
+    moved = team.store(LocalSecretStore(open_vault(ctx.paths))).share_local()
+    emit_object({"moved": moved, "count": len(moved)}, args.format)
     return 0

@@ -189,6 +189,37 @@ class TeamSecretStore:
     def token_cache(self) -> TokenCacheStore:
         return self.local.token_cache()
 
+    def share_local(self) -> list[str]:
+        """Move the certificates this computer kept before it enrolled into the team
+        database, under the same refs (the profiles holding them are unchanged), wrapped for
+        this member; ``team approve`` then shares them like any other. Only certificates a
+        saved team profile holds are moved; each local copy is removed once the shared one
+        reads back the same. Returns the refs moved."""
+        if not self.keys.enrolled():
+            raise UserError(
+                "This data folder has no team key yet, so its certificates cannot be shared.",
+                remedy="Run 'app-profiles-cli team enroll' first.",
+            )
+        public = self.keys.public_key()
+        moved: list[str] = []
+        for ref in self.local.vault.names():
+            if not ref.startswith(f"{CERT_PREFIX}-") or self.db.secret(ref) is not None:
+                continue
+            customer = self.customer_of(ref)
+            if customer is None:
+                continue  # no team profile holds it (yet): it stays on this computer
+            contents = self.local.load(ref)
+            data_key, ciphertext = seal(ref, export_pfx(contents, None))
+            wrapped = wrap(ref, self.member, data_key, public)
+            del data_key
+            self.db.put_secret(ref, "certificate", customer, ciphertext, wrapped)
+            if self.load(ref).certificate != contents.certificate:
+                self.db.delete_secret(ref)
+                raise VaultDamagedError("The shared certificate did not read back the same.")
+            self.local.delete(ref)
+            moved.append(ref)
+        return moved
+
 
 @dataclass(frozen=True)
 class Shared:

@@ -318,3 +318,36 @@ def test_a_scope_change_rewraps_and_withdraws_by_itself_for_approved_members(
             dave.store.load(refs[1])
     admin.db.close()
     dave.db.close()
+
+
+def test_certificates_kept_locally_before_enrolling_move_to_the_team(
+    postgres_db: TestDatabase, tmp_path: Path, pfx_corpus: dict[str, PfxCase]
+) -> None:
+    with psycopg.connect(postgres_db.owner_url, autocommit=True) as owner:
+        install(owner)
+    customers: dict[str, int] = {}
+    erin = _member(postgres_db, tmp_path, "erin", "apm_technician", customers, enroll=False)
+    bob = _member(postgres_db, tmp_path, "bob", "apm_technician", customers)
+    case = pfx_corpus["chain"]
+    ref, _ = erin.store.import_pfx(case.path.read_bytes(), case.password)  # kept locally
+    unsaved, _ = erin.store.import_pfx(case.path.read_bytes(), case.password)
+    customers[ref] = 1  # a saved team profile holds ref; none holds unsaved
+    erin.store.settle(ref)
+    assert erin.db.secret(ref) is None and erin.store.local.vault.exists(ref)
+    with pytest.raises(UserError, match="team enroll"):
+        erin.store.share_local()
+    enrollment = erin.keys.enroll()
+    erin.db.publish_key(enrollment.public_key, enrollment.fingerprint)
+
+    assert erin.store.share_local() == [ref]
+    assert not erin.store.local.vault.exists(ref)  # the local copy is gone
+    assert erin.store.local.vault.exists(unsaved)  # no team profile holds it: it stays
+    assert erin.db.secret(ref) is not None
+    assert erin.store.load(ref).certificate is not None  # same ref, now from the team
+    assert erin.store.share_local() == []  # nothing left to move
+    with pytest.raises(NotSharedYetError):
+        bob.store.load(ref)
+    approve(erin.db, erin.keys, erin.name, bob.name)
+    assert bob.store.load(ref).certificate == erin.store.load(ref).certificate
+    for member in (erin, bob):
+        member.db.conn.close()
