@@ -264,6 +264,14 @@ class TeamSecretsDb:
         name, key, print_, at = rows[0]
         return MemberKey(name, bytes(key), print_, at)
 
+    def member_keys(self) -> list[MemberKey]:
+        """Every member's published key, by member name (for comparing fingerprints)."""
+        rows = self._run(
+            "SELECT member, public_key, fingerprint, published_at FROM apm.member_keys "
+            "ORDER BY member"
+        )
+        return [MemberKey(r[0], bytes(r[1]), r[2], r[3]) for r in rows]
+
     # -- secrets -------------------------------------------------------------------------
     def put_secret(
         self, secret_id: str, kind: str, customer_id: int | None, ciphertext: bytes, wrapped: bytes
