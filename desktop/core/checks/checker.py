@@ -298,7 +298,8 @@ class ProfileChecker:
             if app.has_delegated_permissions and profile.consenting_user:
                 return  # the consenting user's token below still tells a lot
             raise TransientFailure(
-                "sign in to check publisher apps (the app's grants are read with Graph)"
+                "sign in to check publisher apps (the app's grants are read with Graph)",
+                action=Action.SIGN_IN,
             )
         if isinstance(answer, TokenError):
             self._raise_for(answer, profile, app, base)
