@@ -209,10 +209,10 @@ def _show_scope(args: argparse.Namespace, ctx: CliContext) -> int:
         return _emit_scope(args, team.scope(conn))
 
 
-def _rescope(ctx: CliContext, members: list[str] | None = None) -> dict[str, Any]:
+def _rescope(ctx: CliContext, members: list[str] | None = None) -> dict[str, Any] | None:
     """Match the shared certificates to the new scope with the keys this technician holds
     (:func:`desktop.core.secrets.team.rescope`); what could not be done is said, not raised:
-    the scope change itself is made."""
+    the scope change itself is made. None when nothing is shared in the team yet."""
     from desktop.core.secrets.team import rescope
     from desktop.core.secrets.team_wiring import open_team_secrets
 
@@ -225,6 +225,8 @@ def _rescope(ctx: CliContext, members: list[str] | None = None) -> dict[str, Any
     except UserError as exc:
         return {"note": failed.format(exc.one_line())}
     try:
+        if not secrets.db.sharing_members():
+            return None  # nothing shared with anyone yet: nothing to match
         if not secrets.keys.enrolled():
             return {
                 "note": "You have no team key (team enroll), so no certificate was "
