@@ -212,7 +212,7 @@ def _show_scope(args: argparse.Namespace, ctx: CliContext) -> int:
 def _rescope(ctx: CliContext, members: list[str] | None = None) -> dict[str, Any] | None:
     """Match the shared certificates to the new scope with the keys this technician holds
     (:func:`desktop.core.secrets.team.rescope`); what could not be done is said, not raised:
-    the scope change itself is made. None when nothing is shared in the team yet."""
+    the scope change itself is made. None when nobody was approved yet."""
     from desktop.core.secrets.team import rescope
     from desktop.core.secrets.team_wiring import open_team_secrets
 
@@ -225,8 +225,8 @@ def _rescope(ctx: CliContext, members: list[str] | None = None) -> dict[str, Any
     except UserError as exc:
         return {"note": failed.format(exc.one_line())}
     try:
-        if not secrets.db.sharing_members():
-            return None  # nothing shared with anyone yet: nothing to match
+        if not secrets.db.approved_members():
+            return None  # nobody approved yet: nothing to match
         if not secrets.keys.enrolled():
             return {
                 "note": "You have no team key (team enroll), so no certificate was "

@@ -259,6 +259,7 @@ def approve(db: TeamSecretsDb, keys: MemberKeys, holder: str, member: str) -> Ap
     The caller has shown :func:`published_key`'s fingerprint and had it confirmed."""
     target = published_key(db, member)
     private = keys.private_key()
+    db.record_approval(member, target.fingerprint)
     withdrawn = db.prune_out_of_scope(member)
     shared: list[Shared] = []
     for row in db.shareable(holder, member):
@@ -277,12 +278,13 @@ def approve(db: TeamSecretsDb, keys: MemberKeys, holder: str, member: str) -> Ap
 def rescope(
     db: TeamSecretsDb, keys: MemberKeys, holder: str, members: list[str] | None = None
 ) -> dict[str, Approval]:
-    """After a scope change: match the shares of *members* (default: everyone approved
-    before, i.e. holding a wrapped key) to their scope, as :func:`approve` does, with the
-    keys *holder* holds. Their fingerprints were confirmed when they were first approved; a
-    member never approved still needs ``team approve``. Withdrawing needs an admin (or the
-    member); wrapping needs the data keys, so what *holder* does not hold stays as it was."""
-    approved = set(db.sharing_members())
+    """After a scope change: match the shares of *members* (default: every member approved
+    before) to their scope, as :func:`approve` does, with the keys *holder* holds. Only a
+    member whose published key someone confirmed by fingerprint (``team approve``) is
+    matched; a new key, or a member never approved, still needs ``team approve``.
+    Withdrawing needs an admin (or the member); wrapping needs the data keys, so what
+    *holder* does not hold stays as it was."""
+    approved = set(db.approved_members())
     targets = [m for m in (members if members is not None else sorted(approved)) if m in approved]
     return {member: approve(db, keys, holder, member) for member in targets}
 

@@ -72,6 +72,16 @@ CREATE TABLE IF NOT EXISTS apm.wrapped_keys (
 );
 CREATE INDEX IF NOT EXISTS wrapped_keys_by_member ON apm.wrapped_keys (member);
 
+-- Which published key of a member a colleague confirmed by fingerprint (team approve), so a
+-- scope change can re-wrap for that key without asking again (a new key needs approving).
+CREATE TABLE IF NOT EXISTS apm.member_approvals (
+    member text NOT NULL,
+    fingerprint text NOT NULL,
+    approved_by text NOT NULL DEFAULT session_user CHECK (approved_by = session_user),
+    approved_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (member, fingerprint, approved_by)
+);
+
 -- Whether MEMBER's scope includes customer C: a member with no groups is not limited.
 -- The scope tables belong to the inventory's schema; without them nobody is limited.
 CREATE OR REPLACE FUNCTION apm.scope_includes(member text, c bigint) RETURNS boolean
@@ -105,6 +115,12 @@ $$;
 ALTER TABLE apm.member_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE apm.team_secrets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE apm.wrapped_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE apm.member_approvals ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS member_approvals_read ON apm.member_approvals;
+CREATE POLICY member_approvals_read ON apm.member_approvals FOR SELECT USING (true);
+DROP POLICY IF EXISTS member_approvals_own ON apm.member_approvals;
+CREATE POLICY member_approvals_own ON apm.member_approvals FOR INSERT
+    WITH CHECK (approved_by = session_user);
 
 DROP POLICY IF EXISTS member_keys_read ON apm.member_keys;
 CREATE POLICY member_keys_read ON apm.member_keys FOR SELECT USING (true);
@@ -152,9 +168,11 @@ def _grants() -> list[str]:
             f"GRANT SELECT ON apm.member_keys, apm.team_secrets, apm.wrapped_keys TO {role}"
         )
         statements.append(f"GRANT INSERT, UPDATE, DELETE ON apm.member_keys TO {role}")
+        statements.append(f"GRANT SELECT ON apm.member_approvals TO {role}")
     for role in ROLES[1:]:  # read-only members run checks but store no secrets
         statements.append(f"GRANT INSERT, UPDATE, DELETE ON apm.team_secrets TO {role}")
         statements.append(f"GRANT INSERT, DELETE ON apm.wrapped_keys TO {role}")
+        statements.append(f"GRANT INSERT ON apm.member_approvals TO {role}")
     statements.append("REVOKE ALL ON FUNCTION apm.scope_includes(text, bigint) FROM PUBLIC")
     for role in ROLES:
         statements.append(f"GRANT EXECUTE ON FUNCTION apm.scope_includes(text, bigint) TO {role}")
@@ -395,8 +413,24 @@ class TeamSecretsDb:
         return sorted(str(r[0]) for r in rows)
 
     def sharing_members(self) -> list[str]:
-        """The members who hold at least one wrapped key (approved before), by name."""
+        """The members who hold at least one wrapped key, by name."""
         rows = self._run("SELECT DISTINCT member FROM apm.wrapped_keys ORDER BY 1")
+        return [str(r[0]) for r in rows]
+
+    def record_approval(self, member: str, fingerprint: str) -> None:
+        """That this session confirmed *member*'s published key by *fingerprint*."""
+        self._run(
+            "INSERT INTO apm.member_approvals (member, fingerprint) VALUES (%s, %s) "
+            "ON CONFLICT DO NOTHING RETURNING 1",
+            (member, fingerprint),
+        )
+
+    def approved_members(self) -> list[str]:
+        """The members whose key published now was confirmed by someone (team approve)."""
+        rows = self._run(
+            "SELECT DISTINCT k.member FROM apm.member_keys k JOIN apm.member_approvals a "
+            "ON a.member = k.member AND a.fingerprint = k.fingerprint ORDER BY 1"
+        )
         return [str(r[0]) for r in rows]
 
     def remove_member(self, member: str) -> int:
