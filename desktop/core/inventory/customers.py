@@ -98,17 +98,42 @@ class CustomerService:
             customer.id = uow.customers.insert(customer)
             return customer
 
-    def rename(self, old: str, new: str) -> Customer:
+    def versions(self) -> dict[int, int]:
+        """Each customer's version now, for edits that check it (the team database); empty on
+        a store without versions (the local one: a single technician)."""
+        with self._store.reading() as uow:
+            version_of = getattr(uow.customers, "version_of", None)
+            if version_of is None:
+                return {}
+            found = {c.id: version_of(c.id) for c in uow.customers.all() if c.id is not None}
+            return {cid: v for cid, v in found.items() if v is not None}
+
+    def rename(self, old: str | int, new: str, *, expected_version: int | None = None) -> Customer:
+        """Rename *old* (a name, or the customer's id); with *expected_version*, only if
+        nobody changed it since (else ``StaleEditError``: "changed by Bob at 14:02")."""
         value = check_name(new)
         with self._store.unit_of_work() as uow:
-            customer = self._get(uow, old)
+            if isinstance(old, int):
+                by_id = uow.customers.by_id(old)
+                if by_id is None:
+                    raise NotFoundError(
+                        "That customer was removed meanwhile.", remedy="Reload the list."
+                    )
+                customer = by_id
+            else:
+                customer = self._get(uow, old)
             clash = uow.customers.by_name(value)
             if clash is not None and clash.id != customer.id:
                 raise UserError(
                     f"A customer named “{value}” already exists.", remedy="Use another name."
                 )
             assert customer.id is not None
-            uow.customers.rename(customer.id, value)
+            if expected_version is None:
+                uow.customers.rename(customer.id, value)
+            else:
+                uow.customers.rename(  # type: ignore[call-arg]
+                    customer.id, value, expected_version=expected_version
+                )
             customer.name = value
             return customer
 
