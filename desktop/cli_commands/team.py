@@ -127,8 +127,8 @@ def _connected(ctx: CliContext) -> Iterator[Connection]:
 
 
 def _init(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.core.secrets.team_db import install
     from desktop.core.store.postgres.migrate import migrate
+    from desktop.core.store.postgres.team_secrets import install
 
     with _connected(ctx) as conn:
         before, after = migrate(conn, _team_database(ctx).url)
@@ -183,7 +183,7 @@ def _assign(args: argparse.Namespace, ctx: CliContext) -> int:
 
     with _connected(ctx) as conn:
         team.assign(conn, args.customer, args.groups)
-        return _emit_scope(args, team.scope(conn))
+        return _emit_scope(args, team.scope(conn), _rescope(ctx))
 
 
 def _unassign(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -191,7 +191,7 @@ def _unassign(args: argparse.Namespace, ctx: CliContext) -> int:
 
     with _connected(ctx) as conn:
         team.unassign(conn, args.customer, args.groups)
-        return _emit_scope(args, team.scope(conn))
+        return _emit_scope(args, team.scope(conn), _rescope(ctx))
 
 
 def _limit(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -199,7 +199,7 @@ def _limit(args: argparse.Namespace, ctx: CliContext) -> int:
 
     with _connected(ctx) as conn:
         team.limit(conn, args.user, args.groups)
-        return _emit_scope(args, team.scope(conn))
+        return _emit_scope(args, team.scope(conn), _rescope(ctx, [args.user]))
 
 
 def _show_scope(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -209,8 +209,45 @@ def _show_scope(args: argparse.Namespace, ctx: CliContext) -> int:
         return _emit_scope(args, team.scope(conn))
 
 
-def _emit_scope(args: argparse.Namespace, scope: Any) -> int:
-    emit_object({"groups": scope.groups, "members": scope.members}, args.format)
+def _rescope(ctx: CliContext, members: list[str] | None = None) -> dict[str, Any] | None:
+    """Match the shared certificates to the new scope with the keys this technician holds
+    (:func:`desktop.core.secrets.team.rescope`); what could not be done is said, not raised:
+    the scope change itself is made. None when nobody was approved yet."""
+    from desktop.core.secrets.team import rescope
+    from desktop.core.secrets.team_wiring import open_team_secrets
+
+    failed = (
+        "Shares not matched to the new scope: {} Run 'team approve USER' for each member "
+        "whose scope changed."
+    )
+    try:
+        secrets = open_team_secrets(ctx.paths, _team_database(ctx))
+    except UserError as exc:
+        return {"note": failed.format(exc.one_line())}
+    try:
+        if not secrets.db.approved_members():
+            return None  # nobody approved yet: nothing to match
+        if not secrets.keys.enrolled():
+            return {
+                "note": "You have no team key (team enroll), so no certificate was "
+                "shared or withdrawn; a colleague who holds them runs 'team approve'."
+            }
+        done = rescope(secrets.db, secrets.keys, secrets.member, members)
+    except UserError as exc:
+        return {"note": failed.format(exc.one_line())}
+    finally:
+        secrets.db.close()
+    return {
+        member: {"shared": [s.secret_id for s in a.shared], "withdrawn": a.withdrawn}
+        for member, a in done.items()
+    }
+
+
+def _emit_scope(args: argparse.Namespace, scope: Any, shares: dict[str, Any] | None = None) -> int:
+    out: dict[str, Any] = {"groups": scope.groups, "members": scope.members}
+    if shares is not None:
+        out["shares"] = shares
+    emit_object(out, args.format)
     return 0
 
 

@@ -25,11 +25,13 @@ from desktop.cli_commands.output import emit_object
 from desktop.core.errors import UserError
 
 ROTATE_STEPS = (
-    "create a new certificate (app-profiles-cli cert create --subject NAME --out DIR)",
+    "create a new certificate (app-profiles-cli cert rotate ID --out DIR --pfx-password-stdin; "
+    "or cert create --subject NAME --out DIR)",
     "upload its .cer to the custom app in the customer's Entra admin center "
     "(App registrations > the app > Certificates & secrets > Upload certificate)",
-    "re-authorize the profile with the new .pfx (app-profiles-cli reauthorize ID --pfx FILE), "
-    "which verifies it and then retires the old certificate",
+    "verify it (app-profiles-cli cert rotate ID --verify FILE --password-stdin, or reauthorize "
+    "ID --pfx FILE), which keeps it in place of the old certificate, then delete the old one "
+    "from the app registration",
 )
 
 
@@ -81,6 +83,15 @@ def register(sub: Any) -> None:
     )
     remove.add_argument("user", metavar="USER", help="the team user name")
     remove.set_defaults(handler=_remove)
+
+    share = team.add_parser(
+        "share-local",
+        parents=[format_parent()],
+        help="move the certificates kept on this computer before enrolling to the team",
+        description="Each certificate a team profile holds moves into the team database "
+        "under the same reference, wrapped for you; then 'team approve' shares it.",
+    )
+    share.set_defaults(handler=_share_local)
 
 
 def _team(ctx: CliContext, *, required: bool = True) -> Any:
@@ -201,4 +212,14 @@ def _remove(args: argparse.Namespace, ctx: CliContext) -> int:
             f"{args.user} could read {len(certificates)} certificate(s) and may have kept "
             "copies. Rotate each: " + "; then ".join(ROTATE_STEPS) + "."
         )
+    return 0
+
+
+def _share_local(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.core.secrets.local import LocalSecretStore
+    from desktop.core.vault import open_vault
+
+    team = _team(ctx)
+    moved = team.store(LocalSecretStore(open_vault(ctx.paths))).share_local()
+    emit_object({"moved": moved, "count": len(moved)}, args.format)
     return 0

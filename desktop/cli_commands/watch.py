@@ -4,6 +4,10 @@ With a team database chosen (``APP_PROFILES_DATABASE_URL`` or the setting) it fo
 (LISTEN/NOTIFY, then the change log, so a lost connection loses nothing); otherwise the local
 store's change log.
 A script can pipe the lines to a chat webhook. Ctrl+C ends it (exit 0).
+
+It also prints an event for each custom profile's certificate that has expired or expires
+within 30 days: when it starts, and again with the first change of each new day (unless
+``--no-certificates``). Those lines carry ``"seq": null`` and do not count toward ``--count``.
 """
 
 from __future__ import annotations
@@ -12,13 +16,17 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli_commands.common import format_parent
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import escape
 from desktop.core.changes import ChangeEntry
 from desktop.core.errors import UserError
+
+if TYPE_CHECKING:
+    from desktop.core.secrets.expiry import CertificateExpiry
 
 
 def register(subparsers: Any) -> None:
@@ -41,6 +49,11 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="stop after N changes (default: run until stopped)",
     )
+    parser.add_argument(
+        "--no-certificates",
+        action="store_true",
+        help="leave out the events about certificates that expire within 30 days",
+    )
     parser.set_defaults(handler=_watch)
 
 
@@ -56,6 +69,55 @@ def _warn(error: UserError | None) -> None:
         print("Reconnected to the team database; caught up.", file=sys.stderr, flush=True)
     else:
         print(escape(f"Warning: {error.one_line()} Reconnecting..."), file=sys.stderr, flush=True)
+
+
+def _expiring(ctx: CliContext) -> list[CertificateExpiry]:
+    """The custom profiles' certificates that have expired or expire within 30 days.
+
+    An inventory that cannot be read is the watch's own error (one line, exit 2); a secret
+    store that cannot be opened is a warning, and the watch goes on.
+    """
+    from desktop.core.secrets.expiry import ExpiryState, certificate_expiries
+
+    holders = ctx.inventory.profiles.certificate_holders()
+    if not holders:
+        return []  # no secret store (and no keyring) is asked without a custom profile
+    soon = (ExpiryState.EXPIRED, ExpiryState.EXPIRES_SOON)
+    try:
+        items = certificate_expiries(holders, ctx.certificates)
+    except UserError as exc:
+        print(escape(f"Warning: certificates not checked: {exc.one_line()}"), file=sys.stderr)
+        return []
+    return [i for i in items if i.state in soon]
+
+
+def expiry_json(item: CertificateExpiry, at: datetime) -> dict[str, Any]:
+    """One certificate-expiry event as ``watch --format json`` prints it."""
+    expired = item.state.value == "expired"
+    return {
+        "seq": None,
+        "entity": "profile",
+        "ids": [item.profile_id],
+        "change": "certificate_expired" if expired else "certificate_expires_soon",
+        "fields": [],
+        "actor": "",
+        "at": at.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "certificate": item.to_json(),
+    }
+
+
+def _expiry_text(item: CertificateExpiry, at: datetime) -> str:
+    when = at.strftime("%Y-%m-%d %H:%M:%S")
+    return f"{when}  certificate of profile {item.profile_id} ({item.profile}): {item.note}"
+
+
+def _print_expiring(ctx: CliContext, fmt: str) -> None:
+    at = datetime.now(UTC)
+    for item in _expiring(ctx):
+        if fmt == "json":
+            print(json.dumps(expiry_json(item, at), ensure_ascii=False), flush=True)
+        else:
+            print(escape(_expiry_text(item, at)), flush=True)
 
 
 def _changes(args: argparse.Namespace, ctx: CliContext) -> Iterator[ChangeEntry]:
@@ -87,8 +149,15 @@ def _watch(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.after_seq is not None and args.after_seq < 0:
         raise UserError("--after-seq must be 0 or more.")
     shown = 0
+    last_day: date | None = None
     try:
+        if not args.no_certificates:
+            _print_expiring(ctx, args.format)
+            last_day = datetime.now(UTC).date()
         for entry in _changes(args, ctx):
+            if last_day is not None and datetime.now(UTC).date() != last_day:
+                _print_expiring(ctx, args.format)  # a new day: what expires now
+                last_day = datetime.now(UTC).date()
             if args.format == "json":
                 from desktop.core.team.watching import as_json
 

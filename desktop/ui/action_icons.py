@@ -25,6 +25,7 @@ _ICONS = {
     "about": QStyle.StandardPixmap.SP_MessageBoxInformation,
     "folder": QStyle.StandardPixmap.SP_DirOpenIcon,
     "help": QStyle.StandardPixmap.SP_DialogHelpButton,
+    "expiry": QStyle.StandardPixmap.SP_MessageBoxWarning,
 }
 
 

@@ -160,6 +160,19 @@ def test_two_technicians_share_a_certificate_and_the_dump_holds_no_secret(
     assert again_shared["shared"] == [ref]
     assert bobs_check() == case.sha1
 
+    # A scope change by an admin who holds the keys re-wraps and withdraws by itself.
+    carol = _json(admin.cli("team", "enroll", "--format", "json"))
+    _json(alice.cli("team", "approve", admin.name, "--fingerprint", carol["fingerprint"],
+                    "--format", "json"))  # fmt: skip
+    _json(admin.cli("team", "scope", "assign", "Fabrikam", "south", "--format", "json"))
+    limited = _json(admin.cli("team", "scope", "limit", bob.name, "north", "--format", "json"))
+    assert bob.name in limited.get("shares", {}), limited
+    assert limited["shares"][bob.name] == {"shared": [], "withdrawn": [ref]}
+    assert bobs_check().startswith("waiting")
+    moved = _json(admin.cli("team", "scope", "limit", bob.name, "south", "--format", "json"))
+    assert moved["shares"][bob.name] == {"shared": [ref], "withdrawn": []}
+    assert bobs_check() == case.sha1  # no 'team approve' needed
+
     # A technician cannot take Bob's keys away; an admin can, and is told what to rotate.
     not_admin = alice.cli("team", "remove", bob.name)
     assert not_admin.returncode == 2 and "Only a team admin" in not_admin.stderr
@@ -167,7 +180,7 @@ def test_two_technicians_share_a_certificate_and_the_dump_holds_no_secret(
     removed = _json(admin.cli("team", "remove", bob.name, "--format", "json"))
     assert [r["secret"] for r in removed["could_read"]] == [ref]
     assert removed["could_read"][0]["profiles"] == ["Fabrikam custom"]
-    assert any("cert create" in step for step in removed["rotate"])
+    assert any("cert rotate" in step for step in removed["rotate"])
     assert bobs_check().startswith("waiting")
 
     _assert_dump_has_no_secret(postgres_db, case, [alice, bob], ref)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop.core.cancel import CancelToken
-from desktop.core.catalog.model import Catalog
+from desktop.core.catalog.model import Catalog, SetupMode
 from desktop.core.domain import AppProfile, EventKind, ProfileEvent, Status, Tenant, utc_now
 from desktop.core.errors import NotFoundError, UserError
 from desktop.core.inventory.customers import CustomerService
@@ -135,6 +135,19 @@ class ProfileService:
         """The vault references of every profile's certificate (to find orphans)."""
         with self._store.reading() as uow:
             return uow.profiles.certificate_refs()
+
+    def certificate_holders(self, customer: str | None = None) -> list[tuple[ProfileRow, str]]:
+        """Every custom-mode profile's list row with its certificate reference ('' when it
+        holds none), by name; only *customer*'s when given (one consistent read)."""
+        with self._store.reading() as uow:
+            cid = CustomerService._get(uow, customer).id if customer else None
+            held: list[tuple[ProfileRow, str]] = []
+            for row in uow.profiles.rows(customer_id=cid):
+                if row.mode != SetupMode.CUSTOM.value:
+                    continue
+                profile = uow.profiles.get(row.id)
+                held.append((row, profile.certificate_ref if profile else ""))
+            return held
 
     def status_counts(self) -> dict[str, int]:
         with self._store.reading() as uow:

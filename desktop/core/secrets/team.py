@@ -34,7 +34,7 @@ from desktop.core.secrets.envelope import fingerprint, open_secret, seal, unwrap
 from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MemberKeys
 from desktop.core.secrets.store import WAITING, Commit, NotSharedYetError
-from desktop.core.secrets.team_db import MemberKey, TeamSecretsDb
+from desktop.core.store.postgres.team_secrets import MemberKey, TeamSecretsDb
 from desktop.core.vault import CERT_PREFIX, RUN_STARTED, new_name
 from desktop.core.vault_errors import VaultDamagedError
 
@@ -189,6 +189,37 @@ class TeamSecretStore:
     def token_cache(self) -> TokenCacheStore:
         return self.local.token_cache()
 
+    def share_local(self) -> list[str]:
+        """Move the certificates this computer kept before it enrolled into the team
+        database, under the same refs (the profiles holding them are unchanged), wrapped for
+        this member; ``team approve`` then shares them like any other. Only certificates a
+        saved team profile holds are moved; each local copy is removed once the shared one
+        reads back the same. Returns the refs moved."""
+        if not self.keys.enrolled():
+            raise UserError(
+                "This data folder has no team key yet, so its certificates cannot be shared.",
+                remedy="Run 'app-profiles-cli team enroll' first.",
+            )
+        public = self.keys.public_key()
+        moved: list[str] = []
+        for ref in self.local.vault.names():
+            if not ref.startswith(f"{CERT_PREFIX}-") or self.db.secret(ref) is not None:
+                continue
+            customer = self.customer_of(ref)
+            if customer is None:
+                continue  # no team profile holds it (yet): it stays on this computer
+            contents = self.local.load(ref)
+            data_key, ciphertext = seal(ref, export_pfx(contents, None))
+            wrapped = wrap(ref, self.member, data_key, public)
+            del data_key
+            self.db.put_secret(ref, "certificate", customer, ciphertext, wrapped)
+            if self.load(ref).certificate != contents.certificate:
+                self.db.delete_secret(ref)
+                raise VaultDamagedError("The shared certificate did not read back the same.")
+            self.local.delete(ref)
+            moved.append(ref)
+        return moved
+
 
 @dataclass(frozen=True)
 class Shared:
@@ -228,6 +259,7 @@ def approve(db: TeamSecretsDb, keys: MemberKeys, holder: str, member: str) -> Ap
     The caller has shown :func:`published_key`'s fingerprint and had it confirmed."""
     target = published_key(db, member)
     private = keys.private_key()
+    db.record_approval(member, target.fingerprint)
     withdrawn = db.prune_out_of_scope(member)
     shared: list[Shared] = []
     for row in db.shareable(holder, member):
@@ -241,6 +273,20 @@ def approve(db: TeamSecretsDb, keys: MemberKeys, holder: str, member: str) -> Ap
         ):
             shared.append(Shared(row.secret_id, row.kind, row.customer_id))
     return Approval(shared, withdrawn)
+
+
+def rescope(
+    db: TeamSecretsDb, keys: MemberKeys, holder: str, members: list[str] | None = None
+) -> dict[str, Approval]:
+    """After a scope change: match the shares of *members* (default: every member approved
+    before) to their scope, as :func:`approve` does, with the keys *holder* holds. Only a
+    member whose published key someone confirmed by fingerprint (``team approve``) is
+    matched; a new key, or a member never approved, still needs ``team approve``.
+    Withdrawing needs an admin (or the member); wrapping needs the data keys, so what
+    *holder* does not hold stays as it was."""
+    approved = set(db.approved_members())
+    targets = [m for m in (members if members is not None else sorted(approved)) if m in approved]
+    return {member: approve(db, keys, holder, member) for member in targets}
 
 
 def remove(db: TeamSecretsDb, member: str) -> list[Shared]:

@@ -9,9 +9,9 @@ from desktop.core.paths import DataPaths
 from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MemberKeys
 from desktop.core.secrets.team import TeamSecretStore
-from desktop.core.secrets.team_db import TeamSecretsDb
 from desktop.core.store.postgres.connection import Connection, connect
 from desktop.core.store.postgres.credentials import TeamDatabase, get_password, selected
+from desktop.core.store.postgres.team_secrets import TeamSecretsDb
 from desktop.core.vault import SecretVault, open_vault
 from desktop.core.vault_errors import VaultUnavailableError
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from desktop.core.store.postgres import leases
+from desktop.core.store.postgres import leases, team_secrets
 
 #: The advisory lock key that serializes migrations ("apm" in ASCII).
 MIGRATION_LOCK = 0x61706D
@@ -440,8 +440,12 @@ _V1 = (
     "INSERT INTO apm.schema_info (version) VALUES (1)",
 )
 
+# Version 2: the shared secrets' tables (created by ``team init`` before, so idempotent),
+# with a foreign key to the customers: deleting a customer deletes its ciphertexts.
+_V2 = (team_secrets.SCHEMA, team_secrets.CUSTOMER_FOREIGN_KEY)
+
 #: ``MIGRATIONS[n]`` takes the database from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1,)
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Privileges of the group roles; run by every ``team init`` (idempotent, and it covers

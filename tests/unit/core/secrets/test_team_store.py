@@ -14,8 +14,14 @@ from desktop.core.certificates import read_pfx_file
 from desktop.core.errors import UserError
 from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MemberKeys
-from desktop.core.secrets.team import NotSharedYetError, TeamSecretStore, approve, remove
-from desktop.core.secrets.team_db import TeamSecretsDb, install
+from desktop.core.secrets.team import (
+    NotSharedYetError,
+    TeamSecretStore,
+    approve,
+    remove,
+    rescope,
+)
+from desktop.core.store.postgres.team_secrets import TeamSecretsDb, install
 from desktop.core.vault import SecretVault
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.pfx_corpus import PfxCase
@@ -268,3 +274,80 @@ def test_a_member_not_enrolled_yet_keeps_certificates_locally_and_waits_for_coll
     dave.store.delete(own)
     assert not dave.store.local.vault.exists(own)
     dave.db.close()
+
+
+def test_a_scope_change_rewraps_and_withdraws_by_itself_for_approved_members(
+    team: tuple[Member, Member, dict],
+    postgres_db: TestDatabase,
+    tmp_path: Path,
+    pfx_corpus: dict[str, PfxCase],
+) -> None:
+    alice, bob, customers = team
+    with psycopg.connect(postgres_db.owner_url, autocommit=True) as owner:
+        owner.execute(
+            "CREATE TABLE apm.customer_groups (customer_id bigint, group_name text,"
+            " PRIMARY KEY (customer_id, group_name));"
+            "CREATE TABLE apm.member_groups (member text, group_name text,"
+            " PRIMARY KEY (member, group_name));"
+        )
+        owner.execute("INSERT INTO apm.customer_groups VALUES (1, 'north'), (2, 'south')")
+        owner.execute("INSERT INTO apm.member_groups VALUES (%s, 'north')", (bob.name,))
+        case = pfx_corpus["chain"]
+        refs = {}
+        for customer in (1, 2):
+            ref, _ = alice.store.import_pfx(case.path.read_bytes(), case.password)
+            customers[ref] = customer
+            alice.store.settle(ref)
+            refs[customer] = ref
+        admin = _member(postgres_db, tmp_path, "carol", "apm_admin", customers)
+        dave = _member(postgres_db, tmp_path, "dave", "apm_technician", customers)
+        approve(alice.db, alice.keys, alice.name, admin.name)
+        approve(admin.db, admin.keys, admin.name, bob.name)  # Bob's fingerprint confirmed once
+        owner.execute(
+            "UPDATE apm.member_groups SET group_name = 'south' WHERE member = %s", (bob.name,)
+        )
+        done = rescope(admin.db, admin.keys, admin.name)  # no 'team approve' afterwards
+        assert [s.secret_id for s in done[bob.name].shared] == [refs[2]]
+        assert done[bob.name].withdrawn == [refs[1]]
+        assert bob.store.load(refs[2]).certificate is not None
+        with pytest.raises(NotSharedYetError):
+            bob.store.load(refs[1])
+        # Dave was never approved (his fingerprint never confirmed): nothing is wrapped for him.
+        assert dave.name not in done
+        with pytest.raises(NotSharedYetError):
+            dave.store.load(refs[1])
+    admin.db.close()
+    dave.db.close()
+
+
+def test_certificates_kept_locally_before_enrolling_move_to_the_team(
+    postgres_db: TestDatabase, tmp_path: Path, pfx_corpus: dict[str, PfxCase]
+) -> None:
+    with psycopg.connect(postgres_db.owner_url, autocommit=True) as owner:
+        install(owner)
+    customers: dict[str, int] = {}
+    erin = _member(postgres_db, tmp_path, "erin", "apm_technician", customers, enroll=False)
+    bob = _member(postgres_db, tmp_path, "bob", "apm_technician", customers)
+    case = pfx_corpus["chain"]
+    ref, _ = erin.store.import_pfx(case.path.read_bytes(), case.password)  # kept locally
+    unsaved, _ = erin.store.import_pfx(case.path.read_bytes(), case.password)
+    customers[ref] = 1  # a saved team profile holds ref; none holds unsaved
+    erin.store.settle(ref)
+    assert erin.db.secret(ref) is None and erin.store.local.vault.exists(ref)
+    with pytest.raises(UserError, match="team enroll"):
+        erin.store.share_local()
+    enrollment = erin.keys.enroll()
+    erin.db.publish_key(enrollment.public_key, enrollment.fingerprint)
+
+    assert erin.store.share_local() == [ref]
+    assert not erin.store.local.vault.exists(ref)  # the local copy is gone
+    assert erin.store.local.vault.exists(unsaved)  # no team profile holds it: it stays
+    assert erin.db.secret(ref) is not None
+    assert erin.store.load(ref).certificate is not None  # same ref, now from the team
+    assert erin.store.share_local() == []  # nothing left to move
+    with pytest.raises(NotSharedYetError):
+        bob.store.load(ref)
+    approve(erin.db, erin.keys, erin.name, bob.name)
+    assert bob.store.load(ref).certificate == erin.store.load(ref).certificate
+    for member in (erin, bob):
+        member.db.conn.close()

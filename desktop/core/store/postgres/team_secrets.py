@@ -15,7 +15,11 @@ holds a private key, a data key, a password or a token as it is.
   may wrap only for a member whose scope includes the customer, and only an admin (or the
   member themself) may remove one.
 
-:func:`install` creates them (idempotent), for the database owner's ``team init``.
+:data:`SCHEMA` and :data:`CUSTOMER_FOREIGN_KEY` are the team schema's version 2
+(:mod:`desktop.core.store.postgres.schema`): deleting a customer deletes its ciphertexts and,
+with them, their wrapped keys. :func:`install` (idempotent) grants the privileges again, for
+the database owner's ``team init``; it also creates the tables on a database that
+``migrate`` has not reached version 2 on yet.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ Connection = psycopg.Connection[Any]
 #: The team's group roles (``team grant``); created here when ``team init`` has not yet.
 ROLES = ("apm_readonly", "apm_technician", "apm_admin")
 
-_SCHEMA = r"""
+SCHEMA = r"""
 CREATE SCHEMA IF NOT EXISTS apm;
 
 CREATE TABLE IF NOT EXISTS apm.member_keys (
@@ -67,6 +71,16 @@ CREATE TABLE IF NOT EXISTS apm.wrapped_keys (
     PRIMARY KEY (secret_id, member)
 );
 CREATE INDEX IF NOT EXISTS wrapped_keys_by_member ON apm.wrapped_keys (member);
+
+-- Which published key of a member a colleague confirmed by fingerprint (team approve), so a
+-- scope change can re-wrap for that key without asking again (a new key needs approving).
+CREATE TABLE IF NOT EXISTS apm.member_approvals (
+    member text NOT NULL,
+    fingerprint text NOT NULL,
+    approved_by text NOT NULL DEFAULT session_user CHECK (approved_by = session_user),
+    approved_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (member, fingerprint, approved_by)
+);
 
 -- Whether MEMBER's scope includes customer C: a member with no groups is not limited.
 -- The scope tables belong to the inventory's schema; without them nobody is limited.
@@ -101,6 +115,12 @@ $$;
 ALTER TABLE apm.member_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE apm.team_secrets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE apm.wrapped_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE apm.member_approvals ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS member_approvals_read ON apm.member_approvals;
+CREATE POLICY member_approvals_read ON apm.member_approvals FOR SELECT USING (true);
+DROP POLICY IF EXISTS member_approvals_own ON apm.member_approvals;
+CREATE POLICY member_approvals_own ON apm.member_approvals FOR INSERT
+    WITH CHECK (approved_by = session_user);
 
 DROP POLICY IF EXISTS member_keys_read ON apm.member_keys;
 CREATE POLICY member_keys_read ON apm.member_keys FOR SELECT USING (true);
@@ -126,6 +146,16 @@ CREATE POLICY wrapped_keys_remove ON apm.wrapped_keys FOR DELETE
 """
 
 
+#: Version 2's second step: a secret tied to a customer goes when the customer goes. Secrets
+#: of customers already deleted are removed first (nobody could be given them any more).
+CUSTOMER_FOREIGN_KEY = (
+    "DELETE FROM apm.team_secrets s WHERE s.customer_id IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM apm.customers c WHERE c.id = s.customer_id);\n"
+    "ALTER TABLE apm.team_secrets ADD CONSTRAINT team_secrets_customer_fk "
+    "FOREIGN KEY (customer_id) REFERENCES apm.customers(id) ON DELETE CASCADE;"
+)
+
+
 def _grants() -> list[str]:
     statements = []
     for role in ROLES:
@@ -138,9 +168,11 @@ def _grants() -> list[str]:
             f"GRANT SELECT ON apm.member_keys, apm.team_secrets, apm.wrapped_keys TO {role}"
         )
         statements.append(f"GRANT INSERT, UPDATE, DELETE ON apm.member_keys TO {role}")
+        statements.append(f"GRANT SELECT ON apm.member_approvals TO {role}")
     for role in ROLES[1:]:  # read-only members run checks but store no secrets
         statements.append(f"GRANT INSERT, UPDATE, DELETE ON apm.team_secrets TO {role}")
         statements.append(f"GRANT INSERT, DELETE ON apm.wrapped_keys TO {role}")
+        statements.append(f"GRANT INSERT ON apm.member_approvals TO {role}")
     statements.append("REVOKE ALL ON FUNCTION apm.scope_includes(text, bigint) FROM PUBLIC")
     for role in ROLES:
         statements.append(f"GRANT EXECUTE ON FUNCTION apm.scope_includes(text, bigint) TO {role}")
@@ -150,7 +182,7 @@ def _grants() -> list[str]:
 def install(conn: Connection) -> None:
     """Create the secret tables, their policies and grants (idempotent; the owner runs it)."""
     with conn.transaction():
-        conn.execute(_SCHEMA)
+        conn.execute(SCHEMA)
         for statement in _grants():
             conn.execute(statement)
 
@@ -249,6 +281,14 @@ class TeamSecretsDb:
             return None
         name, key, print_, at = rows[0]
         return MemberKey(name, bytes(key), print_, at)
+
+    def member_keys(self) -> list[MemberKey]:
+        """Every member's published key, by member name (for comparing fingerprints)."""
+        rows = self._run(
+            "SELECT member, public_key, fingerprint, published_at FROM apm.member_keys "
+            "ORDER BY member"
+        )
+        return [MemberKey(r[0], bytes(r[1]), r[2], r[3]) for r in rows]
 
     # -- secrets -------------------------------------------------------------------------
     def put_secret(
@@ -371,6 +411,27 @@ class TeamSecretsDb:
             (member, member),
         )
         return sorted(str(r[0]) for r in rows)
+
+    def sharing_members(self) -> list[str]:
+        """The members who hold at least one wrapped key, by name."""
+        rows = self._run("SELECT DISTINCT member FROM apm.wrapped_keys ORDER BY 1")
+        return [str(r[0]) for r in rows]
+
+    def record_approval(self, member: str, fingerprint: str) -> None:
+        """That this session confirmed *member*'s published key by *fingerprint*."""
+        self._run(
+            "INSERT INTO apm.member_approvals (member, fingerprint) VALUES (%s, %s) "
+            "ON CONFLICT DO NOTHING RETURNING 1",
+            (member, fingerprint),
+        )
+
+    def approved_members(self) -> list[str]:
+        """The members whose key published now was confirmed by someone (team approve)."""
+        rows = self._run(
+            "SELECT DISTINCT k.member FROM apm.member_keys k JOIN apm.member_approvals a "
+            "ON a.member = k.member AND a.fingerprint = k.fingerprint ORDER BY 1"
+        )
+        return [str(r[0]) for r in rows]
 
     def remove_member(self, member: str) -> int:
         """Delete every wrapped key of *member*; returns how many went."""

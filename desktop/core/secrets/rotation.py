@@ -1,0 +1,134 @@
+"""Rotate a custom profile's certificate: create, upload (the customer), verify, retire.
+
+1. :func:`new_certificate` makes a key pair and self-signed certificate named like the old
+   one; the caller hands the ``.cer`` to the customer with :func:`upload_steps` (where in the
+   customer's app registration to upload it) and keeps the key (a password-protected .pfx).
+2. Once the customer has uploaded it, :func:`finish_rotation` signs in with the new
+   certificate; only when the tenant accepts it does the secret store swap it in (the profile
+   is saved with the new ref before the old certificate is removed) and the profile is checked
+   again. Until then nothing changes, and the old certificate stays in use.
+3. :func:`retire_steps` says how to remove the old certificate from the app registration.
+
+Only the :class:`~desktop.core.secrets.store.SecretStore` interface is used: solo and team
+mode alike (in team mode the new certificate is shared as the old one was).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from desktop.core.catalog.model import AppType, SetupMode
+from desktop.core.certificates import (
+    CertificateInfo,
+    CertificateRequest,
+    PfxContents,
+    create_self_signed,
+    validate_for_profile,
+)
+from desktop.core.certificates.credentials import msal_client_credential
+from desktop.core.checks.checker import ProfileChecker
+from desktop.core.checks.result import CheckResult
+from desktop.core.checks.service import Target
+from desktop.core.domain import AppProfile, Status
+from desktop.core.endpoints import endpoints_for
+from desktop.core.errors import UserError
+from desktop.core.identity.verify import CertificateMismatchError, verify_client_credentials
+from desktop.core.reauthorize.flow import ReauthorizeStore
+from desktop.core.secrets.store import SecretStore
+
+#: Where the customer's administrator uploads a certificate (Microsoft Entra admin center).
+PORTAL = "https://entra.microsoft.com"
+
+
+def rotatable(profile: AppProfile) -> None:
+    """Refuse a profile whose certificate cannot be rotated (not custom mode, no app ID)."""
+    if profile.mode is not SetupMode.CUSTOM:
+        raise UserError(
+            f"App profile #{profile.id} uses the publisher's app, which has no certificate "
+            "of ours to rotate.",
+            remedy="Rotate only custom-mode profiles (`cert expiry` lists them).",
+        )
+    if not profile.custom_app_id:
+        raise UserError(
+            f"App profile #{profile.id} has no application ID.",
+            remedy="Re-authorize it with --app-id and the custom app's certificate.",
+        )
+
+
+def new_certificate(old: CertificateInfo | None, fallback_name: str, days: int) -> PfxContents:
+    """A new key and self-signed certificate, named like *old* (else *fallback_name*)."""
+    subject = old.common_name if old is not None else fallback_name
+    return create_self_signed(CertificateRequest(subject[:64], days=days).validated())
+
+
+def upload_steps(app_id: str, tenant: str, cer_name: str, thumbprint: str) -> list[str]:
+    """What the customer's administrator does to accept the new certificate."""
+    return [
+        f"Sign in to {PORTAL} as an administrator of {tenant}.",
+        "Go to Identity > Applications > App registrations > All applications, and open "
+        f"the application with ID {app_id}.",
+        f"Open Certificates & secrets > Certificates > Upload certificate, choose {cer_name} "
+        "and select Add.",
+        f"Check that the thumbprint shown is {thumbprint}.",
+        "Leave the old certificate there until the new one is verified.",
+    ]
+
+
+def retire_steps(app_id: str, tenant: str, old_thumbprint: str) -> list[str]:
+    """How the customer removes the old certificate once the new one is in use."""
+    if not old_thumbprint:
+        return []
+    return [
+        f"In {PORTAL} ({tenant}), open the application with ID {app_id} > Certificates & "
+        f"secrets > Certificates, and delete the certificate with thumbprint {old_thumbprint}.",
+    ]
+
+
+def finish_rotation(
+    target: Target,
+    contents: PfxContents,
+    app_type: AppType,
+    *,
+    certificates: SecretStore,
+    store: ReauthorizeStore,
+    checker: ProfileChecker,
+) -> CheckResult:
+    """Verify *contents* against the customer's app, then swap it in and check the profile.
+
+    Raises :class:`UserError` (nothing changed, the old certificate still in use) when the
+    tenant does not accept it yet or cannot be asked.
+    """
+    profile = target.profile
+    rotatable(profile)
+    info = validate_for_profile(contents)
+    try:
+        verdict = verify_client_credentials(
+            app_type,
+            endpoints_for(target.cloud),
+            profile.tenant_id,
+            profile.custom_app_id,
+            msal_client_credential(contents),
+        )
+    except CertificateMismatchError as exc:
+        raise UserError(
+            "The customer's app does not accept the new certificate yet; nothing was changed "
+            "and the old certificate is still in use.",
+            remedy=f"Have the customer upload the .cer with thumbprint {info.thumbprint_sha1} "
+            "to the app registration, then verify again.",
+            detail=exc.detail,
+        ) from exc
+    if verdict.status is Status.UNKNOWN:
+        raise UserError(
+            f"The new certificate could not be verified: {verdict.reason} Nothing was changed.",
+            remedy=verdict.remedy or "Try again when Microsoft can be reached.",
+        )
+    detail = f"certificate rotated (new thumbprint {info.thumbprint_sha1})"
+
+    def commit(new_ref: str) -> None:
+        store.save_reauthorized(replace(profile, certificate_ref=new_ref), detail)
+
+    new_ref = certificates.replace(profile.certificate_ref or None, contents, commit)
+    updated = replace(profile, certificate_ref=new_ref, reauthorization_required=False)
+    result = checker.check(updated, target.cloud)
+    store.record_result(result)
+    return result
