@@ -120,7 +120,7 @@ def not_signed_in(tenant: str) -> TenantTokenError:
         Problem.NOT_SIGNED_IN,
         tenant,
         "You are not signed in.",
-        remedy="Sign in first (your partner-tenant account works for GDAP customers).",
+        remedy="Sign in first (signin; your partner-tenant account works for GDAP customers).",
     )
 
 
