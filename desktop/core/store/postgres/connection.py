@@ -49,6 +49,11 @@ def describe(url: str) -> str:
     return f"{host}{port}{parts.path or ''}"
 
 
+class TeamUnreachableError(UserError):
+    """The team server cannot be reached (or the connection to it was lost): read commands
+    may answer from the offline copy instead."""
+
+
 def connect(url: str, *, password: str | None = None) -> Connection:
     """Open a connection to *url* (a libpq URL). Raises ``UserError`` in words."""
     extra: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S, "autocommit": True}
@@ -94,7 +99,7 @@ def connect_error(exc: psycopg.Error, url: str) -> UserError:
             remedy="Check the server's certificate and sslmode/sslrootcert in "
             "APP_PROFILES_DATABASE_URL.",
         )
-    return UserError(
+    return TeamUnreachableError(
         f"The team database {where} cannot be reached ({text}).",
         remedy="Check your network connection and APP_PROFILES_DATABASE_URL, then try "
         "again. Nothing was changed.",
@@ -126,7 +131,7 @@ def database_error(exc: psycopg.Error, url: str = "") -> UserError:
             detail=text,
         )
     if isinstance(exc, psycopg.OperationalError):
-        return UserError(
+        return TeamUnreachableError(
             f"The connection to the team database {describe(url)} was lost ({text}).",
             remedy="Try again when the server is reachable. A change that was not "
             "confirmed was not saved.",
