@@ -390,7 +390,8 @@ class InventoryController(QObject):
             self._live_wanted.emit(store, listener_for(store))
             weakref.finalize(self, unsubscribe)
             return
-        watcher = ChangeWatcher(store)
+        path = getattr(store, "path", None)  # a store in a file: gone with its data folder
+        watcher = ChangeWatcher(store, gone=None if path is None else lambda: not path.exists())
         watcher.start()
         self._watcher = watcher
         weakref.finalize(self, _stop_listening, watcher, unsubscribe)

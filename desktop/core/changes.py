@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 #: How often a backend that cannot push is asked for new changes.
 POLL_INTERVAL_S = 0.5
+#: The longest pause between attempts while the change log cannot be read.
+MAX_ERROR_PAUSE_S = 30.0
 
 
 class EntityKind(StrEnum):
@@ -188,10 +190,19 @@ class ChangeWatcher:
     published are not delivered twice.
     """
 
-    def __init__(self, log_: ChangeLog, *, on_error: Callable[[Exception], None] | None = None):
+    def __init__(
+        self,
+        log_: ChangeLog,
+        *,
+        on_error: Callable[[Exception], None] | None = None,
+        gone: Callable[[], bool] | None = None,
+    ):
         self._log = log_
         log_.feed.watched = True
         self._on_error = on_error
+        #: True once the store itself is gone (its data folder deleted): watching ends.
+        self._gone = gone
+        self._last_error = ""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.cursor = 0
@@ -224,16 +235,26 @@ class ChangeWatcher:
         return entries
 
     def _run(self) -> None:
+        pause = POLL_INTERVAL_S * 4
         while not self._stop.is_set():
             try:
                 if not self.poll_once():
                     self._log.wait_for_changes(self.cursor, POLL_INTERVAL_S)
+                pause, self._last_error = POLL_INTERVAL_S * 4, ""
             except Exception as exc:
+                if self._gone is not None and self._gone():
+                    log.info("The store is gone; no longer watching for changes.")
+                    return
                 self._report(exc)
-                self._stop.wait(POLL_INTERVAL_S * 4)
+                self._stop.wait(pause)
+                pause = min(pause * 2, MAX_ERROR_PAUSE_S)
 
     def _report(self, exc: Exception) -> None:
-        # A locked or vanished store must not kill the watcher: the next poll tries again.
-        log.warning("Reading the change log failed: %s", exc)
+        # A locked store must not kill the watcher: the next poll tries again, more slowly
+        # each time, and the same failure is logged once, not every few seconds.
+        text = str(exc)
+        if text != self._last_error:
+            log.warning("Reading the change log failed: %s", text)
+            self._last_error = text
         if self._on_error is not None:
             self._on_error(exc)

@@ -109,3 +109,54 @@ def test_a_started_watcher_delivers_within_a_poll_and_stops(data_home: Path) -> 
         assert arrived.wait(5)
     finally:
         watcher.stop()
+
+
+class _BrokenLog:
+    """A change log whose every read fails, as a store on a vanished folder does."""
+
+    def __init__(self) -> None:
+        self.feed = ChangeFeed()
+        self.reads = 0
+
+    def latest_seq(self) -> int:
+        return 0
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[ChangeEntry]:
+        self.reads += 1
+        raise OSError("The store cannot be opened.")
+
+    def wait_for_changes(self, seq: int, timeout: float) -> None:
+        return None
+
+
+def test_a_watcher_whose_store_is_gone_stops_by_itself() -> None:
+    broken = _BrokenLog()
+    watcher = ChangeWatcher(broken, gone=lambda: True)  # type: ignore[arg-type]
+    watcher.start()
+    thread = watcher._thread
+    assert thread is not None
+    thread.join(5)
+    assert not thread.is_alive()
+    assert broken.reads == 1
+
+
+def test_a_failing_change_log_is_logged_once_not_at_every_retry(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import desktop.core.changes as changes
+
+    monkeypatch.setattr(changes, "POLL_INTERVAL_S", 0.001)
+    broken = _BrokenLog()
+    watcher = ChangeWatcher(broken)  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING, logger=changes.log.name):
+        watcher.start()
+        deadline = threading.Event()
+        for _ in range(500):
+            if broken.reads >= 3:
+                break
+            deadline.wait(0.01)
+        watcher.stop()
+    assert broken.reads >= 3
+    assert [r.getMessage() for r in caplog.records].count(
+        "Reading the change log failed: The store cannot be opened."
+    ) == 1
