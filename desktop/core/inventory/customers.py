@@ -96,9 +96,12 @@ class CustomerService:
                 )
             customer = Customer(name=value, notes=notes, aos_service_ids=aos_service_ids)
             customer.id = uow.customers.insert(customer)
-            return customer
+            return uow.customers.by_id(customer.id) or customer  # with its version
 
-    def rename(self, old: str, new: str) -> Customer:
+    def rename(self, old: str, new: str, *, expected_version: int | None = None) -> Customer:
+        """Rename *old*; with *expected_version* (the :attr:`Customer.version` the caller
+        read), refused with :class:`~desktop.core.errors.StaleEditError` ("changed by Bob at
+        14:02") if a colleague changed the customer since. Returns it as stored now."""
         value = check_name(new)
         with self._store.unit_of_work() as uow:
             customer = self._get(uow, old)
@@ -108,17 +111,16 @@ class CustomerService:
                     f"A customer named “{value}” already exists.", remedy="Use another name."
                 )
             assert customer.id is not None
-            uow.customers.rename(customer.id, value)
-            customer.name = value
-            return customer
+            uow.customers.rename(customer.id, value, expected_version=expected_version)
+            return uow.customers.by_id(customer.id) or customer
 
-    def set_notes(self, name: str, notes: str) -> Customer:
+    def set_notes(self, name: str, notes: str, *, expected_version: int | None = None) -> Customer:
+        """Set *name*'s notes; *expected_version* as for :meth:`rename`."""
         with self._store.unit_of_work() as uow:
             customer = self._get(uow, name)
             assert customer.id is not None
-            uow.customers.set_notes(customer.id, notes.strip())
-            customer.notes = notes.strip()
-            return customer
+            uow.customers.set_notes(customer.id, notes.strip(), expected_version=expected_version)
+            return uow.customers.by_id(customer.id) or customer
 
     def set_aos_services(
         self, name: str, service_ids: tuple[str, ...], catalog: Catalog

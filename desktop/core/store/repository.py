@@ -31,9 +31,11 @@ _CHECKED = ("status", "reason", "remedy", "last_checked")
 class SqliteUnitOfWork:
     """:class:`~desktop.core.storage.interface.UnitOfWork` on one SQLite connection."""
 
-    def __init__(self, conn: sqlite3.Connection, *, writable: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, writable: bool, actor: str = "") -> None:
         self.conn = conn
         self.writable = writable
+        #: Who this unit's edits are made by (recorded with a customer's version).
+        self.actor = actor
         self.pending: list[Change] = []
         self.customers = SqliteCustomers(self)
         self.tenants = SqliteTenants(self)
@@ -156,15 +158,25 @@ class SqliteCustomers(_Part):
     def counts(self) -> dict[int, tuple[int, int]]:
         return customer_rows.counts(self._conn)
 
-    def rename(self, customer_id: int, name: str) -> None:
+    def _edit(self, customer_id: int, column: str, value: str, expected: int | None) -> None:
         self._uow.check_writable()
-        customer_rows.rename(self._conn, customer_id, name)
-        self._uow.note(EntityKind.CUSTOMER, ChangeKind.UPDATED, [customer_id], ("name",))
+        customer_rows.edit(
+            self._conn,
+            customer_id,
+            column,
+            value,
+            actor=self._uow.actor,
+            expected_version=expected,
+        )
+        self._uow.note(EntityKind.CUSTOMER, ChangeKind.UPDATED, [customer_id], (column,))
 
-    def set_notes(self, customer_id: int, notes: str) -> None:
-        self._uow.check_writable()
-        customer_rows.set_notes(self._conn, customer_id, notes)
-        self._uow.note(EntityKind.CUSTOMER, ChangeKind.UPDATED, [customer_id], ("notes",))
+    def rename(self, customer_id: int, name: str, *, expected_version: int | None = None) -> None:
+        self._edit(customer_id, "name", name, expected_version)
+
+    def set_notes(
+        self, customer_id: int, notes: str, *, expected_version: int | None = None
+    ) -> None:
+        self._edit(customer_id, "notes", notes, expected_version)
 
     def set_services(self, customer_id: int, service_ids: Iterable[str]) -> None:
         self._uow.check_writable()

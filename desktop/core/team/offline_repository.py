@@ -63,6 +63,7 @@ class _Customers(_Part):
                 name=str(c["name"]),
                 notes=str(c["notes"]),
                 aos_service_ids=tuple(c["aos_services"]),
+                version=int(c.get("version", 0)),
             )
             for c in self._copy.customers
         ]
