@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from desktop.core.changes import Change, ChangeEntry, ChangeKind, EntityId, EntityKind, coalesce
 from desktop.core.domain import AppProfile, Customer, ProfileEvent, Status, Tenant
@@ -22,8 +22,10 @@ from desktop.core.store import profiles as profile_rows
 from desktop.core.store import tenants as tenant_rows
 from desktop.core.store.connection import from_db_time, to_db_time
 
-#: The change log keeps this many entries; a reader further behind reloads everything.
+#: The change log keeps at most this many entries, and none older than KEEP_DAYS (as the team
+#: database's default); a reader further behind reloads everything.
 KEEP_CHANGES = 10_000
+KEEP_DAYS = 30
 
 _CHECKED = ("status", "reason", "remedy", "last_checked")
 
@@ -82,7 +84,10 @@ def write_log(
         entries.append(ChangeEntry(int(cur.lastrowid or 0), change, actor, at))
     if entries and entries[-1].seq % 100 == 0:
         # Trim now and then, not on every write: the log is for readers a few seconds behind.
-        conn.execute("DELETE FROM change_log WHERE seq <= ?", (entries[-1].seq - KEEP_CHANGES,))
+        conn.execute(
+            "DELETE FROM change_log WHERE seq <= ? OR at < ?",
+            (entries[-1].seq - KEEP_CHANGES, to_db_time(at - timedelta(days=KEEP_DAYS))),
+        )
     return entries
 
 

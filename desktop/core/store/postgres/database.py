@@ -28,6 +28,7 @@ from desktop.core.store.postgres.connection import (
 )
 from desktop.core.store.postgres.migrate import check_usable
 from desktop.core.store.postgres.repository import PgUnitOfWork, read_log, write_log
+from desktop.core.store.postgres.retention import trim
 from desktop.core.store.postgres.schema import CHANNEL
 from desktop.core.store.postgres.team import current_role
 
@@ -73,6 +74,7 @@ class PostgresStore:
                     "('app-profiles-cli team grant USER --role technician').",
                 )
             check_usable(conn, url)
+            trim(conn)  # change-log retention: cheap (an index on time), any member may
         return store
 
     def __repr__(self) -> str:

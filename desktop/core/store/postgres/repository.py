@@ -13,7 +13,15 @@ from datetime import UTC, datetime
 
 from psycopg.types.json import Jsonb
 
-from desktop.core.changes import Change, ChangeEntry, ChangeKind, EntityId, EntityKind, coalesce
+from desktop.core.changes import (
+    Change,
+    ChangeEntry,
+    ChangeKind,
+    EntityId,
+    EntityKind,
+    coalesce,
+    everything,
+)
 from desktop.core.domain import Cloud, Customer, ProfileEvent, Status, Tenant
 from desktop.core.errors import StaleEditError, stale_edit
 from desktop.core.store.postgres.connection import Connection
@@ -84,13 +92,23 @@ def write_log(conn: Connection, changes: Sequence[Change]) -> list[ChangeEntry]:
 
 
 def read_log(conn: Connection, seq: int, limit: int) -> list[ChangeEntry]:
-    """The entries after *seq* that the member may see, oldest first."""
+    """The entries after *seq* that the member may see, oldest first; an ``EVERYTHING``
+    entry first when retention deleted entries after *seq* (the reader must reload)."""
+    from desktop.core.store.postgres.retention import trimmed_upto
+
+    first: list[ChangeEntry] = []
+    upto = trimmed_upto(conn)
+    if seq < upto:
+        row = conn.execute("SELECT clock_timestamp(), session_user").fetchone()
+        assert row is not None
+        first.append(everything(upto, str(row[1]), row[0].astimezone(UTC)))
+        seq = upto
     rows = conn.execute(
         "SELECT seq, at, actor, entity, kind, ids, fields FROM change_log WHERE seq > %s "
         "ORDER BY seq LIMIT %s",
         (seq, limit),
     ).fetchall()
-    return [
+    return first + [
         ChangeEntry(
             int(number),
             Change(
