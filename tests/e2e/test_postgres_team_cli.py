@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from desktop.core.store.postgres.schema import SCHEMA_VERSION
 from tests.helpers.file_keyring import keyring_env
 from tests.helpers.postgres import TestDatabase
 
@@ -45,9 +46,9 @@ def test_init_grant_status_and_a_readonly_write_refused(
 ) -> None:
     owner = as_user(cli, postgres_db.owner_url)
     first = ok(owner("team", "init", "--format", "json"))
-    assert first["schema_version"] == 1 and first["upgraded_from"] == 0
+    assert first["schema_version"] == SCHEMA_VERSION and first["upgraded_from"] == 0
     again = ok(owner("team", "init", "--format", "json"))
-    assert again["upgraded_from"] == 1 and "already set up" in again["message"]
+    assert again["upgraded_from"] == SCHEMA_VERSION and "already set up" in again["message"]
 
     name, password = postgres_db.login("reader")
     assert ok(owner("team", "grant", name, "--role", "readonly", "--format", "json")) == {
@@ -58,7 +59,7 @@ def test_init_grant_status_and_a_readonly_write_refused(
     status = ok(reader("team", "status", "--format", "json"))
     assert status["backend"] == "postgresql"
     assert status["role"] == "readonly" and status["user"] == name
-    assert status["schema_version"] == 1 and status["connected"] is True
+    assert status["schema_version"] == SCHEMA_VERSION and status["connected"] is True
     assert status["server_version"].startswith("15")
     assert status["last_sync"].endswith("Z")
     assert password not in json.dumps(status)
