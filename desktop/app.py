@@ -140,6 +140,8 @@ def build_window(ctx: AppContext) -> MainWindow:
         open_inventory=services.inventory,
         parent=window,
     )
+    # Another process's writes are watched while the window is open, and no longer after.
+    window.closing.connect(ctx.inventory.stop_watching)
     if ctx.paths.pending_certificates():  # a killed earlier run stored a certificate
         ctx.runner.submit(
             "Collect interrupted certificates",
@@ -189,7 +191,7 @@ def build_window(ctx: AppContext) -> MainWindow:
 
 def connect_checks_to_account(checks: ChecksWiring, account: AccountUi) -> None:
     """Failed checks that a sign-in fixes offer the Account menu's Sign in."""
-    checks.sign_in_handler = account.sign_in_action.trigger
+    checks.sign_in_requested.connect(account.sign_in_action.trigger)
     checks.signed_in = account.signed_in
 
 

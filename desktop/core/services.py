@@ -456,11 +456,14 @@ def assemble_check_service(
     http = CheckHttpClient()
     graph_token = None
     if technician is not None:
-        session = technician
+        from desktop.core.identity.silent import SilentRun
+
+        # The cache is read, and its accounts found, once for the run, not once per tenant.
+        run = SilentRun(technician)
 
         def fetch(endpoints: Endpoints, tenant_id: str) -> str | None:
             # Raises TenantTokenError saying why there is none (connect, sign in, policy).
-            return session.tenant_token(endpoints, tenant_id, http_client=http).access_token
+            return run.tenant_token(endpoints, tenant_id, http_client=http).access_token
 
         # The service is built once per run: each tenant's token is asked for once in it.
         graph_token = TokenReuse(fetch)
@@ -482,4 +485,5 @@ def assemble_check_service(
         settings,
         request_count=lambda: http.request_count,
         throttled_seconds=lambda: gateway.tenants.throttle.throttled_seconds,
+        throttle=gateway.tenants.throttle,
     )

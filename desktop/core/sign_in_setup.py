@@ -18,10 +18,12 @@ from desktop.core.settings_edit import clouds_missing_sign_in
 # identity and wizard modules pull in msal. Tests check they match the code's own constants.
 LOCAL_CONSENT_REDIRECT = "http://localhost/consent"
 ROLE_SCOPE = "RoleManagement.ReadWrite.Directory"
+PARTNER_CENTER_SCOPE = "user_impersonation"
 
 __all__ = [
     "DELEGATED_GRAPH_PERMISSIONS",
     "DESKTOP_REDIRECT_URI",
+    "OTHER_API_PERMISSIONS",
     "WEB_REDIRECT_URI",
     "clouds_missing_sign_in",
     "explain_error_page",
@@ -75,6 +77,25 @@ DELEGATED_GRAPH_PERMISSIONS: tuple[GraphPermission, ...] = (
         "CrossTenantInformation.ReadBasic.All",
         "fill a customer's tenant name when its domain is looked up (optional: else it is typed)",
         ("tenantRelationships/findTenantInformationByDomainName",),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ApiPermission:
+    """A delegated permission of another API than Graph the sign-in app needs, and why."""
+
+    api: str
+    name: str
+    why: str
+
+
+#: Found under API permissions → Add a permission → APIs my organization uses.
+OTHER_API_PERMISSIONS: tuple[ApiPermission, ...] = (
+    ApiPermission(
+        "Microsoft Partner Center",
+        PARTNER_CENTER_SCOPE,
+        "connect a customer tenant through your GDAP relationship (Partner Center consent API)",
     ),
 )
 

@@ -192,6 +192,8 @@ class Fault:
     tenant_id: str | None = None  # None: every tenant
     client_id: str | None = None  # None: every app
     upn: str | None = None  # None: every user (and app-only requests)
+    #: The grant types it hits; ``graph`` for each Graph request (inside a batch too), and
+    #: ``graph_batch`` for Graph's ``$batch`` request as a whole.
     grants: frozenset[str] = ALL_GRANTS
     #: How many requests it hits; None means until cleared.
     times: int | None = None

@@ -327,9 +327,13 @@ class Scenario:
         retry_after: int = 2,
         times: int | None = None,
         graph: bool = False,
+        batch: bool = False,
     ) -> int:
-        """HTTP 429 with Retry-After (AADSTS90055)."""
-        grants = frozenset({"graph"}) if graph else ALL_GRANTS
+        """HTTP 429 with Retry-After (AADSTS90055): of token requests, of Graph requests
+        (*graph*: each one, also inside a batch), or of Graph's whole ``$batch`` request
+        (*batch*: the batch is refused before any request in it is answered)."""
+        kinds = ({"graph"} if graph else set()) | ({"graph_batch"} if batch else set())
+        grants = frozenset(kinds) or ALL_GRANTS
         tid = self._tenant(tenant).tenant_id if tenant else None
         return self.faults.add(
             Fault(90055, tid, grants=grants, times=times, retry_after=retry_after)

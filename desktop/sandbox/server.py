@@ -191,6 +191,10 @@ class _ApiHandler(_Handler):
             self._json(400, {"error": {"code": "BadRequest", "message": "Not JSON."}})
             return
         if path.strip("/") == "$batch":
+            whole = self._batch_fault(claims)
+            if whole is not None:  # the batch itself is refused, before any inner request
+                self._json(*whole)
+                return
             self._json(
                 *graph_batch.handle_batch(
                     body,
@@ -202,6 +206,20 @@ class _ApiHandler(_Handler):
             return
         status, headers, reply = self._graph_answer(claims, "POST", path, {}, body, version)
         self._json(status, reply, headers)
+
+    def _batch_fault(
+        self, claims: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], dict[str, str]] | None:
+        """A fault injected for the ``$batch`` request as a whole (grant ``graph_batch``):
+        Graph may throttle the batch itself, with one Retry-After for all of it."""
+        app = str(claims.get("azp") or claims.get("appid") or "")
+        fault = self.sandbox.faults.take(str(claims.get("tid")), app, None, "graph_batch")
+        if fault is None:
+            return None
+        status = fault.status or (429 if fault.code == 90055 else 503)
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+        code = "TooManyRequests" if status == 429 else "ServiceUnavailable"
+        return status, {"error": {"code": code, "message": "Try again later."}}, headers
 
     def _graph_answer(
         self,

@@ -3,7 +3,8 @@
 A failed check keeps the profile's status; its reason reads "Last check failed: WHY. The status
 is the one from before." The bar's summary names the commonest WHY and, when the technician
 can fix it from here, offers the button: Sign in (nobody is signed in), or Connect this tenant
-(signed in, but that sign-in gets no token in the customer's tenant yet).
+(signed in, but that sign-in gets no token in the customer's tenant yet). The checks' own
+Action decides which; the reasons' words only when no check named an action.
 """
 
 from __future__ import annotations
@@ -65,8 +66,11 @@ def explain_failures(causes: Counter[str], signed_in: bool | None, action: str =
     """The commonest causes as one phrase, and the fix to offer (None: nothing to press).
 
     *signed_in* is the technician's state (None when it is not known yet); *action* is the
-    commonest action the failed checks named ("connect_tenant", "sign_in"; "" when none),
-    which decides the fix before the words do.
+    commonest :class:`~desktop.core.checks.status_rules.Action` value the failed checks named
+    ("connect_tenant", "sign_in", "fix_in_tenant" …; "" when none named more than "check
+    again"). A named action
+    decides the fix: the reasons' words are read only when no check named one (and for the
+    missing client ID, which has no action of its own).
     """
     ranked = causes.most_common()
     shown = [f"{cause} ({count})" if len(ranked) > 1 else cause for cause, count in ranked]
@@ -84,6 +88,8 @@ def explain_failures(causes: Counter[str], signed_in: bool | None, action: str =
         return Explained(
             f"{phrase}. Set it in Settings, then check again", FailureFix.OPEN_SETTINGS
         )
+    if action:
+        return Explained(phrase, None)  # named, and nothing here fixes it (the customer's admin)
     if any(needs_connect(c) for c, _n in ranked) and signed_in is not False:
         return Explained(
             f"{phrase}. Connect the tenant to your sign-in, then check again",

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from desktop.controllers.tasks import TaskRunner
@@ -65,6 +65,8 @@ def row_updates(results: list[CheckResult]) -> list[tuple[int, str, str, str]]:
 
 #: The actions of failed checks that the check bar's fix button performs.
 _FIX_ACTIONS = frozenset({"connect_tenant", "sign_in"})
+#: What every failure without a cause of its own names: its words may still say the fix.
+_GENERIC_ACTIONS = frozenset({"none", "check_again"})
 
 #: How often the counts line follows streaming check results.
 _COUNTS_EVERY_MS = 250
@@ -81,7 +83,13 @@ class ReauthorizeParts(NamedTuple):  # not a dataclass: a tenth of the cost at s
 
 
 class ChecksWiring(QObject):
-    """Connects the profile page, the check bar, and the two controllers."""
+    """Connects the profile page, the check bar, and the two controllers.
+
+    Signals:
+        sign_in_requested(): failed checks that a sign-in fixes: open the technician's sign-in.
+    """
+
+    sign_in_requested = Signal()
 
     def __init__(
         self,
@@ -124,13 +132,11 @@ class ChecksWiring(QObject):
         # A filter or a reload resets the model, which drops the selection without a signal.
         page.model.modelReset.connect(self._count_selection)
         page.model.layoutChanged.connect(self._count_selection)
-        page.reauthorize_handler = self.open_reauthorize
-        page.mark_handler = self.record_event
-        page.check_handler = self.start
+        page.reauthorize_requested.connect(self.open_reauthorize)
+        page.mark_requested.connect(self.record_event)
+        page.check_requested.connect(self.start)
         page.add_check_actions(self.bar.check_selected_action, self.bar.check_all_action)
         self.dialog: ReauthorizeDialog | None = None
-        #: Opens the technician's sign-in (the Account menu's); set once the account exists.
-        self.sign_in_handler: Callable[[], None] | None = None
         #: Whether the technician is signed in; None while nobody can tell yet.
         self.signed_in: Callable[[], bool | None] | None = None
         #: Opens Customers and tenants at a tenant (its Connect this tenant); set by the app.
@@ -145,8 +151,8 @@ class ChecksWiring(QObject):
         self._actions: Counter[str] = Counter()
         #: Opens Settings at a field (a missing client ID); set by the app.
         self.open_settings: Callable[[SettingTarget], object] | None = None
-        #: The app type of the first check that failed for want of a client ID.
-        self._fix_app = ""
+        #: The app type and tenant cloud of the first check that failed for want of a client ID.
+        self._fix_app: tuple[str, str] | None = None  # (app type, cloud) to set a client ID for
 
     @property
     def controller(self) -> ChecksController:
@@ -191,7 +197,7 @@ class ChecksWiring(QObject):
         self._failures = Counter()
         self._fix_tenant = ""
         self._connect_said = False
-        self._fix_app = ""
+        self._fix_app = None
         self._actions = Counter()
         self.controller.check(ids)
 
@@ -202,15 +208,17 @@ class ChecksWiring(QObject):
                 self._failed += 1
                 self._failures[failure_cause(result.reason)] += 1
                 action = result.action.value
-                if action in _FIX_ACTIONS:
+                named = action not in _GENERIC_ACTIONS
+                if named:
                     self._actions[action] += 1
-                # The tenant to connect: the first that says so, else the first that failed.
-                says_connect = action == "connect_tenant" or needs_connect(result.reason)
+                # The tenant to connect: the first that says so (its Action, else its words,
+                # when it named none), else the first that failed.
+                says_connect = action == "connect_tenant" if named else needs_connect(result.reason)
                 if says_connect and not self._connect_said:
                     self._fix_tenant, self._connect_said = self._tenant_of(result.id), True
                 elif not self._fix_tenant:
                     self._fix_tenant = self._tenant_of(result.id)
-                if not self._fix_app and needs_client_id(result.reason):
+                if not self._fix_app and not named and needs_client_id(result.reason):
                     self._fix_app = self._app_of(result.id)
                 continue  # the stored status and reason stay; the summary counts the failure
             self._counts[result.status.value] = self._counts.get(result.status.value, 0) + 1
@@ -226,7 +234,9 @@ class ChecksWiring(QObject):
         self._fix = None
         if self._failed:
             signed_in = self.signed_in() if self.signed_in is not None else None
-            named = self._actions.most_common(1)
+            # A fix offered here (connect, sign in) first, else the commonest action named.
+            ranked = self._actions.most_common()
+            named = [(a, n) for a, n in ranked if a in _FIX_ACTIONS] or ranked
             explained = explain_failures(self._failures, signed_in, named[0][0] if named else "")
             text = f"{text}: {explained.cause}"
             self._fix = explained.fix
@@ -247,8 +257,8 @@ class ChecksWiring(QObject):
     @Slot()
     def _on_fix(self) -> None:
         fix = self._fix
-        if fix is FailureFix.SIGN_IN and self.sign_in_handler is not None:
-            self.sign_in_handler()
+        if fix is FailureFix.SIGN_IN:
+            self.sign_in_requested.emit()
         elif fix is FailureFix.CONNECT_TENANT and self.connect_handler is not None:
             self.connect_handler(self._fix_tenant)
         elif fix is FailureFix.CONNECT_TENANT:
@@ -257,11 +267,16 @@ class ChecksWiring(QObject):
             from desktop.core import settings_edit as edit
             from desktop.core.settings_hint import SettingTarget
 
-            self.open_settings(SettingTarget(edit.CLIENT_ID, "global", self._fix_app))
+            app_type_id, cloud = self._fix_app or ("", "global")
+            self.open_settings(SettingTarget(edit.CLIENT_ID, cloud, app_type_id))
 
-    def _app_of(self, profile_id: int) -> str:
+    def _app_of(self, profile_id: int) -> tuple[str, str]:
+        """The app type and the tenant's cloud of a profile: the client ID Settings opens at."""
         row = self.page.model.row_of_profile(profile_id)
-        return self.page.model.row_at(row).app_type_id if row >= 0 else ""
+        if row < 0:
+            return "", "global"
+        found = self.page.model.row_at(row)
+        return found.app_type_id, found.cloud
 
     def _tenant_of(self, profile_id: int) -> str:
         row = self.page.model.row_of_profile(profile_id)

@@ -1,11 +1,11 @@
 """Before Authenticate: can the signed-in account consent for these apps in this tenant?
 
-Shown on the create wizard's Consent step and in the Re-authorize dialog. It reads the
-technician's access in the tenant (off the GUI thread) and says, in words, whether their
-directory roles there may grant admin consent for each app about to be consented; when they
-cannot (or the tenant is not connected, or nobody is signed in) it names the other routes:
-the customer's administrator signs in when Authenticate opens the browser, or gets the
-consent link. A tenant that is not connected can be connected from here (Partner Center).
+Shown on the create wizard's Consent step and in the Re-authorize dialog, in the words of
+:func:`desktop.core.consent_notice.consent_notice`. It reads the technician's access in the
+tenant (off the GUI thread) and says whether their directory roles there may grant admin
+consent for each app about to be consented; when they cannot (or the tenant is not
+connected, or nobody is signed in) it names the other routes. A tenant that is not connected
+can be connected from here (Partner Center).
 """
 
 from __future__ import annotations
@@ -18,49 +18,14 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from desktop.controllers.tenant_access import TenantAccessController
 from desktop.core.catalog.model import AppType
+from desktop.core.consent_notice import OTHER_ROUTES, REAUTHORIZE_ROUTES, consent_notice
 from desktop.core.domain import Tenant
 from desktop.core.errors import UserError
 
 if TYPE_CHECKING:
     from desktop.core.identity.gdap import TenantAccess
 
-#: The other routes, when the signed-in account cannot consent itself (the wizard's words).
-OTHER_ROUTES = (
-    "The customer's administrator can consent instead: press Authenticate and have them sign "
-    "in when the browser opens, or copy the consent link and send it to them."
-)
-#: The same in the Re-authorize dialog, which has no consent link.
-REAUTHORIZE_ROUTES = (
-    "The customer's administrator can consent instead: press Re-authorize and have them sign "
-    "in when the browser opens."
-)
-
-
-def notice_text(
-    access: TenantAccess, apps: Sequence[AppType], where: str, routes: str = OTHER_ROUTES
-) -> str:
-    """What the notice says for *access* in *where* about consenting to *apps*; *routes*
-    names the other ways to consent."""
-    from desktop.core.identity.gdap import consent_roles_needed
-
-    if not access.connected:
-        if access.action == "Sign in":
-            return f"You are not signed in, so your own access in {where} is not known. {routes}"
-        return f"Your sign-in is not connected to {where}: {access.reason} {routes}"
-    who = access.username or "your account"
-    roles = ", ".join(access.roles) if access.roles else "no directory roles"
-    cannot = [a for a in apps if not access.can_consent.get(a.id)]
-    if not cannot:
-        return (
-            f"Signed in as {who}, with {roles} in {where}: you can grant admin consent for "
-            f"{'this app' if len(apps) == 1 else 'every app here'} yourself."
-        )
-    lines = [f"Signed in as {who}, with {roles} in {where}."]
-    for app in cannot:
-        lines.append(f"You cannot grant admin consent for {app.name}: it needs "
-                     f"{consent_roles_needed(app)}.")  # fmt: skip
-    lines.append(routes)
-    return " ".join(lines)
+__all__ = ["OTHER_ROUTES", "REAUTHORIZE_ROUTES", "ConsentAccessNotice"]
 
 
 class ConsentAccessNotice(QFrame):
@@ -133,7 +98,7 @@ class ConsentAccessNotice(QFrame):
         if tenant is None or access.tenant_id.lower() != tenant.tenant_id.lower():
             return
         self.access = access
-        self.text.setText(notice_text(access, self.apps, tenant.label, self.routes))
+        self.text.setText(consent_notice(access, self.apps, tenant.label, self.routes))
         self.connect_button.setVisible(access.action == "Connect this tenant")
         self.sign_in_button.setVisible(
             access.action == "Sign in" and self.sign_in_handler is not None

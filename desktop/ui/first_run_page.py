@@ -27,6 +27,7 @@ from desktop.core.errors import UserError
 from desktop.core.sign_in_setup import (
     DELEGATED_GRAPH_PERMISSIONS,
     DESKTOP_REDIRECT_URI,
+    OTHER_API_PERMISSIONS,
     WEB_REDIRECT_URI,
     explain_error_page,
     permission_names,
@@ -97,6 +98,14 @@ class FirstRunPage(QWidget):
             perms.addWidget(_value(permission.name, body), row, 0)
             perms.addWidget(_text(permission.why, body), row, 1)
         layout.addLayout(perms)
+        for other in OTHER_API_PERMISSIONS:
+            layout.addWidget(
+                _text(
+                    f"And under APIs my organization uses → {other.api} → Delegated "
+                    f"permissions: <b>{other.name}</b>, to {other.why}.",
+                    body,
+                )
+            )
         copy_all = QHBoxLayout()
         copy_all.addWidget(
             self._copy_button("permissions", permission_names(), body, "the permission names")

@@ -114,7 +114,6 @@ def test_partner_technician_onboards_a_customer_in_the_gui(
         page.customers_action.trigger()  # Profiles → Customers and tenants…
         dialog = customers_opener(page).dialog
         assert dialog is not None
-        qtbot.addWidget(dialog)
         dialog.resize(1120, 680)  # its largest size, as on a desktop
         _add_customer_and_tenant(qtbot, dialog, demo)
         panel = dialog.access_panel
@@ -172,7 +171,6 @@ def test_partner_technician_onboards_a_customer_in_the_gui(
         connect.trigger()
         again = customers_opener(page).dialog
         assert again is not None and again.access_panel is not None
-        qtbot.addWidget(again)
         panel = again.access_panel
         qtbot.waitUntil(lambda: panel.access is not None and panel.access.connected)
         assert panel.tenant is not None and panel.tenant.tenant_id == demo.tenant_id
@@ -197,7 +195,6 @@ def test_connect_by_the_customers_admin_in_the_browser_and_cancel(
         account = ctx.account
         assert account is not None and ctx.profiles_page is not None
         dialog = customers_opener(ctx.profiles_page).open()
-        qtbot.addWidget(dialog)
         dialog.resize(1120, 680)
         _add_customer_and_tenant(qtbot, dialog, demo)
         panel = dialog.access_panel

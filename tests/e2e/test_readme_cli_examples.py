@@ -3,7 +3,9 @@
 
 Only what cannot be literal is substituted, and it is named here: ``app.pfx`` is a certificate
 file made by the test, and the profile ID of ``reauthorize 12`` is the profile the README's own
-``consent`` example created.
+``consent`` example created. ``tenants connect`` acts for a partner technician (the README's
+GDAP section: "A technician signs in once at the MSP's own (partner) tenant"), so that sign-in,
+as the sandbox's partner technician, comes first.
 """
 
 from __future__ import annotations
@@ -56,6 +58,12 @@ def test_every_readme_example_works_against_the_sandbox(
         args = [str(pfx) if a == "app.pfx" else a for a in argv]
         if args[0] == "reauthorize":
             args[1] = profile_id
+        if args[:2] == ["tenants", "connect"]:
+            box.sandbox.scenario.set_browser_user(box.demo.technician)
+            partner = ["signin", "--tenant", box.demo.partner_domain, "--timeout", "30"]
+            signed = run_module("desktop.cli", partner, env=env)
+            assert signed.returncode == 0, (partner, signed.stdout, signed.stderr)
+            box.sandbox.scenario.set_browser_user(box.demo.admin)
         done = run_module("desktop.cli", args, env=env, input_text="pw\n")
         allowed = (0, 1) if args[0] in ("check", "reauthorize") else (0,)
         assert done.returncode in allowed, (argv, done.stdout, done.stderr)

@@ -36,3 +36,13 @@ def test_the_words_decide_without_a_named_action() -> None:
 def test_nothing_to_press_for_an_outage() -> None:
     explained = explain_failures(Counter({"Microsoft Graph answered 503": 5}), True, "")
     assert explained.fix is None and explained.cause == "Microsoft Graph answered 503"
+
+
+def test_a_named_action_wins_over_the_words() -> None:
+    # The reason reads like "not authorized in" but the check named another action: no
+    # Connect this tenant button from the words.
+    said = Counter({"the app is not authorized in contoso: ask its admin": 2})
+    explained = explain_failures(said, True, "fix_in_tenant")
+    assert explained.fix is None
+    assert explained.cause == "the app is not authorized in contoso: ask its admin"
+    assert explain_failures(said, True).fix is FailureFix.CONNECT_TENANT  # words, none named

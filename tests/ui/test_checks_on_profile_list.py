@@ -4,8 +4,10 @@ and the Re-authorize action opens the dialog with the profile's reason."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QWidget
@@ -13,9 +15,10 @@ from PySide6.QtWidgets import QWidget
 from desktop.controllers.inventory import InventoryController
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.checks.checker import ProfileChecker
-from desktop.core.checks.gateway import Grants, TokenError
+from desktop.core.checks.gateway import Grants, TokenError, TransientFailure
 from desktop.core.checks.inventory_store import InventoryCheckStore
 from desktop.core.checks.service import CheckService
+from desktop.core.checks.status_rules import Action
 from desktop.core.demo import seed_demo
 from desktop.core.inventory import Inventory
 from desktop.core.paths import DataPaths
@@ -47,10 +50,15 @@ def _build(  # type: ignore[no-untyped-def]
     latency: float = 0.0,
     gateway: ScriptedGateway | None = None,
     client_id: str = "c1",
+    cloud: str = "global",
 ):
     paths = DataPaths(home).ensure()
     catalog = shipped_catalog()
     seed_demo(Inventory.open(paths).store, catalog, customers=8, profiles=60)
+    if cloud != "global":  # every tenant in a national cloud
+        with sqlite3.connect(paths.store) as db:
+            db.execute("UPDATE tenants SET cloud = ?", (cloud,))
+        db.close()
     dialogs = FakeDialogs()
     controller = InventoryController(paths, runner, catalog)
     window = MainWindow()
@@ -263,7 +271,7 @@ def test_failed_checks_name_the_cause_and_offer_sign_in_or_connect(
     _, page, wiring, _ = _build(qtbot, data_home, runner, gateway=gateway)
     signed_in = [False]
     asked: list[str] = []
-    wiring.sign_in_handler = lambda: asked.append("sign in")
+    wiring.sign_in_requested.connect(lambda: asked.append("sign in"))
     wiring.signed_in = lambda: signed_in[0]
     with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
         wiring.bar.all_button.click()
@@ -274,12 +282,17 @@ def test_failed_checks_name_the_cause_and_offer_sign_in_or_connect(
     assert fix.isVisible() and fix.text() == "Sign in…"
     fix.click()
     assert asked == ["sign in"]
-    # Signed in, and still no token in the customer's tenant: connect the tenant.
+    # Signed in, and the customer-tenant token is refused as not connected (AADSTS90099): the
+    # checks name the Connect this tenant action, which decides the fix.
     signed_in[0] = True
+    gateway.grants = TransientFailure(
+        "The sign-in app is not authorized in the tenant (AADSTS90099)",
+        action=Action.CONNECT_TENANT,
+    )
     qtbot.waitUntil(lambda: wiring.bar.all_button.isEnabled(), timeout=10_000)
     with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
         wiring.bar.all_button.click()
-    assert "connect the tenant" in wiring.bar.summary.text()
+    assert "AADSTS90099). Connect the tenant to your sign-in" in wiring.bar.summary.text()
     assert fix.isVisible() and fix.text() == "Connect this tenant…"
     page.customers_requested.disconnect()  # the request is the behaviour; no dialog here
     with qtbot.waitSignal(page.customers_requested, timeout=1_000):
@@ -292,13 +305,15 @@ def test_failed_checks_name_the_cause_and_offer_sign_in_or_connect(
     assert len(opened) == 1 and opened[0] in tenants
 
 
+@pytest.mark.parametrize("cloud", ["global", "usgov"])
 def test_a_check_without_a_client_id_opens_settings_at_that_field(
-    qtbot: QtBot, data_home: Path, runner: TaskRunner
+    qtbot: QtBot, data_home: Path, runner: TaskRunner, cloud: str
 ) -> None:
     from desktop.core import settings_edit as edit
     from desktop.core.settings_hint import SettingTarget
 
-    _, page, wiring, _ = _build(qtbot, data_home, runner, client_id="")
+    # The field of the tenant's own cloud: a US Government tenant needs its usgov client ID.
+    _, page, wiring, _ = _build(qtbot, data_home, runner, client_id="", cloud=cloud)
     opened: list[SettingTarget] = []
     wiring.open_settings = opened.append
     r = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).mode == "modern")
@@ -312,7 +327,7 @@ def test_a_check_without_a_client_id_opens_settings_at_that_field(
     assert fix.isVisible() and fix.text() == "Open Settings…"
     fix.click()
     app_type = page.model.row_at(page.model.row_of_profile(page.selected_ids()[0])).app_type_id
-    assert opened == [SettingTarget(edit.CLIENT_ID, "global", app_type)]
+    assert opened == [SettingTarget(edit.CLIENT_ID, cloud, app_type)]
 
 
 def test_check_selected_needs_a_selected_row_that_is_shown(

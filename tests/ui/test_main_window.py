@@ -52,3 +52,20 @@ def test_permissions_page_is_reachable_without_a_tenant(qtbot: QtBot, data_home:
         a.text() == "Permissions" and a.shortcut().toString() == "Ctrl+2"
         for a in window.view_menu.actions()
     )
+
+
+def test_closing_the_window_stops_watching_the_store(qtbot: QtBot, data_home: Path) -> None:
+    ctx = build_context(data_paths(data_home))
+    window = build_window(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    controller = ctx.inventory
+    assert controller is not None
+    # The store opens (and its watcher starts) with the first read of the list.
+    qtbot.waitUntil(lambda: controller._watcher is not None, timeout=10_000)
+    watcher = controller._watcher
+    assert watcher is not None and watcher._thread is not None
+    thread = watcher._thread
+    window.close()
+    thread.join(5)
+    assert not thread.is_alive()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.checks.result import CheckResult
 from desktop.core.domain import AppProfile
+from desktop.core.errors import CancelledError
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +207,9 @@ def run_bulk_check(
         while (job := scheduler.take(stop)) is not None:
             try:
                 result = check(job.profile)
+            except CancelledError:  # cancelled inside the check (a throttle wait): no result
+                scheduler.finish(job, None)
+                continue
             except Exception as exc:  # a bug in one check must not stop the others
                 log.exception("check of profile %s failed unexpectedly", job.profile.id)
                 result = _failed(job.profile, exc)

@@ -40,7 +40,7 @@ from desktop.core.checks.result import CheckResult
 from desktop.core.checks.status_rules import RETRY_REMEDY, Action, classify
 from desktop.core.domain import AppProfile, Cloud, Status, utc_now
 from desktop.core.endpoints import Endpoints, endpoints_for
-from desktop.core.errors import UserError
+from desktop.core.errors import CancelledError, UserError
 from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.core.status_words import (
     never_consented,
@@ -145,6 +145,8 @@ class ProfileChecker:
                 remedy=exc.remedy,
                 action=exc.action,
             )
+        except CancelledError:  # the run was cancelled: nothing to record
+            raise
         except UserError as exc:
             return self.failed(profile, base, exc.message.rstrip("."), exc.detail)
         except Exception as exc:  # a bug must not turn a profile Invalid either
@@ -296,7 +298,8 @@ class ProfileChecker:
             if app.has_delegated_permissions and profile.consenting_user:
                 return  # the consenting user's token below still tells a lot
             raise TransientFailure(
-                "sign in to check publisher apps (the app's grants are read with Graph)"
+                "sign in to check publisher apps (the app's grants are read with Graph)",
+                action=Action.SIGN_IN,
             )
         if isinstance(answer, TokenError):
             self._raise_for(answer, profile, app, base)

@@ -20,8 +20,10 @@ from urllib.parse import urlsplit
 
 import requests
 
+from desktop.core.cancel import CancelToken
 from desktop.core.checks.gateway import TransientFailure
 from desktop.core.checks.http import parse_retry_after
+from desktop.core.errors import CancelledError
 
 #: Requests in one batch (Graph's limit).
 MAX_REQUESTS = 20
@@ -40,9 +42,10 @@ _RETRYABLE = frozenset({429, 503, 504})
 class GraphThrottle:
     """When Graph asked each app to wait, shared by every tenant of a run; thread-safe.
 
-    *sleep* waits (``time.sleep`` by default). ``throttled_seconds`` is how long apps were
-    held back in all (the union of each app's holds: two tenants waiting out the same hold
-    count it once)."""
+    *sleep* waits (``time.sleep`` by default) unless a run's cancel token is being watched
+    (:meth:`watch`): then the wait ends as soon as the run is cancelled. ``throttled_seconds``
+    is how long apps were held back in all (the union of each app's holds: two tenants
+    waiting out the same hold count it once)."""
 
     def __init__(
         self,
@@ -55,6 +58,11 @@ class GraphThrottle:
         self._lock = threading.Lock()
         self._until: dict[str, float] = {}
         self._waited = 0.0
+        self._cancel: CancelToken | None = None
+
+    def watch(self, token: CancelToken | None) -> None:
+        """Wait on *token* from now on (None: sleep again), so a cancel ends a wait at once."""
+        self._cancel = token
 
     @property
     def throttled_seconds(self) -> float:
@@ -79,13 +87,20 @@ class GraphThrottle:
             return max(0.0, self._until.get(app, 0.0) - self._clock())
 
     def wait(self, app: str) -> None:
-        """Block while *app* is held back."""
+        """Block while *app* is held back; raises :class:`CancelledError` when the watched
+        run is cancelled meanwhile (a Retry-After may be two minutes long)."""
         while True:
+            cancel = self._cancel
+            if cancel is not None:
+                cancel.raise_if_cancelled()
             with self._lock:
                 left = self._until.get(app, 0.0) - self._clock()
             if left <= 0:
                 return
-            self._sleep(left)
+            if cancel is None:
+                self._sleep(left)
+            elif cancel.wait(left):
+                raise CancelledError()
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from desktop.core.checks.status_rules import Action
 from desktop.core.checks.tenant_cache import UNKNOWN, TenantGrantsCache
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
-from desktop.core.identity.assertion import confidential_client
+from desktop.core.identity.assertion import KeyCache, confidential_client
 from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.core.identity.tenant_token import Problem, TenantTokenError
 from desktop.core.identity.tokens import response_scopes, response_tenant
@@ -115,6 +115,8 @@ class MsalGateway:
         self._on_cache_changed = on_cache_changed
         self._graph_token = graph_token
         self._cache_lock = threading.Lock()
+        #: The custom apps' private keys, loaded once each for this gateway's run.
+        self._keys = KeyCache()
         # The raw app token of this thread's current check, reused for its Graph reads.
         self._local = threading.local()
 
@@ -188,12 +190,14 @@ class MsalGateway:
         if graph:
             self._local.token = None
         try:
-            # The one signing path (PS256, x5t#S256, nbf a minute back) with a cached key.
+            # The one signing path (PS256, x5t#S256, nbf a minute back), each key loaded once
+            # per run.
             app = confidential_client(
                 client_id,
                 endpoints.authority(tenant_id),
                 credential.private_key_pem,
                 credential.certificate_pem,
+                keys=self._keys,
                 http_client=self.http,
                 instance_discovery=False,
                 token_cache=msal.TokenCache(),

@@ -13,6 +13,7 @@ from typing import Protocol
 from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.checks.bulk import PER_TENANT, BulkOutcome, OnResult, run_bulk_check
 from desktop.core.checks.checker import ProfileChecker
+from desktop.core.checks.graph_batch import GraphThrottle
 from desktop.core.checks.result import CheckResult
 from desktop.core.checks.triggers import Mark
 from desktop.core.domain import AppProfile, Cloud
@@ -54,6 +55,7 @@ class CheckService:
         *,
         request_count: Callable[[], int] | None = None,
         throttled_seconds: Callable[[], float] | None = None,
+        throttle: GraphThrottle | None = None,
     ) -> None:
         self._store = store
         self._checker = checker
@@ -62,6 +64,8 @@ class CheckService:
         self._request_count = request_count or (lambda: 0)
         #: Seconds the checker's Graph reads waited for throttling so far.
         self._throttled_seconds = throttled_seconds or (lambda: 0.0)
+        #: Where the checker's Graph reads wait out throttling: a cancel ends that wait.
+        self._throttle = throttle
 
     @property
     def checker(self) -> ProfileChecker:
@@ -102,6 +106,8 @@ class CheckService:
         # Per tenant, not per profile: the first check in a tenant reads all of its apps.
         self._checker.plan((t.profile, t.cloud) for t in targets)
         per_tenant_reads = self._checker.reads_per_tenant
+        if self._throttle is not None:
+            self._throttle.watch(token)
         outcome = run_bulk_check(
             [t.profile for t in targets],
             check_one,

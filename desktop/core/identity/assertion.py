@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -35,9 +37,8 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-@functools.lru_cache(maxsize=64)
 def _private_key(pem: str) -> rsa.RSAPrivateKey:
-    """The loaded key, kept: loading (with its consistency check) costs ~30 ms per call."""
+    """The key, loaded (with its consistency check: 40–200 ms holding the GIL)."""
     key = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise UserError(
@@ -45,6 +46,36 @@ def _private_key(pem: str) -> rsa.RSAPrivateKey:
             remedy="Choose an RSA certificate (2048 bits or more) for this app.",
         )
     return key
+
+
+class KeyCache:
+    """The private keys loaded for one run (a check run, one verification): each is loaded
+    once, and checks that need it at the same moment wait for that one load instead of each
+    loading it (every load holds the interpreter lock, stalling the window). The keys stay in
+    memory only, and go with the run; they are found by the PEM's SHA-256, so the PEM text
+    itself is not kept here."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: dict[bytes, rsa.RSAPrivateKey] = {}
+        self._loading: dict[bytes, threading.Lock] = {}
+
+    def key(self, pem: str) -> rsa.RSAPrivateKey:
+        """*pem*'s loaded key: loaded now, the first time in this run."""
+        digest = hashlib.sha256(pem.encode("ascii")).digest()
+        with self._lock:
+            known = self._keys.get(digest)
+            if known is not None:
+                return known
+            gate = self._loading.setdefault(digest, threading.Lock())
+        with gate:  # one load per key; the others wait for it
+            with self._lock:
+                known = self._keys.get(digest)
+            if known is None:
+                known = _private_key(pem)
+                with self._lock:
+                    self._keys[digest] = known
+            return known
 
 
 @functools.lru_cache(maxsize=64)
@@ -68,13 +99,16 @@ def signer(
     client_id: str,
     audience: Callable[[], str],
     clock: Callable[[], float] = time.time,
+    *,
+    keys: KeyCache | None = None,
 ) -> Callable[[], str]:
     """A callable that signs a fresh assertion each time MSAL asks for one.
 
     *audience* is called at signing time: MSAL knows the token endpoint only once it has read
-    the authority's OpenID configuration.
+    the authority's OpenID configuration. *keys* holds the run's loaded keys (without it, the
+    key is loaded for this signer alone).
     """
-    key = _private_key(private_key_pem)
+    key = keys.key(private_key_pem) if keys is not None else _private_key(private_key_pem)
     headers = dict(_headers(certificate_pem))
 
     def sign() -> str:
@@ -98,11 +132,14 @@ def confidential_client(
     authority: str,
     private_key_pem: str,
     certificate_pem: str,
+    *,
+    keys: KeyCache | None = None,
     **options: Any,
 ) -> msal.ConfidentialClientApplication:
     """A fresh MSAL confidential client that authenticates with our certificate assertion.
 
-    Raises ``ValueError`` as MSAL does for an unknown tenant.
+    *keys*: the run's loaded keys (see :class:`KeyCache`). Raises ``ValueError`` as MSAL
+    does for an unknown tenant.
     """
     holder: list[msal.ConfidentialClientApplication] = []
     sign = signer(
@@ -110,6 +147,7 @@ def confidential_client(
         certificate_pem,
         client_id,
         lambda: str(holder[0].authority.token_endpoint),
+        keys=keys,
     )
     app = msal.ConfidentialClientApplication(
         client_id,

@@ -299,21 +299,33 @@ class IdentityConsentEngine:
 
     def _verify_publisher(self, plan: ConsentPlan) -> Verification:
         from desktop.core.domain import Status
+        from desktop.core.identity.tenant_token import Problem, TenantTokenError
 
         endpoints = endpoints_for(plan.tenant.cloud)
-        token = None
-        if self.technician is not None:
-            try:
-                token = self.technician.graph_token(endpoints, plan.tenant.tenant_id)
-            except UserError as exc:
-                return Verification(Status.UNKNOWN, f"Not verified: {exc.message}")
-        if token is None:
+        not_signed_in = Verification(
+            Status.UNKNOWN,
+            "Consent was granted; not verified yet because no technician is signed in "
+            "to this tenant.",
+            "Sign in (signin) to the customer's tenant, then check the profile.",
+        )
+        if self.technician is None:
+            return not_signed_in
+        label = plan.tenant.primary_domain or plan.tenant.tenant_id
+        try:
+            token = self.technician.tenant_token(
+                endpoints, plan.tenant.tenant_id, label=label
+            ).access_token
+        except TenantTokenError as exc:
+            if exc.problem is Problem.NOT_SIGNED_IN:
+                return not_signed_in
+            # The classified case (not connected, customer policy, sign in again) and its action.
             return Verification(
                 Status.UNKNOWN,
-                "Consent was granted; not verified yet because no technician is signed in "
-                "to this tenant.",
-                "Sign in (signin) to the customer's tenant, then check the profile.",
+                f"Consent was granted; not verified yet: {exc.message}",
+                exc.remedy,
             )
+        except UserError as exc:
+            return Verification(Status.UNKNOWN, f"Not verified: {exc.message}")
         graph = GraphClient(endpoints, token)
         try:
             return verify_with_graph(plan.app_type, plan.client_id, graph)

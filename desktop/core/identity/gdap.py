@@ -168,25 +168,6 @@ def tenant_access(
     return access_from_token(token, catalog)
 
 
-def consent_notice(access: TenantAccess, app: AppType, tenant_label: str = "") -> str:
-    """Before Authenticate: whether the signed-in account may grant *app*'s admin consent in
-    the tenant, and the other routes when it may not (the wizard and re-authorize show it)."""
-    where = tenant_label or access.tenant_id
-    if not access.connected:
-        return (
-            f"Your sign-in gets no access to {where} yet ({access.reason.rstrip('.')}). "
-            "A customer's administrator can consent in the browser, or use a consent link."
-        )
-    held = ", ".join(access.roles) or "no directory role"
-    if access.can_consent.get(app.id):
-        return f"Your roles in {where} ({held}) can grant this consent."
-    return (
-        f"Your roles in {where} ({held}) cannot grant this consent: it needs "
-        f"{consent_roles_needed(app)}. Sign in as the customer's administrator in the "
-        "browser, or send them a consent link."
-    )
-
-
 class ConnectVia(StrEnum):
     """How the sign-in app is authorized in a customer tenant."""
 

@@ -58,8 +58,11 @@ def read_reconsent_warning(
         return ReconsentWarning(unreadable="no technician sign-in is set up on this computer")
     try:
         token = graph_token(endpoints, tenant_id)
-    except UserError as exc:
-        return ReconsentWarning(unreadable=exc.message.rstrip("."))
+    except UserError as exc:  # a TenantTokenError says which case, and what to do about it
+        said = exc.message.rstrip(".")
+        if exc.remedy:
+            said = f"{said}. {exc.remedy.rstrip('.')}"
+        return ReconsentWarning(unreadable=said)
     if not token:
         return ReconsentWarning(unreadable="no technician is signed in to this tenant (signin)")
     graph = GraphClient(endpoints, token)

@@ -82,12 +82,11 @@ def _technician_graph(
     if technician is None:
         return None, "no technician is signed in"
     endpoints = endpoints_for(plan.tenant.cloud)
+    label = plan.tenant.primary_domain or plan.tenant.tenant_id
     try:
-        token = technician.graph_token(endpoints, plan.tenant.tenant_id)
-    except UserError as exc:
+        token = technician.tenant_token(endpoints, plan.tenant.tenant_id, label=label).access_token
+    except UserError as exc:  # a TenantTokenError says which case: not connected, policy …
         return None, exc.message.rstrip(".")
-    if token is None:
-        return None, "no technician is signed in to this tenant"
     return GraphClient(endpoints, token), ""
 
 

@@ -23,7 +23,7 @@ from desktop.core.checks.status_rules import classify
 from desktop.core.domain import Status
 from desktop.core.endpoints import Endpoints
 from desktop.core.errors import UserError
-from desktop.core.identity.assertion import confidential_client
+from desktop.core.identity.assertion import KeyCache, confidential_client
 from desktop.core.identity.config import msal_options
 from desktop.core.identity.graph import GraphClient, GraphError
 from desktop.core.identity.resources import GRAPH_APP_ID, is_graph, resource_app_id
@@ -155,6 +155,7 @@ def verify_client_credentials(
     missing: list[Permission] = []
     unverifiable: list[Permission] = []
     seen: list[Granted] = []
+    keys = KeyCache()  # the key is loaded once for all of this verification's tokens
     for api, wanted in by_api.items():
         scope = _resource_scope(api, endpoints)
         if scope is None:
@@ -168,6 +169,7 @@ def verify_client_credentials(
                 endpoints.authority(tenant_id),
                 credential["private_key"],
                 credential["public_certificate"],
+                keys=keys,
                 **msal_options(endpoints),
             )
             result = app.acquire_token_for_client([scope])

@@ -15,11 +15,12 @@ from dataclasses import replace
 from desktop.core.cancel import CancelToken, Progress, no_progress
 from desktop.core.catalog.model import AppType, Catalog, ConsentMethod, Service, SetupMode
 from desktop.core.domain import AppProfile, Cloud, utc_now
-from desktop.core.endpoints import endpoints_for
+from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import NotFoundError, UserError
 from desktop.core.identity.admin_consent import run_admin_consent
 from desktop.core.identity.consent import ConsentPlan, IdentityConsentEngine
 from desktop.core.identity.reconsent import ReconsentWarning, read_reconsent_warning
+from desktop.core.identity.signin import TechnicianSession
 from desktop.core.identity.staged import StagedCertificates
 from desktop.core.inventory import Inventory
 from desktop.core.reauthorize.flow import CertificateReplacer, ReauthorizeRequest, Reconsented
@@ -83,7 +84,7 @@ class IdentityReauthorizer:
             endpoints_for(tenant.cloud),
             tenant.tenant_id,
             client_id,
-            technician.graph_token if technician is not None else None,
+            classified_graph_token(technician, tenant.label) if technician is not None else None,
         )
 
     def reauthorize(
@@ -172,3 +173,16 @@ class IdentityReauthorizer:
             ),
             certificate,
         )
+
+
+def classified_graph_token(
+    technician: TechnicianSession, label: str = ""
+) -> Callable[[Endpoints, str], str]:
+    """The technician's Graph token in a tenant; when there is none, the raised
+    :class:`~desktop.core.identity.tenant_token.TenantTokenError` says which case applies
+    (not connected, customer policy, sign in again), not "not signed in"."""
+
+    def token(endpoints: Endpoints, tenant_id: str) -> str:
+        return technician.tenant_token(endpoints, tenant_id, label=label).access_token
+
+    return token

@@ -22,6 +22,9 @@ class ProfileRow(NamedTuple):
     #: When the consent was given, and by whom (user consent); empty when not known.
     consented_at: str | None = None
     consenting_user: str = ""
+    #: The tenant's cloud (a :class:`~desktop.core.domain.Cloud` value): which client ID a
+    #: fix in Settings is for.
+    cloud: str = "global"
 
 
 class ProfileRef(NamedTuple):

@@ -30,7 +30,7 @@ _INSERT_WITH_ID = f"INSERT INTO profiles (id, {_COLUMNS}) VALUES ({', '.join('?'
 
 _ROW_QUERY = """
     SELECT p.id, p.name, c.name, p.tenant_id, t.primary_domain, p.service_ids, p.app_type_id,
-           p.mode, p.status, p.reason, p.last_checked, p.consented_at, p.consenting_user
+           p.mode, p.status, p.reason, p.last_checked, p.consented_at, p.consenting_user, t.cloud
     FROM profiles p
     JOIN customers c ON c.id = p.customer_id
     JOIN tenants t ON t.tenant_id = p.tenant_id
@@ -156,6 +156,7 @@ def _row(raw: tuple[Any, ...], shared: dict[Any, Any] | None = None) -> ProfileR
         keep(raw[10], raw[10]),
         keep(raw[11], raw[11]),
         keep(raw[12] or "", raw[12] or ""),
+        keep(raw[13], raw[13]),
     )
 
 

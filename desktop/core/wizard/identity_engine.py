@@ -168,23 +168,26 @@ class IdentityConsent:
 def technician_token(
     session: TechnicianSession, *, timeout: float = 300.0, progress: Progress = no_progress
 ) -> TokenProvider:
-    """The technician's Graph token for a tenant, signing in (system browser) when needed."""
+    """The technician's Graph token for a tenant, signing in (system browser) when nobody is
+    signed in (or the sign-in has expired). Any other reason there is no token (the tenant is
+    not connected, a customer policy, no GDAP access) raises its classified
+    :class:`~desktop.core.identity.tenant_token.TenantTokenError`: signing in again would not
+    help, and its action ("Connect this tenant") says what does."""
+    from desktop.core.identity.tenant_token import Problem, TenantTokenError
 
     def provide(tenant: Tenant, cancel: CancelToken) -> str:
         endpoints = endpoints_for(tenant.cloud)
-        access = session.graph_token(endpoints, tenant.tenant_id)
-        if access is None:
-            progress(0, 0, f"Sign in to {tenant.label} in the browser to read the tenant…")
-            session.sign_in(
-                endpoints, tenant.tenant_id, timeout=timeout, cancel=cancel, progress=progress
-            )
-            access = session.graph_token(endpoints, tenant.tenant_id)
-        if access is None:
-            raise UserError(
-                f"Signing in did not give access to {tenant.label}.",
-                remedy="Sign in with an account of the customer's tenant, or follow the Entra "
-                "admin center steps.",
-            )
-        return access
+        try:
+            return session.tenant_token(
+                endpoints, tenant.tenant_id, label=tenant.label
+            ).access_token
+        except TenantTokenError as exc:
+            if exc.problem not in (Problem.NOT_SIGNED_IN, Problem.SIGN_IN_AGAIN):
+                raise
+        progress(0, 0, f"Sign in to {tenant.label} in the browser to read the tenant…")
+        session.sign_in(
+            endpoints, tenant.tenant_id, timeout=timeout, cancel=cancel, progress=progress
+        )
+        return session.tenant_token(endpoints, tenant.tenant_id, label=tenant.label).access_token
 
     return provide

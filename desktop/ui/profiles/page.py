@@ -45,22 +45,26 @@ if TYPE_CHECKING:
 class ProfilesPage(QWidget, PageActions):
     """The main view: every app profile with its status.
 
-    Signals:
+    Signals (an action whose signal nothing answers yet says it is not available):
         browse_permissions_requested(): the user wants the offline permissions browser.
         customers_requested(): open the customer management dialog.
+        create_requested(): open the create wizard.
+        check_requested(list[int]): check these profiles now.
+        reauthorize_requested(list[int]): re-authorize these profiles.
+        mark_requested(list[int], str): record an event that requires re-authorization
+            (``user_left`` or ``user_mfa_enabled``) for these profiles.
         details_shown(ProfileDetails): the details dialog of a profile opened.
 
     Attributes:
-        create_handler: opens the create wizard; None until the wizard is available.
-        check_handler: checks the given profile ids now; None until checks are available.
         check_selected_action, check_all_action: the check bar's actions, once it exists.
-        reauthorize_handler: re-authorizes the given profile ids; None until available.
-        mark_handler: records an event that requires re-authorization (``user_left`` or
-            ``user_mfa_enabled``) for the given profile ids; None until available.
     """
 
     browse_permissions_requested = Signal()
     customers_requested = Signal()
+    create_requested = Signal()
+    check_requested = Signal(list)
+    reauthorize_requested = Signal(list)
+    mark_requested = Signal(list, str)
     details_shown = Signal(object)
 
     def __init__(
@@ -73,8 +77,6 @@ class ProfilesPage(QWidget, PageActions):
         self.setObjectName("ProfilesPage")
         self.controller = controller
         self.dialogs = dialogs
-        self.create_handler: Callable[[], None] | None = None
-        self.check_handler: Callable[[list[int] | None], None] | None = None
         self.check_selected_action: QAction | None = None
         self.check_all_action: QAction | None = None
         #: Starts the list export (made on first use, when the page has a runner to give it).
@@ -83,8 +85,6 @@ class ProfilesPage(QWidget, PageActions):
         #: Asks where to save an export; None: the platform's Save dialog (tests replace it).
         self.ask_save_path: AskSavePath | None = None
         self._select_after_load: list[int] = []
-        self.reauthorize_handler: Callable[[list[int]], None] | None = None
-        self.mark_handler: Callable[[list[int], str], None] | None = None
         self._ready = False
         self._awaiting_paint = False
         self._complete = False

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, SignalInstance, Slot
+from PySide6.QtCore import QMetaMethod, QPoint, Qt, SignalInstance, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QTableView, QToolBar, QWidget
 
@@ -39,6 +39,11 @@ class PageActions:
         assert isinstance(self, QWidget)
         return self
 
+    def offers(self, signal: SignalInstance) -> bool:
+        """Whether something answers *signal* (the wizard, checks, re-authorization are
+        connected once they are available in this build)."""
+        return self.as_widget().isSignalConnected(QMetaMethod.fromSignal(signal))
+
     if TYPE_CHECKING:  # provided by ProfilesPage
         table: QTableView
         model: ProfileTableModel
@@ -46,10 +51,10 @@ class PageActions:
         controller: InventoryController
         dialogs: UserDialogs
         message: QLabel
-        create_handler: Callable[[], None] | None
-        check_handler: Callable[[list[int] | None], None] | None
-        reauthorize_handler: Callable[[list[int]], None] | None
-        mark_handler: Callable[[list[int], str], None] | None
+        create_requested: SignalInstance
+        check_requested: SignalInstance
+        reauthorize_requested: SignalInstance
+        mark_requested: SignalInstance
         check_selected_action: QAction | None
         check_all_action: QAction | None
         export_controller: Callable[[], ListExportController] | None
@@ -192,9 +197,7 @@ class PageActions:
 
     @Slot()
     def check_selected_now(self) -> None:
-        ids = self.selected_ids()
-        if ids and self.check_handler is not None:
-            self.check_handler(ids)
+        self._check_ids(self.selected_ids())
 
     @Slot()
     def copy_tenant_ids(self) -> None:
@@ -234,12 +237,12 @@ class PageActions:
 
     @Slot()
     def create_profile(self) -> None:
-        if self.create_handler is None:
+        if not self.offers(self.create_requested):
             self.dialogs.info(
                 TITLE, "Creating app profiles arrives with the create wizard in a later version."
             )
             return
-        self.create_handler()
+        self.create_requested.emit()
 
     @Slot()
     def reauthorize(self) -> None:
@@ -256,26 +259,26 @@ class PageActions:
     def _reauthorize_ids(self, ids: list[int]) -> None:
         if not ids:
             return
-        if self.reauthorize_handler is None:
+        if not self.offers(self.reauthorize_requested):
             self.dialogs.info(
                 TITLE, "Re-authorizing app profiles arrives in a later version of the app."
             )
             return
-        self.reauthorize_handler(ids)
+        self.reauthorize_requested.emit(ids)
 
     def _check_ids(self, ids: list[int]) -> None:
-        if ids and self.check_handler is not None:
-            self.check_handler(ids)
+        if ids:
+            self.check_requested.emit(ids)
 
     def mark_selected(self, event: str, ids: list[int] | None = None) -> None:
         """Record *event* ("the consenting user left", "MFA enabled") for the selection."""
         ids = ids if ids is not None else self.selected_ids()
         if not ids:
             return
-        if self.mark_handler is None:
+        if not self.offers(self.mark_requested):
             self.dialogs.info(TITLE, "Recording events arrives in a later version of the app.")
             return
-        self.mark_handler(ids, event)
+        self.mark_requested.emit(ids, event)
 
     @Slot()
     def delete_selected(self) -> None:

@@ -58,9 +58,7 @@ class CreateWizardOpener:
 
     def _reauthorize(self, profile_id: int) -> None:
         """Re-authorize an existing profile the wizard found, as the list's action does."""
-        handler = self._page.reauthorize_handler
-        if handler is not None:
-            handler([profile_id])
+        self._page.reauthorize_requested.emit([profile_id])
 
     def _build(self) -> WizardLauncher:
         from desktop.controllers.wizard import WizardServices
@@ -90,5 +88,6 @@ def add_create_wizard(
 ) -> CreateWizardOpener:
     """The page's Create action opens the wizard; after Save the list shows the new rows."""
     opener = CreateWizardOpener(window, page, runner, services)
-    page.create_handler = opener.open
+    # A lambda, not the bound method: the connection then keeps the opener alive.
+    page.create_requested.connect(lambda: opener.open())
     return opener

@@ -103,8 +103,8 @@ def test_page_runs_the_details_actions_for_its_profile(
     small_inventory(data_home)
     page, _ = _page(qtbot, data_home, runner)
     asked: list[tuple[str, list[int]]] = []
-    page.reauthorize_handler = lambda ids: asked.append(("reauthorize", ids))
-    page.check_handler = lambda ids: asked.append(("check", ids))
+    page.reauthorize_requested.connect(lambda ids: asked.append(("reauthorize", ids)))
+    page.check_requested.connect(lambda ids: asked.append(("check", ids)))
     _select(page, "Contoso Baseline")
     with qtbot.waitSignal(page.details_shown, timeout=10_000):
         page.open_details()

@@ -105,7 +105,7 @@ def test_context_menu_checks_now_and_copies_the_tenant_id(
     small_inventory(data_home)
     page = _page(qtbot, data_home, runner)
     checked: list[list[int] | None] = []
-    page.check_handler = checked.append
+    page.check_requested.connect(checked.append)
     row = _names(page).index("Fabrikam Backup")
     page.table.selectRow(row)
     menu = page.context_menu()

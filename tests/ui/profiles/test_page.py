@@ -106,10 +106,10 @@ def test_actions_follow_selection_and_delete_rule(
     # ...but any one profile can be re-authorized on request.
     assert page.reauth_any_action.isEnabled()
     handled: list[list[int]] = []
-    page.reauthorize_handler = handled.append
+    page.reauthorize_requested.connect(handled.append)
     page.reauthorize_on_request()
     assert handled == [page.selected_ids()]
-    page.reauthorize_handler = None
+    page.reauthorize_requested.disconnect(handled.append)
     _select(page, "Fabrikam Classic")
     assert not page.delete_action.isEnabled()
     tip = page.delete_action.toolTip()

@@ -15,7 +15,7 @@ def test_create_action_opens_the_wizard(qtbot, data_home: Path) -> None:  # type
     window = build_window(ctx)
     qtbot.addWidget(window)
     page = ctx.profiles_page
-    assert page is not None and page.create_handler is not None
+    assert page is not None and page.offers(page.create_requested)
     page.create_action.trigger()
     dialogs = window.findChildren(CreateProfileDialog)
     assert len(dialogs) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -86,9 +88,10 @@ def test_typed_slots_receive_the_result_and_the_error(qtbot: QtBot) -> None:
 
 
 def test_the_result_type_crosses_the_thread_hop_for_the_type_checker(tmp_path: Path) -> None:
-    """A slot that treats an int result as a str is a type error, found before it runs."""
-    from mypy import api
+    """A slot that treats an int result as a str is a type error, found before it runs.
 
+    mypy runs in its own process: in this one it would raise the recursion limit for every
+    later test."""
     snippet = tmp_path / "use_task.py"
     snippet.write_text(
         "from desktop.controllers.tasks import TaskRunner\n\n"
@@ -97,9 +100,22 @@ def test_the_result_type_crosses_the_thread_hop_for_the_type_checker(tmp_path: P
         "    task.on_success(lambda value: print(value.upper()))\n"
         "    task.on_failure(lambda error: print(error.remedy))\n"
     )
-    out, _err, status = api.run(
-        ["--no-incremental", "--follow-imports=silent", "--cache-dir=/dev/null", str(snippet)]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--no-incremental",
+            "--follow-imports=silent",
+            "--cache-dir=/dev/null",
+            str(snippet),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[3],
     )
+    out, status = done.stdout, done.returncode
     assert status == 1
     assert '"int" has no attribute "upper"' in out
     assert out.count("error:") == 1  # the failure slot's UserError is known: .remedy is fine

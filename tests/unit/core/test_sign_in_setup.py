@@ -12,11 +12,13 @@ from desktop.core.catalog.loader import load_shipped
 from desktop.core.checks import graph_reads
 from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
-from desktop.core.identity import reconsent, signin, user_consent, verify
+from desktop.core.identity import gdap, partner_center, reconsent, signin, user_consent, verify
 from desktop.core.identity.consent_errors import consent_error
 from desktop.core.settings import Settings
 from desktop.core.sign_in_setup import (
     DELEGATED_GRAPH_PERMISSIONS,
+    OTHER_API_PERMISSIONS,
+    PARTNER_CENTER_SCOPE,
     clouds_missing_sign_in,
     registration_problem,
 )
@@ -92,3 +94,12 @@ def test_the_page_constants_are_the_codes_own() -> None:
 
     assert sign_in_setup.WEB_REDIRECT_URI == LOCAL_CONSENT_REDIRECT
     assert sign_in_setup.ROLE_SCOPE == role_assign.ROLE_SCOPE
+
+
+def test_partner_center_permission_is_the_one_connect_asks_for() -> None:
+    # Connecting via Partner Center asks for {host}/user_impersonation: the page must list it.
+    assert "user_impersonation_scopes()" in inspect.getsource(gdap)
+    for scope in partner_center.user_impersonation_scopes():
+        assert scope.rpartition("/")[2] == PARTNER_CENTER_SCOPE
+    listed = {(p.api, p.name) for p in OTHER_API_PERMISSIONS}
+    assert ("Microsoft Partner Center", PARTNER_CENTER_SCOPE) in listed

@@ -48,7 +48,7 @@ def _text_time(column: str) -> str:
 _ROW_QUERY = f"""
     SELECT p.id, p.name, c.name, p.tenant_id, t.primary_domain, p.service_ids, p.app_type_id,
            p.mode, p.status, p.reason, {_text_time("p.last_checked")},
-           {_text_time("p.consented_at")}, p.consenting_user
+           {_text_time("p.consented_at")}, p.consenting_user, t.cloud
     FROM profiles p
     JOIN customers c ON c.id = p.customer_id
     JOIN tenants t ON t.tenant_id = p.tenant_id
@@ -140,6 +140,7 @@ def _row(raw: Sequence[Any], shared: dict[Any, Any]) -> ProfileRow:
         keep(raw[10], raw[10]),
         keep(raw[11], raw[11]),
         keep(raw[12] or "", raw[12] or ""),
+        keep(raw[13], raw[13]),
     )
 
 

@@ -3,9 +3,14 @@ throttled seconds count each hold once; next links become URLs relative to the v
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 import requests
 
+from desktop.core.cancel import CancelToken
 from desktop.core.checks.graph_batch import GraphBatcher, GraphThrottle
+from desktop.core.errors import CancelledError
 
 
 class _Clock:
@@ -69,3 +74,28 @@ def test_next_links_become_relative_to_the_version() -> None:
     # A link on another spelling of the host keeps its path and query.
     other = "https://127.0.0.1:8443/v1.0/oauth2PermissionGrants?$filter=a&$skiptoken=Y"
     assert batcher.relative(other) == "/oauth2PermissionGrants?$filter=a&$skiptoken=Y"
+
+
+def test_a_cancel_ends_a_throttle_wait_at_once() -> None:
+    throttle = GraphThrottle()  # the real clock: the wait is for real
+    token = CancelToken()
+    throttle.watch(token)
+    throttle.hold("app", 120.0)  # the longest Retry-After a check waits for
+    raised: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            throttle.wait("app")
+        except CancelledError as exc:
+            raised.append(exc)
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    token.cancel()
+    waiter.join(timeout=5.0)
+    assert not waiter.is_alive()
+    assert len(raised) == 1
+    with pytest.raises(CancelledError):  # a later wait does not start at all
+        throttle.wait("app")
+    throttle.watch(None)
+    throttle.wait("other")  # nothing held: returns

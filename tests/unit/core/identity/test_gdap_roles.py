@@ -32,27 +32,3 @@ def test_graph_app_roles_need_privileged_role_admin_or_global_admin() -> None:
 
 def test_role_names_are_named_and_unknown_ids_kept() -> None:
     assert role_names([APPLICATION_ADMINISTRATOR, "0000"]) == ["0000", "Application Administrator"]
-
-
-def test_consent_notice_says_whether_and_offers_the_other_routes() -> None:
-    from desktop.core.identity.gdap import TenantAccess, consent_notice
-    from desktop.core.identity.tenant_token import Problem
-
-    catalog = load_shipped()
-    graph_app = next(a for a in catalog.app_types if needs_graph_app_roles(a))
-    access = TenantAccess(
-        "t1",
-        True,
-        roles=("Cloud Application Administrator",),
-        can_consent={graph_app.id: False},
-    )
-    cannot = consent_notice(access, graph_app, "contoso.onmicrosoft.com")
-    assert "cannot grant" in cannot and "Privileged Role Administrator" in cannot
-    assert "consent link" in cannot
-    can = consent_notice(
-        TenantAccess("t1", True, roles=("Global Administrator",), can_consent={graph_app.id: True}),
-        graph_app,
-    )
-    assert "can grant this consent" in can
-    unconnected = TenantAccess("t1", False, reason="Not authorized.", problem=Problem.NOT_CONNECTED)
-    assert "no access" in consent_notice(unconnected, graph_app)

@@ -64,13 +64,14 @@ def test_rows_join_names_and_filter(repository: Repository, cid: int) -> None:
     row_b = ProfileRow(
         b, "b", "Contoso", T1, "contoso.onmicrosoft.com", ("nitro", "baseline"),
         "elements_app", "modern", "Expired", "old", "2026-02-03T04:05:06Z",
-        "2026-01-02T03:04:05Z", "",
+        "2026-01-02T03:04:05Z", "", "usgov",
     )  # fmt: skip
     with repository.reading() as uow:
         rows = uow.profiles.rows()
         assert [r.name for r in rows] == ["A", "b"]
         assert rows[1] == row_b
         assert rows[0].consenting_user == "u@x"
+        assert {r.cloud for r in rows} == {"usgov"}  # the tenant's cloud, for Settings
         assert uow.profiles.rows(status="Expired") == [row_b]
         assert [r.id for r in uow.profiles.rows(customer_id=other)] == [a]
         assert [r.id for r in uow.profiles.rows(limit=1)] == [a]
