@@ -42,9 +42,17 @@ class ChangeListener:
         url: the libpq URL (see ``redacted`` for messages).
     """
 
-    def __init__(self, url: str, *, password: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        password: str | None = None,
+        password_source: Callable[[], str] | None = None,
+    ) -> None:
         self.url = url
         self._password = password
+        #: Called for the password on every (re)connect (an Entra token expires).
+        self._password_source = password_source
         self._conn: Connection | None = None
 
     @property
@@ -54,7 +62,8 @@ class ChangeListener:
     def connect(self) -> None:
         """Open the connection and LISTEN (blocking; network). Raises ``UserError``."""
         self.close()
-        conn = connect(self.url, password=self._password)
+        source = self._password_source
+        conn = connect(self.url, password=source() if source else self._password)
         try:
             conn.execute("SELECT set_config('application_name', %s, false)", (APPLICATION_NAME,))
             conn.execute(f"LISTEN {CHANNEL}")

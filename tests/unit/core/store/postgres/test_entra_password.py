@@ -59,3 +59,22 @@ def test_the_setting_is_entra_or_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(entra.AUTH_ENV, "kerberos")
     with pytest.raises(UserError, match="does not know"):
         entra.wanted()
+
+
+def test_the_listener_asks_for_a_fresh_token_on_each_connect(postgres_db: TestDatabase) -> None:
+    from desktop.core.team.listener import ChangeListener
+
+    migrated(postgres_db)
+    login, url = member(postgres_db, "ann", "readonly")
+    issued: list[str] = []
+
+    def token() -> str:
+        issued.append(f"token-{len(issued) + 1}")
+        postgres_db.cluster.sql([f"ALTER ROLE {login} PASSWORD '{issued[-1]}'"])
+        return issued[-1]
+
+    listener = ChangeListener(url, password_source=token)
+    listener.connect()
+    listener.connect()  # a reconnect (connect closes the old connection first)
+    assert listener.connected and issued == ["token-1", "token-2"]
+    listener.close()
