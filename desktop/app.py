@@ -161,7 +161,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     ctx.account = add_account(window, ctx.runner, ctx.dialogs, services)
     connect_checks_to_account(checks, ctx.account)
     access = add_tenant_access(window, ctx.profiles_page, ctx.runner, services, ctx.account)
-    checks.connect_handler = access.customers.open
+    checks.connect_requested.connect(access.customers.open)
     checks.access_notice = wizard.access_notice = access.notice
     for problem in ctx.problems:
         window.show_problem(problem)
@@ -173,7 +173,8 @@ def build_window(ctx: AppContext) -> MainWindow:
     )
     fill_menus(window, ctx.profiles_page, access.connect_action)
     ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs)
-    wizard.open_settings = checks.open_settings = ctx.settings_ui.open
+    wizard.settings_requested.connect(ctx.settings_ui.open)
+    checks.settings_requested.connect(ctx.settings_ui.open)
     ctx.settings_ui.saved.connect(wizard.settings_saved)
     parts = (window, ctx.profiles_page, ctx.paths, ctx.catalog, ctx.dialogs, ctx.account)
     ctx.first_run = add_first_run(*parts, ctx.settings_ui)

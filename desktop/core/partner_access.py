@@ -180,3 +180,40 @@ def discover(
         outcome = services.check_service().check(ids, token=cancel)
         checks = {r.id: r for r in outcome.results}
     return Discovery(tenant, tuple(found), added, checks)
+
+
+def consent_link(services: CoreServices, tenant: Tenant) -> str:
+    """The link a customer's administrator opens to consent the technician's sign-in app in
+    *tenant* (what the Customers and tenants panel's "Copy consent link" copies)."""
+    from desktop.core.identity.sign_in_link import sign_in_consent_link
+
+    identity = services.identity()
+    return sign_in_consent_link(
+        identity.technician_session(),
+        endpoints_for(tenant.cloud),
+        tenant.tenant_id,
+        identity.settings.consent_link_redirect_uri,
+    )
+
+
+class PartnerAccessCalls:
+    """The GDAP calls over the core services, for a front end that holds the tenant: the CLI's
+    use cases (``tenants access|connect|discover``), with the tenant named by its GUID. Called
+    on worker threads."""
+
+    def __init__(self, services: CoreServices) -> None:
+        self._services = services
+
+    def access(self, tenant: Tenant) -> TenantAccess:
+        return access(self._services, tenant.tenant_id)
+
+    def connect(
+        self, tenant: Tenant, via: ConnectVia, cancel: CancelToken, progress: Progress
+    ) -> ConnectResult:
+        return connect(self._services, tenant.tenant_id, via, cancel=cancel, progress=progress)
+
+    def consent_link(self, tenant: Tenant) -> str:
+        return consent_link(self._services, tenant)
+
+    def discover(self, tenant: Tenant, cancel: CancelToken, progress: Progress) -> Discovery:
+        return discover(self._services, tenant.tenant_id, cancel=cancel, progress=progress)

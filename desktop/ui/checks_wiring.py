@@ -1,26 +1,29 @@
 """Puts status checks and re-authorization into the profile list.
 
+The work (checks, recorded events, loading a profile to re-authorize) runs in
+:class:`ProfileChecksController`; this module only shows its results and forwards intent.
+
 The check bar goes under the list's toolbar; results stream into the rows as they arrive, and
 when the check ends the filter and the sort catch up from the rows in memory (every result has
 reached its row: the list is not read from the store again). "Re-authorize app…" opens the
 Re-authorize dialog, whose consent runs in the system browser through the identity engine.
 
-Only the check bar is built at start. The check controller, the Re-authorize dialog and the
-core check code are imported and built the first time a check or a re-authorization starts,
-so they cost nothing on the way to the window's first paint.
+Only the check bar and the controller are built at start. The check controller, the
+Re-authorize dialog and the core check code are imported and built the first time a check or
+a re-authorization starts, so they cost nothing on the way to the window's first paint.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QMetaMethod, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
+from desktop.controllers.profile_checks import ProfileChecksController, ReauthorizeParts
 from desktop.controllers.tasks import TaskRunner
-from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import Catalog
 from desktop.core.errors import UserError
 
@@ -40,13 +43,6 @@ if TYPE_CHECKING:
     from desktop.core.checks.bulk import BulkOutcome
     from desktop.core.checks.result import CheckResult
     from desktop.core.checks.service import CheckService, Target
-    from desktop.core.reauthorize.flow import (
-        CertificateReplacer,
-        ReauthorizeEngine,
-        ReauthorizeRequest,
-        ReauthorizeStore,
-    )
-    from desktop.core.settings_hint import SettingTarget
 
     from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.reauthorize_dialog import ReauthorizeDialog
@@ -72,24 +68,24 @@ _GENERIC_ACTIONS = frozenset({"none", "check_again"})
 _COUNTS_EVERY_MS = 250
 
 
-class ReauthorizeParts(NamedTuple):  # not a dataclass: a tenth of the cost at start-up
-    """What a re-authorization needs, built off the GUI thread."""
-
-    service: CheckService
-    store: ReauthorizeStore
-    engine: ReauthorizeEngine
-    #: Where a new certificate replaces the old one (the vault); None where there is none.
-    certificates: CertificateReplacer | None = None
+__all__ = ["ChecksWiring", "ReauthorizeParts", "row_updates"]
 
 
 class ChecksWiring(QObject):
-    """Connects the profile page, the check bar, and the two controllers.
+    """Connects the profile page and the check bar to the profile checks controller.
 
     Signals:
         sign_in_requested(): failed checks that a sign-in fixes: open the technician's sign-in.
+        connect_requested(str): failed checks that connecting a tenant fixes: open Customers
+            and tenants at that tenant (its Connect this tenant). Unconnected, the page's
+            Customers and tenants opens instead.
+        settings_requested(object): failed checks for want of a client ID: open Settings at
+            that field (a :class:`SettingTarget`).
     """
 
     sign_in_requested = Signal()
+    connect_requested = Signal(str)
+    settings_requested = Signal(object)
 
     def __init__(
         self,
@@ -102,11 +98,15 @@ class ChecksWiring(QObject):
     ) -> None:
         super().__init__(page)
         self.page = page
-        self.runner = runner
         self.catalog = catalog
         self.dialogs = dialogs
-        self._parts = reauthorize_parts
-        self._service_factory = service_factory
+        self.work = ProfileChecksController(
+            runner, catalog, service_factory, reauthorize_parts, self
+        )
+        self.work.recorded.connect(self._on_recorded)
+        self.work.record_failed.connect(self._on_record_failed)
+        self.work.reauthorize_ready.connect(self._show_dialog)
+        self.work.reauthorize_failed.connect(self._on_reauthorize_failed)
         self._controller: ChecksController | None = None
         self.bar = CheckBar(page)
         layout = page.layout()
@@ -139,8 +139,6 @@ class ChecksWiring(QObject):
         self.dialog: ReauthorizeDialog | None = None
         #: Whether the technician is signed in; None while nobody can tell yet.
         self.signed_in: Callable[[], bool | None] | None = None
-        #: Opens Customers and tenants at a tenant (its Connect this tenant); set by the app.
-        self.connect_handler: Callable[[str], object] | None = None
         #: Makes the Re-authorize dialog's "can you consent here?" notice; None: none.
         self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
         self._fix: FailureFix | None = None
@@ -149,8 +147,6 @@ class ChecksWiring(QObject):
         self._connect_said = False
         #: The actions the failed checks named (connect the tenant, sign in), counted.
         self._actions: Counter[str] = Counter()
-        #: Opens Settings at a field (a missing client ID); set by the app.
-        self.open_settings: Callable[[SettingTarget], object] | None = None
         #: The app type and tenant cloud of the first check that failed for want of a client ID.
         self._fix_app: tuple[str, str] | None = None  # (app type, cloud) to set a client ID for
 
@@ -158,9 +154,7 @@ class ChecksWiring(QObject):
     def controller(self) -> ChecksController:
         """The check controller, built (and its core code imported) on first use."""
         if self._controller is None:
-            from desktop.controllers.checks import ChecksController
-
-            controller = ChecksController(self.runner, self._service_factory, self)
+            controller = self.work.checks
             controller.running_changed.connect(self.bar.set_running)
             controller.progressed.connect(self.bar.set_progress)
             controller.results_ready.connect(self._on_results)
@@ -259,16 +253,18 @@ class ChecksWiring(QObject):
         fix = self._fix
         if fix is FailureFix.SIGN_IN:
             self.sign_in_requested.emit()
-        elif fix is FailureFix.CONNECT_TENANT and self.connect_handler is not None:
-            self.connect_handler(self._fix_tenant)
+        elif fix is FailureFix.CONNECT_TENANT and self.isSignalConnected(
+            QMetaMethod.fromSignal(self.connect_requested)
+        ):
+            self.connect_requested.emit(self._fix_tenant)
         elif fix is FailureFix.CONNECT_TENANT:
             self.page.customers_requested.emit()
-        elif fix is FailureFix.OPEN_SETTINGS and self.open_settings is not None:
+        elif fix is FailureFix.OPEN_SETTINGS:
             from desktop.core import settings_edit as edit
             from desktop.core.settings_hint import SettingTarget
 
             app_type_id, cloud = self._fix_app or ("", "global")
-            self.open_settings(SettingTarget(edit.CLIENT_ID, cloud, app_type_id))
+            self.settings_requested.emit(SettingTarget(edit.CLIENT_ID, cloud, app_type_id))
 
     def _app_of(self, profile_id: int) -> tuple[str, str]:
         """The app type and the tenant's cloud of a profile: the client ID Settings opens at."""
@@ -285,12 +281,12 @@ class ChecksWiring(QObject):
     # -- events that require re-authorization ---------------------------------------------
 
     def record_event(self, ids: list[int], event: str) -> None:
-        """Ask, then mark *ids* "re-authorization required" for *event* (a worker writes it)."""
-        from desktop.core.checks.marking import EVENT_WORDS, record_event
+        """Ask, then mark *ids* "re-authorization required" for *event* (the controller's
+        worker writes it)."""
+        from desktop.core.checks.marking import EVENT_WORDS
         from desktop.core.checks.triggers import Trigger
 
-        trigger = Trigger(event)
-        words = EVENT_WORDS[trigger]
+        words = EVENT_WORDS[Trigger(event)]
         count = f"{len(ids)} app profiles" if len(ids) > 1 else "this app profile"
         text = (
             f'{words}? Then {count} will show Invalid with "re-authorization required" '
@@ -298,40 +294,32 @@ class ChecksWiring(QObject):
         )
         if not self.dialogs.confirm("Record an event", text, action="Record"):
             return
-        factory, catalog = self._service_factory, self.catalog
+        self.work.record_event(ids, event)
 
-        def work(token: CancelToken, progress: Progress) -> int:
-            return len(record_event(factory().store, catalog, ids, trigger))
-
-        task = self.runner.submit("Recording the event", work)
-        task.on_success(lambda n: self._on_recorded(ids, n, words))
-        task.on_failure(lambda error: self.dialogs.error("Record an event", error))
-
+    @Slot(list, int, str)
     def _on_recorded(self, ids: list[int], count: int, words: str) -> None:
         self.page.message.setText(f"Recorded for {count} app profile(s): {words.lower()}.")
         self.page.reload()
         if self.page.details_dialog is not None and len(ids) == 1:
             self.page.controller.load_details(ids[0])  # the dialog shows the new status
 
+    @Slot(object)
+    def _on_record_failed(self, error: UserError) -> None:
+        self.dialogs.error("Record an event", error)
+
     # -- re-authorize ----------------------------------------------------------------------
 
     def open_reauthorize(self, ids: list[int]) -> None:
-        if self._parts is None or not ids:
+        if not self.work.can_reauthorize or not ids:
             self.dialogs.info("Re-authorize app", "Re-authorizing is not available in this build.")
             return
-        parts_factory = self._parts
-        holder: dict[str, ReauthorizeParts] = {}
+        self.work.load_for_reauthorize(ids[0])
 
-        def load(token: CancelToken, progress: Progress) -> Target:
-            parts = parts_factory()
-            holder["parts"] = parts
-            (target,) = parts.store.targets([ids[0]])
-            return target
+    @Slot(object)
+    def _on_reauthorize_failed(self, error: UserError) -> None:
+        self.dialogs.error("Re-authorize app", error)
 
-        task = self.runner.submit("Opening the app profile", load)
-        task.on_success(lambda target: self._show_dialog(target, holder["parts"]))
-        task.on_failure(lambda error: self.dialogs.error("Re-authorize app", error))
-
+    @Slot(object, object)
     def _show_dialog(self, target: Target, parts: ReauthorizeParts) -> None:
         profile = target.profile
         try:
@@ -342,31 +330,11 @@ class ChecksWiring(QObject):
                 UserError(f"The app type '{profile.app_type_id}' is not in this catalog."),
             )
             return
-        from desktop.controllers.reauthorize import ReauthorizeController
-        from desktop.core.reauthorize.flow import options_for, reauthorize
+        from desktop.core.reauthorize.flow import options_for
 
         from desktop.ui.reauthorize_dialog import ReauthorizeDialog
 
-        checker = parts.service.checker
-
-        def run(request: ReauthorizeRequest, token: CancelToken) -> CheckResult:
-            return reauthorize(
-                request,
-                store=parts.store,
-                engine=parts.engine,
-                checker=checker,
-                token=token,
-                certificates=parts.certificates,
-            )
-
-        engine = parts.engine
-        read_warning = getattr(engine, "reconsent_warning", None)
-        controller = ReauthorizeController(
-            self.runner,
-            run,
-            self,
-            read_warning=(lambda: read_warning(profile)) if read_warning else None,
-        )
+        controller = self.work.reauthorizer(profile, parts, self)
         dialog = ReauthorizeDialog(
             profile, app.name, options_for(profile, app), controller, self.page
         )

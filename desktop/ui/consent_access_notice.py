@@ -10,10 +10,10 @@ can be connected from here (Partner Center).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QMetaMethod, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.controllers.tenant_access import TenantAccessController
@@ -33,9 +33,14 @@ class ConsentAccessNotice(QFrame):
 
     Attributes:
         access: the last access read for the tenant shown (None while reading).
-        sign_in_handler: opens the technician's sign-in, when set.
         routes: the other ways to consent, as this screen offers them.
+
+    Signals:
+        sign_in_requested(): Sign in was pressed: open the technician's sign-in. The button
+            shows only while something is connected to this signal.
     """
+
+    sign_in_requested = Signal()
 
     def __init__(self, controller: TenantAccessController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,7 +50,6 @@ class ConsentAccessNotice(QFrame):
         self.tenant: Tenant | None = None
         self.apps: tuple[AppType, ...] = ()
         self.access: TenantAccess | None = None
-        self.sign_in_handler: Callable[[], None] | None = None
         self.routes = OTHER_ROUTES
         self.text = QLabel(self)
         self.text.setObjectName("ConsentAccessText")
@@ -101,7 +105,8 @@ class ConsentAccessNotice(QFrame):
         self.text.setText(consent_notice(access, self.apps, tenant.label, self.routes))
         self.connect_button.setVisible(access.action == "Connect this tenant")
         self.sign_in_button.setVisible(
-            access.action == "Sign in" and self.sign_in_handler is not None
+            access.action == "Sign in"
+            and self.isSignalConnected(QMetaMethod.fromSignal(self.sign_in_requested))
         )
 
     @Slot(str, object)
@@ -120,5 +125,4 @@ class ConsentAccessNotice(QFrame):
 
     @Slot()
     def _sign_in(self) -> None:
-        if self.sign_in_handler is not None:
-            self.sign_in_handler()
+        self.sign_in_requested.emit()

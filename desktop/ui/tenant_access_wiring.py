@@ -1,7 +1,8 @@
 """Puts GDAP partner access into the window: the Customers and tenants dialog's "What can I do
 in this tenant?" panel, and a failed check's "Connect this tenant" opening it at that tenant.
 
-The controller is made when the dialog first opens; what its calls need (the technician's
+The controller is made when the dialog first opens; its calls are the core's
+(:class:`desktop.core.partner_access.PartnerAccessCalls`), and what they need (the technician's
 session, the inventory, the checks) is built on a worker thread each time, from Settings as
 they are then.
 """
@@ -16,8 +17,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from desktop.controllers.tasks import TaskRunner
-from desktop.core.cancel import CancelToken, Progress
-from desktop.core.domain import Tenant
 from desktop.core.services import CoreServices
 
 from desktop.ui.main_window import MainWindow
@@ -26,53 +25,11 @@ from desktop.ui.profiles.wiring import customers_opener
 
 if TYPE_CHECKING:
     from desktop.controllers.tenant_access import TenantAccessController
-    from desktop.core.identity.gdap import ConnectResult, ConnectVia, TenantAccess
-    from desktop.core.partner_access import Discovery
+    from desktop.core.partner_access import PartnerAccessCalls
 
     from desktop.ui.account import AccountUi
     from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.profiles.customers_dialog import CustomersDialog
-
-
-class ServicesCalls:
-    """The GDAP calls over the core services: the CLI's use cases (``tenants access|connect|
-    discover``), with the tenant named by its GUID. Called on worker threads."""
-
-    def __init__(self, services: CoreServices) -> None:
-        self._services = services
-
-    def access(self, tenant: Tenant) -> TenantAccess:
-        from desktop.core import partner_access
-
-        return partner_access.access(self._services, tenant.tenant_id)
-
-    def connect(
-        self, tenant: Tenant, via: ConnectVia, cancel: CancelToken, progress: Progress
-    ) -> ConnectResult:
-        from desktop.core import partner_access
-
-        return partner_access.connect(
-            self._services, tenant.tenant_id, via, cancel=cancel, progress=progress
-        )
-
-    def consent_link(self, tenant: Tenant) -> str:
-        from desktop.core.endpoints import endpoints_for
-        from desktop.core.identity.sign_in_link import sign_in_consent_link
-
-        identity = self._services.identity()
-        return sign_in_consent_link(
-            identity.technician_session(),
-            endpoints_for(tenant.cloud),
-            tenant.tenant_id,
-            identity.settings.consent_link_redirect_uri,
-        )
-
-    def discover(self, tenant: Tenant, cancel: CancelToken, progress: Progress) -> Discovery:
-        from desktop.core import partner_access
-
-        return partner_access.discover(
-            self._services, tenant.tenant_id, cancel=cancel, progress=progress
-        )
 
 
 class TenantAccessUi:
@@ -96,14 +53,14 @@ class TenantAccessUi:
         self._window = window
         self._page = page
         self._runner = runner
-        self._calls = ServicesCalls(services)
+        self._services = services
+        self._calls: PartnerAccessCalls | None = None
         self._account = account
-        sign_in = account.sign_in_action.trigger if account is not None else None
-        self._sign_in = sign_in
         self._shared: TenantAccessController | None = None
         self.customers = customers_opener(page)
         self.customers.access_factory = self.controller
-        self.customers.sign_in_handler = sign_in
+        if account is not None:
+            self.customers.sign_in_requested.connect(account.sign_in_action.trigger)
         self.customers.on_dialog = self._dialog_made
         self.connect_action = QAction("Co&nnect this tenant…", window)
         self.connect_action.setObjectName("ConnectTenantAction")
@@ -138,6 +95,10 @@ class TenantAccessUi:
     def _make(self, parent: QObject) -> TenantAccessController:
         from desktop.controllers.tenant_access import TenantAccessController
 
+        if self._calls is None:  # imported here: the GDAP code costs nothing at start
+            from desktop.core.partner_access import PartnerAccessCalls
+
+            self._calls = PartnerAccessCalls(self._services)
         access = TenantAccessController(self._runner, self._calls, parent)
         access.profiles_added.connect(self._page.reload)
         return access
@@ -147,7 +108,8 @@ class TenantAccessUi:
         from desktop.ui.consent_access_notice import ConsentAccessNotice
 
         notice = ConsentAccessNotice(self._make(parent), parent)
-        notice.sign_in_handler = self._sign_in
+        if self._account is not None:
+            notice.sign_in_requested.connect(self._account.sign_in_action.trigger)
         self._after_sign_in(notice.refresh)
         return notice
 

@@ -39,7 +39,7 @@ def test_an_unconnected_tenant_says_connect_with_the_button(
     controller = TenantAccessController(runner, StubCalls(session, catalog))  # type: ignore[arg-type]
     notice = ConsentAccessNotice(controller)
     qtbot.addWidget(notice)
-    notice.sign_in_handler = lambda: None
+    notice.sign_in_requested.connect(lambda: None)
     try:
         notice.show_for(
             Tenant(demo.tenant_id, 1, primary_domain=demo.domain), catalog.app_types[:1]

@@ -299,7 +299,7 @@ def test_failed_checks_name_the_cause_and_offer_sign_in_or_connect(
         fix.click()
     # With the app's Connect handler: Customers and tenants opens at a failed check's tenant.
     opened: list[str] = []
-    wiring.connect_handler = opened.append
+    wiring.connect_requested.connect(opened.append)
     fix.click()
     tenants = {page.model.row_at(r).tenant_id for r in range(page.model.rowCount())}
     assert len(opened) == 1 and opened[0] in tenants
@@ -315,7 +315,7 @@ def test_a_check_without_a_client_id_opens_settings_at_that_field(
     # The field of the tenant's own cloud: a US Government tenant needs its usgov client ID.
     _, page, wiring, _ = _build(qtbot, data_home, runner, client_id="", cloud=cloud)
     opened: list[SettingTarget] = []
-    wiring.open_settings = opened.append
+    wiring.settings_requested.connect(opened.append)
     r = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).mode == "modern")
     page.table.selectRow(r)
     with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):

@@ -92,13 +92,27 @@ def test_not_signed_in_offers_sign_in(qtbot: QtBot, runner: TaskRunner) -> None:
     notice = ConsentAccessNotice(controller)
     qtbot.addWidget(notice)
     pressed: list[bool] = []
-    notice.sign_in_handler = lambda: pressed.append(True)
+    notice.sign_in_requested.connect(lambda: pressed.append(True))
     notice.show_for(TENANT, [graph])
     qtbot.waitUntil(lambda: notice.access is not None, timeout=5_000)
     assert "You are not signed in" in notice.text.text() and OTHER_ROUTES in notice.text.text()
     assert notice.sign_in_button.isVisible()
     notice.sign_in_button.click()
     assert pressed == [True]
+
+
+def test_not_signed_in_without_a_sign_in_to_open_offers_no_button(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    graph, _ = _apps()
+    session = StubSession(problem=Problem.NOT_SIGNED_IN)
+    controller = TenantAccessController(runner, StubCalls(session, shipped_catalog()))
+    notice = ConsentAccessNotice(controller)
+    qtbot.addWidget(notice)
+    notice.show_for(TENANT, [graph])
+    qtbot.waitUntil(lambda: notice.access is not None, timeout=5_000)
+    assert "You are not signed in" in notice.text.text()
+    assert notice.sign_in_button.isHidden()  # nothing listens to sign_in_requested
 
 
 def test_no_tenant_or_no_app_hides_it(qtbot: QtBot, runner: TaskRunner) -> None:

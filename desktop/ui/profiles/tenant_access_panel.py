@@ -10,7 +10,6 @@ progress with Cancel, and its outcome in words.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -50,12 +49,12 @@ class TenantAccessPanel(QGroupBox):
 
     Signals:
         consent_link_copied(str): a consent link for the customer's admin was copied.
-
-    Attributes:
-        sign_in_handler: opens the technician's sign-in (the Account menu's), when set.
+        sign_in_requested(): Sign in was pressed: open the technician's sign-in (the Account
+            menu's).
     """
 
     consent_link_copied = Signal(str)
+    sign_in_requested = Signal()
 
     def __init__(
         self, controller: TenantAccessController, catalog: Catalog, parent: QWidget | None = None
@@ -66,7 +65,6 @@ class TenantAccessPanel(QGroupBox):
         self.catalog = catalog
         self.tenant: Tenant | None = None
         self.access: TenantAccess | None = None
-        self.sign_in_handler: Callable[[], None] | None = None
 
         self.headline = QLabel(self)
         self.headline.setObjectName("AccessHeadline")
@@ -293,8 +291,7 @@ class TenantAccessPanel(QGroupBox):
 
     @Slot()
     def _sign_in(self) -> None:
-        if self.sign_in_handler is not None:
-            self.sign_in_handler()
+        self.sign_in_requested.emit()
 
     # -- outcomes ----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from desktop.controllers.inventory import InventoryController
 
@@ -58,9 +58,14 @@ class CustomersOpener(QObject):
     Attributes:
         access_factory: makes the GDAP access controller, for the dialog's "What can I do in
             this tenant?" panel (None: no panel).
-        sign_in_handler: the Account menu's Sign in, for the panel's Sign in button.
         on_dialog: called with each new dialog.
+
+    Signals:
+        sign_in_requested(): the access panel's Sign in was pressed: open the technician's
+            sign-in (the Account menu's).
     """
+
+    sign_in_requested = Signal()
 
     def __init__(
         self, page: ProfilesPage, controller: InventoryController, dialogs: UserDialogs
@@ -71,7 +76,6 @@ class CustomersOpener(QObject):
         self._dialogs = dialogs
         self.dialog: CustomersDialog | None = None
         self.access_factory: Callable[[], TenantAccessController] | None = None
-        self.sign_in_handler: Callable[[], None] | None = None
         #: Called with each new dialog (the owner connects what it needs).
         self.on_dialog: Callable[[CustomersDialog], None] | None = None
 
@@ -83,7 +87,7 @@ class CustomersOpener(QObject):
             access = self.access_factory() if self.access_factory is not None else None
             self.dialog = CustomersDialog(self._controller, self._dialogs, self._page, access)
             if self.dialog.access_panel is not None:
-                self.dialog.access_panel.sign_in_handler = self.sign_in_handler
+                self.dialog.access_panel.sign_in_requested.connect(self.sign_in_requested)
             self.dialog.finished.connect(self._closed)
             if self.on_dialog is not None:
                 self.on_dialog(self.dialog)

@@ -39,6 +39,8 @@ class ConsentPage(StepPage):
     """
 
     reauthorize_requested = Signal(int)
+    #: A row's missing client ID: open Settings at that field (a :class:`SettingTarget`).
+    settings_requested = Signal(object)
 
     def __init__(self, controller: WizardController, show_permissions: ShowPermissions) -> None:
         super().__init__(
@@ -63,8 +65,6 @@ class ConsentPage(StepPage):
         #: The duplicates shown, and their Re-authorize buttons by existing profile id.
         self.duplicates: list[Duplicate] = []
         self.reauthorize_buttons: dict[int, QPushButton] = {}
-        #: Opens Settings at a field (a row's missing client ID); set by the owner.
-        self.open_settings: Callable[[SettingTarget], object] | None = None
         #: Whether the signed-in account can consent here (set by the owner; None: not shown).
         self.access_notice: ConsentAccessNotice | None = None
         self.body.addWidget(self.duplicates_box)
@@ -138,8 +138,7 @@ class ConsentPage(StepPage):
 
     @Slot(object)
     def _settings(self, target: SettingTarget) -> None:
-        if self.open_settings is not None:
-            self.open_settings(target)
+        self.settings_requested.emit(target)
 
     @Slot(str)
     def _permissions(self, app_id: str) -> None:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QWidget
 from desktop.controllers.tasks import TaskRunner
 from desktop.controllers.wizard import WizardController, WizardServices
 from desktop.core.catalog.model import Catalog
-from desktop.core.settings_hint import SettingTarget
 from desktop.core.wizard import CreateProfileWizard
 
 from desktop.ui.consent_access_notice import ConsentAccessNotice
@@ -30,6 +29,7 @@ class WizardLauncher(QObject):
 
     profiles_saved = Signal(object)
     reauthorize_requested = Signal(int)
+    settings_requested = Signal(object)
 
     def __init__(
         self,
@@ -49,8 +49,6 @@ class WizardLauncher(QObject):
         self.dialog: CreateProfileDialog | None = None
         #: Makes the Consent step's notice (can you consent here?); None: no notice.
         self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
-        #: Opens Settings at a field (a consent row's missing client ID); None: not offered.
-        self.open_settings: Callable[[SettingTarget], object] | None = None
 
     @Slot()
     def open(self) -> None:
@@ -62,7 +60,7 @@ class WizardLauncher(QObject):
             page = self.dialog.consent_page
             if self.access_notice is not None:
                 page.set_access_notice(self.access_notice(page))
-            page.open_settings = self.open_settings
+            page.settings_requested.connect(self.settings_requested)
             self.dialog.profiles_saved.connect(self.profiles_saved)
             self.dialog.reauthorize_requested.connect(self.reauthorize_requested)
             self.dialog.finished.connect(self._closed)

@@ -9,25 +9,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from desktop.controllers.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from desktop.core.services import CoreServices
-    from desktop.core.settings_hint import SettingTarget
 
     from desktop.ui.consent_access_notice import ConsentAccessNotice
     from desktop.ui.profiles.page import ProfilesPage
     from desktop.ui.wizard.launcher import WizardLauncher
 
 
-class CreateWizardOpener:
-    """Builds the launcher on first use and keeps it for later runs.
+class CreateWizardOpener(QObject):
+    """Builds the launcher on first use and keeps it for later runs (it lives with the window).
+
+    Signals:
+        settings_requested(object): a consent row's missing client ID: open Settings at that
+            field (a :class:`SettingTarget`).
 
     Attributes:
         launcher: the wizard launcher, once the wizard has been opened.
     """
+
+    settings_requested = Signal(object)
 
     def __init__(
         self,
@@ -36,6 +42,7 @@ class CreateWizardOpener:
         runner: TaskRunner,
         services: CoreServices,
     ) -> None:
+        super().__init__(window)
         self._window = window
         self._page = page
         self._runner = runner
@@ -43,19 +50,20 @@ class CreateWizardOpener:
         self.launcher: WizardLauncher | None = None
         #: Makes the Consent step's "can you consent here?" notice; None: none is shown.
         self.access_notice: Callable[[QWidget], ConsentAccessNotice] | None = None
-        #: Opens Settings at a field (a consent row's missing client ID); None: not offered.
-        self.open_settings: Callable[[SettingTarget], object] | None = None
 
+    @Slot()
     def settings_saved(self) -> None:
         """Settings changed: an open wizard reads the client IDs again."""
         if self.launcher is not None:
             self.launcher.settings_saved()
 
+    @Slot()
     def open(self) -> None:
         if self.launcher is None:
             self.launcher = self._build()
         self.launcher.open()
 
+    @Slot(int)
     def _reauthorize(self, profile_id: int) -> None:
         """Re-authorize an existing profile the wizard found, as the list's action does."""
         self._page.reauthorize_requested.emit([profile_id])
@@ -76,7 +84,7 @@ class CreateWizardOpener:
         )
         launcher.reauthorize_requested.connect(self._reauthorize)
         launcher.access_notice = self.access_notice
-        launcher.open_settings = self.open_settings
+        launcher.settings_requested.connect(self.settings_requested)
         return launcher
 
 
@@ -88,6 +96,5 @@ def add_create_wizard(
 ) -> CreateWizardOpener:
     """The page's Create action opens the wizard; after Save the list shows the new rows."""
     opener = CreateWizardOpener(window, page, runner, services)
-    # A lambda, not the bound method: the connection then keeps the opener alive.
-    page.create_requested.connect(lambda: opener.open())
+    page.create_requested.connect(opener.open)
     return opener

@@ -69,7 +69,7 @@ def test_not_connected_says_why_and_offers_connect(qtbot: QtBot, runner: TaskRun
 def test_not_signed_in_offers_sign_in(qtbot: QtBot, runner: TaskRunner) -> None:
     panel = _panel(qtbot, runner, StubSession(problem=Problem.NOT_SIGNED_IN))
     pressed: list[bool] = []
-    panel.sign_in_handler = lambda: pressed.append(True)
+    panel.sign_in_requested.connect(lambda: pressed.append(True))
     assert "not signed in" in panel.headline.text()
     assert panel.sign_in_button.isVisible()
     panel.sign_in_button.click()

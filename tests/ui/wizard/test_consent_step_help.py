@@ -78,7 +78,7 @@ def test_a_row_without_a_client_id_opens_settings_at_that_field(
     wizard = CreateProfileDialog(WizardController(machine, fakes, runner))
     qtbot.addWidget(wizard)
     opened: list[SettingTarget] = []
-    wizard.consent_page.open_settings = opened.append
+    wizard.consent_page.settings_requested.connect(opened.append)
     try:
         wizard.start()
         qtbot.waitUntil(lambda: wizard.customer_page.loaded)
