@@ -149,6 +149,9 @@ def build_window(ctx: AppContext) -> MainWindow:
         )
     ctx.profiles_page = add_profiles_page(window, ctx.inventory, ctx.dialogs)
     checks = add_checks(ctx, ctx.profiles_page)
+    from desktop.ui.team_offline import add_team_offline
+
+    add_team_offline(window, ctx.inventory, ctx.profiles_page, checks.bar)
     wizard = add_create_wizard(window, ctx.profiles_page, ctx.runner, services)
     runner = ctx.runner
 
@@ -172,7 +175,7 @@ def build_window(ctx: AppContext) -> MainWindow:
         "Ctrl+2",
     )
     fill_menus(window, ctx.profiles_page, access.connect_action)
-    ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs)
+    ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs, ctx.runner)
     wizard.settings_requested.connect(ctx.settings_ui.open)
     checks.settings_requested.connect(ctx.settings_ui.open)
     ctx.settings_ui.saved.connect(wizard.settings_saved)

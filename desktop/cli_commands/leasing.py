@@ -1,41 +1,19 @@
 """Leases around the CLI's long operations on the team database (delete, re-authorize): a
-colleague's same operation on the same profile is refused in words while this one runs."""
+colleague's same operation on the same profile is refused in words while this one runs.
+The logic is shared with the GUI in :mod:`desktop.core.team.leasing`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from typing import Any
+
+from desktop.core.team.leasing import leased as leased_in_store
 
 
 @contextmanager
 def leased(ctx: Any, operation: str, ids: Sequence[int]) -> Iterator[None]:
     """Hold a lease on each profile of *ids* (team database only; the local store has one
     technician). Raises ``LeaseHeldError`` naming who holds one."""
-    store = ctx.inventory.store
-    url = getattr(store, "url", None)
-    if url is None:
-        yield
-        return
-    from desktop.core.store.postgres.choose import password_for
-    from desktop.core.store.postgres.connection import connect
-    from desktop.core.store.postgres.credentials import TeamDatabase
-    from desktop.core.team.leases import Lease
-
-    password = password_for(TeamDatabase(url))
-    with store.reading() as uow:
-        found = {p.id: p for p in uow.profiles.get_many(list(ids))}
-    with ExitStack() as stack:
-        for profile_id in ids:
-            profile = found.get(profile_id)
-            stack.enter_context(
-                Lease(
-                    lambda: connect(url, password=password),
-                    "profile",
-                    profile_id,
-                    operation,
-                    label=profile.name if profile else "",
-                    customer_id=profile.customer_id if profile else None,
-                )
-            )
+    with leased_in_store(ctx.inventory.store, operation, ids):
         yield

@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -76,6 +77,8 @@ class CustomersSnapshot(NamedTuple):
     customers: list[Customer]
     counts: dict[int, tuple[int, int]]
     tenants: dict[int, list[Tenant]]
+    #: Each customer's version when read (team database; empty on the local store).
+    versions: Mapping[int, int] = MappingProxyType({})
 
 
 class InventoryController(QObject):
@@ -92,6 +95,8 @@ class InventoryController(QObject):
         profiles_changed(ProfileChanges): profiles changed in the store (any process).
         reload_needed(): too much changed to say; the list reloads.
         customers_changed(): customers or tenants changed (the customer dialog reloads).
+        team_connection_changed(bool): the team database's live connection is up (True) or
+            lost (False; it keeps retrying).
     """
 
     first_rows = Signal(object)
@@ -100,6 +105,7 @@ class InventoryController(QObject):
     profiles_changed = Signal(object)
     reload_needed = Signal()
     customers_changed = Signal()
+    team_connection_changed = Signal(bool)
     #: Feed entries, from whichever thread committed or watched; delivered on the GUI thread.
     _announced = Signal(object)
     #: (team store, change listener): follow the team database in the event loop.
@@ -240,13 +246,21 @@ class InventoryController(QObject):
             "Opening the profile", lambda: self.inventory().profiles.details(profile_id)
         )
 
-    def delete_profiles(self, ids: list[int]) -> Task[str]:
-        """Succeeds with a sentence saying what was deleted."""
+    def delete_profiles(self, ids: list[int], *, ticket: str = "") -> Task[str]:
+        """Succeeds with a sentence saying what was deleted; *ticket* goes with the team
+        database's audit rows of the delete."""
 
         def work() -> str:
-            profiles = self.inventory().profiles
+            from desktop.core.team.leasing import leased
+            from desktop.core.team.tickets import working_on
+
+            inventory = self.inventory()
+            profiles = inventory.profiles
             plan = profiles.plan_deletion(ids, self.catalog)
-            profiles.delete(plan, self.catalog, self.remove_secret)
+            # On the team database a colleague deleting the same profile refuses this one.
+            held = [] if plan.blocked else [p.id for p in plan.profiles]
+            with working_on(ticket), leased(inventory.store, "delete", held):
+                profiles.delete(plan, self.catalog, self.remove_secret)
             return f"Deleted {len(plan.profiles)} app profile(s)."
 
         return self._run("Deleting app profiles", work)
@@ -261,7 +275,9 @@ class InventoryController(QObject):
             tenants: dict[int, list[Tenant]] = {}
             for tenant, _name in inv.tenants.list():
                 tenants.setdefault(tenant.customer_id, []).append(tenant)
-            return CustomersSnapshot(inv.customers.list(), inv.customers.counts(), tenants)
+            return CustomersSnapshot(
+                inv.customers.list(), inv.customers.counts(), tenants, inv.customers.versions()
+            )
 
         return self._run("Loading customers", work)
 
@@ -274,9 +290,24 @@ class InventoryController(QObject):
 
         return self._run("Adding a customer", work)
 
-    def rename_customer(self, old: str, new: str) -> Task[str]:
+    def rename_customer(
+        self,
+        old: str,
+        new: str,
+        *,
+        expected_version: int | None = None,
+        customer_id: int | None = None,
+    ) -> Task[str]:
+        """Rename *old* (or the customer *customer_id*, whatever its name now); with
+        *expected_version* a colleague's change meanwhile fails the task with
+        ``StaleEditError`` (the dialog offers Reload or Overwrite)."""
+
         def work() -> str:
-            customer = self.inventory().customers.rename(old, new)
+            customer = self.inventory().customers.rename(
+                old if customer_id is None else customer_id,
+                new,
+                expected_version=expected_version,
+            )
             return f"Renamed {old} to {customer.name}."
 
         return self._run("Renaming a customer", work)
@@ -401,6 +432,7 @@ class InventoryController(QObject):
         from desktop.controllers.team_live import LiveChanges
 
         live = LiveChanges(store, listener, self._runner, self)
+        live.connection_changed.connect(self.team_connection_changed)
         live.start()
         self._live = live
 

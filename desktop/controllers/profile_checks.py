@@ -136,7 +136,7 @@ class ProfileChecksController(QObject):
     ) -> ReauthorizeController:
         """The controller that re-authorizes *profile* with *parts* (consent, then a check),
         and reads what a re-consent may revoke where the engine can tell."""
-        from desktop.controllers.reauthorize import ReauthorizeController
+        from desktop.controllers.reauthorize import ReauthorizeController, with_lease
         from desktop.core.reauthorize.flow import reauthorize
 
         checker = parts.service.checker
@@ -154,7 +154,8 @@ class ProfileChecksController(QObject):
         read_warning = getattr(parts.engine, "reconsent_warning", None)
         return ReauthorizeController(
             self.runner,
-            run,
+            # On the team database a colleague's lease on this profile stops it first.
+            with_lease(run, getattr(parts.store, "repository", None)),
             parent,
             read_warning=(lambda: read_warning(profile)) if read_warning else None,
         )

@@ -40,6 +40,22 @@ def read_pfx(path: Path) -> bytes:
         ) from exc
 
 
+def with_lease(run: Reauthorize, repository: object) -> Reauthorize:
+    """*run* holding the profile's ``reauthorize`` lease in *repository* (the team database;
+    nothing on the local store): a colleague's re-authorization of the same profile refuses
+    this one before the browser opens ("Bob is re-authorizing Contoso Baseline (since 14:02)")
+    and the lease is renewed while the consent waits. The request's ticket goes with what
+    the run writes."""
+    from desktop.core.team.leasing import leased
+    from desktop.core.team.tickets import working_on
+
+    def leased_run(request: ReauthorizeRequest, token: CancelToken) -> CheckResult:
+        with working_on(request.ticket), leased(repository, "reauthorize", [request.profile_id]):
+            return run(request, token)
+
+    return leased_run
+
+
 class ReauthorizeController(QObject):
     """Starts one re-authorization at a time and can cancel it."""
 

@@ -448,8 +448,7 @@ def assemble_check_service(
     from desktop.core.checks.http import CheckHttpClient
     from desktop.core.checks.msal_gateway import MsalGateway
     from desktop.core.checks.service import CheckService
-    from desktop.core.checks.token_reuse import TokenReuse
-    from desktop.core.endpoints import Endpoints
+    from desktop.core.checks.token_reuse import TokenReuse, technician_tokens
 
     # One HTTP client for every request of the run, the technician's token requests too: it
     # counts them, and keeps the OpenID configuration documents between checks.
@@ -461,12 +460,8 @@ def assemble_check_service(
         # The cache is read, and its accounts found, once for the run, not once per tenant.
         run = SilentRun(technician)
 
-        def fetch(endpoints: Endpoints, tenant_id: str) -> str | None:
-            # Raises TenantTokenError saying why there is none (connect, sign in, policy).
-            return run.tenant_token(endpoints, tenant_id, http_client=http).access_token
-
         # The service is built once per run: each tenant's token is asked for once in it.
-        graph_token = TokenReuse(fetch)
+        graph_token = TokenReuse(technician_tokens(run, http))
 
     gateway = MsalGateway(
         token_cache=token_cache,

@@ -106,12 +106,29 @@ def uncompared_apis_warning(permissions: Iterable[tuple[str, str]]) -> str:
     )
 
 
-def grants_not_readable(http_status: int) -> str:
+def grants_not_readable(http_status: int, lacks: Iterable[str] | None = None) -> str:
     """Why nothing could be decided when Graph refused to list an app's grants (401/403/404):
-    the technician's sign-in may not read them, which says nothing about the app."""
-    return (
+    the technician's sign-in may not read them, which says nothing about the app.
+
+    For a 403, *lacks* tells the two causes apart (read from the token response's granted
+    scopes): the permissions the sign-in was not granted, or none (then the account lacks a
+    directory role); None when the granted scopes are not known."""
+    said = (
         "your sign-in cannot read this tenant's app grants "
         f"(Microsoft Graph answered HTTP {http_status})"
+    )
+    if lacks is None or http_status != 403:
+        return said
+    names = sorted(lacks)
+    if names:
+        them = "it" if len(names) == 1 else "them"
+        return (
+            f"{said}: it was not granted {', '.join(names)} (add {them} to the sign-in app's "
+            "registration and consent to it)"
+        )
+    return (
+        f"{said}: your account has no directory role that may read them in this tenant (for "
+        "example Directory Readers or Global Reader)"
     )
 
 

@@ -65,6 +65,25 @@ class UserDialogs:
 
         QMessageBox.information(self._parent, title, text)
 
+    def confirm_with_ticket(
+        self, title: str, text: str, *, details: str = "", action: str = "OK"
+    ) -> str | None:
+        """:meth:`confirm` with an optional ticket number field (kept with the team database's
+        audit rows). Returns the ticket ("" for none), or None when not confirmed (or the
+        ticket number was refused, which is said)."""
+        from desktop.core.team.tickets import check_ticket
+
+        from desktop.ui.team_ticket import TicketConfirm
+
+        box = TicketConfirm(title, text, details, action, self._parent)
+        if box.exec() != TicketConfirm.DialogCode.Accepted:
+            return None
+        try:
+            return check_ticket(box.ticket.text())
+        except UserError as exc:
+            self.error(title, exc)
+            return None
+
     def confirm(self, title: str, text: str, *, details: str = "", action: str = "OK") -> bool:
         """Ask before a destructive step. The safe button is the default."""
         from PySide6.QtWidgets import QMessageBox

@@ -37,6 +37,7 @@ from desktop.core.domain import AppProfile, Status, Tenant
 from desktop.core.errors import UserError
 from desktop.core.identity.reconsent import ReconsentWarning
 from desktop.core.reauthorize.flow import ReauthorizeOptions, ReauthorizeRequest
+from desktop.core.team.tickets import check_ticket
 
 from desktop.ui.certificate_panel import CertificatePanel
 from desktop.ui.consent_access_notice import REAUTHORIZE_ROUTES, ConsentAccessNotice
@@ -141,6 +142,16 @@ class ReauthorizeDialog(QDialog):
         self.certificate: CertificatePanel | None = None
         if options.custom:
             layout.addWidget(self._custom_box())
+
+        ticket_row = QFormLayout()
+        self.ticket = QLineEdit(self)
+        self.ticket.setObjectName("TicketNumber")
+        self.ticket.setAccessibleName("Ticket number")
+        self.ticket.setPlaceholderText("Optional, e.g. T-4711: kept with the team's audit log")
+        ticket_label = QLabel("Tic&ket:", self)
+        ticket_label.setBuddy(self.ticket)
+        ticket_row.addRow(ticket_label, self.ticket)
+        layout.addLayout(ticket_row)
 
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
@@ -298,7 +309,10 @@ class ReauthorizeDialog(QDialog):
                     "the stored certificate.",
                 )
             pfx, password = chosen.pfx_bytes, chosen.password
-        return ReauthorizeRequest(self._profile.id, method, functions, app_id, pfx, password)
+        ticket = check_ticket(self.ticket.text())
+        return ReauthorizeRequest(
+            self._profile.id, method, functions, app_id, pfx, password, ticket=ticket
+        )
 
     @Slot()
     def start(self) -> None:

@@ -9,7 +9,9 @@ that writes them (atomically) or raises :class:`UserError`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,7 +38,15 @@ from desktop.core.settings_hint import SettingTarget
 from desktop.ui.forms import buddy_label
 from desktop.ui.settings_fields import SettingField
 
+if TYPE_CHECKING:
+    from desktop.controllers.team_settings import TeamConnection
+
+    from desktop.ui.team_settings import TeamDatabasePage
+
 SaveSettings = Callable[[Settings], None]
+#: Stores the team database password (address, password) in the OS keyring.
+#: (None: the address ``APP_PROFILES_DATABASE_URL`` sets).
+SavePassword = Callable[[str | None, str], None]
 
 _SIGN_IN_HELP = (
     "Your organization's own app registration that technicians sign in with (multi-tenant, "
@@ -57,6 +67,9 @@ class SettingsDialog(QDialog):
         values: list[edit.SettingValue],
         save: SaveSettings,
         parent: QWidget | None = None,
+        *,
+        team: TeamConnection | None = None,
+        save_password: SavePassword | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("SettingsDialog")
@@ -69,6 +82,12 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._sign_in_tab(values), "&Sign-in app")
         self.tabs.addTab(self._apps_tab(values), "&App client IDs")
         self.tabs.addTab(self._general_tab(values), "&General")
+        from desktop.ui.team_settings import TeamDatabasePage
+
+        self._save_password = save_password
+        self.team_page: TeamDatabasePage = TeamDatabasePage(settings.team_database_url, team, self)
+        self.team_page.validity_changed.connect(self._update_save)
+        self.tabs.addTab(self.team_page, "&Team database")
         self.problem = QLabel(self)
         self.problem.setObjectName("SettingsProblem")
         self.problem.setWordWrap(True)
@@ -161,7 +180,8 @@ class SettingsDialog(QDialog):
             field.line.setText(path)
 
     def _update_save(self) -> None:
-        self.save_button.setEnabled(all(f.valid for f in self.fields.values()))
+        valid = all(f.valid for f in self.fields.values())
+        self.save_button.setEnabled(valid and self.team_page.valid)
 
     def show_field(self, target: SettingTarget) -> SettingField:
         """Bring *target*'s field into view with the cursor in it (for "Set it in Settings")."""
@@ -185,6 +205,14 @@ class SettingsDialog(QDialog):
         try:
             for field in self.fields.values():
                 updated = field.apply_to(updated)
+            if not self.team_page.from_environment:
+                address = self.team_page.address_text
+                updated = dataclasses.replace(updated, team_database_url=address)
+            password = self.team_page.password.text()
+            if password and self._save_password is not None:
+                env = self.team_page.from_environment
+                self._save_password(None if env else self.team_page.address_text, password)
+                self.team_page.password.clear()
             self._save(updated)
         except UserError as exc:
             self.problem.setText(f"{exc.message} {exc.remedy}".strip())

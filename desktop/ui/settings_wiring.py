@@ -17,6 +17,7 @@ from desktop.ui.dialogs import UserDialogs
 from desktop.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from desktop.controllers.tasks import TaskRunner
     from desktop.core.settings import Settings
     from desktop.core.settings_hint import SettingTarget
 
@@ -33,9 +34,15 @@ class SettingsUi(QObject):
     saved = Signal()
 
     def __init__(
-        self, window: MainWindow, paths: DataPaths, catalog: Catalog, dialogs: UserDialogs
+        self,
+        window: MainWindow,
+        paths: DataPaths,
+        catalog: Catalog,
+        dialogs: UserDialogs,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(window)
+        self._runner = runner
         self._window = window
         self._paths = paths
         self._catalog = catalog
@@ -80,7 +87,14 @@ class SettingsUi(QObject):
         settings = self._load()
         shipped = load_shipped() if len(self._catalog.sources) > 1 else None
         values = current_values(settings, self._catalog, shipped)
-        dialog = SettingsDialog(settings, values, self._save, self._window)
+        from desktop.controllers.team_settings import TeamConnection, store_password
+
+        team = TeamConnection(self._runner) if self._runner is not None else None
+        dialog = SettingsDialog(
+            settings, values, self._save, self._window, team=team, save_password=store_password
+        )
+        if team is not None:
+            team.setParent(dialog)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
         dialog.open()
@@ -95,7 +109,12 @@ class SettingsUi(QObject):
 
 
 def add_settings(
-    window: MainWindow, paths: DataPaths, catalog: Catalog, dialogs: UserDialogs
+    window: MainWindow,
+    paths: DataPaths,
+    catalog: Catalog,
+    dialogs: UserDialogs,
+    runner: TaskRunner | None = None,
 ) -> SettingsUi:
-    """Add File → Settings… to *window*."""
-    return SettingsUi(window, paths, catalog, dialogs)
+    """Add File → Settings… to *window* (with *runner*, Team database can test a
+    connection)."""
+    return SettingsUi(window, paths, catalog, dialogs, runner)

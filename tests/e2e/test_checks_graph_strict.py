@@ -12,9 +12,11 @@ import pytest
 from desktop.core.catalog.model import Catalog, DirectoryRole
 from desktop.core.checks.checker import ProfileChecker
 from desktop.core.checks.msal_gateway import MsalGateway
+from desktop.core.checks.token_reuse import technician_tokens
 from desktop.core.domain import AppProfile, Status, utc_now
 from desktop.core.endpoints import endpoints_for
 from desktop.core.identity.signin import MemoryTokenCacheStore, TechnicianSession
+from desktop.core.identity.silent import SilentRun
 from tests.helpers.browser import StandInBrowser
 from tests.helpers.catalog_factory import EXCHANGE_ADMIN
 from tests.helpers.identity_fakes import BASELINE, catalog
@@ -41,7 +43,8 @@ def _check(sb: RunningSandbox, app_type_id: str, client_id: str) -> object:
     session.sign_in(endpoints_for(), sb.demo.tenant_id, timeout=30)
     checker = ProfileChecker(
         _catalog(),
-        MsalGateway(graph_token=session.graph_token),
+        # As a run builds it: the token with the scopes its response granted.
+        MsalGateway(graph_token=technician_tokens(SilentRun(session))),
         None,  # type: ignore[arg-type]
         client_id_for=lambda app: client_id,
     )
@@ -84,6 +87,27 @@ def test_roles_not_readable_is_said_and_never_fails_the_check(sandbox: RunningSa
     assert not result.transient  # type: ignore[attr-defined]
     assert "RoleManagement.Read.Directory" in result.warning  # type: ignore[attr-defined]
     assert "directory roles could not be read" in result.warning  # type: ignore[attr-defined]
+    # The token response's scope tells it apart: the permission is missing, not a role.
+    assert "not granted RoleManagement.Read.Directory" in result.warning  # type: ignore[attr-defined]
+    assert "no directory role" not in result.warning  # type: ignore[attr-defined]
+
+
+def test_a_grant_read_refused_for_a_missing_permission_names_it(sandbox: RunningSandbox) -> None:
+    """Graph answers 403 when the sign-in app lacks Application.Read.All; the check says
+    that permission is what the sign-in app's registration needs, not a directory role."""
+    client_id = sandbox.demo.client_ids["apelements_baseline"]
+    sandbox.scenario.grant_admin_consent(sandbox.demo.tenant_id, client_id)
+    signin = sandbox.sandbox.directory.apps[sandbox.demo.sign_in_client_id]
+    for values in signin.delegated_permissions.values():
+        for name in ("Application.Read.All", "Application.ReadWrite.All"):
+            values.discard(name)
+        values.discard("Directory.Read.All")
+        values.discard("Directory.ReadWrite.All")
+    result = _check(sandbox, "apelements_baseline", client_id)
+    assert result.transient, result  # type: ignore[attr-defined]
+    text = result.reason  # type: ignore[attr-defined]
+    assert "HTTP 403" in text and "not granted Application.Read.All" in text, text
+    assert "no directory role" not in text
 
 
 def test_one_users_grant_is_no_admin_consent(sandbox: RunningSandbox) -> None:

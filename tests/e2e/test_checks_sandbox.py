@@ -230,3 +230,51 @@ def test_publisher_app_without_a_signed_in_technician_is_not_decided(
     result = checker.check(_profile(sandbox, "apelements_baseline", status=Status.VALID))
     assert result.transient and result.status is Status.VALID
     assert "sign in" in result.reason
+
+
+def test_a_revoked_exchange_delegated_permission_is_found_with_exchanges_token(
+    sandbox: RunningSandbox,
+) -> None:
+    """The user's Graph token lists Graph's scopes only; Exchange Online's are read from a
+    token for Exchange, redeemed with the same sign-in. A scope revoked there is missing."""
+    import dataclasses
+
+    from desktop.core.catalog.model import PermissionType
+    from tests.helpers.catalog_factory import perm
+    from tests.helpers.identity_fakes import DELEGATED_APP
+
+    exchange = "Office 365 Exchange Online"
+    wanted = perm(exchange, "EWS.AccessAsUser.All", "", PermissionType.DELEGATED)
+    app = dataclasses.replace(
+        DELEGATED_APP, id="delegated_with_exchange",
+        permissions=(*DELEGATED_APP.permissions, wanted),
+    )  # fmt: skip
+    client_id = "4d3c2b1a-0000-4000-8000-0000000e8c01"
+    sandbox.scenario.register_app_type(app, client_id)
+    store = MemoryTokenCacheStore()
+    endpoints = endpoints_for()
+    interactive(
+        client_id, endpoints, sandbox.demo.tenant_id, [endpoints.graph_default_scope], store,
+        prompt="consent", timeout=30, open_browser=StandInBrowser(sandbox.sandbox.ca_path),
+    )  # fmt: skip
+    base = catalog()
+    checker = ProfileChecker(
+        dataclasses.replace(base, app_types=(*base.app_types, app)),
+        MsalGateway(token_cache=store.load()),
+        None,  # type: ignore[arg-type]
+        client_id_for=lambda _: client_id,
+    )
+    profile = _profile(
+        sandbox, app.id, consent_method=ConsentMethod.USER, consenting_user=sandbox.demo.admin
+    )
+    assert checker.check(profile).status is Status.VALID
+    tenant = sandbox.sandbox.directory.tenants[sandbox.demo.tenant_id]
+    exchange_sp = tenant.sp_by_app("00000002-0000-0ff1-ce00-000000000000")
+    assert exchange_sp is not None
+    for grant in tenant.grants:
+        if grant.resource_id == exchange_sp.id:
+            grant.scopes.add("Exchange.Manage")  # something else stays granted there
+            grant.scopes.discard("EWS.AccessAsUser.All")
+    result = checker.check(profile)
+    assert result.status is Status.INVALID, result
+    assert result.missing_permissions == (f"{exchange}: EWS.AccessAsUser.All",)

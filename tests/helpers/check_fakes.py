@@ -153,6 +153,10 @@ class ScriptedGateway:
     )
     #: The resource of each non-Graph ``app_token`` call.
     resources: list[str] = field(default_factory=list)
+    #: User tokens of other APIs than Graph, by resource application ID (default: no scopes).
+    user_by_resource: dict[str, Answer] = field(default_factory=dict)
+    #: The resource of each non-Graph ``user_token`` call.
+    user_resources: list[str] = field(default_factory=list)
     #: The ``with_roles`` of each ``publisher_grants`` call.
     with_roles: list[bool] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -184,8 +188,18 @@ class ScriptedGateway:
         return self._answer("app", tenant_id, self.app)  # type: ignore[return-value]
 
     def user_token(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        username: str,
+        *,
+        resource: str = "",
     ) -> Claims | TokenError | None:
+        if resource:  # another API than Microsoft Graph
+            self.user_resources.append(resource)
+            value = self.user_by_resource.get(resource, {"scp": ""})
+            return self._answer("user", tenant_id, value)  # type: ignore[return-value]
         return self._answer("user", tenant_id, self.user)  # type: ignore[return-value]
 
     def publisher_grants(

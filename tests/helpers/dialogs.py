@@ -17,6 +17,8 @@ class FakeDialogs:
     """
 
     answer: bool = True
+    #: What a confirm that asks for a ticket number gets typed into its field.
+    ticket: str = ""
     errors: list[str] = field(default_factory=list)
     infos: list[str] = field(default_factory=list)
     confirms: list[tuple[str, str]] = field(default_factory=list)
@@ -35,3 +37,9 @@ class FakeDialogs:
     def confirm(self, title: str, text: str, *, details: str = "", action: str = "OK") -> bool:
         self.confirms.append((text, details))
         return self.answer
+
+    def confirm_with_ticket(
+        self, title: str, text: str, *, details: str = "", action: str = "OK"
+    ) -> str | None:
+        self.confirms.append((text, details))
+        return self.ticket.strip() if self.answer else None

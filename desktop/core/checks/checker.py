@@ -361,10 +361,29 @@ class ProfileChecker:
         claims = self._claims_or_verdict(answer, profile, app, base)
         if findings.delegated_read:
             return  # the token proves the user can still sign in; Graph told the grants
-        scp = g.scopes_claim(claims)
-        findings.seen += [Granted("Delegated", GRAPH_APP_ID, s) for s in scp]
-        findings.observed.add(("Delegated", GRAPH_APP_ID))
-        findings.add(g.diff_graph_token(app, PermissionType.DELEGATED, scp))
+        # A token carries one API's scopes: one token per other API the app type lists, from
+        # the same sign-in (its refresh token serves every API).
+        granted = {(GRAPH_APP_ID, s) for s in g.scopes_claim(claims)}
+        apis = g.other_apis(app, PermissionType.DELEGATED)
+        for resource in apis:
+            other = self._gateway.user_token(
+                endpoints, profile.tenant_id, client_id, profile.consenting_user, resource=resource
+            )
+            if other is None:
+                raise TransientFailure(
+                    f"the sign-in of {profile.consenting_user} is not stored on this computer"
+                )
+            granted |= {
+                (resource, s)
+                for s in g.scopes_claim(self._claims_or_verdict(other, profile, app, base))
+            }
+        findings.seen += [Granted("Delegated", api, s) for api, s in granted]
+        findings.observed |= {("Delegated", GRAPH_APP_ID), *(("Delegated", a) for a in apis)}
+        findings.add(
+            g.diff_grants(
+                app, PermissionType.DELEGATED, {s for _, s in granted}, frozenset(granted)
+            )
+        )
 
     def _diff_roles(
         self,

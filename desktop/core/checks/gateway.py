@@ -95,8 +95,29 @@ class Grants:
 
 Claims = Mapping[str, Any]
 
-#: ``graph_token(endpoints, tenant_id)``: the signed-in technician's Graph token, or None; it
-#: may raise :class:`~desktop.core.identity.tenant_token.TenantTokenError` saying why not.
+
+class GraphToken(str):
+    """The technician's Graph access token (the string itself), and the delegated
+    permissions its token *response* granted: the ``scope`` field, as access tokens are
+    opaque. With them a refused read can say whether the sign-in lacks a permission or the
+    account a directory role."""
+
+    scopes: frozenset[str] | None
+
+    def __new__(cls, token: str, scopes: frozenset[str] | None = None) -> GraphToken:
+        made = super().__new__(cls, token)
+        made.scopes = scopes
+        return made
+
+
+def granted_scopes(token: str) -> frozenset[str] | None:
+    """What *token*'s response granted, when it came as a :class:`GraphToken` that knows."""
+    return token.scopes if isinstance(token, GraphToken) else None
+
+
+#: ``graph_token(endpoints, tenant_id)``: the signed-in technician's Graph token (a
+#: :class:`GraphToken` when its granted scopes are known), or None; it may raise
+#: :class:`~desktop.core.identity.tenant_token.TenantTokenError` saying why not.
 GraphTokenProvider = Callable[[Endpoints, str], str | None]
 
 
@@ -116,9 +137,17 @@ class IdentityGateway(Protocol):
         Microsoft Graph when empty); its decoded claims."""
 
     def user_token(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        username: str,
+        *,
+        resource: str = "",
     ) -> Claims | TokenError | None:
-        """A silent token for *username* from the encrypted cache; None if not cached here."""
+        """A silent token for *username* from the encrypted cache, for ``{resource}/.default``
+        (a resource application ID; Microsoft Graph when empty): its granted scopes as
+        ``scp``. None if not cached here."""
 
     def publisher_grants(
         self,

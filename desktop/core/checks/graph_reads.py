@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import requests
 
 from desktop.core.checks.gateway import Grants, TokenError, TransientFailure
 from desktop.core.checks.http import TIMEOUT, parse_retry_after
 from desktop.core.endpoints import Endpoints
+from desktop.core.identity.graph import user_path
 from desktop.core.status_words import grants_not_readable
 
 #: Pages followed before giving up: a list cut short would show grants as missing.
@@ -18,6 +18,33 @@ _MAX_PAGES = 200
 #: What a directory-role read needs: the scope in the technician's sign-in, and a directory
 #: role that may read role assignments (rbacapplication-list-roleassignments).
 ROLES_READ_SCOPE = "RoleManagement.Read.Directory"
+#: Every delegated permission that lets a sign-in list role assignments (the least
+#: privileged first), as Graph's permission table for that request lists them.
+ROLES_READERS = frozenset(
+    {
+        ROLES_READ_SCOPE,
+        "RoleManagement.Read.All",
+        "RoleManagement.ReadWrite.Directory",
+        "Directory.Read.All",
+        "Directory.ReadWrite.All",
+    }
+)
+#: Reading service principals and their app role assignments: the least privileged delegated
+#: permission, and every one that allows it.
+APPS_READ_SCOPE = "Application.Read.All"
+APPS_READERS = frozenset(
+    {APPS_READ_SCOPE, "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+)
+#: Reading oauth2PermissionGrants (delegated grants), likewise.
+GRANTS_READ_SCOPE = "DelegatedPermissionGrant.Read.All"
+GRANTS_READERS = frozenset(
+    {
+        GRANTS_READ_SCOPE,
+        "DelegatedPermissionGrant.ReadWrite.All",
+        "Directory.Read.All",
+        "Directory.ReadWrite.All",
+    }
+)
 
 
 class _NotReadable(Exception):
@@ -92,10 +119,30 @@ def _sp_id(session: requests.Session, base: str, client_id: str, token: str) -> 
     return str(found[0]["id"]) if found else None
 
 
+def holds_any(scopes: frozenset[str], accepted: frozenset[str]) -> bool:
+    """Whether a sign-in granted *scopes* holds one of the *accepted* permissions (Graph's
+    permission names are case-insensitive)."""
+    return bool({s.casefold() for s in scopes} & {a.casefold() for a in accepted})
+
+
+def lacking(scopes: frozenset[str] | None, *needs: tuple[str, frozenset[str]]) -> list[str] | None:
+    """The least privileged permission of each *need* (name, every permission allowing it)
+    that *scopes* holds none of; None when the granted scopes are not known."""
+    if scopes is None:
+        return None
+    return [least for least, accepted in needs if not holds_any(scopes, accepted)]
+
+
 def roles_not_readable(status: int, scopes: frozenset[str] | None = None) -> str:
-    """Why an app's directory roles could not be read, and what the sign-in lacks."""
-    if scopes is not None and ROLES_READ_SCOPE.casefold() not in scopes:
-        lacks = f"your sign-in was not granted {ROLES_READ_SCOPE}"
+    """Why an app's directory roles could not be read, and what the sign-in lacks.
+
+    A 403 means the token lacks the scope or the account lacks a directory role; the token
+    response's granted *scopes* tell them apart (None: not known, both are named)."""
+    if scopes is not None and not holds_any(scopes, ROLES_READERS):
+        lacks = (
+            f"your sign-in was not granted {ROLES_READ_SCOPE} (add it to the sign-in app's "
+            "registration and consent to it)"
+        )
     elif scopes is not None:
         lacks = (
             "your account has no directory role that may read role assignments in this "
@@ -170,7 +217,10 @@ def read_publisher_grants(
                     (api_of[str(g.get("resourceId"))], s) for s in str(g.get("scope", "")).split()
                 )
     except _NotReadable as exc:
-        raise TransientFailure(grants_not_readable(exc.status), detail=exc.body) from exc
+        lacks = lacking(
+            scopes, (APPS_READ_SCOPE, APPS_READERS), (GRANTS_READ_SCOPE, GRANTS_READERS)
+        )
+        raise TransientFailure(grants_not_readable(exc.status, lacks), detail=exc.body) from exc
     users: dict[str, frozenset[tuple[str, str]]] = {k: frozenset(v) for k, v in by_user.items()}
     mine = _user_grants(session, base, token, user, users) if user else None
     roles: frozenset[str] | None = None
@@ -203,7 +253,7 @@ def _user_grants(
     """The consenting user's own grants (found by the user's object ID); None when the user
     cannot be looked up with this sign-in (the user's own token then tells)."""
     try:
-        found = _get(session, f"{base}/users/{quote(user, safe='@')}?$select=id", token)
+        found = _get(session, f"{base}/{user_path(user)}?$select=id", token)
     except _NotReadable:
         return None
     return users.get(str(found.get("id", "")).lower(), frozenset())

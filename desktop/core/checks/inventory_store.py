@@ -16,7 +16,7 @@ from desktop.core.checks.triggers import Mark
 from desktop.core.domain import AppProfile, EventKind, ProfileEvent, utc_now
 from desktop.core.errors import NotFoundError
 from desktop.core.inventory import Inventory
-from desktop.core.storage.interface import UnitOfWork
+from desktop.core.storage.interface import Repository, UnitOfWork
 
 
 class InventoryCheckStore:
@@ -27,6 +27,11 @@ class InventoryCheckStore:
         # One writer at a time from the bulk check's workers: SQLite would serialize them
         # anyway, and waiting here is cheaper than its busy-retry loop.
         self._write = threading.Lock()
+
+    @property
+    def repository(self) -> Repository:
+        """The inventory's storage (for the team database's leases)."""
+        return self._inventory.store
 
     def targets(self, ids: Sequence[int] | None) -> list[Target]:
         with self._inventory.store.reading() as uow:

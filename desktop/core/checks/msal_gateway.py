@@ -249,17 +249,24 @@ class MsalGateway:
         return None
 
     def user_token(
-        self, endpoints: Endpoints, tenant_id: str, client_id: str, username: str
+        self,
+        endpoints: Endpoints,
+        tenant_id: str,
+        client_id: str,
+        username: str,
+        *,
+        resource: str = "",
     ) -> Claims | TokenError | None:
         self.http.forget_last()
+        graph = not resource or resource.lower() == GRAPH_APP_ID
+        # One refresh token serves every API: each API's scopes come in a token of its own.
+        scope = endpoints.graph_default_scope if graph else f"{resource}/.default"
         try:
             found = self._user_app(endpoints, tenant_id, client_id, username)
             if found is None:
                 return None
             app, accounts = found
-            result = app.acquire_token_silent_with_error(
-                [endpoints.graph_default_scope], accounts[0], force_refresh=True
-            )
+            result = app.acquire_token_silent_with_error([scope], accounts[0], force_refresh=True)
         except ValueError as exc:
             missing = self._tenant_missing(exc)
             if missing is not None:

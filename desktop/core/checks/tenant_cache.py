@@ -13,7 +13,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from desktop.core.checks.gateway import Grants, GraphTokenProvider, PlannedApp, TransientFailure
+from desktop.core.checks.gateway import (
+    Grants,
+    GraphTokenProvider,
+    PlannedApp,
+    TransientFailure,
+    granted_scopes,
+)
 from desktop.core.checks.graph_batch import GraphBatcher, GraphThrottle
 from desktop.core.checks.http import CheckHttpClient
 from desktop.core.checks.name_map import NameMapCache
@@ -121,7 +127,9 @@ class TenantGrantsCache:
             throttle=self.throttle,
             timeout=self._http.timeout_now,
         )
-        read = TenantReader(batcher, endpoints.cloud.value, self.names).read(pending)
+        read = TenantReader(
+            batcher, endpoints.cloud.value, self.names, scopes=granted_scopes(token)
+        ).read(pending)
         tenant.results.update(read.grants)
         tenant.sp_ids.update(read.sp_ids)
         return True

@@ -19,12 +19,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from desktop.core.checks.gateway import Grants, PlannedApp, TransientFailure
 from desktop.core.checks.graph_batch import GraphBatcher, Listing, Reply
-from desktop.core.checks.graph_reads import roles_not_readable
+from desktop.core.checks.graph_reads import (
+    APPS_READ_SCOPE,
+    APPS_READERS,
+    GRANTS_READ_SCOPE,
+    GRANTS_READERS,
+    lacking,
+    roles_not_readable,
+)
 from desktop.core.checks.name_map import NameMapCache, names_of
+from desktop.core.identity.graph import user_path
 from desktop.core.identity.resources import GRAPH_APP_ID, RESOURCE_APP_IDS
 from desktop.core.status_words import grants_not_readable
 
@@ -42,14 +49,16 @@ class TenantRead:
     sp_ids: dict[str, str | None] = field(default_factory=dict)
 
 
-def _failure(reply: Reply) -> TransientFailure:
+def _failure(reply: Reply, lacks: list[str] | None = None) -> TransientFailure:
+    """A refused read as a failed check; *lacks* says what the sign-in was not granted (see
+    :func:`~desktop.core.status_words.grants_not_readable`)."""
     if reply.status >= 500:
         return TransientFailure(
             f"Microsoft Graph answered with a server error (HTTP {reply.status})",
             detail=reply.error_text(),
         )
     if reply.status in (400, 401, 403, 404):
-        return TransientFailure(grants_not_readable(reply.status), detail=reply.error_text())
+        return TransientFailure(grants_not_readable(reply.status, lacks), detail=reply.error_text())
     return TransientFailure(
         f"Microsoft Graph refused the request (HTTP {reply.status})", detail=reply.error_text()
     )
@@ -67,8 +76,17 @@ def _api_name(app_id: str, display_name: str = "") -> str:
 class TenantReader:
     """Reads one tenant (see the module docstring) with one :class:`GraphBatcher`."""
 
-    def __init__(self, batcher: GraphBatcher, cloud: str, names: NameMapCache) -> None:
+    def __init__(
+        self,
+        batcher: GraphBatcher,
+        cloud: str,
+        names: NameMapCache,
+        scopes: frozenset[str] | None = None,
+    ) -> None:
         self._batcher = batcher
+        #: What the technician's token response granted (None: not known), so that a 403
+        #: says whether the sign-in lacks a permission or the account a directory role.
+        self._scopes = scopes
         self._cloud = cloud
         self._names = names
         #: resource service principal object ID -> (application ID, display name)
@@ -83,7 +101,8 @@ class TenantReader:
         for cid in {a.client_id for a in planned}:
             listing = first[f"sp:{cid}"]
             if listing.refused is not None:
-                refused[cid] = _failure(listing.refused)
+                lacks = lacking(self._scopes, (APPS_READ_SCOPE, APPS_READERS))
+                refused[cid] = _failure(listing.refused, lacks)
                 continue
             sp = next((i for i in listing.items if str(i.get("appId", "")).lower() == cid), None)
             sp = sp or (listing.items[0] if listing.items else None)
@@ -116,7 +135,7 @@ class TenantReader:
                 select = _IDS if self._names.fresh(self._cloud, api) else _FULL
                 urls[f"res:{api}"] = f"/servicePrincipals?$filter=appId eq '{api}'&$select={select}"
         for user in dict.fromkeys(a.user for a in planned if a.user and not a.custom):
-            urls[f"user:{user}"] = f"/users/{quote(user, safe='@')}?$select=id"
+            urls[f"user:{user}"] = f"/{user_path(user)}?$select=id"
         first = self._batcher.list_many(urls)
         for key, listing in first.items():
             if key.startswith("res:") and listing.refused is None:
@@ -185,9 +204,10 @@ class TenantReader:
         second: Mapping[str, Listing],
     ) -> Grants | TransientFailure:
         assignments, grants = second[f"asg:{sp_id}"], second[f"grt:{sp_id}"]
-        for listing in (assignments, grants):
+        needs = ((APPS_READ_SCOPE, APPS_READERS), (GRANTS_READ_SCOPE, GRANTS_READERS))
+        for listing, need in zip((assignments, grants), needs, strict=True):
             if listing.refused is not None:
-                return _failure(listing.refused)
+                return _failure(listing.refused, lacking(self._scopes, need))
         unresolved = {
             str(i.get("resourceId", ""))
             for i in [*assignments.items, *grants.items]
@@ -242,7 +262,7 @@ class TenantReader:
             elif listing.refused.status >= 500:
                 return _failure(listing.refused)
             else:
-                unreadable = roles_not_readable(listing.refused.status)
+                unreadable = roles_not_readable(listing.refused.status, self._scopes)
         application_by_api = frozenset(by_api)
         notes = tuple(
             f"The app also holds app roles of {api} that {api} does not name (unknown role "

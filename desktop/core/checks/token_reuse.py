@@ -16,12 +16,28 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from desktop.core.checks.gateway import GraphTokenProvider
+from desktop.core.checks.gateway import GraphToken, GraphTokenProvider
 from desktop.core.endpoints import Endpoints
 from desktop.core.identity.tenant_token import TenantTokenError
 
+if TYPE_CHECKING:
+    from desktop.core.identity.silent import SilentRun
+
 MARGIN = 300.0  # seconds before expiry a token is no longer handed out
+
+
+def technician_tokens(run: SilentRun, http_client: Any = None) -> GraphTokenProvider:
+    """The technician's Graph token per tenant from *run*, with the scopes its response
+    granted (a response without ``scope``, a cached token, leaves them unknown). It raises
+    :class:`TenantTokenError` saying why there is none (connect, sign in, policy)."""
+
+    def fetch(endpoints: Endpoints, tenant_id: str) -> str | None:
+        token = run.tenant_token(endpoints, tenant_id, http_client=http_client)
+        return GraphToken(token.access_token, token.granted_scopes or None)
+
+    return fetch
 
 
 def expires_at(token: str) -> float:

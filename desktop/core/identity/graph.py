@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
 from desktop.core.deadline import current_deadline
 from desktop.core.endpoints import Endpoints
+
+
+def user_path(id_or_upn: str) -> str:
+    """The Graph path of one user, by object ID or UPN: ``users/{id or UPN}``.
+
+    The one way every lookup of a consenting user names them. ``@`` stays as it is; anything
+    else that is not URL-safe is escaped, so a guest's UPN (``name_domain#EXT#@tenant``) does
+    not end the path at its ``#``.
+    """
+    return f"users/{quote(id_or_upn.strip(), safe='@')}"
 
 
 class GraphError(Exception):

@@ -215,7 +215,11 @@ class SilentRun:
             cached = result.get("token_source") == "cache"
             issued_in = response_tenant(result) or ("" if cached else str(account.get("realm")))
             if cached or issued_in.lower() == tenant_id.lower() or not _is_guid(tenant_id):
-                return _tenant_token(result, tenant_id if cached else issued_in, account)
+                # A cache hit has no ``scope``: it is the cached token asked for by its scopes.
+                granted = wanted if cached and not result.get("scope") else None
+                return _tenant_token(
+                    result, tenant_id if cached else issued_in, account, granted=granted
+                )
         if not problems:
             raise not_signed_in(where)
         # The most telling answer: a verdict on the tenant beats "try later" and "sign in".
@@ -251,10 +255,17 @@ def _is_guid(text: str) -> bool:
     return True
 
 
-def _tenant_token(result: dict[str, Any], tenant_id: str, account: dict[str, Any]) -> TenantToken:
+def _tenant_token(
+    result: dict[str, Any],
+    tenant_id: str,
+    account: dict[str, Any],
+    *,
+    granted: list[str] | None = None,
+) -> TenantToken:
     """The token response as a :class:`TenantToken`. The roles are the ``wids`` claim of the
     access token (Graph's are JWTs, and it is surely this tenant's), else of the ID token
-    (which, for a cache hit, may be another realm's: then none are known)."""
+    (which, for a cache hit, may be another realm's: then none are known). The granted scopes
+    are the response's ``scope``, or *granted* (a cache hit's: the cached token's own)."""
     token = str(result["access_token"])
     claims = result.get("id_token_claims") or {}
     try:
@@ -270,5 +281,5 @@ def _tenant_token(result: dict[str, Any], tenant_id: str, account: dict[str, Any
         role_ids=frozenset(str(w).lower() for w in wids or () if w)
         if isinstance(wids, list)
         else frozenset(),
-        granted_scopes=response_scopes(result),
+        granted_scopes=response_scopes({"scope": " ".join(granted)} if granted else result),
     )

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.domain import Status
 from desktop.core.endpoints import endpoints_for
 from desktop.core.errors import UserError
 from desktop.core.identity.browser import BrowserOpener
-from desktop.core.identity.graph import GraphClient, GraphError
+from desktop.core.identity.graph import GraphClient, GraphError, user_path
 from desktop.core.identity.signin import TechnicianSession, TokenCacheStore, interactive
 from desktop.core.identity.verify import Verification, verify_delegated_token, verify_with_graph
 
@@ -53,7 +52,7 @@ def principal_grants(graph: GraphClient, client_id: str) -> PrincipalGrants:
 
 def _user(graph: GraphClient, id_or_upn: str) -> tuple[str, str]:
     """(UPN, object ID) of a user of the tenant."""
-    user = graph.get(f"users/{quote(id_or_upn)}", {"$select": "id,userPrincipalName"})
+    user = graph.get(user_path(id_or_upn), {"$select": "id,userPrincipalName"})
     return str(user.get("userPrincipalName", "")), str(user.get("id", ""))
 
 

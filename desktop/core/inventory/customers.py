@@ -98,13 +98,32 @@ class CustomerService:
             customer.id = uow.customers.insert(customer)
             return uow.customers.by_id(customer.id) or customer  # with its version
 
-    def rename(self, old: str, new: str, *, expected_version: int | None = None) -> Customer:
-        """Rename *old*; with *expected_version* (the :attr:`Customer.version` the caller
-        read), refused with :class:`~desktop.core.errors.StaleEditError` ("changed by Bob at
-        14:02") if a colleague changed the customer since. Returns it as stored now."""
+    def versions(self) -> dict[int, int]:
+        """Each customer's version now, for edits that check it (the team database); empty on
+        a store without versions (the local one: a single technician)."""
+        with self._store.reading() as uow:
+            version_of = getattr(uow.customers, "version_of", None)
+            if version_of is None:
+                return {}
+            found = {c.id: version_of(c.id) for c in uow.customers.all() if c.id is not None}
+            return {cid: v for cid, v in found.items() if v is not None}
+
+    def rename(self, old: str | int, new: str, *, expected_version: int | None = None) -> Customer:
+        """Rename *old* (a name, or the customer's id); with *expected_version* (the
+        :attr:`Customer.version` the caller read), refused with
+        :class:`~desktop.core.errors.StaleEditError` ("changed by Bob at 14:02") if a colleague
+        changed the customer since. Returns it as stored now."""
         value = check_name(new)
         with self._store.unit_of_work() as uow:
-            customer = self._get(uow, old)
+            if isinstance(old, int):
+                by_id = uow.customers.by_id(old)
+                if by_id is None:
+                    raise NotFoundError(
+                        "That customer was removed meanwhile.", remedy="Reload the list."
+                    )
+                customer = by_id
+            else:
+                customer = self._get(uow, old)
             clash = uow.customers.by_name(value)
             if clash is not None and clash.id != customer.id:
                 raise UserError(

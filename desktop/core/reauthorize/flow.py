@@ -34,6 +34,8 @@ class ReauthorizeRequest:
     #: A new certificate for a custom app: the .pfx bytes and its password (memory only).
     pfx: bytes | None = None
     pfx_password: str | None = None
+    #: The help-desk ticket the work is for (team database: stored with the audit rows).
+    ticket: str = ""
 
 
 @dataclass(frozen=True)

@@ -367,7 +367,30 @@ class CustomersDialog(QDialog):
         if customer is None or new == customer.name:
             return
         self._select_after_load = new
-        self._follow(self.controller.rename_customer(customer.name, new))
+        snapshot = self._snapshot
+        version = snapshot.versions.get(customer.id) if snapshot and customer.id else None
+        task = self._follow(
+            self.controller.rename_customer(
+                customer.name, new, expected_version=version, customer_id=customer.id
+            )
+        )
+        task.failed.connect(
+            lambda error: self._on_stale_rename(error, customer.name, customer.id, new)
+        )
+
+    def _on_stale_rename(self, error: UserError, old: str, cid: int | None, new: str) -> None:
+        """A colleague changed the customer since the list was read: Reload or Overwrite."""
+        from desktop.ui.team_stale import StaleChoice, ask_stale, is_stale_edit
+
+        if not is_stale_edit(error) or not self.isVisible():
+            return
+        if ask_stale(self, error, new) is StaleChoice.OVERWRITE:
+            self._select_after_load = new
+            self._follow(self.controller.rename_customer(old, new, customer_id=cid))
+        else:
+            self._select_after_load = ""
+            self.status.setText("Reloaded: the list shows your colleague's change.")
+            self.reload()
 
     @Slot(str, str)
     def _notes_saved(self, name: str, notes: str) -> None:

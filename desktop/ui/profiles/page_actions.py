@@ -293,8 +293,11 @@ class PageActions:
             f"Delete {len(names)} app profile(s)? Their certificates are removed from the vault "
             "and the deletion is recorded. The consent in the customer's tenant stays."
         )
-        if self.dialogs.confirm("Delete app profiles", text, details=listed, action="Delete"):
-            task = self.controller.delete_profiles(self.selected_ids())
+        ticket = self.dialogs.confirm_with_ticket(
+            "Delete app profiles", text, details=listed, action="Delete"
+        )
+        if ticket is not None:
+            task = self.controller.delete_profiles(self.selected_ids(), ticket=ticket)
             task.succeeded.connect(self.message.setText)
             task.failed.connect(self._on_failed)
 

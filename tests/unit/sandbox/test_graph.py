@@ -297,3 +297,17 @@ def test_tenant_information_of_an_unknown_domain_is_not_found() -> None:
         "tenantRelationships/findTenantInformationByDomainName(tenantId='x')",
     )
     assert status == 400
+
+
+def test_exchange_online_permissions_have_their_published_ids() -> None:
+    """A custom app's Exchange grant carries Exchange Online's own global IDs, so a consent
+    URL or manifest built from them works against the real service too."""
+    from desktop.sandbox.directory import permission_id
+
+    exchange = "Office 365 Exchange Online"
+    assert permission_id(exchange, "Application", "Exchange.ManageAsApp") == (
+        "dc50a0fb-09a3-484d-be87-e023b12c6440"
+    )
+    assert permission_id(exchange, "Delegated", "Exchange.Manage") == (
+        "ab4f2b77-0b06-4fc1-a9de-02113fc2ab7c"
+    )

@@ -31,6 +31,7 @@ from desktop.core.store.postgres.repository import PgUnitOfWork, read_log, write
 from desktop.core.store.postgres.retention import trim
 from desktop.core.store.postgres.schema import CHANNEL
 from desktop.core.store.postgres.team import current_role
+from desktop.core.team.tickets import current_ticket
 
 #: The advisory lock every unit of work takes first ("apmw").
 WRITE_LOCK = 0x61706D77
@@ -128,8 +129,9 @@ class PostgresStore:
         published to :attr:`feed` after the commit."""
         with self._connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            if self.ticket:
-                conn.execute("SELECT set_config('apm.ticket', %s, true)", (self.ticket,))
+            ticket = current_ticket() or self.ticket  # this thread's work first (the GUI)
+            if ticket:
+                conn.execute("SELECT set_config('apm.ticket', %s, true)", (ticket,))
             uow = PgUnitOfWork(conn, writable=True)
             yield uow
             entries = write_log(conn, uow.pending)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from desktop.core.catalog.model import Catalog
 from desktop.core.checks.checker import ProfileChecker
 from desktop.core.checks.gateway import Grants, TokenError, TransientFailure
 from desktop.core.checks.status_rules import Action
@@ -312,4 +313,54 @@ def test_a_revoked_consent_says_so_in_one_line_and_keeps_the_names() -> None:
         "User.Read.All",
         "Sites.Read.All",
         "SharePoint: Sites.FullControl.All",
+    )
+
+
+EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000"
+
+
+def _with_exchange_scope() -> Catalog:
+    """The delegated app type also listing an Exchange Online delegated permission."""
+    import dataclasses
+
+    from desktop.core.catalog.model import PermissionType
+    from tests.helpers.catalog_factory import perm
+
+    base = small_catalog()
+    types = tuple(
+        dataclasses.replace(
+            a,
+            permissions=(
+                *a.permissions,
+                perm(
+                    "Office 365 Exchange Online",
+                    "EWS.AccessAsUser.All",
+                    "",
+                    PermissionType.DELEGATED,
+                ),
+            ),
+        )
+        if a.id == "delegated-app"
+        else a
+        for a in base.app_types
+    )
+    return dataclasses.replace(base, app_types=types)
+
+
+def test_a_revoked_delegated_permission_of_another_api_is_found_with_that_apis_token() -> None:
+    """The user's Graph token carries Graph's scopes only: Exchange's are asked for with a
+    token of their own, from the same sign-in, so a revoked Exchange scope is found."""
+    revoked = ScriptedGateway(grants=None, user_by_resource={EXCHANGE_APP_ID: {"scp": ""}})
+    catalog = _with_exchange_scope()
+    check = ProfileChecker(catalog, revoked, FakeCredentials())
+    result = check.check(profile("delegated-app", consenting_user="ann@contoso.com"))
+    assert revoked.user_resources == [EXCHANGE_APP_ID]
+    assert result.status is Status.INVALID
+    assert result.missing_permissions == ("Office 365 Exchange Online: EWS.AccessAsUser.All",)
+    granted = ScriptedGateway(
+        grants=None, user_by_resource={EXCHANGE_APP_ID: {"scp": "EWS.AccessAsUser.All"}}
+    )
+    ok = ProfileChecker(catalog, granted, FakeCredentials())
+    assert ok.check(profile("delegated-app", consenting_user="ann@contoso.com")).status is (
+        Status.VALID
     )

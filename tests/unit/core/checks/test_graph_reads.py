@@ -66,3 +66,36 @@ def test_why_the_roles_could_not_be_read_names_what_the_sign_in_lacks() -> None:
     unknown = roles_not_readable(401)
     assert ROLES_READ_SCOPE in unknown and "Directory Readers" in unknown
     assert all("check them in Entra ID" in text for text in (no_scope, no_role, unknown))
+
+
+def test_a_broader_reader_scope_means_the_account_lacks_the_role_not_the_scope() -> None:
+    """Directory.Read.All also lets a sign-in list role assignments: a 403 with it granted is
+    the account's missing directory role, not a missing permission."""
+    text = roles_not_readable(403, frozenset({"Directory.Read.All"}))
+    assert "no directory role" in text and "not granted" not in text
+
+
+def test_a_refused_grant_read_says_which_the_sign_in_lacks() -> None:
+    from desktop.core.checks.graph_reads import (
+        APPS_READ_SCOPE,
+        APPS_READERS,
+        GRANTS_READ_SCOPE,
+        GRANTS_READERS,
+        lacking,
+    )
+    from desktop.core.status_words import grants_not_readable
+
+    needs = ((APPS_READ_SCOPE, APPS_READERS), (GRANTS_READ_SCOPE, GRANTS_READERS))
+    only_user = lacking(frozenset({"User.Read"}), *needs)
+    assert only_user == [APPS_READ_SCOPE, GRANTS_READ_SCOPE]
+    scope = grants_not_readable(403, only_user)
+    assert f"not granted {APPS_READ_SCOPE}, {GRANTS_READ_SCOPE}" in scope
+    assert "sign-in app's registration" in scope
+    # Directory.Read.All covers both reads: then the account lacks a directory role.
+    covered = lacking(frozenset({"directory.read.all"}), *needs)
+    assert covered == []
+    role = grants_not_readable(403, covered)
+    assert "no directory role" in role and "not granted" not in role
+    # Unknown scopes, or not a 403: only what happened.
+    assert grants_not_readable(403, None) == grants_not_readable(403)
+    assert "not granted" not in grants_not_readable(404, only_user)

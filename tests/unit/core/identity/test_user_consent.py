@@ -8,7 +8,7 @@ from typing import Any, cast
 from desktop.core.catalog.model import ConsentMethod
 from desktop.core.domain import Customer, Status, Tenant
 from desktop.core.identity.consent import ConsentPlan, plan_consent
-from desktop.core.identity.graph import GraphClient
+from desktop.core.identity.graph import GraphClient, user_path
 from desktop.core.identity.user_consent import _from_graph, who_consented
 from tests.helpers.identity_fakes import FakeGraph, catalog
 
@@ -16,6 +16,7 @@ APP = "11111111-aaaa-4aaa-8aaa-000000000001"
 SP = "sp-1"
 ANN = {"id": "oid-ann", "userPrincipalName": "ann@contoso.com"}
 BOB = {"id": "oid-bob", "userPrincipalName": "bob@contoso.com"}
+GUEST = {"id": "oid-eve", "userPrincipalName": "eve_fabrikam.com#EXT#@contoso.com"}
 
 
 def _grant(principal: str, scope: str) -> dict[str, Any]:
@@ -24,7 +25,7 @@ def _grant(principal: str, scope: str) -> dict[str, Any]:
 
 
 def _graph(*grants: dict[str, Any]) -> GraphClient:
-    fake = FakeGraph(sps=[{"id": SP, "appId": APP}], grants=list(grants), users=[ANN, BOB])
+    fake = FakeGraph(sps=[{"id": SP, "appId": APP}], grants=list(grants), users=[ANN, BOB, GUEST])
     return cast(GraphClient, fake)
 
 
@@ -39,6 +40,16 @@ def _plan(hint: str = "") -> ConsentPlan:
 def test_the_hinted_user_is_the_consenting_user() -> None:
     graph = _graph(_grant("oid-ann", "Files.Read"), _grant("oid-bob", "Files.Read"))
     assert who_consented(graph, APP, "bob@contoso.com", None) == ("bob@contoso.com", "oid-bob")
+
+
+def test_a_guest_upn_is_looked_up_whole_by_the_one_user_path() -> None:
+    """Its ``#`` is escaped: unescaped, the path would end at ``eve_fabrikam.com``."""
+    assert user_path(GUEST["userPrincipalName"]) == "users/eve_fabrikam.com%23EXT%23@contoso.com"
+    graph = _graph(_grant("oid-eve", "Files.Read"))
+    assert who_consented(graph, APP, GUEST["userPrincipalName"], None) == (
+        GUEST["userPrincipalName"],
+        "oid-eve",
+    )
 
 
 def test_without_a_hint_the_one_new_or_changed_grant_names_the_user() -> None:
