@@ -159,6 +159,8 @@ def _run(args: argparse.Namespace) -> int:
 
                 use_ticket(args.ticket, ctx)
             code = args.handler(args, ctx)
+        if not code:  # every successful team-mode command refreshes the offline copy
+            ctx.refresh_offline_copy()
     except UserError as exc:
         if exc.detail:  # the technical part, for a support ticket
             log.info("%s failed: %s (%s)", args.command, exc.one_line(), exc.detail)

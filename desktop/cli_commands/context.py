@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from desktop.cli_commands.output import escape
 from desktop.core.catalog import Catalog
+from desktop.core.errors import UserError
 from desktop.core.paths import DataPaths, data_paths
 from desktop.core.services import CoreServices
 
@@ -30,7 +31,9 @@ class CliContext:
     @cached_property
     def services(self) -> CoreServices:
         """The core services of the data folder: the same composition root as the GUI's."""
-        return CoreServices(self.paths, on_catalog_problem=_warn)
+        # A team database that cannot be reached: reads answer from its offline copy with
+        # one warning line; writes are refused in words.
+        return CoreServices(self.paths, on_catalog_problem=_warn, on_offline=_warn)
 
     @property
     def catalog(self) -> Catalog:
@@ -59,6 +62,16 @@ class CliContext:
         collect_interrupted(
             paths, lambda: self.services.certificates(), lambda: self.services.inventory()
         )
+
+    def refresh_offline_copy(self) -> None:
+        """After a command succeeded on the team database, refresh its offline copy (a copy
+        that cannot be written is one warning line: the command itself succeeded)."""
+        if "services" not in self.__dict__:
+            return  # the command opened nothing
+        try:
+            self.services.refresh_offline_copy()
+        except UserError as exc:
+            _warn(f"the offline copy was not refreshed: {exc.one_line()}")
 
     def close(self) -> None:
         """Release whatever the command opened (store connections and the like)."""

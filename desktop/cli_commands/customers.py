@@ -9,6 +9,11 @@ from desktop.cli_commands.common import confirm, format_parent
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import emit, emit_object
 
+_EXPECTED = (
+    "the version you read ('customers list --format json'); refused if a colleague changed "
+    "the customer since"
+)
+
 
 def register(subparsers: Any) -> None:
     fmt = format_parent()
@@ -26,11 +31,13 @@ def register(subparsers: Any) -> None:
     rename = sub.add_parser("rename", parents=[fmt], help="rename a customer")
     rename.add_argument("old")
     rename.add_argument("new")
+    rename.add_argument("--expected-version", type=int, metavar="N", help=_EXPECTED)
     rename.set_defaults(handler=_rename)
 
     notes = sub.add_parser("notes", parents=[fmt], help="set a customer's notes")
     notes.add_argument("name")
     notes.add_argument("notes")
+    notes.add_argument("--expected-version", type=int, metavar="N", help=_EXPECTED)
     notes.set_defaults(handler=_notes)
 
     services = sub.add_parser(
@@ -55,6 +62,7 @@ def _json(customer: Any, counts: dict[int, tuple[int, int]]) -> dict[str, Any]:
         "aos_services": list(customer.aos_service_ids),
         "tenants": tenants,
         "profiles": profiles,
+        "version": customer.version,
     }
 
 
@@ -70,17 +78,21 @@ def _add(args: argparse.Namespace, ctx: CliContext) -> int:
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:
     counts = ctx.inventory.customers.counts()
     rows = [_json(c, counts) for c in ctx.inventory.customers.list()]
-    columns = ["id", "name", "tenants", "profiles", "aos_services", "notes"]
+    columns = ["id", "name", "tenants", "profiles", "aos_services", "notes", "version"]
     emit(rows, args.format, columns, narrow_first=("aos_services",))
     return 0
 
 
 def _rename(args: argparse.Namespace, ctx: CliContext) -> int:
-    return _show(args, ctx, ctx.inventory.customers.rename(args.old, args.new))
+    customers = ctx.inventory.customers
+    changed = customers.rename(args.old, args.new, expected_version=args.expected_version)
+    return _show(args, ctx, changed)
 
 
 def _notes(args: argparse.Namespace, ctx: CliContext) -> int:
-    return _show(args, ctx, ctx.inventory.customers.set_notes(args.name, args.notes))
+    customers = ctx.inventory.customers
+    changed = customers.set_notes(args.name, args.notes, expected_version=args.expected_version)
+    return _show(args, ctx, changed)
 
 
 def _services(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -2,7 +2,8 @@
 
 ``sync`` copies what you may see now; ``show`` lists the profiles from the server, or, when it
 cannot be reached, from the copy with a one-line warning; ``period DAYS`` (admins) sets how long
-a copy may be used after its last sync.
+a copy may be used after its last sync. ``team changes-kept DAYS`` (admins) sets how long the
+change log keeps its entries (30 days by default).
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ def register(team_actions: Any, fmt: argparse.ArgumentParser) -> None:
     )
     period.add_argument("days", type=int)
     period.set_defaults(handler=_period)
+    kept = team_actions.add_parser(
+        "changes-kept", parents=[fmt], help="days the change log keeps entries (admins)"
+    )
+    kept.add_argument("days", type=int, help="0 keeps every entry")
+    kept.set_defaults(handler=_changes_kept)
 
 
 def _database(ctx: CliContext) -> TeamDatabase:
@@ -126,4 +132,17 @@ def _period(args: argparse.Namespace, ctx: CliContext) -> int:
     finally:
         conn.close()
     emit_object({"offline_days": args.days}, args.format)
+    return 0
+
+
+def _changes_kept(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.core.store.postgres.retention import set_change_log_days
+    from desktop.core.team.connect import connect_to
+
+    conn = connect_to(_database(ctx))
+    try:
+        set_change_log_days(conn, args.days)
+    finally:
+        conn.close()
+    emit_object({"change_log_days": args.days}, args.format)
     return 0

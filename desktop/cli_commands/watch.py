@@ -132,12 +132,15 @@ def _changes(args: argparse.Namespace, ctx: CliContext) -> Iterator[ChangeEntry]
         cursor = store.latest_seq() if args.after_seq is None else args.after_seq
         return poll_changes(store, cursor)
 
+    from desktop.core.store.postgres import entra
     from desktop.core.store.postgres.database import PostgresStore
     from desktop.core.team.listener import ChangeListener
 
-    password = password_for(db)
-    team = PostgresStore.open(db.url, password=password)
-    listener = ChangeListener(db.url, password=password)
+    # With Microsoft sign-in both connections ask for a fresh token on every (re)connect.
+    source = entra.token_source(ctx.paths) if entra.wanted() else None
+    password = None if source else password_for(db)
+    team = PostgresStore.open(db.url, password=password, password_source=source)
+    listener = ChangeListener(db.url, password=password, password_source=source)
     listener.connect()
     cursor = team.latest_seq() if args.after_seq is None else args.after_seq
     return listen_changes(team, listener, cursor, on_trouble=_warn)

@@ -95,6 +95,9 @@ class Customer:
     #: AOS services added for this customer; the wizard offers only these.
     aos_service_ids: tuple[str, ...] = ()
     id: int | None = None
+    #: The stored row's version as read (bumped by each rename or notes edit): an edit that
+    #: passes it back is refused if a colleague changed the customer since. 0: not read.
+    version: int = field(default=0, compare=False)
 
 
 @dataclass

@@ -7,6 +7,8 @@ happened in plain words, ``remedy`` says what to do, and ``detail`` keeps the te
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 
 class UserError(Exception):
     """A failure explained for the person in front of the screen."""
@@ -37,3 +39,23 @@ class CancelledError(UserError):
 
     def __init__(self, message: str = "Cancelled.") -> None:
         super().__init__(message)
+
+
+class StaleEditError(UserError):
+    """An edit based on a version someone else has changed since."""
+
+
+def stale_edit(name: str | None, by: str, at: datetime | None) -> StaleEditError:
+    """The refusal of an edit made on an old version: who changed it and when, or gone."""
+    if name is None:
+        return StaleEditError(
+            "That customer was removed by someone else meanwhile.",
+            remedy="Reload the list. Nothing was changed.",
+        )
+    when = f" at {at.astimezone(UTC).strftime('%Y-%m-%d %H:%M UTC')}" if at else ""
+    who = f" by {by}" if by else ""
+    return StaleEditError(
+        f"{name} was changed{who}{when}, after you opened it.",
+        remedy="Reload it to see their change, then edit again (or overwrite it). "
+        "Nothing was changed.",
+    )

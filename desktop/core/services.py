@@ -190,8 +190,14 @@ class CoreServices:
         *,
         on_catalog_problem: Callable[[str], object] | None = None,
         inventory: Inventory | None = None,
+        on_offline: Callable[[str], object] | None = None,
     ) -> None:
         self.paths = paths
+        #: Given, a team database that cannot be reached is read from its offline copy
+        #: (read-only), and this is told the one-line warning; else the error is raised.
+        self._on_offline = on_offline
+        #: Whether the store is the offline copy standing in for the team database.
+        self.offline = False
         self._catalog = catalog
         self._on_catalog_problem = on_catalog_problem
         self._lock = threading.RLock()
@@ -234,9 +240,56 @@ class CoreServices:
                 from desktop.core.store.postgres.choose import open_team_store
 
                 # The team database when one is set (as the CLI's inventory), else the file.
-                team = open_team_store(self.paths)
+                team = self._team_or_offline() if self._on_offline else None
+                if team is None and not self._on_offline:
+                    team = open_team_store(self.paths)
                 self._store = team if team is not None else Store.open(self.paths)
             return self._store
+
+    def _team_or_offline(self) -> Repository | None:
+        """The team store; its offline copy (read-only) when the server cannot be reached."""
+        from desktop.core.store.postgres.choose import open_team_store, team_database
+        from desktop.core.store.postgres.connection import TeamUnreachableError
+        from desktop.core.team.offline import OfflineStore
+        from desktop.core.team.offline_repository import OfflineRepository
+
+        try:
+            return open_team_store(self.paths)
+        except TeamUnreachableError as unreachable:
+            db = team_database(self.paths)
+            assert db is not None  # only a set team database can be unreachable
+            try:
+                copy = OfflineStore(self.paths.root, db.account).load()
+            except UserError as no_copy:
+                raise UserError(
+                    no_copy.message, remedy=no_copy.remedy, detail=unreachable.message
+                ) from None
+            assert self._on_offline is not None
+            self._on_offline(copy.warning())
+            self.offline = True
+            return OfflineRepository(copy).as_repository()
+
+    def refresh_offline_copy(self) -> bool:
+        """After a successful team-mode command: replace the offline copy with what the
+        server holds now (one consistent read). False when there is nothing to refresh (the
+        local store, the copy itself, or no store opened). Raises ``UserError``."""
+        from desktop.core.store.postgres.choose import team_database
+        from desktop.core.store.postgres.connection import describe
+        from desktop.core.store.postgres.database import PostgresStore
+        from desktop.core.store.postgres.offline_days import offline_days
+        from desktop.core.team.offline import OfflineStore, snapshot
+
+        with self._lock:
+            store = self._store
+        if not isinstance(store, PostgresStore):
+            return False
+        db = team_database(self.paths)
+        if db is None:
+            return False
+        with store.reading() as uow:
+            days = offline_days(uow.conn)
+        OfflineStore(self.paths.root, db.account).save(snapshot(store, describe(db.url), days))
+        return True
 
     def inventory(self) -> Inventory:
         """The inventory's services over the store (call from a worker thread)."""

@@ -50,6 +50,12 @@ def test_offline_copy_answers_reads_when_the_server_is_down(
         run_module("desktop.cli", ["team", "offline", "period", "3"], env=admin_env).returncode == 0
     )
 
+    kept = run_module("desktop.cli", ["team", "changes-kept", "10"], env=env)
+    assert kept.returncode == 2 and "Only your team's admin" in kept.stderr
+    kept_json = ["team", "changes-kept", "10", "--format", "json"]
+    kept = run_module("desktop.cli", kept_json, env=admin_env)
+    assert kept.returncode == 0 and json.loads(kept.stdout) == {"change_log_days": 10}
+
     synced = run_module("desktop.cli", ["team", "offline", "sync", "--format", "json"], env=env)
     assert synced.returncode == 0, synced.stderr
     assert json.loads(synced.stdout)["profiles"] == 1

@@ -30,8 +30,31 @@ from urllib.parse import quote
 
 import pytest
 
-#: Where Debian puts the server's binaries (they are not on PATH).
-PG_BIN = Path(os.environ.get("APP_PROFILES_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+#: Where Debian puts each installed major version's server binaries (they are not on PATH).
+DEBIAN_PG_ROOT = Path("/usr/lib/postgresql")
+
+
+def find_pg_bin(root: Path = DEBIAN_PG_ROOT) -> Path:
+    """The newest ``ROOT/<major>/bin`` that holds ``initdb``.
+
+    Debian releases ship different majors (15 on bookworm, 17 on trixie) and several can be
+    installed side by side; the newest one is used. ``APP_PROFILES_TEST_PG_BIN`` overrides the
+    search. With none found, the conventional path is returned so the skip reason names it.
+    """
+    override = os.environ.get("APP_PROFILES_TEST_PG_BIN")
+    if override:
+        return Path(override)
+    found: list[tuple[int, Path]] = []
+    with contextlib.suppress(OSError):
+        for entry in root.iterdir():
+            if entry.name.isdigit() and (entry / "bin" / "initdb").exists():
+                found.append((int(entry.name), entry / "bin"))
+    if not found:
+        return root / "15" / "bin"
+    return max(found)[1]
+
+
+PG_BIN = find_pg_bin()
 SUPERUSER = "postgres"
 OWNER = "apm_owner"
 _names = itertools.count(1)

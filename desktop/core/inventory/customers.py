@@ -96,7 +96,7 @@ class CustomerService:
                 )
             customer = Customer(name=value, notes=notes, aos_service_ids=aos_service_ids)
             customer.id = uow.customers.insert(customer)
-            return customer
+            return uow.customers.by_id(customer.id) or customer  # with its version
 
     def versions(self) -> dict[int, int]:
         """Each customer's version now, for edits that check it (the team database); empty on
@@ -109,8 +109,10 @@ class CustomerService:
             return {cid: v for cid, v in found.items() if v is not None}
 
     def rename(self, old: str | int, new: str, *, expected_version: int | None = None) -> Customer:
-        """Rename *old* (a name, or the customer's id); with *expected_version*, only if
-        nobody changed it since (else ``StaleEditError``: "changed by Bob at 14:02")."""
+        """Rename *old* (a name, or the customer's id); with *expected_version* (the
+        :attr:`Customer.version` the caller read), refused with
+        :class:`~desktop.core.errors.StaleEditError` ("changed by Bob at 14:02") if a colleague
+        changed the customer since. Returns it as stored now."""
         value = check_name(new)
         with self._store.unit_of_work() as uow:
             if isinstance(old, int):
@@ -128,22 +130,16 @@ class CustomerService:
                     f"A customer named “{value}” already exists.", remedy="Use another name."
                 )
             assert customer.id is not None
-            if expected_version is None:
-                uow.customers.rename(customer.id, value)
-            else:
-                uow.customers.rename(  # type: ignore[call-arg]
-                    customer.id, value, expected_version=expected_version
-                )
-            customer.name = value
-            return customer
+            uow.customers.rename(customer.id, value, expected_version=expected_version)
+            return uow.customers.by_id(customer.id) or customer
 
-    def set_notes(self, name: str, notes: str) -> Customer:
+    def set_notes(self, name: str, notes: str, *, expected_version: int | None = None) -> Customer:
+        """Set *name*'s notes; *expected_version* as for :meth:`rename`."""
         with self._store.unit_of_work() as uow:
             customer = self._get(uow, name)
             assert customer.id is not None
-            uow.customers.set_notes(customer.id, notes.strip())
-            customer.notes = notes.strip()
-            return customer
+            uow.customers.set_notes(customer.id, notes.strip(), expected_version=expected_version)
+            return uow.customers.by_id(customer.id) or customer
 
     def set_aos_services(
         self, name: str, service_ids: tuple[str, ...], catalog: Catalog

@@ -70,9 +70,17 @@ class CustomerRepository(Protocol):
         """Per customer id: (tenants, profiles). Customers with neither may be missing."""
         ...
 
-    def rename(self, customer_id: int, name: str) -> None: ...
+    def rename(self, customer_id: int, name: str, *, expected_version: int | None = None) -> None:
+        """Rename; with *expected_version* (the version read), refused with
+        :class:`~desktop.core.errors.StaleEditError` ("changed by Bob at 14:02") when someone
+        changed the customer since."""
+        ...
 
-    def set_notes(self, customer_id: int, notes: str) -> None: ...
+    def set_notes(
+        self, customer_id: int, notes: str, *, expected_version: int | None = None
+    ) -> None:
+        """Set the notes; *expected_version* as for :meth:`rename`."""
+        ...
 
     def set_services(self, customer_id: int, service_ids: Iterable[str]) -> None:
         """Replace the customer's AOS services."""

@@ -6,7 +6,8 @@ import sqlite3
 from collections.abc import Iterable
 
 from desktop.core.domain import Customer, utc_now
-from desktop.core.store.connection import to_db_time
+from desktop.core.errors import stale_edit
+from desktop.core.store.connection import from_db_time, to_db_time
 
 
 def _services(conn: sqlite3.Connection, customer_id: int) -> tuple[str, ...]:
@@ -17,8 +18,14 @@ def _services(conn: sqlite3.Connection, customer_id: int) -> tuple[str, ...]:
     return tuple(r[0] for r in rows)
 
 
-def _customer(conn: sqlite3.Connection, row: tuple[int, str, str]) -> Customer:
-    return Customer(id=row[0], name=row[1], notes=row[2], aos_service_ids=_services(conn, row[0]))
+def _customer(conn: sqlite3.Connection, row: tuple[int, str, str, int]) -> Customer:
+    return Customer(
+        id=row[0],
+        name=row[1],
+        notes=row[2],
+        aos_service_ids=_services(conn, row[0]),
+        version=row[3],
+    )
 
 
 def insert(conn: sqlite3.Connection, customer: Customer) -> int:
@@ -33,14 +40,14 @@ def insert(conn: sqlite3.Connection, customer: Customer) -> int:
 
 def by_name(conn: sqlite3.Connection, name: str) -> Customer | None:
     row = conn.execute(
-        "SELECT id, name, notes FROM customers WHERE name = ? COLLATE NOCASE", (name,)
+        "SELECT id, name, notes, version FROM customers WHERE name = ? COLLATE NOCASE", (name,)
     ).fetchone()
     return _customer(conn, row) if row else None
 
 
 def by_id(conn: sqlite3.Connection, customer_id: int) -> Customer | None:
     row = conn.execute(
-        "SELECT id, name, notes FROM customers WHERE id = ?", (customer_id,)
+        "SELECT id, name, notes, version FROM customers WHERE id = ?", (customer_id,)
     ).fetchone()
     return _customer(conn, row) if row else None
 
@@ -57,19 +64,45 @@ def all_customers(conn: sqlite3.Connection) -> list[Customer]:
     ):
         services.setdefault(cid, []).append(sid)
     return [
-        Customer(id=cid, name=name, notes=notes, aos_service_ids=tuple(services.get(cid, ())))
-        for cid, name, notes in conn.execute(
-            "SELECT id, name, notes FROM customers ORDER BY name COLLATE NOCASE"
+        Customer(
+            id=cid,
+            name=name,
+            notes=notes,
+            aos_service_ids=tuple(services.get(cid, ())),
+            version=version,
+        )
+        for cid, name, notes, version in conn.execute(
+            "SELECT id, name, notes, version FROM customers ORDER BY name COLLATE NOCASE"
         )
     ]
 
 
-def rename(conn: sqlite3.Connection, customer_id: int, name: str) -> None:
-    conn.execute("UPDATE customers SET name = ? WHERE id = ?", (name, customer_id))
-
-
-def set_notes(conn: sqlite3.Connection, customer_id: int, notes: str) -> None:
-    conn.execute("UPDATE customers SET notes = ? WHERE id = ?", (notes, customer_id))
+def edit(
+    conn: sqlite3.Connection,
+    customer_id: int,
+    column: str,
+    value: str,
+    *,
+    actor: str,
+    expected_version: int | None = None,
+) -> None:
+    """Set *column* (``name`` or ``notes``), bumping the version; with *expected_version*,
+    only if the row still has it, else :class:`StaleEditError` saying who changed it."""
+    assert column in ("name", "notes")
+    check = "" if expected_version is None else " AND version = ?"
+    params: tuple[object, ...] = (value, actor, to_db_time(utc_now()), customer_id)
+    cur = conn.execute(
+        f"UPDATE customers SET {column} = ?, version = version + 1, changed_by = ?, "
+        f"changed_at = ? WHERE id = ?{check}",
+        params if expected_version is None else (*params, expected_version),
+    )
+    if cur.rowcount == 0 and expected_version is not None:
+        row = conn.execute(
+            "SELECT name, changed_by, changed_at FROM customers WHERE id = ?", (customer_id,)
+        ).fetchone()
+        if row is None:
+            raise stale_edit(None, "", None)
+        raise stale_edit(row[0], row[1], from_db_time(row[2]) if row[2] else None)
 
 
 def set_services(conn: sqlite3.Connection, customer_id: int, service_ids: Iterable[str]) -> None:

@@ -79,7 +79,7 @@ class Store:
         """One write transaction (``BEGIN IMMEDIATE``); its changes are logged in it and
         published to :attr:`feed` after the commit."""
         with self.connection() as conn, transaction(conn):
-            uow = SqliteUnitOfWork(conn, writable=True)
+            uow = SqliteUnitOfWork(conn, writable=True, actor=self.actor)
             yield uow
             entries = write_log(conn, uow.pending, self.actor, utc_now())
         if entries:

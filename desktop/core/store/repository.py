@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from desktop.core.changes import Change, ChangeEntry, ChangeKind, EntityId, EntityKind, coalesce
 from desktop.core.domain import AppProfile, Customer, ProfileEvent, Status, Tenant
@@ -22,8 +22,10 @@ from desktop.core.store import profiles as profile_rows
 from desktop.core.store import tenants as tenant_rows
 from desktop.core.store.connection import from_db_time, to_db_time
 
-#: The change log keeps this many entries; a reader further behind reloads everything.
+#: The change log keeps at most this many entries, and none older than KEEP_DAYS (as the team
+#: database's default); a reader further behind reloads everything.
 KEEP_CHANGES = 10_000
+KEEP_DAYS = 30
 
 _CHECKED = ("status", "reason", "remedy", "last_checked")
 
@@ -31,9 +33,11 @@ _CHECKED = ("status", "reason", "remedy", "last_checked")
 class SqliteUnitOfWork:
     """:class:`~desktop.core.storage.interface.UnitOfWork` on one SQLite connection."""
 
-    def __init__(self, conn: sqlite3.Connection, *, writable: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, writable: bool, actor: str = "") -> None:
         self.conn = conn
         self.writable = writable
+        #: Who this unit's edits are made by (recorded with a customer's version).
+        self.actor = actor
         self.pending: list[Change] = []
         self.customers = SqliteCustomers(self)
         self.tenants = SqliteTenants(self)
@@ -80,7 +84,10 @@ def write_log(
         entries.append(ChangeEntry(int(cur.lastrowid or 0), change, actor, at))
     if entries and entries[-1].seq % 100 == 0:
         # Trim now and then, not on every write: the log is for readers a few seconds behind.
-        conn.execute("DELETE FROM change_log WHERE seq <= ?", (entries[-1].seq - KEEP_CHANGES,))
+        conn.execute(
+            "DELETE FROM change_log WHERE seq <= ? OR at < ?",
+            (entries[-1].seq - KEEP_CHANGES, to_db_time(at - timedelta(days=KEEP_DAYS))),
+        )
     return entries
 
 
@@ -156,15 +163,25 @@ class SqliteCustomers(_Part):
     def counts(self) -> dict[int, tuple[int, int]]:
         return customer_rows.counts(self._conn)
 
-    def rename(self, customer_id: int, name: str) -> None:
+    def _edit(self, customer_id: int, column: str, value: str, expected: int | None) -> None:
         self._uow.check_writable()
-        customer_rows.rename(self._conn, customer_id, name)
-        self._uow.note(EntityKind.CUSTOMER, ChangeKind.UPDATED, [customer_id], ("name",))
+        customer_rows.edit(
+            self._conn,
+            customer_id,
+            column,
+            value,
+            actor=self._uow.actor,
+            expected_version=expected,
+        )
+        self._uow.note(EntityKind.CUSTOMER, ChangeKind.UPDATED, [customer_id], (column,))
 
-    def set_notes(self, customer_id: int, notes: str) -> None:
-        self._uow.check_writable()
-        customer_rows.set_notes(self._conn, customer_id, notes)
-        self._uow.note(EntityKind.CUSTOMER, ChangeKind.UPDATED, [customer_id], ("notes",))
+    def rename(self, customer_id: int, name: str, *, expected_version: int | None = None) -> None:
+        self._edit(customer_id, "name", name, expected_version)
+
+    def set_notes(
+        self, customer_id: int, notes: str, *, expected_version: int | None = None
+    ) -> None:
+        self._edit(customer_id, "notes", notes, expected_version)
 
     def set_services(self, customer_id: int, service_ids: Iterable[str]) -> None:
         self._uow.check_writable()

@@ -112,8 +112,16 @@ _V4 = (
     """,
 )
 
+# Version 5: optimistic concurrency for customers' names and notes, as on the team database:
+# each rename or notes edit bumps ``version`` and says who made it and when.
+_V5 = (
+    "ALTER TABLE customers ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE customers ADD COLUMN changed_by TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE customers ADD COLUMN changed_at TEXT",
+)
+
 #: ``MIGRATIONS[n]`` takes a store from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import select
+import time
 from collections.abc import Callable
 
 import psycopg
@@ -24,6 +25,8 @@ from desktop.core.store.postgres.schema import CHANNEL
 
 log = logging.getLogger(__name__)
 
+#: Seconds a heartbeat's round trip may take before the connection counts as dead.
+PING_TIMEOUT_S = 10.0
 #: How this connection shows in ``pg_stat_activity`` (an admin can tell it from the others).
 APPLICATION_NAME = "app-profile-manager listener"
 
@@ -39,9 +42,17 @@ class ChangeListener:
         url: the libpq URL (see ``redacted`` for messages).
     """
 
-    def __init__(self, url: str, *, password: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        password: str | None = None,
+        password_source: Callable[[], str] | None = None,
+    ) -> None:
         self.url = url
         self._password = password
+        #: Called for the password on every (re)connect (an Entra token expires).
+        self._password_source = password_source
         self._conn: Connection | None = None
 
     @property
@@ -51,7 +62,8 @@ class ChangeListener:
     def connect(self) -> None:
         """Open the connection and LISTEN (blocking; network). Raises ``UserError``."""
         self.close()
-        conn = connect(self.url, password=self._password)
+        source = self._password_source
+        conn = connect(self.url, password=source() if source else self._password)
         try:
             conn.execute("SELECT set_config('application_name', %s, false)", (APPLICATION_NAME,))
             conn.execute(f"LISTEN {CHANNEL}")
@@ -95,15 +107,34 @@ class ChangeListener:
         readable, _, _ = select.select([self.fileno()], [], [], max(timeout, 0.0))
         return self.drain() if readable else []
 
-    def ping(self) -> None:
-        """A round trip, so that a connection that died quietly is noticed."""
+    def ping(self, timeout: float | None = None) -> None:
+        """A round trip that must come back within *timeout* seconds (default
+        :data:`PING_TIMEOUT_S`), so that a connection
+        whose server stopped answering (hung, or a network that drops everything) is noticed
+        even before TCP gives up. Raises :class:`ListenerLost` (and closes the connection)."""
         conn = self._require()
+        pg = conn.pgconn
         try:
-            conn.execute("SELECT 1")
-        except psycopg.Error as exc:
+            pg.send_query(b"SELECT 1")
+            deadline = time.monotonic() + (PING_TIMEOUT_S if timeout is None else timeout)
+            while pg.flush():
+                _wait_for(pg.socket, deadline, write=True)
+            while True:
+                pg.consume_input()
+                if not pg.is_busy():
+                    break
+                _wait_for(pg.socket, deadline)
+            while (result := pg.get_result()) is not None:
+                if result.status != psycopg.pq.ExecStatus.TUPLES_OK:
+                    raise psycopg.OperationalError(
+                        (result.error_message or b"").decode(errors="replace").strip()
+                    )
+        except (psycopg.Error, TimeoutError, OSError) as exc:
             self.close()
             raise ListenerLost(
-                "The live connection to the team database was lost.", detail=str(exc).strip()
+                "The live connection to the team database was lost.",
+                remedy="It reconnects by itself and catches up on what changed meanwhile.",
+                detail=str(exc).strip() or type(exc).__name__,
             ) from None
 
     def close(self) -> None:
@@ -115,6 +146,16 @@ class ChangeListener:
         if self._conn is None or self._conn.closed:
             raise ListenerLost("The live connection to the team database is not open.")
         return self._conn
+
+
+def _wait_for(fd: int, deadline: float, *, write: bool = False) -> None:
+    """Wait until *fd* is readable (writable), or raise ``TimeoutError`` at *deadline*."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("the team database did not answer in time")
+    ready = select.select([], [fd], [], left)[1] if write else select.select([fd], [], [], left)[0]
+    if not ready:
+        raise TimeoutError("the team database did not answer in time")
 
 
 def _seq_of(payload: str) -> int:

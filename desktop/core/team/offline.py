@@ -79,7 +79,13 @@ def snapshot(store: Repository, database: str, valid_days: int) -> OfflineCopy:
     """Read what the member may see, in one consistent read."""
     with store.reading() as uow:
         customers = [
-            {"id": c.id, "name": c.name, "notes": c.notes, "aos_services": list(c.aos_service_ids)}
+            {
+                "id": c.id,
+                "name": c.name,
+                "notes": c.notes,
+                "aos_services": list(c.aos_service_ids),
+                "version": c.version,
+            }
             for c in uow.customers.all()
         ]
         tenants = [

@@ -108,3 +108,21 @@ def test_removing_a_customer_with_profiles_this_app_cannot_delete_is_refused_in_
     assert tenant.returncode == 2 and "The tenant fabrikam.com was not removed" in tenant.stderr
     names = [c["name"] for c in _json(cli("customers", "list", "--format", "json"))]  # type: ignore[index,union-attr]
     assert names == ["Contoso", "Fabrikam"]
+
+
+def test_a_rename_with_the_version_read_is_refused_after_a_colleagues_edit(cli: Cli) -> None:
+    version = _json(cli("customers", "add", "Contoso", "--format", "json"))["version"]  # type: ignore[index]
+    assert isinstance(version, int) and version >= 1
+    # A colleague edits the notes after we read `version`.
+    edited = _json(cli("customers", "notes", "Contoso", "theirs", "--format", "json"))
+    assert edited["version"] == version + 1  # type: ignore[index]
+
+    stale = cli("customers", "rename", "Contoso", "Mine", "--expected-version", str(version))
+    assert stale.returncode == 2 and "Traceback" not in stale.stderr
+    (line,) = stale.stderr.strip().splitlines()
+    assert line.startswith("Contoso was changed by ") and "after you opened it" in line
+    listed = _json(cli("customers", "list", "--format", "json"))
+    assert [(c["name"], c["version"]) for c in listed] == [("Contoso", version + 1)]  # type: ignore[index,union-attr]
+
+    fresh = cli("customers", "rename", "Contoso", "Mine", "--expected-version", str(version + 1))
+    assert fresh.returncode == 0, fresh.stderr

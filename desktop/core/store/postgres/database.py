@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ from desktop.core.store.postgres.connection import (
 )
 from desktop.core.store.postgres.migrate import check_usable
 from desktop.core.store.postgres.repository import PgUnitOfWork, read_log, write_log
+from desktop.core.store.postgres.retention import trim
 from desktop.core.store.postgres.schema import CHANNEL
 from desktop.core.store.postgres.team import current_role
 from desktop.core.team.tickets import current_ticket
@@ -50,9 +51,17 @@ class PostgresStore:
         feed: committed changes of this process, and of others through a watcher.
     """
 
-    def __init__(self, url: str, *, password: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        password: str | None = None,
+        password_source: Callable[[], str] | None = None,
+    ) -> None:
         self.url = url
         self._password = password
+        #: Called for the password on every (re)connect (an Entra access token expires).
+        self._password_source = password_source
         self.feed = ChangeFeed()
         self._idle: list[Connection] = []
         self._lock = threading.Lock()
@@ -61,9 +70,15 @@ class PostgresStore:
         self.ticket: str | None = os.environ.get(TICKET_ENV, "").strip() or None
 
     @classmethod
-    def open(cls, url: str, *, password: str | None = None) -> PostgresStore:
+    def open(
+        cls,
+        url: str,
+        *,
+        password: str | None = None,
+        password_source: Callable[[], str] | None = None,
+    ) -> PostgresStore:
         """Connect and check the schema version. Raises ``UserError`` in words."""
-        store = cls(url, password=password)
+        store = cls(url, password=password, password_source=password_source)
         with store._connection() as conn:
             if current_role(conn) == "none":
                 row = conn.execute("SELECT session_user").fetchone()
@@ -74,13 +89,15 @@ class PostgresStore:
                     "('app-profiles-cli team grant USER --role technician').",
                 )
             check_usable(conn, url)
+            trim(conn)  # change-log retention: cheap (an index on time), any member may
         return store
 
     def __repr__(self) -> str:
         return f"PostgresStore({redacted(self.url)!r})"
 
     def _connect(self) -> Connection:
-        conn = connect(self.url, password=self._password)
+        source = self._password_source
+        conn = connect(self.url, password=source() if source else self._password)
         conn.execute("SET TIME ZONE 'UTC'")
         # Like SQLite's busy timeout: wait for another technician's write, but not forever.
         conn.execute(f"SET lock_timeout = '{int(LOCK_TIMEOUT_S * 1000)}ms'")

@@ -84,8 +84,11 @@ def migrate(conn: Connection, url: str, *, target: int = SCHEMA_VERSION) -> tupl
                 for script in MIGRATIONS[version]:
                     conn.execute(script)
                 conn.execute("UPDATE apm.schema_info SET version = %s", (version + 1,))
-            for grant in GRANTS:
-                conn.execute(grant)
+            # The privileges name the newest schema's tables and columns: an older target
+            # (an upgrade test's starting point) gets them when it is brought up to date.
+            if max(before, target) == SCHEMA_VERSION:
+                for grant in GRANTS:
+                    conn.execute(grant)
         return before, max(before, target)
     except psycopg.errors.InsufficientPrivilege as exc:
         raise UserError(

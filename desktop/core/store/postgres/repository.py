@@ -13,9 +13,17 @@ from datetime import UTC, datetime
 
 from psycopg.types.json import Jsonb
 
-from desktop.core.changes import Change, ChangeEntry, ChangeKind, EntityId, EntityKind, coalesce
+from desktop.core.changes import (
+    Change,
+    ChangeEntry,
+    ChangeKind,
+    EntityId,
+    EntityKind,
+    coalesce,
+    everything,
+)
 from desktop.core.domain import Cloud, Customer, ProfileEvent, Status, Tenant
-from desktop.core.errors import UserError
+from desktop.core.errors import StaleEditError, stale_edit
 from desktop.core.store.postgres.connection import Connection
 from desktop.core.store.postgres.profiles import PgProfiles
 
@@ -84,13 +92,23 @@ def write_log(conn: Connection, changes: Sequence[Change]) -> list[ChangeEntry]:
 
 
 def read_log(conn: Connection, seq: int, limit: int) -> list[ChangeEntry]:
-    """The entries after *seq* that the member may see, oldest first."""
+    """The entries after *seq* that the member may see, oldest first; an ``EVERYTHING``
+    entry first when retention deleted entries after *seq* (the reader must reload)."""
+    from desktop.core.store.postgres.retention import trimmed_upto
+
+    first: list[ChangeEntry] = []
+    upto = trimmed_upto(conn)
+    if seq < upto:
+        row = conn.execute("SELECT clock_timestamp(), session_user").fetchone()
+        assert row is not None
+        first.append(everything(upto, str(row[1]), row[0].astimezone(UTC)))
+        seq = upto
     rows = conn.execute(
         "SELECT seq, at, actor, entity, kind, ids, fields FROM change_log WHERE seq > %s "
         "ORDER BY seq LIMIT %s",
         (seq, limit),
     ).fetchall()
-    return [
+    return first + [
         ChangeEntry(
             int(number),
             Change(
@@ -104,10 +122,6 @@ def read_log(conn: Connection, seq: int, limit: int) -> list[ChangeEntry]:
         )
         for number, at, actor, entity, kind, ids, fields in rows
     ]
-
-
-class StaleEditError(UserError):
-    """An edit based on a version someone else has changed since."""
 
 
 class _Part:
@@ -127,12 +141,16 @@ class PgCustomers(_Part):
 
     def _one(self, where: str, value: object) -> Customer | None:
         row = self._conn.execute(
-            f"SELECT id, name, notes FROM customers WHERE {where}", (value,)
+            f"SELECT id, name, notes, version FROM customers WHERE {where}", (value,)
         ).fetchone()
         if row is None:
             return None
         return Customer(
-            id=int(row[0]), name=row[1], notes=row[2], aos_service_ids=self._services(row[0])
+            id=int(row[0]),
+            name=row[1],
+            notes=row[2],
+            aos_service_ids=self._services(row[0]),
+            version=int(row[3]),
         )
 
     def insert(self, customer: Customer) -> int:
@@ -164,10 +182,15 @@ class PgCustomers(_Part):
             services.setdefault(int(cid), []).append(sid)
         return [
             Customer(
-                id=int(cid), name=name, notes=notes, aos_service_ids=tuple(services.get(cid, ()))
+                id=int(cid),
+                name=name,
+                notes=notes,
+                aos_service_ids=tuple(services.get(cid, ())),
+                version=int(version),
             )
-            for cid, name, notes in self._conn.execute(
-                'SELECT id, name, notes FROM customers ORDER BY lower(name) COLLATE "C", id'
+            for cid, name, notes, version in self._conn.execute(
+                "SELECT id, name, notes, version FROM customers "
+                'ORDER BY lower(name) COLLATE "C", id'
             )
         ]
 
@@ -207,21 +230,13 @@ class PgCustomers(_Part):
                 raise self._stale(customer_id)
         self._uow.note(EntityKind.CUSTOMER, ChangeKind.UPDATED, [customer_id], (column,))
 
-    def _stale(self, customer_id: int) -> UserError:
+    def _stale(self, customer_id: int) -> StaleEditError:
         row = self._conn.execute(
             "SELECT name, changed_by, changed_at FROM customers WHERE id = %s", (customer_id,)
         ).fetchone()
         if row is None:
-            return StaleEditError(
-                "That customer was removed by someone else meanwhile.",
-                remedy="Reload the list. Nothing was changed.",
-            )
-        when = row[2].astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return StaleEditError(
-            f"{row[0]} was changed by {row[1]} at {when}, after you opened it.",
-            remedy="Reload it to see their change, then edit again (or overwrite it). "
-            "Nothing was changed.",
-        )
+            return stale_edit(None, "", None)
+        return stale_edit(str(row[0]), str(row[1]), row[2])
 
     def rename(self, customer_id: int, name: str, *, expected_version: int | None = None) -> None:
         self._edit(customer_id, "name", name, expected_version)

@@ -444,8 +444,64 @@ _V1 = (
 # with a foreign key to the customers: deleting a customer deletes its ciphertexts.
 _V2 = (team_secrets.SCHEMA, team_secrets.CUSTOMER_FOREIGN_KEY)
 
+# Version 3: change-log retention. Entries older than ``change_log_days`` (30 by default; an
+# admin may change it, 0 keeps them all) are deleted by ``apm.trim_change_log()``, which runs
+# as the schema's owner, the only role the change log's guard lets delete. The newest seq
+# trimmed is kept in ``change_log_trimmed_upto`` so that a reader whose cursor is older is
+# told to reload everything instead of being handed a silent gap.
+_V3 = (
+    """
+ALTER TABLE apm.schema_info
+    ADD COLUMN change_log_days integer NOT NULL DEFAULT 30 CHECK (change_log_days >= 0),
+    ADD COLUMN change_log_trimmed_upto bigint NOT NULL DEFAULT 0;
+
+CREATE FUNCTION apm.change_log_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND current_user = (
+        SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID
+    ) THEN
+        RETURN OLD;  -- retention, through apm.trim_change_log()
+    END IF;
+    RAISE EXCEPTION 'the % table is append-only', TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+DROP TRIGGER change_log_append_only ON apm.change_log;
+CREATE TRIGGER change_log_append_only BEFORE UPDATE OR DELETE ON apm.change_log
+    FOR EACH ROW EXECUTE FUNCTION apm.change_log_guard();
+
+CREATE INDEX change_log_by_time ON apm.change_log (at);
+
+CREATE FUNCTION apm.trim_change_log() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = apm, pg_catalog AS $$
+DECLARE
+    keep integer;
+    upto bigint;
+BEGIN
+    SELECT change_log_days INTO keep FROM apm.schema_info;
+    IF keep IS NULL OR keep = 0 THEN
+        RETURN 0;
+    END IF;
+    SELECT max(seq) INTO upto FROM apm.change_log
+        WHERE at < clock_timestamp() - make_interval(days => keep);
+    IF upto IS NULL THEN
+        RETURN 0;
+    END IF;
+    UPDATE apm.schema_info
+        SET change_log_trimmed_upto = greatest(change_log_trimmed_upto, upto);
+    DELETE FROM apm.change_log WHERE seq <= upto;
+    RETURN upto;
+END
+$$;
+
+REVOKE ALL ON FUNCTION apm.trim_change_log() FROM PUBLIC;
+""",
+)
+
 #: ``MIGRATIONS[n]`` takes the database from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2)
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Privileges of the group roles; run by every ``team init`` (idempotent, and it covers
@@ -464,7 +520,8 @@ GRANTS = (
     # UPDATE: a bulk load that keeps its ids moves the id sequence past them (setval).
     "GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA apm TO apm_technician",
     "GRANT INSERT, UPDATE, DELETE ON apm.customer_groups, apm.member_groups TO apm_admin",
-    "GRANT UPDATE (offline_days) ON apm.schema_info TO apm_admin",
+    "GRANT UPDATE (offline_days, change_log_days) ON apm.schema_info TO apm_admin",
+    "GRANT EXECUTE ON FUNCTION apm.trim_change_log() TO apm_readonly",
     *leases.GRANTS,
     "GRANT apm_readonly TO apm_technician",
     "GRANT apm_technician TO apm_admin",

@@ -116,3 +116,34 @@ def test_deleting_a_tenant_takes_its_profiles(repository: Repository) -> None:
         assert uow.profiles.get(gone) is None
         assert uow.profiles.get(kept) is not None
         assert uow.customers.by_id(cid) is not None
+
+
+def test_an_edit_on_an_old_version_is_refused_with_who_changed_it(
+    repository: Repository,
+) -> None:
+    from desktop.core.errors import StaleEditError
+    from desktop.core.inventory import Inventory
+
+    customers = Inventory(repository).customers
+    customers.add("Contoso", notes="first")
+    seen = customers.get("Contoso").version
+    assert seen >= 1
+    # A colleague (here: the same store) renames it after we read version `seen`.
+    renamed = customers.rename("Contoso", "Contoso Ltd", expected_version=seen)
+    assert renamed.name == "Contoso Ltd" and renamed.version == seen + 1
+
+    with pytest.raises(StaleEditError) as caught:
+        customers.set_notes("Contoso Ltd", "mine", expected_version=seen)
+    message = caught.value.one_line()
+    assert message.startswith("Contoso Ltd was changed by ") and " at 20" in message
+    assert "Nothing was changed" in message
+    with pytest.raises(StaleEditError):
+        customers.rename("Contoso Ltd", "Mine", expected_version=seen)
+    current = customers.get("Contoso Ltd")
+    assert (current.notes, current.version) == ("first", seen + 1)
+
+    # With the version now read, the edit goes through; without one it overwrites.
+    assert customers.set_notes("Contoso Ltd", "mine", expected_version=seen + 1).version == (
+        seen + 2
+    )
+    assert customers.rename("Contoso Ltd", "Contoso").version == seen + 3

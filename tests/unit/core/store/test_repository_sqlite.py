@@ -44,3 +44,29 @@ def test_a_reader_behind_the_trimmed_log_is_told_to_reload_everything(
     assert all(e.entity is EntityKind.CUSTOMER for e in behind[1:])
     recent = store.changes_since(115)
     assert [e.seq for e in recent] == [116, 117, 118, 119, 120]
+
+
+def test_entries_older_than_the_retention_period_are_trimmed(data_home: Path) -> None:
+    import contextlib
+    import sqlite3
+    from datetime import timedelta
+
+    from desktop.core.domain import utc_now
+    from desktop.core.store.connection import to_db_time
+
+    paths = DataPaths(data_home).ensure()
+    store = Store.open(paths)
+    for n in range(99):
+        with store.unit_of_work() as uow:
+            uow.customers.insert(Customer(f"c{n}"))
+    old = to_db_time(utc_now() - timedelta(days=repository.KEEP_DAYS + 1))
+    with contextlib.closing(sqlite3.connect(paths.store)) as conn, conn:
+        conn.execute("UPDATE change_log SET at = ?", (old,))
+    with store.unit_of_work() as uow:  # seq 100: the log is trimmed now and then
+        uow.customers.insert(Customer("newest"))
+    behind = store.changes_since(50)
+    assert [(e.entity, e.seq) for e in behind] == [
+        (EntityKind.EVERYTHING, 99),
+        (EntityKind.CUSTOMER, 100),
+    ]
+    assert [e.seq for e in store.changes_since(99)] == [100]

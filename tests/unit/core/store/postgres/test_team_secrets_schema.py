@@ -9,6 +9,7 @@ import pytest
 from desktop.core.errors import UserError
 from desktop.core.store.postgres.connection import connect
 from desktop.core.store.postgres.migrate import migrate, schema_version
+from desktop.core.store.postgres.schema import SCHEMA_VERSION
 from desktop.core.store.postgres.team_secrets import install
 from tests.helpers.postgres import TestDatabase
 
@@ -39,7 +40,7 @@ def _ids(conn: psycopg.Connection, table: str) -> list[str]:
 
 def test_deleting_a_customer_deletes_its_ciphertexts(postgres_db: TestDatabase) -> None:
     conn = connect(postgres_db.owner_url)
-    assert migrate(conn, postgres_db.owner_url) == (0, 2)
+    assert migrate(conn, postgres_db.owner_url) == (0, SCHEMA_VERSION)
     install(conn)  # team init runs both; the second is idempotent over version 2
     contoso, fabrikam = _customer(conn, "Contoso"), _customer(conn, "Fabrikam")
     _secret(conn, "cert-contoso", contoso)
@@ -60,13 +61,14 @@ def test_a_version_1_database_with_secret_tables_is_upgraded(postgres_db: TestDa
     kept = _customer(conn, "Contoso")
     _secret(conn, "cert-kept", kept)
     _secret(conn, "cert-orphan", 424_242)  # its customer was deleted at version 1
-    assert migrate(conn, postgres_db.owner_url) == (1, 2)
-    assert schema_version(conn) == 2
+    assert migrate(conn, postgres_db.owner_url) == (1, SCHEMA_VERSION)
+    assert schema_version(conn) == SCHEMA_VERSION
     assert _ids(conn, "team_secrets") == ["cert-kept"]
     conn.execute("DELETE FROM apm.customers WHERE id = %s", (kept,))
     assert _ids(conn, "team_secrets") == []
-    conn.execute("UPDATE apm.schema_info SET version = 3")  # a newer app's database
+    newer = SCHEMA_VERSION + 1
+    conn.execute("UPDATE apm.schema_info SET version = %s", (newer,))  # a newer app's database
     with pytest.raises(UserError, match="newer version"):
         migrate(conn, postgres_db.owner_url)
-    assert schema_version(conn) == 3
+    assert schema_version(conn) == newer
     conn.close()
