@@ -332,6 +332,11 @@ ON_DEMAND_MODULES = (
     "desktop.controllers.session",
     # The single-instance server: a normal launch loads it; a self-test does not need it.
     "desktop.single_instance",
+    # Team mode: the PostgreSQL store, its live changes and its driver (with its own libpq).
+    "desktop.core.store.postgres.database",
+    "desktop.controllers.team_live",
+    "psycopg",
+    "psycopg_binary",
     "PySide6.QtNetwork",
 )
 

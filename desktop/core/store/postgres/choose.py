@@ -44,12 +44,12 @@ def password_for(db: TeamDatabase) -> str | None:
 
 def open_team_store(paths: DataPaths) -> PostgresStore | None:
     """The team store when one is set up for *paths*, else None. Raises ``UserError``."""
+    db = team_database(paths)
+    if db is None:
+        return None  # solo mode: the driver is not even imported (it is off the start path)
     from desktop.core.store.postgres import entra
     from desktop.core.store.postgres.database import PostgresStore
 
-    db = team_database(paths)
-    if db is None:
-        return None
     if entra.wanted():  # the technician's Entra token, fetched again on every (re)connect
         return PostgresStore.open(db.url, password_source=entra.token_source(paths))
     return PostgresStore.open(db.url, password=password_for(db))
