@@ -13,6 +13,7 @@ from desktop.core.checks import graph_reads
 from desktop.core.domain import Cloud
 from desktop.core.errors import UserError
 from desktop.core.identity import gdap, partner_center, reconsent, signin, user_consent, verify
+from desktop.core.identity import graph as identity_graph
 from desktop.core.identity.consent_errors import consent_error
 from desktop.core.settings import Settings
 from desktop.core.sign_in_setup import (
@@ -24,7 +25,8 @@ from desktop.core.sign_in_setup import (
 )
 from desktop.core.wizard import role_assign
 
-_CALLERS = (graph_reads, verify, reconsent, user_consent, role_assign, tenant_name)
+# identity_graph: the one path of a consenting user (``users/{id}``) every lookup uses.
+_CALLERS = (graph_reads, verify, reconsent, user_consent, role_assign, tenant_name, identity_graph)
 
 
 def _graph_paths() -> set[str]:

@@ -298,18 +298,32 @@ def test_grants_that_do_not_tell_apis_apart_compare_graph_and_name_the_rest() ->
 
 
 def test_a_delegated_app_with_another_apis_permission_reads_the_same_on_both_paths() -> None:
+    """Verification right after consent reads the Graph token only and says the other API
+    was not compared; a later check asks a token of that API too and compares it (issue:
+    user-consent checks compare every API, one token per resource). Graph's verdict and
+    words are the same on both paths."""
     other = Permission("PowerApps Service", "User", "", _DEL)
     catalog = _with_other_apis("delegated-app", other)
     app = catalog.app_type("delegated-app")
     warning = uncompared_apis_warning([("PowerApps Service", "User")])
+    powerapps = resource_app_id("PowerApps Service")
+    assert powerapps is not None
     for scp, status in (("Files.Read Tasks.Read", Status.VALID), ("Files.Read", Status.INVALID)):
         verified = verify_delegated_token(app, scp.split())
-        gateway = ScriptedGateway(grants=None, user={"scp": scp})
+        gateway = ScriptedGateway(
+            grants=None, user={"scp": scp}, user_by_resource={powerapps: {"scp": "User"}}
+        )
         checked = _check(catalog, gateway, "delegated-app", consenting_user="ann@contoso.com")
         for found in (verified, checked):
             assert found.status is status, found
-            assert found.warning == warning
-        assert (verified.reason, verified.remedy) == (checked.reason, checked.remedy)
+        assert verified.warning == warning
+        assert checked.warning == ""  # compared, with a token of its own
+        assert gateway.user_resources == [powerapps]
+        if status is Status.VALID:  # the check counts the other API's permission too
+            assert checked.reason == "All 3 required permissions are granted."
+            assert "were not compared" in verified.reason
+    # What is missing from Graph reads the same on both paths.
+    assert (verified.reason, verified.remedy) == (checked.reason, checked.remedy)
     assert checked.reason == missing_permissions_reason(["Tasks.Read"])
 
 
