@@ -413,8 +413,12 @@ class InventoryController(QObject):
                 controller._announced.emit(list(entries))
 
         unsubscribe = store.feed.subscribe(deliver)
-        team = sys.modules.get("desktop.core.store.postgres.database")  # loaded if it is one
-        if team is not None and isinstance(store, team.PostgresStore):
+        # Loaded if the store is one. Another thread may be importing it right now: a module
+        # still without the class cannot have made this store.
+        team = getattr(
+            sys.modules.get("desktop.core.store.postgres.database"), "PostgresStore", None
+        )
+        if team is not None and isinstance(store, team):
             from desktop.controllers.team_live import listener_for
 
             # The team database pushes: its socket joins the event loop (no watcher thread).
