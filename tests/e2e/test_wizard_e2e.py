@@ -329,8 +329,13 @@ def test_consent_link_then_check_again_until_the_admin_accepts(qtbot, run: Run) 
     run.dialog.controller.check_interval = 0.2
     start(run, "premium", "nitro")
     row = run.dialog.consent_page.rows["apelements-automation"]
+    QGuiApplication.clipboard().clear()  # an earlier test's link must not satisfy the wait
     row.copy_link.click()
-    qtbot.waitUntil(lambda: "/v2.0/adminconsent?" in QGuiApplication.clipboard().text())
+    qtbot.waitUntil(
+        lambda: (
+            "/v2.0/adminconsent?" in QGuiApplication.clipboard().text() and bool(row.link.text())
+        )
+    )
     link = QGuiApplication.clipboard().text()
     assert row.link.text() == link and "This site can't be reached" in row.result.text()
     # Check again before the admin has done anything: it keeps checking, and says so.
