@@ -129,8 +129,14 @@ def test_defer_skip_and_link(qtbot, wizard: CreateProfileDialog, fakes) -> None:
     to_consent(qtbot, wizard, "nitro", "other-premium-services")
     rows = wizard.consent_page.rows
     row = rows["apelements-automation"]
+    QGuiApplication.clipboard().clear()  # an earlier test's link must not satisfy the wait
     row.copy_link.click()
-    qtbot.waitUntil(lambda: "adminconsent?client_id=" in QGuiApplication.clipboard().text())
+    qtbot.waitUntil(
+        lambda: (
+            "adminconsent?client_id=" in QGuiApplication.clipboard().text()
+            and bool(row.link.text())
+        )
+    )
     assert row.link.isVisible() and row.link.text() == QGuiApplication.clipboard().text()
     # Said before the admin finds out: their browser ends on a page that cannot load.
     assert "This site can't be reached" in row.result.text()
