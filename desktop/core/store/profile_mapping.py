@@ -27,14 +27,21 @@ StoreTime = Callable[[datetime | None], object]
 #: A stored time back as the domain's timezone-aware UTC time.
 LoadTime = Callable[[Any], datetime | None]
 
-#: Every column but ``id``, in the order of :func:`params` and of :func:`profile`'s row.
-COLUMNS = (
-    "name, customer_id, tenant_id, service_ids, app_type_id, mode, status, reason, remedy, "
-    "consent_method, consenting_user, consented_at, last_checked, functions, custom_app_id, "
-    "certificate_ref, reauthorization_required, created_at, baseline"
+_COLUMN_NAMES = (
+    *("name", "customer_id", "tenant_id", "service_ids", "app_type_id", "mode", "status"),
+    *("reason", "remedy", "consent_method", "consenting_user", "consented_at", "last_checked"),
+    *("functions", "custom_app_id", "certificate_ref", "reauthorization_required"),
+    *("created_at", "baseline"),
 )
+#: Every column but ``id``, in the order of :func:`params` and of :func:`profile`'s row.
+COLUMNS = ", ".join(_COLUMN_NAMES)
 #: How many values :func:`params` gives.
-COLUMN_COUNT = 19
+COLUMN_COUNT = len(_COLUMN_NAMES)
+#: What a consent saves (with ``reauthorization_required`` cleared).
+_CONSENT_NAMES = (
+    *("status", "reason", "remedy", "consent_method", "consenting_user", "consented_at"),
+    *("functions", "custom_app_id", "certificate_ref", "baseline"),
+)
 #: A whole profile, for :func:`profile`; a backend adds its ``WHERE`` / ``ORDER BY``.
 SELECT = f"SELECT id, {COLUMNS} FROM profiles"
 
@@ -56,10 +63,14 @@ MARK = (
     "reauthorization_required = TRUE WHERE id = ?"
 )
 SAVE_CONSENT = (
-    "UPDATE profiles SET status = ?, reason = ?, remedy = ?, consent_method = ?, "
-    "consenting_user = ?, consented_at = ?, functions = ?, custom_app_id = ?, "
-    "certificate_ref = ?, baseline = ?, reauthorization_required = FALSE WHERE id = ?"
+    f"UPDATE profiles SET {', '.join(f'{name} = ?' for name in _CONSENT_NAMES)}, "
+    "reauthorization_required = FALSE WHERE id = ?"
 )
+
+#: The fields each write announces as changed (the change log's ``fields``), on both backends.
+CHECKED_FIELDS = ("status", "reason", "remedy", "last_checked")
+MARKED_FIELDS = ("status", "reason", "remedy", "reauthorization_required")
+CONSENT_FIELDS = ("status", "reason", "remedy", "consent")
 
 
 def sql(query: str, placeholder: Placeholder) -> str:
@@ -88,46 +99,41 @@ def split(text: str) -> tuple[str, ...]:
     return tuple(text.split(",")) if text else ()
 
 
+def _values(p: AppProfile, time: StoreTime) -> dict[str, object]:
+    """Each column's value for *p*, with times as the backend keeps them."""
+    return {
+        "name": p.name,
+        "customer_id": p.customer_id,
+        "tenant_id": p.tenant_id,
+        "service_ids": ",".join(p.service_ids),
+        "app_type_id": p.app_type_id,
+        "mode": p.mode.value,
+        "status": p.status.value,
+        "reason": p.reason,
+        "remedy": p.remedy,
+        "consent_method": p.consent_method.value,
+        "consenting_user": p.consenting_user,
+        "consented_at": time(p.consented_at),
+        "last_checked": time(p.last_checked),
+        "functions": ",".join(p.functions),
+        "custom_app_id": p.custom_app_id,
+        "certificate_ref": p.certificate_ref,
+        "reauthorization_required": p.reauthorization_required,
+        "created_at": time(p.created_at),
+        "baseline": baseline.to_text(p.baseline),
+    }
+
+
 def params(p: AppProfile, time: StoreTime) -> tuple[object, ...]:
     """The values of :data:`COLUMNS` for *p*, with times as the backend keeps them."""
-    return (
-        p.name,
-        p.customer_id,
-        p.tenant_id,
-        ",".join(p.service_ids),
-        p.app_type_id,
-        p.mode.value,
-        p.status.value,
-        p.reason,
-        p.remedy,
-        p.consent_method.value,
-        p.consenting_user,
-        time(p.consented_at),
-        time(p.last_checked),
-        ",".join(p.functions),
-        p.custom_app_id,
-        p.certificate_ref,
-        p.reauthorization_required,
-        time(p.created_at),
-        baseline.to_text(p.baseline),
-    )
+    values = _values(p, time)
+    return tuple(values[name] for name in _COLUMN_NAMES)
 
 
 def consent_params(p: AppProfile, time: StoreTime) -> tuple[object, ...]:
     """The values of :data:`SAVE_CONSENT` for *p*."""
-    return (
-        p.status.value,
-        p.reason,
-        p.remedy,
-        p.consent_method.value,
-        p.consenting_user,
-        time(p.consented_at),
-        ",".join(p.functions),
-        p.custom_app_id,
-        p.certificate_ref,
-        baseline.to_text(p.baseline),
-        p.id,
-    )
+    values = _values(p, time)
+    return (*(values[name] for name in _CONSENT_NAMES), p.id)
 
 
 def profile(row: Sequence[Any], time: LoadTime) -> AppProfile:

@@ -18,6 +18,7 @@ from desktop.core.domain import AppProfile, Customer, ProfileEvent, Status, Tena
 from desktop.core.storage.types import ProfileRef, ProfileRow
 from desktop.core.store import customers as customer_rows
 from desktop.core.store import events as event_rows
+from desktop.core.store import profile_mapping as mapping
 from desktop.core.store import profiles as profile_rows
 from desktop.core.store import tenants as tenant_rows
 from desktop.core.store.connection import from_db_time, to_db_time
@@ -27,8 +28,6 @@ from desktop.core.store.unit_of_work import ChangeNotes
 #: database's default); a reader further behind reloads everything.
 KEEP_CHANGES = 10_000
 KEEP_DAYS = 30
-
-_CHECKED = ("status", "reason", "remedy", "last_checked")
 
 
 class SqliteUnitOfWork(ChangeNotes):
@@ -283,7 +282,7 @@ class SqliteProfiles(_Part):
         profile_rows.update_status(
             self._conn, profile_id, status, reason, remedy, to_db_time(last_checked)
         )
-        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], _CHECKED)
+        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], mapping.CHECKED_FIELDS)
 
     def set_consented_at(self, profile_id: int, when: datetime) -> None:
         self._uow.check_writable()
@@ -293,15 +292,13 @@ class SqliteProfiles(_Part):
     def mark(self, profile_id: int, status: Status, reason: str, remedy: str) -> None:
         self._uow.check_writable()
         profile_rows.mark(self._conn, profile_id, status, reason, remedy)
-        fields = ("status", "reason", "remedy", "reauthorization_required")
-        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], fields)
+        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], mapping.MARKED_FIELDS)
 
     def save_consent(self, profile: AppProfile) -> None:
         self._uow.check_writable()
         assert profile.id is not None
         profile_rows.save_consent(self._conn, profile)
-        fields = ("status", "reason", "remedy", "consent")
-        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile.id], fields)
+        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile.id], mapping.CONSENT_FIELDS)
 
     def delete_many(self, ids: Sequence[int]) -> None:
         self._uow.check_writable()

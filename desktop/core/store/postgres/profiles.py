@@ -35,7 +35,6 @@ _INSERT_MANY = (
 )
 #: Rows per bulk statement.
 _BULK = 20_000
-_CHECKED = ("status", "reason", "remedy", "last_checked")
 _BY_NAME = 'lower(p.name) COLLATE "C", p.id'
 
 
@@ -183,7 +182,7 @@ class PgProfiles:
             _pg(mapping.UPDATE_STATUS),
             (status.value, reason, remedy, to_server(last_checked), profile_id),
         )
-        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], _CHECKED)
+        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], mapping.CHECKED_FIELDS)
 
     def set_consented_at(self, profile_id: int, when: datetime) -> None:
         self._uow.check_writable()
@@ -193,15 +192,13 @@ class PgProfiles:
     def mark(self, profile_id: int, status: Status, reason: str, remedy: str) -> None:
         self._uow.check_writable()
         self._conn.execute(_pg(mapping.MARK), (status.value, reason, remedy, profile_id))
-        fields = ("status", "reason", "remedy", "reauthorization_required")
-        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], fields)
+        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], mapping.MARKED_FIELDS)
 
     def save_consent(self, profile: AppProfile) -> None:
         self._uow.check_writable()
         assert profile.id is not None
         self._conn.execute(_pg(mapping.SAVE_CONSENT), mapping.consent_params(profile, to_server))
-        fields = ("status", "reason", "remedy", "consent")
-        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile.id], fields)
+        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile.id], mapping.CONSENT_FIELDS)
 
     def delete_many(self, ids: Sequence[int]) -> None:
         self._uow.check_writable()
