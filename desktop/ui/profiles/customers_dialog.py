@@ -2,6 +2,10 @@
 
 Enter runs the action of the field it is typed in (Add customer, Rename, Look up, Add tenant);
 no button is the dialog's default, so Enter never fires another field's action.
+
+The customer list column is :class:`~desktop.ui.profiles.customer_list.CustomerListPane`, the
+Tenants group :class:`~desktop.ui.profiles.tenants_box.TenantsBox`; this module holds the
+chosen customer's details (name, notes, AOS services), loading, removal and closing.
 """
 
 from __future__ import annotations
