@@ -73,7 +73,8 @@ def register(sub: Any) -> None:
     approve = team.add_parser(
         "approve",
         parents=[format_parent()],
-        help="share the customers' certificates USER's scope allows with USER",
+        help="share the customers' certificates and consenting users' sign-ins USER's scope "
+        "allows with USER",
     )
     approve.add_argument("user", metavar="USER", help="the colleague's team user name")
     approve.add_argument(
@@ -86,7 +87,8 @@ def register(sub: Any) -> None:
     remove = team.add_parser(
         "remove",
         parents=[format_parent()],
-        help="take back every certificate shared with USER, and list what to rotate",
+        help="take back every certificate and sign-in shared with USER, and list what to "
+        "rotate or revoke",
     )
     remove.add_argument("user", metavar="USER", help="the team user name")
     remove.set_defaults(handler=_remove)
@@ -94,9 +96,11 @@ def register(sub: Any) -> None:
     share = team.add_parser(
         "share-local",
         parents=[format_parent()],
-        help="move the certificates kept on this computer before enrolling to the team",
+        help="move the certificates and consenting users' sign-ins kept on this computer "
+        "before enrolling to the team",
         description="Each certificate a team profile holds moves into the team database "
-        "under the same reference, wrapped for you; then 'team approve' shares it.",
+        "under the same reference, wrapped for you, and so does each consenting user's "
+        "sign-in of a team tenant; then 'team approve' shares them.",
     )
     share.set_defaults(handler=_share_local)
 
