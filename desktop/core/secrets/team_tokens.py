@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
@@ -56,6 +57,9 @@ TOKEN_REMEDY = (
 )
 
 Entries = frozenset[tuple[str, str]]
+
+#: Seconds an unreachable team database is not asked again.
+RETRY_AFTER_S = 60.0
 
 
 def _parse(text: str) -> State:
@@ -93,6 +97,7 @@ class TeamTokenCache:
         self.local = local
         self._open_team = team
         self._team: TeamSecrets | None = None
+        self._failure: tuple[float, UserError] | None = None
         self._own_clients = own_clients
         self._lock = threading.RLock()
         self._known: weakref.WeakKeyDictionary[msal.SerializableTokenCache, Entries] = (
@@ -101,10 +106,19 @@ class TeamTokenCache:
 
     # -- the team side ---------------------------------------------------------------------
     def team(self) -> TeamSecrets:
-        """The team's secret tables (opened once). Raises :class:`UserError` in words."""
+        """The team's secret tables (opened once). Raises :class:`UserError` in words; after
+        a failure, the same error for :data:`RETRY_AFTER_S` (an unreachable server is not
+        waited for again by every check of the run)."""
         with self._lock:
             if self._team is None:
-                self._team = self._open_team()
+                failed = self._failure
+                if failed is not None and time.monotonic() - failed[0] < RETRY_AFTER_S:
+                    raise failed[1]
+                try:
+                    self._team = self._open_team()
+                except UserError as exc:
+                    self._failure = (time.monotonic(), exc)
+                    raise
             return self._team
 
     def _enrolled_team(self, why: str) -> TeamSecrets | None:

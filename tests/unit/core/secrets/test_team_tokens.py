@@ -173,3 +173,24 @@ def test_a_sign_in_the_team_cannot_take_stays_on_this_computer_until_shared(
     assert given.refresh_token not in dave.local_text()
     assert given.refresh_token in secrets_in(dave.cache.load(), "RefreshToken")
     dave.db.close()
+
+
+def test_an_unreachable_team_database_loses_nothing_and_is_not_waited_for_twice() -> None:
+    from desktop.core.errors import UserError
+    from desktop.core.identity.signin import MemoryTokenCacheStore
+
+    calls = []
+
+    def unreachable() -> TeamSecrets:
+        calls.append(1)
+        raise UserError("The team database cannot be reached.")
+
+    local = MemoryTokenCacheStore()
+    cache = TeamTokenCache(local, unreachable, lambda: {SIGN_IN_APP})
+    loaded = cache.load()
+    given = sign_in(loaded, PUBLISHER, T1, USER)
+    assert cache.save(loaded)
+    assert given.refresh_token in secrets_in(local.load(), "RefreshToken")  # kept here
+    cache.missing_account(T1, PUBLISHER, USER)  # no wait claimed without the team's word
+    assert given.refresh_token in secrets_in(cache.load(), "RefreshToken")
+    assert calls == [1]
