@@ -103,6 +103,10 @@ class TeamTokenCache:
         self._known: weakref.WeakKeyDictionary[msal.SerializableTokenCache, Entries] = (
             weakref.WeakKeyDictionary()
         )
+        #: The shares each live cache holds as the team has them (not sent again unchanged).
+        self._loaded: weakref.WeakKeyDictionary[msal.SerializableTokenCache, dict[str, bytes]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     # -- the team side ---------------------------------------------------------------------
     def team(self) -> TeamSecrets:
@@ -153,15 +157,19 @@ class TeamTokenCache:
                 log.warning("shared sign-in %s not read: %s", row.secret_id, exc)
         return found
 
-    def _publish(self, shares: list[Share]) -> list[Share]:
+    def _publish(self, shares: list[Share], loaded: dict[str, bytes] | None = None) -> list[Share]:
         """Store each share as a team secret of its tenant's customer (or seal the current
-        one again under its data key); returns the shares the team now holds."""
+        one again under its data key); returns the shares the team now holds. A share as it
+        was *loaded* from the team (unchanged) is not sent again."""
+        loaded = loaded or {}
+        unchanged = [s for s in shares if loaded.get(s.secret_id) == _canonical(s.state)]
+        shares = [s for s in shares if s not in unchanged]
         if not shares:
-            return []
+            return unchanged
         team = self._enrolled_team("consenting users' sign-ins stay on this computer")
         if team is None:
-            return []
-        stored: list[Share] = []
+            return unchanged
+        stored: list[Share] = list(unchanged)
         for share in shares:
             try:
                 if self._publish_one(team, share):
@@ -199,12 +207,14 @@ class TeamTokenCache:
     def load(self) -> msal.SerializableTokenCache:
         cache = self.local.load()
         state = _parse(cache.serialize())
-        for share_state in self.held_shares().values():
+        held = self.held_shares()
+        for share_state in held.values():
             state = merged(state, share_state)
         cache.deserialize(json.dumps(state))
         cache.has_state_changed = False
         with self._lock:
             self._known[cache] = _entries(state)
+            self._loaded[cache] = {sid: _canonical(v) for sid, v in held.items()}
         return cache
 
     def save(self, cache: msal.SerializableTokenCache) -> bool:
@@ -215,13 +225,15 @@ class TeamTokenCache:
             try:
                 state = _parse(text)
                 known = self._known.get(cache, frozenset())
-                shared = self._publish(split(state, self._own_clients()))
+                loaded = self._loaded.get(cache, {})
+                shared = self._publish(split(state, self._own_clients()), loaded)
                 moved = frozenset().union(*(s.entries() for s in shared))
                 self._write_local(without(state, shared), known | moved)
             except BaseException:
                 cache.has_state_changed = True  # not stored: a later save must try again
                 raise
             self._known[cache] = _entries(state)
+            self._loaded[cache] = {**loaded, **{s.secret_id: _canonical(s.state) for s in shared}}
         return True
 
     def _write_local(self, ours: State, gone: Entries) -> None:
