@@ -21,14 +21,21 @@ def is_stale_edit(error: object) -> bool:
     return isinstance(error, StaleEditError)
 
 
-def ask_stale(parent: QWidget | None, error: UserError, overwrite_with: str) -> StaleChoice:
-    """Ask whether to reload or overwrite (Reload is the default: nothing is lost by it)."""
+def ask_stale(
+    parent: QWidget | None, error: UserError, overwrite_with: str, *, informative: str = ""
+) -> StaleChoice:
+    """Ask whether to reload or overwrite (Reload is the default: nothing is lost by it).
+
+    *informative* replaces the sentence that says what each choice does (e.g. for notes,
+    too long to quote)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Changed by someone else")
     box.setText(error.message)
     box.setInformativeText(
-        f"Reload to see their change (yours is not saved), or overwrite it with “{overwrite_with}”."
+        informative
+        or f"Reload to see their change (yours is not saved), or overwrite it with "
+        f"“{overwrite_with}”."
     )
     reload = box.addButton("&Reload", QMessageBox.ButtonRole.RejectRole)
     box.addButton("&Overwrite", QMessageBox.ButtonRole.DestructiveRole)
