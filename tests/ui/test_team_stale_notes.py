@@ -157,7 +157,7 @@ def test_overwrite_saves_ours_over_theirs(
     assert not dialog.notes_editor.aside.isVisible()
 
 
-def test_our_own_saves_and_a_rename_after_them_are_never_stale(
+def test_our_own_saves_and_a_rename_between_them_are_never_stale(
     qtbot: QtBot, desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown = _prompts(monkeypatch, "&Reload")
@@ -171,4 +171,11 @@ def test_our_own_saves_and_a_rename_after_them_are_never_stale(
     dialog.name_edit.setText("Contoso Group")
     qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: desk.stored().name == "Contoso Group", timeout=10_000)
+    # Renamed and reloaded (the live feed's announcement, here by hand): notes typed now go
+    # to it under its new name, on its new version.
+    dialog.reload()
+    qtbot.waitUntil(lambda: dialog.notes_editor.customer == "Contoso Group", timeout=10_000)
+    _type(qtbot, dialog, "after the rename")
+    qtbot.waitUntil(lambda: desk.stored().notes == "after the rename", timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.notes_editor.state.text() == "Saved.", timeout=10_000)
     assert shown == []

@@ -132,11 +132,13 @@ class NotesEditor(QWidget):
         """Show *name*'s notes, typed on *version*; the previous customer's unsaved text is
         saved first.
 
-        The same customer again (a reload) keeps what is in the box while it is still to be
-        saved: it is newer than what the store sent. Otherwise the store's notes (a
-        colleague's, live) and version are taken.
+        The same customer again (a reload, perhaps under a new name after a rename) keeps
+        what is in the box while it is still to be saved: it is newer than what the store
+        sent. Otherwise the store's notes (a colleague's, live) and version are taken.
         """
-        if name and name == self.customer:
+        same = customer_id is not None and customer_id == self.customer_id
+        if name and (name == self.customer or same):
+            self.customer = name  # saves go to its name now
             if not self.pending:
                 self._take(notes, version)
             return
