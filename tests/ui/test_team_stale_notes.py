@@ -126,6 +126,7 @@ def test_reload_shows_their_notes_and_keeps_ours_to_put_back(
     assert dialog.notes.toPlainText() == "Bob: call Ana"
     assert editor.aside.isVisible() and editor.aside_text.toPlainText() == "Alice: call Ben"
     assert desk.stored().notes == "Bob: call Ana"  # nothing of ours was saved
+    assert not dialog.notes.isReadOnly()  # read-only only while their notes were read
     _shot(dialog, "stale-notes-reloaded.png")
 
     qtbot.mouseClick(editor.put_back_button, Qt.MouseButton.LeftButton)

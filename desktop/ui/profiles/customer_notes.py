@@ -224,6 +224,7 @@ class NotesEditor(QWidget):
         self._dirty = False
         self._set_aside(self.edit.toPlainText())
         self.state.setText(RELOADING)
+        self.edit.setReadOnly(True)  # their notes replace the box's text in a moment
         task = self.controller.load_customers()
         self._reloading = task
         task.on_success(self._reloaded)
@@ -245,6 +246,7 @@ class NotesEditor(QWidget):
     def _reload_ended(self, task: Task[Any]) -> None:
         if task is self._reloading:
             self._reloading = None
+            self.edit.setReadOnly(False)
             self.settled.emit(False)  # ours are set aside, not saved
 
     def _set_aside(self, text: str) -> None:
