@@ -19,10 +19,12 @@ from desktop.core.checks.gateway import TransientFailure
 from desktop.core.checks.vault_credentials import VaultCredentials
 from desktop.core.paths import DataPaths
 from desktop.core.secrets import open_secret_store
+from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MEMBER_KEY_NAME
 from desktop.core.secrets.team import TeamSecretStore
 from desktop.core.secrets.team_token_split import token_secret_id
 from desktop.core.secrets.team_tokens import TeamTokenCache
+from desktop.core.settings import Settings
 from desktop.core.store.postgres.credentials import ENV_URL as DATABASE_URL_ENV
 from desktop.core.store.postgres.database import PostgresStore
 from desktop.core.vault import SecretVault
@@ -71,11 +73,13 @@ class Technician:
         assert isinstance(cache, TeamTokenCache)
         return cache
 
-    def private_key(self) -> bytes:
-        vault = SecretVault(
+    def vault(self) -> SecretVault:
+        return SecretVault(
             self.paths.vault, FileKeyring(self.keyring), id_file=self.paths.folder_id
         )
-        return vault.get(MEMBER_KEY_NAME)
+
+    def private_key(self) -> bytes:
+        return self.vault().get(MEMBER_KEY_NAME)
 
 
 def _technician(db: TestDatabase, tmp_path: Path, stem: str, role: str) -> Technician:
@@ -200,7 +204,35 @@ def test_two_technicians_share_a_certificate_and_the_dump_holds_no_secret(
     assert bobs_check().startswith("waiting")
 
     tokens = _share_a_consenting_users_sign_in(alice, bob, admin, monkeypatch)
+    tokens |= _share_a_sign_in_kept_before_enrolling(postgres_db, tmp_path, monkeypatch)
     _assert_dump_has_no_secret(postgres_db, case, [alice, bob], ref, tokens)
+
+
+def _share_a_sign_in_kept_before_enrolling(
+    db: TestDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, bytes]:
+    """Dave consents before enrolling: the user's sign-in stays in his vault (encrypted), and
+    'team share-local' moves it to the team; his own sign-in stays. Returns its tokens."""
+    dave = _technician(db, tmp_path, "dave", "apm_technician")
+    Settings(sign_in_client_id=SIGN_IN_APP).save(dave.paths.settings)
+    cache = dave.token_cache(monkeypatch)
+    loaded = cache.load()
+    own = sign_in(loaded, SIGN_IN_APP, "99999999-0000-4000-8000-000000000001", "dave@msp.example")
+    given = sign_in(loaded, PUBLISHER, T1, "it@fabrikam.example")
+    assert cache.save(loaded)
+    local = LocalSecretStore(dave.vault()).token_cache()
+    assert given.refresh_token in secrets_in(local.load(), "RefreshToken")
+
+    _json(dave.cli("team", "enroll", "--format", "json"))
+    moved = _json(dave.cli("team", "share-local", "--format", "json"))
+    assert moved["moved"] == [token_secret_id(T1, given.username, PUBLISHER)]
+    assert secrets_in(local.load(), "RefreshToken") == [own.refresh_token]
+    assert given.refresh_token in secrets_in(dave.token_cache(monkeypatch).load(), "RefreshToken")
+    return {
+        "the sign-in kept before enrolling": given.refresh_token.encode(),
+        "its ID token": given.id_token.encode(),
+        "its access token": given.access_token.encode(),
+    }
 
 
 def _share_a_consenting_users_sign_in(
