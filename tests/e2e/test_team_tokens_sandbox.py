@@ -125,6 +125,18 @@ def test_a_consenting_users_sign_in_is_shared_and_withdrawn_with_the_customers_s
     assert set(rotated.values()).isdisjoint(seen.values())  # Bob's checks rotated it
     seen |= {f"{k} (after Bob's checks)": v for k, v in bobs.items()}
 
+    # A scope change withdraws and re-wraps the sign-in with the certificates, by itself.
+    carol_key = admin.ok("team", "enroll")
+    alice.ok("team", "approve", admin.name, "--fingerprint", carol_key["fingerprint"])
+    admin.ok("team", "scope", "assign", CUSTOMER, "south")
+    limited = admin.ok("team", "scope", "limit", bob.name, "north")
+    assert limited["shares"][bob.name] == {"shared": [], "withdrawn": [secret_id]}, limited
+    assert _tokens_of(bob) == {}  # (the customer's profiles are out of Bob's sight too)
+    moved = admin.ok("team", "scope", "limit", bob.name, "south")
+    assert moved["shares"][bob.name] == {"shared": [secret_id], "withdrawn": []}, moved
+    assert check_row(bob, profile_id)["status"] == "Valid"  # no 'team approve' needed
+    seen |= {f"{k} (after the scope change)": v for k, v in _tokens_of(bob).items()}
+
     removed = admin.ok("team", "remove", bob.name)
     tokens = [r for r in removed["could_read"] if r["kind"] == TOKEN_KIND]
     assert [(r["secret"], r["consenting_user"]) for r in tokens] == [(secret_id, user)]
