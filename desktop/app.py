@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from desktop.core.secrets import SecretStore
 
     from desktop.ui.certificate_expiry_dialog import CertificateExpiryOpener
+    from desktop.ui.team_key_banner import TeamKeyBanner
     from desktop.ui.team_key_dialog import TeamKeyDialog
 
 SELF_TEST_TIMEOUT_S = 60.0
@@ -181,7 +182,7 @@ def build_window(ctx: AppContext) -> MainWindow:
     )
     fill_menus(window, ctx.profiles_page, access.connect_action)
     add_certificate_expiry(window, ctx.runner, services)
-    add_team_key(window, ctx.runner, ctx.paths)
+    add_team_key(window, ctx.runner, ctx.paths, ctx.inventory)
     ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs, ctx.runner)
     wizard.settings_requested.connect(ctx.settings_ui.open)
     checks.settings_requested.connect(ctx.settings_ui.open)
@@ -232,9 +233,13 @@ def add_certificate_expiry(window: MainWindow, runner: TaskRunner, services: Cor
     action.triggered.connect(open_view)
 
 
-def add_team_key(window: MainWindow, runner: TaskRunner, paths: DataPaths) -> None:
-    """Profiles > Team key…: create the key pair to be approved, copy its fingerprint, and
-    compare the members' published fingerprints."""
+def add_team_key(
+    window: MainWindow, runner: TaskRunner, paths: DataPaths, inventory: InventoryController
+) -> None:
+    """Profiles > Team key…: create the key pair to be approved, copy its fingerprint,
+    compare the members' published fingerprints, approve and remove members. In team mode,
+    once the team database first answers, a banner offers to create the key while this data
+    folder has none (the first-run step)."""
     from PySide6.QtGui import QAction
 
     action = QAction("&Team key…", window)
@@ -248,6 +253,12 @@ def add_team_key(window: MainWindow, runner: TaskRunner, paths: DataPaths) -> No
 
     window.profiles_menu.aboutToShow.connect(give_icon)
     dialogs: list[TeamKeyDialog] = []
+    banners: list[TeamKeyBanner] = []
+
+    def rotate(_ref: str) -> None:  # rotation is done from the certificate expiry view
+        expiry = window.findChild(QAction, "CertificateExpiryAction")
+        if expiry is not None:
+            expiry.trigger()
 
     def open_dialog() -> None:
         from desktop.controllers.team_key import TeamKeyController
@@ -255,11 +266,29 @@ def add_team_key(window: MainWindow, runner: TaskRunner, paths: DataPaths) -> No
         from desktop.ui.team_key_dialog import TeamKeyDialog
 
         if not dialogs:
-            dialogs.append(TeamKeyDialog(TeamKeyController(runner, paths, window), window))
+            controller = TeamKeyController(runner, paths, window)
+            dialogs.append(TeamKeyDialog(controller, window))
+            dialogs[0].rotate_requested.connect(rotate)
+            for banner in banners:
+                banner.follow(controller)
         dialogs[0].show()
         dialogs[0].refresh()
 
     action.triggered.connect(open_dialog)
+
+    def offer_key(connected: bool) -> None:  # the first-run step, once per start
+        if banners or not connected:
+            return
+        from desktop.controllers.team_key import TeamKeyController
+
+        from desktop.ui.team_key_banner import TeamKeyBanner
+
+        banners.append(TeamKeyBanner(window, TeamKeyController(runner, paths, window)))
+        for dialog in dialogs:
+            banners[0].follow(dialog.controller)
+        banners[0].start()
+
+    inventory.team_connection_changed.connect(offer_key)
 
 
 def connect_checks_to_account(checks: ChecksWiring, account: AccountUi) -> None:

@@ -20,7 +20,8 @@ class TeamKeyView:
     """What the team step shows.
 
     ``fingerprint`` is empty until this data folder has a pair; ``member`` is the server
-    identity it is published under (None: solo mode, or not published).
+    identity it is published under (None: solo mode, or not published). ``approved`` names
+    the members whose published key a colleague confirmed (the others wait for approval).
     """
 
     fingerprint: str = ""
@@ -28,16 +29,31 @@ class TeamKeyView:
     published: bool = False
     team_mode: bool = False
     members: tuple[MemberKey, ...] = field(default_factory=tuple)
+    approved: frozenset[str] = frozenset()
+
+    @property
+    def needs_key(self) -> bool:
+        """In team mode, this data folder has no key, or not the one published."""
+        return self.team_mode and not self.published
+
+    def waiting(self, member: str) -> bool:
+        """Whether *member* waits for a colleague to approve their published key."""
+        return member not in self.approved
 
 
-def team_key_view(paths: DataPaths, *, enroll: bool = False) -> TeamKeyView:
+def team_key_view(
+    paths: DataPaths, *, enroll: bool = False, team_only: bool = False
+) -> TeamKeyView:
     """The data folder's pair and the team's published keys; with *enroll*, create the pair
-    when there is none and publish it (the same as ``team enroll``)."""
+    when there is none and publish it (the same as ``team enroll``). With *team_only*, solo
+    mode answers an empty view without asking the keyring (the first-run step's question)."""
     from desktop.core.secrets.team_wiring import open_team_secrets, team_database
     from desktop.core.vault import open_vault
 
     database = team_database(paths)
     if database is None:
+        if team_only and not enroll:
+            return TeamKeyView()
         keys = MemberKeys(open_vault(paths))
         if enroll:
             keys.enroll()
@@ -53,6 +69,7 @@ def team_key_view(paths: DataPaths, *, enroll: bool = False) -> TeamKeyView:
         shown = fingerprint(team.keys.public_key()) if team.keys.enrolled() else ""
         members = tuple(team.db.member_keys())
         published = any(m.member == team.member and m.fingerprint == shown for m in members)
-        return TeamKeyView(shown, team.member, bool(shown) and published, True, members)
+        approved = frozenset(team.db.approved_members())
+        return TeamKeyView(shown, team.member, bool(shown) and published, True, members, approved)
     finally:
         team.db.close()

@@ -478,6 +478,11 @@ class TeamSecretsDb:
         )
         return [str(r[0]) for r in rows]
 
+    def is_admin(self) -> bool:
+        """Whether this session is a team admin (may withdraw anyone's keys)."""
+        rows = self._run("SELECT pg_has_role(session_user, 'apm_admin', 'MEMBER')")
+        return bool(rows and rows[0][0])
+
     def remove_member(self, member: str) -> int:
         """Delete every wrapped key of *member*; returns how many went."""
         rows = self._run("DELETE FROM apm.wrapped_keys WHERE member = %s RETURNING 1", (member,))
