@@ -366,6 +366,7 @@ ON_DEMAND_MODULES = (
     # Team mode: the PostgreSQL store, its live changes and its driver (with its own libpq).
     "desktop.core.store.postgres.database",
     "desktop.controllers.team_live",
+    "desktop.ui.team_key_banner",
     "psycopg",
     "psycopg_binary",
     "PySide6.QtNetwork",

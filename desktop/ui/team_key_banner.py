@@ -35,8 +35,8 @@ REPUBLISH_TEXT = (
     "share customers' certificates with you."
 )
 READ_OUT_TEXT = (
-    "Your team key is published. Read this fingerprint to a colleague who will approve you "
-    "(by voice or chat, not by e-mail): they compare it in Profiles > Team key… > Approve…."
+    "Your team key is published. Read this fingerprint to the colleague who will approve "
+    "you, by voice or chat: they compare it in Profiles > Team key… before sharing."
 )
 _BAR_NAME = "TeamKeyBar"
 _STYLE = (

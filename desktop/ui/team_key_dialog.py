@@ -44,6 +44,8 @@ INTRO = (
 )
 WAITING = "Waiting for approval"
 APPROVED = "Approved"
+#: Approved once, holding no shared key now (removed, or nothing in their scope yet).
+HOLDS_NOTHING = "Holds no shared keys"
 YOU = "You"
 REVOKE_HINT = (
     "They may have kept copies of the consenting users' sign-ins: the customer's admin "
@@ -62,7 +64,8 @@ class TeamKeyDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Team key")
         self.setObjectName("TeamKeyDialog")
-        self.resize(760, 380)
+        self.resize(760, 480)
+        self.setMinimumSize(560, 420)
         self._controller = controller
         self.controller = controller
         intro = QLabel(INTRO)
@@ -283,7 +286,10 @@ class TeamKeyDialog(QDialog):
             if member.member == view.member:
                 state = YOU
             else:
-                state = WAITING if view.waiting(member.member) else APPROVED
+                if view.waiting(member.member):
+                    state = WAITING
+                else:
+                    state = APPROVED if member.member in view.holding else HOLDS_NOTHING
             published = f"{member.published_at:%Y-%m-%d %H:%M}"
             cells = (member.member, state, member.fingerprint, published)
             for c, text in enumerate(cells):

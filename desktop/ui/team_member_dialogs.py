@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QVBoxLayout,
@@ -37,6 +38,7 @@ class ApproveDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Approve {member}")
         self.setObjectName("ApproveMemberDialog")
+        self.setMinimumWidth(500)
         self._member = member
         self._fingerprint = fingerprint
         intro = QLabel(
@@ -67,6 +69,7 @@ class ApproveDialog(QDialog):
         layout.addWidget(self.matches)
         layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self._update()
 
     def _update(self) -> None:
@@ -119,6 +122,7 @@ class RemoveDialog(QDialog):
         member = removal.member
         self.setWindowTitle(f"Remove {member}")
         self.setObjectName("RemoveMemberDialog")
+        self.setMinimumSize(480, 300)
         self._member = member
         if removal.could_read:
             text = (

@@ -53,7 +53,8 @@ def test_create_publish_copy_and_compare(
     assert len(shown.split()) == 8  # eight groups of four hex digits
     assert dialog.members.rowCount() == 1
     assert dialog.members.item(0, 0).text() == name
-    assert dialog.members.item(0, 1).text() == shown
+    assert dialog.members.item(0, 1).text() == "You"
+    assert dialog.members.item(0, 2).text() == shown
     dialog.copy_button.click()
     assert QApplication.clipboard().text() == shown
     assert not dialog.enroll_button.isVisible()

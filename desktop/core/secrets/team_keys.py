@@ -21,7 +21,8 @@ class TeamKeyView:
 
     ``fingerprint`` is empty until this data folder has a pair; ``member`` is the server
     identity it is published under (None: solo mode, or not published). ``approved`` names
-    the members whose published key a colleague confirmed (the others wait for approval).
+    the members whose published key a colleague confirmed (the others wait for approval);
+    ``holding`` those who hold at least one shared key.
     """
 
     fingerprint: str = ""
@@ -30,6 +31,7 @@ class TeamKeyView:
     team_mode: bool = False
     members: tuple[MemberKey, ...] = field(default_factory=tuple)
     approved: frozenset[str] = frozenset()
+    holding: frozenset[str] = frozenset()
 
     @property
     def needs_key(self) -> bool:
@@ -70,6 +72,9 @@ def team_key_view(
         members = tuple(team.db.member_keys())
         published = any(m.member == team.member and m.fingerprint == shown for m in members)
         approved = frozenset(team.db.approved_members())
-        return TeamKeyView(shown, team.member, bool(shown) and published, True, members, approved)
+        holding = frozenset(team.db.sharing_members())
+        return TeamKeyView(
+            shown, team.member, bool(shown) and published, True, members, approved, holding
+        )
     finally:
         team.db.close()

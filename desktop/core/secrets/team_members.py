@@ -13,6 +13,9 @@ from desktop.core.paths import DataPaths
 from desktop.core.secrets.team import approve, published_key, remove
 from desktop.core.secrets.team_wiring import TeamSecrets
 
+#: Why a member who is not an admin cannot remove a colleague's keys.
+ADMINS_REMOVE = "Only team admins can take back a member's shared keys."
+
 #: Why a member who is neither an admin nor holds any shared key cannot approve.
 NOT_ALLOWED = (
     "Only team admins or members holding these customers' keys can approve: you hold none."
@@ -144,6 +147,10 @@ def remove_member(paths: DataPaths, member: str) -> Removal:
     """Delete *member*'s wrapped keys; returns what they could read (to rotate or revoke)."""
     team = _open(paths)
     try:
+        if not team.db.is_admin() and member != team.member:
+            raise UserError(
+                ADMINS_REMOVE, remedy="Ask a team admin to remove them. Nothing was removed."
+            )
         could_read = _could_read(team, member)
         remove(team.db, member)
         return Removal(member, could_read, removed=True)
