@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QLayout,
     QLineEdit,
     QListWidget,
     QVBoxLayout,
@@ -38,7 +37,6 @@ class ApproveDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Approve {member}")
         self.setObjectName("ApproveMemberDialog")
-        self.setMinimumWidth(500)
         self._member = member
         self._fingerprint = fingerprint
         intro = QLabel(
@@ -69,7 +67,8 @@ class ApproveDialog(QDialog):
         layout.addWidget(self.matches)
         layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        # The wrapped texts need their height at the narrowest width too.
+        self.setMinimumSize(500, layout.totalHeightForWidth(500))
         self._update()
 
     def _update(self) -> None:
@@ -122,7 +121,6 @@ class RemoveDialog(QDialog):
         member = removal.member
         self.setWindowTitle(f"Remove {member}")
         self.setObjectName("RemoveMemberDialog")
-        self.setMinimumSize(480, 300)
         self._member = member
         if removal.could_read:
             text = (
@@ -149,6 +147,7 @@ class RemoveDialog(QDialog):
         layout.addWidget(self.items, 1)
         layout.addWidget(self.buttons)
         self.items.setVisible(bool(removal.could_read))
+        self.setMinimumSize(480, max(300, layout.totalHeightForWidth(480)))
 
     def _remove(self) -> None:
         self.confirmed.emit(self._member)
