@@ -104,9 +104,14 @@ class ChecksController(QObject):
         inbox = self._inbox
         inbox.take()  # nothing from an earlier run
 
+        # Checking one profile is "check again": fresh tokens. A bulk check reuses valid ones.
+        fresh = selected is not None and len(selected) == 1
+
         def work(token: CancelToken, progress: Progress) -> BulkOutcome:
             service = self._service_factory()
-            return service.check(selected, on_result=inbox.put, token=token, progress=progress)
+            return service.check(
+                selected, on_result=inbox.put, token=token, progress=progress, fresh_tokens=fresh
+            )
 
         freeze_once()
         task = self._runner.submit("Checking app profiles", work)
