@@ -255,3 +255,49 @@ def test_two_user_consent_checks_redeem_the_refresh_token_once(sandbox: RunningS
     fresh = _checker(sandbox, token_cache=store.load(), memo=memo, reuse_tokens=False)
     assert fresh.check(profile).status is Status.VALID
     assert _token_requests(sandbox) == 2 * once
+
+
+def test_a_token_graph_refuses_is_evicted(sandbox: RunningSandbox) -> None:
+    """The custom app reads its directory roles with its own (reused) token; when Graph
+    answers 401 (here: the identity platform rolled its signing key over), that token is
+    forgotten and the next check asks for a new one."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tests.helpers.check_fakes import profile as fake_profile
+    from tests.helpers.check_fakes import small_catalog
+
+    app_id = "4d3c2b1a-0000-4000-8000-0000000c7e52"
+    cert, pfx = app_certificate()
+    sandbox.scenario.register_app(
+        app_id, "Contoso roles app",
+        application={"Microsoft Graph": {"User.Read.All", "Sites.Read.All"},
+                     "SharePoint": {"Sites.FullControl.All"}},
+        certificates=[cert], home_tenant=sandbox.demo.tenant_id,
+    )  # fmt: skip
+    sandbox.scenario.grant_admin_consent(sandbox.demo.tenant_id, app_id)
+    sandbox.scenario.assign_directory_role(sandbox.demo.tenant_id, app_id, "Exchange Administrator")
+    key, loaded, _ = pkcs12.load_key_and_certificates(pfx, b"pw")
+    assert key is not None and loaded is not None
+    credential = CertificateCredential(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode(),
+        loaded.public_bytes(serialization.Encoding.PEM).decode(),
+        hashlib.sha1(loaded.public_bytes(serialization.Encoding.DER)).hexdigest(),
+        loaded.not_valid_after_utc,
+    )
+    memo = TokenMemo()
+    checker = ProfileChecker(small_catalog(), MsalGateway(memo=memo), _Vault(credential))
+    target = fake_profile(tenant=sandbox.demo.tenant_id, custom_app_id=app_id)
+    assert checker.check(target).status is Status.VALID
+    assert len(memo) == 2
+    sandbox.scenario.issuer.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    sandbox.sandbox.traffic.reset()
+    refused = checker.check(target)
+    assert _token_requests(sandbox) == 0  # the memo's tokens were handed out
+    assert refused.status is not Status.INVALID  # roles unreadable never decide
+    assert len(memo) == 1  # the Graph token Graph refused is gone
+    checker.check(target)
+    assert _token_requests(sandbox) == 1  # asked again for Microsoft Graph only

@@ -420,17 +420,18 @@ class MsalGateway:
             token = getattr(self._local, "token", None)
         if token is None:
             return None
+        key: MemoKey | None = getattr(self._local, "key", None)
+
+        def refused(status: int) -> None:
+            if status == 401 and self.memo is not None and key is not None:
+                self.memo.evict(key)  # Graph refused the token itself: ask again next time
+
         sp_id = self.tenants.service_principal(endpoints, tenant_id, client_id)
         if sp_id is UNKNOWN:
-            roles = read_app_roles(self.http.session, endpoints, token, client_id)
-        elif sp_id:
-            roles = read_sp_roles(self.http.session, endpoints, token, str(sp_id))
-        else:
-            roles = None
-        key: MemoKey | None = getattr(self._local, "key", None)
-        if roles is None and self.memo is not None and key is not None:
-            self.memo.evict(key)  # Graph refused the token (401/403/404): ask again next time
-        return roles
+            return read_app_roles(self.http.session, endpoints, token, client_id, refused)
+        if sp_id:
+            return read_sp_roles(self.http.session, endpoints, token, str(sp_id), refused)
+        return None
 
     def custom_app_grants(
         self, endpoints: Endpoints, tenant_id: str, client_id: str, *, with_roles: bool = False
