@@ -122,7 +122,8 @@ GraphTokenProvider = Callable[[Endpoints, str], str | None]
 
 
 class IdentityGateway(Protocol):
-    """What a check asks the identity platform. Every call is a fresh client: no cache answers."""
+    """What a check asks the identity platform. Every call is a fresh MSAL client: no MSAL cache
+    answers (a gateway may reuse valid tokens of its own, see ``token_memo``)."""
 
     def app_token(
         self,
