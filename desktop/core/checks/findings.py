@@ -88,7 +88,7 @@ def _with_as_of(result: CheckResult, as_of: float | None) -> CheckResult:
     if as_of is None or result.status not in (Status.VALID, Status.INVALID):
         return result
     when = datetime.fromtimestamp(as_of).astimezone().strftime("%H:%M")
-    words = f"Granted permissions as of {when} (a token an earlier check got)."
+    words = f"Permissions as of {when}, when the token this check reused was issued."
     return replace(result, reason=f"{result.reason} {words}".strip())
 
 
