@@ -11,6 +11,7 @@ client ID set in Settings applies without a restart.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from desktop.core.reauthorize.identity import IdentityReauthorizer
     from desktop.core.secrets import SecretStore
     from desktop.core.storage.interface import Repository
+    from desktop.core.team.offline import OfflineCopy
     from desktop.core.wizard.backend import WizardBackend
 
 
@@ -204,6 +206,8 @@ class CoreServices:
         self._store: Repository | None = None if inventory is None else inventory.store
         self._inventory = inventory
         self._certificates: SecretStore | None = None
+        #: The offline copy last written by this process (the next refresh starts from it).
+        self._offline_copy: OfflineCopy | None = None
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -249,6 +253,10 @@ class CoreServices:
     def _team_or_offline(self) -> Repository | None:
         """The team store; its offline copy (read-only) when the server cannot be reached."""
         from desktop.core.store.postgres.choose import open_team_store, team_database
+
+        db = team_database(self.paths)
+        if db is None:
+            return None  # solo mode: the driver is not even imported
         from desktop.core.store.postgres.connection import TeamUnreachableError
         from desktop.core.team.offline import OfflineStore
         from desktop.core.team.offline_repository import OfflineRepository
@@ -256,8 +264,6 @@ class CoreServices:
         try:
             return open_team_store(self.paths)
         except TeamUnreachableError as unreachable:
-            db = team_database(self.paths)
-            assert db is not None  # only a set team database can be unreachable
             try:
                 copy = OfflineStore(self.paths.root, db.account).load()
             except UserError as no_copy:
@@ -269,6 +275,21 @@ class CoreServices:
             self.offline = True
             return OfflineRepository(copy).as_repository()
 
+    def go_online(self) -> Repository:
+        """While the offline copy stands in for the team database: open the team database
+        now and use it from here on (call from a worker thread). Raises ``UserError`` (e.g.
+        still unreachable: the copy stays)."""
+        from desktop.core.store.postgres.choose import open_team_store
+
+        team = open_team_store(self.paths)
+        if team is None:  # the team database was unset meanwhile: the copy stays
+            raise UserError("There is no team database set any more.")
+        with self._lock:
+            self._store = team
+            self._inventory = None  # it was over the copy
+            self.offline = False
+        return team
+
     def refresh_offline_copy(self) -> bool:
         """After a successful team-mode command: replace the offline copy with what the
         server holds now (one consistent read). False when there is nothing to refresh (the
@@ -277,10 +298,11 @@ class CoreServices:
         from desktop.core.store.postgres.connection import describe
         from desktop.core.store.postgres.database import PostgresStore
         from desktop.core.store.postgres.offline_days import offline_days
-        from desktop.core.team.offline import OfflineStore, snapshot
+        from desktop.core.team.offline import OfflineStore, refresh
 
         with self._lock:
             store = self._store
+            previous = self._offline_copy
         if not isinstance(store, PostgresStore):
             return False
         db = team_database(self.paths)
@@ -288,7 +310,15 @@ class CoreServices:
             return False
         with store.reading() as uow:
             days = offline_days(uow.conn)
-        OfflineStore(self.paths.root, db.account).save(snapshot(store, describe(db.url), days))
+        copies = OfflineStore(self.paths.root, db.account)
+        if previous is None:  # the copy on disk, when there is a usable one
+            with contextlib.suppress(UserError):
+                previous = copies.load()
+        # Only what changed since the copy's seq is read (not the whole inventory).
+        copy = refresh(store, previous, describe(db.url), days)
+        copies.save(copy)
+        with self._lock:
+            self._offline_copy = copy
         return True
 
     def inventory(self) -> Inventory:

@@ -6,12 +6,16 @@ the OS keyring, never next to the file. A copy older than the period the team's 
 (:func:`~desktop.core.store.postgres.offline_days.offline_days`, 7 days by default) is refused
 and removed; so is one that does not decrypt (another key, a damaged file). The copy is for
 reading only: writes need the server.
+
+A copy remembers the change log's seq it is current to, so the next sync reads only what
+changed since (:func:`refresh`): the rows of changed profiles, instead of the whole inventory.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +28,7 @@ from desktop.core.storage.types import ProfileRow
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-    from desktop.core.storage.interface import Repository
+    from desktop.core.storage.interface import Repository, UnitOfWork
 
 #: The file in the data folder.
 FILE_NAME = "team-offline.bin"
@@ -41,6 +45,8 @@ class OfflineCopy:
     customers: list[dict[str, Any]] = field(default_factory=list)
     tenants: list[dict[str, Any]] = field(default_factory=list)
     rows: list[ProfileRow] = field(default_factory=list)
+    #: The change log's seq this copy is current to (0: unknown, the next sync reads all).
+    seq: int = 0
 
     @property
     def expires_at(self) -> datetime:
@@ -77,29 +83,100 @@ def refused_offline(database: str) -> UserError:
 
 def snapshot(store: Repository, database: str, valid_days: int) -> OfflineCopy:
     """Read what the member may see, in one consistent read."""
+    # Read before the rows: a change committed in between is applied again next time
+    # (harmless), never skipped.
+    seq = store.latest_seq()
     with store.reading() as uow:
-        customers = [
-            {
-                "id": c.id,
-                "name": c.name,
-                "notes": c.notes,
-                "aos_services": list(c.aos_service_ids),
-                "version": c.version,
-            }
-            for c in uow.customers.all()
-        ]
-        tenants = [
-            {
-                "tenant_id": t.tenant_id,
-                "customer_id": t.customer_id,
-                "primary_domain": t.primary_domain,
-                "display_name": t.display_name,
-                "cloud": t.cloud.value,
-            }
-            for t in uow.tenants.of_customer(None)
-        ]
+        customers, tenants = _lists(uow)
         rows = uow.profiles.all_rows()
-    return OfflineCopy(database, datetime.now(UTC), valid_days, customers, tenants, rows)
+    return OfflineCopy(database, datetime.now(UTC), valid_days, customers, tenants, rows, seq)
+
+
+#: More changed profiles than this since the last sync read the whole inventory again.
+MAX_CHANGED = 5_000
+
+
+def refresh(
+    store: Repository, previous: OfflineCopy | None, database: str, valid_days: int
+) -> OfflineCopy:
+    """*previous* brought up to date from the change log (only what changed is read), or a
+    whole new :func:`snapshot` when there is no usable previous copy, or when the log cannot
+    say what changed (trimmed, renamed customers or tenants, too much at once)."""
+    from desktop.core.changes import ChangeKind, EntityKind
+    from desktop.core.team.listener import catch_up
+
+    if previous is None or not previous.seq or previous.database != database:
+        return snapshot(store, database, valid_days)
+    entries = catch_up(store.changes_since, previous.seq)
+    changed: dict[int, None] = {}
+    removed: set[int] = set()
+    lists = False
+    for entry in entries:
+        entity, kind = entry.entity, entry.kind
+        if entity in (EntityKind.CUSTOMER, EntityKind.TENANT):
+            # A new one, or a customer's notes, change only the lists; a rename or a removal
+            # changes profiles' rows too (names, cascades): read everything again.
+            if kind is ChangeKind.ADDED or entry.change.fields == ("notes",):
+                lists = True
+                continue
+            return snapshot(store, database, valid_days)
+        if entity is EntityKind.EVERYTHING:
+            return snapshot(store, database, valid_days)
+        if entity is EntityKind.PROFILE:
+            ids = [int(i) for i in entry.ids]
+            if kind is ChangeKind.REMOVED:
+                removed.update(ids)
+                for i in ids:
+                    changed.pop(i, None)
+            else:
+                removed.difference_update(ids)
+                changed.update(dict.fromkeys(ids))
+    if len(changed) + len(removed) > MAX_CHANGED:
+        return snapshot(store, database, valid_days)
+    seq = max((e.seq for e in entries), default=previous.seq)
+    customers, tenants = previous.customers, previous.tenants
+    fresh: list[ProfileRow] = []
+    if lists or changed:
+        with store.reading() as uow:
+            if lists:
+                customers, tenants = _lists(uow)
+            fresh = uow.profiles.rows_by_id(list(changed)) if changed else []
+    # A changed profile the member can no longer read (deleted since, out of scope) goes.
+    gone = removed | (set(changed) - {r.id for r in fresh})
+    by_id = {r.id: r for r in previous.rows if r.id not in gone}
+    by_id.update((r.id, r) for r in fresh)
+    rows = previous.rows if not (gone or fresh) else _by_name(by_id.values())
+    return OfflineCopy(database, datetime.now(UTC), valid_days, customers, tenants, rows, seq)
+
+
+def _by_name(rows: Iterable[ProfileRow]) -> list[ProfileRow]:
+    """In the list's order (as the store reads it: by name, then id)."""
+    return sorted(rows, key=lambda r: (r.name.lower(), r.id))
+
+
+def _lists(uow: UnitOfWork) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The customers and tenants the member may see, as the copy keeps them."""
+    customers = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "notes": c.notes,
+            "aos_services": list(c.aos_service_ids),
+            "version": c.version,
+        }
+        for c in uow.customers.all()
+    ]
+    tenants = [
+        {
+            "tenant_id": t.tenant_id,
+            "customer_id": t.customer_id,
+            "primary_domain": t.primary_domain,
+            "display_name": t.display_name,
+            "cloud": t.cloud.value,
+        }
+        for t in uow.tenants.of_customer(None)
+    ]
+    return customers, tenants
 
 
 class OfflineStore:
@@ -125,6 +202,7 @@ class OfflineStore:
                 "customers": copy.customers,
                 "tenants": copy.tenants,
                 "rows": [list(r) for r in copy.rows],
+                "seq": copy.seq,
             }
         ).encode()
         token = self._fernet(create=True).encrypt(data)
@@ -162,6 +240,7 @@ class OfflineStore:
             customers=list(data["customers"]),
             tenants=list(data["tenants"]),
             rows=[_row(r) for r in data["rows"]],
+            seq=int(data.get("seq") or 0),
         )
         if (now or datetime.now(UTC)) >= copy.expires_at:
             self.remove()
