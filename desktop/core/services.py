@@ -11,7 +11,6 @@ client ID set in Settings applies without a restart.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -298,7 +297,7 @@ class CoreServices:
         from desktop.core.store.postgres.connection import describe
         from desktop.core.store.postgres.database import PostgresStore
         from desktop.core.store.postgres.offline_days import offline_days
-        from desktop.core.team.offline import OfflineStore, refresh
+        from desktop.core.team.offline import OfflineStore, keep_current
 
         with self._lock:
             store = self._store
@@ -311,12 +310,8 @@ class CoreServices:
         with store.reading() as uow:
             days = offline_days(uow.conn)
         copies = OfflineStore(self.paths.root, db.account)
-        if previous is None:  # the copy on disk, when there is a usable one
-            with contextlib.suppress(UserError):
-                previous = copies.load()
-        # Only what changed since the copy's seq is read (not the whole inventory).
-        copy = refresh(store, previous, describe(db.url), days)
-        copies.save(copy)
+        # Only what changed since the copy's seq is read, and nothing when nothing changed.
+        copy = keep_current(store, copies, describe(db.url), days, previous)
         with self._lock:
             self._offline_copy = copy
         return True
