@@ -102,6 +102,8 @@ class LiveChanges(QObject):
         self._heartbeat.setInterval(HEARTBEAT_MS)
         self._heartbeat.timeout.connect(self._ping)
         self._pinging = False
+        #: The listener is to be closed once the ping using it on a worker is over.
+        self._close_pending = False
         self.cursor: int | None = None
         self.connected = False
 
@@ -117,12 +119,15 @@ class LiveChanges(QObject):
         self._retry.stop()
         self._heartbeat.stop()
         self._drop_notifier()
-        self._listener.close()
+        self._close_listener()
         self.connected = False
 
     @Slot()
     def _connect(self) -> None:
         if self._stopped:
+            return
+        if self._pinging:  # the old connection is still in a worker's hands
+            self._retry.start(100)
             return
         cursor = self.cursor
 
@@ -168,6 +173,10 @@ class LiveChanges(QObject):
 
     def _on_pinged(self, _result: object) -> None:
         self._pinging = False
+        if self._close_pending:  # lost or stopped meanwhile
+            self._close_pending = False
+            self._listener.close()
+            return
         if self._notifier is None:
             return
         self._notifier.setEnabled(True)
@@ -176,7 +185,9 @@ class LiveChanges(QObject):
 
     def _on_ping_failed(self, error: object) -> None:
         self._pinging = False
-        self._on_lost(error)
+        self._close_pending = False  # the ping closed it
+        if self.connected:
+            self._on_lost(error)
 
     @Slot()
     def _on_readable(self) -> None:
@@ -225,13 +236,21 @@ class LiveChanges(QObject):
             log.warning("Live changes: %s", error.one_line())
         self._heartbeat.stop()
         self._drop_notifier()
-        self._listener.close()
+        self._close_listener()
         if self.connected:
             self.connected = False
             self.connection_changed.emit(False)
         if not self._stopped:
             self._retry.start(RETRY_MS[min(self._attempt, len(RETRY_MS) - 1)])
             self._attempt += 1
+
+    def _close_listener(self) -> None:
+        """Close the listening connection now, or once a ping using it is over (a connection
+        must not be closed under a worker that is using it)."""
+        if self._pinging:
+            self._close_pending = True
+        else:
+            self._listener.close()
 
     def _drop_notifier(self) -> None:
         # Before the connection (and its socket) closes: a notifier must not outlive its fd.
