@@ -167,6 +167,8 @@ def build_window(ctx: AppContext) -> MainWindow:
     from desktop.controllers.offline_copy import keep_offline_copy
 
     keep_offline_copy(ctx.inventory, services.refresh_offline_copy, ctx.runner)
+    # The team database keeps a ticket with each check's audit rows: the bar offers the field.
+    ctx.inventory.team_connection_changed.connect(lambda _up: checks.bar.show_ticket_field(True))
     wizard = add_create_wizard(window, ctx.profiles_page, ctx.runner, services)
     runner = ctx.runner
 
