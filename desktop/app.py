@@ -349,6 +349,8 @@ ON_DEMAND_MODULES = (
     # Team mode: the PostgreSQL store, its live changes and its driver (with its own libpq).
     "desktop.core.store.postgres.database",
     "desktop.controllers.team_live",
+    # The team database's offline copy, opened when the server cannot be reached at start.
+    "desktop.core.team.offline_repository",
     "psycopg",
     "psycopg_binary",
     "PySide6.QtNetwork",
