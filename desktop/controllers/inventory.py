@@ -248,6 +248,15 @@ class InventoryController(QObject):
         def report(error: object) -> None:
             if generation == self._generation:
                 self.load_failed.emit(error)
+            unreachable = getattr(
+                sys.modules.get("desktop.core.store.postgres.connection"),
+                "TeamUnreachableError",
+                None,
+            )
+            if unreachable is not None and isinstance(error, unreachable) and self._store is None:
+                # The team database was down at start and there is no offline copy yet: the
+                # list loads by itself once the server answers.
+                self._reconnect_when_back()
 
         return report
 
@@ -467,7 +476,11 @@ class InventoryController(QObject):
     def _start_offline(self, synced_at: Any) -> None:
         self.team_offline_copy.emit(synced_at)
         self.team_connection_changed.emit(False)
-        if self._go_online is None:
+        self._reconnect_when_back()
+
+    def _reconnect_when_back(self) -> None:
+        """Try the team database again and again until it answers (unless trying already)."""
+        if self._go_online is None or (self._reconnect is not None and self._reconnect.active):
             return
         from desktop.controllers.team_live import OfflineReconnect
 

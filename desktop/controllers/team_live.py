@@ -282,6 +282,11 @@ class OfflineReconnect(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._try)
 
+    @property
+    def active(self) -> bool:
+        """Whether it is still trying."""
+        return not self._stopped
+
     def start(self) -> None:
         self._stopped = False
         self._timer.start(RETRY_MS[0])

@@ -266,7 +266,7 @@ class CoreServices:
             try:
                 copy = OfflineStore(self.paths.root, db.account).load()
             except UserError as no_copy:
-                raise UserError(
+                raise TeamUnreachableError(
                     no_copy.message, remedy=no_copy.remedy, detail=unreachable.message
                 ) from None
             assert self._on_offline is not None

@@ -169,25 +169,45 @@ def test_the_window_writes_the_copy_opens_it_when_the_server_is_down_and_goes_li
     _close(ctx, window)
 
 
-def test_without_a_copy_the_window_says_so_when_the_server_is_down(
+def test_without_a_copy_the_window_says_so_and_loads_once_the_server_is_back(
     qtbot: QtBot,
     data_home: Path,
     own_cluster: Cluster,
     memory_keyring: MemoryKeyring,
+    fast: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     db = new_database(own_cluster)
     migrated(db)
-    _alice, alice_url = member(db, "alice", "technician")
+    alice, alice_url = member(db, "alice", "technician")
+    store = PostgresStore.open(alice_url)
+    with store.unit_of_work() as uow:
+        cid = uow.customers.insert(Customer(name="Contoso"))
+        uow.tenants.insert(Tenant(TENANT, cid, "contoso.onmicrosoft.com", "Contoso", Cloud.GLOBAL))
+        uow.profiles.insert(profile("Contoso Baseline", cid, TENANT))
+    store.close()
     monkeypatch.setenv("APP_PROFILES_DATABASE_URL", alice_url)
-    own_cluster.stop()
-    ctx, window = _open(data_home, qtbot)
+    own_cluster.stop()  # before this computer ever had a copy
     failures: list[object] = []
+    ctx = build_context(data_paths(data_home))
+    window = build_window(ctx)
+    qtbot.addWidget(window)
     assert ctx.inventory is not None
     ctx.inventory.load_failed.connect(failures.append)
-    ctx.inventory.load()
+    window.show()
     qtbot.waitUntil(lambda: bool(failures), timeout=15_000)
     assert "no offline copy" in str(failures[0])
+    page = ctx.profiles_page
+    assert page is not None and page.stack.currentWidget() is page.empty
+    qtbot.wait(1000)
+    assert _names(ctx) == set()
+
+    own_cluster.start()
+    qtbot.waitUntil(lambda: _names(ctx) == {"Contoso Baseline"}, timeout=20_000)
+    qtbot.waitUntil(lambda: bool(listener_pids(db, alice)), timeout=10_000)  # live too
+    qtbot.waitUntil(
+        lambda: _copy_names(data_home, alice_url) == ["Contoso Baseline"], timeout=10_000
+    )
     _close(ctx, window)
 
 
