@@ -3,7 +3,7 @@
 A technician who only uses the window gets a copy too: it is written each time the live
 connection comes up (a sync), and after changes at most once per :data:`COPY_INTERVAL_MS`
 (only what changed since the copy's seq is read; see
-:func:`~desktop.core.team.offline.refresh`). This module loads no database driver: the local
+:func:`~desktop.core.team.offline.keep_current`). This module loads no database driver: the local
 store's window makes it too, and never writes a copy.
 """
 

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from desktop.core.reauthorize.identity import IdentityReauthorizer
     from desktop.core.secrets import SecretStore
     from desktop.core.storage.interface import Repository
-    from desktop.core.team.offline import OfflineCopy
     from desktop.core.wizard.backend import WizardBackend
 
 
@@ -205,8 +204,6 @@ class CoreServices:
         self._store: Repository | None = None if inventory is None else inventory.store
         self._inventory = inventory
         self._certificates: SecretStore | None = None
-        #: The offline copy last written by this process (the next refresh starts from it).
-        self._offline_copy: OfflineCopy | None = None
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -301,7 +298,6 @@ class CoreServices:
 
         with self._lock:
             store = self._store
-            previous = self._offline_copy
         if not isinstance(store, PostgresStore):
             return False
         db = team_database(self.paths)
@@ -311,9 +307,7 @@ class CoreServices:
             days = offline_days(uow.conn)
         copies = OfflineStore(self.paths.root, db.account)
         # Only what changed since the copy's seq is read, and nothing when nothing changed.
-        copy = keep_current(store, copies, describe(db.url), days, previous)
-        with self._lock:
-            self._offline_copy = copy
+        keep_current(store, copies, describe(db.url), days)
         return True
 
     def inventory(self) -> Inventory:

@@ -218,34 +218,18 @@ def refresh(
 
 
 def keep_current(
-    store: Repository,
-    copies: OfflineStore,
-    database: str,
-    valid_days: int,
-    previous: OfflineCopy | None = None,
+    store: Repository, copies: OfflineStore, database: str, valid_days: int
 ) -> OfflineCopy | None:
-    """Bring the copy in *copies* up to date with *store* after a successful sync; the whole
-    copy when it was written, None when only a small file beside it was (its stamp, or a
-    delta of what changed).
+    """Bring the copy in *copies* up to date with *store* after a successful sync (a CLI
+    command, the window's periodic write); the whole copy when it was written, None when only
+    a small file beside it was.
 
-    *previous* is the copy this process wrote last, if it keeps one (the window): it is
-    brought up to date and written whole. Without one (a CLI command) the copy itself is not
-    read: nothing new renews the stamp only, and changes are added to the delta beside it,
-    which is folded into the copy once it holds more than :data:`MAX_DELTA` rows."""
+    The copy itself is not read: when the change log has nothing newer than the copy's stamp,
+    the stamp is renewed; otherwise the changed profiles' rows are added to the delta beside
+    the copy, which is folded into it once it holds more than :data:`MAX_DELTA` rows. The
+    whole inventory is read only for a first copy, or when the log cannot say what changed."""
     now = datetime.now(UTC)
     latest = store.latest_seq()
-    if previous is not None:
-        if (
-            previous.seq
-            and previous.seq == latest
-            and (previous.database, previous.valid_days) == (database, valid_days)
-            and copies.path.exists()
-        ):
-            copies.touch(Stamp(database, previous.seq, valid_days, now, previous.seq), now)
-            return replace(previous, synced_at=now)
-        copy = refresh(store, previous, database, valid_days)
-        copies.save(copy)
-        return copy
     stamp = copies.stamp()
     wanted = (database, valid_days)
     if stamp is None or not stamp.seq or (stamp.database, stamp.valid_days) != wanted:
