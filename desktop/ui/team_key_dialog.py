@@ -39,8 +39,8 @@ from desktop.ui.team_member_dialogs import (
 
 INTRO = (
     "Your team key lets colleagues share customers' certificates with you. Read the "
-    "fingerprint to the colleague who approves you (by voice or chat); they run "
-    "'team approve' with your team user name after comparing it."
+    "fingerprint to the colleague who approves you (by voice or chat); they compare it "
+    "here with Approve… (or run 'team approve' with your team user name)."
 )
 WAITING = "Waiting for approval"
 APPROVED = "Approved"

@@ -102,12 +102,10 @@ def could_read_line(item: CouldRead) -> str:
 
 
 def removal_summary(removal: Removal) -> str:
-    """ "N certificate(s) and M sign-in(s)"."""
+    """ "N certificate(s) and M consenting user's/users' sign-in(s)"."""
     certificates, sign_ins = len(removal.certificates), len(removal.sign_ins)
-    return (
-        f"{certificates} certificate{'' if certificates == 1 else 's'} and "
-        f"{sign_ins} consenting user's sign-in{'' if sign_ins == 1 else 's'}"
-    )
+    users = "consenting user's sign-in" if sign_ins == 1 else "consenting users' sign-ins"
+    return f"{certificates} certificate{'' if certificates == 1 else 's'} and {sign_ins} {users}"
 
 
 class RemoveDialog(QDialog):
