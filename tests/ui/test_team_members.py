@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.controllers.tasks import TaskRunner
 from desktop.controllers.team_key import TeamKeyController
+from desktop.core.domain import Cloud, Customer, SetupMode, Tenant
 from desktop.core.paths import DataPaths, data_paths
 from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MemberKeys
@@ -27,15 +28,20 @@ from desktop.core.secrets.team_keys import team_key_view
 from desktop.core.secrets.team_members import ADMINS_REMOVE, NOT_ALLOWED
 from desktop.core.secrets.team_wiring import open_team_secrets, team_database
 from desktop.core.store.postgres.credentials import ENV_URL as DATABASE_URL_ENV
+from desktop.core.store.postgres.database import PostgresStore
 from desktop.core.store.postgres.team_secrets import TeamSecretsDb, install
 from desktop.core.vault import SecretVault, open_vault
 from tests.helpers.certificates import app_certificate
 from tests.helpers.file_keyring import keyring_env
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.postgres import TestDatabase
+from tests.helpers.storage_builders import profile
 from tests.helpers.team import member, migrated
 
 from desktop.ui.team_key_dialog import APPROVED, HOLDS_NOTHING, WAITING, TeamKeyDialog
+
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+PROFILE = "Contoso custom app"
 
 
 @dataclass
@@ -70,9 +76,6 @@ def team(
     migrated(postgres_db)
     with psycopg.connect(postgres_db.owner_url, autocommit=True) as owner:
         install(owner)
-        (customer,) = owner.execute(
-            "INSERT INTO apm.customers (name) VALUES ('Contoso') RETURNING id"
-        ).fetchone() or (None,)
     alice, alice_url = member(postgres_db, "alice", "admin")
     bob_name, bob_url = member(postgres_db, "bob", "technician")
     carol, carol_url = member(postgres_db, "carol", "technician")
@@ -85,8 +88,19 @@ def team(
     assert database is not None
     secrets = open_team_secrets(paths, database)
     _, pfx = app_certificate("contoso custom app")
-    ref, _ = secrets.store(LocalSecretStore(open_vault(paths))).import_pfx(pfx, "pw")
-    secrets.db.set_customer(ref, customer)
+    store = secrets.store(LocalSecretStore(open_vault(paths)))
+    ref, _ = store.import_pfx(pfx, "pw")
+    inventory = PostgresStore.open(alice_url)
+    with inventory.unit_of_work() as uow:
+        customer = uow.customers.insert(Customer(name="Contoso"))
+        uow.tenants.insert(
+            Tenant(TENANT, customer, "contoso.onmicrosoft.com", "Contoso", Cloud.GLOBAL)
+        )
+        uow.profiles.insert(
+            profile(PROFILE, customer, TENANT, mode=SetupMode.CUSTOM, certificate_ref=ref)
+        )
+    inventory.close()
+    store.settle(ref)  # the saved profile ties it to Contoso
     secrets.db.close()
 
     # Bob's computer: his key, published.
@@ -170,7 +184,7 @@ def test_approve_after_comparing_then_remove_and_offer_rotation(qtbot: QtBot, te
     removing = dialog.remove_box
     assert removing is not None
     assert removing.items.count() == 1
-    assert removing.items.item(0).text() == "Certificate of no saved profile"
+    assert removing.items.item(0).text() == f"Certificate of {PROFILE}"
     assert bob.db.wrapped_key(team.ref, bob.name) is not None  # listing removes nothing
     _shoot(removing, "team-remove")
     removing.remove_button.click()
