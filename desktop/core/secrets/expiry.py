@@ -71,13 +71,7 @@ def expiry_of(
 ) -> CertificateExpiry:
     """The expiry of the certificate *ref* that profile *row* holds, asked of *store*."""
     now = now or datetime.now(UTC)
-    base = CertificateExpiry(
-        row.id,
-        row.name,
-        row.customer,
-        row.tenant_domain or row.tenant_id,
-        state=ExpiryState.MISSING,
-    )
+    base = base_of(row)
     if not ref:
         return replace(base, note="The profile holds no certificate; re-authorize it with one.")
     try:
@@ -86,24 +80,52 @@ def expiry_of(
         return replace(base, state=ExpiryState.WAITING, note=exc.one_line())
     except UserError as exc:
         return replace(base, note=exc.one_line())
-    days_left = (info.not_after - now).days
-    if now > info.not_after:
+    return replace(
+        dated(base, info.not_before, info.not_after, now),
+        thumbprint_sha1=info.thumbprint_sha1,
+        subject=info.subject,
+        note=" ".join(info.warnings),
+    )
+
+
+def base_of(row: ProfileRow) -> CertificateExpiry:
+    """*row*'s entry with nothing known of its certificate yet."""
+    return CertificateExpiry(
+        row.id,
+        row.name,
+        row.customer,
+        row.tenant_domain or row.tenant_id,
+        state=ExpiryState.MISSING,
+    )
+
+
+def dated(
+    item: CertificateExpiry, not_before: datetime, not_after: datetime, now: datetime
+) -> CertificateExpiry:
+    """*item* with the state and days left that a certificate valid from *not_before* to
+    *not_after* has at *now*."""
+    days_left = (not_after - now).days
+    if now > not_after:
         state = ExpiryState.EXPIRED
-    elif now < info.not_before:
+    elif now < not_before:
         state = ExpiryState.NOT_YET_VALID
     elif days_left < EXPIRY_WARNING_DAYS:
         state = ExpiryState.EXPIRES_SOON
     else:
         state = ExpiryState.OK
-    return replace(
-        base,
-        state=state,
-        not_after=info.not_after,
-        days_left=days_left,
-        thumbprint_sha1=info.thumbprint_sha1,
-        subject=info.subject,
-        note=" ".join(info.warnings),
-    )
+    return replace(item, state=state, not_after=not_after, days_left=days_left)
+
+
+def list_hint(item: CertificateExpiry) -> str:
+    """The profile list's few words for *item*: "certificate expired", "certificate expires
+    in 12 days" (within the warning window), else "" (no badge)."""
+    if item.state is ExpiryState.EXPIRED:
+        return "certificate expired"
+    if item.state is not ExpiryState.EXPIRES_SOON or item.days_left is None:
+        return ""
+    if item.days_left <= 0:
+        return "certificate expires today"
+    return f"certificate expires in {item.days_left} day{'s' if item.days_left != 1 else ''}"
 
 
 def sort_key(item: CertificateExpiry) -> tuple[int, float, str]:
