@@ -149,3 +149,27 @@ def certificate_expiries(
     """The expiry of each ``(row, certificate_ref)`` in *holders*, soonest first."""
     now = now or datetime.now(UTC)
     return sorted((expiry_of(row, ref, store, now) for row, ref in holders), key=sort_key)
+
+
+def list_tip(item: CertificateExpiry) -> str:
+    """The tooltip over :func:`list_hint`: the date, the thumbprint and what to do."""
+    verb = "expired on" if item.state is ExpiryState.EXPIRED else "expires on"
+    tip = f"The app certificate {verb} {item.not_after:%Y-%m-%d}" if item.not_after else ""
+    if item.thumbprint_sha1:
+        tip += f" (thumbprint {item.thumbprint_sha1})"
+    return tip + ". Rotate it: Rotate certificate… in the profile's menu."
+
+
+#: What the profile list shows for one profile: hint text, expired (red) or not (amber), tip.
+ListHint = tuple[str, bool, str]
+
+
+def list_hints(expiries: dict[int, CertificateExpiry]) -> dict[int, ListHint]:
+    """The hints of the expired and soon-expiring certificates among *expiries*, by id."""
+    hints: dict[int, ListHint] = {}
+    for profile_id, item in expiries.items():
+        text = list_hint(item)
+        if text:
+            expired = item.state is ExpiryState.EXPIRED
+            hints[profile_id] = (text[0].upper() + text[1:], expired, list_tip(item))
+    return hints

@@ -132,7 +132,8 @@ def finish_rotation(
             "The customer's app does not accept the new certificate yet; nothing was changed "
             "and the old certificate is still in use.",
             remedy=f"Have the customer upload the .cer with thumbprint {info.thumbprint_sha1} "
-            "to the app registration, then verify again.",
+            "to the app registration, then verify again. Uploaded just now? Microsoft can take "
+            "a few minutes to apply it: wait, then verify again.",
             detail=exc.detail,
         ) from exc
     if verdict.status is Status.UNKNOWN:
