@@ -31,7 +31,7 @@ class CertificateBadgeController(QObject):
         failed(UserError): the inventory could not be read (the list shows no hints).
     """
 
-    loaded = Signal(dict)
+    loaded = Signal(object)
     failed = Signal(object)
 
     def __init__(

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -155,7 +155,7 @@ class CertificateRotationDialog(QDialog):
         self.copy_steps = QPushButton("Copy &steps")
         self.copy_thumbprint = QPushButton("Copy &thumbprint")
         self.copy_app_id = QPushButton("Copy application &ID")
-        self.copy_steps.clicked.connect(lambda: self._copy(self.steps.toPlainText()))
+        self.copy_steps.clicked.connect(self._copy_upload_steps)
         self.copy_thumbprint.clicked.connect(self._copy_new_thumbprint)
         self.copy_app_id.clicked.connect(self._copy_app_id)
         copies = QHBoxLayout()
@@ -204,6 +204,7 @@ class CertificateRotationDialog(QDialog):
         self.retire.setReadOnly(True)
         self.retire.setAccessibleName("Steps to delete the old certificate")
         self.retire.setMinimumHeight(60)
+        self.retire.setMaximumHeight(110)
         self.retire.hide()
         self.copy_retire = QPushButton("Copy these steps")
         self.copy_retire.clicked.connect(lambda: self._copy(self.retire.toPlainText()))
@@ -211,8 +212,6 @@ class CertificateRotationDialog(QDialog):
         step2 = QVBoxLayout(self.verify_box)
         step2.addWidget(self.verify_note)
         step2.addLayout(buttons2)
-        step2.addWidget(self.progress)
-        step2.addWidget(self.message)
         step2.addWidget(self.retire)
         step2.addWidget(self.copy_retire, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -223,15 +222,21 @@ class CertificateRotationDialog(QDialog):
         inner.addWidget(self.create_box)
         inner.addWidget(self.verify_box)
         inner.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Texts wrap to the width instead: a sideways scroll hides the ends of the steps.
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setWidget(body)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroller, 1)
+        # Always in view, whatever is scrolled: what the running step does or did.
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
         layout.addWidget(close)
+        self.setMinimumWidth(520)
 
         controller.loaded.connect(self._show_subject)
         controller.created.connect(self._show_plan)
@@ -304,6 +309,11 @@ class CertificateRotationDialog(QDialog):
         if text:
             QGuiApplication.clipboard().setText(text)
 
+    def _copy_upload_steps(self) -> None:
+        plan = self._controller.plan
+        if plan is not None:  # the customer's steps only (not where the files are here)
+            self._copy(_numbered(plan.steps))
+
     def _copy_new_thumbprint(self) -> None:
         plan = self._controller.plan
         if plan is not None:
@@ -347,6 +357,10 @@ class CertificateRotationDialog(QDialog):
             "Send the .cer to the customer's administrator with these steps. When they have "
             "uploaded it, select Verify."
         )
+        self.verify_note.setText(
+            "When the customer's administrator has uploaded the .cer, select Verify. Until the "
+            "new certificate is verified, nothing changes: the old one stays in use."
+        )
 
     def _show_opened(self, info: CertificateInfo) -> None:
         self.message.setText(
@@ -363,11 +377,24 @@ class CertificateRotationDialog(QDialog):
             reason = f" {result.reason}" if result.reason else ""
             text = f"The new certificate is in use. The check says {checked}:{reason}"
         if outcome.steps:
-            text += " The old certificate can now be deleted from the app registration:"
+            text += " Delete the old certificate from the app registration now (steps above)."
             self.retire.setPlainText(_numbered(outcome.steps))
             self.retire.show()
             self.copy_retire.show()
         self.message.setText(text)
+        self.verify_note.setText(
+            "Verified: the customer's app accepts the new certificate, which is now stored in "
+            "place of the old one."
+        )
+        plan = self._controller.plan
+        if plan is not None:
+            self.current.setText(
+                f"Current certificate: thumbprint {plan.thumbprint_sha1}, "
+                f"{_expiry_words(plan.not_after)} (rotated just now)."
+            )
+        shown = self.copy_retire if outcome.steps else self.verify_box
+        # Once the layout has made room for the steps just shown.
+        QTimer.singleShot(0, lambda: self.scroller.ensureWidgetVisible(shown))
         self.rotated.emit(result.id)
 
     def _show_error(self, error: UserError) -> None:
