@@ -9,11 +9,13 @@ from pathlib import Path
 
 from desktop.core.catalog.model import SetupMode
 from desktop.core.certificates import CertificateRequest, create_self_signed
+from desktop.core.inventory import Inventory
 from desktop.core.paths import data_paths
 from desktop.core.secrets import SecretStore, open_secret_store
 from desktop.core.secrets.expiry import ExpiryState, list_hint
 from desktop.core.secrets.expiry_dates import FILE_NAME, DatesFile, list_expiries
 from desktop.core.secrets.store import NotSharedYetError
+from desktop.core.storage.interface import Repository
 from tests.helpers.inventory import CONTOSO_TID, add_profile, open_inventory
 from tests.helpers.keyrings import MemoryKeyring
 
@@ -113,3 +115,22 @@ def test_dates_of_certificates_no_profile_holds_are_dropped(data_home: Path) -> 
     kept = [h for h in holders if h[0].name != "Contoso Long"]
     list_expiries(kept, real, dates)
     assert set(dates.read()) == {ref for _, ref in kept if ref}
+
+
+def test_the_list_expiry_reads_the_same_on_sqlite_and_postgresql(
+    repository: Repository, data_home: Path
+) -> None:
+    paths = data_paths().ensure()
+    store = open_secret_store(paths, MemoryKeyring())
+    inv = Inventory(repository)
+    customer = inv.customers.add("Contoso")
+    assert customer.id is not None
+    inv.tenants.add("Contoso", tenant_id=CONTOSO_TID)
+    ref = store.store(create_self_signed(CertificateRequest("Contoso Soon", days=10)))
+    store.settle(ref)
+    saved = add_profile(inv, "Contoso Soon", customer.id, CONTOSO_TID, certificate_ref=ref,
+                        mode=SetupMode.CUSTOM)  # fmt: skip
+    add_profile(inv, "Contoso Modern", customer.id, CONTOSO_TID, mode=SetupMode.MODERN)
+    found = list_expiries(inv.profiles.certificate_holders(), store, DatesFile(paths.root))
+    assert saved.id is not None and list(found) == [saved.id]
+    assert list_hint(found[saved.id]).startswith("certificate expires in")
