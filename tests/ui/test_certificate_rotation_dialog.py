@@ -261,3 +261,30 @@ def test_the_expiry_view_opens_the_rotation_of_the_selected_certificate(
     qtbot.waitUntil(lambda: NAME in dialog.heading.text(), timeout=10_000)
     dialog.close()
     view.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_a_rotation_resumes_from_the_saved_pfx_after_the_dialog_was_closed(
+    qtbot: QtBot, app: App, tmp_path: Path
+) -> None:
+    dialog = _open_rotation(qtbot, app)
+    out = tmp_path / "rotated"
+    _create(qtbot, dialog, out)
+    dialog.close()  # the customer uploads it the next day
+    _upload(app, out)
+    dialog = _open_rotation(qtbot, app)
+    assert not dialog.verify_button.isEnabled() and not dialog.steps.isVisible()
+    (pfx,) = out.glob("*.pfx")
+    dialog.ask_pfx = lambda _parent: (pfx, "wrong")
+    dialog.open_button.click()
+    qtbot.waitUntil(lambda: "password" in dialog.message.text().lower(), timeout=10_000)
+    assert "\n" not in dialog.message.text() and not dialog.verify_button.isEnabled()
+    dialog.ask_pfx = lambda _parent: (pfx, "new-pw")
+    dialog.open_button.click()
+    qtbot.waitUntil(dialog.verify_button.isEnabled, timeout=10_000)
+    assert dialog.message.text().startswith("Opened contoso custom app")
+    dialog.verify_button.click()
+    qtbot.waitUntil(lambda: "The new certificate is in use" in dialog.message.text(),
+                    timeout=30_000)  # fmt: skip
+    assert app.certificate_ref() != app.old_ref
+    dialog.close()
