@@ -6,10 +6,12 @@ its validity and SHA-1 thumbprint, once read, never change. They are kept in the
 or the certificate's encoding), so a list of 100,000 profiles paints from a dictionary and no
 keyring, vault or team secret is touched per row.
 
-A ref not in the file yet is read once through the secret store, off the GUI thread (the
-local vault; in team mode the team store, once a colleague shared it), and remembered. A
-certificate this technician cannot read (not shared yet, locked keyring) gets no badge here:
-the expiry view says why. The file is a cache: damaged or unwritable, it is rebuilt.
+A ref not in the file yet is asked of the secret store once, off the GUI thread, and
+remembered: a store with public dates (the team store keeps them beside the ciphertext, so
+a certificate not shared with this technician yet has them too) answers without opening it;
+otherwise the certificate is read (the local vault). One that cannot be read (locked
+keyring) gets no badge here: the expiry view says why. The file is a cache: damaged or
+unwritable, it is rebuilt.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from desktop.core.errors import UserError
 from desktop.core.secrets.expiry import CertificateExpiry, base_of, dated
@@ -90,6 +93,23 @@ class DatesFile:
             part.unlink(missing_ok=True)
 
 
+@runtime_checkable
+class HasPublicDates(Protocol):
+    """A secret store that knows certificates' public dates without opening them."""
+
+    def public_dates(self, ref: str) -> CertificateDates | None: ...
+
+
+def _dates_of(store: SecretStore, ref: str) -> CertificateDates:
+    """*ref*'s dates: the store's public ones, else read from the certificate."""
+    if isinstance(store, HasPublicDates):
+        known = store.public_dates(ref)
+        if known is not None:
+            return known
+    info = store.info(ref)
+    return CertificateDates(info.not_before, info.not_after, info.thumbprint_sha1)
+
+
 def _when(value: object) -> datetime:
     when = datetime.fromisoformat(str(value))
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
@@ -115,11 +135,10 @@ def list_expiries(
         entry = held.get(ref) or known.get(ref)
         if entry is None:
             try:
-                info = store.info(ref)
+                entry = _dates_of(store, ref)
             except UserError as exc:
                 log.info("no expiry for profile %s in the list: %s", row.id, exc.one_line())
                 continue
-            entry = CertificateDates(info.not_before, info.not_after, info.thumbprint_sha1)
             changed = True
         held[ref] = entry
         item = dated(base_of(row), entry.not_before, entry.not_after, now)

@@ -500,8 +500,12 @@ REVOKE ALL ON FUNCTION apm.trim_change_log() FROM PUBLIC;
 """,
 )
 
+# Version 4: a shared certificate's public dates (validity, SHA-1 thumbprint) beside its
+# ciphertext, so the profile list warns of its expiry to members it is not shared with yet.
+_V4 = (team_secrets.PUBLIC_DATES,)
+
 #: ``MIGRATIONS[n]`` takes the database from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Privileges of the group roles; run by every ``team init`` (idempotent, and it covers
