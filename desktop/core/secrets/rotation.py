@@ -254,20 +254,24 @@ def verify_rotation(
     store. Raises :class:`UserError` (nothing changed) otherwise; see :func:`finish_rotation`.
     """
     from desktop.core.checks.inventory_store import InventoryCheckStore
+    from desktop.core.team.leasing import leased
 
-    details = inventory.profiles.details(profile_id)
-    old = _old_info(details, certificates)
-    store = InventoryCheckStore(inventory)
-    (target,) = store.targets([profile_id])
-    result = finish_rotation(
-        target,
-        contents,
-        checker.app_type(target.profile.app_type_id),
-        certificates=certificates,
-        store=store,
-        checker=checker,
-        cancel=cancel,
-    )
+    # In team mode, a colleague's rotation or re-authorization of the profile waits (and is
+    # told who is at it) while this one swaps the certificate; nothing is taken on SQLite.
+    with leased(inventory.store, "rotate", [profile_id]):
+        details = inventory.profiles.details(profile_id)
+        old = _old_info(details, certificates)
+        store = InventoryCheckStore(inventory)
+        (target,) = store.targets([profile_id])
+        result = finish_rotation(
+            target,
+            contents,
+            checker.app_type(target.profile.app_type_id),
+            certificates=certificates,
+            store=store,
+            checker=checker,
+            cancel=cancel,
+        )
     retired = old.thumbprint_sha1 if old else ""
     steps = retire_steps(details.profile.custom_app_id, details.tenant.label, retired)
     return RotationOutcome(result, retired, tuple(steps))

@@ -31,6 +31,7 @@ DOING = {
     "reauthorize": "re-authorizing",
     "delete": "deleting",
     "check": "checking",
+    "rotate": "rotating the certificate of",
 }
 
 
