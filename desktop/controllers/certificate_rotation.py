@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.controllers.tasks import Task, TaskRunner
 from desktop.core.cancel import CancelToken, Progress
@@ -85,6 +85,7 @@ class CertificateRotationController(QObject):
         self._certificates = certificates
         self._checker = checker
         self._task: Task[Any] | None = None
+        self._done: Callable[[Any], object] = lambda _value: None
         self.profile_id: int | None = None
         #: The new certificate (key included), in memory only, once created or opened.
         self._contents: PfxContents | None = None
@@ -196,21 +197,36 @@ class CertificateRotationController(QObject):
         if self._task is not None:
             return
         task = self._runner.submit(name, work)
-        self._task = task
-        task.on_success(done)
-        task.on_failure(self.failed.emit)
-        task.cancelled.connect(lambda: self._on_cancelled(done))
-        task.progressed.connect(lambda _done, _total, text: self.progressed.emit(text))
+        self._task, self._done = task, done
+        # Bound slots only: Qt drops these connections when this object goes first.
+        task.succeeded.connect(self._succeeded)
+        task.failed.connect(self._failed)
+        task.cancelled.connect(self._cancelled)
+        task.progressed.connect(self._progressed)
         task.finished.connect(self._finished)
         self.running_changed.emit(True)
 
-    def _on_cancelled(self, done: Callable[[Any], object]) -> None:
+    @Slot(object)
+    def _succeeded(self, value: object) -> None:
+        self._done(value)
+
+    @Slot(object)
+    def _failed(self, error: object) -> None:
+        self.failed.emit(error)
+
+    @Slot(int, int, str)
+    def _progressed(self, _done: int, _total: int, text: str) -> None:
+        self.progressed.emit(text)
+
+    @Slot()
+    def _cancelled(self) -> None:
         swapped, self._swapped = self._swapped, None
         if swapped is not None:  # the swap was done before the Cancel was seen
-            done(swapped)
+            self._done(swapped)
         else:
             self.cancelled.emit()
 
+    @Slot()
     def _finished(self) -> None:
         self._task = None
         self.running_changed.emit(False)
