@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from desktop.core.certificates.model import EXPIRY_WARNING_DAYS, iso_utc
 from desktop.core.errors import UserError
@@ -66,6 +66,22 @@ class CertificateExpiry:
         }
 
 
+@dataclass(frozen=True)
+class CertificateDates:
+    """What anyone holding the ``.cer`` can read: validity and SHA-1 thumbprint."""
+
+    not_before: datetime
+    not_after: datetime
+    thumbprint_sha1: str
+
+
+@runtime_checkable
+class HasPublicDates(Protocol):
+    """A secret store that knows certificates' public dates without opening them."""
+
+    def public_dates(self, ref: str) -> CertificateDates | None: ...
+
+
 def expiry_of(
     row: ProfileRow, ref: str, store: SecretStore, now: datetime | None = None
 ) -> CertificateExpiry:
@@ -77,7 +93,16 @@ def expiry_of(
     try:
         info = store.info(ref)
     except NotSharedYetError as exc:
-        return replace(base, state=ExpiryState.WAITING, note=exc.one_line())
+        waiting = replace(base, state=ExpiryState.WAITING, note=exc.one_line())
+        try:
+            public = store.public_dates(ref) if isinstance(store, HasPublicDates) else None
+        except UserError:
+            public = None
+        if public is None:
+            return waiting
+        # Its .cer's dates are known to the team: show when it expires all the same.
+        item = dated(waiting, public.not_before, public.not_after, now)
+        return replace(item, state=ExpiryState.WAITING, thumbprint_sha1=public.thumbprint_sha1)
     except UserError as exc:
         return replace(base, note=exc.one_line())
     return replace(

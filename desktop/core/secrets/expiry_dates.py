@@ -20,29 +20,27 @@ import json
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from desktop.core.errors import UserError
-from desktop.core.secrets.expiry import CertificateExpiry, base_of, dated
+from desktop.core.secrets.expiry import (
+    CertificateDates,
+    CertificateExpiry,
+    HasPublicDates,
+    base_of,
+    dated,
+)
 from desktop.core.secrets.store import SecretStore
 from desktop.core.storage.types import ProfileRow
 
 log = logging.getLogger(__name__)
 
+__all__ = ["FILE_NAME", "CertificateDates", "DatesFile", "HasPublicDates", "list_expiries"]
+
 #: The file in the data folder.
 FILE_NAME = "certificate-dates.json"
-
-
-@dataclass(frozen=True)
-class CertificateDates:
-    """What anyone holding the ``.cer`` can read: validity and SHA-1 thumbprint."""
-
-    not_before: datetime
-    not_after: datetime
-    thumbprint_sha1: str
 
 
 class DatesFile:
@@ -91,13 +89,6 @@ class DatesFile:
         except OSError as exc:
             log.warning("could not keep the certificate dates: %s", exc)
             part.unlink(missing_ok=True)
-
-
-@runtime_checkable
-class HasPublicDates(Protocol):
-    """A secret store that knows certificates' public dates without opening them."""
-
-    def public_dates(self, ref: str) -> CertificateDates | None: ...
 
 
 def _dates_of(store: SecretStore, ref: str) -> CertificateDates:

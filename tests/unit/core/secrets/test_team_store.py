@@ -354,6 +354,7 @@ def test_certificates_kept_locally_before_enrolling_move_to_the_team(
 def test_a_colleague_sees_when_a_certificate_expires_before_it_is_shared(
     team: tuple[Member, Member, dict], pfx_corpus: dict[str, PfxCase], tmp_path: Path
 ) -> None:
+    from desktop.core.secrets.expiry import ExpiryState, expiry_of
     from desktop.core.secrets.expiry_dates import DatesFile, list_expiries
     from desktop.core.storage.types import ProfileRow
 
@@ -375,4 +376,7 @@ def test_a_colleague_sees_when_a_certificate_expires_before_it_is_shared(
     assert found[3].not_after == info.not_after
     assert found[3].thumbprint_sha1 == info.thumbprint_sha1
     assert found[3].days_left is not None
+    viewed = expiry_of(row, ref, bob.store)  # the expiry view: waiting, with the dates
+    assert viewed.state is ExpiryState.WAITING and "team approve" in viewed.note
+    assert viewed.not_after == info.not_after and viewed.thumbprint_sha1 == info.thumbprint_sha1
     assert bob.store.public_dates("cert-" + "0" * 32) is None  # nothing known: read it
