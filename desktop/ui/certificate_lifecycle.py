@@ -115,6 +115,8 @@ class CertificateLifecycle(QObject):
     @Slot()
     def _update_rotate(self) -> None:
         enabled = self._selected_custom() is not None
+        if enabled and self.rotate_action.icon().isNull():
+            self._give_icons()  # before the list's menu first shows it (icons load lazily)
         self.rotate_action.setEnabled(enabled)
         self.rotate_action.setToolTip(ROTATE_TIP if enabled else ROTATE_DISABLED_TIP)
 

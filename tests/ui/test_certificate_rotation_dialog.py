@@ -171,6 +171,14 @@ def test_the_list_warns_of_the_expiry_before_any_check(
     assert page.model.index(other, REASON_COLUMN).data(Qt.ItemDataRole.ForegroundRole) is None
     app.window.resize(1280, 640)
     app.window.grab().save(str(tmp_path / "list-expiry-hint.png"))
+    page.table.selectRow(_row_of(app))
+    menu = page.context_menu()
+    rotate = next(a for a in menu.actions() if a.objectName() == "RotateCertificateAction")
+    assert rotate.isEnabled()
+    menu.grab().save(str(tmp_path / "list-menu.png"))
+    page.table.selectRow(other)  # a modern profile has no certificate of ours to rotate
+    assert not rotate.isEnabled() and "custom-mode" in rotate.toolTip()
+    menu.close()
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")

@@ -322,9 +322,9 @@ class PageActions:
             self.check_now_action,
             self.reauth_action,
             self.reauth_any_action,
+            *self.selection_actions,
             self.copy_tenant_action,
             self.delete_action,
-            *self.selection_actions,
         ):
             menu.addAction(action)
         record = menu.addMenu("&Record an event")
