@@ -151,7 +151,7 @@ CREATE POLICY wrapped_keys_remove ON apm.wrapped_keys FOR DELETE
 """
 
 
-#: The team schema's version 4: a certificate's public dates beside its ciphertext (the
+#: The team schema's version 5: a certificate's public dates beside its ciphertext (the
 #: columns :data:`SCHEMA` creates too, for ``team init`` on a database not migrated yet).
 PUBLIC_DATES = (
     "ALTER TABLE apm.team_secrets ADD COLUMN IF NOT EXISTS not_before timestamptz, "
