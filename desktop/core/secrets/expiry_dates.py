@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -82,7 +83,8 @@ class DatesFile:
             }
             for ref, d in sorted(known.items())
         }
-        part = self.path.with_name(self.path.name + ".part")
+        # One part file per writer: two loads finishing together never mix their files.
+        part = self.path.with_name(f"{self.path.name}.{os.getpid()}-{threading.get_ident()}.part")
         try:
             part.write_text(json.dumps(data, indent=1), encoding="utf-8")
             os.replace(part, self.path)
