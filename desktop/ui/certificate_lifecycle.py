@@ -15,11 +15,14 @@ from PySide6.QtGui import QAction
 
 from desktop.core.catalog.model import SetupMode
 
+from desktop.ui.profiles.certificate_badges import AMBER, RED
+
 if TYPE_CHECKING:
     from desktop.controllers.certificate_badges import CertificateBadgeController
     from desktop.controllers.inventory import FullList, ProfileChanges
     from desktop.controllers.tasks import TaskRunner
     from desktop.core.checks.result import CheckResult
+    from desktop.core.inventory.profiles import ProfileDetails
     from desktop.core.services import CoreServices
 
     from desktop.ui.certificate_expiry_dialog import CertificateExpiryOpener
@@ -67,6 +70,7 @@ class CertificateLifecycle(QObject):
         window.profiles_menu.aboutToShow.connect(self._give_icons)
         page.selection_actions.append(self.rotate_action)
 
+        page.details_shown.connect(self._on_details_shown)
         page.controller.rows_loaded.connect(self._on_rows_loaded)
         page.controller.profiles_changed.connect(self._on_profiles_changed)
         page.table.selectionModel().selectionChanged.connect(self._update_rotate)
@@ -102,6 +106,16 @@ class CertificateLifecycle(QObject):
             self._badges is not None and changes.removed
         ):
             self.reload_hints()
+
+    @Slot(object)
+    def _on_details_shown(self, details: ProfileDetails) -> None:
+        dialog = self._page.details_dialog
+        profile_id = details.profile.id
+        hint = self._page.model.badges.hint(profile_id) if profile_id is not None else None
+        if dialog is not None and hint is not None:
+            text, expired = hint
+            short = text.removeprefix("Certificate ")  # the field is named Certificate
+            dialog.show_certificate_hint(short, RED.name() if expired else AMBER.name())
 
     # -- rotate ------------------------------------------------------------------------------
 

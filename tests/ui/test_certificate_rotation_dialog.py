@@ -179,6 +179,15 @@ def test_the_list_warns_of_the_expiry_before_any_check(
     page.table.selectRow(other)  # a modern profile has no certificate of ours to rotate
     assert not rotate.isEnabled() and "custom-mode" in rotate.toolTip()
     menu.close()
+    # The details say it too.
+    page.table.selectRow(_row_of(app))
+    page.details_action.trigger()
+    qtbot.waitUntil(lambda: page.details_dialog is not None, timeout=10_000)
+    assert page.details_dialog is not None
+    field = page.details_dialog.fields["Certificate"]
+    assert field.text().startswith("Kept in the vault, expires in ")
+    page.details_dialog.grab().save(str(tmp_path / "details-expiry-hint.png"))
+    page.details_dialog.close()
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")

@@ -32,6 +32,11 @@ class CertificateBadges:
             for pid, (text, expired, tip) in hints.items()
         }
 
+    def hint(self, profile_id: int) -> tuple[str, bool] | None:
+        """*profile_id*'s hint text and whether it is expired (red), or None."""
+        hint = self._hints.get(profile_id)
+        return (hint[0], hint[1].color() == RED) if hint else None
+
     def text(self, profile_id: int) -> str:
         hint = self._hints.get(profile_id)
         return hint[0] if hint else ""
