@@ -36,6 +36,8 @@ from desktop.core.secrets.rotation import (
 )
 
 T = TypeVar("T")
+#: The name of the verification task (the one step Cancel stops).
+VERIFY = "Verify the new certificate"
 
 
 @dataclass(frozen=True)
@@ -176,11 +178,12 @@ class CertificateRotationController(QObject):
             self._contents, self._swapped = None, None  # in the store now; no copy kept
             self.verified.emit(outcome)
 
-        self._run("Verify the new certificate", work, done)
+        self._run(VERIFY, work, done)
 
     def cancel(self) -> None:
-        """Stop the running step (a verification stops before anything is swapped)."""
-        if self._task is not None:
+        """Stop a running verification before anything is swapped. The other steps are short
+        and run to their end (a certificate being written is kept, to be opened later)."""
+        if self._task is not None and self._task.name == VERIFY:
             self._task.cancel()
 
     def _profile_id(self) -> int:

@@ -256,7 +256,14 @@ class CertificateRotationDialog(QDialog):
     # -- what the technician asks ----------------------------------------------------------
 
     def start(self, profile_id: int) -> None:
-        """Begin a rotation of *profile_id* (forgets any earlier one's new certificate)."""
+        """Begin a rotation of *profile_id* (forgets any earlier one's new certificate); not
+        while a step of the current one runs (it is finished or cancelled first)."""
+        if self._controller.running:
+            self.message.setText(
+                "A step of this rotation is still running: wait for it, or cancel it, before "
+                "rotating another certificate."
+            )
+            return
         self._subject = None
         self.heading.setText("Reading the profile…")
         self.current.setText("")
