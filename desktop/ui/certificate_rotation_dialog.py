@@ -186,7 +186,7 @@ class CertificateRotationDialog(QDialog):
         self.verify_button.clicked.connect(self._verify)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(controller.cancel)
+        self.cancel_button.clicked.connect(self._cancel)
         buttons2 = QHBoxLayout()
         buttons2.addWidget(self.verify_button)
         buttons2.addWidget(self.cancel_button)
@@ -311,6 +311,13 @@ class CertificateRotationDialog(QDialog):
         self.message.setText("Signing in to the customer's app with the new certificate…")
         self._verifying = True
         self._controller.verify()
+
+    def _cancel(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.message.setText(
+            "Cancelling: the sign-in already sent ends first; nothing will be changed."
+        )
+        self._controller.cancel()
 
     def _copy(self, text: str) -> None:
         if text:

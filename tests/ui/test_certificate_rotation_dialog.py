@@ -225,10 +225,13 @@ def test_rotate_refuses_until_uploaded_survives_cancel_then_swaps_and_retires(
 
     # Uploaded, but the technician cancels at once: nothing changed, still ready to verify.
     _upload(app, out)
+    app.sandbox.scenario.set_latency(1.5)  # the tenant answers slowly: Cancel comes first
     dialog.verify_button.click()
     assert dialog.cancel_button.isEnabled() and dialog.progress.isVisible()
     dialog.cancel_button.click()
+    assert dialog.message.text().startswith("Cancelling")  # said at once, while it ends
     qtbot.waitUntil(lambda: "cancelled" in dialog.message.text(), timeout=30_000)
+    app.sandbox.scenario.set_latency(0)
     assert "Nothing was changed" in dialog.message.text()
     assert app.certificate_ref() == app.old_ref
     assert not dialog.cancel_button.isEnabled() and dialog.verify_button.isEnabled()
