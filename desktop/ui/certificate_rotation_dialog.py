@@ -391,7 +391,7 @@ class CertificateRotationDialog(QDialog):
             reason = f" {result.reason}" if result.reason else ""
             text = f"The new certificate is in use. The check says {checked}:{reason}"
         if outcome.steps:
-            text += " Delete the old certificate from the app registration now (steps above)."
+            text += " Now delete the old certificate from the app registration (steps under 2)."
             self.retire.setPlainText(_numbered(outcome.steps))
             self.retire.show()
             self.copy_retire.show()
