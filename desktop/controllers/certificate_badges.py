@@ -59,9 +59,8 @@ class CertificateBadgeController(QObject):
             if rows is not None and not any(r.mode == custom for r in rows):
                 return {}
             holders = self._inventory().profiles.certificate_holders()
-            if not any(ref for _, ref in holders):
-                return {}  # no secret store opened without a certificate to read
-            found = list_expiries(holders, self._certificates(), DatesFile(self._root))
+            # The store is opened only for a certificate whose dates are not known yet.
+            found = list_expiries(holders, self._certificates, DatesFile(self._root))
             return list_hints(found)
 
         task = self._runner.submit("Read certificate expiry for the list", work)

@@ -108,7 +108,13 @@ def app(
         assert page is not None
         qtbot.waitUntil(lambda: page._complete, timeout=10_000)
         yield App(ctx, window, folder.sandbox, demo, memory, store, saved.id, ref)
+        # The rotation changed the store: stop following it, so no reload starts after the
+        # window has gone, then let what runs finish.
+        assert ctx.inventory is not None
+        ctx.inventory.stop_watching()
         ctx.runner.cancel_all()
+        window.close()
+        ctx.runner.wait_for_done(10_000)
         qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=30_000)
 
 

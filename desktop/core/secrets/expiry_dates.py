@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,13 +110,30 @@ def _when(value: object) -> datetime:
 
 def list_expiries(
     holders: Iterable[tuple[ProfileRow, str]],
-    store: SecretStore,
+    store: SecretStore | Callable[[], SecretStore],
     dates: DatesFile,
     now: datetime | None = None,
 ) -> dict[int, CertificateExpiry]:
     """Each custom profile's certificate expiry by profile id, from the dates known; a ref
     not known yet is asked of *store* once and remembered. Profiles without a readable
-    certificate are left out. Dates of certificates no profile holds any more are dropped."""
+    certificate are left out. Dates of certificates no profile holds any more are dropped.
+
+    *store* may be a function that opens it: then it is opened only when a ref is not known
+    yet (no keyring or team database is asked when every date is), and only once.
+    """
+    opened: list[SecretStore | UserError] = []
+
+    def secrets() -> SecretStore:
+        if not opened:
+            try:
+                opened.append(store() if callable(store) else store)
+            except UserError as exc:
+                opened.append(exc)  # not asked again for every ref of this load
+        found = opened[0]
+        if isinstance(found, UserError):
+            raise found
+        return found
+
     now = now or datetime.now(UTC)
     known = dates.read()
     held: dict[str, CertificateDates] = {}
@@ -128,7 +145,7 @@ def list_expiries(
         entry = held.get(ref) or known.get(ref)
         if entry is None:
             try:
-                entry = _dates_of(store, ref)
+                entry = _dates_of(secrets(), ref)
             except UserError as exc:
                 log.info("no expiry for profile %s in the list: %s", row.id, exc.one_line())
                 continue

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from desktop.core.catalog.model import SetupMode
 from desktop.core.certificates import CertificateRequest, create_self_signed
+from desktop.core.errors import UserError
 from desktop.core.inventory import Inventory
 from desktop.core.paths import data_paths
 from desktop.core.secrets import SecretStore, open_secret_store
@@ -134,3 +135,31 @@ def test_the_list_expiry_reads_the_same_on_sqlite_and_postgresql(
     found = list_expiries(inv.profiles.certificate_holders(), store, DatesFile(paths.root))
     assert saved.id is not None and list(found) == [saved.id]
     assert list_hint(found[saved.id]).startswith("certificate expires in")
+
+
+def test_the_store_is_opened_only_for_dates_not_known_yet_and_only_once(
+    data_home: Path,
+) -> None:
+    paths = data_paths().ensure()
+    real = open_secret_store(paths, MemoryKeyring())
+    holders = _holders(data_home, real, {"Contoso Soon": 10, "Contoso Long": 200})
+    dates = DatesFile(paths.root)
+    opened: list[int] = []
+
+    def open_store() -> SecretStore:
+        opened.append(1)
+        return real
+
+    assert len(list_expiries(holders, open_store, dates)) == 2
+    assert opened == [1]
+    assert len(list_expiries(holders, open_store, dates)) == 2
+    assert opened == [1]  # every date known: no keyring, no team database asked
+
+    (paths.root / FILE_NAME).unlink()
+
+    def locked() -> SecretStore:
+        opened.append(2)
+        raise UserError("The keyring is locked.")
+
+    assert list_expiries(holders, locked, dates) == {}
+    assert opened == [1, 2]  # refused once, not once per certificate
