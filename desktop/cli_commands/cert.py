@@ -259,7 +259,8 @@ def _rotate_finish(args: argparse.Namespace, ctx: CliContext) -> int:
         contents,
         inventory=ctx.inventory,
         certificates=ctx.certificates,
-        checker=ctx.services.check_service().checker,
+        # The check after a rotation must see the new certificate's tokens, not a reused one.
+        checker=ctx.services.check_service(fresh_tokens=True).checker,
     )
     out = outcome.result.to_json()
     out["retired_thumbprint_sha1"] = outcome.retired_thumbprint_sha1

@@ -152,7 +152,8 @@ class CertificateLifecycle(QObject):
                 self._runner,
                 services.inventory,
                 services.certificates,
-                lambda: services.check_service().checker,
+                # The check after a rotation must see the new certificate's tokens.
+                lambda: services.check_service(fresh_tokens=True).checker,
                 self,
             )
             self.rotation_dialog = CertificateRotationDialog(controller, self._window)
