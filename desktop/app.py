@@ -32,6 +32,7 @@ from desktop.core.paths import DataPaths, data_paths
 from desktop.core.services import CoreServices
 
 from desktop.ui.account import AccountUi, add_account
+from desktop.ui.certificate_lifecycle import add_certificate_lifecycle
 from desktop.ui.checks_wiring import ChecksWiring, ReauthorizeParts
 from desktop.ui.dialogs import UserDialogs
 from desktop.ui.first_run_wiring import FirstRun, add_first_run, first_run_for_clouds
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
     from desktop.controllers.list_export import ListExportController
     from desktop.core.secrets import SecretStore
 
-    from desktop.ui.certificate_expiry_dialog import CertificateExpiryOpener
     from desktop.ui.team_key_banner import TeamKeyBanner
     from desktop.ui.team_key_dialog import TeamKeyDialog
 
@@ -193,7 +193,7 @@ def build_window(ctx: AppContext) -> MainWindow:
         "Ctrl+2",
     )
     fill_menus(window, ctx.profiles_page, access.connect_action)
-    add_certificate_expiry(window, ctx.runner, services)
+    add_certificate_lifecycle(window, ctx.profiles_page, ctx.runner, services)
     add_team_key(window, ctx.runner, ctx.paths, ctx.inventory)
     ctx.settings_ui = add_settings(window, ctx.paths, ctx.catalog, ctx.dialogs, ctx.runner)
     wizard.settings_requested.connect(ctx.settings_ui.open)
@@ -211,38 +211,6 @@ def build_window(ctx: AppContext) -> MainWindow:
 
         first_run_for_clouds(ctx.runner, read_clouds, *parts, ctx.settings_ui, found)
     return window
-
-
-def add_certificate_expiry(window: MainWindow, runner: TaskRunner, services: CoreServices) -> None:
-    """Profiles > Certificate expiry…: every custom profile's certificate, soonest first."""
-    from PySide6.QtGui import QAction
-
-    action = QAction("Certificate e&xpiry…", window)
-    action.setObjectName("CertificateExpiryAction")
-    window.profiles_menu.addAction(action)
-
-    def give_icon() -> None:  # like the menus' other entries: when the menu first opens
-        from desktop.ui.action_icons import give_icons
-
-        give_icons({"expiry": [action]})
-
-    window.profiles_menu.aboutToShow.connect(give_icon)
-
-    openers: list[CertificateExpiryOpener] = []  # made when first opened
-
-    def open_view() -> None:
-        from desktop.controllers.certificate_expiry import CertificateExpiryController
-
-        from desktop.ui.certificate_expiry_dialog import CertificateExpiryOpener
-
-        if not openers:
-            controller = CertificateExpiryController(
-                runner, services.inventory, services.certificates, window
-            )
-            openers.append(CertificateExpiryOpener(controller, window))
-        openers[0].open()
-
-    action.triggered.connect(open_view)
 
 
 def add_team_key(

@@ -207,7 +207,7 @@ def run_rotate(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _rotate_start(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.core.secrets.rotation import new_certificate, rotatable, upload_steps
+    from desktop.core.secrets.rotation import rotatable, start_rotation
 
     if args.password_stdin:
         raise UserError(
@@ -219,31 +219,25 @@ def _rotate_start(args: argparse.Namespace, ctx: CliContext) -> int:
             "password-protected .pfx until the customer has uploaded the certificate.",
         )
     details = ctx.inventory.profiles.details(args.id)
-    profile = details.profile
-    rotatable(profile)
-    old = ctx.certificates.info(profile.certificate_ref) if profile.certificate_ref else None
+    rotatable(details.profile)
     password = read_secret_line()
     if not password:
         raise UserError("The .pfx password on stdin is empty.", remedy="Give a password.")
-    contents = new_certificate(old, profile.name, args.days)
-    info = inspect(contents)
-    stem = file_stem(f"{info.common_name} {info.not_after:%Y-%m-%d}")
-    written = write_certificate_files(contents, args.out, stem, password, PfxEncryption.AES256)
+    plan = start_rotation(details, ctx.certificates, args.out, password, args.days)
     del password
-    tenant = details.tenant.label
-    steps = upload_steps(profile.custom_app_id, tenant, written.cer.name, info.thumbprint_sha1)
-    steps.append(
-        f"Then run: app-profiles-cli cert rotate {args.id} --verify {written.pfx} --password-stdin"
-    )
+    steps = [
+        *plan.steps,
+        f"Then run: app-profiles-cli cert rotate {args.id} --verify {plan.pfx} --password-stdin",
+    ]
     result = {
         "profile_id": args.id,
-        "app_id": profile.custom_app_id,
-        "cer": str(written.cer),
-        "pfx": str(written.pfx),
-        "thumbprint_sha1": info.thumbprint_sha1,
-        "not_after": iso_utc(info.not_after),
-        "old_thumbprint_sha1": old.thumbprint_sha1 if old else "",
-        "old_not_after": iso_utc(old.not_after) if old else None,
+        "app_id": plan.app_id,
+        "cer": str(plan.cer),
+        "pfx": str(plan.pfx),
+        "thumbprint_sha1": plan.thumbprint_sha1,
+        "not_after": iso_utc(plan.not_after),
+        "old_thumbprint_sha1": plan.old_thumbprint_sha1,
+        "old_not_after": iso_utc(plan.old_not_after) if plan.old_not_after else None,
         "steps": steps,
     }
     emit_object(result, args.format)
@@ -251,9 +245,8 @@ def _rotate_start(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _rotate_finish(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.core.checks.inventory_store import InventoryCheckStore
     from desktop.core.checks.service import exit_code
-    from desktop.core.secrets.rotation import finish_rotation, retire_steps
+    from desktop.core.secrets.rotation import verify_rotation
 
     if args.pfx_password_stdin:
         raise UserError("--pfx-password-stdin goes with --out DIR; step 2 takes --password-stdin.")
@@ -261,30 +254,16 @@ def _rotate_finish(args: argparse.Namespace, ctx: CliContext) -> int:
     password = read_secret_line() if args.password_stdin else ""
     contents = read_pfx(data, password or None)
     del password
-    details = ctx.inventory.profiles.details(args.id)
-    old = None
-    if details.profile.certificate_ref:
-        try:
-            old = ctx.certificates.info(details.profile.certificate_ref)
-        except UserError:
-            old = None  # unreadable: the rotation replaces it all the same
-    store = InventoryCheckStore(ctx.inventory)
-    (target,) = store.targets([args.id])
-    # The check after a rotation must see the new certificate's tokens, not a reused one.
-    checker = ctx.services.check_service(fresh_tokens=True).checker
-    result = finish_rotation(
-        target,
+    outcome = verify_rotation(
+        args.id,
         contents,
-        checker.app_type(target.profile.app_type_id),
+        inventory=ctx.inventory,
         certificates=ctx.certificates,
-        store=store,
-        checker=checker,
+        # The check after a rotation must see the new certificate's tokens, not a reused one.
+        checker=ctx.services.check_service(fresh_tokens=True).checker,
     )
-    tenant = details.tenant.label
-    out = result.to_json()
-    out["retired_thumbprint_sha1"] = old.thumbprint_sha1 if old else ""
-    out["steps"] = retire_steps(
-        details.profile.custom_app_id, tenant, old.thumbprint_sha1 if old else ""
-    )
+    out = outcome.result.to_json()
+    out["retired_thumbprint_sha1"] = outcome.retired_thumbprint_sha1
+    out["steps"] = list(outcome.steps)
     emit_object(out, args.format)
-    return exit_code([result])
+    return exit_code([outcome.result])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.cancel import CancelToken, Progress
@@ -51,8 +51,15 @@ class CertificateExpiryController(QObject):
             return certificate_expiries(holders, self._certificates())
 
         task = self._runner.submit("Read certificate expiry", work)
-        task.on_success(self.loaded.emit)
-        task.on_failure(self._failed)
+        # Bound slots, not the signals' emit: Qt drops these connections when this object
+        # goes first (a window closed while the read still runs).
+        task.succeeded.connect(self._loaded)
+        task.failed.connect(self._failed)
 
+    @Slot(object)
+    def _loaded(self, items: object) -> None:
+        self.loaded.emit(items)
+
+    @Slot(object)
     def _failed(self, error: UserError) -> None:
         self.failed.emit(error)

@@ -510,6 +510,10 @@ class InventoryController(QObject):
             self._live.stop()
         if self._watcher is not None:
             self._watcher.stop(timeout=0)
+        # Changes announced but not read yet are dropped: their read would end after the
+        # window, emitting from a deleted controller.
+        self._settle.stop()
+        self._announcements = []
 
     def _on_announced(self, entries: list[ChangeEntry]) -> None:
         self._announcements.extend(entries)

@@ -1,13 +1,16 @@
 """Certificate expiry: every custom profile's certificate across customers, soonest first.
 
 Expired and unreadable certificates are marked red, those expiring within 30 days amber, and
-a certificate not shared with this technician yet (team mode) says it is waiting. The dialog
-only shows and forwards: the controller reads the view off the GUI thread.
+a certificate not shared with this technician yet (team mode) says it is waiting. Rotate
+certificate… starts the selected profile's rotation. The dialog only shows and forwards: the
+controller reads the view off the GUI thread.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,14 +42,21 @@ STATE_WORDS = {
 _RED = QColor("#c62828")
 _AMBER = QColor("#b26a00")
 ROTATE_HINT = (
-    "To rotate a certificate: app-profiles-cli cert rotate ID --out FOLDER "
-    "--pfx-password-stdin, upload the .cer to the customer's app registration, then "
+    "Rotate certificate… creates a new certificate for the selected profile, shows where the "
+    "customer uploads it, and verifies it before the old one is retired. The same from the "
+    "command line: app-profiles-cli cert rotate ID --out FOLDER --pfx-password-stdin, then "
     "cert rotate ID --verify FILE --password-stdin."
 )
 
 
 class CertificateExpiryDialog(QDialog):
-    """The expiry view; Refresh reads it again."""
+    """The expiry view; Refresh reads it again.
+
+    Signals:
+        rotate_requested(int): rotate the certificate of the profile with this id.
+    """
+
+    rotate_requested = Signal(int)
 
     def __init__(self, controller: CertificateExpiryController, parent: QWidget | None = None):
         super().__init__(parent)
@@ -72,7 +82,13 @@ class CertificateExpiryDialog(QDialog):
         buttons.addButton(self.refresh_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button = QPushButton("&Copy thumbprint")
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.rotate_button = QPushButton("R&otate certificate…")
+        self.rotate_button.setEnabled(False)
+        self.rotate_button.setToolTip("Select a certificate to rotate it.")
+        buttons.addButton(self.rotate_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        self.rotate_button.clicked.connect(self._rotate)
+        self.table.itemSelectionChanged.connect(self._update_rotate)
         self.refresh_button.clicked.connect(self.refresh)
         self.copy_button.clicked.connect(self._copy_thumbprint)
         layout = QVBoxLayout(self)
@@ -112,10 +128,30 @@ class CertificateExpiryDialog(QDialog):
                     cell.setForeground(QBrush(color))
                 self.table.setItem(row, column, cell)
         self.summary.setText(summary_text(items))
+        self._update_rotate()
 
     def show_error(self, error: UserError) -> None:
         self.refresh_button.setEnabled(True)
         self.summary.setText(error.one_line())
+
+    def _selected(self) -> CertificateExpiry | None:
+        row = self.table.currentRow()
+        selected = self.table.selectionModel().hasSelection()
+        return self._items[row] if selected and 0 <= row < len(self._items) else None
+
+    def _update_rotate(self) -> None:
+        item = self._selected()
+        self.rotate_button.setEnabled(item is not None)
+        self.rotate_button.setToolTip(
+            f"Rotate the certificate of {item.profile}"
+            if item is not None
+            else "Select a certificate to rotate it."
+        )
+
+    def _rotate(self) -> None:
+        item = self._selected()
+        if item is not None:
+            self.rotate_requested.emit(item.profile_id)
 
     def _copy_thumbprint(self) -> None:
         row = self.table.currentRow()
@@ -155,11 +191,18 @@ class CertificateExpiryOpener:
         self._controller = controller
         self._parent = parent
         self.dialog: CertificateExpiryDialog | None = None
+        #: Opens the rotation of a profile's certificate (None: the button does nothing).
+        self.rotate_requested: Callable[[int], object] | None = None
 
     def open(self) -> CertificateExpiryDialog:
         if self.dialog is None:
             self.dialog = CertificateExpiryDialog(self._controller, self._parent)
+            self.dialog.rotate_requested.connect(self._rotate)
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.refresh()
         return self.dialog
+
+    def _rotate(self, profile_id: int) -> None:
+        if self.rotate_requested is not None:
+            self.rotate_requested(profile_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from desktop.core.certificates.model import EXPIRY_WARNING_DAYS, iso_utc
 from desktop.core.errors import UserError
@@ -66,44 +66,91 @@ class CertificateExpiry:
         }
 
 
+@dataclass(frozen=True)
+class CertificateDates:
+    """What anyone holding the ``.cer`` can read: validity and SHA-1 thumbprint."""
+
+    not_before: datetime
+    not_after: datetime
+    thumbprint_sha1: str
+
+
+@runtime_checkable
+class HasPublicDates(Protocol):
+    """A secret store that knows certificates' public dates without opening them."""
+
+    def public_dates(self, ref: str) -> CertificateDates | None: ...
+
+
 def expiry_of(
     row: ProfileRow, ref: str, store: SecretStore, now: datetime | None = None
 ) -> CertificateExpiry:
     """The expiry of the certificate *ref* that profile *row* holds, asked of *store*."""
     now = now or datetime.now(UTC)
-    base = CertificateExpiry(
+    base = base_of(row)
+    if not ref:
+        return replace(base, note="The profile holds no certificate; re-authorize it with one.")
+    try:
+        info = store.info(ref)
+    except NotSharedYetError as exc:
+        waiting = replace(base, state=ExpiryState.WAITING, note=exc.one_line())
+        try:
+            public = store.public_dates(ref) if isinstance(store, HasPublicDates) else None
+        except UserError:
+            public = None
+        if public is None:
+            return waiting
+        # Its .cer's dates are known to the team: show when it expires all the same.
+        item = dated(waiting, public.not_before, public.not_after, now)
+        return replace(item, state=ExpiryState.WAITING, thumbprint_sha1=public.thumbprint_sha1)
+    except UserError as exc:
+        return replace(base, note=exc.one_line())
+    return replace(
+        dated(base, info.not_before, info.not_after, now),
+        thumbprint_sha1=info.thumbprint_sha1,
+        subject=info.subject,
+        note=" ".join(info.warnings),
+    )
+
+
+def base_of(row: ProfileRow) -> CertificateExpiry:
+    """*row*'s entry with nothing known of its certificate yet."""
+    return CertificateExpiry(
         row.id,
         row.name,
         row.customer,
         row.tenant_domain or row.tenant_id,
         state=ExpiryState.MISSING,
     )
-    if not ref:
-        return replace(base, note="The profile holds no certificate; re-authorize it with one.")
-    try:
-        info = store.info(ref)
-    except NotSharedYetError as exc:
-        return replace(base, state=ExpiryState.WAITING, note=exc.one_line())
-    except UserError as exc:
-        return replace(base, note=exc.one_line())
-    days_left = (info.not_after - now).days
-    if now > info.not_after:
+
+
+def dated(
+    item: CertificateExpiry, not_before: datetime, not_after: datetime, now: datetime
+) -> CertificateExpiry:
+    """*item* with the state and days left that a certificate valid from *not_before* to
+    *not_after* has at *now*."""
+    days_left = (not_after - now).days
+    if now > not_after:
         state = ExpiryState.EXPIRED
-    elif now < info.not_before:
+    elif now < not_before:
         state = ExpiryState.NOT_YET_VALID
     elif days_left < EXPIRY_WARNING_DAYS:
         state = ExpiryState.EXPIRES_SOON
     else:
         state = ExpiryState.OK
-    return replace(
-        base,
-        state=state,
-        not_after=info.not_after,
-        days_left=days_left,
-        thumbprint_sha1=info.thumbprint_sha1,
-        subject=info.subject,
-        note=" ".join(info.warnings),
-    )
+    return replace(item, state=state, not_after=not_after, days_left=days_left)
+
+
+def list_hint(item: CertificateExpiry) -> str:
+    """The profile list's few words for *item*: "certificate expired", "certificate expires
+    in 12 days" (within the warning window), else "" (no badge)."""
+    if item.state is ExpiryState.EXPIRED:
+        return "certificate expired"
+    if item.state is not ExpiryState.EXPIRES_SOON or item.days_left is None:
+        return ""
+    if item.days_left <= 0:
+        return "certificate expires today"
+    return f"certificate expires in {item.days_left} day{'s' if item.days_left != 1 else ''}"
 
 
 def sort_key(item: CertificateExpiry) -> tuple[int, float, str]:
@@ -127,3 +174,27 @@ def certificate_expiries(
     """The expiry of each ``(row, certificate_ref)`` in *holders*, soonest first."""
     now = now or datetime.now(UTC)
     return sorted((expiry_of(row, ref, store, now) for row, ref in holders), key=sort_key)
+
+
+def list_tip(item: CertificateExpiry) -> str:
+    """The tooltip over :func:`list_hint`: the date, the thumbprint and what to do."""
+    verb = "expired on" if item.state is ExpiryState.EXPIRED else "expires on"
+    tip = f"The app certificate {verb} {item.not_after:%Y-%m-%d}" if item.not_after else ""
+    if item.thumbprint_sha1:
+        tip += f" (thumbprint {item.thumbprint_sha1})"
+    return tip + ". Rotate it: Rotate certificate… in the profile's menu."
+
+
+#: What the profile list shows for one profile: hint text, expired (red) or not (amber), tip.
+ListHint = tuple[str, bool, str]
+
+
+def list_hints(expiries: dict[int, CertificateExpiry]) -> dict[int, ListHint]:
+    """The hints of the expired and soon-expiring certificates among *expiries*, by id."""
+    hints: dict[int, ListHint] = {}
+    for profile_id, item in expiries.items():
+        text = list_hint(item)
+        if text:
+            expired = item.state is ExpiryState.EXPIRED
+            hints[profile_id] = (text[0].upper() + text[1:], expired, list_tip(item))
+    return hints

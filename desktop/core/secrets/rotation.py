@@ -9,21 +9,33 @@
    again. Until then nothing changes, and the old certificate stays in use.
 3. :func:`retire_steps` says how to remove the old certificate from the app registration.
 
+:func:`start_rotation` (step 1: the files and the upload steps) and :func:`verify_rotation`
+(step 2: verify, swap, check, and the retire steps) are what the CLI's ``cert rotate`` and
+the GUI's "Rotate certificate…" both call.
+
 Only the :class:`~desktop.core.secrets.store.SecretStore` interface is used: solo and team
 mode alike (in team mode the new certificate is shared as the old one was).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from desktop.core.cancel import CancelToken
 from desktop.core.catalog.model import AppType, SetupMode
 from desktop.core.certificates import (
     CertificateInfo,
     CertificateRequest,
     PfxContents,
+    PfxEncryption,
     create_self_signed,
+    file_stem,
+    inspect,
     validate_for_profile,
+    write_certificate_files,
 )
 from desktop.core.certificates.credentials import msal_client_credential
 from desktop.core.checks.checker import ProfileChecker
@@ -35,6 +47,10 @@ from desktop.core.errors import UserError
 from desktop.core.identity.verify import CertificateMismatchError, verify_client_credentials
 from desktop.core.reauthorize.flow import ReauthorizeStore
 from desktop.core.secrets.store import SecretStore
+
+if TYPE_CHECKING:
+    from desktop.core.inventory import Inventory
+    from desktop.core.inventory.profiles import ProfileDetails
 
 #: Where the customer's administrator uploads a certificate (Microsoft Entra admin center).
 PORTAL = "https://entra.microsoft.com"
@@ -92,11 +108,13 @@ def finish_rotation(
     certificates: SecretStore,
     store: ReauthorizeStore,
     checker: ProfileChecker,
+    cancel: CancelToken | None = None,
 ) -> CheckResult:
     """Verify *contents* against the customer's app, then swap it in and check the profile.
 
     Raises :class:`UserError` (nothing changed, the old certificate still in use) when the
-    tenant does not accept it yet or cannot be asked.
+    tenant does not accept it yet or cannot be asked; *cancel*, once set, stops it before
+    anything is swapped (raising :class:`~desktop.core.errors.CancelledError`).
     """
     profile = target.profile
     rotatable(profile)
@@ -114,7 +132,8 @@ def finish_rotation(
             "The customer's app does not accept the new certificate yet; nothing was changed "
             "and the old certificate is still in use.",
             remedy=f"Have the customer upload the .cer with thumbprint {info.thumbprint_sha1} "
-            "to the app registration, then verify again.",
+            "to the app registration, then verify again. Uploaded just now? Microsoft can take "
+            "a few minutes to apply it: wait, then verify again.",
             detail=exc.detail,
         ) from exc
     if verdict.status is Status.UNKNOWN:
@@ -122,6 +141,8 @@ def finish_rotation(
             f"The new certificate could not be verified: {verdict.reason} Nothing was changed.",
             remedy=verdict.remedy or "Try again when Microsoft can be reached.",
         )
+    if cancel is not None:
+        cancel.raise_if_cancelled()  # the last point where stopping changes nothing
     detail = f"certificate rotated (new thumbprint {info.thumbprint_sha1})"
 
     def commit(new_ref: str) -> None:
@@ -132,3 +153,125 @@ def finish_rotation(
     result = checker.check(updated, target.cloud)
     store.record_result(result)
     return result
+
+
+@dataclass(frozen=True)
+class RotationPlan:
+    """Step 1's outcome: the new certificate's files, and what the customer does with them.
+
+    ``contents`` (the new key, in memory only) lets the same run verify without reading the
+    .pfx back; it is never shown or written anywhere but the password-protected .pfx.
+    """
+
+    profile_id: int
+    app_id: str
+    tenant: str
+    cer: Path
+    pfx: Path
+    thumbprint_sha1: str
+    not_after: datetime
+    old_thumbprint_sha1: str
+    old_not_after: datetime | None
+    steps: tuple[str, ...]
+    contents: PfxContents = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class RotationOutcome:
+    """Step 2's outcome: the check with the new certificate, and how to retire the old one."""
+
+    result: CheckResult
+    retired_thumbprint_sha1: str
+    steps: tuple[str, ...]
+
+
+def _old_info(details: ProfileDetails, certificates: SecretStore) -> CertificateInfo | None:
+    ref = details.profile.certificate_ref
+    if not ref:
+        return None
+    try:
+        return certificates.info(ref)
+    except UserError:
+        return None  # unreadable (or not shared yet): the rotation replaces it all the same
+
+
+def start_rotation(
+    details: ProfileDetails,
+    certificates: SecretStore,
+    folder: Path,
+    password: str,
+    days: int,
+) -> RotationPlan:
+    """Step 1: a new certificate for *details*' profile, written to *folder* as ``.cer``
+    (for the customer) and a ``.pfx`` protected by *password*; nothing in the store changes.
+
+    Raises :class:`UserError` for a profile that cannot be rotated, an empty password or
+    files that cannot be written (nothing is overwritten).
+    """
+    profile = details.profile
+    rotatable(profile)
+    if not password:
+        raise UserError(
+            "The .pfx needs a password: the new private key is kept only in a "
+            "password-protected .pfx until the customer has uploaded the certificate.",
+            remedy="Give a password.",
+        )
+    old = _old_info(details, certificates)
+    contents = new_certificate(old, profile.name, days)
+    info = inspect(contents)
+    stem = file_stem(f"{info.common_name} {info.not_after:%Y-%m-%d}")
+    written = write_certificate_files(contents, folder, stem, password, PfxEncryption.AES256)
+    assert written.pfx is not None  # a password was given
+    tenant = details.tenant.label
+    steps = upload_steps(profile.custom_app_id, tenant, written.cer.name, info.thumbprint_sha1)
+    assert profile.id is not None
+    return RotationPlan(
+        profile_id=profile.id,
+        app_id=profile.custom_app_id,
+        tenant=tenant,
+        cer=written.cer,
+        pfx=written.pfx,
+        thumbprint_sha1=info.thumbprint_sha1,
+        not_after=info.not_after,
+        old_thumbprint_sha1=old.thumbprint_sha1 if old else "",
+        old_not_after=old.not_after if old else None,
+        steps=tuple(steps),
+        contents=contents,
+    )
+
+
+def verify_rotation(
+    profile_id: int,
+    contents: PfxContents,
+    *,
+    inventory: Inventory,
+    certificates: SecretStore,
+    checker: ProfileChecker,
+    cancel: CancelToken | None = None,
+) -> RotationOutcome:
+    """Step 2: sign in to the customer's app with *contents*; only when the tenant accepts
+    it is it swapped in, the profile checked again and the old certificate removed from the
+    store. Raises :class:`UserError` (nothing changed) otherwise; see :func:`finish_rotation`.
+    """
+    from desktop.core.checks.inventory_store import InventoryCheckStore
+    from desktop.core.team.leasing import leased
+
+    # In team mode, a colleague's rotation or re-authorization of the profile waits (and is
+    # told who is at it) while this one swaps the certificate; nothing is taken on SQLite.
+    with leased(inventory.store, "rotate", [profile_id]):
+        details = inventory.profiles.details(profile_id)
+        old = _old_info(details, certificates)
+        store = InventoryCheckStore(inventory)
+        (target,) = store.targets([profile_id])
+        result = finish_rotation(
+            target,
+            contents,
+            checker.app_type(target.profile.app_type_id),
+            certificates=certificates,
+            store=store,
+            checker=checker,
+            cancel=cancel,
+        )
+    retired = old.thumbprint_sha1 if old else ""
+    steps = retire_steps(details.profile.custom_app_id, details.tenant.label, retired)
+    return RotationOutcome(result, retired, tuple(steps))

@@ -33,15 +33,23 @@ from desktop.core.certificates import (
 from desktop.core.errors import UserError
 from desktop.core.identity.signin import TokenCacheStore
 from desktop.core.secrets.envelope import fingerprint, open_secret, seal, unwrap, wrap
+from desktop.core.secrets.expiry_dates import CertificateDates
 from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MemberKeys
 from desktop.core.secrets.store import WAITING, Commit, NotSharedYetError
 from desktop.core.secrets.team_tokens import TeamTokenCache
-from desktop.core.store.postgres.team_secrets import MemberKey, TeamSecretsDb
+from desktop.core.store.postgres.team_secrets import MemberKey, PublicDates, TeamSecretsDb
 from desktop.core.vault import CERT_PREFIX, RUN_STARTED, new_name
 from desktop.core.vault_errors import VaultDamagedError
 
 log = logging.getLogger(__name__)
+
+
+def _public(contents: PfxContents) -> PublicDates:
+    """What the certificate's ``.cer`` shows anyone: its validity and SHA-1 thumbprint."""
+    info = inspect(contents)
+    return (info.not_before, info.not_after, info.thumbprint_sha1)
+
 
 #: The customer of the saved profile that holds a certificate ref (None: no such profile).
 CustomerOf = Callable[[str], int | None]
@@ -96,7 +104,7 @@ class TeamSecretStore:
         data_key, ciphertext = seal(ref, export_pfx(contents, None))
         wrapped = wrap(ref, self.member, data_key, public)
         del data_key
-        self.db.put_secret(ref, "certificate", None, ciphertext, wrapped)
+        self.db.put_secret(ref, "certificate", None, ciphertext, wrapped, _public(contents))
         try:
             if self.load(ref).certificate != contents.certificate:
                 raise VaultDamagedError("The stored certificate did not read back the same.")
@@ -135,6 +143,12 @@ class TeamSecretStore:
 
     def info(self, ref: str) -> CertificateInfo:
         return inspect(self.load(ref))
+
+    def public_dates(self, ref: str) -> CertificateDates | None:
+        """*ref*'s validity and thumbprint without opening it: from the team database (so
+        also before it is shared with this member); None when they are not known there."""
+        found = self.db.public_dates(ref)
+        return CertificateDates(*found) if found is not None else None
 
     def delete(self, ref: str) -> None:
         self.db.delete_secret(ref)
@@ -230,7 +244,7 @@ class TeamSecretStore:
             data_key, ciphertext = seal(ref, export_pfx(contents, None))
             wrapped = wrap(ref, self.member, data_key, public)
             del data_key
-            self.db.put_secret(ref, "certificate", customer, ciphertext, wrapped)
+            self.db.put_secret(ref, "certificate", customer, ciphertext, wrapped, _public(contents))
             if self.load(ref).certificate != contents.certificate:
                 self.db.delete_secret(ref)
                 raise VaultDamagedError("The shared certificate did not read back the same.")

@@ -32,6 +32,7 @@ DOING = {
     "reauthorize": "re-authorizing",
     "delete": "deleting",
     "check": "checking",
+    "rotate": "rotating the certificate of",
 }
 
 

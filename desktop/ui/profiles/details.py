@@ -212,6 +212,13 @@ class ProfileDetailsDialog(QDialog):
         self.accept()
         signal.emit()
 
+    def show_certificate_hint(self, text: str, colour: str) -> None:
+        """Add the list's certificate expiry *text* ("expires in 12 days") to the
+        Certificate field, in *colour* (a CSS colour)."""
+        field = self.fields["Certificate"]
+        field.setText(f"{field.text()}, {text}")
+        field.setStyleSheet(f"color: {colour}")
+
     def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
         box = QGroupBox(title, self)
         form = QFormLayout(box)

@@ -21,6 +21,7 @@ from desktop.core.inventory.listing import COLUMNS, ListFilter, ProfileList, cou
 from desktop.core.storage.types import ProfileRow
 
 from desktop.ui.icons import status_icon
+from desktop.ui.profiles.certificate_badges import CertificateBadges
 
 STATUS_COLUMN = COLUMNS.index("Status")
 REASON_COLUMN = COLUMNS.index("Reason")
@@ -72,6 +73,8 @@ class ProfileTableModel(QAbstractTableModel):
         self._checked_cache: dict[str | None, str] = {}
         #: apply_checks' index of rows by profile id, and the list it was made for.
         self._ids_index: tuple[object, dict[int, int]] | None = None
+        #: Custom-mode profiles' certificate expiry hints (the Reason cell).
+        self.badges = CertificateBadges()
 
     # -- loading, filtering, sorting --------------------------------------------------------
 
@@ -164,6 +167,14 @@ class ProfileTableModel(QAbstractTableModel):
             ]
 
         return rows
+
+    def set_certificate_hints(self, hints: dict[int, tuple[str, bool, str]]) -> None:
+        """Show certificate expiry *hints* (``{id: (text, expired, tooltip)}``) in the
+        Reason cells; only that column changes."""
+        self.badges.set(hints)
+        if self._view:
+            last = len(self._view) - 1
+            self.dataChanged.emit(self.index(0, REASON_COLUMN), self.index(last, REASON_COLUMN))
 
     def row_of_profile(self, profile_id: int) -> int:
         if self._list is None:
@@ -298,6 +309,10 @@ class ProfileTableModel(QAbstractTableModel):
             return None
         i = self._view[r]
         row = self._list.rows[i]
+        if self.badges and c == REASON_COLUMN:
+            hint = self.badges.data(row.id, row.reason, role)
+            if hint is not None:
+                return hint
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(i, row, c)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -90,6 +90,8 @@ class ProfilesPage(QWidget, PageActions):
         self._complete = False
         self._has_customers = False
         self.details_dialog: ProfileDetailsDialog | None = None
+        #: More actions on the selection, for the list's menu (e.g. Rotate certificate…).
+        self.selection_actions: list[QAction] = []
 
         self.model = ProfileTableModel(self)
         self.filters = FilterBar(controller.catalog, self)

@@ -57,6 +57,7 @@ class PageActions:
         mark_requested: SignalInstance
         check_selected_action: QAction | None
         check_all_action: QAction | None
+        selection_actions: list[QAction]
         export_controller: Callable[[], ListExportController] | None
         exporter: ListExporter | None
         ask_save_path: AskSavePath | None
@@ -321,6 +322,7 @@ class PageActions:
             self.check_now_action,
             self.reauth_action,
             self.reauth_any_action,
+            *self.selection_actions,
             self.copy_tenant_action,
             self.delete_action,
         ):

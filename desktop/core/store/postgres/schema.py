@@ -517,8 +517,12 @@ $$;
 """,
 )
 
+# Version 5: a shared certificate's public dates (validity, SHA-1 thumbprint) beside its
+# ciphertext, so the profile list warns of its expiry to members it is not shared with yet.
+_V5 = (team_secrets.PUBLIC_DATES,)
+
 #: ``MIGRATIONS[n]`` takes the database from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Privileges of the group roles; run by every ``team init`` (idempotent, and it covers

@@ -7,7 +7,9 @@ holds a private key, a data key, a password or a token as it is.
 - ``apm.member_keys``: each member's X25519 public key, under the server identity that
   published it (``session_user``; a member can publish only their own).
 - ``apm.team_secrets``: one row per secret (a profile's certificate, a consenting user's
-  token): its kind, its customer, its AES-GCM ciphertext. Row-level security keeps a member
+  token): its kind, its customer, its AES-GCM ciphertext, and for a certificate what its
+  ``.cer`` shows anyone (validity and SHA-1 thumbprint, :data:`PUBLIC_DATES`), so a member
+  it is not shared with yet still sees when it expires. Row-level security keeps a member
   to the customers of their scope; a secret not yet tied to a customer (stored before its
   profile is saved) is seen by the member who stored it only.
 - ``apm.wrapped_keys``: the secret's data key wrapped for one member. Any member may read
@@ -61,6 +63,9 @@ CREATE TABLE IF NOT EXISTS apm.team_secrets (
     created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX IF NOT EXISTS team_secrets_by_customer ON apm.team_secrets (customer_id);
+ALTER TABLE apm.team_secrets ADD COLUMN IF NOT EXISTS not_before timestamptz;
+ALTER TABLE apm.team_secrets ADD COLUMN IF NOT EXISTS not_after timestamptz;
+ALTER TABLE apm.team_secrets ADD COLUMN IF NOT EXISTS thumbprint_sha1 text NOT NULL DEFAULT '';
 
 CREATE TABLE IF NOT EXISTS apm.wrapped_keys (
     secret_id text NOT NULL REFERENCES apm.team_secrets(secret_id) ON DELETE CASCADE,
@@ -146,6 +151,15 @@ CREATE POLICY wrapped_keys_remove ON apm.wrapped_keys FOR DELETE
 """
 
 
+#: The team schema's version 5: a certificate's public dates beside its ciphertext (the
+#: columns :data:`SCHEMA` creates too, for ``team init`` on a database not migrated yet).
+PUBLIC_DATES = (
+    "ALTER TABLE apm.team_secrets ADD COLUMN IF NOT EXISTS not_before timestamptz, "
+    "ADD COLUMN IF NOT EXISTS not_after timestamptz, "
+    "ADD COLUMN IF NOT EXISTS thumbprint_sha1 text NOT NULL DEFAULT ''"
+)
+
+
 #: Version 2's second step: a secret tied to a customer goes when the customer goes. Secrets
 #: of customers already deleted are removed first (nobody could be given them any more).
 CUSTOMER_FOREIGN_KEY = (
@@ -185,6 +199,10 @@ def install(conn: Connection) -> None:
         conn.execute(SCHEMA)
         for statement in _grants():
             conn.execute(statement)
+
+
+#: A certificate's not-before, not-after and SHA-1 thumbprint (what its ``.cer`` shows).
+PublicDates = tuple[datetime, datetime, str]
 
 
 @dataclass(frozen=True)
@@ -292,14 +310,22 @@ class TeamSecretsDb:
 
     # -- secrets -------------------------------------------------------------------------
     def put_secret(
-        self, secret_id: str, kind: str, customer_id: int | None, ciphertext: bytes, wrapped: bytes
+        self,
+        secret_id: str,
+        kind: str,
+        customer_id: int | None,
+        ciphertext: bytes,
+        wrapped: bytes,
+        public: PublicDates | None = None,
     ) -> None:
-        """Store a new secret and its first wrapped key (the storing member's) at once."""
+        """Store a new secret and its first wrapped key (the storing member's) at once; a
+        certificate's *public* dates go beside it."""
+        not_before, not_after, thumbprint = public or (None, None, "")
         with self._transaction() as conn:
             conn.execute(
-                "INSERT INTO apm.team_secrets (secret_id, kind, customer_id, ciphertext) "
-                "VALUES (%s, %s, %s, %s)",
-                (secret_id, kind, customer_id, ciphertext),
+                "INSERT INTO apm.team_secrets (secret_id, kind, customer_id, ciphertext, "
+                "not_before, not_after, thumbprint_sha1) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (secret_id, kind, customer_id, ciphertext, not_before, not_after, thumbprint),
             )
             conn.execute(
                 "INSERT INTO apm.wrapped_keys (secret_id, member, wrapped) "
@@ -323,6 +349,19 @@ class TeamSecretsDb:
             return None
         sid, kind, customer, data, by = rows[0]
         return SecretRow(sid, kind, customer, bytes(data), by)
+
+    def public_dates(self, secret_id: str) -> PublicDates | None:
+        """A certificate's validity and SHA-1 thumbprint, readable by every member whose
+        scope includes its customer (None: not visible, or stored without them)."""
+        rows = self._run(
+            "SELECT not_before, not_after, thumbprint_sha1 FROM apm.team_secrets "
+            "WHERE secret_id = %s AND not_after IS NOT NULL",
+            (secret_id,),
+        )
+        if not rows:
+            return None
+        not_before, not_after, thumbprint = rows[0]
+        return (not_before, not_after, str(thumbprint))
 
     def customer_of_certificate(self, ref: str) -> int | None:
         """The customer of the inventory's profile that holds *ref* (None before the

@@ -349,3 +349,34 @@ def test_certificates_kept_locally_before_enrolling_move_to_the_team(
     assert bob.store.load(ref).certificate == erin.store.load(ref).certificate
     for member in (erin, bob):
         member.db.conn.close()
+
+
+def test_a_colleague_sees_when_a_certificate_expires_before_it_is_shared(
+    team: tuple[Member, Member, dict], pfx_corpus: dict[str, PfxCase], tmp_path: Path
+) -> None:
+    from desktop.core.secrets.expiry import ExpiryState, expiry_of
+    from desktop.core.secrets.expiry_dates import DatesFile, list_expiries
+    from desktop.core.storage.types import ProfileRow
+
+    alice, bob, customers = team
+    case = pfx_corpus["chain"]
+    ref, info = alice.store.import_pfx(case.path.read_bytes(), case.password)
+    customers[ref] = 7
+    alice.store.settle(ref)
+    with pytest.raises(NotSharedYetError):
+        bob.store.info(ref)  # no share yet: the certificate cannot be opened ...
+    dates = bob.store.public_dates(ref)  # ... but what its .cer shows anyone can be read
+    assert dates is not None
+    assert (dates.not_before, dates.not_after) == (info.not_before, info.not_after)
+    assert dates.thumbprint_sha1 == info.thumbprint_sha1
+    row = ProfileRow(3, "Contoso custom", "Contoso", "tid", "contoso.com", ("baseline",),
+                     "app", "custom", "Valid", "", None)  # fmt: skip
+    (bobs_dates := tmp_path / "bob-dates").mkdir()
+    found = list_expiries([(row, ref)], bob.store, DatesFile(bobs_dates))
+    assert found[3].not_after == info.not_after
+    assert found[3].thumbprint_sha1 == info.thumbprint_sha1
+    assert found[3].days_left is not None
+    viewed = expiry_of(row, ref, bob.store)  # the expiry view: waiting, with the dates
+    assert viewed.state is ExpiryState.WAITING and "team approve" in viewed.note
+    assert viewed.not_after == info.not_after and viewed.thumbprint_sha1 == info.thumbprint_sha1
+    assert bob.store.public_dates("cert-" + "0" * 32) is None  # nothing known: read it
