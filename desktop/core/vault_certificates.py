@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from desktop.core.certificates import (
     CertificateError,
@@ -31,7 +31,14 @@ from desktop.core.vault_errors import VaultDamagedError
 if TYPE_CHECKING:
     from desktop.core.vault import SecretVault
 
-__all__ = ["CERT_PREFIX", "RUN_STARTED", "CertificateVault", "Commit"]
+__all__ = [
+    "CERT_PREFIX",
+    "RUN_STARTED",
+    "CertificateVault",
+    "Commit",
+    "Replaceable",
+    "replace_certificate",
+]
 
 log = logging.getLogger(__name__)
 
@@ -167,20 +174,7 @@ class CertificateVault:
 
         If anything fails, the old certificate is untouched and the new one is removed.
         """
-        new_ref = self.store(contents)
-        if commit is not None:
-            try:
-                commit(new_ref)
-            except BaseException:
-                self.discard(new_ref)
-                raise
-            self.settle(new_ref)
-        if old_ref:
-            try:
-                self.delete(old_ref)
-            except UserError as exc:  # the profile already uses the new one; a leftover is harmless
-                log.warning("could not remove the replaced certificate %s: %s", old_ref, exc)
-        return new_ref
+        return replace_certificate(self, old_ref, contents, commit)
 
     @staticmethod
     def _check_ref(ref: str) -> None:
@@ -189,3 +183,38 @@ class CertificateVault:
 
 
 Commit = Callable[[str], None]
+
+
+class Replaceable(Protocol):
+    """What :func:`replace_certificate` needs of a certificate store."""
+
+    def store(self, contents: PfxContents) -> str: ...
+    def discard(self, ref: str) -> None: ...
+    def settle(self, ref: str) -> None: ...
+    def delete(self, ref: str) -> None: ...
+
+
+def replace_certificate(
+    certificates: Replaceable,
+    old_ref: str | None,
+    contents: PfxContents,
+    commit: Commit | None = None,
+) -> str:
+    """Store *contents* in *certificates* as a new ref; only once it is stored and verified
+    (and *commit* has succeeded) is *old_ref* removed. If anything fails, the old certificate
+    is untouched and the new one is removed. Returns the new ref.
+    """
+    new_ref = certificates.store(contents)
+    if commit is not None:
+        try:
+            commit(new_ref)
+        except BaseException:
+            certificates.discard(new_ref)
+            raise
+        certificates.settle(new_ref)
+    if old_ref:
+        try:
+            certificates.delete(old_ref)
+        except UserError as exc:  # the profile already uses the new one; a leftover is harmless
+            log.warning("could not remove the replaced certificate %s: %s", old_ref, exc)
+    return new_ref

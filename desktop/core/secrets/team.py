@@ -39,6 +39,7 @@ from desktop.core.secrets.store import WAITING, Commit, NotSharedYetError
 from desktop.core.secrets.team_tokens import TeamTokenCache
 from desktop.core.store.postgres.team_secrets import MemberKey, TeamSecretsDb
 from desktop.core.vault import CERT_PREFIX, RUN_STARTED, new_name
+from desktop.core.vault_certificates import replace_certificate
 from desktop.core.vault_errors import VaultDamagedError
 
 log = logging.getLogger(__name__)
@@ -161,20 +162,7 @@ class TeamSecretStore:
     def replace(
         self, old_ref: str | None, contents: PfxContents, commit: Commit | None = None
     ) -> str:
-        new_ref = self.store(contents)
-        if commit is not None:
-            try:
-                commit(new_ref)
-            except BaseException:
-                self.discard(new_ref)
-                raise
-            self.settle(new_ref)
-        if old_ref:
-            try:
-                self.delete(old_ref)
-            except UserError as exc:
-                log.warning("could not remove the replaced certificate %s: %s", old_ref, exc)
-        return new_ref
+        return replace_certificate(self, old_ref, contents, commit)
 
     def collect_interrupted(
         self, referenced: Callable[[], set[str]], *, before: float | None = None
