@@ -37,6 +37,8 @@ __all__ = [
     "CertificateVault",
     "Commit",
     "Replaceable",
+    "import_certificate",
+    "open_stored",
     "replace_certificate",
 ]
 
@@ -61,10 +63,7 @@ class CertificateVault:
 
     def import_pfx(self, data: bytes, password: str | None) -> tuple[str, CertificateInfo]:
         """Open, check and store a PFX; returns ``(certificate_ref, info)``."""
-        contents = read_pfx(data, password)
-        del password  # opened; never kept
-        ref = self.store(contents)
-        return ref, inspect(contents)
+        return import_certificate(self, data, password)
 
     def store(self, contents: PfxContents) -> str:
         """Check that a profile can use *contents*, store it, verify it; return its ref.
@@ -143,14 +142,11 @@ class CertificateVault:
     def load(self, ref: str) -> PfxContents:
         """The key and certificates stored under *ref* (in memory only)."""
         self._check_ref(ref)
-        try:
-            return read_pfx(self.vault.get(ref), None)
-        except CertificateError as exc:
-            raise VaultDamagedError(
-                "The stored certificate is damaged.",
-                remedy="Choose the app's .pfx file again (re-authorize the profile).",
-                detail=exc.message,
-            ) from exc
+        return open_stored(
+            self.vault.get(ref),
+            "The stored certificate is damaged.",
+            remedy="Choose the app's .pfx file again (re-authorize the profile).",
+        )
 
     def info(self, ref: str) -> CertificateInfo:
         """The report on the certificate stored under *ref* (expiry warnings included)."""
@@ -186,7 +182,7 @@ Commit = Callable[[str], None]
 
 
 class Replaceable(Protocol):
-    """What :func:`replace_certificate` needs of a certificate store."""
+    """What :func:`replace_certificate` and :func:`import_certificate` need of a store."""
 
     def store(self, contents: PfxContents) -> str: ...
     def discard(self, ref: str) -> None: ...
@@ -218,3 +214,23 @@ def replace_certificate(
         except UserError as exc:  # the profile already uses the new one; a leftover is harmless
             log.warning("could not remove the replaced certificate %s: %s", old_ref, exc)
     return new_ref
+
+
+def import_certificate(
+    certificates: Replaceable, data: bytes, password: str | None
+) -> tuple[str, CertificateInfo]:
+    """Open a PFX, store it in *certificates*; returns ``(certificate_ref, info)``. The
+    password opens the file and is then dropped."""
+    contents = read_pfx(data, password)
+    del password  # opened; never kept
+    ref = certificates.store(contents)
+    return ref, inspect(contents)
+
+
+def open_stored(plaintext: bytes, message: str, *, remedy: str) -> PfxContents:
+    """The key and certificates in a stored certificate's *plaintext* (a password-less PFX);
+    :class:`VaultDamagedError` with *message* and *remedy* when it does not open."""
+    try:
+        return read_pfx(plaintext, None)
+    except CertificateError as exc:
+        raise VaultDamagedError(message, remedy=remedy, detail=exc.message) from exc

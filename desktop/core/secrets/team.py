@@ -22,12 +22,10 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from desktop.core.certificates import (
-    CertificateError,
     CertificateInfo,
     PfxContents,
     export_pfx,
     inspect,
-    read_pfx,
     validate_for_profile,
 )
 from desktop.core.errors import UserError
@@ -39,7 +37,7 @@ from desktop.core.secrets.store import WAITING, Commit, NotSharedYetError
 from desktop.core.secrets.team_tokens import TeamTokenCache
 from desktop.core.store.postgres.team_secrets import MemberKey, TeamSecretsDb
 from desktop.core.vault import CERT_PREFIX, RUN_STARTED, new_name
-from desktop.core.vault_certificates import replace_certificate
+from desktop.core.vault_certificates import import_certificate, open_stored, replace_certificate
 from desktop.core.vault_errors import VaultDamagedError
 
 log = logging.getLogger(__name__)
@@ -82,10 +80,7 @@ class TeamSecretStore:
         self.db.whoami()
 
     def import_pfx(self, data: bytes, password: str | None) -> tuple[str, CertificateInfo]:
-        contents = read_pfx(data, password)
-        del password  # opened; never kept
-        ref = self.store(contents)
-        return ref, inspect(contents)
+        return import_certificate(self, data, password)
 
     def store(self, contents: PfxContents) -> str:
         if not self.keys.enrolled():  # nothing to share it with yet: this computer keeps it
@@ -124,15 +119,11 @@ class TeamSecretStore:
         if wrapped is None:
             raise NotSharedYetError(WAITING)
         data_key = unwrap(ref, self.member, wrapped, self.keys.private_key())
-        plaintext = open_secret(ref, data_key, row.ciphertext)
-        try:
-            return read_pfx(plaintext, None)
-        except CertificateError as exc:
-            raise VaultDamagedError(
-                "The shared certificate is damaged.",
-                remedy="Re-authorize the profile with the app's .pfx file.",
-                detail=exc.message,
-            ) from exc
+        return open_stored(
+            open_secret(ref, data_key, row.ciphertext),
+            "The shared certificate is damaged.",
+            remedy="Re-authorize the profile with the app's .pfx file.",
+        )
 
     def info(self, ref: str) -> CertificateInfo:
         return inspect(self.load(ref))
