@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop.cli_commands.context import CliContext
@@ -17,6 +18,7 @@ from desktop.cli_commands.output import emit, emit_object, escape
 from desktop.core.errors import UserError
 
 if TYPE_CHECKING:
+    from desktop.core.store.postgres.connection import Connection
     from desktop.core.store.postgres.credentials import TeamDatabase
     from desktop.core.team.offline import OfflineCopy, OfflineStore
 
@@ -124,25 +126,30 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _period(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.core.store.postgres.offline_days import set_offline_days
-    from desktop.core.team.connect import connect_to
 
-    conn = connect_to(_database(ctx))
-    try:
-        set_offline_days(conn, args.days)
-    finally:
-        conn.close()
-    emit_object({"offline_days": args.days}, args.format)
-    return 0
+    return _set_days(args, ctx, set_offline_days, "offline_days")
 
 
 def _changes_kept(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.core.store.postgres.retention import set_change_log_days
+
+    return _set_days(args, ctx, set_change_log_days, "change_log_days")
+
+
+def _set_days(
+    args: argparse.Namespace,
+    ctx: CliContext,
+    write: Callable[[Connection, int], None],
+    field: str,
+) -> int:
+    """Write an admin's days setting (*write* checks the role and the range), then echo it
+    as *field*."""
     from desktop.core.team.connect import connect_to
 
     conn = connect_to(_database(ctx))
     try:
-        set_change_log_days(conn, args.days)
+        write(conn, args.days)
     finally:
         conn.close()
-    emit_object({"change_log_days": args.days}, args.format)
+    emit_object({field: args.days}, args.format)
     return 0

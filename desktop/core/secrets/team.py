@@ -22,12 +22,10 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from desktop.core.certificates import (
-    CertificateError,
     CertificateInfo,
     PfxContents,
     export_pfx,
     inspect,
-    read_pfx,
     validate_for_profile,
 )
 from desktop.core.errors import UserError
@@ -40,6 +38,7 @@ from desktop.core.secrets.store import WAITING, Commit, NotSharedYetError
 from desktop.core.secrets.team_tokens import TeamTokenCache
 from desktop.core.store.postgres.team_secrets import MemberKey, PublicDates, TeamSecretsDb
 from desktop.core.vault import CERT_PREFIX, RUN_STARTED, new_name
+from desktop.core.vault_certificates import import_certificate, open_stored, replace_certificate
 from desktop.core.vault_errors import VaultDamagedError
 
 log = logging.getLogger(__name__)
@@ -89,10 +88,7 @@ class TeamSecretStore:
         self.db.whoami()
 
     def import_pfx(self, data: bytes, password: str | None) -> tuple[str, CertificateInfo]:
-        contents = read_pfx(data, password)
-        del password  # opened; never kept
-        ref = self.store(contents)
-        return ref, inspect(contents)
+        return import_certificate(self, data, password)
 
     def store(self, contents: PfxContents) -> str:
         if not self.keys.enrolled():  # nothing to share it with yet: this computer keeps it
@@ -131,15 +127,11 @@ class TeamSecretStore:
         if wrapped is None:
             raise NotSharedYetError(WAITING)
         data_key = unwrap(ref, self.member, wrapped, self.keys.private_key())
-        plaintext = open_secret(ref, data_key, row.ciphertext)
-        try:
-            return read_pfx(plaintext, None)
-        except CertificateError as exc:
-            raise VaultDamagedError(
-                "The shared certificate is damaged.",
-                remedy="Re-authorize the profile with the app's .pfx file.",
-                detail=exc.message,
-            ) from exc
+        return open_stored(
+            open_secret(ref, data_key, row.ciphertext),
+            "The shared certificate is damaged.",
+            remedy="Re-authorize the profile with the app's .pfx file.",
+        )
 
     def info(self, ref: str) -> CertificateInfo:
         return inspect(self.load(ref))
@@ -175,20 +167,7 @@ class TeamSecretStore:
     def replace(
         self, old_ref: str | None, contents: PfxContents, commit: Commit | None = None
     ) -> str:
-        new_ref = self.store(contents)
-        if commit is not None:
-            try:
-                commit(new_ref)
-            except BaseException:
-                self.discard(new_ref)
-                raise
-            self.settle(new_ref)
-        if old_ref:
-            try:
-                self.delete(old_ref)
-            except UserError as exc:
-                log.warning("could not remove the replaced certificate %s: %s", old_ref, exc)
-        return new_ref
+        return replace_certificate(self, old_ref, contents, commit)
 
     def collect_interrupted(
         self, referenced: Callable[[], set[str]], *, before: float | None = None

@@ -19,6 +19,7 @@ import psycopg
 
 from desktop.core.changes import ChangeEntry, ChangeFeed
 from desktop.core.errors import UserError
+from desktop.core.store.postgres.change_log import read_log, write_log
 from desktop.core.store.postgres.connection import (
     Connection,
     connect,
@@ -27,7 +28,7 @@ from desktop.core.store.postgres.connection import (
     redacted,
 )
 from desktop.core.store.postgres.migrate import check_usable
-from desktop.core.store.postgres.repository import PgUnitOfWork, read_log, write_log
+from desktop.core.store.postgres.repository import PgUnitOfWork
 from desktop.core.store.postgres.retention import trim
 from desktop.core.store.postgres.schema import CHANNEL
 from desktop.core.store.postgres.team import current_role

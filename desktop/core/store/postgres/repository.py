@@ -3,7 +3,8 @@
 Each part (customers, tenants, profiles, history) runs its SQL on the unit of work's
 connection and notes what every write changed, exactly as the SQLite store announces it; the
 unit of work writes those changes to ``apm.change_log`` before it commits. The audit is not
-written here: the server's triggers write it, whoever the client is.
+written here: the server's triggers write it, whoever the client is. The change log itself
+is :mod:`desktop.core.store.postgres.change_log`'s.
 """
 
 from __future__ import annotations
@@ -11,16 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC
 
-from psycopg.types.json import Jsonb
-
-from desktop.core.changes import (
-    Change,
-    ChangeEntry,
-    ChangeKind,
-    EntityKind,
-    coalesce,
-    everything,
-)
+from desktop.core.changes import ChangeKind, EntityKind
 from desktop.core.domain import Cloud, Customer, ProfileEvent, Status, Tenant
 from desktop.core.errors import StaleEditError, stale_edit
 from desktop.core.store import profile_mapping as mapping
@@ -40,59 +32,6 @@ class PgUnitOfWork(ChangeNotes):
         self.tenants = PgTenants(self)
         self.profiles = PgProfiles(self)
         self.history = PgHistory(self)
-
-
-def write_log(conn: Connection, changes: Sequence[Change]) -> list[ChangeEntry]:
-    """Append *changes* to the change log in the open transaction; the server stamps each
-    with its seq, the authenticated role and the time."""
-    entries = []
-    for change in coalesce(changes):
-        row = conn.execute(
-            "INSERT INTO change_log (entity, kind, ids, fields) VALUES (%s, %s, %s, %s) "
-            "RETURNING seq, actor, at",
-            (
-                change.entity.value,
-                change.kind.value,
-                Jsonb(list(change.ids)),
-                ",".join(change.fields),
-            ),
-        ).fetchone()
-        assert row is not None
-        entries.append(ChangeEntry(int(row[0]), change, str(row[1]), row[2].astimezone(UTC)))
-    return entries
-
-
-def read_log(conn: Connection, seq: int, limit: int) -> list[ChangeEntry]:
-    """The entries after *seq* that the member may see, oldest first; an ``EVERYTHING``
-    entry first when retention deleted entries after *seq* (the reader must reload)."""
-    from desktop.core.store.postgres.retention import trimmed_upto
-
-    first: list[ChangeEntry] = []
-    upto = trimmed_upto(conn)
-    if seq < upto:
-        row = conn.execute("SELECT clock_timestamp(), session_user").fetchone()
-        assert row is not None
-        first.append(everything(upto, str(row[1]), row[0].astimezone(UTC)))
-        seq = upto
-    rows = conn.execute(
-        "SELECT seq, at, actor, entity, kind, ids, fields FROM change_log WHERE seq > %s "
-        "ORDER BY seq LIMIT %s",
-        (seq, limit),
-    ).fetchall()
-    return first + [
-        ChangeEntry(
-            int(number),
-            Change(
-                EntityKind(entity),
-                ChangeKind(kind),
-                tuple(ids),
-                tuple(fields.split(",")) if fields else (),
-            ),
-            str(actor),
-            at.astimezone(UTC),
-        )
-        for number, at, actor, entity, kind, ids, fields in rows
-    ]
 
 
 _IDS_OF_CUSTOMER = mapping.sql(mapping.IDS_OF_CUSTOMER, "%s")

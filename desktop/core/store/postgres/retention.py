@@ -3,7 +3,7 @@
 Entries older than the period are deleted by the server function ``apm.trim_change_log()``
 (run as the schema's owner: the change log is append-only for everyone else). The newest seq it
 deleted is remembered, so a reader whose cursor is older gets an ``EVERYTHING`` entry (reload)
-first rather than a silent gap (see :func:`~desktop.core.store.postgres.repository.read_log`).
+first rather than a silent gap (see :func:`~desktop.core.store.postgres.change_log.read_log`).
 """
 
 from __future__ import annotations
