@@ -145,6 +145,9 @@ class SqliteCustomers(_Part):
     def counts(self) -> dict[int, tuple[int, int]]:
         return customer_rows.counts(self._conn)
 
+    def versions(self, ids: Sequence[int] | None = None) -> dict[int, int]:
+        return customer_rows.versions(self._conn, ids)
+
     def _edit(self, customer_id: int, column: str, value: str, expected: int | None) -> None:
         self._uow.check_writable()
         customer_rows.edit(

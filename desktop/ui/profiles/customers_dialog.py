@@ -68,6 +68,8 @@ class CustomersDialog(QDialog):
         self.access_panel: TenantAccessPanel | None = None
         self.dialogs = dialogs
         self._snapshot: CustomersSnapshot | None = None
+        #: Each customer's version as last read or written here (an edit checks it).
+        self._versions: dict[int, int] = {}
         self._select_after_load = ""
         #: A tenant to choose once the customers are loaded (a failed check's Connect).
         self._tenant_after_load = ""
@@ -126,6 +128,7 @@ class CustomersDialog(QDialog):
         self.remove_button.clicked.connect(self.remove_customer)
         self.notes_editor = NotesEditor(self.controller, box)
         self.notes_editor.saved.connect(self._notes_saved)
+        self.notes_editor.stored.connect(self._version_stored)
         self.notes_editor.settled.connect(self._notes_settled)
         self.notes = self.notes_editor.edit
         self.notes.setMaximumHeight(90)
@@ -188,6 +191,7 @@ class CustomersDialog(QDialog):
     def _on_loaded(self, snapshot: CustomersSnapshot) -> None:
         current = self.current()
         self._snapshot = snapshot
+        self._versions = dict(snapshot.versions)
         self.customers.set_customers(snapshot.customers, snapshot.counts)
         if not snapshot.customers:
             self.status.setText("No customers yet: type a name above and press Add customer.")
@@ -223,7 +227,10 @@ class CustomersDialog(QDialog):
         self.details.setEnabled(customer is not None)
         self.name_edit.setText(customer.name if customer else "")
         self.notes_editor.show_customer(
-            customer.name if customer else "", customer.notes if customer else ""
+            customer.name if customer else "",
+            customer.notes if customer else "",
+            customer_id=customer.id if customer else None,
+            version=self._versions.get(customer.id) if customer and customer.id else None,
         )
         tenants = []
         if customer is not None and self._snapshot is not None and customer.id is not None:
@@ -272,8 +279,7 @@ class CustomersDialog(QDialog):
         if customer is None or new == customer.name:
             return
         self._select_after_load = new
-        snapshot = self._snapshot
-        version = snapshot.versions.get(customer.id) if snapshot and customer.id else None
+        version = self._versions.get(customer.id) if customer.id else None
         task = self.follow(
             self.controller.rename_customer(
                 customer.name, new, expected_version=version, customer_id=customer.id
@@ -303,6 +309,12 @@ class CustomersDialog(QDialog):
         row = self.customers.row_of(name)
         if row >= 0:
             self.customers.customer(row).notes = notes.strip()
+
+    @Slot(object)
+    def _version_stored(self, customer: Customer) -> None:
+        """Our own notes save bumped the version: a rename after it is not stale."""
+        if customer.id is not None:
+            self._versions[customer.id] = customer.version
 
     @Slot(bool)
     def _notes_settled(self, saved: bool) -> None:
@@ -351,10 +363,14 @@ class CustomersDialog(QDialog):
             self.tenants_box.cancel_lookup()
             return
         notes = self.notes_editor
-        if notes.error is not None and not self._closing:
+        if (notes.error is not None or notes.set_aside) and not self._closing:
+            why = (
+                notes.error.one_line()
+                if notes.error is not None
+                else "a colleague's notes are shown, and yours are set aside."
+            )
             question = (
-                f"The notes of {notes.customer} are not saved: {notes.error.one_line()} "
-                "Close anyway and lose them?"
+                f"The notes of {notes.customer} are not saved: {why} Close anyway and lose them?"
             )
             if not self.dialogs.confirm(TITLE, question, action="Close without saving"):
                 return

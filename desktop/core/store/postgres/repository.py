@@ -181,6 +181,16 @@ class PgCustomers(_Part):
             result[int(cid)] = (result.get(int(cid), (0, 0))[0], int(n))
         return result
 
+    def versions(self, ids: Sequence[int] | None = None) -> dict[int, int]:
+        if ids is None:
+            rows = self._conn.execute("SELECT id, version FROM customers")
+        else:
+            rows = self._conn.execute(
+                "SELECT id, version FROM customers WHERE id = ANY(%s)",
+                ([int(i) for i in ids],),
+            )
+        return {int(cid): int(version) for cid, version in rows}
+
     def version_of(self, customer_id: int) -> int | None:
         """The customer's version now (for an edit that checks it), or None when gone."""
         row = self._conn.execute(
