@@ -349,6 +349,9 @@ def test_the_readme_team_set_up_and_every_team_command_through_the_cli(
     assert approved["count"] == 1, approved
     valid = _check(bob, profile_id)
     assert valid["status"] == "Valid" and "waiting" not in valid["reason"], valid
+    # Removing a member is an admin's: a technician is told so, and nothing is taken away.
+    assert "Only a team admin" in alice.refused("team", "remove", bob.login)
+    assert _check(bob, profile_id)["status"] == "Valid"
     done = alice.ok("reauthorize", str(profile_id), "--yes", "--ticket", "T-3", "--timeout", "90")
     assert done, done
 
@@ -378,4 +381,4 @@ def test_the_readme_team_set_up_and_every_team_command_through_the_cli(
     alice.ok("profiles", "delete", str(profile_id), "--yes", "--ticket", "T-4")
 
     tickets = {r["ticket"] for r in carol.ok("audit", "--customer", "Contoso")}
-    assert {"T-1", "T-3", "T-4"} <= tickets, tickets
+    assert {"T-1", "T-2", "T-3", "T-4"} <= tickets, tickets
