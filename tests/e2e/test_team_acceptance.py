@@ -11,6 +11,7 @@ the sandbox consent, check, re-authorize and delete with ``--ticket``, ``team en
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -378,6 +379,35 @@ def test_the_readme_team_set_up_and_every_team_command_through_the_cli(
     assert removed["rotate"], removed
     again = _check(bob, profile_id)
     assert again["status"] != "Invalid" and WAITING in again["reason"], again
+
+    # The rotation offered: a new certificate, refused until the customer uploads its .cer,
+    # then verified and kept by the team store; Bob, approved again, checks with the new one.
+    out = tmp_path / "rotated"
+    plan = alice.ok(
+        "cert", "rotate", str(profile_id), "--out", str(out), "--pfx-password-stdin",
+        input_text="new-pw\n",
+    )  # fmt: skip
+    assert any("Certificates & secrets" in step for step in plan["steps"]), plan
+    early = alice.refused(
+        "cert", "rotate", str(profile_id), "--verify", plan["pfx"], "--password-stdin",
+        input_text="new-pw\n",
+    )  # fmt: skip
+    assert "does not accept the new certificate yet" in early, early
+    cer = (out / Path(plan["cer"]).name).read_bytes()
+    running.scenario.upload_certificate(
+        CUSTOM_APP_ID, cer.decode() if cer.startswith(b"-----") else base64.b64encode(cer).decode()
+    )
+    rotated = alice.ok(
+        "cert", "rotate", str(profile_id), "--verify", plan["pfx"], "--password-stdin",
+        input_text="new-pw\n",
+    )  # fmt: skip
+    assert rotated["status"] == "Valid", rotated
+    assert WAITING in _check(bob, profile_id)["reason"]
+    alice.ok("team", "approve", bob.login, "--fingerprint", bob_key["fingerprint"])
+    assert _check(bob, profile_id)["status"] == "Valid"
+    (row,) = alice.ok("cert", "expiry")
+    assert row["thumbprint_sha1"] == plan["thumbprint_sha1"] and row["state"] == "ok", row
+
     alice.ok("profiles", "delete", str(profile_id), "--yes", "--ticket", "T-4")
 
     tickets = {r["ticket"] for r in carol.ok("audit", "--customer", "Contoso")}
