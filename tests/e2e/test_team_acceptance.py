@@ -35,7 +35,7 @@ from desktop.sandbox.demo import Demo, populate
 from tests.helpers.browser_cli import browser_command
 from tests.helpers.certificates import app_certificate
 from tests.helpers.cli_sandbox import secret_service_missing
-from tests.helpers.fixtures import REPO_ROOT
+from tests.helpers.fixtures import REPO_ROOT, run_module
 from tests.helpers.postgres import (
     OWNER,
     Cluster,
@@ -248,7 +248,8 @@ def test_the_readme_team_set_up_and_every_team_command_through_the_cli(
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
     said = alice.text("team", "import-local")
-    assert "Merged 2 customers" in said and "already there: 0 customers" in said, said
+    assert said.startswith("Merged 2 customers, 1 tenant and 0 profiles"), said
+    assert "already there: 0 customers, 0 tenants, 0 profiles." in said, said
     again = alice.ok("team", "import-local", "--from", str(alice.home))
     assert set(again["merged"].values()) == {0}, again
     assert again["already_there"]["customers"] == 2 and again["already_there"]["tenants"] == 1
@@ -412,3 +413,13 @@ def test_the_readme_team_set_up_and_every_team_command_through_the_cli(
 
     tickets = {r["ticket"] for r in carol.ok("audit", "--customer", "Contoso")}
     assert {"T-1", "T-2", "T-3", "T-4"} <= tickets, tickets
+
+
+def test_watch_offers_only_the_formats_it_streams(tmp_path: Path) -> None:
+    """A watch is a stream of lines: table or JSON; CSV is refused in one line, not ignored."""
+    done = run_module(
+        "desktop.cli", ["watch", "--format", "csv"], env={"APP_PROFILES_HOME": str(tmp_path)}
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.strip().splitlines()
+    assert "invalid choice: 'csv'" in line and "'json'" in line, line
