@@ -336,6 +336,18 @@ def test_the_readme_team_set_up_and_every_team_command_through_the_cli(
     if tried.returncode == 2:
         (line,) = tried.stderr.strip().splitlines()
         assert READ_ONLY in line, line
+    # A read-only login's consent is refused before the browser opens.
+    log = tmp_path / "b.log"
+    before = log.read_text() if log.exists() else ""
+    ro = bob.cli(
+        "consent", "--customer", "Contoso", "--tenant", demo.domain,
+        "--service", "Baseline management", "--timeout", "60", "--ticket", "T-9",
+    )  # fmt: skip
+    assert ro.returncode == 2, (ro.stdout, ro.stderr)
+    (line,) = ro.stderr.strip().splitlines()
+    assert READ_ONLY in line, line
+    after = log.read_text() if log.exists() else ""
+    assert after == before, "refused before the browser opened: no consent in the tenant"
     # Issue 19's flow is two technicians: Bob gets the daily role (his scope stays north).
     assert owner.ok("team", "grant", bob.login, "--role", "technician")["role"] == "technician"
     waiting = _check(bob, profile_id)
