@@ -29,6 +29,7 @@ from desktop.core.identity.staged import StagedCertificates
 from desktop.core.inventory import Inventory
 from desktop.core.inventory.profiles import row_json
 from desktop.core.services import IdentityServices
+from desktop.core.team.leasing import creating
 
 
 class ProfileInventory(Protocol):
@@ -44,6 +45,11 @@ class _StoreInventory:
 
     def __init__(self, inventory: Inventory) -> None:
         self.inventory = inventory
+
+    @property
+    def store(self) -> object:
+        """The store under the inventory (the team database's leases are taken on it)."""
+        return self.inventory.store
 
     def find_tenant(self, key: str) -> tuple[Tenant, Customer]:
         return self.inventory.tenants.find(key)
@@ -177,20 +183,30 @@ def consent(
         ctx.certificates.check_available("store the certificate")  # refuse before the browser
     # Without a sign-in app, verification says Unknown, and why.
     engine = wiring.consent_engine(certificates=staged, open_browser=open_browser)
-    say(
-        f"Opening the system browser for {plan.method.value} consent to {plan.app_type.name} "
-        f"in {plan.tenant.label}…"
-    )
-    say(WAITING_LINE)
-    outcome = consent_new_profile(
-        engine,
-        plan,
-        pfx=pfx,
-        password=password,
-        timeout=args.timeout or wiring.settings.consent_timeout_seconds,
-        progress=PROGRESS,
-    )
-    saved = _save(ctx, inventory, outcome.profile, plan.customer.name, staged)
+    # On the team database, the lease on the profile being created is taken before the
+    # browser opens, as the wizard's: the server refuses a read-only role (or a colleague's
+    # consent to the same app in the same tenant) before any consent exists in the tenant.
+    with creating(
+        getattr(inventory, "store", None),  # an inventory with no store takes no lease
+        plan.tenant.tenant_id,
+        plan.app_type.id,
+        label=f"the {plan.app_type.label} profile for {plan.customer.name}",
+        customer_id=plan.customer.id,
+    ):
+        say(
+            f"Opening the system browser for {plan.method.value} consent to "
+            f"{plan.app_type.name} in {plan.tenant.label}…"
+        )
+        say(WAITING_LINE)
+        outcome = consent_new_profile(
+            engine,
+            plan,
+            pfx=pfx,
+            password=password,
+            timeout=args.timeout or wiring.settings.consent_timeout_seconds,
+            progress=PROGRESS,
+        )
+        saved = _save(ctx, inventory, outcome.profile, plan.customer.name, staged)
     emit_object(saved, args.format)
     return 0
 

@@ -52,6 +52,8 @@ def _cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return ", ".join(_cell(v) for v in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{_cell(k)}: {_cell(v)}" for k, v in value.items())
     return escape(str(value))
 
 
@@ -140,7 +142,7 @@ def _wrapped(text: str, width: int) -> list[str]:
 
 
 def _csv_cell(value: Any) -> str:
-    """A CSV cell: the value as it is (no escaping), lists joined by commas."""
+    """A CSV cell: the value as it is (no escaping), lists joined by commas, mappings as JSON."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -149,6 +151,8 @@ def _csv_cell(value: Any) -> str:
         return "\n".join(value)
     if isinstance(value, list | tuple):
         return ", ".join(_csv_cell(v) for v in value)
+    if isinstance(value, Mapping):  # ids and the like: JSON, which a script can read back
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 

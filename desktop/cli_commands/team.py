@@ -280,7 +280,17 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         conn = connect(db.url, password=_password(db))
     except UserError as exc:
-        report.update(connected=False, last_sync=None, problem=exc.one_line())
+        # The same keys as when connected; the last sync is the offline copy's, if any.
+        report.update(
+            user=None,
+            server_version=None,
+            schema_version=None,
+            role=None,
+            groups=[],
+            connected=False,
+            last_sync=_last_sync(ctx, db),
+            problem=exc.one_line(),
+        )
         emit_object(report, args.format)
         return 2
     try:
@@ -302,6 +312,17 @@ def _status(args: argparse.Namespace, ctx: CliContext) -> int:
         conn.close()
     emit_object(report, args.format)
     return 0
+
+
+def _last_sync(ctx: CliContext, db: TeamDatabase) -> str | None:
+    """When this data folder's usable offline copy of *db* was synced (UTC), or None."""
+    from desktop.core.team.offline import OfflineStore
+
+    try:
+        synced = OfflineStore(ctx.paths.root, db.account).load().synced_at
+    except UserError:  # no copy, an expired or unreadable one: nothing synced to speak of
+        return None
+    return synced.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _import_local(args: argparse.Namespace, ctx: CliContext) -> int:

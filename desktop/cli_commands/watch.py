@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from desktop.cli_commands.common import format_parent
 from desktop.cli_commands.context import CliContext
 from desktop.cli_commands.output import escape
 from desktop.core.changes import ChangeEntry
@@ -30,10 +29,12 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "watch",
-        parents=[format_parent()],
-        help="print each change to the inventory as it happens",
+    parser = subparsers.add_parser("watch", help="print each change to the inventory as it happens")
+    parser.add_argument(  # a stream of lines: no CSV (a header would have no end to follow)
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="table: one readable line per change; json: one JSON object per line",
     )
     parser.add_argument(
         "--after-seq",

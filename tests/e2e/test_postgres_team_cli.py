@@ -105,7 +105,7 @@ def test_import_local_is_idempotent_and_says_what_it_did(
     assert second["merged"] == {"customers": 0, "tenants": 0, "profiles": 0, "events": 0}
     assert second["already_there"] == {"customers": 2, "tenants": 1, "profiles": 0}
     table = tech("team", "import-local")
-    assert table.returncode == 0 and "already there: 2 customers, 1 tenants" in table.stdout
+    assert table.returncode == 0 and "already there: 2 customers, 1 tenant," in table.stdout
 
     # Profiles come with their history, once.
     seeded = cli("demo", "seed", "--customers", "2", "--profiles", "12", "--format", "json")

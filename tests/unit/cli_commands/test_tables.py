@@ -73,3 +73,15 @@ def test_profiles_show_gives_names_and_a_history_a_line(demo: None) -> None:
     assert len(history) == len(obj["history"]) >= 2
     assert all(line.startswith("  ") for line in history)
     assert obj["history"][0]["at"] in history[0]
+
+
+def test_a_mapping_cell_is_json_in_csv_and_key_value_pairs_in_a_table() -> None:
+    rows = [{"entity": "tenant", "ids": {"tenant_id": "11111111-2222", "customer": 3}}]
+    out = io.StringIO()
+    emit(rows, "csv", ["entity", "ids"], out=out)
+    (row,) = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert json.loads(row["ids"]) == rows[0]["ids"]
+
+    out = io.StringIO()
+    emit_object({"groups": {"north": ["Contoso", "Fabrikam"]}}, "table", out=out)
+    assert out.getvalue() == "groups  north: Contoso, Fabrikam\n"

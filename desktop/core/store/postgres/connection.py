@@ -144,7 +144,7 @@ def database_error(exc: psycopg.Error, url: str = "") -> UserError:
         if "append-only" in text:
             return UserError("The audit and history cannot be changed or deleted.", detail=text)
         return UserError(
-            "Your team role is read-only, so this change was refused.",
+            "This change was refused: your team role is read-only.",
             remedy="Ask your team's admin for the technician role. Nothing was changed.",
             detail=text,
         )

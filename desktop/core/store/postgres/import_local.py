@@ -40,13 +40,21 @@ class ImportReport:
     def summary(self) -> str:
         m, a = self.merged, self.already_there
         text = (
-            f"Merged {m['customers']} customers, {m['tenants']} tenants and {m['profiles']} "
-            f"profiles (with {m['events']} history entries); already there: "
-            f"{a['customers']} customers, {a['tenants']} tenants, {a['profiles']} profiles."
+            f"Merged {_n(m['customers'], 'customer')}, {_n(m['tenants'], 'tenant')} and "
+            f"{_n(m['profiles'], 'profile')} (with {_n(m['events'], 'history entry')}); "
+            f"already there: {_n(a['customers'], 'customer')}, {_n(a['tenants'], 'tenant')}, "
+            f"{_n(a['profiles'], 'profile')}."
         )
         if self.conflicts:
             text += f" Not copied: {'; '.join(self.conflicts)}."
         return text
+
+
+def _n(count: int, noun: str) -> str:
+    """'1 tenant', '2 tenants', '0 history entries'."""
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"
 
 
 def _key(profile: AppProfile) -> tuple[str, str, str, str]:
