@@ -28,6 +28,7 @@ from desktop.sandbox.directory import RESOURCE_NAMES, App, Directory, Tenant, Us
 from desktop.sandbox.faults import AADSTS, FaultTable
 from desktop.sandbox.gdap import is_partner_center
 from desktop.sandbox.registrations import PUBLIC, platform_of
+from desktop.sandbox.variants import access_claims, token_response
 
 OIDC_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
 _GRAPH_HOSTS = {"graph.microsoft.com", "graph.microsoft.us", "microsoftgraph.chinacloudapi.cn"}
@@ -531,12 +532,15 @@ class Issuer:
             "ver": "2.0",
             "uti": secrets.token_urlsafe(12),
         }
-        return {
+        variants = self.directory.variants
+        claims = access_claims(claims, variants)
+        body = {
             "token_type": "Bearer",
             "expires_in": 3599,
             "ext_expires_in": 3599,
             "access_token": jws.sign(claims, self.key, self.kid),
         }
+        return token_response(body, variants)
 
     # -- scenario hooks and Graph -----------------------------------------------------------
     def expire_refresh_tokens(self, tenant_id: str | None, upn: str | None, code: int) -> int:

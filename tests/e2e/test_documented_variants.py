@@ -1,0 +1,69 @@
+"""The CLI against answers Microsoft documents but the sandbox does not give by default:
+v1.0 access tokens, Graph IDs in upper case, unknown members, a bare Cancel redirect.
+
+Each run switches the variants on (``set_variants``) before the first request, so every
+answer of signin, consent, check and reauthorize comes in that shape.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop.sandbox import variants
+from tests.helpers.cli_sandbox import CUSTOMER, CliSandbox
+
+pytestmark = pytest.mark.e2e
+BASELINE = "apelements-baseline-management"
+
+
+def _consent_baseline(box: CliSandbox) -> dict[str, object]:
+    signin = box.cli("signin", "--tenant", box.demo.domain, "--timeout", "30")
+    assert signin.returncode == 0, signin.stderr
+    consent = box.cli(
+        "consent", "--customer", CUSTOMER, "--tenant", box.demo.domain,
+        "--service", "Baseline management", "--timeout", "30", "--format", "json",
+    )  # fmt: skip
+    assert consent.returncode == 0, consent.stderr
+    (profile,) = box.profiles()
+    return profile
+
+
+def test_v1_tokens_upper_case_ids_and_unknown_members_check_the_same(
+    cli_sandbox: CliSandbox,
+) -> None:
+    box = cli_sandbox
+    box.sandbox.scenario.set_variants(
+        [variants.V1_TOKENS, variants.UPPER_GUIDS, variants.EXTRA_FIELDS]
+    )
+    profile = _consent_baseline(box)
+    assert profile["status"] == "Valid", profile
+    assert "51 required permissions" in str(profile["reason"])
+
+    check = box.cli("check", str(profile["id"]), "--format", "json")
+    assert check.returncode == 0, check.stderr
+    (checked,) = json.loads(check.stdout)
+    assert checked["status"] == "Valid" and not checked["transient"], checked
+
+    # A revoked grant is still seen when Graph writes the IDs in upper case.
+    box.sandbox.scenario.revoke_consent(box.demo.tenant_id, box.demo.client_ids[BASELINE])
+    revoked = box.cli("check", str(profile["id"]), "--format", "json")
+    assert revoked.returncode == 1, revoked.stderr
+    (invalid,) = json.loads(revoked.stdout)
+    assert invalid["status"] == "Invalid" and invalid["missing_permissions"], invalid
+
+    again = box.cli("reauthorize", str(profile["id"]), "--yes", "--format", "json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["status"] == "Valid"
+
+
+def test_a_cancel_with_only_error_subcode_is_said_as_declined(cli_sandbox: CliSandbox) -> None:
+    box = cli_sandbox
+    box.sandbox.scenario.set_variants([variants.CANCEL_SUBCODE])
+    profile = _consent_baseline(box)
+    declined = box.cli("reauthorize", str(profile["id"]), "--yes", decision="cancel")
+    assert declined.returncode == 2
+    assert "declined" in declined.stderr and "Traceback" not in declined.stderr
+    (still,) = box.profiles()
+    assert still["status"] == profile["status"]
