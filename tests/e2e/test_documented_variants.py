@@ -67,3 +67,44 @@ def test_a_cancel_with_only_error_subcode_is_said_as_declined(cli_sandbox: CliSa
     assert "declined" in declined.stderr and "Traceback" not in declined.stderr
     (still,) = box.profiles()
     assert still["status"] == profile["status"]
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "times"),
+    [(429, None, 2), (503, 1, 1), (504, None, 1)],
+    ids=["429-without-retry-after", "503-with-retry-after", "504"],
+)
+def test_consent_verification_waits_out_graph_throttling(
+    cli_sandbox: CliSandbox, status: int, retry_after: int | None, times: int
+) -> None:
+    # Graph's throttling guidance: wait the Retry-After (or back off) and ask again.
+    box = cli_sandbox
+    signin = box.cli("signin", "--tenant", box.demo.domain, "--timeout", "30")
+    assert signin.returncode == 0, signin.stderr
+    box.sandbox.scenario.fault(
+        90055, grants=["graph"], times=times, status=status, retry_after=retry_after
+    )
+    consent = box.cli(
+        "consent", "--customer", CUSTOMER, "--tenant", box.demo.domain,
+        "--service", "Baseline management", "--timeout", "60", "--format", "json",
+    )  # fmt: skip
+    assert consent.returncode == 0, consent.stderr
+    (profile,) = box.profiles()
+    assert profile["status"] == "Valid", profile
+
+
+def test_a_long_retry_after_is_not_waited_for_and_never_reads_invalid(
+    cli_sandbox: CliSandbox,
+) -> None:
+    box = cli_sandbox
+    signin = box.cli("signin", "--tenant", box.demo.domain, "--timeout", "30")
+    assert signin.returncode == 0, signin.stderr
+    box.sandbox.scenario.fault(90055, grants=["graph"], status=429, retry_after=600)
+    consent = box.cli(
+        "consent", "--customer", CUSTOMER, "--tenant", box.demo.domain,
+        "--service", "Baseline management", "--timeout", "60", "--format", "json",
+    )  # fmt: skip
+    assert "Traceback" not in consent.stderr
+    (profile,) = box.profiles()
+    assert profile["status"] == "Unknown", profile
+    assert "HTTP 429" in str(profile["reason"])

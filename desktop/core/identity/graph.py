@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
+from desktop.core.checks.http import parse_retry_after
 from desktop.core.deadline import current_deadline
 from desktop.core.endpoints import Endpoints
+
+#: Answers asked again (throttled, unavailable, gateway timeout).
+RETRYABLE = frozenset({429, 503, 504})
+#: Requests per call at most, the first included.
+MAX_ATTEMPTS = 4
+#: Seconds waited before the first retry when the answer names no Retry-After (then doubled).
+BACKOFF = 1.0
+#: A longer Retry-After is not waited for: the caller reports "try again later".
+MAX_WAIT = 15.0
 
 
 def user_path(id_or_upn: str) -> str:
@@ -33,21 +45,33 @@ class GraphError(Exception):
 class GraphClient:
     """GET requests to Graph v1.0 with a bearer token."""
 
-    def __init__(self, endpoints: Endpoints, token: str, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        token: str,
+        timeout: float = 30.0,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
         self.endpoints = endpoints
         self.timeout = timeout
+        self._sleep = sleep
         self._session = requests.Session()
         self._session.headers["Authorization"] = f"Bearer {token}"
 
     def get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
-        try:
-            # Never past the command's deadline (the CLI's --timeout).
-            timeout = max(0.1, current_deadline().bound(self.timeout))
-            response = self._session.get(self.endpoints.graph(path), params=params, timeout=timeout)
-        except requests.RequestException as exc:
-            raise GraphError(
-                f"Microsoft Graph could not be reached: {exc}", transient=True
-            ) from exc
+        """One request's JSON body. A throttled (429) or unavailable (503, 504) answer is
+        asked again after its ``Retry-After``, or a short backoff when it names none, as
+        Graph's throttling guidance says; a few times at most and never past the deadline."""
+        response = self._send(path, params)
+        for attempt in range(MAX_ATTEMPTS - 1):
+            if response.status_code not in RETRYABLE:
+                break
+            wait = parse_retry_after(response.headers.get("Retry-After"))
+            wait = BACKOFF * 2**attempt if wait is None else wait
+            if wait > MAX_WAIT or wait >= current_deadline().remaining():
+                break
+            self._sleep(wait)
+            response = self._send(path, params)
         if response.status_code == 429 or response.status_code >= 500:
             raise GraphError(
                 f"Microsoft Graph is busy or failing (HTTP {response.status_code}).",
@@ -66,6 +90,16 @@ class GraphClient:
             message = (body.get("error") or {}).get("message", "") if isinstance(body, dict) else ""
             raise GraphError(message or f"HTTP {response.status_code}", status=response.status_code)
         return body if isinstance(body, dict) else {}
+
+    def _send(self, path: str, params: dict[str, str] | None) -> requests.Response:
+        try:
+            # Never past the command's deadline (the CLI's --timeout).
+            timeout = max(0.1, current_deadline().bound(self.timeout))
+            return self._session.get(self.endpoints.graph(path), params=params, timeout=timeout)
+        except requests.RequestException as exc:
+            raise GraphError(
+                f"Microsoft Graph could not be reached: {exc}", transient=True
+            ) from exc
 
     def values(self, path: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
         """A collection's ``value`` items, following ``@odata.nextLink``."""
