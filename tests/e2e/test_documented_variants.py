@@ -11,11 +11,15 @@ import json
 
 import pytest
 
+from desktop.core.catalog.loader import load_catalog
 from desktop.sandbox import variants
+from tests.helpers.certificates import app_certificate
 from tests.helpers.cli_sandbox import CUSTOMER, CliSandbox
 
 pytestmark = pytest.mark.e2e
 BASELINE = "apelements-baseline-management"
+CUSTOM_APP_ID = "4d3c2b1a-0000-4000-8000-00000000c0de"
+SHAPES = [variants.V1_TOKENS, variants.UPPER_GUIDS, variants.EXTRA_FIELDS]
 
 
 def _consent_baseline(box: CliSandbox) -> dict[str, object]:
@@ -34,9 +38,7 @@ def test_v1_tokens_upper_case_ids_and_unknown_members_check_the_same(
     cli_sandbox: CliSandbox,
 ) -> None:
     box = cli_sandbox
-    box.sandbox.scenario.set_variants(
-        [variants.V1_TOKENS, variants.UPPER_GUIDS, variants.EXTRA_FIELDS]
-    )
+    box.sandbox.scenario.set_variants(SHAPES)
     profile = _consent_baseline(box)
     assert profile["status"] == "Valid", profile
     assert "51 required permissions" in str(profile["reason"])
@@ -108,3 +110,34 @@ def test_a_long_retry_after_is_not_waited_for_and_never_reads_invalid(
     (profile,) = box.profiles()
     assert profile["status"] == "Unknown", profile
     assert "HTTP 429" in str(profile["reason"])
+
+
+def test_custom_mode_with_v1_app_tokens_and_upper_case_ids(cli_sandbox: CliSandbox) -> None:
+    # An app-only v1.0 token has appid, no azp; its roles are what the check compares.
+    box = cli_sandbox
+    box.sandbox.scenario.set_variants(SHAPES)
+    cert, pfx = app_certificate("contoso custom app")
+    box.sandbox.scenario.register_app_type(
+        load_catalog().catalog.app_type(BASELINE),
+        CUSTOM_APP_ID,
+        certificates=[cert],
+        home_tenant=box.demo.tenant_id,
+    )
+    pfx_file = box.folder / "custom.pfx"
+    pfx_file.write_bytes(pfx)
+    consent = box.cli(
+        "consent", "--customer", CUSTOMER, "--tenant", box.demo.domain,
+        "--service", "Baseline management", "--timeout", "30", "--format", "json",
+        "--mode", "custom", "--app-id", CUSTOM_APP_ID, "--pfx", str(pfx_file),
+        "--password-stdin", input_text="pw\n",
+    )  # fmt: skip
+    assert consent.returncode == 0, consent.stderr
+    (profile,) = box.profiles()
+    assert profile["mode"] == "custom" and profile["status"] == "Valid", profile
+    for role in load_catalog().catalog.app_type(BASELINE).directory_roles:
+        # Custom mode: the customer's administrator assigns them.
+        box.sandbox.scenario.assign_directory_role(box.demo.domain, CUSTOM_APP_ID, role.name)
+    check = box.cli("check", str(profile["id"]), "--format", "json")
+    assert check.returncode == 0, check.stderr
+    (checked,) = json.loads(check.stdout)
+    assert checked["status"] == "Valid", checked
