@@ -110,12 +110,20 @@ class IdentityServices:
             return None
 
     def token_cache_store(self) -> TokenCacheStore:
-        """The technician's MSAL cache, encrypted in this computer's vault (key in the OS
-        keyring): the local secret store's, in solo and team mode alike."""
+        """The MSAL cache, encrypted in this computer's vault (key in the OS keyring). In team
+        mode the consenting users' sign-ins in it are the team's shared secrets
+        (:mod:`desktop.core.secrets.team_tokens`); the technician's own stays here."""
+        from desktop.core.secrets import team_token_cache
         from desktop.core.secrets.local import LocalSecretStore
         from desktop.core.vault import open_vault
 
-        return LocalSecretStore(open_vault(self.paths)).token_cache()
+        local = LocalSecretStore(open_vault(self.paths)).token_cache()
+        return team_token_cache(
+            self.paths,
+            local,
+            lambda: set(self.sign_in_client_ids().values()),
+            self.settings.team_database_url,
+        )
 
     def technician_session(self) -> TechnicianSession:
         """The technician's own sign-in over the encrypted cache. Raises :class:`UserError`
@@ -377,6 +385,8 @@ class CoreServices:
             # stored here), and again for an account a consent stored after this was built.
             load_cache=cache_store.load,
             on_cache_changed=cache_store.save,
+            # In team mode: a consenting user's sign-in not shared with this member yet.
+            missing_account=getattr(cache_store, "missing_account", None),
             client_id_in=client_id,
             settings=identity.settings,
             # IDs and names only (no secret), so a plain file in the data folder.
@@ -436,6 +446,7 @@ def assemble_check_service(
     token_cache: msal.SerializableTokenCache | None = None,
     load_cache: Callable[[], msal.SerializableTokenCache] | None = None,
     on_cache_changed: Callable[[msal.SerializableTokenCache], object] | None = None,
+    missing_account: Callable[[str, str, str], object] | None = None,
     client_id_for: Callable[[AppType], str | None] = lambda app: app.client_id,
     client_id_in: Callable[[AppType, Cloud], str | None] | None = None,
     settings: Settings | None = None,
@@ -467,6 +478,7 @@ def assemble_check_service(
         token_cache=token_cache,
         load_cache=load_cache,
         on_cache_changed=on_cache_changed,
+        missing_account=missing_account,
         graph_token=graph_token,
         http=http,
         names=names,

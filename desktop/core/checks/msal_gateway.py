@@ -39,6 +39,7 @@ from desktop.core.identity.assertion import KeyCache, confidential_client
 from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.core.identity.tenant_token import Problem, TenantTokenError
 from desktop.core.identity.tokens import response_scopes, response_tenant
+from desktop.core.secrets.store import WAITING, NotSharedYetError
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,10 @@ class MsalGateway:
     because refresh tokens rotate, and ``on_cache_changed`` is called when MSAL changed it.
     With ``load_cache`` the cache is read when a check first needs it, and read again when it
     lacks the account asked for: a consent made after this gateway was built (re-authorizing
-    consents, then checks) stores its sign-in there.
+    consents, then checks) stores its sign-in there. ``missing_account`` (tenant, client ID,
+    user) is asked when it still lacks it, and raises
+    :class:`~desktop.core.secrets.store.NotSharedYetError` when that sign-in is a team secret
+    not shared with this technician yet: the check then says it waits, never Invalid.
     """
 
     def __init__(
@@ -102,6 +106,7 @@ class MsalGateway:
         token_cache: msal.SerializableTokenCache | None = None,
         on_cache_changed: Callable[[msal.SerializableTokenCache], object] | None = None,
         load_cache: Callable[[], msal.SerializableTokenCache] | None = None,
+        missing_account: Callable[[str, str, str], object] | None = None,
         graph_token: GraphTokenProvider | None = None,
         http: CheckHttpClient | None = None,
         names: NameMapCache | None = None,
@@ -113,6 +118,7 @@ class MsalGateway:
         self._cache = token_cache
         self._load_cache = load_cache
         self._on_cache_changed = on_cache_changed
+        self._missing_account = missing_account
         self._graph_token = graph_token
         self._cache_lock = threading.Lock()
         #: The custom apps' private keys, loaded once each for this gateway's run.
@@ -246,6 +252,11 @@ class MsalGateway:
                 return app, accounts
             if attempt or not self._reload_cache():
                 break
+        if self._missing_account is not None:
+            try:
+                self._missing_account(tenant_id, client_id, username)
+            except NotSharedYetError as exc:  # a wait for a colleague, never Invalid
+                raise TransientFailure(WAITING, remedy=exc.remedy) from exc
         return None
 
     def user_token(
