@@ -141,3 +141,27 @@ def test_custom_mode_with_v1_app_tokens_and_upper_case_ids(cli_sandbox: CliSandb
     assert check.returncode == 0, check.stderr
     (checked,) = json.loads(check.stdout)
     assert checked["status"] == "Valid", checked
+
+
+def test_a_users_own_consent_is_found_when_graph_writes_ids_in_upper_case(
+    cli_sandbox: CliSandbox,
+) -> None:
+    # GUIDs compare case-insensitively: the consenting user's Principal grant is theirs.
+    box = cli_sandbox
+    box.sandbox.scenario.set_variants([variants.UPPER_GUIDS])
+    assert box.cli("signin", "--tenant", box.demo.domain, "--timeout", "30").returncode == 0
+    services = box.cli("customers", "services", CUSTOMER, "cloud-backup-m365")
+    assert services.returncode == 0, services.stderr
+    box.sandbox.scenario.set_browser_user(box.demo.user)  # not an administrator
+    consent = box.cli(
+        "consent", "--customer", CUSTOMER, "--tenant", box.demo.domain,
+        "--service", "Cloud Backup for Microsoft 365", "--app-type", "Delegated App",
+        "--method", "user", "--timeout", "30", "--format", "json",
+        upn=box.demo.user,
+    )  # fmt: skip
+    assert consent.returncode == 0, consent.stderr
+    (profile,) = box.profiles()
+    assert profile["status"] == "Valid", profile
+    check = box.cli("check", str(profile["id"]), "--format", "json")
+    assert check.returncode == 0, check.stderr
+    assert json.loads(check.stdout)[0]["status"] == "Valid"

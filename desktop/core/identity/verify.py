@@ -282,7 +282,8 @@ def verify_with_graph(
     granted_scopes: set[tuple[str, str]] = set()
     for g in grants:
         if g.get("consentType") == "AllPrincipals" or (
-            user_object_id and g.get("principalId") == user_object_id
+            # GUIDs compare case-insensitively.
+            user_object_id and str(g.get("principalId", "")).lower() == user_object_id.lower()
         ):
             app_id = resources.get(str(g["resourceId"]), ("", {}, set()))[0]
             values = str(g.get("scope", "")).split()
