@@ -18,6 +18,12 @@ fails in production. Each name here switches one variant on (``set_variants`` sc
     ``correlation_id``) and in every Graph object (``@odata.type``, ``deletedDateTime``, an
     unknown property), and a redirect's ``session_state``: JSON and OAuth answers may grow
     new members at any time, and a client must ignore those it does not know.
+``interaction_required``
+    Token errors that need the user at the sign-in page (multi-factor authentication 50076,
+    50079, Conditional Access 53003, 50158, consent 65001) come with ``error``
+    ``interaction_required`` instead of ``invalid_grant``, and a ``claims`` challenge; every
+    token error gets an ``error_uri``. Both are documented; rules must branch on the AADSTS
+    code, not on which of the two ``error`` values came.
 ``cancel_subcode``
     An administrator who cancels on the admin consent page comes back with only
     ``error=access_denied&error_subcode=cancel&state=…``: no ``admin_consent``, no
@@ -33,7 +39,12 @@ V1_TOKENS = "v1_tokens"
 UPPER_GUIDS = "upper_guids"
 EXTRA_FIELDS = "extra_fields"
 CANCEL_SUBCODE = "cancel_subcode"
-ALL = frozenset({V1_TOKENS, UPPER_GUIDS, EXTRA_FIELDS, CANCEL_SUBCODE})
+INTERACTION_REQUIRED = "interaction_required"
+ALL = frozenset({V1_TOKENS, UPPER_GUIDS, EXTRA_FIELDS, CANCEL_SUBCODE, INTERACTION_REQUIRED})
+#: The codes answered with ``interaction_required`` in that variant.
+INTERACTIVE_CODES = frozenset({50076, 50079, 53003, 50158, 65001})
+#: A claims challenge as Entra sends one: the claims a new interactive sign-in must satisfy.
+CLAIMS_CHALLENGE = '{"access_token":{"capolids":{"essential":true,"values":["sandbox"]}}}'
 
 #: The Graph properties whose value is a GUID.
 GUID_KEYS = frozenset(
@@ -82,6 +93,24 @@ def token_response(body: dict[str, Any], variants: frozenset[str]) -> dict[str, 
         "refresh_in": 1800,
         "correlation_id": "00000000-0000-0000-0000-000000000000",
     }
+
+
+def token_error(
+    reply: tuple[int, dict[str, str], dict[str, Any]], variants: frozenset[str]
+) -> tuple[int, dict[str, str], dict[str, Any]]:
+    """A token endpoint's error answer in the ``interaction_required`` variant."""
+    status, headers, body = reply
+    if INTERACTION_REQUIRED not in variants or status < 400 or "error" not in body:
+        return reply
+    body = dict(body)
+    codes = [int(c) for c in body.get("error_codes") or [] if str(c).isdigit()]
+    body["error_uri"] = "https://login.microsoftonline.com/error?code=" + (
+        str(codes[0]) if codes else ""
+    )
+    if INTERACTIVE_CODES & set(codes):
+        body["error"] = "interaction_required"
+        body["claims"] = CLAIMS_CHALLENGE
+    return status, headers, body
 
 
 def graph_body(body: Any, variants: frozenset[str]) -> Any:

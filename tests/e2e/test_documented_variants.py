@@ -165,3 +165,28 @@ def test_a_users_own_consent_is_found_when_graph_writes_ids_in_upper_case(
     check = box.cli("check", str(profile["id"]), "--format", "json")
     assert check.returncode == 0, check.stderr
     assert json.loads(check.stdout)[0]["status"] == "Valid"
+
+
+def test_interaction_required_with_a_claims_challenge_reads_as_its_code(
+    cli_sandbox: CliSandbox,
+) -> None:
+    # 53003 may come as interaction_required (with claims) as well as invalid_grant.
+    box = cli_sandbox
+    box.sandbox.scenario.set_variants([variants.INTERACTION_REQUIRED])
+    assert box.cli("signin", "--tenant", box.demo.domain, "--timeout", "30").returncode == 0
+    assert box.cli("customers", "services", CUSTOMER, "cloud-backup-m365").returncode == 0
+    consent = box.cli(
+        "consent", "--customer", CUSTOMER, "--tenant", box.demo.domain,
+        "--service", "Cloud Backup for Microsoft 365", "--app-type", "Delegated App",
+        "--timeout", "30", "--format", "json",
+    )  # fmt: skip
+    assert consent.returncode == 0, consent.stderr
+    (profile,) = box.profiles()
+    again = box.cli("reauthorize", str(profile["id"]), "--method", "user", "--format", "json")
+    assert again.returncode == 0, again.stderr
+    client_id = box.demo.client_ids["cloud-backup-m365-delegated-app"]
+    box.sandbox.scenario.block_conditional_access(box.demo.domain, client_id)
+    check = box.cli("check", str(profile["id"]), "--format", "json")
+    (checked,) = json.loads(check.stdout)
+    assert checked["status"] == "Invalid", checked
+    assert "Conditional Access" in checked["reason"] and 53003 in checked["error_codes"]
