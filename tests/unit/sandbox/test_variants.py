@@ -41,3 +41,16 @@ def test_lower_guids_finds_ids_in_paths_and_filters() -> None:
         f"servicePrincipals/{GUID.upper()}/appRoleAssignments?$filter=clientId eq '{GUID.upper()}'"
     )
     assert v.lower_guids(text) == text.replace(GUID.upper(), GUID)
+
+
+def test_interactive_codes_come_as_interaction_required_with_claims() -> None:
+    on = frozenset({v.INTERACTION_REQUIRED})
+    mfa = (400, {}, {"error": "invalid_grant", "error_codes": [50076]})
+    status, _, body = v.token_error(mfa, on)
+    assert status == 400 and body["error"] == "interaction_required" and body["claims"]
+    assert body["error_uri"].endswith("code=50076")
+    other = v.token_error((401, {}, {"error": "invalid_client", "error_codes": [7000215]}), on)
+    assert other[2]["error"] == "invalid_client" and "claims" not in other[2]
+    assert v.token_error(mfa, frozenset()) is mfa
+    ok = (200, {}, {"access_token": "x"})
+    assert v.token_error(ok, on) is ok
