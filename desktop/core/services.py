@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from desktop.core.checks.inventory_store import InventoryCheckStore
     from desktop.core.checks.name_map import NameMapCache
     from desktop.core.checks.service import CheckService, CheckStore
+    from desktop.core.checks.token_memo import TokenMemo
     from desktop.core.identity.browser import BrowserOpener
     from desktop.core.identity.consent import CertificateStore, CredentialOf, IdentityConsentEngine
     from desktop.core.identity.signin import TechnicianSession, TokenCacheStore
@@ -212,6 +213,17 @@ class CoreServices:
         self._store: Repository | None = None if inventory is None else inventory.store
         self._inventory = inventory
         self._certificates: SecretStore | None = None
+        self._token_memo: TokenMemo | None = None
+
+    @property
+    def token_memo(self) -> TokenMemo:
+        """The access tokens this process's checks got, reused while valid (memory only)."""
+        with self._lock:
+            if self._token_memo is None:
+                from desktop.core.checks.token_memo import TokenMemo
+
+                self._token_memo = TokenMemo()
+            return self._token_memo
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -360,9 +372,10 @@ class CoreServices:
 
         return display_name_of(domain, cloud, self.signed_in_technician())
 
-    def check_service(self) -> CheckService:
+    def check_service(self, *, fresh_tokens: bool = False) -> CheckService:
         """The check service, with whatever sign-ins this computer holds. Nothing touches the
-        keyring or the network until a check runs."""
+        keyring or the network until a check runs. Its checks reuse the valid tokens of this
+        process's earlier checks, unless *fresh_tokens* (a check after a consent)."""
         from desktop.core.checks.inventory_store import InventoryCheckStore
         from desktop.core.checks.name_map import NameMapCache
         from desktop.core.checks.vault_credentials import VaultCredentials
@@ -391,6 +404,8 @@ class CoreServices:
             settings=identity.settings,
             # IDs and names only (no secret), so a plain file in the data folder.
             names=NameMapCache(self.paths.root / "graph-names"),
+            token_memo=self.token_memo,
+            fresh_tokens=fresh_tokens,
         )
 
     def reauthorization(self, *, timeout: float | None = None) -> ReauthorizeParts:
@@ -399,7 +414,8 @@ class CoreServices:
         from desktop.core.checks.inventory_store import InventoryCheckStore
         from desktop.core.reauthorize.identity import IdentityReauthorizer
 
-        service = self.check_service()
+        # The check after a re-authorization must see the new grants: fresh tokens.
+        service = self.check_service(fresh_tokens=True)
         identity = self.identity()
         vault = self.certificates()
         inventory = self.inventory()
@@ -451,10 +467,14 @@ def assemble_check_service(
     client_id_in: Callable[[AppType, Cloud], str | None] | None = None,
     settings: Settings | None = None,
     names: NameMapCache | None = None,
+    token_memo: TokenMemo | None = None,
+    fresh_tokens: bool = False,
 ) -> CheckService:
     """The check service over *store*, from its parts (the benchmarks build it this way too).
 
-    *client_id_in* (per cloud) wins over *client_id_for* when given, as in the checker."""
+    *client_id_in* (per cloud) wins over *client_id_for* when given, as in the checker. With a
+    *token_memo*, checks reuse its valid tokens unless *fresh_tokens* (see
+    :mod:`desktop.core.checks.token_memo`); without one, each check asks for its own."""
     from desktop.core.checks.checker import ProfileChecker
     from desktop.core.checks.http import CheckHttpClient
     from desktop.core.checks.msal_gateway import MsalGateway
@@ -482,6 +502,8 @@ def assemble_check_service(
         graph_token=graph_token,
         http=http,
         names=names,
+        memo=token_memo,
+        reuse_tokens=not fresh_tokens,
     )
     checker = ProfileChecker(
         catalog, gateway, credentials, client_id_for=client_id_for, client_id_in=client_id_in
