@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -21,6 +21,15 @@ MAX_ATTEMPTS = 4
 BACKOFF = 1.0
 #: A longer Retry-After is not waited for: the caller reports "try again later".
 MAX_WAIT = 15.0
+#: Pages of one collection followed at most.
+MAX_PAGES = 500
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of *url*, lower case and with the default port filled in."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80)
 
 
 def user_path(id_or_upn: str) -> str:
@@ -95,20 +104,39 @@ class GraphClient:
         try:
             # Never past the command's deadline (the CLI's --timeout).
             timeout = max(0.1, current_deadline().bound(self.timeout))
-            return self._session.get(self.endpoints.graph(path), params=params, timeout=timeout)
+            return self._session.get(self._url(path), params=params, timeout=timeout)
         except requests.RequestException as exc:
             raise GraphError(
                 f"Microsoft Graph could not be reached: {exc}", transient=True
             ) from exc
 
+    def _url(self, path: str) -> str:
+        """The URL of *path* (relative to v1.0), or an absolute ``@odata.nextLink`` as it is:
+        Graph says to use it unchanged. The token goes to Graph's own host only."""
+        if "://" not in path:
+            return self.endpoints.graph(path)
+        if _origin(path) != _origin(self.endpoints.graph_host):
+            raise GraphError(
+                "Microsoft Graph pointed to a next page on another host; it was not followed.",
+                transient=True,
+            )
+        return path
+
     def values(self, path: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
-        """A collection's ``value`` items, following ``@odata.nextLink``."""
+        """A collection's ``value`` items, following ``@odata.nextLink`` (absolute URLs) to
+        the end; a list cut short would show grants as missing, so too many pages raise."""
         body = self.get(path, params)
         items = list(body.get("value", []))
         next_link = body.get("@odata.nextLink")
+        pages = 1
         while isinstance(next_link, str) and next_link:
-            prefix = self.endpoints.graph("")
-            body = self.get(next_link[len(prefix) :] if next_link.startswith(prefix) else next_link)
+            pages += 1
+            if pages > MAX_PAGES:
+                raise GraphError(
+                    f"Microsoft Graph gave more than {MAX_PAGES} pages of one list.",
+                    transient=True,
+                )
+            body = self.get(next_link)
             items.extend(body.get("value", []))
             next_link = body.get("@odata.nextLink")
         return items
