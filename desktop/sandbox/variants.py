@@ -13,6 +13,10 @@ fails in production. Each name here switches one variant on (``set_variants`` sc
     Graph writes every ID (``id``, ``appId``, ``resourceId``, ``appRoleId``, ``principalId``,
     ``clientId``, ``roleDefinitionId``) in upper case. GUIDs compare case-insensitively; a
     client must never compare them as strings.
+``mixed_case_guids``
+    Only the references (``resourceId``, ``appRoleId``, ``principalId``, ``clientId``, …) in
+    upper case, an object's own ``id`` in lower case: two answers of Graph may write the same
+    GUID differently, and a client that keys one by the other loses the match.
 ``extra_fields``
     Fields the client does not know, in token responses (``foci``, ``refresh_in``,
     ``correlation_id``) and in every Graph object (``@odata.type``, ``deletedDateTime``, an
@@ -40,7 +44,10 @@ UPPER_GUIDS = "upper_guids"
 EXTRA_FIELDS = "extra_fields"
 CANCEL_SUBCODE = "cancel_subcode"
 INTERACTION_REQUIRED = "interaction_required"
-ALL = frozenset({V1_TOKENS, UPPER_GUIDS, EXTRA_FIELDS, CANCEL_SUBCODE, INTERACTION_REQUIRED})
+MIXED_CASE_GUIDS = "mixed_case_guids"
+ALL = frozenset(
+    {V1_TOKENS, UPPER_GUIDS, MIXED_CASE_GUIDS, EXTRA_FIELDS, CANCEL_SUBCODE, INTERACTION_REQUIRED}
+)
 #: The codes answered with ``interaction_required`` in that variant.
 INTERACTIVE_CODES = frozenset({50076, 50079, 53003, 50158, 65001})
 #: A claims challenge as Entra sends one: the claims a new interactive sign-in must satisfy.
@@ -115,7 +122,7 @@ def token_error(
 
 def graph_body(body: Any, variants: frozenset[str]) -> Any:
     """A Graph answer in the switched-on variants (IDs in upper case, unknown members)."""
-    if not variants & {UPPER_GUIDS, EXTRA_FIELDS}:
+    if not variants & {UPPER_GUIDS, MIXED_CASE_GUIDS, EXTRA_FIELDS}:
         return body
     return _walk(body, variants, top=True)
 
@@ -127,12 +134,8 @@ def _walk(value: Any, variants: frozenset[str], top: bool = False) -> Any:
         return value
     out: dict[str, Any] = {}
     for key, item in value.items():
-        if (
-            UPPER_GUIDS in variants
-            and key in GUID_KEYS
-            and isinstance(item, str)
-            and _GUID.match(item)
-        ):
+        upper = UPPER_GUIDS in variants or (MIXED_CASE_GUIDS in variants and key != "id")
+        if upper and key in GUID_KEYS and isinstance(item, str) and _GUID.match(item):
             out[key] = item.upper()
         else:
             out[key] = _walk(item, variants)

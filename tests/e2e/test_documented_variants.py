@@ -40,7 +40,7 @@ def test_v1_tokens_upper_case_ids_and_unknown_members_check_the_same(
     box = cli_sandbox
     box.sandbox.scenario.set_variants(SHAPES)
     profile = _consent_baseline(box)
-    assert profile["status"] == "Valid", profile
+    assert profile["status"] == "Valid", profile["reason"]
     assert "51 required permissions" in str(profile["reason"])
 
     check = box.cli("check", str(profile["id"]), "--format", "json")
@@ -58,6 +58,20 @@ def test_v1_tokens_upper_case_ids_and_unknown_members_check_the_same(
     again = box.cli("reauthorize", str(profile["id"]), "--yes", "--format", "json")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["status"] == "Valid"
+
+
+def test_ids_written_in_another_case_by_another_answer_still_match(
+    cli_sandbox: CliSandbox,
+) -> None:
+    # The grants' resourceId in upper case, the resource's own id in lower case.
+    box = cli_sandbox
+    box.sandbox.scenario.set_variants([variants.MIXED_CASE_GUIDS])
+    profile = _consent_baseline(box)
+    assert profile["status"] == "Valid", profile["reason"]
+    check = box.cli("check", str(profile["id"]), "--format", "json")
+    assert check.returncode == 0, check.stderr
+    (checked,) = json.loads(check.stdout)
+    assert checked["status"] == "Valid" and not checked["transient"], checked
 
 
 def test_a_cancel_with_only_error_subcode_is_said_as_declined(cli_sandbox: CliSandbox) -> None:
@@ -92,7 +106,7 @@ def test_consent_verification_waits_out_graph_throttling(
     )  # fmt: skip
     assert consent.returncode == 0, consent.stderr
     (profile,) = box.profiles()
-    assert profile["status"] == "Valid", profile
+    assert profile["status"] == "Valid", profile["reason"]
 
 
 def test_a_long_retry_after_is_not_waited_for_and_never_reads_invalid(
@@ -161,7 +175,7 @@ def test_a_users_own_consent_is_found_when_graph_writes_ids_in_upper_case(
     )  # fmt: skip
     assert consent.returncode == 0, consent.stderr
     (profile,) = box.profiles()
-    assert profile["status"] == "Valid", profile
+    assert profile["status"] == "Valid", profile["reason"]
     check = box.cli("check", str(profile["id"]), "--format", "json")
     assert check.returncode == 0, check.stderr
     assert json.loads(check.stdout)[0]["status"] == "Valid"

@@ -275,7 +275,7 @@ def verify_with_graph(
     seen: list[Granted] = []
     for a in assignments:
         app_id, role_values, _ = resources.get(str(a["resourceId"]), ("", {}, set()))
-        value = role_values.get(str(a["appRoleId"]))
+        value = role_values.get(str(a["appRoleId"]).lower())
         if value:
             granted_roles.add((app_id, value.casefold()))
             seen.append(Granted("Application", app_id, value))
@@ -306,13 +306,18 @@ def _covered(p: Permission, roles_: set[tuple[str, str]], scopes_: set[tuple[str
 def _resources(
     graph: GraphClient, ids: Iterable[str]
 ) -> dict[str, tuple[str, dict[str, str], set[str]]]:
-    """Resource SP id -> (appId, {role id: value}, scope values)."""
+    """Resource SP id -> (appId, {role id: value}, scope values), the IDs in lower case:
+    GUIDs compare case-insensitively, and Graph's answers promise no case."""
     found: dict[str, tuple[str, dict[str, str], set[str]]] = {}
     for rid in ids:
         sp = graph.get(f"servicePrincipals/{rid}")
         found[rid] = (
             str(sp.get("appId", "")).lower(),
-            {str(r["id"]): str(r["value"]) for r in sp.get("appRoles", []) if r.get("value")},
+            {
+                str(r["id"]).lower(): str(r["value"])
+                for r in sp.get("appRoles", [])
+                if r.get("value")
+            },
             {str(s["value"]) for s in sp.get("oauth2PermissionScopes", []) if s.get("value")},
         )
     return found
