@@ -269,6 +269,10 @@ class CoreServices:
     def _team_or_offline(self) -> Repository | None:
         """The team store; its offline copy (read-only) when the server cannot be reached."""
         from desktop.core.store.postgres.choose import open_team_store, team_database
+
+        db = team_database(self.paths)
+        if db is None:
+            return None  # solo mode: the driver is not even imported
         from desktop.core.store.postgres.connection import TeamUnreachableError
         from desktop.core.team.offline import OfflineStore
         from desktop.core.team.offline_repository import OfflineRepository
@@ -276,18 +280,31 @@ class CoreServices:
         try:
             return open_team_store(self.paths)
         except TeamUnreachableError as unreachable:
-            db = team_database(self.paths)
-            assert db is not None  # only a set team database can be unreachable
             try:
                 copy = OfflineStore(self.paths.root, db.account).load()
             except UserError as no_copy:
-                raise UserError(
+                raise TeamUnreachableError(
                     no_copy.message, remedy=no_copy.remedy, detail=unreachable.message
                 ) from None
             assert self._on_offline is not None
             self._on_offline(copy.warning())
             self.offline = True
             return OfflineRepository(copy).as_repository()
+
+    def go_online(self) -> Repository:
+        """While the offline copy stands in for the team database: open the team database
+        now and use it from here on (call from a worker thread). Raises ``UserError`` (e.g.
+        still unreachable: the copy stays)."""
+        from desktop.core.store.postgres.choose import open_team_store
+
+        team = open_team_store(self.paths)
+        if team is None:  # the team database was unset meanwhile: the copy stays
+            raise UserError("There is no team database set any more.")
+        with self._lock:
+            self._store = team
+            self._inventory = None  # it was over the copy
+            self.offline = False
+        return team
 
     def refresh_offline_copy(self) -> bool:
         """After a successful team-mode command: replace the offline copy with what the
@@ -297,7 +314,7 @@ class CoreServices:
         from desktop.core.store.postgres.connection import describe
         from desktop.core.store.postgres.database import PostgresStore
         from desktop.core.store.postgres.offline_days import offline_days
-        from desktop.core.team.offline import OfflineStore, snapshot
+        from desktop.core.team.offline import OfflineStore, keep_current
 
         with self._lock:
             store = self._store
@@ -308,7 +325,9 @@ class CoreServices:
             return False
         with store.reading() as uow:
             days = offline_days(uow.conn)
-        OfflineStore(self.paths.root, db.account).save(snapshot(store, describe(db.url), days))
+        copies = OfflineStore(self.paths.root, db.account)
+        # Only what changed since the copy's seq is read, and nothing when nothing changed.
+        keep_current(store, copies, describe(db.url), days)
         return True
 
     def inventory(self) -> Inventory:
