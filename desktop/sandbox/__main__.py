@@ -13,6 +13,7 @@ from pathlib import Path
 
 from desktop.core.errors import UserError
 from desktop.core.paths import HOME_ENV
+from desktop.sandbox import variants
 from desktop.sandbox.demo import Demo, populate
 from desktop.sandbox.launch import load_catalog_or_none, prepare_data_folder
 from desktop.sandbox.server import ADMIN_PATH, Sandbox
@@ -86,12 +87,24 @@ def main(argv: list[str] | None = None) -> int:
         help="an empty data folder to prepare for the sandbox: Settings with its client IDs, a "
         "demo customer, tenant and profiles (then export APP_PROFILES_HOME to it)",
     )
+    parser.add_argument(
+        "--variants",
+        default="",
+        metavar="NAME,…",
+        help="answer in these documented variants of Microsoft's answers, comma-separated: "
+        + ", ".join(sorted(variants.ALL)),
+    )
     args = parser.parse_args(argv)
+    try:
+        chosen = variants.checked([v.strip() for v in args.variants.split(",") if v.strip()])
+    except ValueError as exc:
+        parser.error(str(exc))
     folder = args.folder or Path(tempfile.mkdtemp(prefix="app-profiles-sandbox-"))
     catalog = load_catalog_or_none()
     with Sandbox(folder) as sandbox:
         demo = populate(sandbox, catalog.app_types if catalog else ())
         sandbox.scenario.set_auto_accept(args.auto_accept)
+        sandbox.scenario.set_variants(sorted(chosen))
         env = sandbox.env()
         if args.data_folder is not None:
             try:

@@ -220,6 +220,8 @@ class Directory:
         #: Items per page of a Graph collection: small, so that clients must follow
         #: ``@odata.nextLink`` (Graph's own page sizes vary by API and are never promised).
         self.graph_page_size = 4
+        #: Documented variants of Microsoft's answers switched on (sandbox.variants).
+        self.variants: frozenset[str] = frozenset()
         #: GDAP relationships between partner and customer tenants (sandbox.gdap).
         self.relationships: list[Any] = []
 

@@ -33,6 +33,7 @@ from desktop.sandbox.directory import RESOURCE_NAMES, App, Directory, Tenant, Us
 from desktop.sandbox.faults import AADSTS, FaultTable
 from desktop.sandbox.gdap import is_partner_center
 from desktop.sandbox.registrations import PUBLIC, platform_of
+from desktop.sandbox.variants import access_claims, token_error, token_response
 
 OIDC_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
 _GRAPH_HOSTS = {"graph.microsoft.com", "graph.microsoft.us", "microsoftgraph.chinacloudapi.cn"}
@@ -227,6 +228,9 @@ class Issuer:
             self.token_requests += 1
         if self.latency > 0:
             time.sleep(self.latency)
+        return token_error(self._token(segment, form), self.directory.variants)
+
+    def _token(self, segment: str, form: dict[str, str]) -> Reply:
         tenant = self.tenant_here(segment)
         if tenant is None and segment not in ("organizations", "common"):
             # Also a tenant of another cloud: "often a cross-cloud app used against the wrong
@@ -538,12 +542,15 @@ class Issuer:
             "ver": "2.0",
             "uti": secrets.token_urlsafe(12),
         }
-        return {
+        variants = self.directory.variants
+        claims = access_claims(claims, variants)
+        body = {
             "token_type": "Bearer",
             "expires_in": 3599,
             "ext_expires_in": 3599,
             "access_token": jws.sign(claims, self.key, self.kid),
         }
+        return token_response(body, variants)
 
     # -- scenario hooks and Graph -----------------------------------------------------------
     def expire_refresh_tokens(self, tenant_id: str | None, upn: str | None, code: int) -> int:

@@ -28,6 +28,7 @@ from desktop.sandbox.directory import RESOURCE_NAMES, App, Directory, Tenant, Us
 from desktop.sandbox.faults import AADSTS
 from desktop.sandbox.issuer import AuthCode, Issuer
 from desktop.sandbox.registrations import platform_of
+from desktop.sandbox.variants import CANCEL_SUBCODE, EXTRA_FIELDS
 
 Page = tuple[int, dict[str, str], str]  # status, headers, HTML body
 
@@ -220,6 +221,9 @@ class Pages:
             )
             if not answer:
                 answer = {"code": code}
+                if EXTRA_FIELDS in self.directory.variants:
+                    # Entra adds the session's ID to an authorization response.
+                    answer["session_state"] = str(uuid.uuid4())
         answer["state"] = state
         if q.get("response_mode") == "form_post":
             return self._form_post(redirect_uri, answer)
@@ -348,6 +352,10 @@ class Pages:
         if refused is not None:
             return refused
         base = {"admin_consent": "True", "state": state}
+        if form.get("decision") != "accept" and CANCEL_SUBCODE in self.directory.variants:
+            return _redirect(
+                redirect_uri, {"error": "access_denied", "error_subcode": "cancel", "state": state}
+            )
         if form.get("decision") != "accept":
             return _redirect(redirect_uri, {**_error_params(65004), **base})
         user = self.directory.find_user(form.get("upn", ""))

@@ -19,6 +19,7 @@ from desktop.sandbox.directory import App, Directory, Tenant
 from desktop.sandbox.faults import ALL_GRANTS, DELEGATED_GRANTS, Fault, FaultTable
 from desktop.sandbox.issuer import Issuer
 from desktop.sandbox.pages import Pages
+from desktop.sandbox.variants import checked as checked_variants
 
 #: Names the admin endpoint may call.
 ACTIONS = frozenset(
@@ -41,6 +42,7 @@ ACTIONS = frozenset(
         "set_clock_offset",
         "set_replication_delay",
         "set_graph_page_size",
+        "set_variants",
         "fault",
         "clear_faults",
         "set_browser_user",
@@ -363,6 +365,10 @@ class Scenario:
         """Items per page of Graph's collections (clients must follow ``@odata.nextLink``)."""
         self.directory.graph_page_size = max(1, int(size))
 
+    def set_variants(self, variants: list[str]) -> None:
+        """Answer in these documented variants (names in :mod:`desktop.sandbox.variants`)."""
+        self.directory.variants = checked_variants(variants)
+
     def fault(
         self,
         code: int,
@@ -416,6 +422,7 @@ class Scenario:
     def reset(self) -> None:
         """Clear faults and page switches (the directory keeps its contents)."""
         self.clear_faults()
+        self.directory.variants = frozenset()
         self.issuer.clock_offset = 0.0
         self.pages.options.auto_accept = False
         self.pages.options.consent_error = None

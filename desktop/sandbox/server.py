@@ -29,6 +29,7 @@ from desktop.sandbox.pages import PageOptions, Pages
 from desktop.sandbox.portal import PORTAL_PATH
 from desktop.sandbox.scenarios import ACTIONS, Scenario
 from desktop.sandbox.traffic import Traffic
+from desktop.sandbox.variants import graph_body, lower_guids
 
 log = logging.getLogger("desktop.sandbox")
 
@@ -231,6 +232,8 @@ class _ApiHandler(_Handler):
         version: str,
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
         """One Graph request (on its own or inside a batch): faults first, then the answer."""
+        # Graph matches GUIDs case-insensitively, in the path and in $filter alike.
+        path, query = lower_guids(path), {k: lower_guids(v) for k, v in query.items()}
         app = str(claims.get("azp") or claims.get("appid") or "")
         fault = self.sandbox.faults.take(str(claims.get("tid")), app, None, "graph")
         if fault is not None:
@@ -271,7 +274,7 @@ class _ApiHandler(_Handler):
             self.sandbox.hosts(self.graph_cloud)[1],
             version,
         )
-        return status, {}, reply
+        return status, {}, graph_body(reply, self.sandbox.directory.variants)
 
     def _graph(self, path: str, query: dict[str, str], version: str = "v1.0") -> None:
         claims = self._claims()

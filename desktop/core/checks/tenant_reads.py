@@ -89,7 +89,8 @@ class TenantReader:
         self._scopes = scopes
         self._cloud = cloud
         self._names = names
-        #: resource service principal object ID -> (application ID, display name)
+        #: (application ID, display name) by service principal object ID in lower case:
+        #: GUIDs compare case-insensitively, whichever case a Graph answer wrote them in.
         self._api_of: dict[str, tuple[str, str]] = {}
 
     def read(self, apps: Iterable[PlannedApp]) -> TenantRead:
@@ -165,7 +166,7 @@ class TenantReader:
         app_id = str(sp.get("appId", "")).lower()
         if not sp.get("id") or not app_id:
             return
-        self._api_of[str(sp["id"])] = (app_id, str(sp.get("displayName", "")))
+        self._api_of[str(sp["id"]).lower()] = (app_id, str(sp.get("displayName", "")))
         if "appRoles" in sp or "oauth2PermissionScopes" in sp:
             roles, scopes = names_of(sp)
             self._names.store(self._cloud, app_id, roles, scopes)
@@ -177,7 +178,7 @@ class TenantReader:
         for key, listing in second.items():
             if key.startswith(("asg:", "grt:")) and listing.refused is None:
                 for item in listing.items:
-                    rid = str(item.get("resourceId", ""))
+                    rid = str(item.get("resourceId", "")).lower()
                     known = self._api_of.get(rid)
                     if known is None:
                         wanted.add(rid)
@@ -211,7 +212,7 @@ class TenantReader:
         unresolved = {
             str(i.get("resourceId", ""))
             for i in [*assignments.items, *grants.items]
-            if str(i.get("resourceId", "")) not in self._api_of
+            if str(i.get("resourceId", "")).lower() not in self._api_of
         }
         if unresolved:
             return TransientFailure(
@@ -221,7 +222,7 @@ class TenantReader:
         by_api: set[tuple[str, str]] = set()
         unknown: dict[str, list[str]] = {}
         for a in assignments.items:
-            api, display = self._api_of[str(a.get("resourceId", ""))]
+            api, display = self._api_of[str(a.get("resourceId", "")).lower()]
             role = str(a.get("appRoleId", "")).lower()
             name = self._names.role_names(self._cloud, api).get(role)
             if name:
@@ -229,7 +230,7 @@ class TenantReader:
             elif role != "00000000-0000-0000-0000-000000000000":  # the default access role
                 unknown.setdefault(_api_name(api, display), []).append(role)
         delegated_by_api = frozenset(
-            (self._api_of[str(g.get("resourceId"))][0], s)
+            (self._api_of[str(g.get("resourceId")).lower()][0], s)
             for g in grants.items
             if g.get("consentType") == "AllPrincipals"
             for s in str(g.get("scope", "")).split()
@@ -238,7 +239,7 @@ class TenantReader:
         for g in grants.items:
             if g.get("consentType") == "Principal" and g.get("principalId"):
                 by_user.setdefault(str(g["principalId"]).lower(), set()).update(
-                    (self._api_of[str(g.get("resourceId"))][0], s)
+                    (self._api_of[str(g.get("resourceId")).lower()][0], s)
                     for s in str(g.get("scope", "")).split()
                 )
         users = {k: frozenset(v) for k, v in by_user.items()}

@@ -56,7 +56,11 @@ def interpret_answer(
     error = params.get("error", "")
     if error:
         problem = consent_error(
-            error, params.get("error_description", ""), aadsts_codes(params), tenant_label
+            error,
+            params.get("error_description", ""),
+            aadsts_codes(params),
+            tenant_label,
+            params.get("error_subcode", ""),
         )
         return BrowserPage(False, "Consent was not granted", problem.one_line()), problem
     if params.get("admin_consent", "").lower() != "true":

@@ -194,9 +194,20 @@ def known_code(code: int) -> bool:
     return code in MESSAGES or code_reason(code) is not None
 
 
-def consent_error(error: str, description: str, codes: tuple[int, ...], tenant: str) -> UserError:
-    """A :class:`UserError` for a consent answer with ``error`` set."""
+def consent_error(
+    error: str, description: str, codes: tuple[int, ...], tenant: str, subcode: str = ""
+) -> UserError:
+    """A :class:`UserError` for a consent answer with ``error`` set.
+
+    *subcode* is the redirect's ``error_subcode``: Microsoft may answer a Cancel on its page
+    with only ``error=access_denied&error_subcode=cancel``, no description and no code; that
+    is the same decline as AADSTS65004.
+    """
     detail = f"{error}: {first_line(description)}".strip(": ")
+    if subcode:
+        detail = f"{detail} ({subcode})"
+    if not codes and subcode.strip().lower() == "cancel":
+        codes = (65004,)
     for code in codes:
         words = MESSAGES.get(code) or _from_status_rules(code)
         if words is not None:

@@ -88,12 +88,14 @@ def _current_grants(graph: GraphClient, client_id: str) -> list[str]:
     names: dict[str, tuple[str, dict[str, str]]] = {}
     for rid in {str(a["resourceId"]) for a in assignments} | {str(g["resourceId"]) for g in grants}:
         sp = graph.get(f"servicePrincipals/{rid}")
-        roles = {str(r["id"]): str(r["value"]) for r in sp.get("appRoles", []) if r.get("value")}
+        roles = {
+            str(r["id"]).lower(): str(r["value"]) for r in sp.get("appRoles", []) if r.get("value")
+        }
         names[rid] = (str(sp.get("displayName") or sp.get("appId") or rid), roles)
     found: list[str] = []
     for a in assignments:
         api, roles = names.get(str(a["resourceId"]), (str(a["resourceId"]), {}))
-        role = roles.get(str(a["appRoleId"]), str(a["appRoleId"]))
+        role = roles.get(str(a["appRoleId"]).lower(), str(a["appRoleId"]))
         found.append(f"{api}: {role} (Application)")
     for g in grants:
         api = names.get(str(g["resourceId"]), (str(g["resourceId"]), {}))[0]

@@ -167,7 +167,11 @@ def interactive(
     def exchange(params: dict[str, str]) -> tuple[BrowserPage, object]:
         if params.get("error"):
             problem = consent_error(
-                params["error"], params.get("error_description", ""), aadsts_codes(params), tenant
+                params["error"],
+                params.get("error_description", ""),
+                aadsts_codes(params),
+                tenant,
+                params.get("error_subcode", ""),
             )
             return BrowserPage(False, "Sign-in did not complete", problem.one_line()), problem
         try:

@@ -38,7 +38,8 @@ class UserConsent:
 
 
 def principal_grants(graph: GraphClient, client_id: str) -> PrincipalGrants:
-    """The ``Principal`` grants of the app *client_id* in the tenant (none: no app there)."""
+    """The ``Principal`` grants of the app *client_id* in the tenant (none: no app there),
+    by the user's object ID in lower case (GUIDs compare case-insensitively)."""
     sps = graph.values("servicePrincipals", {"$filter": f"appId eq '{client_id}'"})
     if not sps:
         return {}
@@ -46,14 +47,16 @@ def principal_grants(graph: GraphClient, client_id: str) -> PrincipalGrants:
     found: dict[str, set[str]] = {}
     for g in grants:
         if g.get("consentType") == "Principal" and g.get("principalId"):
-            found.setdefault(str(g["principalId"]), set()).update(str(g.get("scope", "")).split())
+            found.setdefault(str(g["principalId"]).lower(), set()).update(
+                str(g.get("scope", "")).split()
+            )
     return {k: frozenset(v) for k, v in found.items()}
 
 
 def _user(graph: GraphClient, id_or_upn: str) -> tuple[str, str]:
     """(UPN, object ID) of a user of the tenant."""
     user = graph.get(user_path(id_or_upn), {"$select": "id,userPrincipalName"})
-    return str(user.get("userPrincipalName", "")), str(user.get("id", ""))
+    return str(user.get("userPrincipalName", "")), str(user.get("id", "")).lower()
 
 
 def who_consented(

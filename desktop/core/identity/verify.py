@@ -275,14 +275,15 @@ def verify_with_graph(
     seen: list[Granted] = []
     for a in assignments:
         app_id, role_values, _ = resources.get(str(a["resourceId"]), ("", {}, set()))
-        value = role_values.get(str(a["appRoleId"]))
+        value = role_values.get(str(a["appRoleId"]).lower())
         if value:
             granted_roles.add((app_id, value.casefold()))
             seen.append(Granted("Application", app_id, value))
     granted_scopes: set[tuple[str, str]] = set()
     for g in grants:
         if g.get("consentType") == "AllPrincipals" or (
-            user_object_id and g.get("principalId") == user_object_id
+            # GUIDs compare case-insensitively.
+            user_object_id and str(g.get("principalId", "")).lower() == user_object_id.lower()
         ):
             app_id = resources.get(str(g["resourceId"]), ("", {}, set()))[0]
             values = str(g.get("scope", "")).split()
@@ -305,13 +306,18 @@ def _covered(p: Permission, roles_: set[tuple[str, str]], scopes_: set[tuple[str
 def _resources(
     graph: GraphClient, ids: Iterable[str]
 ) -> dict[str, tuple[str, dict[str, str], set[str]]]:
-    """Resource SP id -> (appId, {role id: value}, scope values)."""
+    """Resource SP id -> (appId, {role id: value}, scope values), the IDs in lower case:
+    GUIDs compare case-insensitively, and Graph's answers promise no case."""
     found: dict[str, tuple[str, dict[str, str], set[str]]] = {}
     for rid in ids:
         sp = graph.get(f"servicePrincipals/{rid}")
         found[rid] = (
             str(sp.get("appId", "")).lower(),
-            {str(r["id"]): str(r["value"]) for r in sp.get("appRoles", []) if r.get("value")},
+            {
+                str(r["id"]).lower(): str(r["value"])
+                for r in sp.get("appRoles", [])
+                if r.get("value")
+            },
             {str(s["value"]) for s in sp.get("oauth2PermissionScopes", []) if s.get("value")},
         )
     return found

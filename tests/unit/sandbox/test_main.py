@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from desktop.core.catalog.loader import load_shipped
-from desktop.sandbox.__main__ import describe
+from desktop.sandbox.__main__ import describe, main
 from desktop.sandbox.demo import populate
 from desktop.sandbox.server import Sandbox
 
@@ -42,3 +44,11 @@ def test_every_cloud_s_hosts_tenant_and_sign_in_app_are_printed(tmp_path: Path) 
         assert demo.cloud_sign_in_client_ids[national.cloud] in text
     assert demo.custom_app_id in text and sandbox.portal_url in text
     assert "not an admin" in text
+
+
+def test_an_unknown_variant_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--variants", "v1_tokens,upper_guid"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "unknown variants ['upper_guid']" in err and "upper_guids" in err

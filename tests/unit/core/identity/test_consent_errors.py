@@ -40,3 +40,12 @@ def test_public_client_refusal_names_the_registration_not_a_certificate() -> Non
 def test_missing_service_says_what_the_tenant_lacks() -> None:
     problem = consent_error("invalid_client", "AADSTS650052: ...", (650052,), "contoso.com")
     assert "contoso.com does not have" in problem.message
+
+
+def test_a_cancel_told_only_by_its_subcode_is_the_decline() -> None:
+    # Microsoft may answer Cancel with error=access_denied&error_subcode=cancel alone.
+    problem = consent_error("access_denied", "", (), "contoso.com", "cancel")
+    assert problem.message.startswith("Consent was declined")
+    assert "(cancel)" in problem.detail
+    plain = consent_error("access_denied", "", (), "contoso.com")
+    assert plain.message == "Consent was not granted."

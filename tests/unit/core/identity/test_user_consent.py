@@ -9,7 +9,7 @@ from desktop.core.catalog.model import ConsentMethod
 from desktop.core.domain import Customer, Status, Tenant
 from desktop.core.identity.consent import ConsentPlan, plan_consent
 from desktop.core.identity.graph import GraphClient, user_path
-from desktop.core.identity.user_consent import _from_graph, who_consented
+from desktop.core.identity.user_consent import _from_graph, principal_grants, who_consented
 from tests.helpers.identity_fakes import FakeGraph, catalog
 
 APP = "11111111-aaaa-4aaa-8aaa-000000000001"
@@ -69,3 +69,10 @@ def test_a_grant_not_shown_yet_is_pending_not_invalid() -> None:
 def test_an_unknown_consenting_user_is_unknown_with_a_reason() -> None:
     given = _from_graph(_plan(), _graph(), "", {})
     assert given.verification.status is Status.UNKNOWN and given.username == ""
+
+
+def test_grants_are_keyed_by_the_object_id_in_lower_case() -> None:
+    # Graph promises no case for GUIDs; the user's own lookup may differ from the grant's.
+    oid = "AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE"
+    graph = _graph(_grant(oid, "Files.Read"))
+    assert principal_grants(graph, APP) == {oid.lower(): frozenset({"Files.Read"})}

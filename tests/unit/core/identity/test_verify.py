@@ -165,3 +165,13 @@ def test_delegated_permissions_of_other_apis_are_not_claimed_as_granted() -> Non
     assert missing.missing == ("Microsoft Graph: ChannelMessage.Send (Delegated)",)
     assert missing.reason == "Required permissions are missing: ChannelMessage.Send."
     assert missing.warning == verification.warning
+
+
+def test_a_users_grant_is_theirs_whatever_case_graph_writes_the_ids_in() -> None:
+    # GUIDs compare case-insensitively; Graph's documentation promises no case.
+    user = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+    graph = _tenant_granting(DELEGATED_APP)
+    for grant in graph.grants:
+        grant.update(consentType="Principal", principalId=user.upper())
+    verification = verify_with_graph(DELEGATED_APP, CLIENT, cast(GraphClient, graph), user)
+    assert verification.status is Status.VALID, verification
