@@ -521,8 +521,12 @@ $$;
 # ciphertext, so the profile list warns of its expiry to members it is not shared with yet.
 _V5 = (team_secrets.PUBLIC_DATES,)
 
+# Version 6: ``team remove`` withdraws the member's approvals with their keys, so a scope
+# change afterwards does not share with the removed member again.
+_V6 = (team_secrets.APPROVALS_WITHDRAWN,)
+
 #: ``MIGRATIONS[n]`` takes the database from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Privileges of the group roles; run by every ``team init`` (idempotent, and it covers

@@ -126,6 +126,9 @@ CREATE POLICY member_approvals_read ON apm.member_approvals FOR SELECT USING (tr
 DROP POLICY IF EXISTS member_approvals_own ON apm.member_approvals;
 CREATE POLICY member_approvals_own ON apm.member_approvals FOR INSERT
     WITH CHECK (approved_by = session_user);
+DROP POLICY IF EXISTS member_approvals_withdraw ON apm.member_approvals;
+CREATE POLICY member_approvals_withdraw ON apm.member_approvals FOR DELETE
+    USING (member = session_user OR apm.is_team_admin());
 
 DROP POLICY IF EXISTS member_keys_read ON apm.member_keys;
 CREATE POLICY member_keys_read ON apm.member_keys FOR SELECT USING (true);
@@ -160,6 +163,15 @@ PUBLIC_DATES = (
 )
 
 
+#: The team schema's version 6: a member's approvals can be withdrawn (``team remove``) by an
+#: admin or the member, so a later scope change does not share with a removed member again.
+APPROVALS_WITHDRAWN = (
+    "DROP POLICY IF EXISTS member_approvals_withdraw ON apm.member_approvals;\n"
+    "CREATE POLICY member_approvals_withdraw ON apm.member_approvals FOR DELETE "
+    "USING (member = session_user OR apm.is_team_admin());"
+)
+
+
 #: Version 2's second step: a secret tied to a customer goes when the customer goes. Secrets
 #: of customers already deleted are removed first (nobody could be given them any more).
 CUSTOMER_FOREIGN_KEY = (
@@ -186,7 +198,7 @@ def _grants() -> list[str]:
     for role in ROLES[1:]:  # read-only members run checks but store no secrets
         statements.append(f"GRANT INSERT, UPDATE, DELETE ON apm.team_secrets TO {role}")
         statements.append(f"GRANT INSERT, DELETE ON apm.wrapped_keys TO {role}")
-        statements.append(f"GRANT INSERT ON apm.member_approvals TO {role}")
+        statements.append(f"GRANT INSERT, DELETE ON apm.member_approvals TO {role}")
     statements.append("REVOKE ALL ON FUNCTION apm.scope_includes(text, bigint) FROM PUBLIC")
     for role in ROLES:
         statements.append(f"GRANT EXECUTE ON FUNCTION apm.scope_includes(text, bigint) TO {role}")
@@ -523,6 +535,12 @@ class TeamSecretsDb:
         return bool(rows and rows[0][0])
 
     def remove_member(self, member: str) -> int:
-        """Delete every wrapped key of *member*; returns how many went."""
-        rows = self._run("DELETE FROM apm.wrapped_keys WHERE member = %s RETURNING 1", (member,))
+        """Delete every wrapped key of *member* and the approvals of their keys (a later scope
+        change re-wraps only for approved members, so a removed one must be approved again);
+        returns how many keys went."""
+        rows = self._run(
+            "WITH withdrawn AS (DELETE FROM apm.member_approvals WHERE member = %s) "
+            "DELETE FROM apm.wrapped_keys WHERE member = %s RETURNING 1",
+            (member, member),
+        )
         return len(rows)

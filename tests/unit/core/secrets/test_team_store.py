@@ -318,6 +318,25 @@ def test_a_scope_change_rewraps_and_withdraws_by_itself_for_approved_members(
     dave.db.close()
 
 
+def test_a_removed_member_is_not_shared_with_again_by_a_later_scope_change(
+    team: tuple[Member, Member, dict], scoped: Scoped
+) -> None:
+    _alice, bob, _customers = team
+    admin, refs = scoped.admin, scoped.refs
+    approve(admin.db, admin.keys, admin.name, bob.name)
+    assert bob.store.load(refs[1]).certificate is not None
+    remove(admin.db, bob.name)  # 'team remove bob': keys and the approval of his key go
+    assert bob.name not in admin.db.approved_members()
+    _move_bob_south(scoped, bob)
+    done = rescope(admin.db, admin.keys, admin.name)
+    assert bob.name not in done
+    for ref in refs.values():
+        with pytest.raises(NotSharedYetError):
+            bob.store.load(ref)
+    # Approved again (fingerprint confirmed anew), he gets what his scope allows.
+    assert approve(admin.db, admin.keys, admin.name, bob.name).shared
+
+
 def test_certificates_kept_locally_before_enrolling_move_to_the_team(
     postgres_db: TestDatabase, tmp_path: Path, pfx_corpus: dict[str, PfxCase]
 ) -> None:
