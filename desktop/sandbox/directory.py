@@ -63,8 +63,9 @@ def _published_ids() -> dict[str, dict[str, dict[str, str]]]:
 
 def permission_id(api: str, kind: str, value: str) -> str:
     """The global ID of an API's app role (``kind`` "Application") or scope ("Delegated"):
-    the published one where Microsoft lists it, else a made-up stable one. The same in every
-    tenant, unlike the resource's service principal object ID."""
+    the one the API's service principal publishes (``permission-ids.json``, which covers every
+    permission the shipped catalog names and says where each ID was read), else a made-up
+    stable one. The same in every tenant, unlike the resource's service principal object ID."""
     published = _published_ids().get(resource_app_id_for(api), {}).get(kind, {})
     for name, guid in published.items():
         if name.casefold() == value.casefold():
