@@ -43,6 +43,13 @@ ROLE_TEMPLATE_IDS: dict[str, str] = {
     "Groups Administrator": "fdd7a751-b60b-444a-984c-02652fe8fa1c",
     "Attribute Definition Reader": "1d336d2c-4ae8-42ef-9711-b3604ce3fc2c",
     "Directory Readers": "88d8e3e3-8f55-4a1e-953a-9b9898b8876b",
+    "Global Reader": "f2ef992c-3afb-46b9-b7cf-a126ee74c451",
+    "Directory Writers": "9360feb5-f418-4baa-8175-e2a00bac4301",
+    "User Administrator": "fe930be7-5e62-47db-91af-98c3a49a38b1",
+    "Application Developer": "cf1c38e5-3621-4004-a7cb-879624dced7c",
+    "Hybrid Identity Administrator": "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2",
+    "Identity Governance Administrator": "45d8d3c5-c802-45c6-b32a-1d70b5e1e86e",
+    "Directory Synchronization Accounts": "d29b2b05-8046-44ba-8758-1e26182fcf32",
 }
 
 
@@ -98,6 +105,14 @@ class User:
     #: tokens issued before ``mfa_since`` fail with that code; a new sign-in passes MFA.
     mfa_code: int | None = None
     mfa_since: float = 0.0
+    #: Directory roles held in the tenant besides Global Administrator (``admin``), by name;
+    #: tokens carry them as ``wids``, and Graph's delegated reads ask for one.
+    roles: list[str] = field(default_factory=list)
+
+    def role_ids(self) -> list[str] | None:
+        """The template IDs of the user's directory roles (``wids``); None for none."""
+        names = (["Global Administrator"] if self.admin else []) + self.roles
+        return [role_template_id(n) for n in names] or None
 
 
 @dataclass

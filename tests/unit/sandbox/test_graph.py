@@ -33,8 +33,19 @@ def _directory() -> tuple[Directory, str, str]:
     return d, tenant.tenant_id, user.oid
 
 
+#: A technician who may read the directory (Global Reader); Graph wants a role besides the scope.
+GLOBAL_READER = ["f2ef992c-3afb-46b9-b7cf-a126ee74c451"]
+
+
 def _claims(tid: str, scp: str = READER, **extra: Any) -> dict[str, Any]:
-    return {"tid": tid, "aud": "https://graph.microsoft.com", "scp": scp, "oid": "x", **extra}
+    return {
+        "tid": tid,
+        "aud": "https://graph.microsoft.com",
+        "scp": scp,
+        "oid": "x",
+        "wids": GLOBAL_READER,
+        **extra,
+    }
 
 
 def _get(d: Directory, claims: dict[str, Any], path: str, **query: str) -> tuple[int, Any]:
