@@ -155,6 +155,8 @@ def build_window(ctx: AppContext) -> MainWindow:
     from desktop.ui.team_offline import add_team_offline
 
     add_team_offline(window, ctx.inventory, ctx.profiles_page, checks.bar)
+    # The team database keeps a ticket with each check's audit rows: the bar offers the field.
+    ctx.inventory.team_connection_changed.connect(lambda _up: checks.bar.show_ticket_field(True))
     wizard = add_create_wizard(window, ctx.profiles_page, ctx.runner, services)
     runner = ctx.runner
 

@@ -22,7 +22,12 @@ def register(team_actions: Any, fmt: argparse.ArgumentParser) -> None:
     brk = sub.add_parser(
         "break", parents=[fmt], help="end someone's lease on a profile (team admins)"
     )
-    brk.add_argument("profile_id", type=int, metavar="PROFILE_ID")
+    brk.add_argument(
+        "profile_id",
+        metavar="ID",
+        help="the profile's id, or for a profile being created the id 'team lease list' "
+        "shows (TENANT_ID/APP_TYPE)",
+    )
     brk.add_argument("--ticket", help="the ticket number recorded with the audit entry")
     brk.set_defaults(handler=_break)
 
@@ -55,6 +60,23 @@ def _connection(ctx: CliContext) -> Any:
     return connect_to(db)
 
 
+def _lease_key(text: str) -> tuple[str, str]:
+    """(entity, id) of the lease named *text*: a profile's id, or a new profile's
+    "tenant/app type" (the wizard's consent). Anything else is refused in words."""
+    from desktop.core.team.leasing import NEW_PROFILE
+
+    value = text.strip()
+    if value.isdigit():
+        return "profile", str(int(value))
+    tenant, slash, app = value.partition("/")
+    if slash and tenant and app:
+        return NEW_PROFILE, value.lower()  # tenant ids and app type ids compare so
+    raise UserError(
+        f"“{text}” is not a lease's id.",
+        remedy="Give the profile's id, or the id 'team lease list' shows.",
+    )
+
+
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.core.store.postgres import leases
 
@@ -77,10 +99,11 @@ def _break(args: argparse.Namespace, ctx: CliContext) -> int:
     conn = _connection(ctx)
     try:
         with transaction(conn, ticket=args.ticket):
-            broken = leases.break_(conn, "profile", str(args.profile_id))
+            broken = leases.break_(conn, *_lease_key(args.profile_id))
     finally:
         conn.close()
     if broken is None:
-        raise UserError(f"Nobody holds a lease on profile {args.profile_id}; nothing was changed.")
+        what = "profile " if args.profile_id.strip().isdigit() else ""
+        raise UserError(f"Nobody holds a lease on {what}{args.profile_id}; nothing was changed.")
     emit_object({"broken": _json(broken)["text"], "holder": broken.holder}, args.format)
     return 0

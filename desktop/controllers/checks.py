@@ -96,8 +96,9 @@ class ChecksController(QObject):
     def running(self) -> bool:
         return self._task is not None
 
-    def check(self, ids: Sequence[int] | None) -> bool:
-        """Check *ids* (every profile when None). False if a check is already running."""
+    def check(self, ids: Sequence[int] | None, *, ticket: str = "") -> bool:
+        """Check *ids* (every profile when None); *ticket* goes with the team database's
+        audit rows of the results ("" for none). False if a check is already running."""
         if self._task is not None:
             return False
         selected = list(ids) if ids is not None else None
@@ -105,8 +106,11 @@ class ChecksController(QObject):
         inbox.take()  # nothing from an earlier run
 
         def work(token: CancelToken, progress: Progress) -> BulkOutcome:
+            from desktop.core.team.tickets import working_on
+
             service = self._service_factory()
-            return service.check(selected, on_result=inbox.put, token=token, progress=progress)
+            with working_on(ticket):
+                return service.check(selected, on_result=inbox.put, token=token, progress=progress)
 
         freeze_once()
         task = self._runner.submit("Checking app profiles", work)

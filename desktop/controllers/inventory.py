@@ -77,7 +77,7 @@ class CustomersSnapshot(NamedTuple):
     customers: list[Customer]
     counts: dict[int, tuple[int, int]]
     tenants: dict[int, list[Tenant]]
-    #: Each customer's version when read (team database; empty on the local store).
+    #: Each customer's version when read, for edits that check it.
     versions: Mapping[int, int] = MappingProxyType({})
 
 
@@ -312,14 +312,19 @@ class InventoryController(QObject):
 
         return self._run("Renaming a customer", work)
 
-    def set_notes(self, name: str, notes: str) -> Task[str]:
-        """Save a customer's notes; the returned task tells its caller when they are stored.
+    def set_notes(
+        self, name: str, notes: str, *, expected_version: int | None = None
+    ) -> Task[Customer]:
+        """Save a customer's notes; succeeds with the customer as stored (its new version).
 
-        Notes appear on no list, so no list reloads while the technician types."""
+        With *expected_version* a colleague's change meanwhile fails the task with
+        ``StaleEditError`` (the editor offers Reload or Overwrite). Notes appear on no list,
+        so no list reloads while the technician types."""
 
-        def work() -> str:
-            self.inventory().customers.set_notes(name, notes)
-            return f"Saved the notes of {name}."
+        def work() -> Customer:
+            return self.inventory().customers.set_notes(
+                name, notes, expected_version=expected_version
+            )
 
         return self._run("Saving notes", work)
 

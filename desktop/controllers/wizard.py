@@ -28,6 +28,7 @@ from desktop.core.wizard.ports import (
     CertificateDiscard,
     ConsentOutcome,
     ConsentRequest,
+    CreationLease,
     Directory,
     ProfileSaver,
     RoleAssigner,
@@ -58,6 +59,8 @@ class WizardServices:
     tenant_name: TenantNameReader | None = None
     #: Checks the saved profiles right after Save, so the list shows their first status.
     check_new: Callable[[list[int], CancelToken, Progress], object] | None = None
+    #: The team database's lease on a profile while its consent runs (None: none taken).
+    lease: CreationLease | None = None
 
     @classmethod
     def over(cls, core: CoreServices) -> WizardServices:
@@ -78,6 +81,7 @@ class WizardServices:
             roles=backend,
             discard_certificate=backend.discard_certificate,
             check_new=check_new,
+            lease=backend.creating,
         )
 
 
@@ -199,12 +203,30 @@ class WizardController(QObject):
         request = self.request(app_id)
         self.machine.start_consent(app_id)
         self.changed.emit()
+        engine = self.services.engine
         task = self._submit(
             f"Consent to {request.app.label}",
-            lambda t, p: self.services.engine.consent(request, t, p),
+            self._leased(request, lambda t, p: engine.consent(request, t, p)),
         )
         self._report(task, app_id)
         return task
+
+    def _leased(
+        self, request: ConsentRequest, work: Callable[[CancelToken, Progress], T]
+    ) -> Callable[[CancelToken, Progress], T]:
+        """*work* holding the lease on the profile *request* creates: a colleague's consent to
+        the same app in the same tenant refuses this one before the browser opens, and
+        theirs is refused while this one runs (renewed meanwhile; released when it ends,
+        however it ends, and expired by itself if this app dies)."""
+        lease = self.services.lease
+        if lease is None:
+            return work
+
+        def leased(token: CancelToken, progress: Progress) -> T:
+            with lease(request):
+                return work(token, progress)
+
+        return leased
 
     def check_again(self, app_id: str) -> Task[ConsentOutcome]:
         """Verify whether the customer's admin has consented since the link went out."""
@@ -214,7 +236,10 @@ class WizardController(QObject):
         engine, interval = self.services.engine, self.check_interval
         task = self._submit(
             f"Checking {request.app.label}",
-            lambda t, p: check_until_consented(engine, request, t, p, interval=interval),
+            self._leased(
+                request,
+                lambda t, p: check_until_consented(engine, request, t, p, interval=interval),
+            ),
         )
         self._report(task, app_id)
         return task
@@ -313,10 +338,15 @@ class WizardController(QObject):
         ``saved`` is emitted after that check, so the list shows the first status.
         """
         plan = build_plan(self.machine.state, self.machine.catalog, only_granted=only_granted)
+        typed = self.machine.state.ticket
 
         def work(token: CancelToken, progress: Progress) -> list[AppProfile]:
+            from desktop.core.team.tickets import check_ticket, working_on
+
+            ticket = check_ticket(typed)  # refused in words, before anything is written
             progress(0, 0, "Saving the app profiles…")
-            return self.services.save(plan, self.certificate if plan.custom_app_ids else None)
+            with working_on(ticket):
+                return self.services.save(plan, self.certificate if plan.custom_app_ids else None)
 
         # Not one of the wizard's cancellable tasks: Save is one short transaction, and a
         # cancel that arrived after the commit would hide that the profiles exist.
@@ -344,11 +374,14 @@ class WizardController(QObject):
         ]
         if check is None or not ids:
             return None
+        typed = self.machine.state.ticket
 
         def work(token: CancelToken, progress: Progress) -> None:
+            from desktop.core.team.tickets import check_ticket, working_on
+
             progress(0, 0, "Checking the new app profiles…")
             # Saved already: a failed first check leaves them Unknown, as a cancelled one does.
-            with contextlib.suppress(UserError):
+            with contextlib.suppress(UserError), working_on(check_ticket(typed)):
                 check(ids, token, progress)
 
         return self._submit("Checking the new app profiles", work)

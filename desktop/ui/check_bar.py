@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
 from desktop.core.domain import Status
 
@@ -34,6 +41,9 @@ class CheckBar(QWidget):
     Attributes:
         check_selected_action, check_all_action: the two checks as actions (Ctrl+K,
             Ctrl+Shift+K), shared by the buttons, the Profiles menu and the list's menu.
+        ticket: the help-desk ticket the next checks are for (team database; shown by
+            :meth:`show_ticket_field`). It keeps its text from check to check, for the
+            session; empty means none.
     """
 
     check_selected = Signal()
@@ -61,6 +71,18 @@ class CheckBar(QWidget):
         self.progress.setAccessibleName("Check progress")
         self.progress.setTextVisible(True)
         self.progress.setMinimumWidth(220)
+        self.ticket = QLineEdit(self)
+        self.ticket.setObjectName("CheckTicket")
+        self.ticket.setAccessibleName("Ticket number for checks")
+        self.ticket.setPlaceholderText("Optional")
+        self.ticket.setToolTip(
+            "The help-desk ticket these checks are for, e.g. T-4711: kept with the team's "
+            "audit log. It stays for the next checks; clear it for none."
+        )
+        self.ticket.setClearButtonEnabled(True)
+        self.ticket.setMaximumWidth(self.ticket.fontMetrics().horizontalAdvance("x" * 16))
+        self.ticket_label = QLabel("T&icket:", self)
+        self.ticket_label.setBuddy(self.ticket)
         self.cancel_button = QPushButton("&Cancel check", self)
         self.cancel_button.setToolTip(
             "Stop starting new checks; checks already running finish and are kept"
@@ -72,7 +94,14 @@ class CheckBar(QWidget):
         self.summary.setWordWrap(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.selected_button, self.all_button, self.progress, self.cancel_button):
+        for widget in (
+            self.selected_button,
+            self.all_button,
+            self.ticket_label,
+            self.ticket,
+            self.progress,
+            self.cancel_button,
+        ):
             layout.addWidget(widget)
         layout.addWidget(self.summary, 1)
         layout.addWidget(self.fix_button)
@@ -85,7 +114,17 @@ class CheckBar(QWidget):
         self._selection = 0
         #: How many profiles there are to check; None when the owner does not say.
         self._profiles: int | None = None
+        self.show_ticket_field(False)
         self.set_running(False)
+
+    def show_ticket_field(self, shown: bool) -> None:
+        """Offer the Ticket field (the team database keeps tickets; the local store none)."""
+        self.ticket_label.setVisible(shown)
+        self.ticket.setVisible(shown)
+
+    def ticket_text(self) -> str:
+        """The typed ticket ("" when none, or when the field is not offered)."""
+        return self.ticket.text().strip() if self.ticket.isVisibleTo(self) else ""
 
     def set_selection_count(self, count: int) -> None:
         """How many profiles are selected and shown (a filter may hide selected ones)."""
@@ -134,6 +173,7 @@ class CheckBar(QWidget):
         self.progress.setVisible(running)
         self.cancel_button.setVisible(running)
         self.cancel_button.setEnabled(running)
+        self.ticket.setReadOnly(running)  # the running check's ticket is the one it started with
         self._enable_buttons()
         if running:
             self.progress.setRange(0, 0)  # busy until the first count arrives

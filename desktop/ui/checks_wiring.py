@@ -186,6 +186,14 @@ class ChecksWiring(QObject):
             return
         if self._controller is not None and self._controller.running:
             return  # one check at a time; the bar says so
+        from desktop.core.team.tickets import check_ticket
+
+        try:
+            ticket = check_ticket(self.bar.ticket_text())
+        except UserError as error:
+            self.dialogs.error("Check app profiles", error)
+            self.bar.ticket.setFocus()
+            return
         self._failed = 0
         self._counts = {}
         self._failures = Counter()
@@ -193,7 +201,7 @@ class ChecksWiring(QObject):
         self._connect_said = False
         self._fix_app = None
         self._actions = Counter()
-        self.controller.check(ids)
+        self.controller.check(ids, ticket=ticket)
 
     @Slot(list)
     def _on_results(self, results: list[CheckResult]) -> None:

@@ -82,3 +82,27 @@ def test_a_colleague_cannot_delete_what_someone_is_re_authorizing(
     code, _out, err = _cli(alice_url, "profiles", "delete", str(pid), "--yes")
     assert code == 0, err
     store.close()
+
+
+def test_an_admin_breaks_the_lease_of_a_profile_being_created(postgres_db: TestDatabase) -> None:
+    from desktop.core.team.leasing import NEW_PROFILE
+
+    migrated(postgres_db)
+    bob, bob_url = member(postgres_db, "bob", "technician")
+    _ada, ada_url = member(postgres_db, "ada", "admin")
+    key = "8f0c2f39-7d5e-4c1f-9a7b-2d1e0c3b4a59/apelements-automation"
+    label = "the APElements Automation profile for Contoso"
+    lease = Lease(lambda: connect(bob_url), NEW_PROFILE, key, "create", label=label)
+    with lease:
+        code, out, err = _cli(ada_url, "team", "lease", "list", "--format", "json")
+        assert code == 0, err
+        (row,) = json.loads(out)
+        assert row["id"] == key and row["text"].startswith(f"{bob} is creating {label} (since ")
+        code, out, err = _cli(ada_url, "team", "lease", "break", key.upper(), "--format", "json")
+        assert code == 0, err
+        assert json.loads(out)["holder"] == bob
+    code, _out, err = _cli(ada_url, "team", "lease", "break", "not-a-lease")
+    assert code == 2 and err.strip() == (
+        "“not-a-lease” is not a lease's id. Give the profile's id, or the id 'team lease list' "
+        "shows."
+    )

@@ -9,23 +9,20 @@ import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.app import AppContext, build_context, build_window
 from desktop.core import settings_edit as edit
 from desktop.core.catalog.loader import load_catalog
 from desktop.core.domain import Cloud
 from desktop.core.paths import DataPaths
 from desktop.core.settings import Settings
 from desktop.sandbox import Sandbox
-from desktop.sandbox.demo import Demo, populate
+from desktop.sandbox.demo import Demo
 from tests.helpers.browser_cli import browser_command
-from tests.helpers.dialogs import FakeDialogs
-from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.sandbox_app import first_run_sandbox, open_main_window
 
 from desktop.ui.check_bar import CheckBar
 from desktop.ui.main_window import MainWindow
@@ -41,32 +38,10 @@ APP = "apelements-baseline-management"
 def partner_sandbox(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[Sandbox, Demo, Path]]:
-    memory = MemoryKeyring()
-    monkeypatch.setattr(keyring, "get_keyring", lambda: memory)
-    catalog = load_catalog().catalog
-    with Sandbox(tmp_path / "idp") as box:
-        demo = populate(box, catalog.app_types)
-        for key, value in box.env().items():
-            monkeypatch.setenv(key, value)
-        assert box.ca_path is not None
-        log = tmp_path / "browser.log"
+    with first_run_sandbox(tmp_path, monkeypatch) as (box, demo, log):
         # The browser is signed in with the technician's partner-tenant account.
         box.scenario.set_browser_user(demo.technician)
-        monkeypatch.setenv("BROWSER", browser_command(box.ca_path, log=log))
-        monkeypatch.setattr(webbrowser, "_tryorder", None)  # re-read BROWSER
         yield box, demo, log
-
-
-def _build(qtbot: QtBot, home: Path) -> tuple[AppContext, FakeDialogs]:
-    ctx = build_context(DataPaths(home))
-    dialogs = FakeDialogs()
-    ctx.dialogs = dialogs  # type: ignore[assignment]
-    window = build_window(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    assert ctx.profiles_page is not None
-    qtbot.waitUntil(ctx.profiles_page.self_test_ready, timeout=10_000)
-    return ctx, dialogs
 
 
 def _add_customer_and_tenant(qtbot: QtBot, dialog: CustomersDialog, demo: Demo) -> None:
@@ -90,7 +65,7 @@ def test_partner_technician_onboards_a_customer_in_the_gui(
     box.scenario.grant_admin_consent(demo.tenant_id, demo.client_ids[APP])
     for role in load_catalog().catalog.app_type(APP).directory_roles:
         box.scenario.assign_directory_role(demo.tenant_id, demo.client_ids[APP], role.name)
-    ctx, dialogs = _build(qtbot, data_home)
+    ctx, dialogs = open_main_window(qtbot, data_home)
     try:
         first_run, account, settings_ui = ctx.first_run, ctx.account, ctx.settings_ui
         assert first_run is not None and account is not None and settings_ui is not None
@@ -190,7 +165,7 @@ def test_connect_by_the_customers_admin_in_the_browser_and_cancel(
 ) -> None:
     box, demo, log = partner_sandbox
     Settings(sign_in_client_id=demo.sign_in_client_id).save(DataPaths(data_home).ensure().settings)
-    ctx, dialogs = _build(qtbot, data_home)
+    ctx, dialogs = open_main_window(qtbot, data_home)
     try:
         account = ctx.account
         assert account is not None and ctx.profiles_page is not None

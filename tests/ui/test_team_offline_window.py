@@ -7,43 +7,19 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.app import build_context, build_window
-from desktop.core.domain import Cloud, Customer, Tenant
-from desktop.core.paths import data_paths
-from desktop.core.store.postgres.database import PostgresStore
 from tests.helpers.postgres import TestDatabase
-from tests.helpers.storage_builders import profile
-from tests.helpers.team import listener_pids, member, migrated, terminate
+from tests.helpers.team import listener_pids, terminate
+from tests.helpers.team_window import TeamWindow
 
 from desktop.ui.team_offline import OFFLINE_TIP, TeamOffline, age_words
 
-TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-
 
 def test_losing_the_team_database_makes_the_window_read_only_until_it_is_back(
-    qtbot: QtBot, data_home: Path, postgres_db: TestDatabase, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, postgres_db: TestDatabase, team_window: TeamWindow
 ) -> None:
-    migrated(postgres_db)
-    alice, alice_url = member(postgres_db, "alice", "technician")
-    store = PostgresStore.open(alice_url)
-    with store.unit_of_work() as uow:
-        cid = uow.customers.insert(Customer(name="Contoso"))
-        uow.tenants.insert(Tenant(TENANT, cid, "contoso.onmicrosoft.com", "Contoso", Cloud.GLOBAL))
-        uow.profiles.insert(profile("Contoso Baseline", cid, TENANT))
-    store.close()
-    monkeypatch.setenv("APP_PROFILES_DATABASE_URL", alice_url)
-
-    ctx = build_context(data_paths(data_home))
-    window = build_window(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    page = ctx.profiles_page
-    assert page is not None and ctx.inventory is not None
-    qtbot.waitUntil(lambda: page.model.total() == 1, timeout=15_000)
-    qtbot.waitUntil(lambda: bool(listener_pids(postgres_db, alice)), timeout=15_000)
+    window, page, alice = team_window.window, team_window.page, team_window.alice
     assert window.findChild(TeamOffline) is None  # nothing until the connection is lost
     assert page.create_action.isEnabled()
 
@@ -73,10 +49,6 @@ def test_losing_the_team_database_makes_the_window_read_only_until_it_is_back(
     assert page.create_action.isEnabled()
     assert page.create_action.toolTip() != OFFLINE_TIP
     assert page.reauth_any_action.isEnabled()  # one row selected: the page's own rule again
-
-    ctx.inventory.stop_watching()
-    window.close()
-    ctx.runner.wait_for_done(10_000)
 
 
 def test_the_banner_says_how_old_the_list_is() -> None:

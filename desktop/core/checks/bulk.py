@@ -9,6 +9,7 @@ kept. Each result is handed to ``on_result`` as soon as it is known, from a work
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -230,8 +231,12 @@ def run_bulk_check(
             finally:
                 scheduler.finish(job, None)
 
+    # Each worker runs in a copy of the caller's context: what the caller's work carries
+    # (the ticket it is for) goes with the results the workers store.
     threads = [
-        threading.Thread(target=worker, name=f"check-{i}", daemon=True)
+        threading.Thread(
+            target=contextvars.copy_context().run, args=(worker,), name=f"check-{i}", daemon=True
+        )
         for i in range(max(1, min(concurrency, len(profiles))))
     ]
     for thread in threads:

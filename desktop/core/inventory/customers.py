@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -98,15 +99,11 @@ class CustomerService:
             customer.id = uow.customers.insert(customer)
             return uow.customers.by_id(customer.id) or customer  # with its version
 
-    def versions(self) -> dict[int, int]:
-        """Each customer's version now, for edits that check it (the team database); empty on
-        a store without versions (the local one: a single technician)."""
+    def versions(self, ids: Sequence[int] | None = None) -> dict[int, int]:
+        """The version now of each customer of *ids* (every customer when None), for edits
+        that check it; one query however many ids. Customers that are gone are missing."""
         with self._store.reading() as uow:
-            version_of = getattr(uow.customers, "version_of", None)
-            if version_of is None:
-                return {}
-            found = {c.id: version_of(c.id) for c in uow.customers.all() if c.id is not None}
-            return {cid: v for cid, v in found.items() if v is not None}
+            return uow.customers.versions(ids)
 
     def rename(self, old: str | int, new: str, *, expected_version: int | None = None) -> Customer:
         """Rename *old* (a name, or the customer's id); with *expected_version* (the

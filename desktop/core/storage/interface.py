@@ -70,6 +70,11 @@ class CustomerRepository(Protocol):
         """Per customer id: (tenants, profiles). Customers with neither may be missing."""
         ...
 
+    def versions(self, ids: Sequence[int] | None = None) -> dict[int, int]:
+        """The version now of each customer of *ids* (every customer when None), in one query
+        however many ids; customers that are gone are missing."""
+        ...
+
     def rename(self, customer_id: int, name: str, *, expected_version: int | None = None) -> None:
         """Rename; with *expected_version* (the version read), refused with
         :class:`~desktop.core.errors.StaleEditError` ("changed by Bob at 14:02") when someone

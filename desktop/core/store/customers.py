@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from desktop.core.domain import Customer, utc_now
 from desktop.core.errors import stale_edit
@@ -75,6 +76,18 @@ def all_customers(conn: sqlite3.Connection) -> list[Customer]:
             "SELECT id, name, notes, version FROM customers ORDER BY name COLLATE NOCASE"
         )
     ]
+
+
+def versions(conn: sqlite3.Connection, ids: Sequence[int] | None = None) -> dict[int, int]:
+    """Each customer's version (of *ids*, or all), in one query however many ids."""
+    if ids is None:
+        rows = conn.execute("SELECT id, version FROM customers")
+    else:
+        rows = conn.execute(
+            "SELECT id, version FROM customers WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([int(i) for i in ids]),),
+        )
+    return {int(cid): int(version) for cid, version in rows}
 
 
 def edit(

@@ -13,53 +13,35 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
-from desktop.core.changes import Change, ChangeEntry, ChangeKind, EntityId, EntityKind, coalesce
+from desktop.core.changes import Change, ChangeEntry, ChangeKind, EntityKind, coalesce
 from desktop.core.domain import AppProfile, Customer, ProfileEvent, Status, Tenant
 from desktop.core.storage.types import ProfileRef, ProfileRow
 from desktop.core.store import customers as customer_rows
 from desktop.core.store import events as event_rows
+from desktop.core.store import profile_mapping as mapping
 from desktop.core.store import profiles as profile_rows
 from desktop.core.store import tenants as tenant_rows
 from desktop.core.store.connection import from_db_time, to_db_time
+from desktop.core.store.unit_of_work import ChangeNotes
 
 #: The change log keeps at most this many entries, and none older than KEEP_DAYS (as the team
 #: database's default); a reader further behind reloads everything.
 KEEP_CHANGES = 10_000
 KEEP_DAYS = 30
 
-_CHECKED = ("status", "reason", "remedy", "last_checked")
 
-
-class SqliteUnitOfWork:
+class SqliteUnitOfWork(ChangeNotes):
     """:class:`~desktop.core.storage.interface.UnitOfWork` on one SQLite connection."""
 
     def __init__(self, conn: sqlite3.Connection, *, writable: bool, actor: str = "") -> None:
+        super().__init__(writable=writable)
         self.conn = conn
-        self.writable = writable
         #: Who this unit's edits are made by (recorded with a customer's version).
         self.actor = actor
-        self.pending: list[Change] = []
         self.customers = SqliteCustomers(self)
         self.tenants = SqliteTenants(self)
         self.profiles = SqliteProfiles(self)
         self.history = SqliteHistory(self)
-
-    def note(
-        self,
-        entity: EntityKind,
-        kind: ChangeKind,
-        ids: Iterable[EntityId],
-        fields: tuple[str, ...] = (),
-    ) -> None:
-        """Remember a change for the change log; refuse writes on a read-only unit."""
-        self.check_writable()
-        wanted = tuple(ids)
-        if wanted:
-            self.pending.append(Change(entity, kind, wanted, fields))
-
-    def check_writable(self) -> None:
-        if not self.writable:
-            raise RuntimeError("writing needs repository.unit_of_work(), not reading()")
 
 
 def write_log(
@@ -162,6 +144,9 @@ class SqliteCustomers(_Part):
 
     def counts(self) -> dict[int, tuple[int, int]]:
         return customer_rows.counts(self._conn)
+
+    def versions(self, ids: Sequence[int] | None = None) -> dict[int, int]:
+        return customer_rows.versions(self._conn, ids)
 
     def _edit(self, customer_id: int, column: str, value: str, expected: int | None) -> None:
         self._uow.check_writable()
@@ -274,10 +259,10 @@ class SqliteProfiles(_Part):
         return profile_rows.rows_by_id(self._conn, ids)
 
     def refs_of_customer(self, customer_id: int) -> list[ProfileRef]:
-        return [ProfileRef(*r) for r in profile_rows.of_customer(self._conn, customer_id)]
+        return profile_rows.of_customer(self._conn, customer_id)
 
     def refs_of_tenant(self, tenant_id: str) -> list[ProfileRef]:
-        return [ProfileRef(*r) for r in profile_rows.of_tenant(self._conn, tenant_id)]
+        return profile_rows.of_tenant(self._conn, tenant_id)
 
     def certificate_refs(self) -> set[str]:
         return profile_rows.certificate_refs(self._conn)
@@ -300,7 +285,7 @@ class SqliteProfiles(_Part):
         profile_rows.update_status(
             self._conn, profile_id, status, reason, remedy, to_db_time(last_checked)
         )
-        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], _CHECKED)
+        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], mapping.CHECKED_FIELDS)
 
     def set_consented_at(self, profile_id: int, when: datetime) -> None:
         self._uow.check_writable()
@@ -310,15 +295,13 @@ class SqliteProfiles(_Part):
     def mark(self, profile_id: int, status: Status, reason: str, remedy: str) -> None:
         self._uow.check_writable()
         profile_rows.mark(self._conn, profile_id, status, reason, remedy)
-        fields = ("status", "reason", "remedy", "reauthorization_required")
-        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], fields)
+        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile_id], mapping.MARKED_FIELDS)
 
     def save_consent(self, profile: AppProfile) -> None:
         self._uow.check_writable()
         assert profile.id is not None
         profile_rows.save_consent(self._conn, profile)
-        fields = ("status", "reason", "remedy", "consent")
-        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile.id], fields)
+        self._uow.note(EntityKind.PROFILE, ChangeKind.UPDATED, [profile.id], mapping.CONSENT_FIELDS)
 
     def delete_many(self, ids: Sequence[int]) -> None:
         self._uow.check_writable()

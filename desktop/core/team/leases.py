@@ -28,6 +28,7 @@ LEASE_SECONDS = 120
 #: The operations that take a lease, as a sentence says them.
 DOING = {
     "consent": "consenting",
+    "create": "creating",
     "reauthorize": "re-authorizing",
     "delete": "deleting",
     "check": "checking",

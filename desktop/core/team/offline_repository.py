@@ -78,6 +78,14 @@ class _Customers(_Part):
     def by_name(self, name: str) -> Customer | None:
         return next((c for c in self.all() if c.name.lower() == name.lower()), None)
 
+    def versions(self, ids: Sequence[int] | None = None) -> dict[int, int]:
+        wanted = None if ids is None else set(ids)
+        return {
+            int(c["id"]): int(c.get("version", 0))
+            for c in self._copy.customers
+            if wanted is None or int(c["id"]) in wanted
+        }
+
     def counts(self) -> dict[int, tuple[int, int]]:
         names = {c["name"]: int(c["id"]) for c in self._copy.customers}
         result: dict[int, tuple[int, int]] = {}

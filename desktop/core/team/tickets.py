@@ -2,22 +2,23 @@
 
 On the team database the number goes with every audit row and history event the work writes
 (the server stores it, as with ``--ticket``). The GUI runs several operations at once, so the
-ticket is set for the worker thread that runs one, not for the whole process: the store reads
-:func:`current_ticket` before its own process-wide ``ticket``.
+ticket is set for the work that runs one, not for the whole process: the store reads
+:func:`current_ticket` before its own process-wide ``ticket``. It is a context variable: a
+worker thread that runs in a copy of the caller's context (the bulk check's) carries it too.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from desktop.core.errors import UserError
 
 #: The longest ticket number accepted.
 MAX_LENGTH = 64
 
-_local = threading.local()
+_ticket: ContextVar[str | None] = ContextVar("ticket", default=None)
 
 
 def check_ticket(text: str) -> str:
@@ -32,17 +33,15 @@ def check_ticket(text: str) -> str:
 
 
 def current_ticket() -> str | None:
-    """The ticket of the work running on this thread, or None."""
-    ticket = getattr(_local, "ticket", None)
-    return ticket if isinstance(ticket, str) and ticket else None
+    """The ticket of the work running here, or None."""
+    return _ticket.get() or None
 
 
 @contextmanager
 def working_on(ticket: str) -> Iterator[None]:
-    """Let this thread's writes inside the block carry *ticket* ("" changes nothing)."""
-    previous = getattr(_local, "ticket", None)
-    _local.ticket = ticket or previous
+    """Let the writes inside the block carry *ticket* ("" changes nothing)."""
+    token = _ticket.set(ticket or _ticket.get())
     try:
         yield
     finally:
-        _local.ticket = previous
+        _ticket.reset(token)

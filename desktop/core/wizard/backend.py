@@ -5,6 +5,7 @@ disk, keyring or network is built on first use, which is on a worker thread."""
 from __future__ import annotations
 
 import threading
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from desktop.core.cancel import CancelToken, Progress
@@ -108,6 +109,20 @@ class WizardBackend:
         self, request: ConsentRequest, token: CancelToken, progress: Progress
     ) -> ConsentOutcome:
         return self._identity().check(request, token, progress)
+
+    def creating(self, request: ConsentRequest) -> AbstractContextManager[object]:
+        """The team database's lease on the profile *request* creates (see ``CreationLease``)."""
+        from desktop.core.team.leasing import creating
+
+        customer = request.customer
+        whose = customer.name if customer is not None else request.tenant.label
+        return creating(
+            self._services.store(),
+            request.tenant.tenant_id,
+            request.app.id,
+            label=f"the {request.app.label} profile for {whose}",
+            customer_id=customer.id if customer is not None else None,
+        )
 
     # -- roles -------------------------------------------------------------------------------
 

@@ -106,6 +106,8 @@ def build_plan(state: WizardState, catalog: Catalog, *, only_granted: bool = Fal
 def summary_lines(state: WizardState, catalog: Catalog) -> list[str]:
     """The Summary step in words, one line each."""
     lines: list[str] = []
+    if state.ticket.strip():
+        lines.append(f"Ticket: {state.ticket.strip()}")
     if state.customer is not None:
         new = " (new)" if state.new_customer else ""
         lines.append(f"Customer: {state.customer.name}{new}")

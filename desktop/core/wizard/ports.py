@@ -8,6 +8,7 @@ only through these protocols, so tests and the sandbox can stand in.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -132,6 +133,15 @@ class TenantLookup(Protocol):
 class TenantNameReader(Protocol):
     def __call__(self, domain: str, cloud: Cloud) -> str | None:
         """The tenant display name of *domain*, or None when it cannot be read. Never raises."""
+        ...
+
+
+class CreationLease(Protocol):
+    def __call__(self, request: ConsentRequest) -> AbstractContextManager[object]:
+        """Hold the lease on the profile *request* creates while its consent runs (the team
+        database; nothing on the local store). Entering raises ``UserError`` ("Bob is
+        creating the Nitro profile for Contoso (since 14:02)") when a colleague
+        holds it. Entered off the GUI thread."""
         ...
 
 

@@ -192,4 +192,7 @@ class WizardState:
     azure_roles_confirmed: bool = False
     #: Apps whose consent was granted in the tenant during this run, even if later dropped.
     granted_app_ids: set[str] = field(default_factory=set)
+    #: The help-desk ticket the run is for ("" for none): saved with the team database's
+    #: audit rows of Save and of the first check.
+    ticket: str = ""
     saved: bool = False

@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
+    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -17,10 +19,12 @@ from PySide6.QtWidgets import (
 
 from desktop.controllers.wizard import WizardController
 from desktop.core.settings_hint import SettingTarget
+from desktop.core.team.tickets import MAX_LENGTH
 from desktop.core.wizard import Step
 from desktop.core.wizard.duplicates import Duplicate, find_duplicates
 
 from desktop.ui.consent_access_notice import ConsentAccessNotice
+from desktop.ui.forms import buddy_label
 from desktop.ui.wizard.base import StepPage, clear_layout
 from desktop.ui.wizard.consent_row import ConsentRowWidget
 
@@ -69,6 +73,24 @@ class ConsentPage(StepPage):
         self.access_notice: ConsentAccessNotice | None = None
         self.body.addWidget(self.duplicates_box)
         self.body.addWidget(self.scroller, 1)
+        self.body.addLayout(self._build_ticket())
+
+    def _build_ticket(self) -> QFormLayout:
+        """The optional ticket the run is for: saved with the team's audit of Save."""
+        self.ticket = QLineEdit(self)
+        self.ticket.setObjectName("TicketNumber")
+        self.ticket.setAccessibleName("Ticket number")
+        self.ticket.setPlaceholderText("Optional, e.g. T-4711: kept with the team's audit log")
+        self.ticket.setMaxLength(MAX_LENGTH)
+        self.ticket.setText(self.machine.state.ticket)
+        self.ticket.textChanged.connect(self._ticket_typed)
+        form = QFormLayout()
+        form.addRow(buddy_label("Tic&ket:", self.ticket, self), self.ticket)
+        return form
+
+    @Slot(str)
+    def _ticket_typed(self, text: str) -> None:
+        self.machine.state.ticket = text.strip()
 
     def set_access_notice(self, notice: ConsentAccessNotice) -> None:
         """Show *notice* above the rows: before Authenticate, whether you can consent here."""

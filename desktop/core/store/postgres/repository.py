@@ -9,7 +9,7 @@ written here: the server's triggers write it, whoever the client is.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC
 
 from psycopg.types.json import Jsonb
 
@@ -17,58 +17,29 @@ from desktop.core.changes import (
     Change,
     ChangeEntry,
     ChangeKind,
-    EntityId,
     EntityKind,
     coalesce,
     everything,
 )
 from desktop.core.domain import Cloud, Customer, ProfileEvent, Status, Tenant
 from desktop.core.errors import StaleEditError, stale_edit
+from desktop.core.store import profile_mapping as mapping
 from desktop.core.store.postgres.connection import Connection
 from desktop.core.store.postgres.profiles import PgProfiles
+from desktop.core.store.postgres.times import to_server
+from desktop.core.store.unit_of_work import ChangeNotes
 
 
-class PgUnitOfWork:
+class PgUnitOfWork(ChangeNotes):
     """:class:`~desktop.core.storage.interface.UnitOfWork` on one PostgreSQL connection."""
 
     def __init__(self, conn: Connection, *, writable: bool) -> None:
+        super().__init__(writable=writable)
         self.conn = conn
-        self.writable = writable
-        self.pending: list[Change] = []
         self.customers = PgCustomers(self)
         self.tenants = PgTenants(self)
         self.profiles = PgProfiles(self)
         self.history = PgHistory(self)
-
-    def note(
-        self,
-        entity: EntityKind,
-        kind: ChangeKind,
-        ids: Iterable[EntityId],
-        fields: tuple[str, ...] = (),
-    ) -> None:
-        self.check_writable()
-        wanted = tuple(ids)
-        if wanted:
-            self.pending.append(Change(entity, kind, wanted, fields))
-
-    def check_writable(self) -> None:
-        if not self.writable:
-            raise RuntimeError("writing needs repository.unit_of_work(), not reading()")
-
-
-def utc(value: datetime | None) -> datetime | None:
-    """A time read from the server, in UTC."""
-    return None if value is None else value.astimezone(UTC)
-
-
-def to_server(value: datetime | None) -> datetime | None:
-    """A time to store: timezone-aware, to the second (as the SQLite store keeps them)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("the store keeps timezone-aware times only")
-    return value.astimezone(UTC).replace(microsecond=0)
 
 
 def write_log(conn: Connection, changes: Sequence[Change]) -> list[ChangeEntry]:
@@ -122,6 +93,10 @@ def read_log(conn: Connection, seq: int, limit: int) -> list[ChangeEntry]:
         )
         for number, at, actor, entity, kind, ids, fields in rows
     ]
+
+
+_IDS_OF_CUSTOMER = mapping.sql(mapping.IDS_OF_CUSTOMER, "%s")
+_IDS_OF_TENANT = mapping.sql(mapping.IDS_OF_TENANT, "%s")
 
 
 class _Part:
@@ -206,6 +181,16 @@ class PgCustomers(_Part):
             result[int(cid)] = (result.get(int(cid), (0, 0))[0], int(n))
         return result
 
+    def versions(self, ids: Sequence[int] | None = None) -> dict[int, int]:
+        if ids is None:
+            rows = self._conn.execute("SELECT id, version FROM customers")
+        else:
+            rows = self._conn.execute(
+                "SELECT id, version FROM customers WHERE id = ANY(%s)",
+                ([int(i) for i in ids],),
+            )
+        return {int(cid): int(version) for cid, version in rows}
+
     def version_of(self, customer_id: int) -> int | None:
         """The customer's version now (for an edit that checks it), or None when gone."""
         row = self._conn.execute(
@@ -282,12 +267,7 @@ class PgCustomers(_Part):
                 "SELECT tenant_id FROM tenants WHERE customer_id = %s", (customer_id,)
             )
         ]
-        profiles = [
-            int(r[0])
-            for r in self._conn.execute(
-                "SELECT id FROM profiles WHERE customer_id = %s", (customer_id,)
-            )
-        ]
+        profiles = [int(r[0]) for r in self._conn.execute(_IDS_OF_CUSTOMER, (customer_id,))]
         self._conn.execute("DELETE FROM customers WHERE id = %s", (customer_id,))
         self._uow.note(EntityKind.PROFILE, ChangeKind.REMOVED, profiles)
         self._uow.note(EntityKind.TENANT, ChangeKind.REMOVED, tenants)
@@ -349,12 +329,7 @@ class PgTenants(_Part):
 
     def delete(self, tenant_id: str) -> None:
         self._uow.check_writable()
-        profiles = [
-            int(r[0])
-            for r in self._conn.execute(
-                "SELECT id FROM profiles WHERE tenant_id = %s", (tenant_id,)
-            )
-        ]
+        profiles = [int(r[0]) for r in self._conn.execute(_IDS_OF_TENANT, (tenant_id,))]
         self._conn.execute("DELETE FROM tenants WHERE tenant_id = %s", (tenant_id,))
         self._uow.note(EntityKind.PROFILE, ChangeKind.REMOVED, profiles)
         self._uow.note(EntityKind.TENANT, ChangeKind.REMOVED, [tenant_id])

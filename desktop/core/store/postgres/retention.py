@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import psycopg
 
-from desktop.core.errors import UserError
+from desktop.core.store.postgres.admin_settings import AdminSetting
 from desktop.core.store.postgres.connection import Connection, database_error
 
 #: The period when no admin set one, in days.
@@ -18,29 +18,23 @@ DEFAULT_DAYS = 30
 #: What an admin may set, in days (0 keeps every entry).
 MAX_DAYS = 3650
 
+_SETTING = AdminSetting(
+    column="change_log_days",
+    default=DEFAULT_DAYS,
+    maximum=MAX_DAYS,
+    what="The change log period",
+    who_may="set how long the change log is kept",
+)
+
 
 def change_log_days(conn: Connection) -> int:
     """The days a change-log entry is kept (0: kept for ever)."""
-    try:
-        row = conn.execute("SELECT change_log_days FROM apm.schema_info").fetchone()
-    except psycopg.Error as exc:
-        raise database_error(exc) from None
-    return int(row[0]) if row else DEFAULT_DAYS
+    return _SETTING.read(conn)
 
 
 def set_change_log_days(conn: Connection, days: int) -> None:
     """Set the period (admins)."""
-    if not 0 <= days <= MAX_DAYS:
-        raise UserError(f"The change log period must be 0 to {MAX_DAYS} days, not {days}.")
-    try:
-        conn.execute("UPDATE apm.schema_info SET change_log_days = %s", (days,))
-    except psycopg.errors.InsufficientPrivilege:
-        raise UserError(
-            "Only your team's admin can set how long the change log is kept.",
-            remedy="Ask your team's admin. Nothing was changed.",
-        ) from None
-    except psycopg.Error as exc:
-        raise database_error(exc) from None
+    _SETTING.write(conn, days)
 
 
 def trim(conn: Connection) -> int:

@@ -17,8 +17,10 @@ What the server enforces, so that no client can get around it:
   and the history are refused by triggers and never granted;
 - a change log (``seq``) of what each unit of work announced (the storage interface's
   changes, the same on both backends), whose actor and time a trigger sets from the server,
-  and ``pg_notify('apm_changes', ...)`` for each entry, delivered on commit, carrying its seq,
-  entity, kind and ids, never a value of a row;
+  and ``pg_notify('apm_changes', ...)`` for each entry, delivered on commit, carrying only its
+  seq: a notification reaches every listener whatever its scope, so what changed is read from
+  the change log, which row-level security filters (since version 4; before, it carried the
+  entity, kind and ids, so a limited member heard of customers outside their scope);
 - row-level security: a member listed in ``member_groups`` sees only the customers assigned to
   those groups (``customer_groups``), their tenants, profiles, history, changes and audit rows.
 """
@@ -301,7 +303,7 @@ BEGIN
 END
 $$;
 
--- After a change is logged: wake the listeners (on commit). Ids only, never a row's values.
+-- After a change is logged: wake the listeners (on commit). Replaced in version 4 (seq only).
 CREATE FUNCTION apm.change_notify() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, apm AS $$
 BEGIN
@@ -500,8 +502,23 @@ REVOKE ALL ON FUNCTION apm.trim_change_log() FROM PUBLIC;
 """,
 )
 
+# Version 4: notifications carry only the change's seq. NOTIFY is not subject to row-level
+# security: every listener hears every notification, so ids in it told a member limited to
+# some customers about the others. Listeners read the (filtered) change log after the seq.
+_V4 = (
+    """
+CREATE OR REPLACE FUNCTION apm.change_notify() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, apm AS $$
+BEGIN
+    PERFORM pg_notify('apm_changes', jsonb_build_object('seq', NEW.seq)::text);
+    RETURN NULL;
+END
+$$;
+""",
+)
+
 #: ``MIGRATIONS[n]`` takes the database from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Privileges of the group roles; run by every ``team init`` (idempotent, and it covers

@@ -73,6 +73,56 @@ def team(postgres_db: TestDatabase, tmp_path: Path) -> Iterator[tuple[Member, Me
     bob.db.conn.close()
 
 
+def _saved(member: Member, customers: dict[str, int], case: PfxCase, customer_id: int) -> str:
+    """*member* imports *case*'s certificate and a saved profile of *customer_id* holds it."""
+    ref, _ = member.store.import_pfx(case.path.read_bytes(), case.password)
+    customers[ref] = customer_id
+    member.store.settle(ref)
+    return ref
+
+
+@dataclass
+class Scoped:
+    """The inventory's scope tables with Bob in the north group, one certificate each for
+    customer 1 (north) and 2 (south), and an admin whom Alice has approved."""
+
+    owner: psycopg.Connection
+    refs: dict[int, str]
+    admin: Member
+
+
+@pytest.fixture
+def scoped(
+    team: tuple[Member, Member, dict],
+    postgres_db: TestDatabase,
+    tmp_path: Path,
+    pfx_corpus: dict[str, PfxCase],
+) -> Iterator[Scoped]:
+    alice, bob, customers = team
+    # The inventory's scope tables, as the team schema has them.
+    with psycopg.connect(postgres_db.owner_url, autocommit=True) as owner:
+        owner.execute(
+            "CREATE TABLE apm.customer_groups (customer_id bigint, group_name text,"
+            " PRIMARY KEY (customer_id, group_name));"
+            "CREATE TABLE apm.member_groups (member text, group_name text,"
+            " PRIMARY KEY (member, group_name));"
+        )
+        owner.execute("INSERT INTO apm.customer_groups VALUES (1, 'north'), (2, 'south')")
+        owner.execute("INSERT INTO apm.member_groups VALUES (%s, 'north')", (bob.name,))
+        case = pfx_corpus["chain"]
+        refs = {customer: _saved(alice, customers, case, customer) for customer in (1, 2)}
+        admin = _member(postgres_db, tmp_path, "carol", "apm_admin", customers)
+        approve(alice.db, alice.keys, alice.name, admin.name)
+        yield Scoped(owner, refs, admin)
+    admin.db.close()
+
+
+def _move_bob_south(scoped: Scoped, bob: Member) -> None:
+    scoped.owner.execute(
+        "UPDATE apm.member_groups SET group_name = 'south' WHERE member = %s", (bob.name,)
+    )
+
+
 def test_bob_waits_until_approved_and_again_after_removal(
     team: tuple[Member, Member, dict], pfx_corpus: dict[str, PfxCase]
 ) -> None:
@@ -128,10 +178,7 @@ def test_the_server_refuses_what_a_member_may_not_do(
     team: tuple[Member, Member, dict], pfx_corpus: dict[str, PfxCase]
 ) -> None:
     alice, bob, customers = team
-    case = pfx_corpus["chain"]
-    ref, _ = alice.store.import_pfx(case.path.read_bytes(), case.password)
-    customers[ref] = 1
-    alice.store.settle(ref)
+    ref = _saved(alice, customers, pfx_corpus["chain"], 1)
     # Bob cannot publish a key in Alice's name ...
     with pytest.raises(psycopg.errors.Error):
         bob.db.conn.execute(
@@ -160,9 +207,7 @@ def test_a_check_of_a_secret_not_shared_yet_is_a_wait_never_invalid(
 
     alice, bob, customers = team
     case = pfx_corpus["chain"]
-    ref, _ = alice.store.import_pfx(case.path.read_bytes(), case.password)
-    customers[ref] = 3
-    alice.store.settle(ref)
+    ref = _saved(alice, customers, case, 3)
     credentials = VaultCredentials(data_paths(), bob.store)
     with pytest.raises(TransientFailure) as waiting:
         credentials.load(ref)
@@ -173,54 +218,29 @@ def test_a_check_of_a_secret_not_shared_yet_is_a_wait_never_invalid(
 
 
 def test_scope_decides_what_is_shared_and_a_scope_change_rewraps_or_withdraws(
-    team: tuple[Member, Member, dict],
-    postgres_db: TestDatabase,
-    tmp_path: Path,
-    pfx_corpus: dict[str, PfxCase],
+    team: tuple[Member, Member, dict], scoped: Scoped
 ) -> None:
-    alice, bob, customers = team
-    # The inventory's scope tables, as the team schema has them.
-    with psycopg.connect(postgres_db.owner_url, autocommit=True) as owner:
-        owner.execute(
-            "CREATE TABLE apm.customer_groups (customer_id bigint, group_name text,"
-            " PRIMARY KEY (customer_id, group_name));"
-            "CREATE TABLE apm.member_groups (member text, group_name text,"
-            " PRIMARY KEY (member, group_name));"
-        )
-        owner.execute("INSERT INTO apm.customer_groups VALUES (1, 'north'), (2, 'south')")
-        owner.execute("INSERT INTO apm.member_groups VALUES (%s, 'north')", (bob.name,))
-        case = pfx_corpus["chain"]
-        refs = {}
-        for customer in (1, 2):
-            ref, _ = alice.store.import_pfx(case.path.read_bytes(), case.password)
-            customers[ref] = customer
-            alice.store.settle(ref)
-            refs[customer] = ref
-        admin = _member(postgres_db, tmp_path, "carol", "apm_admin", customers)
-        approve(alice.db, alice.keys, alice.name, admin.name)
+    alice, bob, _customers = team
+    admin, refs = scoped.admin, scoped.refs
+    assert [s.customer_id for s in approve(admin.db, admin.keys, admin.name, bob.name).shared] == [
+        1
+    ]
+    with pytest.raises(NotSharedYetError):
+        bob.store.load(refs[2])
+    # Bob cannot be given the south customer's certificate behind the scope's back.
+    south = alice.db.wrapped_key(refs[2], alice.name)
+    assert south is not None
+    with pytest.raises(UserError, match="refused"):
+        alice.db.add_wrapped_key(refs[2], bob.name, south)
 
-        assert [
-            s.customer_id for s in approve(admin.db, admin.keys, admin.name, bob.name).shared
-        ] == [1]
-        with pytest.raises(NotSharedYetError):
-            bob.store.load(refs[2])
-        # Bob cannot be given the south customer's certificate behind the scope's back.
-        south = alice.db.wrapped_key(refs[2], alice.name)
-        assert south is not None
-        with pytest.raises(UserError, match="refused"):
-            alice.db.add_wrapped_key(refs[2], bob.name, south)
-
-        # Bob moves from north to south: approving again re-wraps and withdraws to match.
-        owner.execute(
-            "UPDATE apm.member_groups SET group_name = 'south' WHERE member = %s", (bob.name,)
-        )
-        approval = approve(admin.db, admin.keys, admin.name, bob.name)
-        assert [s.secret_id for s in approval.shared] == [refs[2]]
-        assert approval.withdrawn == [refs[1]]
-        assert bob.store.load(refs[2]).certificate is not None
-        with pytest.raises(NotSharedYetError):
-            bob.store.load(refs[1])
-    admin.db.close()
+    # Bob moves from north to south: approving again re-wraps and withdraws to match.
+    _move_bob_south(scoped, bob)
+    approval = approve(admin.db, admin.keys, admin.name, bob.name)
+    assert [s.secret_id for s in approval.shared] == [refs[2]]
+    assert approval.withdrawn == [refs[1]]
+    assert bob.store.load(refs[2]).certificate is not None
+    with pytest.raises(NotSharedYetError):
+        bob.store.load(refs[1])
 
 
 def test_a_dropped_connection_is_replaced_and_never_a_traceback(
@@ -260,9 +280,7 @@ def test_a_member_not_enrolled_yet_keeps_certificates_locally_and_waits_for_coll
     alice, _bob, customers = team
     dave = _member(postgres_db, tmp_path, "dave", "apm_technician", customers, enroll=False)
     case = pfx_corpus["chain"]
-    shared, _ = alice.store.import_pfx(case.path.read_bytes(), case.password)
-    customers[shared] = 9
-    alice.store.settle(shared)
+    shared = _saved(alice, customers, case, 9)
     with pytest.raises(NotSharedYetError) as waiting:
         dave.store.load(shared)
     assert "team enroll" in waiting.value.one_line()
@@ -278,45 +296,25 @@ def test_a_member_not_enrolled_yet_keeps_certificates_locally_and_waits_for_coll
 
 def test_a_scope_change_rewraps_and_withdraws_by_itself_for_approved_members(
     team: tuple[Member, Member, dict],
+    scoped: Scoped,
     postgres_db: TestDatabase,
     tmp_path: Path,
-    pfx_corpus: dict[str, PfxCase],
 ) -> None:
-    alice, bob, customers = team
-    with psycopg.connect(postgres_db.owner_url, autocommit=True) as owner:
-        owner.execute(
-            "CREATE TABLE apm.customer_groups (customer_id bigint, group_name text,"
-            " PRIMARY KEY (customer_id, group_name));"
-            "CREATE TABLE apm.member_groups (member text, group_name text,"
-            " PRIMARY KEY (member, group_name));"
-        )
-        owner.execute("INSERT INTO apm.customer_groups VALUES (1, 'north'), (2, 'south')")
-        owner.execute("INSERT INTO apm.member_groups VALUES (%s, 'north')", (bob.name,))
-        case = pfx_corpus["chain"]
-        refs = {}
-        for customer in (1, 2):
-            ref, _ = alice.store.import_pfx(case.path.read_bytes(), case.password)
-            customers[ref] = customer
-            alice.store.settle(ref)
-            refs[customer] = ref
-        admin = _member(postgres_db, tmp_path, "carol", "apm_admin", customers)
-        dave = _member(postgres_db, tmp_path, "dave", "apm_technician", customers)
-        approve(alice.db, alice.keys, alice.name, admin.name)
-        approve(admin.db, admin.keys, admin.name, bob.name)  # Bob's fingerprint confirmed once
-        owner.execute(
-            "UPDATE apm.member_groups SET group_name = 'south' WHERE member = %s", (bob.name,)
-        )
-        done = rescope(admin.db, admin.keys, admin.name)  # no 'team approve' afterwards
-        assert [s.secret_id for s in done[bob.name].shared] == [refs[2]]
-        assert done[bob.name].withdrawn == [refs[1]]
-        assert bob.store.load(refs[2]).certificate is not None
-        with pytest.raises(NotSharedYetError):
-            bob.store.load(refs[1])
-        # Dave was never approved (his fingerprint never confirmed): nothing is wrapped for him.
-        assert dave.name not in done
-        with pytest.raises(NotSharedYetError):
-            dave.store.load(refs[1])
-    admin.db.close()
+    _alice, bob, customers = team
+    admin, refs = scoped.admin, scoped.refs
+    dave = _member(postgres_db, tmp_path, "dave", "apm_technician", customers)
+    approve(admin.db, admin.keys, admin.name, bob.name)  # Bob's fingerprint confirmed once
+    _move_bob_south(scoped, bob)
+    done = rescope(admin.db, admin.keys, admin.name)  # no 'team approve' afterwards
+    assert [s.secret_id for s in done[bob.name].shared] == [refs[2]]
+    assert done[bob.name].withdrawn == [refs[1]]
+    assert bob.store.load(refs[2]).certificate is not None
+    with pytest.raises(NotSharedYetError):
+        bob.store.load(refs[1])
+    # Dave was never approved (his fingerprint never confirmed): nothing is wrapped for him.
+    assert dave.name not in done
+    with pytest.raises(NotSharedYetError):
+        dave.store.load(refs[1])
     dave.db.close()
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import pytest
 
 from desktop.core.domain import Cloud, Customer, Tenant
@@ -121,7 +126,7 @@ def test_deleting_a_tenant_takes_its_profiles(repository: Repository) -> None:
 def test_an_edit_on_an_old_version_is_refused_with_who_changed_it(
     repository: Repository,
 ) -> None:
-    from desktop.core.errors import StaleEditError
+    from desktop.core.errors import StaleEditError, local_time
     from desktop.core.inventory import Inventory
 
     customers = Inventory(repository).customers
@@ -135,7 +140,8 @@ def test_an_edit_on_an_old_version_is_refused_with_who_changed_it(
     with pytest.raises(StaleEditError) as caught:
         customers.set_notes("Contoso Ltd", "mine", expected_version=seen)
     message = caught.value.one_line()
-    assert message.startswith("Contoso Ltd was changed by ") and " at 20" in message
+    assert message.startswith("Contoso Ltd was changed by ")
+    assert caught.value.at is not None and f" at {local_time(caught.value.at)}," in message
     assert "Nothing was changed" in message
     with pytest.raises(StaleEditError):
         customers.rename("Contoso Ltd", "Mine", expected_version=seen)
@@ -147,3 +153,52 @@ def test_an_edit_on_an_old_version_is_refused_with_who_changed_it(
         seen + 2
     )
     assert customers.rename("Contoso Ltd", "Contoso").version == seen + 3
+
+
+def test_versions_of_many_customers_in_one_query(repository: Repository) -> None:
+    with repository.unit_of_work() as uow:
+        ids = [uow.customers.insert(Customer(f"Customer {n:04}")) for n in range(1200)]
+    with repository.unit_of_work() as uow:
+        uow.customers.rename(ids[7], "Renamed")
+        uow.customers.set_notes(ids[7], "twice")
+        uow.customers.delete(ids[9])
+    with repository.reading() as uow:
+        first = uow.customers.by_id(ids[0])
+        assert first is not None
+        base = first.version
+        with statements(uow) as ran:
+            every = uow.customers.versions()
+            # More ids than SQLite binds as parameters, twice one and one that is gone.
+            some = uow.customers.versions([*ids, ids[7]])
+        assert len(ran) == 2, ran  # one query each, however many customers
+        assert uow.customers.versions([]) == {}
+        assert uow.customers.versions([ids[9], 10**9]) == {}
+    assert len(every) == 1199 and ids[9] not in every
+    assert every[ids[7]] == base + 2
+    assert all(v == base for cid, v in every.items() if cid != ids[7])
+    assert some == every
+
+
+@contextmanager
+def statements(uow: Any) -> Iterator[list[str]]:
+    """The SQL statements the unit of work's connection runs inside the block."""
+    ran: list[str] = []
+    conn = uow.conn
+    if isinstance(conn, sqlite3.Connection):
+        conn.set_trace_callback(ran.append)
+        try:
+            yield ran
+        finally:
+            conn.set_trace_callback(None)
+        return
+    import psycopg
+
+    original = psycopg.Connection.execute
+
+    def counting(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        ran.append(str(query))
+        return original(self, query, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(psycopg.Connection, "execute", counting)
+        yield ran
