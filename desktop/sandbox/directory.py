@@ -315,8 +315,11 @@ class Directory:
                     role_id = resource.app_roles.setdefault(
                         value, permission_id(api, "Application", value)
                     )
+                    # An app role ID is unique per resource only: SharePoint's
+                    # User.ReadWrite.All has the same GUID as Microsoft Graph's.
                     if not any(
-                        a.principal_id == sp.id and a.app_role_id == role_id
+                        (a.principal_id, a.resource_id, a.app_role_id)
+                        == (sp.id, resource.id, role_id)
                         for a in tenant.role_assignments
                     ):
                         tenant.role_assignments.append(

@@ -199,3 +199,24 @@ def test_resource_service_principals_carry_the_global_ids_in_every_tenant() -> N
     power_bi = second.sp_by_app(RESOURCES["Power BI Service"])
     assert power_bi is not None
     assert power_bi.scopes["Tenant.ReadWrite.All"] == "d594897b-76e7-4b2b-984b-b4adff35e109"
+
+
+def test_the_same_role_id_on_two_apis_is_two_assignments() -> None:
+    """SharePoint's User.ReadWrite.All has Microsoft Graph's GUID; an app consented to both
+    holds both, each on its own resource."""
+    d = Directory()
+    tenant = d.add_tenant("contoso.onmicrosoft.com")
+    d.add_app(
+        App(
+            CLIENT,
+            "Publisher",
+            application_permissions={
+                "Microsoft Graph": {"User.ReadWrite.All"},
+                "SharePoint": {"User.ReadWrite.All"},
+            },
+        )
+    )
+    d.grant_admin_consent(tenant.tenant_id, CLIENT)
+    for api in ("Microsoft Graph", "SharePoint"):
+        assert d.granted_roles(tenant.tenant_id, CLIENT, RESOURCES[api]) == ["User.ReadWrite.All"]
+    assert len(tenant.role_assignments) == 2
