@@ -116,7 +116,9 @@ def build_context(paths: DataPaths) -> AppContext:
     """Build the core services. Raises :class:`UserError` when the app cannot start."""
     paths.ensure()
     problems: list[str] = []
-    services = CoreServices(paths, on_catalog_problem=problems.append)
+    # A team database that cannot be reached at start: the window shows its offline copy
+    # (read-only, with a banner) and keeps trying; the warning goes to the log.
+    services = CoreServices(paths, on_catalog_problem=problems.append, on_offline=_offline_noted)
     return AppContext(
         paths=paths,
         services=services,
@@ -125,6 +127,12 @@ def build_context(paths: DataPaths) -> AppContext:
         catalog=services.catalog,
         problems=problems,
     )
+
+
+def _offline_noted(warning: str) -> None:
+    import logging
+
+    logging.getLogger(__name__).warning("%s", warning)
 
 
 def build_window(ctx: AppContext) -> MainWindow:
@@ -141,6 +149,7 @@ def build_window(ctx: AppContext) -> MainWindow:
         tenant_name=services.tenant_name,
         open_store=services.store,
         open_inventory=services.inventory,
+        go_online=services.go_online,
         parent=window,
     )
     # Another process's writes are watched while the window is open, and no longer after.
@@ -155,6 +164,9 @@ def build_window(ctx: AppContext) -> MainWindow:
     from desktop.ui.team_offline import add_team_offline
 
     add_team_offline(window, ctx.inventory, ctx.profiles_page, checks.bar)
+    from desktop.controllers.offline_copy import keep_offline_copy
+
+    keep_offline_copy(ctx.inventory, services.refresh_offline_copy, ctx.runner)
     # The team database keeps a ticket with each check's audit rows: the bar offers the field.
     ctx.inventory.team_connection_changed.connect(lambda _up: checks.bar.show_ticket_field(True))
     wizard = add_create_wizard(window, ctx.profiles_page, ctx.runner, services)
@@ -337,6 +349,8 @@ ON_DEMAND_MODULES = (
     # Team mode: the PostgreSQL store, its live changes and its driver (with its own libpq).
     "desktop.core.store.postgres.database",
     "desktop.controllers.team_live",
+    # The team database's offline copy, opened when the server cannot be reached at start.
+    "desktop.core.team.offline_repository",
     "psycopg",
     "psycopg_binary",
     "PySide6.QtNetwork",

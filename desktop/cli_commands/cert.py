@@ -270,7 +270,8 @@ def _rotate_finish(args: argparse.Namespace, ctx: CliContext) -> int:
             old = None  # unreadable: the rotation replaces it all the same
     store = InventoryCheckStore(ctx.inventory)
     (target,) = store.targets([args.id])
-    checker = ctx.services.check_service().checker
+    # The check after a rotation must see the new certificate's tokens, not a reused one.
+    checker = ctx.services.check_service(fresh_tokens=True).checker
     result = finish_rotation(
         target,
         contents,

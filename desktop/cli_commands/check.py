@@ -54,6 +54,11 @@ def register(subparsers: Any) -> None:
         "--concurrency", type=int, metavar="N", help="checks at once (default: the setting, 8)"
     )
     parser.add_argument(
+        "--fresh-tokens",
+        action="store_true",
+        help="ask for new access tokens instead of reusing this run's valid ones",
+    )
+    parser.add_argument(
         "--summary",
         action="store_true",
         help="add the run's summary (requests, time throttled) to the output",
@@ -82,6 +87,7 @@ def _check(args: argparse.Namespace, ctx: CliContext) -> int:
             token=token,
             concurrency=args.concurrency,
             progress=TenthsProgress() if interactive() else lambda *_: None,
+            fresh_tokens=args.fresh_tokens,
         )
     finally:
         signal.signal(signal.SIGINT, previous)

@@ -1,5 +1,5 @@
 """``team enroll``, ``team approve USER``, ``team remove USER``: sharing customers'
-certificates between technicians of a team.
+certificates and consenting users' sign-ins between technicians of a team.
 
 ``enroll`` creates this data folder's team key pair (the private key in its vault) and, in
 team mode (``APP_PROFILES_DATABASE_URL``), publishes the public key under the technician's
@@ -8,7 +8,7 @@ USER's published fingerprint, asks that it be confirmed (``--fingerprint`` for s
 wraps for USER every certificate key this technician holds that USER's scope allows (run
 by an admin after a scope change, it also withdraws what the scope no longer allows).
 ``remove`` deletes USER's wrapped keys, lists what USER could read and how to rotate each
-certificate.
+certificate (and how to revoke each consenting user's sign-in USER could read).
 
 The commands join the ``team`` command when another module already registered it.
 """
@@ -32,6 +32,13 @@ ROTATE_STEPS = (
     "verify it (app-profiles-cli cert rotate ID --verify FILE --password-stdin, or reauthorize "
     "ID --pfx FILE), which keeps it in place of the old certificate, then delete the old one "
     "from the app registration",
+)
+
+REVOKE_STEPS = (
+    "the customer's admin revokes the consenting user's sessions (Entra admin center > "
+    "Users > the user > Revoke sessions), which ends every refresh token of that user",
+    "re-authorize the profile with user consent (app-profiles-cli reauthorize ID --method "
+    "user), so the team holds a new sign-in that the removed member never saw",
 )
 
 
@@ -66,7 +73,8 @@ def register(sub: Any) -> None:
     approve = team.add_parser(
         "approve",
         parents=[format_parent()],
-        help="share the customers' certificates USER's scope allows with USER",
+        help="share the customers' certificates and consenting users' sign-ins USER's scope "
+        "allows with USER",
     )
     approve.add_argument("user", metavar="USER", help="the colleague's team user name")
     approve.add_argument(
@@ -79,7 +87,8 @@ def register(sub: Any) -> None:
     remove = team.add_parser(
         "remove",
         parents=[format_parent()],
-        help="take back every certificate shared with USER, and list what to rotate",
+        help="take back every certificate and sign-in shared with USER, and list what to "
+        "rotate or revoke",
     )
     remove.add_argument("user", metavar="USER", help="the team user name")
     remove.set_defaults(handler=_remove)
@@ -87,9 +96,11 @@ def register(sub: Any) -> None:
     share = team.add_parser(
         "share-local",
         parents=[format_parent()],
-        help="move the certificates kept on this computer before enrolling to the team",
+        help="move the certificates and consenting users' sign-ins kept on this computer "
+        "before enrolling to the team",
         description="Each certificate a team profile holds moves into the team database "
-        "under the same reference, wrapped for you; then 'team approve' shares it.",
+        "under the same reference, wrapped for you, and so does each consenting user's "
+        "sign-in of a team tenant; then 'team approve' shares them.",
     )
     share.set_defaults(handler=_share_local)
 
@@ -185,11 +196,17 @@ def _approve(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _remove(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.core.secrets.team import remove
+    from desktop.core.secrets.team_token_split import TOKEN_KIND, token_profiles
 
     team = _team(ctx)
     held = remove(team.db, args.user)
     certificates = [s.secret_id for s in held if s.kind == "certificate"]
     profiles = team.db.profiles_holding(certificates)
+    tokens = [s for s in held if s.kind == TOKEN_KIND]
+    signed = token_profiles(
+        [s.secret_id for s in tokens],
+        team.db.delegated_profiles(sorted({s.customer_id for s in tokens if s.customer_id})),
+    )
     emit_object(
         {
             "user": args.user,
@@ -199,11 +216,16 @@ def _remove(args: argparse.Namespace, ctx: CliContext) -> int:
                     "secret": s.secret_id,
                     "kind": s.kind,
                     "customer_id": s.customer_id,
-                    "profiles": profiles.get(s.secret_id, []),
+                    "profiles": profiles.get(s.secret_id, [])
+                    or [name for name, _ in signed.get(s.secret_id, [])],
+                    "consenting_user": next(
+                        (user for _, user in signed.get(s.secret_id, [])), None
+                    ),
                 }
                 for s in held
             ],
             "rotate": list(ROTATE_STEPS) if certificates else [],
+            "revoke": list(REVOKE_STEPS) if tokens else [],
         },
         args.format,
     )
@@ -211,6 +233,15 @@ def _remove(args: argparse.Namespace, ctx: CliContext) -> int:
         print(
             f"{args.user} could read {len(certificates)} certificate(s) and may have kept "
             "copies. Rotate each: " + "; then ".join(ROTATE_STEPS) + "."
+        )
+    if args.format == "table" and tokens:
+        users = sorted({u for s in tokens for _, u in signed.get(s.secret_id, [])})
+        print(
+            f"{args.user} could read {len(tokens)} consenting user's sign-in(s)"
+            + (f" ({', '.join(users)})" if users else "")
+            + " and may have kept copies. To revoke each: "
+            + "; then ".join(REVOKE_STEPS)
+            + "."
         )
     return 0
 
@@ -220,6 +251,10 @@ def _share_local(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.core.vault import open_vault
 
     team = _team(ctx)
-    moved = team.store(LocalSecretStore(open_vault(ctx.paths))).share_local()
+    identity = ctx.services.identity()
+    moved = team.store(
+        LocalSecretStore(open_vault(ctx.paths)),
+        lambda: set(identity.sign_in_client_ids().values()),
+    ).share_local()
     emit_object({"moved": moved, "count": len(moved)}, args.format)
     return 0

@@ -105,12 +105,21 @@ class ChecksController(QObject):
         inbox = self._inbox
         inbox.take()  # nothing from an earlier run
 
+        # Checking one profile is "check again": fresh tokens. A bulk check reuses valid ones.
+        fresh = selected is not None and len(selected) == 1
+
         def work(token: CancelToken, progress: Progress) -> BulkOutcome:
             from desktop.core.team.tickets import working_on
 
             service = self._service_factory()
             with working_on(ticket):
-                return service.check(selected, on_result=inbox.put, token=token, progress=progress)
+                return service.check(
+                    selected,
+                    on_result=inbox.put,
+                    token=token,
+                    progress=progress,
+                    fresh_tokens=fresh,
+                )
 
         freeze_once()
         task = self._runner.submit("Checking app profiles", work)

@@ -29,7 +29,7 @@ from desktop.core.storage.interface import Repository
 from desktop.core.storage.types import ProfileRow
 
 if TYPE_CHECKING:
-    from desktop.controllers.team_live import LiveChanges
+    from desktop.controllers.team_live import LiveChanges, OfflineReconnect
     from desktop.core.inventory import (
         CustomerRemovalPlan,
         Inventory,
@@ -97,6 +97,8 @@ class InventoryController(QObject):
         customers_changed(): customers or tenants changed (the customer dialog reloads).
         team_connection_changed(bool): the team database's live connection is up (True) or
             lost (False; it keeps retrying).
+        team_offline_copy(datetime): the window started with the team database unreachable
+            and shows its offline copy, synced then (read-only; it keeps retrying).
     """
 
     first_rows = Signal(object)
@@ -106,10 +108,13 @@ class InventoryController(QObject):
     reload_needed = Signal()
     customers_changed = Signal()
     team_connection_changed = Signal(bool)
+    team_offline_copy = Signal(object)
     #: Feed entries, from whichever thread committed or watched; delivered on the GUI thread.
     _announced = Signal(object)
     #: (team store, change listener): follow the team database in the event loop.
     _live_wanted = Signal(object, object)
+    #: (when the offline copy was synced): the store is the copy; try the server again.
+    _offline_wanted = Signal(object)
 
     def __init__(
         self,
@@ -122,8 +127,11 @@ class InventoryController(QObject):
         tenant_name: Callable[[str, Cloud], str | None] | None = None,
         open_store: Callable[[], Repository] | None = None,
         open_inventory: Callable[[], Inventory] | None = None,
+        go_online: Callable[[], Repository] | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """*go_online* opens the team database while the store is its offline copy (the
+        composition root's, which then uses it too)."""
         super().__init__(parent)
         self._paths = paths
         self._runner = runner
@@ -149,6 +157,9 @@ class InventoryController(QObject):
         self._announced.connect(self._on_announced)
         self._live: LiveChanges | None = None
         self._live_wanted.connect(self._start_live)
+        self._go_online = go_online
+        self._reconnect: OfflineReconnect | None = None
+        self._offline_wanted.connect(self._start_offline)
 
     def store(self) -> Repository:
         """The store, opened (and migrated) on first use (call from a worker thread)."""
@@ -237,6 +248,15 @@ class InventoryController(QObject):
         def report(error: object) -> None:
             if generation == self._generation:
                 self.load_failed.emit(error)
+            unreachable = getattr(
+                sys.modules.get("desktop.core.store.postgres.connection"),
+                "TeamUnreachableError",
+                None,
+            )
+            if unreachable is not None and isinstance(error, unreachable) and self._store is None:
+                # The team database was down at start and there is no offline copy yet: the
+                # list loads by itself once the server answers.
+                self._reconnect_when_back()
 
         return report
 
@@ -410,6 +430,13 @@ class InventoryController(QObject):
 
     def _listen(self, store: Repository) -> None:
         """Hear the store's announcements, and watch for other processes' writes."""
+        offline = getattr(
+            sys.modules.get("desktop.core.team.offline_repository"), "OfflineRepository", None
+        )
+        if offline is not None and isinstance(store, offline):
+            # The team database's offline copy: nothing changes it; reconnect instead.
+            self._offline_wanted.emit(store.copy.synced_at)
+            return
         me = weakref.ref(self)
 
         def deliver(entries: Sequence[ChangeEntry]) -> None:
@@ -427,7 +454,7 @@ class InventoryController(QObject):
             from desktop.controllers.team_live import listener_for
 
             # The team database pushes: its socket joins the event loop (no watcher thread).
-            self._live_wanted.emit(store, listener_for(store))
+            self._live_wanted.emit(store, listener_for(store, self._paths))
             weakref.finalize(self, unsubscribe)
             return
         path = getattr(store, "path", None)  # a store in a file: gone with its data folder
@@ -445,8 +472,40 @@ class InventoryController(QObject):
         live.start()
         self._live = live
 
+    @Slot(object)
+    def _start_offline(self, synced_at: Any) -> None:
+        self.team_offline_copy.emit(synced_at)
+        self.team_connection_changed.emit(False)
+        self._reconnect_when_back()
+
+    def _reconnect_when_back(self) -> None:
+        """Try the team database again and again until it answers (unless trying already)."""
+        if self._go_online is None or (self._reconnect is not None and self._reconnect.active):
+            return
+        from desktop.controllers.team_live import OfflineReconnect
+
+        reconnect = OfflineReconnect(self._go_online, self._runner, self)
+        reconnect.online.connect(self._on_online)
+        reconnect.start()
+        self._reconnect = reconnect
+
+    def _on_online(self, store: Any) -> None:
+        """The team database answers again: use it, follow it live, and read the list."""
+        with self._lock:
+            self._store = store
+            self._inventory = None
+        self.reload_needed.emit()
+        self.customers_changed.emit()
+        # The live connection says when it is up (the banner goes); its password may come
+        # from the keyring: off the GUI thread.
+        self._runner.submit(
+            "follow the team database's changes", lambda _t, _p: self._listen(store)
+        )
+
     def stop_watching(self) -> None:
         """Stop reading other processes' changes (the window closes)."""
+        if self._reconnect is not None:
+            self._reconnect.stop()
         if self._live is not None:
             self._live.stop()
         if self._watcher is not None:

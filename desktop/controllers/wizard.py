@@ -70,7 +70,9 @@ class WizardServices:
         backend = core.wizard_backend()
 
         def check_new(ids: list[int], token: CancelToken, progress: Progress) -> object:
-            return core.check_service().check(ids, token=token, progress=progress)
+            # Right after a consent: fresh tokens, so the new grants are what is checked.
+            service = core.check_service(fresh_tokens=True)
+            return service.check(ids, token=token, progress=progress)
 
         return cls(
             engine=backend,

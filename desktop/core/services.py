@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from desktop.core.checks.inventory_store import InventoryCheckStore
     from desktop.core.checks.name_map import NameMapCache
     from desktop.core.checks.service import CheckService, CheckStore
+    from desktop.core.checks.token_memo import TokenMemo
     from desktop.core.identity.browser import BrowserOpener
     from desktop.core.identity.consent import CertificateStore, CredentialOf, IdentityConsentEngine
     from desktop.core.identity.signin import TechnicianSession, TokenCacheStore
@@ -110,12 +111,20 @@ class IdentityServices:
             return None
 
     def token_cache_store(self) -> TokenCacheStore:
-        """The technician's MSAL cache, encrypted in this computer's vault (key in the OS
-        keyring): the local secret store's, in solo and team mode alike."""
+        """The MSAL cache, encrypted in this computer's vault (key in the OS keyring). In team
+        mode the consenting users' sign-ins in it are the team's shared secrets
+        (:mod:`desktop.core.secrets.team_tokens`); the technician's own stays here."""
+        from desktop.core.secrets import team_token_cache
         from desktop.core.secrets.local import LocalSecretStore
         from desktop.core.vault import open_vault
 
-        return LocalSecretStore(open_vault(self.paths)).token_cache()
+        local = LocalSecretStore(open_vault(self.paths)).token_cache()
+        return team_token_cache(
+            self.paths,
+            local,
+            lambda: set(self.sign_in_client_ids().values()),
+            self.settings.team_database_url,
+        )
 
     def technician_session(self) -> TechnicianSession:
         """The technician's own sign-in over the encrypted cache. Raises :class:`UserError`
@@ -204,6 +213,17 @@ class CoreServices:
         self._store: Repository | None = None if inventory is None else inventory.store
         self._inventory = inventory
         self._certificates: SecretStore | None = None
+        self._token_memo: TokenMemo | None = None
+
+    @property
+    def token_memo(self) -> TokenMemo:
+        """The access tokens this process's checks got, reused while valid (memory only)."""
+        with self._lock:
+            if self._token_memo is None:
+                from desktop.core.checks.token_memo import TokenMemo
+
+                self._token_memo = TokenMemo()
+            return self._token_memo
 
     # -- configuration ---------------------------------------------------------------------
 
@@ -249,6 +269,10 @@ class CoreServices:
     def _team_or_offline(self) -> Repository | None:
         """The team store; its offline copy (read-only) when the server cannot be reached."""
         from desktop.core.store.postgres.choose import open_team_store, team_database
+
+        db = team_database(self.paths)
+        if db is None:
+            return None  # solo mode: the driver is not even imported
         from desktop.core.store.postgres.connection import TeamUnreachableError
         from desktop.core.team.offline import OfflineStore
         from desktop.core.team.offline_repository import OfflineRepository
@@ -256,18 +280,31 @@ class CoreServices:
         try:
             return open_team_store(self.paths)
         except TeamUnreachableError as unreachable:
-            db = team_database(self.paths)
-            assert db is not None  # only a set team database can be unreachable
             try:
                 copy = OfflineStore(self.paths.root, db.account).load()
             except UserError as no_copy:
-                raise UserError(
+                raise TeamUnreachableError(
                     no_copy.message, remedy=no_copy.remedy, detail=unreachable.message
                 ) from None
             assert self._on_offline is not None
             self._on_offline(copy.warning())
             self.offline = True
             return OfflineRepository(copy).as_repository()
+
+    def go_online(self) -> Repository:
+        """While the offline copy stands in for the team database: open the team database
+        now and use it from here on (call from a worker thread). Raises ``UserError`` (e.g.
+        still unreachable: the copy stays)."""
+        from desktop.core.store.postgres.choose import open_team_store
+
+        team = open_team_store(self.paths)
+        if team is None:  # the team database was unset meanwhile: the copy stays
+            raise UserError("There is no team database set any more.")
+        with self._lock:
+            self._store = team
+            self._inventory = None  # it was over the copy
+            self.offline = False
+        return team
 
     def refresh_offline_copy(self) -> bool:
         """After a successful team-mode command: replace the offline copy with what the
@@ -277,7 +314,7 @@ class CoreServices:
         from desktop.core.store.postgres.connection import describe
         from desktop.core.store.postgres.database import PostgresStore
         from desktop.core.store.postgres.offline_days import offline_days
-        from desktop.core.team.offline import OfflineStore, snapshot
+        from desktop.core.team.offline import OfflineStore, keep_current
 
         with self._lock:
             store = self._store
@@ -288,7 +325,9 @@ class CoreServices:
             return False
         with store.reading() as uow:
             days = offline_days(uow.conn)
-        OfflineStore(self.paths.root, db.account).save(snapshot(store, describe(db.url), days))
+        copies = OfflineStore(self.paths.root, db.account)
+        # Only what changed since the copy's seq is read, and nothing when nothing changed.
+        keep_current(store, copies, describe(db.url), days)
         return True
 
     def inventory(self) -> Inventory:
@@ -352,9 +391,10 @@ class CoreServices:
 
         return display_name_of(domain, cloud, self.signed_in_technician())
 
-    def check_service(self) -> CheckService:
+    def check_service(self, *, fresh_tokens: bool = False) -> CheckService:
         """The check service, with whatever sign-ins this computer holds. Nothing touches the
-        keyring or the network until a check runs."""
+        keyring or the network until a check runs. Its checks reuse the valid tokens of this
+        process's earlier checks, unless *fresh_tokens* (a check after a consent)."""
         from desktop.core.checks.inventory_store import InventoryCheckStore
         from desktop.core.checks.name_map import NameMapCache
         from desktop.core.checks.vault_credentials import VaultCredentials
@@ -377,10 +417,14 @@ class CoreServices:
             # stored here), and again for an account a consent stored after this was built.
             load_cache=cache_store.load,
             on_cache_changed=cache_store.save,
+            # In team mode: a consenting user's sign-in not shared with this member yet.
+            missing_account=getattr(cache_store, "missing_account", None),
             client_id_in=client_id,
             settings=identity.settings,
             # IDs and names only (no secret), so a plain file in the data folder.
             names=NameMapCache(self.paths.root / "graph-names"),
+            token_memo=self.token_memo,
+            fresh_tokens=fresh_tokens,
         )
 
     def reauthorization(self, *, timeout: float | None = None) -> ReauthorizeParts:
@@ -389,7 +433,8 @@ class CoreServices:
         from desktop.core.checks.inventory_store import InventoryCheckStore
         from desktop.core.reauthorize.identity import IdentityReauthorizer
 
-        service = self.check_service()
+        # The check after a re-authorization must see the new grants: fresh tokens.
+        service = self.check_service(fresh_tokens=True)
         identity = self.identity()
         vault = self.certificates()
         inventory = self.inventory()
@@ -436,14 +481,19 @@ def assemble_check_service(
     token_cache: msal.SerializableTokenCache | None = None,
     load_cache: Callable[[], msal.SerializableTokenCache] | None = None,
     on_cache_changed: Callable[[msal.SerializableTokenCache], object] | None = None,
+    missing_account: Callable[[str, str, str], object] | None = None,
     client_id_for: Callable[[AppType], str | None] = lambda app: app.client_id,
     client_id_in: Callable[[AppType, Cloud], str | None] | None = None,
     settings: Settings | None = None,
     names: NameMapCache | None = None,
+    token_memo: TokenMemo | None = None,
+    fresh_tokens: bool = False,
 ) -> CheckService:
     """The check service over *store*, from its parts (the benchmarks build it this way too).
 
-    *client_id_in* (per cloud) wins over *client_id_for* when given, as in the checker."""
+    *client_id_in* (per cloud) wins over *client_id_for* when given, as in the checker. With a
+    *token_memo*, checks reuse its valid tokens unless *fresh_tokens* (see
+    :mod:`desktop.core.checks.token_memo`); without one, each check asks for its own."""
     from desktop.core.checks.checker import ProfileChecker
     from desktop.core.checks.http import CheckHttpClient
     from desktop.core.checks.msal_gateway import MsalGateway
@@ -467,9 +517,12 @@ def assemble_check_service(
         token_cache=token_cache,
         load_cache=load_cache,
         on_cache_changed=on_cache_changed,
+        missing_account=missing_account,
         graph_token=graph_token,
         http=http,
         names=names,
+        memo=token_memo,
+        reuse_tokens=not fresh_tokens,
     )
     checker = ProfileChecker(
         catalog, gateway, credentials, client_id_for=client_id_for, client_id_in=client_id_in

@@ -16,7 +16,12 @@ from typing import Any
 
 from cryptography import x509
 
-from desktop.core.identity.resources import GRAPH_APP_ID, PARTNER_CENTER_APP_ID, RESOURCE_APP_IDS
+from desktop.core.identity.resources import (
+    GRAPH_APP_ID,
+    OSSRDBMS_APP_ID,
+    PARTNER_CENTER_APP_ID,
+    RESOURCE_APP_IDS,
+)
 from desktop.resources import FOLDER
 from desktop.sandbox.clouds import login_of
 
@@ -28,6 +33,7 @@ RESOURCE_NAMES: dict[str, str] = {
     "00000003-0000-0ff1-ce00-000000000000": "Office 365 SharePoint Online",
     "00000002-0000-0ff1-ce00-000000000000": "Office 365 Exchange Online",
     PARTNER_CENTER_APP_ID: "Microsoft Partner Center",
+    OSSRDBMS_APP_ID: "Azure OSSRDBMS Database",
 }
 
 

@@ -20,7 +20,12 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from desktop.core.identity.resources import GRAPH_APP_ID, PARTNER_CENTER_APP_ID, RESOURCE_APP_IDS
+from desktop.core.identity.resources import (
+    GRAPH_APP_ID,
+    OSSRDBMS_APP_ID,
+    PARTNER_CENTER_APP_ID,
+    RESOURCE_APP_IDS,
+)
 from desktop.sandbox import jws
 from desktop.sandbox.assertions import ClientAuthError, authenticate_client
 from desktop.sandbox.clouds import CLOUDS, discovers, login_of
@@ -38,6 +43,8 @@ _URI_APPS = {
     "management.core.windows.net": "797f4846-ba00-4fd7-ba43-dac1f8f63013",
     "analysis.windows.net": "00000009-0000-0000-c000-000000000000",
     "api.spaces.skype.com": "48ac35b8-9aa8-4d74-927d-1f4a14a0b239",
+    # Azure Database for PostgreSQL's Entra sign-in: the token is the server's password.
+    "ossrdbms-aad.database.windows.net": OSSRDBMS_APP_ID,
 }
 
 Reply = tuple[int, dict[str, str], dict[str, Any]]

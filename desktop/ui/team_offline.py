@@ -109,12 +109,28 @@ class TeamOffline(QObject):
             button.setEnabled(action.isEnabled())
             button.setToolTip(action.toolTip())
 
+    def show_copy(self, synced_at: datetime) -> None:
+        """The window started without the server: the list is the offline copy, synced at
+        *synced_at* (read-only until the server answers)."""
+        self.synced_at = synced_at
+        if self.offline:
+            self._show_age()
+        else:
+            self.set_connected(False)
+
     def _show_age(self) -> None:
         synced = self.synced_at.astimezone()
-        age = age_words((self._now() - self.synced_at).total_seconds())
+        now = self._now()
+        age = age_words((now - self.synced_at).total_seconds())
+        # A copy from another day says which day.
+        when = (
+            f"{synced:%H:%M}"
+            if synced.date() == now.astimezone().date()
+            else f"{synced:%Y-%m-%d %H:%M}"
+        )
         self.label.setText(
             "Offline: the team database cannot be reached. This is the list as last synced "
-            f"at {synced:%H:%M} ({age}), read-only; changes are disabled until the server "
+            f"at {when} ({age}), read-only; changes are disabled until the server "
             "answers again. Reconnecting…"
         )
 
@@ -166,6 +182,7 @@ def add_team_offline(window: QMainWindow, inventory: Any, page: Any, bar: Any) -
     actions and the check *bar*'s buttons are made the first time the connection is lost
     (never on the local store, whose connection is never lost)."""
     made: list[TeamOffline] = []
+    copy_synced: list[datetime] = []  # the window started with the offline copy
 
     def changed(connected: bool) -> None:
         if not made:
@@ -193,6 +210,13 @@ def add_team_offline(window: QMainWindow, inventory: Any, page: Any, bar: Any) -
                     buttons=buttons,
                 )
             )
+        if not connected and copy_synced:
+            made[0].show_copy(copy_synced.pop())
+            return
         made[0].set_connected(connected)
 
+    def from_copy(synced_at: datetime) -> None:
+        copy_synced[:] = [synced_at]  # team_connection_changed(False) follows
+
+    inventory.team_offline_copy.connect(from_copy)
     inventory.team_connection_changed.connect(changed)

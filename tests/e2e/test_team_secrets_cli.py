@@ -4,13 +4,12 @@ Then a dump of the real database holds none of the secrets in any encoding."""
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import msal
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
@@ -20,16 +19,25 @@ from desktop.core.checks.gateway import TransientFailure
 from desktop.core.checks.vault_credentials import VaultCredentials
 from desktop.core.paths import DataPaths
 from desktop.core.secrets import open_secret_store
+from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MEMBER_KEY_NAME
 from desktop.core.secrets.team import TeamSecretStore
+from desktop.core.secrets.team_token_split import token_secret_id
+from desktop.core.secrets.team_tokens import TeamTokenCache
+from desktop.core.settings import Settings
 from desktop.core.store.postgres.credentials import ENV_URL as DATABASE_URL_ENV
 from desktop.core.store.postgres.database import PostgresStore
 from desktop.core.vault import SecretVault
 from tests.helpers.file_keyring import FileKeyring, keyring_env
 from tests.helpers.fixtures import run_module
+from tests.helpers.msal_cache import SignIn, secrets_in, sign_in
 from tests.helpers.pfx_corpus import PfxCase
-from tests.helpers.postgres import PG_BIN, TestDatabase
-from tests.helpers.storage_builders import customer_with_tenant, profile
+from tests.helpers.pg_dump import dump, leaked
+from tests.helpers.postgres import TestDatabase
+from tests.helpers.storage_builders import T1, customer_with_tenant, profile
+
+SIGN_IN_APP = "0a0a0a0a-0000-4000-8000-00000000a11c"
+PUBLISHER = "5e5e5e5e-0000-4000-8000-0000000000b5"
 
 
 @dataclass
@@ -55,11 +63,23 @@ class Technician:
         assert isinstance(store, TeamSecretStore)
         return store
 
-    def private_key(self) -> bytes:
-        vault = SecretVault(
+    def token_cache(self, monkeypatch: pytest.MonkeyPatch) -> TeamTokenCache:
+        """This technician's token cache in team mode (the sign-in app is SIGN_IN_APP)."""
+        monkeypatch.setenv(DATABASE_URL_ENV, self.url)
+        store = open_secret_store(self.paths, FileKeyring(self.keyring))
+        assert isinstance(store, TeamSecretStore)
+        store.own_clients = lambda: {SIGN_IN_APP}
+        cache = store.token_cache()
+        assert isinstance(cache, TeamTokenCache)
+        return cache
+
+    def vault(self) -> SecretVault:
+        return SecretVault(
             self.paths.vault, FileKeyring(self.keyring), id_file=self.paths.folder_id
         )
-        return vault.get(MEMBER_KEY_NAME)
+
+    def private_key(self) -> bytes:
+        return self.vault().get(MEMBER_KEY_NAME)
 
 
 def _technician(db: TestDatabase, tmp_path: Path, stem: str, role: str) -> Technician:
@@ -183,37 +203,105 @@ def test_two_technicians_share_a_certificate_and_the_dump_holds_no_secret(
     assert any("cert rotate" in step for step in removed["rotate"])
     assert bobs_check().startswith("waiting")
 
-    _assert_dump_has_no_secret(postgres_db, case, [alice, bob], ref)
+    tokens = _share_a_consenting_users_sign_in(alice, bob, admin, monkeypatch)
+    tokens |= _share_a_sign_in_kept_before_enrolling(postgres_db, tmp_path, monkeypatch)
+    _assert_dump_has_no_secret(postgres_db, case, [alice, bob], ref, tokens)
 
 
-def _encodings(secret: bytes) -> list[bytes]:
-    texts = [secret, secret.hex().encode(), secret.hex().upper().encode()]
-    texts += [base64.b64encode(secret), base64.urlsafe_b64encode(secret)]
-    return [t for t in texts if len(t) >= 16]
+def _share_a_sign_in_kept_before_enrolling(
+    db: TestDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, bytes]:
+    """Dave consents before enrolling: the user's sign-in stays in his vault (encrypted), and
+    'team share-local' moves it to the team; his own sign-in stays. Returns its tokens."""
+    dave = _technician(db, tmp_path, "dave", "apm_technician")
+    Settings(sign_in_client_id=SIGN_IN_APP).save(dave.paths.settings)
+    cache = dave.token_cache(monkeypatch)
+    loaded = cache.load()
+    own = sign_in(loaded, SIGN_IN_APP, "99999999-0000-4000-8000-000000000001", "dave@msp.example")
+    given = sign_in(loaded, PUBLISHER, T1, "it@fabrikam.example")
+    assert cache.save(loaded)
+    local = LocalSecretStore(dave.vault()).token_cache()
+    assert given.refresh_token in secrets_in(local.load(), "RefreshToken")
+
+    _json(dave.cli("team", "enroll", "--format", "json"))
+    moved = _json(dave.cli("team", "share-local", "--format", "json"))
+    assert moved["moved"] == [token_secret_id(T1, given.username, PUBLISHER)]
+    assert secrets_in(local.load(), "RefreshToken") == [own.refresh_token]
+    assert given.refresh_token in secrets_in(dave.token_cache(monkeypatch).load(), "RefreshToken")
+    return {
+        "the sign-in kept before enrolling": given.refresh_token.encode(),
+        "its ID token": given.id_token.encode(),
+        "its access token": given.access_token.encode(),
+    }
+
+
+def _share_a_consenting_users_sign_in(
+    alice: Technician, bob: Technician, admin: Technician, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, bytes]:
+    """Alice's consent as Fabrikam's user puts that user's sign-in in the team; Bob (approved
+    again) reads it, rotates it, and loses it to 'team remove'. Returns every token of it."""
+    cache = alice.token_cache(monkeypatch)
+    loaded = cache.load()
+    given = sign_in(loaded, PUBLISHER, T1, "admin@fabrikam.example")
+    assert cache.save(loaded)
+    secret_id = token_secret_id(T1, given.username, PUBLISHER)
+    approved = _json(alice.cli("team", "approve", bob.name, "--fingerprint",
+                               _json(bob.cli("team", "enroll", "--format", "json"))["fingerprint"],
+                               "--format", "json"))  # fmt: skip
+    assert secret_id in approved["shared"]
+    bobs = bob.token_cache(monkeypatch)
+    seen = bobs.load()
+    assert given.refresh_token in secrets_in(seen, "RefreshToken")
+    rotated = sign_in(seen, PUBLISHER, T1, given.username, object_id=_oid(seen, given))
+    assert bobs.save(seen)
+    assert rotated.refresh_token in secrets_in(
+        alice.token_cache(monkeypatch).load(), "RefreshToken"
+    )
+    removed = _json(admin.cli("team", "remove", bob.name, "--format", "json"))
+    assert [r["secret"] for r in removed["could_read"] if r["kind"] == "refresh-token"] == [
+        secret_id
+    ]
+    assert any("Revoke sessions" in step for step in removed["revoke"])
+    left = bob.token_cache(monkeypatch).load().serialize()
+    assert rotated.refresh_token not in left and given.refresh_token not in left
+    return {
+        f"{which} {kind}": token.encode()
+        for which, s in (("first", given), ("rotated", rotated))
+        for kind, token in (
+            ("refresh token", s.refresh_token),
+            ("access token", s.access_token),
+            ("ID token", s.id_token),
+        )
+    }
+
+
+def _oid(cache: msal.SerializableTokenCache, given: SignIn) -> str:
+    """The object ID of *given*'s user in *cache* (a rotation is the same account)."""
+    state = json.loads(cache.serialize())
+    (account,) = [a for a in state["Account"].values() if a["username"] == given.username]
+    return str(account["local_account_id"])
 
 
 def _assert_dump_has_no_secret(
-    db: TestDatabase, case: PfxCase, members: list[Technician], ref: str
+    db: TestDatabase,
+    case: PfxCase,
+    members: list[Technician],
+    ref: str,
+    tokens: dict[str, bytes],
 ) -> None:
-    dump = subprocess.run(
-        [str(PG_BIN / "pg_dump"), "--no-owner", db.superuser_url],
-        capture_output=True,
-        check=True,
-        timeout=120,
-        env={**os.environ, "PGCONNECT_TIMEOUT": "10"},
-    ).stdout
-    assert ref.encode() in dump  # the dump is of the database that holds the secret
+    data = dump(db)
+    assert ref.encode() in data  # the dump is of the database that holds the secret
     contents = read_pfx_file(case.path, case.password)
     assert contents.private_key is not None
     key_der = contents.private_key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
     key_pem = contents.private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    secrets_ = [key_der, case.path.read_bytes()] + [m.private_key() for m in members]
+    named = {"the private key (DER)": key_der, "the .pfx file": case.path.read_bytes()}
+    named |= {f"{m.name}'s team key": m.private_key() for m in members}
     if case.password:
-        secrets_.append(case.password.encode())
+        named["the .pfx password"] = case.password.encode()
+    named |= tokens
+    found = leaked(data, named)
     pem_body = b"".join(key_pem.splitlines()[1:-1])
-    needles = [("the PEM private key", pem_body), ("a PEM line", key_pem.splitlines()[1])]
-    for number, secret in enumerate(secrets_):
-        for encoded in _encodings(secret) + _encodings(secret[:24]):  # a fragment leaks too
-            needles.append((f"secret {number}", encoded))
-    leaked = [what for what, needle in needles if needle in dump]
-    assert leaked == []  # names only: a failure must not print the secret itself
+    found += [what for what, needle in [("the PEM private key", pem_body),
+              ("a PEM line", key_pem.splitlines()[1])] if needle in data]  # fmt: skip
+    assert found == []  # names only: a failure must not print the secret itself

@@ -123,7 +123,8 @@ class Cluster:
     def start(self) -> None:
         options = f"-k {self.folder} -p {self.port} -c listen_addresses=127.0.0.1"
         self._ctl("-l", str(self.folder / "server.log"), "-w", "-t", "60", "-o", options, "start")
-        self._watch()
+        if self._watchdog is None or self._watchdog.poll() is not None:
+            self._watch()  # one per cluster: a restarted server keeps the one it had
 
     def _watch(self) -> None:
         """Stop the server and remove its folder when this test process ends, even when it is

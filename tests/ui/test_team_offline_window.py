@@ -73,3 +73,19 @@ def test_the_age_follows_the_clock(qtbot: QtBot) -> None:
     assert "(7 minutes ago)" in offline.label.text()
     offline.set_connected(True)
     assert not offline.offline
+
+
+def test_a_copy_from_another_day_says_which_day(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    now = datetime(2026, 3, 4, 14, 2, tzinfo=UTC)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    offline = TeamOffline(window, [], now=lambda: now)
+    synced = now - timedelta(days=2, hours=1)
+    offline.show_copy(synced)  # the window started with the offline copy
+    assert offline.offline and offline.synced_at == synced
+    local = synced.astimezone()
+    assert f"as last synced at {local:%Y-%m-%d %H:%M} (2 days ago)" in offline.label.text()
+    offline.show_copy(now - timedelta(minutes=5))  # a newer copy: the same banner, updated
+    assert "(5 minutes ago)" in offline.label.text()

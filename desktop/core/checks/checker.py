@@ -29,6 +29,7 @@ from desktop.core.checks.findings import (
 from desktop.core.checks.gateway import (
     CertificateCredential,
     Claims,
+    CustomGrantsReader,
     Grants,
     IdentityGateway,
     PlannedApp,
@@ -38,6 +39,7 @@ from desktop.core.checks.gateway import (
 )
 from desktop.core.checks.result import CheckResult
 from desktop.core.checks.status_rules import RETRY_REMEDY, Action, classify
+from desktop.core.checks.token_memo import TokenReuser
 from desktop.core.domain import AppProfile, Cloud, Status, utc_now
 from desktop.core.endpoints import Endpoints, endpoints_for
 from desktop.core.errors import CancelledError, UserError
@@ -115,7 +117,12 @@ class ProfileChecker:
                 continue
             endpoints = endpoints_for(cloud)
             if profile.mode is SetupMode.CUSTOM:
-                if profile.custom_app_id and app.directory_roles:
+                if profile.custom_app_id and isinstance(self._gateway, CustomGrantsReader):
+                    # Graph decides its grants (a reused token's roles may be out of date).
+                    with_roles = bool(app.directory_roles)
+                    planned = PlannedApp(profile.custom_app_id, with_roles=with_roles)
+                    self._gateway.plan_read(endpoints, profile.tenant_id, planned)
+                elif profile.custom_app_id and app.directory_roles:
                     planned = PlannedApp(profile.custom_app_id, custom=True)
                     self._gateway.plan_read(endpoints, profile.tenant_id, planned)
                 continue
@@ -126,6 +133,13 @@ class ProfileChecker:
             user = profile.consenting_user if app.has_delegated_permissions else ""
             planned = PlannedApp(client_id, with_roles=bool(app.directory_roles), user=user)
             self._gateway.plan_read(endpoints, profile.tenant_id, planned)
+
+    def reuse_tokens(self, reuse: bool) -> bool:
+        """Let the gateway reuse valid tokens of earlier checks, or not (fresh ones); the
+        setting before is returned. A gateway that never reuses ignores it."""
+        if isinstance(self._gateway, TokenReuser):
+            return self._gateway.reuse_tokens(reuse)
+        return False
 
     def check(self, profile: AppProfile, cloud: Cloud = Cloud.GLOBAL) -> CheckResult:
         """Check *profile* in its tenant's *cloud*. Never raises for a network failure."""
@@ -250,6 +264,68 @@ class ProfileChecker:
             endpoints, profile.tenant_id, profile.custom_app_id, credential
         )
         claims = self._claims_or_verdict(answer, profile, app, base)
+        # The token proves the credential works; Graph, read with the technician's sign-in,
+        # shows the grants as they are now (a reused token's roles are as of its issue).
+        shown = self._custom_grants(profile, app, endpoints)
+        if shown is not None:
+            self._diff_custom_from_graph(profile, app, shown, base, findings)
+            if app.directory_roles and shown.directory_roles is not None:
+                return
+        else:
+            self._diff_custom_from_tokens(
+                profile, app, endpoints, credential, claims, base, findings
+            )
+        if app.directory_roles:
+            roles = self._gateway.app_directory_roles(
+                endpoints, profile.tenant_id, profile.custom_app_id, credential
+            )
+            self._diff_roles(profile, app, roles, base, findings)
+
+    def _custom_grants(
+        self, profile: AppProfile, app: AppType, endpoints: Endpoints
+    ) -> Grants | None:
+        if not isinstance(self._gateway, CustomGrantsReader):
+            return None
+        return self._gateway.custom_app_grants(
+            endpoints,
+            profile.tenant_id,
+            profile.custom_app_id,
+            with_roles=bool(app.directory_roles),
+        )
+
+    def _diff_custom_from_graph(
+        self,
+        profile: AppProfile,
+        app: AppType,
+        shown: Grants,
+        base: CheckResult,
+        findings: Findings,
+    ) -> None:
+        findings.seen += [Granted("Application", a, v) for a, v in shown.application_by_api or ()]
+        findings.observed.add(("Application", "*"))
+        findings.notes += shown.notes
+        findings.add(
+            g.diff_grants(
+                app,
+                PermissionType.APPLICATION,
+                shown.application_permissions,
+                shown.application_by_api,
+            )
+        )
+        if app.directory_roles and shown.directory_roles is not None:
+            self._diff_roles(profile, app, shown.directory_roles, base, findings)
+
+    def _diff_custom_from_tokens(
+        self,
+        profile: AppProfile,
+        app: AppType,
+        endpoints: Endpoints,
+        credential: CertificateCredential,
+        claims: Claims,
+        base: CheckResult,
+        findings: Findings,
+    ) -> None:
+        findings.note_token(claims)
         # A token carries one API's roles: one token per other API the app type lists.
         granted = {(GRAPH_APP_ID, r) for r in g.roles_claim(claims)}
         apis = g.other_apis(app, PermissionType.APPLICATION) or baseline_apis(profile)
@@ -261,10 +337,9 @@ class ProfileChecker:
                 credential,
                 resource=resource,
             )
-            granted |= {
-                (resource, r)
-                for r in g.roles_claim(self._claims_or_verdict(other, profile, app, base))
-            }
+            more = self._claims_or_verdict(other, profile, app, base)
+            findings.note_token(more)
+            granted |= {(resource, r) for r in g.roles_claim(more)}
         findings.seen += [Granted("Application", api, r) for api, r in granted]
         findings.observed |= {("Application", GRAPH_APP_ID), *(("Application", a) for a in apis)}
         findings.add(
@@ -272,11 +347,6 @@ class ProfileChecker:
                 app, PermissionType.APPLICATION, {r for _, r in granted}, frozenset(granted)
             )
         )
-        if app.directory_roles:
-            roles = self._gateway.app_directory_roles(
-                endpoints, profile.tenant_id, profile.custom_app_id, credential
-            )
-            self._diff_roles(profile, app, roles, base, findings)
 
     def _check_publisher(
         self,
@@ -363,6 +433,7 @@ class ProfileChecker:
             return  # the token proves the user can still sign in; Graph told the grants
         # A token carries one API's scopes: one token per other API the app type lists, from
         # the same sign-in (its refresh token serves every API).
+        findings.note_token(claims)
         granted = {(GRAPH_APP_ID, s) for s in g.scopes_claim(claims)}
         apis = g.other_apis(app, PermissionType.DELEGATED)
         for resource in apis:
@@ -373,10 +444,9 @@ class ProfileChecker:
                 raise TransientFailure(
                     f"the sign-in of {profile.consenting_user} is not stored on this computer"
                 )
-            granted |= {
-                (resource, s)
-                for s in g.scopes_claim(self._claims_or_verdict(other, profile, app, base))
-            }
+            more = self._claims_or_verdict(other, profile, app, base)
+            findings.note_token(more)
+            granted |= {(resource, s) for s in g.scopes_claim(more)}
         findings.seen += [Granted("Delegated", api, s) for api, s in granted]
         findings.observed |= {("Delegated", GRAPH_APP_ID), *(("Delegated", a) for a in apis)}
         findings.add(

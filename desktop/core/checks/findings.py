@@ -8,7 +8,10 @@ its baseline (the grants seen at consent) instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
 
 from desktop.core.baseline import Granted
 from desktop.core.catalog.model import AppType, SetupMode
@@ -17,6 +20,7 @@ from desktop.core.checks.baseline_diff import compare_baseline, with_baseline_wo
 from desktop.core.checks.gateway import TokenError
 from desktop.core.checks.result import CheckResult
 from desktop.core.checks.status_rules import Action
+from desktop.core.checks.token_memo import ReusedClaims
 from desktop.core.domain import AppProfile, Status
 from desktop.core.status_words import (
     CONSENT_GONE_REASON,
@@ -54,6 +58,18 @@ class Findings:
     #: The consenting user's delegated grants were read with Graph (not from the user's token).
     delegated_read: bool = False
 
+    #: When the oldest reused token the grants were read from was issued (epoch seconds);
+    #: None when every answer was fresh or came from Graph.
+    as_of: float | None = None
+
+    def note_token(self, claims: Mapping[str, Any]) -> None:
+        """Grants read from *claims*: when they came from a reused token, they are as of its
+        issue time (the reason says so)."""
+        if isinstance(claims, ReusedClaims):
+            self.as_of = (
+                claims.issued_at if self.as_of is None else min(self.as_of, claims.issued_at)
+            )
+
     def add(self, diff: g.Diff) -> None:
         self.compared += diff.compared
         self.missing_permissions += diff.missing
@@ -61,6 +77,22 @@ class Findings:
 
 
 def conclude(
+    profile: AppProfile, app: AppType, base: CheckResult, findings: Findings
+) -> CheckResult:
+    return _with_as_of(_conclude(profile, app, base, findings), findings.as_of)
+
+
+def _with_as_of(result: CheckResult, as_of: float | None) -> CheckResult:
+    """A result whose grants came from a reused token says they are as of its issue time
+    (local time): a revocation since then shows once the token is renewed."""
+    if as_of is None or result.status not in (Status.VALID, Status.INVALID):
+        return result
+    when = datetime.fromtimestamp(as_of).astimezone().strftime("%H:%M")
+    words = f"Permissions as of {when}, when the token this check reused was issued."
+    return replace(result, reason=f"{result.reason} {words}".strip())
+
+
+def _conclude(
     profile: AppProfile, app: AppType, base: CheckResult, findings: Findings
 ) -> CheckResult:
     if not app.permissions and profile.baseline:

@@ -122,7 +122,8 @@ GraphTokenProvider = Callable[[Endpoints, str], str | None]
 
 
 class IdentityGateway(Protocol):
-    """What a check asks the identity platform. Every call is a fresh client: no cache answers."""
+    """What a check asks the identity platform. Every call is a fresh MSAL client: no MSAL cache
+    answers (a gateway may reuse valid tokens of its own, see ``token_memo``)."""
 
     def app_token(
         self,
@@ -195,3 +196,13 @@ class ReadPlanner(Protocol):
 
     def plan_read(self, endpoints: Endpoints, tenant_id: str, app: PlannedApp) -> None:
         """A check in *tenant_id* will ask for *app*'s grants (or its service principal)."""
+
+
+@runtime_checkable
+class CustomGrantsReader(Protocol):
+    """A gateway that reads a custom app's grants with the technician's sign-in (Graph)."""
+
+    def custom_app_grants(
+        self, endpoints: Endpoints, tenant_id: str, client_id: str, *, with_roles: bool = False
+    ) -> Grants | None:
+        """The custom app's grants as Graph shows them; None when they cannot be read so."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -260,23 +261,36 @@ def _user_grants(
 
 
 def read_app_roles(
-    session: requests.Session, endpoints: Endpoints, token: str, client_id: str
+    session: requests.Session,
+    endpoints: Endpoints,
+    token: str,
+    client_id: str,
+    on_refused: Callable[[int], object] | None = None,
 ) -> frozenset[str] | None:
-    """A custom app's directory roles, read with its own token; None if it may not read them."""
+    """A custom app's directory roles, read with its own token; None if it may not read them
+    (*on_refused* is told the HTTP status Graph refused with)."""
     base = endpoints.graph("").rstrip("/")
     try:
         sp_id = _sp_id(session, base, client_id, token)
         return _role_names(session, base, sp_id, token) if sp_id else None
-    except _NotReadable:
+    except _NotReadable as exc:
+        if on_refused is not None:
+            on_refused(exc.status)
         return None
 
 
 def read_sp_roles(
-    session: requests.Session, endpoints: Endpoints, token: str, sp_id: str
+    session: requests.Session,
+    endpoints: Endpoints,
+    token: str,
+    sp_id: str,
+    on_refused: Callable[[int], object] | None = None,
 ) -> frozenset[str] | None:
     """The directory roles of the service principal *sp_id* (its object ID known already), read
-    with the app's own token; None if it may not read them."""
+    with the app's own token; None if it may not read them (*on_refused* is told the status)."""
     try:
         return _role_names(session, endpoints.graph("").rstrip("/"), sp_id, token)
-    except _NotReadable:
+    except _NotReadable as exc:
+        if on_refused is not None:
+            on_refused(exc.status)
         return None

@@ -87,8 +87,10 @@ class CheckService:
         token: CancelToken | None = None,
         progress: Progress = no_progress,
         concurrency: int | None = None,
+        fresh_tokens: bool = False,
     ) -> BulkOutcome:
         """Check *ids* (all when None); each result is stored, then passed to *on_result*.
+        With *fresh_tokens*, no token of an earlier check is reused (a check again).
 
         The outcome says how many HTTP requests the run sent and how long it was throttled."""
         targets = self._store.targets(ids)
@@ -105,10 +107,29 @@ class CheckService:
         sent, waited = self._request_count(), self._throttled_seconds()
         # Per tenant, not per profile: the first check in a tenant reads all of its apps.
         self._checker.plan((t.profile, t.cloud) for t in targets)
-        per_tenant_reads = self._checker.reads_per_tenant
         if self._throttle is not None:
             self._throttle.watch(token)
-        outcome = run_bulk_check(
+        reused = self._checker.reuse_tokens(False) if fresh_tokens else None
+        try:
+            outcome = self._run(targets, check_one, handle, token, progress, concurrency)
+        finally:
+            if reused is not None:
+                self._checker.reuse_tokens(reused)
+        outcome.requests = self._request_count() - sent
+        outcome.throttled_seconds += self._throttled_seconds() - waited
+        return outcome
+
+    def _run(
+        self,
+        targets: Sequence[Target],
+        check_one: Callable[[AppProfile], CheckResult],
+        handle: OnResult,
+        token: CancelToken | None,
+        progress: Progress,
+        concurrency: int | None,
+    ) -> BulkOutcome:
+        per_tenant_reads = self._checker.reads_per_tenant
+        return run_bulk_check(
             [t.profile for t in targets],
             check_one,
             on_result=handle,
@@ -119,9 +140,6 @@ class CheckService:
             per_tenant=1 if per_tenant_reads else PER_TENANT,
             tenant_first=per_tenant_reads,
         )
-        outcome.requests = self._request_count() - sent
-        outcome.throttled_seconds += self._throttled_seconds() - waited
-        return outcome
 
 
 def exit_code(results: Sequence[CheckResult]) -> int:

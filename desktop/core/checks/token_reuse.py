@@ -6,7 +6,8 @@ A run (one "Check all", one CLI ``check``) builds its check service once, and wi
 :class:`TokenReuse`: each tenant's token is asked for once, concurrent checks of a tenant wait
 for that one answer, and the token is used until five minutes before it expires. A tenant with
 no working sign-in (None, or the :class:`TenantTokenError` saying why) is not asked again in
-the same run.
+the same run. The customer apps' and consenting users' tokens are reused across runs instead,
+by :mod:`desktop.core.checks.token_memo`.
 """
 
 from __future__ import annotations

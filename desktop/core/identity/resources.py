@@ -13,6 +13,9 @@ GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 #: The Partner Center API (``https://api.partnercenter.microsoft.com``), whose
 #: ``user_impersonation`` scope the partner's consent API calls need.
 PARTNER_CENTER_APP_ID = "fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"
+#: Azure OSSRDBMS Database (``https://ossrdbms-aad.database.windows.net``): the resource whose
+#: token Azure Database for PostgreSQL accepts as a password (delegated ``user_impersonation``).
+OSSRDBMS_APP_ID = "123cd850-d9df-40bd-94d5-c9f07b7fa203"
 
 #: API name (as the seeds write it, and Entra's display names) -> resource application ID.
 RESOURCE_APP_IDS: dict[str, str] = {
@@ -31,6 +34,7 @@ RESOURCE_APP_IDS: dict[str, str] = {
     "office 365 management apis": "c5393580-f805-4401-95e8-94b7a6ef2fc2",
     "microsoft information protection sync service": "870c4f2e-85b6-4d43-bdda-6ed9a579b725",
     "microsoft partner center": PARTNER_CENTER_APP_ID,
+    "azure ossrdbms database": OSSRDBMS_APP_ID,
 }
 
 

@@ -18,9 +18,14 @@ from desktop.core.paths import DataPaths
 from desktop.core.secrets.store import SecretStore
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+
     from keyring.backend import KeyringBackend
 
-__all__ = ["SecretStore", "open_secret_store"]
+    from desktop.core.identity.signin import TokenCacheStore
+    from desktop.core.secrets.team_wiring import TeamSecrets
+
+__all__ = ["SecretStore", "open_secret_store", "team_token_cache"]
 
 
 def open_secret_store(paths: DataPaths, backend: KeyringBackend | None = None) -> SecretStore:
@@ -47,6 +52,32 @@ def open_secret_store(paths: DataPaths, backend: KeyringBackend | None = None) -
     if database is None:
         return local
     return open_team_secrets(paths, database, vault).store(local)
+
+
+def team_token_cache(
+    paths: DataPaths,
+    local: TokenCacheStore,
+    own_clients: Callable[[], Collection[str]],
+    setting: str,
+) -> TokenCacheStore:
+    """The MSAL cache store checks and consents use: *local* in solo mode; in team mode
+    (*setting* is the team database setting) the :class:`~.team_tokens.TeamTokenCache` over
+    it, which keeps consenting users' sign-ins as team secrets. *own_clients* are the
+    technician's sign-in apps' client IDs. Nothing is connected until the cache is used."""
+    if not _team_mode(setting):
+        return local
+    from desktop.core.secrets.team_tokens import TeamTokenCache
+
+    def team() -> TeamSecrets:
+        from desktop.core.errors import UserError
+        from desktop.core.secrets.team_wiring import open_team_secrets, team_database
+
+        database = team_database(paths)
+        if database is None:
+            raise UserError("No team database is set.")
+        return open_team_secrets(paths, database)
+
+    return TeamTokenCache(local, team, own_clients)
 
 
 def _team_mode(setting: str) -> bool:

@@ -41,6 +41,7 @@ __all__ = [
     "new_private_key",
     "open_secret",
     "public_key_of",
+    "reseal",
     "seal",
     "unwrap",
     "wrap",
@@ -102,9 +103,17 @@ def seal(secret_id: str, plaintext: bytes) -> tuple[bytes, bytes]:
 
     The data key is for :func:`wrap` only: it must never be stored as it is."""
     data_key = AESGCM.generate_key(bit_length=DATA_KEY_BYTES * 8)
+    return data_key, reseal(secret_id, data_key, plaintext)
+
+
+def reseal(secret_id: str, data_key: bytes, plaintext: bytes) -> bytes:
+    """Encrypt *plaintext* (a new version of the secret) under its existing *data_key*, with
+    a fresh nonce, so every member's wrapped key still opens it (a rotated refresh token)."""
+    if len(data_key) != DATA_KEY_BYTES:
+        raise EnvelopeError("The data key is not 32 bytes.")
     nonce = secrets.token_bytes(NONCE_BYTES)
     sealed = AESGCM(data_key).encrypt(nonce, plaintext, _secret_aad(secret_id))
-    return data_key, SECRET_MAGIC + nonce + sealed
+    return SECRET_MAGIC + nonce + sealed
 
 
 def open_secret(secret_id: str, data_key: bytes, ciphertext: bytes) -> bytes:

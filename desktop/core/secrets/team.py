@@ -10,13 +10,15 @@ scope includes that customer can be given it (:func:`approve`).
 A member who holds no wrapped key for a certificate gets :class:`NotSharedYetError`, which
 a check reports as "waiting", never as Invalid.
 
-The technician's own sign-in (the MSAL cache) stays in this computer's vault.
+Consenting users' refresh tokens are team secrets too (:mod:`.team_tokens`), shared and
+withdrawn by the same :func:`approve`, :func:`rescope` and :func:`remove`; the technician's
+own sign-in stays in this computer's vault.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from desktop.core.certificates import (
@@ -34,6 +36,7 @@ from desktop.core.secrets.envelope import fingerprint, open_secret, seal, unwrap
 from desktop.core.secrets.local import LocalSecretStore
 from desktop.core.secrets.member_key import MemberKeys
 from desktop.core.secrets.store import WAITING, Commit, NotSharedYetError
+from desktop.core.secrets.team_tokens import TeamTokenCache
 from desktop.core.store.postgres.team_secrets import MemberKey, TeamSecretsDb
 from desktop.core.vault import CERT_PREFIX, RUN_STARTED, new_name
 from desktop.core.vault_errors import VaultDamagedError
@@ -59,8 +62,12 @@ class TeamSecretStore:
         local: LocalSecretStore,
         customer_of: CustomerOf,
         member: str | None = None,
+        own_clients: Callable[[], Collection[str]] | None = None,
     ) -> None:
         self.db = db
+        #: The technician's sign-in apps' client IDs (their tokens stay on this computer);
+        #: unknown (None), consenting users' tokens stay there too.
+        self.own_clients = own_clients
         self.keys = keys
         self.local = local
         self.customer_of = customer_of
@@ -187,14 +194,22 @@ class TeamSecretStore:
         return removed
 
     def token_cache(self) -> TokenCacheStore:
-        return self.local.token_cache()
+        """The MSAL cache whose consenting users' sign-ins are team secrets (the local
+        vault's alone while the sign-in apps' client IDs are not known)."""
+        if self.own_clients is None:
+            return self.local.token_cache()
+        from desktop.core.secrets.team_wiring import TeamSecrets
+
+        team = TeamSecrets(self.db, self.keys, self.member)
+        return TeamTokenCache(self.local.token_cache(), lambda: team, self.own_clients)
 
     def share_local(self) -> list[str]:
         """Move the certificates this computer kept before it enrolled into the team
         database, under the same refs (the profiles holding them are unchanged), wrapped for
         this member; ``team approve`` then shares them like any other. Only certificates a
         saved team profile holds are moved; each local copy is removed once the shared one
-        reads back the same. Returns the refs moved."""
+        reads back the same. Consenting users' sign-ins kept here move too (as their tenant's
+        customer's secrets). Returns the refs (and token secret ids) moved."""
         if not self.keys.enrolled():
             raise UserError(
                 "This data folder has no team key yet, so its certificates cannot be shared.",
@@ -202,6 +217,9 @@ class TeamSecretStore:
             )
         public = self.keys.public_key()
         moved: list[str] = []
+        cache = self.token_cache()
+        if isinstance(cache, TeamTokenCache):
+            moved += cache.share_local()
         for ref in self.local.vault.names():
             if not ref.startswith(f"{CERT_PREFIX}-") or self.db.secret(ref) is not None:
                 continue

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from desktop.core.paths import DataPaths
@@ -43,8 +44,14 @@ class TeamSecrets:
     keys: MemberKeys
     member: str
 
-    def store(self, local: LocalSecretStore) -> TeamSecretStore:
-        return TeamSecretStore(self.db, self.keys, local, self.customer_of, self.member)
+    def store(
+        self, local: LocalSecretStore, own_clients: Callable[[], Collection[str]] | None = None
+    ) -> TeamSecretStore:
+        """The team secret store; with *own_clients* (the sign-in apps' client IDs) its
+        token cache keeps consenting users' sign-ins as team secrets too."""
+        return TeamSecretStore(
+            self.db, self.keys, local, self.customer_of, self.member, own_clients
+        )
 
     def customer_of(self, ref: str) -> int | None:
         """The customer of the team inventory's profile holding *ref*."""

@@ -31,9 +31,16 @@ def team_database(paths: DataPaths) -> TeamDatabase | None:
 
 def password_for(db: TeamDatabase) -> str | None:
     """The keyring's password for *db*; None when the URL has one or the keyring has none
-    (libpq then uses PGPASSWORD or ~/.pgpass, or says that a password is needed)."""
+    (libpq then uses PGPASSWORD or ~/.pgpass, or says that a password is needed). With
+    ``APP_PROFILES_DATABASE_AUTH=entra``: a fresh Entra token of the technician's sign-in
+    (``UserError`` in words when there is none), for every caller alike."""
+    from desktop.core.store.postgres import entra
     from desktop.core.vault_errors import VaultUnavailableError
 
+    if entra.wanted():
+        from desktop.core.paths import data_paths
+
+        return entra.token_source(data_paths())()
     if db.has_password:
         return None
     try:

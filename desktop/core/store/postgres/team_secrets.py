@@ -353,10 +353,55 @@ class TeamSecretsDb:
         profile has claimed yet (no customer)."""
         rows = self._run(
             "SELECT secret_id FROM apm.team_secrets WHERE customer_id IS NULL "
-            "AND created_by = session_user AND created_at < to_timestamp(%s) ORDER BY 1",
+            "AND kind = 'certificate' AND created_by = session_user "
+            "AND created_at < to_timestamp(%s) ORDER BY 1",
             (before,),
         )
         return [str(r[0]) for r in rows]
+
+    def update_ciphertext(self, secret_id: str, ciphertext: bytes) -> bool:
+        """Replace *secret_id*'s ciphertext (sealed under the same data key, so every
+        wrapped key still opens it); False when this member cannot see it."""
+        rows = self._run(
+            "UPDATE apm.team_secrets SET ciphertext = %s WHERE secret_id = %s RETURNING 1",
+            (ciphertext, secret_id),
+        )
+        return bool(rows)
+
+    def held_secrets(self, kind: str) -> list[tuple[SecretRow, bytes]]:
+        """Every secret of *kind* this member holds a wrapped key for, with that key."""
+        rows = self._run(
+            "SELECT s.secret_id, s.kind, s.customer_id, s.ciphertext, s.created_by, w.wrapped "
+            "FROM apm.team_secrets s JOIN apm.wrapped_keys w "
+            "  ON w.secret_id = s.secret_id AND w.member = session_user "
+            "WHERE s.kind = %s ORDER BY s.secret_id",
+            (kind,),
+        )
+        return [(SecretRow(r[0], r[1], r[2], bytes(r[3]), r[4]), bytes(r[5])) for r in rows]
+
+    def customer_of_tenant(self, tenant_id: str) -> int | None:
+        """The customer of the inventory's tenant *tenant_id* (None before the inventory's
+        tables exist, or when no customer has that tenant)."""
+        rows = self._run("SELECT to_regclass('apm.tenants') IS NOT NULL")
+        if not rows[0][0]:
+            return None
+        found = self._run(
+            "SELECT customer_id FROM apm.tenants WHERE lower(tenant_id) = lower(%s)", (tenant_id,)
+        )
+        return int(found[0][0]) if found else None
+
+    def delegated_profiles(self, customers: list[int]) -> list[tuple[str, str, str]]:
+        """(tenant id, consenting user, profile name) of the inventory's profiles of
+        *customers* consented by a user (empty before the inventory's tables exist)."""
+        rows = self._run("SELECT to_regclass('apm.profiles') IS NOT NULL")
+        if not rows[0][0] or not customers:
+            return []
+        found = self._run(
+            "SELECT tenant_id, consenting_user, name FROM apm.profiles "
+            "WHERE consenting_user <> '' AND customer_id = ANY(%s) ORDER BY name",
+            (customers,),
+        )
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in found]
 
     def delete_secret(self, secret_id: str) -> None:
         self._run("DELETE FROM apm.team_secrets WHERE secret_id = %s", (secret_id,))
