@@ -38,7 +38,7 @@ from tests.helpers.postgres import TestDatabase
 from tests.helpers.storage_builders import profile
 from tests.helpers.team import member, migrated
 
-from desktop.ui.team_key_dialog import APPROVED, HOLDS_NOTHING, WAITING, TeamKeyDialog
+from desktop.ui.team_key_dialog import APPROVED, WAITING, TeamKeyDialog
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 PROFILE = "Contoso custom app"
@@ -194,7 +194,9 @@ def test_approve_after_comparing_then_remove_and_offer_rotation(qtbot: QtBot, te
         f"Removed {bob.name}'s keys: they could read 1 certificate and 0 consenting"
     )
     assert bob.db.wrapped_key(team.ref, bob.name) is None
-    qtbot.waitUntil(lambda: _state_of(dialog, bob.name) == HOLDS_NOTHING, timeout=15_000)
+    # Removed means approved no more: a scope change shares nothing with Bob until a colleague
+    # confirms his fingerprint again.
+    qtbot.waitUntil(lambda: _state_of(dialog, bob.name) == WAITING, timeout=15_000)
     with pytest.raises(NotSharedYetError):
         bob.store.load(team.ref)
     assert len(dialog.rotate_buttons) == 1
