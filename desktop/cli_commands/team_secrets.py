@@ -88,7 +88,7 @@ def register(sub: Any) -> None:
         "remove",
         parents=[format_parent()],
         help="take back every certificate and sign-in shared with USER, and list what to "
-        "rotate or revoke",
+        "rotate or revoke (a team admin; a member may remove only themselves)",
     )
     remove.add_argument("user", metavar="USER", help="the team user name")
     remove.set_defaults(handler=_remove)

@@ -42,7 +42,7 @@ from desktop.core.errors import UserError
 from desktop.core.identity.assertion import KeyCache, confidential_client
 from desktop.core.identity.resources import GRAPH_APP_ID
 from desktop.core.identity.tenant_token import Problem, TenantTokenError
-from desktop.core.identity.tokens import response_scopes, response_tenant
+from desktop.core.identity.tokens import aadsts_codes, response_scopes, response_tenant
 from desktop.core.secrets.store import WAITING, NotSharedYetError
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ def decode_claims(token: str) -> dict[str, Any]:
     return claims
 
 
+
 def _seconds(value: object) -> float:
     """A number of seconds from a token answer's field; 0 when it is not one."""
     try:
@@ -89,7 +90,9 @@ def _seconds(value: object) -> float:
 
 
 def _token_error(result: dict[str, Any], status: int) -> TokenError:
-    codes = tuple(int(c) for c in result.get("error_codes") or () if str(c).isdigit())
+    """The refusal in *result*; its AADSTS codes from ``error_codes`` (documented as
+    optional), else from the description, where Entra names them."""
+    codes = aadsts_codes(result)
     return TokenError(
         error=str(result.get("error", "")),
         error_codes=codes,
