@@ -49,6 +49,13 @@ ROLE_TEMPLATE_IDS: dict[str, str] = {
     "Groups Administrator": "fdd7a751-b60b-444a-984c-02652fe8fa1c",
     "Attribute Definition Reader": "1d336d2c-4ae8-42ef-9711-b3604ce3fc2c",
     "Directory Readers": "88d8e3e3-8f55-4a1e-953a-9b9898b8876b",
+    "Global Reader": "f2ef992c-3afb-46b9-b7cf-a126ee74c451",
+    "Directory Writers": "9360feb5-f418-4baa-8175-e2a00bac4301",
+    "User Administrator": "fe930be7-5e62-47db-91af-98c3a49a38b1",
+    "Application Developer": "cf1c38e5-3621-4004-a7cb-879624dced7c",
+    "Hybrid Identity Administrator": "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2",
+    "Identity Governance Administrator": "45d8d3c5-c802-45c6-b32a-1d70b5e1e86e",
+    "Directory Synchronization Accounts": "d29b2b05-8046-44ba-8758-1e26182fcf32",
 }
 
 
@@ -69,8 +76,9 @@ def _published_ids() -> dict[str, dict[str, dict[str, str]]]:
 
 def permission_id(api: str, kind: str, value: str) -> str:
     """The global ID of an API's app role (``kind`` "Application") or scope ("Delegated"):
-    the published one where Microsoft lists it, else a made-up stable one. The same in every
-    tenant, unlike the resource's service principal object ID."""
+    the one the API's service principal publishes (``permission-ids.json``, which covers every
+    permission the shipped catalog names and says where each ID was read), else a made-up
+    stable one. The same in every tenant, unlike the resource's service principal object ID."""
     published = _published_ids().get(resource_app_id_for(api), {}).get(kind, {})
     for name, guid in published.items():
         if name.casefold() == value.casefold():
@@ -103,6 +111,14 @@ class User:
     #: tokens issued before ``mfa_since`` fail with that code; a new sign-in passes MFA.
     mfa_code: int | None = None
     mfa_since: float = 0.0
+    #: Directory roles held in the tenant besides Global Administrator (``admin``), by name;
+    #: tokens carry them as ``wids``, and Graph's delegated reads ask for one.
+    roles: list[str] = field(default_factory=list)
+
+    def role_ids(self) -> list[str] | None:
+        """The template IDs of the user's directory roles (``wids``); None for none."""
+        names = (["Global Administrator"] if self.admin else []) + self.roles
+        return [role_template_id(n) for n in names] or None
 
 
 @dataclass
@@ -307,8 +323,11 @@ class Directory:
                     role_id = resource.app_roles.setdefault(
                         value, permission_id(api, "Application", value)
                     )
+                    # An app role ID is unique per resource only: SharePoint's
+                    # User.ReadWrite.All has the same GUID as Microsoft Graph's.
                     if not any(
-                        a.principal_id == sp.id and a.app_role_id == role_id
+                        (a.principal_id, a.resource_id, a.app_role_id)
+                        == (sp.id, resource.id, role_id)
                         for a in tenant.role_assignments
                     ):
                         tenant.role_assignments.append(

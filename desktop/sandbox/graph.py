@@ -29,6 +29,12 @@ from desktop.sandbox.directory import (
     role_template_id,
     stable_id,
 )
+from desktop.sandbox.graph_roles import (
+    APP_ROLE_ASSIGNMENT_READERS,
+    GRANT_READERS,
+    ROLE_ASSIGNMENT_READERS,
+    role_allows,
+)
 
 GraphReply = od.GraphReply
 
@@ -174,6 +180,9 @@ def handle(
             return found  # an error, or a single entity
         if not od.allowed(claims, found.needs):
             return od.denied()
+        if found.roles is not None and not role_allows(claims, found.roles):
+            # The scope is there, but the signed-in user holds no role this read supports.
+            return od.denied()
         entity = found.entity
         q = od.parse_query(entity, query)
         if not isinstance(q, od.Query):
@@ -193,11 +202,13 @@ def handle(
 
 @dataclass(frozen=True)
 class _Collection:
-    """A collection endpoint: its items' entity, the permissions it needs, and its items."""
+    """A collection endpoint: its items' entity, the permissions it needs, its items, and the
+    directory roles a signed-in user needs for it (None: no role needed)."""
 
     entity: od.Entity
     needs: frozenset[str]
     items: Callable[[], list[dict[str, Any]]]
+    roles: frozenset[str] | None = None
 
 
 def _route(
@@ -272,14 +283,26 @@ def _route(
             return 200, _sp_json(sp)
         if parts[2:] == ["appRoleAssignments"]:
             return _Collection(
-                _ASSIGNMENT, od.APP_ROLE_ASSIGNMENTS_READ, lambda: _assignments(tenant, sp, now)
+                _ASSIGNMENT,
+                od.APP_ROLE_ASSIGNMENTS_READ,
+                lambda: _assignments(tenant, sp, now),
+                APP_ROLE_ASSIGNMENT_READERS,
             )
         if parts[2:] == ["oauth2PermissionGrants"]:
-            return _Collection(_GRANT, od.GRANTS_READ, lambda: _grants(tenant, sp.id, now))
+            return _Collection(
+                _GRANT, od.GRANTS_READ, lambda: _grants(tenant, sp.id, now), GRANT_READERS
+            )
     if path == "oauth2PermissionGrants":
-        return _Collection(_GRANT, od.GRANTS_READ, lambda: _grants(tenant, None, now))
+        return _Collection(
+            _GRANT, od.GRANTS_READ, lambda: _grants(tenant, None, now), GRANT_READERS
+        )
     if path == "roleManagement/directory/roleAssignments":
-        return _Collection(_ROLE_ASSIGNMENT, od.ROLES_READ, lambda: _role_assignments(tenant))
+        return _Collection(
+            _ROLE_ASSIGNMENT,
+            od.ROLES_READ,
+            lambda: _role_assignments(tenant),
+            ROLE_ASSIGNMENT_READERS,
+        )
     if path == "roleManagement/directory/roleDefinitions":
         return _Collection(_ROLE_DEFINITION, od.ROLES_READ, lambda: _role_definitions(tenant))
     if path == "directoryRoles":

@@ -495,8 +495,8 @@ class Issuer:
         }
         if wids is not None:
             claims["wids"] = list(wids)
-        elif user.admin:
-            claims["wids"] = ["62e90394-69f5-4237-9190-012177145e10"]
+        elif user.role_ids():
+            claims["wids"] = user.role_ids()
         body = self._token_body(claims)
         refresh = secrets.token_urlsafe(48)
         with self._lock:

@@ -112,6 +112,14 @@ class Scenario:
             self._tenant(tenant).tenant_id, upn, admin=admin, name=name
         ).oid
 
+    def assign_user_role(self, tenant: str, upn: str, role: str) -> None:
+        """Give a user a directory role in *tenant* (e.g. Global Reader), as an administrator
+        does in the Entra admin center; it shows in the user's next tokens (``wids``)."""
+        with self.directory.lock:
+            user = self._tenant(tenant).users[upn.casefold()]
+            if role not in user.roles:
+                user.roles.append(role)
+
     def register_app(
         self,
         client_id: str,
