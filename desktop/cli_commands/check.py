@@ -5,6 +5,10 @@ Exit 0 when every checked profile is Valid, 1 when any is Expired or Invalid, 2 
 and are stored. A person at a terminal sees a progress line per tenth of the checks and the
 run's cost at the end; ``--summary`` adds that cost to the output (JSON: ``{"results": [...],
 "summary": {...}}``) for scripts, whose stderr stays the one error line.
+
+A read-only team member's check runs the same, with the same exit codes, but stores nothing
+(the server refuses the write): stderr says so in one line, and JSON rows say ``"saved":
+false``.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from desktop.cli_commands.progress import interactive, say
 from desktop.cli_commands.ticket import add_ticket
 from desktop.core.cancel import CancelToken
 from desktop.core.checks.bulk import BulkOutcome
-from desktop.core.checks.service import exit_code
+from desktop.core.checks.service import NOT_SAVED, exit_code
 from desktop.core.checks.status_rules import Action
 from desktop.core.errors import UserError
 
@@ -40,6 +44,7 @@ JSON_COLUMNS = [
     "checked_at",
     "transient",
     "warning",
+    "saved",
 ]
 TABLE_COLUMNS = ["id", "name", "status", "reason", "remedy", "checked_at"]
 
@@ -93,7 +98,7 @@ def _check(args: argparse.Namespace, ctx: CliContext) -> int:
         signal.signal(signal.SIGINT, previous)
     results = sorted(outcome.results, key=lambda r: r.id)
     names = _names(ctx, [r.id for r in results], every=args.all)
-    rows = [{**r.to_json(), "name": names.get(r.id, "")} for r in results]
+    rows = [{**r.to_json(), "name": names.get(r.id, ""), "saved": outcome.saved} for r in results]
     columns = JSON_COLUMNS if args.format == "json" else TABLE_COLUMNS
     totals = summary(outcome, time.monotonic() - started)
     if args.summary and args.format == "json":
@@ -109,6 +114,8 @@ def _check(args: argparse.Namespace, ctx: CliContext) -> int:
         f"Checked {len(results)} of {outcome.total} in {totals['seconds']:.1f} s with "
         f"{outcome.requests} requests; waited {totals['throttled_seconds']:.1f} s for throttling."
     )
+    if not outcome.saved:
+        print(NOT_SAVED, file=sys.stderr)
     if outcome.cancelled:
         print(f"Cancelled after {len(results)} of {outcome.total} checks.", file=sys.stderr)
         return 2

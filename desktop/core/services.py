@@ -425,6 +425,8 @@ class CoreServices:
             names=NameMapCache(self.paths.root / "graph-names"),
             token_memo=self.token_memo,
             fresh_tokens=fresh_tokens,
+            # Asked by the run (on its thread): the server's role, never a client setting.
+            read_only=lambda: read_only_member(self.inventory().store),
         )
 
     def reauthorization(self, *, timeout: float | None = None) -> ReauthorizeParts:
@@ -472,6 +474,13 @@ class CoreServices:
         return WizardBackend(self)
 
 
+def read_only_member(store: Repository) -> bool:
+    """Whether *store* is a team database on which this login holds only the read-only role
+    (asked of the server now). False for the local file and for the offline copy."""
+    role = getattr(store, "team_role", None)
+    return callable(role) and role() == "readonly"
+
+
 def assemble_check_service(
     store: CheckStore,
     catalog: Catalog,
@@ -488,12 +497,14 @@ def assemble_check_service(
     names: NameMapCache | None = None,
     token_memo: TokenMemo | None = None,
     fresh_tokens: bool = False,
+    read_only: Callable[[], bool] | None = None,
 ) -> CheckService:
     """The check service over *store*, from its parts (the benchmarks build it this way too).
 
     *client_id_in* (per cloud) wins over *client_id_for* when given, as in the checker. With a
     *token_memo*, checks reuse its valid tokens unless *fresh_tokens* (see
-    :mod:`desktop.core.checks.token_memo`); without one, each check asks for its own."""
+    :mod:`desktop.core.checks.token_memo`); without one, each check asks for its own.
+    *read_only* says, when a run starts, that its results are to be shown but not stored."""
     from desktop.core.checks.checker import ProfileChecker
     from desktop.core.checks.http import CheckHttpClient
     from desktop.core.checks.msal_gateway import MsalGateway
@@ -534,4 +545,5 @@ def assemble_check_service(
         request_count=lambda: http.request_count,
         throttled_seconds=lambda: gateway.tenants.throttle.throttled_seconds,
         throttle=gateway.tenants.throttle,
+        read_only=read_only,
     )

@@ -229,6 +229,7 @@ class ChecksWiring(QObject):
 
     @Slot(object)
     def _on_finished(self, outcome: BulkOutcome) -> None:
+        from desktop.core.checks.service import NOT_SAVED
         from desktop.core.domain import Status
 
         counts = {s: self._counts.get(s.value, 0) for s in Status}
@@ -242,6 +243,8 @@ class ChecksWiring(QObject):
             explained = explain_failures(self._failures, signed_in, named[0][0] if named else "")
             text = f"{text}: {explained.cause}"
             self._fix = explained.fix
+        if not outcome.saved:  # a read-only team member: shown for this session only
+            text = f"{text}. {NOT_SAVED}"
         self.bar.show_summary(text)
         self.bar.summary.setToolTip(text)
         self.bar.show_fix(self._fix.label if self._fix is not None else "")

@@ -56,6 +56,7 @@ pytestmark = [
 BASELINE = "apelements-baseline-management"
 CUSTOM_APP_ID = "4d3c2b1a-0000-4000-8000-00000000c0de"
 READ_ONLY = "your team role is read-only"
+NOT_SAVED = "Results not saved: your team role is read-only."
 WAITING = "waiting for a colleague to share this customer's certificates with you (team approve)"
 STATUS_KEYS = {"backend", "server_version", "schema_version", "role", "connected", "last_sync"}
 
@@ -330,12 +331,16 @@ def test_the_readme_team_set_up_and_every_team_command_through_the_cli(
     for role in app_type.directory_roles:  # the customer's admin assigns the app's roles
         running.scenario.assign_directory_role(demo.tenant_id, CUSTOM_APP_ID, role.name)
     assert _check(alice, profile_id, "--ticket", "T-2")["status"] == "Valid"
-    # A read-only login sees the profile; a check it cannot store is refused in one line.
+    # A read-only login sees the profile and checks it: the run is shown, not stored (Bob
+    # is not approved yet, so the check waits: exit 2, as for anyone).
     assert [p["id"] for p in bob.ok("profiles", "list")] == [profile_id]
+    before_check = alice.ok("profiles", "show", str(profile_id))
     tried = bob.cli("check", str(profile_id), "--format", "json")
-    if tried.returncode == 2:
-        (line,) = tried.stderr.strip().splitlines()
-        assert READ_ONLY in line, line
+    assert tried.returncode == 2, (tried.stdout, tried.stderr)
+    (row,) = json.loads(tried.stdout)
+    assert row["saved"] is False and WAITING in row["reason"], row
+    assert NOT_SAVED in tried.stderr.splitlines(), tried.stderr
+    assert alice.ok("profiles", "show", str(profile_id)) == before_check, "nothing stored"
     # A read-only login's consent is refused before the browser opens.
     log = tmp_path / "b.log"
     before = log.read_text() if log.exists() else ""

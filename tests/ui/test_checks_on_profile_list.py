@@ -51,6 +51,7 @@ def _build(  # type: ignore[no-untyped-def]
     gateway: ScriptedGateway | None = None,
     client_id: str = "c1",
     cloud: str = "global",
+    read_only: bool = False,
 ):
     paths = DataPaths(home).ensure()
     catalog = shipped_catalog()
@@ -70,7 +71,8 @@ def _build(  # type: ignore[no-untyped-def]
         checker = ProfileChecker(
             catalog, gateway, FakeCredentials(), client_id_for=lambda a: client_id
         )
-        return CheckService(InventoryCheckStore(controller.inventory()), checker)
+        store = InventoryCheckStore(controller.inventory())
+        return CheckService(store, checker, read_only=lambda: read_only)
 
     def parts() -> ReauthorizeParts:
         svc = service()
@@ -101,6 +103,27 @@ def test_check_all_streams_into_the_list_and_reloads(
     assert statuses <= {"Valid", "Invalid", "Expired", "Unknown"}
     checked = [page.model.row_at(r).last_checked for r in range(page.model.rowCount())]
     assert all(checked), "every checked profile has its last-checked time"
+
+
+def test_a_read_only_members_check_all_is_shown_for_the_session_and_not_stored(
+    qtbot: QtBot, data_home: Path, runner: TaskRunner
+) -> None:
+    window, page, wiring, _ = _build(qtbot, data_home, runner, read_only=True)
+    inventory = Inventory.open(DataPaths(data_home))
+    stored = {(p.id, p.status, p.last_checked) for p in inventory.profiles.all_rows()}
+    with qtbot.waitSignal(wiring.controller.finished, timeout=20_000):
+        wiring.bar.all_button.click()
+    text = wiring.bar.summary.text()
+    assert text.endswith(". Results not saved: your team role is read-only."), text
+    assert "Invalid" in text, text
+    qtbot.waitUntil(lambda: page._complete, timeout=10_000)
+    rows = [page.model.row_at(r) for r in range(page.model.rowCount())]
+    assert all(row.last_checked for row in rows), "the list shows the run's results"
+    after = {(p.id, p.status, p.last_checked) for p in inventory.profiles.all_rows()}
+    assert after == stored, "nothing was stored"
+    folder = os.environ.get("CHECK_SHOTS")
+    if folder:
+        window.grab().save(str(Path(folder) / "profile-list-read-only-check.png"))
 
 
 def test_counts_follow_results_while_a_check_runs(

@@ -52,6 +52,8 @@ class BulkOutcome:
     requests: int = 0
     #: The first error a result handler raised (e.g. the store could not be written).
     error: BaseException | None = None
+    #: False when the results were only shown, not stored (a read-only team member's run).
+    saved: bool = True
 
 
 @dataclass

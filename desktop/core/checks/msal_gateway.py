@@ -80,7 +80,6 @@ def decode_claims(token: str) -> dict[str, Any]:
     return claims
 
 
-
 def _seconds(value: object) -> float:
     """A number of seconds from a token answer's field; 0 when it is not one."""
     try:

@@ -19,6 +19,9 @@ from desktop.core.checks.triggers import Mark
 from desktop.core.domain import AppProfile, Cloud
 from desktop.core.settings import Settings
 
+#: What a read-only team member's check says (the CLI's stderr, the GUI's check bar).
+NOT_SAVED = "Results not saved: your team role is read-only."
+
 
 @dataclass(frozen=True)
 class Target:
@@ -56,6 +59,7 @@ class CheckService:
         request_count: Callable[[], int] | None = None,
         throttled_seconds: Callable[[], float] | None = None,
         throttle: GraphThrottle | None = None,
+        read_only: Callable[[], bool] | None = None,
     ) -> None:
         self._store = store
         self._checker = checker
@@ -66,6 +70,9 @@ class CheckService:
         self._throttled_seconds = throttled_seconds or (lambda: 0.0)
         #: Where the checker's Graph reads wait out throttling: a cancel ends that wait.
         self._throttle = throttle
+        #: Asked once per run: True when the store refuses this member's writes (a read-only
+        #: team role, as the server says), so the run checks and shows but stores nothing.
+        self._read_only = read_only or (lambda: False)
 
     @property
     def checker(self) -> ProfileChecker:
@@ -92,15 +99,20 @@ class CheckService:
         """Check *ids* (all when None); each result is stored, then passed to *on_result*.
         With *fresh_tokens*, no token of an earlier check is reused (a check again).
 
-        The outcome says how many HTTP requests the run sent and how long it was throttled."""
+        A read-only team member's results are passed on but not stored (the server would
+        refuse the write, and that refusal must not turn a verdict into an error); the
+        outcome's ``saved`` is then False. The outcome says how many HTTP requests the run
+        sent and how long it was throttled."""
         targets = self._store.targets(ids)
+        saving = not self._read_only()
         clouds = {t.profile.id: t.cloud for t in targets}
 
         def check_one(profile: AppProfile) -> CheckResult:
             return self._checker.check(profile, clouds.get(profile.id, Cloud.GLOBAL))
 
         def handle(result: CheckResult) -> None:
-            self._store.record_result(result)
+            if saving:
+                self._store.record_result(result)
             if on_result is not None:
                 on_result(result)
 
@@ -116,6 +128,7 @@ class CheckService:
             if reused is not None:
                 self._checker.reuse_tokens(reused)
         outcome.requests = self._request_count() - sent
+        outcome.saved = saving
         outcome.throttled_seconds += self._throttled_seconds() - waited
         return outcome
 

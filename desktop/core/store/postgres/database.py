@@ -146,6 +146,11 @@ class PostgresStore:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield PgUnitOfWork(conn, writable=False)
 
+    def team_role(self) -> str:
+        """This login's strongest team role as the server says now (see ``current_role``)."""
+        with self._connection() as conn:
+            return current_role(conn)
+
     def latest_seq(self) -> int:
         with self._connection() as conn:
             row = conn.execute("SELECT COALESCE(max(seq), 0) FROM change_log").fetchone()
