@@ -16,7 +16,7 @@ from desktop.core.store.postgres import team
 from desktop.core.store.postgres.connection import Connection, connect
 from desktop.core.store.postgres.database import PostgresStore
 from desktop.core.store.postgres.migrate import migrate
-from desktop.core.store.postgres.schema import CHANNEL
+from desktop.core.store.postgres.schema import CHANNEL, SCHEMA_VERSION
 from desktop.core.team.listener import ChangeListener
 from desktop.core.team.watching import listen_changes
 from tests.helpers.postgres import TestDatabase
@@ -122,7 +122,7 @@ def test_an_upgraded_database_stops_sending_ids(
             )
             before = json.loads(_payloads(raw, 1)[0])
             assert before["ids"] == [7]  # what version 3 sent
-            assert migrate(conn, postgres_db.owner_url) == (3, 4)
+            assert migrate(conn, postgres_db.owner_url) == (3, SCHEMA_VERSION)
             conn.execute(
                 "INSERT INTO apm.change_log (entity, kind, ids) VALUES ('customer', 'added', '[8]')"
             )
