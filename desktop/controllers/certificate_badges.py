@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.catalog.model import SetupMode
-from desktop.core.errors import UserError
 from desktop.core.inventory import Inventory
 from desktop.core.secrets import SecretStore
 from desktop.core.secrets.expiry import ListHint, list_hints
@@ -64,15 +63,4 @@ class CertificateBadgeController(QObject):
             return list_hints(found)
 
         task = self._runner.submit("Read certificate expiry for the list", work)
-        # Bound slots, not the signals' emit: Qt drops these connections when this object
-        # goes first (a window closed while the read still runs).
-        task.succeeded.connect(self._loaded)
-        task.failed.connect(self._failed)
-
-    @Slot(object)
-    def _loaded(self, hints: object) -> None:
-        self.loaded.emit(hints)
-
-    @Slot(object)
-    def _failed(self, error: UserError) -> None:
-        self.failed.emit(error)
+        task.relay(self.loaded, self.failed)

@@ -109,7 +109,7 @@ class ProfileChecksController(QObject):
 
         task = self.runner.submit("Recording the event", work)
         task.on_success(lambda n: self.recorded.emit(list(ids), n, words))
-        task.on_failure(self.record_failed.emit)
+        task.failed.connect(self.record_failed)
 
     # -- re-authorize ----------------------------------------------------------------------
 
@@ -129,7 +129,7 @@ class ProfileChecksController(QObject):
 
         task = self.runner.submit("Opening the app profile", load)
         task.on_success(lambda target: self.reauthorize_ready.emit(target, holder["parts"]))
-        task.on_failure(self.reauthorize_failed.emit)
+        task.failed.connect(self.reauthorize_failed)
 
     def reauthorizer(
         self, profile: AppProfile, parts: ReauthorizeParts, parent: QObject

@@ -129,7 +129,7 @@ class ReauthorizeController(QObject):
 
         task = self._runner.submit("Re-authorizing the app profile", work)
         self._task = task
-        task.on_success(self.succeeded.emit).on_failure(self.failed.emit)
+        task.relay(self.succeeded, self.failed)
         task.cancelled.connect(self.cancelled)
         task.finished.connect(self._on_finished)
         self.running_changed.emit(True)

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance, Slot
 
 from desktop.core.cancel import CancelToken, Progress
 from desktop.core.errors import CancelledError, UserError
@@ -74,6 +74,16 @@ class Task(QObject, Generic[T]):
     def on_failure(self, slot: Callable[[UserError], object]) -> Task[T]:
         """Call *slot* with the :class:`UserError` the function failed with. Returns this task."""
         self.failed.connect(slot)
+        return self
+
+    def relay(self, succeeded: SignalInstance, failed: SignalInstance | None = None) -> Task[T]:
+        """Re-emit the result on *succeeded* and the error on *failed* (a receiver's own
+        ``Signal(object)``s). Signal-to-signal connections: Qt drops them when the receiver
+        goes first (a window closed while the work runs), where a connected ``signal.emit``
+        would raise "Signal source has been deleted". Returns this task."""
+        self.succeeded.connect(succeeded)
+        if failed is not None:
+            self.failed.connect(failed)
         return self
 
     @Slot(object)

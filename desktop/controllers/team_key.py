@@ -45,7 +45,7 @@ class TeamKeyController(QObject):
             return team_key_view(self._paths, enroll=enroll, team_only=team_only)
 
         task = self._runner.submit("Team key", work)
-        task.on_success(self.loaded.emit)
+        task.relay(self.loaded)
         task.on_failure(self._failed)
 
     def approve(self, member: str, confirmed: str) -> None:
@@ -73,7 +73,7 @@ class TeamKeyController(QObject):
 
         task = self._runner.submit(title, work)
         task.on_success(self._done)
-        task.on_failure(self.action_failed.emit)
+        task.failed.connect(self.action_failed)
 
     def _done(self, result: Any) -> None:
         from desktop.core.secrets.team_members import ApprovalReport, Removal

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QThread
+import shiboken6
+from PySide6.QtCore import QObject, QThread, Signal
 
 from desktop.controllers.tasks import TaskRunner
 from desktop.core.cancel import CancelToken, Progress
@@ -84,6 +85,34 @@ def test_typed_slots_receive_the_result_and_the_error(qtbot: QtBot) -> None:
     with qtbot.waitSignal(bad.finished, timeout=5000):
         pass
     assert got == [42, "Ask again."]
+    runner.wait_for_done()
+
+
+class _Receiver(QObject):
+    loaded = Signal(object)
+    failed = Signal(object)
+
+
+def test_relay_re_emits_on_the_receivers_signals_and_is_dropped_with_the_receiver(
+    qtbot: QtBot,
+) -> None:
+    runner = TaskRunner()
+    gate = threading.Event()
+    receiver, gone = _Receiver(), _Receiver()
+    seen: list[object] = []
+    receiver.loaded.connect(seen.append)
+
+    def work(token: CancelToken, progress: Progress) -> int:
+        gate.wait(5)
+        return 7
+
+    task = runner.submit("answer", work)
+    task.relay(receiver.loaded, receiver.failed).relay(gone.loaded, gone.failed)
+    shiboken6.delete(gone)  # a window closed while the work still runs
+    gate.set()
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    assert seen == [7]  # and no "Signal source has been deleted" for the one gone
     runner.wait_for_done()
 
 
